@@ -1,0 +1,207 @@
+import type { EnvClient } from './client.js';
+import { RemoteError } from './errors.js';
+import type { Decoded, DecodedTaskFamily, ResetReply, StepReply, Verdict } from './messages.js';
+import { checkToolSchema } from './tool-validator.js';
+
+export interface CheckEnvOptions {
+  /** Families to check (default: all the server lists). */
+  families?: string[];
+  /** Seeds each check runs on (default [1, 2]). */
+  seeds?: number[];
+  /** Step budget for the expert (default 100). */
+  maxSteps?: number;
+}
+
+export interface CheckResult {
+  check: string;
+  family?: string;
+  seed?: number;
+  ok: boolean;
+  message?: string;
+}
+
+export interface ConformanceReport {
+  env: string;
+  ok: boolean;
+  results: CheckResult[];
+}
+
+const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/**
+ * The conformance suite every env passes (Gymnasium's env_checker plays this part there). It
+ * drives the env through the protocol, so it checks the server wrapper and the runtime too.
+ */
+export async function checkEnv(client: EnvClient, options: CheckEnvOptions = {}): Promise<ConformanceReport> {
+  const hello = await client.hello();
+  const listed = (await client.listTasks()).families;
+  const families = options.families ? listed.filter((f) => options.families!.includes(f.id)) : listed;
+  const results: CheckResult[] = [];
+  const record = async (check: string, where: { family?: string; seed?: number }, body: () => Promise<void>) => {
+    try {
+      await body();
+      results.push({ check, ...where, ok: true });
+    } catch (error) {
+      results.push({ check, ...where, ok: false, message: (error as Error).message });
+    }
+  };
+  await record('catalogue', {}, async () => checkCatalogue(hello.name, listed));
+  for (const family of families) {
+    for (const seed of options.seeds ?? [1, 2]) {
+      const where = { family: family.id, seed };
+      const ctx = { client, family: family.id, seed };
+      await record('deterministic reset', where, () => checkDeterministicReset(ctx));
+      await record('tool schemas', where, () => checkToolSchemas(ctx));
+      await record('invalid calls give error observations', where, () => checkInvalidCalls(ctx));
+      await record('expert solves the task', where, () => checkExpert(ctx, options.maxSteps ?? 100));
+      await record('doing nothing fails', where, () => checkDoingNothing(ctx));
+      await record('submitting at once fails', where, () => checkSubmitAtOnce(ctx));
+    }
+  }
+  return { env: hello.name, ok: results.every((r) => r.ok), results };
+}
+
+/** Runs checkEnv and throws one error listing every failed check. */
+export async function assertEnvConforms(client: EnvClient, options?: CheckEnvOptions): Promise<ConformanceReport> {
+  const report = await checkEnv(client, options);
+  const failed = report.results.filter((r) => !r.ok);
+  if (failed.length > 0) {
+    const lines = failed.map((r) => `- ${r.check}${r.family ? ` [${r.family} seed ${r.seed}]` : ''}: ${r.message}`);
+    throw new Error(`${report.env} fails ${failed.length} conformance check(s):\n${lines.join('\n')}`);
+  }
+  return report;
+}
+
+interface Ctx {
+  client: EnvClient;
+  family: string;
+  seed: number;
+}
+
+function expect(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new Error(message);
+}
+
+function checkCatalogue(envName: string, families: DecodedTaskFamily[]): void {
+  expect(families.length > 0, 'the env lists no task families');
+  const ids = new Set<string>();
+  for (const f of families) {
+    expect(f.id.startsWith(`${envName}/`), `family id ${f.id} should start with "${envName}/"`);
+    expect(!ids.has(f.id), `family id ${f.id} is listed twice`);
+    ids.add(f.id);
+    expect(f.job.length > 0, `${f.id} has no job`);
+    expect(['easy', 'medium', 'hard'].includes(f.difficulty), `${f.id} difficulty must be easy|medium|hard, not ${JSON.stringify(f.difficulty)}`);
+  }
+}
+
+async function withSession<T>(ctx: Ctx, maxSteps: number, body: (reset: ResetReply) => Promise<T>): Promise<T> {
+  const reset = await ctx.client.reset({ family: ctx.family, seed: ctx.seed, maxSteps });
+  try {
+    return await body(reset);
+  } finally {
+    await ctx.client.closeSession(reset.session);
+  }
+}
+
+async function checkDeterministicReset(ctx: Ctx): Promise<void> {
+  const view = (r: ResetReply) =>
+    JSON.stringify({ task: r.task, observation: r.observation, tools: r.tools });
+  const first = await withSession(ctx, 0, async (r) => view(r));
+  const second = await withSession(ctx, 0, async (r) => view(r));
+  expect(first === second, 'two resets with the same seed gave different tasks or first observations');
+}
+
+async function checkToolSchemas(ctx: Ctx): Promise<void> {
+  await withSession(ctx, 0, async (reset) => {
+    expect(reset.tools.length > 0, 'the session offers no tools');
+    for (const tool of reset.tools) {
+      expect(TOOL_NAME.test(tool.name), `tool name ${JSON.stringify(tool.name)} must match ${TOOL_NAME}`);
+      expect(tool.description.length > 0, `tool ${tool.name} has no description`);
+      try {
+        checkToolSchema(tool);
+      } catch (error) {
+        throw new Error(`tool ${tool.name} has an invalid JSON Schema: ${(error as Error).message}`);
+      }
+    }
+  });
+}
+
+async function checkInvalidCalls(ctx: Ctx): Promise<void> {
+  await withSession(ctx, 0, async (reset) => {
+    const tool = reset.tools[0]!.name;
+    const cases = [
+      { call: { id: 'c1', name: 'no_such_tool_xyz', argumentsJson: '{}' }, kind: 'unknown_tool' },
+      { call: { id: 'c2', name: tool, argumentsJson: '{not json' }, kind: 'invalid_arguments' },
+      { call: { id: 'c3', name: tool, argumentsJson: '[1,2]' }, kind: 'invalid_arguments' },
+    ];
+    let index = 0;
+    for (const { call, kind } of cases) {
+      const reply = await ctx.client.step(reset.session, [call]);
+      index += 1;
+      const error = reply.results[0]?.error;
+      expect(error?.kind === kind, `${call.name}(${call.argumentsJson}) should give ${kind}, gave ${error?.kind ?? 'no error'}`);
+      expect(!reply.terminated && !reply.truncated, `an invalid call ended the episode (${kind})`);
+      expect(reply.stepIndex === index, `an invalid call must count as a step (step_index ${reply.stepIndex}, expected ${index})`);
+      expect((reply.observation?.text ?? '').length > 0, `the error observation for ${kind} has no text`);
+    }
+  });
+}
+
+/** Checks the end-of-episode contract and returns the verdict. */
+function checkEnded(reply: StepReply, what: string): Decoded<Verdict> {
+  expect(reply.terminated || reply.truncated, `${what}: the episode did not end`);
+  expect(!(reply.terminated && reply.truncated), `${what}: terminated and truncated are both set`);
+  const verdict = reply.verdict;
+  expect(verdict !== null, `${what}: an ended episode must carry a verdict`);
+  expect(verdict.reward >= 0 && verdict.reward <= 1, `${what}: reward ${verdict.reward} is outside 0..1`);
+  expect(reply.reward === verdict.reward, `${what}: the final step reward must equal the verdict's`);
+  return verdict;
+}
+
+async function checkExpert(ctx: Ctx, maxSteps: number): Promise<void> {
+  await withSession(ctx, maxSteps, async (reset) => {
+    let reply: StepReply | undefined;
+    for (let i = 0; i < maxSteps && !(reply?.terminated || reply?.truncated); i++) {
+      const action = await ctx.client.expert(reset.session);
+      expect(action.calls.length > 0, 'the expert returned no tool call');
+      reply = await ctx.client.step(reset.session, action.calls);
+      const failed = reply.results.find((r) => r.error);
+      expect(!failed, `the expert made an invalid call: ${failed?.text}`);
+    }
+    expect(reply !== undefined, 'the expert took no step');
+    expect(reply.terminated, `the expert did not finish within ${maxSteps} steps`);
+    const verdict = checkEnded(reply, 'expert');
+    expect(verdict.reward === 1 && verdict.success, `the expert got reward ${verdict.reward}: ${verdict.detail}`);
+    await expectEpisodeOver(ctx, reset.session);
+  });
+}
+
+async function checkDoingNothing(ctx: Ctx): Promise<void> {
+  // One step of budget spent on a call that does nothing: the limit truncates the episode.
+  await withSession(ctx, 1, async (reset) => {
+    const reply = await ctx.client.step(reset.session, [{ id: 'noop', name: 'no_such_tool_xyz', argumentsJson: '{}' }]);
+    expect(reply.truncated && !reply.terminated, 'reaching max_steps must set truncated (and not terminated)');
+    const verdict = checkEnded(reply, 'doing nothing');
+    expect(verdict.reward === 0 && !verdict.success, `doing nothing got reward ${verdict.reward}`);
+  });
+}
+
+async function checkSubmitAtOnce(ctx: Ctx): Promise<void> {
+  await withSession(ctx, 0, async (reset) => {
+    if (!reset.tools.some((t) => t.name === 'submit')) return;
+    const reply = await ctx.client.step(reset.session, [{ id: 'submit', name: 'submit', argumentsJson: '{}' }]);
+    expect(reply.terminated, 'submit must terminate the episode');
+    const verdict = checkEnded(reply, 'submit at once');
+    expect(verdict.reward === 0 && !verdict.success, `submitting at once got reward ${verdict.reward}`);
+  });
+}
+
+async function expectEpisodeOver(ctx: Ctx, session: string): Promise<void> {
+  try {
+    await ctx.client.step(session, [{ id: 'late', name: 'submit', argumentsJson: '{}' }]);
+  } catch (error) {
+    if (error instanceof RemoteError && error.remoteCode === 'episode_over') return;
+    throw error;
+  }
+  throw new Error('a step after the episode ended was accepted');
+}

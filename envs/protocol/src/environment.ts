@@ -1,0 +1,54 @@
+import type { Observation, TaskFamily, ToolCall, ToolSpec, Verdict } from './messages.js';
+
+/** What an env server is told to open: one task instance. */
+export interface EpisodeSpec {
+  family: string;
+  seed: number;
+  split: string;
+  options: Record<string, unknown>;
+}
+
+/** A tool call whose name is one of the session's tools and whose arguments match its schema. */
+export interface ValidToolCall {
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+/** What one tool call did. Throw an ActionError instead when the call cannot be carried out. */
+export interface StepOutcome {
+  observation: Observation;
+  /** A shaping reward for this step; the final reward always comes from `verify`. */
+  reward?: number;
+  /** The task reached an end state (submitted, solved, failed for good). */
+  terminated?: boolean;
+  info?: Record<string, unknown>;
+}
+
+/**
+ * One episode inside an env. The server validates tool calls against `tools` before they reach
+ * `step`, counts steps, applies the step limit and calls `verify` when the episode ends.
+ */
+export interface Session {
+  readonly instruction: string;
+  readonly tools: readonly ToolSpec[];
+  readonly observation: Observation;
+  step(call: ValidToolCall, signal: AbortSignal): Promise<StepOutcome>;
+  /** Runs the task's verifier over the current state; reward in 0..1. */
+  verify(signal: AbortSignal): Promise<Verdict>;
+  /** The reference solution's next action at this state. */
+  expert?(signal: AbortSignal): Promise<ToolCall[]>;
+  close(): Promise<void>;
+}
+
+/** An environment: a catalogue of task families and a way to open sessions on them. */
+export interface Environment {
+  readonly name: string;
+  readonly version: string;
+  /** Sessions one server runs at once (default 1). */
+  readonly maxSessions?: number;
+  readonly capabilities?: readonly string[];
+  families(): readonly TaskFamily[];
+  reset(spec: EpisodeSpec, signal: AbortSignal): Promise<Session>;
+  close?(): Promise<void>;
+}

@@ -1,0 +1,99 @@
+import { ActionError, CallRefusedError } from './errors.js';
+import type { Session } from './environment.js';
+import type { Observation, Task, ToolCall, Verdict } from './messages.js';
+import type { workgym } from './gen/workgym.js';
+import { validateToolCall } from './tool-validator.js';
+
+type StepResponse = workgym.v1.StepResponse.$Properties;
+type ToolResult = workgym.v1.ToolResult.$Properties;
+
+/**
+ * The server-side life of one session: validates calls, counts steps, applies the step limit
+ * and runs the verifier when the episode ends, so every env gets the same Gymnasium semantics.
+ */
+export class Episode {
+  private steps = 0;
+  private ended = false;
+  private observation: Observation;
+  // Calls on one session are applied one step at a time, in arrival order.
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly id: string,
+    readonly task: Task,
+    readonly session: Session,
+    private readonly maxSteps: number,
+  ) {
+    this.observation = session.observation;
+  }
+
+  get isOver(): boolean {
+    return this.ended;
+  }
+
+  step(calls: readonly ToolCall[], signal: AbortSignal): Promise<StepResponse> {
+    return this.serialize(() => this.applyStep(calls, signal));
+  }
+
+  expert(signal: AbortSignal): Promise<ToolCall[]> {
+    return this.serialize(async () => {
+      if (!this.session.expert) throw new CallRefusedError('unsupported', `${this.task.family} has no expert`);
+      return this.session.expert(signal);
+    });
+  }
+
+  private serialize<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async applyStep(calls: readonly ToolCall[], signal: AbortSignal): Promise<StepResponse> {
+    if (this.ended) {
+      throw new CallRefusedError('episode_over', `session ${this.id} has ended; reset to start another episode`);
+    }
+    this.steps += 1;
+    const results: ToolResult[] = [];
+    let reward = 0;
+    let terminated = false;
+    let info: Record<string, unknown> | undefined;
+    if (calls.length === 0) {
+      this.observation = { ...this.observation, text: 'Error (invalid_arguments): the step carried no tool call.' };
+    }
+    for (const call of calls) {
+      try {
+        const outcome = await this.session.step(validateToolCall(call, this.session.tools), signal);
+        this.observation = outcome.observation;
+        reward += outcome.reward ?? 0;
+        terminated = outcome.terminated ?? false;
+        info = outcome.info;
+        results.push(({ callId: call.id ?? '', text: outcome.observation.text ?? '' }));
+      } catch (error) {
+        if (!(error instanceof ActionError)) throw error;
+        const text = `Error (${error.kind}): ${error.message}`;
+        this.observation = { ...this.observation, text, rawSize: Buffer.byteLength(text) };
+        results.push(
+          ({ callId: call.id ?? '', text, error: { kind: error.kind, message: error.message } }),
+        );
+      }
+      if (terminated) break;
+    }
+    const truncated = !terminated && this.maxSteps > 0 && this.steps >= this.maxSteps;
+    let verdict: Verdict | undefined;
+    if (terminated || truncated) {
+      this.ended = true;
+      verdict = await this.session.verify(signal);
+      reward = verdict.reward ?? 0;
+    }
+    return ({
+      results,
+      observation: this.observation,
+      reward,
+      terminated,
+      truncated,
+      infoJson: info ? JSON.stringify(info) : '',
+      verdict,
+      stepIndex: this.steps,
+    });
+  }
+}

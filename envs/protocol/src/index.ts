@@ -1,0 +1,19 @@
+export { EnvClient, type CallOptions, type EnvClientOptions, type ResetOptions, type Transport } from './client.js';
+export { serveEnv, type EnvServer, type ServeOptions } from './server.js';
+export { serveStdio } from './stdio.js';
+export type { Environment, EpisodeSpec, Session, StepOutcome, ValidToolCall } from './environment.js';
+export { checkEnv, assertEnvConforms, type CheckEnvOptions, type CheckResult, type ConformanceReport } from './check-env.js';
+export { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder, type FrameEvent } from './framing.js';
+export { MAX_ARGUMENT_BYTES, checkToolSchema, validateToolCall } from './tool-validator.js';
+export {
+  ActionError,
+  CallRefusedError,
+  ClientClosedError,
+  DeadlineExceededError,
+  FrameTooLargeError,
+  ProtocolViolationError,
+  RemoteError,
+  ServerExitedError,
+  WorkgymError,
+} from './errors.js';
+export * from './messages.js';

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable, Writable } from 'node:stream';
+import type { Environment } from './environment.js';
+import { Episode } from './episode.js';
+import { CallRefusedError } from './errors.js';
+import { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder } from './framing.js';
+import { PROTOCOL_VERSION, wire, type Decoded, type Request, type ResetRequest, type Response } from './messages.js';
+
+type DecodedRequest = Decoded<Request>;
+
+export interface ServeOptions {
+  maxFrameBytes?: number;
+  /** Deadline for calls that carry none (ms). */
+  defaultDeadlineMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface EnvServer extends AsyncDisposable {
+  /** Settles once the input has ended and every session is closed. */
+  readonly done: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Serves `env` over a pair of byte streams (an env server's stdin and stdout). */
+export function serveEnv(env: Environment, input: Readable, output: Writable, options: ServeOptions = {}): EnvServer {
+  const connection = new Connection(env, output, options);
+  const decoder = new FrameDecoder(options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
+  input.on('data', (chunk: Buffer) => {
+    for (const event of decoder.push(chunk)) {
+      if (event.kind === 'frame') connection.receive(event.bytes);
+      else if (event.kind === 'oversize') {
+        connection.refuse(0, 'frame_too_large', `frame of ${event.length} bytes exceeds ${decoder.maxFrameBytes}`);
+      } else connection.refuse(0, 'bad_frame', 'invalid frame length prefix; buffered input discarded');
+    }
+  });
+  const done = new Promise<void>((resolve) => input.once('close', resolve).once('end', resolve)).then(() =>
+    connection.shutdown(),
+  );
+  const close = async () => {
+    input.destroy();
+    await done;
+  };
+  return { done, close, [Symbol.asyncDispose]: close };
+}
+
+class Connection {
+  private readonly episodes = new Map<string, Episode>();
+  private opening = 0;
+  private readonly log: (line: string) => void;
+  private shuttingDown: Promise<void> | undefined;
+
+  constructor(
+    private readonly env: Environment,
+    private readonly output: Writable,
+    private readonly options: ServeOptions,
+  ) {
+    this.log = options.log ?? (() => undefined);
+  }
+
+  receive(bytes: Uint8Array): void {
+    let request: DecodedRequest;
+    try {
+      request = wire.Request.decode(bytes) as DecodedRequest;
+    } catch (error) {
+      this.refuse(0, 'bad_frame', `undecodable Request: ${(error as Error).message}`);
+      return;
+    }
+    void this.answer(request);
+  }
+
+  refuse(id: number, code: string, message: string): void {
+    this.send({ id, error: { code, message } });
+  }
+
+  async shutdown(): Promise<void> {
+    this.shuttingDown ??= (async () => {
+      await Promise.allSettled([...this.episodes.values()].map((e) => e.session.close()));
+      this.episodes.clear();
+      await this.env.close?.();
+    })();
+    return this.shuttingDown;
+  }
+
+  private send(response: Response): void {
+    if (this.output.destroyed || this.output.writableEnded) return;
+    this.output.write(encodeFrame(wire.Response.encode(response).finish()));
+  }
+
+  private async answer(request: DecodedRequest): Promise<void> {
+    const deadlineMs = request.deadlineMs || this.options.defaultDeadlineMs || 300_000;
+    const signal = AbortSignal.timeout(deadlineMs);
+    const expired = new Promise<never>((_, reject) =>
+      signal.addEventListener('abort', () => reject(new CallRefusedError('deadline_exceeded', `call exceeded ${deadlineMs} ms`)), { once: true }),
+    );
+    expired.catch(() => undefined);
+    try {
+      const result = await Promise.race([this.dispatch(request, signal), expired]);
+      this.send({ id: request.id, ...result });
+    } catch (error) {
+      if (error instanceof CallRefusedError) this.refuse(request.id, error.remoteCode, error.message);
+      else {
+        this.log(`env error in ${request.call ?? 'unknown call'}: ${(error as Error).stack ?? String(error)}`);
+        this.refuse(request.id, 'env_error', (error as Error).message ?? String(error));
+      }
+    }
+  }
+
+  private async dispatch(request: DecodedRequest, signal: AbortSignal): Promise<Response> {
+    switch (request.call) {
+      case 'hello':
+        return { hello: this.hello(request.hello?.protocolVersion ?? 0) };
+      case 'listTasks':
+        return { listTasks: { families: [...this.env.families()] } };
+      case 'reset':
+        return { reset: await this.reset(request.reset!, signal) };
+      case 'step':
+        return { step: await this.episode(request.step!.session).step(request.step!.calls, signal) };
+      case 'expert':
+        return { expert: { calls: await this.episode(request.expert!.session).expert(signal) } };
+      case 'close':
+        await this.closeEpisode(request.close!.session);
+        return { close: {} };
+      default:
+        throw new CallRefusedError('bad_request', 'the request carries no call');
+    }
+  }
+
+  private hello(clientVersion: number) {
+    if (clientVersion !== 0 && clientVersion !== PROTOCOL_VERSION) {
+      throw new CallRefusedError('unsupported_version', `server speaks protocol ${PROTOCOL_VERSION}, client ${clientVersion}`);
+    }
+    return {
+      name: this.env.name,
+      version: this.env.version,
+      protocolVersion: PROTOCOL_VERSION,
+      capabilities: [...(this.env.capabilities ?? [])],
+      maxSessions: this.env.maxSessions ?? 1,
+    };
+  }
+
+  private async reset(spec: Decoded<ResetRequest>, signal: AbortSignal) {
+    const family = this.env.families().find((f) => f.id === spec.family);
+    if (!family) throw new CallRefusedError('unknown_family', `no task family ${JSON.stringify(spec.family)} in ${this.env.name}`);
+    const limit = this.env.maxSessions ?? 1;
+    if (this.episodes.size + this.opening >= limit) {
+      throw new CallRefusedError('too_many_sessions', `${this.env.name} serves ${limit} session(s) at once; close one first`);
+    }
+    const options = parseOptions(spec.optionsJson);
+    const split = spec.split || 'train';
+    this.opening += 1;
+    let session;
+    try {
+      session = await this.env.reset({ family: family.id!, seed: spec.seed, split, options }, signal);
+    } finally {
+      this.opening -= 1;
+    }
+    const id = randomUUID();
+    const task = {
+      family: family.id!,
+      seed: spec.seed,
+      split,
+      instruction: session.instruction,
+      job: family.job ?? '',
+      difficulty: family.difficulty ?? '',
+    };
+    this.episodes.set(id, new Episode(id, task, session, spec.maxSteps));
+    return { session: id, task, observation: session.observation, tools: [...session.tools] };
+  }
+
+  private episode(id: string): Episode {
+    const episode = this.episodes.get(id);
+    if (!episode) throw new CallRefusedError('unknown_session', `no open session ${JSON.stringify(id)}`);
+    return episode;
+  }
+
+  private async closeEpisode(id: string): Promise<void> {
+    const episode = this.episode(id);
+    this.episodes.delete(id);
+    await episode.session.close();
+  }
+}
+
+function parseOptions(json: string): Record<string, unknown> {
+  if (!json) return {};
+  try {
+    const value: unknown = JSON.parse(json);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // fall through to the refusal below
+  }
+  throw new CallRefusedError('bad_request', 'options_json must be a JSON object');
+}

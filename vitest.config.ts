@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
+  test: {
+    include: ['{envs,agents,trajectories,trainers,tools}/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    // Docker-backed suites share one engine; a few files at a time keep 2 cores responsive.
+    maxWorkers: 2,
+    globalSetup: ['tools/scripts/vitest-global-setup.ts'],
+  },
+});
