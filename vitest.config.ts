@@ -1,8 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Workspace packages resolve to their TypeScript sources (the "source" export condition), so
+  // tests never run against a stale dist/. Vitest's own environment loads the global setup.
   resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
+  ssr: { resolve: { conditions: ['source'] } },
+  environments: { __vitest__: { resolve: { conditions: ['source'] } } },
   test: {
     include: ['{envs,agents,trajectories,trainers,tools}/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],

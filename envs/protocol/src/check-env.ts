@@ -34,7 +34,8 @@ const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
  */
 export async function checkEnv(client: EnvClient, options: CheckEnvOptions = {}): Promise<ConformanceReport> {
   const hello = await client.hello();
-  const listed = (await client.listTasks()).families;
+  const catalogue = await client.listTasks();
+  const listed = catalogue.families;
   const families = options.families ? listed.filter((f) => options.families!.includes(f.id)) : listed;
   const results: CheckResult[] = [];
   const record = async (check: string, where: { family?: string; seed?: number }, body: () => Promise<void>) => {
@@ -46,10 +47,11 @@ export async function checkEnv(client: EnvClient, options: CheckEnvOptions = {})
     }
   };
   await record('catalogue', {}, async () => checkCatalogue(hello.name, listed));
+  const declared = new Set(catalogue.tools.map((t) => t.name));
   for (const family of families) {
     for (const seed of options.seeds ?? [1, 2]) {
       const where = { family: family.id, seed };
-      const ctx = { client, family: family.id, seed };
+      const ctx = { client, family: family.id, seed, declared };
       await record('deterministic reset', where, () => checkDeterministicReset(ctx));
       await record('tool schemas', where, () => checkToolSchemas(ctx));
       await record('invalid calls give error observations', where, () => checkInvalidCalls(ctx));
@@ -76,6 +78,8 @@ interface Ctx {
   client: EnvClient;
   family: string;
   seed: number;
+  /** Tools the env lists in its catalogue. */
+  declared: Set<string>;
 }
 
 function expect(condition: boolean, message: string): asserts condition {
@@ -117,6 +121,7 @@ async function checkToolSchemas(ctx: Ctx): Promise<void> {
     for (const tool of reset.tools) {
       expect(TOOL_NAME.test(tool.name), `tool name ${JSON.stringify(tool.name)} must match ${TOOL_NAME}`);
       expect(tool.description.length > 0, `tool ${tool.name} has no description`);
+      expect(ctx.declared.has(tool.name), `tool ${tool.name} is offered but not listed by ListTasks`);
       try {
         checkToolSchema(tool);
       } catch (error) {

@@ -49,6 +49,8 @@ export interface Environment {
   readonly maxSessions?: number;
   readonly capabilities?: readonly string[];
   families(): readonly TaskFamily[];
+  /** Every tool a session may offer (a session offers these or a subset). */
+  tools(): readonly ToolSpec[];
   reset(spec: EpisodeSpec, signal: AbortSignal): Promise<Session>;
   close?(): Promise<void>;
 }

@@ -110,7 +110,7 @@ class Connection {
       case 'hello':
         return { hello: this.hello(request.hello?.protocolVersion ?? 0) };
       case 'listTasks':
-        return { listTasks: { families: [...this.env.families()] } };
+        return { listTasks: { families: [...this.env.families()], tools: [...this.env.tools()] } };
       case 'reset':
         return { reset: await this.reset(request.reset!, signal) };
       case 'step':

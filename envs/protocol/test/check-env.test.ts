@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assertEnvConforms, checkEnv, type Environment, type EpisodeSpec } from '../src/index.js';
-import { CounterEnv } from './fixtures/counter-env.js';
+import { CounterEnv } from '../src/testing/index.js';
 import { connectInProcess } from './helpers.js';
 
 /** A CounterEnv with one defect switched on, to show checkEnv catches it. */
@@ -11,6 +11,7 @@ function broken(defect: 'random-reset' | 'lazy-expert' | 'generous-verifier' | '
     version: env.version,
     maxSessions: 4,
     families: () => env.families(),
+    tools: () => env.tools(),
     reset: async (spec: EpisodeSpec, signal: AbortSignal) => {
       const seed = defect === 'random-reset' ? Math.floor(Math.random() * 1e6) : spec.seed;
       const session = await env.reset({ ...spec, seed });

@@ -10,7 +10,7 @@ import {
   wire,
   type EnvClient,
 } from '../src/index.js';
-import { CounterEnv } from './fixtures/counter-env.js';
+import { CounterEnv } from '../src/testing/index.js';
 import { connectInProcess, spawnCounterServer } from './helpers.js';
 
 const call = (name: string, args: object = {}, id = 'c1') => ({ id, name, argumentsJson: JSON.stringify(args) });

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
 import { EnvClient, serveEnv, type EnvClientOptions, type Environment, type ServeOptions } from '../src/index.js';
+import { counterServerEntry } from '../src/testing/index.js';
 
 /** A client and a server joined by in-memory streams. */
 export function connectInProcess(env: Environment, options: { client?: EnvClientOptions; server?: ServeOptions } = {}) {
@@ -12,11 +12,10 @@ export function connectInProcess(env: Environment, options: { client?: EnvClient
   return { client, server, toServer, fromServer };
 }
 
-export const counterServerPath = fileURLToPath(new URL('./fixtures/counter-server.ts', import.meta.url));
 
 /** The counter env server as a real child process, run from source. */
 export function spawnCounterServer(options: EnvClientOptions = {}) {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', counterServerPath], {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', counterServerEntry], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -1,0 +1,138 @@
+import { PassThrough, type Duplex } from 'node:stream';
+import type Docker from 'dockerode';
+import { EnvClient, WorkgymError } from '@workgym/protocol';
+import type { EnvInstance, EnvRuntime, EnvServerSpec, ExitInfo, StartOptions } from '../runtime.js';
+import { StderrTail } from '../stderr-tail.js';
+import { connectDocker } from './docker-connection.js';
+import { hardenedContainerOptions } from './hardening.js';
+import { containerLabels, processRunId } from './labels.js';
+import { trackForCleanup } from './exit-cleanup.js';
+
+export class ImageMissingError extends WorkgymError {
+  constructor(spec: EnvServerSpec) {
+    super(
+      'WORKGYM_IMAGE_MISSING',
+      spec.image
+        ? `image ${spec.image} for env ${spec.name} is not built; run \`workgym images build\``
+        : `env ${spec.name} names no image; build it with \`workgym images build\``,
+    );
+  }
+}
+
+export interface DockerRuntimeOptions {
+  docker?: Docker;
+  /** Label value that groups this runtime's containers (default: one id per process). */
+  runId?: string;
+}
+
+/** Runs each env server in its own hardened container, reached over the attached stdio. */
+export class DockerRuntime implements EnvRuntime {
+  readonly kind = 'docker' as const;
+  readonly docker: Docker;
+  readonly runId: string;
+
+  constructor(options: DockerRuntimeOptions = {}) {
+    this.docker = options.docker ?? connectDocker();
+    this.runId = options.runId ?? processRunId;
+  }
+
+  async start(spec: EnvServerSpec, options: StartOptions = {}): Promise<EnvInstance> {
+    options.signal?.throwIfAborted();
+    if (!spec.image) throw new ImageMissingError(spec);
+    const image = await this.docker
+      .getImage(spec.image)
+      .inspect()
+      .catch(() => {
+        throw new ImageMissingError(spec);
+      });
+    const container = await this.docker.createContainer(hardenedContainerOptions(spec, containerLabels(spec.name, this.runId)));
+    const untrack = trackForCleanup(container.id, () => container.remove({ force: true }).catch(() => undefined));
+    try {
+      // Attach before start so not one byte of the server's output is missed.
+      const stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as Duplex;
+      const stdout = new PassThrough();
+      const stderr = new StderrTail();
+      const stderrSink = new PassThrough();
+      stderrSink.on('data', (chunk: Buffer) => stderr.push(chunk));
+      container.modem.demuxStream(stream, stdout, stderrSink);
+      stream.once('end', () => stdout.end());
+      stream.once('close', () => stdout.end());
+      stream.on('error', () => stdout.end());
+      await container.start();
+      return new DockerInstance(container, stream, stdout, stderr, spec, image.Id, options, untrack);
+    } catch (error) {
+      untrack();
+      await container.remove({ force: true }).catch(() => undefined);
+      throw error;
+    }
+  }
+}
+
+class DockerInstance implements EnvInstance {
+  readonly runtime = 'docker' as const;
+  readonly client: EnvClient;
+  readonly exited: Promise<ExitInfo>;
+  private isAlive = true;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly container: Docker.Container,
+    private readonly stream: Duplex,
+    stdout: PassThrough,
+    stderr: StderrTail,
+    spec: EnvServerSpec,
+    readonly imageId: string,
+    options: StartOptions,
+    private readonly untrack: () => void,
+  ) {
+    this.exited = this.waitForExit();
+    this.client = new EnvClient(
+      { input: stdout, output: stream, describeExit: async () => ({ ...(await this.exited), stderrTail: stderr.toString() }) },
+      { name: `${spec.name} (container ${container.id.slice(0, 12)})`, deadlineMs: options.callDeadlineMs },
+    );
+  }
+
+  get id(): string {
+    return this.container.id;
+  }
+
+  get alive(): boolean {
+    return this.isAlive;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  private async waitForExit(): Promise<ExitInfo> {
+    try {
+      const { StatusCode } = (await this.container.wait()) as { StatusCode: number };
+      const state = await this.container.inspect().then((i) => i.State, () => undefined);
+      return { exitCode: StatusCode, signal: StatusCode > 128 ? signalName(StatusCode - 128) : null, oomKilled: state?.OOMKilled };
+    } catch {
+      return { exitCode: null, signal: null };
+    } finally {
+      this.isAlive = false;
+    }
+  }
+
+  private async shutDown(): Promise<void> {
+    // Ending stdin asks the server to close its sessions and exit; a hung one is killed.
+    await this.client.close();
+    this.stream.end();
+    const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 2_000).unref());
+    await Promise.race([this.exited, timer]);
+    await this.container.remove({ force: true }).catch(() => undefined);
+    this.untrack();
+    this.stream.destroy();
+  }
+}
+
+function signalName(number: number): string | null {
+  return ({ 9: 'SIGKILL', 15: 'SIGTERM', 6: 'SIGABRT', 11: 'SIGSEGV', 2: 'SIGINT' } as Record<number, string>)[number] ?? null;
+}

@@ -1,0 +1,64 @@
+import type { EnvClient } from '@workgym/protocol';
+
+/** Everything a runtime needs to start one env server. */
+export interface EnvServerSpec {
+  /** The env's name, e.g. "code". */
+  name: string;
+  /** The env server bundled into one ES module file (see `bundleServer`); local runs it with this Node. */
+  serverBundle: string;
+  /** The image a docker runtime runs (see `buildEnvImage`). */
+  image?: string;
+  /** What this env truly needs beyond the hardened container defaults. */
+  docker?: DockerOverrides;
+  /** Extra environment variables for the server process. */
+  env?: Record<string, string>;
+}
+
+/** Per-env exceptions to the hardened defaults; each is named for what it loosens. */
+export interface DockerOverrides {
+  memoryBytes?: number;
+  nanoCpus?: number;
+  pidsLimit?: number;
+  /** Extra writable tmpfs mounts: path -> mount options (e.g. "size=256m,mode=1777"). */
+  tmpfs?: Record<string, string>;
+  /** Shared memory size in bytes (Chromium wants more than 64 MB). */
+  shmSizeBytes?: number;
+  user?: string;
+  capAdd?: string[];
+  nofile?: number;
+}
+
+export interface ExitInfo {
+  exitCode: number | null;
+  signal: string | null;
+  /** The kernel killed it for exceeding its memory limit. */
+  oomKilled?: boolean;
+}
+
+/** A running env server and the client connected to it. */
+export interface EnvInstance extends AsyncDisposable {
+  readonly id: string;
+  readonly runtime: RuntimeKind;
+  readonly client: EnvClient;
+  /** Settles when the server process or container has exited. */
+  readonly exited: Promise<ExitInfo>;
+  readonly alive: boolean;
+  /** The image the server runs in (docker), for trajectories to record. */
+  readonly imageId?: string;
+  /** Asks the server to exit (end of stdin), then makes sure it is gone. */
+  close(): Promise<void>;
+}
+
+export type RuntimeKind = 'local' | 'docker';
+
+export interface StartOptions {
+  signal?: AbortSignal;
+  /** Deadline for calls that pass none (ms). */
+  callDeadlineMs?: number;
+}
+
+/** Where env servers run. One interface, one folder per backend. */
+export interface EnvRuntime {
+  readonly kind: RuntimeKind;
+  start(spec: EnvServerSpec, options?: StartOptions): Promise<EnvInstance>;
+}
