@@ -1,13 +1,18 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { build } from 'esbuild';
 
 /**
  * Bundles an env server (TypeScript entry and everything it imports) into one ES module that
- * runs on a bare Node: what both the local runtime and the env's image execute.
+ * runs on a bare Node: what both the local runtime and the env's image execute. The file is
+ * replaced atomically and only when its bytes change, so a server starting from it meanwhile
+ * never reads half a bundle.
  */
 export async function bundleServer(entry: string, outfile: string): Promise<string> {
-  await build({
+  const result = await build({
     entryPoints: [entry],
     outfile,
+    write: false,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -18,5 +23,12 @@ export async function bundleServer(entry: string, outfile: string): Promise<stri
     // Bundled CommonJS dependencies call require(); an ES module has none of its own.
     banner: { js: "import { createRequire as __wgRequire } from 'node:module'; const require = __wgRequire(import.meta.url);" },
   });
+  const bytes = result.outputFiles[0]!.contents;
+  const current = await readFile(outfile).catch(() => undefined);
+  if (current && Buffer.from(bytes).equals(current)) return outfile;
+  await mkdir(dirname(outfile), { recursive: true });
+  const temp = `${outfile}.${process.pid}.tmp`;
+  await writeFile(temp, bytes);
+  await rename(temp, outfile);
   return outfile;
 }

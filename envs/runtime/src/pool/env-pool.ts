@@ -106,6 +106,7 @@ export class EnvPool implements AsyncDisposable {
     signal?.throwIfAborted();
     const slot = await this.freeSlot();
     if (slot) return this.lease(slot);
+    signal?.throwIfAborted();
     return new Promise<Lease>((resolve, reject) => {
       const waiter: Waiter = {
         resolve: (lease) => {

@@ -1,0 +1,168 @@
+/**
+ * The run store against JSON Lines of the same records, measured in the same run.
+ *
+ *   node --conditions=source --import tsx bench/trajectories-store.ts [--quick]
+ *
+ * JSON Lines baseline: JSON.stringify per record + one append per line through an open file
+ * handle; reading = read the file, split lines, JSON.parse. Images go inline as base64 in
+ * JSONL and as content-addressed blobs in the store. Both sides fsync once at the end.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRun, openRun } from '@workgym/trajectories';
+import type { EpisodeRecord } from '@workgym/trajectories';
+import { makeEpisode } from '../trajectories/test/make-episode.js';
+
+const quick = process.argv.includes('--quick');
+const REPEATS = quick ? 1 : 3;
+
+interface Workload {
+  name: string;
+  episodes: number;
+  steps: number;
+  imageBytes: number;
+}
+
+const workloads: Workload[] = [
+  { name: 'small (2 steps)', episodes: quick ? 500 : 5000, steps: 2, imageBytes: 0 },
+  { name: 'large (30 steps, 50 KB screenshots)', episodes: quick ? 10 : 60, steps: 30, imageBytes: 50_000 },
+];
+
+/** One episode as a rollout has it in memory: the record plus the raw screenshot bytes. */
+interface RawEpisode {
+  record: EpisodeRecord;
+  images: Buffer[][];
+}
+
+function pngLike(bytes: number): Buffer {
+  const out = randomBytes(bytes);
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(out);
+  return out;
+}
+
+function makeRaw(w: Workload): RawEpisode[] {
+  return Array.from({ length: w.episodes }, (_, i) => {
+    const images = Array.from({ length: w.steps }, () => (w.imageBytes ? [pngLike(w.imageBytes)] : []));
+    return { record: makeEpisode({ seed: i + 1, steps: w.steps }), images };
+  });
+}
+
+async function writeStore(dir: string, raws: RawEpisode[]): Promise<void> {
+  const writer = await createRun(dir);
+  for (const { record, images } of raws) {
+    const steps = [];
+    for (const [i, step] of (record.steps ?? []).entries()) {
+      const refs = [];
+      for (const bytes of images[i] ?? []) {
+        refs.push({ sha256: await writer.putBlob(bytes), mimeType: 'image/png', size: bytes.length, label: 'screenshot' });
+      }
+      steps.push({ ...step, observation: { ...step.observation, images: refs } });
+    }
+    await writer.append({ ...record, steps });
+  }
+  await writer.finalize();
+}
+
+async function writeJsonl(path: string, raws: RawEpisode[]): Promise<void> {
+  const fh = await open(path, 'a');
+  for (const { record, images } of raws) {
+    const steps = (record.steps ?? []).map((step, i) => ({
+      ...step,
+      observation: {
+        ...step.observation,
+        images: (images[i] ?? []).map((bytes) => ({ mimeType: 'image/png', data: bytes.toString('base64'), label: 'screenshot' })),
+      },
+    }));
+    await fh.write(`${JSON.stringify({ ...record, steps })}\n`);
+  }
+  await fh.sync();
+  await fh.close();
+}
+
+async function readStore(dir: string, withImages: boolean): Promise<number> {
+  const reader = await openRun(dir);
+  let n = 0;
+  for await (const record of reader.records()) {
+    n++;
+    if (withImages) for (const step of record.steps ?? []) for (const im of step.observation?.images ?? []) await reader.blob(im.sha256!);
+  }
+  await reader.close();
+  return n;
+}
+
+async function readJsonl(path: string, withImages: boolean): Promise<number> {
+  const text = await readFile(path, 'utf8');
+  let n = 0;
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    const record = JSON.parse(line) as { steps: { observation: { images: { data: string }[] } }[] };
+    n++;
+    if (withImages) for (const step of record.steps) for (const im of step.observation.images) Buffer.from(im.data, 'base64');
+  }
+  return n;
+}
+
+function diskBytes(path: string): number {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.size;
+  return readdirSync(path).reduce((sum, name) => sum + diskBytes(join(path, name)), 0);
+}
+
+async function best(times: number, fn: () => Promise<unknown>, before?: () => void): Promise<number> {
+  let min = Infinity;
+  for (let i = 0; i < times; i++) {
+    before?.();
+    const start = performance.now();
+    await fn();
+    min = Math.min(min, performance.now() - start);
+  }
+  return min;
+}
+
+const root = mkdtempSync(join(tmpdir(), 'wg-bench-'));
+const rows: string[][] = [];
+const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+try {
+  for (const w of workloads) {
+    const raws = makeRaw(w);
+    const storeDir = join(root, 'run');
+    const jsonlPath = join(root, 'run.jsonl');
+    const reset = () => rmSync(storeDir, { recursive: true, force: true });
+    const resetJ = () => rmSync(jsonlPath, { force: true });
+    // Warm both paths (JIT) before measuring.
+    await writeStore(storeDir, raws.slice(0, 20));
+    reset();
+    await writeJsonl(jsonlPath, raws.slice(0, 20));
+    resetJ();
+    const storeWrite = await best(REPEATS, () => writeStore(storeDir, raws), reset);
+    const jsonlWrite = await best(REPEATS, () => writeJsonl(jsonlPath, raws), resetJ);
+    const storeRead = await best(REPEATS, () => readStore(storeDir, false));
+    const jsonlRead = await best(REPEATS, () => readJsonl(jsonlPath, false));
+    const storeReadImg = w.imageBytes ? await best(REPEATS, () => readStore(storeDir, true)) : NaN;
+    const jsonlReadImg = w.imageBytes ? await best(REPEATS, () => readJsonl(jsonlPath, true)) : NaN;
+    const storeSize = diskBytes(storeDir);
+    const jsonlSize = diskBytes(jsonlPath);
+    const rate = (ms: number) => `${Math.round((w.episodes / ms) * 1000)} ep/s`;
+    rows.push([w.name, 'write', rate(storeWrite), rate(jsonlWrite), `${(jsonlWrite / storeWrite).toFixed(1)}x faster`]);
+    rows.push([w.name, 'read records', rate(storeRead), rate(jsonlRead), `${(jsonlRead / storeRead).toFixed(1)}x faster`]);
+    if (w.imageBytes) {
+      rows.push([w.name, 'read + image bytes', rate(storeReadImg), rate(jsonlReadImg), `${(jsonlReadImg / storeReadImg).toFixed(1)}x faster`]);
+    }
+    rows.push([w.name, 'size on disk', `${mb(storeSize)} MB`, `${mb(jsonlSize)} MB`, `${(jsonlSize / storeSize).toFixed(2)}x smaller`]);
+    reset();
+    resetJ();
+  }
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}
+
+const header = ['workload', 'measure', 'store', 'JSONL', 'store vs JSONL'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+console.log(line(header));
+console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+for (const row of rows) console.log(line(row));
+console.log(`\nnode ${process.version}, ${REPEATS} repeat(s), best time; episodes: ${workloads.map((w) => `${w.name}: ${w.episodes}`).join(', ')}`);

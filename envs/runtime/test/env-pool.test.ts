@@ -1,0 +1,126 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ServerExitedError } from '@workgym/protocol';
+import { connectDocker, DockerRuntime, EnvPool, LABEL_RUN, LocalRuntime, PoolClosedError, type EnvServerSpec } from '../src/index.js';
+import { call, counterSpec } from './helpers.js';
+
+const run = promisify(execFile);
+const runtime = new DockerRuntime({ runId: `test-env-pool-${process.pid}` });
+let spec: EnvServerSpec;
+
+async function containersOfRun(): Promise<string[]> {
+  const list = await connectDocker().listContainers({ all: true, filters: { label: [`${LABEL_RUN}=${runtime.runId}`] } });
+  return list.map((c) => c.Id);
+}
+
+/** Plays an episode to the end with the expert. */
+async function solve(client: import('@workgym/protocol').EnvClient, seed: number): Promise<number> {
+  const { session } = await client.reset({ family: 'counter/reach-target', seed });
+  let reward = -1;
+  for (let i = 0; i < 10 && reward < 0; i++) {
+    const reply = await client.step(session, (await client.expert(session)).calls);
+    if (reply.terminated) reward = reply.reward;
+  }
+  await client.closeSession(session);
+  return reward;
+}
+
+beforeAll(async () => {
+  spec = await counterSpec();
+});
+
+afterAll(async () => {
+  expect(await containersOfRun()).toEqual([]);
+});
+
+describe('EnvPool', () => {
+  it('leases up to the sessions an instance serves and makes the next caller wait for a release', async () => {
+    await using pool = await EnvPool.create({ runtime, spec, size: 1, sessionsPerInstance: 2 });
+    const a = await pool.acquire();
+    const b = await pool.acquire();
+    expect(a.instance.id).toBe(b.instance.id);
+    let third = false;
+    const waiting = pool.acquire().then((lease) => ((third = true), lease));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(third).toBe(false);
+    expect(pool.stats).toMatchObject({ instances: 1, leased: 2, waiting: 1 });
+    await a.release();
+    const c = await waiting;
+    expect(c.instance.id).toBe(a.instance.id);
+    await b.release();
+    await c.release();
+    expect(pool.stats.leased).toBe(0);
+  });
+
+  it('replaces a container killed with docker kill mid-episode; the next lease finishes the episode', async () => {
+    await using pool = await EnvPool.create({ runtime, spec, size: 1 });
+    const lease = await pool.acquire();
+    const { session } = await lease.client.reset({ family: 'counter/reach-target', seed: 3 });
+    const pending = lease.client.step(session, [call('sleep', { ms: 20_000 })]).catch((e: unknown) => e);
+    await run('docker', ['kill', lease.instance.id]);
+    expect(await pending).toBeInstanceOf(ServerExitedError);
+    await lease.release({ fault: true });
+    const next = await pool.acquire();
+    expect(next.instance.id).not.toBe(lease.instance.id);
+    expect(await solve(next.client, 3)).toBe(1);
+    await next.release();
+    expect(pool.stats.replaced).toBeGreaterThanOrEqual(1);
+    expect(pool.stats.instances).toBe(1);
+  });
+
+  it('replaces an instance that died while idle before leasing it', async () => {
+    await using pool = await EnvPool.create({ runtime, spec, size: 1 });
+    const first = await pool.acquire();
+    const firstId = first.instance.id;
+    await first.release();
+    await run('docker', ['kill', firstId]);
+    await first.instance.exited;
+    const next = await pool.acquire();
+    expect(next.instance.id).not.toBe(firstId);
+    expect(await solve(next.client, 4)).toBe(1);
+    await next.release();
+  });
+
+  it('recycles an instance after maxLeasesPerInstance leases', async () => {
+    await using pool = await EnvPool.create({ runtime: new LocalRuntime(), spec, size: 1, maxLeasesPerInstance: 2 });
+    const ids = [];
+    for (let i = 0; i < 3; i++) {
+      const lease = await pool.acquire();
+      ids.push(lease.instance.id);
+      await lease.release();
+    }
+    expect(ids[0]).toBe(ids[1]);
+    expect(ids[2]).not.toBe(ids[0]);
+  });
+
+  it('runs episodes in parallel across instances', async () => {
+    await using pool = await EnvPool.create({ runtime, spec, size: 2, sessionsPerInstance: 1 });
+    const rewards = await Promise.all(
+      [1, 2, 3, 4].map(async (seed) => {
+        await using lease = await pool.acquire();
+        return solve(lease.client, seed);
+      }),
+    );
+    expect(rewards).toEqual([1, 1, 1, 1]);
+    expect(pool.stats.started).toBe(2);
+  });
+
+  it('stops a waiting acquire when its signal aborts, and refuses leases once closed', async () => {
+    const pool = await EnvPool.create({ runtime, spec, size: 1, sessionsPerInstance: 1 });
+    const held = await pool.acquire();
+    const controller = new AbortController();
+    const waiting = pool.acquire(controller.signal);
+    controller.abort(new Error('gave up'));
+    await expect(waiting).rejects.toThrow('gave up');
+    expect(pool.stats.waiting).toBe(0);
+    await held.release();
+    await pool.close();
+    await expect(pool.acquire()).rejects.toBeInstanceOf(PoolClosedError);
+    expect(await containersOfRun()).toEqual([]);
+  });
+
+  it('fails acquire with the start error when the env cannot start', async () => {
+    await expect(EnvPool.create({ runtime, spec: { ...spec, image: 'workgym/nope:0' }, size: 1 })).rejects.toThrow(/not built/);
+  });
+});

@@ -1,0 +1,55 @@
+import type { EpisodeRecord } from './record.js';
+import { actionsHash } from './task.js';
+
+/**
+ * What the episode index keeps per episode: where the record is, and enough about it to
+ * filter, dedupe, balance, split and count without decoding a single record.
+ */
+export interface EpisodeSummary {
+  episodeId: string;
+  groupId: string;
+  env: string;
+  family: string;
+  job: string;
+  seed: number;
+  split: string;
+  status: string;
+  finalReward: number;
+  success: boolean;
+  steps: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** See actionsHash(): equal for episodes that took the same actions. */
+  actionsHash: string;
+  shard: string;
+  offset: number;
+  length: number;
+}
+
+export function summarize(record: EpisodeRecord, location: { shard: string; offset: number; length: number }): EpisodeSummary {
+  let promptTokens = 0;
+  let completionTokens = 0;
+  for (const step of record.steps ?? []) {
+    promptTokens += step.usage?.promptTokens ?? 0;
+    completionTokens += step.usage?.completionTokens ?? 0;
+  }
+  return {
+    episodeId: record.episodeId ?? '',
+    groupId: record.groupId ?? '',
+    env: record.env ?? '',
+    family: record.family ?? '',
+    job: record.job ?? '',
+    seed: Number(record.seed ?? 0),
+    split: record.split ?? '',
+    status: record.status ?? '',
+    finalReward: record.finalReward ?? 0,
+    success: record.success ?? false,
+    steps: record.steps?.length ?? 0,
+    promptTokens,
+    completionTokens,
+    actionsHash: actionsHash(record),
+    shard: location.shard,
+    offset: location.offset,
+    length: location.length,
+  };
+}

@@ -1,0 +1,107 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFilesAtomicSync } from './atomic-file.js';
+import { BadRunFileError, RunNotFoundError } from './errors.js';
+
+/**
+ * A run folder:
+ *
+ *   manifest.json   what the run is (spec, versions, start/end, counts)
+ *   index.json      every shard with its record count, size and (once sealed) sha256
+ *   episodes.idx    episode id -> shard/offset plus a summary for filtering (msgpack; rebuilt
+ *                   from the shards when missing or behind them)
+ *   writer.lock     pid of the live writer, when there is one
+ *   shards/NNNNNN.wgs
+ *   blobs/ab/<sha256>
+ */
+export const runPaths = (dir: string) => ({
+  manifest: join(dir, 'manifest.json'),
+  index: join(dir, 'index.json'),
+  episodes: join(dir, 'episodes.idx'),
+  lock: join(dir, 'writer.lock'),
+  shards: join(dir, 'shards'),
+  blobs: join(dir, 'blobs'),
+});
+
+export const shardName = (n: number) => `${String(n).padStart(6, '0')}.wgs`;
+
+export interface RunCounts {
+  episodes: number;
+  steps: number;
+  byStatus: Record<string, number>;
+}
+
+export interface RunManifest {
+  format: 'workgym-run';
+  formatVersion: 1;
+  runId: string;
+  /** What produced the run (e.g. the rollout spec), as the writer was given it. */
+  spec: unknown;
+  /** Versions of what wrote the run: this package, node, and whatever the caller adds. */
+  versions: Record<string, string>;
+  startedAt: string;
+  /** Set by finalize(); null while the run is open (or was never finalised). */
+  endedAt: string | null;
+  status: 'open' | 'finalised';
+  /** Times the run was reopened to append. */
+  resumedAt: string[];
+  /** Written by finalize(); the live figures are in the episode index. */
+  counts: RunCounts | null;
+}
+
+export interface ShardEntry {
+  name: string;
+  records: number;
+  bytes: number;
+  /** Hex sha256 of the whole shard file; null until the shard is sealed. */
+  sha256: string | null;
+  sealed: boolean;
+}
+
+export interface ShardTable {
+  formatVersion: 1;
+  shards: ShardEntry[];
+}
+
+export function readManifest(dir: string): RunManifest {
+  const path = runPaths(dir).manifest;
+  if (!existsSync(path)) {
+    throw new RunNotFoundError(
+      `${dir} holds no run (no manifest.json); pass the folder a rollout wrote, or create one with createRun()`,
+    );
+  }
+  const manifest = readJson(path) as RunManifest;
+  if (manifest.format !== 'workgym-run' || manifest.formatVersion !== 1) {
+    throw new BadRunFileError(`${path} is not a workgym run manifest of format version 1`);
+  }
+  return manifest;
+}
+
+export const manifestFile = (manifest: RunManifest) => ({
+  name: 'manifest.json',
+  data: `${JSON.stringify(manifest, null, 2)}\n`,
+});
+
+export const shardTableFile = (table: ShardTable) => ({ name: 'index.json', data: `${JSON.stringify(table, null, 2)}\n` });
+
+export function writeManifest(dir: string, manifest: RunManifest): void {
+  writeFilesAtomicSync(dir, [manifestFile(manifest)]);
+}
+
+export function readShardTable(dir: string): ShardTable {
+  const path = runPaths(dir).index;
+  if (!existsSync(path)) return { formatVersion: 1, shards: [] };
+  const table = readJson(path) as ShardTable;
+  if (table.formatVersion !== 1 || !Array.isArray(table.shards)) {
+    throw new BadRunFileError(`${path} is not a shard index of format version 1; delete it and reopen the run to rebuild it`);
+  }
+  return table;
+}
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new BadRunFileError(`${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+}

@@ -1,0 +1,33 @@
+import type { BlobStore } from './blob-store.js';
+import type { EpisodeRecord, ToolSchema } from './record.js';
+
+/**
+ * Records are stored with their tool list replaced by a blob named by `tools_hash` (every
+ * episode of an env offers the same tools; repeating them was half of a small record).
+ * This restores it, sharing one frozen array per hash.
+ */
+export class ToolsCache {
+  private readonly byHash = new Map<string, ToolSchema[]>();
+
+  constructor(private readonly blobs: BlobStore) {}
+
+  restore(stored: Record<string, unknown>): EpisodeRecord {
+    if (stored.tools === undefined) {
+      const hash = stored.toolsHash as string;
+      stored.tools = hash ? this.tools(hash) : [];
+    }
+    return stored as EpisodeRecord;
+  }
+
+  tools(hash: string): ToolSchema[] {
+    let tools = this.byHash.get(hash);
+    if (!tools) {
+      const rows = JSON.parse(this.blobs.getSync(hash).toString('utf8')) as [string, string, string][];
+      tools = Object.freeze(
+        rows.map(([name, description, parametersJson]) => Object.freeze({ name, description, parametersJson })),
+      ) as ToolSchema[];
+      this.byHash.set(hash, tools);
+    }
+    return tools;
+  }
+}
