@@ -2,6 +2,7 @@ export { EnvClient, type CallOptions, type EnvClientOptions, type ResetOptions, 
 export { serveEnv, type EnvServer, type ServeOptions } from './server.js';
 export { serveStdio } from './stdio.js';
 export type { Environment, EpisodeSpec, Session, StepOutcome, ValidToolCall } from './environment.js';
+export type { DockerOverrides, EnvManifest } from './manifest.js';
 export { checkEnv, assertEnvConforms, type CheckEnvOptions, type CheckResult, type ConformanceReport } from './check-env.js';
 export { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder, type FrameEvent } from './framing.js';
 export { MAX_ARGUMENT_BYTES, checkToolSchema, validateToolCall } from './tool-validator.js';

@@ -1,4 +1,6 @@
-import type { EnvClient } from '@workgym/protocol';
+import type { DockerOverrides, EnvClient } from '@workgym/protocol';
+
+export type { DockerOverrides };
 
 /** Everything a runtime needs to start one env server. */
 export interface EnvServerSpec {
@@ -12,20 +14,6 @@ export interface EnvServerSpec {
   docker?: DockerOverrides;
   /** Extra environment variables for the server process. */
   env?: Record<string, string>;
-}
-
-/** Per-env exceptions to the hardened defaults; each is named for what it loosens. */
-export interface DockerOverrides {
-  memoryBytes?: number;
-  nanoCpus?: number;
-  pidsLimit?: number;
-  /** Extra writable tmpfs mounts: path -> mount options (e.g. "size=256m,mode=1777"). */
-  tmpfs?: Record<string, string>;
-  /** Shared memory size in bytes (Chromium wants more than 64 MB). */
-  shmSizeBytes?: number;
-  user?: string;
-  capAdd?: string[];
-  nofile?: number;
 }
 
 export interface ExitInfo {

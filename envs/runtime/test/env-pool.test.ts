@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ServerExitedError } from '@workgym/protocol';
+import { ServerExitedError, type EnvClient } from '@workgym/protocol';
 import { connectDocker, DockerRuntime, EnvPool, LABEL_RUN, LocalRuntime, PoolClosedError, type EnvServerSpec } from '../src/index.js';
 import { call, counterSpec } from './helpers.js';
 
@@ -15,7 +15,7 @@ async function containersOfRun(): Promise<string[]> {
 }
 
 /** Plays an episode to the end with the expert. */
-async function solve(client: import('@workgym/protocol').EnvClient, seed: number): Promise<number> {
+async function solve(client: EnvClient, seed: number): Promise<number> {
   const { session } = await client.reset({ family: 'counter/reach-target', seed });
   let reward = -1;
   for (let i = 0; i < 10 && reward < 0; i++) {

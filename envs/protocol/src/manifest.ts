@@ -1,0 +1,30 @@
+import type { Environment } from './environment.js';
+
+/** Per-env exceptions to the hardened container defaults; each is named for what it loosens. */
+export interface DockerOverrides {
+  memoryBytes?: number;
+  nanoCpus?: number;
+  pidsLimit?: number;
+  /** Extra writable tmpfs mounts: path -> mount options (e.g. "size=256m,mode=1777"). */
+  tmpfs?: Record<string, string>;
+  /** Shared memory size in bytes (Chromium wants more than 64 MB). */
+  shmSizeBytes?: number;
+  user?: string;
+  capAdd?: string[];
+  nofile?: number;
+}
+
+/**
+ * What an env package tells the rest of workgym about itself (its `manifest` export): how to
+ * open it in-process, where its stdio server is, and what its container needs.
+ */
+export interface EnvManifest {
+  name: string;
+  /** Opens the env in this process (`workgym serve`, `workgym envs`, in-process tests). */
+  create(): Promise<Environment>;
+  /** The stdio server entry: TypeScript from source, JavaScript once built. */
+  serverEntry: string;
+  /** The env's image/ folder: a Dockerfile of its own instructions and the files they copy. */
+  imageDir?: string;
+  docker?: DockerOverrides;
+}

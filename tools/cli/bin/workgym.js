@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// The CLI runs from its build (made by `npm ci` through the root `prepare` script).
+import { existsSync } from 'node:fs';
+
+const main = new URL('../dist/main.js', import.meta.url);
+if (!existsSync(main)) {
+  console.error('workgym is not built yet: run `npm ci` (or `npm run build`) at the repository root.');
+  process.exit(1);
+}
+await import(main.href);

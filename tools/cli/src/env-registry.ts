@@ -1,0 +1,35 @@
+import { fileURLToPath } from 'node:url';
+import type { EnvManifest } from '@workgym/protocol';
+import type { EnvImageSource, EnvServerSpec } from '@workgym/runtime';
+import { UsageError } from './usage-error.js';
+
+/** Every env workgym ships; a new env adds its manifest here. */
+export const ENV_MANIFESTS: readonly EnvManifest[] = [];
+
+// Bundled servers live in the npm cache folder of the repository: rebuilt when sources change.
+const bundleDir = fileURLToPath(new URL('../../../node_modules/.cache/workgym/', import.meta.url));
+
+export function findEnvs(names?: string[]): EnvManifest[] {
+  if (!names || names.length === 0) return [...ENV_MANIFESTS];
+  return names.map((name) => {
+    const manifest = ENV_MANIFESTS.find((m) => m.name === name);
+    if (!manifest) {
+      const known = ENV_MANIFESTS.map((m) => m.name).join(', ') || '(none yet)';
+      throw new UsageError(`unknown env ${JSON.stringify(name)}; known envs: ${known}`);
+    }
+    return manifest;
+  });
+}
+
+export function imageSource(manifest: EnvManifest): EnvImageSource {
+  return {
+    name: manifest.name,
+    serverEntry: manifest.serverEntry,
+    bundleOut: `${bundleDir}${manifest.name}/server.mjs`,
+    imageDir: manifest.imageDir,
+  };
+}
+
+export function serverSpec(manifest: EnvManifest, image: { tag: string; bundle: string }): EnvServerSpec {
+  return { name: manifest.name, serverBundle: image.bundle, image: image.tag, docker: manifest.docker };
+}
