@@ -58,7 +58,10 @@ export class Episode {
     let terminated = false;
     let info: Record<string, unknown> | undefined;
     if (calls.length === 0) {
-      this.observation = { ...this.observation, text: 'Error (invalid_arguments): the step carried no tool call.' };
+      const message = 'the step carried no tool call; call one of the tools';
+      const text = `Error (no_tool_call): ${message}`;
+      this.observation = { ...this.observation, text, rawSize: Buffer.byteLength(text) };
+      results.push({ callId: '', text, error: { kind: 'no_tool_call', message } });
     }
     for (const call of calls) {
       try {

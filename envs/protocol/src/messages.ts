@@ -51,6 +51,7 @@ export type CallName = NonNullable<Request['call']>;
 export const ACTION_ERROR_KINDS = [
   'unknown_tool',
   'invalid_arguments',
+  'no_tool_call',
   'arguments_too_large',
   'stale_element',
   'no_such_element',

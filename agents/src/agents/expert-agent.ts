@@ -1,0 +1,11 @@
+import type { Agent, AgentAction, AgentContext } from '../agent.js';
+
+/** Acts as the task's reference solution does: expert demonstrations. */
+export class ExpertAgent implements Agent {
+  readonly info = { kind: 'expert', model: '', contextPolicy: 'none' };
+
+  async act(context: AgentContext, signal: AbortSignal): Promise<AgentAction> {
+    const calls = await context.expert(signal);
+    return { calls: calls.map((c, i) => ({ ...c, id: `expert-${context.stepIndex}-${i}` })) };
+  }
+}

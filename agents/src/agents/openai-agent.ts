@@ -1,0 +1,158 @@
+import OpenAI from 'openai';
+import type { ChatCompletion, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
+import type { TokenLogprob } from '@workgym/trajectories';
+import type { Agent, AgentAction, AgentContext } from '../agent.js';
+import { describePolicy, selectTurns, type ContextPolicy } from './context-policy.js';
+import { RateLimiter } from './rate-limiter.js';
+
+export interface OpenAIAgentOptions {
+  model: string;
+  baseURL: string;
+  apiKey: string;
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  seed?: number;
+  /** Ask for logprobs with this many alternatives per token (0: logprobs without alternatives). */
+  topLogprobs?: number;
+  systemPrompt?: string;
+  context?: ContextPolicy;
+  /** Requests in flight at once across every episode using this agent (default 8). */
+  maxConcurrency?: number;
+  requestsPerMinute?: number;
+  /** Retries on 408/409/429/5xx and connection errors, with exponential backoff (default 4). */
+  maxRetries?: number;
+  /** Ask the model at the end of each episode for its probability of success. */
+  selfEvaluate?: boolean;
+}
+
+const DEFAULT_SYSTEM =
+  'You are an agent working in a software environment. Use the tools to complete the task. ' +
+  'Call submit when you are done.';
+
+/** Any OpenAI-compatible chat-completions endpoint: vLLM, SGLang, Ollama, OpenAI. */
+export class OpenAIAgent implements Agent {
+  readonly info;
+  private readonly client: OpenAI;
+  private readonly limiter: RateLimiter;
+  private readonly policy: ContextPolicy;
+
+  constructor(private readonly options: OpenAIAgentOptions) {
+    this.client = new OpenAI({ baseURL: options.baseURL, apiKey: options.apiKey, maxRetries: options.maxRetries ?? 4 });
+    this.limiter = new RateLimiter(options.maxConcurrency ?? 8, options.requestsPerMinute);
+    this.policy = options.context ?? { kind: 'full' };
+    this.info = {
+      kind: 'openai',
+      model: options.model,
+      contextPolicy: describePolicy(this.policy),
+      systemPrompt: options.systemPrompt ?? DEFAULT_SYSTEM,
+      sampling: {
+        temperature: options.temperature,
+        topP: options.topP,
+        maxTokens: options.maxTokens,
+        seed: options.seed,
+        topLogprobs: options.topLogprobs,
+        extraJson: JSON.stringify({ baseURL: options.baseURL }),
+      },
+    };
+  }
+
+  async act(context: AgentContext, signal: AbortSignal): Promise<AgentAction> {
+    const completion = await this.complete(this.messages(context), toolsFor(context), signal);
+    const choice = completion.choices[0];
+    if (!choice) throw new Error('the model returned no choice');
+    const calls = (choice.message.tool_calls ?? []).flatMap((c) =>
+      c.type === 'function' ? [{ id: c.id, name: c.function.name, argumentsJson: c.function.arguments }] : [],
+    );
+    return {
+      calls,
+      text: choice.message.content ?? '',
+      rawOutput: JSON.stringify(choice.message),
+      usage: completion.usage && {
+        promptTokens: completion.usage.prompt_tokens,
+        completionTokens: completion.usage.completion_tokens,
+        cachedTokens: completion.usage.prompt_tokens_details?.cached_tokens ?? 0,
+      },
+      logprobs: toLogprobs(choice.logprobs?.content),
+    };
+  }
+
+  async selfEvaluate(context: AgentContext, signal: AbortSignal): Promise<number | undefined> {
+    if (!this.options.selfEvaluate) return undefined;
+    const question: ChatCompletionMessageParam = {
+      role: 'user',
+      content: 'The episode is over. What is the probability (0 to 1) that you completed the task correctly? Answer with the number only.',
+    };
+    const completion = await this.complete([...this.messages(context), question], undefined, signal);
+    const value = Number.parseFloat(completion.choices[0]?.message.content?.match(/[01](?:\.\d+)?|\.\d+/)?.[0] ?? '');
+    return Number.isFinite(value) && value >= 0 && value <= 1 ? value : undefined;
+  }
+
+  private complete(messages: ChatCompletionMessageParam[], tools: ChatCompletionTool[] | undefined, signal: AbortSignal): Promise<ChatCompletion> {
+    const o = this.options;
+    return this.limiter.run(
+      () =>
+        this.client.chat.completions.create(
+          {
+            model: o.model,
+            messages,
+            tools,
+            parallel_tool_calls: tools ? true : undefined,
+            temperature: o.temperature,
+            top_p: o.topP,
+            max_tokens: o.maxTokens,
+            seed: o.seed,
+            logprobs: o.topLogprobs !== undefined ? true : undefined,
+            top_logprobs: o.topLogprobs || undefined,
+          },
+          { signal },
+        ),
+      signal,
+    );
+  }
+
+  /** System prompt, the task and first observation, then the turns the context policy keeps. */
+  private messages(context: AgentContext): ChatCompletionMessageParam[] {
+    const first = context.history[0]?.observation ?? context.observation;
+    const { shown, memory } = selectTurns(context.history, this.policy);
+    const messages: ChatCompletionMessageParam[] = [
+      { role: 'system', content: this.info.systemPrompt },
+      { role: 'user', content: `${context.task.instruction}\n\n${first.text}` },
+    ];
+    if (memory) messages.push({ role: 'user', content: `Summary of earlier steps:\n${memory}` });
+    for (const turn of shown) {
+      messages.push({
+        role: 'assistant',
+        content: turn.action.text || null,
+        tool_calls: turn.action.calls.map((c) => ({ id: c.id ?? '', type: 'function' as const, function: { name: c.name ?? '', arguments: c.argumentsJson ?? '{}' } })),
+      });
+      // Every tool call needs its tool message; a call after the one that ended the episode had none.
+      for (const call of turn.action.calls) {
+        const result = turn.results.find((r) => r.callId === call.id);
+        messages.push({ role: 'tool', tool_call_id: call.id ?? '', content: result?.text ?? 'not applied: the episode had ended' });
+      }
+      if (turn.action.calls.length === 0) messages.push({ role: 'user', content: 'Use one of the tools.' });
+    }
+    const images = context.observation.images;
+    if (images.length > 0) {
+      messages.push({
+        role: 'user',
+        content: images.map((image) => ({ type: 'image_url' as const, image_url: { url: `data:${image.mimeType};base64,${Buffer.from(image.data).toString('base64')}` } })),
+      });
+    }
+    return messages;
+  }
+}
+
+function toolsFor(context: AgentContext): ChatCompletionTool[] {
+  return context.tools.map((t) => ({
+    type: 'function',
+    function: { name: t.name, description: t.description, parameters: JSON.parse(t.parametersJson || '{}') as Record<string, unknown> },
+  }));
+}
+
+type ApiLogprob = { token: string; logprob: number; top_logprobs?: { token: string; logprob: number }[] };
+
+function toLogprobs(content: ApiLogprob[] | null | undefined): TokenLogprob[] {
+  return (content ?? []).map((t) => ({ token: t.token, logprob: t.logprob, top: (t.top_logprobs ?? []).map((x) => ({ token: x.token, logprob: x.logprob })) }));
+}

@@ -1,0 +1,13 @@
+export type { Agent, AgentAction, AgentContext, Turn } from './agent.js';
+export { ExpertAgent } from './agents/expert-agent.js';
+export { RandomAgent } from './agents/random-agent.js';
+export { ReplayAgent, ReplayMissingError } from './agents/replay-agent.js';
+export { OpenAIAgent, type OpenAIAgentOptions } from './agents/openai-agent.js';
+export { describePolicy, parsePolicy, selectTurns, type ContextPolicy } from './agents/context-policy.js';
+export { RateLimiter } from './agents/rate-limiter.js';
+export { classifyEnvError, InfraFault, RolloutConfigError } from './faults.js';
+export { runEpisode, type EpisodeIds, type EpisodeLimits, type EpisodeTask, type RunEpisodeOptions } from './run-episode.js';
+export { planEpisodes, workItem, type PlanOptions, type WorkItem } from './rollout/work-item.js';
+export { MemoryWorkQueue, type WorkQueue } from './rollout/work-queue.js';
+export { RolloutStats, type EnvProgress } from './rollout/rollout-stats.js';
+export { RolloutRunner, RolloutStoppedError, type RolloutEnv, type RolloutOptions, type RolloutResult } from './rollout/rollout-runner.js';

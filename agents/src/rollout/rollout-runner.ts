@@ -1,0 +1,176 @@
+import { WorkgymError } from '@workgym/protocol';
+import { EnvPool, type EnvRuntime, type EnvServerSpec, type Lease } from '@workgym/runtime';
+import type { EpisodeRecord, RunWriter } from '@workgym/trajectories';
+import type { Agent } from '../agent.js';
+import { InfraFault, RolloutConfigError } from '../faults.js';
+import { runEpisode, type EpisodeLimits } from '../run-episode.js';
+import { RolloutStats } from './rollout-stats.js';
+import type { WorkItem } from './work-item.js';
+import type { WorkQueue } from './work-queue.js';
+
+export class RolloutStoppedError extends WorkgymError {
+  constructor() {
+    super('WORKGYM_ROLLOUT_STOPPED', 'the rollout was stopped');
+  }
+}
+
+export interface RolloutEnv {
+  name: string;
+  spec: EnvServerSpec;
+  /** Episodes this run has for the env (for progress), and those already recorded before a resume. */
+  total: number;
+  alreadyDone?: number;
+}
+
+export interface RolloutOptions {
+  runtime: EnvRuntime;
+  agent: Agent;
+  writer: RunWriter;
+  queue: WorkQueue;
+  envs: RolloutEnv[];
+  /** Episodes in flight at once per env (each env gets its own warm pool of this size). */
+  parallel: number;
+  limits: EpisodeLimits;
+  /** Attempts per episode when the env side fails (default 3). */
+  maxAttempts?: number;
+  onProgress?: (stats: RolloutStats) => void;
+  log?: (line: string) => void;
+}
+
+export interface RolloutResult {
+  stats: RolloutStats;
+  /** True when stop() (a signal) ended the run before every episode was recorded. */
+  stopped: boolean;
+}
+
+/**
+ * Runs many episodes across envs. Each env has its own pool and workers, so a slow env never
+ * holds back a fast one; env faults are retried on a fresh instance and recorded; stop()
+ * abandons in-flight episodes (a resume runs them again) and leaves no container behind.
+ */
+export class RolloutRunner {
+  private readonly controller = new AbortController();
+  private readonly pools = new Map<string, EnvPool>();
+  readonly stats: RolloutStats;
+
+  constructor(private readonly options: RolloutOptions) {
+    this.stats = new RolloutStats(
+      Object.fromEntries(options.envs.map((e) => [e.name, e.total])),
+      Object.fromEntries(options.envs.map((e) => [e.name, e.alreadyDone ?? 0])),
+    );
+  }
+
+  /** Stops taking episodes and abandons those in flight. */
+  stop(): void {
+    this.controller.abort(new RolloutStoppedError());
+  }
+
+  async run(): Promise<RolloutResult> {
+    const signal = this.controller.signal;
+    let failure: unknown;
+    try {
+      await Promise.all(this.options.envs.map((env) => this.runEnv(env, signal)));
+    } catch (error) {
+      failure = error;
+      this.controller.abort(error);
+    } finally {
+      await Promise.allSettled([...this.pools.values()].map((pool) => pool.close()));
+      await this.options.writer.flush().catch(() => undefined);
+    }
+    if (failure && !(failure instanceof RolloutStoppedError)) throw failure;
+    return { stats: this.stats, stopped: signal.aborted };
+  }
+
+  private async runEnv(env: RolloutEnv, signal: AbortSignal): Promise<void> {
+    const remaining = (await this.options.queue.remaining())[env.name] ?? 0;
+    if (remaining === 0) return;
+    const pool = await EnvPool.create({
+      runtime: this.options.runtime,
+      spec: env.spec,
+      size: Math.min(this.options.parallel, remaining),
+      log: this.options.log,
+    });
+    this.pools.set(env.name, pool);
+    const probe = await pool.acquire(signal);
+    const hello = await probe.client.hello();
+    await probe.release();
+    const envInfo = { version: hello.version, imageId: probe.instance.imageId ?? '' };
+    const workers = Array.from({ length: Math.min(this.options.parallel, remaining) }, () => this.work(env.name, pool, envInfo, signal));
+    await Promise.all(workers);
+  }
+
+  private async work(env: string, pool: EnvPool, envInfo: { version: string; imageId: string }, signal: AbortSignal): Promise<void> {
+    for (;;) {
+      if (signal.aborted) return;
+      const item = await this.options.queue.take(env, signal);
+      if (!item) return;
+      const started = performance.now();
+      const record = await this.attempt(item, pool, envInfo, signal);
+      if (!record) return; // stopped mid-episode: left for a resume
+      await this.options.writer.append(record);
+      this.stats.record(record, performance.now() - started);
+      await this.options.queue.complete(item);
+      this.options.onProgress?.(this.stats);
+    }
+  }
+
+  /** Plays the episode, retrying env faults on fresh instances; undefined when stopped. */
+  private async attempt(item: WorkItem, pool: EnvPool, envInfo: { version: string; imageId: string }, signal: AbortSignal): Promise<EpisodeRecord | undefined> {
+    const maxAttempts = this.options.maxAttempts ?? 3;
+    const faults: string[] = [];
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      let lease: Lease;
+      try {
+        lease = await pool.acquire(signal);
+      } catch (error) {
+        if (signal.aborted) return undefined;
+        faults.push((error as Error).message);
+        continue;
+      }
+      try {
+        const record = await runEpisode({
+          client: lease.client,
+          agent: this.options.agent,
+          task: item,
+          ids: { runId: this.options.writer.runId, episodeId: item.episodeId, groupId: item.groupId },
+          limits: this.options.limits,
+          env: { version: envInfo.version, imageId: lease.instance.imageId ?? envInfo.imageId },
+          putBlob: (bytes) => this.options.writer.putBlob(bytes),
+          signal,
+        });
+        await lease.release();
+        return { ...record, attempts: attempt, errorMessage: [...faults, record.errorMessage].filter(Boolean).join('\n') };
+      } catch (error) {
+        await lease.release({ fault: error instanceof InfraFault });
+        if (signal.aborted) return undefined;
+        if (error instanceof RolloutConfigError || !(error instanceof InfraFault)) throw error;
+        this.options.log?.(`${item.episodeId}: attempt ${attempt} failed: ${error.message}`);
+        faults.push(error.message);
+      }
+    }
+    return infraErrorRecord(item, this.options, envInfo, faults, maxAttempts);
+  }
+}
+
+function infraErrorRecord(item: WorkItem, options: RolloutOptions, envInfo: { version: string; imageId: string }, faults: string[], attempts: number): EpisodeRecord {
+  const now = Date.now();
+  return {
+    runId: options.writer.runId,
+    episodeId: item.episodeId,
+    groupId: item.groupId,
+    env: item.env,
+    family: item.family,
+    seed: item.seed,
+    split: item.split,
+    agent: options.agent.info,
+    envVersion: envInfo.version,
+    imageId: envInfo.imageId,
+    steps: [],
+    finalReward: 0,
+    success: false,
+    status: 'infra_error',
+    errorMessage: faults.join('\n'),
+    attempts,
+    timings: { startedAtMs: now, endedAtMs: now, agentMs: 0, envMs: 0, totalMs: 0 },
+  };
+}

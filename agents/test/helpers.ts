@@ -1,0 +1,21 @@
+import { PassThrough } from 'node:stream';
+import { EnvClient, serveEnv } from '@workgym/protocol';
+import { CounterEnv } from '@workgym/protocol/testing';
+import type { EpisodeLimits, EpisodeTask } from '../src/index.js';
+
+/** An EnvClient on the counter test env, joined by in-memory streams. */
+export function counterClient(): EnvClient {
+  const toServer = new PassThrough();
+  const fromServer = new PassThrough();
+  serveEnv(new CounterEnv(8), toServer, fromServer);
+  return new EnvClient({ input: fromServer, output: toServer });
+}
+
+export const counterTask = (seed = 1): EpisodeTask => ({ env: 'counter', family: 'counter/reach-target', seed, split: 'train' });
+export const limits = (overrides: Partial<EpisodeLimits> = {}): EpisodeLimits => ({
+  maxSteps: 20,
+  stepDeadlineMs: 5_000,
+  episodeDeadlineMs: 60_000,
+  ...overrides,
+});
+export const ids = (episodeId = 'counter/reach-target:train:1:0') => ({ runId: 'test', episodeId, groupId: episodeId.replace(/:\d+$/, '') });
