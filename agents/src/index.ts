@@ -11,3 +11,4 @@ export { planEpisodes, workItem, type PlanOptions, type WorkItem } from './rollo
 export { MemoryWorkQueue, type WorkQueue } from './rollout/work-queue.js';
 export { RolloutStats, type EnvProgress } from './rollout/rollout-stats.js';
 export { RolloutRunner, RolloutStoppedError, type RolloutEnv, type RolloutOptions, type RolloutResult } from './rollout/rollout-runner.js';
+export { rollout, type RolloutConfig, type RolloutOutcome } from './rollout/rollout.js';

@@ -1,7 +1,7 @@
 import type { DecodedObservation, EnvClient, StepReply, ToolCall } from '@workgym/protocol';
 import type { EpisodeRecord, EpisodeStatus, ImageRef, StepRecord } from '@workgym/trajectories';
 import type { Agent, AgentAction, AgentContext, Turn } from './agent.js';
-import { classifyEnvError } from './faults.js';
+import { classifyEnvError, InfraFault } from './faults.js';
 
 export interface EpisodeTask {
   env: string;
@@ -93,6 +93,8 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
           errorMessage = `episode time limit of ${limits.episodeDeadlineMs} ms reached`;
         } else if (options.signal?.aborted) {
           throw options.signal.reason;
+        } else if (error instanceof InfraFault) {
+          throw error; // the env failed while the agent asked it for the expert action
         } else {
           status = 'agent_error';
           errorMessage = `agent failed at step ${steps.length}: ${(error as Error).message ?? String(error)}`;

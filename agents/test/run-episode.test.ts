@@ -45,14 +45,14 @@ describe('runEpisode', () => {
     const run = () =>
       runEpisode({ client: client(), agent: new RandomAgent(7), task: counterTask(2), ids: ids('x:train:2:0'), limits: limits({ maxSteps: 8 }), env });
     const [a, b] = [await run(), await run()];
-    const actions = (r: typeof a) => r.steps!.map((s) => s.toolCalls![0]!.argumentsJson + s.toolCalls![0]!.name);
+    const actions = (r: typeof a) => r.steps!.map((s) => `${s.toolCalls![0]!.name}(${s.toolCalls![0]!.argumentsJson})`);
     expect(actions(a)).toEqual(actions(b));
     expect(actions(a).length).toBeGreaterThan(0);
   });
 
   it('records an agent that throws as agent_error, keeping the steps before', async () => {
     let n = 0;
-    const agent = agentThat(async (context) => {
+    const agent = agentThat(async () => {
       if (n++ === 1) throw new Error('model exploded');
       return { calls: [{ id: 'a', name: 'add', argumentsJson: '{"amount":1}' }] };
     });

@@ -76,7 +76,13 @@ export class EnvPool implements AsyncDisposable {
   private counters = { started: 0, replaced: 0 };
 
   private constructor(options: EnvPoolOptions) {
-    this.options = { size: 1, healthCheckAfterMs: 30_000, maxStartAttempts: 3, log: () => undefined, ...options };
+    this.options = {
+      ...options,
+      size: options.size ?? 1,
+      healthCheckAfterMs: options.healthCheckAfterMs ?? 30_000,
+      maxStartAttempts: options.maxStartAttempts ?? 3,
+      log: options.log ?? (() => undefined),
+    };
   }
 
   /** Starts the pool and waits until its instances answer. */
