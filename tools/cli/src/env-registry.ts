@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { EnvManifest } from '@workgym/protocol';
-import type { EnvImageSource, EnvServerSpec } from '@workgym/runtime';
+import { bundleServer, buildEnvImage, type EnvImageSource, type EnvServerSpec, type RuntimeKind } from '@workgym/runtime';
 import { UsageError } from './usage-error.js';
 
 /** Every env workgym ships; a new env adds its manifest here. */
@@ -32,4 +32,11 @@ export function imageSource(manifest: EnvManifest): EnvImageSource {
 
 export function serverSpec(manifest: EnvManifest, image: { tag: string; bundle: string }): EnvServerSpec {
   return { name: manifest.name, serverBundle: image.bundle, image: image.tag, docker: manifest.docker };
+}
+
+/** The spec a runtime needs: the docker runtime gets the env's image (built if missing). */
+export async function specFor(manifest: EnvManifest, runtime: RuntimeKind): Promise<EnvServerSpec> {
+  const source = imageSource(manifest);
+  if (runtime === 'local') return { name: manifest.name, serverBundle: await bundleServer(source.serverEntry, source.bundleOut) };
+  return serverSpec(manifest, await buildEnvImage(source));
 }

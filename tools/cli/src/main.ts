@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { WorkgymError } from '@workgym/protocol';
 import { registerCheckCommand } from './commands/check.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerEnvsCommand } from './commands/envs.js';
 import { registerImagesCommand } from './commands/images.js';
+import { registerRolloutCommand } from './commands/rollout.js';
 import { registerServeCommand } from './commands/serve.js';
 
 const program = new Command('workgym')
@@ -15,6 +17,8 @@ registerEnvsCommand(program);
 registerImagesCommand(program);
 registerServeCommand(program);
 registerCheckCommand(program);
+registerRolloutCommand(program);
+registerDemoCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,64 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { UsageError } from './usage-error.js';
+
+const positive = z.number().int().positive();
+
+/** Everything `workgym rollout` accepts, from flags or a JSON config file (same names). */
+export const rolloutConfigSchema = z
+  .object({
+    env: z.array(z.string().min(1)).optional(),
+    family: z.string().min(1).optional(),
+    agent: z.enum(['expert', 'random', 'replay', 'openai']),
+    episodes: positive.default(1),
+    group: positive.default(1),
+    parallel: positive.default(2),
+    maxSteps: positive.default(30),
+    split: z.enum(['train', 'test']).default('train'),
+    seed: z.number().int().nonnegative().default(0),
+    out: z.string().min(1),
+    resume: z.boolean().default(false),
+    runtime: z.enum(['docker', 'local']).default('docker'),
+    model: z.string().optional(),
+    baseUrl: z.string().url().optional(),
+    apiKeyEnv: z.string().default('OPENAI_API_KEY'),
+    context: z.string().regex(/^(full|window:\d+|memory:\d+)$/, 'full, window:N or memory:N').default('full'),
+    temperature: z.number().min(0).max(2).optional(),
+    selfEvaluate: z.boolean().default(false),
+    from: z.string().optional(),
+    stepTimeoutS: z.number().positive().default(120),
+    episodeTimeoutS: z.number().positive().default(1800),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.agent === 'openai' && (!c.model || !c.baseUrl)) {
+      ctx.addIssue({ code: 'custom', message: 'the openai agent needs --model and --base-url', path: ['model'] });
+    }
+    if (c.agent === 'replay' && !c.from) {
+      ctx.addIssue({ code: 'custom', message: 'the replay agent needs --from RUN (the run to replay)', path: ['from'] });
+    }
+  });
+
+export type RolloutCliConfig = z.infer<typeof rolloutConfigSchema>;
+
+/** Merges a config file (if any) with the flags given, flags winning, and validates the result. */
+export async function loadRolloutConfig(flags: Record<string, unknown>, file?: string): Promise<RolloutCliConfig> {
+  let fromFile: Record<string, unknown> = {};
+  if (file) {
+    const text = await readFile(file, 'utf8').catch((error: Error) => {
+      throw new UsageError(`cannot read config file ${file}: ${error.message}`);
+    });
+    try {
+      fromFile = JSON.parse(text) as Record<string, unknown>;
+    } catch (error) {
+      throw new UsageError(`config file ${file} is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+  const result = rolloutConfigSchema.safeParse({ ...fromFile, ...given });
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `  ${i.path.join('.') || '(config)'}: ${i.message}`).join('\n');
+    throw new UsageError(`invalid rollout configuration${file ? ` (${file} and flags)` : ''}:\n${problems}`);
+  }
+  return result.data;
+}
