@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const exec = promisify(execFile);
+
+/** Runs the CLI from source, as `workgym ...` would from its build. */
+async function workgym(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return exec(process.execPath, ['--conditions=source', '--import', 'tsx', main, ...args], { timeout: 120_000 }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+  );
+}
+
+describe('the workgym command', () => {
+  it('lists its commands in --help', async () => {
+    const { code, stdout } = await workgym('--help');
+    expect(code).toBe(0);
+    for (const command of ['envs', 'images', 'serve', 'check']) expect(stdout).toContain(command);
+  });
+
+  it('shows examples in the help of a command', async () => {
+    const { stdout } = await workgym('envs', '--help');
+    expect(stdout).toMatch(/Examples:\n\s+workgym envs/);
+  });
+
+  it('prints envs as JSON in the documented shape', async () => {
+    const { code, stdout } = await workgym('envs', '--json');
+    expect(code).toBe(0);
+    const { envs } = JSON.parse(stdout) as { envs: { name: string; version: string; families: { id: string; job: string; difficulty: string }[]; tools: { name: string }[] }[] };
+    expect(Array.isArray(envs)).toBe(true);
+    for (const env of envs) {
+      expect(env.families.length).toBeGreaterThan(0);
+      for (const f of env.families) expect(f.id.startsWith(`${env.name}/`)).toBe(true);
+      expect(env.tools.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('names the known envs when asked to serve an unknown one', async () => {
+    const { code, stderr } = await workgym('serve', 'no-such-env');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/unknown env "no-such-env"; known envs:/);
+  });
+
+  it('rejects a bad option value with what was wrong', async () => {
+    const { code, stderr } = await workgym('check', '--runtime', 'cloud');
+    expect(code).toBe(1);
+    expect(stderr).toContain('--runtime must be docker or local, not cloud');
+  });
+
+  it('lists env images', async () => {
+    const { code, stdout } = await workgym('images', 'ls', '--json');
+    expect(code).toBe(0);
+    const { images } = JSON.parse(stdout) as { images: { env: string; tag: string }[] };
+    expect(images.map((i) => i.env)).toContain('counter');
+  });
+
+  it('exits non-zero on an unknown command and says so', async () => {
+    const { code, stderr } = await workgym('fly');
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/unknown command 'fly'/);
+  });
+});
