@@ -1,6 +1,9 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -18,7 +21,7 @@ describe('the workgym command', () => {
   it('lists its commands in --help', async () => {
     const { code, stdout } = await workgym('--help');
     expect(code).toBe(0);
-    for (const command of ['envs', 'images', 'serve', 'check']) expect(stdout).toContain(command);
+    for (const command of ['envs', 'images', 'serve', 'check', 'rollout', 'demo']) expect(stdout).toContain(command);
   });
 
   it('shows examples in the help of a command', async () => {
@@ -48,6 +51,29 @@ describe('the workgym command', () => {
     const { code, stderr } = await workgym('check', '--runtime', 'cloud');
     expect(code).toBe(1);
     expect(stderr).toContain('--runtime must be docker or local, not cloud');
+  });
+
+  it('explains every problem with a rollout configuration before starting anything', async () => {
+    const { code, stderr } = await workgym('rollout', '--agent', 'expert', '--episodes', '0', '--out', '/tmp/never', '--split', 'dev');
+    expect(code).toBe(1);
+    expect(stderr).toContain('invalid rollout configuration');
+    expect(stderr).toMatch(/episodes: Too small/);
+    expect(stderr).toMatch(/split: Invalid option/);
+    const openai = await workgym('rollout', '--agent', 'openai', '--out', '/tmp/never');
+    expect(openai.stderr).toContain('the openai agent needs --model and --base-url');
+  });
+
+  it('validates a rollout config file, naming the file and the unknown keys', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'workgym-cli-'));
+    const file = join(dir, 'rollout.json');
+    await writeFile(file, JSON.stringify({ agent: 'expert', out: join(dir, 'run'), paralel: 4 }));
+    const typo = await workgym('rollout', '--config', file);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain(file);
+    expect(typo.stderr).toMatch(/paralel/);
+    await writeFile(file, '{"agent": "expert",');
+    const broken = await workgym('rollout', '--config', file);
+    expect(broken.stderr).toMatch(/is not valid JSON/);
   });
 
   it('lists env images', async () => {
