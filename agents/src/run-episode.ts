@@ -45,6 +45,7 @@ class EpisodeTimeLimit extends Error {}
 export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRecord> {
   const { client, agent, task, ids, limits } = options;
   const startedAt = Date.now();
+  const clock = performance.now();
   const envCall = async <T>(during: string, call: () => Promise<T>): Promise<T> => {
     try {
       return await call();
@@ -139,7 +140,7 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
       status,
       errorMessage,
       attempts: 1,
-      timings: { startedAtMs: startedAt, endedAtMs: endedAt, agentMs, envMs, totalMs: endedAt - startedAt },
+      timings: { startedAtMs: startedAt, endedAtMs: endedAt, agentMs, envMs, totalMs: performance.now() - clock },
     };
   } finally {
     await client.closeSession(reset.session).catch(() => undefined);
