@@ -202,7 +202,13 @@ async function stepRecord(
   }
   return {
     index,
-    observation: { text: observation.text, rawSize: observation.rawSize || Buffer.byteLength(observation.text), images, dataJson: observation.dataJson },
+    observation: {
+      text: observation.text,
+      rawSize: observation.rawSize || Buffer.byteLength(observation.text),
+      images,
+      dataJson: observation.dataJson,
+      candidates: observation.candidates.map((c) => ({ id: c.id, name: c.name, argumentsJson: c.argumentsJson })),
+    },
     text: action.text ?? '',
     toolCalls: calls,
     rawOutput: action.rawOutput ?? '',

@@ -46,6 +46,7 @@ describe('rollout', () => {
     );
     expect(all.every((r) => r.status === 'success' && r.groupId === r.episodeId!.replace(/:\d$/, ''))).toBe(true);
     expect(outcome.stats.envs[0]).toMatchObject({ done: 6, success: 6 });
+    expect(all[0]!.steps![0]!.observation!.candidates!.map((c) => c.name)).toEqual(['add', 'add', 'submit']);
   });
 
   it('runs exactly the missing episodes on resume, and none when the run is complete', async () => {

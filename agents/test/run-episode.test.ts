@@ -36,6 +36,7 @@ describe('runEpisode', () => {
     expect(record.instruction).toMatch(/^Bring the counter from \d+ to \d+/);
     expect(record.steps!.map((s) => s.toolCalls![0]!.name)).toEqual(['add', 'submit']);
     expect(record.steps![0]!.observation!.text).toMatch(/^counter = \d+$/);
+    expect(record.steps![0]!.observation!.candidates!.map((c) => c.name)).toEqual(['add', 'add', 'submit']);
     expect(record.steps![1]).toMatchObject({ terminated: true, reward: 1 });
     expect(record.tools!.map((t) => t.name)).toContain('submit');
     expect(Number(record.timings!.totalMs)).toBeGreaterThanOrEqual(Number(record.timings!.agentMs) + Number(record.timings!.envMs));
