@@ -53,6 +53,21 @@ describe('EnvPool', () => {
     expect(pool.stats.leased).toBe(0);
   });
 
+  it('never hands one single-session instance to two concurrent acquires, even while health-checking it', async () => {
+    await using pool = await EnvPool.create({ runtime: new LocalRuntime(), spec, size: 1, sessionsPerInstance: 1, healthCheckAfterMs: 0 });
+    const results: string[] = [];
+    const first = pool.acquire().then((lease) => (results.push('first'), lease));
+    const second = pool.acquire().then((lease) => (results.push('second'), lease));
+    const a = await first;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(results).toEqual(['first']);
+    expect(pool.stats).toMatchObject({ leased: 1, waiting: 1 });
+    await a.release();
+    const b = await second;
+    expect(b.instance.id).toBe(a.instance.id);
+    await b.release();
+  });
+
   it('replaces a container killed with docker kill mid-episode; the next lease finishes the episode', async () => {
     await using pool = await EnvPool.create({ runtime, spec, size: 1 });
     const lease = await pool.acquire();

@@ -110,8 +110,10 @@ export class EnvPool implements AsyncDisposable {
   async acquire(signal?: AbortSignal): Promise<Lease> {
     if (this.closed) throw new PoolClosedError();
     signal?.throwIfAborted();
-    const slot = await this.freeSlot();
-    if (slot) return this.lease(slot);
+    // Another acquire may have taken the slot while freeSlot() was settling: check it again.
+    for (let slot = await this.freeSlot(); slot; slot = await this.freeSlot()) {
+      if (!slot.retired && slot.leased < slot.capacity) return this.lease(slot);
+    }
     signal?.throwIfAborted();
     return new Promise<Lease>((resolve, reject) => {
       const waiter: Waiter = {

@@ -1,0 +1,122 @@
+/**
+ * The code env through the docker runtime, against docker's own costs measured in the same run.
+ *
+ *   node --conditions=source --import tsx bench/code-env.ts [--quick]
+ *
+ * - step: a `bash("true")` step round trip vs `docker exec CONTAINER true`;
+ * - reset: resetting a warm instance (kill + wipe + new workspace) vs `docker run --rm IMAGE true`;
+ * - throughput: expert episodes per minute over every family with an EnvPool at parallelism 1, 2, 4.
+ */
+import { execFile } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { manifest } from '@workgym/env-code';
+import type { EnvClient } from '@workgym/protocol';
+import { buildEnvImage, DockerRuntime, EnvPool } from '@workgym/runtime';
+
+const run = promisify(execFile);
+const quick = process.argv.includes('--quick');
+const call = (name: string, args: object) => ({ id: 'b', name, argumentsJson: JSON.stringify(args) });
+
+async function timeEach(times: number, work: () => Promise<unknown>): Promise<{ median: number; mean: number }> {
+  const samples: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const start = performance.now();
+    await work();
+    samples.push(performance.now() - start);
+  }
+  samples.sort((a, b) => a - b);
+  return { median: samples[Math.floor(samples.length / 2)]!, mean: samples.reduce((a, b) => a + b, 0) / samples.length };
+}
+
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+async function expertEpisode(client: EnvClient, family: string, seed: number): Promise<number> {
+  const { session } = await client.reset({ family, seed, maxSteps: 50 });
+  try {
+    for (;;) {
+      const reply = await client.step(session, (await client.expert(session)).calls);
+      if (reply.terminated || reply.truncated) return reply.reward;
+    }
+  } finally {
+    await client.closeSession(session);
+  }
+}
+
+const built = await buildEnvImage({
+  name: 'code',
+  serverEntry: manifest.serverEntry,
+  bundleOut: join(tmpdir(), 'workgym-bench', 'code-server.mjs'),
+  imageDir: manifest.imageDir,
+});
+const spec = { name: 'code', serverBundle: built.bundle, image: built.tag, docker: manifest.docker };
+const runtime = new DockerRuntime({ runId: `bench-code-${process.pid}` });
+console.log(`image ${built.tag}${quick ? ' (quick)' : ''}`);
+
+const instance = await runtime.start(spec, { callDeadlineMs: 120_000 });
+try {
+  const client = instance.client;
+  await client.hello();
+  const { session } = await client.reset({ family: 'code/py-fix-bug', seed: 1 });
+  for (let i = 0; i < 5; i++) await client.step(session, [call('bash', { command: 'true' })]);
+  const step = await timeEach(quick ? 50 : 300, () => client.step(session, [call('bash', { command: 'true' })]));
+  const exec = await timeEach(quick ? 10 : 30, () => run('docker', ['exec', instance.id, 'true']));
+  await client.closeSession(session);
+  console.log('\nstep round trip (median, mean)');
+  console.log(`  bash("true") step        ${ms(step.median)}, ${ms(step.mean)}`);
+  console.log(`  docker exec CONTAINER true ${ms(exec.median)}, ${ms(exec.mean)}`);
+  console.log(`  ratio (median)           ${(exec.median / step.median).toFixed(1)}x faster`);
+
+  console.log('\nreset of a warm instance (median, mean)');
+  const dockerRun = await timeEach(quick ? 5 : 10, () => run('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'true', built.tag]));
+  for (const family of ['code/py-implement-function', 'code/sql-query', 'code/git-history-question']) {
+    let seed = 0;
+    const reset = await timeEach(quick ? 10 : 40, async () => {
+      const r = await client.reset({ family, seed: ++seed });
+      await client.closeSession(r.session);
+    });
+    console.log(`  ${family.padEnd(28)} ${ms(reset.median)}, ${ms(reset.mean)}  ratio ${(dockerRun.median / reset.median).toFixed(1)}x faster`);
+  }
+  console.log(`  docker run --rm IMAGE true    ${ms(dockerRun.median)}, ${ms(dockerRun.mean)}`);
+} finally {
+  await instance.close();
+}
+
+console.log('\nexpert episodes per minute (EnvPool, DockerRuntime, all families round-robin)');
+const families = (await (async () => {
+  const probe = await runtime.start(spec);
+  try {
+    return (await probe.client.listTasks()).families.map((f) => f.id);
+  } finally {
+    await probe.close();
+  }
+})());
+let base = 0;
+for (const parallelism of [1, 2, 4]) {
+  const pool = await EnvPool.create({ runtime, spec, size: parallelism, callDeadlineMs: 120_000 });
+  try {
+    const episodes = (quick ? 10 : 30) * Math.max(1, parallelism / 2);
+    let next = 0;
+    let solved = 0;
+    const start = performance.now();
+    await Promise.all(
+      Array.from({ length: parallelism }, async () => {
+        while (next < episodes) {
+          const index = next++;
+          const lease = await pool.acquire();
+          try {
+            if ((await expertEpisode(lease.client, families[index % families.length]!, 1000 + index)) === 1) solved += 1;
+          } finally {
+            await lease.release();
+          }
+        }
+      }),
+    );
+    const perMinute = (episodes / (performance.now() - start)) * 60_000;
+    base ||= perMinute;
+    console.log(`  parallelism ${parallelism}: ${perMinute.toFixed(0)} episodes/min (${solved}/${episodes} solved, ${(perMinute / base).toFixed(2)}x of parallelism 1)`);
+  } finally {
+    await pool.close();
+  }
+}

@@ -1,0 +1,27 @@
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { EnvManifest } from '@workgym/protocol';
+import { CodeEnv } from './env.js';
+
+const here = fileURLToPath(import.meta.url);
+const AGENT = 'uid=20000,gid=20000';
+
+/** The code env as the rest of workgym sees it. Why each docker override: docs/envs/code.md. */
+export const manifest: EnvManifest = {
+  name: 'code',
+  create: async () => new CodeEnv(),
+  serverEntry: fileURLToPath(new URL(`./server${extname(here)}`, import.meta.url)),
+  // src/ and dist/ both sit one level under envs/code.
+  imageDir: fileURLToPath(new URL('../image', import.meta.url)),
+  docker: {
+    // Root with only the capabilities needed to run commands as the agent and judge users
+    // and to kill their processes; every other capability stays dropped.
+    user: '0:0',
+    capAdd: ['SETUID', 'SETGID', 'KILL'],
+    tmpfs: {
+      '/workspace': `rw,exec,nosuid,nodev,size=256m,mode=0755,${AGENT}`,
+      '/home/agent': `rw,exec,nosuid,nodev,size=32m,mode=0700,${AGENT}`,
+      '/judge': 'rw,exec,nosuid,nodev,size=320m,mode=0700,uid=20001,gid=20001',
+    },
+  },
+};

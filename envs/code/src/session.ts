@@ -1,0 +1,172 @@
+import { readFileSync } from 'node:fs';
+import { ActionError, type Observation, type Session, type StepOutcome, type ToolCall, type ToolSpec, type ValidToolCall, type Verdict } from '@workgym/protocol';
+import type { Judge } from './judge/judge.js';
+import { SpawnFailedError, type RunResult } from './sandbox/run-command.js';
+import type { Sandbox } from './sandbox/sandbox.js';
+import { WorkspaceFiles } from './sandbox/workspace-files.js';
+import { replaceOnce } from './tasks/function-specs.js';
+import type { PlannedCall, TaskInstance } from './tasks/task.js';
+import { DEFAULT_TIMEOUT_S, parseArgs, toolSpec, type ToolName } from './tools.js';
+
+const TEST_TIMEOUT_S = 120;
+
+/** One episode in the code sandbox. */
+export class CodeSession implements Session {
+  readonly tools: readonly ToolSpec[];
+  readonly observation: Observation;
+  private readonly files: WorkspaceFiles;
+  private readonly candidates: ToolCall[];
+  private answer: string | undefined;
+  private testedSinceChange = false;
+  private explored = 0;
+  private expertCalls = 0;
+  private closed = false;
+
+  constructor(
+    readonly instruction: string,
+    private readonly instance: TaskInstance,
+    private readonly sandbox: Sandbox,
+    private readonly judge: Judge,
+  ) {
+    this.files = new WorkspaceFiles(sandbox);
+    const names: ToolName[] = ['bash', 'read_file', 'write_file', 'edit_file', 'list_files'];
+    if (instance.testCommand) names.push('run_tests');
+    names.push('submit');
+    if (instance.check.kind === 'answer') names.push('answer');
+    this.tools = names.map(toolSpec);
+    this.candidates = (instance.candidates ?? []).map((c, i) => toCall(c, `cand-${i + 1}`));
+    const listing = this.files.list('.', 3);
+    const text = `Workspace ${this.files.displayRoot}:\n${listing.text}`;
+    this.observation = this.observe(text, Buffer.byteLength(text));
+  }
+
+  async step(call: ValidToolCall, signal: AbortSignal): Promise<StepOutcome> {
+    const name = call.name as ToolName;
+    switch (name) {
+      case 'bash': {
+        const args = parseArgs('bash', call.arguments);
+        this.testedSinceChange = false;
+        return this.shell(args.command, args.timeout_s ?? DEFAULT_TIMEOUT_S, signal);
+      }
+      case 'read_file': {
+        const args = parseArgs('read_file', call.arguments);
+        const shown = this.files.read(args.path, args.start_line, args.end_line);
+        return { observation: this.observe(shown.text, shown.rawSize) };
+      }
+      case 'write_file': {
+        const args = parseArgs('write_file', call.arguments);
+        this.testedSinceChange = false;
+        return { observation: this.observe(this.files.write(args.path, args.content)) };
+      }
+      case 'edit_file': {
+        const args = parseArgs('edit_file', call.arguments);
+        this.testedSinceChange = false;
+        return { observation: this.observe(this.files.edit(args.path, args.old, args.new)) };
+      }
+      case 'list_files': {
+        const args = parseArgs('list_files', call.arguments);
+        const shown = this.files.list(args.path, args.depth);
+        return { observation: this.observe(shown.text, shown.rawSize) };
+      }
+      case 'run_tests': {
+        if (!this.instance.testCommand) throw new ActionError('unknown_tool', 'this task has no visible tests');
+        const outcome = await this.shell(this.instance.testCommand, TEST_TIMEOUT_S, signal, `$ ${this.instance.testCommand}\n`);
+        this.testedSinceChange = true;
+        return outcome;
+      }
+      case 'submit':
+        return { observation: this.observe('Submitted. The hidden checks run now.'), terminated: true };
+      case 'answer': {
+        this.answer = parseArgs('answer', call.arguments).text;
+        return { observation: this.observe('Answer recorded. The episode ends and the answer is checked.'), terminated: true };
+      }
+    }
+    throw new ActionError('unknown_tool', `no tool named ${call.name}`);
+  }
+
+  verify(signal: AbortSignal): Promise<Verdict> {
+    return this.judge.verify(this.instance, this.answer, signal);
+  }
+
+  /** The reference solution's next action: explore, then make each file match the reference, test, finish. */
+  async expert(): Promise<ToolCall[]> {
+    const plan = this.instance.expert;
+    const next = (c: PlannedCall) => [toCall(c, `expert-${++this.expertCalls}`)];
+    if (plan.explore && this.explored < plan.explore.length) return next(plan.explore[this.explored++]!);
+    const check = this.instance.check;
+    if (check.kind === 'answer') return next({ name: 'answer', arguments: { text: plan.answer ?? '' } });
+    for (const [path, content] of Object.entries(check.reference)) {
+      const current = this.currentContent(path);
+      if (current === content) continue;
+      const edit = plan.edits?.find((e) => e.path === path && current !== undefined && replaceOnce(current, e.old, e.new) === content);
+      if (edit) return next({ name: 'edit_file', arguments: { path, old: edit.old, new: edit.new } });
+      return next({ name: 'write_file', arguments: { path, content } });
+    }
+    if (this.instance.testCommand && !this.testedSinceChange) return next({ name: 'run_tests', arguments: {} });
+    return next({ name: 'submit', arguments: {} });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // Nothing the agent started keeps running (or burning CPU) between episodes.
+    await this.sandbox.killAll('agent');
+  }
+
+  private currentContent(path: string): string | undefined {
+    try {
+      const full = this.files.resolve(path);
+      return this.sandbox.as('agent', () => readFileSync(full, 'utf8'));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private observe(text: string, rawSize = Buffer.byteLength(text)): Observation {
+    return { text, rawSize, candidates: this.candidates };
+  }
+
+  private async shell(command: string, timeoutS: number, signal: AbortSignal, prefix = ''): Promise<StepOutcome> {
+    const argv = ['/bin/bash', '-c', command];
+    const options = { argv, cwd: this.sandbox.layout.workspace, timeoutMs: timeoutS * 1000, signal };
+    let result: RunResult;
+    let note = '';
+    try {
+      result = await this.sandbox.run('agent', options);
+    } catch (error) {
+      if (!(error instanceof SpawnFailedError) || error.errno !== 'EAGAIN') throw failedToStart(error);
+      // Out of process slots (a fork bomb): the only way back is to kill what the agent runs.
+      await this.sandbox.killAll('agent');
+      note = 'Note: the sandbox had run out of processes, so all your processes were killed first.\n';
+      result = await this.sandbox.run('agent', options).catch((again: unknown) => {
+        throw failedToStart(again);
+      });
+    }
+    const body = prefix + note + formatResult(result);
+    const rawSize = result.stdout.totalBytes + result.stderr.totalBytes;
+    if (result.timedOut) {
+      throw new ActionError('timeout', `the command ran past its ${timeoutS} s limit; it and its process group were killed.\n${body}`);
+    }
+    return { observation: this.observe(body, rawSize) };
+  }
+}
+
+function failedToStart(error: unknown): ActionError {
+  return new ActionError('failed', `the command could not start: ${(error as Error).message}`);
+}
+
+function formatResult(result: RunResult): string {
+  const status = result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`;
+  const lines = [`${status} (${Math.round(result.durationMs)} ms)`];
+  for (const [name, capture] of [['stdout', result.stdout], ['stderr', result.stderr]] as const) {
+    if (capture.totalBytes === 0) continue;
+    const cut = capture.cutBytes > 0 ? `, ${capture.totalBytes.toLocaleString('en-US')} bytes, ${capture.cutBytes.toLocaleString('en-US')} cut from the middle` : '';
+    lines.push(`--- ${name}${cut} ---`, capture.text().replace(/\n$/, ''));
+  }
+  if (result.stdout.totalBytes === 0 && result.stderr.totalBytes === 0) lines.push('(no output)');
+  return lines.join('\n');
+}
+
+function toCall(call: PlannedCall, id: string): ToolCall {
+  return { id, name: call.name, argumentsJson: JSON.stringify(call.arguments) };
+}
