@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { EnvClient } from '@workgym/protocol';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -18,6 +19,19 @@ async function workgym(...args: string[]): Promise<{ code: number; stdout: strin
 }
 
 describe('the workgym command', () => {
+  it('serves an env on stdio that a protocol client can drive', async () => {
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', main, 'serve', 'code'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const client = new EnvClient({ input: child.stdout, output: child.stdin });
+    try {
+      expect(await client.hello()).toMatchObject({ name: 'code' });
+      const families = (await client.listTasks()).families.map((f) => f.id);
+      expect(families).toContain('code/sql-query');
+    } finally {
+      await client.close();
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  });
+
   it('lists its commands in --help', async () => {
     const { code, stdout } = await workgym('--help');
     expect(code).toBe(0);
@@ -33,7 +47,7 @@ describe('the workgym command', () => {
     const { code, stdout } = await workgym('envs', '--json');
     expect(code).toBe(0);
     const { envs } = JSON.parse(stdout) as { envs: { name: string; version: string; families: { id: string; job: string; difficulty: string }[]; tools: { name: string }[] }[] };
-    expect(Array.isArray(envs)).toBe(true);
+    expect(envs.map((e) => e.name)).toContain('code');
     for (const env of envs) {
       expect(env.families.length).toBeGreaterThan(0);
       for (const f of env.families) expect(f.id.startsWith(`${env.name}/`)).toBe(true);
