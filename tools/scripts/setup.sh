@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
-APT_PACKAGES=(docker.io debootstrap)
+APT_PACKAGES=(docker.io debootstrap chromium)
 
 install_apt_packages() {
   local missing=()

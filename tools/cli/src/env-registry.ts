@@ -1,11 +1,12 @@
 import { fileURLToPath } from 'node:url';
+import { manifest as browser } from '@workgym/env-browser';
 import { manifest as code } from '@workgym/env-code';
 import type { EnvManifest } from '@workgym/protocol';
 import { bundleServer, buildEnvImage, type EnvImageSource, type EnvServerSpec, type RuntimeKind } from '@workgym/runtime';
 import { UsageError } from './usage-error.js';
 
 /** Every env workgym ships; a new env adds its manifest here. */
-export const ENV_MANIFESTS: readonly EnvManifest[] = [code];
+export const ENV_MANIFESTS: readonly EnvManifest[] = [code, browser];
 
 // Bundled servers live in the npm cache folder of the repository: rebuilt when sources change.
 const bundleDir = fileURLToPath(new URL('../../../node_modules/.cache/workgym/', import.meta.url));

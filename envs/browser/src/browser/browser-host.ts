@@ -1,0 +1,165 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type BrowserContext } from 'puppeteer-core';
+
+export const CHROMIUM_ARGS = [
+  // The container is the sandbox (no network, no capabilities, non-root); Chromium's own
+  // namespace sandbox needs privileges the container does not grant.
+  '--no-sandbox',
+  '--disable-dev-shm-usage',
+  '--disable-gpu',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-extensions',
+  '--disable-breakpad',
+  '--mute-audio',
+  '--hide-scrollbars',
+  // Typed http:// URLs must not be retried as https:// first: the sites speak http only.
+  '--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable,Translate,MediaRouter',
+  '--window-size=1280,900',
+];
+
+export interface BrowserHostOptions {
+  executablePath?: string;
+  /** How long a launch or a context creation may take before Chromium counts as hung (ms). */
+  launchTimeoutMs?: number;
+}
+
+/**
+ * The env server's one long-lived Chromium. Episodes get fresh BrowserContexts from it; a
+ * Chromium that crashed (disconnected) or hung (a context is not created in time) is killed
+ * and replaced on the next request, so one bad episode never takes the server down.
+ */
+export class BrowserHost implements AsyncDisposable {
+  private browser: Browser | undefined;
+  private launching: Promise<Browser> | undefined;
+  private profileRoot: string | undefined;
+  private closed = false;
+  /** How many times Chromium was (re)started, for diagnostics and tests. */
+  launches = 0;
+
+  constructor(private readonly options: BrowserHostOptions = {}) {}
+
+  get executablePath(): string {
+    return this.options.executablePath ?? process.env.WORKGYM_CHROMIUM ?? '/usr/bin/chromium';
+  }
+
+  /** The running Chromium's main process id, if one runs. */
+  get pid(): number | undefined {
+    return this.browser?.process()?.pid;
+  }
+
+  /** The user-data-dir root; every Chromium process of this host has it on its command line. */
+  get profileDir(): string | undefined {
+    return this.profileRoot;
+  }
+
+  /** A fresh, isolated BrowserContext whose traffic goes through `proxyServer`. */
+  async newContext(proxyServer: string, signal?: AbortSignal): Promise<BrowserContext> {
+    for (let attempt = 0; ; attempt++) {
+      const browser = await this.ensure();
+      try {
+        return await withTimeout(
+          browser.createBrowserContext({ proxyServer, proxyBypassList: ['<-loopback>'] }),
+          this.options.launchTimeoutMs ?? 15_000,
+          signal,
+        );
+      } catch (error) {
+        if (signal?.aborted || attempt > 0) throw error;
+        // A hung or half-dead Chromium: replace it and try once more.
+        await this.kill();
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.launching?.catch(() => undefined);
+    await this.kill();
+    if (this.profileRoot) await rm(this.profileRoot, { recursive: true, force: true });
+    this.profileRoot = undefined;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private async ensure(): Promise<Browser> {
+    if (this.closed) throw new Error('the browser host is closed');
+    if (this.browser?.connected) return this.browser;
+    this.browser = undefined;
+    this.launching ??= this.launch().finally(() => (this.launching = undefined));
+    return this.launching;
+  }
+
+  private async launch(): Promise<Browser> {
+    this.profileRoot ??= await mkdtemp(join(tmpdir(), 'workgym-chromium-'));
+    const profile = join(this.profileRoot, `profile-${this.launches}`);
+    this.launches += 1;
+    const browser = await puppeteer.launch({
+      executablePath: this.executablePath,
+      headless: true,
+      pipe: true,
+      args: CHROMIUM_ARGS,
+      userDataDir: profile,
+      // HOME and caches inside the profile root: the container's root file system is read-only.
+      env: { ...process.env, HOME: this.profileRoot, XDG_CONFIG_HOME: this.profileRoot, XDG_CACHE_HOME: this.profileRoot },
+      timeout: this.options.launchTimeoutMs ?? 30_000,
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+      protocolTimeout: 60_000,
+      defaultViewport: { width: 1280, height: 800 },
+    });
+    if (this.closed) {
+      await killBrowser(browser);
+      throw new Error('the browser host is closed');
+    }
+    this.browser = browser;
+    return browser;
+  }
+
+  private async kill(): Promise<void> {
+    const browser = this.browser;
+    this.browser = undefined;
+    if (browser) await killBrowser(browser);
+  }
+}
+
+/** Closes Chromium politely if it answers, then kills its whole process group. */
+async function killBrowser(browser: Browser): Promise<void> {
+  const child = browser.process();
+  // A frozen or crashed browser never answers the close message; don't wait for it forever.
+  await withTimeout(browser.close(), 3_000).catch(() => undefined);
+  if (child?.pid !== undefined) {
+    for (const pid of [-child.pid, child.pid]) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    if (child.exitCode === null && child.signalCode === null) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 3_000);
+        child.once('exit', () => (clearTimeout(timer), resolve()));
+      });
+    }
+  }
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, signal?: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    const onAbort = () => reject(signal!.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    });
+  });
+}

@@ -1,0 +1,5 @@
+export { BrowserEnv, type BrowserEnvOptions } from './env.js';
+export { manifest } from './manifest.js';
+export { ALL_TOOLS, TOOL_SCHEMAS } from './tools.js';
+export { DEFAULT_SETTLE, type SettleOptions, type StepTimings } from './browser/page-driver.js';
+export type { Difficulty, FamilyDef, Job, TaskInstance } from './tasks/task.js';

@@ -1,0 +1,25 @@
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { EnvManifest } from '@workgym/protocol';
+import { BrowserEnv } from './env.js';
+
+const here = fileURLToPath(import.meta.url);
+const MiB = 1024 * 1024;
+
+/** The browser env as the rest of workgym sees it. Why each docker override: docs/envs/browser.md. */
+export const manifest: EnvManifest = {
+  name: 'browser',
+  create: async () => new BrowserEnv(),
+  serverEntry: fileURLToPath(new URL(`./server${extname(here)}`, import.meta.url)),
+  // src/ and dist/ both sit one level under envs/browser.
+  imageDir: fileURLToPath(new URL('../image', import.meta.url)),
+  docker: {
+    // Chromium (browser + GPU-less utility + one renderer per episode) next to Node.
+    memoryBytes: 2048 * MiB,
+    // Every Chromium thread counts against the pids limit: ~40 for the browser, ~20 per renderer.
+    pidsLimit: 1024,
+    // Chromium's profile, HOME and, with --disable-dev-shm-usage, its shared memory live in /tmp.
+    tmpfs: { '/tmp': 'rw,nosuid,nodev,size=512m,mode=1777' },
+    shmSizeBytes: 256 * MiB,
+  },
+};

@@ -1,0 +1,113 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import type { TaskFamily } from '@workgym/protocol';
+import { notFound, type SiteApp, type SiteRequest, type SiteResponse } from '../sites/site-app.js';
+import type { TaskInstance } from '../tasks/task.js';
+
+// Loader for task suites in MiniWoB++'s layout: <dir>/html/{core,common,miniwob/*.html}. The pages
+// run unmodified; the env seeds them with Math.seedrandom, turns the episode timer off and reads
+// the reward from the WOB_* globals, the way MiniWoB++'s own Python harness does.
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+};
+
+/** The suite's task pages as families browser/miniwob.<task>; they have no expert. */
+export function miniwobFamilies(dir: string): TaskFamily[] {
+  const pages = join(dir, 'html', 'miniwob');
+  if (!existsSync(pages)) return [];
+  return readdirSync(pages)
+    .filter((f) => f.endsWith('.html'))
+    .sort()
+    .map((f) => ({
+      id: `browser/miniwob.${f.slice(0, -'.html'.length)}`,
+      job: 'web-navigation',
+      difficulty: 'easy',
+      description: `MiniWoB++ task ${f} from ${dir} (external suite: reward from the page, no expert).`,
+      splits: ['train', 'test'],
+    }));
+}
+
+/** Serves the suite's html/ folder read-only at http://miniwob.test/. */
+export class MiniwobSite implements SiteApp {
+  readonly host = 'miniwob.test';
+
+  constructor(private readonly root: string) {}
+
+  async handle(req: SiteRequest): Promise<SiteResponse> {
+    const path = normalize(join(this.root, req.path));
+    if (!path.startsWith(this.root + sep)) return notFound();
+    try {
+      return { body: await readFile(path), contentType: TYPES[extname(path)] ?? 'application/octet-stream' };
+    } catch {
+      return notFound();
+    }
+  }
+}
+
+interface WobState {
+  done: boolean;
+  reward: number;
+  reason: string | null;
+}
+
+const KEY = "Symbol.for('workgym.miniwob')";
+
+export function miniwobTask(dir: string, task: string, seed: number, split: string): TaskInstance {
+  // Train and test seeds never meet: even and odd seeds for the page's RNG.
+  const pageSeed = seed * 2 + (split === 'test' ? 1 : 0);
+  let state: WobState = { done: false, reward: 0, reason: null };
+  const read = `(() => { const s = window[${KEY}]; const done = (s && s.done) || (typeof WOB_DONE_GLOBAL !== 'undefined' && WOB_DONE_GLOBAL === true);
+    const raw = s && s.done ? s.reward : (typeof WOB_RAW_REWARD_GLOBAL !== 'undefined' ? WOB_RAW_REWARD_GLOBAL : 0);
+    return { done: !!done, reward: Number(raw) || 0, reason: s && s.reason != null ? String(s.reason) : null }; })()`;
+  const instance: TaskInstance = {
+    instruction: '',
+    sites: [new MiniwobSite(join(dir, 'html'))],
+    startUrl: `http://miniwob.test/miniwob/${encodeURIComponent(task)}.html`,
+    async prepare(page) {
+      const started = await page.evaluate<string>(`((seed) => {
+        if (typeof core === 'undefined') return 'no core.js on the page';
+        // The timer would end the episode on wall-clock time; an agent's thinking time is not the task's.
+        core.EPISODE_MAX_TIME = 2147483647;
+        const end = core.endEpisode;
+        core.endEpisode = function (reward, timeProportional, reason) {
+          const out = end.apply(this, arguments);
+          window[${KEY}] = { done: true, reward: typeof WOB_RAW_REWARD_GLOBAL !== 'undefined' ? WOB_RAW_REWARD_GLOBAL : reward, reason: reason ?? null };
+          return out;
+        };
+        if (typeof Math.seedrandom === 'function') Math.seedrandom(seed);
+        core.startEpisodeReal();
+        const cover = document.getElementById('sync-task-cover');
+        if (cover) cover.style.display = 'none';
+        return 'ok';
+      })(${pageSeed})`);
+      if (started !== 'ok') throw new Error(`MiniWoB++ task ${task}: ${started ?? 'the page did not answer'}`);
+      // The task states its goal on the page (#query); that is the instruction.
+      const query = await page.evaluate<string>(`(document.getElementById('query') || {}).innerText || ''`);
+      instance.instruction = query?.trim() || `Solve the MiniWoB++ task ${task}.`;
+    },
+    async afterStep(page) {
+      state = (await page.evaluate<WobState>(read)) ?? state;
+      return state.done;
+    },
+    verify() {
+      // MiniWoB++ rewards are -1..1; workgym's are 0..1, success is a positive reward.
+      const reward = Math.max(0, Math.min(1, state.reward));
+      return {
+        success: state.done && state.reward > 0 && reward === 1,
+        components: { miniwob_reward: reward },
+        gate: state.done,
+        detail: `MiniWoB++ ${task}: done=${state.done} raw reward ${state.reward}${state.reason ? ` (${state.reason})` : ''}`,
+      };
+    },
+  };
+  return instance;
+}

@@ -1,0 +1,4 @@
+import { serveStdio } from '@workgym/protocol';
+import { BrowserEnv } from './env.js';
+
+await serveStdio(new BrowserEnv());

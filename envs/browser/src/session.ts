@@ -1,0 +1,148 @@
+import { ActionError, CallRefusedError, type Observation, type Session, type StepOutcome, type ToolCall, type ToolSpec, type ValidToolCall, type Verdict } from '@workgym/protocol';
+import type { BrowserContext } from 'puppeteer-core';
+import type { PageDriver, StepTimings } from './browser/page-driver.js';
+import { candidateActions } from './candidates.js';
+import type { SiteServer } from './sites/site-server.js';
+import { score, type TaskInstance } from './tasks/task.js';
+import { ALL_TOOLS, parseArgs, type ToolName } from './tools.js';
+
+const MAX_TEXT_CHARS = 24_000;
+
+export interface SessionParts {
+  instance: TaskInstance;
+  site: SiteServer;
+  context: BrowserContext;
+  driver: PageDriver;
+  screenshots: boolean;
+}
+
+/** One browser episode: its own BrowserContext, page and site backends. */
+export class BrowserSession implements Session {
+  readonly tools: readonly ToolSpec[] = ALL_TOOLS;
+  observation: Observation = { text: '' };
+  private answerText: string | undefined;
+  private submitted = false;
+  private closed = false;
+
+  constructor(private readonly parts: SessionParts) {}
+
+  /** Read after open(): an external suite's page states its own instruction. */
+  get instruction(): string {
+    return this.parts.instance.instruction;
+  }
+
+  /** The first observation, after the start page loaded. */
+  async open(): Promise<void> {
+    await this.parts.driver.goto(this.parts.instance.startUrl);
+    await this.parts.instance.prepare?.(this.parts.driver);
+    this.observation = await this.observe();
+  }
+
+  async step(call: ValidToolCall, _signal: AbortSignal): Promise<StepOutcome> {
+    const t0 = performance.now();
+    const name = call.name as ToolName;
+    const d = this.parts.driver;
+    let phases: Omit<StepTimings, 'observe_ms' | 'total_ms'>;
+    switch (name) {
+      case 'submit':
+        this.submitted = true;
+        return { observation: { ...this.observation, text: 'Submitted.', candidates: [] }, terminated: true };
+      case 'answer':
+        this.answerText = parseArgs('answer', call.arguments).text;
+        return { observation: { ...this.observation, text: 'Answer recorded.', candidates: [] }, terminated: true };
+      case 'click':
+        phases = await d.click(parseArgs('click', call.arguments).id);
+        break;
+      case 'fill': {
+        const a = parseArgs('fill', call.arguments);
+        phases = await d.fill(a.id, a.text);
+        break;
+      }
+      case 'select': {
+        const a = parseArgs('select', call.arguments);
+        phases = await d.select(a.id, a.option);
+        break;
+      }
+      case 'press':
+        phases = await d.press(parseArgs('press', call.arguments).key === 'Space' ? ' ' : parseArgs('press', call.arguments).key);
+        break;
+      case 'scroll':
+        phases = await d.scroll(parseArgs('scroll', call.arguments).direction);
+        break;
+      case 'goto':
+        phases = await d.goto(this.allowedUrl(parseArgs('goto', call.arguments).url));
+        break;
+      case 'back':
+        phases = await d.back();
+        break;
+      default:
+        throw new ActionError('unknown_tool', `no tool ${call.name}`);
+    }
+    const t1 = performance.now();
+    const done = (await this.parts.instance.afterStep?.(this.parts.driver)) ?? false;
+    this.observation = await this.observe();
+    const end = performance.now();
+    const timings: StepTimings = { ...phases, observe_ms: end - t1, total_ms: end - t0 };
+    return { observation: this.observation, terminated: done, info: { timings: roundAll(timings) } };
+  }
+
+  async verify(): Promise<Verdict> {
+    const v = this.parts.instance.verify({ answer: this.answerText, submitted: this.submitted });
+    return { reward: score(v), success: v.success, components: v.components, detail: v.detail };
+  }
+
+  async expert(): Promise<ToolCall[]> {
+    if (!this.parts.instance.expert) throw new CallRefusedError('unsupported', 'this task comes from an external suite and has no expert');
+    const planned = this.parts.instance.expert({ url: new URL(this.parts.driver.url()), snapshot: this.parts.driver.snapshot });
+    return [{ id: 'expert', name: planned.name, argumentsJson: JSON.stringify(planned.arguments) }];
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.parts.driver.close();
+    // A crashed Chromium cannot close the context; the site server still has to go.
+    await this.parts.context.close().catch(() => undefined);
+    await this.parts.site.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** goto may only reach the task's own sites. */
+  private allowedUrl(raw: string): string {
+    let url: URL;
+    try {
+      url = new URL(raw, this.parts.driver.url());
+    } catch {
+      throw new ActionError('invalid_arguments', `${JSON.stringify(raw)} is not a URL`);
+    }
+    const hosts = this.parts.site.hosts();
+    if (url.protocol !== 'http:' || !hosts.includes(url.hostname) || url.port !== '') {
+      throw new ActionError('navigation_blocked', `${url.href} is outside this task's sites (${hosts.map((h) => `http://${h}/`).join(', ')})`);
+    }
+    return url.href;
+  }
+
+  private async observe(): Promise<Observation> {
+    const d = this.parts.driver;
+    const snapshot = await d.observe().catch((error: Error) => {
+      throw new ActionError('browser_crashed', `the page cannot be read (${error.message}); reset to start a new episode`);
+    });
+    const head = `URL: ${d.url()}\nTitle: ${await d.title()}\n\n`;
+    const full = head + snapshot.text;
+    const text = full.length > MAX_TEXT_CHARS ? `${full.slice(0, MAX_TEXT_CHARS)}\n[… page text cut at ${MAX_TEXT_CHARS} characters; scroll or search to see more]` : full;
+    const observation: Observation = {
+      text,
+      rawSize: Buffer.byteLength(full),
+      candidates: candidateActions(snapshot, this.instruction, this.parts.instance.answers ?? false),
+    };
+    if (this.parts.screenshots) observation.images = [{ mimeType: 'image/png', data: await d.screenshot(), label: 'viewport' }];
+    return observation;
+  }
+}
+
+function roundAll(t: StepTimings): Record<string, number | boolean> {
+  return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, typeof v === 'number' ? Math.round(v * 10) / 10 : v]));
+}

@@ -1,0 +1,42 @@
+/** One request to a site, already parsed. */
+export interface SiteRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  /** The urlencoded body of a POST. */
+  form: URLSearchParams;
+}
+
+export type SiteResponse =
+  | { status?: number; html: string }
+  | { redirect: string }
+  | { status?: number; body: Buffer | string; contentType: string };
+
+/** A web app with server-side state; verifiers read that state directly, never the DOM. */
+export interface SiteApp {
+  /** The host it answers for, e.g. "shop.test". */
+  readonly host: string;
+  handle(request: SiteRequest): SiteResponse | Promise<SiteResponse>;
+}
+
+/** Text of a POSTed field, trimmed. */
+export function formText(request: SiteRequest, name: string): string {
+  return (request.form.get(name) ?? '').trim();
+}
+
+export function notFound(): SiteResponse {
+  return { status: 404, html: '<!doctype html><title>Not found</title><h1>Not found</h1><p>There is no such page.</p>' };
+}
+
+/** Matches "/orders/12/update" against "/orders/:id/update"; returns the params or undefined. */
+export function route(path: string, pattern: string): Record<string, string> | undefined {
+  const a = path.split('/').filter(Boolean);
+  const b = pattern.split('/').filter(Boolean);
+  if (a.length !== b.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < b.length; i++) {
+    if (b[i]!.startsWith(':')) params[b[i]!.slice(1)] = decodeURIComponent(a[i]!);
+    else if (a[i] !== b[i]) return undefined;
+  }
+  return params;
+}

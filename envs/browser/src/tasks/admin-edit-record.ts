@@ -1,0 +1,43 @@
+import { AdminSite, PLANS } from '../sites/admin.js';
+import { adminUsers } from './admin-data.js';
+import { fillForm, goto, submit, type FamilyDef } from './task.js';
+
+export const adminEditRecord: FamilyDef = {
+  name: 'admin-edit-record',
+  job: 'back-office',
+  difficulty: 'easy',
+  description: "Find a user by email in an admin table and change their plan and role.",
+  generate(rng) {
+    const users = adminUsers(rng);
+    const user = rng.pick(users);
+    const plan = rng.pick(PLANS.filter((p) => p !== user.plan));
+    const role = user.role === 'admin' ? 'editor' : 'admin';
+    const before = JSON.stringify(users.filter((u) => u !== user));
+    const original = { ...user };
+    const site = new AdminSite(users);
+    return {
+      instruction: `In the admin console, change the user with the email ${user.email} to the ${plan} plan and the ${role} role. Leave everything else as it is, then submit.`,
+      sites: [site],
+      startUrl: 'http://admin.test/users',
+      expert({ url, snapshot }) {
+        if (user.plan === plan && user.role === role) return submit();
+        if (url.pathname !== `/users/${user.id}/edit`) return goto(`http://admin.test/users/${user.id}/edit`);
+        return fillForm(snapshot, [{ label: 'Plan', value: plan, kind: 'select' }, { label: 'Role', value: role, kind: 'select' }], 'Save user');
+      },
+      verify() {
+        const components = {
+          plan: user.plan === plan ? 1 : 0,
+          role: user.role === role ? 1 : 0,
+          rest_of_record: user.name === original.name && user.email === original.email && user.active === original.active ? 1 : 0,
+          other_users_untouched: JSON.stringify(users.filter((u) => u !== user)) === before ? 1 : 0,
+        };
+        return {
+          success: Object.values(components).every((c) => c === 1),
+          components,
+          gate: components.plan === 1 || components.role === 1,
+          detail: `${user.email}: plan ${user.plan}, role ${user.role}; expected ${plan}, ${role}`,
+        };
+      },
+    };
+  },
+};

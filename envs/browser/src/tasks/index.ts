@@ -1,0 +1,29 @@
+import { adminCountFilter } from './admin-count-filter.js';
+import { adminEditRecord } from './admin-edit-record.js';
+import { bookingReserve } from './booking-reserve.js';
+import { deskRefund } from './desk-refund.js';
+import { deskReplyFacts } from './desk-reply-facts.js';
+import { deskTriage } from './desk-triage.js';
+import { mailFindAnswer } from './mail-find-answer.js';
+import { mailForward } from './mail-forward.js';
+import { mailReplyFacts } from './mail-reply-facts.js';
+import { shopBuyCheapest } from './shop-buy-cheapest.js';
+import { shopChangeOrder } from './shop-change-order.js';
+import { shopCouponCheckout } from './shop-coupon-checkout.js';
+import type { FamilyDef } from './task.js';
+
+/** Every built-in family, in catalogue order. */
+export const FAMILIES: readonly FamilyDef[] = [
+  shopBuyCheapest,
+  shopCouponCheckout,
+  shopChangeOrder,
+  deskTriage,
+  deskRefund,
+  deskReplyFacts,
+  mailForward,
+  mailReplyFacts,
+  mailFindAnswer,
+  bookingReserve,
+  adminEditRecord,
+  adminCountFilter,
+];

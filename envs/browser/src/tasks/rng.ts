@@ -1,0 +1,73 @@
+/** A small seeded PRNG (mulberry32): every task instance is a pure function of its seed. */
+export class Rng {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)]!;
+  }
+
+  shuffle<T>(items: readonly T[]): T[] {
+    const out = [...items];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(this.next() * (i + 1));
+      [out[i], out[j]] = [out[j]!, out[i]!];
+    }
+    return out;
+  }
+
+  /** `count` distinct items. */
+  sample<T>(items: readonly T[], count: number): T[] {
+    return this.shuffle(items).slice(0, count);
+  }
+
+  code(length: number, alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'): string {
+    let out = '';
+    for (let i = 0; i < length; i++) out += alphabet[Math.floor(this.next() * alphabet.length)];
+    return out;
+  }
+}
+
+/**
+ * The seed of one instance: train and test never share one (even vs odd), and each family gets
+ * its own stream so two families with the same seed are unrelated.
+ */
+export function instanceSeed(family: string, split: string, seed: number): number {
+  let h = 2166136261;
+  for (const ch of family) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
+  const base = (seed * 2 + (split === 'test' ? 1 : 0)) >>> 0;
+  return (Math.imul(h ^ base, 2654435761) ^ base) >>> 0;
+}
+
+export const FIRST_NAMES = ['Ada', 'Ben', 'Chloe', 'Dev', 'Elena', 'Farid', 'Grace', 'Hugo', 'Ines', 'Jonas', 'Keiko', 'Liam', 'Maya', 'Noah', 'Olga', 'Priya', 'Quinn', 'Rosa', 'Sami', 'Tara', 'Umar', 'Vera', 'Wes', 'Yara', 'Zoe'];
+export const LAST_NAMES = ['Adler', 'Brooks', 'Castro', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Hall', 'Ito', 'Jensen', 'Kowalski', 'Lopez', 'Moreau', 'Nakamura', 'Okafor', 'Patel', 'Quist', 'Rossi', 'Silva', 'Tanaka', 'Usman', 'Varga', 'Weber', 'Young', 'Zhang'];
+export const STREETS = ['Oak Street', 'Harbor Road', 'Maple Avenue', 'Mill Lane', 'Station Road', 'Park Row', 'River Walk', 'Elm Court', 'Hill Drive', 'Bridge Street'];
+export const CITIES = ['Lisbon', 'Oslo', 'Vienna', 'Porto', 'Lyon', 'Krakow', 'Gdansk', 'Bergen', 'Seville', 'Turin'];
+
+export function personName(rng: Rng): string {
+  return `${rng.pick(FIRST_NAMES)} ${rng.pick(LAST_NAMES)}`;
+}
+
+export function address(rng: Rng): string {
+  return `${rng.int(1, 199)} ${rng.pick(STREETS)}, ${rng.pick(CITIES)}`;
+}
+
+/** Cents as "$12.34". */
+export function money(cents: number): string {
+  return `$${(cents / 100).toFixed(2)}`;
+}

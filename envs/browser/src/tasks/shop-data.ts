@@ -1,0 +1,25 @@
+import type { Product, ShopData } from '../sites/shop.js';
+import type { Rng } from './rng.js';
+
+const CATALOGUE: Record<string, string[]> = {
+  Lamps: ['Arc Floor Lamp', 'Brass Desk Lamp', 'Clip Reading Light', 'Globe Pendant', 'Paper Lantern', 'Tripod Lamp', 'LED Strip Light'],
+  Kettles: ['Glass Kettle', 'Gooseneck Kettle', 'Steel Kettle', 'Travel Kettle', 'Whistling Kettle', 'Smart Kettle'],
+  Backpacks: ['Canvas Backpack', 'Hiking Daypack', 'Laptop Backpack', 'Roll-top Pack', 'School Bag', 'Sling Pack'],
+  Headphones: ['Studio Headphones', 'Sport Earbuds', 'Noise-cancelling Headphones', 'Kids Headphones', 'Bone Conduction Set'],
+  Mugs: ['Enamel Mug', 'Travel Mug', 'Stoneware Mug', 'Glass Mug', 'Espresso Cup Set', 'Thermal Mug'],
+};
+
+/** A seeded shop catalogue: every category, shuffled prices and ratings, no ties on price. */
+export function shopData(rng: Rng): ShopData {
+  const products: Product[] = [];
+  let id = 101;
+  for (const [category, names] of Object.entries(CATALOGUE)) {
+    const prices = rng.sample(Array.from({ length: 60 }, (_, i) => 999 + i * 150), names.length);
+    for (const [i, name] of names.entries()) {
+      products.push({ id: id++, name, category, price: prices[i]!, rating: rng.int(25, 50) / 10 });
+    }
+  }
+  return { products: rng.shuffle(products).map((p, i) => ({ ...p, id: 101 + i })), coupons: {}, orders: [] };
+}
+
+export const CATEGORIES = Object.keys(CATALOGUE);

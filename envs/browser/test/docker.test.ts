@@ -1,0 +1,57 @@
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertEnvConforms } from '@workgym/protocol';
+import { buildEnvImage, DockerRuntime, LABEL_RUN, type EnvInstance } from '@workgym/runtime';
+import { manifest } from '../src/index.js';
+import { call, idOf } from './helpers.js';
+
+const runtime = new DockerRuntime({ runId: `test-browser-${process.pid}` });
+let instance: EnvInstance | undefined;
+
+beforeAll(async () => {
+  const image = await buildEnvImage({
+    name: 'browser',
+    serverEntry: manifest.serverEntry,
+    bundleOut: join(tmpdir(), 'workgym-test', 'browser-server.mjs'),
+    imageDir: manifest.imageDir,
+  });
+  instance = await runtime.start({ name: 'browser', serverBundle: image.bundle, image: image.tag, docker: manifest.docker });
+}, 600_000);
+
+afterAll(async () => {
+  await instance?.close();
+});
+
+describe('browser env in its hardened container', () => {
+  it('passes the conformance suite with Chromium inside the container (no network, read-only root, non-root)', async () => {
+    const report = await assertEnvConforms(instance!.client, { seeds: [1] });
+    expect(report.ok).toBe(true);
+  }, 600_000);
+
+  it('runs parallel episodes in one Chromium with separate site backends', async () => {
+    const client = instance!.client;
+    const [a, b] = await Promise.all([
+      client.reset({ family: 'browser/mail-find-answer', seed: 3 }),
+      client.reset({ family: 'browser/mail-find-answer', seed: 3 }),
+    ]);
+    // The same task in both, but a message sent in one is not in the other's backend.
+    expect(a.observation?.text).toBe(b.observation?.text);
+    const compose = (await client.step(a.session, [call('goto', { url: 'http://mail.test/compose' })])).observation!.text;
+    await client.step(a.session, [call('fill', { id: idOf(compose, 'textbox', 'To'), text: 'x@company.example' })]);
+    await client.step(a.session, [call('fill', { id: idOf(compose, 'textbox', 'Subject'), text: 'hello' })]);
+    const sent = await client.step(a.session, [call('click', { id: idOf(compose, 'button', 'Send') })]);
+    expect(sent.observation?.text).toContain('1 messages');
+    const other = await client.step(b.session, [call('goto', { url: 'http://mail.test/sent' })]);
+    expect(other.observation?.text).toContain('0 messages');
+    await client.closeSession(a.session);
+    await client.closeSession(b.session);
+  }, 120_000);
+
+  it('leaves no container behind once closed', async () => {
+    await instance!.close();
+    const left = execFileSync('docker', ['ps', '-aq', '--filter', `label=${LABEL_RUN}=${runtime.runId}`], { encoding: 'utf8' });
+    expect(left.trim()).toBe('');
+  });
+});
