@@ -1,12 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { manifest as browser } from '@workgym/env-browser';
 import { manifest as code } from '@workgym/env-code';
+import { manifest as spreadsheet } from '@workgym/env-spreadsheet';
 import type { EnvManifest } from '@workgym/protocol';
 import { bundleServer, buildEnvImage, type EnvImageSource, type EnvServerSpec, type RuntimeKind } from '@workgym/runtime';
 import { UsageError } from './usage-error.js';
 
 /** Every env workgym ships; a new env adds its manifest here. */
-export const ENV_MANIFESTS: readonly EnvManifest[] = [code, browser];
+export const ENV_MANIFESTS: readonly EnvManifest[] = [code, browser, spreadsheet];
 
 // Bundled servers live in the npm cache folder of the repository: rebuilt when sources change.
 const bundleDir = fileURLToPath(new URL('../../../node_modules/.cache/workgym/', import.meta.url));

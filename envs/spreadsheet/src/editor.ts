@@ -1,0 +1,317 @@
+import { ActionError } from '@workgym/protocol';
+import { cellName, columnName, MAX_COLS, MAX_ROWS, parseCell, parseColumn, parseRange, type RangeAddress } from './engine/a1.js';
+import { adjustForStructure, shiftFormula, type Axis } from './engine/formula-refs.js';
+import { cellKey, keyCol, keyRow, type Sheet } from './engine/sheet.js';
+import type { Cell, CellFormat, Value } from './engine/values.js';
+import { isError } from './engine/values.js';
+import type { Workbook } from './engine/workbook.js';
+import { renderDiff, renderGrid, sheetList } from './render.js';
+import { parseArgs, type ToolName } from './tools.js';
+
+export const MAX_WRITE_CELLS = 20_000;
+export const MAX_READ_CELLS = 2_000;
+export const MAX_TEXT_CHARS = 32_767;
+export const MAX_FORMULA_CHARS = 8_192;
+export const MAX_WORKBOOK_CELLS = 200_000;
+
+/** What an edit or a read did, for the observation. */
+export interface EditResult {
+  text: string;
+  /** Where the view should look next. */
+  focus?: { sheet: Sheet; row: number };
+}
+
+const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+
+/**
+ * Carries out the workbook tools on one workbook. Every refusal is an ActionError with a kind
+ * (bad_reference, unknown_sheet, formula_error, circular_reference, too_large, ...), and a
+ * refused call leaves the workbook as it was.
+ */
+export class WorkbookEditor {
+  constructor(
+    readonly wb: Workbook,
+    /** Sheet that references without a sheet name point at. */
+    public defaultSheet: Sheet,
+  ) {}
+
+  apply(name: Exclude<ToolName, 'answer' | 'submit'>, raw: Record<string, unknown>): EditResult {
+    switch (name) {
+      case 'list_sheets':
+        return { text: `Sheets: ${sheetList(this.wb)}` };
+      case 'read_range':
+        return this.readRange(parseArgs('read_range', raw).range);
+      case 'write_cells': {
+        const a = parseArgs('write_cells', raw);
+        return this.writeCells(a.range, a.values);
+      }
+      case 'set_formula': {
+        const a = parseArgs('set_formula', raw);
+        const { sheet, range } = this.locate(parseCell(a.cell));
+        const formula = this.checkFormula(a.formula, sheet, range);
+        return this.commit(`set ${this.name(sheet, range.top, range.left)}`, [{ sheet, row: range.top, col: range.left, cell: { value: null, formula, format: sheet.get(range.top, range.left)?.format } }]);
+      }
+      case 'fill': {
+        const a = parseArgs('fill', raw);
+        return this.fill(a.source, a.target);
+      }
+      case 'insert_rows':
+      case 'delete_rows': {
+        const a = parseArgs(name, raw);
+        if (a.row > MAX_ROWS) throw new ActionError('bad_reference', `row ${a.row} is beyond row ${MAX_ROWS}`);
+        return this.structure(this.wb.requireSheet(a.sheet), 'row', a.row, (a.count ?? 1) * (name === 'insert_rows' ? 1 : -1));
+      }
+      case 'insert_columns':
+      case 'delete_columns': {
+        const a = parseArgs(name, raw);
+        return this.structure(this.wb.requireSheet(a.sheet), 'col', parseColumn(a.column), (a.count ?? 1) * (name === 'insert_columns' ? 1 : -1));
+      }
+      case 'sort': {
+        const a = parseArgs('sort', raw);
+        return this.sort(a.range, a.keys);
+      }
+      case 'create_sheet': {
+        const sheet = this.wb.addSheet(parseArgs('create_sheet', raw).name.trim());
+        // Formulas that named this sheet before it existed now find it.
+        this.wb.calc.rebuild();
+        return { text: `created sheet ${sheet.name}`, focus: { sheet, row: 1 } };
+      }
+      case 'set_format': {
+        const a = parseArgs('set_format', raw);
+        return this.setFormat(a.range, { numFmt: a.number_format, bold: a.bold, fill: a.fill_color });
+      }
+    }
+  }
+
+  private name(sheet: Sheet, row: number, col: number): string {
+    return this.wb.address(sheet, row, col);
+  }
+
+  private locate(range: RangeAddress): { sheet: Sheet; range: RangeAddress } {
+    const sheet = range.sheet === undefined ? this.defaultSheet : this.wb.requireSheet(range.sheet);
+    return { sheet, range };
+  }
+
+  private readRange(text: string): EditResult {
+    const { sheet, range } = this.locate(parseRange(text));
+    const extent = sheet.extent();
+    // Whole columns and oversized ranges are cut to the used area before counting.
+    const r = { ...range, bottom: Math.min(range.bottom, Math.max(extent.rows, range.top)), right: Math.min(range.right, Math.max(extent.cols, range.left)) };
+    const cells = (r.bottom - r.top + 1) * (r.right - r.left + 1);
+    if (cells > MAX_READ_CELLS) {
+      throw new ActionError('too_large', `${text} holds ${cells} cells; read at most ${MAX_READ_CELLS} per call (for example ${cellName(r.top, r.left)}:${cellName(r.top + Math.floor(MAX_READ_CELLS / (r.right - r.left + 1)) - 1, r.right)})`);
+    }
+    return { text: renderGrid(sheet, r), focus: { sheet, row: r.top } };
+  }
+
+  private checkFormula(text: string, sheet: Sheet, at: RangeAddress): string {
+    const formula = text.trim().replace(/^=/, '').trim();
+    if (formula.length === 0) throw new ActionError('formula_error', `the formula for ${this.name(sheet, at.top, at.left)} is empty`);
+    if (formula.length > MAX_FORMULA_CHARS) throw new ActionError('too_large', `a formula holds at most ${MAX_FORMULA_CHARS} characters`);
+    try {
+      this.wb.calc.validate(formula, sheet);
+    } catch (error) {
+      if (error instanceof ActionError) throw new ActionError(error.kind, `${this.name(sheet, at.top, at.left)}: ${error.message}`);
+      throw error;
+    }
+    return formula;
+  }
+
+  private toCell(raw: string | number | boolean | null, sheet: Sheet, row: number, col: number): Cell | undefined {
+    const format = sheet.get(row, col)?.format;
+    if (raw === null || raw === '') return format ? { value: null, format } : undefined;
+    if (typeof raw === 'string' && raw.startsWith('=') && raw.length > 1) {
+      return { value: null, formula: this.checkFormula(raw, sheet, { top: row, left: col, bottom: row, right: col }), format };
+    }
+    if (typeof raw === 'string' && raw.length > MAX_TEXT_CHARS) throw new ActionError('too_large', `a cell holds at most ${MAX_TEXT_CHARS} characters`);
+    // Like typing into a spreadsheet: "12.5" becomes a number.
+    const value: Value = typeof raw === 'string' && NUMBER.test(raw.trim()) ? Number(raw) : raw;
+    return { value, format };
+  }
+
+  private writeCells(text: string, values: (string | number | boolean | null)[][]): EditResult {
+    const { sheet, range } = this.locate(parseRange(text));
+    const height = values.length;
+    const width = Math.max(...values.map((r) => r.length));
+    const single = range.top === range.bottom && range.left === range.right;
+    if (!single && (range.bottom - range.top + 1 !== height || range.right - range.left + 1 !== width)) {
+      throw new ActionError('shape_mismatch', `${text} is ${range.bottom - range.top + 1}x${range.right - range.left + 1} but the values are ${height}x${width}; give the top-left cell or a range of the values' shape`);
+    }
+    if (height * width > MAX_WRITE_CELLS) throw new ActionError('too_large', `write at most ${MAX_WRITE_CELLS} cells per call`);
+    if (range.top + height - 1 > MAX_ROWS || range.left + width - 1 > MAX_COLS) {
+      throw new ActionError('too_large', `the values reach beyond ${cellName(MAX_ROWS, MAX_COLS)}, the largest cell this env keeps`);
+    }
+    const edits = values.flatMap((row, i) =>
+      row.map((v, j) => ({ sheet, row: range.top + i, col: range.left + j, cell: this.toCell(v, sheet, range.top + i, range.left + j) })),
+    );
+    return this.commit(`wrote ${height}x${width} cells at ${this.name(sheet, range.top, range.left)}`, edits);
+  }
+
+  private fill(sourceText: string, targetText: string): EditResult {
+    const src = this.locate(parseCell(sourceText));
+    const dst = this.locate(parseRange(targetText));
+    const source = src.sheet.get(src.range.top, src.range.left);
+    if (!source) throw new ActionError('empty_source', `${sourceText} is empty; there is nothing to fill with`);
+    const cells = (dst.range.bottom - dst.range.top + 1) * (dst.range.right - dst.range.left + 1);
+    if (cells > MAX_WRITE_CELLS) throw new ActionError('too_large', `fill at most ${MAX_WRITE_CELLS} cells per call`);
+    const edits = [];
+    for (let row = dst.range.top; row <= dst.range.bottom; row++) {
+      for (let col = dst.range.left; col <= dst.range.right; col++) {
+        if (dst.sheet === src.sheet && row === src.range.top && col === src.range.left) continue;
+        const formula = source.formula === undefined ? undefined : shiftFormula(source.formula, row - src.range.top, col - src.range.left);
+        edits.push({ sheet: dst.sheet, row, col, cell: { value: source.value, formula, format: source.format && { ...source.format } } });
+      }
+    }
+    return this.commit(`filled ${targetText} from ${sourceText}`, edits);
+  }
+
+  private commit(what: string, edits: { sheet: Sheet; row: number; col: number; cell: Cell | undefined }[]): EditResult {
+    const added = edits.filter((e) => e.cell && !e.sheet.get(e.row, e.col)).length;
+    if (this.totalCells() + added > MAX_WORKBOOK_CELLS) throw new ActionError('too_large', `a workbook here holds at most ${MAX_WORKBOOK_CELLS} cells`);
+    const previous = this.wb.write(edits);
+    const errors: string[] = [];
+    for (const e of edits) {
+      const v = e.sheet.get(e.row, e.col)?.value;
+      if (v !== undefined && v !== null && isError(v)) errors.push(`${this.name(e.sheet, e.row, e.col)} = ${v.error}`);
+    }
+    const warn = errors.length > 0 ? `\nWarning: formula errors: ${errors.slice(0, 10).join(', ')}${errors.length > 10 ? ', …' : ''}` : '';
+    const first = edits[0];
+    return {
+      text: `${what}; ${previous.size} cell(s) changed:\n${renderDiff(this.wb, previous) || '  (no change)'}${warn}`,
+      focus: first && { sheet: first.sheet, row: first.row },
+    };
+  }
+
+  private totalCells(): number {
+    return this.wb.sheets.reduce((n, s) => n + s.cells.size, 0);
+  }
+
+  private structure(sheet: Sheet, axis: Axis, at: number, count: number): EditResult {
+    const limit = axis === 'row' ? MAX_ROWS : MAX_COLS;
+    const pos = (key: number) => (axis === 'row' ? keyRow(key) : keyCol(key));
+    if (count > 0) {
+      for (const key of sheet.cells.keys()) {
+        if (pos(key) >= at && pos(key) + count > limit) {
+          throw new ActionError('too_large', `inserting ${count} would push cells beyond ${axis === 'row' ? `row ${MAX_ROWS}` : `column ${columnName(MAX_COLS)}`}`);
+        }
+      }
+    }
+    for (const s of this.wb.sheets) {
+      for (const cell of s.cells.values()) {
+        if (cell.formula === undefined) continue;
+        cell.formula = adjustForStructure(cell.formula, axis, at, count, (ref) => (ref.sheet === undefined ? s : this.wb.sheet(ref.sheet)) === sheet);
+      }
+    }
+    const moved = new Map<number, Cell>();
+    for (const [key, cell] of sheet.cells) {
+      let row = keyRow(key);
+      let col = keyCol(key);
+      const p = axis === 'row' ? row : col;
+      let np = p;
+      if (count > 0 && p >= at) np = p + count;
+      if (count < 0) {
+        if (p >= at && p < at - count) continue;
+        if (p >= at - count) np = p + count;
+      }
+      if (axis === 'row') row = np;
+      else col = np;
+      moved.set(cellKey(row, col), cell);
+    }
+    sheet.cells.clear();
+    for (const [key, cell] of moved) sheet.cells.set(key, cell);
+    this.wb.calc.rebuild();
+    const what = axis === 'row' ? `row${Math.abs(count) > 1 ? 's' : ''} ${at}${Math.abs(count) > 1 ? `-${at + Math.abs(count) - 1}` : ''}` : `column${Math.abs(count) > 1 ? 's' : ''} ${columnName(at)}${Math.abs(count) > 1 ? `-${columnName(at + Math.abs(count) - 1)}` : ''}`;
+    return { text: `${count > 0 ? 'inserted' : 'deleted'} ${what} on ${sheet.name}`, focus: { sheet, row: axis === 'row' ? Math.max(1, at - 2) : 1 } };
+  }
+
+  private sort(text: string, keys: { column: string; order?: 'asc' | 'desc' }[]): EditResult {
+    const { sheet, range } = this.locate(parseRange(text));
+    const extent = sheet.extent();
+    const r = { ...range, bottom: Math.min(range.bottom, Math.max(extent.rows, range.top)) };
+    const columns = keys.map((k) => {
+      const col = parseColumn(k.column);
+      if (col < r.left || col > r.right) throw new ActionError('bad_reference', `sort key column ${k.column} is outside ${text}`);
+      return { col, sign: k.order === 'desc' ? -1 : 1 };
+    });
+    const rows: { from: number; cells: (Cell | undefined)[] }[] = [];
+    for (let row = r.top; row <= r.bottom; row++) {
+      const cells: (Cell | undefined)[] = [];
+      for (let col = r.left; col <= r.right; col++) cells.push(sheet.get(row, col));
+      rows.push({ from: row, cells });
+    }
+    rows.sort((a, b) => {
+      for (const { col, sign } of columns) {
+        const va = a.cells[col - r.left]?.value ?? null;
+        const vb = b.cells[col - r.left]?.value ?? null;
+        // Empty cells go last whichever the order, as in Excel.
+        if (va === null || vb === null) {
+          if (va !== vb) return va === null ? 1 : -1;
+          continue;
+        }
+        const c = compareValues(va, vb);
+        if (c !== 0) return c * sign;
+      }
+      return a.from - b.from;
+    });
+    rows.forEach((entry, i) => {
+      const row = r.top + i;
+      entry.cells.forEach((cell, j) => {
+        const key = cellKey(row, r.left + j);
+        if (!cell) sheet.cells.delete(key);
+        else sheet.cells.set(key, cell.formula === undefined ? cell : { ...cell, formula: shiftFormula(cell.formula, row - entry.from, 0) });
+      });
+    });
+    this.wb.calc.rebuild();
+    const by = keys.map((k) => `${k.column.toUpperCase()} ${k.order ?? 'asc'}`).join(', ');
+    return { text: `sorted ${this.name(sheet, r.top, r.left)}:${cellName(r.bottom, r.right)} by ${by}`, focus: { sheet, row: Math.max(1, r.top - 1) } };
+  }
+
+  private setFormat(text: string, format: { numFmt?: string; bold?: boolean; fill?: string }): EditResult {
+    const { sheet, range } = this.locate(parseRange(text));
+    let fill: string | null | undefined;
+    if (format.fill !== undefined) {
+      if (format.fill.toLowerCase() === 'none') fill = null;
+      else {
+        const m = /^#?([0-9a-fA-F]{6})$/.exec(format.fill.trim());
+        if (!m) throw new ActionError('bad_format', `fill_color "${format.fill}" is not #RRGGBB (e.g. #FFFF00) or "none"`);
+        fill = m[1]!.toUpperCase();
+      }
+    }
+    if (format.numFmt === undefined && format.bold === undefined && fill === undefined) {
+      throw new ActionError('bad_format', 'give at least one of number_format, bold, fill_color');
+    }
+    const cells = (range.bottom - range.top + 1) * (range.right - range.left + 1);
+    if (cells > MAX_WRITE_CELLS) throw new ActionError('too_large', `format at most ${MAX_WRITE_CELLS} cells per call`);
+    for (let row = range.top; row <= range.bottom; row++) {
+      for (let col = range.left; col <= range.right; col++) {
+        const key = cellKey(row, col);
+        const cell = sheet.cells.get(key) ?? { value: null };
+        const next: CellFormat = { ...cell.format };
+        if (format.numFmt !== undefined) next.numFmt = format.numFmt;
+        if (format.bold !== undefined) next.bold = format.bold;
+        if (fill === null) delete next.fill;
+        else if (fill !== undefined) next.fill = fill;
+        sheet.cells.set(key, { ...cell, format: next });
+      }
+    }
+    const parts = [format.numFmt !== undefined && `number format ${format.numFmt}`, format.bold !== undefined && `bold ${format.bold}`, fill !== undefined && `fill ${fill ?? 'none'}`].filter(Boolean);
+    return { text: `formatted ${this.name(sheet, range.top, range.left)}:${cellName(range.bottom, range.right)}: ${parts.join(', ')}`, focus: { sheet, row: range.top } };
+  }
+}
+
+const rank = (v: Value) => (typeof v === 'number' ? 0 : typeof v === 'string' ? 1 : typeof v === 'boolean' ? 2 : 3);
+
+/** Excel's sort order: numbers, then text (case-insensitive), then logicals, then errors. */
+export function compareValues(a: Value, b: Value): number {
+  const ra = rank(a);
+  const rb = rank(b);
+  if (ra !== rb) return ra - rb;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'string' && typeof b === 'string') {
+    const la = a.toLowerCase();
+    const lb = b.toLowerCase();
+    return la < lb ? -1 : la > lb ? 1 : 0;
+  }
+  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
+  return 0;
+}

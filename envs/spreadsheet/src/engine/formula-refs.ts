@@ -1,0 +1,170 @@
+import { columnName, columnNumber, MAX_COLS, MAX_ROWS, quoteSheet } from './a1.js';
+
+/** One reference as written in a formula: a cell, a range or whole columns, with `$` flags. */
+export interface FormulaRef {
+  /** The sheet named in the text (unquoted), if any. */
+  sheet?: string;
+  r1: number;
+  c1: number;
+  r2: number;
+  c2: number;
+  absR1: boolean;
+  absC1: boolean;
+  absR2: boolean;
+  absC2: boolean;
+  isRange: boolean;
+  /** `A:C`: rows are not written. */
+  wholeColumns: boolean;
+}
+
+// A reference not glued to a name before it and not followed by "(" (LOG10( is a function).
+const REF =
+  /(?<![A-Za-z0-9_.$'!#])((?:'(?:[^']|'')+'|[A-Za-z_][A-Za-z0-9_.]*)!)?(?:(\$?)([A-Za-z]{1,3})(\$?)(\d{1,7})(?::(\$?)([A-Za-z]{1,3})(\$?)(\d{1,7}))?|(\$?)([A-Za-z]{1,3}):(\$?)([A-Za-z]{1,3}))(?![A-Za-z0-9_(!])/g;
+
+/** Calls `fn` on the parts of a formula outside string literals and joins the results. */
+function mapOutsideStrings(formula: string, fn: (code: string) => string): string {
+  let out = '';
+  let i = 0;
+  while (i < formula.length) {
+    const quote = formula.indexOf('"', i);
+    if (quote < 0) {
+      out += fn(formula.slice(i));
+      break;
+    }
+    out += fn(formula.slice(i, quote));
+    let end = quote + 1;
+    for (;;) {
+      const next = formula.indexOf('"', end);
+      if (next < 0) {
+        end = formula.length;
+        break;
+      }
+      if (formula[next + 1] === '"') end = next + 2;
+      else {
+        end = next + 1;
+        break;
+      }
+    }
+    out += formula.slice(quote, end);
+    i = end;
+  }
+  return out;
+}
+
+function parseMatch(m: RegExpExecArray): FormulaRef {
+  const sheetPart = m[1];
+  const sheet = sheetPart
+    ? sheetPart.startsWith("'")
+      ? sheetPart.slice(1, -2).replace(/''/g, "'")
+      : sheetPart.slice(0, -1)
+    : undefined;
+  if (m[11] !== undefined) {
+    return {
+      sheet,
+      r1: 1,
+      c1: columnNumber(m[11]),
+      r2: MAX_ROWS,
+      c2: columnNumber(m[13]!),
+      absR1: true,
+      absC1: m[10] === '$',
+      absR2: true,
+      absC2: m[12] === '$',
+      isRange: true,
+      wholeColumns: true,
+    };
+  }
+  const c1 = columnNumber(m[3]!);
+  const r1 = Number(m[5]);
+  const isRange = m[7] !== undefined;
+  return {
+    sheet,
+    r1,
+    c1,
+    r2: isRange ? Number(m[9]) : r1,
+    c2: isRange ? columnNumber(m[7]!) : c1,
+    absR1: m[4] === '$',
+    absC1: m[2] === '$',
+    absR2: isRange ? m[8] === '$' : m[4] === '$',
+    absC2: isRange ? m[6] === '$' : m[2] === '$',
+    isRange,
+    wholeColumns: false,
+  };
+}
+
+export function formatRef(ref: FormulaRef): string {
+  const sheet = ref.sheet !== undefined ? `${quoteSheet(ref.sheet)}!` : '';
+  if (ref.wholeColumns) {
+    return `${sheet}${ref.absC1 ? '$' : ''}${columnName(ref.c1)}:${ref.absC2 ? '$' : ''}${columnName(ref.c2)}`;
+  }
+  const a = `${ref.absC1 ? '$' : ''}${columnName(ref.c1)}${ref.absR1 ? '$' : ''}${ref.r1}`;
+  if (!ref.isRange) return sheet + a;
+  return `${sheet}${a}:${ref.absC2 ? '$' : ''}${columnName(ref.c2)}${ref.absR2 ? '$' : ''}${ref.r2}`;
+}
+
+/** Every reference in a formula (text without the leading "="). */
+export function formulaRefs(formula: string): FormulaRef[] {
+  const refs: FormulaRef[] = [];
+  mapOutsideStrings(formula, (code) => {
+    for (const m of code.matchAll(REF)) refs.push(parseMatch(m as RegExpExecArray));
+    return code;
+  });
+  return refs;
+}
+
+/** Rewrites each reference with `fn`; null turns it into #REF!. */
+export function rewriteRefs(formula: string, fn: (ref: FormulaRef) => FormulaRef | null): string {
+  return mapOutsideStrings(formula, (code) =>
+    code.replace(REF, (...args: unknown[]) => {
+      const m = args.slice(0, -2) as unknown as RegExpExecArray;
+      const next = fn(parseMatch(m));
+      return next ? formatRef(next) : '#REF!';
+    }),
+  );
+}
+
+const inBounds = (ref: FormulaRef) =>
+  ref.r1 >= 1 && ref.c1 >= 1 && ref.r2 >= 1 && ref.c2 >= 1 && ref.r2 <= MAX_ROWS && ref.c2 <= MAX_COLS && ref.r1 <= MAX_ROWS && ref.c1 <= MAX_COLS;
+
+/** The formula copied `dr` rows down and `dc` columns right: relative parts move, `$` parts stay. */
+export function shiftFormula(formula: string, dr: number, dc: number): string {
+  return rewriteRefs(formula, (ref) => {
+    const next = { ...ref };
+    if (!ref.wholeColumns) {
+      if (!ref.absR1) next.r1 += dr;
+      if (!ref.absR2) next.r2 += dr;
+    }
+    if (!ref.absC1) next.c1 += dc;
+    if (!ref.absC2) next.c2 += dc;
+    return inBounds(next) ? next : null;
+  });
+}
+
+export type Axis = 'row' | 'col';
+
+/**
+ * How references change when `count` rows (or columns) are inserted before `at` (count > 0) or
+ * deleted from `at` (count < 0) on `sheet`. `onSheet` says whether an unqualified reference in
+ * this formula points at that sheet.
+ */
+export function adjustForStructure(formula: string, axis: Axis, at: number, count: number, refersTo: (ref: FormulaRef) => boolean): string {
+  return rewriteRefs(formula, (ref) => {
+    if (!refersTo(ref)) return ref;
+    if (axis === 'row' && ref.wholeColumns) return ref;
+    const [lo, hi] = axis === 'row' ? [ref.r1, ref.r2] : [ref.c1, ref.c2];
+    let nlo = lo;
+    let nhi = hi;
+    if (count > 0) {
+      if (lo >= at) nlo = lo + count;
+      if (hi >= at) nhi = hi + count;
+    } else {
+      const n = -count;
+      const end = at + n - 1;
+      if (lo >= at && hi <= end) return null;
+      nlo = lo < at ? lo : lo > end ? lo - n : at;
+      nhi = hi < at ? hi : hi > end ? hi - n : at - 1;
+      if (!ref.isRange && nlo !== nhi) return null;
+    }
+    const next = axis === 'row' ? { ...ref, r1: nlo, r2: nhi } : { ...ref, c1: nlo, c2: nhi };
+    return inBounds(next) ? next : null;
+  });
+}

@@ -1,0 +1,23 @@
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { EnvManifest } from '@workgym/protocol';
+import { SpreadsheetEnv } from './env.js';
+
+const here = fileURLToPath(import.meta.url);
+const MiB = 1024 * 1024;
+
+/** The spreadsheet env as the rest of workgym sees it. Why each docker override: docs/envs/spreadsheet.md. */
+export const manifest: EnvManifest = {
+  name: 'spreadsheet',
+  create: async () => new SpreadsheetEnv(),
+  serverEntry: fileURLToPath(new URL(`./server${extname(here)}`, import.meta.url)),
+  // src/ and dist/ both sit one level under envs/spreadsheet.
+  imageDir: fileURLToPath(new URL('../image', import.meta.url)),
+  docker: {
+    // LibreOffice (the reference engine, run inside this image) keeps a ~30 MB profile and its
+    // conversions under /tmp; 64 MB is not enough for both. The server itself needs little.
+    tmpfs: { '/tmp': 'rw,nosuid,nodev,size=256m,mode=1777' },
+    // soffice headless peaks near 400 MB on the benchmark workbook, next to a Node server.
+    memoryBytes: 1536 * MiB,
+  },
+};

@@ -1,0 +1,27 @@
+import { answerQuestion } from './answer-question.js';
+import { buildReport } from './build-report.js';
+import { cleanNames } from './clean-names.js';
+import { computedColumn } from './computed-column.js';
+import { crossSheetLookup } from './cross-sheet-lookup.js';
+import { dateArithmetic } from './date-arithmetic.js';
+import { fixBrokenFormulas } from './fix-broken-formulas.js';
+import { groupedSummary } from './grouped-summary.js';
+import { highlightRows } from './highlight-rows.js';
+import { removeDuplicates } from './remove-duplicates.js';
+import { sortAndRank } from './sort-and-rank.js';
+import type { FamilyDef } from './task.js';
+
+/** Every generated family the env ships, in catalogue order. */
+export const FAMILIES: readonly FamilyDef[] = [
+  cleanNames,
+  removeDuplicates,
+  crossSheetLookup,
+  groupedSummary,
+  computedColumn,
+  sortAndRank,
+  highlightRows,
+  fixBrokenFormulas,
+  dateArithmetic,
+  buildReport,
+  answerQuestion,
+];

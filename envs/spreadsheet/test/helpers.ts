@@ -1,0 +1,57 @@
+import { PassThrough } from 'node:stream';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EnvClient, serveEnv, type ResetReply, type StepReply } from '@workgym/protocol';
+import { buildEnvImage, type EnvServerSpec } from '@workgym/runtime';
+import { manifest, SpreadsheetEnv } from '../src/index.js';
+
+/** A client talking to a SpreadsheetEnv in this process over in-memory streams. */
+export function inProcessClient(): EnvClient {
+  const toServer = new PassThrough();
+  const fromServer = new PassThrough();
+  serveEnv(new SpreadsheetEnv(), toServer, fromServer);
+  return new EnvClient({ input: fromServer, output: toServer });
+}
+
+let spec: Promise<EnvServerSpec> | undefined;
+
+/** The spreadsheet env's image (content-hashed: built once) as a runtime spec. */
+export function spreadsheetSpec(): Promise<EnvServerSpec> {
+  spec ??= buildEnvImage({
+    name: 'spreadsheet',
+    serverEntry: manifest.serverEntry,
+    bundleOut: join(tmpdir(), 'workgym-test', 'spreadsheet-server.mjs'),
+    imageDir: manifest.imageDir,
+  }).then((built) => ({ name: 'spreadsheet', serverBundle: built.bundle, image: built.tag, docker: manifest.docker }));
+  return spec;
+}
+
+export const call = (name: string, args: object = {}, id = 'c1') => ({ id, name, argumentsJson: JSON.stringify(args) });
+
+export interface OpenEpisode {
+  reset: ResetReply;
+  session: string;
+  step(name: string, args?: object): Promise<StepReply>;
+  close(): Promise<void>;
+}
+
+/** One open episode with a shorthand for its tools. */
+export async function open(client: EnvClient, family: string, seed = 1, options?: Record<string, unknown>): Promise<OpenEpisode> {
+  const reset = await client.reset({ family, seed, options });
+  const step = (name: string, args: object = {}) => client.step(reset.session, [call(name, args)]);
+  return { reset, session: reset.session, step, close: () => client.closeSession(reset.session) };
+}
+
+/** Runs the expert to the end of the episode and returns the final reply. */
+export async function runExpert(client: EnvClient, session: string, maxSteps = 60): Promise<StepReply> {
+  for (let i = 0; i < maxSteps; i++) {
+    const action = await client.expert(session);
+    const reply = await client.step(session, action.calls);
+    if (reply.terminated || reply.truncated) return reply;
+  }
+  throw new Error(`the expert did not finish within ${maxSteps} steps`);
+}
+
+export function errorKind(reply: StepReply): string | undefined {
+  return reply.results[0]?.error?.kind;
+}
