@@ -40,6 +40,19 @@ describe('OpenAIAgent against a chat-completions server', () => {
     expect(record.steps![0]!.rawOutput).toContain('"tool_calls"');
   });
 
+  it('sends the candidate actions as workgym_candidates only when asked to', async () => {
+    const plain = await setup(solver);
+    await runEpisode({ client: plain.client, agent: plain.agent, task: counterTask(4), ids: ids(), limits: limits(), env });
+    expect(plain.server.requests[0]).not.toHaveProperty('workgym_candidates');
+    const { server, client, agent } = await setup(solver, { sendCandidates: true });
+    await runEpisode({ client, agent, task: counterTask(4), ids: ids(), limits: limits(), env });
+    expect(server.requests[0]!.workgym_candidates).toEqual([
+      { name: 'add', arguments: '{"amount":1}' },
+      { name: 'add', arguments: '{"amount":-1}' },
+      { name: 'submit', arguments: '{}' },
+    ]);
+  });
+
   it('applies parallel tool calls of one response in one step', async () => {
     const { client, agent } = await setup((request) =>
       request.messages.some((m) => m.role === 'tool')

@@ -42,7 +42,10 @@ export class EpisodeIndex {
       const file = packr.unpack(readFileSync(path)) as IndexFile;
       if (file?.version !== 1 || !Array.isArray(file.entries)) return undefined;
       const index = new EpisodeIndex();
-      for (const entry of file.entries) index.add(entry);
+      for (const entry of file.entries) {
+        index.entries.push(entry);
+        index.byId.set(entry.episodeId, entry);
+      }
       for (const [name, bytes] of file.covered) index.covered.set(name, bytes);
       return index;
     } catch {

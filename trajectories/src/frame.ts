@@ -14,11 +14,19 @@ export const SHARD_MAGIC = Buffer.from('WGSHARD1', 'latin1');
 export const FRAME_HEADER_BYTES = 12;
 export const MAX_FRAME_BYTES = 1 << 30;
 
-export function frameHeader(payload: Uint8Array): Buffer {
+/** The header of a frame whose payload is `parts` joined. */
+export function frameHeader(parts: Uint8Array | readonly Uint8Array[]): Buffer {
+  const list = parts instanceof Uint8Array ? [parts] : parts;
+  let length = 0;
+  let crc = 0;
+  for (const part of list) {
+    length += part.length;
+    crc = crc32(part, crc);
+  }
   const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
-  header.writeUInt32LE(payload.length, 0);
-  header.writeUInt32LE(~payload.length >>> 0, 4);
-  header.writeUInt32LE(crc32(payload), 8);
+  header.writeUInt32LE(length, 0);
+  header.writeUInt32LE(~length >>> 0, 4);
+  header.writeUInt32LE(crc, 8);
   return header;
 }
 
@@ -43,4 +51,12 @@ export function checkFrame(buf: Buffer, pos: number): FrameCheck {
     return { kind: 'bad', reason: 'checksum mismatch', length: FRAME_HEADER_BYTES + n };
   }
   return { kind: 'ok', length: FRAME_HEADER_BYTES + n, payload };
+}
+
+/** Fills in the header of a frame whose first FRAME_HEADER_BYTES were left free for it. */
+export function writeFrameHeader(frame: Buffer): void {
+  const n = frame.length - FRAME_HEADER_BYTES;
+  frame.writeUInt32LE(n, 0);
+  frame.writeUInt32LE(~n >>> 0, 4);
+  frame.writeUInt32LE(crc32(frame.subarray(FRAME_HEADER_BYTES)), 8);
 }

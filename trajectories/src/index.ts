@@ -36,3 +36,30 @@ export { matchesFilter } from './record-filter.js';
 export type { EpisodeSummary } from './episode-summary.js';
 export type { ShardDamage, TailRepair } from './run-state.js';
 export type { RunCounts, RunManifest, ShardEntry, ShardTable } from './run-files.js';
+export { verifyRun } from './verify-run.js';
+export type { FileCheck, VerifyReport } from './verify-run.js';
+export { formatRunStats, runStats } from './run-stats.js';
+export type { GroupStats, RunStats } from './run-stats.js';
+export { formatTranscript } from './transcript.js';
+export type { TranscriptOptions } from './transcript.js';
+export { toConversation, functionTools } from './conversation.js';
+export type { ConversationMessage, ConversationToolCall } from './conversation.js';
+export { selectEpisodes } from './select-episodes.js';
+export type { SelectOptions } from './select-episodes.js';
+export { buildPreferencePairs } from './preference-pairs.js';
+export type { PairingReport, PreferencePair } from './preference-pairs.js';
+export { EXPORT_FORMATS, exportRun, formatExportReport } from './export-run.js';
+export type { ExportFormat, ExportOptions, ExportReport } from './export-run.js';
+export { openAIChatRow, openAIPreferenceRow } from './export/openai.js';
+export type { OpenAIChatOptions } from './export/openai.js';
+export { trlChatRow, trlPreferenceRow } from './export/trl.js';
+export { shareGptDatasetInfo, shareGptRow } from './export/sharegpt.js';
+export type { ShareGptLimits } from './export/sharegpt.js';
+export { rlParquet } from './export/rl-parquet.js';
+export {
+  validateOpenAIChatRow,
+  validateOpenAIPreferenceRow,
+  validateShareGptRow,
+  validateTrlPreferenceRow,
+  validateTrlRow,
+} from './export/validate.js';

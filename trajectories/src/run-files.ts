@@ -7,23 +7,24 @@ import { BadRunFileError, RunNotFoundError } from './errors.js';
  * A run folder:
  *
  *   manifest.json   what the run is (spec, versions, start/end, counts)
- *   index.json      every shard with its record count, size and (once sealed) sha256
+ *   index.json      every shard and blob pack with its frame count, size and, once sealed,
+ *                   sha256
  *   episodes.idx    episode id -> shard/offset plus a summary for filtering (msgpack; rebuilt
  *                   from the shards when missing or behind them)
+ *   blobs.idx       blob sha256 -> pack/offset (msgpack; rebuilt from the packs likewise)
  *   writer.lock     pid of the live writer, when there is one
- *   shards/NNNNNN.wgs
- *   blobs/ab/<sha256>
+ *   shards/NNNNNN.wgs   episode records
+ *   blobs/NNNNNN.wgb    blobs
  */
 export const runPaths = (dir: string) => ({
   manifest: join(dir, 'manifest.json'),
   index: join(dir, 'index.json'),
   episodes: join(dir, 'episodes.idx'),
+  blobIndex: join(dir, 'blobs.idx'),
   lock: join(dir, 'writer.lock'),
   shards: join(dir, 'shards'),
   blobs: join(dir, 'blobs'),
 });
-
-export const shardName = (n: number) => `${String(n).padStart(6, '0')}.wgs`;
 
 export interface RunCounts {
   episodes: number;
@@ -53,7 +54,11 @@ export interface ShardEntry {
   name: string;
   records: number;
   bytes: number;
-  /** Hex sha256 of the whole shard file; null until the shard is sealed. */
+  /**
+   * Hex sha256, null until the file is sealed. Shards: of the whole file. Blob packs: of
+   * the magic, then each frame's header and blob name in order (every blob's bytes are
+   * already checked by its own sha256 name).
+   */
   sha256: string | null;
   sealed: boolean;
 }
@@ -61,6 +66,8 @@ export interface ShardEntry {
 export interface ShardTable {
   formatVersion: 1;
   shards: ShardEntry[];
+  /** Blob packs; `records` counts blobs. */
+  packs: ShardEntry[];
 }
 
 export function readManifest(dir: string): RunManifest {
@@ -90,8 +97,9 @@ export function writeManifest(dir: string, manifest: RunManifest): void {
 
 export function readShardTable(dir: string): ShardTable {
   const path = runPaths(dir).index;
-  if (!existsSync(path)) return { formatVersion: 1, shards: [] };
+  if (!existsSync(path)) return { formatVersion: 1, shards: [], packs: [] };
   const table = readJson(path) as ShardTable;
+  table.packs ??= [];
   if (table.formatVersion !== 1 || !Array.isArray(table.shards)) {
     throw new BadRunFileError(`${path} is not a shard index of format version 1; delete it and reopen the run to rebuild it`);
   }

@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EpisodeSummary } from './episode-summary.js';
+import { writeFilesAtomicSync } from './atomic-file.js';
 import { CorruptRecordError } from './errors.js';
 import { checkFrame } from './frame.js';
 import type { EpisodeRecord } from './record.js';
@@ -13,8 +14,8 @@ import { runPaths } from './run-files.js';
 import { liveLockHolder } from './run-lock.js';
 import { loadRunState } from './run-state.js';
 import type { RunState, ShardDamage, TailRepair } from './run-state.js';
-import { readShardHeader, scanFrames } from './shard-file.js';
-import type { ScanEnd } from './shard-file.js';
+import { readSegmentStart, scanFrames } from './segment-file.js';
+import type { ScanEnd } from './segment-file.js';
 
 interface OpenShard {
   fh: FileHandle;
@@ -36,7 +37,13 @@ export class RunReader implements AsyncDisposable {
   static async open(dir: string): Promise<RunReader> {
     const repair = liveLockHolder(dir) === undefined;
     const state = await loadRunState(dir, { repair });
-    if (repair && state.indexRebuilt && state.damage.length === 0) state.index.save(runPaths(dir).episodes);
+    if (repair && state.indexRebuilt && state.damage.length === 0) {
+      // Save the rebuilt indexes so the next open does not scan again.
+      writeFilesAtomicSync(dir, [
+        { name: 'episodes.idx', data: state.index.encode() },
+        { name: 'blobs.idx', data: state.blobs.encodeIndex() },
+      ]);
+    }
     return new RunReader(state);
   }
 
@@ -105,7 +112,10 @@ export class RunReader implements AsyncDisposable {
     return this.decode(shard.codec, check.payload, summary.shard, summary.offset);
   }
 
-  /** Streams records in store order, reading each shard front to back. */
+  /**
+   * Streams records in store order, reading each shard front to back. A damaged record
+   * stops the stream with a CorruptRecordError (`verifyRun` lists all damage).
+   */
   async *records(filter?: RecordFilter): AsyncGenerator<EpisodeRecord> {
     const all = filter === undefined;
     const wanted = all ? undefined : new Set(this.summaries(filter).map((e) => `${e.shard}:${e.offset}`));
@@ -115,6 +125,14 @@ export class RunReader implements AsyncDisposable {
       for await (const frame of scanFrames(shard.fh, size, shard.dataStart, result)) {
         if (wanted && !wanted.has(`${name}:${frame.offset}`)) continue;
         yield this.decode(shard.codec, frame.payload, name, frame.offset);
+      }
+      const end = result.end!;
+      if (end.kind !== 'clean') {
+        throw new CorruptRecordError(
+          `shards/${name} is damaged at offset ${end.offset}; run \`workgym data verify\` to see what is lost`,
+          name,
+          end.offset,
+        );
       }
     }
   }
@@ -134,6 +152,7 @@ export class RunReader implements AsyncDisposable {
     const shards = [...this.open.values()];
     this.open.clear();
     await Promise.all(shards.map(async (p) => (await p.catch(() => undefined))?.fh.close()));
+    await this.state.blobs.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -154,12 +173,12 @@ export class RunReader implements AsyncDisposable {
       shard = (async () => {
         const fh = await open(join(runPaths(this.state.dir).shards, name), 'r');
         const size = this.state.shards.find((s) => s.name === name)?.size ?? 0;
-        const header = await readShardHeader(fh, size, name);
-        if (header.kind === 'torn') {
+        const start = await readSegmentStart(fh, size, `shards/${name}`, 'shard');
+        if (start.kind === 'torn') {
           await fh.close();
-          throw new CorruptRecordError(`${name} has no complete header`, name, 0);
+          throw new CorruptRecordError(`shards/${name} has no complete header`, name, 0);
         }
-        return { fh, codec: header.codec, dataStart: header.dataStart };
+        return { fh, codec: start.codec!, dataStart: start.dataStart };
       })();
       this.open.set(name, shard);
     }

@@ -1,23 +1,22 @@
-import { createHash } from 'node:crypto';
-import type { Hash } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, fsyncSync, ftruncateSync, mkdirSync, writeSync, writevSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { fsyncDirSync } from './atomic-file.js';
+import { writeFilesAtomic, writeFilesAtomicSync } from './atomic-file.js';
 import { BlobStore } from './blob-store.js';
 import { EpisodeIndex } from './episode-index.js';
 import { summarize } from './episode-summary.js';
 import { CorruptRecordError, DuplicateEpisodeError, InvalidRecordError, RunExistsError, WriterClosedError } from './errors.js';
-import { frameHeader } from './frame.js';
-import { isEpisodeStatus, EPISODE_STATUSES } from './record.js';
+import { EPISODE_STATUSES, isEpisodeStatus } from './record.js';
 import type { EpisodeRecord, ToolSchema } from './record.js';
 import { RecordCodec } from './record-codec.js';
-import { messagePlan, normalizeMessage } from './record-schema.js';
 import type { RunCounts, RunManifest, ShardEntry, ShardTable } from './run-files.js';
-import { runPaths, shardName, writeManifest, writeShardTable } from './run-files.js';
+import { manifestFile, readManifest, runPaths, shardTableFile, writeManifest } from './run-files.js';
 import { acquireRunLock, releaseRunLock } from './run-lock.js';
 import { loadRunState } from './run-state.js';
 import type { TailRepair } from './run-state.js';
-import { createShardSync } from './shard-file.js';
+import { SegmentAppender } from './segment-appender.js';
+import { segmentDigest, segmentPreamble } from './segment-file.js';
+import type { SegmentKind } from './segment-file.js';
 import { toolsCanonicalJson } from './task.js';
 import { TRAJECTORIES_VERSION } from './versions.js';
 
@@ -32,10 +31,13 @@ export interface CreateRunOptions {
   versions?: Record<string, string>;
   /** A shard is sealed and a new one started when the next record would pass this size. */
   shardBytes?: number;
+  /** Likewise for blob packs (default 256 MiB). */
+  packBytes?: number;
 }
 
 export interface ResumeRunOptions {
   shardBytes?: number;
+  packBytes?: number;
 }
 
 export interface AppendResult {
@@ -45,34 +47,27 @@ export interface AppendResult {
   length: number;
 }
 
-interface ActiveShard {
-  name: string;
-  fd: number;
-  bytes: number;
-  records: number;
-  hash: Hash;
-}
-
 /**
- * Appends episode records to a run folder.
+ * Appends episode records (and blobs) to a run folder.
  *
- * Durability contract: when `append()` resolves, the record has been handed to the OS
- * (write(2) returned), so a crash of this process loses nothing acknowledged and a record
- * cut short mid-write is cut off when the run is next opened. Power loss or a kernel crash
- * loses at most what was appended since the last `flush()` (which fsyncs the shard, new
- * blobs and the indexes), shard rotation or `finalize()`.
+ * Durability contract: when `append()` or `putBlob()` resolves, the bytes have been handed
+ * to the OS (write(2) returned), so a crash of this process loses nothing acknowledged, and
+ * a frame cut short mid-write is cut off when the run is next opened. Power loss or a
+ * kernel crash loses at most what was appended since the last `flush()`, shard rotation or
+ * `finalize()`, which fsync the data and then atomically replace the indexes.
  *
  * Calls from any number of concurrent tasks are serialised, in call order.
  */
 export class RunWriter implements AsyncDisposable {
-  private active: ActiveShard | undefined;
   private chain: Promise<unknown> = Promise.resolve();
+  /** Operations queued or running. */
+  private busy = 0;
   private state: 'open' | 'closed' | 'broken' = 'open';
-  private readonly codec = RecordCodec.current();
-  private readonly plan = messagePlan();
-  private readonly toolHashesByArray = new WeakMap<object, { hash: string; tools: ToolSchema[] }>();
   private readonly toolHashes = new Map<string, string>();
-  private nextShard: number;
+  private readonly toolHashesByArray = new WeakMap<readonly ToolSchema[], { hash: string; tools: ToolSchema[] }>();
+  private readonly codec = RecordCodec.current();
+  private readonly shards: SegmentAppender;
+  private readonly packs: SegmentAppender;
 
   private constructor(
     readonly dir: string,
@@ -80,11 +75,15 @@ export class RunWriter implements AsyncDisposable {
     private readonly table: ShardTable,
     private readonly index: EpisodeIndex,
     private readonly blobs: BlobStore,
-    private readonly shardBytes: number,
+    options: { shardBytes?: number; packBytes?: number },
     /** Torn tails cut off when the run was reopened. */
     readonly repairs: TailRepair[],
   ) {
-    this.nextShard = table.shards.reduce((n, s) => Math.max(n, Number.parseInt(s.name, 10) + 1), 0);
+    const preamble = segmentPreamble('shard', this.codec);
+    this.shards = new SegmentAppender(runPaths(dir).shards, 'wgs', preamble, table.shards, options.shardBytes ?? DEFAULT_SHARD_BYTES);
+    this.packs = blobs.openForWriting(table.packs, options.packBytes);
+    // Appends always go to a fresh shard: sealed ones never change.
+    index.covered.set(this.shards.current(), preamble.length);
   }
 
   get runId(): string {
@@ -115,18 +114,10 @@ export class RunWriter implements AsyncDisposable {
         counts: null,
       };
       writeManifest(dir, manifest);
-      const writer = new RunWriter(
-        dir,
-        manifest,
-        { formatVersion: 1, shards: [] },
-        new EpisodeIndex(),
-        new BlobStore(paths.blobs),
-        options.shardBytes ?? DEFAULT_SHARD_BYTES,
-        [],
-      );
-      writer.startShard();
-      writer.persistIndexes();
-      return writer;
+      // index.json and the .idx files are first written by flush(); until then a reader
+      // rebuilds them from the shards and packs.
+      const table: ShardTable = { formatVersion: 1, shards: [], packs: [] };
+      return new RunWriter(dir, manifest, table, new EpisodeIndex(), new BlobStore(paths.blobs), options, []);
     } catch (error) {
       releaseRunLock(dir);
       throw error;
@@ -135,54 +126,38 @@ export class RunWriter implements AsyncDisposable {
 
   /**
    * Reopens a run to append more episodes: cuts off a torn tail (see `repairs`), seals the
-   * shards written before and starts a new one. Skip the ids in `episodeIds()`.
+   * shards and packs written before and starts new ones. Skip the ids in `episodeIds()`.
    */
   static async resume(dir: string, options: ResumeRunOptions = {}): Promise<RunWriter> {
+    readManifest(dir);
     acquireRunLock(dir);
     try {
       const state = await loadRunState(dir, { repair: true });
       const first = state.damage[0];
       if (first) {
         throw new CorruptRecordError(
-          `${dir}: shard ${first.shard} is damaged at offset ${first.offset} (${first.reason}); ` +
+          `${dir}: ${first.file} is damaged at offset ${first.offset} (${first.reason}); ` +
             'run `workgym data verify` on it and copy the good episodes to a new run before appending',
-          first.shard,
+          first.file,
           first.offset,
         );
       }
-      state.blobs.removeTempFiles();
+      const paths = runPaths(dir);
       const table = state.table;
-      for (const { name, size } of state.shards) {
-        let entry = table.shards.find((s) => s.name === name);
-        if (!entry) {
-          entry = { name, records: 0, bytes: 0, sha256: null, sealed: false };
-          table.shards.push(entry);
-        }
-        if (entry.sealed) continue;
-        entry.records = state.index.entries.filter((e) => e.shard === name).length;
-        entry.bytes = size;
-        entry.sha256 = await sha256File(join(runPaths(dir).shards, name));
-        entry.sealed = true;
-      }
-      table.shards = table.shards.filter((s) => state.shards.some((x) => x.name === s.name));
+      table.shards = await sealAll(paths.shards, 'shard', table.shards, state.shards, (name) =>
+        state.index.entries.reduce((n, e) => n + Number(e.shard === name), 0),
+      );
+      table.packs = await sealAll(paths.blobs, 'pack', table.packs, state.packs, (name) =>
+        [...state.blobs.locations.values()].reduce((n, l) => n + Number(l.pack === name), 0),
+      );
       const manifest: RunManifest = {
         ...state.manifest,
         status: 'open',
         endedAt: null,
         resumedAt: [...state.manifest.resumedAt, new Date().toISOString()],
       };
-      writeManifest(dir, manifest);
-      const writer = new RunWriter(
-        dir,
-        manifest,
-        table,
-        state.index,
-        state.blobs,
-        options.shardBytes ?? DEFAULT_SHARD_BYTES,
-        state.repairs,
-      );
-      writer.startShard();
-      writer.persistIndexes();
+      const writer = new RunWriter(dir, manifest, table, state.index, state.blobs, options, state.repairs);
+      writer.persistMeta(true);
       return writer;
     } catch (error) {
       releaseRunLock(dir);
@@ -192,8 +167,10 @@ export class RunWriter implements AsyncDisposable {
 
   /** Stores bytes (a screenshot, a workbook) once; returns the sha256 to put in the record. */
   async putBlob(bytes: Uint8Array): Promise<string> {
-    this.assertOpen();
-    return this.blobs.putSync(bytes);
+    return this.serialized(() => {
+      this.assertOpen();
+      return this.guard(() => this.blobs.putSync(bytes));
+    });
   }
 
   append(record: EpisodeRecord): Promise<AppendResult> {
@@ -213,23 +190,21 @@ export class RunWriter implements AsyncDisposable {
     return this.index.size;
   }
 
-  /** Makes everything appended so far durable: fsyncs the shard, new blobs and the indexes. */
+  /** Makes everything appended so far durable: fsyncs the shard and pack, then the indexes. */
   flush(): Promise<void> {
-    return this.serialized(() => {
+    return this.serialized(async () => {
       this.assertOpen();
-      this.flushNow();
+      await this.flushNow();
     });
   }
 
-  /** Flushes, seals the last shard and marks the run finalised with its counts. */
+  /** Makes the run durable, seals the last shard and pack, marks the run finalised with its counts. */
   finalize(): Promise<RunManifest> {
-    return this.serialized(() => {
+    return this.serialized(async () => {
       this.assertOpen();
-      this.flushNow();
-      this.sealActive();
-      this.persistIndexes();
+      await Promise.all([this.shards.sealAsync(), this.packs.sealAsync()]);
       this.manifest = { ...this.manifest, status: 'finalised', endedAt: new Date().toISOString(), counts: this.counts() };
-      writeManifest(this.dir, this.manifest);
+      await writeFilesAtomic(this.dir, this.metaFiles(true));
       this.state = 'closed';
       releaseRunLock(this.dir);
       return this.manifest;
@@ -238,13 +213,13 @@ export class RunWriter implements AsyncDisposable {
 
   /** Flushes and releases the run without finalising it (it can be resumed). Idempotent. */
   close(): Promise<void> {
-    return this.serialized(() => {
+    return this.serialized(async () => {
       if (this.state === 'closed') return;
       try {
-        if (this.state === 'open') this.flushNow();
+        if (this.state === 'open') await this.flushNow();
       } finally {
-        if (this.active) closeSync(this.active.fd);
-        this.active = undefined;
+        this.shards.close();
+        this.packs.close();
         this.state = 'closed';
         releaseRunLock(this.dir);
       }
@@ -255,10 +230,27 @@ export class RunWriter implements AsyncDisposable {
     await this.close();
   }
 
-  private serialized<T>(work: () => T): Promise<T> {
-    const result = this.chain.then(work);
-    this.chain = result.catch(() => undefined);
-    return result;
+  /** Runs `work` after every earlier call has finished, in call order. */
+  private serialized<T>(work: () => T | Promise<T>): Promise<T> {
+    if (this.busy === 0) {
+      // Nothing queued: run now. An append is synchronous, so it skips the promise queue.
+      let result: T | Promise<T>;
+      try {
+        result = work();
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+      if (!(result instanceof Promise)) return Promise.resolve(result);
+      return this.track(result);
+    }
+    return this.track(this.chain.then(work));
+  }
+
+  private track<T>(operation: Promise<T>): Promise<T> {
+    this.busy++;
+    const settled = operation.finally(() => this.busy--);
+    this.chain = settled.catch(() => undefined);
+    return settled;
   }
 
   private assertOpen(): void {
@@ -268,6 +260,21 @@ export class RunWriter implements AsyncDisposable {
           ? `the writer for ${this.dir} stopped after a failed write; resume the run to go on`
           : `the writer for ${this.dir} is closed; resume the run to append more`,
       );
+    }
+  }
+
+  /** A failed write leaves the files as they were; anything worse stops the writer. */
+  private guard<T>(write: () => T): T {
+    try {
+      const result = write();
+      if (this.shards.rotated || this.packs.rotated) {
+        this.shards.rotated = this.packs.rotated = false;
+        this.persistMeta(false);
+      }
+      return result;
+    } catch (error) {
+      if (!(error instanceof InvalidRecordError)) this.state = 'broken';
+      throw error;
     }
   }
 
@@ -281,29 +288,22 @@ export class RunWriter implements AsyncDisposable {
         `episode ${episodeId}: status ${JSON.stringify(record.status)} is not one of ${EPISODE_STATUSES.join(', ')}`,
       );
     }
-    const stored = normalizeMessage(this.plan, record);
-    this.storeTools(record, stored, episodeId);
-    const payload = this.codec.encode(stored);
-    const header = frameHeader(payload);
-    const length = header.length + payload.length;
-    if (this.active!.records > 0 && this.active!.bytes + length > this.shardBytes) this.rotate();
-    const shard = this.active!;
-    const offset = shard.bytes;
-    this.writeFrame(shard, header, payload);
-    shard.hash.update(header).update(payload);
-    shard.bytes += length;
-    shard.records++;
-    const location = { shard: shard.name, offset, length };
-    this.index.add(summarize(record, location));
-    return { episodeId, ...location };
+    const tuple = this.codec.tuple(record);
+    return this.guard(() => {
+      this.storeTools(record, tuple, episodeId);
+      const { segment, offset, length } = this.shards.appendReserved(this.codec.packForFrame(tuple));
+      const location = { shard: segment, offset, length };
+      this.index.add(summarize(record, location));
+      return { episodeId, ...location };
+    });
   }
 
   /** Replaces the tool list by its blob (see ToolsCache); checks a given tools_hash. */
-  private storeTools(record: EpisodeRecord, stored: Record<string, unknown>, episodeId: string): void {
-    const tools = stored.tools as ToolSchema[];
+  private storeTools(record: EpisodeRecord, tuple: unknown[], episodeId: string): void {
+    const tools = record.tools ?? [];
     // Rollouts hand the same tools array to every episode of an env; when its entries still
     // hold the same strings (compared by ===, usually the same objects), reuse the hash.
-    const seen = record.tools ? this.toolHashesByArray.get(record.tools) : undefined;
+    const seen = this.toolHashesByArray.get(tools);
     let hash = seen && sameTools(seen.tools, tools) ? seen.hash : undefined;
     if (!hash) {
       const canonical = toolsCanonicalJson(tools);
@@ -312,85 +312,37 @@ export class RunWriter implements AsyncDisposable {
         hash = this.blobs.putSync(canonical);
         this.toolHashes.set(canonical, hash);
       }
-      if (record.tools) this.toolHashesByArray.set(record.tools, { hash, tools });
+      this.toolHashesByArray.set(tools, { hash, tools: tools.map((t) => ({ ...t })) });
     }
-    const given = stored.toolsHash as string;
+    const given = record.toolsHash;
     if (given && given !== hash) {
       throw new InvalidRecordError(
         `episode ${episodeId}: toolsHash ${given} does not match its tools (${hash}); ` +
           'leave it empty or compute it with toolsHash() from @workgym/trajectories',
       );
     }
-    stored.toolsHash = hash;
-    if (tools.length > 0) stored.tools = undefined;
+    tuple[this.codec.toolsHashIndex] = hash;
+    tuple[this.codec.toolsIndex] = undefined;
   }
 
-  private writeFrame(shard: ActiveShard, header: Buffer, payload: Buffer): void {
-    const total = header.length + payload.length;
-    try {
-      // Explicit positions: after a failed write the next one starts where the good data ends.
-      let written = writevSync(shard.fd, [header, payload], shard.bytes);
-      if (written < total) {
-        const whole = Buffer.concat([header, payload]);
-        while (written < total) written += writeSync(shard.fd, whole, written, total - written, shard.bytes + written);
-      }
-    } catch (error) {
-      // Leave no partial frame behind, so later appends stay readable.
-      try {
-        ftruncateSync(shard.fd, shard.bytes);
-      } catch {
-        this.state = 'broken';
-      }
-      throw error;
-    }
+  private async flushNow(): Promise<void> {
+    await Promise.all([this.shards.syncAsync(), this.packs.syncAsync()]);
+    await writeFilesAtomic(this.dir, this.metaFiles(false));
   }
 
-  private startShard(): void {
-    const name = shardName(this.nextShard++);
-    const { fd, header } = createShardSync(join(runPaths(this.dir).shards, name), this.codec);
-    fsyncDirSync(runPaths(this.dir).shards);
-    this.active = { name, fd, bytes: header.length, records: 0, hash: createHash('sha256').update(header) };
-    this.index.covered.set(name, header.length);
-    this.table.shards.push({ name, records: 0, bytes: header.length, sha256: null, sealed: false });
+  /** index.json, episodes.idx, blobs.idx (and the manifest), replaced as one batch. */
+  private persistMeta(withManifest: boolean): void {
+    writeFilesAtomicSync(this.dir, this.metaFiles(withManifest));
   }
 
-  private rotate(): void {
-    this.flushNow();
-    this.sealActive();
-    this.startShard();
-    this.persistIndexes();
-  }
-
-  private sealActive(): void {
-    const shard = this.active!;
-    fsyncSync(shard.fd);
-    closeSync(shard.fd);
-    Object.assign(this.entry(shard.name), {
-      records: shard.records,
-      bytes: shard.bytes,
-      sha256: shard.hash.digest('hex'),
-      sealed: true,
-    } satisfies Partial<ShardEntry>);
-    this.active = undefined;
-  }
-
-  private flushNow(): void {
-    const shard = this.active;
-    if (shard) {
-      fsyncSync(shard.fd);
-      Object.assign(this.entry(shard.name), { records: shard.records, bytes: shard.bytes });
-    }
-    this.blobs.syncSync();
-    this.persistIndexes();
-  }
-
-  private persistIndexes(): void {
-    writeShardTable(this.dir, this.table);
-    this.index.save(runPaths(this.dir).episodes);
-  }
-
-  private entry(name: string): ShardEntry {
-    return this.table.shards.find((s) => s.name === name)!;
+  private metaFiles(withManifest: boolean): { name: string; data: string | Uint8Array }[] {
+    const files = [
+      shardTableFile(this.table),
+      { name: 'episodes.idx', data: this.index.encode() },
+      { name: 'blobs.idx', data: this.blobs.encodeIndex() },
+    ];
+    if (withManifest) files.push(manifestFile(this.manifest));
+    return files;
   }
 
   private counts(): RunCounts {
@@ -407,7 +359,7 @@ export class RunWriter implements AsyncDisposable {
 export const createRun = (dir: string, options?: CreateRunOptions) => RunWriter.create(dir, options);
 export const resumeRun = (dir: string, options?: ResumeRunOptions) => RunWriter.resume(dir, options);
 
-function sameTools(a: ToolSchema[], b: ToolSchema[]): boolean {
+function sameTools(a: readonly ToolSchema[], b: readonly ToolSchema[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
@@ -417,8 +369,29 @@ function sameTools(a: ToolSchema[], b: ToolSchema[]): boolean {
   return true;
 }
 
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+/** Seals every segment left open by the last writer; drops table entries whose file is gone. */
+async function sealAll(
+  folder: string,
+  kind: SegmentKind,
+  entries: ShardEntry[],
+  present: { name: string; size: number }[],
+  count: (name: string) => number,
+): Promise<ShardEntry[]> {
+  const out: ShardEntry[] = [];
+  for (const { name, size } of present) {
+    const entry = entries.find((s) => s.name === name) ?? { name, records: 0, bytes: 0, sha256: null, sealed: false };
+    if (!entry.sealed) {
+      const fh = await open(join(folder, name), 'r');
+      try {
+        // Its bytes may still be only in the page cache of the crashed writer's OS.
+        await fh.sync();
+        const sha256 = (await segmentDigest(fh, size, kind)) ?? null;
+        Object.assign(entry, { records: count(name), bytes: size, sha256, sealed: true });
+      } finally {
+        await fh.close();
+      }
+    }
+    out.push(entry);
+  }
+  return out;
 }

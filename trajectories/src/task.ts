@@ -1,4 +1,4 @@
-import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { sha256Hex } from './sha256-hex.js';
 import type { EpisodeRecord, ToolSchema } from './record.js';
 
 /**
@@ -42,18 +42,16 @@ export function taskPosition(record: Pick<EpisodeRecord, 'env' | 'family' | 'see
   return parseInt(digest.slice(0, 12), 16) / 2 ** 48;
 }
 
-/** Hash of what the agent did (tool names and arguments, in order), for dedupe. */
+/**
+ * Hash of what the agent did: tool names and arguments as the model wrote them, in order.
+ * Arguments compare as text (what a model learns to write), so `{"id":1}` and `{"id": 1}`
+ * are different actions.
+ */
 export function actionsHash(record: Pick<EpisodeRecord, 'steps'>): string {
-  const actions = (record.steps ?? []).map((step) =>
-    (step.toolCalls ?? []).map((call) => [call.name ?? '', normalizeArguments(call.argumentsJson ?? '')]),
-  );
-  return sha256Hex(JSON.stringify(actions));
-}
-
-function normalizeArguments(json: string): string {
-  try {
-    return canonicalJson(JSON.parse(json));
-  } catch {
-    return json;
+  let text = '';
+  for (const step of record.steps ?? []) {
+    text += '\u0001';
+    for (const call of step.toolCalls ?? []) text += `${call.name ?? ''}\u0000${call.argumentsJson ?? ''}\u0002`;
   }
+  return sha256Hex(text).slice(0, 32);
 }

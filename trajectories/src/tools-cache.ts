@@ -1,5 +1,8 @@
 import type { BlobStore } from './blob-store.js';
 import type { EpisodeRecord, ToolSchema } from './record.js';
+import { toolsHash } from './task.js';
+
+const EMPTY_TOOLS_HASH = toolsHash([]);
 
 /**
  * Records are stored with their tool list replaced by a blob named by `tools_hash` (every
@@ -12,10 +15,8 @@ export class ToolsCache {
   constructor(private readonly blobs: BlobStore) {}
 
   restore(stored: Record<string, unknown>): EpisodeRecord {
-    if (stored.tools === undefined) {
-      const hash = stored.toolsHash as string;
-      stored.tools = hash ? this.tools(hash) : [];
-    }
+    const hash = stored.toolsHash as string;
+    if ((stored.tools as unknown[]).length === 0 && hash && hash !== EMPTY_TOOLS_HASH) stored.tools = this.tools(hash);
     return stored as EpisodeRecord;
   }
 

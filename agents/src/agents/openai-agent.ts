@@ -24,6 +24,12 @@ export interface OpenAIAgentOptions {
   maxRetries?: number;
   /** Ask the model at the end of each episode for its probability of success. */
   selfEvaluate?: boolean;
+  /**
+   * Also send the observation's candidate actions as an extra body field, `workgym_candidates`
+   * (`[{ name, arguments }]`, arguments as JSON text), for policies that choose among them (the
+   * embedded learner's server). Hosted APIs may reject unknown fields, so it is off by default.
+   */
+  sendCandidates?: boolean;
 }
 
 const DEFAULT_SYSTEM =
@@ -58,7 +64,10 @@ export class OpenAIAgent implements Agent {
   }
 
   async act(context: AgentContext, signal: AbortSignal): Promise<AgentAction> {
-    const completion = await this.complete(this.messages(context), toolsFor(context), signal);
+    const candidates = this.options.sendCandidates
+      ? context.observation.candidates.map((c) => ({ name: c.name, arguments: c.argumentsJson || '{}' }))
+      : undefined;
+    const completion = await this.complete(this.messages(context), toolsFor(context), signal, candidates);
     const choice = completion.choices[0];
     if (!choice) throw new Error('the model returned no choice');
     const calls = (choice.message.tool_calls ?? []).flatMap((c) =>
@@ -88,12 +97,20 @@ export class OpenAIAgent implements Agent {
     return Number.isFinite(value) && value >= 0 && value <= 1 ? value : undefined;
   }
 
-  private complete(messages: ChatCompletionMessageParam[], tools: ChatCompletionTool[] | undefined, signal: AbortSignal): Promise<ChatCompletion> {
+  private complete(
+    messages: ChatCompletionMessageParam[],
+    tools: ChatCompletionTool[] | undefined,
+    signal: AbortSignal,
+    candidates?: { name: string; arguments: string }[],
+  ): Promise<ChatCompletion> {
     const o = this.options;
+    // The SDK sends body fields it does not know as they are.
+    const extra = candidates ? { workgym_candidates: candidates } : {};
     return this.limiter.run(
       () =>
         this.client.chat.completions.create(
           {
+            ...extra,
             model: o.model,
             messages,
             tools,

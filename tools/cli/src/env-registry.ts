@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { manifest as browser } from '@workgym/env-browser';
 import { manifest as code } from '@workgym/env-code';
+import { manifest as browser } from '@workgym/env-browser';
 import { manifest as spreadsheet } from '@workgym/env-spreadsheet';
 import type { EnvManifest } from '@workgym/protocol';
 import { bundleServer, buildEnvImage, type EnvImageSource, type EnvServerSpec, type RuntimeKind } from '@workgym/runtime';

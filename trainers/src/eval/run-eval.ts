@@ -1,0 +1,56 @@
+import { rollout, type Agent, type RolloutStats } from '@workgym/agents';
+import type { EnvRuntime, EnvServerSpec } from '@workgym/runtime';
+import { openRun, type EpisodeRecord } from '@workgym/trajectories';
+import { evaluateRecords, type EvalOptions, type EvalReport } from './evaluate.js';
+
+export interface EvalEnv {
+  name: string;
+  spec: EnvServerSpec;
+  families: string[];
+}
+
+export interface RunEvalOptions extends EvalOptions {
+  runtime: EnvRuntime;
+  envs: EvalEnv[];
+  agent: Agent;
+  /** The run folder the episodes are written to (must not hold a run). */
+  out: string;
+  split?: string;
+  tasksPerFamily: number;
+  group?: number;
+  seed?: number;
+  maxSteps?: number;
+  parallel?: number;
+  stepTimeoutMs?: number;
+  onProgress?: (stats: RolloutStats) => void;
+  log?: (line: string) => void;
+}
+
+/** Reads every record of a run folder. */
+export async function readRecords(dir: string): Promise<EpisodeRecord[]> {
+  await using reader = await openRun(dir);
+  const all: EpisodeRecord[] = [];
+  for await (const record of reader.records()) all.push(record);
+  return all;
+}
+
+/** Rolls the agent out on the envs' tasks (test split by default) and evaluates the run. */
+export async function runEval(options: RunEvalOptions): Promise<{ report: EvalReport; records: EpisodeRecord[]; runDir: string }> {
+  await rollout({
+    runtime: options.runtime,
+    agent: options.agent,
+    envs: options.envs,
+    out: options.out,
+    tasksPerFamily: options.tasksPerFamily,
+    group: options.group ?? 1,
+    split: options.split ?? 'test',
+    seed: options.seed ?? 0,
+    parallel: options.parallel ?? 2,
+    limits: { maxSteps: options.maxSteps ?? 30, stepDeadlineMs: options.stepTimeoutMs ?? 60_000, episodeDeadlineMs: 30 * 60_000 },
+    spec: { purpose: 'eval', agent: options.agent.info },
+    onProgress: options.onProgress,
+    log: options.log,
+  });
+  const records = await readRecords(options.out);
+  return { report: evaluateRecords(records, options), records, runDir: options.out };
+}

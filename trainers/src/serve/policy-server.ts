@@ -1,0 +1,154 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PolicyRequestError } from '../errors.js';
+import { stateFromChat, type ChatRequestBody } from '../learner/chat-state.js';
+import type { LinearPolicy } from '../learner/linear-policy.js';
+import { seededRandom, seedOf } from '../learner/rng.js';
+
+export interface PolicyServerOptions {
+  policy: LinearPolicy;
+  /** Port to listen on (0: any free port). */
+  port?: number;
+  host?: string;
+  /** The model name the server reports and accepts (any name is accepted). */
+  model?: string;
+  log?: (line: string) => void;
+}
+
+const MAX_BODY = 32 * 1024 * 1024;
+
+interface CompletionRequest extends ChatRequestBody {
+  model?: string;
+  temperature?: number;
+  seed?: number;
+  logprobs?: boolean;
+}
+
+const words = (s: string) => (s.match(/\S+/g) ?? []).length;
+
+/**
+ * The embedded policy behind an OpenAI-compatible endpoint (node:http): POST /v1/chat/completions
+ * answers every request with one tool call, the candidate the policy picks (sampled at the
+ * request's temperature, default 1; greedy at 0; seeded by the request's `seed` and messages, so a
+ * repeated request gets the same answer). GET /v1/models lists the one model. Usage counts are
+ * whitespace-separated words, not model tokens. `setPolicy` swaps the weights in place (the RL
+ * loop's update) without changing the endpoint.
+ */
+export class PolicyServer implements AsyncDisposable {
+  private requestCount = 0;
+
+  private constructor(
+    private readonly server: Server,
+    private policy: LinearPolicy,
+    readonly model: string,
+    readonly baseURL: string,
+  ) {}
+
+  static async start(options: PolicyServerOptions): Promise<PolicyServer> {
+    const model = options.model ?? 'workgym-linear';
+    const ref: { instance?: PolicyServer } = {};
+    const server = createServer((req, res) => {
+      ref.instance!.handle(req, res).catch((error: unknown) => send(res, 500, { error: { message: (error as Error).message, type: 'server_error' } }));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+    });
+    const address = server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const instance = new PolicyServer(server, options.policy, model, `http://${host}:${address.port}/v1`);
+    ref.instance = instance;
+    options.log?.(`serving ${model} at ${instance.baseURL}`);
+    return instance;
+  }
+
+  get requests(): number {
+    return this.requestCount;
+  }
+
+  setPolicy(policy: LinearPolicy): void {
+    this.policy = policy;
+  }
+
+  get current(): LinearPolicy {
+    return this.policy;
+  }
+
+  async close(): Promise<void> {
+    if (!this.server.listening) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method === 'GET' && path === '/v1/models') {
+      send(res, 200, { object: 'list', data: [{ id: this.model, object: 'model', created: 0, owned_by: 'workgym' }] });
+      return;
+    }
+    if (req.method !== 'POST' || path !== '/v1/chat/completions') {
+      send(res, 404, { error: { message: `no route ${req.method} ${path}; use POST /v1/chat/completions`, type: 'invalid_request_error' } });
+      return;
+    }
+    let body: CompletionRequest;
+    try {
+      body = JSON.parse(await readBody(req)) as CompletionRequest;
+    } catch (error) {
+      send(res, 400, { error: { message: `the body is not JSON: ${(error as Error).message}`, type: 'invalid_request_error' } });
+      return;
+    }
+    this.requestCount += 1;
+    try {
+      send(res, 200, this.complete(body));
+    } catch (error) {
+      if (!(error instanceof PolicyRequestError)) throw error;
+      send(res, 400, { error: { message: error.message, type: 'invalid_request_error', code: error.code } });
+    }
+  }
+
+  private complete(body: CompletionRequest) {
+    const state = stateFromChat(body);
+    const temperature = typeof body.temperature === 'number' ? body.temperature : 1;
+    const random = seededRandom(seedOf(`${body.seed ?? 0}:${JSON.stringify(body.messages)}`));
+    const { index, probability } = this.policy.choose(state, temperature, random);
+    const chosen = state.candidates[index]!;
+    const id = `call_${this.requestCount}_0`;
+    const prompt = (body.messages ?? []).reduce((n, m) => n + words(typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '')), 0);
+    return {
+      id: `chatcmpl-workgym-${this.requestCount}`,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: body.model ?? this.model,
+      choices: [
+        {
+          index: 0,
+          finish_reason: 'tool_calls',
+          message: { role: 'assistant', content: null, tool_calls: [{ id, type: 'function', function: { name: chosen.name, arguments: chosen.argumentsJson } }] },
+          // One pseudo-token: the chosen candidate and its log-probability under the policy.
+          logprobs: body.logprobs ? { content: [{ token: `${chosen.name}${chosen.argumentsJson}`, logprob: Math.log(Math.max(probability, 1e-12)), bytes: null, top_logprobs: [] }] } : null,
+        },
+      ],
+      usage: { prompt_tokens: prompt, completion_tokens: 1 + words(chosen.argumentsJson), total_tokens: prompt + 1 + words(chosen.argumentsJson) },
+    };
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new Error(`request body over ${MAX_BODY} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

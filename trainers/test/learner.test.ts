@@ -1,0 +1,105 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ExpertAgent, rollout } from '@workgym/agents';
+import { CounterEnv } from '@workgym/protocol/testing';
+import {
+  behaviourCloning,
+  dagger,
+  endpointAgent,
+  LinearPolicy,
+  matchCandidate,
+  PolicyServer,
+  readRecords,
+  runEval,
+  toDecisions,
+  type EvalEnv,
+} from '../src/index.js';
+import { CodeEnv } from '../../envs/code/src/index.js';
+import { InProcessRuntime, spec, tempDir } from './helpers.js';
+
+const runtime = new InProcessRuntime({ counter: () => new CounterEnv(8), code: () => new CodeEnv() });
+const counter: EvalEnv = { name: 'counter', spec: spec('counter'), families: ['counter/reach-target'] };
+const sql: EvalEnv = { name: 'code', spec: spec('code'), families: ['code/sql-query'] };
+
+async function expertRecords(env: EvalEnv, tasks: number, maxSteps: number) {
+  const out = join(await tempDir(), 'expert');
+  await rollout({ runtime, agent: new ExpertAgent(), envs: [env], out, tasksPerFamily: tasks, group: 1, split: 'train', seed: 0, parallel: 2, limits: { maxSteps, stepDeadlineMs: 30_000, episodeDeadlineMs: 600_000 } });
+  return readRecords(out);
+}
+
+/** Greedy success on held-out test seeds, through the policy's chat-completions server and the openai agent. */
+async function testSuccess(server: PolicyServer, env: EvalEnv, tasks: number, maxSteps: number): Promise<number> {
+  const { report } = await runEval({
+    runtime,
+    envs: [env],
+    agent: endpointAgent({ baseURL: server.baseURL, model: server.model }, { temperature: 0 }),
+    out: join(await tempDir(), 'eval'),
+    split: 'test',
+    tasksPerFamily: tasks,
+    maxSteps,
+  });
+  return report.rows.find((r) => r.scope === 'all')!.success.rate;
+}
+
+describe('the embedded learner', () => {
+  it('projects an expert call no candidate offers onto the nearest candidate of the same tool', () => {
+    const candidates = [
+      { name: 'add', argumentsJson: '{"amount":1}' },
+      { name: 'add', argumentsJson: '{"amount":-1}' },
+      { name: 'submit', argumentsJson: '{}' },
+    ];
+    expect(matchCandidate({ name: 'add', argumentsJson: '{"amount":33}' }, candidates)).toBe(0);
+    expect(matchCandidate({ name: 'add', argumentsJson: '{"amount":-7}' }, candidates)).toBe(1);
+    expect(matchCandidate({ name: 'submit', argumentsJson: '{ }' }, candidates)).toBe(2);
+    expect(matchCandidate({ name: 'sleep', argumentsJson: '{}' }, candidates)).toBe(-1);
+  });
+
+  it('learns the counter env (held-out test seeds) from expert data plus DAgger, served like a hosted model', async () => {
+    const policy = new LinearPolicy(1 << 16);
+    await using server = await PolicyServer.start({ policy });
+    const before = await testSuccess(server, counter, 6, 120);
+    const expert = await expertRecords(counter, 12, 120);
+    behaviourCloning(policy, expert, { epochs: 6 });
+    await dagger(policy, {
+      runtime,
+      envs: [{ ...counter, maxSteps: 120 }],
+      out: await tempDir(),
+      rounds: 3,
+      tasksPerFamily: 6,
+      initial: toDecisions(policy, expert, () => 1).decisions,
+    });
+    const after = await testSuccess(server, counter, 10, 120);
+    // Uniform over add(+1), add(-1), submit essentially never lands on the target and submits.
+    expect(before).toBeLessThanOrEqual(0.1);
+    expect(after).toBeGreaterThanOrEqual(0.75);
+    expect(policy.meta.method).toBe('bc+dagger');
+  }, 240_000);
+
+  it('learns a real code env family (code/sql-query) by behaviour cloning: test-seed success rises clearly', async () => {
+    const policy = new LinearPolicy(1 << 16);
+    await using server = await PolicyServer.start({ policy });
+    const before = await testSuccess(server, sql, 10, 8);
+    const report = behaviourCloning(policy, await expertRecords(sql, 16, 8), { epochs: 8 });
+    const after = await testSuccess(server, sql, 10, 8);
+    expect(report.examples).toBe(16 * 3); // schema, write_file, submit per episode
+    expect(report.losses.at(-1)!).toBeLessThan(report.losses[0]!);
+    expect(before).toBeLessThanOrEqual(0.1);
+    expect(after - before).toBeGreaterThanOrEqual(0.3);
+  }, 120_000);
+
+  it('saves and loads a policy with the same scores, and refuses a file of another format', async () => {
+    const dir = await tempDir();
+    const policy = new LinearPolicy(1 << 12);
+    policy.weights[5] = 1.5;
+    policy.meta.method = 'bc';
+    await policy.save(dir);
+    const loaded = await LinearPolicy.load(dir);
+    expect(Array.from(loaded.weights)).toEqual(Array.from(policy.weights));
+    expect(loaded.meta.method).toBe('bc');
+    await expect(LinearPolicy.load(join(dir, 'missing'))).rejects.toMatchObject({ code: 'WORKGYM_POLICY_FORMAT', message: expect.stringMatching(/workgym train/) });
+  });
+
+  it('refuses to train on records that give no decision, saying why', () => {
+    expect(() => behaviourCloning(new LinearPolicy(1 << 10), [])).toThrow(/no decision to learn from: 0 episodes/);
+  });
+});

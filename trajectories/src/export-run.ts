@@ -1,0 +1,269 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fsyncDirSync } from './atomic-file.js';
+import type { EpisodeSummary } from './episode-summary.js';
+import { CorruptRecordError, ExportOptionsError } from './errors.js';
+import { openAIChatRow, openAIPreferenceRow } from './export/openai.js';
+import type { OpenAIChatOptions } from './export/openai.js';
+import { rlParquet } from './export/rl-parquet.js';
+import { emptyShareGptLimits, shareGptDatasetInfo, shareGptRow } from './export/sharegpt.js';
+import type { ShareGptLimits } from './export/sharegpt.js';
+import { ArgumentsNotObject } from './export/arguments-not-object.js';
+import { trlChatRow, trlPreferenceRow } from './export/trl.js';
+import { buildPreferencePairs } from './preference-pairs.js';
+import type { PairingReport } from './preference-pairs.js';
+import { EpisodeRecordMessage } from './record.js';
+import type { EpisodeRecord } from './record.js';
+import { openRun } from './run-reader.js';
+import type { RunReader } from './run-reader.js';
+import { selectEpisodes } from './select-episodes.js';
+import type { SelectOptions } from './select-episodes.js';
+
+export const EXPORT_FORMATS = ['openai', 'openai-dpo', 'trl', 'trl-dpo', 'sharegpt', 'rl-parquet', 'proto'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportOptions extends SelectOptions, OpenAIChatOptions {
+  format: ExportFormat;
+  /** The file to write (replaced atomically; its folder is created). */
+  out: string;
+  /** Leave out (and count) records that fail their checksum instead of failing the export. */
+  skipDamaged?: boolean;
+  /** Stops the export (rejecting with the signal's reason); nothing is left at `out`. */
+  signal?: AbortSignal;
+}
+
+export interface ExportReport {
+  format: ExportFormat;
+  out: string;
+  /** Episodes that passed the filters and shaping. */
+  episodes: number;
+  /** Rows (lines, Parquet rows, protobuf frames) written. */
+  rows: number;
+  bytes: number;
+  /** Episodes or pairs left out, by reason. */
+  skipped: Record<string, number>;
+  /** What the format could not express and how it was handled (sharegpt). */
+  limits?: ShareGptLimits;
+  pairing?: PairingReport;
+  notes: string[];
+}
+
+const PREFERENCE_FORMATS = new Set<ExportFormat>(['openai-dpo', 'trl-dpo']);
+
+/**
+ * Writes a training file from a run. The same run and options always give byte-identical
+ * files: episodes are taken in episode-id order, JSON keys in a fixed order, and nothing
+ * time- or machine-dependent is written.
+ */
+export async function exportRun(run: string | RunReader, options: ExportOptions): Promise<ExportReport> {
+  checkOptions(options);
+  options.signal?.throwIfAborted();
+  const reader = typeof run === 'string' ? await openRun(run) : run;
+  try {
+    const picked = selectEpisodes(reader.summaries(), options);
+    const report: ExportReport = {
+      format: options.format,
+      out: options.out,
+      episodes: picked.length,
+      rows: 0,
+      bytes: 0,
+      skipped: {},
+      notes: [],
+    };
+    await writeAtomically(options.out, async (sink) => {
+      const read = readAll(reader, picked, options, report);
+      if (PREFERENCE_FORMATS.has(options.format)) return exportPairs(reader, picked, options, sink, report);
+      if (options.format === 'rl-parquet') {
+        const records: EpisodeRecord[] = [];
+        for await (const record of read) records.push(record);
+        await sink.write(rlParquet(records));
+        report.rows = records.length;
+        return;
+      }
+      const limits = emptyShareGptLimits();
+      for await (const record of read) {
+        if (options.format === 'proto') {
+          await sink.write(EpisodeRecordMessage.encodeDelimited(record).finish());
+          report.rows++;
+          continue;
+        }
+        let row: object;
+        try {
+          row =
+            options.format === 'openai'
+              ? openAIChatRow(record, options)
+              : options.format === 'trl'
+                ? trlChatRow(record)
+                : shareGptRow(record, limits);
+        } catch (error) {
+          if (!(error instanceof ArgumentsNotObject)) throw error;
+          skip(report, 'tool call arguments are not a JSON object');
+          continue;
+        }
+        await sink.write(`${JSON.stringify(row)}\n`);
+        report.rows++;
+      }
+      if (options.format === 'sharegpt') describeShareGpt(report, limits);
+    });
+    report.bytes = statSync(options.out).size;
+    return report;
+  } finally {
+    if (typeof run === 'string') await reader.close();
+  }
+}
+
+async function exportPairs(
+  reader: RunReader,
+  picked: EpisodeSummary[],
+  options: ExportOptions,
+  sink: Sink,
+  report: ExportReport,
+): Promise<void> {
+  const { pairs, report: pairing } = await buildPreferencePairs(
+    picked,
+    async (s) => {
+      options.signal?.throwIfAborted();
+      try {
+        return await reader.read(s);
+      } catch (error) {
+        if (!(options.skipDamaged && error instanceof CorruptRecordError)) throw error;
+        skip(report, DAMAGED);
+        return undefined;
+      }
+    },
+  );
+  report.pairing = pairing;
+  for (const [reason, n] of Object.entries(pairing.skipped)) report.skipped[reason] = n;
+  for (const pair of pairs) {
+    let row: object;
+    try {
+      row = options.format === 'openai-dpo' ? openAIPreferenceRow(pair) : trlPreferenceRow(pair);
+    } catch (error) {
+      if (!(error instanceof ArgumentsNotObject)) throw error;
+      skip(report, 'tool call arguments are not a JSON object');
+      continue;
+    }
+    await sink.write(`${JSON.stringify(row)}\n`);
+    report.rows++;
+  }
+  if (pairs.length === 0) {
+    report.notes.push(
+      'no preference pairs: they need tasks (env/family/seed) with both a successful and a failed episode, e.g. groups of rollouts per task',
+    );
+  }
+}
+
+function describeShareGpt(report: ExportReport, limits: ShareGptLimits): void {
+  report.limits = limits;
+  if (limits.parallelCalls.steps) {
+    report.notes.push(
+      `${limits.parallelCalls.steps} steps in ${limits.parallelCalls.episodes} episodes made parallel tool calls, which sharegpt cannot hold in one turn: ` +
+        'each call was written as its own function_call turn followed by its observation',
+    );
+  }
+  if (limits.textWithToolCalls.steps) {
+    report.notes.push(
+      `${limits.textWithToolCalls.steps} steps in ${limits.textWithToolCalls.episodes} episodes had text and tool calls in one turn, which sharegpt cannot hold: ` +
+        'the text was dropped and the calls kept',
+    );
+  }
+  if (limits.trailingObservations.episodes) {
+    report.notes.push(
+      `${limits.trailingObservations.episodes} episodes ended with tool results after the last call: dropped, since a sharegpt conversation ends with a model turn`,
+    );
+  }
+  report.notes.push(`LLaMA-Factory dataset_info.json entry: ${JSON.stringify(shareGptDatasetInfo(report.out.split('/').pop()!))}`);
+}
+
+function checkOptions(options: ExportOptions): void {
+  if (!(EXPORT_FORMATS as readonly string[]).includes(options.format)) {
+    throw new ExportOptionsError(`unknown export format ${JSON.stringify(options.format)}; use one of ${EXPORT_FORMATS.join(', ')}`);
+  }
+  if (!options.out) throw new ExportOptionsError('no output path given; pass where to write the file');
+  if (PREFERENCE_FORMATS.has(options.format) && (options.successOnly || options.minReward !== undefined)) {
+    throw new ExportOptionsError(
+      `${options.format} pairs successful with failed episodes; drop --success-only / --min-reward (they would remove every rejected side)`,
+    );
+  }
+  const holdout = options.holdout;
+  if (holdout && !(holdout.fraction > 0 && holdout.fraction < 1)) {
+    throw new ExportOptionsError(`the validation fraction must be between 0 and 1 (exclusive), got ${holdout.fraction}`);
+  }
+}
+
+const DAMAGED = 'damaged record (see workgym data verify)';
+
+/** The picked records in order; damaged ones are skipped and counted when asked to. */
+async function* readAll(
+  reader: RunReader,
+  picked: EpisodeSummary[],
+  options: ExportOptions,
+  report: ExportReport,
+): AsyncGenerator<EpisodeRecord> {
+  for (const summary of picked) {
+    options.signal?.throwIfAborted();
+    try {
+      yield await reader.read(summary);
+    } catch (error) {
+      if (!(options.skipDamaged && error instanceof CorruptRecordError)) throw error;
+      skip(report, DAMAGED);
+    }
+  }
+}
+
+function skip(report: ExportReport, reason: string): void {
+  report.skipped[reason] = (report.skipped[reason] ?? 0) + 1;
+}
+
+interface Sink {
+  write(data: string | Uint8Array): Promise<void>;
+}
+
+/** Writes through a buffered temp file, then fsync + rename + folder fsync. */
+async function writeAtomically(path: string, produce: (sink: Sink) => Promise<void>): Promise<void> {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const fh: FileHandle = await open(temp, 'wx');
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const drain = async () => {
+    if (pendingBytes === 0) return;
+    const chunk = Buffer.concat(pending);
+    pending = [];
+    pendingBytes = 0;
+    await fh.write(chunk);
+  };
+  try {
+    await produce({
+      async write(data) {
+        const buf = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+        pending.push(buf);
+        pendingBytes += buf.length;
+        if (pendingBytes >= 1 << 20) await drain();
+      },
+    });
+    await drain();
+    await fh.sync();
+    await fh.close();
+    await rename(temp, path);
+    fsyncDirSync(dirname(path));
+  } catch (error) {
+    await fh.close().catch(() => undefined);
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/** A short, printable account of an export. */
+export function formatExportReport(report: ExportReport): string {
+  const lines = [
+    `wrote ${report.rows} ${report.format} rows (${report.bytes} bytes) from ${report.episodes} episodes to ${report.out}`,
+  ];
+  if (report.pairing) lines.push(`preference pairs: ${report.pairing.pairs} from ${report.pairing.tasks} tasks with both outcomes`);
+  for (const [reason, n] of Object.entries(report.skipped)) lines.push(`skipped ${n}: ${reason}`);
+  for (const note of report.notes) lines.push(`note: ${note}`);
+  return lines.join('\n');
+}

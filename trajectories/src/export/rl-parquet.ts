@@ -1,0 +1,128 @@
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
+import { functionTools, toConversation } from '../conversation.js';
+import type { EpisodeRecord } from '../record.js';
+import { taskId } from '../task.js';
+
+const text = (name: string, repetition: 'REQUIRED' | 'OPTIONAL' = 'REQUIRED'): SchemaElement => ({
+  name,
+  type: 'BYTE_ARRAY',
+  converted_type: 'UTF8',
+  repetition_type: repetition,
+});
+
+const required = (name: string, type: 'INT64' | 'INT32' | 'DOUBLE' | 'BOOLEAN'): SchemaElement => ({
+  name,
+  type,
+  repetition_type: 'REQUIRED',
+});
+
+const messageList = (name: string, withCalls: boolean): SchemaElement[] => [
+  { name, repetition_type: 'REQUIRED', converted_type: 'LIST', num_children: 1 },
+  { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+  { name: 'element', repetition_type: 'REQUIRED', num_children: withCalls ? 4 : 2 },
+  text('role'),
+  text('content'),
+  ...(withCalls
+    ? [
+        text('tool_call_id', 'OPTIONAL'),
+        { name: 'tool_calls', repetition_type: 'OPTIONAL', converted_type: 'LIST', num_children: 1 } as SchemaElement,
+        { name: 'list', repetition_type: 'REPEATED', num_children: 1 } as SchemaElement,
+        { name: 'element', repetition_type: 'REQUIRED', num_children: 3 } as SchemaElement,
+        text('id'),
+        text('name'),
+        text('arguments'),
+      ]
+    : []),
+];
+
+const EXTRA_INFO: SchemaElement[] = [
+  { name: 'extra_info', repetition_type: 'REQUIRED', num_children: 13 },
+  required('index', 'INT64'),
+  text('split'),
+  text('episode_id'),
+  text('group_id'),
+  text('task_id'),
+  text('env'),
+  text('family'),
+  required('seed', 'INT64'),
+  text('status'),
+  required('success', 'BOOLEAN'),
+  required('steps', 'INT32'),
+  text('agent'),
+  text('model'),
+];
+
+/**
+ * verl / SkyRL-style RL rows, one per episode:
+ *
+ *   data_source   "workgym/<env>"
+ *   prompt        [{role, content}]: the system prompt and the task's first user turn
+ *   ability       the job ("data-analyst")
+ *   env_class     the env (SkyRL)
+ *   reward_model  {style: "workgym", ground_truth: task id, e.g. "browser/shop#42"}
+ *   tools         the tool list as JSON text (OpenAI function tools)
+ *   response      the rest of the episode: [{role, content, tool_call_id, tool_calls:
+ *                 [{id, name, arguments (JSON text)}]}]
+ *   reward        the final reward
+ *   extra_info    {index, split, episode_id, group_id, task_id, env, family, seed, status,
+ *                  success, steps, agent, model}
+ */
+export function rlParquet(records: EpisodeRecord[]): Uint8Array {
+  const rows = records.map((record, index) => {
+    const conversation = toConversation(record);
+    const promptLength = conversation.findIndex((m) => m.role === 'assistant');
+    const cut = promptLength === -1 ? conversation.length : promptLength;
+    const prompt = conversation.slice(0, cut).map((m) => ({ role: m.role, content: 'content' in m ? m.content : '' }));
+    const response = conversation.slice(cut).map((m) => ({
+      role: m.role,
+      content: m.content,
+      tool_call_id: m.role === 'tool' ? m.toolCallId : null,
+      tool_calls:
+        m.role === 'assistant' ? m.toolCalls.map((c) => ({ id: c.id, name: c.name, arguments: c.argumentsJson })) : null,
+    }));
+    const task = taskId(record);
+    return {
+      data_source: `workgym/${record.env ?? ''}`,
+      prompt,
+      ability: record.job ?? '',
+      env_class: record.env ?? '',
+      reward_model: { style: 'workgym', ground_truth: task },
+      tools: JSON.stringify(functionTools(record)),
+      response,
+      reward: record.finalReward ?? 0,
+      extra_info: {
+        index: BigInt(index),
+        split: record.split ?? '',
+        episode_id: record.episodeId ?? '',
+        group_id: record.groupId ?? '',
+        task_id: task,
+        env: record.env ?? '',
+        family: record.family ?? '',
+        seed: BigInt(record.seed ?? 0),
+        status: record.status ?? '',
+        success: record.success ?? false,
+        steps: record.steps?.length ?? 0,
+        agent: record.agent?.kind ?? '',
+        model: record.agent?.model ?? '',
+      },
+    };
+  });
+  const names = ['data_source', 'prompt', 'ability', 'env_class', 'reward_model', 'tools', 'response', 'reward', 'extra_info'] as const;
+  const columnData: ColumnSource[] = names.map((name) => ({ name, data: rows.map((r) => r[name]) }));
+  const schema: SchemaElement[] = [
+    { name: 'root', num_children: names.length },
+    text('data_source'),
+    ...messageList('prompt', false),
+    text('ability'),
+    text('env_class'),
+    { name: 'reward_model', repetition_type: 'REQUIRED', num_children: 2 },
+    text('style'),
+    text('ground_truth'),
+    text('tools'),
+    ...messageList('response', true),
+    required('reward', 'DOUBLE'),
+    ...EXTRA_INFO,
+  ];
+  return new Uint8Array(parquetWriteBuffer({ columnData, schema, createdBy: 'workgym-trajectories' }));
+}

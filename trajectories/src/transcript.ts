@@ -1,0 +1,64 @@
+import type { EpisodeRecord } from './record.js';
+import { taskId } from './task.js';
+
+export interface TranscriptOptions {
+  /** Cut texts longer than this (observations are often long); default: no cut. */
+  maxChars?: number;
+}
+
+/** An episode as a readable transcript: header, then every step as the model saw and did it. */
+export function formatTranscript(record: EpisodeRecord, options: TranscriptOptions = {}): string {
+  const cut = (text: string) => {
+    const max = options.maxChars;
+    return max !== undefined && text.length > max ? `${text.slice(0, max)}… [${text.length - max} more chars]` : text;
+  };
+  const indent = (text: string) => cut(text).replace(/\n/g, '\n    ');
+  const agent = record.agent;
+  const sampling = agent?.sampling;
+  const params = [
+    sampling?.temperature != null ? `temperature ${sampling.temperature}` : '',
+    sampling?.topP != null ? `top_p ${sampling.topP}` : '',
+    sampling?.maxTokens != null ? `max_tokens ${sampling.maxTokens}` : '',
+    sampling?.seed != null ? `seed ${sampling.seed}` : '',
+  ].filter(Boolean);
+  const components = Object.entries(record.rewardComponents ?? {})
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  const t = record.timings;
+  const lines = [
+    `episode  ${record.episodeId}   run ${record.runId}   group ${record.groupId}`,
+    `task     ${taskId(record)}   split ${record.split}   job ${record.job}`,
+    `env      ${record.env} ${record.envVersion}${record.imageId ? `   image ${record.imageId}` : ''}`,
+    `agent    ${agent?.kind ?? ''}${agent?.model ? ` ${agent.model}` : ''}${params.length ? `   ${params.join(', ')}` : ''}${agent?.contextPolicy ? `   context ${agent.contextPolicy}` : ''}`,
+    `outcome  ${record.status}   reward ${record.finalReward}${components ? ` (${components})` : ''}   success ${record.success}` +
+      `${record.selfEvaluation != null ? `   self-evaluation ${record.selfEvaluation}` : ''}   attempts ${record.attempts}`,
+    `time     ${t ? `${((t.totalMs ?? 0) / 1000).toFixed(1)} s (agent ${((t.agentMs ?? 0) / 1000).toFixed(1)} s, env ${((t.envMs ?? 0) / 1000).toFixed(1)} s)` : '-'}`,
+  ];
+  if (record.errorMessage) lines.push(`error    ${record.errorMessage}`);
+  lines.push('', `instruction:\n    ${indent(record.instruction ?? '')}`);
+  for (const [i, step] of (record.steps ?? []).entries()) {
+    const usage = step.usage;
+    lines.push(
+      '',
+      `── step ${i} ─ agent ${step.agentMs ?? 0} ms, env ${step.envMs ?? 0} ms` +
+        `${usage ? `, tokens ${usage.promptTokens ?? 0}+${usage.completionTokens ?? 0}` : ''}, reward ${step.reward ?? 0}` +
+        `${step.terminated ? ', terminated' : ''}${step.truncated ? ', truncated' : ''}${step.errorKind ? `, error ${step.errorKind}` : ''}`,
+    );
+    const obs = step.observation;
+    const images = (obs?.images ?? []).map((im) => `${im.label || 'image'} ${im.sha256?.slice(0, 12)} (${im.size} bytes)`);
+    const candidates = obs?.candidates?.length ? `; ${obs.candidates.length} candidate actions` : '';
+    lines.push(`[observation${obs?.rawSize ? `, ${obs.rawSize} bytes raw` : ''}${images.length ? `; ${images.join('; ')}` : ''}${candidates}]`);
+    lines.push(`    ${indent(obs?.text ?? '')}`);
+    if (step.text) lines.push(`[assistant]\n    ${indent(step.text)}`);
+    for (const call of step.toolCalls ?? []) {
+      lines.push(`[call ${call.id}] ${call.name}(${cut(call.argumentsJson ?? '')})`);
+      const result = (step.results ?? []).find((r) => r.callId === call.id);
+      if (result) {
+        lines.push(
+          `[result${result.errorKind ? ` error ${result.errorKind}: ${result.errorMessage}` : ''}]\n    ${indent(result.text ?? '')}`,
+        );
+      }
+    }
+  }
+  return lines.join('\n');
+}

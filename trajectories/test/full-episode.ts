@@ -1,0 +1,87 @@
+import type { EpisodeRecord } from '../src/index.js';
+
+/** An episode with every field of every message set to something other than its default. */
+export function fullEpisode(images: { sha256: string; size: number }[]): EpisodeRecord {
+  return {
+    runId: 'run-Ω',
+    episodeId: 'ep-full-1',
+    groupId: 'group-7',
+    env: 'spreadsheet',
+    family: 'spreadsheet/pivot-sum',
+    job: 'data-analyst',
+    seed: 2 ** 40 + 3,
+    split: 'test',
+    instruction: 'Sum Q3 revenue per region — then write it to F2:F6. «Unicode» ✓ 🚀',
+    tools: [
+      { name: 'write_cell', description: 'Write a cell.', parametersJson: '{"type":"object","properties":{"cell":{"type":"string"}}}' },
+      { name: 'submit', description: 'Submit.', parametersJson: '{"type":"object"}' },
+    ],
+    toolsHash: '',
+    agent: {
+      kind: 'openai',
+      model: 'qwen3-8b',
+      sampling: { temperature: 0.6, topP: 0.9, maxTokens: 1024, seed: 12345, topLogprobs: 5, extraJson: '{"presence_penalty":0.1}' },
+      contextPolicy: 'last-k:8',
+      systemPrompt: 'You are a careful analyst.',
+    },
+    envVersion: '1.2.3',
+    imageId: 'sha256:deadbeef',
+    steps: [
+      {
+        index: 0,
+        observation: {
+          text: 'Sheet1: A1=Region B1=Q3 …',
+          rawSize: 123_456,
+          images: images.map((im, i) => ({ sha256: im.sha256, mimeType: 'image/png', size: im.size, label: `shot-${i}` })),
+          dataJson: '{"cells":3}',
+          candidates: [{ id: 'cand_1', name: 'write_cell', argumentsJson: '{"cell":"F2","value":"0"}' }],
+        },
+        text: 'I will write the sums.',
+        toolCalls: [
+          { id: 'call_a', name: 'write_cell', argumentsJson: '{"cell":"F2","value":"=SUM(B2:B9)"}' },
+          { id: 'call_b', name: 'write_cell', argumentsJson: '{"cell":"F3","value":"42"}' },
+        ],
+        rawOutput: '<think>…</think>I will write the sums.<tool_call>…</tool_call>',
+        usage: { promptTokens: 1500, completionTokens: 80, cachedTokens: 1024 },
+        logprobs: [
+          { token: 'I', logprob: -0.0123, top: [{ token: 'I', logprob: -0.0123 }, { token: 'We', logprob: -4.25 }] },
+          { token: ' will', logprob: -0.5, top: [{ token: ' will', logprob: -0.5 }] },
+        ],
+        results: [
+          { callId: 'call_a', text: 'F2 = 1200', errorKind: '', errorMessage: '' },
+          { callId: 'call_b', text: '', errorKind: 'invalid_arguments', errorMessage: 'value must be a formula' },
+        ],
+        reward: 0.25,
+        terminated: false,
+        truncated: true,
+        errorKind: 'invalid_arguments',
+        agentMs: 812.5,
+        envMs: 33.25,
+      },
+      {
+        index: 1,
+        observation: { text: 'F2 = 1200; F3 empty', rawSize: 19, images: [], dataJson: '', candidates: [] },
+        text: '',
+        toolCalls: [{ id: 'call_c', name: 'submit', argumentsJson: '{}' }],
+        rawOutput: '<tool_call>{"name":"submit"}</tool_call>',
+        usage: { promptTokens: 1700, completionTokens: 10, cachedTokens: 1500 },
+        logprobs: [],
+        results: [{ callId: 'call_c', text: 'submitted', errorKind: '', errorMessage: '' }],
+        reward: 0.5,
+        terminated: true,
+        truncated: false,
+        errorKind: '',
+        agentMs: 100,
+        envMs: 367.25,
+      },
+    ],
+    finalReward: 0.75,
+    rewardComponents: { sums: 1, formatting: 0.5 },
+    success: true,
+    selfEvaluation: 0.875,
+    status: 'success',
+    timings: { startedAtMs: 1_760_000_000_123, endedAtMs: 1_760_000_009_999, agentMs: 812.5, envMs: 400.5, totalMs: 9876 },
+    errorMessage: 'retried after: container exited with 137',
+    attempts: 2,
+  };
+}
