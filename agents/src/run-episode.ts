@@ -65,6 +65,12 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
   const reset = await timedEnv(`reset ${task.family} seed ${task.seed}`, () =>
     client.reset({ family: task.family, seed: task.seed, split: task.split, maxSteps: limits.maxSteps, signal: options.signal }),
   );
+  let closed = false;
+  const closeSession = async () => {
+    if (closed) return;
+    closed = true;
+    await timedEnv('close', () => client.closeSession(reset.session)).catch(() => undefined);
+  };
   const steps: StepRecord[] = [];
   const history: Turn[] = [];
   let observation = reset.observation!;
@@ -115,6 +121,7 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
       });
       observation = last.observation!;
     }
+    await closeSession();
     const verdict = last?.verdict;
     status ??= verdict?.success ? 'success' : last?.truncated ? 'truncated' : 'failure';
     const selfEvaluation =
@@ -143,7 +150,7 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
       timings: { startedAtMs: startedAt, endedAtMs: endedAt, agentMs, envMs, totalMs: performance.now() - clock },
     };
   } finally {
-    await client.closeSession(reset.session).catch(() => undefined);
+    await closeSession();
   }
 }
 

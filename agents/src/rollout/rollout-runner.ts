@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { WorkgymError } from '@workgym/protocol';
 import { EnvPool, type EnvRuntime, type EnvServerSpec, type Lease } from '@workgym/runtime';
 import type { EpisodeRecord, RunWriter } from '@workgym/trajectories';
@@ -54,6 +55,8 @@ export class RolloutRunner {
   readonly stats: RolloutStats;
 
   constructor(private readonly options: RolloutOptions) {
+    // Every worker and every episode in flight listens to this one signal.
+    setMaxListeners(0, this.controller.signal);
     this.stats = new RolloutStats(
       Object.fromEntries(options.envs.map((e) => [e.name, e.total])),
       Object.fromEntries(options.envs.map((e) => [e.name, e.alreadyDone ?? 0])),
