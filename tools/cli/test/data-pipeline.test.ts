@@ -63,7 +63,7 @@ describe('workgym rollout, then workgym data', () => {
     const [shard] = (await readdir(shards)).filter((f) => !f.endsWith('.idx'));
     const path = join(shards, shard!);
     const bytes = await readFile(path);
-    bytes[bytes.length - 10] ^= 0xff;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 10) ^ 0xff, bytes.length - 10);
     await writeFile(path, bytes);
     const damaged = await workgym('data', 'verify', run);
     expect(damaged.code).not.toBe(0);
