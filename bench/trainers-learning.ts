@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { ExpertAgent, rollout } from '@workgym/agents';
+import { BrowserEnv } from '@workgym/env-browser';
 import { CodeEnv } from '@workgym/env-code';
+import { SpreadsheetEnv } from '@workgym/env-spreadsheet';
 import { EnvClient, serveEnv, type Environment } from '@workgym/protocol';
 import { CounterEnv } from '@workgym/protocol/testing';
 import type { EnvInstance, EnvRuntime, ExitInfo } from '@workgym/runtime';
@@ -16,7 +18,12 @@ import { behaviourCloning, dagger, endpointAgent, toDecisions, LinearPolicy, Pol
 const trainTasks = Number(process.argv[2] ?? 40);
 const testTasks = Number(process.argv[3] ?? 30);
 
-const factories: Record<string, () => Environment> = { counter: () => new CounterEnv(8), code: () => new CodeEnv() };
+const factories: Record<string, () => Environment> = {
+  counter: () => new CounterEnv(8),
+  code: () => new CodeEnv(),
+  browser: () => new BrowserEnv(),
+  spreadsheet: () => new SpreadsheetEnv(),
+};
 const runtime: EnvRuntime = {
   kind: 'local',
   async start(spec) {
@@ -39,10 +46,15 @@ const runtime: EnvRuntime = {
   },
 };
 
-const envs: (EvalEnv & { maxSteps: number })[] = [
-  { name: 'counter', spec: { name: 'counter', serverBundle: '' }, families: ['counter/reach-target'], maxSteps: 150 },
-  { name: 'code', spec: { name: 'code', serverBundle: '' }, families: (process.env.FAMILIES ?? 'code/sql-query,code/repo-question,code/git-history-question,code/py-fix-bug').split(','), maxSteps: 8 },
-];
+// FAMILIES picks the families (any env's); each env gets a step limit fit for its tasks.
+const maxSteps: Record<string, number> = { counter: 150, code: 8, browser: 20, spreadsheet: 15 };
+const families = (process.env.FAMILIES ?? 'counter/reach-target,code/sql-query,code/repo-question,code/git-history-question,code/py-fix-bug').split(',');
+const envs: (EvalEnv & { maxSteps: number })[] = [...new Set(families.map((f) => f.split('/')[0]!))].map((name) => ({
+  name,
+  spec: { name, serverBundle: '' },
+  families: families.filter((f) => f.startsWith(`${name}/`)),
+  maxSteps: maxSteps[name] ?? 20,
+}));
 
 const out = await mkdtemp(join(tmpdir(), 'workgym-learning-'));
 const rows: string[] = [];
