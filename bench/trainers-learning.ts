@@ -82,6 +82,7 @@ for (const env of envs) {
     const f = (p: typeof b.success) => `${(100 * p.rate).toFixed(0)}% [${(100 * p.low).toFixed(0)}, ${(100 * p.high).toFixed(0)}]`;
     rows.push(`| ${b.key} | ${b.episodes} | ${f(b.success)} | ${f(m.success)} | ${f(a.success)} | ${a.meanSteps.toFixed(1)} |`);
   }
+  console.error(rows.slice(-before.length).join('\n'));
   console.error(`${env.name}: ${report.examples} decisions from ${report.episodes} expert episodes, trained in ${(trainMs / 1000).toFixed(1)} s, losses ${report.losses.map((l) => l.toFixed(3)).join(' ')}`);
   await server.close();
 }

@@ -1,15 +1,10 @@
 import { createHash } from 'node:crypto';
+import { Rng } from '@workgym/protocol';
 
-/** A small seeded generator (mulberry32): the same seed gives the same draws. */
+/** The shared seeded generator as a function: the same seed gives the same draws. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
 
 /** A 32-bit seed from any text (request bodies, episode ids). */

@@ -80,7 +80,9 @@ export class BrowserHost implements AsyncDisposable {
     this.closed = true;
     await this.launching?.catch(() => undefined);
     await this.kill();
-    if (this.profileRoot) await rm(this.profileRoot, { recursive: true, force: true });
+    // Chromium's helper processes can still be writing into the profile for a moment after the
+    // browser is killed; retry, and never let a leftover temporary folder fail the close.
+    if (this.profileRoot) await rm(this.profileRoot, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }).catch(() => undefined);
     this.profileRoot = undefined;
   }
 

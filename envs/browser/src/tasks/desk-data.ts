@@ -35,7 +35,7 @@ export function deskData(rng: Rng, customers = 6): DeskData {
         items,
         shipping: rng.pick([0, 499, 799]),
         status: rng.pick(['delivered', 'delivered', 'in transit', 'processing'] as const),
-        tracking: `TRK${rng.code(8, '0123456789')}`,
+        tracking: `TRK${rng.chars(8, '0123456789')}`,
         deliveryDate: day(rng),
       });
     }

@@ -11,11 +11,11 @@ export const mailFindAnswer: FamilyDef = {
     const data = mailData(rng);
     const sender = correspondent(rng, 'travel.example');
     const [topic, decoy] = rng.sample(TOPICS, 2) as [string, string];
-    const code = rng.code(6);
+    const code = rng.chars(6);
     const id = data.messages.length + 1;
     data.messages.push(
       { id, folder: 'inbox', from: sender.email, to: data.me, subject: `Booking confirmed: ${topic}`, body: `Your booking for the ${topic} is confirmed.\nConfirmation code: ${code}`, date: '2025-06-21' },
-      { id: id + 1, folder: 'inbox', from: sender.email, to: data.me, subject: `Booking confirmed: ${decoy}`, body: `Your booking for the ${decoy} is confirmed.\nConfirmation code: ${rng.code(6)}`, date: '2025-06-22' },
+      { id: id + 1, folder: 'inbox', from: sender.email, to: data.me, subject: `Booking confirmed: ${decoy}`, body: `Your booking for the ${decoy} is confirmed.\nConfirmation code: ${rng.chars(6)}`, date: '2025-06-22' },
     );
     data.messages = rng.shuffle(data.messages);
     const mail = new WebmailSite(data);

@@ -11,9 +11,9 @@ export const mailReplyFacts: FamilyDef = {
   generate(rng) {
     const data = mailData(rng);
     const customer = correspondent(rng, 'client.example');
-    const invoice = `INV-${rng.code(5, '0123456789')}`;
+    const invoice = `INV-${rng.chars(5, '0123456789')}`;
     const amount = rng.int(120, 990) * 100 + rng.pick([0, 25, 50, 75]);
-    const otherInvoice = `INV-${rng.code(5, '0123456789')}`;
+    const otherInvoice = `INV-${rng.chars(5, '0123456789')}`;
     const q = data.messages.length + 1;
     const company = customer.email.split('@')[0]!.split('.')[1]!.replace(/^./, (c) => c.toUpperCase()) + ' Ltd';
     data.messages.push(

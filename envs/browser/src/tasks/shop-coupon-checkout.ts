@@ -10,9 +10,9 @@ export const shopCouponCheckout: FamilyDef = {
   description: 'Put several products in given quantities in the cart, apply a coupon and place the order.',
   generate(rng) {
     const data = shopData(rng);
-    const code = `SAVE${rng.int(10, 30)}${rng.code(3)}`;
+    const code = `SAVE${rng.int(10, 30)}${rng.chars(3)}`;
     const percent = rng.pick([10, 15, 20, 25]);
-    data.coupons = { [code]: percent, [`OLD${rng.code(4)}`]: 5 };
+    data.coupons = { [code]: percent, [`OLD${rng.chars(4)}`]: 5 };
     const wanted = rng.sample(data.products, 2).map((p, i) => ({ product: p, qty: i === 0 ? rng.int(2, 3) : 1 }));
     const customer = personName(rng);
     const addr = address(rng);

@@ -13,7 +13,7 @@ export function registerDemoCommand(program: Command): void {
       for (const agent of ['expert', 'random'] as const) {
         console.log(`\n== ${agent} agent ==`);
         await runRollout(
-          rolloutConfigSchema.parse({ agent, episodes: Number(options.episodes), group: agent === 'random' ? 2 : 1, out: `${options.out}/${agent}`, parallel: 2, maxSteps: 20 }),
+          rolloutConfigSchema.parse({ agent, episodes: Number(options.episodes), group: agent === 'random' ? 2 : 1, out: `${options.out}/${agent}`, parallel: 2, maxSteps: agent === 'random' ? 12 : 30 }),
         );
       }
       console.log(`\nThe runs are in ${options.out}/. Try:\n  workgym data stats ${options.out}/expert\n  workgym data export ${options.out}/expert --format openai --out expert.jsonl`);
