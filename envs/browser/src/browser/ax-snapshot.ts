@@ -14,6 +14,8 @@ export interface SnapshotNode {
   states: Record<string, string>;
   /** For a combobox/listbox: the labels of its options. */
   options?: string[];
+  /** For a link: where it leads. */
+  url?: string;
 }
 
 export interface Snapshot {
@@ -83,6 +85,8 @@ export async function takeSnapshot(cdp: CDPSession, ids: ElementIds, maxNodes = 
       const value = clean(String(node.value?.value ?? ''));
       const item: SnapshotNode = { id: ids.idFor(node.backendDOMNodeId!), backendNodeId: node.backendDOMNodeId!, role, name, value, depth, states };
       if (role === 'combobox' || role === 'listbox') item.options = optionLabels(node, byId);
+      const url = node.properties?.find((p) => p.name === 'url')?.value.value;
+      if (role === 'link' && typeof url === 'string') item.url = url;
       nodes.push(item);
       lines.push(render(item));
       childDepth = depth + 1;

@@ -1,6 +1,6 @@
 import { AdminSite, PLANS } from '../sites/admin.js';
 import { adminUsers } from './admin-data.js';
-import { fillForm, goto, submit, type FamilyDef } from './task.js';
+import { fillForm, navigate, submit, type FamilyDef } from './task.js';
 
 export const adminEditRecord: FamilyDef = {
   name: 'admin-edit-record',
@@ -21,7 +21,7 @@ export const adminEditRecord: FamilyDef = {
       startUrl: 'http://admin.test/users',
       expert({ url, snapshot }) {
         if (user.plan === plan && user.role === role) return submit();
-        if (url.pathname !== `/users/${user.id}/edit`) return goto(`http://admin.test/users/${user.id}/edit`);
+        if (url.pathname !== `/users/${user.id}/edit`) return navigate(snapshot, `http://admin.test/users/${user.id}/edit`);
         return fillForm(snapshot, [{ label: 'Plan', value: plan, kind: 'select' }, { label: 'Role', value: role, kind: 'select' }], 'Save user');
       },
       verify() {

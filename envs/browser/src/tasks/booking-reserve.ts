@@ -1,6 +1,6 @@
 import { BookingSite, type BookingData, type Hotel } from '../sites/booking.js';
 import { CITIES, money, personName } from './rng.js';
-import { click, fillForm, goto, mustFind, submit, type FamilyDef } from './task.js';
+import { click, fillForm, navigate, mustFind, submit, type FamilyDef } from './task.js';
 
 const NAMES = ['Grand', 'Harbor', 'Garden', 'Central', 'Old Town', 'Riverside', 'Park', 'Station', 'Royal', 'Plaza'];
 
@@ -58,7 +58,7 @@ export const bookingReserve: FamilyDef = {
         if (url.pathname === `/book/${target.id}`) {
           return fillForm(snapshot, [{ label: 'Full name', value: name }, { label: 'Email', value: email }, { label: 'Phone', value: phone }], 'Confirm booking');
         }
-        return goto(`http://book.test/?${qs}`);
+        return navigate(snapshot, `http://book.test/?${qs}`);
       },
       verify() {
         const b = data.bookings[0];

@@ -1,7 +1,7 @@
 import { HelpDeskSite, type DeskOrder } from '../sites/helpdesk.js';
 import { deskData } from './desk-data.js';
 import { money } from './rng.js';
-import { fillForm, goto, submit, type FamilyDef } from './task.js';
+import { fillForm, navigate, submit, type FamilyDef } from './task.js';
 
 export const deskRefund: FamilyDef = {
   name: 'desk-refund',
@@ -41,11 +41,11 @@ export const deskRefund: FamilyDef = {
       expert({ url, snapshot }) {
         const refunded = data.refunds.some((r) => r.orderId === order.id);
         if (!refunded) {
-          if (url.pathname !== `/orders/${order.id}`) return goto(`http://desk.test/orders/${order.id}`);
+          if (url.pathname !== `/orders/${order.id}`) return navigate(snapshot, `http://desk.test/orders/${order.id}`);
           return fillForm(snapshot, [{ label: 'Refund amount (USD)', value: (amount / 100).toFixed(2) }, { label: 'Refund reason', value: 'Damaged item', kind: 'select' }], 'Issue refund');
         }
         if (ticket.status !== 'solved') {
-          if (url.pathname !== `/tickets/${ticket.id}`) return goto(`http://desk.test/tickets/${ticket.id}`);
+          if (url.pathname !== `/tickets/${ticket.id}`) return navigate(snapshot, `http://desk.test/tickets/${ticket.id}`);
           return fillForm(
             snapshot,
             [{ label: 'Reply to customer', value: `Sorry about the ${item.name}. We have refunded ${money(amount)} to your original payment method.` }, { label: 'Status after reply', value: 'Solved', kind: 'select' }],

@@ -1,6 +1,6 @@
 import { HelpDeskSite } from '../sites/helpdesk.js';
 import { deskData } from './desk-data.js';
-import { fillForm, goto, submit, type FamilyDef } from './task.js';
+import { fillForm, navigate, submit, type FamilyDef } from './task.js';
 
 export const deskReplyFacts: FamilyDef = {
   name: 'desk-reply-facts',
@@ -24,7 +24,7 @@ export const deskReplyFacts: FamilyDef = {
       startUrl: 'http://desk.test/',
       expert({ url, snapshot }) {
         if (ticket.status === 'solved' && ticket.replies.length > 0) return submit();
-        if (url.pathname !== `/tickets/${ticket.id}`) return goto(`http://desk.test/tickets/${ticket.id}`);
+        if (url.pathname !== `/tickets/${ticket.id}`) return navigate(snapshot, `http://desk.test/tickets/${ticket.id}`);
         return fillForm(
           snapshot,
           [{ label: 'Reply to customer', value: `Your order ${order.id} is on its way: tracking number ${order.tracking}, expected delivery ${order.deliveryDate}.` }, { label: 'Status after reply', value: 'Solved', kind: 'select' }],

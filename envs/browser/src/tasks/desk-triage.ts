@@ -1,6 +1,6 @@
 import { HelpDeskSite, type Ticket } from '../sites/helpdesk.js';
 import { deskData, TICKET_TEMPLATES } from './desk-data.js';
-import { fillForm, goto, submit, type FamilyDef } from './task.js';
+import { fillForm, navigate, submit, type FamilyDef } from './task.js';
 
 export const deskTriage: FamilyDef = {
   name: 'desk-triage',
@@ -21,7 +21,7 @@ export const deskTriage: FamilyDef = {
       startUrl: 'http://desk.test/',
       expert({ url, snapshot }) {
         if (ticket.priority === priority && ticket.category === category) return submit();
-        if (url.pathname !== `/tickets/${ticket.id}`) return goto(`http://desk.test/tickets/${ticket.id}`);
+        if (url.pathname !== `/tickets/${ticket.id}`) return navigate(snapshot, `http://desk.test/tickets/${ticket.id}`);
         const label = (s: string) => s[0]!.toUpperCase() + s.slice(1);
         return fillForm(snapshot, [{ label: 'Priority', value: label(priority), kind: 'select' }, { label: 'Category', value: label(category), kind: 'select' }], 'Save triage');
       },

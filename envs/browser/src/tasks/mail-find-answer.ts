@@ -1,6 +1,6 @@
 import { WebmailSite } from '../sites/webmail.js';
 import { correspondent, mailData, TOPICS } from './mail-data.js';
-import { answer, goto, norm, type FamilyDef } from './task.js';
+import { answer, navigate, norm, type FamilyDef } from './task.js';
 
 export const mailFindAnswer: FamilyDef = {
   name: 'mail-find-answer',
@@ -24,8 +24,8 @@ export const mailFindAnswer: FamilyDef = {
       sites: [mail],
       startUrl: 'http://mail.test/',
       answers: true,
-      expert({ url }) {
-        if (url.pathname !== `/m/${id}`) return goto(`http://mail.test/m/${id}`);
+      expert({ url, snapshot }) {
+        if (url.pathname !== `/m/${id}`) return navigate(snapshot, `http://mail.test/m/${id}`);
         return answer(code);
       },
       verify({ answer: given }) {

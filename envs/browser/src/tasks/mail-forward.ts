@@ -1,6 +1,6 @@
 import { WebmailSite } from '../sites/webmail.js';
 import { correspondent, mailData, TOPICS } from './mail-data.js';
-import { fillForm, goto, submit, type FamilyDef } from './task.js';
+import { fillForm, navigate, submit, type FamilyDef } from './task.js';
 
 export const mailForward: FamilyDef = {
   name: 'mail-forward',
@@ -26,7 +26,7 @@ export const mailForward: FamilyDef = {
       startUrl: 'http://mail.test/',
       expert({ url, snapshot }) {
         if (mail.sent().length > 0) return submit();
-        if (url.pathname !== '/compose' || url.searchParams.get('forward') !== String(id)) return goto(`http://mail.test/compose?forward=${id}`);
+        if (url.pathname !== '/compose' || url.searchParams.get('forward') !== String(id)) return navigate(snapshot, `http://mail.test/compose?forward=${id}`);
         return fillForm(snapshot, [{ label: 'To', value: colleague.email }], 'Send');
       },
       verify() {

@@ -1,7 +1,7 @@
 import { WebmailSite } from '../sites/webmail.js';
 import { correspondent, mailData } from './mail-data.js';
 import { money } from './rng.js';
-import { fillForm, goto, submit, type FamilyDef } from './task.js';
+import { fillForm, navigate, submit, type FamilyDef } from './task.js';
 
 export const mailReplyFacts: FamilyDef = {
   name: 'mail-reply-facts',
@@ -29,7 +29,7 @@ export const mailReplyFacts: FamilyDef = {
       startUrl: 'http://mail.test/',
       expert({ url, snapshot }) {
         if (mail.sent().length > 0) return submit();
-        if (url.pathname !== '/compose' || url.searchParams.get('reply') !== String(q)) return goto(`http://mail.test/compose?reply=${q}`);
+        if (url.pathname !== '/compose' || url.searchParams.get('reply') !== String(q)) return navigate(snapshot, `http://mail.test/compose?reply=${q}`);
         return fillForm(snapshot, [{ label: 'Message', value: `Hi ${customer.name.split(' ')[0]},\nyour open invoice is ${invoice}, amount due ${money(amount)}.\nBest regards` }], 'Send');
       },
       verify() {

@@ -1,7 +1,7 @@
 import { ShopSite } from '../sites/shop.js';
 import { shopData, CATEGORIES } from './shop-data.js';
 import { address, money, personName } from './rng.js';
-import { click, fillForm, goto, mustFind, submit, type FamilyDef } from './task.js';
+import { click, fillForm, navigate, mustFind, submit, type FamilyDef } from './task.js';
 
 export const shopBuyCheapest: FamilyDef = {
   name: 'shop-buy-cheapest',
@@ -26,10 +26,10 @@ export const shopBuyCheapest: FamilyDef = {
       expert({ url, snapshot }) {
         if (shop.newOrders().length > 0) return submit();
         if (shop.cart.get(target.id) !== 1 || shop.cart.size !== 1) {
-          if (url.pathname !== `/product/${target.id}`) return goto(`http://shop.test/product/${target.id}`);
+          if (url.pathname !== `/product/${target.id}`) return navigate(snapshot, `http://shop.test/product/${target.id}`);
           return click(mustFind(snapshot, 'button', 'Add to cart'));
         }
-        if (url.pathname !== '/checkout') return goto('http://shop.test/checkout');
+        if (url.pathname !== '/checkout') return navigate(snapshot, 'http://shop.test/checkout');
         return fillForm(snapshot, [{ label: 'Full name', value: customer }, { label: 'Shipping address', value: addr }], 'Place order');
       },
       verify() {

@@ -1,7 +1,7 @@
 import { ShopSite, shipping, type ShopOrder } from '../sites/shop.js';
 import { shopData } from './shop-data.js';
 import { address, personName } from './rng.js';
-import { fillForm, goto, submit, type FamilyDef } from './task.js';
+import { fillForm, navigate, submit, type FamilyDef } from './task.js';
 
 export const shopChangeOrder: FamilyDef = {
   name: 'shop-change-order',
@@ -43,7 +43,7 @@ export const shopChangeOrder: FamilyDef = {
       expert({ url, snapshot }) {
         const l = target.lines.find((x) => x.productId === line.productId);
         if (l?.qty === newQty && target.address === newAddress) return submit();
-        if (url.pathname !== `/orders/${target.id}`) return goto(`http://shop.test/orders/${target.id}`);
+        if (url.pathname !== `/orders/${target.id}`) return navigate(snapshot, `http://shop.test/orders/${target.id}`);
         return fillForm(
           snapshot,
           [

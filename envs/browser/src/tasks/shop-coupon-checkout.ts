@@ -1,7 +1,7 @@
 import { ShopSite } from '../sites/shop.js';
 import { shopData } from './shop-data.js';
 import { address, money, personName } from './rng.js';
-import { fillForm, goto, submit, type FamilyDef } from './task.js';
+import { fillForm, navigate, submit, type FamilyDef } from './task.js';
 
 export const shopCouponCheckout: FamilyDef = {
   name: 'shop-coupon-checkout',
@@ -27,11 +27,11 @@ export const shopCouponCheckout: FamilyDef = {
         if (shop.newOrders().length > 0) return submit();
         for (const w of wanted) {
           if ((shop.cart.get(w.product.id) ?? 0) !== w.qty) {
-            if (url.pathname !== `/product/${w.product.id}`) return goto(`http://shop.test/product/${w.product.id}`);
+            if (url.pathname !== `/product/${w.product.id}`) return navigate(snapshot, `http://shop.test/product/${w.product.id}`);
             return fillForm(snapshot, [{ label: 'Quantity', value: String(w.qty) }], 'Add to cart');
           }
         }
-        if (url.pathname !== '/checkout') return goto('http://shop.test/checkout');
+        if (url.pathname !== '/checkout') return navigate(snapshot, 'http://shop.test/checkout');
         if (shop.coupon !== code) return fillForm(snapshot, [{ label: 'Coupon code', value: code }], 'Apply coupon');
         return fillForm(snapshot, [{ label: 'Full name', value: customer }, { label: 'Shipping address', value: addr }], 'Place order');
       },

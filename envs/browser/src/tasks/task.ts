@@ -78,6 +78,15 @@ export function mustFind(snapshot: Snapshot, role: string | string[], name: stri
 
 export const click = (node: SnapshotNode): PlannedCall => ({ name: 'click', arguments: { id: node.id } });
 export const goto = (url: string): PlannedCall => ({ name: 'goto', arguments: { url } });
+
+/**
+ * Opens `url` the way a person would: clicks the page's link to it when there is one, and types
+ * the address only otherwise. Demonstrations then use actions a policy over candidates can take.
+ */
+export function navigate(snapshot: Snapshot, url: string): PlannedCall {
+  const link = snapshot.nodes.find((n) => n.role === 'link' && n.url === url);
+  return link ? click(link) : goto(url);
+}
 export const submit = (): PlannedCall => ({ name: 'submit', arguments: {} });
 export const answer = (text: string): PlannedCall => ({ name: 'answer', arguments: { text } });
 
