@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrowserEnv, manifest } from '@workgym/env-browser';
 import type { Session } from '@workgym/protocol';
-import { buildEnvImage, DockerRuntime, EnvPool } from '@workgym/runtime';
+import { DockerRuntime, EnvPool, manifestServerSpec } from '@workgym/runtime';
 import { mean, ms, percentile, printTable, timeEach } from './lib/stats.js';
 
 const signal = new AbortController().signal;
@@ -77,12 +77,12 @@ printTable('Memory per live episode (RSS of Chromium processes + the env server)
 ]);
 
 // Throughput: expert episodes per minute through EnvPool + DockerRuntime (one container, N sessions).
-const image = await buildEnvImage({ name: 'browser', serverEntry: manifest.serverEntry, bundleOut: join(tmpdir(), 'workgym-bench', 'browser-server.mjs'), imageDir: manifest.imageDir });
+const serverSpec = await manifestServerSpec(manifest, { runtime: 'docker', bundleDir: join(tmpdir(), 'workgym-bench') });
 const runtime = new DockerRuntime({ runId: `bench-browser-${process.pid}` });
 const rows = [['parallelism', 'episodes', 'wall', 'episodes/min', 'vs parallelism 1']];
 let single = 0;
 for (const parallel of [1, 2, 4]) {
-  const pool = await EnvPool.create({ runtime, spec: { name: 'browser', serverBundle: image.bundle, image: image.tag, docker: manifest.docker }, size: 1 });
+  const pool = await EnvPool.create({ runtime, spec: serverSpec, size: 1 });
   const episodes = parallel * 3;
   let next = 0;
   const t = performance.now();

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { manifest } from '@workgym/env-code';
 import type { EnvClient } from '@workgym/protocol';
-import { buildEnvImage, DockerRuntime, EnvPool } from '@workgym/runtime';
+import { DockerRuntime, EnvPool, manifestServerSpec } from '@workgym/runtime';
 
 const run = promisify(execFile);
 const quick = process.argv.includes('--quick');
@@ -44,15 +44,9 @@ async function expertEpisode(client: EnvClient, family: string, seed: number): P
   }
 }
 
-const built = await buildEnvImage({
-  name: 'code',
-  serverEntry: manifest.serverEntry,
-  bundleOut: join(tmpdir(), 'workgym-bench', 'code-server.mjs'),
-  imageDir: manifest.imageDir,
-});
-const spec = { name: 'code', serverBundle: built.bundle, image: built.tag, docker: manifest.docker };
+const spec = await manifestServerSpec(manifest, { runtime: 'docker', bundleDir: join(tmpdir(), 'workgym-bench') });
 const runtime = new DockerRuntime({ runId: `bench-code-${process.pid}` });
-console.log(`image ${built.tag}${quick ? ' (quick)' : ''}`);
+console.log(`image ${spec.image}${quick ? ' (quick)' : ''}`);
 
 const instance = await runtime.start(spec, { callDeadlineMs: 120_000 });
 try {
@@ -69,7 +63,7 @@ try {
   console.log(`  ratio (median)           ${(exec.median / step.median).toFixed(1)}x faster`);
 
   console.log('\nreset of a warm instance (median, mean)');
-  const dockerRun = await timeEach(quick ? 5 : 10, () => run('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'true', built.tag]));
+  const dockerRun = await timeEach(quick ? 5 : 10, () => run('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'true', spec.image!]));
   for (const family of ['code/py-implement-function', 'code/sql-query', 'code/git-history-question']) {
     let seed = 0;
     const reset = await timeEach(quick ? 10 : 40, async () => {

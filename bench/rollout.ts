@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ExpertAgent, rollout } from '@workgym/agents';
 import type { EnvManifest } from '@workgym/protocol';
 import { counterServerEntry } from '@workgym/protocol/testing';
-import { buildEnvImage, DockerRuntime, type EnvServerSpec } from '@workgym/runtime';
+import { buildEnvImage, DockerRuntime, manifestServerSpec, type EnvServerSpec } from '@workgym/runtime';
 import { manifest as browser } from '@workgym/env-browser';
 import { manifest as code } from '@workgym/env-code';
 import { manifest as spreadsheet } from '@workgym/env-spreadsheet';
@@ -20,11 +20,11 @@ interface BenchEnv {
 }
 
 async function prepare(manifest: EnvManifest): Promise<BenchEnv> {
-  const image = await buildEnvImage({ name: manifest.name, serverEntry: manifest.serverEntry, bundleOut: join(tmpdir(), 'workgym-bench', manifest.name, 'server.mjs'), imageDir: manifest.imageDir });
+  const spec = await manifestServerSpec(manifest, { runtime: 'docker', bundleDir: join(tmpdir(), 'workgym-bench') });
   const env = await manifest.create();
   const families = env.families().map((f) => f.id!);
   await env.close?.();
-  return { name: manifest.name, spec: { name: manifest.name, serverBundle: image.bundle, image: image.tag, docker: manifest.docker }, families };
+  return { name: manifest.name, spec, families };
 }
 
 const counterImage = await buildEnvImage({ name: 'counter', serverEntry: counterServerEntry, bundleOut: join(tmpdir(), 'workgym-bench', 'counter', 'server.mjs') });

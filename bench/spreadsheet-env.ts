@@ -22,7 +22,7 @@ import {
   type Value,
 } from '@workgym/env-spreadsheet';
 import type { EnvClient } from '@workgym/protocol';
-import { buildEnvImage, DockerRuntime, EnvPool } from '@workgym/runtime';
+import { DockerRuntime, EnvPool, manifestServerSpec } from '@workgym/runtime';
 import { recalcWithLibreOffice } from '../envs/spreadsheet/test/libreoffice.js';
 import { mean, ms, percentile, printTable, timeEach } from './lib/stats.js';
 
@@ -46,13 +46,7 @@ const full = await timeEach(Math.min(edits, 20), async (i) => {
   wb.calc.recalcAll();
 });
 
-const built = await buildEnvImage({
-  name: 'spreadsheet',
-  serverEntry: manifest.serverEntry,
-  bundleOut: join(tmpdir(), 'workgym-bench', 'spreadsheet-server.mjs'),
-  imageDir: manifest.imageDir,
-});
-const spec = { name: 'spreadsheet', serverBundle: built.bundle, image: built.tag, docker: manifest.docker };
+const spec = await manifestServerSpec(manifest, { runtime: 'docker', bundleDir: join(tmpdir(), 'workgym-bench') });
 const runtime = new DockerRuntime({ runId: `bench-spreadsheet-${process.pid}` });
 const box = await runtime.start(spec);
 let libre: number[];

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertEnvConforms } from '@workgym/protocol';
-import { buildEnvImage, DockerRuntime, LABEL_RUN, type EnvInstance } from '@workgym/runtime';
+import { DockerRuntime, LABEL_RUN, manifestServerSpec, type EnvInstance } from '@workgym/runtime';
 import { manifest } from '../src/index.js';
 import { call, idOf } from './helpers.js';
 
@@ -11,13 +11,7 @@ const runtime = new DockerRuntime({ runId: `test-browser-${process.pid}` });
 let instance: EnvInstance | undefined;
 
 beforeAll(async () => {
-  const image = await buildEnvImage({
-    name: 'browser',
-    serverEntry: manifest.serverEntry,
-    bundleOut: join(tmpdir(), 'workgym-test', 'browser-server.mjs'),
-    imageDir: manifest.imageDir,
-  });
-  instance = await runtime.start({ name: 'browser', serverBundle: image.bundle, image: image.tag, docker: manifest.docker });
+  instance = await runtime.start(await manifestServerSpec(manifest, { runtime: 'docker', bundleDir: join(tmpdir(), 'workgym-test') }));
 }, 600_000);
 
 afterAll(async () => {

@@ -1,19 +1,14 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EnvClient, ResetReply, StepReply } from '@workgym/protocol';
-import { buildEnvImage, type EnvServerSpec } from '@workgym/runtime';
+import { manifestServerSpec, type EnvServerSpec } from '@workgym/runtime';
 import { manifest } from '../src/index.js';
 
 let spec: Promise<EnvServerSpec> | undefined;
 
 /** The code env's image (content-hashed: built once) as a runtime spec. */
 export function codeSpec(): Promise<EnvServerSpec> {
-  spec ??= buildEnvImage({
-    name: 'code',
-    serverEntry: manifest.serverEntry,
-    bundleOut: join(tmpdir(), 'workgym-test', 'code-server.mjs'),
-    imageDir: manifest.imageDir,
-  }).then((built) => ({ name: 'code', serverBundle: built.bundle, image: built.tag, docker: manifest.docker }));
+  spec ??= manifestServerSpec(manifest, { runtime: 'docker', bundleDir: join(tmpdir(), 'workgym-test') });
   return spec;
 }
 

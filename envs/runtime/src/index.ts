@@ -18,4 +18,5 @@ export {
   type ImageBuildOptions,
 } from './images/env-image.js';
 export { listEnvImages, pruneImages, type ImageSummary } from './images/image-list.js';
+export { manifestImageSource, manifestServerSpec, type ManifestSpecOptions } from './images/manifest-spec.js';
 export { EnvPool, InstanceStartError, PoolClosedError, type EnvPoolOptions, type Lease, type PoolStats } from './pool/env-pool.js';

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EnvClient, serveEnv, type ResetReply, type StepReply } from '@workgym/protocol';
-import { buildEnvImage, type EnvServerSpec } from '@workgym/runtime';
+import { manifestServerSpec, type EnvServerSpec } from '@workgym/runtime';
 import { manifest, SpreadsheetEnv } from '../src/index.js';
 
 /** A client talking to a SpreadsheetEnv in this process over in-memory streams. */
@@ -17,12 +17,7 @@ let spec: Promise<EnvServerSpec> | undefined;
 
 /** The spreadsheet env's image (content-hashed: built once) as a runtime spec. */
 export function spreadsheetSpec(): Promise<EnvServerSpec> {
-  spec ??= buildEnvImage({
-    name: 'spreadsheet',
-    serverEntry: manifest.serverEntry,
-    bundleOut: join(tmpdir(), 'workgym-test', 'spreadsheet-server.mjs'),
-    imageDir: manifest.imageDir,
-  }).then((built) => ({ name: 'spreadsheet', serverBundle: built.bundle, image: built.tag, docker: manifest.docker }));
+  spec ??= manifestServerSpec(manifest, { runtime: 'docker', bundleDir: join(tmpdir(), 'workgym-test') });
   return spec;
 }
 

@@ -3,7 +3,7 @@ import { manifest as code } from '@workgym/env-code';
 import { manifest as browser } from '@workgym/env-browser';
 import { manifest as spreadsheet } from '@workgym/env-spreadsheet';
 import type { EnvManifest } from '@workgym/protocol';
-import { bundleServer, buildEnvImage, type EnvImageSource, type EnvServerSpec, type RuntimeKind } from '@workgym/runtime';
+import { manifestImageSource, manifestServerSpec, type EnvImageSource, type EnvServerSpec, type RuntimeKind } from '@workgym/runtime';
 import { UsageError } from './usage-error.js';
 
 /** Every env workgym ships; a new env adds its manifest here. */
@@ -25,21 +25,10 @@ export function findEnvs(names?: string[]): EnvManifest[] {
 }
 
 export function imageSource(manifest: EnvManifest): EnvImageSource {
-  return {
-    name: manifest.name,
-    serverEntry: manifest.serverEntry,
-    bundleOut: `${bundleDir}${manifest.name}/server.mjs`,
-    imageDir: manifest.imageDir,
-  };
-}
-
-export function serverSpec(manifest: EnvManifest, image: { tag: string; bundle: string }): EnvServerSpec {
-  return { name: manifest.name, serverBundle: image.bundle, image: image.tag, docker: manifest.docker };
+  return manifestImageSource(manifest, bundleDir);
 }
 
 /** The spec a runtime needs: the docker runtime gets the env's image (built if missing). */
-export async function specFor(manifest: EnvManifest, runtime: RuntimeKind): Promise<EnvServerSpec> {
-  const source = imageSource(manifest);
-  if (runtime === 'local') return { name: manifest.name, serverBundle: await bundleServer(source.serverEntry, source.bundleOut) };
-  return serverSpec(manifest, await buildEnvImage(source));
+export function specFor(manifest: EnvManifest, runtime: RuntimeKind): Promise<EnvServerSpec> {
+  return manifestServerSpec(manifest, { runtime, bundleDir });
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { checkEnv, type CheckResult } from '@workgym/protocol';
-import { buildEnvImage, DockerRuntime, LocalRuntime, type EnvRuntime } from '@workgym/runtime';
-import { findEnvs, imageSource, serverSpec } from '../env-registry.js';
+import { DockerRuntime, LocalRuntime, type EnvRuntime } from '@workgym/runtime';
+import { findEnvs, specFor } from '../env-registry.js';
 import { formatTable } from '../format.js';
 import { UsageError } from '../usage-error.js';
 
@@ -25,8 +25,7 @@ export function registerCheckCommand(program: Command): void {
       const runtime = pickRuntime(options.runtime);
       const reports = [];
       for (const manifest of findEnvs(names)) {
-        const image = await buildEnvImage(imageSource(manifest));
-        await using instance = await runtime.start(serverSpec(manifest, image));
+        await using instance = await runtime.start(await specFor(manifest, runtime.kind));
         const report = await checkEnv(instance.client, { seeds: Array.from({ length: seeds }, (_, i) => i + 1) });
         reports.push(report);
         if (!options.json) printReport(report.env, report.results);
