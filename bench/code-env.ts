@@ -12,37 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { manifest } from '@workgym/env-code';
-import type { EnvClient } from '@workgym/protocol';
 import { DockerRuntime, EnvPool, manifestServerSpec } from '@workgym/runtime';
+import { expertEpisode } from './lib/expert-episode.js';
+import { ms, timeSummary } from './lib/stats.js';
 
 const run = promisify(execFile);
 const quick = process.argv.includes('--quick');
 const call = (name: string, args: object) => ({ id: 'b', name, argumentsJson: JSON.stringify(args) });
-
-async function timeEach(times: number, work: () => Promise<unknown>): Promise<{ median: number; mean: number }> {
-  const samples: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const start = performance.now();
-    await work();
-    samples.push(performance.now() - start);
-  }
-  samples.sort((a, b) => a - b);
-  return { median: samples[Math.floor(samples.length / 2)]!, mean: samples.reduce((a, b) => a + b, 0) / samples.length };
-}
-
-const ms = (x: number) => `${x.toFixed(1)} ms`;
-
-async function expertEpisode(client: EnvClient, family: string, seed: number): Promise<number> {
-  const { session } = await client.reset({ family, seed, maxSteps: 50 });
-  try {
-    for (;;) {
-      const reply = await client.step(session, (await client.expert(session)).calls);
-      if (reply.terminated || reply.truncated) return reply.reward;
-    }
-  } finally {
-    await client.closeSession(session);
-  }
-}
 
 const spec = await manifestServerSpec(manifest, { runtime: 'docker', bundleDir: join(tmpdir(), 'workgym-bench') });
 const runtime = new DockerRuntime({ runId: `bench-code-${process.pid}` });
@@ -54,8 +30,8 @@ try {
   await client.hello();
   const { session } = await client.reset({ family: 'code/py-fix-bug', seed: 1 });
   for (let i = 0; i < 5; i++) await client.step(session, [call('bash', { command: 'true' })]);
-  const step = await timeEach(quick ? 50 : 300, () => client.step(session, [call('bash', { command: 'true' })]));
-  const exec = await timeEach(quick ? 10 : 30, () => run('docker', ['exec', instance.id, 'true']));
+  const step = await timeSummary(quick ? 50 : 300, () => client.step(session, [call('bash', { command: 'true' })]));
+  const exec = await timeSummary(quick ? 10 : 30, () => run('docker', ['exec', instance.id, 'true']));
   await client.closeSession(session);
   console.log('\nstep round trip (median, mean)');
   console.log(`  bash("true") step        ${ms(step.median)}, ${ms(step.mean)}`);
@@ -63,10 +39,10 @@ try {
   console.log(`  ratio (median)           ${(exec.median / step.median).toFixed(1)}x faster`);
 
   console.log('\nreset of a warm instance (median, mean)');
-  const dockerRun = await timeEach(quick ? 5 : 10, () => run('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'true', spec.image!]));
+  const dockerRun = await timeSummary(quick ? 5 : 10, () => run('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'true', spec.image!]));
   for (const family of ['code/py-implement-function', 'code/sql-query', 'code/git-history-question']) {
     let seed = 0;
-    const reset = await timeEach(quick ? 10 : 40, async () => {
+    const reset = await timeSummary(quick ? 10 : 40, async () => {
       const r = await client.reset({ family, seed: ++seed });
       await client.closeSession(r.session);
     });

@@ -21,9 +21,9 @@ import {
   writeXlsx,
   type Value,
 } from '@workgym/env-spreadsheet';
-import type { EnvClient } from '@workgym/protocol';
 import { DockerRuntime, EnvPool, manifestServerSpec } from '@workgym/runtime';
 import { recalcWithLibreOffice } from '../envs/spreadsheet/test/libreoffice.js';
+import { expertEpisode } from './lib/expert-episode.js';
 import { mean, ms, percentile, printTable, timeEach } from './lib/stats.js';
 
 const quick = process.argv.includes('--quick');
@@ -100,17 +100,6 @@ for (const family of env.families()) {
 verifyRows.push(['all (mean)', ms(mean(allVerify))]);
 printTable('Verification time', verifyRows);
 
-async function expertEpisode(client: EnvClient, family: string, seed: number): Promise<number> {
-  const { session } = await client.reset({ family, seed, maxSteps: 60 });
-  try {
-    for (;;) {
-      const reply = await client.step(session, (await client.expert(session)).calls);
-      if (reply.terminated || reply.truncated) return reply.reward;
-    }
-  } finally {
-    await client.closeSession(session);
-  }
-}
 
 const families = env.families().map((f) => f.id!);
 const episodes = quick ? families.length : families.length * 3;

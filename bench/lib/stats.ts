@@ -30,3 +30,9 @@ export function printTable(title: string, rows: string[][]): void {
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows.slice(1)) console.log(line(r));
 }
+
+/** Median and mean of `iterations` timed runs. */
+export async function timeSummary(iterations: number, body: (i: number) => Promise<unknown>): Promise<{ median: number; mean: number }> {
+  const samples = await timeEach(iterations, body);
+  return { median: percentile(samples, 50), mean: mean(samples) };
+}

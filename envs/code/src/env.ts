@@ -4,7 +4,7 @@ import { prepareWorkspace } from './sandbox/prepare-workspace.js';
 import { Sandbox } from './sandbox/sandbox.js';
 import { CodeSession } from './session.js';
 import { FAMILIES } from './tasks/index.js';
-import { instanceSeed, Rng } from './tasks/rng.js';
+import { Rng, splitSeed } from '@workgym/protocol';
 import type { FamilyDef, TaskInstance } from './tasks/task.js';
 import { ALL_TOOLS } from './tools.js';
 
@@ -45,7 +45,7 @@ export class CodeEnv implements Environment {
   instance(family: string, seed: number, split = 'train'): TaskInstance {
     const def = this.families_.find((f) => `code/${f.name}` === family);
     if (!def) throw new CallRefusedError('unknown_family', `no task family ${JSON.stringify(family)} in code`);
-    return def.generate(new Rng(instanceSeed(split, seed)));
+    return def.generate(new Rng(splitSeed(split, seed)));
   }
 
   async reset(spec: EpisodeSpec, signal: AbortSignal): Promise<Session> {

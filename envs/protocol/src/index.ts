@@ -5,7 +5,7 @@ export type { Environment, EpisodeSpec, Session, StepOutcome, ValidToolCall } fr
 export type { DockerOverrides, EnvManifest } from './manifest.js';
 export { checkEnv, assertEnvConforms, type CheckEnvOptions, type CheckResult, type ConformanceReport } from './check-env.js';
 export { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder, type FrameEvent } from './framing.js';
-export { Rng } from './rng.js';
+export { Rng, splitSeed } from './rng.js';
 export { MAX_ARGUMENT_BYTES, checkToolSchema, validateToolCall } from './tool-validator.js';
 export {
   ActionError,

@@ -53,3 +53,12 @@ export class Rng {
     return new Rng(Math.imul(this.int(0, 0x7fffffff) ^ salt, 2654435761));
   }
 }
+
+/**
+ * The generator seed of a task instance: train and test seeds map to disjoint generator seeds,
+ * so no test instance is ever a train instance.
+ */
+export function splitSeed(split: string, seed: number): number {
+  const lane = split === 'test' ? 1 : split === 'train' ? 0 : 2;
+  return (seed * 3 + lane) >>> 0;
+}

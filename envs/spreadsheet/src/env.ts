@@ -1,7 +1,7 @@
 import { CallRefusedError, type Environment, type EpisodeSpec, type Session, type TaskFamily, type ToolSpec } from '@workgym/protocol';
 import { buildWorkbook } from './tasks/build-workbook.js';
 import { FAMILIES } from './tasks/index.js';
-import { instanceSeed, Rng } from './tasks/rng.js';
+import { Rng, splitSeed } from '@workgym/protocol';
 import type { FamilyDef, TaskInstance } from './tasks/task.js';
 import { SpreadsheetSession, type SessionTask } from './session.js';
 import { ALL_TOOLS } from './tools.js';
@@ -41,14 +41,14 @@ export class SpreadsheetEnv implements Environment {
   instance(family: string, seed: number, split = 'train'): TaskInstance {
     const def = this.families_.find((f) => `spreadsheet/${f.name}` === family);
     if (!def) throw new CallRefusedError('unknown_family', `no generated task family ${JSON.stringify(family)} in spreadsheet`);
-    return def.generate(new Rng(instanceSeed(split, seed)));
+    return def.generate(new Rng(splitSeed(split, seed)));
   }
 
   async reset(spec: EpisodeSpec, _signal?: AbortSignal): Promise<Session> {
     if (spec.family === SPREADSHEETBENCH_FAMILY) return spreadsheetBenchSession(spec);
     const instance = this.instance(spec.family, spec.seed, spec.split);
     const pristine = buildWorkbook(instance.sheets);
-    const seed = instanceSeed(spec.split, spec.seed);
+    const seed = splitSeed(spec.split, spec.seed);
     const task: SessionTask = {
       instruction: instance.instruction,
       focus: instance.focus,

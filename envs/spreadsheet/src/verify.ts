@@ -3,7 +3,7 @@ import type { Value } from './engine/values.js';
 import { sameValue, showValue } from './engine/values.js';
 import type { Workbook } from './engine/workbook.js';
 import { get } from './tasks/helpers.js';
-import { Rng } from './tasks/rng.js';
+import { Rng } from '@workgym/protocol';
 import type { TaskInstance } from './tasks/task.js';
 
 /** How many times the formulas check perturbs the inputs. */

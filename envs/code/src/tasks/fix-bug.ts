@@ -1,7 +1,7 @@
 import { FUNCTION_SPECS, concreteFunction, evaluateJs, replaceOnce, type ConcreteFunction, type Json } from './function-specs.js';
 import type { Language } from './implement-function.js';
 import { jsCall, jsTestFile, pyCall, pyTestFile } from './render.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '@workgym/protocol';
 import type { FamilyDef, PlannedCall, TaskInstance } from './task.js';
 
 const PACKAGES = ['textkit', 'numtools', 'datautil', 'toolbox', 'minilib', 'utilpack'];

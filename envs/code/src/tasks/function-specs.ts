@@ -1,7 +1,7 @@
 // The pool of small functions the implement and fix-bug families draw from. Each has the same
 // behaviour in JavaScript and Python; seeds pick names, constants and inputs. The JavaScript
 // version also runs in the server to compute the expected values of visible examples.
-import type { Rng } from './rng.js';
+import type { Rng } from '@workgym/protocol';
 
 export type Json = null | boolean | number | string | Json[];
 

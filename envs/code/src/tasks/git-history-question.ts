@@ -1,4 +1,4 @@
-import type { Rng } from './rng.js';
+import type { Rng } from '@workgym/protocol';
 import type { Commit, FamilyDef, PlannedCall, TaskInstance } from './task.js';
 
 const AUTHORS = ['Alice Moreau', 'Bilal Khan', 'Chiara Bianchi', 'Diego Ramos', 'Emma Lindqvist', 'Farah Haddad', 'Goran Petrov'];

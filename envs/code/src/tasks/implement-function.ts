@@ -1,6 +1,6 @@
 import { FUNCTION_SPECS, concreteFunction, evaluateJs, replaceOnce, type Json } from './function-specs.js';
 import { jsCall, jsTestFile, pyCall, pyTestFile } from './render.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '@workgym/protocol';
 import type { FamilyDef, PlannedCall, TaskInstance } from './task.js';
 
 export type Language = 'python' | 'javascript';

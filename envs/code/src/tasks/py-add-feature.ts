@@ -1,5 +1,5 @@
 import { pyValue } from './render.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '@workgym/protocol';
 import type { FamilyDef, TaskInstance } from './task.js';
 
 interface Domain {

@@ -1,4 +1,4 @@
-import type { Rng } from './rng.js';
+import type { Rng } from '@workgym/protocol';
 import type { FamilyDef, TaskInstance } from './task.js';
 
 const REGIONS = ['north', 'south', 'east', 'west', 'central'];

@@ -1,4 +1,4 @@
-import type { Rng } from './rng.js';
+import type { Rng } from '@workgym/protocol';
 import type { FamilyDef, PlannedCall, TaskInstance } from './task.js';
 
 const APPS = ['orderly', 'tracksy', 'shipfast', 'notely', 'bookit'];

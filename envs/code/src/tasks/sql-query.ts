@@ -1,4 +1,4 @@
-import type { Rng } from './rng.js';
+import type { Rng } from '@workgym/protocol';
 import type { FamilyDef, PlannedCall, TaskInstance } from './task.js';
 
 const FIRST = ['Ana', 'Ben', 'Cleo', 'Dev', 'Eva', 'Finn', 'Gus', 'Hana', 'Ivo', 'Jun', 'Kai', 'Lea', 'Mo', 'Nia'];

@@ -1,4 +1,4 @@
-import type { Rng } from './rng.js';
+import type { Rng } from '@workgym/protocol';
 
 export type Difficulty = 'easy' | 'medium' | 'hard';
 

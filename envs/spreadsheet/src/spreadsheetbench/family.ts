@@ -6,7 +6,7 @@ import type { Workbook } from '../engine/workbook.js';
 import { readXlsx, writeXlsx } from '../engine/xlsx.js';
 import { SpreadsheetSession } from '../session.js';
 import { buildWorkbook } from '../tasks/build-workbook.js';
-import { instanceSeed, Rng } from '../tasks/rng.js';
+import { Rng, splitSeed } from '@workgym/protocol';
 import type { PlannedCall } from '../tasks/task.js';
 import type { SpreadsheetBenchOptions, SpreadsheetBenchTask } from './spreadsheetbench-task.js';
 
@@ -91,7 +91,7 @@ function compare(wb: Workbook, answer: Workbook, ranges: RangeAddress[]): string
  * inputs; each case counts when every cell of the answer position equals the answer file's.
  */
 export async function spreadsheetBenchSession(spec: EpisodeSpec): Promise<Session> {
-  const task = fromOptions(spec.options) ?? (await sampleTask(instanceSeed(spec.split, spec.seed)));
+  const task = fromOptions(spec.options) ?? (await sampleTask(splitSeed(spec.split, spec.seed)));
   const wb = await readXlsx(task.cases[0]!.input).catch((error: unknown) => {
     throw new CallRefusedError('bad_request', `test case 1 input: ${(error as Error).message}`);
   });

@@ -1,6 +1,6 @@
 import type { Value, CellFormat } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '@workgym/protocol';
 
 export type Difficulty = 'easy' | 'medium' | 'hard';
 
