@@ -130,7 +130,7 @@ export class BrowserSession implements Session {
     const snapshot = await d.observe().catch((error: Error) => {
       throw new ActionError('browser_crashed', `the page cannot be read (${error.message}); reset to start a new episode`);
     });
-    const head = `URL: ${d.url()}\nTitle: ${await d.title()}\n\n`;
+    const head = `URL: ${d.url()}\nTitle: ${snapshot.title}\n\n`;
     const full = head + snapshot.text;
     const text = full.length > MAX_TEXT_CHARS ? `${full.slice(0, MAX_TEXT_CHARS)}\n[… page text cut at ${MAX_TEXT_CHARS} characters; scroll or search to see more]` : full;
     const observation: Observation = {

@@ -21,6 +21,8 @@ export interface SnapshotNode {
 export interface Snapshot {
   nodes: SnapshotNode[];
   text: string;
+  /** The document's title (the root web area's name), read with the tree: no extra round trip. */
+  title: string;
 }
 
 /** Roles whose nodes are structure only; their children are shown in their place. */
@@ -47,7 +49,7 @@ export class ElementIds {
   }
 
   /** A new document replaced the old one: none of its elements live on. */
-  newDocument(_loaderId: string): void {
+  newDocument(): void {
     this.byBackend = new Map();
   }
 
@@ -98,7 +100,8 @@ export async function takeSnapshot(cdp: CDPSession, ids: ElementIds, maxNodes = 
     }
   };
   if (root) visit(root, 0, '');
-  return { nodes, text: lines.join('\n') };
+  const title = root?.role?.value === 'RootWebArea' ? clean(String(root.name?.value ?? '')) : '';
+  return { nodes, text: lines.join('\n'), title };
 }
 
 function optionLabels(node: AXNode, byId: Map<string, AXNode>): string[] {

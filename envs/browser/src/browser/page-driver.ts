@@ -2,7 +2,8 @@ import { ActionError } from '@workgym/protocol';
 import type { CDPSession, HTTPRequest, KeyInput, Page } from 'puppeteer-core';
 import { ElementIds, takeSnapshot, type Snapshot, type SnapshotNode } from './ax-snapshot.js';
 import { withTimeout } from './browser-host.js';
-import { AFTER_FILL, DOM_QUIET, OPTION_LABEL, PREPARE_CLICK, PREPARE_FILL, SELECT_OPTION, type ElementCheck } from './page-scripts.js';
+import { AFTER_FILL, PREPARE_CLICK, PREPARE_FILL, SELECT_OPTION, type ElementCheck } from './page-scripts.js';
+import { NAVIGATION_GRACE_MS, SettleWorld, type DomVerdict } from './settle-world.js';
 
 /** How long each phase of a step took (ms); reported in StepOutcome.info. */
 export interface StepTimings {
@@ -23,6 +24,8 @@ export interface SettleOptions {
   quietMs: number;
   /** Baseline mode for benchmarks: sleep this long instead of waiting for events. */
   fixedSleepMs?: number;
+  /** How long an action itself (a click, a page load) may take before it fails with `timeout` (ms). */
+  actionTimeoutMs?: number;
 }
 
 export const DEFAULT_SETTLE: SettleOptions = { capMs: 5_000, quietMs: 25 };
@@ -40,9 +43,12 @@ export class PageDriver {
   private readonly inflight = new Set<HTTPRequest>();
   private readonly loadingFrames = new Set<string>();
   private navRequested = false;
+  /** The main frame's current document; a new one means new element ids. */
   private loaderId = '';
+  private snapshotLoaderId = '';
   private wake: (() => void) | undefined;
-  snapshot: Snapshot = { nodes: [], text: '' };
+  private world!: SettleWorld;
+  snapshot: Snapshot = { nodes: [], text: '', title: '' };
 
   private constructor(
     readonly page: Page,
@@ -59,6 +65,9 @@ export class PageDriver {
       this.loadingFrames.add(e.frameId);
       touch();
     });
+    cdp.on('Page.frameNavigated', (e: { frame: { parentId?: string; loaderId: string } }) => {
+      if (e.frame.parentId === undefined) this.loaderId = e.frame.loaderId;
+    });
     cdp.on('Page.frameStoppedLoading', (e: { frameId: string }) => (this.loadingFrames.delete(e.frameId), touch()));
   }
 
@@ -67,24 +76,25 @@ export class PageDriver {
     await cdp.send('Page.enable');
     await cdp.send('DOM.enable');
     await cdp.send('Accessibility.enable');
-    return new PageDriver(page, cdp, settle);
+    const driver = new PageDriver(page, cdp, settle);
+    driver.world = await SettleWorld.install(cdp, () => driver.wake?.());
+    return driver;
+  }
+
+  private get actionTimeoutMs(): number {
+    return this.settleOptions.actionTimeoutMs ?? ACTION_TIMEOUT_MS;
   }
 
   url(): string {
     return this.page.url();
   }
 
-  async title(): Promise<string> {
-    return this.page.title().catch(() => '');
-  }
-
   /** Reads the accessibility tree; ids stay the same for elements that live on. */
   async observe(): Promise<Snapshot> {
-    const { frameTree } = await this.cdp.send('Page.getFrameTree');
     // A new document gets new ids: backendNodeIds may repeat in a new renderer process.
-    if (frameTree.frame.loaderId !== this.loaderId) {
-      this.loaderId = frameTree.frame.loaderId;
-      this.ids.newDocument(this.loaderId);
+    if (this.loaderId !== this.snapshotLoaderId) {
+      this.snapshotLoaderId = this.loaderId;
+      this.ids.newDocument();
     }
     this.snapshot = await takeSnapshot(this.cdp, this.ids);
     this.current = new Map(this.snapshot.nodes.map((n) => [n.id, n]));
@@ -94,12 +104,12 @@ export class PageDriver {
   async click(id: number): Promise<PhaseTimings> {
     return this.act(async () => {
       const objectId = await this.resolve(id);
-      const option = await this.call<string | null>(objectId, OPTION_LABEL);
-      if (option !== null) {
-        this.check(await this.call<ElementCheck>(objectId, SELECT_OPTION, option));
+      const prepared = await this.call<ElementCheck | { option: string }>(objectId, PREPARE_CLICK);
+      if ('option' in prepared) {
+        this.check(await this.call<ElementCheck>(objectId, SELECT_OPTION, prepared.option));
         return;
       }
-      const where = this.check(await this.call<ElementCheck>(objectId, PREPARE_CLICK));
+      const where = this.check(prepared);
       await this.page.mouse.click(where.x, where.y);
     });
   }
@@ -136,8 +146,8 @@ export class PageDriver {
 
   async goto(url: string): Promise<PhaseTimings> {
     return this.act(async () => {
-      await this.page.goto(url, { waitUntil: 'load', timeout: ACTION_TIMEOUT_MS }).catch((error: Error) => {
-        if (/timeout/i.test(error.message)) throw new ActionError('timeout', `the page did not load within ${ACTION_TIMEOUT_MS} ms`);
+      await this.page.goto(url, { waitUntil: 'load', timeout: this.actionTimeoutMs }).catch((error: Error) => {
+        if (/timeout/i.test(error.message)) throw new ActionError('timeout', `the page did not load within ${this.actionTimeoutMs} ms`);
         throw new ActionError('navigation_failed', error.message);
       });
     });
@@ -145,7 +155,7 @@ export class PageDriver {
 
   async back(): Promise<PhaseTimings> {
     return this.act(async () => {
-      const response = await this.page.goBack({ waitUntil: 'load', timeout: ACTION_TIMEOUT_MS }).catch((error: Error) => {
+      const response = await this.page.goBack({ waitUntil: 'load', timeout: this.actionTimeoutMs }).catch((error: Error) => {
         throw new ActionError('timeout', error.message);
       });
       if (response === null && this.page.url() === 'about:blank') throw new ActionError('no_history', 'there is no previous page');
@@ -154,7 +164,7 @@ export class PageDriver {
 
   /** Runs a script in the page (MiniWoB's globals); null when the page cannot answer. */
   async evaluate<T>(expression: string): Promise<T | null> {
-    return withTimeout(this.page.evaluate(expression) as Promise<T>, ACTION_TIMEOUT_MS).catch(() => null);
+    return withTimeout(this.page.evaluate(expression) as Promise<T>, this.actionTimeoutMs).catch(() => null);
   }
 
   async screenshot(): Promise<Uint8Array> {
@@ -169,11 +179,11 @@ export class PageDriver {
   private async act(action: () => Promise<void>): Promise<PhaseTimings> {
     const t0 = performance.now();
     try {
-      await withTimeout(action(), ACTION_TIMEOUT_MS);
+      await withTimeout(action(), this.actionTimeoutMs);
     } catch (error) {
       if (error instanceof ActionError) throw error;
       const message = (error as Error).message;
-      if (/timed out/.test(message)) throw new ActionError('timeout', `the action did not complete within ${ACTION_TIMEOUT_MS} ms`);
+      if (/timed out/.test(message)) throw new ActionError('timeout', `the action did not complete within ${this.actionTimeoutMs} ms`);
       if (/No node with given id|Could not find node|Node is detached|Cannot find context/i.test(message)) {
         throw new ActionError('stale_element', 'the element is no longer in the page');
       }
@@ -183,11 +193,11 @@ export class PageDriver {
       throw error;
     }
     const t1 = performance.now();
-    const phases = await this.settle();
+    const phases = await this.settle(t1);
     return { action_ms: t1 - t0, ...phases };
   }
 
-  private async settle(): Promise<Omit<PhaseTimings, 'action_ms'>> {
+  private async settle(actionEnd: number): Promise<Omit<PhaseTimings, 'action_ms'>> {
     const { capMs, quietMs, fixedSleepMs } = this.settleOptions;
     if (fixedSleepMs !== undefined) {
       const t = performance.now();
@@ -206,17 +216,25 @@ export class PageDriver {
       await this.until(() => this.inflight.size === 0, deadline);
       network += performance.now() - t;
       t = performance.now();
-      const left = deadline - performance.now();
-      if (left > 0) {
-        // A navigation during the wait destroys the context the script ran in; the loop waits for it.
-        await withTimeout(this.page.evaluate(`(${DOM_QUIET})(${quietMs}, ${Math.min(left, 2_000)})`), left + 500).catch(() => undefined);
-      }
+      const verdict = await this.domVerdict(quietMs, deadline, actionEnd);
       dom += performance.now() - t;
-      const settled = this.loadingFrames.size === 0 && !this.navRequested && this.inflight.size === 0;
+      const settled = verdict === 'quiet' && this.loadingFrames.size === 0 && !this.navRequested && this.inflight.size === 0;
       if (settled || performance.now() >= deadline) {
         return { navigation_ms: navigation, network_ms: network, dom_ms: dom, settle_capped: !settled };
       }
     }
+  }
+
+  /** Asks the DOM clock; when the page announced a navigation, waits for Chromium to start it. */
+  private async domVerdict(quietMs: number, deadline: number, actionEnd: number): Promise<DomVerdict> {
+    const left = deadline - performance.now();
+    if (left <= 0) return 'capped';
+    const verdict = await withTimeout(this.world.probe(quietMs, Math.min(left, 2_000), actionEnd), left + 500).catch((): DomVerdict => 'gone');
+    if (verdict === 'navigating') {
+      // A navigation that never starts (a 204, a download) stops the wait after the grace period.
+      await this.until(() => this.navRequested || this.loadingFrames.size > 0, Math.min(deadline, performance.now() + NAVIGATION_GRACE_MS));
+    }
+    return verdict;
   }
 
   /** Waits, event-driven, until `condition` holds or the deadline passes. */

@@ -15,7 +15,9 @@ const VISIBLE = `
   const disabled = (el.matches && el.matches(':disabled')) || el.closest('[aria-disabled="true"]');
 `;
 
+/** Where to click the element; an <option> is instead chosen in its <select>, as a person would. */
 export const PREPARE_CLICK = `function () {
+  if (this.nodeType === 1 && this.tagName === 'OPTION') return { option: this.label.trim() };
   ${VISIBLE}
   if (disabled) return { error: 'not_interactable', message: 'the element is disabled' };
   const x = r.left + r.width / 2, y = r.top + r.height / 2;
@@ -67,26 +69,3 @@ export const SELECT_OPTION = `function (option) {
   el.dispatchEvent(new Event('change', { bubbles: true }));
   return { ok: true, x: 0, y: 0 };
 }`;
-
-/** Is this an <option> (clicked: select it in its <select> instead, as a person would)? */
-export const OPTION_LABEL = `function () {
-  return this.nodeType === 1 && this.tagName === 'OPTION' ? this.label.trim() : null;
-}`;
-
-/**
- * Resolves once the DOM has had no mutation for `quietMs`, or after `maxMs`: the page has
- * finished reacting to the action. Event-based (MutationObserver), never a fixed sleep.
- */
-export const DOM_QUIET = `(quietMs, maxMs) => new Promise((resolve) => {
-  let quiet, observer;
-  const done = (how) => { if (observer) observer.disconnect(); clearTimeout(quiet); clearTimeout(cap); resolve(how); };
-  const arm = () => { clearTimeout(quiet); quiet = setTimeout(() => done('quiet'), quietMs); };
-  const cap = setTimeout(() => done('capped'), maxMs);
-  const start = () => {
-    observer = new MutationObserver(arm);
-    observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
-    arm();
-  };
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
-  else start();
-})`;
