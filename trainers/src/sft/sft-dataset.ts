@@ -39,6 +39,8 @@ export interface SftOptions {
   onlySuccessful?: boolean;
   /** Weight of an episode's assistant turns (default 1); invalid turns (error steps) always get 0. */
   episodeWeight?: (record: EpisodeRecord) => number;
+  /** Pack several examples per sequence (default true); false gives one example per sequence. */
+  pack?: boolean;
 }
 
 /**
@@ -70,7 +72,7 @@ export function buildSftDataset(records: readonly EpisodeRecord[], options: SftO
     maxLength: options.maxLength,
     check,
     examples,
-    packs: pack(examples, options.maxLength),
+    packs: options.pack === false ? examples.map((e) => pack([e], options.maxLength)[0]!) : pack(examples, options.maxLength),
     tooLong,
   };
 }

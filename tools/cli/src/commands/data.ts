@@ -1,26 +1,18 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { WorkgymError } from '@workgym/protocol';
 import {
   EXPORT_FORMATS,
   exportRun,
   formatExportReport,
   formatRunStats,
   formatTranscript,
-  openRun,
   runStats,
-  TrajectoryError,
   verifyRun,
 } from '@workgym/trajectories';
-import type { ExportFormat, RunReader, SelectOptions } from '@workgym/trajectories';
+import type { ExportFormat, SelectOptions } from '@workgym/trajectories';
+import { handle, list, number, positiveInteger, withRun } from '../run-helpers.js';
 import { UsageError } from '../usage-error.js';
-
-/** A trajectories error handed to the CLI's handler, which prints its message (no stack). */
-class RunDataError extends WorkgymError {
-  constructor(error: TrajectoryError) {
-    super(error.code, error.message, { cause: error });
-  }
-}
+import { registerDataSftCommand } from './data-sft.js';
 
 interface ExportCliOptions {
   format: ExportFormat;
@@ -171,49 +163,6 @@ export function registerDataCommands(program: Command): void {
         if (!report.ok) process.exitCode = 1;
       }),
     );
-}
 
-/** Opens the run, reports a repaired torn tail on stderr, and always closes it. */
-async function withRun(run: string, use: (reader: RunReader) => unknown): Promise<void> {
-  const reader = await openRun(run);
-  try {
-    for (const repair of reader.repairs) {
-      console.error(
-        `workgym: ${run}: ${repair.file}: ${repair.reason}; ${repair.truncated ? 'cut off' : 'skipped'} ${repair.droppedBytes} bytes at offset ${repair.offset}`,
-      );
-    }
-    for (const damage of reader.damage) {
-      console.error(`workgym: ${run}: ${damage.file} is damaged at offset ${damage.offset} (${damage.reason}); run \`workgym data verify ${run}\``);
-    }
-    await use(reader);
-  } finally {
-    await reader.close();
-  }
-}
-
-function handle<A extends unknown[]>(action: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
-  return async (...args) => {
-    try {
-      await action(...args);
-    } catch (error) {
-      throw error instanceof TrajectoryError ? new RunDataError(error) : error;
-    }
-  };
-}
-
-function list(value: string | undefined): string[] | undefined {
-  return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean);
-}
-
-function number(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag} must be a number, not ${JSON.stringify(value)}`);
-  return n;
-}
-
-function positiveInteger(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, not ${JSON.stringify(value)}`);
-  return n;
+  registerDataSftCommand(data);
 }
