@@ -13,8 +13,9 @@
  * a process crash); it is less exposed to other disk traffic on a shared machine.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createWriteStream, fsyncSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRun, openRun } from '@workgym/trajectories';
@@ -23,6 +24,8 @@ import { makeEpisode } from '../trajectories/test/make-episode.js';
 
 const quick = process.argv.includes('--quick');
 const REPEATS = quick ? 1 : 7;
+/** Concurrent appenders (`--appenders N`, default 16: a rollout with --parallel 16). */
+const APPENDERS = Number(process.argv[process.argv.indexOf('--appenders') + 1]) || 16;
 
 interface Workload {
   name: string;
@@ -58,10 +61,22 @@ function makeRaw(w: Workload): RawEpisode[] {
 /** Times of the last write: appends only, and the whole (with finalize / fsync). */
 const split = { appends: 0 };
 
+/**
+ * Plays the rollout runner's part: `APPENDERS` tasks, each taking the next episode and
+ * awaiting every write before going on, as its parallel workers do (one per env instance).
+ */
+async function inParallel(raws: RawEpisode[], write: (raw: RawEpisode) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < raws.length) await write(raws[next++]!);
+  };
+  await Promise.all(Array.from({ length: APPENDERS }, worker));
+}
+
 async function writeStore(dir: string, raws: RawEpisode[]): Promise<void> {
   const writer = await createRun(dir);
   const start = performance.now();
-  for (const { record, images } of raws) {
+  await inParallel(raws, async ({ record, images }) => {
     const steps = [];
     for (const [i, step] of (record.steps ?? []).entries()) {
       const refs = [];
@@ -71,15 +86,22 @@ async function writeStore(dir: string, raws: RawEpisode[]): Promise<void> {
       steps.push({ ...step, observation: { ...step.observation, images: refs } });
     }
     await writer.append({ ...record, steps });
-  }
+  });
   split.appends = performance.now() - start;
   await writer.finalize();
 }
 
+/**
+ * Node's own way to append lines: an fs.WriteStream, which batches too (lines written while
+ * a write is in flight go together in one writev(2)); each line's callback comes once it
+ * was written, the point at which the store's append() resolves.
+ */
 async function writeJsonl(path: string, raws: RawEpisode[]): Promise<void> {
-  const fh = await open(path, 'a');
+  const stream = createWriteStream(path, { flags: 'a' });
+  await once(stream, 'ready');
+  const writeLine = (line: string) => new Promise<void>((resolve, reject) => stream.write(line, (e) => (e ? reject(e) : resolve())));
   const start = performance.now();
-  for (const { record, images } of raws) {
+  await inParallel(raws, async ({ record, images }) => {
     const steps = (record.steps ?? []).map((step, i) => ({
       ...step,
       observation: {
@@ -87,11 +109,12 @@ async function writeJsonl(path: string, raws: RawEpisode[]): Promise<void> {
         images: (images[i] ?? []).map((bytes) => ({ mimeType: 'image/png', data: bytes.toString('base64'), label: 'screenshot' })),
       },
     }));
-    await fh.write(`${JSON.stringify({ ...record, steps })}\n`);
-  }
+    await writeLine(`${JSON.stringify({ ...record, steps })}\n`);
+  });
   split.appends = performance.now() - start;
-  await fh.sync();
-  await fh.close();
+  fsyncSync(stream.fd as number);
+  stream.end();
+  await once(stream, 'close');
 }
 
 async function readStore(dir: string, withImages: boolean): Promise<number> {
@@ -207,4 +230,4 @@ const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!))
 console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const row of rows) console.log(line(row));
-console.log(`\nnode ${process.version}, best of ${REPEATS} (store and JSONL alternating) after a warm-up; episodes: ${workloads.map((w) => `${w.name}: ${w.episodes}`).join(', ')}`);
+console.log(`\nnode ${process.version}, best of ${REPEATS} (store and JSONL alternating) after a warm-up, ${APPENDERS} concurrent appenders; episodes: ${workloads.map((w) => `${w.name}: ${w.episodes}`).join(', ')}`);

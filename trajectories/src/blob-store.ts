@@ -46,24 +46,50 @@ export class BlobStore {
 
   constructor(readonly dir: string) {}
 
+  /** Blobs queued for writing, by name: a second put of the same bytes waits for the first. */
+  private readonly inFlight = new Map<string, Promise<string>>();
+
   /** Lets this store append, to the packs listed in `entries` (the run's shard table). */
-  openForWriting(entries: ShardEntry[], packBytes = DEFAULT_PACK_BYTES): SegmentAppender {
-    this.appender = new SegmentAppender(this.dir, 'wgb', segmentPreamble('pack'), entries, packBytes);
+  openForWriting(entries: ShardEntry[], packBytes = DEFAULT_PACK_BYTES, onRotate?: () => void): SegmentAppender {
+    this.appender = new SegmentAppender(this.dir, 'wgb', segmentPreamble('pack'), entries, packBytes, onRotate);
     return this.appender;
   }
 
-  putSync(bytes: Uint8Array | string): string {
+  /**
+   * Stores the bytes unless a blob with the same name is stored or being stored; resolves
+   * with the name once the blob is with the OS. The bytes must not change until then.
+   */
+  put(bytes: Uint8Array | string): Promise<string> {
     const data = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
     const digest = hash('sha256', data, 'buffer');
     const sha256 = digest.toString('hex');
-    if (this.locations.has(sha256)) return sha256;
+    if (this.locations.has(sha256)) return Promise.resolve(sha256);
+    const queued = this.inFlight.get(sha256);
+    if (queued) return queued;
     if (!this.appender) throw new Error('BlobStore is read-only');
     // Each blob is already its own sha256, so a pack's digest covers only the frame headers
     // and blob names (its table of contents): hashing every byte twice cost as much as
     // writing them (bench/trajectories-store.ts).
-    const { segment, offset, length } = this.appender.append([digest, data], (header) => [header, digest]);
-    this.add(sha256, { pack: segment, offset, length });
-    return sha256;
+    const landed = this.appender.append(
+      [digest, data],
+      (location) => {
+        this.add(sha256, { pack: location.segment, offset: location.offset, length: location.length });
+        this.inFlight.delete(sha256);
+        return sha256;
+      },
+      { digestOf: (header) => [header, digest] },
+    );
+    const tracked = landed.catch((error: unknown) => {
+      this.inFlight.delete(sha256);
+      throw error;
+    });
+    this.inFlight.set(sha256, tracked);
+    return tracked;
+  }
+
+  /** The pending write of a blob, when it is still queued (frames naming it must wait for it). */
+  pending(sha256: string): Promise<string> | undefined {
+    return this.inFlight.get(sha256);
   }
 
   add(sha256: string, location: BlobLocation): void {

@@ -16,6 +16,7 @@ import { loadRunState } from './run-state.js';
 import type { TailRepair } from './run-state.js';
 import { SegmentAppender } from './segment-appender.js';
 import { segmentDigest, segmentPreamble } from './segment-file.js';
+import { sha256Hex } from './sha256-hex.js';
 import type { SegmentKind } from './segment-file.js';
 import { toolsCanonicalJson } from './task.js';
 import { TRAJECTORIES_VERSION } from './versions.js';
@@ -56,12 +57,16 @@ export interface AppendResult {
  * kernel crash loses at most what was appended since the last `flush()`, shard rotation or
  * `finalize()`, which fsync the data and then atomically replace the indexes.
  *
- * Calls from any number of concurrent tasks are serialised, in call order.
+ * Calls from any number of concurrent tasks are taken in call order; appends that arrive
+ * while a write is in flight are written together by the next one (group commit, see
+ * SegmentAppender), each still resolving only once its own bytes are written.
  */
 export class RunWriter implements AsyncDisposable {
   private chain: Promise<unknown> = Promise.resolve();
   /** Operations queued or running. */
   private busy = 0;
+  /** Episodes whose record is queued for writing (not yet in the index). */
+  private readonly queuedIds = new Set<string>();
   private state: 'open' | 'closed' | 'broken' = 'open';
   private readonly toolHashes = new Map<string, string>();
   private readonly toolHashesByArray = new WeakMap<readonly ToolSchema[], { hash: string; tools: ToolSchema[] }>();
@@ -80,8 +85,10 @@ export class RunWriter implements AsyncDisposable {
     readonly repairs: TailRepair[],
   ) {
     const preamble = segmentPreamble('shard', this.codec);
-    this.shards = new SegmentAppender(runPaths(dir).shards, 'wgs', preamble, table.shards, options.shardBytes ?? DEFAULT_SHARD_BYTES);
-    this.packs = blobs.openForWriting(table.packs, options.packBytes);
+    // A sealed segment is recorded in index.json at once (its digest is what verify checks).
+    const onRotate = () => this.persistMeta(false);
+    this.shards = new SegmentAppender(runPaths(dir).shards, 'wgs', preamble, table.shards, options.shardBytes ?? DEFAULT_SHARD_BYTES, onRotate);
+    this.packs = blobs.openForWriting(table.packs, options.packBytes, onRotate);
     // Appends always go to a fresh shard: sealed ones never change.
     index.covered.set(this.shards.current(), preamble.length);
   }
@@ -165,20 +172,24 @@ export class RunWriter implements AsyncDisposable {
     }
   }
 
-  /** Stores bytes (a screenshot, a workbook) once; returns the sha256 to put in the record. */
-  async putBlob(bytes: Uint8Array): Promise<string> {
-    return this.serialized(() => {
+  /**
+   * Stores bytes (a screenshot, a workbook) once; resolves with the sha256 to put in the
+   * record once they are written. Do not change the bytes before it resolves.
+   */
+  putBlob(bytes: Uint8Array): Promise<string> {
+    return this.enqueue(() => {
       this.assertOpen();
-      return this.guard(() => this.blobs.putSync(bytes));
+      return this.watch(this.blobs.put(bytes));
     });
   }
 
   append(record: EpisodeRecord): Promise<AppendResult> {
-    return this.serialized(() => this.appendNow(record));
+    return this.enqueue(() => this.appendNow(record));
   }
 
+  /** Whether the run holds (or is writing) this episode. */
   has(episodeId: string): boolean {
-    return this.index.has(episodeId);
+    return this.index.has(episodeId) || this.queuedIds.has(episodeId);
   }
 
   /** Ids of every episode in the run, in store order. */
@@ -194,6 +205,8 @@ export class RunWriter implements AsyncDisposable {
   flush(): Promise<void> {
     return this.serialized(async () => {
       this.assertOpen();
+      await this.drained();
+      this.assertOpen();
       await this.flushNow();
     });
   }
@@ -201,6 +214,8 @@ export class RunWriter implements AsyncDisposable {
   /** Makes the run durable, seals the last shard and pack, marks the run finalised with its counts. */
   finalize(): Promise<RunManifest> {
     return this.serialized(async () => {
+      this.assertOpen();
+      await this.drained();
       this.assertOpen();
       await Promise.all([this.shards.sealAsync(), this.packs.sealAsync()]);
       this.manifest = { ...this.manifest, status: 'finalised', endedAt: new Date().toISOString(), counts: this.counts() };
@@ -215,6 +230,7 @@ export class RunWriter implements AsyncDisposable {
   close(): Promise<void> {
     return this.serialized(async () => {
       if (this.state === 'closed') return;
+      await this.drained();
       try {
         if (this.state === 'open') await this.flushNow();
       } finally {
@@ -228,6 +244,27 @@ export class RunWriter implements AsyncDisposable {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  /**
+   * Queues a write in call order and returns its landing: at once when no other call waits
+   * (so concurrent appends reach the appenders together and share a write), else behind
+   * them. Only the queueing is serialised, never the writes themselves.
+   */
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    if (this.busy === 0) {
+      try {
+        return work();
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    }
+    return this.serialized(() => ({ landed: work() })).then((queued) => queued.landed);
+  }
+
+  /** Every frame queued so far is written (or failed). */
+  private async drained(): Promise<void> {
+    await Promise.all([this.shards.drained(), this.packs.drained()]);
   }
 
   /** Runs `work` after every earlier call has finished, in call order. */
@@ -263,43 +300,48 @@ export class RunWriter implements AsyncDisposable {
     }
   }
 
-  /** A failed write leaves the files as they were; anything worse stops the writer. */
-  private guard<T>(write: () => T): T {
-    try {
-      const result = write();
-      if (this.shards.rotated || this.packs.rotated) {
-        this.shards.rotated = this.packs.rotated = false;
-        this.persistMeta(false);
-      }
-      return result;
-    } catch (error) {
-      if (!(error instanceof InvalidRecordError)) this.state = 'broken';
+  /** A failed write leaves the files as they were (no partial frame) but stops the writer. */
+  private watch<T>(landed: Promise<T>, cleanup?: () => void): Promise<T> {
+    return landed.catch((error: unknown) => {
+      cleanup?.();
+      if (this.state === 'open') this.state = 'broken';
       throw error;
-    }
+    });
   }
 
-  private appendNow(record: EpisodeRecord): AppendResult {
+  private appendNow(record: EpisodeRecord): Promise<AppendResult> {
     this.assertOpen();
     const episodeId = record.episodeId;
     if (!episodeId) throw new InvalidRecordError('record has no episodeId; every episode needs an id unique in its run');
-    if (this.index.has(episodeId)) throw new DuplicateEpisodeError(episodeId);
+    if (this.has(episodeId)) throw new DuplicateEpisodeError(episodeId);
     if (!isEpisodeStatus(record.status)) {
       throw new InvalidRecordError(
         `episode ${episodeId}: status ${JSON.stringify(record.status)} is not one of ${EPISODE_STATUSES.join(', ')}`,
       );
     }
     const tuple = this.codec.tuple(record);
-    return this.guard(() => {
-      this.storeTools(record, tuple, episodeId);
-      const { segment, offset, length } = this.shards.appendReserved(this.codec.packForFrame(tuple));
-      const location = { shard: segment, offset, length };
-      this.index.add(summarize(record, location));
-      return { episodeId, ...location };
-    });
+    const toolsWritten = this.storeTools(record, tuple, episodeId);
+    // Summarised now: the caller may reuse the record object once append() returned.
+    const summary = summarize(record, { shard: '', offset: 0, length: 0 });
+    this.queuedIds.add(episodeId);
+    const landed = this.shards.appendReserved(
+      this.codec.packForFrame(tuple),
+      ({ segment, offset, length }) => {
+        Object.assign(summary, { shard: segment, offset, length });
+        this.index.add(summary);
+        this.queuedIds.delete(episodeId);
+        return { episodeId, shard: segment, offset, length };
+      },
+      toolsWritten,
+    );
+    return this.watch(landed, () => this.queuedIds.delete(episodeId));
   }
 
-  /** Replaces the tool list by its blob (see ToolsCache); checks a given tools_hash. */
-  private storeTools(record: EpisodeRecord, tuple: unknown[], episodeId: string): void {
+  /**
+   * Replaces the tool list by its blob (see ToolsCache); checks a given tools_hash. Returns
+   * the blob's pending write when it is not written yet (the record must follow it).
+   */
+  private storeTools(record: EpisodeRecord, tuple: unknown[], episodeId: string): Promise<string> | undefined {
     const tools = record.tools ?? [];
     // Rollouts hand the same tools array to every episode of an env; when its entries still
     // hold the same strings (compared by ===, usually the same objects), reuse the hash.
@@ -309,7 +351,9 @@ export class RunWriter implements AsyncDisposable {
       const canonical = toolsCanonicalJson(tools);
       hash = this.toolHashes.get(canonical);
       if (!hash) {
-        hash = this.blobs.putSync(canonical);
+        hash = sha256Hex(canonical);
+        // Failures surface through the record that waits for it.
+        this.blobs.put(canonical).catch(() => undefined);
         this.toolHashes.set(canonical, hash);
       }
       this.toolHashesByArray.set(tools, { hash, tools: tools.map((t) => ({ ...t })) });
@@ -323,6 +367,7 @@ export class RunWriter implements AsyncDisposable {
     }
     tuple[this.codec.toolsHashIndex] = hash;
     tuple[this.codec.toolsIndex] = undefined;
+    return this.blobs.pending(hash);
   }
 
   private async flushNow(): Promise<void> {

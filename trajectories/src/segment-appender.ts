@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
-import { closeSync, fsync, fsyncSync, ftruncateSync, readSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, ftruncateSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { fsyncDirSync } from './atomic-file.js';
 import { frameHeader, writeFrameHeader } from './frame.js';
 import type { ShardEntry } from './run-files.js';
 import { createSegmentSync } from './segment-file.js';
+import { MAX_WRITE_BUFFERS, writeAllAt } from './write-at.js';
 
 interface Active {
   name: string;
@@ -17,15 +18,49 @@ interface Active {
   incremental: boolean;
 }
 
+export interface Placement {
+  segment: string;
+  offset: number;
+  length: number;
+}
+
+/** A frame waiting for its write; `landed` runs (in file order) once write(2) returned. */
+interface Queued {
+  buffers: Uint8Array[];
+  length: number;
+  /** Parts of the frame that go into the segment's digest (packs); fed in file order. */
+  digest: Uint8Array[] | undefined;
+  /** Written only once this settled: a blob the frame refers to is still being written. */
+  after: Promise<unknown> | undefined;
+  landed: (at: Placement) => void;
+  failed: (error: unknown) => void;
+}
+
+export interface AppendOptions {
+  /** Picks what of the frame goes into the segment's digest; without it the digest is of the whole file, taken when sealing. */
+  digestOf?: (header: Buffer, parts: Uint8Array[]) => Uint8Array[];
+  /** Write the frame only after this settled (a blob the frame names, still being written); rejected with it. */
+  after?: Promise<unknown>;
+}
+
 /**
  * Appends frames to numbered segment files in one folder, sealing a segment (fsync, digest
  * into its table entry) and starting the next when it would pass `maxBytes`.
+ *
+ * Group commit: a frame is written at once when no write is in flight; frames appended
+ * while one is in flight wait and then go together, in one writev(2) at the end of the
+ * file. Each append's promise settles only once its own bytes were written, so a process
+ * crash still loses nothing acknowledged, while many concurrent appenders pay one system
+ * call (and one thread-pool round trip) per batch instead of one each.
  */
 export class SegmentAppender {
   private active: Active | undefined;
   private next: number;
-  /** Set when a segment was sealed since the caller last looked (it persists the table). */
-  rotated = false;
+  private readonly queue: Queued[] = [];
+  private writing = false;
+  private readonly idle: (() => void)[] = [];
+  /** write calls made (each one batch of frames): how well appends were coalesced. */
+  writes = 0;
 
   constructor(
     private readonly folder: string,
@@ -33,61 +68,158 @@ export class SegmentAppender {
     private readonly preamble: Buffer,
     readonly entries: ShardEntry[],
     private readonly maxBytes: number,
+    /** Called after a segment was sealed to start the next one (the caller persists the table). */
+    private readonly onRotate: () => void = () => undefined,
   ) {
     this.next = entries.reduce((n, s) => Math.max(n, Number.parseInt(s.name, 10) + 1), 0);
   }
 
   /**
-   * Writes one frame whose payload is `parts` joined (handed to the OS when this returns);
-   * returns where it went. `digestOf` picks what of the frame goes into the segment's digest;
-   * without it, the digest is of the whole file, taken when sealing.
+   * Queues one frame whose payload is `parts` joined; resolves with what `landed` returns
+   * once the frame was handed to the OS (write(2) returned), or rejects when that failed.
    */
-  append(
-    parts: Uint8Array[],
-    digestOf?: (header: Buffer, parts: Uint8Array[]) => Uint8Array[],
-  ): { segment: string; offset: number; length: number } {
+  append<T>(parts: Uint8Array[], landed: (at: Placement) => T, options: AppendOptions = {}): Promise<T> {
     const header = frameHeader(parts);
-    const placed = this.write([header, ...parts], parts.reduce((n, p) => n + p.length, header.length));
-    if (digestOf) {
-      const active = this.active!;
-      if (!active.incremental) active.hash.update(this.preamble);
-      active.incremental = true;
-      for (const part of digestOf(header, parts)) active.hash.update(part);
-    }
-    return placed;
+    const digest = options.digestOf?.(header, parts);
+    const length = parts.reduce((n, p) => n + p.length, header.length);
+    return this.enqueue([header, ...parts], length, digest, options.after, landed);
   }
 
   /**
-   * Writes a frame whose first FRAME_HEADER_BYTES were left free for the header (msgpackr's
-   * RESERVE_START_SPACE): one buffer, one write, no copy.
+   * Like append() for a frame whose first FRAME_HEADER_BYTES were left free for the header
+   * (msgpackr's RESERVE_START_SPACE): one buffer, no copy.
    */
-  appendReserved(frame: Buffer): { segment: string; offset: number; length: number } {
+  appendReserved<T>(frame: Buffer, landed: (at: Placement) => T, after?: Promise<unknown>): Promise<T> {
     writeFrameHeader(frame);
-    return this.write([frame], frame.length);
+    return this.enqueue([frame], frame.length, undefined, after, landed);
   }
 
-  private write(buffers: Uint8Array[], length: number): { segment: string; offset: number; length: number } {
+  /** Resolves once every frame queued so far was written (or failed). */
+  drained(): Promise<void> {
+    if (!this.writing && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  private enqueue<T>(
+    buffers: Uint8Array[],
+    length: number,
+    digest: Uint8Array[] | undefined,
+    after: Promise<unknown> | undefined,
+    landed: (at: Placement) => T,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ buffers, length, digest, after, landed: (at) => resolve(landed(at)), failed: reject });
+      if (!this.writing) {
+        // The first write waits for the end of this event-loop turn, so that appends made
+        // in the same turn (every task a finished write woke up) share it; later ones
+        // queue while it is in flight.
+        this.writing = true;
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const head = this.queue[0]!;
+        if (head.after) {
+          await this.waitFor(head.after);
+          continue;
+        }
+        let batch: Queued[] = [];
+        try {
+          const active = this.segmentFor(head.length);
+          batch = this.takeBatch(active);
+          await this.writeBatch(active, batch);
+        } catch (error) {
+          // Everything queued was to follow the failed write; none of it is acknowledged.
+          for (const q of [...batch, ...this.queue.splice(0)]) q.failed(error);
+        }
+      }
+    } finally {
+      this.writing = false;
+      for (const resolve of this.idle.splice(0)) resolve();
+    }
+  }
+
+  /**
+   * Waits for a blob that queued frames name; then they may be written (and batched) like
+   * any other, or, when it was not written, they fail with its error.
+   */
+  private async waitFor(after: Promise<unknown>): Promise<void> {
+    const waited = await settled(after);
+    const waiting = this.queue.filter((q) => q.after === after);
+    for (const q of waiting) q.after = undefined;
+    if (waited.error === undefined) return;
+    this.queue.splice(0, this.queue.length, ...this.queue.filter((q) => !waiting.includes(q)));
+    for (const q of waiting) q.failed(waited.error);
+  }
+
+  /** The segment the next frame goes to: a new one when it would pass maxBytes. */
+  private segmentFor(length: number): Active {
     if (this.active && this.active.frames > 0 && this.active.bytes + length > this.maxBytes) {
       this.seal();
-      this.rotated = true;
+      this.onRotate();
     }
-    const active = (this.active ??= this.start());
+    return (this.active ??= this.start());
+  }
+
+  /** The queued frames that go in one write: all that fit the segment, up to a frame that must wait. */
+  private takeBatch(active: Active): Queued[] {
+    let bytes = active.bytes;
+    let buffers = 0;
+    let n = 0;
+    for (const q of this.queue) {
+      const fits = bytes + q.length <= this.maxBytes && buffers + q.buffers.length <= MAX_WRITE_BUFFERS;
+      if (n > 0 && (q.after || !fits)) break;
+      bytes += q.length;
+      buffers += q.buffers.length;
+      n++;
+    }
+    return this.queue.splice(0, n);
+  }
+
+  private async writeBatch(active: Active, batch: Queued[]): Promise<void> {
     const offset = active.bytes;
+    const buffers: Uint8Array[] = [];
+    let length = 0;
+    for (const q of batch) {
+      for (const b of q.buffers) buffers.push(b);
+      length += q.length;
+    }
+    this.writes++;
     try {
       // Explicit positions: after a failed write the next one starts where good data ends.
-      let written = buffers.length === 1 ? writeSync(active.fd, buffers[0]!, 0, length, offset) : writevSync(active.fd, buffers, offset);
-      if (written < length) {
-        const whole = Buffer.concat(buffers);
-        while (written < length) written += writeSync(active.fd, whole, written, length - written, offset + written);
-      }
+      await writeAllAt(active.fd, buffers, length, offset);
     } catch (error) {
-      // Leave no partial frame behind, so later appends stay readable.
-      ftruncateSync(active.fd, offset);
+      // Leave no partial frame behind (best effort: a torn tail is also cut off on open).
+      try {
+        ftruncateSync(active.fd, offset);
+      } catch {
+        // the write's error is the one to report
+      }
       throw error;
     }
-    active.bytes += length;
-    active.frames++;
-    return { segment: active.name, offset, length };
+    let at = offset;
+    for (const q of batch) {
+      if (q.digest) this.feedDigest(active, q.digest);
+      active.frames++;
+      active.bytes = at + q.length;
+      const placed = { segment: active.name, offset: at, length: q.length };
+      at += q.length;
+      try {
+        q.landed(placed);
+      } catch (error) {
+        q.failed(error);
+      }
+    }
+  }
+
+  private feedDigest(active: Active, parts: Uint8Array[]): void {
+    if (!active.incremental) active.hash.update(this.preamble);
+    active.incremental = true;
+    for (const part of parts) active.hash.update(part);
   }
 
   /** The open segment's name, starting one if there is none. */
@@ -171,5 +303,14 @@ function hashFile(fd: number, size: number, hash: Hash): void {
     if (n === 0) break;
     hash.update(chunk.subarray(0, n));
     at += n;
+  }
+}
+
+async function settled(promise: Promise<unknown>): Promise<{ error?: unknown }> {
+  try {
+    await promise;
+    return {};
+  } catch (error) {
+    return { error: error ?? new Error('a frame this one depends on was not written') };
   }
 }
