@@ -14,12 +14,14 @@ import {
   toDecisions,
   type EvalEnv,
 } from '../src/index.js';
+import { BrowserEnv } from '../../envs/browser/src/index.js';
 import { CodeEnv } from '../../envs/code/src/index.js';
 import { InProcessRuntime, spec, tempDir } from './helpers.js';
 
-const runtime = new InProcessRuntime({ counter: () => new CounterEnv(8), code: () => new CodeEnv() });
+const runtime = new InProcessRuntime({ counter: () => new CounterEnv(8), code: () => new CodeEnv(), browser: () => new BrowserEnv() });
 const counter: EvalEnv = { name: 'counter', spec: spec('counter'), families: ['counter/reach-target'] };
 const sql: EvalEnv = { name: 'code', spec: spec('code'), families: ['code/sql-query'] };
+const mail: EvalEnv = { name: 'browser', spec: spec('browser'), families: ['browser/mail-find-answer'] };
 
 async function expertRecords(env: EvalEnv, tasks: number, maxSteps: number) {
   const out = join(await tempDir(), 'expert');
@@ -85,6 +87,17 @@ describe('the embedded learner', () => {
     expect(report.losses.at(-1)!).toBeLessThan(report.losses[0]!);
     expect(before).toBeLessThanOrEqual(0.1);
     expect(after - before).toBeGreaterThanOrEqual(0.3);
+  }, 120_000);
+
+  it('learns a browser family (browser/mail-find-answer): which of many look-alike mails the instruction means, on test seeds', async () => {
+    // The inbox holds two mails from the sender and others on the topic; element ids change per page.
+    const policy = new LinearPolicy();
+    await using server = await PolicyServer.start({ policy });
+    const before = await testSuccess(server, mail, 8, 4);
+    behaviourCloning(policy, await expertRecords(mail, 12, 4), { epochs: 8 });
+    const after = await testSuccess(server, mail, 8, 4);
+    expect(before).toBeLessThanOrEqual(0.1);
+    expect(after - before).toBeGreaterThanOrEqual(0.5);
   }, 120_000);
 
   it('saves and loads a policy with the same scores, and refuses a file of another format', async () => {

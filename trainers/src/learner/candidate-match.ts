@@ -1,4 +1,5 @@
 import type { Candidate } from './policy-state.js';
+import { tokens } from './words.js';
 
 function canonical(json: string): string {
   try {
@@ -32,7 +33,20 @@ function distance(a: unknown, b: unknown): number {
     for (const k of keys) d += distance((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]);
     return d;
   }
+  if (typeof a === 'string' && typeof b === 'string' && a !== b) return 10 - 9 * wordOverlap(a, b);
   return JSON.stringify(a) === JSON.stringify(b) ? 0 : 10;
+}
+
+/**
+ * Shared words over the words of both (Jaccard). An expert answers "YK4ZRB" where the
+ * candidate reads "Confirmation code: YK4ZRB" (the verifier accepts either): that candidate,
+ * not the first answer on the list, is what the demonstration stands for.
+ */
+function wordOverlap(a: string, b: string): number {
+  const wa = new Set(tokens(a, 64));
+  const wb = new Set(tokens(b, 64));
+  const shared = [...wa].filter((w) => wb.has(w)).length;
+  return shared === 0 ? 0 : shared / new Set([...wa, ...wb]).size;
 }
 
 /**

@@ -1,5 +1,9 @@
 import { callKey } from './candidate-match.js';
+import { elementFeatures, elementView } from './element-features.js';
 import type { Candidate, PolicyState } from './policy-state.js';
+import { numbers, overlap, tokens } from './words.js';
+
+export { tokens } from './words.js';
 
 /** Sparse feature vector: bucket indices and values (duplicates summed by the model). */
 export interface SparseFeatures {
@@ -8,7 +12,7 @@ export interface SparseFeatures {
 }
 
 /** Bump when what `featurize` computes changes: a saved policy records it and refuses a mismatch. */
-export const FEATURE_VERSION = 1;
+export const FEATURE_VERSION = 2;
 
 const LIMITS = { instruction: 48, observation: 96, argument: 24, numbers: 4 };
 
@@ -19,22 +23,6 @@ function fnv1a(text: string): number {
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
-}
-
-/** Lower-case word and number tokens, unique, in order of first appearance, at most `max`. */
-export function tokens(text: string, max: number): string[] {
-  const seen = new Set<string>();
-  for (const match of text.toLowerCase().matchAll(/[a-z_][a-z0-9_]*|\d+(?:\.\d+)?/g)) {
-    const token = match[0];
-    if (token.length > 32) continue;
-    seen.add(token);
-    if (seen.size >= max) break;
-  }
-  return [...seen];
-}
-
-function numbers(text: string, max: number): number[] {
-  return [...text.matchAll(/-?\d+(?:\.\d+)?/g)].slice(0, max).map((m) => Number(m[0]));
 }
 
 function argumentTokens(candidate: Candidate): string[] {
@@ -84,11 +72,6 @@ function view(state: PolicyState): StateView {
   };
 }
 
-const overlap = (tokens: readonly string[], set: ReadonlySet<string>) => {
-  const informative = tokens.filter((t) => t.length >= 3 || /\d/.test(t));
-  return informative.length === 0 ? 0 : informative.filter((t) => set.has(t)).length / informative.length;
-};
-
 /**
  * Hashed features of (instruction, observation, history, candidate). A linear score over them
  * can learn: which tool fits which instruction words (instruction x tool, instruction x argument
@@ -99,6 +82,7 @@ const overlap = (tokens: readonly string[], set: ReadonlySet<string>) => {
  */
 export function featurize(state: PolicyState, dim: number): SparseFeatures[] {
   const v = view(state);
+  const elements = elementView(state);
   return state.candidates.map((candidate) => {
     const out: { key: string; value: number }[] = [];
     const add = (key: string, value = 1) => out.push({ key, value });
@@ -134,6 +118,7 @@ export function featurize(state: PolicyState, dim: number): SparseFeatures[] {
         add(`nr:${i}:${j}:${Math.sign(a - b)}:${sig}`);
       }),
     );
+    elementFeatures(candidate, elements, add);
     const index = new Uint32Array(out.length);
     const value = new Float32Array(out.length);
     out.forEach((f, i) => {

@@ -1,6 +1,6 @@
 import { AdminSite, PLANS } from '../sites/admin.js';
 import { adminUsers } from './admin-data.js';
-import { fillForm, navigate, submit, type FamilyDef } from './task.js';
+import { click, fillForm, findNode, navigate, submit, type ExpertView, type FamilyDef, type PlannedCall } from './task.js';
 
 export const adminEditRecord: FamilyDef = {
   name: 'admin-edit-record',
@@ -21,7 +21,7 @@ export const adminEditRecord: FamilyDef = {
       startUrl: 'http://admin.test/users',
       expert({ url, snapshot }) {
         if (user.plan === plan && user.role === role) return submit();
-        if (url.pathname !== `/users/${user.id}/edit`) return navigate(snapshot, `http://admin.test/users/${user.id}/edit`);
+        if (url.pathname !== `/users/${user.id}/edit`) return openEditPage({ url, snapshot }, user);
         return fillForm(snapshot, [{ label: 'Plan', value: plan, kind: 'select' }, { label: 'Role', value: role, kind: 'select' }], 'Save user');
       },
       verify() {
@@ -41,3 +41,18 @@ export const adminEditRecord: FamilyDef = {
     };
   },
 };
+
+/**
+ * Reaches a user's edit page as a person would: the row's Edit link when it is on the page, else
+ * a search for the email first (the table shows one page of many). Typing the address is the
+ * last resort (other filters hide the user); demonstrations then use actions a policy over
+ * candidates can take.
+ */
+function openEditPage({ url, snapshot }: ExpertView, user: { id: number; email: string }): PlannedCall {
+  const link = findNode(snapshot, 'link', `Edit ${user.email}`);
+  if (link) return click(link);
+  if (url.pathname === '/users' && url.searchParams.get('q') !== user.email) {
+    return fillForm(snapshot, [{ label: 'Search name or email', value: user.email }], 'Apply filters');
+  }
+  return navigate(snapshot, `http://admin.test/users/${user.id}/edit`);
+}
