@@ -1,18 +1,20 @@
 /**
  * The run store against JSON Lines of the same records, measured in the same run.
  *
- *   node --conditions=source --import tsx bench/trajectories-store.ts [--quick]
+ *   node --conditions=source --import tsx bench/trajectories-store.ts [--quick] [--appenders N]
  *
- * JSON Lines baseline: JSON.stringify per record + one append per line through an open file
- * handle; reading = read the file, split lines, JSON.parse. Images go inline as base64 in
- * JSONL and as content-addressed blobs in the store.
+ * Writes come from N concurrent tasks (default 16), each awaiting every write before going
+ * on, as the rollout runner's parallel workers do. JSON Lines baseline: JSON.stringify per
+ * record, written through an fs.WriteStream (which batches lines queued while a write is in
+ * flight into one writev(2), as the store's group commit does; a line counts as written
+ * when its callback ran); reading = read the file, split lines, JSON.parse. Images go inline
+ * as base64 in JSONL and as content-addressed blobs in the store.
  *
  * "write, durable" runs until the data is on disk: the store's createRun ... finalize()
  * (seal, digests, indexes, fsyncs), JSONL's open, appends, fsync. "write, before fsync" times
  * only the appends, until every record was handed to the OS (the store's durability point for
  * a process crash); it is less exposed to other disk traffic on a shared machine.
  */
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, fsyncSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
