@@ -15,8 +15,8 @@
  * only the appends, until every record was handed to the OS (the store's durability point for
  * a process crash); it is less exposed to other disk traffic on a shared machine.
  */
-import { once } from 'node:events';
-import { createWriteStream, fsyncSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, createWriteStream, fsyncSync, mkdtempSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,8 +99,8 @@ async function writeStore(dir: string, raws: RawEpisode[]): Promise<void> {
  * was written, the point at which the store's append() resolves.
  */
 async function writeJsonl(path: string, raws: RawEpisode[]): Promise<void> {
-  const stream = createWriteStream(path, { flags: 'a' });
-  await once(stream, 'ready');
+  const fd = openSync(path, 'a');
+  const stream = createWriteStream(path, { fd, autoClose: false });
   const writeLine = (line: string) => new Promise<void>((resolve, reject) => stream.write(line, (e) => (e ? reject(e) : resolve())));
   const start = performance.now();
   await inParallel(raws, async ({ record, images }) => {
@@ -114,9 +114,9 @@ async function writeJsonl(path: string, raws: RawEpisode[]): Promise<void> {
     await writeLine(`${JSON.stringify({ ...record, steps })}\n`);
   });
   split.appends = performance.now() - start;
-  fsyncSync(stream.fd as number);
-  stream.end();
-  await once(stream, 'close');
+  await new Promise<void>((resolve) => stream.end(resolve));
+  fsyncSync(fd);
+  closeSync(fd);
 }
 
 async function readStore(dir: string, withImages: boolean): Promise<number> {
