@@ -78,7 +78,8 @@ function view(state: PolicyState): StateView {
  * words), what to do after what (last tool x tool, tool already used, exact call repeated, step),
  * which candidate the observation points at (observation words x tool, share of the candidate's
  * argument words that appear in the observation, the instruction or earlier results), and numeric
- * comparisons between the observation's and the instruction's numbers (less/equal/greater x call).
+ * comparisons between the observation's and the instruction's numbers (less/equal/greater x call),
+ * and what a candidate's element is and whether it is the one the task names (element-features.ts).
  */
 export function featurize(state: PolicyState, dim: number): SparseFeatures[] {
   const v = view(state);

@@ -83,6 +83,11 @@ export function behaviourCloning(policy: LinearPolicy, records: readonly Episode
 }
 
 export interface PolicyGradientOptions {
+  /**
+   * Default 0.02. A loaded policy starts with fresh Adagrad accumulators, so its first step
+   * moves every active feature by about the learning rate: at 0.2, one GRPO batch on
+   * admin-edit-record took a BC policy's train reward from 0.79 to 0 (docs/trainers.md).
+   */
   learningRate?: number;
   /** Passes over the batch (default 1: on-policy). */
   epochs?: number;
@@ -100,7 +105,7 @@ export function policyGradient(policy: LinearPolicy, records: readonly EpisodeRe
   const losses: number[] = [];
   for (let epoch = 0; epoch < (options.epochs ?? 1); epoch++) {
     shuffle(decisions, random);
-    losses.push(policy.update(decisions, { learningRate: options.learningRate ?? 0.2 }));
+    losses.push(policy.update(decisions, { learningRate: options.learningRate ?? 0.02 }));
   }
   const method = options.method ?? 'pg';
   const useful = decisions.filter((d) => d.weight !== 0).length;

@@ -95,7 +95,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--out <dir>', 'the policy folder to write (online: the RL output folder)')
     .option('--init <dir>', 'start from this saved policy instead of an untrained one')
     .option('--epochs <n>', 'passes over the data (bc: 8; policy gradient: 1)', int)
-    .option('--lr <x>', 'learning rate (Adagrad)', Number)
+    .option('--lr <x>', 'learning rate (Adagrad; bc 0.5, policy gradient 0.02)', Number)
     .option('--normalize <scope>', 'advantage rescaling across a multi-env batch: none | env | family', 'none')
     .option('--dagger-rounds <n>', 'after bc: roll the policy out on fresh train seeds and learn the expert labels of what it visits (needs --env)', int, 0)
     .option('--online', 'run the online RL loop: sample tasks, roll out --group per task, advantages, update, repeat')
