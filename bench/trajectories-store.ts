@@ -1,7 +1,7 @@
 /**
  * The run store against JSON Lines of the same records, measured in the same run.
  *
- *   node --conditions=source --import tsx bench/trajectories-store.ts [--quick] [--appenders N]
+ *   node --conditions=source --import tsx bench/trajectories-store.ts [--quick] [--appenders N] [--only small|large] [--repeats N]
  *
  * Writes come from N concurrent tasks (default 16), each awaiting every write before going
  * on, as the rollout runner's parallel workers do. JSON Lines baseline: JSON.stringify per
@@ -25,9 +25,12 @@ import type { EpisodeRecord } from '@workgym/trajectories';
 import { makeEpisode } from '../trajectories/test/make-episode.js';
 
 const quick = process.argv.includes('--quick');
-const REPEATS = quick ? 1 : 7;
+const flag = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const REPEATS = Number(flag('--repeats')) || (quick ? 1 : 7);
 /** Concurrent appenders (`--appenders N`, default 16: a rollout with --parallel 16). */
-const APPENDERS = Number(process.argv[process.argv.indexOf('--appenders') + 1]) || 16;
+const APPENDERS = Number(flag('--appenders')) || 16;
+/** `--only small` or `--only large`: one workload (profiling, short device runs). */
+const ONLY = flag('--only');
 
 interface Workload {
   name: string;
@@ -39,7 +42,7 @@ interface Workload {
 const workloads: Workload[] = [
   { name: 'small (2 steps)', episodes: quick ? 500 : 5000, steps: 2, imageBytes: 0 },
   { name: 'large (30 steps, 50 KB screenshots)', episodes: quick ? 10 : 60, steps: 30, imageBytes: 50_000 },
-];
+].filter((w) => !ONLY || w.name.startsWith(ONLY));
 
 /** One episode as a rollout has it in memory: the record plus the raw screenshot bytes. */
 interface RawEpisode {

@@ -319,29 +319,31 @@ export class RunWriter implements AsyncDisposable {
         `episode ${episodeId}: status ${JSON.stringify(record.status)} is not one of ${EPISODE_STATUSES.join(', ')}`,
       );
     }
-    const tuple = this.codec.tuple(record);
-    const toolsWritten = this.storeTools(record, tuple, episodeId);
+    const toolsHash = this.storeTools(record, episodeId);
+    // The tool list is stored as its blob, named in tools_hash (see storeTools).
+    const frame = this.codec.encodeForFrame(record, { tools: undefined, toolsHash });
     // Summarised now: the caller may reuse the record object once append() returned.
     const summary = summarize(record, { shard: '', offset: 0, length: 0 });
     this.queuedIds.add(episodeId);
     const landed = this.shards.appendReserved(
-      this.codec.packForFrame(tuple),
+      frame,
       ({ segment, offset, length }) => {
         Object.assign(summary, { shard: segment, offset, length });
         this.index.add(summary);
         this.queuedIds.delete(episodeId);
         return { episodeId, shard: segment, offset, length };
       },
-      toolsWritten,
+      this.blobs.pending(toolsHash),
     );
     return this.watch(landed, () => this.queuedIds.delete(episodeId));
   }
 
   /**
-   * Replaces the tool list by its blob (see ToolsCache); checks a given tools_hash. Returns
-   * the blob's pending write when it is not written yet (the record must follow it).
+   * Stores the tool list as a blob (see ToolsCache) unless stored already; checks a given
+   * tools_hash. Returns the blob's name, which the record holds instead of the list (while
+   * the blob is being written, `blobs.pending(name)` is its write: the record must follow it).
    */
-  private storeTools(record: EpisodeRecord, tuple: unknown[], episodeId: string): Promise<string> | undefined {
+  private storeTools(record: EpisodeRecord, episodeId: string): string {
     const tools = record.tools ?? [];
     // Rollouts hand the same tools array to every episode of an env; when its entries still
     // hold the same strings (compared by ===, usually the same objects), reuse the hash.
@@ -365,9 +367,7 @@ export class RunWriter implements AsyncDisposable {
           'leave it empty or compute it with toolsHash() from @workgym/trajectories',
       );
     }
-    tuple[this.codec.toolsHashIndex] = hash;
-    tuple[this.codec.toolsIndex] = undefined;
-    return this.blobs.pending(hash);
+    return hash;
   }
 
   private async flushNow(): Promise<void> {
