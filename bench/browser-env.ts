@@ -2,52 +2,102 @@
 // per live episode, and expert episodes per minute through EnvPool + DockerRuntime.
 // Run: node --conditions=source --import tsx bench/browser-env.ts
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BrowserEnv, manifest } from '@workgym/env-browser';
-import type { Session } from '@workgym/protocol';
+import puppeteer from 'puppeteer-core';
+import { BrowserEnv, CHROMIUM_ARGS, DEFAULT_SETTLE, manifest } from '@workgym/env-browser';
 import { DockerRuntime, EnvPool, manifestServerSpec } from '@workgym/runtime';
 import { mean, ms, percentile, printTable, timeEach } from './lib/stats.js';
 
 const signal = new AbortController().signal;
-const spec = (seed: number) => ({ family: 'browser/shop-buy-cheapest', seed, split: 'train', options: {} });
+const spec = (family: string, seed: number) => ({ family, seed, split: 'train', options: {} });
 
-/** Clicks the "Home" and "All products" links in turn: a click that navigates, settles and re-reads the page. */
-async function clickSteps(session: Session, n: number): Promise<number[]> {
-  return timeEach(n, async (i) => {
-    const text = session.observation.text ?? '';
-    const name = i % 2 === 0 ? 'All products' : 'Home';
-    const id = Number(text.match(new RegExp(`\\[(\\d+)\\] link "${name}"`))![1]);
-    await session.step({ id: 's', name: 'click', arguments: { id } }, signal);
-  });
+type Phases = Record<string, number>;
+
+/** A kind of step, repeated on one page: which element the i-th step clicks. */
+interface StepKind {
+  label: string;
+  family: string;
+  target(text: string, i: number): number;
 }
 
-async function measure(env: BrowserEnv, resets: number, steps: number) {
-  await (await env.reset(spec(0), signal)).close(); // warm-up: Chromium starts
-  const resetTimes: number[] = [];
-  const stepTimes: number[] = [];
-  for (let i = 0; i < resets; i++) {
-    const t = performance.now();
-    const session = await env.reset(spec(i + 1), signal);
-    resetTimes.push(performance.now() - t);
-    if (i === 0) stepTimes.push(...(await clickSteps(session, steps)));
-    await session.close();
-  }
-  return { resetTimes, stepTimes };
+const idOf = (text: string, pattern: RegExp) => Number(text.match(pattern)![1]);
+
+const STEP_KINDS: StepKind[] = [
+  {
+    label: 'click that re-renders the page by script (date picker, booking)',
+    family: 'browser/booking-reserve',
+    target: (text, i) => (i % 2 === 0 ? idOf(text, /\[(\d+)\] button "Pick a date"/) : idOf(text, /\[(\d+)\] button "\w+ \d{1,2}, \d{4}"/)),
+  },
+  {
+    label: 'click on a link: a new document (shop "Home" / "All products")',
+    family: 'browser/shop-buy-cheapest',
+    target: (text, i) => idOf(text, new RegExp(`\\[(\\d+)\\] link "${i % 2 === 0 ? 'All products' : 'Home'}"`)),
+  },
+];
+
+async function stepTimes(env: BrowserEnv, kind: StepKind, n: number) {
+  const session = await env.reset(spec(kind.family, 1), signal);
+  const phases: Phases[] = [];
+  const times = await timeEach(n, async (i) => {
+    const id = kind.target(session.observation.text ?? '', i);
+    const outcome = await session.step({ id: 's', name: 'click', arguments: { id } }, signal);
+    phases.push((outcome.info as { timings: Phases }).timings);
+  });
+  await session.close();
+  return { times, phases };
+}
+
+async function resetTimes(env: BrowserEnv, n: number): Promise<number[]> {
+  return timeEach(n, async (i) => (await env.reset(spec('browser/shop-buy-cheapest', i + 1), signal)).close());
+}
+
+/** Chromium's own floor for a navigating click here: press and release on a link, wait for its `load` event. */
+async function bareNavigation(n: number): Promise<number[]> {
+  const server = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end(`<title>t</title><a href="/next">next</a>${'<p>text</p>'.repeat(60)}`));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const browser = await puppeteer.launch({ executablePath: '/usr/bin/chromium', pipe: true, args: CHROMIUM_ARGS });
+  const page = await browser.newPage();
+  const cdp = await page.createCDPSession();
+  await cdp.send('Page.enable');
+  await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  const { x, y } = await page.$eval('a', (a) => ({ x: a.getBoundingClientRect().x + 5, y: a.getBoundingClientRect().y + 5 }));
+  const times = await timeEach(n, async () => {
+    const loaded = new Promise((resolve) => cdp.once('Page.loadEventFired', resolve));
+    await cdp.send('Input.dispatchMouseEvent', { type: 'mousePressed', x, y, button: 'left', clickCount: 1 });
+    await cdp.send('Input.dispatchMouseEvent', { type: 'mouseReleased', x, y, button: 'left', clickCount: 1 });
+    await loaded;
+  });
+  await browser.close();
+  server.close();
+  return times;
 }
 
 const events = new BrowserEnv();
-const fixed = new BrowserEnv({ settle: { capMs: 5_000, quietMs: 25, fixedSleepMs: 500 } });
-const ev = await measure(events, 10, 20);
-const fx = await measure(fixed, 3, 10);
-printTable('Reset and step (in-process, host Chromium, shop-buy-cheapest)', [
-  ['what', 'p50', 'p95', 'mean'],
-  ['reset: context + site + first observation', ms(percentile(ev.resetTimes, 50)), ms(percentile(ev.resetTimes, 95)), ms(mean(ev.resetTimes))],
-  ['step, event-based settle (click + settle + observation)', ms(percentile(ev.stepTimes, 50)), ms(percentile(ev.stepTimes, 95)), ms(mean(ev.stepTimes))],
-  ['step, baseline: fixed 0.5 s sleep', ms(percentile(fx.stepTimes, 50)), ms(percentile(fx.stepTimes, 95)), ms(mean(fx.stepTimes))],
-]);
-console.log(`\nstep speed-up vs fixed sleeps: p50 ${(percentile(fx.stepTimes, 50) / percentile(ev.stepTimes, 50)).toFixed(1)}x, mean ${(mean(fx.stepTimes) / mean(ev.stepTimes)).toFixed(1)}x`);
+const fixed = new BrowserEnv({ settle: { ...DEFAULT_SETTLE, fixedSleepMs: 500 } });
+await (await events.reset(spec('browser/shop-buy-cheapest', 0), signal)).close(); // warm-up: Chromium starts
+await (await fixed.reset(spec('browser/shop-buy-cheapest', 0), signal)).close();
+const resets = await resetTimes(events, 10);
+const p50 = (xs: number[]) => percentile(xs, 50);
+const stepRows = [['step (click + settle + observation)', 'event-based p50 / p95', 'fixed 0.5 s sleep p50', 'speed-up at p50']];
+const phaseRows = [['step', 'action', 'navigation', 'network', 'dom', 'observe']];
+for (const kind of STEP_KINDS) {
+  const ev = await stepTimes(events, kind, 30);
+  const fx = await stepTimes(fixed, kind, 8);
+  stepRows.push([kind.label, `${ms(p50(ev.times))} / ${ms(percentile(ev.times, 95))}`, ms(p50(fx.times)), `${(p50(fx.times) / p50(ev.times)).toFixed(1)}x`]);
+  phaseRows.push([kind.label, ...['action_ms', 'navigation_ms', 'network_ms', 'dom_ms', 'observe_ms'].map((p) => ms(p50(ev.phases.map((t) => t[p]!))))]);
+}
 await fixed.close();
+const bare = await bareNavigation(30);
+printTable('Reset (in-process, host Chromium, shop-buy-cheapest)', [
+  ['what', 'p50', 'p95', 'mean'],
+  ['reset: context + site + first observation', ms(p50(resets)), ms(percentile(resets, 95)), ms(mean(resets))],
+]);
+printTable('Steps: event-based settle against a fixed 0.5 s sleep', stepRows);
+printTable('Phases of the event-based steps (p50)', phaseRows);
+console.log(`\nChromium's own floor for a navigating click (press + release on a link, wait for load; nothing else): p50 ${ms(p50(bare))}, p95 ${ms(percentile(bare, 95))}`);
 
 // Memory: resident memory of Chromium's processes (and this Node) with 0 and 4 live episodes.
 function rssKiB(needle: string): number {
@@ -63,10 +113,10 @@ function rssKiB(needle: string): number {
   }
   return total;
 }
-const idle = await events.reset(spec(50), signal);
+const idle = await events.reset(spec('browser/shop-buy-cheapest', 50), signal);
 await idle.close();
 const base = rssKiB(events.host.profileDir!);
-const live = await Promise.all([1, 2, 3, 4].map((s) => events.reset(spec(100 + s), signal)));
+const live = await Promise.all([1, 2, 3, 4].map((s) => events.reset(spec('browser/shop-buy-cheapest', 100 + s), signal)));
 const loaded = rssKiB(events.host.profileDir!);
 await Promise.all(live.map((s) => s.close()));
 await events.close();
