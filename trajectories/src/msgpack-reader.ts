@@ -9,7 +9,10 @@ interface NodeBuffer extends Buffer {
   latin1Slice(start: number, end: number): string;
 }
 
+// eslint-disable-next-line no-control-regex -- the range is the point: any byte outside ASCII
 const NON_ASCII = /[^\x00-\x7f]/;
+/** Longer strings are fewer and scanning them costs more than utf8Slice's call. */
+const LATIN1_MAX = 256;
 
 /** The payload is not msgpack of the shape expected: corrupt, or not a record at all. */
 export class MsgpackFormatError extends Error {}
@@ -94,15 +97,36 @@ export class MsgpackReader {
       this.pos++;
       return this.utf8(t & 0x1f);
     }
+    if (t === 0xd9 && this.pos + 2 <= this.end) {
+      const n = this.buf[this.pos + 1]!;
+      this.pos += 2;
+      return this.utf8(n);
+    }
     return this.any();
   }
 
-  /** A numeric field: its fast path; anything else is read as whatever it is. */
+  /** A numeric field: its fast paths (small ints, doubles); anything else is read as whatever it is. */
   num(): unknown {
-    const t = this.buf[this.pos]!;
-    if (t < 0x80 && this.pos < this.end) {
-      this.pos++;
+    const b = this.buf;
+    const p = this.pos;
+    const t = b[p]!;
+    if (t < 0x80 && p < this.end) {
+      this.pos = p + 1;
       return t;
+    }
+    if (t === 0xcb && p + 9 <= this.end) {
+      this.pos = p + 9;
+      return b.readDoubleBE(p + 1);
+    }
+    return this.any();
+  }
+
+  /** A bool field: its fast path; anything else is read as whatever it is. */
+  bool(): unknown {
+    const t = this.buf[this.pos];
+    if ((t === 0xc2 || t === 0xc3) && this.pos < this.end) {
+      this.pos++;
+      return t === 0xc3;
     }
     return this.any();
   }
@@ -112,10 +136,16 @@ export class MsgpackReader {
     const start = this.pos;
     this.pos += n;
     if (n === 0) return '';
-    // Every call into C++ (utf8Slice) costs more than a short string's bytes: short strings
-    // are cut from one latin1 copy of the whole payload (byte offsets are char offsets
-    // there) and kept when ASCII, which a regex checks at native speed.
-    if (n <= 64) {
+    // A call into C++ (utf8Slice) costs more than a short string's bytes, and a record has
+    // dozens of short strings: they are cut from one latin1 copy of the whole payload (byte
+    // offsets are char offsets there) when ASCII, which a loop checks for the shortest and
+    // a regex, at native speed, for the others.
+    if (n <= 16) {
+      const b = this.buf;
+      let bits = 0;
+      for (let i = start; i < start + n; i++) bits |= b[i]!;
+      if (bits < 0x80) return (this.latin1 ??= b.latin1Slice(0, this.end)).slice(start, start + n);
+    } else if (n <= LATIN1_MAX) {
       const s = (this.latin1 ??= this.buf.latin1Slice(0, this.end)).slice(start, start + n);
       if (!NON_ASCII.test(s)) return s;
     }

@@ -48,6 +48,6 @@ function decodeField([, kind, child, scalar]: FieldDescriptor, path: string): [s
     case FieldKind.Map:
       return ['r.nil() ? {} : r.any()', '{}'];
     default:
-      return [scalar === 'string' ? 'r.str()' : scalar === 'bool' || scalar === 'bytes' ? 'r.any()' : 'r.num()', 'undefined'];
+      return [scalar === 'string' ? 'r.str()' : scalar === 'bool' ? 'r.bool()' : scalar === 'bytes' ? 'r.any()' : 'r.num()', 'undefined'];
   }
 }

@@ -14,7 +14,7 @@ import { runPaths } from './run-files.js';
 import { liveLockHolder } from './run-lock.js';
 import { loadRunState } from './run-state.js';
 import type { RunState, ShardDamage, TailRepair } from './run-state.js';
-import { readSegmentStart, scanFrames } from './segment-file.js';
+import { readSegmentStart, scanFrameBatches } from './segment-file.js';
 import type { ScanEnd } from './segment-file.js';
 
 interface OpenShard {
@@ -122,9 +122,11 @@ export class RunReader implements AsyncDisposable {
     for (const { name, size } of this.state.shards) {
       const shard = await this.shard(name);
       const result: { end?: ScanEnd } = {};
-      for await (const frame of scanFrames(shard.fh, size, shard.dataStart, result)) {
-        if (wanted && !wanted.has(`${name}:${frame.offset}`)) continue;
-        yield this.decode(shard.codec, frame.payload, name, frame.offset);
+      for await (const frames of scanFrameBatches(shard.fh, size, shard.dataStart, result)) {
+        for (const frame of frames) {
+          if (wanted && !wanted.has(`${name}:${frame.offset}`)) continue;
+          yield this.decode(shard.codec, frame.payload, name, frame.offset);
+        }
       }
       const end = result.end!;
       if (end.kind !== 'clean') {

@@ -107,24 +107,44 @@ export async function* scanFrames(
   /** When given, a frame whose header is sound but whose payload fails its CRC is reported here and skipped. */
   onDamaged?: (offset: number, reason: string) => void,
 ): AsyncGenerator<ScannedFrame> {
+  for await (const batch of scanFrameBatches(fh, size, from, result, onDamaged)) yield* batch;
+}
+
+/**
+ * scanFrames() a chunk at a time: the frames of each chunk read, as one array. A reader
+ * that streams records pays one asynchronous step per chunk instead of one per frame.
+ */
+export async function* scanFrameBatches(
+  fh: FileHandle,
+  size: number,
+  from: number,
+  result: { end?: ScanEnd },
+  onDamaged?: (offset: number, reason: string) => void,
+): AsyncGenerator<ScannedFrame[]> {
   let bufStart = from;
   let buf = Buffer.alloc(0);
   let pos = 0;
+  let batch: ScannedFrame[] = [];
   for (;;) {
     if (bufStart + pos >= size) {
+      if (batch.length > 0) yield batch;
       result.end = { kind: 'clean' };
       return;
     }
     const check = checkFrame(buf, pos);
     if (check.kind === 'ok') {
-      yield {
+      batch.push({
         offset: bufStart + pos,
         length: check.length,
         header: buf.subarray(pos, pos + FRAME_HEADER_BYTES),
         payload: check.payload,
-      };
+      });
       pos += check.length;
       continue;
+    }
+    if (batch.length > 0) {
+      yield batch;
+      batch = [];
     }
     const offset = bufStart + pos;
     if (check.kind === 'short') {
