@@ -24,7 +24,8 @@ export class RecordCodec {
   readonly headerJson: string;
   private readonly toTuple: (record: object) => unknown[];
   private readonly fromTuple: (tuple: unknown[]) => Record<string, unknown>;
-  private readonly encoder: RecordEncoder;
+  /** By the root fields they take from `replace` (comma-joined): few, compiled on first use. */
+  private readonly encoders = new Map<string, RecordEncoder>();
   private readonly decoder: RecordDecoder;
 
   constructor(
@@ -35,7 +36,6 @@ export class RecordCodec {
     this.headerJson = JSON.stringify(schema);
     this.toTuple = compile(schema, 'encode') as (record: object) => unknown[];
     this.fromTuple = compile(schema, 'decode') as (tuple: unknown[]) => Record<string, unknown>;
-    this.encoder = compileEncoder(schema);
     this.decoder = compileDecoder(schema);
   }
 
@@ -77,15 +77,26 @@ export class RecordCodec {
    */
   encode(record: object, replace?: Record<string, unknown>): Buffer {
     writer.begin(0);
-    this.encoder(record, writer, replace);
+    this.encoderFor(replace)(record, writer, replace);
     return writer.finish();
   }
 
   /** encode() after FRAME_HEADER_BYTES left free for the frame header. */
   encodeForFrame(record: object, replace?: Record<string, unknown>): Buffer {
     writer.begin(FRAME_HEADER_BYTES);
-    this.encoder(record, writer, replace);
+    this.encoderFor(replace)(record, writer, replace);
     return writer.finish();
+  }
+
+  private encoderFor(replace: Record<string, unknown> | undefined): RecordEncoder {
+    const fields = replace ? Object.keys(replace) : [];
+    const key = fields.join(',');
+    let encoder = this.encoders.get(key);
+    if (!encoder) {
+      encoder = compileEncoder(this.schema, fields);
+      this.encoders.set(key, encoder);
+    }
+    return encoder;
   }
 
   /** The record in a payload; throws MsgpackFormatError when the bytes are not one. */

@@ -4,8 +4,9 @@ import type { FieldDescriptor, SchemaDescriptor } from './record-schema.js';
 import { checkIdentifier } from './schema-names.js';
 
 /**
- * Writes a record as msgpack of its positional tuple; `replace` holds root fields written
- * as given instead of from the record (the writer swaps the tool list for its blob's name).
+ * Writes a record as msgpack of its positional tuple; `replace` holds the root fields the
+ * encoder was compiled to take from it instead of the record (the writer swaps the tool
+ * list for its blob's name).
  */
 export type RecordEncoder = (record: object, w: MsgpackWriter, replace?: Record<string, unknown>) => void;
 
@@ -17,7 +18,7 @@ export type RecordEncoder = (record: object, w: MsgpackWriter, replace?: Record<
  * lists, undefined for messages and `optional` scalars; unknown keys are never looked at.
  * A value of an unexpected type is written as msgpackr would write it (`w.any`).
  */
-export function compileEncoder(schema: SchemaDescriptor): RecordEncoder {
+export function compileEncoder(schema: SchemaDescriptor, replaced: readonly string[] = []): RecordEncoder {
   const fns: string[] = [];
   for (const [type, fields] of Object.entries(schema.types)) {
     checkIdentifier(type);
@@ -25,8 +26,8 @@ export function compileEncoder(schema: SchemaDescriptor): RecordEncoder {
     const body = fields.map((field) => {
       const [name] = field;
       checkIdentifier(name);
-      const write = `v = m.${name};\n  ${encodeField(field)}`;
-      return root ? `if (r !== undefined && hasOwn(r, '${name}')) w.any(r.${name});\n  else { ${write} }` : write;
+      // Replaced fields are known when compiling: no per-record check for the others.
+      return root && replaced.includes(name) ? `w.any(r.${name});` : `v = m.${name};\n  ${encodeField(field)}`;
     });
     fns.push(`function enc_${type}(m, w, r) {\n  let v;\n  w.arrayHeader(${fields.length});\n  ${body.join('\n  ')}\n}`);
   }
