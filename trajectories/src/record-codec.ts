@@ -15,13 +15,16 @@ import { checkIdentifier as check } from './schema-names.js';
  * field values in .proto order, so no key is ever written. The schema goes into each
  * shard's header. Encoding and decoding are compiled once per schema into straight-line
  * functions that write and read the msgpack bytes directly (record-encoder.ts,
- * record-decoder.ts): on a 2-step episode that took the store's encode from ~10 µs
- * (tuple + msgpackr) to ~3 µs, against ~25 µs for JSON.stringify (bench/codec-micro.ts).
- * The bytes are exactly msgpackr's for the tuple, so msgpackr (or any msgpack library)
- * reads them, and shards written by msgpackr read with the compiled decoder.
+ * record-decoder.ts). On a 2-step episode (CPU time, loaded 2-core machine) that took
+ * encoding from ~8.5 µs (tuple + msgpackr) to ~4.5 µs, against ~22 µs for JSON.stringify;
+ * decoding costs ~5 µs, about what msgpackr's unpack (helped by its native string
+ * extractor) plus the tuple conversion cost, against ~20 µs for JSON.parse. The bytes are
+ * exactly msgpackr's for the tuple, so msgpackr (or any msgpack library) reads them, and
+ * shards written by msgpackr read with the compiled decoder.
  */
 export class RecordCodec {
   readonly headerJson: string;
+  /** Tuple converters: tuple() (the reference the compiled encoder matches) and re-shaping records of older schemas. */
   private readonly toTuple: (record: object) => unknown[];
   private readonly fromTuple: (tuple: unknown[]) => Record<string, unknown>;
   /** By the root fields they take from `replace` (comma-joined): few, compiled on first use. */
