@@ -20,6 +20,7 @@ export function compileDecoder(schema: SchemaDescriptor): RecordDecoder {
     checkIdentifier(type);
     const props = fields.map((field, i) => {
       checkIdentifier(field[0]);
+      if (field[2] !== null) checkIdentifier(field[2]);
       const [read, absent] = decodeField(field, `${type}.${field[0]}`);
       return `${field[0]}: n > ${i} ? ${read} : ${absent}`;
     });

@@ -24,8 +24,9 @@ export function compileEncoder(schema: SchemaDescriptor, replaced: readonly stri
     checkIdentifier(type);
     const root = type === schema.root;
     const body = fields.map((field) => {
-      const [name] = field;
+      const [name, , child] = field;
       checkIdentifier(name);
+      if (child !== null) checkIdentifier(child);
       // Replaced fields are known when compiling: no per-record check for the others.
       return root && replaced.includes(name) ? `w.any(r.${name});` : `v = m.${name};\n  ${encodeField(field)}`;
     });

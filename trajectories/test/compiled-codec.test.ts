@@ -164,6 +164,12 @@ describe('compiled record encoder and decoder', () => {
     expect(read.steps![0]!.toolCalls).toEqual(fullEpisode([]).steps![0]!.toolCalls);
   });
 
+  it('refuses a schema whose names are not identifiers (a shard header is data, compiled into code)', () => {
+    const evil = (child: string): SchemaDescriptor => ({ version: 1, root: 'R', types: { R: [['x', FieldKind.Message, child, '']] } });
+    expect(() => new RecordCodec(evil('R(); globalThis.pwned = 1; //'))).toThrow(/not an identifier/);
+    expect(() => new RecordCodec(evil('__proto__'))).toThrow(/not an identifier/);
+  });
+
   it('fails with where and why on damaged payloads instead of returning garbage', () => {
     const bytes = Buffer.from(RecordCodec.current().encode(makeEpisode({ seed: 1 })));
     const decode = (b: Buffer) => () => RecordCodec.current().decode(b);
