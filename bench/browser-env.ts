@@ -75,6 +75,28 @@ async function bareNavigation(n: number): Promise<number[]> {
   return times;
 }
 
+/** Every step of the expert's episodes over all families, grouped by tool and by whether a new document loaded. */
+async function expertSteps(env: BrowserEnv): Promise<Map<string, number[]>> {
+  const groups = new Map<string, number[]>([['all', []]]);
+  for (const { id: family } of env.families()) {
+    const session = await env.reset(spec(family ?? '', 3), signal);
+    for (let done = false; !done; ) {
+      const [call] = await session.expert!(signal);
+      const name = call?.name ?? '';
+      const page = (session.observation.text ?? '').split('\n', 1)[0];
+      const outcome = await session.step({ id: 'e', name, arguments: JSON.parse(call?.argumentsJson ?? '{}') as Record<string, unknown> }, signal);
+      const total = (outcome.info as { timings?: Phases } | undefined)?.timings?.total_ms;
+      if (total !== undefined) {
+        const loaded = (outcome.observation.text ?? '').split('\n', 1)[0] !== page;
+        for (const key of ['all', `${name}${loaded ? ' (new URL)' : ''}`]) groups.set(key, [...(groups.get(key) ?? []), total]);
+      }
+      done = outcome.terminated === true;
+    }
+    await session.close();
+  }
+  return groups;
+}
+
 const events = new BrowserEnv();
 const fixed = new BrowserEnv({ settle: { ...DEFAULT_SETTLE, fixedSleepMs: 500 } });
 await (await events.reset(spec('browser/shop-buy-cheapest', 0), signal)).close(); // warm-up: Chromium starts
@@ -90,6 +112,7 @@ for (const kind of STEP_KINDS) {
   phaseRows.push([kind.label, ...['action_ms', 'navigation_ms', 'network_ms', 'dom_ms', 'observe_ms'].map((p) => ms(p50(ev.phases.map((t) => t[p]!))))]);
 }
 await fixed.close();
+const expert = await expertSteps(events);
 const bare = await bareNavigation(30);
 printTable('Reset (in-process, host Chromium, shop-buy-cheapest)', [
   ['what', 'p50', 'p95', 'mean'],
@@ -97,6 +120,10 @@ printTable('Reset (in-process, host Chromium, shop-buy-cheapest)', [
 ]);
 printTable('Steps: event-based settle against a fixed 0.5 s sleep', stepRows);
 printTable('Phases of the event-based steps (p50)', phaseRows);
+printTable('Expert steps over all families, event-based (step time as the env reports it)', [
+  ['steps', 'count', 'p50', 'p95'],
+  ...[...expert].map(([key, times]) => [key, String(times.length), ms(p50(times)), ms(percentile(times, 95))]),
+]);
 console.log(`\nChromium's own floor for a navigating click (press + release on a link, wait for load; nothing else): p50 ${ms(p50(bare))}, p95 ${ms(percentile(bare, 95))}`);
 
 // Memory: resident memory of Chromium's processes (and this Node) with 0 and 4 live episodes.
