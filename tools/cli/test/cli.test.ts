@@ -1,26 +1,14 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { EnvClient } from '@workgym/protocol';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const exec = promisify(execFile);
-
-/** Runs the CLI from source, as `workgym ...` would from its build. */
-async function workgym(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return exec(process.execPath, ['--conditions=source', '--import', 'tsx', main, ...args], { timeout: 120_000 }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
-  );
-}
+import { CLI_ARGS, workgym } from './run-cli.js';
 
 describe('the workgym command', () => {
   it('serves an env on stdio that a protocol client can drive', async () => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', main, 'serve', 'code'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...CLI_ARGS, 'serve', 'code'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new EnvClient({ input: child.stdout, output: child.stdin });
     try {
       expect(await client.hello()).toMatchObject({ name: 'code' });

@@ -1,0 +1,17 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const exec = promisify(execFile);
+
+/** The node arguments that run the CLI from source, as `workgym ...` would from its build. */
+export const CLI_ARGS = ['--conditions=source', '--import', 'tsx', main];
+
+/** Runs `workgym ...args` to the end; a non-zero exit is returned, not thrown. */
+export async function workgym(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return exec(process.execPath, [...CLI_ARGS, ...args], { timeout: 300_000 }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+  );
+}
