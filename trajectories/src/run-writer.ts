@@ -57,8 +57,8 @@ export interface AppendResult {
  * kernel crash loses at most what was appended since the last `flush()`, shard rotation or
  * `finalize()`, which fsync the data and then atomically replace the indexes.
  *
- * Calls from any number of concurrent tasks are taken in call order; appends that arrive
- * while a write is in flight are written together by the next one (group commit, see
+ * Calls from any number of concurrent tasks are taken in call order; appends made in the
+ * same event-loop turn are written together by one write (group commit, see
  * SegmentAppender), each still resolving only once its own bytes are written.
  */
 export class RunWriter implements AsyncDisposable {

@@ -47,11 +47,10 @@ export interface AppendOptions {
  * Appends frames to numbered segment files in one folder, sealing a segment (fsync, digest
  * into its table entry) and starting the next when it would pass `maxBytes`.
  *
- * Group commit: a frame is written at once when no write is in flight; frames appended
- * while one is in flight wait and then go together, in one writev(2) at the end of the
- * file. Each append's promise settles only once its own bytes were written, so a process
- * crash still loses nothing acknowledged, while many concurrent appenders pay one system
- * call (and one thread-pool round trip) per batch instead of one each.
+ * Group commit: frames appended during one event-loop turn are written together, by one
+ * writev(2) at the end of the turn (setImmediate). Each append's promise settles only once its
+ * own bytes were written, so a process crash still loses nothing acknowledged, while many
+ * concurrent appenders pay one system call per batch instead of one each.
  */
 export class SegmentAppender {
   private active: Active | undefined;
@@ -110,9 +109,8 @@ export class SegmentAppender {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ buffers, length, digest, after, landed: (at) => resolve(landed(at)), failed: reject });
       if (!this.writing) {
-        // The first write waits for the end of this event-loop turn, so that appends made
-        // in the same turn (every task a finished write woke up) share it; later ones
-        // queue while it is in flight.
+        // The write waits for the end of this event-loop turn, so that appends made in the
+        // same turn (every task the last write woke up) share it.
         this.writing = true;
         setImmediate(() => void this.drain());
       }
@@ -131,7 +129,7 @@ export class SegmentAppender {
         try {
           const active = this.segmentFor(head.length);
           batch = this.takeBatch(active);
-          await this.writeBatch(active, batch);
+          this.writeBatch(active, batch);
         } catch (error) {
           // Everything queued was to follow the failed write; none of it is acknowledged.
           for (const q of [...batch, ...this.queue.splice(0)]) q.failed(error);
@@ -180,7 +178,7 @@ export class SegmentAppender {
     return this.queue.splice(0, n);
   }
 
-  private async writeBatch(active: Active, batch: Queued[]): Promise<void> {
+  private writeBatch(active: Active, batch: Queued[]): void {
     const offset = active.bytes;
     const buffers: Uint8Array[] = [];
     let length = 0;
@@ -191,7 +189,7 @@ export class SegmentAppender {
     this.writes++;
     try {
       // Explicit positions: after a failed write the next one starts where good data ends.
-      await writeAllAt(active.fd, buffers, length, offset);
+      writeAllAt(active.fd, buffers, length, offset);
     } catch (error) {
       // Leave no partial frame behind (best effort: a torn tail is also cut off on open).
       try {

@@ -1,4 +1,4 @@
-import { writev } from 'node:fs';
+import { writevSync } from 'node:fs';
 
 /**
  * Most buffers one writev(2) is given: Linux's IOV_MAX is 1024, and libuv would split a
@@ -7,22 +7,20 @@ import { writev } from 'node:fs';
 export const MAX_WRITE_BUFFERS = 1024;
 
 /**
- * Writes `buffers` at `position` on the thread pool, going on after a short write until
- * all `length` bytes are in: the caller learns only "all" or an error, never "part".
+ * Writes `buffers` at `position`, going on after a short write until all `length` bytes are
+ * in: the caller learns only "all" or an error, never "part". Synchronous on purpose: a write
+ * into the page cache takes microseconds, less than the thread-pool round trip an asynchronous
+ * write costs each batch (docs/trajectories.md has the measurement).
  */
-export async function writeAllAt(fd: number, buffers: Uint8Array[], length: number, position: number): Promise<void> {
+export function writeAllAt(fd: number, buffers: Uint8Array[], length: number, position: number): void {
   let rest = buffers;
   let written = 0;
   while (written < length) {
-    const n = await writevAt(fd, rest, position + written);
+    const n = writevSync(fd, rest, position + written);
     if (n === 0) throw new Error(`write to fd ${fd} made no progress at offset ${position + written}`);
     written += n;
     if (written < length) rest = skipBytes(rest, n);
   }
-}
-
-function writevAt(fd: number, buffers: Uint8Array[], position: number): Promise<number> {
-  return new Promise((resolve, reject) => writev(fd, buffers, position, (error, n) => (error ? reject(error) : resolve(n))));
 }
 
 /** `buffers` without their first `n` bytes (views, no copy). */
