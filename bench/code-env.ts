@@ -12,13 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { manifest } from '@workgym/env-code';
+import { toolCall } from '@workgym/protocol';
 import { DockerRuntime, EnvPool, manifestServerSpec } from '@workgym/runtime';
 import { expertEpisode } from './lib/expert-episode.js';
 import { ms, timeSummary } from './lib/stats.js';
 
 const run = promisify(execFile);
 const quick = process.argv.includes('--quick');
-const call = (name: string, args: object) => ({ id: 'b', name, argumentsJson: JSON.stringify(args) });
 
 const spec = await manifestServerSpec(manifest, { runtime: 'docker', bundleDir: join(tmpdir(), 'workgym-bench') });
 const runtime = new DockerRuntime({ runId: `bench-code-${process.pid}` });
@@ -29,8 +29,8 @@ try {
   const client = instance.client;
   await client.hello();
   const { session } = await client.reset({ family: 'code/py-fix-bug', seed: 1 });
-  for (let i = 0; i < 5; i++) await client.step(session, [call('bash', { command: 'true' })]);
-  const step = await timeSummary(quick ? 50 : 300, () => client.step(session, [call('bash', { command: 'true' })]));
+  for (let i = 0; i < 5; i++) await client.step(session, [toolCall('bash', { command: 'true' }, 'b')]);
+  const step = await timeSummary(quick ? 50 : 300, () => client.step(session, [toolCall('bash', { command: 'true' }, 'b')]));
   const exec = await timeSummary(quick ? 10 : 30, () => run('docker', ['exec', instance.id, 'true']));
   await client.closeSession(session);
   console.log('\nstep round trip (median, mean)');

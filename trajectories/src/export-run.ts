@@ -90,19 +90,10 @@ export async function exportRun(run: string | RunReader, options: ExportOptions)
           report.rows++;
           continue;
         }
-        let row: object;
-        try {
-          row =
-            options.format === 'openai'
-              ? openAIChatRow(record, options)
-              : options.format === 'trl'
-                ? trlChatRow(record)
-                : shareGptRow(record, limits);
-        } catch (error) {
-          if (!(error instanceof ArgumentsNotObject)) throw error;
-          skip(report, 'tool call arguments are not a JSON object');
-          continue;
-        }
+        const row = rowOrSkip(report, () =>
+          options.format === 'openai' ? openAIChatRow(record, options) : options.format === 'trl' ? trlChatRow(record) : shareGptRow(record, limits),
+        );
+        if (!row) continue;
         await sink.write(`${JSON.stringify(row)}\n`);
         report.rows++;
       }
@@ -138,14 +129,8 @@ async function exportPairs(
   report.pairing = pairing;
   for (const [reason, n] of Object.entries(pairing.skipped)) report.skipped[reason] = n;
   for (const pair of pairs) {
-    let row: object;
-    try {
-      row = options.format === 'openai-dpo' ? openAIPreferenceRow(pair) : trlPreferenceRow(pair);
-    } catch (error) {
-      if (!(error instanceof ArgumentsNotObject)) throw error;
-      skip(report, 'tool call arguments are not a JSON object');
-      continue;
-    }
+    const row = rowOrSkip(report, () => (options.format === 'openai-dpo' ? openAIPreferenceRow(pair) : trlPreferenceRow(pair)));
+    if (!row) continue;
     await sink.write(`${JSON.stringify(row)}\n`);
     report.rows++;
   }
@@ -211,6 +196,17 @@ async function* readAll(
       if (!(options.skipDamaged && error instanceof CorruptRecordError)) throw error;
       skip(report, DAMAGED);
     }
+  }
+}
+
+/** The row `make` builds, or undefined (counted as skipped) when an episode's tool arguments are not a JSON object. */
+function rowOrSkip(report: ExportReport, make: () => object): object | undefined {
+  try {
+    return make();
+  } catch (error) {
+    if (!(error instanceof ArgumentsNotObject)) throw error;
+    skip(report, 'tool call arguments are not a JSON object');
+    return undefined;
   }
 }
 

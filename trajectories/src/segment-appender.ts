@@ -234,12 +234,7 @@ export class SegmentAppender {
     // feeding every small frame to the hash as it is written.
     if (!active.incremental) hashFile(active.fd, active.bytes, active.hash);
     closeSync(active.fd);
-    Object.assign(this.entry(active.name), {
-      records: active.frames,
-      bytes: active.bytes,
-      sha256: active.hash.digest('hex'),
-      sealed: true,
-    });
+    this.recordSealed(active);
     this.active = undefined;
   }
 
@@ -263,12 +258,11 @@ export class SegmentAppender {
     } finally {
       closeSync(active.fd);
     }
-    Object.assign(this.entry(active.name), {
-      records: active.frames,
-      bytes: active.bytes,
-      sha256: active.hash.digest('hex'),
-      sealed: true,
-    });
+    this.recordSealed(active);
+  }
+
+  private recordSealed(active: Active): void {
+    Object.assign(this.entry(active.name), { records: active.frames, bytes: active.bytes, sha256: active.hash.digest('hex'), sealed: true });
   }
 
   /** Closes without sealing (the segment is resealed when the run is resumed). */

@@ -1,4 +1,4 @@
-import type { ToolCall } from '@workgym/protocol';
+import { toolCall, type ToolCall } from '@workgym/protocol';
 import type { Snapshot, SnapshotNode } from './browser/ax-snapshot.js';
 
 const CLICKABLE = new Set(['link', 'button', 'checkbox', 'radio', 'switch', 'tab', 'menuitem', 'menuitemcheckbox', 'menuitemradio', 'treeitem']);
@@ -38,7 +38,7 @@ function hintsFor(node: SnapshotNode, hints: string[]): string[] {
 export function candidateActions(snapshot: Snapshot, instruction: string, answers: boolean): ToolCall[] {
   const hints = instructionHints(instruction);
   const out: ToolCall[] = [];
-  const push = (name: string, args: object) => out.push({ id: `cand-${out.length + 1}`, name, argumentsJson: JSON.stringify(args) });
+  const push = (name: string, args: object) => out.push(toolCall(name, args, `cand-${out.length + 1}`));
   for (const node of snapshot.nodes) {
     if (out.length >= MAX_CANDIDATES - 4) break;
     if (node.states.disabled) continue;

@@ -1,4 +1,4 @@
-import { ActionError, CallRefusedError, type Observation, type Session, type StepOutcome, type ToolCall, type ToolSpec, type ValidToolCall, type Verdict } from '@workgym/protocol';
+import { ActionError, CallRefusedError, toolCall, type Observation, type Session, type StepOutcome, type ToolCall, type ToolSpec, type ValidToolCall, type Verdict } from '@workgym/protocol';
 import type { BrowserContext } from 'puppeteer-core';
 import type { PageDriver, StepTimings } from './browser/page-driver.js';
 import { candidateActions } from './candidates.js';
@@ -94,7 +94,7 @@ export class BrowserSession implements Session {
   async expert(): Promise<ToolCall[]> {
     if (!this.parts.instance.expert) throw new CallRefusedError('unsupported', 'this task comes from an external suite and has no expert');
     const planned = this.parts.instance.expert({ url: new URL(this.parts.driver.url()), snapshot: this.parts.driver.snapshot });
-    return [{ id: 'expert', name: planned.name, argumentsJson: JSON.stringify(planned.arguments) }];
+    return [toolCall(planned.name, planned.arguments, 'expert')];
   }
 
   async close(): Promise<void> {

@@ -18,7 +18,7 @@ export function connectBrowserEnv(options: BrowserEnvOptions = {}) {
   return { env, client, server, close };
 }
 
-export const call = (name: string, args: object = {}, id = 'c1') => ({ id, name, argumentsJson: JSON.stringify(args) });
+export { toolCall as call } from '@workgym/protocol';
 
 /** Pids of live processes whose command line contains `needle` (Chromium's profile dir). */
 export function processesWith(needle: string): number[] {

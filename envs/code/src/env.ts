@@ -1,10 +1,9 @@
-import { CallRefusedError, type Environment, type EpisodeSpec, type Session, type TaskFamily, type ToolSpec } from '@workgym/protocol';
+import { CallRefusedError, Rng, splitSeed, type Environment, type EpisodeSpec, type Session, type TaskFamily, type ToolSpec } from '@workgym/protocol';
 import { Judge } from './judge/judge.js';
 import { prepareWorkspace } from './sandbox/prepare-workspace.js';
 import { Sandbox } from './sandbox/sandbox.js';
 import { CodeSession } from './session.js';
 import { FAMILIES } from './tasks/index.js';
-import { Rng, splitSeed } from '@workgym/protocol';
 import type { FamilyDef, TaskInstance } from './tasks/task.js';
 import { ALL_TOOLS } from './tools.js';
 

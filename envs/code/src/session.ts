@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ActionError, type Observation, type Session, type StepOutcome, type ToolCall, type ToolSpec, type ValidToolCall, type Verdict } from '@workgym/protocol';
+import { ActionError, toolCall, type Observation, type Session, type StepOutcome, type ToolCall, type ToolSpec, type ValidToolCall, type Verdict } from '@workgym/protocol';
 import type { Judge } from './judge/judge.js';
 import { SpawnFailedError, type RunResult } from './sandbox/run-command.js';
 import type { Sandbox } from './sandbox/sandbox.js';
@@ -34,7 +34,7 @@ export class CodeSession implements Session {
     names.push('submit');
     if (instance.check.kind === 'answer') names.push('answer');
     this.tools = names.map(toolSpec);
-    this.candidates = (instance.candidates ?? []).map((c, i) => toCall(c, `cand-${i + 1}`));
+    this.candidates = (instance.candidates ?? []).map((c, i) => toolCall(c.name, c.arguments, `cand-${i + 1}`));
     const listing = this.files.list('.', 3);
     const text = `Workspace ${this.files.displayRoot}:\n${listing.text}`;
     this.observation = this.observe(text, Buffer.byteLength(text));
@@ -91,7 +91,7 @@ export class CodeSession implements Session {
   /** The reference solution's next action: explore, then make each file match the reference, test, finish. */
   async expert(): Promise<ToolCall[]> {
     const plan = this.instance.expert;
-    const next = (c: PlannedCall) => [toCall(c, `expert-${++this.expertCalls}`)];
+    const next = (c: PlannedCall) => [toolCall(c.name, c.arguments, `expert-${++this.expertCalls}`)];
     if (plan.explore && this.explored < plan.explore.length) return next(plan.explore[this.explored++]!);
     const check = this.instance.check;
     if (check.kind === 'answer') return next({ name: 'answer', arguments: { text: plan.answer ?? '' } });
@@ -165,8 +165,4 @@ function formatResult(result: RunResult): string {
   }
   if (result.stdout.totalBytes === 0 && result.stderr.totalBytes === 0) lines.push('(no output)');
   return lines.join('\n');
-}
-
-function toCall(call: PlannedCall, id: string): ToolCall {
-  return { id, name: call.name, argumentsJson: JSON.stringify(call.arguments) };
 }

@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EnvClient, ResetReply, StepReply } from '@workgym/protocol';
+import { toolCall as call, type EnvClient, type ResetReply, type StepReply } from '@workgym/protocol';
 import { manifestServerSpec, type EnvServerSpec } from '@workgym/runtime';
 import { manifest } from '../src/index.js';
 
@@ -12,7 +12,7 @@ export function codeSpec(): Promise<EnvServerSpec> {
   return spec;
 }
 
-export const call = (name: string, args: object = {}, id = 'c1') => ({ id, name, argumentsJson: JSON.stringify(args) });
+export { call };
 
 export interface OpenEpisode {
   reset: ResetReply;

@@ -7,13 +7,13 @@ import {
   ProtocolViolationError,
   RemoteError,
   ServerExitedError,
+  toolCall as call,
   wire,
   type EnvClient,
 } from '../src/index.js';
 import { CounterEnv } from '../src/testing/index.js';
 import { connectInProcess, spawnCounterServer } from './helpers.js';
 
-const call = (name: string, args: object = {}, id = 'c1') => ({ id, name, argumentsJson: JSON.stringify(args) });
 const clients: EnvClient[] = [];
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));

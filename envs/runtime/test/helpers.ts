@@ -17,4 +17,4 @@ export function counterSpec(): Promise<EnvServerSpec> {
   return spec;
 }
 
-export const call = (name: string, args: object = {}, id = 'c1') => ({ id, name, argumentsJson: JSON.stringify(args) });
+export { toolCall as call } from '@workgym/protocol';

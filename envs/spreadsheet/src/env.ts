@@ -1,7 +1,6 @@
-import { CallRefusedError, type Environment, type EpisodeSpec, type Session, type TaskFamily, type ToolSpec } from '@workgym/protocol';
+import { CallRefusedError, Rng, splitSeed, type Environment, type EpisodeSpec, type Session, type TaskFamily, type ToolSpec } from '@workgym/protocol';
 import { buildWorkbook } from './tasks/build-workbook.js';
 import { FAMILIES } from './tasks/index.js';
-import { Rng, splitSeed } from '@workgym/protocol';
 import type { FamilyDef, TaskInstance } from './tasks/task.js';
 import { SpreadsheetSession, type SessionTask } from './session.js';
 import { ALL_TOOLS } from './tools.js';

@@ -1,4 +1,4 @@
-import { ActionError, type Observation, type Session, type StepOutcome, type ToolCall, type ToolSpec, type ValidToolCall, type Verdict } from '@workgym/protocol';
+import { ActionError, toolCall, type Observation, type Session, type StepOutcome, type ToolCall, type ToolSpec, type ValidToolCall, type Verdict } from '@workgym/protocol';
 import { WorkbookEditor } from './editor.js';
 import type { Workbook } from './engine/workbook.js';
 import { writeXlsx } from './engine/xlsx.js';
@@ -57,7 +57,7 @@ export class SpreadsheetSession implements Session {
 
   private candidates(): ToolCall[] {
     const generic: PlannedCall[] = [{ name: 'list_sheets', arguments: {} }, { name: 'submit', arguments: {} }];
-    return [...this.task.candidates, ...generic].map((c, i) => ({ id: `cand-${i + 1}`, name: c.name, argumentsJson: JSON.stringify(c.arguments) }));
+    return [...this.task.candidates, ...generic].map((c, i) => toolCall(c.name, c.arguments, `cand-${i + 1}`));
   }
 
   async step(call: ValidToolCall): Promise<StepOutcome> {
@@ -90,7 +90,7 @@ export class SpreadsheetSession implements Session {
 
   async expert(): Promise<ToolCall[]> {
     const next = this.task.expert[this.cursor] ?? { name: this.task.question ? 'answer' : 'submit', arguments: this.task.question ? { text: '?' } : {} };
-    return [{ id: `expert-${this.cursor + 1}`, name: next.name, argumentsJson: JSON.stringify(next.arguments) }];
+    return [toolCall(next.name, next.arguments, `expert-${this.cursor + 1}`)];
   }
 
   async close(): Promise<void> {}

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EnvClient, serveEnv, type ResetReply, type StepReply } from '@workgym/protocol';
+import { EnvClient, serveEnv, toolCall as call, type ResetReply, type StepReply } from '@workgym/protocol';
 import { manifestServerSpec, type EnvServerSpec } from '@workgym/runtime';
 import { manifest, SpreadsheetEnv } from '../src/index.js';
 
@@ -21,7 +21,7 @@ export function spreadsheetSpec(): Promise<EnvServerSpec> {
   return spec;
 }
 
-export const call = (name: string, args: object = {}, id = 'c1') => ({ id, name, argumentsJson: JSON.stringify(args) });
+export { call };
 
 export interface OpenEpisode {
   reset: ResetReply;

@@ -1,6 +1,6 @@
 import { AdminSite, PLANS } from '../sites/admin.js';
 import { adminUsers } from './admin-data.js';
-import { click, fillForm, findNode, navigate, submit, type ExpertView, type FamilyDef, type PlannedCall } from './task.js';
+import { click, fillForm, findNode, navigate, submit, type ExpertView, type FamilyDef, type PlannedCall, verification } from './task.js';
 
 export const adminEditRecord: FamilyDef = {
   name: 'admin-edit-record',
@@ -31,12 +31,11 @@ export const adminEditRecord: FamilyDef = {
           rest_of_record: user.name === original.name && user.email === original.email && user.active === original.active ? 1 : 0,
           other_users_untouched: JSON.stringify(users.filter((u) => u !== user)) === before ? 1 : 0,
         };
-        return {
-          success: Object.values(components).every((c) => c === 1),
+        return verification(
           components,
-          gate: components.plan === 1 || components.role === 1,
-          detail: `${user.email}: plan ${user.plan}, role ${user.role}; expected ${plan}, ${role}`,
-        };
+          components.plan === 1 || components.role === 1,
+          `${user.email}: plan ${user.plan}, role ${user.role}; expected ${plan}, ${role}`,
+        );
       },
     };
   },

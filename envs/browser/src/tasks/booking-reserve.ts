@@ -1,6 +1,6 @@
 import { BookingSite, type BookingData, type Hotel } from '../sites/booking.js';
 import { CITIES, money, personName } from './rng.js';
-import { click, fillForm, navigate, mustFind, submit, type FamilyDef } from './task.js';
+import { click, fillForm, navigate, mustFind, submit, type FamilyDef, verification } from './task.js';
 
 const NAMES = ['Grand', 'Harbor', 'Garden', 'Central', 'Old Town', 'Riverside', 'Park', 'Station', 'Royal', 'Plaza'];
 
@@ -69,14 +69,13 @@ export const bookingReserve: FamilyDef = {
           guests: b?.guests === guests ? 1 : 0,
           guest_details: b && b.name === name && b.email.toLowerCase() === email && b.phone.replace(/\s/g, '') === phone.replace(/\s/g, '') ? 1 : 0,
         };
-        return {
-          success: Object.values(components).every((c) => c === 1),
+        return verification(
           components,
-          gate: data.bookings.length > 0,
-          detail: b
+          data.bookings.length > 0,
+          b
             ? `booking ${b.ref}: hotel ${b.hotelId}, ${b.checkIn} x${b.nights}, ${b.guests} guests, ${b.name}; expected ${target.name} (${money(target.price)}/night), ${checkIn} x${nights}, ${guests} guests`
             : 'no booking was made',
-        };
+        );
       },
     };
   },

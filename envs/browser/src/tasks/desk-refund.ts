@@ -1,7 +1,7 @@
 import { HelpDeskSite, type DeskOrder } from '../sites/helpdesk.js';
 import { deskData } from './desk-data.js';
 import { money } from './rng.js';
-import { fillForm, navigate, submit, type FamilyDef } from './task.js';
+import { fillForm, navigate, submit, type FamilyDef, verification } from './task.js';
 
 export const deskRefund: FamilyDef = {
   name: 'desk-refund',
@@ -65,12 +65,11 @@ export const deskRefund: FamilyDef = {
           solved: ticket.status === 'solved' ? 1 : 0,
           replied_amount: ticket.replies.some((x) => x.includes((amount / 100).toFixed(2))) ? 1 : 0,
         };
-        return {
-          success: Object.values(components).every((c) => c === 1),
+        return verification(
           components,
-          gate: refunds.length > 0,
-          detail: `refunds: ${refunds.map((x) => `${money(x.amount)} on ${x.orderId} (${x.reason})`).join(', ') || 'none'}; expected ${money(amount)} on ${order.id}; ticket ${ticket.status}`,
-        };
+          refunds.length > 0,
+          `refunds: ${refunds.map((x) => `${money(x.amount)} on ${x.orderId} (${x.reason})`).join(', ') || 'none'}; expected ${money(amount)} on ${order.id}; ticket ${ticket.status}`,
+        );
       },
     };
   },

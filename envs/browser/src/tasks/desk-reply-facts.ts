@@ -1,6 +1,6 @@
 import { HelpDeskSite } from '../sites/helpdesk.js';
 import { deskData } from './desk-data.js';
-import { fillForm, navigate, submit, type FamilyDef } from './task.js';
+import { fillForm, navigate, submit, type FamilyDef, verification } from './task.js';
 
 export const deskReplyFacts: FamilyDef = {
   name: 'desk-reply-facts',
@@ -39,12 +39,11 @@ export const deskReplyFacts: FamilyDef = {
           delivery_date: text.includes(order.deliveryDate) ? 1 : 0,
           solved: ticket.status === 'solved' ? 1 : 0,
         };
-        return {
-          success: Object.values(components).every((c) => c === 1),
+        return verification(
           components,
-          gate: ticket.replies.length > 0,
-          detail: `replies: ${JSON.stringify(ticket.replies)}; expected ${order.tracking} and ${order.deliveryDate}; ticket ${ticket.status}`,
-        };
+          ticket.replies.length > 0,
+          `replies: ${JSON.stringify(ticket.replies)}; expected ${order.tracking} and ${order.deliveryDate}; ticket ${ticket.status}`,
+        );
       },
     };
   },

@@ -1,6 +1,6 @@
 import { HelpDeskSite, type Ticket } from '../sites/helpdesk.js';
 import { deskData, TICKET_TEMPLATES } from './desk-data.js';
-import { fillForm, navigate, submit, type FamilyDef } from './task.js';
+import { fillForm, navigate, submit, type FamilyDef, verification } from './task.js';
 
 export const deskTriage: FamilyDef = {
   name: 'desk-triage',
@@ -31,12 +31,11 @@ export const deskTriage: FamilyDef = {
           priority: ticket.priority === priority ? 1 : 0,
           others_untouched: JSON.stringify(data.tickets.filter((t) => t !== ticket)) === before ? 1 : 0,
         };
-        return {
-          success: Object.values(components).every((c) => c === 1),
+        return verification(
           components,
-          gate: ticket.category !== '' || ticket.priority !== '',
-          detail: `ticket #${ticket.id}: category ${ticket.category || 'unset'}, priority ${ticket.priority || 'unset'}; expected ${category}, ${priority} (${customer.tier} customer)`,
-        };
+          ticket.category !== '' || ticket.priority !== '',
+          `ticket #${ticket.id}: category ${ticket.category || 'unset'}, priority ${ticket.priority || 'unset'}; expected ${category}, ${priority} (${customer.tier} customer)`,
+        );
       },
     };
   },

@@ -1,6 +1,6 @@
 import { WebmailSite } from '../sites/webmail.js';
 import { correspondent, mailData, TOPICS } from './mail-data.js';
-import { fillForm, navigate, submit, type FamilyDef } from './task.js';
+import { fillForm, navigate, submit, type FamilyDef, verification } from './task.js';
 
 export const mailForward: FamilyDef = {
   name: 'mail-forward',
@@ -37,12 +37,11 @@ export const mailForward: FamilyDef = {
           right_recipient: fwd && fwd.to.toLowerCase() === colleague.email ? 1 : 0,
           only_one_sent: sent.length === 1 ? 1 : 0,
         };
-        return {
-          success: Object.values(components).every((c) => c === 1),
+        return verification(
           components,
-          gate: sent.length > 0,
-          detail: `sent: ${sent.map((m) => `"${m.subject}" to ${m.to}`).join('; ') || 'nothing'}; expected message ${id} to ${colleague.email}`,
-        };
+          sent.length > 0,
+          `sent: ${sent.map((m) => `"${m.subject}" to ${m.to}`).join('; ') || 'nothing'}; expected message ${id} to ${colleague.email}`,
+        );
       },
     };
   },

@@ -1,7 +1,7 @@
 import { WebmailSite } from '../sites/webmail.js';
 import { correspondent, mailData } from './mail-data.js';
 import { money } from './rng.js';
-import { fillForm, navigate, submit, type FamilyDef } from './task.js';
+import { fillForm, navigate, submit, type FamilyDef, verification } from './task.js';
 
 export const mailReplyFacts: FamilyDef = {
   name: 'mail-reply-facts',
@@ -42,12 +42,11 @@ export const mailReplyFacts: FamilyDef = {
           amount_due: body.includes(money(amount)) || body.includes((amount / 100).toFixed(2)) ? 1 : 0,
           no_wrong_invoice: sent.some((m) => m.body.includes(otherInvoice)) ? 0 : 1,
         };
-        return {
-          success: Object.values(components).every((c) => c === 1),
+        return verification(
           components,
-          gate: reply !== undefined,
-          detail: `sent: ${sent.map((m) => `to ${m.to}: ${JSON.stringify(m.body.slice(0, 120))}`).join('; ') || 'nothing'}; expected ${invoice} and ${money(amount)} to ${customer.email}`,
-        };
+          reply !== undefined,
+          `sent: ${sent.map((m) => `to ${m.to}: ${JSON.stringify(m.body.slice(0, 120))}`).join('; ') || 'nothing'}; expected ${invoice} and ${money(amount)} to ${customer.email}`,
+        );
       },
     };
   },

@@ -1,7 +1,7 @@
 import { ShopSite } from '../sites/shop.js';
 import { shopData, CATEGORIES } from './shop-data.js';
 import { address, money, personName } from './rng.js';
-import { click, fillForm, navigate, mustFind, submit, type FamilyDef } from './task.js';
+import { click, fillForm, navigate, mustFind, submit, type FamilyDef, verification } from './task.js';
 
 export const shopBuyCheapest: FamilyDef = {
   name: 'shop-buy-cheapest',
@@ -42,14 +42,13 @@ export const shopBuyCheapest: FamilyDef = {
           quantity: line?.qty === 1 ? 1 : 0,
           shipping_details: order && order.customer === customer && order.address === addr ? 1 : 0,
         };
-        return {
-          success: Object.values(components).every((c) => c === 1),
+        return verification(
           components,
-          gate: orders.length > 0,
-          detail: order
+          orders.length > 0,
+          order
             ? `order #${order.id}: ${order.lines.map((l) => `${l.qty} x ${l.name}`).join(', ')} for ${order.customer}, ${order.address}; expected 1 x ${target.name} (${money(target.price)})`
             : 'no order was placed',
-        };
+        );
       },
     };
   },

@@ -1,7 +1,7 @@
 import { ShopSite, shipping, type ShopOrder } from '../sites/shop.js';
 import { shopData } from './shop-data.js';
 import { address, personName } from './rng.js';
-import { fillForm, navigate, submit, type FamilyDef } from './task.js';
+import { fillForm, navigate, submit, type FamilyDef, verification } from './task.js';
 
 export const shopChangeOrder: FamilyDef = {
   name: 'shop-change-order',
@@ -60,12 +60,11 @@ export const shopChangeOrder: FamilyDef = {
           address: target.address === newAddress ? 1 : 0,
           rest_unchanged: JSON.stringify(target.lines.filter((x) => x.productId !== line.productId)) === otherLines && JSON.stringify(orders.filter((o) => o !== target)) === before && shop.newOrders().length === 0 ? 1 : 0,
         };
-        return {
-          success: Object.values(components).every((c) => c === 1),
+        return verification(
           components,
-          gate: components.quantity === 1 || components.address === 1,
-          detail: `order #${target.id}: ${target.lines.map((x) => `${x.qty} x ${x.name}`).join(', ')} to ${target.address}; wanted ${newQty} x ${line.name} to ${newAddress}`,
-        };
+          components.quantity === 1 || components.address === 1,
+          `order #${target.id}: ${target.lines.map((x) => `${x.qty} x ${x.name}`).join(', ')} to ${target.address}; wanted ${newQty} x ${line.name} to ${newAddress}`,
+        );
       },
     };
   },

@@ -1,7 +1,7 @@
 import { ShopSite } from '../sites/shop.js';
 import { shopData } from './shop-data.js';
 import { address, money, personName } from './rng.js';
-import { fillForm, navigate, submit, type FamilyDef } from './task.js';
+import { fillForm, navigate, submit, type FamilyDef, verification } from './task.js';
 
 export const shopCouponCheckout: FamilyDef = {
   name: 'shop-coupon-checkout',
@@ -50,14 +50,13 @@ export const shopCouponCheckout: FamilyDef = {
           total: order && order.total === subtotal - expectedDiscount + order.shipping ? 1 : 0,
           shipping_details: order && order.customer === customer && order.address === addr ? 1 : 0,
         };
-        return {
-          success: Object.values(components).every((c) => c === 1),
+        return verification(
           components,
-          gate: orders.length > 0,
-          detail: order
+          orders.length > 0,
+          order
             ? `order #${order.id}: ${order.lines.map((l) => `${l.qty} x ${l.name}`).join(', ')}, coupon ${order.coupon || 'none'}, total ${money(order.total)}; expected ${list} with ${code}`
             : 'no order was placed',
-        };
+        );
       },
     };
   },

@@ -119,6 +119,11 @@ export function fillForm(snapshot: Snapshot, fields: readonly FormField[], butto
   return click(mustFind(snapshot, 'button', button));
 }
 
+/** A verification that succeeds when every component is fully met. */
+export function verification(components: Record<string, number>, gate: boolean, detail: string): Verification {
+  return { success: Object.values(components).every((c) => c === 1), components, gate, detail };
+}
+
 /** Reward from components: their mean once the gate is open, else 0; 1 only on full success. */
 export function score(v: Verification): number {
   if (v.success) return 1;
