@@ -49,7 +49,13 @@ export class BlobStore {
 
   /** Lets this store append, to the packs listed in `entries` (the run's shard table). */
   openForWriting(entries: ShardEntry[], packBytes = DEFAULT_PACK_BYTES, onRotate?: () => void): SegmentAppender {
-    this.appender = new SegmentAppender(this.dir, 'wgb', segmentPreamble('pack'), entries, packBytes, onRotate);
+    // Each blob is already its own sha256, so a pack's digest covers only the frame headers
+    // and blob names (its table of contents): hashing every byte twice cost as much as
+    // writing them (bench/trajectories-store.ts).
+    this.appender = new SegmentAppender(this.dir, 'wgb', segmentPreamble('pack'), entries, packBytes, {
+      onRotate,
+      frameDigest: (header, [name]) => [header, name!],
+    });
     return this.appender;
   }
 
@@ -65,18 +71,11 @@ export class BlobStore {
     const queued = this.inFlight.get(sha256);
     if (queued) return queued;
     if (!this.appender) throw new Error('BlobStore is read-only');
-    // Each blob is already its own sha256, so a pack's digest covers only the frame headers
-    // and blob names (its table of contents): hashing every byte twice cost as much as
-    // writing them (bench/trajectories-store.ts).
-    const landed = this.appender.append(
-      [digest, data],
-      (location) => {
-        this.add(sha256, { pack: location.segment, offset: location.offset, length: location.length });
-        this.inFlight.delete(sha256);
-        return sha256;
-      },
-      { digestOf: (header) => [header, digest] },
-    );
+    const landed = this.appender.append([digest, data], (location) => {
+      this.add(sha256, { pack: location.segment, offset: location.offset, length: location.length });
+      this.inFlight.delete(sha256);
+      return sha256;
+    });
     const tracked = landed.catch((error: unknown) => {
       this.inFlight.delete(sha256);
       throw error;

@@ -87,7 +87,9 @@ export class RunWriter implements AsyncDisposable {
     const preamble = segmentPreamble('shard', this.codec);
     // A sealed segment is recorded in index.json at once (its digest is what verify checks).
     const onRotate = () => this.persistMeta(false);
-    this.shards = new SegmentAppender(runPaths(dir).shards, 'wgs', preamble, table.shards, options.shardBytes ?? DEFAULT_SHARD_BYTES, onRotate);
+    this.shards = new SegmentAppender(runPaths(dir).shards, 'wgs', preamble, table.shards, options.shardBytes ?? DEFAULT_SHARD_BYTES, {
+      onRotate,
+    });
     this.packs = blobs.openForWriting(table.packs, options.packBytes, onRotate);
     // Appends always go to a fresh shard: sealed ones never change.
     index.covered.set(this.shards.current(), preamble.length);

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
-import { closeSync, fsync, fsyncSync, ftruncateSync, readSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { fsyncDirSync } from './atomic-file.js';
+import { BackgroundSync } from './background-sync.js';
 import { frameHeader, writeFrameHeader } from './frame.js';
+import { GrowingFileHash } from './growing-file-hash.js';
 import type { ShardEntry } from './run-files.js';
 import { createSegmentSync } from './segment-file.js';
 import { MAX_WRITE_BUFFERS, writeAllAt } from './write-at.js';
@@ -13,9 +15,9 @@ interface Active {
   fd: number;
   bytes: number;
   frames: number;
-  hash: Hash;
-  /** The digest was fed frame by frame (packs); else it is taken from the file at sealing. */
-  incremental: boolean;
+  /** Fed the chosen parts of each frame as it is written (packs), or hashing the whole file (shards). */
+  digest: { frames: Hash } | { file: GrowingFileHash };
+  sync: BackgroundSync;
 }
 
 export interface Placement {
@@ -36,11 +38,14 @@ interface Queued {
   failed: (error: unknown) => void;
 }
 
-export interface AppendOptions {
-  /** Picks what of the frame goes into the segment's digest; without it the digest is of the whole file, taken when sealing. */
-  digestOf?: (header: Buffer, parts: Uint8Array[]) => Uint8Array[];
-  /** Write the frame only after this settled (a blob the frame names, still being written); rejected with it. */
-  after?: Promise<unknown>;
+export interface SegmentOptions {
+  /** Called after a segment was sealed to start the next one (the caller persists the table). */
+  onRotate?: () => void;
+  /**
+   * Picks what of each frame goes into the segment's digest, after the preamble. Without it
+   * the digest is the sha256 of the whole file.
+   */
+  frameDigest?: (header: Buffer, parts: Uint8Array[]) => Uint8Array[];
 }
 
 /**
@@ -67,8 +72,7 @@ export class SegmentAppender {
     private readonly preamble: Buffer,
     readonly entries: ShardEntry[],
     private readonly maxBytes: number,
-    /** Called after a segment was sealed to start the next one (the caller persists the table). */
-    private readonly onRotate: () => void = () => undefined,
+    private readonly options: SegmentOptions = {},
   ) {
     this.next = entries.reduce((n, s) => Math.max(n, Number.parseInt(s.name, 10) + 1), 0);
   }
@@ -77,11 +81,11 @@ export class SegmentAppender {
    * Queues one frame whose payload is `parts` joined; resolves with what `landed` returns
    * once the frame was handed to the OS (write(2) returned), or rejects when that failed.
    */
-  append<T>(parts: Uint8Array[], landed: (at: Placement) => T, options: AppendOptions = {}): Promise<T> {
+  append<T>(parts: Uint8Array[], landed: (at: Placement) => T, after?: Promise<unknown>): Promise<T> {
     const header = frameHeader(parts);
-    const digest = options.digestOf?.(header, parts);
+    const digest = this.options.frameDigest?.(header, parts);
     const length = parts.reduce((n, p) => n + p.length, header.length);
-    return this.enqueue([header, ...parts], length, digest, options.after, landed);
+    return this.enqueue([header, ...parts], length, digest, after, landed);
   }
 
   /**
@@ -158,7 +162,7 @@ export class SegmentAppender {
   private segmentFor(length: number): Active {
     if (this.active && this.active.frames > 0 && this.active.bytes + length > this.maxBytes) {
       this.seal();
-      this.onRotate();
+      this.options.onRotate?.();
     }
     return (this.active ??= this.start());
   }
@@ -201,7 +205,7 @@ export class SegmentAppender {
     }
     let at = offset;
     for (const q of batch) {
-      if (q.digest) this.feedDigest(active, q.digest);
+      if (q.digest && 'frames' in active.digest) for (const part of q.digest) active.digest.frames.update(part);
       active.frames++;
       active.bytes = at + q.length;
       const placed = { segment: active.name, offset: at, length: q.length };
@@ -212,12 +216,8 @@ export class SegmentAppender {
         q.failed(error);
       }
     }
-  }
-
-  private feedDigest(active: Active, parts: Uint8Array[]): void {
-    if (!active.incremental) active.hash.update(this.preamble);
-    active.incremental = true;
-    for (const part of parts) active.hash.update(part);
+    active.sync.advance(active.bytes);
+    if ('file' in active.digest) active.digest.file.advance(active.bytes);
   }
 
   /** The open segment's name, starting one if there is none. */
@@ -230,11 +230,10 @@ export class SegmentAppender {
     const active = this.active;
     if (!active) return;
     fsyncSync(active.fd);
-    // Hashing the file once at the end, in large reads from the page cache, costs half of
-    // feeding every small frame to the hash as it is written.
-    if (!active.incremental) hashFile(active.fd, active.bytes, active.hash);
-    closeSync(active.fd);
-    this.recordSealed(active);
+    active.sync.check();
+    const sha256 = this.digest(active);
+    active.sync.close(closeSync);
+    this.recordSealed(active, sha256);
     this.active = undefined;
   }
 
@@ -243,40 +242,53 @@ export class SegmentAppender {
     const active = this.active;
     if (!active) return;
     await fsyncAsync(active.fd);
+    active.sync.check();
     Object.assign(this.entry(active.name), { records: active.frames, bytes: active.bytes });
   }
 
-  /** seal(), hashing the file while the thread pool fsyncs it. */
+  /** seal(), taking the digest while the thread pool fsyncs the file. */
   async sealAsync(): Promise<void> {
     const active = this.active;
     if (!active) return;
     this.active = undefined;
-    const synced = fsyncAsync(active.fd);
+    let sha256: string;
     try {
-      if (!active.incremental) hashFile(active.fd, active.bytes, active.hash);
+      const synced = fsyncAsync(active.fd);
+      sha256 = this.digest(active);
       await synced;
     } finally {
+      await active.sync.settled();
       closeSync(active.fd);
     }
-    this.recordSealed(active);
+    active.sync.check();
+    this.recordSealed(active, sha256);
   }
 
-  private recordSealed(active: Active): void {
-    Object.assign(this.entry(active.name), { records: active.frames, bytes: active.bytes, sha256: active.hash.digest('hex'), sealed: true });
+  private digest(active: Active): string {
+    return 'frames' in active.digest ? active.digest.frames.digest('hex') : active.digest.file.finish(active.bytes, active.fd);
+  }
+
+  private recordSealed(active: Active, sha256: string): void {
+    Object.assign(this.entry(active.name), { records: active.frames, bytes: active.bytes, sha256, sealed: true });
   }
 
   /** Closes without sealing (the segment is resealed when the run is resumed). */
   close(): void {
-    if (this.active) closeSync(this.active.fd);
+    const active = this.active;
+    if (!active) return;
+    if ('file' in active.digest) active.digest.file.cancel();
+    active.sync.close(closeSync);
     this.active = undefined;
   }
 
   private start(): Active {
     const name = `${String(this.next++).padStart(6, '0')}.${this.extension}`;
-    const fd = createSegmentSync(join(this.folder, name), this.preamble);
+    const path = join(this.folder, name);
+    const fd = createSegmentSync(path, this.preamble);
     fsyncDirSync(this.folder);
     this.entries.push({ name, records: 0, bytes: this.preamble.length, sha256: null, sealed: false });
-    return { name, fd, bytes: this.preamble.length, frames: 0, hash: createHash('sha256'), incremental: false };
+    const digest = this.options.frameDigest ? { frames: createHash('sha256').update(this.preamble) } : { file: new GrowingFileHash(path) };
+    return { name, fd, bytes: this.preamble.length, frames: 0, digest, sync: new BackgroundSync(fd) };
   }
 
   private entry(name: string): ShardEntry {
@@ -286,16 +298,6 @@ export class SegmentAppender {
 
 function fsyncAsync(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fsync(fd, (error) => (error ? reject(error) : resolve())));
-}
-
-function hashFile(fd: number, size: number, hash: Hash): void {
-  const chunk = Buffer.allocUnsafe(Math.min(size, 8 << 20));
-  for (let at = 0; at < size; ) {
-    const n = readSync(fd, chunk, 0, Math.min(chunk.length, size - at), at);
-    if (n === 0) break;
-    hash.update(chunk.subarray(0, n));
-    at += n;
-  }
 }
 
 async function settled(promise: Promise<unknown>): Promise<{ error?: unknown }> {
