@@ -7,7 +7,8 @@ cd "$(dirname "$0")/../.."
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
-APT_PACKAGES=(docker.io debootstrap chromium)
+# protobuf-compiler and python3-protobuf: the test that reads a proto export from Python.
+APT_PACKAGES=(docker.io debootstrap chromium protobuf-compiler python3-protobuf)
 
 install_apt_packages() {
   local missing=()

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
@@ -106,6 +107,35 @@ describe('episode records', () => {
     // The generated module decodes the same bytes.
     const again = EpisodeRecordMessage.decodeDelimited(readFileSync(out));
     expect(again.episodeId).toBe(byId[0]!.episodeId);
+  });
+
+  it('read from Python with the shipped example and protoc-generated code from the .proto', async () => {
+    const dir = join(tempDir(), 'run');
+    const writer = await createRun(dir);
+    const records = [fullEpisode([]), makeEpisode({ seed: 3, status: 'failure', reward: 0.25 }), makeEpisode({ seed: 4, steps: 3 })];
+    for (const r of records) await writer.append(r);
+    await writer.close();
+    const out = join(dir, '..', 'episodes.pb');
+    await exportRun(dir, { format: 'proto', out });
+
+    const proto = join(import.meta.dirname, '..', 'proto');
+    const generated = join(dir, '..', 'py');
+    mkdirSync(generated);
+    execFileSync('protoc', ['-I', proto, `--python_out=${generated}`, 'episode.proto']);
+    // Debian's python3 (with python3-protobuf, installed by tools/scripts/setup.sh).
+    const printed = execFileSync('/usr/bin/python3', [join(proto, 'read_episodes.py'), out], {
+      env: { ...process.env, PYTHONPATH: generated },
+      encoding: 'utf8',
+    });
+    const byId = [...records].sort((a, b) => (a.episodeId! < b.episodeId! ? -1 : 1));
+    expect(printed.trim().split('\n')).toEqual(
+      byId.map((r) => {
+        const calls = (r.steps ?? []).flatMap((step) => (step.toolCalls ?? []).map((c) => c.name));
+        // Python prints floats as repr(): 1.0, 0.25.
+        const reward = Number.isInteger(r.finalReward) ? r.finalReward!.toFixed(1) : String(r.finalReward);
+        return [r.episodeId, r.status, reward, r.steps?.length, calls.join(',')].join(' ');
+      }),
+    );
   });
 
   it('are listed by id when a run is resumed, and the resumed writer appends after them', async () => {
