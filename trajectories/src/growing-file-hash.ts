@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import { readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
-/** Bytes a worker is handed at a time: sealing then waits for at most this much hashing (~0.6 ms). */
+/**
+ * Bytes a worker is handed at a time: sealing then waits for at most this much hashing
+ * (~0.6 ms). A file that never grows past it is hashed when sealed, without the worker
+ * (whose start costs ~45 ms on its own thread, more than hashing 1 MiB here).
+ */
 const HASH_STEP_BYTES = 1 << 20;
 /** How long sealing waits for the worker before hashing on this thread instead. */
 const WORKER_TIMEOUT_MS = 30_000;
@@ -69,7 +73,8 @@ let shared: HashWorker | undefined;
 function hashWorker(): HashWorker | undefined {
   if (shared?.alive) return shared;
   try {
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    // No inherited flags: a loader the process was started with (tsx) would load into it too.
+    const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
     const entry: HashWorker = { worker, alive: true };
     const dead = () => {
       entry.alive = false;
@@ -97,24 +102,28 @@ export class GrowingFileHash {
   private static nextId = 0;
   private readonly id = GrowingFileHash.nextId++;
   private readonly state = new Int32Array(new SharedArrayBuffer(36), 0, 1);
-  private readonly worker = hashWorker();
+  /** Taken when the file first passes one step: a smaller one is hashed at once by finish(). */
+  private worker: HashWorker | undefined;
   private posted = 0;
   /** Set by finish(): whether the worker gave the digest (else it was hashed on this thread). */
   byWorker = false;
 
-  constructor(path: string) {
-    this.worker?.worker.postMessage({ id: this.id, path, shared: this.state.buffer });
-  }
+  constructor(private readonly path: string) {}
 
   /** The file holds its final bytes up to `written`: hash them in the background. */
   advance(written: number): void {
     if (written - this.posted < HASH_STEP_BYTES) return;
+    if (!this.worker) {
+      this.worker = hashWorker();
+      this.worker?.worker.postMessage({ id: this.id, path: this.path, shared: this.state.buffer });
+    }
     this.post(written, false);
   }
 
   /**
    * The hex sha256 of the file's first `size` bytes (the whole file). Blocks until the worker
-   * is done, which is at most one step behind; `fd` is read on this thread when it failed.
+   * is done, which is at most one step behind; `fd` is read on this thread when there is no
+   * worker (a file under one step) or it failed.
    */
   finish(size: number, fd: number): string {
     if (this.worker?.alive) {

@@ -30,6 +30,17 @@ describe('hashing a growing file on a worker thread', () => {
     closeSync(fd);
   });
 
+  it('hashes a file that stayed under one step on this thread, without the worker', () => {
+    const path = join(tempDir(), 'small');
+    writeFileSync(path, randomBytes(300_000));
+    const fd = openSync(path, 'r');
+    const hash = new GrowingFileHash(path);
+    hash.advance(300_000);
+    expect(hash.finish(300_000, fd)).toBe(sha256(readFileSync(path)));
+    expect(hash.byWorker).toBe(false);
+    closeSync(fd);
+  });
+
   it('hashes on this thread when the worker cannot read the file', () => {
     const dir = tempDir();
     const path = join(dir, 'real');
