@@ -43,7 +43,13 @@ export class BackgroundSync {
 
   /** Closes the descriptor now, or once the sync in flight returned. */
   close(closeFd: (fd: number) => void): void {
-    if (this.inFlight) void this.inFlight.then(() => closeFd(this.fd));
-    else closeFd(this.fd);
+    if (!this.inFlight) return closeFd(this.fd);
+    void this.inFlight.then(() => {
+      try {
+        closeFd(this.fd);
+      } catch {
+        // Nobody is left to tell, and the descriptor is released either way.
+      }
+    });
   }
 }

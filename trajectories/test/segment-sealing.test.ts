@@ -72,14 +72,28 @@ describe('hashing a growing file on a worker thread', () => {
 
 describe('background sync', () => {
   it('keeps the error a background sync met for the next check', async () => {
-    const fd = openSync(join(tempDir(), 'file'), 'w');
-    closeSync(fd);
-    // A descriptor that is no longer open: the background fdatasync fails with EBADF.
-    const sync = new BackgroundSync(fd);
+    // A descriptor number no process has open: the background fdatasync fails with EBADF.
+    const sync = new BackgroundSync(0x3fffffff);
     expect(() => sync.check()).not.toThrow();
     sync.advance(8 << 20);
     await sync.settled();
     expect(() => sync.check()).toThrow(/EBADF/);
+  });
+
+  it('closes the descriptor only once the sync in flight returned', async () => {
+    const path = join(tempDir(), 'file');
+    writeFileSync(path, randomBytes(3 << 20));
+    const fd = openSync(path, 'r+');
+    const sync = new BackgroundSync(fd);
+    sync.advance(3 << 20);
+    const closed: number[] = [];
+    sync.close((n) => {
+      closed.push(n);
+      closeSync(n);
+    });
+    expect(closed).toEqual([]);
+    await sync.settled();
+    expect(closed).toEqual([fd]);
   });
 });
 
