@@ -11,6 +11,19 @@ import { tempDir } from './temp-dir.js';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
+/** Writes `size` random bytes to `path` and hashes them with a GrowingFileHash told `hashedPath`. */
+function hashWritten(path: string, size: number, hashedPath = path) {
+  writeFileSync(path, randomBytes(size));
+  const fd = openSync(path, 'r');
+  try {
+    const hash = new GrowingFileHash(hashedPath);
+    hash.advance(size);
+    return { digest: hash.finish(size, fd), expected: sha256(readFileSync(path)), byWorker: hash.byWorker };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 describe('hashing a growing file on a worker thread', () => {
   it('gives the sha256 of the whole file after it grew in many steps', () => {
     const path = join(tempDir(), 'growing');
@@ -31,26 +44,16 @@ describe('hashing a growing file on a worker thread', () => {
   });
 
   it('hashes a file that stayed under one step on this thread, without the worker', () => {
-    const path = join(tempDir(), 'small');
-    writeFileSync(path, randomBytes(300_000));
-    const fd = openSync(path, 'r');
-    const hash = new GrowingFileHash(path);
-    hash.advance(300_000);
-    expect(hash.finish(300_000, fd)).toBe(sha256(readFileSync(path)));
-    expect(hash.byWorker).toBe(false);
-    closeSync(fd);
+    const { digest, expected, byWorker } = hashWritten(join(tempDir(), 'small'), 300_000);
+    expect(digest).toBe(expected);
+    expect(byWorker).toBe(false);
   });
 
   it('hashes on this thread when the worker cannot read the file', () => {
     const dir = tempDir();
-    const path = join(dir, 'real');
-    writeFileSync(path, randomBytes(3_000_000));
-    const fd = openSync(path, 'r');
-    const hash = new GrowingFileHash(join(dir, 'not-there'));
-    hash.advance(3_000_000);
-    expect(hash.finish(3_000_000, fd)).toBe(sha256(readFileSync(path)));
-    expect(hash.byWorker).toBe(false);
-    closeSync(fd);
+    const { digest, expected, byWorker } = hashWritten(join(dir, 'real'), 3_000_000, join(dir, 'not-there'));
+    expect(digest).toBe(expected);
+    expect(byWorker).toBe(false);
   });
 
   it('keeps hashing other files after one was cancelled', () => {
