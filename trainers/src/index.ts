@@ -20,7 +20,8 @@ export {
 export { stateFromContext, statesFromRecord, type Candidate, type PolicyState } from './learner/policy-state.js';
 export { candidatesFromText, stateFromChat, type ChatRequestBody } from './learner/chat-state.js';
 export { callKey, matchCandidate } from './learner/candidate-match.js';
-export { FEATURE_VERSION, featurize, tokens, type SparseFeatures } from './learner/features.js';
+export { FEATURE_VERSION, featurize, type SparseFeatures } from './learner/features.js';
+export { tokens } from './learner/words.js';
 export { LinearPolicy, POLICY_FILE, type Decision, type PolicyMeta, type UpdateOptions } from './learner/linear-policy.js';
 export {
   behaviourCloning,

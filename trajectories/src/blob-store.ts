@@ -41,11 +41,10 @@ export class BlobStore {
   readonly covered = new Map<string, number>();
   private appender: SegmentAppender | undefined;
   private readonly fds = new Map<string, number>();
-
-  constructor(readonly dir: string) {}
-
   /** Blobs queued for writing, by name: a second put of the same bytes waits for the first. */
   private readonly inFlight = new Map<string, Promise<string>>();
+
+  constructor(readonly dir: string) {}
 
   /** Lets this store append, to the packs listed in `entries` (the run's shard table). */
   openForWriting(entries: ShardEntry[], packBytes = DEFAULT_PACK_BYTES, onRotate?: () => void): SegmentAppender {

@@ -171,13 +171,15 @@ export class EpisodeIndex {
 
   /** Encodes the entries added since the last encode() as one more piece. */
   private encodeNew(): void {
-    const count = this.list === undefined ? this.encodedCount : this.list.length;
-    if (count === this.encodedCount) return;
+    // Version 3 entries still undecoded are encoded already; older ones are decoded first.
+    if (this.list === undefined && this.encoded.length > 0) return;
+    const list = this.entries;
+    if (list.length === this.encodedCount) return;
     const w = this.writer;
     w.begin(0);
-    for (const entry of this.entries.slice(this.encodedCount)) writeEntry(w, entry);
+    for (let i = this.encodedCount; i < list.length; i++) writeEntry(w, list[i]!);
     this.encoded.push(w.finish());
-    this.encodedCount = count;
+    this.encodedCount = list.length;
   }
 }
 

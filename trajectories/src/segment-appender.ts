@@ -90,7 +90,7 @@ export class SegmentAppender {
 
   /**
    * Like append() for a frame whose first FRAME_HEADER_BYTES were left free for the header
-   * (msgpackr's RESERVE_START_SPACE): one buffer, no copy.
+   * (RecordCodec.encodeForFrame): one buffer, no copy.
    */
   appendReserved<T>(frame: Buffer, landed: (at: Placement) => T, after?: Promise<unknown>): Promise<T> {
     writeFrameHeader(frame);

@@ -62,6 +62,9 @@ describe('episodes.idx', () => {
     writeFileSync(path, new Packr({ useRecords: false }).pack(v2));
     const index = EpisodeIndex.load(path)!;
     expect(index.entries).toEqual(current.entries);
+    // Rewritten before anything decoded its entries, it still holds them all (as version 3).
+    writeFileSync(path, EpisodeIndex.load(path)!.encode());
+    expect(EpisodeIndex.load(path)!.entries).toEqual(current.entries);
     await using reader = await openRun(dir);
     expect(reader.episodeIds()).toEqual(['ep-1', 'ep-2', 'ep-3']);
   });

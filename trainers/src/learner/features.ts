@@ -3,8 +3,6 @@ import { elementFeatures, elementView } from './element-features.js';
 import type { Candidate, PolicyState } from './policy-state.js';
 import { numbers, overlap, tokens } from './words.js';
 
-export { tokens } from './words.js';
-
 /** Sparse feature vector: bucket indices and values (duplicates summed by the model). */
 export interface SparseFeatures {
   index: Uint32Array;
