@@ -81,7 +81,9 @@ async function expertSteps(env: BrowserEnv): Promise<Map<string, number[]>> {
   for (const { id: family } of env.families()) {
     const session = await env.reset(spec(family ?? '', 3), signal);
     for (let done = false; !done; ) {
-      const [call] = await session.expert!(signal);
+      const {
+        calls: [call],
+      } = await session.expert!(signal, '');
       const name = call?.name ?? '';
       const page = (session.observation.text ?? '').split('\n', 1)[0];
       const outcome = await session.step({ id: 'e', name, arguments: JSON.parse(call?.argumentsJson ?? '{}') as Record<string, unknown> }, signal);

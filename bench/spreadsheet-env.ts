@@ -89,7 +89,9 @@ const allVerify: number[] = [];
 for (const family of env.families()) {
   const session = await env.reset({ family: family.id!, seed: 1, split: 'train', options: {} }, signal);
   for (;;) {
-    const [c] = await session.expert!(signal);
+    const {
+      calls: [c],
+    } = await session.expert!(signal, '');
     if (c!.name === 'submit' || c!.name === 'answer') break;
     await session.step({ id: 'x', name: c!.name!, arguments: JSON.parse(c!.argumentsJson!) as Record<string, unknown> }, signal);
   }

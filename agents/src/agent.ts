@@ -1,4 +1,4 @@
-import type { DecodedObservation, DecodedToolCall, Decoded, Task, ToolCall, ToolSpec } from '@workgym/protocol';
+import type { DecodedObservation, Decoded, ExpertReply, Task, ToolCall, ToolSpec } from '@workgym/protocol';
 import type { AgentInfo, TokenLogprob, TokenUsage } from '@workgym/trajectories';
 
 /** One earlier step as the agent took it and the env answered it. */
@@ -17,8 +17,8 @@ export interface AgentContext {
   readonly history: readonly Turn[];
   readonly observation: DecodedObservation;
   readonly stepIndex: number;
-  /** The task's reference solution's next action at this state (expert data, DAgger). */
-  expert(signal: AbortSignal): Promise<DecodedToolCall[]>;
+  /** The task's reference solution's next action at this state and why (expert data, DAgger). */
+  expert(signal: AbortSignal): Promise<ExpertReply>;
 }
 
 /** What an agent does at one step: tool calls, optionally with text, and what it cost. */

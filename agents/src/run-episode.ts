@@ -86,7 +86,7 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
     history,
     observation,
     stepIndex: steps.length,
-    expert: (signal) => envCall('expert', () => client.expert(reset.session, { signal })).then((r) => r.calls),
+    expert: (signal) => envCall('expert', () => client.expert(reset.session, { signal })),
   });
   try {
     while (!last?.terminated && !last?.truncated) {

@@ -5,7 +5,7 @@ export class ExpertAgent implements Agent {
   readonly info = { kind: 'expert', model: '', contextPolicy: 'none' };
 
   async act(context: AgentContext, signal: AbortSignal): Promise<AgentAction> {
-    const calls = await context.expert(signal);
-    return { calls: calls.map((c, i) => ({ ...c, id: `expert-${context.stepIndex}-${i}` })) };
+    const action = await context.expert(signal);
+    return { calls: action.calls.map((c, i) => ({ ...c, id: `expert-${context.stepIndex}-${i}` })), text: action.text };
   }
 }

@@ -1,4 +1,4 @@
-import { ActionError, CallRefusedError, toolCall, type Observation, type Session, type StepOutcome, type ToolCall, type ToolSpec, type ValidToolCall, type Verdict } from '@workgym/protocol';
+import { ActionError, CallRefusedError, toolCall, type ExpertAction, type Observation, type Session, type StepOutcome, type ToolSpec, type ValidToolCall, type Verdict } from '@workgym/protocol';
 import type { BrowserContext } from 'puppeteer-core';
 import type { PageDriver, StepTimings } from './browser/page-driver.js';
 import { candidateActions } from './candidates.js';
@@ -91,10 +91,10 @@ export class BrowserSession implements Session {
     return { reward: score(v), success: v.success, components: v.components, detail: v.detail };
   }
 
-  async expert(): Promise<ToolCall[]> {
+  async expert(): Promise<ExpertAction> {
     if (!this.parts.instance.expert) throw new CallRefusedError('unsupported', 'this task comes from an external suite and has no expert');
     const planned = this.parts.instance.expert({ url: new URL(this.parts.driver.url()), snapshot: this.parts.driver.snapshot });
-    return [toolCall(planned.name, planned.arguments, 'expert')];
+    return { calls: [toolCall(planned.name, planned.arguments, 'expert')], text: '' };
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ActionError, toolCall, type Observation, type Session, type StepOutcome, type ToolCall, type ToolSpec, type ValidToolCall, type Verdict } from '@workgym/protocol';
+import { ActionError, toolCall, type ExpertAction, type Observation, type Session, type StepOutcome, type ToolCall, type ToolSpec, type ValidToolCall, type Verdict } from '@workgym/protocol';
 import type { Judge } from './judge/judge.js';
 import { SpawnFailedError, type RunResult } from './sandbox/run-command.js';
 import type { Sandbox } from './sandbox/sandbox.js';
@@ -89,9 +89,9 @@ export class CodeSession implements Session {
   }
 
   /** The reference solution's next action: explore, then make each file match the reference, test, finish. */
-  async expert(): Promise<ToolCall[]> {
+  async expert(): Promise<ExpertAction> {
     const plan = this.instance.expert;
-    const next = (c: PlannedCall) => [toolCall(c.name, c.arguments, `expert-${++this.expertCalls}`)];
+    const next = (c: PlannedCall) => ({ calls: [toolCall(c.name, c.arguments, `expert-${++this.expertCalls}`)], text: '' });
     if (plan.explore && this.explored < plan.explore.length) return next(plan.explore[this.explored++]!);
     const check = this.instance.check;
     if (check.kind === 'answer') return next({ name: 'answer', arguments: { text: plan.answer ?? '' } });

@@ -1,5 +1,6 @@
 import type { EnvClient } from './client.js';
 import { RemoteError } from './errors.js';
+import { clip, ShownText, ungroundedValues } from './grounding.js';
 import type { Decoded, DecodedTaskFamily, ResetReply, StepReply, Verdict } from './messages.js';
 import { checkToolSchema } from './tool-validator.js';
 
@@ -48,16 +49,35 @@ export async function checkEnv(client: EnvClient, options: CheckEnvOptions = {})
   };
   await record('catalogue', {}, async () => checkCatalogue(hello.name, listed));
   const declared = new Set(catalogue.tools.map((t) => t.name));
+  const maxSteps = options.maxSteps ?? 100;
   for (const family of families) {
-    for (const seed of options.seeds ?? [1, 2]) {
+    const seeds = options.seeds ?? [1, 2];
+    for (const seed of seeds) {
       const where = { family: family.id, seed };
       const ctx = { client, family: family.id, seed, declared };
       await record('deterministic reset', where, () => checkDeterministicReset(ctx));
       await record('tool schemas', where, () => checkToolSchemas(ctx));
       await record('invalid calls give error observations', where, () => checkInvalidCalls(ctx));
-      await record('expert solves the task', where, () => checkExpert(ctx, options.maxSteps ?? 100));
+      const demo = await expertEpisode(ctx, maxSteps, '');
+      await record('expert solves the task', where, async () => checkSolved(demo));
+      await record('expert acts only on what it was shown', where, async () => checkGrounded(demo));
+      await record('expert says why', where, async () => checkRationale(demo));
+      for (const nearMiss of family.nearMisses) {
+        await record(`near-miss ${nearMiss} does not succeed`, where, () => checkNearMiss(ctx, maxSteps, nearMiss));
+      }
       await record('doing nothing fails', where, () => checkDoingNothing(ctx));
       await record('submitting at once fails', where, () => checkSubmitAtOnce(ctx));
+    }
+    // The seed picks the default strategy; every other one is checked on the first seed.
+    for (const strategy of seeds.length > 0 ? family.strategies : []) {
+      const seed = seeds[0]!;
+      if (family.strategies[seed % family.strategies.length] === strategy) continue;
+      const demo = await expertEpisode({ client, family: family.id, seed, declared }, maxSteps, strategy);
+      await record(`expert strategy ${strategy} solves the task`, { family: family.id, seed }, async () => {
+        checkSolved(demo);
+        checkGrounded(demo);
+        checkRationale(demo);
+      });
     }
   }
   return { env: hello.name, ok: results.every((r) => r.ok), results };
@@ -163,21 +183,77 @@ function checkEnded(reply: StepReply, what: string): Decoded<Verdict> {
   return verdict;
 }
 
-async function checkExpert(ctx: Ctx, maxSteps: number): Promise<void> {
+/** What one expert episode did, for the checks that judge it. */
+interface ExpertEpisode {
+  /** Why the episode could not be played to its end, if it could not. */
+  failure?: string;
+  verdict?: Decoded<Verdict>;
+  /** "step N: <where> <value> <reason>" for each value that nothing shown accounts for. */
+  ungrounded: string[];
+  /** Steps whose expert action came with no text saying why. */
+  silentSteps: number[];
+}
+
+/** Plays one episode with the expert's `strategy`, tracking what the episode has shown. */
+async function expertEpisode(ctx: Ctx, maxSteps: number, strategy: string): Promise<ExpertEpisode> {
+  const played: ExpertEpisode = { ungrounded: [], silentSteps: [] };
+  try {
+    await withSession(ctx, maxSteps, async (reset) => {
+      const shown = new ShownText();
+      shown.add(reset.task?.instruction ?? '');
+      for (const tool of reset.tools) shown.add(`${tool.name} ${tool.description} ${tool.parametersJson}`);
+      shown.add(reset.observation?.text ?? '');
+      let reply: StepReply | undefined;
+      for (let step = 1; step <= maxSteps && !(reply?.terminated || reply?.truncated); step++) {
+        const action = await ctx.client.expert(reset.session, { strategy });
+        expect(action.calls.length > 0, 'the expert returned no tool call');
+        if (action.text.trim() === '') played.silentSteps.push(step);
+        for (const value of ungroundedValues(action.calls, action.derived, shown)) {
+          played.ungrounded.push(`step ${step}: ${value.where} ${JSON.stringify(clip(value.value))} ${value.reason}`);
+        }
+        reply = await ctx.client.step(reset.session, action.calls);
+        const failed = reply.results.find((r) => r.error);
+        expect(!failed, `the expert made an invalid call at step ${step}: ${failed?.text}`);
+        for (const result of reply.results) shown.add(result.text);
+        shown.add(reply.observation?.text ?? '');
+      }
+      expect(reply !== undefined, 'the expert took no step');
+      expect(reply.terminated, `the expert did not finish within ${maxSteps} steps`);
+      played.verdict = checkEnded(reply, 'expert');
+      await expectEpisodeOver(ctx, reset.session);
+    });
+  } catch (error) {
+    played.failure = (error as Error).message;
+  }
+  return played;
+}
+
+function checkSolved(demo: ExpertEpisode): void {
+  expect(!demo.failure, demo.failure ?? '');
+  const verdict = demo.verdict!;
+  expect(verdict.reward === 1 && verdict.success, `the expert got reward ${verdict.reward}: ${verdict.detail}`);
+}
+
+function checkGrounded(demo: ExpertEpisode): void {
+  expect(demo.ungrounded.length === 0, `the expert used values the episode never showed:\n  ${demo.ungrounded.join('\n  ')}`);
+}
+
+function checkRationale(demo: ExpertEpisode): void {
+  expect(demo.silentSteps.length === 0, `the expert gave no reason at step(s) ${demo.silentSteps.join(', ')}`);
+}
+
+/** An adversarial attempt the family names must end without success. */
+async function checkNearMiss(ctx: Ctx, maxSteps: number, nearMiss: string): Promise<void> {
   await withSession(ctx, maxSteps, async (reset) => {
     let reply: StepReply | undefined;
-    for (let i = 0; i < maxSteps && !(reply?.terminated || reply?.truncated); i++) {
-      const action = await ctx.client.expert(reset.session);
-      expect(action.calls.length > 0, 'the expert returned no tool call');
+    for (let step = 1; step <= maxSteps && !(reply?.terminated || reply?.truncated); step++) {
+      const action = await ctx.client.expert(reset.session, { strategy: nearMiss });
+      expect(action.calls.length > 0, `the near-miss returned no tool call at step ${step}`);
       reply = await ctx.client.step(reset.session, action.calls);
-      const failed = reply.results.find((r) => r.error);
-      expect(!failed, `the expert made an invalid call: ${failed?.text}`);
     }
-    expect(reply !== undefined, 'the expert took no step');
-    expect(reply.terminated, `the expert did not finish within ${maxSteps} steps`);
-    const verdict = checkEnded(reply, 'expert');
-    expect(verdict.reward === 1 && verdict.success, `the expert got reward ${verdict.reward}: ${verdict.detail}`);
-    await expectEpisodeOver(ctx, reset.session);
+    expect(reply !== undefined, 'the near-miss took no step');
+    const verdict = checkEnded(reply, `near-miss ${nearMiss}`);
+    expect(!verdict.success && verdict.reward < 1, `the near-miss got reward ${verdict.reward} (success ${verdict.success}): ${verdict.detail}`);
   });
 }
 

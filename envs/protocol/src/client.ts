@@ -111,8 +111,9 @@ export class EnvClient implements AsyncDisposable {
     return this.call('step', { session, calls }, options).then((r) => r.step!);
   }
 
-  expert(session: string, options?: CallOptions): Promise<ExpertReply> {
-    return this.call('expert', { session }, options).then((r) => r.expert!);
+  /** The expert's next action; `strategy` names one of the family's strategies or near-misses. */
+  expert(session: string, options?: CallOptions & { strategy?: string }): Promise<ExpertReply> {
+    return this.call('expert', { session, strategy: options?.strategy ?? '' }, options).then((r) => r.expert!);
   }
 
   closeSession(session: string, options?: CallOptions): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Observation, TaskFamily, ToolCall, ToolSpec, Verdict } from './messages.js';
+import type { Derivation, Observation, TaskFamily, ToolCall, ToolSpec, Verdict } from './messages.js';
 
 /** What an env server is told to open: one task instance. */
 export interface EpisodeSpec {
@@ -25,6 +25,13 @@ export interface StepOutcome {
   info?: Record<string, unknown>;
 }
 
+/** The expert's next action: the calls, why (from what the episode showed), and computed values. */
+export interface ExpertAction {
+  calls: ToolCall[];
+  text: string;
+  derived?: Derivation[];
+}
+
 /**
  * One episode inside an env. The server validates tool calls against `tools` before they reach
  * `step`, counts steps, applies the step limit and calls `verify` when the episode ends.
@@ -36,8 +43,13 @@ export interface Session {
   step(call: ValidToolCall, signal: AbortSignal): Promise<StepOutcome>;
   /** Runs the task's verifier over the current state; reward in 0..1. */
   verify(signal: AbortSignal): Promise<Verdict>;
-  /** The reference solution's next action at this state. */
-  expert?(signal: AbortSignal): Promise<ToolCall[]>;
+  /**
+   * The reference solution's next action at this state, following `strategy`: one of the
+   * family's strategies or near-misses. Through the server it is always a listed name (the server
+   * picks the seed's default and refuses unknown names); "" (a family with none listed, or an
+   * in-process caller) means the family's default.
+   */
+  expert?(signal: AbortSignal, strategy: string): Promise<ExpertAction>;
   close(): Promise<void>;
 }
 

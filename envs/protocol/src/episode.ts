@@ -1,5 +1,5 @@
 import { ActionError, CallRefusedError } from './errors.js';
-import type { Session } from './environment.js';
+import type { ExpertAction, Session } from './environment.js';
 import type { Observation, Task, ToolCall, Verdict } from './messages.js';
 import type { workgym } from './gen/workgym.js';
 import { validateToolCall } from './tool-validator.js';
@@ -35,11 +35,18 @@ export class Episode {
     return this.serialize(() => this.applyStep(calls, signal));
   }
 
-  expert(signal: AbortSignal): Promise<ToolCall[]> {
+  expert(signal: AbortSignal, strategy: string): Promise<ExpertAction> {
     return this.serialize(async () => {
+      this.refuseIfOver();
       if (!this.session.expert) throw new CallRefusedError('unsupported', `${this.task.family} has no expert`);
-      return this.session.expert(signal);
+      return this.session.expert(signal, strategy);
     });
+  }
+
+  private refuseIfOver(): void {
+    if (this.ended) {
+      throw new CallRefusedError('episode_over', `session ${this.id} has ended; reset to start another episode`);
+    }
   }
 
   private serialize<T>(work: () => Promise<T>): Promise<T> {
@@ -49,9 +56,7 @@ export class Episode {
   }
 
   private async applyStep(calls: readonly ToolCall[], signal: AbortSignal): Promise<StepResponse> {
-    if (this.ended) {
-      throw new CallRefusedError('episode_over', `session ${this.id} has ended; reset to start another episode`);
-    }
+    this.refuseIfOver();
     this.steps += 1;
     const results: ToolResult[] = [];
     let reward = 0;

@@ -1,7 +1,8 @@
 export { EnvClient, type CallOptions, type EnvClientOptions, type ResetOptions, type Transport } from './client.js';
 export { serveEnv, type EnvServer, type ServeOptions } from './server.js';
 export { serveStdio } from './stdio.js';
-export type { Environment, EpisodeSpec, Session, StepOutcome, ValidToolCall } from './environment.js';
+export type { Environment, EpisodeSpec, ExpertAction, Session, StepOutcome, ValidToolCall } from './environment.js';
+export { argumentLeaves, ShownText, ungroundedValues, type UngroundedValue } from './grounding.js';
 export type { DockerOverrides, EnvManifest } from './manifest.js';
 export { checkEnv, assertEnvConforms, type CheckEnvOptions, type CheckResult, type ConformanceReport } from './check-env.js';
 export { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder, type FrameEvent } from './framing.js';

@@ -17,6 +17,7 @@ export type Image = workgym.v1.Image.$Properties;
 export type Observation = workgym.v1.Observation.$Properties;
 export type Verdict = workgym.v1.Verdict.$Properties;
 export type ActionErrorInfo = workgym.v1.ActionError.$Properties;
+export type Derivation = workgym.v1.Derivation.$Properties;
 
 /**
  * A message as a receiver gets it: protobufjs fills in proto3 defaults, so scalars and lists are

@@ -4,7 +4,7 @@ import type { Environment } from './environment.js';
 import { Episode } from './episode.js';
 import { CallRefusedError } from './errors.js';
 import { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder } from './framing.js';
-import { PROTOCOL_VERSION, wire, type Decoded, type Request, type ResetRequest, type Response } from './messages.js';
+import { PROTOCOL_VERSION, wire, type Decoded, type Request, type ResetRequest, type Response, type TaskFamily } from './messages.js';
 
 type DecodedRequest = Decoded<Request>;
 
@@ -116,7 +116,7 @@ class Connection {
       case 'step':
         return { step: await this.episode(request.step!.session).step(request.step!.calls, signal) };
       case 'expert':
-        return { expert: { calls: await this.episode(request.expert!.session).expert(signal) } };
+        return { expert: await this.expert(request.expert!.session, request.expert!.strategy, signal) };
       case 'close':
         await this.closeEpisode(request.close!.session);
         return { close: {} };
@@ -167,6 +167,13 @@ class Connection {
     return { session: id, task, observation: session.observation, tools: [...session.tools] };
   }
 
+  private async expert(session: string, strategy: string, signal: AbortSignal) {
+    const episode = this.episode(session);
+    const family = this.env.families().find((f) => f.id === episode.task.family);
+    const action = await episode.expert(signal, resolveStrategy(family, episode.task.seed ?? 0, strategy));
+    return { calls: action.calls, text: action.text, derived: action.derived ?? [] };
+  }
+
   private episode(id: string): Episode {
     const episode = this.episodes.get(id);
     if (!episode) throw new CallRefusedError('unknown_session', `no open session ${JSON.stringify(id)}`);
@@ -178,6 +185,18 @@ class Connection {
     this.episodes.delete(id);
     await episode.session.close();
   }
+}
+
+/** The strategy an expert call follows: the one named, or the seed's default among the family's. */
+function resolveStrategy(family: TaskFamily | undefined, seed: number, asked: string): string {
+  const strategies = family?.strategies ?? [];
+  if (asked === '') return strategies.length > 0 ? strategies[seed % strategies.length]! : '';
+  if (strategies.includes(asked) || (family?.nearMisses ?? []).includes(asked)) return asked;
+  const known = [...strategies, ...(family?.nearMisses ?? [])];
+  throw new CallRefusedError(
+    'bad_request',
+    `${family?.id ?? 'this family'} has no expert strategy ${JSON.stringify(asked)}${known.length ? ` (it has ${known.join(', ')})` : ' (it has none)'}`,
+  );
 }
 
 function parseOptions(json: string): Record<string, unknown> {

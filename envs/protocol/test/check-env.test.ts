@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { assertEnvConforms, checkEnv, type Environment, type EpisodeSpec } from '../src/index.js';
+import { assertEnvConforms, checkEnv, type Environment, type EpisodeSpec, type Session } from '../src/index.js';
 import { CounterEnv } from '../src/testing/index.js';
 import { connectInProcess } from './helpers.js';
 
+type Defect = 'random-reset' | 'lazy-expert' | 'generous-verifier' | 'bad-schema' | 'peeking-expert' | 'undeclared-value' | 'silent-expert';
+
 /** A CounterEnv with one defect switched on, to show checkEnv catches it. */
-function broken(defect: 'random-reset' | 'lazy-expert' | 'generous-verifier' | 'bad-schema'): Environment {
+function broken(defect: Defect): Environment {
   const env = new CounterEnv();
   return {
     name: env.name,
@@ -15,23 +17,54 @@ function broken(defect: 'random-reset' | 'lazy-expert' | 'generous-verifier' | '
     reset: async (spec: EpisodeSpec, signal: AbortSignal) => {
       const seed = defect === 'random-reset' ? Math.floor(Math.random() * 1e6) : spec.seed;
       const session = await env.reset({ ...spec, seed });
-      if (defect === 'lazy-expert') session.expert = async () => [{ id: 'x', name: 'submit', argumentsJson: '{}' }];
-      if (defect === 'generous-verifier') session.verify = async () => ({ reward: 1, success: true });
-      if (defect === 'bad-schema') {
-        return Object.assign(Object.create(Object.getPrototypeOf(session)), session, {
-          tools: [{ name: 'add', description: 'x', parametersJson: '{"type": 12}' }, ...session.tools.slice(1)],
-        });
-      }
       void signal;
-      return session;
+      return withDefect(defect, session);
     },
   };
+}
+
+function withDefect(defect: Defect, session: Session): Session {
+  const copy = (changes: Partial<Session>): Session => Object.assign(Object.create(Object.getPrototypeOf(session)), session, changes);
+  const original = session.expert!;
+  // The copy's own expert, so that it reads the copy's state.
+  const expert = function (this: Session, signal: AbortSignal, strategy: string) {
+    return original.call(this, signal, strategy);
+  };
+  switch (defect) {
+    case 'lazy-expert':
+      return copy({ expert: async () => ({ calls: [call('submit')], text: 'Done.' }) });
+    case 'generous-verifier':
+      return copy({ verify: async () => ({ reward: 1, success: true }) });
+    case 'bad-schema':
+      return copy({ tools: [{ name: 'add', description: 'x', parametersJson: '{"type": 12}' }, ...session.tools.slice(1)] });
+    case 'silent-expert':
+      return copy({ async expert(this: Session, signal: AbortSignal, strategy: string) {
+        return { ...(await expert.call(this, signal, strategy)), text: '' };
+      } });
+    case 'peeking-expert':
+      // The target is no longer in the instruction, but the expert still adds the difference.
+      return hideTarget(copy({}));
+    case 'undeclared-value':
+      return hideTarget(copy({ async expert(this: Session, signal: AbortSignal, strategy: string) {
+        return { ...(await expert.call(this, signal, strategy)), derived: [] };
+      } }));
+    default:
+      return session;
+  }
+}
+
+function hideTarget(session: Session): Session {
+  return Object.assign(session, { instruction: 'Bring the counter to the target, then submit.' });
+}
+
+function call(name: string, args: Record<string, unknown> = {}) {
+  return { id: 'x', name, argumentsJson: JSON.stringify(args) };
 }
 
 describe('checkEnv', () => {
   it('passes a conforming env on every check', async () => {
     const { client } = connectInProcess(new CounterEnv());
-    const report = await assertEnvConforms(client, { seeds: [1, 2, 3] });
+    const report = await assertEnvConforms(client, { seeds: [2, 3] });
     expect(report.results.filter((r) => r.ok)).toHaveLength(report.results.length);
     expect(new Set(report.results.map((r) => r.check))).toEqual(
       new Set([
@@ -40,6 +73,10 @@ describe('checkEnv', () => {
         'tool schemas',
         'invalid calls give error observations',
         'expert solves the task',
+        'expert acts only on what it was shown',
+        'expert says why',
+        'near-miss overshoot does not succeed',
+        'expert strategy walk solves the task',
         'doing nothing fails',
         'submitting at once fails',
       ]),
@@ -52,12 +89,17 @@ describe('checkEnv', () => {
     ['lazy-expert', 'expert solves the task'],
     ['generous-verifier', 'doing nothing fails'],
     ['bad-schema', 'tool schemas'],
+    ['generous-verifier', 'near-miss overshoot does not succeed'],
+    ['peeking-expert', 'expert acts only on what it was shown'],
+    ['undeclared-value', 'expert acts only on what it was shown'],
+    ['silent-expert', 'expert says why'],
   ] as const)('catches an env with a %s defect', async (defect, check) => {
     const { client } = connectInProcess(broken(defect));
-    const report = await checkEnv(client, { seeds: [1] });
+    // Seed 2's default strategy jumps to the target in one call.
+    const report = await checkEnv(client, { seeds: [2] });
     expect(report.ok).toBe(false);
     expect(report.results.filter((r) => !r.ok).map((r) => r.check)).toContain(check);
-    await expect(assertEnvConforms(client, { seeds: [1] })).rejects.toThrow(check);
+    await expect(assertEnvConforms(client, { seeds: [2] })).rejects.toThrow(check);
     await client.close();
   });
 });

@@ -38,14 +38,48 @@ describe('EnvClient and serveEnv', () => {
     expect(reset.tools.map((t) => t.name)).toContain('submit');
     const first = await client.step(reset.session, [call('add', { amount: 1 })]);
     expect(first).toMatchObject({ stepIndex: 1, terminated: false, truncated: false, reward: 0, verdict: null });
-    const expert = await client.expert(reset.session);
+    const expert = await client.expert(reset.session, { strategy: 'jump' });
     const second = await client.step(reset.session, expert.calls);
-    const done = await client.step(reset.session, (await client.expert(reset.session)).calls);
+    const done = await client.step(reset.session, (await client.expert(reset.session, { strategy: 'jump' })).calls);
     expect(second.results[0]?.error).toBeNull();
     expect(done).toMatchObject({ terminated: true, truncated: false, reward: 1, stepIndex: 3 });
     expect(done.verdict).toMatchObject({ reward: 1, success: true, components: { reached: 1, submitted: 1 } });
     await client.closeSession(reset.session);
     await expect(client.step(reset.session, [call('submit')])).rejects.toMatchObject({ remoteCode: 'unknown_session' });
+  });
+
+  it('follows the strategy asked for, the seed\'s by default, and refuses unknown ones', async () => {
+    const { client } = inProcess(new CounterEnv());
+    const addOf = async (session: string, strategy?: string) => {
+      const reply = await client.expert(session, strategy === undefined ? {} : { strategy });
+      return JSON.parse(reply.calls[0]!.argumentsJson).amount as number;
+    };
+    const even = await client.reset({ family: 'counter/reach-target', seed: 4 });
+    const odd = await client.reset({ family: 'counter/reach-target', seed: 5 });
+    expect(Math.abs(await addOf(even.session))).toBeGreaterThan(1); // strategies[4 % 2] = jump
+    expect(Math.abs(await addOf(odd.session))).toBe(1); // strategies[5 % 2] = walk
+    expect(Math.abs(await addOf(odd.session, 'jump'))).toBeGreaterThan(1);
+    await expect(client.expert(odd.session, { strategy: 'teleport' })).rejects.toMatchObject({
+      remoteCode: 'bad_request',
+      message: expect.stringContaining('jump, walk, overshoot'),
+    });
+  });
+
+  it('says why the expert acts and which values it computed', async () => {
+    const { client } = inProcess(new CounterEnv());
+    const reset = await client.reset({ family: 'counter/reach-target', seed: 4 });
+    const reply = await client.expert(reset.session, { strategy: 'jump' });
+    const amount = JSON.parse(reply.calls[0]!.argumentsJson).amount as number;
+    expect(reply.text).toContain(`so I add ${amount}`);
+    expect(reply.derived).toEqual([expect.objectContaining({ value: String(amount), how: 'target minus counter' })]);
+  });
+
+  it('refuses the expert once the episode is over', async () => {
+    const { client } = inProcess(new CounterEnv());
+    const reset = await client.reset({ family: 'counter/reach-target', seed: 4 });
+    const ended = await client.step(reset.session, [call('submit')]);
+    expect(ended.terminated).toBe(true);
+    await expect(client.expert(reset.session)).rejects.toMatchObject({ remoteCode: 'episode_over' });
   });
 
   it('applies several calls of one step in order and answers each', async () => {

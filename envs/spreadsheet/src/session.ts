@@ -1,4 +1,4 @@
-import { ActionError, toolCall, type Observation, type Session, type StepOutcome, type ToolCall, type ToolSpec, type ValidToolCall, type Verdict } from '@workgym/protocol';
+import { ActionError, toolCall, type ExpertAction, type Observation, type Session, type StepOutcome, type ToolCall, type ToolSpec, type ValidToolCall, type Verdict } from '@workgym/protocol';
 import { WorkbookEditor } from './editor.js';
 import type { Workbook } from './engine/workbook.js';
 import { writeXlsx } from './engine/xlsx.js';
@@ -88,9 +88,9 @@ export class SpreadsheetSession implements Session {
     return this.task.verify(this.wb, this.answerText, this.edits);
   }
 
-  async expert(): Promise<ToolCall[]> {
+  async expert(): Promise<ExpertAction> {
     const next = this.task.expert[this.cursor] ?? { name: this.task.question ? 'answer' : 'submit', arguments: this.task.question ? { text: '?' } : {} };
-    return [toolCall(next.name, next.arguments, `expert-${this.cursor + 1}`)];
+    return { calls: [toolCall(next.name, next.arguments, `expert-${this.cursor + 1}`)], text: '' };
   }
 
   async close(): Promise<void> {}

@@ -24,7 +24,7 @@ class DaggerAgent implements Agent {
   async act(context: AgentContext, signal: AbortSignal): Promise<AgentAction> {
     const state = stateFromContext(context);
     if (state.candidates.length === 0) return { calls: [], text: 'no candidate actions' };
-    const expert = (await context.expert(signal))[0];
+    const expert = (await context.expert(signal)).calls[0];
     const label = expert ? matchCandidate({ name: expert.name ?? '', argumentsJson: expert.argumentsJson || '{}' }, state.candidates) : -1;
     const features = this.policy.features(state);
     if (label >= 0) this.decisions.push({ features, chosen: label, weight: 1 });
