@@ -18,7 +18,9 @@ export type TokenUsage = workgym.trajectories.v1.TokenUsage.$Properties;
 export type TokenLogprob = workgym.trajectories.v1.TokenLogprob.$Properties;
 export type EpisodeTimings = workgym.trajectories.v1.Timings.$Properties;
 
-export const EPISODE_STATUSES = ['success', 'failure', 'truncated', 'agent_error', 'infra_error'] as const;
+// env_broken: the env failed at one of the agent's actions, and again at the same action on a fresh
+// instance, so the agent broke it (a failure of the agent, never retried away).
+export const EPISODE_STATUSES = ['success', 'failure', 'truncated', 'agent_error', 'env_broken', 'infra_error'] as const;
 export type EpisodeStatus = (typeof EPISODE_STATUSES)[number];
 
 export function isEpisodeStatus(value: unknown): value is EpisodeStatus {
