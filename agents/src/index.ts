@@ -3,7 +3,8 @@ export { ExpertAgent } from './agents/expert-agent.js';
 export { RandomAgent } from './agents/random-agent.js';
 export { ReplayAgent, ReplayMissingError } from './agents/replay-agent.js';
 export { OpenAIAgent, type OpenAIAgentOptions } from './agents/openai-agent.js';
-export { describePolicy, parsePolicy, selectTurns, type ContextPolicy } from './agents/context-policy.js';
+// Context policies live with the conversation they shape (trajectories), which exports rebuild too.
+export { describePolicy, parsePolicy, type ContextPolicy } from '@workgym/trajectories';
 export { RateLimiter } from './agents/rate-limiter.js';
 export { classifyEnvError, InfraFault, RolloutConfigError } from './faults.js';
 export { runEpisode, type EpisodeIds, type EpisodeLimits, type EpisodeTask, type RunEpisodeOptions } from './run-episode.js';

@@ -1,5 +1,9 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EnvClient } from '@workgym/protocol';
+import { createRun, exportRun, type EpisodeRecord, type ExportFormat } from '@workgym/trajectories';
 import { OpenAIAgent, runEpisode, type OpenAIAgentOptions } from '../src/index.js';
 import { startChatServer, type ChatRequest, type Reply } from './fixtures/chat-server.js';
 import { counterClient, counterTask, ids, limits } from './helpers.js';
@@ -121,5 +125,100 @@ describe('OpenAIAgent against a chat-completions server', () => {
     const records = await Promise.all(clients.map((client, i) => runEpisode({ client, agent, task: counterTask(i + 1), ids: ids(`e:train:${i}:0`), limits: limits(), env })));
     expect(records.every((r) => r.status === 'success')).toBe(true);
     expect(server.maxInFlight).toBe(2);
+  });
+});
+
+/**
+ * A model that thinks aloud first (a step without a call), adds half the gap with a remark, then
+ * the rest, then submits; `giveUp` submits right after the first add (a failure of the same task).
+ */
+function stepwise(options: { giveUp?: boolean } = {}) {
+  return (request: ChatRequest): Reply => {
+    if (!request.tools) return { content: '0.5' };
+    const [, target] = /to (\d+)/.exec(String(request.messages[1]!.content))!.map(Number) as [number, number];
+    const seen = request.messages.flatMap((m) => [...String(m.content ?? '').matchAll(/counter = (-?\d+)/g)].map((x) => Number(x[1])));
+    const value = seen.at(-1)!;
+    const adds = request.messages.filter((m) => m.role === 'assistant' && JSON.stringify(m.tool_calls ?? []).includes('"add"')).length;
+    if (!request.messages.some((m) => m.role === 'assistant')) return { content: 'Let me think first.' };
+    if (value === target || (options.giveUp && adds > 0)) return { toolCalls: [{ name: 'submit', arguments: '{}' }] };
+    const amount = adds === 0 ? Math.trunc((target - value) / 2) : target - value;
+    return { toolCalls: [{ name: 'add', arguments: JSON.stringify({ amount }) }], content: adds === 0 ? 'Half way first.' : undefined };
+  };
+}
+
+async function exported(records: EpisodeRecord[], format: ExportFormat): Promise<Record<string, unknown>[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'workgym-agent-export-'));
+  const writer = await createRun(join(dir, 'run'));
+  for (const record of records) await writer.append(record);
+  await writer.close();
+  await exportRun(join(dir, 'run'), { format, out: join(dir, 'out.jsonl') });
+  return (await readFile(join(dir, 'out.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+type Message = Record<string, unknown>;
+const withoutWeight = (messages: Message[]) => messages.map(({ weight: _, ...m }) => m);
+/** A TRL message in the chat-completions shape: arguments back to JSON text, no tool name. */
+const fromTrl = (m: Message): Message => {
+  const { name: _, ...rest } = m;
+  if (m.role === 'tool') return rest;
+  const calls = m.tool_calls as { id: string; type: string; function: { name: string; arguments: object } }[] | undefined;
+  const out: Message = { ...rest, content: m.content || (calls ? null : '') };
+  if (calls) out.tool_calls = calls.map((c) => ({ ...c, function: { name: c.function.name, arguments: JSON.stringify(c.function.arguments) } }));
+  return out;
+};
+
+describe('what the model is trained on is what it was sent', () => {
+  it('full context: the exported conversation holds every request, message for message, each followed by the reply', async () => {
+    const { server, client, agent } = await setup(stepwise(), { selfEvaluate: true });
+    const record = await runEpisode({ client, agent, task: counterTask(3), ids: ids(), limits: limits(), env });
+    expect(record.status).toBe('success');
+    const acted = server.requests.filter((r) => r.tools);
+    expect(acted).toHaveLength(4);
+    const [row] = await exported([record], 'openai');
+    const messages = withoutWeight((row as { messages: Message[] }).messages);
+    for (const [k, request] of acted.entries()) {
+      expect(messages.slice(0, request.messages.length), `request ${k}`).toEqual(request.messages);
+      expect(messages[request.messages.length]).toMatchObject({ role: 'assistant' });
+    }
+    expect(messages[acted[0]!.messages.length]).toEqual({ role: 'assistant', content: 'Let me think first.' });
+    expect(row!.tools).toEqual(acted[0]!.tools);
+    // The code-like counter answers each call with the new state: it is never shown twice.
+    expect(messages.filter((m) => m.role === 'tool').every((m) => /^counter = -?\d+$|^submitted$/.test(String(m.content)))).toBe(true);
+    const [trl] = await exported([record], 'trl');
+    expect((trl!.messages as Message[]).map(fromTrl)).toEqual(messages);
+  });
+
+  for (const context of ['window:2', 'memory:1'] as const) {
+    it(`${context}: one exported example per step, each exactly the request of that step and its reply`, async () => {
+      const [kind, turns] = context.split(':') as ['window' | 'memory', string];
+      const { server, client, agent } = await setup(stepwise(), { context: { kind, turns: Number(turns) } });
+      const record = await runEpisode({ client, agent, task: counterTask(3), ids: ids(), limits: limits(), env });
+      expect(record.steps).toHaveLength(4);
+      const rows = await exported([record], 'openai');
+      expect(rows).toHaveLength(4);
+      const trl = await exported([record], 'trl');
+      server.requests.forEach((request, k) => {
+        const messages = withoutWeight((rows[k] as { messages: Message[] }).messages);
+        expect(messages.slice(0, request.messages.length), `step ${k}`).toEqual(request.messages);
+        // Step 0 made no call (invalid: weight 0); every other example learns its own step.
+        expect((rows[k]!.messages as Message[])[request.messages.length]).toMatchObject({ role: 'assistant', weight: k === 0 ? 0 : 1 });
+        expect((trl[k]!.prompt as Message[]).map(fromTrl)).toEqual(request.messages);
+      });
+      const last = server.requests.at(-1)!.messages;
+      expect(last.filter((m) => m.role === 'assistant')).toHaveLength(kind === 'window' ? 2 : 1);
+      if (kind === 'memory') expect(String(last[2]!.content)).toMatch(/^Summary of earlier steps:\nstep 0: \(no tool call\) -> error no_tool_call\nstep 1: add/);
+    });
+  }
+
+  it('preference pairs: the prompt is the request of the step where a success and a failure diverge', async () => {
+    const good = await setup(stepwise());
+    const success = await runEpisode({ client: good.client, agent: good.agent, task: counterTask(3), ids: ids('counter/reach-target:train:3:0'), limits: limits(), env });
+    const bad = await setup(stepwise({ giveUp: true }));
+    const failure = await runEpisode({ client: bad.client, agent: bad.agent, task: counterTask(3), ids: ids('counter/reach-target:train:3:1'), limits: limits(), env });
+    expect([success.status, failure.status]).toEqual(['success', 'failure']);
+    const [pair] = await exported([success, failure], 'openai-dpo');
+    // Both made the same first two steps; step 2 is where one adds the rest and the other submits.
+    expect((pair!.input as { messages: Message[] }).messages).toEqual(good.server.requests[2]!.messages);
+    expect(pair!.preferred_output).toEqual([expect.objectContaining({ tool_calls: [expect.objectContaining({ function: expect.objectContaining({ name: 'add' }) })] })]);
   });
 });

@@ -65,6 +65,6 @@ export {
 // Token-level SFT data.
 export { loadTokenizer, TOKENIZERS, type TextTokenizer, type TokenizerName } from './sft/tokenizer.js';
 export { ChatTemplate, SHIPPED_TEMPLATES, type ShippedTemplate, type TemplateMessage } from './sft/chat-template.js';
-export { recordMessages, renderSegments, tokenizeSegments, type RenderOptions, type Segment, type TokenizedExample } from './sft/render-sft.js';
+export { recordExamples, renderSegments, tokenizeSegments, type RenderOptions, type Segment, type TemplateExample, type TokenizedExample } from './sft/render-sft.js';
 export { checkTemplate, SAMPLE_CONVERSATION, SAMPLE_TOOLS, type TemplateCheckReport } from './sft/template-check.js';
 export { buildSftDataset, pack, writeSftDataset, type Pack, type SftDataset, type SftOptions } from './sft/sft-dataset.js';

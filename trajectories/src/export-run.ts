@@ -5,14 +5,14 @@ import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fsyncDirSync } from './atomic-file.js';
 import type { EpisodeSummary } from './episode-summary.js';
-import { CorruptRecordError, ExportOptionsError } from './errors.js';
-import { openAIChatRow, openAIPreferenceRow } from './export/openai.js';
+import { CorruptRecordError, ExportOptionsError, UnknownContextPolicyError } from './errors.js';
+import { openAIChatRows, openAIPreferenceRow } from './export/openai.js';
 import type { OpenAIChatOptions } from './export/openai.js';
 import { rlParquet } from './export/rl-parquet.js';
-import { emptyShareGptLimits, shareGptDatasetInfo, shareGptRow } from './export/sharegpt.js';
+import { emptyShareGptLimits, shareGptDatasetInfo, shareGptRows } from './export/sharegpt.js';
 import type { ShareGptLimits } from './export/sharegpt.js';
 import { ArgumentsNotObject } from './export/arguments-not-object.js';
-import { trlChatRow, trlPreferenceRow } from './export/trl.js';
+import { trlChatRows, trlPreferenceRow } from './export/trl.js';
 import { buildPreferencePairs } from './preference-pairs.js';
 import type { PairingReport } from './preference-pairs.js';
 import { EpisodeRecordMessage } from './record.js';
@@ -84,20 +84,28 @@ export async function exportRun(run: string | RunReader, options: ExportOptions)
         return;
       }
       const limits = emptyShareGptLimits();
+      let withImages = 0;
       for await (const record of read) {
         if (options.format === 'proto') {
           await sink.write(EpisodeRecordMessage.encodeDelimited(record).finish());
           report.rows++;
           continue;
         }
-        const row = rowOrSkip(report, () =>
-          options.format === 'openai' ? openAIChatRow(record, options) : options.format === 'trl' ? trlChatRow(record) : shareGptRow(record, limits),
+        if (record.steps?.some((s) => s.observation?.images?.length)) withImages++;
+        const rows = rowOrSkip(report, () =>
+          options.format === 'openai' ? openAIChatRows(record, options) : options.format === 'trl' ? trlChatRows(record) : shareGptRows(record, limits),
         );
-        if (!row) continue;
-        await sink.write(`${JSON.stringify(row)}\n`);
-        report.rows++;
+        for (const row of rows ?? []) {
+          await sink.write(`${JSON.stringify(row)}\n`);
+          report.rows++;
+        }
       }
       if (options.format === 'sharegpt') describeShareGpt(report, limits);
+      if (withImages) {
+        report.notes.push(
+          `${withImages} episodes had observation images (screenshots), which the agent sent after the conversation of their step; this text format leaves them out (they are in the run's blob store, named in the proto export)`,
+        );
+      }
     });
     report.bytes = statSync(options.out).size;
     return report;
@@ -155,6 +163,18 @@ function describeShareGpt(report: ExportReport, limits: ShareGptLimits): void {
         'the text was dropped and the calls kept',
     );
   }
+  if (limits.joinedObservations.steps) {
+    report.notes.push(
+      `${limits.joinedObservations.steps} observations in ${limits.joinedObservations.episodes} episodes were shown after a tool result (they differed from it), which sharegpt cannot hold: ` +
+        'each was joined to that observation turn after a blank line',
+    );
+  }
+  if (limits.rowPerStep.episodes) {
+    report.notes.push(
+      `${limits.rowPerStep.episodes} episodes were acted on with a window:N or memory:N context, so each step is its own row as it was shown; ` +
+        'train with LLaMA-Factory\'s mask_history: true so that only the last turn of each row is learned',
+    );
+  }
   if (limits.trailingObservations.episodes) {
     report.notes.push(
       `${limits.trailingObservations.episodes} episodes ended with tool results after the last call: dropped, since a sharegpt conversation ends with a model turn`,
@@ -199,13 +219,17 @@ async function* readAll(
   }
 }
 
-/** The row `make` builds, or undefined (counted as skipped) when an episode's tool arguments are not a JSON object. */
-function rowOrSkip(report: ExportReport, make: () => object): object | undefined {
+/**
+ * What `make` builds, or undefined (counted as skipped) when an episode's tool arguments are not
+ * a JSON object or its context policy is unknown.
+ */
+function rowOrSkip<T>(report: ExportReport, make: () => T): T | undefined {
   try {
     return make();
   } catch (error) {
-    if (!(error instanceof ArgumentsNotObject)) throw error;
-    skip(report, 'tool call arguments are not a JSON object');
+    if (error instanceof ArgumentsNotObject) skip(report, 'tool call arguments are not a JSON object');
+    else if (error instanceof UnknownContextPolicyError) skip(report, 'unknown context policy (what the model was shown cannot be rebuilt)');
+    else throw error;
     return undefined;
   }
 }

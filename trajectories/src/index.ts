@@ -25,6 +25,7 @@ export {
   RunLockedError,
   RunNotFoundError,
   TrajectoryError,
+  UnknownContextPolicyError,
   WriterClosedError,
 } from './errors.js';
 export { actionsHash, taskId, taskPosition, taskSplit, toolsHash } from './task.js';
@@ -42,18 +43,20 @@ export { formatRunStats, runStats } from './run-stats.js';
 export type { GroupStats, RunStats } from './run-stats.js';
 export { formatTranscript } from './transcript.js';
 export type { TranscriptOptions } from './transcript.js';
-export { toConversation, functionTools } from './conversation.js';
-export type { ConversationMessage, ConversationToolCall } from './conversation.js';
+export { conversationBefore, functionTools, functionToolsOf, promptBeforeStep, toConversation, trainingConversations } from './conversation.js';
+export type { ConversationMessage, ConversationOptions, ConversationSource, ConversationStep, ConversationToolCall, TrainingConversation } from './conversation.js';
+export { describePolicy, parsePolicy, recordedPolicy } from './context-policy.js';
+export type { ContextPolicy } from './context-policy.js';
 export { selectEpisodes } from './select-episodes.js';
 export type { SelectOptions } from './select-episodes.js';
 export { buildPreferencePairs } from './preference-pairs.js';
 export type { PairingReport, PreferencePair } from './preference-pairs.js';
 export { EXPORT_FORMATS, exportRun, formatExportReport } from './export-run.js';
 export type { ExportFormat, ExportOptions, ExportReport } from './export-run.js';
-export { openAIChatRow, openAIPreferenceRow } from './export/openai.js';
-export type { OpenAIChatOptions } from './export/openai.js';
-export { trlChatRow, trlPreferenceRow } from './export/trl.js';
-export { shareGptDatasetInfo, shareGptRow } from './export/sharegpt.js';
+export { openAIChatRows, openAIMessage, openAIPreferenceRow } from './export/openai.js';
+export type { OpenAIChatMessage, OpenAIChatOptions } from './export/openai.js';
+export { trlChatRows, trlPreferenceRow } from './export/trl.js';
+export { shareGptDatasetInfo, shareGptRows } from './export/sharegpt.js';
 export type { ShareGptLimits } from './export/sharegpt.js';
 export { rlParquet } from './export/rl-parquet.js';
 export {

@@ -1,6 +1,7 @@
-import { toConversation } from './conversation.js';
+import { promptBeforeStep, toConversation } from './conversation.js';
 import type { ConversationMessage } from './conversation.js';
 import type { EpisodeSummary } from './episode-summary.js';
+import { UnknownContextPolicyError } from './errors.js';
 import type { EpisodeRecord } from './record.js';
 import { byEpisodeId } from './select-episodes.js';
 import { taskId } from './task.js';
@@ -11,7 +12,7 @@ export interface PreferencePair {
   taskId: string;
   chosenRecord: EpisodeRecord;
   rejectedRecord: EpisodeRecord;
-  /** The conversation both episodes share up to where they diverge. */
+  /** What both episodes' model was shown before the step where they diverge (its context policy applied). */
   prompt: ConversationMessage[];
   chosen: AssistantMessage;
   rejected: AssistantMessage;
@@ -33,7 +34,9 @@ const REJECTABLE = new Set(['failure', 'truncated']);
  * successful one (round robin, by episode id; extra successes take failures again), and the
  * pair is cut at the first turn where the two conversations differ. That turn must be an
  * assistant turn in both (else the env, not the agent, made the difference and the pair is
- * dropped). Identical pairs are kept once.
+ * dropped). The prompt is what the model was shown before that step, so under window:N or
+ * memory:N it is that step's view; episodes whose agents used different context policies saw
+ * different prompts and are not paired. Identical pairs are kept once.
  */
 export async function buildPreferencePairs(
   summaries: readonly EpisodeSummary[],
@@ -72,6 +75,10 @@ export async function buildPreferencePairs(
       const a = await get(good[k % good.length]!);
       const b = await get(bad[k % bad.length]!);
       if (!a || !b) continue;
+      if ((a.record.agent?.contextPolicy ?? '') !== (b.record.agent?.contextPolicy ?? '')) {
+        skip('the episodes were shown different contexts (context policies differ)');
+        continue;
+      }
       const at = firstDifference(a.chat, b.chat);
       const chosen = a.chat[at];
       const rejected = b.chat[at];
@@ -85,7 +92,15 @@ export async function buildPreferencePairs(
         continue;
       }
       seen.add(identity);
-      pairs.push({ taskId: key, chosenRecord: a.record, rejectedRecord: b.record, prompt: a.chat.slice(0, at), chosen, rejected });
+      let prompt: ConversationMessage[];
+      try {
+        prompt = promptBeforeStep(a.record, chosen.step);
+      } catch (error) {
+        if (!(error instanceof UnknownContextPolicyError)) throw error;
+        skip('unknown context policy (what the model was shown cannot be rebuilt)');
+        continue;
+      }
+      pairs.push({ taskId: key, chosenRecord: a.record, rejectedRecord: b.record, prompt, chosen, rejected });
     }
   }
   report.pairs = pairs.length;

@@ -1,3 +1,4 @@
+import { toConversation } from './conversation.js';
 import type { EpisodeRecord } from './record.js';
 import { taskId } from './task.js';
 
@@ -6,7 +7,11 @@ export interface TranscriptOptions {
   maxChars?: number;
 }
 
-/** An episode as a readable transcript: header, then every step as the model saw and did it. */
+/**
+ * An episode as a readable transcript: header, then every step as the model saw and did it. An
+ * observation the conversation did not show again (it was the previous step's last tool result)
+ * is named, not repeated.
+ */
 export function formatTranscript(record: EpisodeRecord, options: TranscriptOptions = {}): string {
   const cut = (text: string) => {
     const max = options.maxChars;
@@ -36,6 +41,7 @@ export function formatTranscript(record: EpisodeRecord, options: TranscriptOptio
   ];
   if (record.errorMessage) lines.push(`error    ${record.errorMessage}`);
   lines.push('', `instruction:\n    ${indent(record.instruction ?? '')}`);
+  const shown = shownObservations(record);
   for (const [i, step] of (record.steps ?? []).entries()) {
     const usage = step.usage;
     lines.push(
@@ -47,8 +53,9 @@ export function formatTranscript(record: EpisodeRecord, options: TranscriptOptio
     const obs = step.observation;
     const images = (obs?.images ?? []).map((im) => `${im.label || 'image'} ${im.sha256?.slice(0, 12)} (${im.size} bytes)`);
     const candidates = obs?.candidates?.length ? `; ${obs.candidates.length} candidate actions` : '';
-    lines.push(`[observation${obs?.rawSize ? `, ${obs.rawSize} bytes raw` : ''}${images.length ? `; ${images.join('; ')}` : ''}${candidates}]`);
-    lines.push(`    ${indent(obs?.text ?? '')}`);
+    const about = `${obs?.rawSize ? `, ${obs.rawSize} bytes raw` : ''}${images.length ? `; ${images.join('; ')}` : ''}${candidates}`;
+    if (shown.has(i)) lines.push(`[observation${about}]`, `    ${indent(obs?.text ?? '')}`);
+    else lines.push(`[observation: the result above${about}]`);
     if (step.text) lines.push(`[assistant]\n    ${indent(step.text)}`);
     for (const call of step.toolCalls ?? []) {
       lines.push(`[call ${call.id}] ${call.name}(${cut(call.argumentsJson ?? '')})`);
@@ -61,4 +68,13 @@ export function formatTranscript(record: EpisodeRecord, options: TranscriptOptio
     }
   }
   return lines.join('\n');
+}
+
+/** Steps whose observation the conversation shows as text of its own (the first always does). */
+function shownObservations(record: EpisodeRecord): Set<number> {
+  const shown = new Set<number>([0]);
+  toConversation(record).forEach((m, i, all) => {
+    if (m.role === 'assistant' && all[i - 1]?.role === 'user') shown.add(m.step);
+  });
+  return shown;
 }

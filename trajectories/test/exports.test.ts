@@ -94,7 +94,9 @@ describe('exports', () => {
     expect(report.skipped).toEqual({ 'tool call arguments are not a JSON object': 1 });
     for (const row of rows) expect(validateOpenAIChatRow(row)).toEqual([]);
     const first = rows[0] as { messages: { role: string; tool_calls?: { function: { arguments: unknown } }[]; weight?: number }[] };
-    expect(first.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'assistant', 'tool', 'assistant', 'tool']);
+    // These results are short ("ok: click done ...") and the next page differs from them, so each
+    // page follows as a user message, as the agent showed it.
+    expect(first.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'user', 'assistant', 'tool', 'user', 'assistant', 'tool']);
     expect(first.messages[2]!.tool_calls![0]!.function.arguments).toBe('{"id":1}');
     const invalid = rows.find((r) => JSON.stringify(r).includes('\\"answer\\":\\"?\\"')) as { messages: { role: string; weight?: number }[] };
     expect(invalid.messages.filter((m) => m.role === 'assistant').map((m) => m.weight)).toEqual([0, 1]);
@@ -112,7 +114,7 @@ describe('exports', () => {
       preferred_output: { tool_calls: { function: { arguments: string } }[] }[];
       non_preferred_output: { tool_calls: { function: { arguments: string } }[] }[];
     };
-    expect(browser.input.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool']);
+    expect(browser.input.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'user']);
     expect(browser.preferred_output[0]!.tool_calls[0]!.function.arguments).toBe('{"id":2}');
     expect(browser.non_preferred_output[0]!.tool_calls[0]!.function.arguments).toBe('{"id":5}');
     expect(report.skipped).toMatchObject({ 'one episode is a prefix of the other': 1, 'duplicate pair': 1 });
@@ -146,6 +148,29 @@ describe('exports', () => {
     expect(printed).toContain('parallel tool calls');
     expect(printed).toContain('the text was dropped');
     expect(printed).toContain('"formatting":"sharegpt"');
+  });
+
+  it('a window:N episode is one row per step, each the view its model was shown, learning only that step', async () => {
+    const windowed = taskEpisode('w-1', 'browser', 40, 'success', [[click(1)], [click(2)], [click(3)], [submit('x')]]);
+    windowed.agent!.contextPolicy = 'window:1';
+    const dir = await runOf([windowed]);
+    const openai = await exportLines(dir, { format: 'openai' });
+    expect(openai.rows).toHaveLength(4);
+    for (const row of openai.rows) expect(validateOpenAIChatRow(row)).toEqual([]);
+    const last = openai.rows[3] as { messages: { role: string; weight?: number; tool_calls?: { function: { arguments: string } }[] }[] };
+    // The task and first page, the one turn the window kept (context, weight 0), its page, the step learned.
+    expect(last.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'user', 'assistant', 'tool']);
+    expect(last.messages.filter((m) => m.role === 'assistant').map((m) => [m.tool_calls![0]!.function.arguments, m.weight])).toEqual([
+      ['{"id":3}', 0],
+      ['{"answer":"x"}', 1],
+    ]);
+    const trl = await exportLines(dir, { format: 'trl' });
+    for (const row of trl.rows) expect(validateTrlRow(row)).toEqual([]);
+    expect(trl.rows[3]).toMatchObject({ completion: [{ role: 'assistant', tool_calls: [{ function: { arguments: { answer: 'x' } } }] }] });
+    const sharegpt = await exportLines(dir, { format: 'sharegpt' });
+    expect(sharegpt.rows).toHaveLength(4);
+    for (const row of sharegpt.rows) expect(validateShareGptRow(row)).toEqual([]);
+    expect(formatExportReport(sharegpt.report)).toContain('mask_history: true');
   });
 
   it('rl-parquet: verl-style rows readable by a Parquet reader', async () => {

@@ -1,8 +1,7 @@
 import OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
-import type { TokenLogprob } from '@workgym/trajectories';
+import { conversationBefore, describePolicy, functionToolsOf, openAIMessage, type ContextPolicy, type ConversationSource, type TokenLogprob } from '@workgym/trajectories';
 import type { Agent, AgentAction, AgentContext } from '../agent.js';
-import { describePolicy, selectTurns, type ContextPolicy } from './context-policy.js';
 import { RateLimiter } from './rate-limiter.js';
 
 export interface OpenAIAgentOptions {
@@ -128,28 +127,25 @@ export class OpenAIAgent implements Agent {
     );
   }
 
-  /** System prompt, the task and first observation, then the turns the context policy keeps. */
+  /**
+   * The conversation before this step (trajectories' conversationBefore, the same function every
+   * export uses, so training data is what the model was sent), then the current observation's
+   * images, if any, as a last user message: they are shown for this request only.
+   */
   private messages(context: AgentContext): ChatCompletionMessageParam[] {
-    const first = context.history[0]?.observation ?? context.observation;
-    const { shown, memory } = selectTurns(context.history, this.policy);
-    const messages: ChatCompletionMessageParam[] = [
-      { role: 'system', content: this.info.systemPrompt },
-      { role: 'user', content: `${context.task.instruction}\n\n${first.text}` },
-    ];
-    if (memory) messages.push({ role: 'user', content: `Summary of earlier steps:\n${memory}` });
-    for (const turn of shown) {
-      messages.push({
-        role: 'assistant',
-        content: turn.action.text || null,
-        tool_calls: turn.action.calls.map((c) => ({ id: c.id ?? '', type: 'function' as const, function: { name: c.name ?? '', arguments: c.argumentsJson ?? '{}' } })),
-      });
-      // Every tool call needs its tool message; a call after the one that ended the episode had none.
-      for (const call of turn.action.calls) {
-        const result = turn.results.find((r) => r.callId === call.id);
-        messages.push({ role: 'tool', tool_call_id: call.id ?? '', content: result?.text ?? 'not applied: the episode had ended' });
-      }
-      if (turn.action.calls.length === 0) messages.push({ role: 'user', content: 'Use one of the tools.' });
-    }
+    const source: ConversationSource = {
+      systemPrompt: this.info.systemPrompt,
+      instruction: context.task.instruction,
+      policy: this.policy,
+      steps: context.history.map((turn) => ({
+        observation: turn.observation.text,
+        text: turn.action.text,
+        toolCalls: turn.action.calls,
+        results: turn.results,
+        errorKind: turn.results.find((r) => r.errorKind)?.errorKind ?? '',
+      })),
+    };
+    const messages = conversationBefore(source, context.observation.text).map((m) => openAIMessage(m) as ChatCompletionMessageParam);
     const images = context.observation.images;
     if (images.length > 0) {
       messages.push({
@@ -162,10 +158,7 @@ export class OpenAIAgent implements Agent {
 }
 
 function toolsFor(context: AgentContext): ChatCompletionTool[] {
-  return context.tools.map((t) => ({
-    type: 'function',
-    function: { name: t.name, description: t.description, parameters: JSON.parse(t.parametersJson || '{}') as Record<string, unknown> },
-  }));
+  return functionToolsOf(context.tools).map((t) => ({ type: 'function', function: { ...t.function, parameters: t.function.parameters as Record<string, unknown> } }));
 }
 
 type ApiLogprob = { token: string; logprob: number; top_logprobs?: { token: string; logprob: number }[] };

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { functionTools, toConversation, type EpisodeRecord } from '@workgym/trajectories';
+import { functionTools, openAIMessage, toConversation, type EpisodeRecord } from '@workgym/trajectories';
 import { matchCandidate } from '../learner/candidate-match.js';
 import { statesFromRecord } from '../learner/policy-state.js';
 
@@ -23,17 +23,7 @@ export interface BatchLine {
 }
 
 export function batchLine(record: EpisodeRecord, advantage: number): BatchLine {
-  const messages = toConversation(record).map((m) => {
-    if (m.role === 'assistant') {
-      return {
-        role: 'assistant',
-        content: m.content || null,
-        ...(m.toolCalls.length ? { tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.argumentsJson } })) } : {}),
-      };
-    }
-    if (m.role === 'tool') return { role: 'tool', tool_call_id: m.toolCallId, content: m.content };
-    return { role: m.role, content: m.content };
-  });
+  const messages = toConversation(record).map(openAIMessage);
   return {
     episode_id: record.episodeId ?? '',
     group_id: record.groupId ?? '',

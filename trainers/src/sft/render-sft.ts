@@ -1,4 +1,4 @@
-import { functionTools, toConversation, type EpisodeRecord } from '@workgym/trajectories';
+import { functionTools, trainingConversations, type ConversationMessage, type EpisodeRecord } from '@workgym/trajectories';
 import { TemplateCheckError } from '../errors.js';
 import type { ChatTemplate, TemplateMessage } from './chat-template.js';
 import type { TextTokenizer } from './tokenizer.js';
@@ -79,20 +79,35 @@ export function tokenizeSegments(id: string, segments: readonly Segment[], token
   return { id, inputIds, lossMask, weights, messageWeights };
 }
 
-/** An episode as the messages a template renders (the trajectories package's one conversation). */
-export function recordMessages(record: EpisodeRecord): { messages: TemplateMessage[]; tools: unknown[]; invalid: Set<number> } {
-  const invalid = new Set<number>();
-  const messages: TemplateMessage[] = toConversation(record).map((m, i) => {
-    if (m.role === 'assistant') {
-      if (m.invalid) invalid.add(i);
-      return {
-        role: 'assistant',
-        content: m.content,
-        tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.argumentsJson } })),
-      };
-    }
-    if (m.role === 'tool') return { role: 'tool', content: m.content, tool_call_id: m.toolCallId };
-    return { role: m.role, content: m.content };
-  });
-  return { messages, tools: functionTools(record), invalid };
+/** One training conversation as a template renders it, with each message's weight (0 unless an assistant turn to learn). */
+export interface TemplateExample {
+  id: string;
+  messages: TemplateMessage[];
+  weights: number[];
+}
+
+/**
+ * An episode as the conversations a template renders: the trajectories package's training
+ * conversations (what the model was shown, one per episode or one per step under window:N /
+ * memory:N), so token-level data holds exactly what every export holds.
+ */
+export function recordExamples(record: EpisodeRecord): { examples: TemplateExample[]; tools: unknown[] } {
+  const examples = trainingConversations(record).map(({ id, messages }) => ({
+    id,
+    messages: messages.map(templateMessage),
+    weights: messages.map((m) => (m.role === 'assistant' ? m.weight : 0)),
+  }));
+  return { examples, tools: functionTools(record) };
+}
+
+function templateMessage(m: ConversationMessage): TemplateMessage {
+  if (m.role === 'assistant') {
+    return {
+      role: 'assistant',
+      content: m.content,
+      tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.argumentsJson } })),
+    };
+  }
+  if (m.role === 'tool') return { role: 'tool', content: m.content, tool_call_id: m.toolCallId };
+  return { role: m.role, content: m.content };
 }

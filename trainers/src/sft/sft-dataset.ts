@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { EpisodeRecord } from '@workgym/trajectories';
 import { TemplateCheckError, TrainerInputError } from '../errors.js';
 import type { ChatTemplate } from './chat-template.js';
-import { recordMessages, renderSegments, tokenizeSegments, type TokenizedExample } from './render-sft.js';
+import { recordExamples, renderSegments, tokenizeSegments, type TokenizedExample } from './render-sft.js';
 import { checkTemplate, type TemplateCheckReport } from './template-check.js';
 import type { TextTokenizer } from './tokenizer.js';
 
@@ -37,7 +37,10 @@ export interface SftOptions {
   maxLength: number;
   /** Use only successful episodes (default true). */
   onlySuccessful?: boolean;
-  /** Weight of an episode's assistant turns (default 1); invalid turns (error steps) always get 0. */
+  /**
+   * Weight of an episode's assistant turns (default 1); invalid turns (error steps) and turns that
+   * are only context (earlier turns of a window:N / memory:N view) always get 0.
+   */
   episodeWeight?: (record: EpisodeRecord) => number;
   /** Pack several examples per sequence (default true); false gives one example per sequence. */
   pack?: boolean;
@@ -58,12 +61,14 @@ export function buildSftDataset(records: readonly EpisodeRecord[], options: SftO
   const examples: TokenizedExample[] = [];
   const tooLong: string[] = [];
   for (const record of used) {
-    const { messages, tools, invalid } = recordMessages(record);
+    const { examples: conversations, tools } = recordExamples(record);
     const weight = options.episodeWeight?.(record) ?? 1;
-    const segments = renderSegments(options.template, messages, options.tokenizer, { tools, weightOf: (_, i) => (invalid.has(i) ? 0 : weight) });
-    const example = tokenizeSegments(record.episodeId ?? '', segments, options.tokenizer, messages.length);
-    if (example.inputIds.length > options.maxLength) tooLong.push(example.id);
-    else examples.push(example);
+    for (const { id, messages, weights } of conversations) {
+      const segments = renderSegments(options.template, messages, options.tokenizer, { tools, weightOf: (_, i) => weights[i]! * weight });
+      const example = tokenizeSegments(id, segments, options.tokenizer, messages.length);
+      if (example.inputIds.length > options.maxLength) tooLong.push(example.id);
+      else examples.push(example);
+    }
   }
   return {
     tokenizer: options.tokenizer.name,

@@ -1,36 +1,23 @@
-import type { ConversationMessage } from '../conversation.js';
-import { functionTools, parseObject, toConversation } from '../conversation.js';
+import type { ConversationMessage, ConversationOptions } from '../conversation.js';
+import { functionTools, parseObject, trainingConversations } from '../conversation.js';
 import { ArgumentsNotObject } from './arguments-not-object.js';
 import type { PreferencePair } from '../preference-pairs.js';
 import type { EpisodeRecord } from '../record.js';
 
-export interface OpenAIChatOptions {
-  /** Weight of assistant turns whose calls were invalid (default 0: do not learn them). */
-  invalidStepWeight?: 0 | 1;
-}
+export type OpenAIChatOptions = ConversationOptions;
 
-/**
- * OpenAI fine-tuning chat format: `{messages, tools}` with assistant `tool_calls`
- * (arguments as JSON text) and a `weight` (0 or 1) on every assistant message.
- */
-export function openAIChatRow(record: EpisodeRecord, options: OpenAIChatOptions = {}): object {
-  const weightInvalid = options.invalidStepWeight ?? 0;
-  return {
-    messages: toConversation(record).map((m) => openAIMessage(m, m.role === 'assistant' && m.invalid ? weightInvalid : 1)),
-    tools: functionTools(record),
-  };
-}
+/** A chat-completions message as the API takes it (the openai agent sends these). */
+export type OpenAIChatMessage =
+  | { role: 'system' | 'user'; content: string }
+  | { role: 'tool'; tool_call_id: string; content: string }
+  | {
+      role: 'assistant';
+      content: string | null;
+      tool_calls?: { id: string; type: 'function'; function: { name: string; arguments: string } }[];
+    };
 
-/** OpenAI DPO format: `{input: {messages, tools}, preferred_output, non_preferred_output}`. */
-export function openAIPreferenceRow(pair: PreferencePair): object {
-  return {
-    input: { messages: pair.prompt.map((m) => openAIMessage(m)), tools: functionTools(pair.chosenRecord) },
-    preferred_output: [openAIMessage(pair.chosen)],
-    non_preferred_output: [openAIMessage(pair.rejected)],
-  };
-}
-
-function openAIMessage(m: ConversationMessage, weight?: 0 | 1): object {
+/** One conversation message in the chat-completions shape; tool-call arguments stay as the model wrote them. */
+export function openAIMessage(m: ConversationMessage): OpenAIChatMessage {
   switch (m.role) {
     case 'system':
     case 'user':
@@ -38,16 +25,46 @@ function openAIMessage(m: ConversationMessage, weight?: 0 | 1): object {
     case 'tool':
       return { role: 'tool', tool_call_id: m.toolCallId, content: m.content };
     case 'assistant': {
-      const out: Record<string, unknown> = { role: 'assistant', content: m.content || (m.toolCalls.length ? null : '') };
-      if (m.toolCalls.length) {
-        out.tool_calls = m.toolCalls.map((c) => {
-          // Fine-tuning rejects arguments that are not a JSON object; leave such episodes out.
-          if (!parseObject(c.argumentsJson)) throw new ArgumentsNotObject(c.argumentsJson);
-          return { id: c.id, type: 'function', function: { name: c.name, arguments: c.argumentsJson } };
-        });
-      }
-      if (weight !== undefined) out.weight = weight;
-      return out;
+      if (!m.toolCalls.length) return { role: 'assistant', content: m.content };
+      return {
+        role: 'assistant',
+        content: m.content || null,
+        tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.argumentsJson } })),
+      };
     }
   }
+}
+
+/**
+ * OpenAI fine-tuning chat format: `{messages, tools}` with assistant `tool_calls`
+ * (arguments as JSON text) and a `weight` (0 or 1) on every assistant message; one row per
+ * training conversation of the episode (one, or one per step under window:N / memory:N).
+ */
+export function openAIChatRows(record: EpisodeRecord, options: OpenAIChatOptions = {}): object[] {
+  const tools = functionTools(record);
+  return trainingConversations(record, options).map((example) => ({ messages: example.messages.map(fineTuningMessage), tools }));
+}
+
+/** OpenAI DPO format: `{input: {messages, tools}, preferred_output, non_preferred_output}`. */
+export function openAIPreferenceRow(pair: PreferencePair): object {
+  const plain = (m: ConversationMessage) => {
+    checkArguments(m);
+    return openAIMessage(m);
+  };
+  return {
+    input: { messages: pair.prompt.map(plain), tools: functionTools(pair.chosenRecord) },
+    preferred_output: [plain(pair.chosen)],
+    non_preferred_output: [plain(pair.rejected)],
+  };
+}
+
+function fineTuningMessage(m: ConversationMessage): object {
+  checkArguments(m);
+  return m.role === 'assistant' ? { ...openAIMessage(m), weight: m.weight } : openAIMessage(m);
+}
+
+/** Fine-tuning rejects arguments that are not a JSON object; such episodes are left out. */
+function checkArguments(m: ConversationMessage): void {
+  if (m.role !== 'assistant') return;
+  for (const c of m.toolCalls) if (!parseObject(c.argumentsJson)) throw new ArgumentsNotObject(c.argumentsJson);
 }

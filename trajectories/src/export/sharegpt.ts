@@ -1,4 +1,5 @@
-import { parseObject, toConversation } from '../conversation.js';
+import { parseObject, toConversation, trainingConversations } from '../conversation.js';
+import type { ConversationMessage } from '../conversation.js';
 import type { EpisodeRecord } from '../record.js';
 import { ArgumentsNotObject } from './arguments-not-object.js';
 
@@ -10,6 +11,10 @@ export interface ShareGptLimits {
   textWithToolCalls: { steps: number; episodes: number };
   /** Tool results after the last call: dropped (a sharegpt conversation ends with the model). */
   trailingObservations: { episodes: number };
+  /** Observations shown after a tool result (they differed from it): joined to that observation turn. */
+  joinedObservations: { steps: number; episodes: number };
+  /** Episodes acted on with window:N or memory:N context: one row per step, as each step was shown. */
+  rowPerStep: { episodes: number };
 }
 
 export function emptyShareGptLimits(): ShareGptLimits {
@@ -17,6 +22,8 @@ export function emptyShareGptLimits(): ShareGptLimits {
     parallelCalls: { steps: 0, episodes: 0 },
     textWithToolCalls: { steps: 0, episodes: 0 },
     trailingObservations: { episodes: 0 },
+    joinedObservations: { steps: 0, episodes: 0 },
+    rowPerStep: { episodes: 0 },
   };
 }
 
@@ -26,25 +33,60 @@ type Turn = { from: 'human' | 'gpt' | 'function_call' | 'observation'; value: st
  * LLaMA-Factory sharegpt with tools: `{conversations, system, tools}` where turns alternate
  * human|observation and gpt|function_call, a function_call's value is
  * `{"name": ..., "arguments": {...}}` as JSON text and `tools` is the tool list as JSON text.
- * Counts what it had to change in `limits`.
+ * One row per training conversation of the episode. Counts what it had to change in `limits`.
  */
-export function shareGptRow(record: EpisodeRecord, limits: ShareGptLimits): object {
-  const conversation = toConversation(record);
+export function shareGptRows(record: EpisodeRecord, limits: ShareGptLimits): object[] {
+  const examples = trainingConversations(record);
+  const tools = JSON.stringify(
+    (record.tools ?? []).map((t) => ({ name: t.name ?? '', description: t.description ?? '', parameters: parseObject(t.parametersJson) ?? { type: 'object' } })),
+  );
+  const perStep = examples.some((e) => e.step !== undefined);
+  let counts = noCounts();
+  const rows = examples.map(({ messages }) => {
+    const { turns, system } = shareGptTurns(messages, counts);
+    return { conversations: turns, system, tools };
+  });
+  if (perStep) {
+    // Per-step rows repeat earlier turns as context: count what was reshaped once, over the episode.
+    counts = noCounts();
+    shareGptTurns(toConversation(record), counts);
+    limits.rowPerStep.episodes++;
+  }
+  limits.parallelCalls.steps += counts.parallel;
+  limits.parallelCalls.episodes += Number(counts.parallel > 0);
+  limits.textWithToolCalls.steps += counts.mixed;
+  limits.textWithToolCalls.episodes += Number(counts.mixed > 0);
+  limits.joinedObservations.steps += counts.joined;
+  limits.joinedObservations.episodes += Number(counts.joined > 0);
+  limits.trailingObservations.episodes += Number(counts.trimmed);
+  return rows;
+}
+
+type Counts = { parallel: number; mixed: number; joined: number; trimmed: boolean };
+const noCounts = (): Counts => ({ parallel: 0, mixed: 0, joined: 0, trimmed: false });
+
+function shareGptTurns(conversation: readonly ConversationMessage[], counts: Counts): { turns: Turn[]; system: string } {
   const turns: Turn[] = [];
   let system = '';
-  let parallel = 0;
-  let mixed = 0;
+  // sharegpt alternates sides: a human turn after a human or observation turn joins it.
+  const pushHuman = (value: string) => {
+    const last = turns.at(-1);
+    if (last && (last.from === 'human' || last.from === 'observation')) {
+      if (last.from === 'observation') counts.joined++;
+      last.value = last.value && value ? `${last.value}\n\n${value}` : last.value || value;
+    } else turns.push({ from: 'human', value });
+  };
   for (let i = 0; i < conversation.length; i++) {
     const m = conversation[i]!;
     if (m.role === 'system') system = m.content;
-    else if (m.role === 'user') turns.push({ from: 'human', value: m.content });
+    else if (m.role === 'user') pushHuman(m.content);
     else if (m.role === 'assistant') {
       if (m.toolCalls.length === 0) {
         turns.push({ from: 'gpt', value: m.content });
         continue;
       }
-      if (m.toolCalls.length > 1) parallel++;
-      if (m.content) mixed++;
+      if (m.toolCalls.length > 1) counts.parallel++;
+      if (m.content) counts.mixed++;
       // The tool messages of this turn follow it; pair each call with its own result.
       for (const call of m.toolCalls) {
         const args = parseObject(call.argumentsJson);
@@ -58,27 +100,11 @@ export function shareGptRow(record: EpisodeRecord, limits: ShareGptLimits): obje
       }
     }
   }
-  let trimmed = false;
   while (turns.length > 0 && (turns.at(-1)!.from === 'observation' || turns.at(-1)!.from === 'human')) {
     turns.pop();
-    trimmed = true;
+    counts.trimmed = true;
   }
-  limits.parallelCalls.steps += parallel;
-  limits.parallelCalls.episodes += Number(parallel > 0);
-  limits.textWithToolCalls.steps += mixed;
-  limits.textWithToolCalls.episodes += Number(mixed > 0);
-  limits.trailingObservations.episodes += Number(trimmed);
-  return {
-    conversations: turns,
-    system,
-    tools: JSON.stringify(
-      (record.tools ?? []).map((t) => ({
-        name: t.name ?? '',
-        description: t.description ?? '',
-        parameters: parseObject(t.parametersJson) ?? { type: 'object' },
-      })),
-    ),
-  };
+  return { turns, system };
 }
 
 /** The dataset_info.json entry LLaMA-Factory needs for a file written by shareGptRow. */

@@ -1,15 +1,23 @@
 import type { ConversationMessage } from '../conversation.js';
-import { functionTools, parseObject, toConversation } from '../conversation.js';
+import { functionTools, parseObject, trainingConversations } from '../conversation.js';
 import type { PreferencePair } from '../preference-pairs.js';
 import type { EpisodeRecord } from '../record.js';
 import { ArgumentsNotObject } from './arguments-not-object.js';
 
 /**
- * TRL conversational format (what `apply_chat_template` takes): `{messages, tools}`; tool
- * call arguments are objects, as chat templates expect.
+ * TRL conversational format (what `apply_chat_template` takes); tool call arguments are objects,
+ * as chat templates expect. An episode shown in full is one `{messages, tools}` row. Under
+ * window:N / memory:N each step is a row of its own in TRL's conversational prompt-completion
+ * form, `{prompt, completion: [the step's assistant turn], tools}`, so only that turn is learned
+ * and the earlier turns of the view stay context.
  */
-export function trlChatRow(record: EpisodeRecord): object {
-  return { messages: toConversation(record).map(trlMessage), tools: functionTools(record) };
+export function trlChatRows(record: EpisodeRecord): object[] {
+  const tools = functionTools(record);
+  return trainingConversations(record).map(({ messages, step }) => {
+    if (step === undefined) return { messages: messages.map(trlMessage), tools };
+    const target = messages.findIndex((m) => m.role === 'assistant' && m.step === step);
+    return { prompt: messages.slice(0, target).map(trlMessage), completion: [trlMessage(messages[target]!)], tools };
+  });
 }
 
 /** TRL conversational preference format: `{prompt, chosen, rejected, tools}`. */

@@ -27,9 +27,16 @@ export function validateOpenAIPreferenceRow(row: unknown): string[] {
   return problems;
 }
 
-/** TRL conversational rows ({messages, tools}): tool call arguments are objects. */
+/**
+ * TRL conversational rows: `{messages, tools}`, or prompt-completion `{prompt, completion: [one
+ * assistant message], tools}` (one step of a windowed episode); tool call arguments are objects.
+ */
 export function validateTrlRow(row: unknown): string[] {
-  if (!isObject(row) || !Array.isArray(row.messages)) return ['row has no messages array'];
+  if (isObject(row) && Array.isArray(row.prompt)) {
+    const problems = checkMessages(row.prompt, { argumentsAs: 'object', weights: false, open: true });
+    return [...problems, ...checkSide(row.completion, 'completion', 'object'), ...checkTools(row.tools)];
+  }
+  if (!isObject(row) || !Array.isArray(row.messages)) return ['row has no messages array (nor a prompt and completion)'];
   return [...checkMessages(row.messages, { argumentsAs: 'object', weights: false }), ...checkTools(row.tools)];
 }
 
