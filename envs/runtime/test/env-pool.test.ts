@@ -1,25 +1,28 @@
 import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServerExitedError, type EnvClient } from '@workgym/protocol';
-import { connectDocker, DockerRuntime, EnvPool, LABEL_RUN, LocalRuntime, PoolClosedError, type EnvServerSpec } from '../src/index.js';
-import { call, counterSpec } from './helpers.js';
+import { connectDocker, DockerRuntime, EnvPool, InstanceStartError, LABEL_RUN, LocalRuntime, PoolClosedError, type EnvServerSpec } from '../src/index.js';
+import { call, counterSpec, killingStarts } from './helpers.js';
 
 const run = promisify(execFile);
+const leaseAfterFailedStart = fileURLToPath(new URL('./fixtures/lease-after-failed-start.ts', import.meta.url));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const runtime = new DockerRuntime({ runId: `test-env-pool-${process.pid}` });
 let spec: EnvServerSpec;
 
-async function containersOfRun(): Promise<string[]> {
-  const list = await connectDocker().listContainers({ all: true, filters: { label: [`${LABEL_RUN}=${runtime.runId}`] } });
+async function containersOfRun(runId = runtime.runId): Promise<string[]> {
+  const list = await connectDocker().listContainers({ all: true, filters: { label: [`${LABEL_RUN}=${runId}`] } });
   return list.map((c) => c.Id);
 }
 
-/** Plays an episode to the end with the expert. */
+/** Plays an episode to the end with the expert (its `jump` strategy: two steps). */
 async function solve(client: EnvClient, seed: number): Promise<number> {
   const { session } = await client.reset({ family: 'counter/reach-target', seed });
   let reward = -1;
   for (let i = 0; i < 10 && reward < 0; i++) {
-    const reply = await client.step(session, (await client.expert(session)).calls);
+    const reply = await client.step(session, (await client.expert(session, { strategy: 'jump' })).calls);
     if (reply.terminated) reward = reply.reward;
   }
   await client.closeSession(session);
@@ -137,5 +140,43 @@ describe('EnvPool', () => {
 
   it('fails acquire with the start error when the env cannot start', async () => {
     await expect(EnvPool.create({ runtime, spec: { ...spec, image: 'workgym/nope:0' }, size: 1 })).rejects.toThrow(/not built/);
+  });
+
+  it('retries a container killed while the pool warms up: create still brings every instance up', async () => {
+    const killing = killingStarts(runtime, (start) => start === 1);
+    await using pool = await EnvPool.create({ runtime: killing, spec, size: 2 });
+    expect(killing.starts).toBe(3);
+    expect(pool.stats).toMatchObject({ instances: 2, started: 2 });
+    await using lease = await pool.acquire();
+    expect(await solve(lease.client, 5)).toBe(1);
+  });
+
+  it('gives up on create only after maxStartAttempts starts in a row died, naming the cause', async () => {
+    const killing = killingStarts(runtime, () => true);
+    const failure = EnvPool.create({ runtime: killing, spec, size: 1, maxStartAttempts: 3 });
+    await expect(failure).rejects.toBeInstanceOf(InstanceStartError);
+    await expect(failure).rejects.toThrow(/\(3 attempts in a row failed\): the env server closed its output/);
+    expect(killing.starts).toBe(3);
+  });
+
+  it('keeps the process alive while a failed start waits for its retry, so a waiting acquire gets its lease', async () => {
+    const label = `test-env-pool-retry-${process.pid}`;
+    const { stdout } = await run(process.execPath, ['--conditions=source', '--import', 'tsx', leaseAfterFailedStart, label]);
+    expect(stdout).toContain('leased a new instance: true, starts 3');
+    expect(await containersOfRun(label)).toEqual([]);
+  });
+
+  it('replaces an idle instance that stops answering (a paused container) before anyone leases it', async () => {
+    await using pool = await EnvPool.create({ runtime, spec, size: 1, healthCheckAfterMs: 1_000 });
+    const first = await pool.acquire();
+    const paused = first.instance.id;
+    await first.release();
+    await run('docker', ['pause', paused]);
+    while (pool.stats.replaced === 0) await sleep(200);
+    // Retiring it removes the paused container (the test's timeout fails it if it never goes).
+    while ((await containersOfRun()).includes(paused)) await sleep(200);
+    await using next = await pool.acquire();
+    expect(next.instance.id).not.toBe(paused);
+    expect(await solve(next.client, 6)).toBe(1);
   });
 });

@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { counterServerEntry } from '@workgym/protocol/testing';
-import { buildEnvImage, type EnvImageSource, type EnvServerSpec } from '../src/index.js';
+import { promisify } from 'node:util';
+import { buildEnvImage, type EnvImageSource, type EnvInstance, type EnvRuntime, type EnvServerSpec, type StartOptions } from '../src/index.js';
 
 export const counterSource: EnvImageSource = {
   name: 'counter',
@@ -18,3 +20,25 @@ export function counterSpec(): Promise<EnvServerSpec> {
 }
 
 export { toolCall as call } from '@workgym/protocol';
+
+/**
+ * A runtime that `docker kill`s the instances of the starts `doomed` picks (counted from 1) as
+ * soon as they run, before anyone said hello: a container that dies while it starts.
+ */
+export function killingStarts(runtime: EnvRuntime, doomed: (start: number) => boolean): EnvRuntime & { readonly starts: number } {
+  let starts = 0;
+  return {
+    kind: runtime.kind,
+    get starts() {
+      return starts;
+    },
+    async start(spec: EnvServerSpec, options?: StartOptions): Promise<EnvInstance> {
+      const instance = await runtime.start(spec, options);
+      if (doomed(++starts)) {
+        await promisify(execFile)('docker', ['kill', instance.id]);
+        await instance.exited;
+      }
+      return instance;
+    },
+  };
+}

@@ -7,9 +7,10 @@ export class PoolClosedError extends WorkgymError {
   }
 }
 
+/** The env's servers failed to start `attempts` times in a row: the env itself is broken. */
 export class InstanceStartError extends WorkgymError {
   constructor(env: string, attempts: number, cause: unknown) {
-    super('WORKGYM_INSTANCE_START', `could not start an ${env} server after ${attempts} attempts: ${(cause as Error).message}`, { cause });
+    super('WORKGYM_INSTANCE_START', `could not start the ${env} env server (${attempts} attempts in a row failed): ${(cause as Error).message}`, { cause });
   }
 }
 
@@ -22,11 +23,14 @@ export interface EnvPoolOptions {
   sessionsPerInstance?: number;
   /** An instance is replaced after serving this many leases, to bound slow leaks (default: never). */
   maxLeasesPerInstance?: number;
-  /** An idle instance is pinged before it is leased again after this long (default 30 s). */
+  /**
+   * An instance idle this long is pinged before it is leased again, and by a background check
+   * that runs this often (at least every second); one that does not answer is replaced (default 30 s).
+   */
   healthCheckAfterMs?: number;
   /** Deadline for calls that pass none (ms). */
   callDeadlineMs?: number;
-  /** Failed starts in a row before acquire gives up (default 3). */
+  /** Failed starts in a row (each retried after a backoff) before create and acquire give up (default 3). */
   maxStartAttempts?: number;
   log?: (line: string) => void;
 }
@@ -51,7 +55,8 @@ interface Slot {
   capacity: number;
   leased: number;
   served: number;
-  lastUsed: number;
+  /** When the instance last proved healthy: a lease ended or a ping passed. */
+  lastGood: number;
   retired: boolean;
 }
 
@@ -61,8 +66,9 @@ interface Waiter {
 }
 
 /**
- * Keeps warm env servers of one env and leases session slots on them. Crashed or faulty
- * instances are replaced; close() (or a signal, through the runtime) leaves nothing running.
+ * Keeps warm env servers of one env and leases session slots on them. Crashed, hung or faulty
+ * instances are replaced, and a failed start is retried after a backoff (at warm-up as later);
+ * close() (or a signal, through the runtime) leaves nothing running.
  */
 export class EnvPool implements AsyncDisposable {
   private readonly slots: Slot[] = [];
@@ -71,7 +77,12 @@ export class EnvPool implements AsyncDisposable {
     EnvPoolOptions;
   private starting = 0;
   private startFailures = 0;
-  private lastStartError: unknown;
+  // Not unref()ed: while a start is pending a caller may be waiting on it, and nothing else
+  // need keep the process alive (a rollout whose instances all died would exit silently).
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly healthTimer: NodeJS.Timeout;
+  private sweeping = false;
+  private warming: { resolve(): void; reject(error: Error): void } | undefined;
   private closed = false;
   private counters = { started: 0, replaced: 0 };
 
@@ -83,13 +94,21 @@ export class EnvPool implements AsyncDisposable {
       maxStartAttempts: options.maxStartAttempts ?? 3,
       log: options.log ?? (() => undefined),
     };
+    this.healthTimer = setInterval(() => void this.sweep(), Math.max(1_000, this.options.healthCheckAfterMs));
+    this.healthTimer.unref();
   }
 
-  /** Starts the pool and waits until its instances answer. */
+  /**
+   * Starts the pool and waits until its instances answer. A start that fails is retried like a
+   * later replacement; only `maxStartAttempts` failures in a row fail it (InstanceStartError).
+   */
   static async create(options: EnvPoolOptions): Promise<EnvPool> {
     const pool = new EnvPool(options);
     try {
-      await Promise.all(Array.from({ length: pool.options.size }, () => pool.startInstance()));
+      await new Promise<void>((resolve, reject) => {
+        pool.warming = { resolve, reject };
+        pool.refill();
+      });
     } catch (error) {
       await pool.close();
       throw error;
@@ -138,6 +157,9 @@ export class EnvPool implements AsyncDisposable {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.retryTimer);
+    clearInterval(this.healthTimer);
+    this.warming?.reject(new PoolClosedError());
     for (const waiter of this.waiters.splice(0)) waiter.reject(new PoolClosedError());
     await Promise.allSettled(this.slots.splice(0).map((slot) => slot.instance.close()));
   }
@@ -153,18 +175,39 @@ export class EnvPool implements AsyncDisposable {
         this.retire(slot, 'it died');
         continue;
       }
-      if (slot.leased === 0 && Date.now() - slot.lastUsed > this.options.healthCheckAfterMs) {
-        slot.leased += 1; // hold it while it is pinged
-        const healthy = await slot.instance.client.hello({ deadlineMs: 5_000 }).then(() => true, () => false);
-        slot.leased -= 1;
-        if (!healthy) {
-          this.retire(slot, 'it failed a health check');
-          continue;
-        }
+      if (slot.leased === 0 && Date.now() - slot.lastGood > this.options.healthCheckAfterMs && !(await this.healthy(slot))) {
+        this.retire(slot, 'it failed a health check');
+        continue;
       }
       return slot;
     }
     return undefined;
+  }
+
+  /** Pings an instance, holding its slot meanwhile so that no one leases it. */
+  private async healthy(slot: Slot): Promise<boolean> {
+    slot.leased += 1;
+    const answered = await slot.instance.client.hello({ deadlineMs: 5_000 }).then(() => true, () => false);
+    slot.leased -= 1;
+    if (answered) slot.lastGood = Date.now();
+    return answered;
+  }
+
+  /** Replaces idle instances that no longer answer (a paused container, a hung server). */
+  private async sweep(): Promise<void> {
+    if (this.sweeping || this.closed) return;
+    this.sweeping = true;
+    try {
+      const idle = this.slots.filter((s) => !s.retired && s.leased === 0 && Date.now() - s.lastGood > this.options.healthCheckAfterMs);
+      await Promise.all(
+        idle.map(async (slot) => {
+          if (await this.healthy(slot)) this.handOver(slot);
+          else this.retire(slot, 'it failed a health check');
+        }),
+      );
+    } finally {
+      this.sweeping = false;
+    }
   }
 
   private lease(slot: Slot): Lease {
@@ -175,7 +218,7 @@ export class EnvPool implements AsyncDisposable {
       if (released) return;
       released = true;
       slot.leased -= 1;
-      slot.lastUsed = Date.now();
+      slot.lastGood = Date.now();
       const worn = this.options.maxLeasesPerInstance !== undefined && slot.served >= this.options.maxLeasesPerInstance;
       if (options.fault) this.retire(slot, 'its lease reported a fault');
       else if (worn && slot.leased === 0) this.retire(slot, `it served ${slot.served} leases`);
@@ -201,8 +244,9 @@ export class EnvPool implements AsyncDisposable {
     this.refill();
   }
 
+  /** Starts the instances the pool lacks, unless a retry after a failed start is pending. */
   private refill(): void {
-    if (this.closed) return;
+    if (this.closed || this.retryTimer) return;
     const missing = this.options.size - this.slots.length - this.starting;
     for (let i = 0; i < missing; i++) {
       this.startInstance().catch((error: unknown) => this.startFailed(error));
@@ -210,15 +254,22 @@ export class EnvPool implements AsyncDisposable {
   }
 
   private startFailed(error: unknown): void {
+    if (this.closed) return;
     this.startFailures += 1;
-    this.lastStartError = error;
+    const attempts = `${this.startFailures} of ${this.options.maxStartAttempts} in a row`;
+    this.options.log(`could not start a ${this.options.spec.name} instance (${attempts}): ${(error as Error).message}`);
     if (this.startFailures >= this.options.maxStartAttempts) {
-      const failure = new InstanceStartError(this.options.spec.name, this.startFailures, this.lastStartError);
-      for (const waiter of this.waiters.splice(0)) waiter.reject(failure);
+      const failure = new InstanceStartError(this.options.spec.name, this.startFailures, error);
       this.startFailures = 0;
+      this.warming?.reject(failure);
+      this.warming = undefined;
+      for (const waiter of this.waiters.splice(0)) waiter.reject(failure);
       return;
     }
-    setTimeout(() => this.refill(), 200 * 2 ** this.startFailures).unref();
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.refill();
+    }, 200 * 2 ** this.startFailures);
   }
 
   private async startInstance(): Promise<void> {
@@ -233,13 +284,17 @@ export class EnvPool implements AsyncDisposable {
         capacity: this.options.sessionsPerInstance ?? Math.max(1, hello.maxSessions),
         leased: 0,
         served: 0,
-        lastUsed: Date.now(),
+        lastGood: Date.now(),
         retired: false,
       };
       this.slots.push(slot);
       this.counters.started += 1;
       this.startFailures = 0;
       void instance.exited.then(() => this.retire(slot, 'it exited'));
+      if (this.warming && this.slots.length >= this.options.size) {
+        this.warming.resolve();
+        this.warming = undefined;
+      }
       this.handOver(slot);
     } catch (error) {
       await instance?.close();
