@@ -31,9 +31,12 @@ export class ExternalTrainerError extends WorkgymError {
   }
 }
 
-/** A chat-completions request the embedded policy cannot answer (HTTP 400). */
+/** A chat-completions request the embedded policy cannot answer (HTTP 400); `param` names the request field at fault. */
 export class PolicyRequestError extends WorkgymError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly param: string | null = null,
+  ) {
     super('WORKGYM_POLICY_REQUEST', message);
   }
 }

@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PolicyRequestError } from '../errors.js';
-import { stateFromChat, type ChatRequestBody } from '../learner/chat-state.js';
 import type { LinearPolicy } from '../learner/linear-policy.js';
-import { seededRandom, seedOf } from '../learner/rng.js';
+import { parseCompletionRequest } from './chat-request.js';
+import { completionBody, completionChunks } from './completion-body.js';
+import { policyAnswer } from './policy-answer.js';
 
 export interface PolicyServerOptions {
   policy: LinearPolicy;
@@ -17,22 +18,16 @@ export interface PolicyServerOptions {
 
 const MAX_BODY = 32 * 1024 * 1024;
 
-interface CompletionRequest extends ChatRequestBody {
-  model?: string;
-  temperature?: number;
-  seed?: number;
-  logprobs?: boolean;
-}
-
-const words = (s: string) => (s.match(/\S+/g) ?? []).length;
-
 /**
  * The embedded policy behind an OpenAI-compatible endpoint (node:http): POST /v1/chat/completions
- * answers every request with one tool call, the candidate the policy picks (sampled at the
- * request's temperature, default 1; greedy at 0; seeded by the request's `seed` and messages, so a
- * repeated request gets the same answer). GET /v1/models lists the one model. Usage counts are
- * whitespace-separated words, not model tokens. `setPolicy` swaps the weights in place (the RL
- * loop's update) without changing the endpoint.
+ * answers each of the request's n choices with one tool call, the candidate the policy picks
+ * (sampled at the request's temperature, default 1, within its top_p; greedy at 0; seeded by the
+ * request's `seed` and messages, so a repeated request gets the same answer), as one JSON body or,
+ * with `stream: true`, as server-sent `chat.completion.chunk` events ending with `data: [DONE]`.
+ * Every parameter of the API is either acted on or refused with a 400 naming it
+ * (chat-request.ts). GET /v1/models lists the one model. Usage counts are whitespace-separated
+ * words, not model tokens. `setPolicy` swaps the weights in place (the RL loop's update) without
+ * changing the endpoint.
  */
 export class PolicyServer implements AsyncDisposable {
   private requestCount = 0;
@@ -94,47 +89,33 @@ export class PolicyServer implements AsyncDisposable {
       send(res, 404, { error: { message: `no route ${req.method} ${path}; use POST /v1/chat/completions`, type: 'invalid_request_error' } });
       return;
     }
-    let body: CompletionRequest;
+    let raw: unknown;
     try {
-      body = JSON.parse(await readBody(req)) as CompletionRequest;
+      raw = JSON.parse(await readBody(req));
     } catch (error) {
-      send(res, 400, { error: { message: `the body is not JSON: ${(error as Error).message}`, type: 'invalid_request_error' } });
+      send(res, 400, { error: { message: `the body is not JSON: ${(error as Error).message}`, type: 'invalid_request_error', param: null, code: null } });
       return;
     }
     this.requestCount += 1;
+    const n = this.requestCount;
     try {
-      send(res, 200, this.complete(body));
+      const request = parseCompletionRequest(raw);
+      const answer = policyAnswer(this.policy, request);
+      const meta = { id: `chatcmpl-workgym-${n}`, created: Math.floor(Date.now() / 1000), model: request.model ?? this.model, callPrefix: `call_${n}` };
+      if (request.stream) stream(res, completionChunks(meta, answer, request));
+      else send(res, 200, completionBody(meta, answer, request));
     } catch (error) {
       if (!(error instanceof PolicyRequestError)) throw error;
-      send(res, 400, { error: { message: error.message, type: 'invalid_request_error', code: error.code } });
+      send(res, 400, { error: { message: error.message, type: 'invalid_request_error', param: error.param, code: error.code } });
     }
   }
+}
 
-  private complete(body: CompletionRequest) {
-    const state = stateFromChat(body);
-    const temperature = typeof body.temperature === 'number' ? body.temperature : 1;
-    const random = seededRandom(seedOf(`${body.seed ?? 0}:${JSON.stringify(body.messages)}`));
-    const { index, probability } = this.policy.choose(state, temperature, random);
-    const chosen = state.candidates[index]!;
-    const id = `call_${this.requestCount}_0`;
-    const prompt = (body.messages ?? []).reduce((n, m) => n + words(typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '')), 0);
-    return {
-      id: `chatcmpl-workgym-${this.requestCount}`,
-      object: 'chat.completion',
-      created: Math.floor(Date.now() / 1000),
-      model: body.model ?? this.model,
-      choices: [
-        {
-          index: 0,
-          finish_reason: 'tool_calls',
-          message: { role: 'assistant', content: null, tool_calls: [{ id, type: 'function', function: { name: chosen.name, arguments: chosen.argumentsJson } }] },
-          // One pseudo-token: the chosen candidate and its log-probability under the policy.
-          logprobs: body.logprobs ? { content: [{ token: `${chosen.name}${chosen.argumentsJson}`, logprob: Math.log(Math.max(probability, 1e-12)), bytes: null, top_logprobs: [] }] } : null,
-        },
-      ],
-      usage: { prompt_tokens: prompt, completion_tokens: 1 + words(chosen.argumentsJson), total_tokens: prompt + 1 + words(chosen.argumentsJson) },
-    };
-  }
+/** Server-sent events, as the API streams: one `data:` line per chunk, then `data: [DONE]`. */
+function stream(res: ServerResponse, chunks: readonly object[]): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  for (const chunk of chunks) res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+  res.end('data: [DONE]\n\n');
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -13,10 +13,13 @@ export function registerServePolicyCommand(program: Command): void {
     .addHelpText(
       'after',
       `
-POST /v1/chat/completions answers with one tool call: the candidate action the policy picks
-(greedy at temperature 0, sampled otherwise). The candidates come from the request's
-\`workgym_candidates\` field (the openai agent sends it with sendCandidates) or from a
-"Candidate actions:" list in the last user or tool message. Ctrl-C stops it.
+POST /v1/chat/completions answers each of its n choices with one tool call: the candidate
+action the policy picks (greedy at temperature 0, sampled otherwise), as JSON or, with
+"stream": true, as server-sent chunks. The candidates come from the request's
+\`workgym_candidates\` field (the openai agent sends it with --candidates) or from a
+"Candidate actions:" list in the last user or tool message. A parameter the policy cannot
+honour (tool_choice "none", stop, penalties, JSON output, ...) gets a 400 naming it; see
+docs/trainers.md. Ctrl-C stops it.
 
 Examples:
   workgym serve-policy policies/bc --port 8100
