@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { agentOptionsShape, openAIAgentProblems } from './agent-options.js';
 import { UsageError } from './usage-error.js';
 
 const positive = z.number().int().positive();
@@ -19,21 +20,14 @@ export const rolloutConfigSchema = z
     out: z.string().min(1),
     resume: z.boolean().default(false),
     runtime: z.enum(['docker', 'local']).default('docker'),
-    model: z.string().optional(),
-    baseUrl: z.string().url().optional(),
-    apiKeyEnv: z.string().default('OPENAI_API_KEY'),
-    context: z.string().regex(/^(full|window:\d+|memory:\d+)$/, 'full, window:N or memory:N').default('full'),
-    temperature: z.number().min(0).max(2).optional(),
-    selfEvaluate: z.boolean().default(false),
+    ...agentOptionsShape,
     from: z.string().optional(),
     stepTimeoutS: z.number().positive().default(120),
     episodeTimeoutS: z.number().positive().default(1800),
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (c.agent === 'openai' && (!c.model || !c.baseUrl)) {
-      ctx.addIssue({ code: 'custom', message: 'the openai agent needs --model and --base-url', path: ['model'] });
-    }
+    if (c.agent === 'openai') for (const message of openAIAgentProblems(c)) ctx.addIssue({ code: 'custom', message, path: ['model'] });
     if (c.agent === 'replay' && !c.from) {
       ctx.addIssue({ code: 'custom', message: 'the replay agent needs --from RUN (the run to replay)', path: ['from'] });
     }

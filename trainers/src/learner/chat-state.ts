@@ -86,7 +86,7 @@ export function stateFromChat(body: ChatRequestBody): PolicyState {
   if (candidates.length === 0) {
     throw new PolicyRequestError(
       'no candidate actions in the request: send them in the `workgym_candidates` field ([{"name", "arguments"}]) ' +
-        '(the openai agent does with sendCandidates), or as a "Candidate actions:" list in the last user or tool message',
+        '(workgym rollout/eval --agent openai --candidates; OpenAIAgent sendCandidates), or as a "Candidate actions:" list in the last user or tool message',
     );
   }
   return { instruction, observation, history, candidates };

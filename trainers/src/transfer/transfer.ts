@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ExpertAgent, rollout, type RolloutStats } from '@workgym/agents';
+import { ExpertAgent, rollout, type Agent, type RolloutStats } from '@workgym/agents';
 import type { EnvRuntime } from '@workgym/runtime';
 import type { EpisodeRecord } from '@workgym/trajectories';
 import { renderHeatmap } from '../charts/heatmap.js';
@@ -54,6 +54,8 @@ export interface TransferOptions {
   envs: EvalEnv[];
   out: string;
   trainer?: TransferTrainer;
+  /** The agent that evaluates a trained policy's endpoint (default: the openai agent, greedy, sending candidates). */
+  agentFor?: (endpoint: PolicyEndpoint) => Agent;
   /** Expert episodes per family for training (train split). */
   trainTasksPerFamily: number;
   /** Test episodes per family for evaluation (test split). */
@@ -131,7 +133,7 @@ export async function transferMatrix(options: TransferOptions): Promise<Transfer
       const { records: evaluated } = await runEval({
         runtime: options.runtime,
         envs: options.envs,
-        agent: endpointAgent(trained.endpoint, { temperature: 0 }),
+        agent: options.agentFor?.(trained.endpoint) ?? endpointAgent(trained.endpoint, { temperature: 0 }),
         out: join(dir, 'eval'),
         split: 'test',
         tasksPerFamily: options.testTasksPerFamily,

@@ -2,8 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ExpertAgent, OpenAIAgent, RandomAgent, type Agent } from '@workgym/agents';
-import { endpointAgent, evaluateRecords, formatEvalMarkdown, LinearPolicy, PolicyServer, readRecords, runEval, type EvalReport } from '@workgym/trainers';
+import { ExpertAgent, RandomAgent, type Agent } from '@workgym/agents';
+import { evaluateRecords, formatEvalMarkdown, LinearPolicy, PolicyServer, readRecords, runEval, type EvalReport } from '@workgym/trainers';
+import { addAgentOptions, openAIAgent, parseAgentOptions } from '../agent-options.js';
 import { UsageError } from '../usage-error.js';
 import { makeRuntime, progressLine, selectEvalEnvs } from './train.js';
 
@@ -11,11 +12,6 @@ interface EvalFlags {
   run?: string;
   agent?: string;
   policy?: string;
-  model?: string;
-  baseUrl?: string;
-  apiKeyEnv: string;
-  temperature: string;
-  candidates?: boolean;
   env?: string[];
   family?: string;
   split: string;
@@ -38,17 +34,18 @@ const num = (flag: string, value: string) => {
 };
 
 export function registerEvalCommand(program: Command): void {
-  program
+  const command = program
     .command('eval')
     .description('success per env, family and job with 95% Wilson intervals, pass@k, mean steps and tokens')
-    .option('--run <dir>', 'evaluate the episodes of an existing run instead of running new ones')
-    .option('--agent <kind>', 'expert | random | openai | policy (a saved embedded policy, served for you)')
+    .option('--run <dir>', 'evaluate the episodes of an existing run instead of running new ones');
+  addAgentOptions(command, {
+    kinds: ['expert', 'random', 'openai', 'policy'],
+    help: {
+      agent: 'expert | random | openai | policy (a saved embedded policy, served for you)',
+      temperature: 'sampling temperature, 0 to 2 (default 0: greedy; --agent openai or policy)',
+    },
+  })
     .option('--policy <dir>', 'the policy folder (--agent policy)')
-    .option('--model <name>', 'model name (--agent openai)')
-    .option('--base-url <url>', 'OpenAI-compatible endpoint (--agent openai)')
-    .option('--api-key-env <var>', 'environment variable holding the API key (--agent openai)', 'OPENAI_API_KEY')
-    .option('--candidates', 'send candidate actions as workgym_candidates (--agent openai against a candidate policy)')
-    .option('--temperature <t>', 'sampling temperature (default 0: greedy)', '0')
     .option('--env <names>', 'comma-separated envs (default: all)', (v: string) => v.split(',').filter(Boolean))
     .option('--family <glob>', 'only families whose id matches')
     .option('--split <split>', 'train | test', 'test')
@@ -118,8 +115,7 @@ Examples:
 }
 
 async function makeEvalAgent(flags: EvalFlags): Promise<{ agent: Agent; close: () => Promise<void> }> {
-  const temperature = Number(flags.temperature);
-  if (!Number.isFinite(temperature) || temperature < 0 || temperature > 2) throw new UsageError('--temperature must be between 0 and 2');
+  const options = parseAgentOptions(flags as unknown as Record<string, unknown>, { temperature: 0 });
   const none = async () => undefined;
   switch (flags.agent) {
     case 'expert':
@@ -127,15 +123,13 @@ async function makeEvalAgent(flags: EvalFlags): Promise<{ agent: Agent; close: (
     case 'random':
       return { agent: new RandomAgent(num('--seed', flags.seed)), close: none };
     case 'openai':
-      if (!flags.model || !flags.baseUrl) throw new UsageError('--agent openai needs --model and --base-url');
-      return {
-        agent: new OpenAIAgent({ model: flags.model, baseURL: flags.baseUrl, apiKey: process.env[flags.apiKeyEnv] ?? 'none', temperature, sendCandidates: flags.candidates }),
-        close: none,
-      };
+      return { agent: openAIAgent(options), close: none };
     case 'policy': {
       if (!flags.policy) throw new UsageError('--agent policy needs --policy DIR (a folder from `workgym train`)');
       const server = await PolicyServer.start({ policy: await LinearPolicy.load(flags.policy) });
-      return { agent: endpointAgent({ baseURL: server.baseURL, model: server.model }, { temperature }), close: () => server.close() };
+      // The served policy chooses among candidates, so the agent always sends them.
+      const agent = openAIAgent({ ...options, baseUrl: server.baseURL, model: server.model, candidates: true }, { maxRetries: 2 });
+      return { agent, close: () => server.close() };
     }
     default:
       throw new UsageError(`--agent must be expert, random, openai or policy, not ${JSON.stringify(flags.agent)}`);

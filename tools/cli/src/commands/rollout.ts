@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import picomatch from 'picomatch';
-import { ExpertAgent, OpenAIAgent, parsePolicy, RandomAgent, ReplayAgent, rollout, type Agent, type RolloutOutcome, type WorkItem } from '@workgym/agents';
+import { ExpertAgent, RandomAgent, ReplayAgent, rollout, type Agent, type RolloutOutcome, type WorkItem } from '@workgym/agents';
 import { DockerRuntime, LocalRuntime, reapContainers, type EnvRuntime } from '@workgym/runtime';
 import { openRun } from '@workgym/trajectories';
+import { addAgentOptions, openAIAgent } from '../agent-options.js';
 import { findEnvs, specFor } from '../env-registry.js';
 import { progressView, summaryTable } from '../progress.js';
 import { loadRolloutConfig, type RolloutCliConfig } from '../rollout-config.js';
@@ -11,13 +12,13 @@ import { UsageError } from '../usage-error.js';
 const int = (value: string) => Number(value);
 
 export function registerRolloutCommand(program: Command): void {
-  program
+  const command = program
     .command('rollout')
     .description('run many episodes across envs in parallel and write them to a run folder')
     .option('--config <file>', 'read these options from a JSON file (same names, camelCase); flags override it')
     .option('--env <names>', 'comma-separated envs (default: all)', (v: string) => v.split(',').filter(Boolean))
-    .option('--family <glob>', 'only task families whose id matches, e.g. "code/fix-*"')
-    .option('--agent <kind>', 'expert | random | replay | openai')
+    .option('--family <glob>', 'only task families whose id matches, e.g. "code/fix-*"');
+  addAgentOptions(command, { kinds: ['expert', 'random', 'replay', 'openai'] })
     .option('--episodes <n>', 'tasks per family (seeds SEED, SEED+1, ...)', int)
     .option('--group <n>', 'samples per task (GRPO-style groups)', int)
     .option('--parallel <n>', 'episodes in flight per env', int)
@@ -27,12 +28,6 @@ export function registerRolloutCommand(program: Command): void {
     .option('--out <dir>', 'the run folder to write')
     .option('--resume', 'continue the run in --out: run exactly the episodes it lacks')
     .option('--runtime <kind>', 'docker | local')
-    .option('--model <name>', 'model name (openai agent)')
-    .option('--base-url <url>', 'OpenAI-compatible endpoint, e.g. http://localhost:8000/v1 (openai agent)')
-    .option('--api-key-env <var>', 'environment variable holding the API key (openai agent)')
-    .option('--context <policy>', 'full | window:N | memory:N (openai agent)')
-    .option('--temperature <t>', 'sampling temperature (openai agent)', Number)
-    .option('--self-evaluate', 'ask the model for its probability of success at the end (openai agent)')
     .option('--from <run>', 'the run whose episodes the replay agent re-runs')
     .option('--step-timeout-s <s>', 'seconds an agent may take to act', Number)
     .option('--episode-timeout-s <s>', 'seconds an episode may take', Number)
@@ -47,6 +42,7 @@ Examples:
   workgym rollout --agent expert --episodes 5 --out runs/expert
   workgym rollout --env code --family "code/fix-*" --agent random --episodes 20 --group 4 --out runs/explore
   workgym rollout --agent openai --model Qwen/Qwen3-8B --base-url http://localhost:8000/v1 --out runs/qwen
+  workgym rollout --agent openai --model workgym-linear --base-url http://127.0.0.1:8100/v1 --candidates --out runs/bc
   workgym rollout --config rollout.json --resume`,
     )
     .action(async (flags: Record<string, unknown>) => {
@@ -133,18 +129,8 @@ function makeAgent(config: RolloutCliConfig, replay?: Awaited<ReturnType<typeof 
       return new RandomAgent(config.seed);
     case 'replay':
       return new ReplayAgent((episodeId) => replay!.get(episodeId));
-    case 'openai': {
-      const apiKey = process.env[config.apiKeyEnv] ?? 'none';
-      return new OpenAIAgent({
-        model: config.model!,
-        baseURL: config.baseUrl!,
-        apiKey,
-        temperature: config.temperature,
-        context: parsePolicy(config.context),
-        selfEvaluate: config.selfEvaluate,
-        maxConcurrency: config.parallel * 4,
-      });
-    }
+    case 'openai':
+      return openAIAgent(config, { maxConcurrency: config.parallel * 4 });
   }
 }
 

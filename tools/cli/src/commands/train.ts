@@ -18,6 +18,7 @@ import {
   type AdvantageScope,
   type EvalEnv,
 } from '@workgym/trainers';
+import { addAgentOptions, openAIAgent, parseAgentOptions } from '../agent-options.js';
 import { findEnvs, specFor } from '../env-registry.js';
 import { UsageError } from '../usage-error.js';
 
@@ -87,7 +88,7 @@ interface TrainFlags {
 }
 
 export function registerTrainCommand(program: Command): void {
-  program
+  const command = program
     .command('train')
     .description('train the embedded policy from a run (bc, grpo, drgrpo, rloo), or run the online RL loop (--online)')
     .option('--from <runs>', 'comma-separated run folders to learn from (offline)', list)
@@ -108,9 +109,15 @@ export function registerTrainCommand(program: Command): void {
     .option('--max-steps <n>', 'step limit per episode', int, 30)
     .option('--parallel <n>', 'episodes in flight per env', int, 2)
     .option('--seed <n>', 'first train seed (online, DAgger)', int, 0)
-    .option('--trainer-command <cmd>', 'online: an external trainer instead of the embedded learner (see docs/trainers.md)')
-    .option('--base-url <url>', 'online with --trainer-command: the initial policy endpoint')
-    .option('--model <name>', 'online with --trainer-command: the initial model name')
+    .option('--trainer-command <cmd>', 'online: an external trainer instead of the embedded learner (see docs/trainers.md)');
+  addAgentOptions(command, {
+    only: ['baseUrl', 'model', 'apiKeyEnv', 'context'],
+    help: {
+      baseUrl: 'online with --trainer-command: the initial policy endpoint',
+      model: 'online with --trainer-command: the initial model name',
+      context: 'online: what of the history the policy is shown when acting: full | window:N | memory:N (default full)',
+    },
+  })
     .addHelpText(
       'after',
       `
@@ -177,17 +184,21 @@ Examples:
 
 async function trainOnline(flags: TrainFlags): Promise<void> {
   if (flags.method === 'bc') throw new UsageError('--online needs an RL --method: grpo, drgrpo or rloo');
-  if (flags.trainerCommand && (!flags.baseUrl || !flags.model)) throw new UsageError('--trainer-command needs --base-url and --model: the endpoint of the policy before the first update');
+  const agent = parseAgentOptions(flags as unknown as Record<string, unknown>);
+  if (flags.trainerCommand && (!agent.baseUrl || !agent.model)) throw new UsageError('--trainer-command needs --base-url and --model: the endpoint of the policy before the first update');
   const runtime = await makeRuntime(flags.runtime);
   const envs = await selectEvalEnvs(flags.env, flags.family, runtime.kind);
   const updater = flags.trainerCommand
-    ? new ExternalUpdater({ command: flags.trainerCommand, initial: { baseURL: flags.baseUrl!, model: flags.model! }, log: (l) => process.stderr.write(`[rl] ${l}\n`) })
+    ? new ExternalUpdater({ command: flags.trainerCommand, initial: { baseURL: agent.baseUrl!, model: agent.model! }, log: (l) => process.stderr.write(`[rl] ${l}\n`) })
     : new EmbeddedUpdater({ policy: flags.init ? await LinearPolicy.load(flags.init) : undefined, learningRate: flags.lr, epochs: flags.epochs, method: flags.method });
   try {
     const result = await rlLoop({
       runtime,
       envs,
       updater,
+      // On-policy sampling at temperature 1 from the current endpoint; candidates let a candidate policy choose.
+      agentFor: (endpoint, iteration) =>
+        openAIAgent({ ...agent, baseUrl: endpoint.baseURL, model: endpoint.model, candidates: true, temperature: 1 }, { seed: flags.seed + iteration, maxRetries: 2 }),
       out: flags.out!,
       iterations: flags.iterations,
       tasksPerIteration: flags.tasks,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { embeddedTrainer, externalTrainer, transferMatrix } from '@workgym/trainers';
+import { addAgentOptions, openAIAgent, parseAgentOptions } from '../agent-options.js';
 import { UsageError } from '../usage-error.js';
 import { makeRuntime, progressLine, selectEvalEnvs } from './train.js';
 
@@ -26,7 +27,7 @@ const num = (flag: string, value: string) => {
 };
 
 export function registerTransferCommand(program: Command): void {
-  program
+  const command = program
     .command('transfer')
     .description('train on each env alone, on all envs and on all but one; test on every env; write the transfer matrix')
     .option('--env <names>', 'comma-separated envs (default: all)', (v: string) => v.split(',').filter(Boolean))
@@ -39,9 +40,14 @@ export function registerTransferCommand(program: Command): void {
     .option('--parallel <n>', 'episodes in flight per env', '2')
     .option('--epochs <n>', 'behaviour-cloning epochs of the embedded learner', '8')
     .option('--trainer-command <cmd>', 'train with an external trainer instead (gets {batch}: the expert episodes; prints the endpoint)')
-    .option('--base-url <url>', 'with --trainer-command: the endpoint before training (passed as {endpoint})')
-    .option('--model <name>', 'with --trainer-command: the model name before training')
-    .option('--no-baseline', 'leave out the untrained-policy row')
+    .option('--no-baseline', 'leave out the untrained-policy row');
+  addAgentOptions(command, {
+    only: ['baseUrl', 'model', 'apiKeyEnv', 'context'],
+    help: {
+      baseUrl: 'with --trainer-command: the endpoint before training (passed as {endpoint})',
+      model: 'with --trainer-command: the model name before training',
+    },
+  })
     .addHelpText(
       'after',
       `
@@ -56,17 +62,20 @@ Examples:
     )
     .action(async (flags: TransferFlags) => {
       if (!flags.out) throw new UsageError('--out DIR is required: where the matrix and its runs are written');
-      if (flags.trainerCommand && (!flags.baseUrl || !flags.model)) throw new UsageError('--trainer-command needs --base-url and --model (the policy before training)');
+      const agent = parseAgentOptions(flags as unknown as Record<string, unknown>);
+      if (flags.trainerCommand && (!agent.baseUrl || !agent.model)) throw new UsageError('--trainer-command needs --base-url and --model (the policy before training)');
       const runtime = await makeRuntime(flags.runtime);
       const envs = await selectEvalEnvs(flags.env, flags.family, runtime.kind);
       const result = await transferMatrix({
         runtime,
         envs,
         out: flags.out,
-        trainer: flags.trainerCommand ? externalTrainer(flags.trainerCommand, { baseURL: flags.baseUrl!, model: flags.model! }) : embeddedTrainer({ epochs: num('--epochs', flags.epochs) }),
+        trainer: flags.trainerCommand ? externalTrainer(flags.trainerCommand, { baseURL: agent.baseUrl!, model: agent.model! }) : embeddedTrainer({ epochs: num('--epochs', flags.epochs) }),
         trainTasksPerFamily: num('--train-episodes', flags.trainEpisodes),
         testTasksPerFamily: num('--test-episodes', flags.testEpisodes),
         baseline: flags.baseline,
+        // Each trained policy is evaluated greedily; the candidates let a candidate policy choose.
+        agentFor: (endpoint) => openAIAgent({ ...agent, baseUrl: endpoint.baseURL, model: endpoint.model, candidates: true, temperature: 0 }, { maxRetries: 2 }),
         maxSteps: num('--max-steps', flags.maxSteps),
         parallel: num('--parallel', flags.parallel),
         onProgress: progressLine('transfer'),
