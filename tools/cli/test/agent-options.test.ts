@@ -53,7 +53,7 @@ describe('the agent options every command shares', () => {
     const all = await records(run);
     expect(all).toHaveLength(2);
     for (const record of all) {
-      expect(record.status, record.errorMessage).not.toBe('agent_error');
+      expect(record.status, record.errorMessage ?? '').not.toBe('agent_error');
       expect(record.steps!.length).toBeGreaterThan(0);
       for (const step of record.steps!) {
         const offered = step.observation!.candidates!.map((c) => `${c.name}${c.argumentsJson}`);
