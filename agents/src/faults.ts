@@ -6,12 +6,38 @@ import {
   RemoteError,
   ServerExitedError,
   WorkgymError,
+  type ToolCall,
 } from '@workgym/protocol';
+import type { EpisodeRecord } from '@workgym/trajectories';
 
 /** The env side failed (dead container, hung or broken server): worth a retry elsewhere. */
 export class InfraFault extends WorkgymError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('WORKGYM_INFRA_FAULT', message, options);
+  }
+}
+
+/**
+ * The env failed after the agent had acted: carrying out one of its steps, or in the next env
+ * call made for it (the expert's action). Whose fault that was is settled by replaying the
+ * episode's steps on a fresh instance (see attributeActionFault).
+ */
+export class ActionFault extends InfraFault {
+  constructor(
+    fault: InfraFault,
+    /** The call that failed: the last of `calls` (a step), or an expert call after them. */
+    readonly failed: 'step' | 'expert',
+    /** Each step's tool calls, in order, up to the failing call. */
+    readonly calls: readonly ToolCall[][],
+    /** The episode as it stands (a failing step last): what is kept if the agent broke the env. */
+    readonly partial: EpisodeRecord,
+  ) {
+    super(fault.message, { cause: fault });
+  }
+
+  /** The failing call, in words: "step 3" or "the expert call at step 3". */
+  get at(): string {
+    return this.failed === 'step' ? `step ${this.calls.length - 1}` : `the expert call at step ${this.calls.length}`;
   }
 }
 

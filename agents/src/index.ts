@@ -6,10 +6,12 @@ export { OpenAIAgent, type OpenAIAgentOptions } from './agents/openai-agent.js';
 // Context policies live with the conversation they shape (trajectories), which exports rebuild too.
 export { describePolicy, parsePolicy, type ContextPolicy } from '@workgym/trajectories';
 export { RateLimiter } from './agents/rate-limiter.js';
-export { classifyEnvError, InfraFault, RolloutConfigError } from './faults.js';
+export { ActionFault, classifyEnvError, InfraFault, RolloutConfigError } from './faults.js';
 export { runEpisode, type EpisodeIds, type EpisodeLimits, type EpisodeTask, type RunEpisodeOptions } from './run-episode.js';
 export { planEpisodes, workItem, type PlanOptions, type WorkItem } from './rollout/work-item.js';
 export { MemoryWorkQueue, type WorkQueue } from './rollout/work-queue.js';
-export { RolloutStats, type EnvProgress } from './rollout/rollout-stats.js';
+export { RolloutStats, type EarlierEpisode, type EnvProgress } from './rollout/rollout-stats.js';
+export { attributeActionFault, type FaultAttribution } from './rollout/fault-attribution.js';
+export type { RolloutSpec, RunSettings } from './rollout/run-settings.js';
 export { RolloutRunner, RolloutStoppedError, type RolloutEnv, type RolloutOptions, type RolloutResult } from './rollout/rollout-runner.js';
-export { rollout, type RolloutConfig, type RolloutOutcome } from './rollout/rollout.js';
+export { rollout, RolloutFailedError, RolloutStalledError, type RolloutConfig, type RolloutOutcome } from './rollout/rollout.js';

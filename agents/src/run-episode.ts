@@ -1,7 +1,8 @@
 import type { DecodedObservation, EnvClient, StepReply, ToolCall } from '@workgym/protocol';
 import type { EpisodeRecord, EpisodeStatus, ImageRef, StepRecord } from '@workgym/trajectories';
 import type { Agent, AgentAction, AgentContext, Turn } from './agent.js';
-import { classifyEnvError, InfraFault } from './faults.js';
+import { AgentTurn, EpisodeTimeLimit } from './agent-turn.js';
+import { ActionFault, classifyEnvError, InfraFault } from './faults.js';
 
 export interface EpisodeTask {
   env: string;
@@ -18,10 +19,12 @@ export interface EpisodeIds {
 
 export interface EpisodeLimits {
   maxSteps: number;
-  /** How long the agent may take to act at one step. */
+  /** How long the agent may take to act at one step: its own time (env calls it makes are the env's). */
   stepDeadlineMs: number;
   /** Wall time for the whole episode; past it the episode is cut (status truncated). */
   episodeDeadlineMs: number;
+  /** How long one env call (reset, step, expert, close) may take before the env counts as hung (default: the client's). */
+  envDeadlineMs?: number;
 }
 
 export interface RunEpisodeOptions {
@@ -33,43 +36,43 @@ export interface RunEpisodeOptions {
   env: { version: string; imageId: string };
   /** Stores an image's bytes; returns its sha256 (the run's blob store). */
   putBlob?: (bytes: Uint8Array) => Promise<string>;
+  /** An env fault that leaves the record whole (closing the session failed): the instance should not serve again. */
+  onEnvFault?: (fault: InfraFault) => void;
   signal?: AbortSignal;
 }
 
-class EpisodeTimeLimit extends Error {}
-
 /**
  * Plays one episode and returns its record. Agent failures are part of the record
- * (agent_error); env failures throw an InfraFault so the caller can retry on another instance.
+ * (agent_error). Env failures throw: an ActionFault once the agent has acted (the caller finds
+ * out whose fault it was), an InfraFault before.
  */
 export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRecord> {
   const { client, agent, task, ids, limits } = options;
   const startedAt = Date.now();
   const clock = performance.now();
-  const envCall = async <T>(during: string, call: () => Promise<T>): Promise<T> => {
-    try {
-      return await call();
-    } catch (error) {
-      throw classifyEnvError(error, during);
-    }
-  };
+  const envOptions = { signal: options.signal, deadlineMs: limits.envDeadlineMs };
   let envMs = 0;
   const timedEnv = async <T>(during: string, call: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
     try {
-      return await envCall(during, call);
+      return await call();
+    } catch (error) {
+      throw classifyEnvError(error, during);
     } finally {
       envMs += performance.now() - t0;
     }
   };
   const reset = await timedEnv(`reset ${task.family} seed ${task.seed}`, () =>
-    client.reset({ family: task.family, seed: task.seed, split: task.split, maxSteps: limits.maxSteps, signal: options.signal }),
+    client.reset({ family: task.family, seed: task.seed, split: task.split, maxSteps: limits.maxSteps, ...envOptions }),
   );
+  let envFailed = false;
   let closed = false;
   const closeSession = async () => {
-    if (closed) return;
+    if (closed || envFailed) return;
     closed = true;
-    await timedEnv('close', () => client.closeSession(reset.session)).catch(() => undefined);
+    await timedEnv('close', () => client.closeSession(reset.session, envOptions)).catch((error: unknown) => {
+      if (error instanceof InfraFault) options.onEnvFault?.(error);
+    });
   };
   const steps: StepRecord[] = [];
   const history: Turn[] = [];
@@ -79,21 +82,44 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
   let errorMessage = '';
   let agentMs = 0;
   const deadline = startedAt + limits.episodeDeadlineMs;
-  const context = (): AgentContext => ({
+  const expert = (signal: AbortSignal) => timedEnv('expert', () => client.expert(reset.session, { ...envOptions, signal }));
+  const context = (turn?: AgentTurn): AgentContext => ({
     episodeId: ids.episodeId,
     task: reset.task!,
     tools: reset.tools,
     history,
     observation,
     stepIndex: steps.length,
-    expert: (signal) => envCall('expert', () => client.expert(reset.session, { signal })),
+    expert: turn ? (signal) => turn.envCall(() => expert(signal)) : expert,
+  });
+  const record = (): EpisodeRecord => ({
+    ...ids,
+    env: task.env,
+    family: task.family,
+    job: reset.task!.job,
+    seed: task.seed,
+    split: reset.task!.split,
+    instruction: reset.task!.instruction,
+    tools: reset.tools.map((t) => ({ name: t.name, description: t.description, parametersJson: t.parametersJson })),
+    agent: agent.info,
+    envVersion: options.env.version,
+    imageId: options.env.imageId,
+    steps,
+    finalReward: status === 'agent_error' || status === 'env_broken' ? 0 : (last?.verdict?.reward ?? 0),
+    rewardComponents: last?.verdict?.components ?? {},
+    success: status === 'success',
+    status,
+    errorMessage,
+    attempts: 1,
+    timings: { startedAtMs: startedAt, endedAtMs: Date.now(), agentMs, envMs, totalMs: performance.now() - clock },
   });
   try {
     while (!last?.terminated && !last?.truncated) {
+      const turn = new AgentTurn(limits.stepDeadlineMs, deadline, options.signal);
       const t0 = performance.now();
       let action: AgentAction;
       try {
-        action = await actWithin(agent, context(), limits.stepDeadlineMs, deadline, options.signal);
+        action = await turn.act((signal) => agent.act(context(turn), signal));
       } catch (error) {
         if (error instanceof EpisodeTimeLimit) {
           status = 'truncated';
@@ -101,18 +127,32 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
         } else if (options.signal?.aborted) {
           throw options.signal.reason;
         } else if (error instanceof InfraFault) {
-          throw error; // the env failed while the agent asked it for the expert action
+          // The env failed while the agent asked it for the expert's action.
+          envFailed = true;
+          if (steps.length === 0) throw error;
+          status = 'env_broken';
+          errorMessage = error.message;
+          throw new ActionFault(error, 'expert', calledSoFar(steps), record());
         } else {
           status = 'agent_error';
           errorMessage = `agent failed at step ${steps.length}: ${(error as Error).message ?? String(error)}`;
         }
         break;
       }
-      const actMs = performance.now() - t0;
+      const actMs = performance.now() - t0 - turn.envMs;
       agentMs += actMs;
       const calls = sanitizeCalls(action.calls, steps.length);
       const t1 = performance.now();
-      last = await timedEnv(`step ${steps.length} of ${task.family}`, () => client.step(reset.session, calls, { signal: options.signal }));
+      try {
+        last = await timedEnv(`step ${steps.length} of ${task.family}`, () => client.step(reset.session, calls, envOptions));
+      } catch (error) {
+        if (options.signal?.aborted || !(error instanceof InfraFault)) throw error;
+        envFailed = true;
+        steps.push(await stepRecord(steps.length, observation, action, calls, undefined, actMs, performance.now() - t1, options.putBlob));
+        status = 'env_broken';
+        errorMessage = error.message;
+        throw new ActionFault(error, 'step', calledSoFar(steps), record());
+      }
       steps.push(await stepRecord(steps.length, observation, action, calls, last, actMs, performance.now() - t1, options.putBlob));
       history.push({
         observation,
@@ -122,60 +162,18 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
       observation = last.observation!;
     }
     await closeSession();
-    const verdict = last?.verdict;
-    status ??= verdict?.success ? 'success' : last?.truncated ? 'truncated' : 'failure';
+    status ??= last?.verdict?.success ? 'success' : last?.truncated ? 'truncated' : 'failure';
     const selfEvaluation =
       status === 'agent_error' || !agent.selfEvaluate ? undefined : await agent.selfEvaluate(context(), options.signal ?? new AbortController().signal).catch(() => undefined);
-    const endedAt = Date.now();
-    return {
-      ...ids,
-      env: task.env,
-      family: task.family,
-      job: reset.task!.job,
-      seed: task.seed,
-      split: reset.task!.split,
-      instruction: reset.task!.instruction,
-      tools: reset.tools.map((t) => ({ name: t.name, description: t.description, parametersJson: t.parametersJson })),
-      agent: agent.info,
-      envVersion: options.env.version,
-      imageId: options.env.imageId,
-      steps,
-      finalReward: status === 'agent_error' ? 0 : (verdict?.reward ?? 0),
-      rewardComponents: verdict?.components ?? {},
-      success: status === 'success',
-      selfEvaluation,
-      status,
-      errorMessage,
-      attempts: 1,
-      timings: { startedAtMs: startedAt, endedAtMs: endedAt, agentMs, envMs, totalMs: performance.now() - clock },
-    };
+    return { ...record(), selfEvaluation };
   } finally {
     await closeSession();
   }
 }
 
-async function actWithin(agent: Agent, context: AgentContext, stepMs: number, deadline: number, outer?: AbortSignal): Promise<AgentAction> {
-  const left = deadline - Date.now();
-  if (left <= 0) throw new EpisodeTimeLimit();
-  const episodeBound = left < stepMs;
-  const ms = Math.min(stepMs, left);
-  const controller = new AbortController();
-  const stop = () => controller.abort(outer?.reason);
-  outer?.addEventListener('abort', stop, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = episodeBound ? new EpisodeTimeLimit() : new Error(`did not act within ${ms} ms`);
-      controller.abort(error);
-      reject(error);
-    }, ms);
-  });
-  try {
-    return await Promise.race([agent.act(context, controller.signal), timeout]);
-  } finally {
-    clearTimeout(timer);
-    outer?.removeEventListener('abort', stop);
-  }
+/** Each recorded step's tool calls (as sent: the sanitized calls). */
+function calledSoFar(steps: StepRecord[]): ToolCall[][] {
+  return steps.map((s) => s.toolCalls as ToolCall[]);
 }
 
 /** Whatever an agent returned, the env gets well-formed calls (ids filled in, strings only). */
@@ -197,7 +195,8 @@ async function stepRecord(
   observation: DecodedObservation,
   action: AgentAction,
   calls: ToolCall[],
-  reply: StepReply,
+  /** None when the env failed carrying the step out: the step ends the episode, reward 0. */
+  reply: StepReply | undefined,
   agentMs: number,
   envMs: number,
   putBlob?: (bytes: Uint8Array) => Promise<string>,
@@ -221,11 +220,11 @@ async function stepRecord(
     rawOutput: action.rawOutput ?? '',
     usage: action.usage,
     logprobs: action.logprobs ?? [],
-    results: reply.results.map((r) => ({ callId: r.callId, text: r.text, errorKind: r.error?.kind ?? '', errorMessage: r.error?.message ?? '' })),
-    reward: reply.reward,
-    terminated: reply.terminated,
-    truncated: reply.truncated,
-    errorKind: reply.results.find((r) => r.error)?.error?.kind ?? '',
+    results: (reply?.results ?? []).map((r) => ({ callId: r.callId, text: r.text, errorKind: r.error?.kind ?? '', errorMessage: r.error?.message ?? '' })),
+    reward: reply?.reward ?? 0,
+    terminated: reply ? reply.terminated : true,
+    truncated: reply?.truncated ?? false,
+    errorKind: reply ? (reply.results.find((r) => r.error)?.error?.kind ?? '') : 'env_broken',
     agentMs,
     envMs,
   };

@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +25,8 @@ async function config(overrides: Partial<RolloutConfig>): Promise<RolloutConfig>
     split: 'train',
     seed: 10,
     parallel: 2,
-    limits: { maxSteps: 10, stepDeadlineMs: 10_000, episodeDeadlineMs: 60_000 },
+    // The expert's `walk` strategy (odd seeds) takes up to ~110 steps.
+    limits: { maxSteps: 120, stepDeadlineMs: 10_000, episodeDeadlineMs: 60_000 },
     ...overrides,
   };
 }
@@ -57,6 +59,26 @@ describe('rollout', () => {
     const again = await rollout({ ...first, tasksPerFamily: 3, resume: true });
     expect(again).toMatchObject({ skipped: 6, episodes: 6 });
     expect(new Set((await records(first.out)).map((r) => r.episodeId)).size).toBe(6);
+  });
+
+  it('describes the whole run in its stats after a resume, not only the new episodes', async () => {
+    const first = await config({ tasksPerFamily: 2 });
+    await rollout(first);
+    const more = await rollout({ ...first, tasksPerFamily: 3, resume: true });
+    expect(more.stats.envs[0]).toMatchObject({ total: 6, done: 6, earlier: 4, success: 6, statuses: { success: 6 } });
+  });
+
+  it("refuses to resume with another agent, group size or max steps, naming the run's value and the given one", async () => {
+    const first = await config({ tasksPerFamily: 1, group: 1 });
+    await rollout(first);
+    const manifest = () => readFileSync(join(first.out, 'manifest.json'), 'utf8');
+    const before = manifest();
+    await expect(rollout({ ...first, resume: true, agent: new RandomAgent(1) })).rejects.toThrow(/its agent kind is "expert", not "random"/);
+    await expect(rollout({ ...first, resume: true, group: 2 })).rejects.toThrow(/its group is 1, not 2/);
+    await expect(rollout({ ...first, resume: true, limits: { ...first.limits, maxSteps: 50 } })).rejects.toThrow(/its max steps is 120, not 50/);
+    expect(manifest()).toBe(before);
+    expect(existsSync(join(first.out, 'writer.lock'))).toBe(false);
+    expect(await rollout({ ...first, resume: true })).toMatchObject({ skipped: 1, episodes: 1 });
   });
 
   it('refuses to overwrite a run or to resume a missing one, saying what to do', async () => {

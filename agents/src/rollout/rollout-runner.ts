@@ -3,9 +3,10 @@ import { WorkgymError } from '@workgym/protocol';
 import { EnvPool, type EnvRuntime, type EnvServerSpec, type Lease } from '@workgym/runtime';
 import type { EpisodeRecord, RunWriter } from '@workgym/trajectories';
 import type { Agent } from '../agent.js';
-import { InfraFault, RolloutConfigError } from '../faults.js';
+import { ActionFault, InfraFault } from '../faults.js';
 import { runEpisode, type EpisodeLimits } from '../run-episode.js';
-import { RolloutStats } from './rollout-stats.js';
+import { attributeActionFault, type FaultAttribution } from './fault-attribution.js';
+import { RolloutStats, type EarlierEpisode } from './rollout-stats.js';
 import type { WorkItem } from './work-item.js';
 import type { WorkQueue } from './work-queue.js';
 
@@ -18,10 +19,11 @@ export class RolloutStoppedError extends WorkgymError {
 export interface RolloutEnv {
   name: string;
   spec: EnvServerSpec;
-  /** Episodes this run has for the env (for progress), and those already recorded before a resume. */
+  /** Episodes the run holds or plans for the env (for progress). */
   total: number;
-  alreadyDone?: number;
 }
+
+type EnvInfo = { version: string; imageId: string };
 
 export interface RolloutOptions {
   runtime: EnvRuntime;
@@ -34,6 +36,8 @@ export interface RolloutOptions {
   limits: EpisodeLimits;
   /** Attempts per episode when the env side fails (default 3). */
   maxAttempts?: number;
+  /** What the run held before this session (a resume), so that the stats describe the whole run. */
+  earlier?: readonly EarlierEpisode[];
   onProgress?: (stats: RolloutStats) => void;
   log?: (line: string) => void;
 }
@@ -46,8 +50,10 @@ export interface RolloutResult {
 
 /**
  * Runs many episodes across envs. Each env has its own pool and workers, so a slow env never
- * holds back a fast one; env faults are retried on a fresh instance and recorded; stop()
- * abandons in-flight episodes (a resume runs them again) and leaves no container behind.
+ * holds back a fast one; env faults are retried on a fresh instance and recorded, unless a
+ * replay shows that the agent's action broke the env (env_broken); stop() abandons in-flight
+ * episodes (a resume runs them again) and leaves no container behind. An env whose servers
+ * cannot start at all fails the run (InstanceStartError).
  */
 export class RolloutRunner {
   private readonly controller = new AbortController();
@@ -57,15 +63,12 @@ export class RolloutRunner {
   constructor(private readonly options: RolloutOptions) {
     // Every worker and every episode in flight listens to this one signal.
     setMaxListeners(0, this.controller.signal);
-    this.stats = new RolloutStats(
-      Object.fromEntries(options.envs.map((e) => [e.name, e.total])),
-      Object.fromEntries(options.envs.map((e) => [e.name, e.alreadyDone ?? 0])),
-    );
+    this.stats = new RolloutStats(Object.fromEntries(options.envs.map((e) => [e.name, e.total])), options.earlier);
   }
 
-  /** Stops taking episodes and abandons those in flight. */
-  stop(): void {
-    this.controller.abort(new RolloutStoppedError());
+  /** Stops taking episodes and abandons those in flight; a `reason` other than a stop makes run() throw it. */
+  stop(reason: Error = new RolloutStoppedError()): void {
+    this.controller.abort(reason);
   }
 
   async run(): Promise<RolloutResult> {
@@ -91,18 +94,34 @@ export class RolloutRunner {
       runtime: this.options.runtime,
       spec: env.spec,
       size: Math.min(this.options.parallel, remaining),
+      callDeadlineMs: this.options.limits.envDeadlineMs,
       log: this.options.log,
     });
     this.pools.set(env.name, pool);
-    const probe = await pool.acquire(signal);
-    const hello = await probe.client.hello();
-    await probe.release();
-    const envInfo = { version: hello.version, imageId: probe.instance.imageId ?? '' };
+    const envInfo = await this.envInfo(pool, signal);
+    if (!envInfo) return;
     const workers = Array.from({ length: Math.min(this.options.parallel, remaining) }, () => this.work(env.name, pool, envInfo, signal));
     await Promise.all(workers);
   }
 
-  private async work(env: string, pool: EnvPool, envInfo: { version: string; imageId: string }, signal: AbortSignal): Promise<void> {
+  /** The env's version and image, from one instance; undefined when stopped. */
+  private async envInfo(pool: EnvPool, signal: AbortSignal): Promise<EnvInfo | undefined> {
+    for (;;) {
+      const probe = await this.lease(pool, signal);
+      if (!probe) return undefined;
+      try {
+        const hello = await probe.client.hello({ signal });
+        await probe.release();
+        return { version: hello.version, imageId: probe.instance.imageId ?? '' };
+      } catch (error) {
+        await probe.release({ fault: true });
+        if (signal.aborted) return undefined;
+        this.options.log?.(`hello failed, trying another instance: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  private async work(env: string, pool: EnvPool, envInfo: EnvInfo, signal: AbortSignal): Promise<void> {
     for (;;) {
       if (signal.aborted) return;
       const item = await this.options.queue.take(env, signal);
@@ -117,19 +136,17 @@ export class RolloutRunner {
     }
   }
 
-  /** Plays the episode, retrying env faults on fresh instances; undefined when stopped. */
-  private async attempt(item: WorkItem, pool: EnvPool, envInfo: { version: string; imageId: string }, signal: AbortSignal): Promise<EpisodeRecord | undefined> {
+  /**
+   * Plays the episode, retrying env faults on fresh instances; an action fault that a replay
+   * pins on the agent ends it as env_broken instead. Undefined when stopped.
+   */
+  private async attempt(item: WorkItem, pool: EnvPool, envInfo: EnvInfo, signal: AbortSignal): Promise<EpisodeRecord | undefined> {
     const maxAttempts = this.options.maxAttempts ?? 3;
     const faults: string[] = [];
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      let lease: Lease;
-      try {
-        lease = await pool.acquire(signal);
-      } catch (error) {
-        if (signal.aborted) return undefined;
-        faults.push((error as Error).message);
-        continue;
-      }
+      const lease = await this.lease(pool, signal);
+      if (!lease) return undefined;
+      let closeFailed = false;
       try {
         const record = await runEpisode({
           client: lease.client,
@@ -139,23 +156,56 @@ export class RolloutRunner {
           limits: this.options.limits,
           env: { version: envInfo.version, imageId: lease.instance.imageId ?? envInfo.imageId },
           putBlob: (bytes) => this.options.writer.putBlob(bytes),
+          onEnvFault: () => (closeFailed = true),
           signal,
         });
-        await lease.release();
+        await lease.release({ fault: closeFailed });
         return { ...record, attempts: attempt, errorMessage: [...faults, record.errorMessage].filter(Boolean).join('\n') };
       } catch (error) {
         await lease.release({ fault: error instanceof InfraFault });
         if (signal.aborted) return undefined;
-        if (error instanceof RolloutConfigError || !(error instanceof InfraFault)) throw error;
+        if (!(error instanceof InfraFault)) throw error;
         this.options.log?.(`${item.episodeId}: attempt ${attempt} failed: ${error.message}`);
         faults.push(error.message);
+        if (error instanceof ActionFault) {
+          const verdict = await this.replay(item, pool, error, signal);
+          if (!verdict) return undefined;
+          faults.push(verdict.message);
+          if (verdict.agentCaused) return { ...error.partial, attempts: attempt, errorMessage: faults.join('\n') };
+        }
       }
     }
     return infraErrorRecord(item, this.options, envInfo, faults, maxAttempts);
   }
+
+  /** Replays an action fault's episode on a fresh instance to find whose fault it was; undefined when stopped. */
+  private async replay(item: WorkItem, pool: EnvPool, fault: ActionFault, signal: AbortSignal): Promise<FaultAttribution | undefined> {
+    const lease = await this.lease(pool, signal);
+    if (!lease) return undefined;
+    let verdict: FaultAttribution | undefined;
+    try {
+      verdict = await attributeActionFault(lease.client, item, fault, this.options.limits, signal);
+      return verdict;
+    } catch (error) {
+      if (signal.aborted) return undefined;
+      throw error;
+    } finally {
+      await lease.release({ fault: !verdict?.healthy });
+    }
+  }
+
+  /** A lease, or undefined when the rollout was stopped; an env that cannot start throws (InstanceStartError). */
+  private async lease(pool: EnvPool, signal: AbortSignal): Promise<Lease | undefined> {
+    try {
+      return await pool.acquire(signal);
+    } catch (error) {
+      if (signal.aborted) return undefined;
+      throw error;
+    }
+  }
 }
 
-function infraErrorRecord(item: WorkItem, options: RolloutOptions, envInfo: { version: string; imageId: string }, faults: string[], attempts: number): EpisodeRecord {
+function infraErrorRecord(item: WorkItem, options: RolloutOptions, envInfo: EnvInfo, faults: string[], attempts: number): EpisodeRecord {
   const now = Date.now();
   return {
     runId: options.writer.runId,

@@ -1,69 +1,98 @@
-import type { EpisodeRecord, EpisodeStatus } from '@workgym/trajectories';
+import { EPISODE_STATUSES, type EpisodeRecord, type EpisodeStatus, type EpisodeSummary } from '@workgym/trajectories';
 
 export interface EnvProgress {
   env: string;
+  /** Episodes the run holds or plans for this env. */
   total: number;
+  /** Episodes the run holds: those from before this session (`earlier`) and the new ones. */
   done: number;
+  /** Episodes the run held when this session started (a resume). */
+  earlier: number;
   success: number;
   statuses: Record<EpisodeStatus, number>;
   rewardSum: number;
   steps: number;
-  /** Episodes retried after an infrastructure fault. */
+  /** This session's episodes retried after an infrastructure fault. */
   retries: number;
   startedAt: number;
-  /** Wall time of each episode from taking it to its record being written, summed. */
+  /** Wall time of each new episode from taking it to its record being written, summed. */
   wallMs: number;
   agentMs: number;
   envMs: number;
 }
 
-const noStatuses = (): Record<EpisodeStatus, number> => ({ success: 0, failure: 0, truncated: 0, agent_error: 0, infra_error: 0 });
+/** What the run already holds of an episode (its index summary). */
+export type EarlierEpisode = Pick<EpisodeSummary, 'env' | 'status' | 'success' | 'finalReward' | 'steps'>;
 
-/** Counts per env while a rollout runs; the progress display and the summary read it. */
+const noStatuses = () => Object.fromEntries(EPISODE_STATUSES.map((s) => [s, 0])) as Record<EpisodeStatus, number>;
+
+/**
+ * Counts per env over the whole run: the episodes it held before this session (a resume) and
+ * those recorded since. The progress display and the summary read it.
+ */
 export class RolloutStats {
   readonly byEnv = new Map<string, EnvProgress>();
 
-  constructor(totals: Record<string, number>, skipped: Record<string, number> = {}) {
+  /** `totals`: the episodes each env of this session holds or plans; `earlier`: what the run held before it. */
+  constructor(totals: Record<string, number>, earlier: readonly EarlierEpisode[] = []) {
     const now = Date.now();
-    for (const [env, total] of Object.entries(totals)) {
-      this.byEnv.set(env, {
-        env,
-        total,
-        done: skipped[env] ?? 0,
-        success: 0,
-        statuses: noStatuses(),
-        rewardSum: 0,
-        steps: 0,
-        retries: 0,
-        startedAt: now,
-        wallMs: 0,
-        agentMs: 0,
-        envMs: 0,
-      });
+    const row = (env: string, total: number): EnvProgress => ({
+      env,
+      total,
+      done: 0,
+      earlier: 0,
+      success: 0,
+      statuses: noStatuses(),
+      rewardSum: 0,
+      steps: 0,
+      retries: 0,
+      startedAt: now,
+      wallMs: 0,
+      agentMs: 0,
+      envMs: 0,
+    });
+    for (const [env, total] of Object.entries(totals)) this.byEnv.set(env, row(env, total));
+    for (const episode of earlier) {
+      // An env this session does not run still belongs to the run's picture.
+      if (!(episode.env in totals)) {
+        if (!this.byEnv.has(episode.env)) this.byEnv.set(episode.env, row(episode.env, 0));
+        this.byEnv.get(episode.env)!.total += 1;
+      }
+      this.count(episode).earlier += 1;
     }
   }
 
   record(record: EpisodeRecord, wallMs: number): void {
-    const p = this.byEnv.get(record.env ?? '')!;
-    p.done += 1;
-    p.statuses[record.status as EpisodeStatus] += 1;
-    if (record.success) p.success += 1;
-    p.rewardSum += record.finalReward ?? 0;
-    p.steps += record.steps?.length ?? 0;
+    const p = this.count({
+      env: record.env ?? '',
+      status: record.status ?? '',
+      success: record.success ?? false,
+      finalReward: record.finalReward ?? 0,
+      steps: record.steps?.length ?? 0,
+    });
     p.retries += (record.attempts ?? 1) - 1;
     p.wallMs += wallMs;
     p.agentMs += record.timings?.agentMs ?? 0;
     p.envMs += record.timings?.envMs ?? 0;
   }
 
-  /** Episodes per minute for an env since the rollout started. */
+  /** New episodes per minute for an env since this session started. */
   rate(env: string): number {
     const p = this.byEnv.get(env)!;
-    const recorded = Object.values(p.statuses).reduce((a, b) => a + b, 0);
-    return recorded / Math.max(1e-9, (Date.now() - p.startedAt) / 60_000);
+    return (p.done - p.earlier) / Math.max(1e-9, (Date.now() - p.startedAt) / 60_000);
   }
 
   get envs(): EnvProgress[] {
     return [...this.byEnv.values()];
+  }
+
+  private count(episode: EarlierEpisode): EnvProgress {
+    const p = this.byEnv.get(episode.env)!;
+    p.done += 1;
+    if (episode.status in p.statuses) p.statuses[episode.status as EpisodeStatus] += 1;
+    if (episode.success) p.success += 1;
+    p.rewardSum += episode.finalReward;
+    p.steps += episode.steps;
+    return p;
   }
 }

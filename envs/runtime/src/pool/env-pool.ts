@@ -73,6 +73,8 @@ interface Waiter {
 export class EnvPool implements AsyncDisposable {
   private readonly slots: Slot[] = [];
   private readonly waiters: Waiter[] = [];
+  /** Retired instances still shutting down: close() waits for them too. */
+  private readonly retiring = new Set<Promise<void>>();
   private readonly options: Required<Omit<EnvPoolOptions, 'sessionsPerInstance' | 'maxLeasesPerInstance' | 'callDeadlineMs'>> &
     EnvPoolOptions;
   private starting = 0;
@@ -161,7 +163,7 @@ export class EnvPool implements AsyncDisposable {
     clearInterval(this.healthTimer);
     this.warming?.reject(new PoolClosedError());
     for (const waiter of this.waiters.splice(0)) waiter.reject(new PoolClosedError());
-    await Promise.allSettled(this.slots.splice(0).map((slot) => slot.instance.close()));
+    await Promise.allSettled([...this.slots.splice(0).map((slot) => slot.instance.close()), ...this.retiring]);
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -240,7 +242,11 @@ export class EnvPool implements AsyncDisposable {
     this.counters.replaced += 1;
     const index = this.slots.indexOf(slot);
     if (index >= 0) this.slots.splice(index, 1);
-    void slot.instance.close();
+    const closing: Promise<void> = slot.instance
+      .close()
+      .catch(() => undefined)
+      .finally(() => this.retiring.delete(closing));
+    this.retiring.add(closing);
     this.refill();
   }
 
