@@ -24,6 +24,7 @@ const FIELD_KINDS = {
   steps: 'num',
   promptTokens: 'num',
   completionTokens: 'num',
+  attempts: 'num',
   actionsHash: 'str',
   shard: 'str',
   offset: 'num',
@@ -114,6 +115,15 @@ export class EpisodeIndex {
     this.entries.push(summary);
     this.byId.set(summary.episodeId, summary);
     this.covered.set(summary.shard, summary.offset + summary.length);
+  }
+
+  /** Drops these episodes (damaged records: the run no longer has them). */
+  remove(episodeIds: ReadonlySet<string>): void {
+    this.list = this.entries.filter((e) => !episodeIds.has(e.episodeId));
+    this.byIdMap = undefined;
+    // Encoded pieces hold the dropped entries: encode the rest afresh.
+    this.encoded.length = 0;
+    this.encodedCount = 0;
   }
 
   get(episodeId: string): EpisodeSummary | undefined {

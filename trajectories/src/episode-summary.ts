@@ -19,6 +19,8 @@ export interface EpisodeSummary {
   steps: number;
   promptTokens: number;
   completionTokens: number;
+  /** Times the episode was played: 1 + retries after infrastructure faults (0 in older records: read as 1). */
+  attempts: number;
   /** See actionsHash(): equal for episodes that took the same actions. */
   actionsHash: string;
   shard: string;
@@ -47,6 +49,7 @@ export function summarize(record: EpisodeRecord, location: { shard: string; offs
     steps: record.steps?.length ?? 0,
     promptTokens,
     completionTokens,
+    attempts: record.attempts ?? 0,
     actionsHash: actionsHash(record),
     shard: location.shard,
     offset: location.offset,

@@ -86,3 +86,18 @@ export class UnknownContextPolicyError extends TrajectoryError {
     super(`context policy ${JSON.stringify(policy)} is unknown (known: full, window:N, memory:N); the conversation its model was shown cannot be rebuilt`);
   }
 }
+
+/**
+ * Writing to the run's folder failed (a full disk, a read-only or failing filesystem). The run
+ * keeps everything acknowledged before the failure; `errno` is the system's code (`ENOSPC`, ...).
+ */
+export class RunWriteError extends TrajectoryError {
+  readonly code = 'WORKGYM_RUN_WRITE';
+  constructor(
+    message: string,
+    readonly errno: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

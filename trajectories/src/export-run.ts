@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -29,7 +29,10 @@ export interface ExportOptions extends SelectOptions, OpenAIChatOptions {
   format: ExportFormat;
   /** The file to write (replaced atomically; its folder is created). */
   out: string;
-  /** Leave out (and count) records that fail their checksum instead of failing the export. */
+  /**
+   * Leave out damaged records (a failed checksum, a file cut short) instead of failing the
+   * export; the report counts and names them.
+   */
   skipDamaged?: boolean;
   /** Stops the export (rejecting with the signal's reason); nothing is left at `out`. */
   signal?: AbortSignal;
@@ -45,6 +48,8 @@ export interface ExportReport {
   bytes: number;
   /** Episodes or pairs left out, by reason. */
   skipped: Record<string, number>;
+  /** Episodes left out because their records are damaged (skipDamaged). */
+  damaged: string[];
   /** What the format could not express and how it was handled (sharegpt). */
   limits?: ShareGptLimits;
   pairing?: PairingReport;
@@ -71,8 +76,10 @@ export async function exportRun(run: string | RunReader, options: ExportOptions)
       rows: 0,
       bytes: 0,
       skipped: {},
+      damaged: [],
       notes: [],
     };
+    checkUnindexedDamage(reader, options, report);
     await writeAtomically(options.out, async (sink) => {
       const read = readAll(reader, picked, options, report);
       if (PREFERENCE_FORMATS.has(options.format)) return exportPairs(reader, picked, options, sink, report);
@@ -123,16 +130,7 @@ async function exportPairs(
 ): Promise<void> {
   const { pairs, report: pairing } = await buildPreferencePairs(
     picked,
-    async (s) => {
-      options.signal?.throwIfAborted();
-      try {
-        return await reader.read(s);
-      } catch (error) {
-        if (!(options.skipDamaged && error instanceof CorruptRecordError)) throw error;
-        skip(report, DAMAGED);
-        return undefined;
-      }
-    },
+    (s) => readOrSkip(reader, s, options, report),
   );
   report.pairing = pairing;
   for (const [reason, n] of Object.entries(pairing.skipped)) report.skipped[reason] = n;
@@ -188,6 +186,9 @@ function checkOptions(options: ExportOptions): void {
     throw new ExportOptionsError(`unknown export format ${JSON.stringify(options.format)}; use one of ${EXPORT_FORMATS.join(', ')}`);
   }
   if (!options.out) throw new ExportOptionsError('no output path given; pass where to write the file');
+  if (existsSync(options.out) && statSync(options.out).isDirectory()) {
+    throw new ExportOptionsError(`${options.out} is a folder; name the file to write`);
+  }
   if (PREFERENCE_FORMATS.has(options.format) && (options.successOnly || options.minReward !== undefined)) {
     throw new ExportOptionsError(
       `${options.format} pairs successful with failed episodes; drop --success-only / --min-reward (they would remove every rejected side)`,
@@ -209,13 +210,42 @@ async function* readAll(
   report: ExportReport,
 ): AsyncGenerator<EpisodeRecord> {
   for (const summary of picked) {
-    options.signal?.throwIfAborted();
-    try {
-      yield await reader.read(summary);
-    } catch (error) {
-      if (!(options.skipDamaged && error instanceof CorruptRecordError)) throw error;
-      skip(report, DAMAGED);
+    const record = await readOrSkip(reader, summary, options, report);
+    if (record) yield record;
+  }
+}
+
+/** One record; undefined when it is damaged and skipDamaged (counted and named in the report). */
+async function readOrSkip(reader: RunReader, summary: EpisodeSummary, options: ExportOptions, report: ExportReport): Promise<EpisodeRecord | undefined> {
+  options.signal?.throwIfAborted();
+  try {
+    return await reader.read(summary);
+  } catch (error) {
+    if (!(error instanceof CorruptRecordError)) throw error;
+    if (!options.skipDamaged) {
+      throw new CorruptRecordError(`${error.message}; skipDamaged (--skip-damaged) exports the other episodes`, error.shard, error.offset);
     }
+    skip(report, DAMAGED);
+    report.damaged.push(summary.episodeId);
+    return undefined;
+  }
+}
+
+/**
+ * Damage past the episode index hides records no filter can see: the export would silently
+ * miss them, so it fails unless skipDamaged (then a note says what is lost).
+ */
+function checkUnindexedDamage(reader: RunReader, options: ExportOptions, report: ExportReport): void {
+  for (const d of reader.damage.filter((x) => x.episodes.length === 0)) {
+    const what = `${d.file}: bytes ${d.offset}-${d.end} do not read back (${d.reason})`;
+    if (!options.skipDamaged) {
+      throw new CorruptRecordError(
+        `${reader.dir}: ${what}, so the records there cannot be exported; skipDamaged (--skip-damaged) exports the others`,
+        d.file,
+        d.offset,
+      );
+    }
+    report.notes.push(`${what}: the records there are lost and not exported`);
   }
 }
 
@@ -284,6 +314,7 @@ export function formatExportReport(report: ExportReport): string {
   ];
   if (report.pairing) lines.push(`preference pairs: ${report.pairing.pairs} from ${report.pairing.tasks} tasks with both outcomes`);
   for (const [reason, n] of Object.entries(report.skipped)) lines.push(`skipped ${n}: ${reason}`);
+  if (report.damaged.length) lines.push(`damaged episodes left out: ${report.damaged.join(', ')}`);
   for (const note of report.notes) lines.push(`note: ${note}`);
   return lines.join('\n');
 }

@@ -24,6 +24,7 @@ export {
   RunExistsError,
   RunLockedError,
   RunNotFoundError,
+  RunWriteError,
   TrajectoryError,
   UnknownContextPolicyError,
   WriterClosedError,
@@ -36,9 +37,11 @@ export type { RecordFilter } from './record-filter.js';
 export { matchesFilter } from './record-filter.js';
 export type { EpisodeSummary } from './episode-summary.js';
 export type { ShardDamage, TailRepair } from './run-state.js';
-export type { RunCounts, RunManifest, ShardEntry, ShardTable } from './run-files.js';
+export type { KnownDamage, RunCounts, RunManifest, ShardEntry, ShardTable } from './run-files.js';
 export { verifyRun } from './verify-run.js';
 export type { FileCheck, VerifyReport } from './verify-run.js';
+export { repairRun } from './repair-run.js';
+export type { LeftOut, RepairReport } from './repair-run.js';
 export { formatRunStats, runStats } from './run-stats.js';
 export type { GroupStats, RunStats } from './run-stats.js';
 export { formatTranscript } from './transcript.js';

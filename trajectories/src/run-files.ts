@@ -48,6 +48,8 @@ export interface RunManifest {
   resumedAt: string[];
   /** Written by finalize(); the live figures are in the episode index. */
   counts: RunCounts | null;
+  /** Set by repairRun(): the run this one was copied from, and what was left out. */
+  repairedFrom?: { run: string; at: string; leftOut: string[] };
 }
 
 export interface ShardEntry {
@@ -61,6 +63,23 @@ export interface ShardEntry {
    */
   sha256: string | null;
   sealed: boolean;
+  /**
+   * Stretches of the file that do not read back, recorded by the resume that found them: readers
+   * and verifyRun skip them, and the episodes that were there were run again.
+   */
+  damaged?: KnownDamage[];
+}
+
+/** Damage a resume found in a segment and recorded (see ShardEntry.damaged). */
+export interface KnownDamage {
+  offset: number;
+  /** Where readable frames start again; past the file's end when the file was cut short. */
+  end: number;
+  reason: string;
+  /** Episodes whose records were there (missing from the run since, so a resume runs them again). */
+  episodes: string[];
+  /** When the resume recorded it. */
+  foundAt: string;
 }
 
 export interface ShardTable {

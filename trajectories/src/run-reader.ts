@@ -2,7 +2,6 @@ import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EpisodeSummary } from './episode-summary.js';
-import { writeFilesAtomicSync } from './atomic-file.js';
 import { CorruptRecordError } from './errors.js';
 import { checkFrame } from './frame.js';
 import type { EpisodeRecord } from './record.js';
@@ -11,10 +10,10 @@ import { matchesFilter } from './record-filter.js';
 import type { RecordFilter } from './record-filter.js';
 import type { RunManifest, ShardTable } from './run-files.js';
 import { runPaths } from './run-files.js';
-import { liveLockHolder } from './run-lock.js';
+import { findDamagedRecords } from './record-check.js';
 import { loadRunState } from './run-state.js';
 import type { RunState, ShardDamage, TailRepair } from './run-state.js';
-import { readSegmentStart, scanFrameBatches } from './segment-file.js';
+import { readablePieces, readSegmentStart, scanFrameBatches } from './segment-file.js';
 import type { ScanEnd } from './segment-file.js';
 
 interface OpenShard {
@@ -25,8 +24,9 @@ interface OpenShard {
 
 /**
  * Reads a run: streams records with filters, fetches one episode by id through the episode
- * index, and serves blobs. It sees the run as it was when opened. Opening repairs a torn
- * tail unless a live writer holds the run (then the tail is only skipped).
+ * index, and serves blobs. It sees the run as it was when opened. A reader never writes: a
+ * torn tail is skipped (the next resume cuts it off), an index that is behind the shards is
+ * caught up in memory, so a run on a full disk or a read-only filesystem reads like any other.
  */
 export class RunReader implements AsyncDisposable {
   private readonly open = new Map<string, Promise<OpenShard>>();
@@ -35,16 +35,7 @@ export class RunReader implements AsyncDisposable {
   private constructor(private readonly state: RunState) {}
 
   static async open(dir: string): Promise<RunReader> {
-    const repair = liveLockHolder(dir) === undefined;
-    const state = await loadRunState(dir, { repair });
-    if (repair && state.indexRebuilt && state.damage.length === 0) {
-      // Save the rebuilt indexes so the next open does not scan again.
-      writeFilesAtomicSync(dir, [
-        { name: 'episodes.idx', data: state.index.encode() },
-        { name: 'blobs.idx', data: state.blobs.encodeIndex() },
-      ]);
-    }
-    return new RunReader(state);
+    return new RunReader(await loadRunState(dir, { repair: false }));
   }
 
   get dir(): string {
@@ -59,14 +50,26 @@ export class RunReader implements AsyncDisposable {
     return this.state.table;
   }
 
-  /** Torn tails found when opening (cut off unless a writer was live). */
+  /** Torn tails found when opening, skipped (a resume cuts them off). */
   get repairs(): readonly TailRepair[] {
     return this.state.repairs;
   }
 
-  /** Damage past which a shard could not be read; `verifyRun` says more. */
+  /**
+   * Damage found when opening: stretches past the index that do not scan, and records the
+   * index lists that a file no longer holds. Damage inside the records the index covers is
+   * found only by reading them (checkRecords(), verifyRun).
+   */
   get damage(): readonly ShardDamage[] {
     return this.state.damage;
+  }
+
+  /**
+   * `damage`, plus every record the index lists whose frame fails its checks: reads every
+   * shard (not the blob packs) and decodes nothing.
+   */
+  async checkRecords(): Promise<ShardDamage[]> {
+    return [...this.state.damage, ...(await findDamagedRecords(this.state))];
   }
 
   get size(): number {
@@ -103,8 +106,9 @@ export class RunReader implements AsyncDisposable {
     const { bytesRead } = await shard.fh.read(buf, 0, summary.length, summary.offset);
     const check = checkFrame(buf.subarray(0, bytesRead), 0);
     if (check.kind !== 'ok') {
+      const why = check.kind === 'bad' ? check.reason : `the file ends ${summary.length - bytesRead} bytes into it`;
       throw new CorruptRecordError(
-        `episode ${summary.episodeId}: the record in ${summary.shard} at offset ${summary.offset} is damaged; run \`workgym data verify\``,
+        `episode ${summary.episodeId}: the record in shards/${summary.shard} at offset ${summary.offset} is damaged (${why}); run \`workgym data verify\``,
         summary.shard,
         summary.offset,
       );
@@ -113,28 +117,32 @@ export class RunReader implements AsyncDisposable {
   }
 
   /**
-   * Streams records in store order, reading each shard front to back. A damaged record
-   * stops the stream with a CorruptRecordError (`verifyRun` lists all damage).
+   * Streams records in store order, reading each shard front to back and skipping the damage
+   * a resume recorded (its episodes were run again). Any other damaged record stops the stream
+   * with a CorruptRecordError (`verifyRun` lists all damage).
    */
   async *records(filter?: RecordFilter): AsyncGenerator<EpisodeRecord> {
     const all = filter === undefined;
     const wanted = all ? undefined : new Set(this.summaries(filter).map((e) => `${e.shard}:${e.offset}`));
     for (const { name, size } of this.state.shards) {
       const shard = await this.shard(name);
-      const result: { end?: ScanEnd } = {};
-      for await (const frames of scanFrameBatches(shard.fh, size, shard.dataStart, result)) {
-        for (const frame of frames) {
-          if (wanted && !wanted.has(`${name}:${frame.offset}`)) continue;
-          yield this.decode(shard.codec, frame.payload, name, frame.offset);
+      const known = this.state.table.shards.find((s) => s.name === name)?.damaged ?? [];
+      for (const [start, end] of readablePieces(shard.dataStart, size, known)) {
+        const result: { end?: ScanEnd } = {};
+        for await (const frames of scanFrameBatches(shard.fh, end, start, result)) {
+          for (const frame of frames) {
+            if (wanted && !wanted.has(`${name}:${frame.offset}`)) continue;
+            yield this.decode(shard.codec, frame.payload, name, frame.offset);
+          }
         }
-      }
-      const end = result.end!;
-      if (end.kind !== 'clean') {
-        throw new CorruptRecordError(
-          `shards/${name} is damaged at offset ${end.offset}; run \`workgym data verify\` to see what is lost`,
-          name,
-          end.offset,
-        );
+        const stop = result.end!;
+        if (stop.kind !== 'clean') {
+          throw new CorruptRecordError(
+            `shards/${name} is damaged at offset ${stop.offset}; run \`workgym data verify\` to see what is lost`,
+            name,
+            stop.offset,
+          );
+        }
       }
     }
   }
@@ -173,7 +181,10 @@ export class RunReader implements AsyncDisposable {
     let shard = this.open.get(name);
     if (!shard) {
       shard = (async () => {
-        const fh = await open(join(runPaths(this.state.dir).shards, name), 'r');
+        const fh = await open(join(runPaths(this.state.dir).shards, name), 'r').catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+          throw new CorruptRecordError(`shards/${name} is missing; run \`workgym data verify\` to see what is lost`, name, 0);
+        });
         const size = this.state.shards.find((s) => s.name === name)?.size ?? 0;
         const start = await readSegmentStart(fh, size, `shards/${name}`, 'shard');
         if (start.kind === 'torn') {

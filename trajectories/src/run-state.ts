@@ -8,7 +8,7 @@ import type { EpisodeRecord } from './record.js';
 import type { RecordCodec } from './record-codec.js';
 import type { RunManifest, ShardEntry, ShardTable } from './run-files.js';
 import { readManifest, readShardTable, runPaths } from './run-files.js';
-import { isTornTail, readSegmentStart, scanFrames } from './segment-file.js';
+import { isTornTail, readablePieces, readSegmentStart, scanFrames } from './segment-file.js';
 import type { ScanEnd, ScannedFrame, SegmentKind } from './segment-file.js';
 import { ToolsCache } from './tools-cache.js';
 
@@ -20,20 +20,25 @@ export interface TailRepair {
   offset: number;
   droppedBytes: number;
   reason: string;
-  /** False when a live writer holds the run, so the reader only skipped the bytes. */
+  /** True when a writer (resumeRun) cut the file; readers only skip the bytes. */
   truncated: boolean;
 }
 
-/** Damage inside a segment (not a torn tail): frames from `offset` on are unreachable. */
+/** A stretch of a segment that does not read back (not a torn tail): what was there is lost. */
 export interface ShardDamage {
+  /** `shards/000003.wgs` or `blobs/000000.wgb` */
   file: string;
   offset: number;
+  /** Where readable frames start again; past the file's end when the file was cut short. */
+  end: number;
   reason: string;
+  /** Episodes whose records were there, when the episode index knew them. */
+  episodes: string[];
 }
 
 export interface SegmentView {
   name: string;
-  /** Read up to here (the good part of the file when it was opened). */
+  /** Read up to here: the file's size, less a torn tail. */
   size: number;
 }
 
@@ -45,24 +50,23 @@ export interface RunState {
   shards: SegmentView[];
   packs: SegmentView[];
   repairs: TailRepair[];
+  /** Damage found while opening (known damage, recorded in index.json, is not repeated here). */
   damage: ShardDamage[];
   blobs: BlobStore;
   tools: ToolsCache;
-  /** True when an index had to be (partly) rebuilt from the segments. */
-  indexRebuilt: boolean;
 }
 
 /**
- * Reads a run's files and brings the episode and blob indexes up to date with the shards
- * and packs, scanning only what the indexes do not cover. With `repair`, a torn tail is cut
- * off its file.
+ * Reads a run's files and brings the episode and blob indexes up to date with the shards and
+ * packs, scanning only what the indexes do not cover. Changes nothing on disk unless `repair`
+ * (a writer holding the lock): then a torn tail is cut off its file.
  */
 export async function loadRunState(dir: string, options: { repair: boolean }): Promise<RunState> {
   const manifest = readManifest(dir);
   const paths = runPaths(dir);
   const table = readShardTable(dir);
   const blobs = new BlobStore(paths.blobs);
-  const blobIndexLoaded = blobs.loadIndex(paths.blobIndex);
+  blobs.loadIndex(paths.blobIndex);
   const state: RunState = {
     dir,
     manifest,
@@ -74,13 +78,13 @@ export async function loadRunState(dir: string, options: { repair: boolean }): P
     damage: [],
     blobs,
     tools: new ToolsCache(blobs),
-    indexRebuilt: !blobIndexLoaded,
   };
 
   const shardSizes = await segmentSizes(paths.shards, '.wgs');
-  if (!coversConsistently(state.index.covered, shardSizes)) state.index = new EpisodeIndex();
+  noteShardsShorterThanIndexed(state, shardSizes);
   for (const [name, size] of shardSizes) {
-    const view = await catchUp(state, 'shard', name, size, table.shards, options.repair, state.index.covered, (frame, codec) => {
+    const entry = table.shards.find((s) => s.name === name);
+    const view = await catchUp(state, 'shard', name, size, entry, options.repair, state.index.covered, (frame, codec) => {
       // The summary needs no tool list, so the tools blob is not read here.
       const record = codec!.decode(frame.payload) as EpisodeRecord;
       state.index.add(summarize(record, { shard: name, offset: frame.offset, length: frame.length }));
@@ -89,9 +93,11 @@ export async function loadRunState(dir: string, options: { repair: boolean }): P
   }
 
   const packSizes = await segmentSizes(paths.blobs, '.wgb');
-  if (!coversConsistently(blobs.covered, packSizes)) blobs.clear();
+  // Blobs are not known by episode: an index claiming more than a pack holds is rebuilt.
+  if (![...blobs.covered].every(([name, bytes]) => (packSizes.get(name) ?? -1) >= bytes)) blobs.clear();
   for (const [name, size] of packSizes) {
-    const view = await catchUp(state, 'pack', name, size, table.packs, options.repair, blobs.covered, (frame) => {
+    const entry = table.packs.find((s) => s.name === name);
+    const view = await catchUp(state, 'pack', name, size, entry, options.repair, blobs.covered, (frame) => {
       blobs.add(frame.payload.subarray(0, 32).toString('hex'), { pack: name, offset: frame.offset, length: frame.length });
     });
     if (view) state.packs.push(view);
@@ -108,18 +114,46 @@ async function segmentSizes(folder: string, extension: string): Promise<Map<stri
   return sizes;
 }
 
-/** An index that claims more of a file than the file has (or a file that is gone) is stale. */
-function coversConsistently(covered: Map<string, number>, sizes: Map<string, number>): boolean {
-  return [...covered].every(([name, bytes]) => (sizes.get(name) ?? -1) >= bytes);
+/**
+ * A sealed shard shorter than the episode index says (or a shard that is gone) lost the records
+ * past its end: they are damage, named by episode. An open shard cut short is treated as a torn
+ * tail, as after a crash: the index forgets the records past the cut, and the scan from the last
+ * whole one finds the tail.
+ */
+function noteShardsShorterThanIndexed(state: RunState, sizes: Map<string, number>): void {
+  const forgotten = new Set<string>();
+  for (const [name, covered] of state.index.covered) {
+    const size = sizes.get(name) ?? -1;
+    if (size >= covered) continue;
+    const inShard = state.index.entries.filter((e) => e.shard === name);
+    const lost = inShard.filter((e) => e.offset + e.length > size);
+    const sealed = state.table.shards.find((s) => s.name === name)?.sealed ?? false;
+    if (size >= 0 && !sealed) {
+      for (const e of lost) forgotten.add(e.episodeId);
+      const kept = inShard.filter((e) => e.offset + e.length <= size);
+      if (kept.length) state.index.covered.set(name, Math.max(...kept.map((e) => e.offset + e.length)));
+      else state.index.covered.delete(name);
+      continue;
+    }
+    if (lost.length === 0) continue;
+    state.damage.push({
+      file: `shards/${name}`,
+      offset: Math.max(size, lost[0]!.offset),
+      end: covered,
+      reason: size < 0 ? 'the file is missing' : `the file ends ${covered - size} bytes short of the records indexed in it`,
+      episodes: lost.map((e) => e.episodeId),
+    });
+  }
+  if (forgotten.size) state.index.remove(forgotten);
 }
 
-/** Indexes the frames of one segment past what `covered` says; returns how far it is good. */
+/** Indexes the frames of one segment past what `covered` says; returns how far it can be read. */
 async function catchUp(
   state: RunState,
   kind: SegmentKind,
   name: string,
   size: number,
-  entries: ShardEntry[],
+  entry: ShardEntry | undefined,
   repair: boolean,
   covered: Map<string, number>,
   onFrame: (frame: ScannedFrame, codec: RecordCodec | undefined) => void,
@@ -127,9 +161,7 @@ async function catchUp(
   const folder = kind === 'shard' ? runPaths(state.dir).shards : runPaths(state.dir).blobs;
   const file = `${kind === 'shard' ? 'shards' : 'blobs'}/${name}`;
   const from = covered.get(name);
-  if (from === size) return { name, size };
-  state.indexRebuilt = true;
-  const entry = entries.find((s) => s.name === name);
+  if (from !== undefined && from >= size) return { name, size };
   const path = join(folder, name);
   const fh = await open(path, repair ? 'r+' : 'r');
   try {
@@ -144,22 +176,32 @@ async function catchUp(
       return undefined;
     }
     if (from === undefined) covered.set(name, start.dataStart);
-    const result: { end?: ScanEnd } = {};
-    for await (const frame of scanFrames(fh, size, from ?? start.dataStart, result)) onFrame(frame, start.codec);
-    const end = result.end!;
-    if (end.kind === 'clean') return { name, size };
-    if (!isTornTail(end, entry?.sealed ?? false, entry?.bytes ?? 0)) {
-      const reason = end.kind === 'bad' ? end.reason : 'frame runs past the end of a sealed file';
-      state.damage.push({ file, offset: end.offset, reason });
-      return { name, size: end.offset };
+    const sealed = entry?.sealed ?? false;
+    const durable = entry?.bytes ?? 0;
+    // Past the last flush of an open segment a bad frame is a torn write; anywhere else, damage.
+    const onDamaged = (offset: number, reason: string, length: number) => {
+      if (!sealed && offset >= durable) return false;
+      state.damage.push({ file, offset, end: offset + length, reason, episodes: [] });
+      return true;
+    };
+    for (const [pieceStart, pieceEnd] of readablePieces(from ?? start.dataStart, size, entry?.damaged ?? [])) {
+      const result: { end?: ScanEnd } = {};
+      for await (const frame of scanFrames(fh, pieceEnd, pieceStart, result, onDamaged)) onFrame(frame, start.codec);
+      const end = result.end!;
+      if (end.kind === 'clean') continue;
+      if (pieceEnd === size && isTornTail(end, sealed, durable)) {
+        const reason = end.kind === 'short' ? 'last frame incomplete' : `last frame damaged (${end.reason})`;
+        state.repairs.push({ file, offset: end.offset, droppedBytes: size - end.offset, reason, truncated: repair });
+        if (repair) {
+          await fh.truncate(end.offset);
+          await fh.sync();
+        }
+        return { name, size: end.offset };
+      }
+      const reason = end.kind === 'bad' ? end.reason : sealed ? 'the sealed file ends inside a frame' : 'a frame runs past the data that was flushed';
+      state.damage.push({ file, offset: end.offset, end: pieceEnd, reason, episodes: [] });
     }
-    const reason = end.kind === 'short' ? 'last frame incomplete' : `last frame damaged (${end.reason})`;
-    state.repairs.push({ file, offset: end.offset, droppedBytes: size - end.offset, reason, truncated: repair });
-    if (repair) {
-      await fh.truncate(end.offset);
-      await fh.sync();
-    }
-    return { name, size: end.offset };
+    return { name, size };
   } finally {
     await fh.close().catch(() => undefined);
   }

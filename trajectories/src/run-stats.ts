@@ -11,6 +11,12 @@ export interface GroupStats {
   meanSteps: number;
   promptTokens: number;
   completionTokens: number;
+  /** Times episodes were played: each counts 1 + its retries after infrastructure faults. */
+  attempts: number;
+  /** Episodes that needed more than one attempt (whatever their final status). */
+  retried: number;
+  /** Episodes recorded as `infra_error`: every attempt met an infrastructure fault. */
+  infraErrors: number;
   byStatus: Record<string, number>;
 }
 
@@ -51,7 +57,13 @@ function groupStats(summaries: EpisodeSummary[]): GroupStats {
   let steps = 0;
   let promptTokens = 0;
   let completionTokens = 0;
+  let attempts = 0;
+  let retried = 0;
   for (const s of summaries) {
+    // Records from before attempts were counted hold 0, and indexes from then no value: once.
+    const played = Math.max(1, s.attempts ?? 1);
+    attempts += played;
+    retried += Number(played > 1);
     byStatus[s.status] = (byStatus[s.status] ?? 0) + 1;
     successes += Number(s.success);
     reward += s.finalReward;
@@ -69,13 +81,16 @@ function groupStats(summaries: EpisodeSummary[]): GroupStats {
     meanSteps: n ? steps / n : 0,
     promptTokens,
     completionTokens,
+    attempts,
+    retried,
+    infraErrors: byStatus.infra_error ?? 0,
     byStatus: Object.fromEntries(Object.entries(byStatus).sort(([a], [b]) => (a < b ? -1 : 1))),
   };
 }
 
 /** A table for people. */
 export function formatRunStats(stats: RunStats): string {
-  const header = ['', 'episodes', 'success', 'reward', 'steps/ep', 'tokens (prompt+completion)', 'status'];
+  const header = ['', 'episodes', 'success', 'reward', 'steps/ep', 'tokens (prompt+completion)', 'attempts (retried)', 'infra errors', 'status'];
   const row = (name: string, g: GroupStats) => [
     name,
     String(g.episodes),
@@ -83,13 +98,15 @@ export function formatRunStats(stats: RunStats): string {
     g.meanReward.toFixed(3),
     g.meanSteps.toFixed(1),
     `${g.promptTokens}+${g.completionTokens}`,
+    `${g.attempts} (${g.retried})`,
+    String(g.infraErrors),
     Object.entries(g.byStatus)
       .map(([k, v]) => `${k} ${v}`)
       .join(', '),
   ];
   const rows = [row('all', stats)];
   const section = (title: string, groups: Record<string, GroupStats>) => {
-    rows.push([title, '', '', '', '', '', '']);
+    rows.push([title, ...header.slice(1).map(() => '')]);
     for (const [name, g] of Object.entries(groups)) rows.push(row(`  ${name}`, g));
   };
   section('by env', stats.byEnv);

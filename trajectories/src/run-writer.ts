@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { writeFilesAtomic, writeFilesAtomicSync } from './atomic-file.js';
+import { leftoverTemps, writeFilesAtomic, writeFilesAtomicSync } from './atomic-file.js';
 import { BlobStore } from './blob-store.js';
 import { EpisodeIndex } from './episode-index.js';
 import { summarize } from './episode-summary.js';
@@ -9,17 +9,19 @@ import { CorruptRecordError, DuplicateEpisodeError, InvalidRecordError, RunExist
 import { EPISODE_STATUSES, isEpisodeStatus } from './record.js';
 import type { EpisodeRecord, ToolSchema } from './record.js';
 import { RecordCodec } from './record-codec.js';
+import { findDamagedRecords } from './record-check.js';
 import type { RunCounts, RunManifest, ShardEntry, ShardTable } from './run-files.js';
 import { manifestFile, readManifest, runPaths, shardTableFile, writeManifest } from './run-files.js';
 import { acquireRunLock, releaseRunLock } from './run-lock.js';
 import { loadRunState } from './run-state.js';
-import type { TailRepair } from './run-state.js';
+import type { RunState, ShardDamage, TailRepair } from './run-state.js';
 import { SegmentAppender } from './segment-appender.js';
 import { segmentDigest, segmentPreamble } from './segment-file.js';
 import { sha256Hex } from './sha256-hex.js';
 import type { SegmentKind } from './segment-file.js';
 import { toolsCanonicalJson } from './task.js';
 import { TRAJECTORIES_VERSION } from './versions.js';
+import { RESUMABLE, runWriteFailure } from './write-failure.js';
 
 export const DEFAULT_SHARD_BYTES = 64 << 20;
 
@@ -81,8 +83,13 @@ export class RunWriter implements AsyncDisposable {
     private readonly index: EpisodeIndex,
     private readonly blobs: BlobStore,
     options: { shardBytes?: number; packBytes?: number },
-    /** Torn tails cut off when the run was reopened. */
+    /** Torn tails cut off (and temp files removed) when the run was reopened. */
     readonly repairs: TailRepair[],
+    /**
+     * Damaged records found when the run was reopened: their episodes are no longer in the run
+     * (`has()` is false), so a resume runs them again.
+     */
+    readonly damaged: ShardDamage[],
   ) {
     const preamble = segmentPreamble('shard', this.codec);
     // A sealed segment is recorded in index.json at once (its digest is what verify checks).
@@ -102,7 +109,14 @@ export class RunWriter implements AsyncDisposable {
   /** Creates a run in `dir` (which may exist, but must not hold a run). */
   static async create(dir: string, options: CreateRunOptions = {}): Promise<RunWriter> {
     const paths = runPaths(dir);
-    mkdirSync(dir, { recursive: true });
+    if (existsSync(dir) && !statSync(dir).isDirectory()) {
+      throw new RunExistsError(`${dir} is a file, not a folder; pick a new folder for the run`);
+    }
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (error) {
+      throw runWriteFailure(error, dir, 'no run was created');
+    }
     if (existsSync(paths.manifest)) {
       throw new RunExistsError(`${dir} already holds a run; resume it with resumeRun() or pick a new folder`);
     }
@@ -126,31 +140,30 @@ export class RunWriter implements AsyncDisposable {
       // index.json and the .idx files are first written by flush(); until then a reader
       // rebuilds them from the shards and packs.
       const table: ShardTable = { formatVersion: 1, shards: [], packs: [] };
-      return new RunWriter(dir, manifest, table, new EpisodeIndex(), new BlobStore(paths.blobs), options, []);
+      return new RunWriter(dir, manifest, table, new EpisodeIndex(), new BlobStore(paths.blobs), options, [], []);
     } catch (error) {
       releaseRunLock(dir);
-      throw error;
+      throw runWriteFailure(error, dir, 'the run was not created');
     }
   }
 
   /**
-   * Reopens a run to append more episodes: cuts off a torn tail (see `repairs`), seals the
-   * shards and packs written before and starts new ones. Skip the ids in `episodeIds()`.
+   * Reopens a run to append more episodes: cuts off a torn tail and removes temp files left by
+   * an interrupted write (see `repairs`), checks every record, seals the shards and packs
+   * written before and starts new ones. A damaged record is recorded as known damage in
+   * index.json and its episode dropped (see `damaged`), so that `has()` is false for it and a
+   * resume runs it again; a damaged blob pack is refused (see repairRun). Skip the ids in
+   * `episodeIds()`.
    */
   static async resume(dir: string, options: ResumeRunOptions = {}): Promise<RunWriter> {
     readManifest(dir);
     acquireRunLock(dir);
     try {
+      const removed = removeLeftoverTemps(dir);
       const state = await loadRunState(dir, { repair: true });
-      const first = state.damage[0];
-      if (first) {
-        throw new CorruptRecordError(
-          `${dir}: ${first.file} is damaged at offset ${first.offset} (${first.reason}); ` +
-            'run `workgym data verify` on it and copy the good episodes to a new run before appending',
-          first.file,
-          first.offset,
-        );
-      }
+      state.repairs.unshift(...removed);
+      const damage = [...state.damage, ...(await findDamagedRecords(state))];
+      refuseDamagedPacks(dir, damage);
       const paths = runPaths(dir);
       const table = state.table;
       table.shards = await sealAll(paths.shards, 'shard', table.shards, state.shards, (name) =>
@@ -159,18 +172,20 @@ export class RunWriter implements AsyncDisposable {
       table.packs = await sealAll(paths.blobs, 'pack', table.packs, state.packs, (name) =>
         [...state.blobs.locations.values()].reduce((n, l) => n + Number(l.pack === name), 0),
       );
+      const now = new Date().toISOString();
+      recordKnownDamage(state, damage, now);
       const manifest: RunManifest = {
         ...state.manifest,
         status: 'open',
         endedAt: null,
-        resumedAt: [...state.manifest.resumedAt, new Date().toISOString()],
+        resumedAt: [...state.manifest.resumedAt, now],
       };
-      const writer = new RunWriter(dir, manifest, table, state.index, state.blobs, options, state.repairs);
+      const writer = new RunWriter(dir, manifest, table, state.index, state.blobs, options, state.repairs, damage);
       writer.persistMeta(true);
       return writer;
     } catch (error) {
       releaseRunLock(dir);
-      throw error;
+      throw runWriteFailure(error, dir, 'the run is as it was before the resume: make room, then resume it');
     }
   }
 
@@ -209,7 +224,7 @@ export class RunWriter implements AsyncDisposable {
       this.assertOpen();
       await this.drained();
       this.assertOpen();
-      await this.flushNow();
+      await this.failingAsWrite(this.flushNow());
     });
   }
 
@@ -219,9 +234,14 @@ export class RunWriter implements AsyncDisposable {
       this.assertOpen();
       await this.drained();
       this.assertOpen();
-      await Promise.all([this.shards.sealAsync(), this.packs.sealAsync()]);
-      this.manifest = { ...this.manifest, status: 'finalised', endedAt: new Date().toISOString(), counts: this.counts() };
-      await writeFilesAtomic(this.dir, this.metaFiles(true));
+      await this.failingAsWrite(
+        (async () => {
+          await Promise.all([this.shards.sealAsync(), this.packs.sealAsync()]);
+          const manifest: RunManifest = { ...this.manifest, status: 'finalised', endedAt: new Date().toISOString(), counts: this.counts() };
+          await writeFilesAtomic(this.dir, [...this.metaFiles(false), manifestFile(manifest)]);
+          this.manifest = manifest;
+        })(),
+      );
       this.state = 'closed';
       releaseRunLock(this.dir);
       return this.manifest;
@@ -234,7 +254,7 @@ export class RunWriter implements AsyncDisposable {
       if (this.state === 'closed') return;
       await this.drained();
       try {
-        if (this.state === 'open') await this.flushNow();
+        if (this.state === 'open') await this.failingAsWrite(this.flushNow());
       } finally {
         this.shards.close();
         this.packs.close();
@@ -307,7 +327,14 @@ export class RunWriter implements AsyncDisposable {
     return landed.catch((error: unknown) => {
       cleanup?.();
       if (this.state === 'open') this.state = 'broken';
-      throw error;
+      throw runWriteFailure(error, this.dir, RESUMABLE);
+    });
+  }
+
+  /** A flush or seal that failed (a full disk) as a RunWriteError; what was flushed before stays. */
+  private failingAsWrite<T>(work: Promise<T>): Promise<T> {
+    return work.catch((error: unknown) => {
+      throw runWriteFailure(error, this.dir, RESUMABLE);
     });
   }
 
@@ -441,4 +468,48 @@ async function sealAll(
     out.push(entry);
   }
   return out;
+}
+
+/** Temp files an interrupted index write left (the lock says no one else is writing). */
+function removeLeftoverTemps(dir: string): TailRepair[] {
+  return leftoverTemps(dir).map((name) => {
+    const path = join(dir, name);
+    const droppedBytes = statSync(path).size;
+    rmSync(path, { force: true });
+    return { file: name, offset: 0, droppedBytes, reason: 'temp file left by an interrupted write of the index files', truncated: true };
+  });
+}
+
+/**
+ * A blob pack that does not read back cannot be mended by running episodes again (a blob
+ * written again is found under its name and not rewritten): the run must be copied.
+ */
+function refuseDamagedPacks(dir: string, damage: ShardDamage[]): void {
+  const pack = damage.find((d) => d.file.startsWith('blobs/'));
+  if (!pack) return;
+  throw new CorruptRecordError(
+    `${dir}: ${pack.file} is damaged at offset ${pack.offset} (${pack.reason}), so blobs that episodes name are lost; ` +
+      `copy the good episodes to a new run and resume that one instead: workgym data repair ${dir} --out ${dir}-repaired`,
+    pack.file,
+    pack.offset,
+  );
+}
+
+/**
+ * Drops the episodes of damaged records from the index (the run no longer has them) and records
+ * each damaged stretch in its shard's table entry, so that readers skip it from now on.
+ */
+function recordKnownDamage(state: RunState, damage: ShardDamage[], foundAt: string): void {
+  if (damage.length === 0) return;
+  state.index.remove(new Set(damage.flatMap((d) => d.episodes)));
+  for (const d of damage) {
+    const name = d.file.slice('shards/'.length);
+    const entry = state.table.shards.find((s) => s.name === name);
+    if (!entry) {
+      // The file is gone: nothing is left to skip.
+      state.index.covered.delete(name);
+      continue;
+    }
+    (entry.damaged ??= []).push({ offset: d.offset, end: d.end, reason: d.reason, episodes: d.episodes, foundAt });
+  }
 }

@@ -96,6 +96,28 @@ export function isTornTail(end: Exclude<ScanEnd, { kind: 'clean' }>, sealed: boo
 }
 
 /**
+ * Called for a frame whose header is sound but whose payload fails its CRC, when frames follow
+ * it: the scan skips it and goes on, unless this returns false (then the scan ends there).
+ */
+export type OnDamagedFrame = (offset: number, reason: string, length: number) => boolean | void;
+
+/**
+ * The stretches of [from, size) outside the given ones (known damage), in file order: what a scan
+ * can read.
+ */
+export function readablePieces(from: number, size: number, skipped: readonly { offset: number; end: number }[]): [number, number][] {
+  const pieces: [number, number][] = [];
+  let at = from;
+  for (const { offset, end } of [...skipped].sort((a, b) => a.offset - b.offset)) {
+    if (end <= at) continue;
+    if (offset > at) pieces.push([at, Math.min(offset, size)]);
+    at = Math.max(at, end);
+  }
+  if (at < size) pieces.push([at, size]);
+  return pieces.filter(([start, end]) => end > start);
+}
+
+/**
  * Yields the frames of a segment from `from` to `size` in file order, reading large chunks.
  * How the scan ended is left in `result.end`.
  */
@@ -104,8 +126,7 @@ export async function* scanFrames(
   size: number,
   from: number,
   result: { end?: ScanEnd },
-  /** When given, a frame whose header is sound but whose payload fails its CRC is reported here and skipped. */
-  onDamaged?: (offset: number, reason: string) => void,
+  onDamaged?: OnDamagedFrame,
 ): AsyncGenerator<ScannedFrame> {
   for await (const batch of scanFrameBatches(fh, size, from, result, onDamaged)) yield* batch;
 }
@@ -119,7 +140,7 @@ export async function* scanFrameBatches(
   size: number,
   from: number,
   result: { end?: ScanEnd },
-  onDamaged?: (offset: number, reason: string) => void,
+  onDamaged?: OnDamagedFrame,
 ): AsyncGenerator<ScannedFrame[]> {
   let bufStart = from;
   let buf = Buffer.alloc(0);
@@ -165,8 +186,7 @@ export async function* scanFrameBatches(
       }
       continue;
     }
-    if (onDamaged && check.length !== undefined && offset + check.length < size) {
-      onDamaged(offset, check.reason);
+    if (onDamaged && check.length !== undefined && offset + check.length < size && onDamaged(offset, check.reason, check.length) !== false) {
       pos += check.length;
       continue;
     }

@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { leftoverTemps } from './atomic-file.js';
 import { EpisodeIndex } from './episode-index.js';
 import type { EpisodeRecord } from './record.js';
 import type { ShardEntry } from './run-files.js';
 import { readManifest, readShardTable, runPaths } from './run-files.js';
 import { liveLockHolder } from './run-lock.js';
-import { readSegmentStart, scanFrames, SEGMENT_MAGIC } from './segment-file.js';
+import { isTornTail, readablePieces, readSegmentStart, scanFrames, SEGMENT_MAGIC } from './segment-file.js';
 import type { ScanEnd, ScannedFrame, SegmentKind } from './segment-file.js';
 import type { RecordCodec } from './record-codec.js';
 import { toolsHash } from './task.js';
@@ -39,7 +40,8 @@ const EMPTY_TOOLS_HASH = toolsHash([]);
  * Reads every byte of a run and checks it: each frame's checksum, each blob against its
  * sha256 name, each sealed file's size, frame count and digest against index.json, the
  * manifest's counts, unique episode ids, and that every blob a record names exists.
- * Changes nothing.
+ * Damage a resume recorded in index.json (its episodes were run again) is skipped and noted,
+ * as are temp files an interrupted write left. Changes nothing.
  */
 export async function verifyRun(dir: string, options: { signal?: AbortSignal } = {}): Promise<VerifyReport> {
   const { signal } = options;
@@ -55,6 +57,9 @@ export async function verifyRun(dir: string, options: { signal?: AbortSignal } =
   }
   const live = liveLockHolder(dir);
   if (live) report.notes.push(`process ${live.pid} on ${live.host} is writing this run; its newest frames may not be flushed yet`);
+  for (const temp of leftoverTemps(dir)) {
+    report.notes.push(`${temp} was left by an interrupted write of the index files (a full disk?); the next resume removes it, or delete it`);
+  }
 
   const blobNames = new Set<string>();
   const wanted = new Map<string, string>();
@@ -86,6 +91,7 @@ export async function verifyRun(dir: string, options: { signal?: AbortSignal } =
   });
   report.episodes = ids.size;
   report.blobs = blobNames.size;
+  noteKnownDamage(report, table.shards, ids);
 
   for (const [sha, where] of wanted) if (!blobNames.has(sha)) report.problems.push(`blob ${sha} named by ${where} is missing`);
   if (manifest.status === 'finalised' && manifest.counts) {
@@ -135,31 +141,40 @@ async function checkFolder(
           await fh.read(head, 0, head.length, 0);
           digest.update(head);
         } else digest.update(SEGMENT_MAGIC.pack);
-        const result: { end?: ScanEnd } = {};
         const damaged = (offset: number, reason: string) => {
           check.frames++;
           check.problems.push(`${file}: a damaged frame (${reason}) at offset ${offset}; the frames around it are intact`);
         };
-        for await (const frame of scanFrames(fh, check.bytes, start.dataStart, result, damaged)) {
-          check.frames++;
-          if (kind === 'shard') digest.update(frame.header).update(frame.payload);
-          else digest.update(frame.header).update(frame.payload.subarray(0, 32));
-          signal?.throwIfAborted();
-          try {
-            onFrame(frame, start.codec, file);
-          } catch (error) {
-            check.problems.push(`${file}@${frame.offset}: frame does not decode (${(error as Error).message})`);
+        let clean = true;
+        for (const [from, to] of readablePieces(start.dataStart, check.bytes, expected?.damaged ?? [])) {
+          const result: { end?: ScanEnd } = {};
+          for await (const frame of scanFrames(fh, to, from, result, damaged)) {
+            check.frames++;
+            if (kind === 'shard') digest.update(frame.header).update(frame.payload);
+            else digest.update(frame.header).update(frame.payload.subarray(0, 32));
+            signal?.throwIfAborted();
+            try {
+              onFrame(frame, start.codec, file);
+            } catch (error) {
+              check.problems.push(`${file}@${frame.offset}: frame does not decode (${(error as Error).message})`);
+            }
           }
+          const end = result.end!;
+          if (end.kind === 'clean') continue;
+          clean = false;
+          if (to === check.bytes && isTornTail(end, expected?.sealed ?? false, expected?.bytes ?? 0)) {
+            report.notes.push(
+              `${file}: the last ${to - end.offset} bytes (from offset ${end.offset}) are a write the writer did not finish, past its last flush; ` +
+                'readers skip them and the next resume cuts them off',
+            );
+            continue;
+          }
+          const what = end.kind === 'short' ? (to === check.bytes ? 'an incomplete last frame (torn tail)' : 'a frame running into known damage') : `a damaged frame (${end.reason})`;
+          check.problems.push(`${file}: ${what} at offset ${end.offset}; ${to - end.offset} bytes from there on are unreadable`);
         }
-        const end = result.end!;
-        if (end.kind !== 'clean') {
-          const what = end.kind === 'short' ? 'an incomplete last frame (torn tail)' : `a damaged frame (${end.reason})`;
-          check.problems.push(
-            `${file}: ${what} at offset ${end.offset}; ${check.bytes - end.offset} bytes from there on are unreadable`,
-          );
-        }
-        if (expected) compare(check, expected, end.kind === 'clean' ? digest.digest('hex') : undefined);
-        else report.notes.push(`${file} is not in index.json yet (written after the last flush)`);
+        // Known damage changed the file since it was sealed: its size and digest tell nothing more.
+        if (!expected) report.notes.push(`${file} is not in index.json yet (written after the last flush)`);
+        else if (!expected.damaged?.length) compare(check, expected, clean ? digest.digest('hex') : undefined);
       }
     } catch (error) {
       if (signal?.aborted) throw error;
@@ -183,5 +198,20 @@ function compare(check: FileCheck, expected: ShardEntry, digest: string | undefi
     // An open file may have grown since the last flush, never shrunk.
     if (check.bytes < expected.bytes) check.problems.push(`${file}: ${check.bytes} bytes, but ${expected.bytes} were flushed`);
     if (check.frames < expected.records) check.problems.push(`${file}: ${check.frames} frames, but ${expected.records} were flushed`);
+  }
+}
+
+/** Damage a resume recorded, and whether each episode that was there has a good copy now. */
+function noteKnownDamage(report: VerifyReport, shards: ShardEntry[], ids: Set<string>): void {
+  for (const entry of shards) {
+    for (const d of entry.damaged ?? []) {
+      const episodes = d.episodes.length ? `episode(s) ${d.episodes.join(', ')}` : 'no indexed episode';
+      const missing = d.episodes.filter((id) => !ids.has(id));
+      report.notes.push(
+        `shards/${entry.name}: bytes ${d.offset}-${d.end} are damaged (${d.reason}), known since the resume of ${d.foundAt} and skipped (the file's size and digest are not compared); ` +
+          `they held ${episodes}` +
+          (missing.length ? `, of which ${missing.join(', ')} have not been run again yet (resume the run to run them)` : d.episodes.length ? ', each run again since' : ''),
+      );
+    }
   }
 }

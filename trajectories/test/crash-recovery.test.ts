@@ -51,7 +51,7 @@ describe('a crash while writing', () => {
     expect((await verifyRun(dir)).problems).toEqual([]);
   });
 
-  it('keeps every record before a cut at any offset of the shard, and cuts the torn rest off', async () => {
+  it('keeps every record before a cut at any offset of the shard; readers skip the torn rest, a resume cuts it off', async () => {
     const { dir, placed } = await runWithTen();
     const size = statSync(shardPath(dir)).size;
     const random = rng(42);
@@ -65,13 +65,14 @@ describe('a crash while writing', () => {
 
       const reader = await openRun(copy);
       expect(reader.episodeIds()).toEqual(whole.map((p) => p.episodeId));
-      expect(reader.repairs).toEqual(
-        cut === goodEnd ? [] : [expect.objectContaining({ file: 'shards/000000.wgs', offset: goodEnd, droppedBytes: cut - goodEnd, truncated: true })],
-      );
+      const torn = { file: 'shards/000000.wgs', offset: goodEnd, droppedBytes: cut - goodEnd };
+      expect(reader.repairs).toEqual(cut === goodEnd ? [] : [expect.objectContaining({ ...torn, truncated: false })]);
       await reader.close();
-      expect(statSync(shardPath(copy)).size).toBe(goodEnd);
+      expect(statSync(shardPath(copy)).size).toBe(cut);
 
       const writer = await resumeRun(copy);
+      expect(writer.repairs).toEqual(cut === goodEnd ? [] : [expect.objectContaining({ ...torn, truncated: true })]);
+      expect(statSync(shardPath(copy)).size).toBe(goodEnd);
       await writer.append(makeEpisode({ seed: 99 }));
       await writer.close();
       const verified = await verifyRun(copy);
@@ -80,13 +81,17 @@ describe('a crash while writing', () => {
     }
   });
 
-  it('cuts off a zero-filled tail (blocks allocated but never written)', async () => {
+  it('cuts off a zero-filled tail (blocks allocated but never written) at the next resume', async () => {
     const { dir } = await runWithTen();
     const size = statSync(shardPath(dir)).size;
     appendFileSync(shardPath(dir), Buffer.alloc(8192));
-    await using reader = await openRun(dir);
+    const reader = await openRun(dir);
     expect(reader.size).toBe(10);
-    expect(reader.repairs).toEqual([expect.objectContaining({ offset: size, droppedBytes: 8192 })]);
+    expect(reader.repairs).toEqual([expect.objectContaining({ offset: size, droppedBytes: 8192, truncated: false })]);
+    await reader.close();
+    expect(statSync(shardPath(dir)).size).toBe(size + 8192);
+    await using writer = await resumeRun(dir);
+    expect(writer.repairs).toEqual([expect.objectContaining({ offset: size, droppedBytes: 8192, truncated: true })]);
     expect(statSync(shardPath(dir)).size).toBe(size);
   });
 
@@ -129,7 +134,7 @@ describe('damage that is not a torn tail', () => {
     );
   });
 
-  it('is reported when a record length is damaged in the middle of an open shard', async () => {
+  it('is reported when a record length is damaged in the middle of an open shard; a resume runs what is past it again', async () => {
     const { dir, placed } = await runWithTen();
     const size = statSync(shardPath(dir)).size;
     // Unknown to the episode index: force a rescan, as after a crash.
@@ -137,10 +142,23 @@ describe('damage that is not a torn tail', () => {
     flipByte(shardPath(dir), placed[4]!.offset + 1);
     const reader = await openRun(dir);
     expect(reader.episodeIds()).toEqual(placed.slice(0, 4).map((p) => p.episodeId));
-    expect(reader.damage).toEqual([expect.objectContaining({ file: 'shards/000000.wgs', offset: placed[4]!.offset })]);
+    expect(reader.damage).toEqual([{ file: 'shards/000000.wgs', offset: placed[4]!.offset, end: size, reason: 'damaged record header', episodes: [] }]);
     expect(reader.repairs).toEqual([]);
     await reader.close();
     expect(statSync(shardPath(dir)).size).toBe(size);
-    await expect(resumeRun(dir)).rejects.toBeInstanceOf(CorruptRecordError);
+
+    // The frames past a damaged header cannot be found: their episodes are missing, so run again.
+    const writer = await resumeRun(dir);
+    expect(writer.damaged).toEqual([expect.objectContaining({ offset: placed[4]!.offset, end: size })]);
+    expect(placed.map((p) => writer.has(p.episodeId))).toEqual([true, true, true, true, false, false, false, false, false, false]);
+    for (let i = 5; i <= 10; i++) await writer.append(makeEpisode({ seed: i }));
+    await writer.finalize();
+    const verified = await verifyRun(dir);
+    expect(verified).toMatchObject({ ok: true, episodes: 10 });
+    expect(verified.notes.join('\n')).toMatch(new RegExp(`shards/000000.wgs: bytes ${placed[4]!.offset}-${size} are damaged \\(damaged record header\\)`));
+    await using again = await openRun(dir);
+    const read = [];
+    for await (const record of again.records()) read.push(record.episodeId);
+    expect(read).toEqual(placed.map((p) => p.episodeId));
   });
 });

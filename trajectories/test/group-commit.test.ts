@@ -91,7 +91,7 @@ describe('group commit', () => {
     const failedRound = appends.find((e) => !e.ok)!.round;
     expect(failedRound).toBeGreaterThan(0);
     // The round was one write: every append in it failed with the write's error, none before it did.
-    expect(appends.filter((e) => e.round === failedRound).map((e) => [e.ok, e.error])).toEqual(Array(8).fill([false, 'EFBIG']));
+    expect(appends.filter((e) => e.round === failedRound).map((e) => [e.ok, e.error])).toEqual(Array(8).fill([false, 'RunWriteError/EFBIG']));
     expect(appends.filter((e) => e.round! < failedRound!).every((e) => e.ok)).toBe(true);
     expect(events.find((e) => e.after)?.after).toBe(WriterClosedError.name);
     expect(events.at(-1)).toEqual({ closed: true });
