@@ -138,7 +138,7 @@ function noteShardsShorterThanIndexed(state: RunState, sizes: Map<string, number
     if (lost.length === 0) continue;
     state.damage.push({
       file: `shards/${name}`,
-      offset: Math.max(size, lost[0]!.offset),
+      offset: Math.min(...lost.map((e) => e.offset)),
       end: covered,
       reason: size < 0 ? 'the file is missing' : `the file ends ${covered - size} bytes short of the records indexed in it`,
       episodes: lost.map((e) => e.episodeId),

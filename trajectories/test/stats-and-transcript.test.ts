@@ -26,6 +26,25 @@ describe('runStats', () => {
     expect(table).toContain('50.0%');
     expect(table).toMatch(/code\/fix-test\s+2\s+50\.0%/);
   });
+
+  it('counts attempts, retried episodes and infra errors, in the table too', async () => {
+    const dir = await writeRun([
+      { ...makeEpisode({ seed: 1, env: 'browser', status: 'success' }), attempts: 2 },
+      { ...makeEpisode({ seed: 2, env: 'browser', status: 'success' }), attempts: 1 },
+      { ...makeEpisode({ seed: 3, env: 'code', family: 'code/fix-test', status: 'infra_error' }), attempts: 3 },
+      // Written before attempts were recorded: played once.
+      { ...makeEpisode({ seed: 4, env: 'code', family: 'code/fix-test', status: 'failure' }), attempts: 0 },
+    ]);
+    await using reader = await openRun(dir);
+    const stats = runStats(reader);
+    expect(stats).toMatchObject({ attempts: 7, retried: 2, infraErrors: 1 });
+    expect(stats.byEnv.browser).toMatchObject({ attempts: 3, retried: 1, infraErrors: 0 });
+    expect(stats.byEnv.code).toMatchObject({ attempts: 4, retried: 1, infraErrors: 1 });
+    const table = formatRunStats(stats);
+    expect(table).toMatch(/attempts \(retried\)\s+infra errors/);
+    expect(table).toMatch(/^all\s+4\s.*\s7 \(2\)\s+1\s/m);
+    expect(table).toMatch(/^ {2}code\s+2\s.*\s4 \(1\)\s+1\s/m);
+  });
 });
 
 describe('formatTranscript', () => {
