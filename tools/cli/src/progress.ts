@@ -9,7 +9,7 @@ export interface ProgressView {
 
 const errors = (stats: RolloutStats, env: string) => {
   const s = stats.byEnv.get(env)!.statuses;
-  return s.agent_error + s.infra_error;
+  return s.agent_error + s.env_broken + s.infra_error;
 };
 const successRate = (stats: RolloutStats, env: string) => {
   const p = stats.byEnv.get(env)!;
@@ -49,20 +49,26 @@ export function progressView(stats: RolloutStats, stream: NodeJS.WriteStream = p
   };
 }
 
-/** The end-of-run table: one row per env, and a total. */
+/**
+ * The end-of-run table, one row per env: the whole run (a resumed run's earlier episodes
+ * included), how many of its episodes are new, and this session's retries and pace.
+ */
 export function summaryTable(stats: RolloutStats): string {
   const rows = stats.envs.map((e) => {
     const recorded = Object.values(e.statuses).reduce((a, b) => a + b, 0);
+    const s = e.statuses;
     return [
       e.env,
       String(e.done),
+      String(e.done - e.earlier),
       recorded ? `${((100 * e.success) / recorded).toFixed(1)}%` : '-',
       recorded ? (e.rewardSum / recorded).toFixed(3) : '-',
       recorded ? (e.steps / recorded).toFixed(1) : '-',
-      `${e.statuses.failure}/${e.statuses.truncated}/${e.statuses.agent_error}/${e.statuses.infra_error}`,
+      `${s.failure}/${s.truncated}/${s.agent_error}/${s.env_broken}/${s.infra_error}`,
       String(e.retries),
       stats.rate(e.env).toFixed(1),
     ];
   });
-  return formatTable([['env', 'episodes', 'success', 'mean reward', 'mean steps', 'fail/trunc/agent_err/infra_err', 'retries', 'ep/min'], ...rows]);
+  const head = ['env', 'episodes', 'new', 'success', 'mean reward', 'mean steps', 'fail/trunc/agent_err/env_broken/infra_err', 'new retries', 'new ep/min'];
+  return formatTable([head, ...rows]);
 }

@@ -23,6 +23,7 @@ export const rolloutConfigSchema = z
     ...agentOptionsShape,
     from: z.string().optional(),
     stepTimeoutS: z.number().positive().default(120),
+    envTimeoutS: z.number().positive().default(60),
     episodeTimeoutS: z.number().positive().default(1800),
   })
   .strict()

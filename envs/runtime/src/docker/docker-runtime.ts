@@ -47,9 +47,10 @@ export class DockerRuntime implements EnvRuntime {
       });
     const container = await this.docker.createContainer(hardenedContainerOptions(spec, containerLabels(spec.name, this.runId)));
     const untrack = trackForCleanup(container.id, () => container.remove({ force: true }).catch(() => undefined));
+    let stream: Duplex | undefined;
     try {
       // Attach before start so not one byte of the server's output is missed.
-      const stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as Duplex;
+      stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as Duplex;
       const stdout = new PassThrough();
       const stderr = new StderrTail();
       const stderrSink = new PassThrough();
@@ -62,6 +63,9 @@ export class DockerRuntime implements EnvRuntime {
       return new DockerInstance(container, stream, stdout, stderr, spec, image.Id, options, untrack);
     } catch (error) {
       untrack();
+      // A start that failed (the container removed under it) must not leave the attached
+      // connection open: it alone would keep the process alive once the work is done.
+      stream?.destroy();
       await container.remove({ force: true }).catch(() => undefined);
       throw error;
     }

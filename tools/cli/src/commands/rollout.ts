@@ -29,14 +29,20 @@ export function registerRolloutCommand(program: Command): void {
     .option('--resume', 'continue the run in --out: run exactly the episodes it lacks')
     .option('--runtime <kind>', 'docker | local')
     .option('--from <run>', 'the run whose episodes the replay agent re-runs')
-    .option('--step-timeout-s <s>', 'seconds an agent may take to act', Number)
+    .option('--step-timeout-s <s>', "seconds an agent may take to act (its own time: env calls made for it don't count)", Number)
+    .option('--env-timeout-s <s>', 'seconds one env call (reset, step, expert) may take before the env counts as hung', Number)
     .option('--episode-timeout-s <s>', 'seconds an episode may take', Number)
     .addHelpText(
       'after',
       `
 Episodes: for each selected family, --episodes tasks (seeds --seed, --seed+1, ...), each run
 --group times. Episode ids are <family>:<split>:<seed>:<sample>, so reruns are idempotent and
---resume runs exactly what is missing. Each env has its own warm pool of --parallel instances.
+--resume runs exactly what is missing (with the run's agent, --group and --max-steps: a resume
+that changes them is refused). Each env has its own warm pool of --parallel instances.
+
+Faults: an env that dies or hangs is replaced and the episode retried (up to 3 attempts, then
+infra_error); an env that fails again at the same agent action on a fresh instance was broken by
+the agent (env_broken, reward 0). An env that cannot start fails the run, which stays resumable.
 
 Examples:
   workgym rollout --agent expert --episodes 5 --out runs/expert
@@ -82,7 +88,12 @@ export async function runRollout(config: RolloutCliConfig): Promise<RolloutOutco
       split: config.split,
       seed: config.seed,
       parallel: config.parallel,
-      limits: { maxSteps: config.maxSteps, stepDeadlineMs: config.stepTimeoutS * 1000, episodeDeadlineMs: config.episodeTimeoutS * 1000 },
+      limits: {
+        maxSteps: config.maxSteps,
+        stepDeadlineMs: config.stepTimeoutS * 1000,
+        episodeDeadlineMs: config.episodeTimeoutS * 1000,
+        envDeadlineMs: config.envTimeoutS * 1000,
+      },
       items,
       spec: config,
       onStart: (runner) => {
