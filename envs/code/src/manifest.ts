@@ -14,10 +14,11 @@ export const manifest: EnvManifest = {
   // src/ and dist/ both sit one level under envs/code.
   imageDir: fileURLToPath(new URL('../image', import.meta.url)),
   docker: {
-    // Root with only the capabilities needed to run commands as the agent and judge users
-    // and to kill their processes; every other capability stays dropped.
+    // Root with only the capabilities needed to run commands as the agent and judge users, to
+    // kill their processes and to remove whatever they leave, whatever its modes; every other
+    // capability stays dropped.
     user: '0:0',
-    capAdd: ['SETUID', 'SETGID', 'KILL'],
+    capAdd: ['SETUID', 'SETGID', 'KILL', 'DAC_OVERRIDE', 'FOWNER'],
     tmpfs: {
       '/workspace': `rw,exec,nosuid,nodev,size=256m,mode=0755,${AGENT}`,
       '/home/agent': `rw,exec,nosuid,nodev,size=32m,mode=0700,${AGENT}`,

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { ActionError, toolCall, type ExpertAction, type Observation, type Session, type StepOutcome, type ToolCall, type ToolSpec, type ValidToolCall, type Verdict } from '@workgym/protocol';
+import { ActionError, CallRefusedError, toolCall, type ExpertAction, type Observation, type Session, type StepOutcome, type ToolCall, type ToolSpec, type ValidToolCall, type Verdict } from '@workgym/protocol';
 import type { Judge } from './judge/judge.js';
-import { SpawnFailedError, type RunResult } from './sandbox/run-command.js';
+import type { RunResult } from './sandbox/run-command.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { WorkspaceFiles } from './sandbox/workspace-files.js';
 import { replaceOnce } from './tasks/function-specs.js';
@@ -21,6 +20,10 @@ export class CodeSession implements Session {
   private explored = 0;
   private expertCalls = 0;
   private closed = false;
+  /** Aborts the command or judging in flight when the session closes. */
+  private readonly closing = new AbortController();
+  /** The step or verification in flight: close waits for it, so nothing of it runs into the next episode. */
+  private inFlight: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly instruction: string,
@@ -40,7 +43,13 @@ export class CodeSession implements Session {
     this.observation = this.observe(text, Buffer.byteLength(text));
   }
 
-  async step(call: ValidToolCall, signal: AbortSignal): Promise<StepOutcome> {
+  step(call: ValidToolCall, signal: AbortSignal): Promise<StepOutcome> {
+    // A step queued behind the one that was in flight at close must not run into the next episode.
+    if (this.closed) return Promise.reject(new CallRefusedError('unknown_session', 'the session was closed'));
+    return this.track(this.act(call, AbortSignal.any([signal, this.closing.signal])));
+  }
+
+  private async act(call: ValidToolCall, signal: AbortSignal): Promise<StepOutcome> {
     const name = call.name as ToolName;
     switch (name) {
       case 'bash': {
@@ -85,7 +94,7 @@ export class CodeSession implements Session {
   }
 
   verify(signal: AbortSignal): Promise<Verdict> {
-    return this.judge.verify(this.instance, this.answer, signal);
+    return this.track(this.judge.verify(this.instance, this.answer, AbortSignal.any([signal, this.closing.signal])));
   }
 
   /** The reference solution's next action: explore, then make each file match the reference, test, finish. */
@@ -109,17 +118,20 @@ export class CodeSession implements Session {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    // Nothing the agent started keeps running (or burning CPU) between episodes.
+    // Nothing the agent started keeps running (or burning CPU) between episodes, and nothing
+    // of this session (a command's end, a judge run) may still act once the next one starts.
+    this.closing.abort();
+    await this.inFlight.catch(() => undefined);
     await this.sandbox.killAll('agent');
   }
 
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight = work;
+    return work;
+  }
+
   private currentContent(path: string): string | undefined {
-    try {
-      const full = this.files.resolve(path);
-      return this.sandbox.as('agent', () => readFileSync(full, 'utf8'));
-    } catch {
-      return undefined;
-    }
+    return this.files.content(path);
   }
 
   private observe(text: string, rawSize = Buffer.byteLength(text)): Observation {
@@ -128,31 +140,19 @@ export class CodeSession implements Session {
 
   private async shell(command: string, timeoutS: number, signal: AbortSignal, prefix = ''): Promise<StepOutcome> {
     const argv = ['/bin/bash', '-c', command];
-    const options = { argv, cwd: this.sandbox.layout.workspace, timeoutMs: timeoutS * 1000, signal };
     let result: RunResult;
-    let note = '';
     try {
-      result = await this.sandbox.run('agent', options);
+      result = await this.sandbox.run('agent', { argv, cwd: this.sandbox.layout.workspace, timeoutMs: timeoutS * 1000, signal });
     } catch (error) {
-      if (!(error instanceof SpawnFailedError) || error.errno !== 'EAGAIN') throw failedToStart(error);
-      // Out of process slots (a fork bomb): the only way back is to kill what the agent runs.
-      await this.sandbox.killAll('agent');
-      note = 'Note: the sandbox had run out of processes, so all your processes were killed first.\n';
-      result = await this.sandbox.run('agent', options).catch((again: unknown) => {
-        throw failedToStart(again);
-      });
+      throw new ActionError('failed', `the command could not start: ${(error as Error).message}`);
     }
-    const body = prefix + note + formatResult(result);
+    const body = prefix + formatResult(result);
     const rawSize = result.stdout.totalBytes + result.stderr.totalBytes;
     if (result.timedOut) {
-      throw new ActionError('timeout', `the command ran past its ${timeoutS} s limit; it and its process group were killed.\n${body}`);
+      throw new ActionError('timeout', `the command ran past its ${timeoutS} s limit; it and every process it started were killed.\n${body}`);
     }
     return { observation: this.observe(body, rawSize) };
   }
-}
-
-function failedToStart(error: unknown): ActionError {
-  return new ActionError('failed', `the command could not start: ${(error as Error).message}`);
 }
 
 function formatResult(result: RunResult): string {

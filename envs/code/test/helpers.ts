@@ -1,7 +1,9 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { toolCall as call, type EnvClient, type ResetReply, type StepReply } from '@workgym/protocol';
-import { manifestServerSpec, type EnvServerSpec } from '@workgym/runtime';
+import { PassThrough } from 'node:stream';
+import { onTestFinished } from 'vitest';
+import { ClientClosedError, RemoteError, ServerExitedError, toolCall as call, type EnvClient, type ResetReply, type StepReply } from '@workgym/protocol';
+import { connectDocker, manifestServerSpec, type DockerRuntime, type EnvInstance, type EnvServerSpec } from '@workgym/runtime';
 import { manifest } from '../src/index.js';
 
 let spec: Promise<EnvServerSpec> | undefined;
@@ -14,6 +16,13 @@ export function codeSpec(): Promise<EnvServerSpec> {
 
 export { call };
 
+/** A container of the code env owned by the running test: closed when the test ends, however it ends. */
+export async function ownInstance(runtime: DockerRuntime, callDeadlineMs = 60_000): Promise<EnvInstance> {
+  const instance = await runtime.start(await codeSpec(), { callDeadlineMs });
+  onTestFinished(() => instance.close());
+  return instance;
+}
+
 export interface OpenEpisode {
   reset: ResetReply;
   session: string;
@@ -23,14 +32,40 @@ export interface OpenEpisode {
   close(): Promise<void>;
 }
 
-/** One open episode with shorthands for its tools. */
+/**
+ * One open episode with shorthands for its tools. The session is closed when the test ends
+ * (passed, failed or timed out), so a failing test never leaves the server's one slot taken.
+ */
 export async function open(client: EnvClient, family: string, seed = 1): Promise<OpenEpisode> {
   const reset = await client.reset({ family, seed });
   const step = (name: string, args: object = {}) => client.step(reset.session, [call(name, args)]);
   const bash = async (command: string, timeout_s?: number) => (await step('bash', timeout_s ? { command, timeout_s } : { command })).observation?.text ?? '';
-  return { reset, session: reset.session, step, bash, close: () => client.closeSession(reset.session) };
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    // A short deadline: a session that cannot close within it belongs to a broken server anyway.
+    closing ??= client.closeSession(reset.session, { deadlineMs: 20_000 }).catch((error: unknown) => {
+      // Closed already: by the test itself, or with its container.
+      const gone = error instanceof ClientClosedError || error instanceof ServerExitedError;
+      if (!gone && !(error instanceof RemoteError && error.remoteCode === 'unknown_session')) throw error;
+    });
+    return closing;
+  };
+  onTestFinished(close);
+  return { reset, session: reset.session, step, bash, close };
 }
 
 export function errorKind(reply: StepReply): string | undefined {
   return reply.results[0]?.error?.kind;
+}
+
+/** Runs a command in the instance's container as root, from outside the env (tests inspect with it). */
+export async function execInContainer(instance: EnvInstance, argv: string[]): Promise<string> {
+  const exec = await connectDocker().getContainer(instance.id).exec({ Cmd: argv, AttachStdout: true, AttachStderr: true, User: '0' });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const stdout = new PassThrough();
+  const chunks: Buffer[] = [];
+  stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+  exec.modem.demuxStream(stream, stdout, new PassThrough());
+  await new Promise((resolve) => stream.once('end', resolve).once('close', resolve));
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -24,10 +24,11 @@ describe('code env in its container', () => {
     expect(report.results.filter((r) => r.check === 'expert solves the task')).toHaveLength(20);
   });
 
-  it('runs agent commands as an unprivileged user and the server as root with only SETUID, SETGID and KILL', async () => {
+  it('runs agent commands as an unprivileged user and the server as root with only SETUID, SETGID, KILL, DAC_OVERRIDE and FOWNER', async () => {
     const ep = await open(instance.client, 'code/py-fix-bug');
     const text = await ep.bash('id -u; grep CapEff /proc/self/status; grep CapEff /proc/$(pgrep -xo node)/status; pgrep -xo node | xargs ps -o user= -p');
-    expect(text).toMatch(/stdout ---\n20000\nCapEff:\s+0{16}\nCapEff:\s+0{14}e0\nroot/);
+    // Bits 1 (DAC_OVERRIDE), 3 (FOWNER), 5 (KILL), 6 (SETGID), 7 (SETUID).
+    expect(text).toMatch(/stdout ---\n20000\nCapEff:\s+0{16}\nCapEff:\s+0{14}ea\nroot/);
     await ep.close();
   });
 
@@ -51,9 +52,9 @@ describe('code env in its container', () => {
     await ep.close();
   });
 
-  it('kills an infinite loop and its whole process group at the timeout, with kind timeout', async () => {
+  it('kills an infinite loop and everything it started, detached or not, at the timeout, with kind timeout', async () => {
     const ep = await open(instance.client, 'code/py-fix-bug');
-    const reply = await ep.step('bash', { command: 'sleep 1000 & echo looping; while true; do :; done', timeout_s: 2 });
+    const reply = await ep.step('bash', { command: 'sleep 1000 & setsid sleep 1001 & echo looping; while true; do :; done', timeout_s: 2 });
     expect(errorKind(reply)).toBe('timeout');
     expect(reply.observation!.text).toContain('looping');
     expect(reply.terminated || reply.truncated).toBe(false);
@@ -61,18 +62,25 @@ describe('code env in its container', () => {
     await ep.close();
   });
 
-  it('contains a fork bomb and keeps serving', async () => {
+  it('ends every process a command started when the command ends, however it detached', async () => {
+    const ep = await open(instance.client, 'code/py-fix-bug');
+    const started = await ep.bash(
+      'sleep 900 & (setsid sleep 901 &); nohup sleep 902 >/dev/null 2>&1 & disown; ' +
+        'python3 -c "import os\nif os.fork() == 0:\n os.setsid()\n if os.fork() == 0: os.execvp(\'sleep\', [\'sleep\', \'903\'])" ; ' +
+        'sleep 0.3; pgrep -u agent -c -x sleep',
+    );
+    expect(started).toMatch(/stdout ---\n4$/);
+    expect(await ep.bash('pgrep -u agent -x sleep || echo none')).toMatch(/stdout ---\nnone$/);
+  });
+
+  it('contains a fork bomb: the next command of the episode starts at once, and no process of the bomb is left', { timeout: 120_000 }, async () => {
     const ep = await open(instance.client, 'code/py-fix-bug');
     const bomb = await ep.step('bash', { command: 'bomb() { bomb | bomb & }; bomb; sleep 2; echo launched', timeout_s: 10 });
     expect(bomb.results[0]!.text.length).toBeGreaterThan(0);
-    const after = await ep.bash('echo alive');
-    expect(after).toContain('alive');
+    // Every agent process but this command's shell and its children (ps, awk, grep) is gone.
+    const after = await ep.bash('echo alive; ps -u agent -o pid=,ppid=,comm= | awk -v me=$$ \'$1 != me && $2 != me\' | grep . || echo none-left');
+    expect(after).toMatch(/stdout ---\nalive\nnone-left$/);
     await expect(instance.client.hello()).resolves.toMatchObject({ name: 'code' });
-    await ep.close();
-    const fresh = await open(instance.client, 'code/py-fix-bug');
-    // Every agent process but this command's own group is gone.
-    expect(await fresh.bash('ps -u agent -o pgid= | grep -cvw "$(ps -o pgid= -p $$ | tr -d " ")" || true')).toMatch(/stdout ---\n0$/);
-    await fresh.close();
   });
 
   it('lets the kernel kill a memory hog, not the server', async () => {
@@ -162,15 +170,17 @@ describe('code env in its container', () => {
     const listing = await first.bash('ls -A; env | sort');
     await first.bash(
       'echo leak > leaked.txt; echo leak > /tmp/leak; echo leak > /dev/shm/leak; echo "export LEAK=1" >> ~/.bashrc; ' +
-        'mkdir -p locked/inner && chmod 500 locked; chmod 700 /workspace; ipcmk -M 4096 >/dev/null; ' +
-        '(setsid sleep 900 &); nohup sleep 901 >/dev/null 2>&1 & echo started',
+        'mkdir -p locked/inner && chmod 500 locked; chmod 700 /workspace; chmod 777 ~; ipcmk -M 4096 >/dev/null; echo started',
     );
-    expect(await first.bash('pgrep -u agent -c sleep')).toMatch(/stdout ---\n2/);
+    // A session closed while its command runs: the command dies with it.
+    const running = first.step('bash', { command: '(setsid sleep 900 &); sleep 901', timeout_s: 60 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
     await first.close();
+    await running.catch(() => undefined);
     const second = await open(instance.client, 'code/py-fix-bug', 1);
-    const probe = await second.bash('ls -A /tmp /dev/shm ~; stat -c %a /workspace; pgrep -u agent sleep || echo no-sleep; ipcs -m | grep -c agent || true');
+    const probe = await second.bash('ls -A /tmp /dev/shm ~; stat -c %a /workspace ~; pgrep -u agent sleep || echo no-sleep; ipcs -m | grep -c agent || true');
     expect(probe).not.toContain('leak');
-    expect(probe).toContain('755');
+    expect(probe).toContain('755\n700');
     expect(probe).toContain('no-sleep');
     expect(probe).toMatch(/\n0$/);
     const again = await second.bash('ls -A; env | sort');

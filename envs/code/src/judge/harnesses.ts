@@ -1,27 +1,31 @@
-// The programs that run hidden call cases inside the judge's directory. They read the prelude
-// and the case expressions from a JSON file and print one line per case:
-//   <nonce> <case index> {"value": ...} | {"error": "<exception name>"}
-// The agent's code runs in the same process, so its own prints are sent to stderr; a line it
-// forges would need the right value anyway, which only the reference run knows (in the server).
+// The programs that run hidden call cases, given on the command line (never written into the
+// directory of the code they judge). They talk to the judge in lockstep over stdin/stdout: the
+// judge sends one request line, {"tag", "code", "exec", "seconds"}, first the prelude (exec),
+// then one case at a time, and reads one answer line before it sends the next:
+//   <nonce> <tag> {"value": ...} | {"error": "<exception name>"}
+// So no case exists in the judged process before it is asked, and nothing of the cases is ever
+// on disk. The judged code runs in the same process: its prints go to stderr, its stdin is
+// empty, and a line it forges would still need the right value, which only the judge knows.
 
 export const PYTHON_HARNESS = `import json
+import os
 import signal
 import sys
 
 NONCE = sys.argv[1]
-with open(sys.argv[2]) as f:
-    SPEC = json.load(f)
+REQUESTS = sys.stdin
 OUT = sys.stdout
 sys.stdout = sys.stderr
+sys.stdin = open(os.devnull)
 sys.path.insert(0, '.')
 
 
-def emit(index, payload):
+def reply(tag, payload):
     try:
         line = json.dumps(payload, sort_keys=True, allow_nan=False, default=repr)
     except Exception:
         line = json.dumps({'error': 'Unserializable'})
-    OUT.write(f'{NONCE} {index} {line}\\n')
+    OUT.write(f'{NONCE} {tag} {line}\\n')
     OUT.flush()
 
 
@@ -31,65 +35,55 @@ def on_alarm(signum, frame):
 
 signal.signal(signal.SIGALRM, on_alarm)
 namespace = {'__name__': '__workgym_cases__'}
-prelude_error = None
-try:
-    signal.alarm(10)
-    exec(compile(SPEC['prelude'], '<prelude>', 'exec'), namespace)
-except BaseException as error:
-    prelude_error = type(error).__name__
-finally:
-    signal.alarm(0)
-for index, expr in enumerate(SPEC['cases']):
-    if prelude_error:
-        emit(index, {'error': 'prelude ' + prelude_error})
-        continue
+for line in iter(REQUESTS.readline, ''):
+    request = json.loads(line)
     try:
-        signal.alarm(5)
-        value = eval(expr, namespace)
-        signal.alarm(0)
-        emit(index, {'value': value})
+        signal.alarm(request['seconds'])
+        if request['exec']:
+            exec(compile(request['code'], '<prelude>', 'exec'), namespace)
+            payload = {'value': None}
+        else:
+            payload = {'value': eval(request['code'], namespace)}
     except BaseException as error:
+        payload = {'error': type(error).__name__}
+    finally:
         signal.alarm(0)
-        emit(index, {'error': type(error).__name__})
+    reply(request['tag'], payload)
 `;
 
-export const JS_HARNESS = `import { readFileSync } from 'node:fs';
+export const JS_HARNESS = `import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const [nonce, file] = process.argv.slice(2);
-const { prelude, cases } = JSON.parse(readFileSync(file, 'utf8'));
+const nonce = process.argv[1];
+const requests = createInterface({ input: process.stdin, crlfDelay: Infinity })[Symbol.asyncIterator]();
 const write = process.stdout.write.bind(process.stdout);
 console.log = console.info = console.debug = console.error;
-const emit = (index, payload) => {
+const reply = (tag, payload) => {
   let line;
   try {
     line = JSON.stringify(payload, (_key, value) => (value === undefined ? null : typeof value === 'bigint' ? String(value) : value));
   } catch {
     line = '{"error":"Unserializable"}';
   }
-  write(nonce + ' ' + index + ' ' + line + '\\n');
+  write(nonce + ' ' + tag + ' ' + line + '\\n');
 };
 const AsyncFunction = (async () => undefined).constructor;
 const load = (path) => import(pathToFileURL(resolve(path)).href);
 const withTimeout = (promise, ms) =>
   Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(Object.assign(new Error('case timed out'), { name: 'TimeoutError' })), ms).unref())]);
 let ctx;
-let preludeError;
-try {
-  ctx = await withTimeout(new AsyncFunction('load', prelude)(load), 10000);
-} catch (error) {
-  preludeError = (error && error.name) || 'Error';
-}
-for (const [index, expr] of cases.entries()) {
-  if (preludeError) {
-    emit(index, { error: 'prelude ' + preludeError });
-    continue;
-  }
+for (let next = await requests.next(); !next.done; next = await requests.next()) {
+  const request = JSON.parse(next.value);
   try {
-    emit(index, { value: await withTimeout(new AsyncFunction('ctx', 'return (' + expr + ');')(ctx), 5000) });
+    if (request.exec) {
+      ctx = await withTimeout(new AsyncFunction('load', request.code)(load), request.seconds * 1000);
+      reply(request.tag, { value: null });
+    } else {
+      reply(request.tag, { value: await withTimeout(new AsyncFunction('ctx', 'return (' + request.code + ');')(ctx), request.seconds * 1000) });
+    }
   } catch (error) {
-    emit(index, { error: (error && error.name) || 'Error' });
+    reply(request.tag, { error: (error && error.name) || 'Error' });
   }
 }
 process.exit(0);

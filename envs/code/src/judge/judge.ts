@@ -1,20 +1,37 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { chmodSync, lstatSync, mkdirSync, realpathSync, unlinkSync, type Stats } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
 import type { Verdict } from '@workgym/protocol';
+import { createRegularFile, FileTooLargeError, NotRegularFileError, readRegularFile } from '../sandbox/regular-file.js';
+import type { CommandConversation } from '../sandbox/run-command.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import type { HiddenCheck, Suite, TaskInstance } from '../tasks/task.js';
 import { normalizeAnswer, normalizeOutput, sameValue } from './compare.js';
 import { JS_HARNESS, PYTHON_HARNESS } from './harnesses.js';
 
 type Result = unknown;
+type CallSuite = Extract<Suite, { kind: 'python-calls' | 'js-calls' }>;
+type ScriptSuite = Extract<Suite, { kind: 'script' }>;
+
 const MAX_OUTPUT_FILE = 5 * 1024 * 1024;
+const PRELUDE_SECONDS = 10;
+const CASE_SECONDS = 5;
+// The harness times each case out itself; the judge gives up on an answer this much later
+// (judged code may block the harness's alarm), and on the whole run after RUN_TIMEOUT_MS.
+const ANSWER_SLACK_MS = 10_000;
+const RUN_TIMEOUT_MS = 60_000;
+
+/** The judged process stopped answering: the cases not yet asked get no result. */
+class NoAnswer extends Error {}
 
 /**
- * Runs the hidden checks after an episode. The agent's processes are killed first; the hidden
- * cases exist only in this process until now and are written only into the judge's private
- * directory. The reference solution and the untouched starting workspace run first, then a
- * copy of the agent's workspace, each in a fresh directory, as the judge user.
+ * Runs the hidden checks after an episode. The agent's processes are killed first. The
+ * reference solution, the untouched starting workspace and a copy of the agent's workspace
+ * then run one after another, each in a fresh directory, as the judge user, which holds
+ * nothing secret: the harness comes on the command line, the cases one at a time over a pipe
+ * (each only once the one before is answered), hidden inputs one at a time, and the expected
+ * results stay in this process. Nothing the judged code leaves is opened unless it is a
+ * regular file inside its directory, and never more than a size cap of it.
  */
 export class Judge {
   private runs = 0;
@@ -25,12 +42,11 @@ export class Judge {
     await this.sandbox.killAll('agent');
     const check = instance.check;
     if (check.kind === 'answer') return this.verifyAnswer(check.accept, answer);
-    await this.sandbox.clean('judge');
     try {
       const starting = instance.files;
       const reference = await this.run(check.suite, (dir) => this.sandbox.writeFiles('judge', dir, { ...starting, ...check.reference }), signal);
       const original = await this.run(check.suite, (dir) => this.sandbox.writeFiles('judge', dir, starting), signal);
-      const agent = await this.run(check.suite, (dir) => this.copyWorkspace(dir), signal);
+      const agent = await this.run(check.suite, (dir) => this.copyWorkspace(dir, signal), signal);
       return score(check, reference, original, agent);
     } finally {
       await this.sandbox.clean('judge');
@@ -44,75 +60,131 @@ export class Judge {
     return { reward: ok ? 1 : 0, success: ok, components: { answer: ok ? 1 : 0 }, detail };
   }
 
-  private async copyWorkspace(dir: string): Promise<void> {
-    // cp as the judge: it reads what the agent left readable and can write only its own copy.
-    await this.sandbox.run('judge', { argv: ['cp', '-R', `${this.sandbox.layout.workspace}/.`, `${dir}/`], cwd: dir, timeoutMs: 60_000 });
+  private async copyWorkspace(dir: string, signal: AbortSignal): Promise<void> {
+    // cp as the judge: it reads what the agent left readable and writes only its own copy; it
+    // recreates FIFOs and links without opening them.
+    await this.sandbox.run('judge', { argv: ['cp', '-R', `${this.sandbox.layout.workspace}/.`, `${dir}/`], cwd: dir, timeoutMs: RUN_TIMEOUT_MS, signal });
   }
 
+  /** One run in a fresh directory: whatever the run before left (files, processes) is gone first. */
   private async run(suite: Suite, populate: (dir: string) => void | Promise<void>, signal: AbortSignal): Promise<Result[]> {
+    await this.sandbox.clean('judge');
     const dir = join(this.sandbox.layout.judge, `run-${++this.runs}`);
-    this.sandbox.as('judge', () => mkdirSync(dir, { recursive: true }));
-    try {
-      await populate(dir);
-      return suite.kind === 'script' ? await this.runScript(suite, dir, signal) : await this.runCalls(suite, dir, signal);
-    } finally {
-      await this.sandbox.killAll('judge');
-      this.sandbox.as('judge', () => rmSync(dir, { recursive: true, force: true }));
-    }
+    this.sandbox.as('judge', () => mkdirSync(dir));
+    await populate(dir);
+    return suite.kind === 'script' ? this.runScript(suite, dir, signal) : this.runCalls(suite, dir, signal);
   }
 
-  private async runCalls(suite: Extract<Suite, { kind: 'python-calls' | 'js-calls' }>, dir: string, signal: AbortSignal): Promise<Result[]> {
+  private async runCalls(suite: CallSuite, dir: string, signal: AbortSignal): Promise<Result[]> {
     const python = suite.kind === 'python-calls';
-    const harness = python ? '.workgym_harness.py' : '.workgym_harness.mjs';
     const nonce = randomBytes(12).toString('hex');
-    this.sandbox.writeFiles('judge', dir, {
-      [harness]: python ? PYTHON_HARNESS : JS_HARNESS,
-      '.workgym_cases.json': JSON.stringify({ prelude: suite.prelude, cases: suite.cases }),
-    });
-    const argv = python ? ['python3', '-I', '-B', harness, nonce, '.workgym_cases.json'] : ['node', harness, nonce, '.workgym_cases.json'];
-    const result = await this.sandbox.run('judge', { argv, cwd: dir, timeoutMs: 60_000, signal, keepBytes: { head: 16 * 1024 * 1024, tail: 0 } });
+    const argv = python ? ['python3', '-I', '-B', '-c', PYTHON_HARNESS, nonce] : ['node', '--input-type=module', '-e', JS_HARNESS, nonce];
     const results: Result[] = new Array<Result>(suite.cases.length).fill(undefined);
-    const seen = new Set<number>();
-    for (const line of result.stdout.text().split('\n')) {
-      if (!line.startsWith(`${nonce} `)) continue;
-      const rest = line.slice(nonce.length + 1);
-      const space = rest.indexOf(' ');
-      const index = Number(rest.slice(0, space));
-      if (!Number.isInteger(index) || index < 0 || index >= results.length || seen.has(index)) continue;
-      seen.add(index);
-      try {
-        results[index] = JSON.parse(rest.slice(space + 1));
-      } catch {
-        // a garbled line counts as no result
+    const converse = async (io: CommandConversation) => {
+      const prelude = await ask(io, nonce, 'prelude', suite.prelude, PRELUDE_SECONDS);
+      if (prelude && typeof prelude === 'object' && 'error' in prelude) {
+        results.fill({ error: `prelude ${String(prelude.error)}` });
+        return;
       }
+      for (const [index, expression] of suite.cases.entries()) results[index] = await ask(io, nonce, String(index), expression, CASE_SECONDS);
+    };
+    await this.sandbox.run('judge', { argv, cwd: dir, timeoutMs: RUN_TIMEOUT_MS, signal, converse, keepBytes: { head: 4_096, tail: 4_096 } });
+    return results;
+  }
+
+  private async runScript(suite: ScriptSuite, dir: string, signal: AbortSignal): Promise<Result[]> {
+    const results: Result[] = [];
+    for (const content of suite.inputs) {
+      try {
+        await this.place(dir, suite.inputPath, content);
+        await this.place(dir, suite.outputPath, undefined);
+      } catch {
+        // The judged code left no room for the input (it filled the judge's disk, say): no result.
+        results.push(undefined);
+        continue;
+      }
+      await this.sandbox.run('judge', { argv: ['/bin/sh', '-c', suite.command], cwd: dir, timeoutMs: 20_000, signal });
+      results.push(this.readOutput(dir, suite.outputPath));
     }
     return results;
   }
 
-  private async runScript(suite: Extract<Suite, { kind: 'script' }>, dir: string, signal: AbortSignal): Promise<Result[]> {
-    const results: Result[] = [];
-    const input = join(dir, suite.inputPath);
-    const output = join(dir, suite.outputPath);
-    for (const content of suite.inputs) {
-      this.sandbox.as('judge', () => {
-        rmSync(output, { force: true });
-        mkdirSync(dirname(input), { recursive: true });
-        writeFileSync(input, content);
-      });
-      await this.sandbox.run('judge', { argv: ['/bin/sh', '-c', suite.command], cwd: dir, timeoutMs: 20_000, signal });
-      await this.sandbox.killAll('judge');
-      results.push(
-        this.sandbox.as('judge', () => {
-          try {
-            if (statSync(output).size > MAX_OUTPUT_FILE) return '<output too large>';
-            return normalizeOutput(readFileSync(output, 'utf8'));
-          } catch {
-            return undefined;
-          }
-        }),
-      );
+  /**
+   * Makes `path` (relative to the run's directory) hold `content`, or nothing: every directory
+   * on the way becomes a real, writable directory, and whatever sat at the path (a FIFO, a
+   * link, a tree the judged code made) is removed first.
+   */
+  private async place(dir: string, path: string, content: string | undefined): Promise<void> {
+    // The judge user owns the whole tree (it made the copy), so it may restore any mode in it.
+    this.sandbox.as('judge', () => chmodSync(dir, 0o755));
+    const parts = path.split('/');
+    let at = dir;
+    for (const part of parts.slice(0, -1)) {
+      at = join(at, part);
+      const where = at;
+      const existing = await this.removeUnless(where, (stat) => stat.isDirectory());
+      this.sandbox.as('judge', () => (existing ? chmodSync(where, 0o755) : mkdirSync(where)));
     }
-    return results;
+    const target = join(at, parts[parts.length - 1]!);
+    await this.removeUnless(target, () => false);
+    if (content !== undefined) this.sandbox.as('judge', () => createRegularFile(target, content));
+  }
+
+  /** Removes what is at `path` unless `keep` accepts it; says whether something is (still) there. */
+  private async removeUnless(path: string, keep: (stat: Stats) => boolean): Promise<boolean> {
+    const stat = this.sandbox.as('judge', () => lstatOrUndefined(path));
+    if (!stat) return false;
+    if (keep(stat)) return true;
+    if (stat.isDirectory()) await this.sandbox.removePaths([path]);
+    else this.sandbox.as('judge', () => unlinkSync(path));
+    return false;
+  }
+
+  /** The script's output: a regular file inside the run's directory, at most MAX_OUTPUT_FILE bytes. */
+  private readOutput(dir: string, path: string): Result {
+    return this.sandbox.as('judge', () => {
+      const full = join(dir, path);
+      try {
+        // The script may have replaced a directory on the way by a link out of its tree.
+        const root = realpathSync(dir);
+        const parent = realpathSync(dirname(full));
+        if (parent !== root && !parent.startsWith(root + sep)) return '<output is not a regular file>';
+        return normalizeOutput(readRegularFile(full, MAX_OUTPUT_FILE).toString('utf8'));
+      } catch (error) {
+        if (error instanceof NotRegularFileError) return '<output is not a regular file>';
+        if (error instanceof FileTooLargeError) return '<output too large>';
+        return undefined;
+      }
+    });
+  }
+}
+
+/**
+ * Sends one request and waits for its answer: the value, an error, or undefined for a garbled
+ * answer. Lines of other tags (stale, or printed by the judged code) are skipped; no answer
+ * in time ends the run.
+ */
+async function ask(io: CommandConversation, nonce: string, tag: string, code: string, seconds: number): Promise<Result> {
+  io.send(JSON.stringify({ tag, code, exec: tag === 'prelude', seconds }));
+  const deadline = Date.now() + seconds * 1000 + ANSWER_SLACK_MS;
+  const prefix = `${nonce} ${tag} `;
+  for (;;) {
+    const line = await io.nextLine(deadline - Date.now());
+    if (line === undefined) throw new NoAnswer(`no answer to ${tag}`);
+    if (!line.startsWith(prefix)) continue;
+    try {
+      return JSON.parse(line.slice(prefix.length)) as Result;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function lstatOrUndefined(path: string) {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
   }
 }
 

@@ -14,8 +14,7 @@ export class WorkspaceSetupError extends WorkgymError {
  * files written as the agent. At most two short processes run (git, sqlite3).
  */
 export async function prepareWorkspace(sandbox: Sandbox, instance: TaskInstance, signal: AbortSignal): Promise<void> {
-  await sandbox.clean('agent');
-  await sandbox.clean('judge');
+  await sandbox.clean('agent', 'judge');
   const root = sandbox.layout.workspace;
   if (instance.git) {
     await runOrFail(sandbox, 'git history', ['/bin/sh', '-c', 'git init -q -b main && git fast-import --quiet && git reset -q --hard main'], fastImport(instance.git), signal);

@@ -1,10 +1,18 @@
 import { spawn } from 'node:child_process';
 import { WorkgymError } from '@workgym/protocol';
+import { LineReader } from './line-reader.js';
 import { OutputCapture } from './output-capture.js';
 
 export interface Identity {
   uid: number;
   gid: number;
+}
+
+/** A conversation with a running command over its stdin and stdout, one line at a time. */
+export interface CommandConversation {
+  send(line: string): void;
+  /** The next line of stdout; undefined when stdout has ended or `timeoutMs` passed first. */
+  nextLine(timeoutMs: number): Promise<string | undefined>;
 }
 
 export interface RunOptions {
@@ -16,10 +24,15 @@ export interface RunOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   stdin?: string;
+  /** Talks to the command over stdin/stdout while it runs (stdin closes when this settles). */
+  converse?(conversation: CommandConversation): Promise<void>;
   /** Bytes of each stream kept from its start and from its end. */
   keepBytes?: { head: number; tail: number };
-  /** Told the process group id as soon as the process exists (local mode tracks them). */
-  onStart?(pgid: number): void;
+  /**
+   * Kills what the command left behind, once its first process has exited (by itself, at the
+   * timeout or at an abort). Given the process group id. Default: SIGKILL the group.
+   */
+  reap?(pgid: number): Promise<void>;
 }
 
 export interface RunResult {
@@ -41,18 +54,28 @@ export class SpawnFailedError extends WorkgymError {
   }
 }
 
-// Background processes may keep the output pipes open after the command itself exits; wait
-// this long for them to close, then stop reading, so `cmd &` never blocks a step.
-const PIPE_GRACE_MS = 100;
+// Once everything the command started is dead its pipes close at once; a process out of reach
+// of the reaper (local mode: one that left the process group) may hold them, so stop reading then.
+const PIPE_GRACE_MS = 1_000;
+const MAX_LINE_BYTES = 1024 * 1024;
+
+export function killGroup(pgid: number): void {
+  try {
+    process.kill(-pgid, 'SIGKILL');
+  } catch {
+    // the group is already gone
+  }
+}
 
 /**
- * Runs a command in its own process group (a new session) and kills the whole group at the
- * deadline, so children a command started cannot outlive its timeout.
+ * Runs a command in its own process group (a new session). When its first process exits, or
+ * at the deadline, `reap` kills everything it left, so no process outlives the command.
  */
 export function runCommand(options: RunOptions): Promise<RunResult> {
   const keep = options.keepBytes ?? { head: 8_000, tail: 8_000 };
   const stdout = new OutputCapture(keep.head, keep.tail);
   const stderr = new OutputCapture(keep.head, keep.tail);
+  const reap = options.reap ?? (async (pgid: number) => killGroup(pgid));
   const started = performance.now();
   return new Promise((resolve, reject) => {
     let child;
@@ -63,7 +86,7 @@ export function runCommand(options: RunOptions): Promise<RunResult> {
         uid: options.user?.uid,
         gid: options.user?.gid,
         detached: true,
-        stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+        stdio: [options.stdin === undefined && !options.converse ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
@@ -72,35 +95,46 @@ export function runCommand(options: RunOptions): Promise<RunResult> {
     }
     let timedOut = false;
     let exited = false;
-    const killGroup = () => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // the group is already gone
-      }
+    const pgid = child.pid;
+    const kill = () => {
+      if (pgid !== undefined) killGroup(pgid);
     };
     const timer = setTimeout(() => {
       timedOut = true;
-      killGroup();
+      kill();
     }, options.timeoutMs);
-    const onAbort = () => killGroup();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    options.signal?.addEventListener('abort', kill, { once: true });
     const cleanUp = () => {
       clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
+      options.signal?.removeEventListener('abort', kill);
     };
     child.once('error', (error: NodeJS.ErrnoException) => {
       if (exited) return;
       cleanUp();
       reject(new SpawnFailedError(error.code ?? 'EUNKNOWN', `could not start ${options.argv[0]}: ${error.message}`));
     });
-    if (child.pid !== undefined) options.onStart?.(child.pid);
-    child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
+    const lines = options.converse ? new LineReader(MAX_LINE_BYTES) : undefined;
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout.push(chunk);
+      lines?.push(chunk);
+    });
+    child.stdout!.once('close', () => lines?.end());
     child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
     if (child.stdin) {
-      child.stdin.on('error', () => undefined); // a command that ignores its input closes the pipe early
-      child.stdin.end(options.stdin);
+      const stdin = child.stdin;
+      stdin.on('error', () => undefined); // a command that ignores its input closes the pipe early
+      if (options.converse && lines) {
+        const send = (line: string) => {
+          if (!stdin.destroyed && !stdin.writableEnded) stdin.write(`${line}\n`);
+        };
+        // A conversation that fails ends the command: what it would have sent never comes.
+        options
+          .converse({ send, nextLine: (ms) => lines.next(ms) })
+          .catch(kill)
+          .finally(() => stdin.end());
+      } else {
+        stdin.end(options.stdin);
+      }
     }
     child.once('exit', (exitCode, signal) => {
       exited = true;
@@ -108,13 +142,19 @@ export function runCommand(options: RunOptions): Promise<RunResult> {
       const finish = () => {
         child.stdout!.destroy();
         child.stderr!.destroy();
+        lines?.end();
         resolve({ exitCode, signal, timedOut, durationMs: performance.now() - started, stdout, stderr });
       };
-      const grace = setTimeout(finish, PIPE_GRACE_MS);
-      child.once('close', () => {
-        clearTimeout(grace);
-        finish();
-      });
+      void reap(pgid!)
+        .catch(() => undefined)
+        .then(() => {
+          if (child.stdout!.closed && child.stderr!.closed) return finish();
+          const grace = setTimeout(finish, PIPE_GRACE_MS);
+          child.once('close', () => {
+            clearTimeout(grace);
+            finish();
+          });
+        });
     });
   });
 }

@@ -1,10 +1,11 @@
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, opendirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { WorkgymError } from '@workgym/protocol';
-import { runCommand, type Identity, type RunOptions, type RunResult } from './run-command.js';
+import { createRegularFile } from './regular-file.js';
+import { killGroup, runCommand, SpawnFailedError, type Identity, type RunOptions, type RunResult } from './run-command.js';
 
-/** Who a piece of work runs as: the agent's commands, or the verifier running hidden tests. */
+/** Who a piece of work runs as: the agent's commands, or the code under judgement (hidden checks). */
 export type Role = 'agent' | 'judge';
 
 /** Where things live and which users own them. */
@@ -13,7 +14,7 @@ export interface SandboxLayout {
   workspace: string;
   /** The agent's HOME. */
   home: string;
-  /** The verifier's private directory (mode 0700, owned by the judge user). */
+  /** Where judged code runs (mode 0700, owned by the judge user). */
   judge: string;
   /** Shared writable directories (/tmp, /dev/shm...): files there owned by a role are wiped at reset. */
   shared: string[];
@@ -36,17 +37,27 @@ export const CONTAINER_LAYOUT: SandboxLayout = {
   users: { agent: { uid: 20000, gid: 20000 }, judge: { uid: 20001, gid: 20001 } },
 };
 
+/** How long SIGKILL passes may take to leave a role without processes (zombies included). */
+const KILL_DEADLINE_MS = 10_000;
+/** Waits before retrying a command that found no free process slot (zombies not yet reaped). */
+const SPAWN_RETRY_MS = [20, 50, 100, 200, 400, 800];
+/** Entries handed to one remover process. */
+const REMOVE_BATCH = 1_000;
+// Root with DAC_OVERRIDE and FOWNER removes whatever the roles left, whatever its modes; rm
+// walks trees of any depth with openat. The fallback is for local mode, where the remover is
+// the modes' owner: make every directory enterable and writable, then remove.
+const REMOVE_SCRIPT =
+  'rm -rf --one-file-system -- "$@" 2>/dev/null || { find "$@" -type d ! -perm -u=rwx -execdir chmod u+rwx {} \\; ; rm -rf --one-file-system -- "$@"; }';
+
 /**
  * The machine the agent works on. In a container (isolated) every agent command runs as the
- * agent user, hidden tests run as the judge user, and the server (root with only SETUID, SETGID
- * and KILL) switches its effective ids to act on files as one of them, so the kernel enforces
- * who may touch what. Locally (development only) everything runs as the current user in a
- * temporary directory: not isolated.
+ * agent user and judged code as the judge user; the server (root with SETUID, SETGID, KILL,
+ * DAC_OVERRIDE and FOWNER) switches its effective ids to act on files as one of them, so the
+ * kernel enforces who may touch what, and removes their leftovers as root. Locally
+ * (development only) everything runs as the current user in a temporary directory: not isolated.
  */
 export class Sandbox {
   readonly isolated: boolean;
-  /** Process groups started in local mode, which has no user to kill by. */
-  private readonly groups = new Set<number>();
   private acting: Role | undefined;
 
   constructor(readonly layout: SandboxLayout) {
@@ -57,7 +68,7 @@ export class Sandbox {
   static fromEnvironment(): Sandbox {
     if (process.env.WORKGYM_CODE_SANDBOX === 'isolated') {
       if (process.getuid?.() !== 0) {
-        throw new SandboxSetupError('the isolated code sandbox needs the server to run as uid 0 (with SETUID, SETGID and KILL)');
+        throw new SandboxSetupError('the isolated code sandbox needs the server to run as uid 0 (with SETUID, SETGID, KILL, DAC_OVERRIDE and FOWNER)');
       }
       // Root's supplementary groups would travel into every identity switch; drop them.
       process.setgroups!([]);
@@ -71,7 +82,8 @@ export class Sandbox {
 
   /**
    * Runs synchronous file work with the role's effective uid/gid, so permission checks are the
-   * role's own. Synchronous on purpose: nothing else in this process may run meanwhile.
+   * role's own (the kernel also clears root's effective capabilities meanwhile). Synchronous on
+   * purpose: nothing else in this process may run meanwhile.
    */
   as<T>(role: Role, work: () => T): T {
     const user = this.layout.users?.[role];
@@ -116,105 +128,169 @@ export class Sandbox {
     };
   }
 
-  /** Runs a command as the role, in its own process group. */
-  run(role: Role, options: Omit<RunOptions, 'user' | 'env' | 'onStart'> & { env?: Record<string, string> }): Promise<RunResult> {
+  /**
+   * Runs a command as the role, in its own process group. When it ends (by itself, at its
+   * timeout or at an abort) every process of the role is killed, however it detached, so
+   * nothing it started outlives it or holds a process slot.
+   */
+  async run(role: Role, options: Omit<RunOptions, 'user' | 'env' | 'reap'> & { env?: Record<string, string> }): Promise<RunResult> {
     if (!this.isolated) mkdirSync(join(this.layout[role === 'agent' ? 'home' : 'judge'], '.tmp'), { recursive: true });
-    // The kernel changes directory before it drops to the role's uid, and root without
-    // DAC_OVERRIDE cannot enter the judge's 0700 directory: the role's own shell does the cd.
-    // It also raises its OOM score, so under memory pressure the kernel kills the role's
-    // processes, never the env server.
+    // The kernel changes directory before it drops to the role's uid, and root (its DAC
+    // override dropped with the uid switch) must not be the one entering the role's directory:
+    // the role's own shell does the cd. It also raises its OOM score, so under memory pressure
+    // the kernel kills the role's processes, never the env server.
     const argv = this.isolated ? ['/bin/sh', '-c', ISOLATED_START, options.cwd, ...options.argv] : options.argv;
-    return runCommand({
+    const command: RunOptions = {
       ...options,
       argv,
       cwd: this.isolated ? '/' : options.cwd,
       env: { ...this.environment(role), ...options.env },
       user: this.layout.users?.[role],
-      onStart: (pgid) => {
-        if (!this.isolated) this.groups.add(pgid);
+      reap: async (pgid) => {
+        killGroup(pgid);
+        await this.killAll(role);
       },
-    });
+    };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await runCommand(command);
+      } catch (error) {
+        if (!(error instanceof SpawnFailedError) || error.errno !== 'EAGAIN' || attempt >= SPAWN_RETRY_MS.length) throw error;
+        // No process slot: the role's last processes may still await reaping by init.
+        await this.killAll(role);
+        await sleep(SPAWN_RETRY_MS[attempt]!);
+      }
+    }
   }
 
   /**
-   * Kills every process of the role, including daemons that left their process group. Each
+   * Kills every process of the role, including daemons that left their process group, and
+   * waits until none is left, zombies included (each holds a process slot until reaped). Each
    * pass SIGKILLs all it finds; a killed process cannot fork again, so a fork bomb runs dry.
+   * Returns how many were still there at the deadline (0 unless something is badly wrong).
+   * Local mode has no user to find processes by: each command's group dies with it instead.
    */
-  async killAll(role: Role): Promise<void> {
+  async killAll(role: Role): Promise<number> {
     const user = this.layout.users?.[role];
-    if (!user) {
-      for (const pgid of this.groups) {
-        try {
-          process.kill(-pgid, 'SIGKILL');
-        } catch {
-          this.groups.delete(pgid);
-        }
-      }
-      return;
-    }
-    const deadline = Date.now() + 5_000;
-    for (let pass = 0; Date.now() < deadline; pass++) {
-      const pids = processesOf(user.uid);
-      if (pids.length === 0) return;
-      for (const pid of pids) {
+    if (!user) return 0;
+    const deadline = Date.now() + KILL_DEADLINE_MS;
+    for (let pass = 0; ; pass++) {
+      const { live, zombies } = tasksOf(user.uid);
+      if (live.length === 0 && zombies === 0) return 0;
+      if (Date.now() > deadline) return live.length + zombies;
+      for (const pid of live) {
         try {
           process.kill(pid, 'SIGKILL');
         } catch {
           // exited meanwhile
         }
       }
-      if (pass > 2) await new Promise((resolve) => setTimeout(resolve, 5));
+      if (live.length === 0 || pass > 2) await sleep(pass > 20 ? 10 : 1);
     }
   }
 
-  /** Gives the role a clean slate: its processes killed, its files and IPC objects gone. */
-  async clean(role: Role): Promise<void> {
-    await this.killAll(role);
-    if (role === 'agent') {
-      this.as('agent', () => {
-        // The agent owns these mount points and may have chmod-ed them; the next episode must not inherit that.
-        if (this.isolated) {
+  /**
+   * Gives the roles a clean slate: their processes killed, the modes of their mount points
+   * restored, their directories emptied, their files in shared directories and their IPC
+   * objects gone. Nothing they did to modes, depth or entry counts can stop it.
+   */
+  async clean(...roles: Role[]): Promise<void> {
+    for (const role of roles) {
+      const left = await this.killAll(role);
+      if (left > 0) throw new SandboxSetupError(`${left} processes of the ${role} user could not be killed`);
+    }
+    if (this.isolated) {
+      // Each role owns its mount points and may have chmod-ed them; the next episode must not inherit that.
+      if (roles.includes('agent')) {
+        this.as('agent', () => {
           chmodSync(this.layout.workspace, 0o755);
           chmodSync(this.layout.home, 0o700);
-        }
-        clearDirectory(this.layout.workspace);
-        clearDirectory(this.layout.home);
-      });
-    } else {
-      this.as('judge', () => clearDirectory(this.layout.judge));
+        });
+      }
+      if (roles.includes('judge')) this.as('judge', () => chmodSync(this.layout.judge, 0o700));
     }
-    const user = this.layout.users?.[role];
-    if (!user) return;
-    for (const dir of this.layout.shared) {
-      this.as(role, () => {
-        for (const name of safeReaddir(dir)) {
-          const path = join(dir, name);
-          if (ownerOf(path) === user.uid) removeTree(path);
-        }
-      });
-    }
-    if (ownsIpcObjects(user.uid)) {
-      await this.run(role, { argv: ['ipcrm', '--all'], cwd: '/', timeoutMs: 5_000 }).catch(() => undefined);
+    const own = roles.flatMap((role) => (role === 'agent' ? [this.layout.workspace, this.layout.home] : [this.layout.judge]));
+    for (const dir of own) await this.emptyDirectory(dir, () => true);
+    const uids = new Set(roles.map((role) => this.layout.users?.[role]?.uid));
+    for (const dir of this.layout.shared) await this.emptyDirectory(dir, (uid) => uids.has(uid));
+    for (const role of roles) {
+      const user = this.layout.users?.[role];
+      if (user && ownsIpcObjects(user.uid)) await this.run(role, { argv: ['ipcrm', '--all'], cwd: '/', timeoutMs: 30_000 }).catch(() => undefined);
     }
   }
 
-  /** Writes files under `root` as the role (parents created). */
+  /** Writes files under `root` (a directory it has just emptied) as the role; nothing there yet, so nothing is followed. */
   writeFiles(role: Role, root: string, files: Record<string, string>): void {
     this.as(role, () => {
       for (const [path, content] of Object.entries(files)) {
         const full = join(root, path);
         mkdirSync(dirname(full), { recursive: true });
-        writeFileSync(full, content);
+        createRegularFile(full, content);
       }
     });
+  }
+
+  /** Removes paths and everything under them, as root in the container (as the current user locally). */
+  async removePaths(paths: string[]): Promise<void> {
+    for (let i = 0; i < paths.length; i += REMOVE_BATCH) {
+      const batch = paths.slice(i, i + REMOVE_BATCH);
+      const result = await runCommand({
+        argv: ['/bin/sh', '-c', REMOVE_SCRIPT, 'remove', ...batch],
+        cwd: '/',
+        env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' },
+        timeoutMs: 120_000,
+      });
+      if (result.exitCode !== 0) {
+        throw new SandboxSetupError(`could not remove ${batch.length} leftover path(s) such as ${batch[0]}: ${result.stderr.text().slice(0, 300)}`);
+      }
+    }
+  }
+
+  /** Removes the entries of `dir` whose owner `select` picks, in batches read as they come (any number). */
+  private async emptyDirectory(dir: string, select: (uid: number) => boolean): Promise<void> {
+    let previous: string | undefined;
+    for (;;) {
+      const batch = entriesOf(dir, REMOVE_BATCH, select);
+      if (batch.length === 0) return;
+      // rm reported success, so these are gone; seeing one again means something keeps making it.
+      if (batch[0] === previous) throw new SandboxSetupError(`${previous} comes back after removal`);
+      previous = batch[0];
+      await this.removePaths(batch);
+    }
   }
 }
 
 const ISOLATED_START = 'echo 1000 > /proc/self/oom_score_adj 2>/dev/null; cd "$0" || exit 126; exec "$@"';
 
-/** Live (non-zombie) processes whose real uid is `uid`. */
-function processesOf(uid: number): number[] {
-  const pids: number[] = [];
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Up to `max` paths of entries of `dir` whose owner `select` picks. */
+function entriesOf(dir: string, max: number, select: (uid: number) => boolean): string[] {
+  let handle;
+  try {
+    handle = opendirSync(dir);
+  } catch {
+    return [];
+  }
+  const paths: string[] = [];
+  try {
+    for (let entry = handle.readSync(); entry !== null && paths.length < max; entry = handle.readSync()) {
+      const path = join(dir, entry.name);
+      const owner = ownerOf(path);
+      if (owner !== undefined && select(owner)) paths.push(path);
+    }
+  } finally {
+    handle.closeSync();
+  }
+  return paths;
+}
+
+/** The role's processes (by real uid): live ones, and how many zombies still hold a slot. */
+function tasksOf(uid: number): { live: number[]; zombies: number } {
+  const live: number[] = [];
+  let zombies = 0;
   for (const name of safeReaddir('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     let status: string;
@@ -223,11 +299,12 @@ function processesOf(uid: number): number[] {
     } catch {
       continue;
     }
-    const real = /^Uid:\s+(\d+)/m.exec(status)?.[1];
+    if (Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]) !== uid) continue;
     const state = /^State:\s+(\S)/m.exec(status)?.[1];
-    if (Number(real) === uid && state !== 'Z' && state !== 'X') pids.push(Number(name));
+    if (state === 'Z' || state === 'X') zombies += 1;
+    else live.push(Number(name));
   }
-  return pids;
+  return { live, zombies };
 }
 
 function ownsIpcObjects(uid: number): boolean {
@@ -259,35 +336,4 @@ function ownerOf(path: string): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Removes everything inside `dir`, keeping `dir` itself (a mount point). */
-export function clearDirectory(dir: string): void {
-  for (const name of safeReaddir(dir)) removeTree(join(dir, name));
-}
-
-/** rm -rf that also gets through directories their owner made unwritable (chmod 500). */
-function removeTree(path: string): void {
-  try {
-    rmSync(path, { recursive: true, force: true });
-  } catch {
-    makeWritable(path);
-    rmSync(path, { recursive: true, force: true });
-  }
-}
-
-function makeWritable(path: string): void {
-  let stat;
-  try {
-    stat = lstatSync(path);
-  } catch {
-    return;
-  }
-  if (!stat.isDirectory()) return;
-  try {
-    chmodSync(path, 0o700);
-  } catch {
-    return;
-  }
-  for (const name of safeReaddir(path)) makeWritable(join(path, name));
 }
