@@ -16,12 +16,18 @@ export interface EvalRow {
   meanSteps: number;
   /** Prompt + completion tokens per episode, as the agent reported them (0 when it reports none). */
   meanTokens: number;
-  /** Episodes that ended in agent_error or infra_error (counted as failures above). */
+  /** Episodes that ended in agent_error, env_broken or infra_error (counted as failures above). */
   errors: number;
+  /** Episodes lost to infrastructure faults (infra_error): in `episodes` unless excluded. */
+  infraErrors: number;
 }
 
 export interface EvalReport {
+  /** Episodes the rates are over (infra errors left out when excluded). */
   episodes: number;
+  /** Episodes recorded as infra_error, and whether the rates count them as failures or leave them out. */
+  infraErrors: number;
+  infraErrorsAre: 'failures' | 'excluded';
   ks: number[];
   rows: EvalRow[];
 }
@@ -29,10 +35,18 @@ export interface EvalReport {
 export interface EvalOptions {
   /** The k of pass@k (default 1, 2, 4, ... up to the largest group). */
   ks?: number[];
+  /**
+   * Leave infra_error episodes out of the rates instead of counting them as failures (the
+   * default: an agent must not gain from episodes the infrastructure lost).
+   */
+  excludeInfraErrors?: boolean;
 }
 
+const isInfraError = (r: EpisodeRecord) => r.status === 'infra_error';
+
 /** Success per env, family and job with Wilson intervals, pass@k over groups, mean steps and tokens. */
-export function evaluateRecords(records: readonly EpisodeRecord[], options: EvalOptions = {}): EvalReport {
+export function evaluateRecords(all: readonly EpisodeRecord[], options: EvalOptions = {}): EvalReport {
+  const records = options.excludeInfraErrors ? all.filter((r) => !isInfraError(r)) : all;
   const groupSizes = new Map<string, number>();
   for (const r of records) groupSizes.set(r.groupId ?? r.episodeId ?? '', (groupSizes.get(r.groupId ?? r.episodeId ?? '') ?? 0) + 1);
   const largest = Math.max(1, ...groupSizes.values());
@@ -46,10 +60,20 @@ export function evaluateRecords(records: readonly EpisodeRecord[], options: Eval
   ];
   for (const [scope, keyOf] of scopes) {
     const buckets = new Map<string, EpisodeRecord[]>();
-    for (const r of records) buckets.set(keyOf(r), [...(buckets.get(keyOf(r)) ?? []), r]);
-    for (const key of [...buckets.keys()].sort()) rows.push(row(scope, key, buckets.get(key)!, ks));
+    for (const r of all) buckets.set(keyOf(r), [...(buckets.get(keyOf(r)) ?? []), r]);
+    for (const key of [...buckets.keys()].sort()) {
+      const bucket = buckets.get(key)!;
+      const counted = options.excludeInfraErrors ? bucket.filter((r) => !isInfraError(r)) : bucket;
+      if (counted.length > 0) rows.push({ ...row(scope, key, counted, ks), infraErrors: bucket.filter(isInfraError).length });
+    }
   }
-  return { episodes: records.length, ks, rows };
+  return {
+    episodes: records.length,
+    infraErrors: all.filter(isInfraError).length,
+    infraErrorsAre: options.excludeInfraErrors ? 'excluded' : 'failures',
+    ks,
+    rows,
+  };
 }
 
 function defaultKs(largest: number): number[] {
@@ -59,7 +83,7 @@ function defaultKs(largest: number): number[] {
   return [...new Set(ks)];
 }
 
-function row(scope: EvalScope, key: string, records: EpisodeRecord[], ks: number[]): EvalRow {
+function row(scope: EvalScope, key: string, records: EpisodeRecord[], ks: number[]): Omit<EvalRow, 'infraErrors'> {
   const successes = records.filter((r) => r.success).length;
   const groups = new Map<string, { n: number; c: number }>();
   for (const r of records) {
@@ -84,7 +108,7 @@ function row(scope: EvalScope, key: string, records: EpisodeRecord[], ks: number
     passAtK,
     meanSteps: mean((r) => r.steps?.length ?? 0),
     meanTokens: mean(tokens),
-    errors: records.filter((r) => r.status === 'agent_error' || r.status === 'infra_error').length,
+    errors: records.filter((r) => r.status === 'agent_error' || r.status === 'env_broken' || r.status === 'infra_error').length,
   };
 }
 
@@ -92,12 +116,21 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 /** The report as markdown: one table per scope (env, family, job), then the total. */
 export function formatEvalMarkdown(report: EvalReport, title = 'Evaluation'): string {
-  const out = [`# ${title}`, '', `${report.episodes} episodes. Success with 95% Wilson intervals; pass@k is the unbiased estimator over tasks with at least k rollouts.`, ''];
+  const infra =
+    report.infraErrorsAre === 'failures'
+      ? `${report.infraErrors} lost to infrastructure faults (infra_error), counted as failures`
+      : `${report.infraErrors} more lost to infrastructure faults (infra_error) and left out`;
+  const out = [
+    `# ${title}`,
+    '',
+    `${report.episodes} episodes; ${infra}. Success with 95% Wilson intervals; pass@k is the unbiased estimator over tasks with at least k rollouts.`,
+    '',
+  ];
   for (const scope of ['env', 'family', 'job', 'all'] as const) {
     const rows = report.rows.filter((r) => r.scope === scope);
     if (rows.length === 0) continue;
     out.push(`## ${scope === 'all' ? 'Total' : `By ${scope}`}`, '');
-    const head = [scope === 'all' ? '' : scope, 'episodes', 'success', '95% CI', ...report.ks.map((k) => `pass@${k}`), 'mean reward', 'mean steps', 'mean tokens', 'errors'];
+    const head = [scope === 'all' ? '' : scope, 'episodes', 'success', '95% CI', ...report.ks.map((k) => `pass@${k}`), 'mean reward', 'mean steps', 'mean tokens', 'errors', 'infra errors'];
     out.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
     for (const r of rows) {
       const cells = [
@@ -110,6 +143,7 @@ export function formatEvalMarkdown(report: EvalReport, title = 'Evaluation'): st
         r.meanSteps.toFixed(1),
         r.meanTokens.toFixed(0),
         String(r.errors),
+        String(r.infraErrors),
       ];
       out.push(`| ${cells.join(' | ')} |`);
     }

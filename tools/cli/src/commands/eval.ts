@@ -23,6 +23,7 @@ interface EvalFlags {
   runtime: string;
   out?: string;
   k?: string;
+  excludeInfraErrors?: boolean;
   json?: string;
   markdown?: string;
 }
@@ -57,13 +58,16 @@ export function registerEvalCommand(program: Command): void {
     .option('--runtime <kind>', 'docker | local', 'docker')
     .option('--out <dir>', 'run folder for the new episodes (default: a temporary folder)')
     .option('--k <list>', 'comma-separated k for pass@k (default 1, 2, 4, ... up to the group size)')
+    .option('--exclude-infra-errors', 'leave episodes lost to infrastructure faults (infra_error) out of the rates instead of counting them as failures')
     .option('--json <file>', 'also write the report as JSON')
     .option('--markdown <file>', 'also write the markdown report to a file')
     .addHelpText(
       'after',
       `
-Prints a markdown report. Success counts only verified successes (agent and infra errors count
-as failures and are listed). pass@k is the unbiased estimator over tasks with >= k rollouts.
+Prints a markdown report. Success counts only verified successes (agent errors, envs the agent
+broke and infra errors count as failures and are listed; --exclude-infra-errors leaves infra
+errors out of the rates, still saying how many there were). pass@k is the unbiased estimator over
+tasks with >= k rollouts.
 
 Examples:
   workgym eval --run runs/qwen
@@ -73,11 +77,12 @@ Examples:
     )
     .action(async (flags: EvalFlags) => {
       const ks = flags.k ? flags.k.split(',').map((k) => num('--k', k)).filter((k) => k > 0) : undefined;
+      const excludeInfraErrors = flags.excludeInfraErrors;
       let report: EvalReport;
       let title: string;
       if (flags.run) {
         if (flags.agent) throw new UsageError('give either --run (evaluate a run) or --agent (run new episodes), not both');
-        report = evaluateRecords(await readRecords(flags.run), { ks });
+        report = evaluateRecords(await readRecords(flags.run), { ks, excludeInfraErrors });
         title = `Evaluation of ${flags.run}`;
       } else {
         if (!flags.agent) throw new UsageError('give --run DIR to evaluate a run, or --agent expert|random|openai|policy to run new episodes');
@@ -98,6 +103,7 @@ Examples:
             maxSteps: num('--max-steps', flags.maxSteps),
             parallel: num('--parallel', flags.parallel),
             ks,
+            excludeInfraErrors,
             onProgress: progressLine('eval'),
           });
           report = result.report;
