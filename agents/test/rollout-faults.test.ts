@@ -104,6 +104,25 @@ describe('rollout under env faults', () => {
     expect(await containersOf(runtime)).toEqual([]);
   });
 
+  it('records an episode whose container is killed under it at every attempt as infra_error, with every fault', async () => {
+    const runtime = new DockerRuntime({ runId: `test-faults-infra-${process.pid}` });
+    const agent: Agent = {
+      info: expert.info,
+      act: async (context, signal) => {
+        const action = await expert.act(context, signal);
+        if (context.task.seed === 11 && context.stepIndex === 1) await run('docker', ['kill', ...(await containersOf(runtime))]);
+        return action;
+      },
+    };
+    const outcome = await rollout(await config({ runtime, agent }));
+    const records = await bySeed(outcome.runDir);
+    expect(records[11]).toMatchObject({ status: 'infra_error', success: false, finalReward: 0, attempts: 3, steps: [] });
+    expect(records[11]!.errorMessage!.match(/step 1 of counter\/reach-target: .*closed its output/g)).toHaveLength(3);
+    expect(records[11]!.errorMessage!.match(/a fresh instance got through step 1 when it was replayed/g)).toHaveLength(3);
+    expect(records[12]!.status).toBe('success');
+    expect(outcome.stats.envs[0]!.retries).toBe(2);
+  });
+
   it('records an agent whose action kills the env server as env_broken, keeping its steps, never retrying it away', async () => {
     const agent = expertExcept(1, { instead: async () => ({ calls: [toolCall('crash')] }) });
     const outcome = await rollout(await config({ agent }));
