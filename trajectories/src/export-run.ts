@@ -303,6 +303,9 @@ async function writeAtomically(path: string, produce: (sink: Sink) => Promise<vo
   } catch (error) {
     await fh.close().catch(() => undefined);
     rmSync(temp, { force: true });
+    // A write through the handle names no file: name the one being written (the temp is gone).
+    const failed = error as NodeJS.ErrnoException;
+    if (typeof failed.code === 'string' && failed.syscall && !failed.path) failed.path = path;
     throw error;
   }
 }

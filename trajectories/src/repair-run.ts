@@ -10,6 +10,7 @@ export interface RepairReport {
   out: string;
   /** Episodes copied, with every blob they name. */
   episodes: number;
+  /** Observation images copied (each tool list is stored again with the first record naming it). */
   blobs: number;
   /** What the copy lacks, each saying where it was and why it was left out. */
   leftOut: LeftOut[];
@@ -90,7 +91,8 @@ async function readWhole(
     return { record, blobs };
   } catch (error) {
     if (!(error instanceof CorruptRecordError || error instanceof BlobNotFoundError)) throw error;
-    leftOut.push({ episodeId, reason: error.message });
+    // The message names the episode (said already) and ends with advice for readers (not needed here).
+    leftOut.push({ episodeId, reason: error.message.replace(`episode ${episodeId}: `, '').replace(/; run `workgym data verify`$/, '') });
     return undefined;
   }
 }

@@ -149,8 +149,8 @@ describe('repairRun', () => {
     const report = await repairRun(dir, out);
     expect(report).toMatchObject({ from: dir, out, episodes: 3, blobs: 1, finalised: false });
     expect(report.leftOut).toEqual([
-      { episodeId: 'ep-000003', reason: expect.stringMatching(/the record in shards\/000000\.wgs at offset \d+ is damaged \(checksum mismatch\)/) },
-      { episodeId: 'ep-000004', reason: expect.stringMatching(/blob [0-9a-f]{64} in 000000\.wgb at offset \d+ is damaged/) },
+      { episodeId: 'ep-000003', reason: `the record in shards/000000.wgs at offset ${placed[2]!.offset} is damaged (checksum mismatch)` },
+      { episodeId: 'ep-000004', reason: expect.stringMatching(/^blob [0-9a-f]{64} in 000000\.wgb at offset \d+ is damaged$/) },
     ]);
     expect(await verifyRun(out)).toMatchObject({ ok: true, episodes: 3 });
 

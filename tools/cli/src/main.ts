@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { WorkgymError } from '@workgym/protocol';
+import { commandFor, describeCommanderError, describeError, printError, wantsJson } from './cli-error.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerDataCommands } from './commands/data.js';
 import { registerDemoCommand } from './commands/demo.js';
@@ -12,10 +12,17 @@ import { registerServePolicyCommand } from './commands/serve-policy.js';
 import { registerTrainCommand } from './commands/train.js';
 import { registerTransferCommand } from './commands/transfer.js';
 
+const args = process.argv.slice(2);
+// Known before parsing, so that commander's own complaints come as JSON too.
+let json = false;
 const program = new Command('workgym')
   .description('A gym and data factory for tool-using AI agents.')
   .version('0.1.0')
   .exitOverride()
+  .configureOutput({
+    writeErr: (text) => void (json || process.stderr.write(text)),
+    outputError: (text, write) => write(text.replace(/^error: /, 'workgym: ')),
+  })
   .showHelpAfterError('(run with --help for usage)');
 
 registerEnvsCommand(program);
@@ -30,13 +37,16 @@ registerServePolicyCommand(program);
 registerEvalCommand(program);
 registerTransferCommand(program);
 
+json = wantsJson(program, args);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof CommanderError) process.exit(error.exitCode);
-  // Every workgym package's errors carry a stable WORKGYM_ code and a message meant for people.
-  const code = (error as { code?: unknown }).code;
-  const known = error instanceof WorkgymError || (typeof code === 'string' && code.startsWith('WORKGYM_'));
-  console.error(`workgym: ${known ? (error as Error).message : ((error as Error).stack ?? String(error))}`);
+  // Every failure of every command ends here: one line and a hint (or JSON with --json), exit 1.
+  if (error instanceof CommanderError) {
+    if (json && error.exitCode !== 0) printError(describeCommanderError(error), true);
+    process.exit(error.exitCode);
+  }
+  if (process.env.WORKGYM_DEBUG) console.error(error);
+  printError(describeError(error, commandFor(program, args)), json);
   process.exit(1);
 }

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { buildSftDataset, ChatTemplate, loadTokenizer, SHIPPED_TEMPLATES, TOKENIZERS, writeSftDataset, type ShippedTemplate, type SftDataset, type TokenizerName } from '@workgym/trainers';
 import { selectEpisodes, type EpisodeRecord, type SelectOptions } from '@workgym/trajectories';
-import { handle, list, number, positiveInteger, withRun } from '../run-helpers.js';
+import { checkOutFolder, list, number, positiveInteger, withRun } from '../run-helpers.js';
 import { UsageError } from '../usage-error.js';
 
 interface SftFlags {
@@ -72,25 +72,24 @@ export function registerDataSftCommand(data: Command): void {
         '  workgym data sft runs/expert --template llama3.1 --max-length 4096 --env code --out out/sft-llama\n' +
         '  workgym data sft runs/expert --template my-model.jinja --tokenizer qwen3 --no-pack --out out/sft-mine',
     )
-    .action(
-      handle(async (run: string, flags: SftFlags) => {
-        const maxLength = positiveInteger(flags.maxLength, '--max-length');
-        const { template, tokenizer } = await templateAndTokenizer(flags);
-        const select: SelectOptions = { env: list(flags.env), family: list(flags.family), job: list(flags.job), minReward: number(flags.minReward, '--min-reward'), dedupe: flags.dedupe };
-        await withRun(run, async (reader) => {
-          const records: EpisodeRecord[] = [];
-          for (const s of selectEpisodes(reader.summaries(), select)) records.push(await reader.read(s));
-          // Throws TemplateCheckError before anything is written when the template is broken.
-          const dataset = buildSftDataset(records, { template, tokenizer: loadTokenizer(tokenizer), maxLength, pack: flags.pack, onlySuccessful: !flags.includeFailures });
-          if (dataset.examples.length === 0) {
-            throw new UsageError(`no episode to write: ${records.length} selected, ${dataset.tooLong.length} longer than --max-length ${maxLength}` + (flags.includeFailures ? '' : ' (only successful episodes are used; --include-failures adds the rest)'));
-          }
-          await mkdir(flags.out, { recursive: true });
-          const report = summary(dataset, await writeSftDataset(flags.out, dataset), records.length);
-          console.log(flags.json ? JSON.stringify(report, null, 2) : formatReport(report));
-        });
-      }),
-    );
+    .action(async (run: string, flags: SftFlags) => {
+      const maxLength = positiveInteger(flags.maxLength, '--max-length');
+      checkOutFolder(flags.out, '--out');
+      const { template, tokenizer } = await templateAndTokenizer(flags);
+      const select: SelectOptions = { env: list(flags.env), family: list(flags.family), job: list(flags.job), minReward: number(flags.minReward, '--min-reward'), dedupe: flags.dedupe };
+      await withRun(run, async (reader) => {
+        const records: EpisodeRecord[] = [];
+        for (const s of selectEpisodes(reader.summaries(), select)) records.push(await reader.read(s));
+        // Throws TemplateCheckError before anything is written when the template is broken.
+        const dataset = buildSftDataset(records, { template, tokenizer: loadTokenizer(tokenizer), maxLength, pack: flags.pack, onlySuccessful: !flags.includeFailures });
+        if (dataset.examples.length === 0) {
+          throw new UsageError(`no episode to write: ${records.length} selected, ${dataset.tooLong.length} longer than --max-length ${maxLength}` + (flags.includeFailures ? '' : ' (only successful episodes are used; --include-failures adds the rest)'));
+        }
+        await mkdir(flags.out, { recursive: true });
+        const report = summary(dataset, await writeSftDataset(flags.out, dataset), records.length);
+        console.log(flags.json ? JSON.stringify(report, null, 2) : formatReport(report));
+      });
+    });
 }
 
 function formatReport(r: ReturnType<typeof summary>): string {
