@@ -13,10 +13,13 @@ type ToolResult = workgym.v1.ToolResult.$Properties;
  */
 export class Episode {
   private steps = 0;
-  private ended = false;
+  /** Why the session takes no more steps; undefined while it is running. */
+  private ended: string | undefined;
   private observation: Observation;
   // Calls on one session are applied one step at a time, in arrival order.
   private queue: Promise<unknown> = Promise.resolve();
+  private markCut: () => void = () => undefined;
+  private readonly cut = new Promise<void>((resolve) => (this.markCut = resolve));
 
   constructor(
     readonly id: string,
@@ -27,37 +30,54 @@ export class Episode {
     this.observation = session.observation;
   }
 
-  get isOver(): boolean {
-    return this.ended;
-  }
-
   step(calls: readonly ToolCall[], signal: AbortSignal): Promise<StepResponse> {
     return this.serialize(() => this.applyStep(calls, signal));
   }
 
   expert(signal: AbortSignal, strategy: string): Promise<ExpertAction> {
     return this.serialize(async () => {
-      this.refuseIfOver();
       if (!this.session.expert) throw new CallRefusedError('unsupported', `${this.task.family} has no expert`);
       return this.session.expert(signal, strategy);
     });
   }
 
-  private refuseIfOver(): void {
-    if (this.ended) {
-      throw new CallRefusedError('episode_over', `session ${this.id} has ended; reset to start another episode`);
-    }
-  }
-
-  private serialize<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work, work);
+  /** Runs `work` after the session's earlier calls, unless the session has ended by then. */
+  private async serialize<T>(work: () => Promise<T>): Promise<T> {
+    this.refuseIfOver();
+    // A step cut by its deadline may go on inside the env: calls waiting behind it are refused
+    // at the cut, not when (or if) it finishes.
+    const next = Promise.race([this.queue, this.cut]).then(() => {
+      this.refuseIfOver();
+      return work();
+    });
     this.queue = next.catch(() => undefined);
     return next;
   }
 
+  private refuseIfOver(): void {
+    if (this.ended !== undefined) {
+      throw new CallRefusedError('episode_over', `session ${this.id} has ended (${this.ended}); close it and reset to start another episode`);
+    }
+  }
+
   private async applyStep(calls: readonly ToolCall[], signal: AbortSignal): Promise<StepResponse> {
-    this.refuseIfOver();
     this.steps += 1;
+    const index = this.steps;
+    // A step cut by its deadline is the session's last: what its calls changed before the abort
+    // stays, and a state nobody observed is neither stepped on nor verified.
+    const cut = () => {
+      this.ended ??= `step ${index} passed its deadline`;
+      this.markCut();
+    };
+    signal.addEventListener('abort', cut, { once: true });
+    try {
+      return await this.applyCalls(calls, signal);
+    } finally {
+      signal.removeEventListener('abort', cut);
+    }
+  }
+
+  private async applyCalls(calls: readonly ToolCall[], signal: AbortSignal): Promise<StepResponse> {
     const results: ToolResult[] = [];
     let reward = 0;
     let terminated = false;
@@ -69,15 +89,17 @@ export class Episode {
       results.push({ callId: '', text, error: { kind: 'no_tool_call', message } });
     }
     for (const call of calls) {
+      signal.throwIfAborted();
       try {
         const outcome = await this.session.step(validateToolCall(call, this.session.tools), signal);
+        signal.throwIfAborted();
         this.observation = outcome.observation;
         reward += outcome.reward ?? 0;
         terminated = outcome.terminated ?? false;
         info = outcome.info;
         results.push(({ callId: call.id ?? '', text: outcome.observation.text ?? '' }));
       } catch (error) {
-        if (!(error instanceof ActionError)) throw error;
+        if (!(error instanceof ActionError) || signal.aborted) throw error;
         const text = `Error (${error.kind}): ${error.message}`;
         this.observation = { ...this.observation, text, rawSize: Buffer.byteLength(text) };
         results.push(
@@ -89,7 +111,7 @@ export class Episode {
     const truncated = !terminated && this.maxSteps > 0 && this.steps >= this.maxSteps;
     let verdict: Verdict | undefined;
     if (terminated || truncated) {
-      this.ended = true;
+      this.ended = terminated ? 'terminated' : `truncated at max_steps ${this.maxSteps}`;
       verdict = await this.session.verify(signal);
       reward = verdict.reward ?? 0;
     }

@@ -27,22 +27,20 @@ export function encodeFrame(message: Uint8Array): Buffer {
 /**
  * Splits a byte stream into varint length-delimited frames. Chunks are kept as a list and only
  * joined once a whole frame is present, so a large frame arriving in many chunks is copied once.
- * An oversize frame is reported and its bytes skipped, so the stream stays usable.
+ * A length over the limit or a prefix that is no varint is reported once and ends decoding: no
+ * frame boundary after it can be trusted (a 2 GiB prefix would swallow every later frame), so
+ * the stream is beyond repair.
  */
 export class FrameDecoder {
   private chunks: Buffer[] = [];
   private buffered = 0;
-  private skipping = 0;
+  private broken = false;
 
   constructor(readonly maxFrameBytes = DEFAULT_MAX_FRAME_BYTES) {}
 
   push(chunk: Buffer): FrameEvent[] {
+    if (this.broken) return [];
     const events: FrameEvent[] = [];
-    if (this.skipping > 0) {
-      const skipped = Math.min(this.skipping, chunk.length);
-      this.skipping -= skipped;
-      chunk = chunk.subarray(skipped);
-    }
     if (chunk.length > 0) {
       this.chunks.push(chunk);
       this.buffered += chunk.length;
@@ -50,20 +48,14 @@ export class FrameDecoder {
     while (this.buffered > 0) {
       const header = this.readHeader();
       if (header === 'incomplete') break;
-      if (header === 'bad') {
-        events.push({ kind: 'bad_length' });
+      if (header === 'bad' || header.length > this.maxFrameBytes) {
+        events.push(header === 'bad' ? { kind: 'bad_length' } : { kind: 'oversize', length: header.length });
+        this.broken = true;
         this.chunks = [];
         this.buffered = 0;
         break;
       }
       const { length, headerBytes } = header;
-      if (length > this.maxFrameBytes) {
-        events.push({ kind: 'oversize', length });
-        const available = this.buffered - headerBytes;
-        this.consume(headerBytes + Math.min(length, available));
-        this.skipping = Math.max(0, length - available);
-        continue;
-      }
       if (this.buffered < headerBytes + length) break;
       const whole = this.take(headerBytes + length);
       events.push({ kind: 'frame', bytes: whole.subarray(headerBytes) });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
-import type { Environment } from './environment.js';
+import type { Environment, Session } from './environment.js';
 import { Episode } from './episode.js';
 import { CallRefusedError } from './errors.js';
 import { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder } from './framing.js';
@@ -8,9 +8,12 @@ import { PROTOCOL_VERSION, wire, type Decoded, type Request, type ResetRequest, 
 
 type DecodedRequest = Decoded<Request>;
 
+/** The deadline of a call that carries none (`deadline_ms` 0), as workgym.proto states it. */
+export const DEFAULT_DEADLINE_MS = 300_000;
+
 export interface ServeOptions {
   maxFrameBytes?: number;
-  /** Deadline for calls that carry none (ms). */
+  /** Deadline for calls that carry none (ms; default DEFAULT_DEADLINE_MS). */
   defaultDeadlineMs?: number;
   log?: (line: string) => void;
 }
@@ -21,21 +24,29 @@ export interface EnvServer extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** Serves `env` over a pair of byte streams (an env server's stdin and stdout). */
+/**
+ * Serves `env` over a pair of byte streams (an env server's stdin and stdout). The output ends
+ * once the input has ended (or could not be framed) and every session is closed.
+ */
 export function serveEnv(env: Environment, input: Readable, output: Writable, options: ServeOptions = {}): EnvServer {
   const connection = new Connection(env, output, options);
   const decoder = new FrameDecoder(options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
   input.on('data', (chunk: Buffer) => {
     for (const event of decoder.push(chunk)) {
-      if (event.kind === 'frame') connection.receive(event.bytes);
-      else if (event.kind === 'oversize') {
-        connection.refuse(0, 'frame_too_large', `frame of ${event.length} bytes exceeds ${decoder.maxFrameBytes}`);
-      } else connection.refuse(0, 'bad_frame', 'invalid frame length prefix; buffered input discarded');
+      if (event.kind === 'frame') {
+        connection.receive(event.bytes);
+        continue;
+      }
+      // No later frame boundary can be found: answer once, then stop reading and close.
+      if (event.kind === 'oversize') {
+        connection.refuse(0, 'frame_too_large', `frame of ${event.length} bytes exceeds ${decoder.maxFrameBytes}; closing the stream`);
+      } else connection.refuse(0, 'bad_frame', 'the length prefix is not a varint; closing the stream');
+      input.destroy();
     }
   });
-  const done = new Promise<void>((resolve) => input.once('close', resolve).once('end', resolve)).then(() =>
-    connection.shutdown(),
-  );
+  const done = new Promise<void>((resolve) => input.once('close', resolve).once('end', resolve))
+    .then(() => connection.shutdown())
+    .then(() => void output.end());
   const close = async () => {
     input.destroy();
     await done;
@@ -87,7 +98,7 @@ class Connection {
   }
 
   private async answer(request: DecodedRequest): Promise<void> {
-    const deadlineMs = request.deadlineMs || this.options.defaultDeadlineMs || 300_000;
+    const deadlineMs = request.deadlineMs || this.options.defaultDeadlineMs || DEFAULT_DEADLINE_MS;
     const signal = AbortSignal.timeout(deadlineMs);
     const expired = new Promise<never>((_, reject) =>
       signal.addEventListener('abort', () => reject(new CallRefusedError('deadline_exceeded', `call exceeded ${deadlineMs} ms`)), { once: true }),
@@ -141,16 +152,26 @@ class Connection {
   private async reset(spec: Decoded<ResetRequest>, signal: AbortSignal) {
     const family = this.env.families().find((f) => f.id === spec.family);
     if (!family) throw new CallRefusedError('unknown_family', `no task family ${JSON.stringify(spec.family)} in ${this.env.name}`);
+    const split = spec.split || 'train';
+    const splits = family.splits?.length ? family.splits : ['train'];
+    if (!splits.includes(split)) {
+      throw new CallRefusedError('bad_request', `${family.id} has no split ${JSON.stringify(split)} (it has ${splits.join(', ')})`);
+    }
     const limit = this.env.maxSessions ?? 1;
     if (this.episodes.size + this.opening >= limit) {
       throw new CallRefusedError('too_many_sessions', `${this.env.name} serves ${limit} session(s) at once; close one first`);
     }
     const options = parseOptions(spec.optionsJson);
-    const split = spec.split || 'train';
     this.opening += 1;
-    let session;
+    let session: Session;
     try {
       session = await this.env.reset({ family: family.id!, seed: spec.seed, split, options }, signal);
+      if (signal.aborted || this.shuttingDown) {
+        // Nobody will learn this session's id (the client was told deadline_exceeded, or the
+        // stream is closing): close it before its slot is given back.
+        await session.close();
+        throw new CallRefusedError('deadline_exceeded', 'the reset finished after its deadline');
+      }
     } finally {
       this.opening -= 1;
     }

@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   DeadlineExceededError,
   encodeFrame,
-  FrameDecoder,
   FrameTooLargeError,
   ProtocolViolationError,
   RemoteError,
@@ -12,7 +11,7 @@ import {
   type EnvClient,
 } from '../src/index.js';
 import { CounterEnv } from '../src/testing/index.js';
-import { connectInProcess, spawnCounterServer } from './helpers.js';
+import { collectResponses, connectInProcess, spawnCounterServer, spawnRawCounterServer, StubbornEnv } from './helpers.js';
 
 const clients: EnvClient[] = [];
 afterEach(async () => {
@@ -129,6 +128,21 @@ describe('EnvClient and serveEnv', () => {
     await expect(client.reset({ family: 'counter/reach-target', seed: 2 })).resolves.toBeTruthy();
   });
 
+  it('refuses a split the family does not have, naming the ones it has', async () => {
+    const { client } = inProcess(new CounterEnv());
+    await expect(client.reset({ family: 'counter/reach-target', seed: 1, split: 'validation' })).rejects.toMatchObject({
+      remoteCode: 'bad_request',
+      message: expect.stringContaining('counter/reach-target has no split "validation" (it has train, test)'),
+    });
+    await expect(client.reset({ family: 'counter/reach-target', seed: 1, split: 'test' })).resolves.toMatchObject({ task: { split: 'test' } });
+  });
+
+  it('serves every call without a hello first', async () => {
+    const { client } = inProcess(new CounterEnv());
+    const { session } = await client.reset({ family: 'counter/reach-target', seed: 2 });
+    expect((await client.step(session, [call('add', { amount: 1 })])).stepIndex).toBe(1);
+  });
+
   it('drives several sessions over one stream concurrently', async () => {
     const { client } = inProcess(new CounterEnv(4));
     const resets = await Promise.all([1, 2, 3, 4].map((seed) => client.reset({ family: 'counter/reach-target', seed })));
@@ -147,6 +161,46 @@ describe('deadlines', () => {
       DeadlineExceededError,
     );
     await expect(client.hello()).resolves.toMatchObject({ name: 'counter' });
+  });
+
+  it('ends the session at a step that passes its deadline: later steps and the expert get episode_over', async () => {
+    const { client } = inProcess(new CounterEnv());
+    const { session } = await client.reset({ family: 'counter/reach-target', seed: 1 });
+    await client.step(session, [call('add', { amount: 1 })]);
+    await expect(client.step(session, [call('sleep', { ms: 5_000 })], { deadlineMs: 100 })).rejects.toBeInstanceOf(DeadlineExceededError);
+    const over = { remoteCode: 'episode_over', message: expect.stringContaining('step 2 passed its deadline') };
+    await expect(client.step(session, [call('add', { amount: 1 })])).rejects.toMatchObject(over);
+    await expect(client.expert(session)).rejects.toMatchObject(over);
+    await client.closeSession(session);
+  });
+
+  it('answers calls after a deadline at once even when the env never stops the step', async () => {
+    const env = new StubbornEnv();
+    const { client } = inProcess(env);
+    const { session } = await client.reset({ family: 'counter/reach-target', seed: 1 });
+    const stuck = client.step(session, [call('sleep', { ms: 600_000 })], { deadlineMs: 100 });
+    await expect(stuck).rejects.toBeInstanceOf(DeadlineExceededError);
+    // The sleep goes on inside the env; the session's next step must not wait behind it.
+    await expect(client.step(session, [call('add', { amount: 1 })], { deadlineMs: 60_000 })).rejects.toMatchObject({ remoteCode: 'episode_over' });
+  });
+
+  it('closes the session a reset opens after its deadline, so it holds no session slot', async () => {
+    const env = new StubbornEnv({ maxSessions: 1, resetMs: 300 });
+    const { client } = inProcess(env);
+    await expect(client.reset({ family: 'counter/reach-target', seed: 1, deadlineMs: 50 })).rejects.toBeInstanceOf(DeadlineExceededError);
+    await env.sessionClosed;
+    await new Promise(setImmediate); // the server gives the slot back right after the close
+    await expect(client.reset({ family: 'counter/reach-target', seed: 2 })).resolves.toMatchObject({ task: { seed: 2 } });
+  });
+
+  it('gives a call that carries no deadline the server\'s default', async () => {
+    const { toServer, fromServer } = inProcess(new CounterEnv(), { server: { defaultDeadlineMs: 100 } });
+    const { next } = collectResponses(fromServer);
+    const request = (id: number, body: object) => toServer.write(encodeFrame(wire.Request.encode({ id, deadlineMs: 0, ...body }).finish()));
+    request(1, { reset: { family: 'counter/reach-target', seed: 1 } });
+    const session = (await next(1))[0]!.reset!.session;
+    request(2, { step: { session, calls: [call('sleep', { ms: 5_000 })] } });
+    expect((await next(2))[1]).toMatchObject({ id: 2, error: { code: 'deadline_exceeded' } });
   });
 
   it('fails a call when its AbortSignal fires', async () => {
@@ -169,21 +223,12 @@ describe('deadlines', () => {
 describe('bad frames', () => {
   function rawServer(maxFrameBytes?: number) {
     const { toServer, fromServer } = inProcess(new CounterEnv(), { server: { maxFrameBytes } });
-    const decoder = new FrameDecoder();
-    const responses: InstanceType<typeof wire.Response>[] = [];
-    fromServer.on('data', (chunk: Buffer) => {
-      for (const e of decoder.push(chunk)) if (e.kind === 'frame') responses.push(wire.Response.decode(e.bytes));
-    });
-    const next = async (n: number) => {
-      while (responses.length < n) await new Promise((resolve) => setTimeout(resolve, 5));
-      return responses;
-    };
-    const hello = (id: number) => encodeFrame(wire.Request.encode({ id, hello: {} }).finish());
-    return { toServer, next, hello };
+    return { toServer, ...collectResponses(fromServer) };
   }
+  const hello = (id: number) => encodeFrame(wire.Request.encode({ id, hello: {} }).finish());
 
   it('answers garbage with bad_frame and keeps serving', async () => {
-    const { toServer, next, hello } = rawServer();
+    const { toServer, next } = rawServer();
     toServer.write(encodeFrame(Buffer.from([0x0a, 0xff, 0xff, 0x07, 0x33])));
     toServer.write(hello(9));
     const [garbage, answer] = await next(2);
@@ -191,13 +236,32 @@ describe('bad frames', () => {
     expect(answer).toMatchObject({ id: 9, hello: { name: 'counter' } });
   });
 
-  it('answers an oversize frame with frame_too_large, skips it and keeps serving', async () => {
-    const { toServer, next, hello } = rawServer(1024);
+  it('answers a frame over the limit with frame_too_large and closes the stream', async () => {
+    const { toServer, ended } = rawServer(1024);
     toServer.write(encodeFrame(Buffer.alloc(4096, 1)));
     toServer.write(hello(4));
-    const [refused, answer] = await next(2);
-    expect(refused).toMatchObject({ id: 0, error: { code: 'frame_too_large' } });
-    expect(answer).toMatchObject({ id: 4, hello: { name: 'counter' } });
+    expect(await ended).toEqual([expect.objectContaining({ id: 0, error: expect.objectContaining({ code: 'frame_too_large' }) })]);
+  });
+
+  it('on stdio, answers a 2 GiB length prefix with frame_too_large and exits, not reading what follows as its payload', async () => {
+    const { child, next, ended, exited } = spawnRawCounterServer();
+    child.stdin.write(hello(1));
+    await next(1);
+    child.stdin.write(Buffer.from([0x80, 0x80, 0x80, 0x80, 0x08])); // varint(2^31)
+    child.stdin.write(hello(2));
+    const responses = await ended;
+    expect(responses.map((r) => [r.id, r.error?.code ?? r.result])).toEqual([
+      [1, 'hello'],
+      [0, 'frame_too_large'],
+    ]);
+    expect(await exited).toBe(0);
+  });
+
+  it('answers a length prefix that is no varint with bad_frame and closes the stream', async () => {
+    const { toServer, ended } = rawServer();
+    toServer.write(Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]));
+    toServer.write(hello(3));
+    expect((await ended).map((r) => [r.id, r.error?.code])).toEqual([[0, 'bad_frame']]);
   });
 
   it('refuses to send a request larger than the frame limit', async () => {

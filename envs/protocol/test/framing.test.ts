@@ -27,18 +27,24 @@ describe('FrameDecoder', () => {
     expect(plain(new FrameDecoder().push(encodeFrame(new Uint8Array(0))))).toEqual([{ kind: 'frame', bytes: [] }]);
   });
 
-  it('reports an oversize frame, skips its bytes across chunks and decodes the next one', () => {
+  it('reports a frame over the limit once and decodes nothing after it', () => {
     const decoder = new FrameDecoder(100);
     const big = encodeFrame(payload(150));
     const first = decoder.push(big.subarray(0, 50));
     const rest = decoder.push(Buffer.concat([big.subarray(50), encodeFrame(payload(5, 9))]));
     expect(first).toEqual([{ kind: 'oversize', length: 150 }]);
-    expect(plain(rest)).toEqual([{ kind: 'frame', bytes: [...payload(5, 9)] }]);
+    expect(rest).toEqual([]);
   });
 
-  it('reports a length prefix longer than five bytes as bad and drops the buffer', () => {
+  it('reads a 2 GiB length prefix as over the limit, not as a frame to wait for', () => {
+    const decoder = new FrameDecoder();
+    const events = decoder.push(Buffer.concat([Buffer.from([0x80, 0x80, 0x80, 0x80, 0x08]), encodeFrame(payload(2))]));
+    expect(events).toEqual([{ kind: 'oversize', length: 2 ** 31 }]);
+  });
+
+  it('reports a length prefix longer than five bytes as bad and decodes nothing after it', () => {
     const decoder = new FrameDecoder();
     expect(decoder.push(Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]))).toEqual([{ kind: 'bad_length' }]);
-    expect(decoder.push(encodeFrame(payload(2)))).toHaveLength(1);
+    expect(decoder.push(encodeFrame(payload(2)))).toEqual([]);
   });
 });

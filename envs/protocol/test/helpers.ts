@@ -1,7 +1,19 @@
 import { spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
-import { EnvClient, serveEnv, type EnvClientOptions, type Environment, type ServeOptions } from '../src/index.js';
-import { counterServerEntry } from '../src/testing/index.js';
+import { onTestFinished } from 'vitest';
+import {
+  EnvClient,
+  FrameDecoder,
+  serveEnv,
+  wire,
+  type EnvClientOptions,
+  type Environment,
+  type EpisodeSpec,
+  type ServeOptions,
+  type Session,
+  type ValidToolCall,
+} from '../src/index.js';
+import { CounterEnv, counterServerEntry } from '../src/testing/index.js';
 
 /** A client and a server joined by in-memory streams. */
 export function connectInProcess(env: Environment, options: { client?: EnvClientOptions; server?: ServeOptions } = {}) {
@@ -11,7 +23,6 @@ export function connectInProcess(env: Environment, options: { client?: EnvClient
   const client = new EnvClient({ input: fromServer, output: toServer }, options.client);
   return { client, server, toServer, fromServer };
 }
-
 
 /** The counter env server as a real child process, run from source. */
 export function spawnCounterServer(options: EnvClientOptions = {}) {
@@ -28,4 +39,64 @@ export function spawnCounterServer(options: EnvClientOptions = {}) {
     options,
   );
   return { child, client, exited };
+}
+
+/** The counter env server as a child process spoken to in raw bytes: what it answered, and when it closed its output. */
+export function spawnRawCounterServer() {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', counterServerEntry], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  onTestFinished(() => void child.kill('SIGKILL'));
+  const responses = collectResponses(child.stdout);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, ...responses, exited };
+}
+
+/** Every Response frame a server writes to `output`, and a promise that settles when the output ends. */
+export function collectResponses(output: NodeJS.ReadableStream) {
+  const decoder = new FrameDecoder();
+  const responses: InstanceType<typeof wire.Response>[] = [];
+  output.on('data', (chunk: Buffer) => {
+    for (const e of decoder.push(chunk)) if (e.kind === 'frame') responses.push(wire.Response.decode(e.bytes));
+  });
+  const ended = new Promise<InstanceType<typeof wire.Response>[]>((resolve) => output.once('end', () => resolve(responses)));
+  const next = async (n: number) => {
+    while (responses.length < n) await new Promise((resolve) => setTimeout(resolve, 5));
+    return responses;
+  };
+  return { responses, ended, next };
+}
+
+/**
+ * The counter env made stubborn: a reset takes `resetMs`, and steps ignore the server's
+ * AbortSignal (as an env stuck in a system call would) until `release()`.
+ */
+export class StubbornEnv extends CounterEnv {
+  /** Settles when the first session is closed. */
+  readonly sessionClosed: Promise<void>;
+  private readonly held = new AbortController();
+  private closedOne: () => void = () => undefined;
+
+  constructor(private readonly options: { maxSessions?: number; resetMs?: number } = {}) {
+    super(options.maxSessions ?? 4);
+    this.sessionClosed = new Promise((resolve) => (this.closedOne = resolve));
+    onTestFinished(() => this.release());
+  }
+
+  override async reset(spec: EpisodeSpec): Promise<Session> {
+    await new Promise((resolve) => setTimeout(resolve, this.options.resetMs ?? 0));
+    const session = await super.reset(spec);
+    // The session's getters and verify read its state through the prototype chain.
+    return Object.assign(Object.create(session) as Session, {
+      step: (call: ValidToolCall) => session.step(call, this.held.signal),
+      close: async () => {
+        await session.close();
+        this.closedOne();
+      },
+    });
+  }
+
+  release(): void {
+    this.held.abort(new Error('released by the test'));
+  }
 }
