@@ -4,10 +4,10 @@ import { CounterEnv } from '@workgym/protocol/testing';
 import type { EpisodeLimits, EpisodeTask } from '../src/index.js';
 
 /** An EnvClient on the counter test env, joined by in-memory streams. */
-export function counterClient(): EnvClient {
+export function counterClient(env = new CounterEnv(8)): EnvClient {
   const toServer = new PassThrough();
   const fromServer = new PassThrough();
-  serveEnv(new CounterEnv(8), toServer, fromServer);
+  serveEnv(env, toServer, fromServer);
   return new EnvClient({ input: fromServer, output: toServer });
 }
 

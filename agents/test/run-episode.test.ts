@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EnvClient } from '@workgym/protocol';
+import { CounterEnv } from '@workgym/protocol/testing';
 import { ExpertAgent, RandomAgent, runEpisode, type Agent } from '../src/index.js';
 import { counterClient, counterTask, ids, limits } from './helpers.js';
 
 const env = { version: '1.0.0', imageId: '' };
 const clients: EnvClient[] = [];
-function client(): EnvClient {
-  const c = counterClient();
+function client(env?: CounterEnv): EnvClient {
+  const c = counterClient(env);
   clients.push(c);
   return c;
 }
@@ -69,6 +70,13 @@ describe('runEpisode', () => {
     const record = await runEpisode({ client: client(), agent, task: counterTask(), ids: ids(), limits: limits({ stepDeadlineMs: 100 }), env });
     expect(record.status).toBe('agent_error');
     expect(record.errorMessage).toMatch(/did not act within 100 ms/);
+  });
+
+  it("counts the env's time answering the agent's expert calls as env time, not against the agent's step deadline", async () => {
+    const slowExpert = client(new CounterEnv(8, { expertDelayMs: 300 }));
+    const record = await runEpisode({ client: slowExpert, agent: new ExpertAgent(), task: counterTask(2), ids: ids(), limits: limits({ stepDeadlineMs: 100 }), env });
+    expect(record).toMatchObject({ status: 'success', errorMessage: '' });
+    expect(Number(record.timings!.envMs)).toBeGreaterThanOrEqual(2 * 300);
   });
 
   it('turns garbage tool calls into error steps and goes on until the step limit', async () => {
