@@ -1,6 +1,6 @@
 export type { DockerOverrides, EnvInstance, EnvRuntime, EnvServerSpec, ExitInfo, RuntimeKind, StartOptions } from './runtime.js';
 export { LocalRuntime } from './local/local-runtime.js';
-export { DockerRuntime, ImageMissingError, type DockerRuntimeOptions } from './docker/docker-runtime.js';
+export { DockerRuntime, ImageMissingError, type DockerRuntimeOptions, type ServerContainer } from './docker/docker-runtime.js';
 export { connectDocker, dockerAvailable } from './docker/docker-connection.js';
 export { HARDENED_DEFAULTS, SERVER_USER, hardenedContainerOptions } from './docker/hardening.js';
 export { LABEL_ENV, LABEL_OWNER, LABEL_RUN, processRunId } from './docker/labels.js';

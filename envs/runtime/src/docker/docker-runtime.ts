@@ -1,4 +1,4 @@
-import { PassThrough, type Duplex } from 'node:stream';
+import { PassThrough, type Duplex, type Readable, type Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import { EnvClient, WorkgymError } from '@workgym/protocol';
 import type { EnvInstance, EnvRuntime, EnvServerSpec, ExitInfo, StartOptions } from '../runtime.js';
@@ -25,6 +25,24 @@ export interface DockerRuntimeOptions {
   runId?: string;
 }
 
+/**
+ * An env server's container, started and attached: the stdio of a server process, for callers
+ * that speak (or relay) the protocol themselves.
+ */
+export interface ServerContainer {
+  readonly id: string;
+  readonly imageId: string;
+  /** The server's stdin; ending it asks the server to close its sessions and exit. */
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  /** Settles when the container has exited. */
+  readonly exited: Promise<ExitInfo>;
+  readonly alive: boolean;
+  /** Ends stdin, gives the server 2 s to exit, then removes the container. */
+  remove(): Promise<void>;
+}
+
 /** Runs each env server in its own hardened container, reached over the attached stdio. */
 export class DockerRuntime implements EnvRuntime {
   readonly kind = 'docker' as const;
@@ -37,6 +55,11 @@ export class DockerRuntime implements EnvRuntime {
   }
 
   async start(spec: EnvServerSpec, options: StartOptions = {}): Promise<EnvInstance> {
+    return new DockerInstance(await this.launch(spec, options), spec, options);
+  }
+
+  /** Starts the env server's container with its stdio attached; no client is connected. */
+  async launch(spec: EnvServerSpec, options: Pick<StartOptions, 'signal'> = {}): Promise<ServerContainer> {
     options.signal?.throwIfAborted();
     if (!spec.image) throw new ImageMissingError(spec);
     const image = await this.docker
@@ -52,15 +75,17 @@ export class DockerRuntime implements EnvRuntime {
       // Attach before start so not one byte of the server's output is missed.
       stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as Duplex;
       const stdout = new PassThrough();
-      const stderr = new StderrTail();
-      const stderrSink = new PassThrough();
-      stderrSink.on('data', (chunk: Buffer) => stderr.push(chunk));
-      container.modem.demuxStream(stream, stdout, stderrSink);
-      stream.once('end', () => stdout.end());
-      stream.once('close', () => stdout.end());
-      stream.on('error', () => stdout.end());
+      const stderr = new PassThrough();
+      container.modem.demuxStream(stream, stdout, stderr);
+      const ended = () => {
+        stdout.end();
+        stderr.end();
+      };
+      stream.once('end', ended);
+      stream.once('close', ended);
+      stream.on('error', ended);
       await container.start();
-      return new DockerInstance(container, stream, stdout, stderr, spec, image.Id, options, untrack);
+      return new AttachedContainer(container, stream, stdout, stderr, image.Id, untrack);
     } catch (error) {
       untrack();
       // A start that failed (the container removed under it) must not leave the attached
@@ -72,45 +97,37 @@ export class DockerRuntime implements EnvRuntime {
   }
 }
 
-class DockerInstance implements EnvInstance {
-  readonly runtime = 'docker' as const;
-  readonly client: EnvClient;
+class AttachedContainer implements ServerContainer {
   readonly exited: Promise<ExitInfo>;
   private isAlive = true;
-  private closing: Promise<void> | undefined;
+  private removing: Promise<void> | undefined;
 
   constructor(
     private readonly container: Docker.Container,
     private readonly stream: Duplex,
-    stdout: PassThrough,
-    stderr: StderrTail,
-    spec: EnvServerSpec,
+    readonly stdout: PassThrough,
+    readonly stderr: PassThrough,
     readonly imageId: string,
-    options: StartOptions,
     private readonly untrack: () => void,
   ) {
     this.exited = this.waitForExit();
-    this.client = new EnvClient(
-      { input: stdout, output: stream, describeExit: async () => ({ ...(await this.exited), stderrTail: stderr.toString() }) },
-      { name: `${spec.name} (container ${container.id.slice(0, 12)})`, deadlineMs: options.callDeadlineMs },
-    );
   }
 
   get id(): string {
     return this.container.id;
   }
 
+  get stdin(): Writable {
+    return this.stream;
+  }
+
   get alive(): boolean {
     return this.isAlive;
   }
 
-  close(): Promise<void> {
-    this.closing ??= this.shutDown();
-    return this.closing;
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
+  remove(): Promise<void> {
+    this.removing ??= this.stopAndRemove();
+    return this.removing;
   }
 
   private async waitForExit(): Promise<ExitInfo> {
@@ -125,15 +142,58 @@ class DockerInstance implements EnvInstance {
     }
   }
 
-  private async shutDown(): Promise<void> {
+  private async stopAndRemove(): Promise<void> {
     // Ending stdin asks the server to close its sessions and exit; a hung one is killed.
-    await this.client.close();
     this.stream.end();
     const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 2_000).unref());
     await Promise.race([this.exited, timer]);
     await this.container.remove({ force: true }).catch(() => undefined);
     this.untrack();
     this.stream.destroy();
+  }
+}
+
+class DockerInstance implements EnvInstance {
+  readonly runtime = 'docker' as const;
+  readonly client: EnvClient;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly server: ServerContainer,
+    spec: EnvServerSpec,
+    options: StartOptions,
+  ) {
+    const stderr = new StderrTail();
+    server.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    this.client = new EnvClient(
+      { input: server.stdout, output: server.stdin, describeExit: async () => ({ ...(await server.exited), stderrTail: stderr.toString() }) },
+      { name: `${spec.name} (container ${server.id.slice(0, 12)})`, deadlineMs: options.callDeadlineMs },
+    );
+  }
+
+  get id(): string {
+    return this.server.id;
+  }
+
+  get imageId(): string {
+    return this.server.imageId;
+  }
+
+  get exited(): Promise<ExitInfo> {
+    return this.server.exited;
+  }
+
+  get alive(): boolean {
+    return this.server.alive;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.client.close().then(() => this.server.remove());
+    return this.closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }
 
