@@ -43,7 +43,8 @@ export type ToolArgs<N extends ToolName> = z.infer<(typeof TOOL_SCHEMAS)[N]>;
 const DESCRIPTIONS: Record<ToolName, string> = {
   bash:
     'Run a bash command in the workspace as an unprivileged user, without network. Each call starts a fresh shell in the workspace ' +
-    '(cd and variables do not carry over; files and background processes do). Returns the exit code, duration, stdout and stderr; ' +
+    '(cd and variables do not carry over; files do). When the command ends, every process it started is killed, background ones too. ' +
+    'Returns the exit code, duration, stdout and stderr; ' +
     'long output keeps its beginning and end and says how much was cut. Python 3, Node.js, git and sqlite3 are installed.',
   read_file: 'Show a text file of the workspace, or a range of its lines.',
   write_file: 'Create or overwrite a file of the workspace with the given content (parent directories are created).',

@@ -66,7 +66,8 @@ describe('code env under attack', () => {
     const clean = await freshListing(instance, family);
     const ep = await open(instance.client, family);
     const deep = (root: string) => `python3 -c "import os; os.chdir('${root}')\nfor _ in range(3000): os.mkdir('d'); os.chdir('d')\nopen('f', 'w').write('x')"`;
-    await ep.bash(`${deep('/workspace')} && ${deep('/home/agent')} && ${deep('/tmp')} && chmod 500 d ~/d /tmp/d && echo built`);
+    const many = `python3 -c "import os\nfor i in range(2500): open('/tmp/f%d' % i, 'w'); os.mkdir('m%d' % i)"`;
+    await ep.bash(`${deep('/workspace')} && ${deep('/home/agent')} && ${deep('/tmp')} && ${many} && chmod 500 d ~/d /tmp/d && echo built`);
     expect((await ep.step('list_files', { depth: 10 })).observation!.text).toContain('d/d/d/d/d/d/d/d/d/d/');
     const submit = await ep.step('submit');
     expect(submit.terminated).toBe(true);

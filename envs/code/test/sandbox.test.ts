@@ -173,10 +173,10 @@ describe('code env in its container', () => {
         'mkdir -p locked/inner && chmod 500 locked; chmod 700 /workspace; chmod 777 ~; ipcmk -M 4096 >/dev/null; echo started',
     );
     // A session closed while its command runs: the command dies with it.
-    const running = first.step('bash', { command: '(setsid sleep 900 &); sleep 901', timeout_s: 60 });
+    const running = first.step('bash', { command: '(setsid sleep 900 &); sleep 901', timeout_s: 60 }).catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 500));
     await first.close();
-    await running.catch(() => undefined);
+    await running;
     const second = await open(instance.client, 'code/py-fix-bug', 1);
     const probe = await second.bash('ls -A /tmp /dev/shm ~; stat -c %a /workspace ~; pgrep -u agent sleep || echo no-sleep; ipcs -m | grep -c agent || true');
     expect(probe).not.toContain('leak');

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { WorkgymError } from '@workgym/protocol';
 import { createRegularFile } from './regular-file.js';
 import { killGroup, runCommand, SpawnFailedError, type Identity, type RunOptions, type RunResult } from './run-command.js';
+import { removeWithinBudget } from './tree.js';
 
 /** Who a piece of work runs as: the agent's commands, or the code under judgement (hidden checks). */
 export type Role = 'agent' | 'judge';
@@ -41,7 +42,8 @@ export const CONTAINER_LAYOUT: SandboxLayout = {
 const KILL_DEADLINE_MS = 10_000;
 /** Waits before retrying a command that found no free process slot (zombies not yet reaped). */
 const SPAWN_RETRY_MS = [20, 50, 100, 200, 400, 800];
-/** Entries handed to one remover process. */
+/** Entries removed in this process before the rest goes to rm, and entries handed to one rm. */
+const QUICK_REMOVE_BUDGET = 2_000;
 const REMOVE_BATCH = 1_000;
 // Root with DAC_OVERRIDE and FOWNER removes whatever the roles left, whatever its modes; rm
 // walks trees of any depth with openat. The fallback is for local mode, where the remover is
@@ -232,6 +234,7 @@ export class Sandbox {
 
   /** Removes paths and everything under them, as root in the container (as the current user locally). */
   async removePaths(paths: string[]): Promise<void> {
+    if (removeWithinBudget(paths, QUICK_REMOVE_BUDGET)) return;
     for (let i = 0; i < paths.length; i += REMOVE_BATCH) {
       const batch = paths.slice(i, i + REMOVE_BATCH);
       const result = await runCommand({

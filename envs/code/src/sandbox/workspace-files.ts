@@ -1,8 +1,9 @@
-import { lstatSync, mkdirSync, opendirSync, realpathSync, type Stats } from 'node:fs';
+import { lstatSync, mkdirSync, realpathSync, type Stats } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { ActionError } from '@workgym/protocol';
 import { describeType, FileTooLargeError, NotRegularFileError, readRegularFile, rewriteRegularFile, writeRegularFile } from './regular-file.js';
 import type { Sandbox } from './sandbox.js';
+import { readNames } from './tree.js';
 
 const MAX_READ_BYTES = 10 * 1024 * 1024;
 const MAX_SHOWN_LINES = 2_000;
@@ -208,25 +209,6 @@ function lexists(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Up to `max` names of a directory, sorted; undefined when it cannot be read. */
-function readNames(dir: string, max: number): string[] | undefined {
-  let handle;
-  try {
-    handle = opendirSync(dir);
-  } catch {
-    return undefined;
-  }
-  const names: string[] = [];
-  try {
-    for (let entry = handle.readSync(); entry !== null && names.length < max; entry = handle.readSync()) names.push(entry.name);
-  } catch {
-    // a directory removed meanwhile: list what was read
-  } finally {
-    handle.closeSync();
-  }
-  return names.sort();
 }
 
 function describeEntry(stat: Stats): string {
