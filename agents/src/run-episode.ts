@@ -113,6 +113,12 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
     attempts: 1,
     timings: { startedAtMs: startedAt, endedAtMs: Date.now(), agentMs, envMs, totalMs: performance.now() - clock },
   });
+  /** The env failed after the agent acted: the episode as it stands goes with the fault. */
+  const actionFault = (fault: InfraFault, failed: 'step' | 'expert') => {
+    status = 'env_broken';
+    errorMessage = fault.message;
+    return new ActionFault(fault, failed, calledSoFar(steps), record());
+  };
   try {
     while (!last?.terminated && !last?.truncated) {
       const turn = new AgentTurn(limits.stepDeadlineMs, deadline, options.signal);
@@ -127,12 +133,9 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
         } else if (options.signal?.aborted) {
           throw options.signal.reason;
         } else if (error instanceof InfraFault) {
-          // The env failed while the agent asked it for the expert's action.
+          // The env failed answering the expert call made for the agent.
           envFailed = true;
-          if (steps.length === 0) throw error;
-          status = 'env_broken';
-          errorMessage = error.message;
-          throw new ActionFault(error, 'expert', calledSoFar(steps), record());
+          throw steps.length === 0 ? error : actionFault(error, 'expert');
         } else {
           status = 'agent_error';
           errorMessage = `agent failed at step ${steps.length}: ${(error as Error).message ?? String(error)}`;
@@ -149,9 +152,7 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
         if (options.signal?.aborted || !(error instanceof InfraFault)) throw error;
         envFailed = true;
         steps.push(await stepRecord(steps.length, observation, action, calls, undefined, actMs, performance.now() - t1, options.putBlob));
-        status = 'env_broken';
-        errorMessage = error.message;
-        throw new ActionFault(error, 'step', calledSoFar(steps), record());
+        throw actionFault(error, 'step');
       }
       steps.push(await stepRecord(steps.length, observation, action, calls, last, actMs, performance.now() - t1, options.putBlob));
       history.push({
