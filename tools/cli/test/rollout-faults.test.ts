@@ -67,7 +67,7 @@ const rolloutArgs = (run: string, episodes = 2) =>
   ['rollout', '--env', 'code', '--family', 'code/sql-query', '--agent', 'expert', '--episodes', String(episodes), '--parallel', '1', '--out', run];
 
 describe('workgym rollout when env containers die', () => {
-  it('finishes the run when a container is killed and then its replacement as it starts', { timeout: 300_000 }, async () => {
+  it('finishes the run when a container is killed and then its replacement as it starts', { timeout: 600_000 }, async () => {
     const run = await newRun();
     let owner = '';
     const seen: string[] = [];
@@ -96,7 +96,7 @@ describe('workgym rollout when env containers die', () => {
     expect(existsSync(join(run, 'writer.lock'))).toBe(false);
   });
 
-  it('fails with one message when the env can never start, leaving the run resumable and unlocked', { timeout: 300_000 }, async () => {
+  it('fails with one message when the env can never start, leaving the run resumable and unlocked', { timeout: 600_000 }, async () => {
     const run = await newRun();
     let owner = '';
     await watchContainers((event) => {

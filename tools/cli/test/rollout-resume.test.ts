@@ -12,7 +12,7 @@ const rollout = (run: string, ...more: string[]) =>
 const row = (stdout: string, env: string) => stdout.split('\n').find((line) => line.startsWith(`${env} `))!.trim().split(/\s{2,}/);
 
 describe('workgym rollout --resume', () => {
-  it('ends with a table of the whole run, saying how many episodes are new', { timeout: 300_000 }, async () => {
+  it('ends with a table of the whole run, saying how many episodes are new', { timeout: 600_000 }, async () => {
     const run = join(await mkdtemp(join(tmpdir(), 'workgym-cli-resume-')), 'run');
     // The first episode is cut by its time limit before the expert can act; the next two succeed.
     const first = await rollout(run, '--episodes', '1', '--episode-timeout-s', '0.001');
@@ -26,17 +26,15 @@ describe('workgym rollout --resume', () => {
     expect(cells[6]).toBe('0/1/0/0/0');
   });
 
-  it('refuses a resume with another agent, group size or max steps, naming the run\'s value and the given one', { timeout: 300_000 }, async () => {
+  // The agent and --max-steps are checked alike (agents/test/rollout.test.ts); here, what the user sees.
+  it('refuses a resume with another group size, naming the run\'s value and the given one, leaving the run as it was', { timeout: 600_000 }, async () => {
     const run = join(await mkdtemp(join(tmpdir(), 'workgym-cli-resume-')), 'run');
     expect((await rollout(run, '--episodes', '1')).code).toBe(0);
     const manifest = readFileSync(join(run, 'manifest.json'), 'utf8');
     const group = await rollout(run, '--episodes', '1', '--group', '2', '--resume');
     expect(group.code).toBe(1);
     expect(group.stderr).toMatch(/^workgym: cannot resume .* its group is 1, not 2\./m);
-    const steps = await rollout(run, '--episodes', '1', '--max-steps', '5', '--resume');
-    expect(steps.stderr).toMatch(/its max steps is 30, not 5/);
-    const agent = await workgym('rollout', '--env', 'spreadsheet', '--runtime', 'local', '--agent', 'random', '--out', run, '--resume');
-    expect(agent.stderr).toMatch(/its agent kind is "expert", not "random"/);
+    expect(group.stderr).not.toMatch(/^\s+at /m);
     expect(readFileSync(join(run, 'manifest.json'), 'utf8')).toBe(manifest);
   });
 });
