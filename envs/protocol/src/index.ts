@@ -1,5 +1,5 @@
 export { EnvClient, type CallOptions, type EnvClientOptions, type ResetOptions, type Transport } from './client.js';
-export { serveEnv, type EnvServer, type ServeOptions } from './server.js';
+export { DEFAULT_DEADLINE_MS, serveEnv, type EnvServer, type ServeOptions } from './server.js';
 export { serveStdio } from './stdio.js';
 export type { Environment, EpisodeSpec, ExpertAction, Session, StepOutcome, ValidToolCall } from './environment.js';
 export { argumentLeaves, ShownText, ungroundedValues, type UngroundedValue } from './grounding.js';

@@ -1,25 +1,10 @@
-import { spawn } from 'node:child_process';
-import { EnvClient } from '@workgym/protocol';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI_ARGS, workgym } from './run-cli.js';
+import { workgym } from './run-cli.js';
 
 describe('the workgym command', () => {
-  it('serves an env on stdio that a protocol client can drive', async () => {
-    const child = spawn(process.execPath, [...CLI_ARGS, 'serve', 'code'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const client = new EnvClient({ input: child.stdout, output: child.stdin });
-    try {
-      expect(await client.hello()).toMatchObject({ name: 'code' });
-      const families = (await client.listTasks()).families.map((f) => f.id);
-      expect(families).toContain('code/sql-query');
-    } finally {
-      await client.close();
-      await new Promise((resolve) => child.once('exit', resolve));
-    }
-  });
-
   it('lists its commands in --help', async () => {
     const { code, stdout } = await workgym('--help');
     expect(code).toBe(0);
@@ -41,12 +26,6 @@ describe('the workgym command', () => {
       for (const f of env.families) expect(f.id.startsWith(`${env.name}/`)).toBe(true);
       expect(env.tools.length).toBeGreaterThan(0);
     }
-  });
-
-  it('names the known envs when asked to serve an unknown one', async () => {
-    const { code, stderr } = await workgym('serve', 'no-such-env');
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/unknown env "no-such-env"; known envs:/);
   });
 
   it('rejects a bad option value with what was wrong', async () => {

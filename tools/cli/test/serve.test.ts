@@ -1,0 +1,118 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EnvClient, encodeFrame, FrameDecoder, toolCall, wire } from '@workgym/protocol';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { CLI_ARGS, workgym } from './run-cli.js';
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const protoDir = join(repo, 'envs', 'protocol', 'proto');
+const playExpert = join(repo, 'envs', 'protocol', 'python', 'play_expert.py');
+// Serving starts the CLI from source, and a container needs its server bundled and its image checked
+// first: slow on a busy machine.
+const SERVE_TEST_MS = 300_000;
+
+/** `workgym serve ...args` as a real process, with what it wrote to stderr and how it exited. */
+function serve(...args: string[]) {
+  const child = spawn(process.execPath, [...CLI_ARGS, 'serve', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  onTestFinished(() => void child.kill('SIGTERM'));
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exited, stderr: () => stderr };
+}
+
+/** Reads the repository's package.json through the env's bash tool. */
+async function readRepoFromEnv(client: EnvClient): Promise<string> {
+  const { session } = await client.reset({ family: 'code/sql-query', seed: 1 });
+  const reply = await client.step(session, [toolCall('bash', { command: `cat ${join(repo, 'package.json')}` })]);
+  await client.closeSession(session);
+  return reply.results[0]!.text;
+}
+
+describe('workgym serve', () => {
+  it('runs the env in its hardened container by default, where it cannot see this repository', { timeout: SERVE_TEST_MS }, async () => {
+    const { child, exited, stderr } = serve('code');
+    const client = new EnvClient({ input: child.stdout, output: child.stdin }, { deadlineMs: 240_000 });
+    expect(await client.hello()).toMatchObject({ name: 'code' });
+    expect((await client.listTasks()).families.map((f) => f.id)).toContain('code/sql-query');
+    const seen = await readRepoFromEnv(client);
+    expect(seen).toContain('No such file or directory');
+    expect(seen).not.toContain('"name": "workgym"');
+    await client.close();
+    expect(await exited).toBe(0);
+    expect(stderr()).not.toContain('--runtime local');
+  });
+
+  it('runs the env on this host only with --runtime local, warning on stderr that it can read this repository', { timeout: SERVE_TEST_MS }, async () => {
+    const { child, exited, stderr } = serve('code', '--runtime', 'local');
+    const client = new EnvClient({ input: child.stdout, output: child.stdin }, { deadlineMs: 240_000 });
+    expect(await readRepoFromEnv(client)).toContain('"name": "workgym"');
+    expect(stderr()).toContain('workgym serve: warning: --runtime local serves the env on this host');
+    await client.close();
+    expect(await exited).toBe(0);
+  });
+
+  it('warns about --runtime local in --help', async () => {
+    const { code, stdout } = await workgym('serve', '--help');
+    expect(code).toBe(0);
+    expect(stdout).toContain('--runtime <kind>');
+    expect(stdout).toMatch(/Warning: --runtime local serves the env on this host, in this process, with no\s+container/);
+  });
+
+  it('relays frames byte for byte: a 2 GiB length prefix reaches the server, which refuses it and closes', { timeout: SERVE_TEST_MS }, async () => {
+    const { child, exited } = serve('code');
+    const decoder = new FrameDecoder();
+    const answers: string[] = [];
+    child.stdout.on('data', (chunk: Buffer) => {
+      for (const e of decoder.push(chunk)) {
+        if (e.kind !== 'frame') continue;
+        const response = wire.Response.decode(e.bytes);
+        answers.push(`${response.id} ${response.error?.code ?? response.result}`);
+      }
+    });
+    const ended = new Promise((resolve) => child.stdout.once('end', resolve));
+    const hello = (id: number) => encodeFrame(wire.Request.encode({ id, hello: {} }).finish());
+    child.stdin.write(hello(1));
+    while (answers.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.stdin.write(Buffer.concat([Buffer.from([0x80, 0x80, 0x80, 0x80, 0x08]), hello(2)]));
+    await ended;
+    expect(answers).toEqual(['1 hello', '0 frame_too_large']);
+    expect(await exited).toBe(0);
+  });
+
+  it('is driven by a Python client written from workgym.proto alone', { timeout: SERVE_TEST_MS }, async () => {
+    const generated = mkdtempSync(join(tmpdir(), 'workgym-py-'));
+    execFileSync('protoc', ['-I', protoDir, `--python_out=${generated}`, 'workgym.proto']);
+    // Debian's python3 (with python3-protobuf, installed by tools/scripts/setup.sh).
+    const python = spawn('/usr/bin/python3', [playExpert, '--family', 'code/sql-query', '--seed', '1', '--', process.execPath, ...CLI_ARGS, 'serve', 'code'], {
+      env: { ...process.env, PYTHONPATH: generated },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    onTestFinished(() => void python.kill('SIGTERM'));
+    let printed = '';
+    python.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+    const code = await new Promise((resolve) => python.once('exit', resolve));
+    const lines = printed.trim().split('\n');
+    expect(lines[0]).toMatch(/^hello: code \S+, protocol 1, capabilities .*expert/);
+    expect(lines[1]).toMatch(/^tasks: \d+ families, \d+ tools$/);
+    expect(lines[2]).toBe('reset: code/sql-query seed 1 split train');
+    expect(lines.slice(3, -2).every((line) => /^step \d+: \w+ ok$/.test(line))).toBe(true);
+    expect(lines.slice(-2)).toEqual(['verdict: terminated, reward 1.00, success True', 'server exited with code 0']);
+    expect(code).toBe(0);
+  });
+
+  it('names the known envs when asked to serve an unknown one', async () => {
+    const { code, stderr } = await workgym('serve', 'no-such-env');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/unknown env "no-such-env"; known envs:/);
+  });
+
+  it('refuses a runtime it does not know', async () => {
+    const { code, stderr } = await workgym('serve', 'code', '--runtime', 'cloud');
+    expect(code).toBe(1);
+    expect(stderr).toContain('--runtime must be docker or local, not cloud');
+  });
+});
