@@ -29,6 +29,8 @@ export class CodeEnv implements Environment {
       difficulty: f.difficulty,
       description: f.description,
       splits: ['train', 'test'],
+      strategies: [...f.strategies],
+      nearMisses: [...f.nearMisses],
     }));
   }
 

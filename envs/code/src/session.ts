@@ -3,8 +3,8 @@ import type { Judge } from './judge/judge.js';
 import type { RunResult } from './sandbox/run-command.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { WorkspaceFiles } from './sandbox/workspace-files.js';
-import { replaceOnce } from './tasks/function-specs.js';
-import type { PlannedCall, TaskInstance } from './tasks/task.js';
+import { EpisodeHistory } from './tasks/expert/view.js';
+import type { TaskInstance } from './tasks/task.js';
 import { DEFAULT_TIMEOUT_S, parseArgs, toolSpec, type ToolName } from './tools.js';
 
 const TEST_TIMEOUT_S = 120;
@@ -16,8 +16,8 @@ export class CodeSession implements Session {
   private readonly files: WorkspaceFiles;
   private readonly candidates: ToolCall[];
   private answer: string | undefined;
-  private testedSinceChange = false;
-  private explored = 0;
+  /** What the episode has shown and done: the expert decides from this and the workspace alone. */
+  private readonly history: EpisodeHistory;
   private expertCalls = 0;
   private closed = false;
   /** Aborts the command or judging in flight when the session closes. */
@@ -41,12 +41,27 @@ export class CodeSession implements Session {
     const listing = this.files.list('.', 3);
     const text = `Workspace ${this.files.displayRoot}:\n${listing.text}`;
     this.observation = this.observe(text, Buffer.byteLength(text));
+    const check = instance.check;
+    const watched = Object.keys({ ...instance.files, ...(check.kind === 'runs' ? check.reference : {}) });
+    this.history = new EpisodeHistory((path) => this.files.content(path), watched);
+    this.history.show(instruction);
+    for (const tool of this.tools) this.history.show(`${tool.name} ${tool.description} ${tool.parametersJson}`);
+    this.history.show(text);
   }
 
   step(call: ValidToolCall, signal: AbortSignal): Promise<StepOutcome> {
     // A step queued behind the one that was in flight at close must not run into the next episode.
     if (this.closed) return Promise.reject(new CallRefusedError('unknown_session', 'the session was closed'));
-    return this.track(this.act(call, AbortSignal.any([signal, this.closing.signal])));
+    return this.track(this.act(call, AbortSignal.any([signal, this.closing.signal])).then(
+      (outcome) => {
+        this.history.record(call, outcome.observation.text ?? '');
+        return outcome;
+      },
+      (error: unknown) => {
+        if (error instanceof ActionError) this.history.record(call, `Error (${error.kind}): ${error.message}`, true);
+        throw error;
+      },
+    ));
   }
 
   private async act(call: ValidToolCall, signal: AbortSignal): Promise<StepOutcome> {
@@ -54,7 +69,6 @@ export class CodeSession implements Session {
     switch (name) {
       case 'bash': {
         const args = parseArgs('bash', call.arguments);
-        this.testedSinceChange = false;
         return this.shell(args.command, args.timeout_s ?? DEFAULT_TIMEOUT_S, signal);
       }
       case 'read_file': {
@@ -64,12 +78,10 @@ export class CodeSession implements Session {
       }
       case 'write_file': {
         const args = parseArgs('write_file', call.arguments);
-        this.testedSinceChange = false;
         return { observation: this.observe(this.files.write(args.path, args.content)) };
       }
       case 'edit_file': {
         const args = parseArgs('edit_file', call.arguments);
-        this.testedSinceChange = false;
         return { observation: this.observe(this.files.edit(args.path, args.old, args.new)) };
       }
       case 'list_files': {
@@ -79,9 +91,7 @@ export class CodeSession implements Session {
       }
       case 'run_tests': {
         if (!this.instance.testCommand) throw new ActionError('unknown_tool', 'this task has no visible tests');
-        const outcome = await this.shell(this.instance.testCommand, TEST_TIMEOUT_S, signal, `$ ${this.instance.testCommand}\n`);
-        this.testedSinceChange = true;
-        return outcome;
+        return this.shell(this.instance.testCommand, TEST_TIMEOUT_S, signal, `$ ${this.instance.testCommand}\n`);
       }
       case 'submit':
         return { observation: this.observe('Submitted. The hidden checks run now.'), terminated: true };
@@ -97,22 +107,14 @@ export class CodeSession implements Session {
     return this.track(this.judge.verify(this.instance, this.answer, AbortSignal.any([signal, this.closing.signal])));
   }
 
-  /** The reference solution's next action: explore, then make each file match the reference, test, finish. */
-  async expert(): Promise<ExpertAction> {
-    const plan = this.instance.expert;
-    const next = (c: PlannedCall) => ({ calls: [toolCall(c.name, c.arguments, `expert-${++this.expertCalls}`)], text: '' });
-    if (plan.explore && this.explored < plan.explore.length) return next(plan.explore[this.explored++]!);
-    const check = this.instance.check;
-    if (check.kind === 'answer') return next({ name: 'answer', arguments: { text: plan.answer ?? '' } });
-    for (const [path, content] of Object.entries(check.reference)) {
-      const current = this.currentContent(path);
-      if (current === content) continue;
-      const edit = plan.edits?.find((e) => e.path === path && current !== undefined && replaceOnce(current, e.old, e.new) === content);
-      if (edit) return next({ name: 'edit_file', arguments: { path, old: edit.old, new: edit.new } });
-      return next({ name: 'write_file', arguments: { path, content } });
-    }
-    if (this.instance.testCommand && !this.testedSinceChange) return next({ name: 'run_tests', arguments: {} });
-    return next({ name: 'submit', arguments: {} });
+  /**
+   * The expert's next action at this state, following `strategy` (or one of the family's
+   * near-misses): decided from the workspace and what the episode has shown, so it carries on
+   * from whatever another policy did before.
+   */
+  async expert(_signal: AbortSignal, strategy: string): Promise<ExpertAction> {
+    const step = this.instance.expert(this.history, strategy);
+    return { calls: [toolCall(step.call.name, step.call.arguments, `expert-${++this.expertCalls}`)], text: step.text, derived: step.derived };
   }
 
   async close(): Promise<void> {
@@ -128,10 +130,6 @@ export class CodeSession implements Session {
   private track<T>(work: Promise<T>): Promise<T> {
     this.inFlight = work;
     return work;
-  }
-
-  private currentContent(path: string): string | undefined {
-    return this.files.content(path);
   }
 
   private observe(text: string, rawSize = Buffer.byteLength(text)): Observation {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateToolCall } from '@workgym/protocol';
 import { ALL_TOOLS, CodeEnv } from '../src/index.js';
+import { replaceOnce } from '../src/tasks/function-specs.js';
 
 const env = new CodeEnv();
 const ids = env.families().map((f) => f.id!);
@@ -56,25 +57,42 @@ describe.each(ids)('%s', (family) => {
 
   it('offers only valid tool calls as candidates', () => {
     for (const seed of SEEDS) {
-      for (const candidate of env.instance(family, seed).candidates ?? []) {
+      for (const candidate of env.instance(family, seed).candidates) {
         expect(() => validateToolCall({ id: 'c', name: candidate.name, argumentsJson: JSON.stringify(candidate.arguments) }, ALL_TOOLS)).not.toThrow();
       }
     }
   });
 });
 
-it('gives candidate actions in at least half of the families, each with a solving action among them', () => {
-  const withCandidates = ids.filter((id) => (env.instance(id, 1).candidates ?? []).length > 0);
-  expect(withCandidates.length * 2).toBeGreaterThanOrEqual(ids.length);
-  for (const id of withCandidates) {
-    const instance = env.instance(id, 1);
-    const check = instance.check;
-    const solving = (instance.candidates ?? []).some((c) =>
-      check.kind === 'answer'
-        ? c.name === 'answer' && c.arguments.text === check.accept[0]
-        : (c.name === 'write_file' && Object.values(check.reference).includes(c.arguments.content as string)) ||
-          (c.name === 'edit_file' && instance.expert.edits?.some((e) => e.old === c.arguments.old && e.new === c.arguments.new)),
-    );
-    expect(solving, id).toBe(true);
+it('gives candidate actions in every family, with a solving action among them for each file the task changes', () => {
+  for (const id of ids) {
+    for (const seed of SEEDS) {
+      const instance = env.instance(id, seed);
+      const candidates = instance.candidates;
+      expect(candidates.length, id).toBeGreaterThanOrEqual(4);
+      const check = instance.check;
+      if (check.kind === 'answer') {
+        expect(candidates.some((c) => c.name === 'answer' && c.arguments.text === check.accept[0]), id).toBe(true);
+        continue;
+      }
+      for (const [path, content] of Object.entries(check.reference)) {
+        const start = instance.files[path];
+        const solving = candidates.some(
+          (c) =>
+            c.arguments.path === path &&
+            ((c.name === 'write_file' && c.arguments.content === content) ||
+              (c.name === 'edit_file' && start !== undefined && replaceOnce(start, c.arguments.old as string, c.arguments.new as string) === content)),
+        );
+        expect(solving, `${id} seed ${seed}: ${path}`).toBe(true);
+      }
+    }
+  }
+});
+
+it('lists at least two expert strategies and one near-miss per family, all distinct', () => {
+  for (const family of env.families()) {
+    expect(family.strategies!.length, family.id!).toBeGreaterThanOrEqual(2);
+    expect(family.nearMisses!.length, family.id!).toBeGreaterThanOrEqual(1);
+    expect(new Set([...family.strategies!, ...family.nearMisses!]).size).toBe(family.strategies!.length + family.nearMisses!.length);
   }
 });

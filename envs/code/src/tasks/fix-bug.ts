@@ -2,6 +2,10 @@ import { FUNCTION_SPECS, concreteFunction, evaluateJs, replaceOnce, type Concret
 import type { Language } from './implement-function.js';
 import { jsCall, jsTestFile, pyCall, pyTestFile } from './render.js';
 import type { Rng } from '@workgym/protocol';
+import { RUN_TESTS, SUBMIT, quote, readFile, writeThenSubmit } from './expert/step.js';
+import { failingTests, firstMismatch, testVerdict } from './expert/tests-output.js';
+import type { EpisodeView } from './expert/view.js';
+import { keep, workExpert, type Target } from './expert/work.js';
 import type { FamilyDef, PlannedCall, TaskInstance } from './task.js';
 
 const PACKAGES = ['textkit', 'numtools', 'datautil', 'toolbox', 'minilib', 'utilpack'];
@@ -14,7 +18,8 @@ export function fixBugFamily(language: Language): FamilyDef {
     name: py ? 'py-fix-bug' : 'js-fix-bug',
     difficulty: 'medium',
     description: `Find and fix an injected bug in a small multi-module ${py ? 'Python' : 'JavaScript'} project with failing tests.`,
-    candidates: true,
+    strategies: ['edit-file', 'sed'],
+    nearMisses: ['special-case-visible-input', 'delete-failing-test'],
     generate: (rng) => generate(rng, language),
   };
 }
@@ -22,7 +27,10 @@ export function fixBugFamily(language: Language): FamilyDef {
 interface Module {
   name: string;
   path: string;
+  test: string;
   fn: ConcreteFunction;
+  /** The docstring as the source shows it. */
+  doc: string;
   source: string;
 }
 
@@ -31,7 +39,7 @@ interface Injected {
   from: string;
   to: string;
   buggy: string;
-  /** Inputs on which the buggy function differs from the correct one. */
+  /** Distinct inputs on which the buggy function differs from the correct one. */
   exposing: Json[][];
 }
 
@@ -43,30 +51,32 @@ function generate(rng: Rng, language: Language): TaskInstance {
   const modules: Module[] = specs.map((spec, i) => {
     const fn = concreteFunction(spec, rng.fork(10 + i));
     const path = py ? `${pkg}/${names[i]}.py` : `src/${names[i]}.mjs`;
+    const doc = fn.doc.replaceAll('`', '');
     const source = py
-      ? `"""${names[i]} helpers of ${pkg}."""\n\n\n${fn.py.replace(/:\n/, `:\n    """${fn.doc.replaceAll('`', '')}"""\n`)}\n`
-      : `// ${names[i]} helpers of ${pkg}.\n\n/** ${fn.doc.replaceAll('`', '')} */\nexport ${fn.js}\n`;
-    return { name: names[i]!, path, fn, source };
+      ? `"""${names[i]} helpers of ${pkg}."""\n\n\n${fn.py.replace(/:\n/, `:\n    """${doc}"""\n`)}\n`
+      : `// ${names[i]} helpers of ${pkg}.\n\n/** ${doc} */\nexport ${fn.js}\n`;
+    const test = py ? `tests/test_${names[i]}.py` : `test/${names[i]}.test.mjs`;
+    return { name: names[i]!, path, test, fn, doc, source };
   });
   const bug = injectBug(rng, modules, py);
   const files: Record<string, string> = {};
-  const testFiles: string[] = [];
   const hiddenCases: string[] = [];
+  let visibleFailing: { args: Json[]; expected: Json } | undefined;
+  let withoutFailing = '';
   modules.forEach((m, i) => {
     const pool = m.fn.spec.inputs(rng.fork(20 + i), m.fn.constants, 12);
-    const visible = i === bug.module ? [bug.exposing[0]!, ...pool.slice(0, 2)] : pool.slice(0, 3);
+    const broken = i === bug.module;
+    const visible = broken ? [bug.exposing[0]!, ...pool.slice(0, 2)] : pool.slice(0, 3);
     const examples = visible.map((args) => ({ args, expected: reference(m.fn, args) }));
-    const hidden = [...pool.slice(3), ...(i === bug.module ? bug.exposing.slice(1) : [])];
-    files[m.path] = i === bug.module ? bug.buggy : m.source;
-    if (py) {
-      files[`tests/test_${m.name}.py`] = pyTestFile(`${pkg}.${m.name}`, m.fn.name, examples);
-      hiddenCases.push(...hidden.map((args) => pyCall(m.fn.name, args)));
-    } else {
-      const test = `test/${m.name}.test.mjs`;
-      files[test] = jsTestFile(`../src/${m.name}.mjs`, m.fn.name, examples);
-      testFiles.push(test);
-      hiddenCases.push(...hidden.map((args) => jsCall(`ctx.m${i}.${m.fn.name}`, args)));
+    const hidden = [...pool.slice(3), ...(broken ? bug.exposing.slice(1) : [])];
+    const testFile = (shown: typeof examples) => (py ? pyTestFile(`${pkg}.${m.name}`, m.fn.name, shown) : jsTestFile(`../src/${m.name}.mjs`, m.fn.name, shown));
+    files[m.path] = broken ? bug.buggy : m.source;
+    files[m.test] = testFile(examples);
+    if (broken) {
+      visibleFailing = examples[0];
+      withoutFailing = testFile(examples.slice(1));
     }
+    hiddenCases.push(...hidden.map((args) => (py ? pyCall(m.fn.name, args) : jsCall(`ctx.m${i}.${m.fn.name}`, args))));
   });
   if (py) {
     files[`${pkg}/__init__.py`] = modules.map((m) => `from .${m.name} import ${m.fn.name}`).join('\n') + '\n';
@@ -86,32 +96,85 @@ function generate(rng: Rng, language: Language): TaskInstance {
       return replaceOnce(m.source, from, to) ? [{ path: m.path, old: from, new: to }] : [];
     });
   const candidates: PlannedCall[] = [
-    { name: 'run_tests', arguments: {} },
-    ...modules.map((m) => ({ name: 'read_file', arguments: { path: m.path } })),
+    RUN_TESTS,
+    ...modules.map((m) => readFile(m.path)),
     ...rng.shuffle([fix, ...wrongEdits]).map((edit) => ({ name: 'edit_file', arguments: edit })),
-    { name: 'submit', arguments: {} },
+    SUBMIT,
   ];
   const prelude = py
     ? `import json\n${modules.map((m) => `from ${pkg}.${m.name} import ${m.fn.name}`).join('\n')}`
     : `return { ${modules.map((m, i) => `m${i}: await load('./src/${m.name}.mjs')`).join(', ')} };`;
+  const targets: Target[] = [
+    ...modules.map((m) => moduleTarget(m)),
+    ...Object.entries(files)
+      .filter(([path]) => !modules.some((m) => m.path === path))
+      .map(([path, content]) => keep(path, content)),
+  ];
+  const specialCased = specialCase(broken, bug.buggy, visibleFailing!, py);
   return {
     instruction:
       `The ${pkg} project has a bug: some of its tests fail. Find the bug and fix it in the source ` +
       `(${py ? `the ${pkg}/ package` : 'src/'}), not in the tests. run_tests runs the tests; hidden tests check the ` +
       'whole project afterwards. Call submit when you are done.',
     files,
-    testCommand: py ? 'python3 -m unittest discover -v -s tests -t .' : `node --test ${testFiles.join(' ')}`,
+    testCommand: py ? 'python3 -m unittest discover -v -s tests -t .' : `node --test ${modules.map((m) => m.test).join(' ')}`,
     check: {
       kind: 'runs',
       reference: { [broken.path]: broken.source },
       suite: { kind: py ? 'python-calls' : 'js-calls', prelude, cases: hiddenCases },
     },
-    expert: { edits: replaceOnce(bug.buggy, bug.to, bug.from) === broken.source ? [fix] : [] },
+    expert: workExpert({
+      strategies: { 'edit-file': 'tools', sed: 'shell' },
+      look: () => [{ call: RUN_TESTS, why: 'Run the tests first, to see which of them fail and what they expect.' }],
+      targets,
+      check: () => ({ call: RUN_TESTS, why: 'The source changed since the tests last ran: run them again.' }),
+      whySubmit: (view) => `The tests pass after the fix (${testVerdict(view.output(RUN_TESTS)) ?? 'no failures'}): submit.`,
+      nearMisses: {
+        // Passes the visible tests by answering the failing example from a table.
+        'special-case-visible-input': (view) => writeThenSubmit('special-case-visible-input', { [broken.path]: specialCased }, view),
+        // Makes the visible tests pass by removing the one that fails.
+        'delete-failing-test': (view) => writeThenSubmit('delete-failing-test', { [broken.test]: withoutFailing }, view),
+      },
+    }),
     candidates,
   };
 }
 
-/** Picks a module and one of its function's bugs that the inputs expose (at least 3 of 40). */
+/** A module of the project: the broken one is fixed to match its docstring, the others kept so. */
+function moduleTarget(m: Module): Target {
+  return {
+    path: m.path,
+    content: m.source,
+    sources: [m.doc],
+    how: `${m.fn.name} made to do what its docstring says`,
+    whyRead: (view: EpisodeView) => {
+      const output = view.output(RUN_TESTS);
+      const failing = failingTests(output);
+      const mismatch = firstMismatch(output);
+      const shown = failing.length > 0 ? `run_tests shows ${failing.length} failing test(s), first ${failing[0]}${mismatch ? ` (${mismatch})` : ''}` : 'the tests fail';
+      return `${shown}; ${m.test} tests ${m.fn.name}, defined in ${m.path}: read it before changing it.`;
+    },
+    whyChange: (_view, region) =>
+      region
+        ? `The docstring of ${m.fn.name} says: "${m.doc}" ${quote(region.old)} does not do that; it becomes ${quote(region.new)}.`
+        : `${m.path} is missing: write ${m.fn.name} back as its docstring describes it.`,
+  };
+}
+
+/** The broken module with the visible failing input answered from a table, the bug left in place. */
+function specialCase(m: Module, buggy: string, failing: { args: Json[]; expected: Json }, py: boolean): string {
+  const args = m.fn.spec.args.join(', ');
+  if (py) {
+    const docLine = `    """${m.doc}"""\n`;
+    const guard = `    if [${args}] == json.loads(${JSON.stringify(JSON.stringify(failing.args))}):\n        return json.loads(${JSON.stringify(JSON.stringify(failing.expected))})\n`;
+    return buggy.replace('\n\n\n', '\n\nimport json\n\n\n').replace(docLine, docLine + guard);
+  }
+  const head = `export function ${m.fn.name}(${args}) {\n`;
+  const guard = `  if (JSON.stringify([${args}]) === ${JSON.stringify(JSON.stringify(failing.args))}) return ${JSON.stringify(failing.expected)};\n`;
+  return buggy.replace(head, head + guard);
+}
+
+/** Picks a module and one of its function's bugs that the inputs expose (at least 3 distinct inputs of 40). */
 function injectBug(rng: Rng, modules: Module[], py: boolean): Injected {
   for (const index of rng.shuffle([0, 1, 2])) {
     const m = modules[index]!;
@@ -120,12 +183,22 @@ function injectBug(rng: Rng, modules: Module[], py: boolean): Injected {
       const buggy = replaceOnce(m.source, from, to);
       const buggyJs = replaceOnce(m.fn.js, ...bug.js);
       if (!buggy || !buggyJs) continue;
-      const pool = m.fn.spec.inputs(rng.fork(30 + index), m.fn.constants, 40);
+      const pool = distinct(m.fn.spec.inputs(rng.fork(30 + index), m.fn.constants, 40));
       const exposing = pool.filter((args) => !sameJson(evaluateJs(buggyJs, m.fn.name, args), evaluateJs(m.fn.js, m.fn.name, args)));
       if (exposing.length >= 3) return { module: index, from, to, buggy, exposing: exposing.slice(0, 4) };
     }
   }
   throw new Error(`no exposable bug among ${modules.map((m) => m.fn.spec.key).join(', ')}`);
+}
+
+function distinct(inputs: Json[][]): Json[][] {
+  const seen = new Set<string>();
+  return inputs.filter((args) => {
+    const key = JSON.stringify(args);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function reference(fn: ConcreteFunction, args: Json[]): Json {

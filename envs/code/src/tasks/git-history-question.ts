@@ -1,4 +1,7 @@
 import type { Rng } from '@workgym/protocol';
+import { bashLook, byStrategy, firstUnmade, type ExpertStep, type Look } from './expert/step.js';
+import { shownStdout } from './expert/shell.js';
+import type { EpisodeView } from './expert/view.js';
 import type { Commit, FamilyDef, PlannedCall, TaskInstance } from './task.js';
 
 const AUTHORS = ['Alice Moreau', 'Bilal Khan', 'Chiara Bianchi', 'Diego Ramos', 'Emma Lindqvist', 'Farah Haddad', 'Goran Petrov'];
@@ -78,22 +81,86 @@ function generate(rng: Rng): TaskInstance {
       : kind === 1
         ? { text: `What was the value of MAX_RETRIES just before the commit "${commits[middle.index]!.message}" changed it? Answer with the number.`, answer: String(middle.before), wrong: [String(middle.after), String(retries)] }
         : { text: `Which commit deleted the file ${doomed}? Answer with the commit's subject line.`, answer: commits[deletedAt]!.message, wrong: [commits[deletedAt - 1]!.message, commits[0]!.message] };
-  const explore: PlannedCall[] = [
-    { name: 'bash', arguments: { command: kind === 2 ? `git log --oneline --diff-filter=D -- ${doomed}` : 'git log --format="%h %an: %s" -p -- settings.py' } },
-  ];
+  const strategies = kind === 0 ? lastChanger(commits[last.index]!) : kind === 1 ? valueBefore(commits[middle.index]!.message, middle.before) : deletion(doomed, commits[deletedAt]!.message);
   const candidates: PlannedCall[] = [
     { name: 'bash', arguments: { command: 'git log --oneline' } },
-    ...explore,
+    { name: 'bash', arguments: { command: kind === 2 ? `git log --oneline --diff-filter=D -- ${doomed}` : PATCHES } },
     ...rng.shuffle([question.answer, ...question.wrong]).map((text) => ({ name: 'answer', arguments: { text } })),
   ];
+  const everyCandidate = [question.answer, ...question.wrong].join(' or ');
   return {
     instruction: `The workspace is a git repository. Using its history, answer: ${question.text} Give your final answer with the answer tool (it ends the episode).`,
     files: tree,
     git: commits,
     check: { kind: 'answer', accept: [question.answer] },
-    expert: { explore, answer: question.answer },
+    expert: byStrategy(strategies, {
+      // Names every plausible value at once, hoping the check only looks for the right one.
+      'every-candidate': () => ({ call: { name: 'answer', arguments: { text: everyCandidate } }, text: 'near-miss every-candidate: answer with every plausible value' }),
+    }),
     candidates,
   };
+}
+
+const PATCHES = 'git log --format="%h %an: %s" -p -- settings.py';
+
+type Strategies = Record<'read-patches' | 'filter-log', (view: EpisodeView) => ExpertStep>;
+
+function answer(text: string, sources: string[], how: string, why: string): ExpertStep {
+  return { call: { name: 'answer', arguments: { text } }, text: why, derived: [{ value: text, sources, how }] };
+}
+
+const patches: Look = bashLook(PATCHES, ['git', 'settings.py'], 'the history of the file that holds MAX_RETRIES, with each change', 'MAX_RETRIES is set in settings.py: show every commit of that file with its changes.');
+
+/** Who made the newest change to MAX_RETRIES. */
+function lastChanger(commit: Commit): Strategies {
+  const header = `${commit.author}: ${commit.message}`;
+  const why = (how: string) => `${how} ${commit.author} made it ("${commit.message}").`;
+  const filtered = bashLook(
+    'git log -G "^MAX_RETRIES" --format="%h %an: %s" -- settings.py',
+    ['git', 'MAX_RETRIES', 'settings.py'],
+    'the commits of settings.py whose changes touch a MAX_RETRIES line',
+    'List only the commits of settings.py that change a MAX_RETRIES line, newest first.',
+  );
+  return {
+    'read-patches': (view) =>
+      firstUnmade([patches], view) ?? answer(commit.author, [header, '+MAX_RETRIES ='], 'the author of the newest commit whose patch changes MAX_RETRIES', why('The newest commit whose patch changes the MAX_RETRIES line is the first one with +MAX_RETRIES:')),
+    'filter-log': (view) =>
+      firstUnmade([filtered], view) ?? answer(commit.author, [header], 'the author of the first (newest) commit listed', why('The first commit listed is the newest that changed MAX_RETRIES:')),
+  };
+}
+
+/** The value MAX_RETRIES had just before the named commit changed it. */
+function valueBefore(subject: string, before: number): Strategies {
+  const removed = `-MAX_RETRIES = ${before}`;
+  const why = `The commit "${subject}" replaces the line ${removed.slice(1)} (shown with a minus), so the value before it was ${before}.`;
+  const log = bashLook('git log --format="%h %s" -- settings.py', ['git', 'settings.py'], 'the commits of the file that holds MAX_RETRIES', `List the commits of settings.py to find "${subject}".`);
+  return {
+    'read-patches': (view) => firstUnmade([patches], view) ?? answer(String(before), [subject, removed], 'the removed MAX_RETRIES line of that commit', why),
+    'filter-log': (view) => {
+      const listed = firstUnmade([log], view);
+      if (listed) return listed;
+      const hash = hashOf(shownStdout(view.output(log.call)), subject);
+      const show = bashLook(`git show ${hash} -- settings.py`, [hash, subject], 'the hash the log shows for the commit the question names', `"${subject}" is commit ${hash}: show its change to settings.py.`);
+      return firstUnmade([show], view) ?? answer(String(before), [removed], 'the removed MAX_RETRIES line of that commit', why);
+    },
+  };
+}
+
+/** Which commit deleted a file. */
+function deletion(file: string, subject: string): Strategies {
+  const filtered = bashLook(`git log --oneline --diff-filter=D -- ${file}`, ['git', file], 'the commits that deleted the file the question names', `List the commits that deleted ${file}.`);
+  const scan = bashLook('git log --format="%h %s" --name-status', ['git'], 'every commit with the files it added, modified or deleted', `List every commit with the files it changed, to see where ${file} was deleted (D).`);
+  const why = `The commit "${subject}" deleted ${file}.`;
+  return {
+    'read-patches': (view) => firstUnmade([scan], view) ?? answer(subject, [subject, `D ${file}`], 'the subject of the commit listing the file with D', why),
+    'filter-log': (view) => firstUnmade([filtered], view) ?? answer(subject, [subject], 'the subject of the one commit listed', why),
+  };
+}
+
+/** The abbreviated hash of the commit with this subject in `%h %s` log output. */
+function hashOf(stdout: string | undefined, subject: string): string {
+  const line = (stdout ?? '').split('\n').find((l) => l.slice(l.indexOf(' ') + 1) === subject);
+  return line ? line.slice(0, line.indexOf(' ')) : 'HEAD';
 }
 
 /** code/git-history-question: answer a question that only the git history can answer. */
@@ -101,6 +168,7 @@ export const gitHistoryQuestion: FamilyDef = {
   name: 'git-history-question',
   difficulty: 'hard',
   description: 'Answer a question about a repository\'s git history (who changed a value, what it was before, which commit deleted a file).',
-  candidates: true,
+  strategies: ['read-patches', 'filter-log'],
+  nearMisses: ['every-candidate'],
   generate,
 };

@@ -1,6 +1,10 @@
+import { replaceOnce } from './function-specs.js';
 import { pyValue } from './render.js';
 import type { Rng } from '@workgym/protocol';
-import type { FamilyDef, TaskInstance } from './task.js';
+import { readFile, RUN_TESTS, SUBMIT, bashLook, writeThenSubmit } from './expert/step.js';
+import { testVerdict } from './expert/tests-output.js';
+import { keep, workExpert } from './expert/work.js';
+import type { FamilyDef, PlannedCall, TaskInstance } from './task.js';
 
 interface Domain {
   pkg: string;
@@ -29,6 +33,9 @@ interface Feature {
   /** A call of the feature in a scenario, as [method, args]. */
   op(rng: Rng, d: Domain): [string, (string | number)[]];
   line(rng: Rng, d: Domain): string;
+  /** A plausible mistake in the method's code and in its command's code: [from, to]. */
+  codeBug(d: Domain): [string, string];
+  dispatchBug: [string, string];
 }
 
 const FEATURES: Feature[] = [
@@ -49,6 +56,8 @@ const FEATURES: Feature[] = [
 `,
     op: (rng) => ['top', [rng.int(1, 4)]],
     line: (rng) => `TOP ${rng.int(1, 4)}`,
+    codeBug: () => ['(-pair[1], pair[0])', '(-pair[1],)'],
+    dispatchBug: ["' '.join(f'{key}={amount}'", "', '.join(f'{key}={amount}'"],
   },
   {
     method: 'move',
@@ -68,6 +77,8 @@ const FEATURES: Feature[] = [
 `,
     op: (rng, d) => ['move', [rng.pick(d.names.slice(0, 4)), rng.pick(d.names.slice(0, 4)), rng.int(0, 6)]],
     line: (rng, d) => `MOVE ${rng.pick(d.names.slice(0, 4))} ${rng.pick(d.names.slice(0, 4))} ${rng.int(1, 6)}`,
+    codeBug: (d) => [`self.${d.remove}(source, amount)\n        self.${d.add}(target, amount)`, `self.${d.add}(target, amount)\n        self.${d.remove}(source, amount)`],
+    dispatchBug: ["return 'ok'", "return 'moved'"],
   },
   {
     method: 'below',
@@ -85,6 +96,8 @@ const FEATURES: Feature[] = [
 `,
     op: (rng) => ['below', [rng.int(1, 9)]],
     line: (rng) => `LOW ${rng.int(1, 9)}`,
+    codeBug: () => ['if amount < threshold', 'if amount <= threshold'],
+    dispatchBug: ["or '(none)'", "or '(empty)'"],
   },
 ];
 
@@ -239,8 +252,13 @@ function generate(rng: Rng): TaskInstance {
   const store = storeSource(d);
   const commands = commandsSource(d);
   const keysDef = `    def ${d.keys}(self):\n`;
-  const storeEdit = { path: `${d.pkg}/store.py`, old: keysDef, new: feature.code(d) + keysDef };
-  const commandsEdit = { path: `${d.pkg}/commands.py`, old: UNKNOWN, new: feature.dispatch(d) + UNKNOWN };
+  const storePath = `${d.pkg}/store.py`;
+  const commandsPath = `${d.pkg}/commands.py`;
+  const storeEdit = { path: storePath, old: keysDef, new: feature.code(d) + keysDef };
+  const commandsEdit = { path: commandsPath, old: UNKNOWN, new: feature.dispatch(d) + UNKNOWN };
+  const wrongStore = { ...storeEdit, new: replaceOnce(feature.code(d), ...feature.codeBug(d))! + keysDef };
+  const wrongCommands = { ...commandsEdit, new: replaceOnce(feature.dispatch(d), ...feature.dispatchBug)! + UNKNOWN };
+  const reference = { [storePath]: store.replace(keysDef, storeEdit.new), [commandsPath]: commands.replace(UNKNOWN, commandsEdit.new) };
   const tests = testsSource(d);
   const prelude = `import json
 from ${d.pkg}.store import ${d.cls}
@@ -261,27 +279,76 @@ def _scenario(ops):
     ...Array.from({ length: 4 }, () => `run_commands(${pyValue(commandLines(rng, d, feature))})`),
     ...Array.from({ length: 2 }, () => `_scenario(${pyValue(scenario(rng, d, undefined))})`),
   ];
+  const describe = feature.describe(d);
+  const candidates: PlannedCall[] = [
+    RUN_TESTS,
+    readFile('README.md'),
+    readFile(storePath),
+    readFile(commandsPath),
+    ...rng.shuffle([storeEdit, wrongStore, commandsEdit, wrongCommands]).map((edit) => ({ name: 'edit_file', arguments: edit })),
+    SUBMIT,
+  ];
+  const files: Record<string, string> = {
+    [`${d.pkg}/__init__.py`]: '',
+    [storePath]: store,
+    [commandsPath]: commands,
+    'tests/__init__.py': '',
+    'tests/test_store.py': tests.store,
+    'tests/test_commands.py': tests.commands,
+    'README.md': `# ${d.pkg}\n\n\`run_commands(lines)\` runs one command per line and returns one output line per command:\n\n- \`ADD ${d.key} n\` -> ok\n- \`REMOVE ${d.key} n\` -> ok\n- \`GET ${d.key}\` -> the amount\n- \`LIST\` -> ${d.key}s holding anything, sorted, space-separated, or (empty)\n\nA command that fails answers \`error: <message>\`.\n`,
+  };
+  const subclass = `from .store import ${d.cls}\n\n\nclass Extended${d.cls}(${d.cls}):\n${feature.code(d)}`;
   return {
     instruction:
       `The ${d.pkg} package keeps ${d.unit} per ${d.key} (${d.pkg}/store.py) and runs text commands against it (${d.pkg}/commands.py; see README.md). ` +
-      `Add a feature: ${feature.describe(d)}. Keep the existing behaviour and tests working. run_tests runs the visible tests; ` +
+      `Add a feature: ${describe}. Keep the existing behaviour and tests working. run_tests runs the visible tests; ` +
       'hidden tests check the new feature and the old behaviour. Call submit when you are done.',
-    files: {
-      [`${d.pkg}/__init__.py`]: '',
-      [`${d.pkg}/store.py`]: store,
-      [`${d.pkg}/commands.py`]: commands,
-      'tests/__init__.py': '',
-      'tests/test_store.py': tests.store,
-      'tests/test_commands.py': tests.commands,
-      'README.md': `# ${d.pkg}\n\n\`run_commands(lines)\` runs one command per line and returns one output line per command:\n\n- \`ADD ${d.key} n\` -> ok\n- \`REMOVE ${d.key} n\` -> ok\n- \`GET ${d.key}\` -> the amount\n- \`LIST\` -> ${d.key}s holding anything, sorted, space-separated, or (empty)\n\nA command that fails answers \`error: <message>\`.\n`,
-    },
+    files,
     testCommand: 'python3 -m unittest discover -v -s tests -t .',
     check: {
       kind: 'runs',
-      reference: { [storeEdit.path]: store.replace(keysDef, storeEdit.new), [commandsEdit.path]: commands.replace(UNKNOWN, commandsEdit.new) },
+      reference,
       suite: { kind: 'python-calls', prelude, cases },
     },
-    expert: { edits: [storeEdit, commandsEdit] },
+    expert: workExpert({
+      strategies: { 'edit-file': 'tools', heredoc: 'shell' },
+      look: (style) => [
+        style === 'tools'
+          ? { call: readFile('README.md'), why: `Read README.md first: it describes the commands ${d.pkg} runs.` }
+          : bashLook('cat README.md', ['README.md'], 'show the listed README', `Show README.md first: it describes the commands ${d.pkg} runs.`),
+        { call: RUN_TESTS, why: 'Run the existing tests before changing anything: they must still pass afterwards.' },
+      ],
+      targets: [
+        {
+          path: storePath,
+          content: reference[storePath]!,
+          sources: [describe],
+          how: `the ${feature.method} method the task describes, added to ${d.cls}`,
+          whyRead: () => `The method ${feature.method} belongs to ${d.cls} in ${storePath}: read it first.`,
+          whyChange: () => `Add ${feature.method} to ${d.cls} as the task describes it, before ${d.keys}(), using the amounts the class keeps in self._amounts.`,
+        },
+        {
+          path: commandsPath,
+          content: reference[commandsPath]!,
+          sources: [describe],
+          how: `the ${feature.command} command the task describes, dispatched like the others`,
+          whyRead: () => `The ${feature.command} command belongs to ${commandsPath}: read how it dispatches commands first.`,
+          whyChange: () => `_dispatch handles one command per branch and raises for unknown names: add the ${feature.command} branch before that, calling store.${feature.method}.`,
+        },
+        ...Object.entries(files)
+          .filter(([path]) => path !== storePath && path !== commandsPath)
+          .map(([path, content]) => keep(path, content)),
+      ],
+      check: () => ({ call: RUN_TESTS, why: 'The package changed since the tests last ran: run them again.' }),
+      whySubmit: (view) => `The existing tests still pass (${testVerdict(view.output(RUN_TESTS)) ?? 'no failures'}) with ${feature.method} and ${feature.command} added: submit.`,
+      nearMisses: {
+        // The method alone: the command the task asks for is never wired in.
+        'method-without-command': (view) => writeThenSubmit('method-without-command', { [storePath]: reference[storePath]! }, view),
+        // A new class that has the method, instead of the asked-for class and command.
+        'feature-in-new-class': (view) => writeThenSubmit('feature-in-new-class', { [`${d.pkg}/extended.py`]: subclass }, view),
+      },
+    }),
+    candidates,
   };
 }
 
@@ -290,6 +357,7 @@ export const pyAddFeature: FamilyDef = {
   name: 'py-add-feature',
   difficulty: 'hard',
   description: 'Add a feature (a method and a text command) to a small Python project without breaking it.',
-  candidates: false,
+  strategies: ['edit-file', 'heredoc'],
+  nearMisses: ['method-without-command', 'feature-in-new-class'],
   generate,
 };

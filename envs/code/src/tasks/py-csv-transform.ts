@@ -1,5 +1,10 @@
 import type { Rng } from '@workgym/protocol';
-import type { FamilyDef, TaskInstance } from './task.js';
+import { replaceOnce } from './function-specs.js';
+import { describeOutput, HARD_CODE, scriptPlan } from './expert/script-work.js';
+import { shownStdout } from './expert/shell.js';
+import { bashLook, readFile, SUBMIT } from './expert/step.js';
+import { workExpert } from './expert/work.js';
+import type { FamilyDef, PlannedCall, TaskInstance } from './task.js';
 
 const REGIONS = ['north', 'south', 'east', 'west', 'central'];
 const PRODUCTS = ['widget', 'gadget', 'sprocket', 'gizmo', 'doohickey', 'flange'];
@@ -7,6 +12,8 @@ const PRODUCTS = ['widget', 'gadget', 'sprocket', 'gizmo', 'doohickey', 'flange'
 interface Variant {
   describe(p: Params): string;
   script(p: Params): string;
+  /** Plausible mistakes in the script: [from, to]. */
+  bugs(p: Params): [string, string][];
 }
 
 interface Params {
@@ -43,6 +50,10 @@ const VARIANTS: Variant[] = [
         f.write('region,revenue\\n')
         for region, total in ranked:
             f.write(f'{region},{total // 100}.{total % 100:02d}\\n')${FOOTER}`,
+    bugs: () => [
+      ['(-item[1], item[0])', '(item[1], item[0])'],
+      ['{total % 100:02d}', '{total % 100}'],
+    ],
   },
   {
     describe: (p) =>
@@ -54,6 +65,10 @@ const VARIANTS: Variant[] = [
         writer = csv.DictWriter(f, fieldnames=['date', 'region', 'product', 'units', 'unit_price'], lineterminator='\\n')
         writer.writeheader()
         writer.writerows(keep)${FOOTER}`,
+    bugs: (p) => [
+      [`int(r['units']) >= ${p.minUnits}`, `int(r['units']) > ${p.minUnits}`],
+      ["(r['date'], r['product'])", "(r['date'],)"],
+    ],
   },
   {
     describe: () =>
@@ -66,6 +81,10 @@ const VARIANTS: Variant[] = [
         f.write('month,product,units\\n')
         for (month, product), units in sorted(totals.items()):
             f.write(f'{month},{product},{units}\\n')${FOOTER}`,
+    bugs: () => [
+      ["row['date'][:7]", "row['date'][:4]"],
+      ['sorted(totals.items())', 'totals.items()'],
+    ],
   },
 ];
 
@@ -79,20 +98,40 @@ function salesCsv(rng: Rng): string {
   return lines.join('\n') + '\n';
 }
 
+const HEADER_LINE = 'date,region,product,units,unit_price';
+const SCRIPT = 'transform.py';
+const DATA = 'data/sales.csv';
+const USAGE = 'python3 transform.py INPUT OUTPUT';
+
 function generate(rng: Rng): TaskInstance {
   const params: Params = { minUnits: rng.int(5, 20), regions: rng.sample(REGIONS, 2).sort() };
   const variant = rng.pick(VARIANTS);
   const visible = salesCsv(rng.fork(1));
   const script = variant.script(params);
+  const describe = variant.describe(params);
+  const run = bashLook(
+    `python3 ${SCRIPT} ${DATA} /tmp/out.csv && cat /tmp/out.csv`,
+    [USAGE, DATA],
+    'the usage line of the task applied to the visible file',
+    `${SCRIPT} is written: run it on ${DATA} and look at what it wrote.`,
+  );
+  const mutants = variant.bugs(params).flatMap(([from, to]) => replaceOnce(script, from, to) ?? []);
+  const candidates: PlannedCall[] = [
+    readFile(DATA),
+    { name: 'bash', arguments: { command: `head -n 5 ${DATA}` } },
+    ...rng.shuffle([script, ...mutants]).map((content) => ({ name: 'write_file', arguments: { path: SCRIPT, content } })),
+    run.call,
+    SUBMIT,
+  ];
   return {
     instruction:
       'data/sales.csv holds sales rows with the columns date (YYYY-MM-DD), region, product, units (an integer) and unit_price (a decimal). ' +
-      `Write a Python script transform.py such that \`python3 transform.py INPUT OUTPUT\` reads a CSV like that from INPUT and writes to OUTPUT ${variant.describe(params)} ` +
+      `Write a Python script transform.py such that \`${USAGE}\` reads a CSV like that from INPUT and writes to OUTPUT ${describe} ` +
       'Use \\n line endings. The hidden check runs your script on other files of the same format and compares OUTPUT exactly. Call submit when you are done.',
-    files: { 'data/sales.csv': visible },
+    files: { [DATA]: visible },
     check: {
       kind: 'runs',
-      reference: { 'transform.py': script },
+      reference: { [SCRIPT]: script },
       suite: {
         kind: 'script',
         command: 'python3 transform.py .case/input.csv .case/output.csv',
@@ -101,7 +140,26 @@ function generate(rng: Rng): TaskInstance {
         inputs: [visible, ...[2, 3, 4].map((salt) => salesCsv(rng.fork(salt)))],
       },
     },
-    expert: { explore: [{ name: 'read_file', arguments: { path: 'data/sales.csv', start_line: 1, end_line: 5 } }] },
+    expert: workExpert(
+      scriptPlan({
+        path: SCRIPT,
+        content: script,
+        sources: [describe, HEADER_LINE],
+        how: 'the transformation the task describes, over the columns of the header',
+        whyWrite: `${DATA} has the header ${HEADER_LINE}. Write ${SCRIPT} to read INPUT with csv.DictReader and write to OUTPUT ${describe}`,
+        files: { [DATA]: visible },
+        look: (style) => [
+          style === 'tools'
+            ? { call: readFile(DATA), why: `Look at ${DATA} first: its header and a few rows show the format.` }
+            : bashLook(`head -n 5 ${DATA}`, [DATA], 'the first lines of the listed file', `Look at the first lines of ${DATA}: the header and a few rows show the format.`),
+        ],
+        run,
+        whySubmit: (view) => `${SCRIPT} ran on ${DATA} and wrote ${describeOutput(shownStdout(view.output(run.call)))}: submit.`,
+        nearMisses: { 'read-visible-csv': script.replace('main(sys.argv[1], sys.argv[2])', `main('${DATA}', sys.argv[2])`) },
+        hardCode: (stdout) => `import sys\n\nwith open(sys.argv[2], 'w') as f:\n    f.write(${JSON.stringify(`${stdout}\n`)})\n`,
+      }),
+    ),
+    candidates,
   };
 }
 
@@ -110,6 +168,7 @@ export const pyCsvTransform: FamilyDef = {
   name: 'py-csv-transform',
   difficulty: 'medium',
   description: 'Write a Python data-wrangling script (aggregate, filter or pivot a CSV); run on hidden inputs.',
-  candidates: false,
+  strategies: ['write-file', 'heredoc'],
+  nearMisses: [HARD_CODE, 'read-visible-csv'],
   generate,
 };

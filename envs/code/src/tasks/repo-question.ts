@@ -1,4 +1,6 @@
 import type { Rng } from '@workgym/protocol';
+import { bashLook, byStrategy, firstUnmade, readFile, type ExpertStep, type Look } from './expert/step.js';
+import type { EpisodeView } from './expert/view.js';
 import type { FamilyDef, PlannedCall, TaskInstance } from './task.js';
 
 const APPS = ['orderly', 'tracksy', 'shipfast', 'notely', 'bookit'];
@@ -57,33 +59,80 @@ class Client:
   }
   files[`${app}/handlers/__init__.py`] = '';
   const target = rng.pick(handlers);
-  const audited = handlers.filter((h) => h.audited).length;
+  const audited = handlers.filter((h) => h.audited);
   const kind = rng.int(0, 2);
   const path = `${app}/handlers/${target.module}.py`;
+  const client = `${app}/client.py`;
+  const config = `${app}/config.py`;
+  const handlerFiles = [...modules].sort().map((m) => `${app}/handlers/${m}.py`);
   const question =
     kind === 0
       ? { text: `How many seconds is the timeout of a ${app}.client.Client created without a timeout argument? Answer with the number.`, answer: String(timeout * slack), wrong: [String(timeout), String(legacyTimeout)] }
       : kind === 1
         ? { text: `Which file defines the function ${target.name}? Answer with its path relative to the workspace.`, answer: path, wrong: modules.filter((m) => m !== target.module).map((m) => `${app}/handlers/${m}.py`) }
-        : { text: `How many functions in ${app}/handlers/ call audit(...)? Answer with the number.`, answer: String(audited), wrong: [String(audited + 1), String(handlers.length)] };
-  const explore: PlannedCall[] =
-    kind === 0
-      ? [{ name: 'bash', arguments: { command: 'grep -rn "TIMEOUT\\|_SLACK" --include=*.py .' } }]
-      : kind === 1
-        ? [{ name: 'bash', arguments: { command: `grep -rn "def ${target.name}" .` } }]
-        : [{ name: 'bash', arguments: { command: `grep -rn "audit(" ${app}/handlers` } }];
+        : { text: `How many functions in ${app}/handlers/ call audit(...)? Answer with the number.`, answer: String(audited.length), wrong: [String(audited.length + 1), String(handlers.length)] };
+  const answer = (text: string, sources: string[], how: string, why: string): ExpertStep => ({
+    call: { name: 'answer', arguments: { text } },
+    text: why,
+    derived: [{ value: text, sources, how }],
+  });
+  const read = (file: string, why: string): Look => ({ call: readFile(file), why });
+  const auditCalls = audited.map((h) => `audit('${h.name}', record)`);
+  const countAnswer = () =>
+    answer(
+      question.answer,
+      auditCalls.length > 0 ? auditCalls : ['audit() is not needed here'],
+      'the handler functions with an audit(...) call, counted',
+      `${auditCalls.length} handler function(s) call audit('<name>', record); the "# audit() is not needed here" lines are comments, not calls. The answer is ${question.answer}.`,
+    );
+  let strategies: Record<string, (view: EpisodeView) => ExpertStep>;
+  let explore: PlannedCall;
+  if (kind === 0) {
+    const timeouts = bashLook('grep -rni "timeout" --include=*.py .', ['timeout'], 'search the Python files for the word of the question', 'Search the Python files for "timeout" to see where the default comes from.');
+    const slackLine = bashLook(`grep -n "_SLACK =" ${client}`, ['_SLACK', client], 'the _SLACK name the timeout line uses, looked up in its file', `${client} computes the default as DEFAULT_TIMEOUT * _SLACK: find the value of _SLACK.`);
+    const product = (why: string) =>
+      answer(question.answer, [`DEFAULT_TIMEOUT = ${timeout}`, `_SLACK = ${slack}`, 'DEFAULT_TIMEOUT * _SLACK'], 'DEFAULT_TIMEOUT of config.py times _SLACK of client.py', why);
+    const why = `Client() uses DEFAULT_TIMEOUT * _SLACK: DEFAULT_TIMEOUT = ${timeout} (from ${config}, the module client.py imports it from, not the legacy one) and _SLACK = ${slack}, so ${timeout} * ${slack} = ${question.answer}.`;
+    strategies = {
+      grep: (view) => firstUnmade([timeouts, slackLine], view) ?? product(why),
+      read: (view) =>
+        firstUnmade([read(client, `Read ${client}: the question is about its Client.`), read(config, `${client} imports DEFAULT_TIMEOUT from .config: read ${config}.`)], view) ?? product(why),
+    };
+    explore = timeouts.call;
+  } else if (kind === 1) {
+    const search = bashLook(`grep -rn "def ${target.name}" .`, [target.name], 'search for the definition of the function the question names', `Search the workspace for the definition of ${target.name}.`);
+    const found = (why: string) => answer(path, [`def ${target.name}(payload):`, path], 'the file that shows the definition', why);
+    const reads = handlerFiles.slice(0, handlerFiles.indexOf(path) + 1).map((file, i) => read(file, i === 0 ? `Handlers live in ${app}/handlers/: read ${file} and look for def ${target.name}.` : `${handlerFiles[i - 1]} does not define ${target.name}: read ${file}.`));
+    strategies = {
+      grep: (view) => firstUnmade([search], view) ?? found(`grep shows def ${target.name} in ${path}.`),
+      read: (view) => firstUnmade(reads, view) ?? found(`${path} defines ${target.name}.`),
+    };
+    explore = search.call;
+  } else {
+    const search = bashLook(`grep -rn "audit(" ${app}/handlers`, ['audit(', `${app}/handlers/`], 'search the handlers for the call the question names', `Search ${app}/handlers/ for audit( calls.`);
+    const reads = handlerFiles.map((file, i) => read(file, i === 0 ? `Read each handler module and count the functions that call audit(...): ${file} first.` : `Next handler module: ${file}.`));
+    strategies = {
+      grep: (view) => firstUnmade([search], view) ?? countAnswer(),
+      read: (view) => firstUnmade(reads, view) ?? countAnswer(),
+    };
+    explore = search.call;
+  }
   const candidates: PlannedCall[] = [
     { name: 'list_files', arguments: { depth: 3 } },
-    { name: 'read_file', arguments: { path: `${app}/config.py` } },
-    { name: 'read_file', arguments: { path: `${app}/client.py` } },
-    ...explore,
+    readFile(config),
+    readFile(client),
+    explore,
     ...rng.shuffle([question.answer, ...question.wrong]).map((text) => ({ name: 'answer', arguments: { text } })),
   ];
+  const everyCandidate = [question.answer, ...question.wrong].join(' or ');
   return {
     instruction: `Explore the ${app} repository in the workspace and answer: ${question.text} Give your final answer with the answer tool (it ends the episode).`,
     files,
     check: { kind: 'answer', accept: [question.answer] },
-    expert: { explore, answer: question.answer },
+    expert: byStrategy(strategies, {
+      // Names every plausible value at once, hoping the check only looks for the right one.
+      'every-candidate': () => ({ call: { name: 'answer', arguments: { text: everyCandidate } }, text: 'near-miss every-candidate: answer with every plausible value' }),
+    }),
     candidates,
   };
 }
@@ -93,6 +142,7 @@ export const repoQuestion: FamilyDef = {
   name: 'repo-question',
   difficulty: 'medium',
   description: 'Answer a question about a small code base (a default value, where a function lives, how many call sites) by exploring it.',
-  candidates: true,
+  strategies: ['grep', 'read'],
+  nearMisses: ['every-candidate'],
   generate,
 };

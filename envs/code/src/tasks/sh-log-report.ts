@@ -1,5 +1,10 @@
 import type { Rng } from '@workgym/protocol';
-import type { FamilyDef, TaskInstance } from './task.js';
+import { replaceOnce } from './function-specs.js';
+import { describeOutput, HARD_CODE, scriptPlan } from './expert/script-work.js';
+import { shellQuote, shownStdout } from './expert/shell.js';
+import { bashLook, readFile, SUBMIT } from './expert/step.js';
+import { workExpert } from './expert/work.js';
+import type { FamilyDef, PlannedCall, TaskInstance } from './task.js';
 
 const SERVICES = ['auth', 'billing', 'search', 'payments', 'mailer', 'gateway', 'catalog', 'profile'];
 const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'];
@@ -19,6 +24,10 @@ const MESSAGES = [
 interface Variant {
   describe(service: string): string;
   script(service: string): string;
+  /** Plausible mistakes in the script: [from, to]. */
+  bugs: [string, string][];
+  /** Which parts of a log line the summary needs, as the format shows them. */
+  fields: string;
 }
 
 const VARIANTS: Variant[] = [
@@ -31,6 +40,11 @@ set -eu
 export LC_ALL=C
 awk '$2 == "ERROR" { s = $3; sub(/:$/, "", s); n[s]++ } END { for (s in n) print s, n[s] }' "$1" | sort -k2,2nr -k1,1 > "$2"
 `,
+    bugs: [
+      ['$2 == "ERROR" {', '/ERROR/ {'],
+      ['sort -k2,2nr -k1,1', 'sort -k2,2n -k1,1'],
+    ],
+    fields: 'the level is field 2 and the service field 3 (with its colon)',
   },
   {
     describe: (service) =>
@@ -40,6 +54,11 @@ set -eu
 awk -v svc=${service} '{ s = $3; sub(/:$/, "", s); if (s == svc) n[$2]++ }
   END { split("DEBUG INFO WARN ERROR", order, " "); for (i = 1; i <= 4; i++) if (order[i] in n) print order[i], n[order[i]] }' "$1" > "$2"
 `,
+    bugs: [
+      ['if (s == svc) n[$2]++', 'n[$2]++'],
+      ['split("DEBUG INFO WARN ERROR", order, " ")', 'split("ERROR WARN INFO DEBUG", order, " ")'],
+    ],
+    fields: 'the level is field 2 and the service field 3 (with its colon)',
   },
   {
     describe: () =>
@@ -49,6 +68,11 @@ set -eu
 export LC_ALL=C
 cut -c1-13 "$1" | sort | uniq -c | awk '{ print $2, $1 }' > "$2"
 `,
+    bugs: [
+      ['cut -c1-13', 'cut -c1-10'],
+      ["awk '{ print $2, $1 }'", "awk '{ print $1, $2 }'"],
+    ],
+    fields: 'the hour is the first 13 characters of the line (YYYY-MM-DDTHH)',
   },
 ];
 
@@ -64,6 +88,11 @@ function logFile(rng: Rng, services: string[]): string {
   return lines.join('\n') + '\n';
 }
 
+const SCRIPT = 'report.sh';
+const LOG = 'logs/app.log';
+const USAGE = 'bash report.sh INPUT OUTPUT';
+const FORMAT = '`TIMESTAMP LEVEL service: message`';
+
 function generate(rng: Rng): TaskInstance {
   const services = rng.sample(SERVICES, rng.int(3, 5));
   const variant = rng.pick(VARIANTS);
@@ -71,18 +100,50 @@ function generate(rng: Rng): TaskInstance {
   const visible = logFile(rng.fork(1), services);
   const hidden = [2, 3, 4].map((salt) => logFile(rng.fork(salt), services));
   const script = variant.script(service);
+  const describe = variant.describe(service);
+  const files = { [LOG]: visible, 'README.md': '# ops\n\nLogs of the last deploy are in logs/.\n' };
+  const run = bashLook(
+    `bash ${SCRIPT} ${LOG} /tmp/report.txt && cat /tmp/report.txt`,
+    [USAGE, LOG],
+    'the usage line of the task applied to the visible log',
+    `${SCRIPT} is written: run it on ${LOG} and look at what it wrote.`,
+  );
+  const look = bashLook(`head -n 5 ${LOG} && wc -l ${LOG}`, [LOG], 'the first lines and the length of the listed log', `Look at the first lines of ${LOG} and how long it is.`);
+  const mutants = variant.bugs.flatMap(([from, to]) => replaceOnce(script, from, to) ?? []);
+  const candidates: PlannedCall[] = [
+    look.call,
+    readFile(LOG),
+    ...rng.shuffle([script, ...mutants]).map((content) => ({ name: 'write_file', arguments: { path: SCRIPT, content } })),
+    run.call,
+    SUBMIT,
+  ];
   return {
     instruction:
-      'logs/app.log is an application log: each line is `TIMESTAMP LEVEL service: message` (TIMESTAMP like 2024-03-05T10:22:01Z, LEVEL one of DEBUG INFO WARN ERROR). ' +
-      `Write a script report.sh such that \`bash report.sh INPUT OUTPUT\` reads the log file INPUT and writes to OUTPUT ${variant.describe(service)} ` +
+      `logs/app.log is an application log: each line is ${FORMAT} (TIMESTAMP like 2024-03-05T10:22:01Z, LEVEL one of DEBUG INFO WARN ERROR). ` +
+      `Write a script report.sh such that \`${USAGE}\` reads the log file INPUT and writes to OUTPUT ${describe} ` +
       'The hidden check runs your script on other log files of the same format and compares OUTPUT exactly (trailing whitespace aside). Call submit when you are done.',
-    files: { 'logs/app.log': visible, 'README.md': '# ops\n\nLogs of the last deploy are in logs/.\n' },
+    files,
     check: {
       kind: 'runs',
-      reference: { 'report.sh': script },
+      reference: { [SCRIPT]: script },
       suite: { kind: 'script', command: 'bash report.sh .case/input.log .case/output.txt', inputPath: '.case/input.log', outputPath: '.case/output.txt', inputs: [visible, ...hidden] },
     },
-    expert: { explore: [{ name: 'bash', arguments: { command: 'head -n 5 logs/app.log && wc -l logs/app.log' } }] },
+    expert: workExpert(
+      scriptPlan({
+        path: SCRIPT,
+        content: script,
+        sources: [describe, FORMAT],
+        how: 'the summary the task describes, over the fields of the log format',
+        whyWrite: `Each line of ${LOG} is ${FORMAT}, so ${variant.fields}. Write ${SCRIPT} to write to OUTPUT ${describe}`,
+        files,
+        look: (style) => [style === 'tools' ? { call: readFile(LOG), why: `Read ${LOG} first: its lines show the format.` } : look],
+        run,
+        whySubmit: (view) => `${SCRIPT} ran on ${LOG} and wrote ${describeOutput(shownStdout(view.output(run.call)))}: submit.`,
+        nearMisses: { 'read-visible-log': script.replace('"$1"', LOG) },
+        hardCode: (stdout) => `#!/bin/bash\nprintf '%s\\n' ${shellQuote(stdout)} > "$2"\n`,
+      }),
+    ),
+    candidates,
   };
 }
 
@@ -91,6 +152,7 @@ export const shLogReport: FamilyDef = {
   name: 'sh-log-report',
   difficulty: 'medium',
   description: 'Write a shell script that parses an application log and writes a summary file; run on hidden logs.',
-  candidates: false,
+  strategies: ['write-file', 'heredoc'],
+  nearMisses: [HARD_CODE, 'read-visible-log'],
   generate,
 };

@@ -1,4 +1,8 @@
 import type { Rng } from '@workgym/protocol';
+import { describeOutput, scriptPlan } from './expert/script-work.js';
+import { shownStdout } from './expert/shell.js';
+import { bashLook, SUBMIT } from './expert/step.js';
+import { workExpert } from './expert/work.js';
 import type { FamilyDef, PlannedCall, TaskInstance } from './task.js';
 
 const FIRST = ['Ana', 'Ben', 'Cleo', 'Dev', 'Eva', 'Finn', 'Gus', 'Hana', 'Ivo', 'Jun', 'Kai', 'Lea', 'Mo', 'Nia'];
@@ -8,6 +12,8 @@ const CATEGORIES = ['tools', 'garden', 'kitchen', 'toys'];
 const PRODUCTS = ['hammer', 'rake', 'kettle', 'yo-yo', 'wrench', 'hose', 'whisk', 'kite', 'drill', 'shovel', 'ladle', 'puzzle'];
 
 interface Question {
+  /** Asks for a set of products that may well be empty: the generator makes sure the data sets differ on it. */
+  mayBeEmpty?: boolean;
   ask(p: Params): string;
   reference(p: Params): string;
   wrong(p: Params): string[];
@@ -52,6 +58,7 @@ ORDER BY n DESC, c.country;
     ],
   },
   {
+    mayBeEmpty: true,
     ask: (p) =>
       `the names of the products in the category '${p.category}' that were never ordered, one column, sorted by name`,
     reference: (p) => `SELECT p.name
@@ -83,14 +90,21 @@ ORDER BY month;
   },
 ];
 
-/** The shop database as SQL text (schema and rows). */
-function shopSql(rng: Rng): string {
-  const lines = [
-    'CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, country TEXT NOT NULL);',
-    'CREATE TABLE products (id INTEGER PRIMARY KEY, name TEXT NOT NULL, category TEXT NOT NULL, price_cents INTEGER NOT NULL);',
-    'CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id), product_id INTEGER NOT NULL REFERENCES products(id), quantity INTEGER NOT NULL, ordered_at TEXT NOT NULL);',
-    'BEGIN;',
-  ];
+const SCHEMA = [
+  'CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, country TEXT NOT NULL)',
+  'CREATE TABLE products (id INTEGER PRIMARY KEY, name TEXT NOT NULL, category TEXT NOT NULL, price_cents INTEGER NOT NULL)',
+  'CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id), product_id INTEGER NOT NULL REFERENCES products(id), quantity INTEGER NOT NULL, ordered_at TEXT NOT NULL)',
+];
+
+interface Shop {
+  /** The database as SQL text (schema and rows). */
+  sql: string;
+  /** The names of the never-ordered products of a category, sorted. */
+  neverOrdered(category: string): string[];
+}
+
+function shop(rng: Rng): Shop {
+  const lines = [...SCHEMA.map((s) => `${s};`), 'BEGIN;'];
   const customers = rng.int(8, 14);
   for (let id = 1; id <= customers; id++) {
     lines.push(`INSERT INTO customers VALUES (${id}, '${rng.pick(FIRST)} ${rng.pick(LAST)}', '${rng.pick(COUNTRIES)}');`);
@@ -99,48 +113,110 @@ function shopSql(rng: Rng): string {
   products.forEach((name, i) => {
     lines.push(`INSERT INTO products VALUES (${i + 1}, '${name}', '${CATEGORIES[i % CATEGORIES.length]}', ${rng.int(150, 9000)});`);
   });
+  const ordered = new Set<number>();
   for (let id = 1; id <= rng.int(30, 60); id++) {
     const date = `${rng.int(2022, 2024)}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`;
     // Leave the last few products unordered so "never ordered" has answers.
-    lines.push(`INSERT INTO orders VALUES (${id}, ${rng.int(1, customers)}, ${rng.int(1, products.length - 3)}, ${rng.int(1, 5)}, '${date}');`);
+    const product = rng.int(1, products.length - 3);
+    ordered.add(product);
+    lines.push(`INSERT INTO orders VALUES (${id}, ${rng.int(1, customers)}, ${product}, ${rng.int(1, 5)}, '${date}');`);
   }
   lines.push('COMMIT;');
-  return lines.join('\n') + '\n';
+  return {
+    sql: lines.join('\n') + '\n',
+    neverOrdered: (category) => products.filter((_, i) => CATEGORIES[i % CATEGORIES.length] === category && !ordered.has(i + 1)).sort(),
+  };
 }
+
+/**
+ * The hidden databases: salts 2 and 3, unless the question's answer can be the same on every
+ * database (an empty list, typically); then later salts replace them until one answer differs
+ * from the visible database's, so answering the visible result as a constant never passes.
+ */
+function hiddenShops(rng: Rng, visible: Shop, question: Question, params: Params): Shop[] {
+  const hidden = [shop(rng.fork(2)), shop(rng.fork(3))];
+  const answer = (s: Shop) => JSON.stringify(s.neverOrdered(params.category));
+  for (let salt = 4; question.mayBeEmpty && hidden.every((s) => answer(s) === answer(visible)); salt++) hidden[1] = shop(rng.fork(salt));
+  return hidden;
+}
+
+const DB = 'shop.db';
+const QUERY = 'query.sql';
 
 function generate(rng: Rng): TaskInstance {
   const params: Params = { limit: rng.int(3, 5), year: rng.int(2022, 2024), category: rng.pick(CATEGORIES) };
   const question = rng.pick(QUESTIONS);
-  const visible = shopSql(rng.fork(1));
+  const visible = shop(rng.fork(1));
   const reference = question.reference(params);
+  const ask = question.ask(params);
+  const schema = bashLook(`sqlite3 ${DB} .schema`, ['sqlite3', DB], 'the sqlite3 shell asked for the schema of the named database', `Look at the schema of ${DB} first: the tables and their columns.`);
+  const sample = bashLook(
+    `sqlite3 -header ${DB} "SELECT * FROM orders LIMIT 5"`,
+    ['sqlite3', DB, 'CREATE TABLE orders'],
+    'a few rows of the orders table the schema shows',
+    'Look at a few orders too: how dates and quantities are stored.',
+  );
+  const run = bashLook(`sqlite3 -csv ${DB} < ${QUERY}`, ['sqlite3', DB, QUERY], 'the query file run by the sqlite3 shell on the named database', `${QUERY} is written: run it on ${DB} and look at the rows.`);
   const candidates: PlannedCall[] = [
-    { name: 'bash', arguments: { command: 'sqlite3 shop.db .schema' } },
-    { name: 'bash', arguments: { command: 'sqlite3 -header shop.db "SELECT * FROM orders LIMIT 5"' } },
-    ...rng.shuffle([reference, ...question.wrong(params)]).map((content) => ({ name: 'write_file', arguments: { path: 'query.sql', content } })),
-    { name: 'bash', arguments: { command: 'sqlite3 -csv shop.db < query.sql' } },
-    { name: 'submit', arguments: {} },
+    schema.call,
+    sample.call,
+    ...rng.shuffle([reference, ...question.wrong(params)]).map((content) => ({ name: 'write_file', arguments: { path: QUERY, content } })),
+    run.call,
+    SUBMIT,
   ];
   return {
     instruction:
       'shop.db is a SQLite database of a small shop (tables customers, products, orders; explore it with the sqlite3 command). ' +
-      `Write one SQL SELECT statement in query.sql that returns ${question.ask(params)}. ` +
+      `Write one SQL SELECT statement in query.sql that returns ${ask}. ` +
       'The hidden check runs query.sql with sqlite3 on this database and on other databases with the same schema and compares the rows (column names do not matter, order does). Call submit when you are done.',
     files: {},
-    databases: { 'shop.db': visible },
+    databases: { [DB]: visible.sql },
     check: {
       kind: 'runs',
-      reference: { 'query.sql': reference },
+      reference: { [QUERY]: reference },
       suite: {
         kind: 'script',
         command: 'rm -f .case/shop.db && sqlite3 .case/shop.db < .case/input.sql && sqlite3 -bail -csv .case/shop.db < query.sql > .case/output.csv',
         inputPath: '.case/input.sql',
         outputPath: '.case/output.csv',
-        inputs: [visible, ...[2, 3].map((salt) => shopSql(rng.fork(salt)))],
+        inputs: [visible.sql, ...hiddenShops(rng, visible, question, params).map((s) => s.sql)],
       },
     },
-    expert: { explore: [{ name: 'bash', arguments: { command: 'sqlite3 shop.db .schema' } }] },
+    expert: workExpert(
+      scriptPlan({
+        path: QUERY,
+        content: reference,
+        sources: [ask, ...SCHEMA],
+        how: 'the SELECT the task asks for, over the tables of the schema',
+        whyWrite: `The schema shows customers, products and orders (orders.customer_id and orders.product_id point to the others). Write one SELECT in ${QUERY} that returns ${ask}.`,
+        files: {},
+        look: (style) => (style === 'tools' ? [schema] : [schema, sample]),
+        run,
+        whySubmit: (view) => `${QUERY} ran on ${DB} and gave ${describeOutput(shownStdout(view.output(run.call)))}: submit.`,
+        nearMisses: {},
+        hardCode: constantRows,
+      }),
+    ),
     candidates,
   };
+}
+
+/** A SELECT of constant rows: the CSV rows sqlite3 printed, as text. */
+function constantRows(stdout: string): string {
+  const rows = stdout.split('\n').filter((line) => line !== '').map(csvFields);
+  if (rows.length === 0) return 'SELECT 1 WHERE 0;\n';
+  return rows.map((fields) => `SELECT ${fields.map((f) => `'${f.replaceAll("'", "''")}'`).join(', ')}`).join('\nUNION ALL\n') + ';\n';
+}
+
+function csvFields(line: string): string[] {
+  const fields: string[] = [];
+  const pattern = /("(?:[^"]|"")*"|[^,]*)(,|$)/g;
+  for (let match = pattern.exec(line); match; match = pattern.exec(line)) {
+    const raw = match[1]!;
+    fields.push(raw.startsWith('"') ? raw.slice(1, -1).replaceAll('""', '"') : raw);
+    if (match[2] === '') break;
+  }
+  return fields;
 }
 
 /** code/sql-query: answer a question about a SQLite database with one query. */
@@ -148,6 +224,7 @@ export const sqlQuery: FamilyDef = {
   name: 'sql-query',
   difficulty: 'medium',
   description: 'Write a SQL query against a SQLite shop database; checked on hidden databases with the same schema.',
-  candidates: true,
+  strategies: ['write-file', 'heredoc'],
+  nearMisses: ['hard-code-visible-output'],
   generate,
 };

@@ -1,4 +1,5 @@
 import type { Rng } from '@workgym/protocol';
+import type { Expert } from './expert/step.js';
 
 export type Difficulty = 'easy' | 'medium' | 'hard';
 
@@ -66,16 +67,10 @@ export interface TaskInstance {
   /** Command that `run_tests` runs in the workspace, for families with visible tests. */
   testCommand?: string;
   check: HiddenCheck;
-  expert: {
-    /** Exploration the expert does first (commands, reads), one per expert step. */
-    explore?: PlannedCall[];
-    /** Edits that turn a starting file into its reference version (preferred over rewriting). */
-    edits?: { path: string; old: string; new: string }[];
-    /** For answer families: the final answer. */
-    answer?: string;
-  };
-  /** Candidate actions shown with every observation (a bounded list of valid calls). */
-  candidates?: PlannedCall[];
+  /** The next expert (or near-miss) step at a state of this instance's episode. */
+  expert: Expert;
+  /** Candidate actions shown with every observation (a bounded list of valid calls, some of them wrong). */
+  candidates: PlannedCall[];
 }
 
 export interface FamilyDef {
@@ -83,7 +78,9 @@ export interface FamilyDef {
   name: string;
   difficulty: Difficulty;
   description: string;
-  /** Whether observations carry candidate actions. */
-  candidates: boolean;
+  /** Named ways the expert solves the family; the first is the default. */
+  strategies: readonly string[];
+  /** Named scripted attempts that game the verifier; each must end without success. */
+  nearMisses: readonly string[];
   generate(rng: Rng): TaskInstance;
 }
