@@ -6,7 +6,7 @@ export { argumentLeaves, ShownText, ungroundedValues, type UngroundedValue } fro
 export type { DockerOverrides, EnvManifest } from './manifest.js';
 export { checkEnv, assertEnvConforms, type CheckEnvOptions, type CheckResult, type ConformanceReport } from './check-env.js';
 export { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder, type FrameEvent } from './framing.js';
-export { Rng, splitSeed } from './rng.js';
+export { Rng, SEED_LIMIT, splitSeed } from './rng.js';
 export { toolCall } from './tool-call.js';
 export { MAX_ARGUMENT_BYTES, checkToolSchema, validateToolCall } from './tool-validator.js';
 export {

@@ -55,10 +55,17 @@ export class Rng {
 }
 
 /**
+ * Task seeds run below this on every split (the server refuses others): generator seeds are 32
+ * bits, and past it the splits' generator seeds would wrap around into each other's.
+ */
+export const SEED_LIMIT = 2 ** 30;
+
+/**
  * The generator seed of a task instance: train and test seeds map to disjoint generator seeds,
  * so no test instance is ever a train instance. There is no other split (the server refuses one).
  */
 export function splitSeed(split: string, seed: number): number {
   if (split !== 'train' && split !== 'test') throw new RangeError(`no split ${JSON.stringify(split)}: train or test`);
-  return (seed * 3 + (split === 'test' ? 1 : 0)) >>> 0;
+  if (!Number.isInteger(seed) || seed < 0 || seed >= SEED_LIMIT) throw new RangeError(`seed ${seed} is not in 0..${SEED_LIMIT - 1}`);
+  return seed * 3 + (split === 'test' ? 1 : 0);
 }

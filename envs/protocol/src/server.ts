@@ -4,6 +4,7 @@ import type { Environment, Session } from './environment.js';
 import { Episode } from './episode.js';
 import { CallRefusedError } from './errors.js';
 import { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder } from './framing.js';
+import { SEED_LIMIT } from './rng.js';
 import { PROTOCOL_VERSION, wire, type Decoded, type Request, type ResetRequest, type Response, type TaskFamily } from './messages.js';
 
 type DecodedRequest = Decoded<Request>;
@@ -157,6 +158,9 @@ class Connection {
     if (!splits.includes(split)) {
       throw new CallRefusedError('bad_request', `${family.id} has no split ${JSON.stringify(split)} (it has ${splits.join(', ')})`);
     }
+    if (spec.seed >= SEED_LIMIT) {
+      throw new CallRefusedError('bad_request', `seed ${spec.seed} is out of range: seeds run from 0 to ${SEED_LIMIT - 1} on every split`);
+    }
     const limit = this.env.maxSessions ?? 1;
     if (this.episodes.size + this.opening >= limit) {
       throw new CallRefusedError('too_many_sessions', `${this.env.name} serves ${limit} session(s) at once; close one first`);
@@ -191,8 +195,9 @@ class Connection {
   private async expert(session: string, strategy: string, signal: AbortSignal) {
     const episode = this.episode(session);
     const family = this.env.families().find((f) => f.id === episode.task.family);
-    const action = await episode.expert(signal, resolveStrategy(family, episode.task.seed ?? 0, strategy));
-    return { calls: action.calls, text: action.text, derived: action.derived ?? [] };
+    const followed = resolveStrategy(family, episode.task.seed ?? 0, strategy);
+    const action = await episode.expert(signal, followed);
+    return { calls: action.calls, text: action.text, derived: action.derived ?? [], strategy: followed };
   }
 
   private episode(id: string): Episode {

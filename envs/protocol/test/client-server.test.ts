@@ -137,6 +137,15 @@ describe('EnvClient and serveEnv', () => {
     await expect(client.reset({ family: 'counter/reach-target', seed: 1, split: 'test' })).resolves.toMatchObject({ task: { split: 'test' } });
   });
 
+  it('refuses a seed past the range where the splits stay apart', async () => {
+    const { client } = inProcess(new CounterEnv());
+    await expect(client.reset({ family: 'counter/reach-target', seed: 2 ** 30 })).rejects.toMatchObject({
+      remoteCode: 'bad_request',
+      message: expect.stringContaining('seeds run from 0 to 1073741823 on every split'),
+    });
+    await expect(client.reset({ family: 'counter/reach-target', seed: 2 ** 30 - 1, split: 'test' })).resolves.toBeTruthy();
+  });
+
   it('serves every call without a hello first', async () => {
     const { client } = inProcess(new CounterEnv());
     const { session } = await client.reset({ family: 'counter/reach-target', seed: 2 });

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DEADLINE_MS, DEFAULT_MAX_FRAME_BYTES } from '../src/index.js';
+import { DEFAULT_DEADLINE_MS, DEFAULT_MAX_FRAME_BYTES, SEED_LIMIT } from '../src/index.js';
 
 // workgym.proto must be all a client needs: what it says of the server has to be what the
 // server and every env do. These read the comments and the sources they describe.
@@ -43,8 +43,9 @@ describe('workgym.proto', () => {
     expect([...listedAbove('ProtocolError')].sort()).toEqual([...used].sort());
   });
 
-  it('states the default deadline and the frame limit the server applies', () => {
+  it('states the default deadline, the frame limit and the seed range the server applies', () => {
     expect(proto).toContain(`0 means the server's default, ${DEFAULT_DEADLINE_MS} ms`);
     expect(proto).toContain(`length over the server's limit (${DEFAULT_MAX_FRAME_BYTES} bytes`);
+    expect(proto).toContain(`Seeds run from 0 to\n//   ${SEED_LIMIT - 1} (2^30 - 1) on every split`);
   });
 });
