@@ -100,6 +100,27 @@ describe('code env under attack', () => {
     expect(await freshListing(instance, family)).toBe(clean);
   });
 
+  it('stops judging when the session closes: no judged process outlives the close', { timeout: 180_000 }, async () => {
+    const instance = await ownInstance(runtime);
+    const ep = await open(instance.client, 'code/py-implement-function');
+    await ep.step('write_file', { path: 'solution.py', content: 'import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    pass\n' });
+    const submit = ep.step('submit').catch((error: unknown) => error);
+    // Wait until the agent's code runs: the third run of the judge (reference, start, agent).
+    const probe = ['sh', '-c', 'ls /judge; pgrep -u judge -l python3'];
+    const running = (text: string) => text.includes('run-3') && text.includes('python3');
+    let judged = '';
+    for (let i = 0; i < 200 && !running(judged); i++) {
+      judged = await execInContainer(instance, probe);
+      if (!running(judged)) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(judged).toMatch(/run-3[\s\S]*python3/);
+    await ep.close();
+    expect(await execInContainer(instance, ['sh', '-c', 'pgrep -u judge -l . || echo none'])).toBe('none\n');
+    await submit;
+    const next = await open(instance.client, 'code/py-implement-function');
+    expect(await next.bash('echo alive')).toContain('alive');
+  });
+
   it('answers file tools on a FIFO or a device link at once and keeps serving', { timeout: 180_000 }, async () => {
     const instance = await ownInstance(runtime);
     const ep = await open(instance.client, 'code/py-fix-bug');

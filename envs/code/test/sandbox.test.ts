@@ -62,12 +62,14 @@ describe('code env in its container', () => {
     await ep.close();
   });
 
-  it('ends every process a command started when the command ends, however it detached', async () => {
+  it('ends every process a command started when the command ends, however it detached', { timeout: 120_000 }, async () => {
     const ep = await open(instance.client, 'code/py-fix-bug');
     const started = await ep.bash(
       'sleep 900 & (setsid sleep 901 &); nohup sleep 902 >/dev/null 2>&1 & disown; ' +
         'python3 -c "import os\nif os.fork() == 0:\n os.setsid()\n if os.fork() == 0: os.execvp(\'sleep\', [\'sleep\', \'903\'])" ; ' +
-        'sleep 0.3; pgrep -u agent -c -x sleep',
+        // Wait (generously, for a loaded machine) until all four run.
+        'for i in $(seq 300); do [ "$(pgrep -u agent -c -x sleep)" = 4 ] && break; sleep 0.1; done; pgrep -u agent -c -x sleep',
+      60,
     );
     expect(started).toMatch(/stdout ---\n4$/);
     expect(await ep.bash('pgrep -u agent -x sleep || echo none')).toMatch(/stdout ---\nnone$/);

@@ -154,6 +154,8 @@ export class Sandbox {
       },
     };
     for (let attempt = 0; ; attempt++) {
+      // An abort (the session closed) must stop work that has not started, too.
+      options.signal?.throwIfAborted();
       try {
         return await runCommand(command);
       } catch (error) {
