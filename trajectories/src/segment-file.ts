@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { CorruptRecordError } from './errors.js';
 import { checkFrame, FRAME_HEADER_BYTES, frameHeader } from './frame.js';
@@ -24,7 +24,10 @@ export function segmentPreamble(kind: SegmentKind, codec?: RecordCodec): Buffer 
   return Buffer.concat([SEGMENT_MAGIC.shard, frameHeader(body), body]);
 }
 
-/** Creates a segment holding its preamble, durably (the caller fsyncs the folder). */
+/**
+ * Creates a segment holding its preamble, durably (the caller fsyncs the folder). When that
+ * fails (a full disk), the file is removed again.
+ */
 export function createSegmentSync(path: string, preamble: Buffer): number {
   const fd = openSync(path, 'wx+');
   try {
@@ -32,6 +35,7 @@ export function createSegmentSync(path: string, preamble: Buffer): number {
     fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
+    rmSync(path, { force: true });
     throw error;
   }
   return fd;

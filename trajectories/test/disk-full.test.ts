@@ -76,6 +76,19 @@ describe('a full disk', () => {
     expect(await verifyRun(dir)).toMatchObject({ ok: true, episodes: 5 });
   });
 
+  it('leaves no file behind when a new segment cannot be created', async () => {
+    const disk = smallDisk(1 << 20);
+    const dir = join(disk, 'run');
+    const writer = await createRun(dir);
+    fill(join(disk, 'room'));
+    // The first blob starts the first pack: its 8-byte header does not fit.
+    await expect(writer.putBlob(Buffer.alloc(100, 1))).rejects.toMatchObject({ name: 'RunWriteError', errno: 'ENOSPC' });
+    expect(readdirSync(join(dir, 'blobs'))).toEqual([]);
+    await writer.close().catch(() => undefined);
+    await using reader = await openRun(dir);
+    expect(reader.repairs).toEqual([]);
+  });
+
   it('leaves temp files of a killed writer to the next resume, which removes them; verify reports them meanwhile', async () => {
     const disk = smallDisk(1 << 20);
     const dir = join(disk, 'run');
