@@ -16,7 +16,7 @@ async function localInstance(): Promise<EnvInstance> {
 }
 
 describe('code env on the local runtime', () => {
-  it('solves a task with the expert and judges it', { timeout: 120_000 }, async () => {
+  it('solves a task with the expert and judges it', { timeout: 300_000 }, async () => {
     const instance = await localInstance();
     for (const family of ['code/py-implement-function', 'code/js-fix-bug', 'code/sh-log-report']) {
       const ep = await open(instance.client, family);
@@ -31,7 +31,7 @@ describe('code env on the local runtime', () => {
     }
   });
 
-  it('answers file tools on a FIFO at once and judges FIFOs and a /dev/zero output link', { timeout: 120_000 }, async () => {
+  it('answers file tools on a FIFO at once and judges FIFOs and a /dev/zero output link', { timeout: 300_000 }, async () => {
     const instance = await localInstance();
     const ep = await open(instance.client, 'code/sh-log-report');
     await ep.bash('mkfifo p .workgym_harness.py && mkdir -p .case && mkfifo .case/input.log && echo made');
@@ -44,7 +44,7 @@ describe('code env on the local runtime', () => {
     await expect(instance.client.hello()).resolves.toMatchObject({ name: 'code' });
   });
 
-  it('resets after trees 3,000 deep with directories their owner cannot write', { timeout: 120_000 }, async () => {
+  it('resets after trees 3,000 deep with directories their owner cannot write', { timeout: 300_000 }, async () => {
     const instance = await localInstance();
     const family = 'code/py-implement-function';
     const first = await open(instance.client, family);

@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 describe('code env in its container', () => {
-  it('passes the conformance suite on every family (seeds 1 and 2)', { timeout: 300_000 }, async () => {
+  it('passes the conformance suite on every family (seeds 1 and 2)', { timeout: 900_000 }, async () => {
     const report = await assertEnvConforms(instance.client, { seeds: [1, 2] });
     expect(report.results.filter((r) => r.check === 'expert solves the task')).toHaveLength(20);
   });
