@@ -22,8 +22,8 @@ async function freshListing(instance: EnvInstance, family: string): Promise<stri
   return listing.replace(/\(\d+ ms\)/, '');
 }
 
-// A Python module that, when the judge imports it, reads everything it can reach and leaves a
-// tree behind that its owner made unwritable.
+// A Python module that, when the judge imports it, reads everything it can reach and leaves
+// behind a tree its owner made unwritable and a file in the agent's sticky directory.
 const PROBE = String.raw`
 import os
 import stat
@@ -53,6 +53,7 @@ finally:
     os.set_blocking(0, True)
 with open('/workspace/probe.txt', 'w') as f:
     f.write('\n'.join(dump))
+open('/workspace/sticky/f', 'w').close()
 os.makedirs('/workspace/trap/a/b', exist_ok=True)
 os.makedirs('/tmp/trap/a/b', exist_ok=True)
 for path in ['/workspace/trap/a/b', '/workspace/trap/a', '/workspace/trap', '/tmp/trap/a/b', '/tmp/trap']:
@@ -87,7 +88,7 @@ describe('code env under attack', () => {
     const secret = check.suite.cases.filter((c) => !shown.includes(c));
     expect(secret.length).toBeGreaterThan(3);
     const ep = await open(instance.client, family);
-    await ep.bash('chmod 777 /workspace ~');
+    await ep.bash('chmod 777 /workspace ~ && mkdir sticky && chmod 1777 sticky');
     const solution = PROBE + task.files['solution.py']!;
     expect(errorKind(await ep.step('write_file', { path: 'solution.py', content: solution }))).toBeUndefined();
     const submit = await ep.step('submit');
@@ -95,6 +96,7 @@ describe('code env under attack', () => {
     const dump = await execInContainer(instance, ['cat', '/workspace/probe.txt']);
     expect(dump).toContain('probe ran');
     expect(dump).toMatch(/\/opt\/workgym\/server\.mjs: PermissionError/);
+    expect(await execInContainer(instance, ['stat', '-c', '%U %a', '/workspace/sticky/f', '/workspace/trap'])).toBe('judge 644\njudge 500\n');
     for (const expression of secret) expect(dump).not.toContain(expression);
     await ep.close();
     expect(await freshListing(instance, family)).toBe(clean);
