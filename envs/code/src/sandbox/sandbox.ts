@@ -137,10 +137,10 @@ export class Sandbox {
    */
   async run(role: Role, options: Omit<RunOptions, 'user' | 'env' | 'reap'> & { env?: Record<string, string> }): Promise<RunResult> {
     if (!this.isolated) mkdirSync(join(this.layout[role === 'agent' ? 'home' : 'judge'], '.tmp'), { recursive: true });
-    // The kernel changes directory before it drops to the role's uid, and root (its DAC
-    // override dropped with the uid switch) must not be the one entering the role's directory:
-    // the role's own shell does the cd. It also raises its OOM score, so under memory pressure
-    // the kernel kills the role's processes, never the env server.
+    // The child changes directory before it drops to the role's uid, so root (which may enter
+    // anything) would do the cd: the role's own shell does it instead, with the role's rights.
+    // It also raises its OOM score, so under memory pressure the kernel kills the role's
+    // processes, never the env server.
     const argv = this.isolated ? ['/bin/sh', '-c', ISOLATED_START, options.cwd, ...options.argv] : options.argv;
     const command: RunOptions = {
       ...options,
