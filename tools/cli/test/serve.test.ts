@@ -18,6 +18,7 @@ const SERVE_TEST_MS = 300_000;
 function serve(...args: string[]) {
   const child = spawn(process.execPath, [...CLI_ARGS, 'serve', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   onTestFinished(() => void child.kill('SIGTERM'));
+  child.stdin.on('error', () => undefined); // a server that died is reported by its exit
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -32,8 +33,8 @@ async function readRepoFromEnv(client: EnvClient): Promise<string> {
   return reply.results[0]!.text;
 }
 
-describe('workgym serve', () => {
-  it('runs the env in its hardened container by default, where it cannot see this repository', { timeout: SERVE_TEST_MS }, async () => {
+describe('workgym serve', { timeout: SERVE_TEST_MS }, () => {
+  it('runs the env in its hardened container by default, where it cannot see this repository', async () => {
     const { child, exited, stderr } = serve('code');
     const client = new EnvClient({ input: child.stdout, output: child.stdin }, { deadlineMs: 240_000 });
     expect(await client.hello()).toMatchObject({ name: 'code' });
@@ -46,7 +47,7 @@ describe('workgym serve', () => {
     expect(stderr()).not.toContain('--runtime local');
   });
 
-  it('runs the env on this host only with --runtime local, warning on stderr that it can read this repository', { timeout: SERVE_TEST_MS }, async () => {
+  it('runs the env on this host only with --runtime local, warning on stderr that it can read this repository', async () => {
     const { child, exited, stderr } = serve('code', '--runtime', 'local');
     const client = new EnvClient({ input: child.stdout, output: child.stdin }, { deadlineMs: 240_000 });
     expect(await readRepoFromEnv(client)).toContain('"name": "workgym"');
@@ -62,28 +63,31 @@ describe('workgym serve', () => {
     expect(stdout).toMatch(/Warning: --runtime local serves the env on this host, in this process, with no\s+container/);
   });
 
-  it('relays frames byte for byte: a 2 GiB length prefix reaches the server, which refuses it and closes', { timeout: SERVE_TEST_MS }, async () => {
+  it('relays frames byte for byte: a 2 GiB length prefix reaches the server, which refuses it and closes', async () => {
     const { child, exited } = serve('code');
     const decoder = new FrameDecoder();
     const answers: string[] = [];
+    let answered: () => void = () => undefined;
+    const firstAnswer = new Promise<void>((resolve) => (answered = resolve));
     child.stdout.on('data', (chunk: Buffer) => {
       for (const e of decoder.push(chunk)) {
         if (e.kind !== 'frame') continue;
         const response = wire.Response.decode(e.bytes);
         answers.push(`${response.id} ${response.error?.code ?? response.result}`);
+        answered();
       }
     });
     const ended = new Promise((resolve) => child.stdout.once('end', resolve));
     const hello = (id: number) => encodeFrame(wire.Request.encode({ id, hello: {} }).finish());
     child.stdin.write(hello(1));
-    while (answers.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    await Promise.race([firstAnswer, ended]);
     child.stdin.write(Buffer.concat([Buffer.from([0x80, 0x80, 0x80, 0x80, 0x08]), hello(2)]));
     await ended;
     expect(answers).toEqual(['1 hello', '0 frame_too_large']);
     expect(await exited).toBe(0);
   });
 
-  it('is driven by a Python client written from workgym.proto alone', { timeout: SERVE_TEST_MS }, async () => {
+  it('is driven by a Python client written from workgym.proto alone', async () => {
     const generated = mkdtempSync(join(tmpdir(), 'workgym-py-'));
     execFileSync('protoc', ['-I', protoDir, `--python_out=${generated}`, 'workgym.proto']);
     // Debian's python3 (with python3-protobuf, installed by tools/scripts/setup.sh).
