@@ -21,6 +21,7 @@ import { openRun } from './run-reader.js';
 import type { RunReader } from './run-reader.js';
 import { selectEpisodes } from './select-episodes.js';
 import type { SelectOptions } from './select-episodes.js';
+import { namingFile } from './write-failure.js';
 
 export const EXPORT_FORMATS = ['openai', 'openai-dpo', 'trl', 'trl-dpo', 'sharegpt', 'rl-parquet', 'proto'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -86,11 +87,12 @@ export async function exportRun(run: string | RunReader, options: ExportOptions)
       if (options.format === 'rl-parquet') {
         const records: EpisodeRecord[] = [];
         for await (const record of read) records.push(record);
-        await sink.write(rlParquet(records));
+        await sink.write(rlParquet(records, options));
         report.rows = records.length;
         return;
       }
       const limits = emptyShareGptLimits();
+      const injected = { steps: 0, episodes: 0 };
       let withImages = 0;
       for await (const record of read) {
         if (options.format === 'proto') {
@@ -99,8 +101,14 @@ export async function exportRun(run: string | RunReader, options: ExportOptions)
           continue;
         }
         if (record.steps?.some((s) => s.observation?.images?.length)) withImages++;
+        injected.steps += record.steps?.filter((s) => s.injected).length ?? 0;
+        injected.episodes += Number(record.steps?.some((s) => s.injected) ?? false);
         const rows = rowOrSkip(report, () =>
-          options.format === 'openai' ? openAIChatRows(record, options) : options.format === 'trl' ? trlChatRows(record) : shareGptRows(record, limits),
+          options.format === 'openai'
+            ? openAIChatRows(record, options)
+            : options.format === 'trl'
+              ? trlChatRows(record, options)
+              : shareGptRows(record, limits, options),
         );
         for (const row of rows ?? []) {
           await sink.write(`${JSON.stringify(row)}\n`);
@@ -108,6 +116,12 @@ export async function exportRun(run: string | RunReader, options: ExportOptions)
         }
       }
       if (options.format === 'sharegpt') describeShareGpt(report, limits);
+      else if (injected.steps && options.format !== 'proto') {
+        report.notes.push(
+          `${injected.steps} steps in ${injected.episodes} episodes were injected as noise (rollout --noise): kept as context, never as targets ` +
+            (options.format === 'openai' ? '(weight 0)' : '(each learnt step of those episodes is its own prompt-completion row)'),
+        );
+      }
       if (withImages) {
         report.notes.push(
           `${withImages} episodes had observation images (screenshots), which the agent sent after the conversation of their step; this text format leaves them out (they are in the run's blob store, named in the proto export)`,
@@ -128,10 +142,7 @@ async function exportPairs(
   sink: Sink,
   report: ExportReport,
 ): Promise<void> {
-  const { pairs, report: pairing } = await buildPreferencePairs(
-    picked,
-    (s) => readOrSkip(reader, s, options, report),
-  );
+  const { pairs, report: pairing } = await buildPreferencePairs(picked, (s) => readOrSkip(reader, s, options, report), options);
   report.pairing = pairing;
   for (const [reason, n] of Object.entries(pairing.skipped)) report.skipped[reason] = n;
   for (const pair of pairs) {
@@ -171,6 +182,12 @@ function describeShareGpt(report: ExportReport, limits: ShareGptLimits): void {
     report.notes.push(
       `${limits.rowPerStep.episodes} episodes were acted on with a window:N or memory:N context, so each step is its own row as it was shown; ` +
         'train with LLaMA-Factory\'s mask_history: true so that only the last turn of each row is learned',
+    );
+  }
+  if (limits.injectedSteps.steps) {
+    report.notes.push(
+      `${limits.injectedSteps.steps} steps in ${limits.injectedSteps.episodes} episodes were injected as noise (rollout --noise) and must not be learned, which sharegpt cannot mark: ` +
+        'each other step of those episodes is its own row ending with that turn; train with LLaMA-Factory\'s mask_history: true so that only the last turn of each row is learned',
     );
   }
   if (limits.trailingObservations.episodes) {
@@ -303,10 +320,8 @@ async function writeAtomically(path: string, produce: (sink: Sink) => Promise<vo
   } catch (error) {
     await fh.close().catch(() => undefined);
     rmSync(temp, { force: true });
-    // A write through the handle names no file: name the one being written (the temp is gone).
-    const failed = error as NodeJS.ErrnoException;
-    if (typeof failed.code === 'string' && failed.syscall && !failed.path) failed.path = path;
-    throw error;
+    // Named as the file being written: the temp is gone.
+    throw namingFile(error, path);
   }
 }
 

@@ -9,6 +9,7 @@ import { GrowingFileHash } from './growing-file-hash.js';
 import type { ShardEntry } from './run-files.js';
 import { createSegmentSync } from './segment-file.js';
 import { MAX_WRITE_BUFFERS, writeAllAt } from './write-at.js';
+import { namingFile } from './write-failure.js';
 
 interface Active {
   name: string;
@@ -201,7 +202,7 @@ export class SegmentAppender {
       } catch {
         // the write's error is the one to report
       }
-      throw error;
+      throw namingFile(error, join(this.folder, active.name));
     }
     let at = offset;
     for (const q of batch) {

@@ -4,6 +4,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { CorruptRecordError } from './errors.js';
 import { checkFrame, FRAME_HEADER_BYTES, frameHeader } from './frame.js';
 import { RecordCodec } from './record-codec.js';
+import { namingFile } from './write-failure.js';
 
 /**
  * Shards (episode records) and packs (blobs) are both segment files: a magic, then CRC
@@ -36,7 +37,7 @@ export function createSegmentSync(path: string, preamble: Buffer): number {
   } catch (error) {
     closeSync(fd);
     rmSync(path, { force: true });
-    throw error;
+    throw namingFile(error, path);
   }
   return fd;
 }

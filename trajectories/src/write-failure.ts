@@ -24,3 +24,10 @@ export function runWriteFailure(error: unknown, dir: string, kept: string): unkn
 }
 
 export const RESUMABLE = 'the run keeps every episode appended before it: make room, then resume the run';
+
+/** A write through a descriptor names no file: name the one it was writing (for the message). */
+export function namingFile(error: unknown, path: string): unknown {
+  const failed = error as NodeJS.ErrnoException | undefined;
+  if (failed && typeof failed.code === 'string' && failed.syscall && !failed.path) failed.path = path;
+  return error;
+}

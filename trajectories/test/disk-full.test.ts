@@ -28,7 +28,9 @@ describe('a full disk', () => {
     }
     expect(failure).toBeInstanceOf(RunWriteError);
     expect(failure).toMatchObject({ errno: 'ENOSPC' });
-    expect((failure as Error).message).toMatch(/^cannot write .*: no space left on the disk \(ENOSPC\); the run keeps every episode appended before it: make room, then resume the run$/);
+    expect((failure as Error).message).toMatch(
+      new RegExp(`^cannot write ${dir}/(shards|blobs)/00000\\d\\.wg[sb]: no space left on the disk \\(ENOSPC\\); the run keeps every episode appended before it: make room, then resume the run$`),
+    );
     await writer.close();
     expect(existsSync(join(dir, 'writer.lock'))).toBe(false);
     expect(temps(dir)).toEqual([]);

@@ -72,7 +72,13 @@ export function describeError(error: unknown, command: Command | undefined): Cli
   const code = (error as { code?: unknown } | undefined)?.code;
   const message = error instanceof Error ? error.message : String(error);
   if (typeof code === 'string' && code.startsWith('WORKGYM_')) {
-    const hint = (error as { hint?: string }).hint ?? HINTS[code] ?? (code === 'WORKGYM_USAGE' && command ? `see \`${commandPath(command)} --help\`` : undefined);
+    // A failed write carries the system's code too (RunWriteError.errno): its hint is the more precise.
+    const { hint: own, errno } = error as { hint?: string; errno?: unknown };
+    const hint =
+      own ??
+      (typeof errno === 'string' ? HINTS[errno] : undefined) ??
+      HINTS[code] ??
+      (code === 'WORKGYM_USAGE' && command ? `see \`${commandPath(command)} --help\`` : undefined);
     return withHint({ code, message }, hint);
   }
   if (typeof code === 'string' && code in MEANING && typeof (error as NodeJS.ErrnoException).syscall === 'string') {
