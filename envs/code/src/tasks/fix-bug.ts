@@ -39,7 +39,7 @@ interface Injected {
   from: string;
   to: string;
   buggy: string;
-  /** Distinct inputs on which the buggy function differs from the correct one. */
+  /** Inputs on which the buggy function differs from the correct one. */
   exposing: Json[][];
 }
 
@@ -174,7 +174,7 @@ function specialCase(m: Module, buggy: string, failing: { args: Json[]; expected
   return buggy.replace(head, head + guard);
 }
 
-/** Picks a module and one of its function's bugs that the inputs expose (at least 3 distinct inputs of 40). */
+/** Picks a module and one of its function's bugs that the inputs expose (at least 3 of 40). */
 function injectBug(rng: Rng, modules: Module[], py: boolean): Injected {
   for (const index of rng.shuffle([0, 1, 2])) {
     const m = modules[index]!;
@@ -183,22 +183,12 @@ function injectBug(rng: Rng, modules: Module[], py: boolean): Injected {
       const buggy = replaceOnce(m.source, from, to);
       const buggyJs = replaceOnce(m.fn.js, ...bug.js);
       if (!buggy || !buggyJs) continue;
-      const pool = distinct(m.fn.spec.inputs(rng.fork(30 + index), m.fn.constants, 40));
+      const pool = m.fn.spec.inputs(rng.fork(30 + index), m.fn.constants, 40);
       const exposing = pool.filter((args) => !sameJson(evaluateJs(buggyJs, m.fn.name, args), evaluateJs(m.fn.js, m.fn.name, args)));
       if (exposing.length >= 3) return { module: index, from, to, buggy, exposing: exposing.slice(0, 4) };
     }
   }
   throw new Error(`no exposable bug among ${modules.map((m) => m.fn.spec.key).join(', ')}`);
-}
-
-function distinct(inputs: Json[][]): Json[][] {
-  const seen = new Set<string>();
-  return inputs.filter((args) => {
-    const key = JSON.stringify(args);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 function reference(fn: ConcreteFunction, args: Json[]): Json {

@@ -1,0 +1,83 @@
+// The code env's experts in process (local sandbox): the conformance suite (the expert solves
+// every family with every strategy, acts only on what it was shown and says why; every
+// near-miss fails), and experts that carry on when random candidate actions replace some of
+// their calls.
+import { PassThrough } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { assertEnvConforms, EnvClient, Rng, serveEnv, ShownText, ungroundedValues, type StepReply } from '@workgym/protocol';
+import { CodeEnv } from '../src/index.js';
+
+const env = new CodeEnv();
+const toServer = new PassThrough();
+const fromServer = new PassThrough();
+serveEnv(env, toServer, fromServer);
+const client = new EnvClient({ input: fromServer, output: toServer });
+afterAll(async () => {
+  await client.close();
+  await env.close();
+});
+
+const families = env.families().map((f) => f.id!);
+const NOISE = 0.2;
+const MAX_STEPS = 40;
+
+interface NoisyEpisode {
+  success: boolean;
+  injected: number;
+  ungrounded: string[];
+}
+
+/** One episode where a seeded random non-final candidate replaces each expert call with probability NOISE. */
+async function noisyEpisode(family: string, seed: number, rng: Rng): Promise<NoisyEpisode> {
+  const reset = await client.reset({ family, seed, maxSteps: MAX_STEPS });
+  const shown = new ShownText();
+  shown.add(reset.task?.instruction ?? '');
+  for (const tool of reset.tools) shown.add(`${tool.name} ${tool.description} ${tool.parametersJson}`);
+  shown.add(reset.observation?.text ?? '');
+  const played: NoisyEpisode = { success: false, injected: 0, ungrounded: [] };
+  let reply: StepReply | undefined;
+  try {
+    for (let step = 1; !(reply?.terminated || reply?.truncated); step++) {
+      const action = await client.expert(reset.session);
+      const noise = (reply?.observation ?? reset.observation)!.candidates.filter((c) => c.name !== 'submit' && c.name !== 'answer');
+      let call = action.calls[0]!;
+      if (noise.length > 0 && rng.next() < NOISE) {
+        call = noise[Math.floor(rng.next() * noise.length)]!;
+        played.injected += 1;
+      } else {
+        for (const value of ungroundedValues(action.calls, action.derived, shown)) played.ungrounded.push(`${family} seed ${seed} step ${step}: ${value.where} ${value.reason}`);
+      }
+      reply = await client.step(reset.session, [call]);
+      for (const result of reply.results) shown.add(result.text);
+      shown.add(reply.observation?.text ?? '');
+    }
+    played.success = reply.verdict?.success ?? false;
+  } finally {
+    await client.closeSession(reset.session);
+  }
+  return played;
+}
+
+describe('code experts in process', () => {
+  it('pass the conformance suite on every family (seed 3; the docker suite plays seeds 1 and 2)', { timeout: 1_200_000 }, async () => {
+    const report = await assertEnvConforms(client, { seeds: [3] });
+    const checks = report.results.map((r) => r.check);
+    expect(checks.filter((c) => c === 'expert acts only on what it was shown')).toHaveLength(families.length);
+    expect(checks.filter((c) => c.startsWith('near-miss ')).length).toBeGreaterThanOrEqual(families.length);
+    expect(checks.filter((c) => c.startsWith('expert strategy ')).length).toBeGreaterThanOrEqual(families.length);
+  });
+
+  it(`recover when random candidates replace ${NOISE * 100}% of their calls, and stay grounded`, { timeout: 1_200_000 }, async () => {
+    const episodes: NoisyEpisode[] = [];
+    for (const [index, family] of families.entries()) {
+      // Seeds 1 and 2: the server's default strategy differs between them.
+      for (const seed of [1, 2]) episodes.push(await noisyEpisode(family, seed, new Rng(1000 * index + seed)));
+    }
+    const solved = episodes.filter((e) => e.success).length;
+    const injected = episodes.reduce((n, e) => n + e.injected, 0);
+    console.log(`noisy expert episodes: ${solved}/${episodes.length} succeeded, ${injected} calls replaced by random candidates`);
+    expect(episodes.flatMap((e) => e.ungrounded)).toEqual([]);
+    expect(injected).toBeGreaterThanOrEqual(episodes.length / 2);
+    expect(solved / episodes.length).toBeGreaterThanOrEqual(0.9);
+  });
+});
