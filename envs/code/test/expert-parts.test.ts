@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { changedRegion } from '../src/tasks/expert/diff.js';
 import { sedLineCommand, shownStdout, writeCommand } from '../src/tasks/expert/shell.js';
-import { failingTests, firstMismatch, testsPass } from '../src/tasks/expert/tests-output.js';
+import { failingTests, firstMismatch, testVerdict } from '../src/tasks/expert/tests-output.js';
 import { EpisodeHistory } from '../src/tasks/expert/view.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'workgym-expert-parts-'));
@@ -86,8 +86,8 @@ describe('test output', () => {
     expect(firstMismatch(unittest)).toBe("'1;2' != '1-2'");
     expect(failingTests(tap)).toEqual(['f example 1']);
     expect(firstMismatch(tap)).toBe('expected 2, got 5');
-    expect(testsPass(unittest)).toBe(false);
-    expect(testsPass('Ran 3 tests in 0.001s\n\nOK\n')).toBe(true);
-    expect(testsPass('# pass 3\n# fail 0\n')).toBe(true);
+    expect(testVerdict(unittest)).toBe('FAILED (failures=1)');
+    expect(testVerdict('Ran 3 tests in 0.001s\n\nOK\n')).toBe('OK');
+    expect(testVerdict(tap)).toBe('fail 1');
   });
 });

@@ -40,7 +40,7 @@ export function changedRegion(current: string, target: string): Region | undefin
   }
 }
 
-export function occurrences(text: string, part: string): number {
+function occurrences(text: string, part: string): number {
   let count = 0;
   for (let at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) count += 1;
   return count;

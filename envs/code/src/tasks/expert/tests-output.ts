@@ -17,12 +17,6 @@ export function testVerdict(output: string | undefined): string | undefined {
   return node ? `fail ${node[1]}` : undefined;
 }
 
-/** Whether a run_tests output shows every test passing. */
-export function testsPass(output: string | undefined): boolean {
-  const verdict = testVerdict(output);
-  return verdict === 'OK' || verdict === 'fail 0';
-}
-
 /** The first failed assertion a run_tests output shows, as one short line. */
 export function firstMismatch(output: string | undefined): string | undefined {
   if (output === undefined) return undefined;

@@ -70,7 +70,7 @@ export class EpisodeHistory implements EpisodeView {
 }
 
 /** One text per distinct call: the name and the arguments with their keys sorted. */
-export function callKey(call: PlannedCall): string {
+function callKey(call: PlannedCall): string {
   const args = Object.keys(call.arguments)
     .sort()
     .map((key) => [key, call.arguments[key]]);

@@ -60,7 +60,7 @@ export function workExpert(plan: WorkPlan): Expert {
 }
 
 /** The call that shows a file with its lines as they are. */
-export function readCall(style: Style, path: string): Look['call'] {
+function readCall(style: Style, path: string): Look['call'] {
   return style === 'tools' ? readFile(path) : { name: 'bash', arguments: { command: `cat -n ${path}` } };
 }
 
@@ -110,5 +110,3 @@ export function keep(path: string, content: string, sources: string[] = [path]):
       region ? `${path} was changed: put back ${quote(region.new || '(nothing)')} in place of ${quote(region.old)}.` : `${path} is missing: write it back as it was.`,
   };
 }
-
-export { quote };
