@@ -18,9 +18,11 @@ export type ConversationMessage =
       step: number;
       /** A call of this step was invalid (the step has an error kind). */
       invalid: boolean;
+      /** The calls are noise put in place of the expert's (`rollout --noise`): context, never a target. */
+      injected: boolean;
       /**
-       * How much a training example learns this turn: 0 for an invalid step (unless asked
-       * otherwise) and for a turn that is only context in the example, else 1.
+       * How much a training example learns this turn: 0 for an injected step, for an invalid
+       * step (unless asked otherwise) and for a turn that is only context in the example, else 1.
        */
       weight: 0 | 1;
     }
@@ -40,6 +42,8 @@ export interface ConversationStep {
   results: readonly { callId?: string | null; text?: string | null; errorKind?: string | null; errorMessage?: string | null }[];
   /** The first error kind of the step ("" when every call was valid). */
   errorKind?: string | null;
+  /** The calls are noise put in place of the expert's: shown as context, never learnt. */
+  injected?: boolean | null;
 }
 
 /** An episode so far: everything the conversation is made of. */
@@ -53,6 +57,8 @@ export interface ConversationSource {
 export interface ConversationOptions {
   /** Weight of assistant turns whose calls were invalid (default 0: do not learn them). */
   invalidStepWeight?: 0 | 1;
+  /** false: assistant turns without their text (the expert's rationale, a model's words); default true. */
+  rationale?: boolean;
 }
 
 /** A tool message's text for a call the env never answered (an earlier call of the step ended the episode). */
@@ -105,13 +111,31 @@ export function trainingConversations(record: EpisodeRecord, options: Conversati
   const id = record.episodeId ?? '';
   const steps = source.steps.length;
   if (source.policy.kind === 'full') return [{ id, messages: render(source, 0, steps, undefined, options) }];
-  return Array.from({ length: steps }, (_, k) => ({
+  // A step injected as noise teaches nothing: it has no example of its own.
+  const taught = Array.from({ length: steps }, (_, k) => k).filter((k) => !source.steps[k]!.injected);
+  return taught.map((k) => ({
     id: `${id}@${k}`,
     step: k,
     messages: render(source, firstShownStep(source.policy, k), k + 1, undefined, options).map((m) =>
       m.role === 'assistant' && m.step !== k ? { ...m, weight: 0 as const } : m,
     ),
   }));
+}
+
+/**
+ * trainingConversations for formats that cannot weight turns (TRL messages, sharegpt), which learn
+ * every assistant turn or only the last: an episode whose whole conversation holds injected turns
+ * gives instead one example per learnt step, that step's prompt then its turn (`step` set), so an
+ * injected turn is only ever context.
+ */
+export function targetConversations(record: EpisodeRecord, options: ConversationOptions = {}): TrainingConversation[] {
+  return trainingConversations(record, options).flatMap((example) => {
+    const { messages } = example;
+    if (example.step !== undefined || !messages.some((m) => m.role === 'assistant' && m.injected)) return [example];
+    return messages.flatMap((m, i) =>
+      m.role === 'assistant' && !m.injected ? [{ id: `${example.id}@${m.step}`, step: m.step, messages: messages.slice(0, i + 1) }] : [],
+    );
+  });
 }
 
 /** The whole episode as one conversation, as a model acting with the full history saw it. */
@@ -121,9 +145,9 @@ export function toConversation(record: EpisodeRecord, options: ConversationOptio
 }
 
 /** What the model of `record` was shown before step `step` (its context policy applied). */
-export function promptBeforeStep(record: EpisodeRecord, step: number): ConversationMessage[] {
+export function promptBeforeStep(record: EpisodeRecord, step: number, options: ConversationOptions = {}): ConversationMessage[] {
   const source = recordSource(record);
-  return conversationBefore({ ...source, steps: source.steps.slice(0, step) }, source.steps[step]?.observation ?? '');
+  return conversationBefore({ ...source, steps: source.steps.slice(0, step) }, source.steps[step]?.observation ?? '', options);
 }
 
 /**
@@ -141,6 +165,7 @@ function recordSource(record: EpisodeRecord, policy: ContextPolicy = recordedPol
       toolCalls: step.toolCalls ?? [],
       results: step.results ?? [],
       errorKind: step.errorKind,
+      injected: step.injected,
     })),
   };
 }
@@ -180,13 +205,15 @@ function renderTurns(steps: readonly ConversationStep[], options: ConversationOp
       return { id, name: call.name ?? '', argumentsJson: call.argumentsJson || '{}', original: call.id ?? '' };
     });
     const invalid = Boolean(step.errorKind);
+    const injected = Boolean(step.injected);
     const assistant: AssistantMessage = {
       role: 'assistant',
-      content: step.text ?? '',
+      content: options.rationale === false ? '' : (step.text ?? ''),
       toolCalls: calls.map(({ id, name, argumentsJson }) => ({ id, name, argumentsJson })),
       step: i,
       invalid,
-      weight: invalid ? (options.invalidStepWeight ?? 0) : 1,
+      injected,
+      weight: injected ? 0 : invalid ? (options.invalidStepWeight ?? 0) : 1,
     };
     const claimed = new Set(step.results.filter((r) => r.callId && calls.some((c) => c.original === r.callId)));
     const unclaimed = step.results.filter((r) => !claimed.has(r));

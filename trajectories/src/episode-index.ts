@@ -25,6 +25,7 @@ const FIELD_KINDS = {
   promptTokens: 'num',
   completionTokens: 'num',
   attempts: 'num',
+  injectedSteps: 'num',
   actionsHash: 'str',
   shard: 'str',
   offset: 'num',

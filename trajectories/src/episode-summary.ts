@@ -21,6 +21,8 @@ export interface EpisodeSummary {
   completionTokens: number;
   /** Times the episode was played: 1 + retries after infrastructure faults (0 in older records: read as 1). */
   attempts: number;
+  /** Steps injected as noise (`rollout --noise`); absent in indexes written before they existed. */
+  injectedSteps?: number;
   /** See actionsHash(): equal for episodes that took the same actions. */
   actionsHash: string;
   shard: string;
@@ -31,9 +33,11 @@ export interface EpisodeSummary {
 export function summarize(record: EpisodeRecord, location: { shard: string; offset: number; length: number }): EpisodeSummary {
   let promptTokens = 0;
   let completionTokens = 0;
+  let injectedSteps = 0;
   for (const step of record.steps ?? []) {
     promptTokens += step.usage?.promptTokens ?? 0;
     completionTokens += step.usage?.completionTokens ?? 0;
+    injectedSteps += Number(step.injected ?? false);
   }
   return {
     episodeId: record.episodeId ?? '',
@@ -50,6 +54,7 @@ export function summarize(record: EpisodeRecord, location: { shard: string; offs
     promptTokens,
     completionTokens,
     attempts: record.attempts ?? 0,
+    injectedSteps,
     actionsHash: actionsHash(record),
     shard: location.shard,
     offset: location.offset,

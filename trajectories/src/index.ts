@@ -46,7 +46,7 @@ export { formatRunStats, runStats } from './run-stats.js';
 export type { GroupStats, RunStats } from './run-stats.js';
 export { formatTranscript } from './transcript.js';
 export type { TranscriptOptions } from './transcript.js';
-export { conversationBefore, functionTools, functionToolsOf, promptBeforeStep, toConversation, trainingConversations } from './conversation.js';
+export { conversationBefore, functionTools, functionToolsOf, promptBeforeStep, targetConversations, toConversation, trainingConversations } from './conversation.js';
 export type { ConversationMessage, ConversationOptions, ConversationSource, ConversationStep, ConversationToolCall, TrainingConversation } from './conversation.js';
 export { describePolicy, parsePolicy, recordedPolicy } from './context-policy.js';
 export type { ContextPolicy } from './context-policy.js';

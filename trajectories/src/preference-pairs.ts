@@ -1,5 +1,5 @@
 import { promptBeforeStep, toConversation } from './conversation.js';
-import type { ConversationMessage } from './conversation.js';
+import type { ConversationMessage, ConversationOptions } from './conversation.js';
 import type { EpisodeSummary } from './episode-summary.js';
 import { UnknownContextPolicyError } from './errors.js';
 import type { EpisodeRecord } from './record.js';
@@ -36,12 +36,14 @@ const REJECTABLE = new Set(['failure', 'truncated']);
  * assistant turn in both (else the env, not the agent, made the difference and the pair is
  * dropped). The prompt is what the model was shown before that step, so under window:N or
  * memory:N it is that step's view; episodes whose agents used different context policies saw
- * different prompts and are not paired. Identical pairs are kept once.
+ * different prompts and are not paired. A chosen turn is never one injected as noise (`rollout
+ * --noise`): such a pair is dropped. Identical pairs are kept once.
  */
 export async function buildPreferencePairs(
   summaries: readonly EpisodeSummary[],
   /** Reads an episode; undefined leaves it out (e.g. a damaged record the caller skips). */
   load: (summary: EpisodeSummary) => Promise<EpisodeRecord | undefined>,
+  options: ConversationOptions = {},
 ): Promise<{ pairs: PreferencePair[]; report: PairingReport }> {
   const byTask = new Map<string, { good: EpisodeSummary[]; bad: EpisodeSummary[] }>();
   for (const s of summaries) {
@@ -66,7 +68,7 @@ export async function buildPreferencePairs(
     const get = (s: EpisodeSummary) => {
       let entry = cache.get(s);
       if (!entry) {
-        entry = load(s).then((record) => record && { record, chat: toConversation(record) });
+        entry = load(s).then((record) => record && { record, chat: toConversation(record, options) });
         cache.set(s, entry);
       }
       return entry;
@@ -86,6 +88,10 @@ export async function buildPreferencePairs(
         skip(at >= Math.min(a.chat.length, b.chat.length) ? 'one episode is a prefix of the other' : 'diverged at an env turn');
         continue;
       }
+      if (chosen.injected) {
+        skip('the successful episode diverged at a step injected as noise (never a chosen side)');
+        continue;
+      }
       const identity = JSON.stringify([a.chat.slice(0, at + 1), rejected]);
       if (seen.has(identity)) {
         skip('duplicate pair');
@@ -94,7 +100,7 @@ export async function buildPreferencePairs(
       seen.add(identity);
       let prompt: ConversationMessage[];
       try {
-        prompt = promptBeforeStep(a.record, chosen.step);
+        prompt = promptBeforeStep(a.record, chosen.step, options);
       } catch (error) {
         if (!(error instanceof UnknownContextPolicyError)) throw error;
         skip('unknown context policy (what the model was shown cannot be rebuilt)');

@@ -17,6 +17,9 @@ export interface GroupStats {
   retried: number;
   /** Episodes recorded as `infra_error`: every attempt met an infrastructure fault. */
   infraErrors: number;
+  /** Steps injected as noise (`rollout --agent expert --noise`), and the episodes that have any. */
+  injectedSteps: number;
+  injectedEpisodes: number;
   byStatus: Record<string, number>;
 }
 
@@ -59,6 +62,8 @@ function groupStats(summaries: EpisodeSummary[]): GroupStats {
   let completionTokens = 0;
   let attempts = 0;
   let retried = 0;
+  let injectedSteps = 0;
+  let injectedEpisodes = 0;
   for (const s of summaries) {
     // Records from before attempts were counted hold 0, and indexes from then no value: once.
     const played = Math.max(1, s.attempts ?? 1);
@@ -70,6 +75,8 @@ function groupStats(summaries: EpisodeSummary[]): GroupStats {
     steps += s.steps;
     promptTokens += s.promptTokens;
     completionTokens += s.completionTokens;
+    injectedSteps += s.injectedSteps ?? 0;
+    injectedEpisodes += Number((s.injectedSteps ?? 0) > 0);
   }
   const n = summaries.length;
   return {
@@ -84,13 +91,18 @@ function groupStats(summaries: EpisodeSummary[]): GroupStats {
     attempts,
     retried,
     infraErrors: byStatus.infra_error ?? 0,
+    injectedSteps,
+    injectedEpisodes,
     byStatus: Object.fromEntries(Object.entries(byStatus).sort(([a], [b]) => (a < b ? -1 : 1))),
   };
 }
 
-/** A table for people. */
+/** A table for people; runs with noise get a column of injected steps. */
 export function formatRunStats(stats: RunStats): string {
-  const header = ['', 'episodes', 'success', 'reward', 'steps/ep', 'tokens (prompt+completion)', 'attempts (retried)', 'infra errors', 'status'];
+  const noisy = stats.injectedSteps > 0;
+  const header = ['', 'episodes', 'success', 'reward', 'steps/ep', 'tokens (prompt+completion)', 'attempts (retried)', 'infra errors'];
+  if (noisy) header.push('injected steps (episodes)');
+  header.push('status');
   const row = (name: string, g: GroupStats) => [
     name,
     String(g.episodes),
@@ -100,6 +112,7 @@ export function formatRunStats(stats: RunStats): string {
     `${g.promptTokens}+${g.completionTokens}`,
     `${g.attempts} (${g.retried})`,
     String(g.infraErrors),
+    ...(noisy ? [`${g.injectedSteps} (${g.injectedEpisodes})`] : []),
     Object.entries(g.byStatus)
       .map(([k, v]) => `${k} ${v}`)
       .join(', '),

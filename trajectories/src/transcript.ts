@@ -46,14 +46,16 @@ export function formatTranscript(record: EpisodeRecord, options: TranscriptOptio
     const usage = step.usage;
     lines.push(
       '',
-      `── step ${i} ─ agent ${step.agentMs ?? 0} ms, env ${step.envMs ?? 0} ms` +
+      `── step ${i} ─ agent ${Math.round(step.agentMs ?? 0)} ms, env ${Math.round(step.envMs ?? 0)} ms` +
         `${usage ? `, tokens ${usage.promptTokens ?? 0}+${usage.completionTokens ?? 0}` : ''}, reward ${step.reward ?? 0}` +
-        `${step.terminated ? ', terminated' : ''}${step.truncated ? ', truncated' : ''}${step.errorKind ? `, error ${step.errorKind}` : ''}`,
+        `${step.terminated ? ', terminated' : ''}${step.truncated ? ', truncated' : ''}${step.errorKind ? `, error ${step.errorKind}` : ''}` +
+        `${step.injected ? ', injected as noise' : ''}${step.strategy ? `, strategy ${step.strategy}` : ''}`,
     );
     const obs = step.observation;
-    const images = (obs?.images ?? []).map((im) => `${im.label || 'image'} ${im.sha256?.slice(0, 12)} (${im.size} bytes)`);
+    const images = (obs?.images ?? []).map((im) => `${im.label || 'image'} ${im.sha256?.slice(0, 12)} (${byteCount(im.size)} bytes)`);
     const candidates = obs?.candidates?.length ? `; ${obs.candidates.length} candidate actions` : '';
-    const about = `${obs?.rawSize ? `, ${obs.rawSize} bytes raw` : ''}${images.length ? `; ${images.join('; ')}` : ''}${candidates}`;
+    const rawSize = byteCount(obs?.rawSize);
+    const about = `${rawSize ? `, ${rawSize} bytes raw` : ''}${images.length ? `; ${images.join('; ')}` : ''}${candidates}`;
     if (shown.has(i)) lines.push(`[observation${about}]`, `    ${indent(obs?.text ?? '')}`);
     else lines.push(`[observation: the result above${about}]`);
     if (step.text) lines.push(`[assistant]\n    ${indent(step.text)}`);
@@ -68,6 +70,16 @@ export function formatTranscript(record: EpisodeRecord, options: TranscriptOptio
     }
   }
   return lines.join('\n');
+}
+
+/**
+ * A uint64 size as a number. Runs recorded before sizes were stored as numbers hold protobufjs's
+ * Long as a plain `{low, high, unsigned}` object.
+ */
+function byteCount(value: unknown): number {
+  if (typeof value === 'number') return value;
+  const long = value as { low?: unknown; high?: unknown } | null | undefined;
+  return typeof long?.low === 'number' && typeof long.high === 'number' ? long.high * 2 ** 32 + (long.low >>> 0) : 0;
 }
 
 /** Steps whose observation the conversation shows as text of its own (the first always does). */

@@ -54,6 +54,7 @@ describe('the conversation', () => {
         ],
         step: 0,
         invalid: true,
+        injected: false,
         weight: 0,
       },
       // Results are matched by call id, and by position when the call had none.
@@ -61,7 +62,7 @@ describe('the conversation', () => {
       { role: 'tool', toolCallId: 'x', name: 'type', content: 'typed' },
       // "page 2" is not what the last tool message said: the model was shown it.
       { role: 'user', content: 'page 2' },
-      { role: 'assistant', content: 'nothing to do here', toolCalls: [], step: 1, invalid: false, weight: 1 },
+      { role: 'assistant', content: 'nothing to do here', toolCalls: [], step: 1, invalid: false, injected: false, weight: 1 },
       // A step without calls has no tool message: the next observation always follows (even empty).
       { role: 'user', content: '' },
       {
@@ -73,6 +74,7 @@ describe('the conversation', () => {
         ],
         step: 2,
         invalid: false,
+        injected: false,
         weight: 1,
       },
       { role: 'tool', toolCallId: 'y', name: 'submit', content: 'submitted' },

@@ -21,6 +21,23 @@ describe('RecordCodec', () => {
     expect(read.agent).toEqual(fullEpisode([]).agent);
   });
 
+  it('reads steps written before noise was marked as not injected, with no strategy', () => {
+    const current = currentSchema();
+    const older: SchemaDescriptor = {
+      ...current,
+      types: { ...current.types, Step: current.types.Step!.filter(([name]) => name !== 'injected' && name !== 'strategy') },
+    };
+    const writer = new RecordCodec(older);
+    const read = RecordCodec.fromHeader(writer.headerJson).decode(Buffer.from(writer.encode(fullEpisode([])))) as ReturnType<typeof fullEpisode>;
+    expect(read.steps!.map((s) => [s.injected, s.strategy])).toEqual(fullEpisode([]).steps!.map(() => [false, '']));
+    const noisy = fullEpisode([]);
+    noisy.steps![0]!.injected = true;
+    noisy.steps![1]!.strategy = 'search';
+    const now = RecordCodec.current();
+    const back = now.decode(Buffer.from(now.encode(noisy))) as ReturnType<typeof fullEpisode>;
+    expect([back.steps![0]!.injected, back.steps![1]!.strategy]).toEqual([true, 'search']);
+  });
+
   it('stores no field names: a record is a tuple in .proto order', () => {
     const codec = RecordCodec.current();
     const tuple = codec.tuple({ episodeId: 'e', status: 'success', unknownField: 'dropped' });

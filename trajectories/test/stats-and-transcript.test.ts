@@ -47,7 +47,42 @@ describe('runStats', () => {
   });
 });
 
+describe('runStats of a run with noise', () => {
+  it('counts the steps injected as noise and the episodes that have them, with a table column only then', async () => {
+    const noisy = makeEpisode({ seed: 1, steps: 4 });
+    noisy.steps![1]!.injected = true;
+    noisy.steps![2]!.injected = true;
+    const dir = await writeRun([noisy, makeEpisode({ seed: 2, steps: 3 })]);
+    await using reader = await openRun(dir);
+    const stats = runStats(reader);
+    expect(stats).toMatchObject({ injectedSteps: 2, injectedEpisodes: 1 });
+    expect(formatRunStats(stats)).toMatch(/injected steps \(episodes\)/);
+    expect(formatRunStats(stats)).toMatch(/^all\s+2\s.*\s2 \(1\)\s+success 2$/m);
+    const quiet = await writeRun([makeEpisode({ seed: 3 })]);
+    await using plain = await openRun(quiet);
+    expect(formatRunStats(runStats(plain))).not.toContain('injected');
+  });
+});
+
 describe('formatTranscript', () => {
+  it('prints observation sizes in bytes and step times in whole milliseconds, also for sizes recorded as protobuf Longs', () => {
+    const episode = makeEpisode({ steps: 2 });
+    Object.assign(episode.steps![0]!, { agentMs: 3.2035089999990305, envMs: 381.2707930000033, strategy: 'browse' });
+    Object.assign(episode.steps![0]!.observation!, { rawSize: 1234 });
+    // Runs recorded before sizes were kept as numbers hold protobufjs's Long as a plain object.
+    Object.assign(episode.steps![1]!, { agentMs: 0.28559799999493407, envMs: 132.5, injected: true });
+    Object.assign(episode.steps![1]!.observation!, { rawSize: { low: 304, high: 0, unsigned: true } });
+    const text = formatTranscript(episode);
+    expect(text).toContain('── step 0 ─ agent 3 ms, env 381 ms');
+    expect(text).toMatch(/── step 0 .*, strategy browse\n/);
+    expect(text).toContain('── step 1 ─ agent 0 ms, env 133 ms');
+    expect(text).toMatch(/── step 1 .*, injected as noise\n/);
+    expect(text).toContain('[observation, 1234 bytes raw]');
+    expect(text).toMatch(/\[observation(: the result above)?, 304 bytes raw\]/);
+    expect(text).not.toMatch(/object Object|\d\.\d+ ms/);
+  });
+
+
   it('shows the task, the agent, the outcome and every step as the model saw and did it', () => {
     const text = formatTranscript(fullEpisode([{ sha256: 'ab'.repeat(32), size: 2048 }]));
     for (const expected of [

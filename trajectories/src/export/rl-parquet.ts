@@ -1,6 +1,6 @@
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
-import { functionTools, toConversation } from '../conversation.js';
+import { functionTools, toConversation, type ConversationOptions } from '../conversation.js';
 import type { EpisodeRecord } from '../record.js';
 import { taskId } from '../task.js';
 
@@ -68,9 +68,9 @@ const EXTRA_INFO: SchemaElement[] = [
  *   extra_info    {index, split, episode_id, group_id, task_id, env, family, seed, status,
  *                  success, steps, agent, model}
  */
-export function rlParquet(records: EpisodeRecord[]): Uint8Array {
+export function rlParquet(records: EpisodeRecord[], options: ConversationOptions = {}): Uint8Array {
   const rows = records.map((record, index) => {
-    const conversation = toConversation(record);
+    const conversation = toConversation(record, options);
     const promptLength = conversation.findIndex((m) => m.role === 'assistant');
     const cut = promptLength === -1 ? conversation.length : promptLength;
     const prompt = conversation.slice(0, cut).map((m) => ({ role: m.role, content: 'content' in m ? m.content : '' }));

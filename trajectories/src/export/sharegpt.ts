@@ -1,5 +1,6 @@
-import { parseObject, toConversation, trainingConversations } from '../conversation.js';
-import type { ConversationMessage } from '../conversation.js';
+import { recordedPolicy } from '../context-policy.js';
+import { parseObject, targetConversations, toConversation } from '../conversation.js';
+import type { ConversationMessage, ConversationOptions } from '../conversation.js';
 import type { EpisodeRecord } from '../record.js';
 import { ArgumentsNotObject } from './arguments-not-object.js';
 
@@ -15,6 +16,8 @@ export interface ShareGptLimits {
   joinedObservations: { steps: number; episodes: number };
   /** Episodes acted on with window:N or memory:N context: one row per step, as each step was shown. */
   rowPerStep: { episodes: number };
+  /** Episodes with steps injected as noise, which sharegpt cannot weight: one row per learnt step. */
+  injectedSteps: { steps: number; episodes: number };
 }
 
 export function emptyShareGptLimits(): ShareGptLimits {
@@ -24,6 +27,7 @@ export function emptyShareGptLimits(): ShareGptLimits {
     trailingObservations: { episodes: 0 },
     joinedObservations: { steps: 0, episodes: 0 },
     rowPerStep: { episodes: 0 },
+    injectedSteps: { steps: 0, episodes: 0 },
   };
 }
 
@@ -35,8 +39,8 @@ type Turn = { from: 'human' | 'gpt' | 'function_call' | 'observation'; value: st
  * `{"name": ..., "arguments": {...}}` as JSON text and `tools` is the tool list as JSON text.
  * One row per training conversation of the episode. Counts what it had to change in `limits`.
  */
-export function shareGptRows(record: EpisodeRecord, limits: ShareGptLimits): object[] {
-  const examples = trainingConversations(record);
+export function shareGptRows(record: EpisodeRecord, limits: ShareGptLimits, options: ConversationOptions = {}): object[] {
+  const examples = targetConversations(record, options);
   const tools = JSON.stringify(
     (record.tools ?? []).map((t) => ({ name: t.name ?? '', description: t.description ?? '', parameters: parseObject(t.parametersJson) ?? { type: 'object' } })),
   );
@@ -49,8 +53,13 @@ export function shareGptRows(record: EpisodeRecord, limits: ShareGptLimits): obj
   if (perStep) {
     // Per-step rows repeat earlier turns as context: count what was reshaped once, over the episode.
     counts = noCounts();
-    shareGptTurns(toConversation(record), counts);
-    limits.rowPerStep.episodes++;
+    shareGptTurns(toConversation(record, options), counts);
+    if (recordedPolicy(record.agent?.contextPolicy).kind !== 'full') limits.rowPerStep.episodes++;
+  }
+  const injected = (record.steps ?? []).filter((s) => s.injected).length;
+  if (injected > 0) {
+    limits.injectedSteps.steps += injected;
+    limits.injectedSteps.episodes++;
   }
   limits.parallelCalls.steps += counts.parallel;
   limits.parallelCalls.episodes += Number(counts.parallel > 0);

@@ -1,5 +1,5 @@
-import type { ConversationMessage } from '../conversation.js';
-import { functionTools, parseObject, trainingConversations } from '../conversation.js';
+import type { ConversationMessage, ConversationOptions } from '../conversation.js';
+import { functionTools, parseObject, targetConversations } from '../conversation.js';
 import type { PreferencePair } from '../preference-pairs.js';
 import type { EpisodeRecord } from '../record.js';
 import { ArgumentsNotObject } from './arguments-not-object.js';
@@ -9,11 +9,13 @@ import { ArgumentsNotObject } from './arguments-not-object.js';
  * as chat templates expect. An episode shown in full is one `{messages, tools}` row. Under
  * window:N / memory:N each step is a row of its own in TRL's conversational prompt-completion
  * form, `{prompt, completion: [the step's assistant turn], tools}`, so only that turn is learned
- * and the earlier turns of the view stay context.
+ * and the earlier turns of the view stay context. TRL cannot weight turns, so an episode with steps
+ * injected as noise is written in that form too, one row per learnt step: an injected turn is only
+ * ever prompt.
  */
-export function trlChatRows(record: EpisodeRecord): object[] {
+export function trlChatRows(record: EpisodeRecord, options: ConversationOptions = {}): object[] {
   const tools = functionTools(record);
-  return trainingConversations(record).map(({ messages, step }) => {
+  return targetConversations(record, options).map(({ messages, step }) => {
     if (step === undefined) return { messages: messages.map(trlMessage), tools };
     const target = messages.findIndex((m) => m.role === 'assistant' && m.step === step);
     return { prompt: messages.slice(0, target).map(trlMessage), completion: [trlMessage(messages[target]!)], tools };
