@@ -17,8 +17,12 @@ export interface AgentContext {
   readonly history: readonly Turn[];
   readonly observation: DecodedObservation;
   readonly stepIndex: number;
-  /** The task's reference solution's next action at this state and why (expert data, DAgger). */
-  expert(signal: AbortSignal): Promise<ExpertReply>;
+  /**
+   * The task's reference solution's next action at this state and why (expert data, DAgger).
+   * `strategy` names one of the family's expert strategies; without it the env follows the
+   * seed's default. The reply says which strategy it followed.
+   */
+  expert(signal: AbortSignal, options?: { strategy?: string }): Promise<ExpertReply>;
 }
 
 /** What an agent does at one step: tool calls, optionally with text, and what it cost. */
@@ -29,6 +33,10 @@ export interface AgentAction {
   rawOutput?: string;
   usage?: TokenUsage;
   logprobs?: TokenLogprob[];
+  /** The expert strategy the calls followed (recorded per step, so data can be split by strategy). */
+  strategy?: string;
+  /** The calls are noise put in place of the agent's own (a training context, never a target). */
+  injected?: boolean;
 }
 
 /**

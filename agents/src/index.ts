@@ -1,5 +1,5 @@
 export type { Agent, AgentAction, AgentContext, Turn } from './agent.js';
-export { ExpertAgent } from './agents/expert-agent.js';
+export { ExpertAgent, type ExpertAgentOptions } from './agents/expert-agent.js';
 export { RandomAgent } from './agents/random-agent.js';
 export { ReplayAgent, ReplayMissingError } from './agents/replay-agent.js';
 export { OpenAIAgent, type OpenAIAgentOptions } from './agents/openai-agent.js';

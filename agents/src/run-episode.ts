@@ -2,7 +2,7 @@ import type { DecodedObservation, EnvClient, StepReply, ToolCall } from '@workgy
 import type { EpisodeRecord, EpisodeStatus, ImageRef, StepRecord } from '@workgym/trajectories';
 import type { Agent, AgentAction, AgentContext, Turn } from './agent.js';
 import { AgentTurn, EpisodeTimeLimit } from './agent-turn.js';
-import { ActionFault, classifyEnvError, InfraFault } from './faults.js';
+import { ActionFault, classifyEnvError, InfraFault, RolloutConfigError } from './faults.js';
 
 export interface EpisodeTask {
   env: string;
@@ -82,7 +82,8 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
   let errorMessage = '';
   let agentMs = 0;
   const deadline = startedAt + limits.episodeDeadlineMs;
-  const expert = (signal: AbortSignal) => timedEnv('expert', () => client.expert(reset.session, { ...envOptions, signal }));
+  const expert = (signal: AbortSignal, asked?: { strategy?: string }) =>
+    timedEnv('expert', () => client.expert(reset.session, { ...envOptions, signal, strategy: asked?.strategy }));
   const context = (turn?: AgentTurn): AgentContext => ({
     episodeId: ids.episodeId,
     task: reset.task!,
@@ -90,7 +91,7 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
     history,
     observation,
     stepIndex: steps.length,
-    expert: turn ? (signal) => turn.envCall(() => expert(signal)) : expert,
+    expert: turn ? (signal, asked) => turn.envCall(() => expert(signal, asked)) : expert,
   });
   const record = (): EpisodeRecord => ({
     ...ids,
@@ -132,6 +133,9 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
           errorMessage = `episode time limit of ${limits.episodeDeadlineMs} ms reached`;
         } else if (options.signal?.aborted) {
           throw options.signal.reason;
+        } else if (error instanceof RolloutConfigError) {
+          // The env refused what the agent asked of it for the rollout (an unknown expert strategy).
+          throw error;
         } else if (error instanceof InfraFault) {
           // The env failed answering the expert call made for the agent.
           envFailed = true;
@@ -211,7 +215,8 @@ async function stepRecord(
     index,
     observation: {
       text: observation.text,
-      rawSize: observation.rawSize || Buffer.byteLength(observation.text),
+      // protobufjs decodes uint64 as a Long: the record keeps a number.
+      rawSize: Number(observation.rawSize.toString()) || Buffer.byteLength(observation.text),
       images,
       dataJson: observation.dataJson,
       candidates: observation.candidates.map((c) => ({ id: c.id, name: c.name, argumentsJson: c.argumentsJson })),
@@ -228,5 +233,7 @@ async function stepRecord(
     errorKind: reply ? (reply.results.find((r) => r.error)?.error?.kind ?? '') : 'env_broken',
     agentMs,
     envMs,
+    injected: action.injected ?? false,
+    strategy: action.strategy ?? '',
   };
 }

@@ -38,6 +38,8 @@ describe('runEpisode', () => {
     expect(record.instruction).toMatch(/^Bring the counter from \d+ to \d+/);
     expect(record.steps!.map((s) => s.toolCalls![0]!.name)).toEqual(['add', 'submit']);
     expect(record.steps![0]!.observation!.text).toMatch(/^counter = \d+$/);
+    // A number, not the Long protobufjs decodes a uint64 into (data show printed "[object Object] bytes").
+    expect(record.steps![0]!.observation!.rawSize).toBe(record.steps![0]!.observation!.text!.length);
     expect(record.steps![0]!.observation!.candidates!.map((c) => c.name)).toEqual(['add', 'add', 'submit']);
     expect(record.steps![1]).toMatchObject({ terminated: true, reward: 1 });
     expect(record.tools!.map((t) => t.name)).toContain('submit');

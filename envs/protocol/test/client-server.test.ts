@@ -58,6 +58,9 @@ describe('EnvClient and serveEnv', () => {
     expect(Math.abs(await addOf(even.session))).toBeGreaterThan(1); // strategies[4 % 2] = jump
     expect(Math.abs(await addOf(odd.session))).toBe(1); // strategies[5 % 2] = walk
     expect(Math.abs(await addOf(odd.session, 'jump'))).toBeGreaterThan(1);
+    // Each reply names the strategy it followed, so a recorder knows the seed's default too.
+    expect((await client.expert(odd.session)).strategy).toBe('walk');
+    expect((await client.expert(odd.session, { strategy: 'jump' })).strategy).toBe('jump');
     await expect(client.expert(odd.session, { strategy: 'teleport' })).rejects.toMatchObject({
       remoteCode: 'bad_request',
       message: expect.stringContaining('jump, walk, overshoot'),
