@@ -41,8 +41,8 @@ export function stateFromContext(context: AgentContext): PolicyState {
   };
 }
 
-/** The state before each recorded step, with the calls the step made. */
-export function statesFromRecord(record: EpisodeRecord): { state: PolicyState; calls: Candidate[] }[] {
+/** The state before each recorded step, with the calls the step made and whether they were injected as noise. */
+export function statesFromRecord(record: EpisodeRecord): { state: PolicyState; calls: Candidate[]; injected: boolean }[] {
   const steps = record.steps ?? [];
   const instruction = joinText(record.instruction ?? '', steps[0]?.observation?.text ?? '');
   const history: PolicyState['history'][number][] = [];
@@ -59,6 +59,6 @@ export function statesFromRecord(record: EpisodeRecord): { state: PolicyState; c
       const result = (step.results ?? []).find((r) => r.callId === call.id) ?? step.results?.[k];
       history.push({ name: call.name ?? '', argumentsJson: call.argumentsJson || '{}', result: result?.text ?? '' });
     });
-    return { state, calls };
+    return { state, calls, injected: step.injected ?? false };
   });
 }

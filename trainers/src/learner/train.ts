@@ -7,17 +7,21 @@ import { statesFromRecord } from './policy-state.js';
 
 export interface DecisionSet {
   decisions: Decision[];
-  /** Steps left out: no candidates at that state, or the call matched no candidate's tool. */
-  skipped: { noCandidates: number; unmatched: number };
+  /** Steps left out: no candidates at that state, the call matched no candidate's tool, or it was injected as noise (never a target). */
+  skipped: { noCandidates: number; unmatched: number; injected: number };
 }
 
 /** Every step of the records as a decision over its candidates, weighted by `weightOf(record)`. */
 export function toDecisions(policy: LinearPolicy, records: readonly EpisodeRecord[], weightOf: (record: EpisodeRecord) => number): DecisionSet {
   const decisions: Decision[] = [];
-  const skipped = { noCandidates: 0, unmatched: 0 };
+  const skipped = { noCandidates: 0, unmatched: 0, injected: 0 };
   for (const record of records) {
     const weight = weightOf(record);
-    for (const { state, calls } of statesFromRecord(record)) {
+    for (const { state, calls, injected } of statesFromRecord(record)) {
+      if (injected) {
+        skipped.injected += 1;
+        continue;
+      }
       if (state.candidates.length === 0) {
         skipped.noCandidates += 1;
         continue;
@@ -37,7 +41,7 @@ export interface TrainReport {
   method: string;
   episodes: number;
   examples: number;
-  skipped: { noCandidates: number; unmatched: number };
+  skipped: DecisionSet['skipped'];
   /** Mean negative log-likelihood per epoch (behaviour cloning) or per pass (policy gradient). */
   losses: number[];
 }

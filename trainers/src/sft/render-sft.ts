@@ -1,4 +1,4 @@
-import { functionTools, trainingConversations, type ConversationMessage, type EpisodeRecord } from '@workgym/trajectories';
+import { functionTools, trainingConversations, type ConversationMessage, type ConversationOptions, type EpisodeRecord } from '@workgym/trajectories';
 import { TemplateCheckError } from '../errors.js';
 import type { ChatTemplate, TemplateMessage } from './chat-template.js';
 import type { TextTokenizer } from './tokenizer.js';
@@ -28,6 +28,8 @@ export interface RenderOptions {
   tools?: unknown[];
   /** Weight of an assistant message (default 1). */
   weightOf?: (message: TemplateMessage, index: number) => number;
+  /** false for an assistant message that is only context (a step injected as noise): its tokens get loss mask 0. Default true. */
+  targetOf?: (message: TemplateMessage, index: number) => boolean;
 }
 
 const prefixError = (template: ChatTemplate, i: number, what: string) =>
@@ -52,7 +54,8 @@ export function renderSegments(template: ChatTemplate, messages: readonly Templa
       const prompt = render(i, true);
       if (!prompt.startsWith(before) || !full.startsWith(prompt)) throw prefixError(template, i, 'the generation prompt is not a prefix of the reply');
       segments.push({ text: prompt.slice(before.length), message: i, trainable: false, weight: 0 });
-      segments.push({ text: full.slice(prompt.length), message: i, trainable: true, weight: options.weightOf?.(message, i) ?? 1 });
+      const target = options.targetOf?.(message, i) ?? true;
+      segments.push({ text: full.slice(prompt.length), message: i, trainable: target, weight: target ? (options.weightOf?.(message, i) ?? 1) : 0 });
     } else {
       segments.push({ text: full.slice(before.length), message: i, trainable: false, weight: 0 });
     }
@@ -84,18 +87,22 @@ export interface TemplateExample {
   id: string;
   messages: TemplateMessage[];
   weights: number[];
+  /** Per message: false for an assistant turn that is context only (injected as noise), never masked in. */
+  targets: boolean[];
 }
 
 /**
  * An episode as the conversations a template renders: the trajectories package's training
  * conversations (what the model was shown, one per episode or one per step under window:N /
- * memory:N), so token-level data holds exactly what every export holds.
+ * memory:N), so token-level data holds exactly what every export holds. Steps injected as noise
+ * are context: in the text, never in the loss mask.
  */
-export function recordExamples(record: EpisodeRecord): { examples: TemplateExample[]; tools: unknown[] } {
-  const examples = trainingConversations(record).map(({ id, messages }) => ({
+export function recordExamples(record: EpisodeRecord, options: ConversationOptions = {}): { examples: TemplateExample[]; tools: unknown[] } {
+  const examples = trainingConversations(record, options).map(({ id, messages }) => ({
     id,
     messages: messages.map(templateMessage),
     weights: messages.map((m) => (m.role === 'assistant' ? m.weight : 0)),
+    targets: messages.map((m) => m.role === 'assistant' && !m.injected),
   }));
   return { examples, tools: functionTools(record) };
 }

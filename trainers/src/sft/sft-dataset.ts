@@ -44,6 +44,8 @@ export interface SftOptions {
   episodeWeight?: (record: EpisodeRecord) => number;
   /** Pack several examples per sequence (default true); false gives one example per sequence. */
   pack?: boolean;
+  /** false: assistant turns without their text (the expert's rationale); default true. */
+  rationale?: boolean;
 }
 
 /**
@@ -61,10 +63,14 @@ export function buildSftDataset(records: readonly EpisodeRecord[], options: SftO
   const examples: TokenizedExample[] = [];
   const tooLong: string[] = [];
   for (const record of used) {
-    const { examples: conversations, tools } = recordExamples(record);
+    const { examples: conversations, tools } = recordExamples(record, { rationale: options.rationale });
     const weight = options.episodeWeight?.(record) ?? 1;
-    for (const { id, messages, weights } of conversations) {
-      const segments = renderSegments(options.template, messages, options.tokenizer, { tools, weightOf: (_, i) => weights[i]! * weight });
+    for (const { id, messages, weights, targets } of conversations) {
+      const segments = renderSegments(options.template, messages, options.tokenizer, {
+        tools,
+        weightOf: (_, i) => weights[i]! * weight,
+        targetOf: (_, i) => targets[i]!,
+      });
       const example = tokenizeSegments(id, segments, options.tokenizer, messages.length);
       if (example.inputIds.length > options.maxLength) tooLong.push(example.id);
       else examples.push(example);
