@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { OpenAIAgent, parsePolicy, type OpenAIAgentOptions } from '@workgym/agents';
+import { ExpertAgent, OpenAIAgent, parsePolicy, type OpenAIAgentOptions } from '@workgym/agents';
+import type { TaskFamily } from '@workgym/protocol';
 import { UsageError } from './usage-error.js';
 
 // The options of every command that runs an agent (rollout, eval, train, transfer), defined once:
@@ -16,6 +17,7 @@ export const agentOptionsShape = {
   context: z.string().regex(/^(full|(window|memory):[1-9]\d*)$/, 'full, window:N or memory:N (N >= 1)').default('full'),
   temperature: z.number().min(0).max(2).optional(),
   selfEvaluate: z.boolean().default(false),
+  expertVariant: z.string().min(1).optional(),
 };
 
 const agentOptionsSchema = z.object(agentOptionsShape);
@@ -24,8 +26,8 @@ export type AgentOption = keyof typeof agentOptionsShape;
 
 const number = (value: string) => Number(value);
 
-/** Each option's flag and help; `(--agent openai)` is added where the command has other agents. */
-const FLAGS: Record<AgentOption, { flags: string; help: string; parse?: (value: string) => unknown }> = {
+/** Each option's flag and help; `(--agent openai)` (or the agent named) is added where the command has other agents. */
+const FLAGS: Record<AgentOption, { flags: string; help: string; parse?: (value: string) => unknown; agent?: string }> = {
   model: { flags: '--model <name>', help: 'model name to ask the endpoint for' },
   baseUrl: { flags: '--base-url <url>', help: 'OpenAI-compatible endpoint, e.g. http://localhost:8000/v1 or a `workgym serve-policy` URL' },
   apiKeyEnv: { flags: '--api-key-env <var>', help: 'environment variable holding the API key (default OPENAI_API_KEY; "none" is sent when unset)' },
@@ -36,6 +38,11 @@ const FLAGS: Record<AgentOption, { flags: string; help: string; parse?: (value: 
   context: { flags: '--context <policy>', help: 'what of the history the model is shown: full | window:N | memory:N (default full)' },
   temperature: { flags: '--temperature <t>', help: 'sampling temperature, 0 to 2', parse: number },
   selfEvaluate: { flags: '--self-evaluate', help: 'ask the model for its probability of success at the end of each episode' },
+  expertVariant: {
+    flags: '--expert-variant <strategy>',
+    help: "the expert strategy to follow in every selected family (`workgym envs` lists each family's); default: the seed's",
+    agent: 'expert',
+  },
 };
 
 export interface AddAgentOptions {
@@ -52,11 +59,10 @@ export interface AddAgentOptions {
  * so a config file's value holds unless a flag is given; defaults are applied by `parseAgentOptions`.
  */
 export function addAgentOptions(command: Command, options: AddAgentOptions = {}): Command {
-  const suffix = options.kinds ? ' (--agent openai)' : '';
   if (options.kinds) command.option('--agent <kind>', options.help?.agent ?? options.kinds.join(' | '));
   for (const key of options.only ?? (Object.keys(FLAGS) as AgentOption[])) {
-    const { flags, help, parse } = FLAGS[key];
-    const text = options.help?.[key] ?? `${help}${suffix}`;
+    const { flags, help, parse, agent } = FLAGS[key];
+    const text = options.help?.[key] ?? `${help}${options.kinds ? ` (--agent ${agent ?? 'openai'})` : ''}`;
     if (parse) command.option(flags, text, parse);
     else command.option(flags, text);
   }
@@ -92,6 +98,32 @@ export function openAIAgent(options: AgentOptions, extra: Partial<OpenAIAgentOpt
     sendCandidates: options.candidates,
     ...extra,
   });
+}
+
+/**
+ * The expert agent these options describe. `noise` (rollout --noise) replaces each call by a
+ * random candidate with that probability, reproducibly from `seed`.
+ */
+export function expertAgent(options: Pick<AgentOptions, 'expertVariant'>, noise = { probability: 0, seed: 0 }): ExpertAgent {
+  return new ExpertAgent({ strategy: options.expertVariant, noise: noise.probability, seed: noise.seed });
+}
+
+/**
+ * Refuses an expert strategy that a selected family does not have, before anything runs, naming
+ * what each such family has (the env would refuse it at the first expert call).
+ */
+export function checkExpertVariant(variant: string | undefined, families: readonly TaskFamily[]): void {
+  if (!variant) return;
+  const named = (f: TaskFamily) => [...(f.strategies ?? []), ...(f.nearMisses ?? [])];
+  const lacking = families.filter((f) => !named(f).includes(variant));
+  if (lacking.length === 0) return;
+  const has = (f: TaskFamily) =>
+    (f.strategies?.length ? f.strategies.join(', ') : 'no named strategies') + (f.nearMisses?.length ? `; near-misses ${f.nearMisses.join(', ')}` : '');
+  const shown = lacking.slice(0, 3).map((f) => `${f.id} has ${has(f)}`);
+  throw new UsageError(
+    `--expert-variant ${variant}: ${lacking.length} selected ${lacking.length === 1 ? 'family has' : 'families have'} no such expert strategy ` +
+      `(${shown.join('; ')}${lacking.length > 3 ? `; and ${lacking.length - 3} more` : ''}); pick one of theirs, or narrow --env / --family`,
+  );
 }
 
 function kebab(key: string): string {

@@ -21,6 +21,7 @@ export const rolloutConfigSchema = z
     resume: z.boolean().default(false),
     runtime: z.enum(['docker', 'local']).default('docker'),
     ...agentOptionsShape,
+    noise: z.number().min(0, 'a probability, 0 to 1').max(1, 'a probability, 0 to 1').default(0),
     from: z.string().optional(),
     stepTimeoutS: z.number().positive().default(120),
     envTimeoutS: z.number().positive().default(60),
@@ -29,6 +30,10 @@ export const rolloutConfigSchema = z
   .strict()
   .superRefine((c, ctx) => {
     if (c.agent === 'openai') for (const message of openAIAgentProblems(c)) ctx.addIssue({ code: 'custom', message, path: ['model'] });
+    if (c.agent !== 'expert') {
+      if (c.expertVariant) ctx.addIssue({ code: 'custom', message: '--expert-variant is for --agent expert', path: ['expertVariant'] });
+      if (c.noise > 0) ctx.addIssue({ code: 'custom', message: '--noise is for --agent expert', path: ['noise'] });
+    }
     if (c.agent === 'replay' && !c.from) {
       ctx.addIssue({ code: 'custom', message: 'the replay agent needs --from RUN (the run to replay)', path: ['from'] });
     }

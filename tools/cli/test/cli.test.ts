@@ -19,8 +19,12 @@ describe('the workgym command', () => {
   it('prints envs as JSON in the documented shape', async () => {
     const { code, stdout } = await workgym('envs', '--json');
     expect(code).toBe(0);
-    const { envs } = JSON.parse(stdout) as { envs: { name: string; version: string; families: { id: string; job: string; difficulty: string }[]; tools: { name: string }[] }[] };
+    const { envs } = JSON.parse(stdout) as {
+      envs: { name: string; version: string; families: { id: string; job: string; difficulty: string; strategies: string[] }[]; tools: { name: string }[] }[];
+    };
     expect(envs.map((e) => e.name)).toContain('code');
+    // The names --expert-variant takes.
+    expect(envs.find((e) => e.name === 'code')!.families.find((f) => f.id === 'code/py-fix-bug')!.strategies).toEqual(['edit-file', 'sed']);
     for (const env of envs) {
       expect(env.families.length).toBeGreaterThan(0);
       for (const f of env.families) expect(f.id.startsWith(`${env.name}/`)).toBe(true);

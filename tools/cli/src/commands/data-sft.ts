@@ -18,6 +18,7 @@ interface SftFlags {
   job?: string;
   minReward?: string;
   dedupe?: boolean;
+  rationale: boolean;
   json?: boolean;
 }
 
@@ -61,11 +62,13 @@ export function registerDataSftCommand(data: Command): void {
     .option('--job <names>', 'only these jobs (comma-separated)')
     .option('--min-reward <x>', 'only episodes with final reward >= x')
     .option('--dedupe', 'keep one episode per task and identical action sequence')
+    .option('--no-rationale', "leave out the assistant turns' text (the expert's rationale for each call), keeping the calls")
     .option('--json', 'print the report as JSON')
     .addHelpText(
       'after',
       '\nEach line of sft.jsonl is one sequence: input_ids, loss_mask (1 on assistant reply tokens only),\n' +
         'weights (0 on turns whose calls were invalid), position_ids, boundaries (cu_seqlens), examples.\n' +
+        'Steps injected as noise (rollout --noise) stay in the text as context: loss mask and weight 0.\n' +
         'sft-meta.json records the tokenizer, the template name and sha256, counts and the template check.\n' +
         'A template that re-renders earlier turns, masks nothing or does not round-trip is refused.\n' +
         '\nExamples:\n  workgym data sft runs/expert --out out/sft-qwen\n' +
@@ -81,7 +84,7 @@ export function registerDataSftCommand(data: Command): void {
         const records: EpisodeRecord[] = [];
         for (const s of selectEpisodes(reader.summaries(), select)) records.push(await reader.read(s));
         // Throws TemplateCheckError before anything is written when the template is broken.
-        const dataset = buildSftDataset(records, { template, tokenizer: loadTokenizer(tokenizer), maxLength, pack: flags.pack, onlySuccessful: !flags.includeFailures });
+        const dataset = buildSftDataset(records, { template, tokenizer: loadTokenizer(tokenizer), maxLength, pack: flags.pack, onlySuccessful: !flags.includeFailures, rationale: flags.rationale });
         if (dataset.examples.length === 0) {
           throw new UsageError(`no episode to write: ${records.length} selected, ${dataset.tooLong.length} longer than --max-length ${maxLength}` + (flags.includeFailures ? '' : ' (only successful episodes are used; --include-failures adds the rest)'));
         }

@@ -30,6 +30,7 @@ interface ExportCliOptions {
   part?: 'train' | 'validation';
   validationFraction: string;
   invalidStepWeight: string;
+  rationale: boolean;
   skipDamaged?: boolean;
   json?: boolean;
 }
@@ -103,6 +104,7 @@ export function registerDataCommands(program: Command): void {
     .addOption(new Option('--part <part>', 'one side of a train/validation split by task').choices(['train', 'validation']))
     .option('--validation-fraction <f>', 'share of tasks that go to validation (with --part)', '0.1')
     .addOption(new Option('--invalid-step-weight <w>', 'openai: weight of turns whose calls were invalid').choices(['0', '1']).default('0'))
+    .option('--no-rationale', "leave out the assistant turns' text (the expert's rationale for each call), keeping the calls")
     .option('--skip-damaged', 'leave out damaged records (named in the report) instead of failing')
     .option('--json', 'print the export report as JSON')
     .addHelpText(
@@ -138,6 +140,7 @@ export function registerDataCommands(program: Command): void {
         format: options.format,
         out: options.out,
         invalidStepWeight: options.invalidStepWeight === '1' ? 1 : 0,
+        rationale: options.rationale,
         skipDamaged: options.skipDamaged,
       });
       console.log(options.json ? JSON.stringify(report, null, 2) : formatExportReport(report));

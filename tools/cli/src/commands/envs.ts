@@ -6,7 +6,7 @@ export function registerEnvsCommand(program: Command): void {
   program
     .command('envs')
     .description('list the environments, their task families, jobs and tools')
-    .option('--json', 'print JSON: {"envs":[{"name","version","families":[...],"tools":[...]}]}')
+    .option('--json', 'print JSON: {"envs":[{"name","version","families":[{"id","job","difficulty","description","splits","strategies","nearMisses"}],"tools":[...]}]}')
     .addHelpText('after', '\nExamples:\n  workgym envs\n  workgym envs --json | jq ".envs[].families[].id"')
     .action(async (options: { json?: boolean }) => {
       const envs = [];
@@ -15,7 +15,15 @@ export function registerEnvsCommand(program: Command): void {
         envs.push({
           name: env.name,
           version: env.version,
-          families: env.families().map((f) => ({ id: f.id, job: f.job, difficulty: f.difficulty, description: f.description, splits: f.splits })),
+          families: env.families().map((f) => ({
+            id: f.id,
+            job: f.job,
+            difficulty: f.difficulty,
+            description: f.description,
+            splits: f.splits,
+            strategies: f.strategies ?? [],
+            nearMisses: f.nearMisses ?? [],
+          })),
           tools: env.tools().map((t) => ({ name: t.name, description: t.description, parameters: JSON.parse(t.parametersJson || '{}') })),
         });
         await env.close?.();
@@ -24,7 +32,8 @@ export function registerEnvsCommand(program: Command): void {
       if (envs.length === 0) return void console.log('no environments are registered');
       for (const env of envs) {
         console.log(`${env.name} ${env.version}: ${env.families.length} task families; tools: ${env.tools.map((t) => t.name).join(', ')}`);
-        console.log(formatTable([['family', 'job', 'difficulty'], ...env.families.map((f) => [f.id ?? '', f.job ?? '', f.difficulty ?? ''])]));
+        const rows = env.families.map((f) => [f.id ?? '', f.job ?? '', f.difficulty ?? '', f.strategies.join(', ')]);
+        console.log(formatTable([['family', 'job', 'difficulty', 'expert strategies (--expert-variant)'], ...rows]));
         console.log();
       }
     });

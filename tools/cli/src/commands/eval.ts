@@ -2,9 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ExpertAgent, RandomAgent, type Agent } from '@workgym/agents';
+import { RandomAgent, type Agent } from '@workgym/agents';
 import { evaluateRecords, formatEvalMarkdown, LinearPolicy, PolicyServer, readRecords, runEval, type EvalReport } from '@workgym/trainers';
-import { addAgentOptions, openAIAgent, parseAgentOptions } from '../agent-options.js';
+import { addAgentOptions, expertAgent, openAIAgent, parseAgentOptions } from '../agent-options.js';
 import { UsageError } from '../usage-error.js';
 import { makeRuntime, progressLine, selectEvalEnvs } from './train.js';
 
@@ -24,6 +24,7 @@ interface EvalFlags {
   out?: string;
   k?: string;
   excludeInfraErrors?: boolean;
+  expertVariant?: string;
   json?: string;
   markdown?: string;
 }
@@ -86,8 +87,9 @@ Examples:
         title = `Evaluation of ${flags.run}`;
       } else {
         if (!flags.agent) throw new UsageError('give --run DIR to evaluate a run, or --agent expert|random|openai|policy to run new episodes');
+        if (flags.expertVariant && flags.agent !== 'expert') throw new UsageError('--expert-variant is for --agent expert');
         const runtime = await makeRuntime(flags.runtime);
-        const envs = await selectEvalEnvs(flags.env, flags.family, runtime.kind);
+        const envs = await selectEvalEnvs(flags.env, flags.family, runtime.kind, flags.expertVariant);
         const { agent, close } = await makeEvalAgent(flags);
         try {
           const out = flags.out ?? join(await mkdtemp(join(tmpdir(), 'workgym-eval-')), 'run');
@@ -125,7 +127,7 @@ async function makeEvalAgent(flags: EvalFlags): Promise<{ agent: Agent; close: (
   const none = async () => undefined;
   switch (flags.agent) {
     case 'expert':
-      return { agent: new ExpertAgent(), close: none };
+      return { agent: expertAgent(options), close: none };
     case 'random':
       return { agent: new RandomAgent(num('--seed', flags.seed)), close: none };
     case 'openai':

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import picomatch from 'picomatch';
-import { ExpertAgent, RandomAgent, ReplayAgent, rollout, type Agent, type RolloutOutcome, type WorkItem } from '@workgym/agents';
+import { RandomAgent, ReplayAgent, rollout, type Agent, type RolloutOutcome, type WorkItem } from '@workgym/agents';
 import { DockerRuntime, LocalRuntime, reapContainers, type EnvRuntime } from '@workgym/runtime';
 import { openRun } from '@workgym/trajectories';
-import { addAgentOptions, openAIAgent } from '../agent-options.js';
+import { addAgentOptions, checkExpertVariant, expertAgent, openAIAgent } from '../agent-options.js';
 import { findEnvs, specFor } from '../env-registry.js';
 import { progressView, summaryTable } from '../progress.js';
 import { loadRolloutConfig, type RolloutCliConfig } from '../rollout-config.js';
@@ -19,6 +19,7 @@ export function registerRolloutCommand(program: Command): void {
     .option('--env <names>', 'comma-separated envs (default: all)', (v: string) => v.split(',').filter(Boolean))
     .option('--family <glob>', 'only task families whose id matches, e.g. "code/fix-*"');
   addAgentOptions(command, { kinds: ['expert', 'random', 'replay', 'openai'] })
+    .option('--noise <p>', "with probability p, a step's expert call is replaced by a random candidate action, marked injected (--agent expert)", Number)
     .option('--episodes <n>', 'tasks per family (seeds SEED, SEED+1, ...)', int)
     .option('--group <n>', 'samples per task (GRPO-style groups)', int)
     .option('--parallel <n>', 'episodes in flight per env', int)
@@ -40,6 +41,12 @@ Episodes: for each selected family, --episodes tasks (seeds --seed, --seed+1, ..
 --resume runs exactly what is missing (with the run's agent, --group and --max-steps: a resume
 that changes them is refused). Each env has its own warm pool of --parallel instances.
 
+Noise: with --agent expert --noise p, each step's expert call is replaced, with probability p, by
+a random candidate action of the observation (the choice is a hash of --seed, the episode and the
+step, so a rerun injects the same). The expert then carries on from the state that results, so the
+run shows recovering from mistakes. Injected steps are marked in the record: exports keep them as
+context and never as targets (weight 0), and preference pairs never choose them.
+
 Faults: an env that dies or hangs is replaced and the episode retried (up to 3 attempts, then
 infra_error); an env that fails again at the same agent action on a fresh instance was broken by
 the agent (env_broken, reward 0). An env that cannot start fails the run, which stays resumable.
@@ -47,6 +54,7 @@ the agent (env_broken, reward 0). An env that cannot start fails the run, which 
 Examples:
   workgym rollout --agent expert --episodes 5 --out runs/expert
   workgym rollout --env code --family "code/fix-*" --agent random --episodes 20 --group 4 --out runs/explore
+  workgym rollout --env code --family code/fix-bug --agent expert --expert-variant sed --noise 0.2 --episodes 20 --out runs/recover
   workgym rollout --agent openai --model Qwen/Qwen3-8B --base-url http://localhost:8000/v1 --out runs/qwen
   workgym rollout --agent openai --model workgym-linear --base-url http://127.0.0.1:8100/v1 --candidates --out runs/bc
   workgym rollout --config rollout.json --resume`,
@@ -123,10 +131,11 @@ async function selectEnvs(config: RolloutCliConfig, runtime: 'docker' | 'local')
   const selected = [];
   for (const manifest of findEnvs(config.env)) {
     const env = await manifest.create();
-    const families = env.families().map((f) => f.id!).filter((id) => match(id));
+    const families = env.families().filter((f) => match(f.id!));
     await env.close?.();
     if (families.length === 0) continue;
-    selected.push({ name: manifest.name, spec: await specFor(manifest, runtime), families });
+    checkExpertVariant(config.agent === 'expert' ? config.expertVariant : undefined, families);
+    selected.push({ name: manifest.name, spec: await specFor(manifest, runtime), families: families.map((f) => f.id!) });
   }
   if (selected.length === 0) throw new UsageError(`no task family matches${config.family ? ` --family ${config.family}` : ''}; see \`workgym envs\``);
   return selected;
@@ -135,7 +144,7 @@ async function selectEnvs(config: RolloutCliConfig, runtime: 'docker' | 'local')
 function makeAgent(config: RolloutCliConfig, replay?: Awaited<ReturnType<typeof openRun>>): Agent {
   switch (config.agent) {
     case 'expert':
-      return new ExpertAgent();
+      return expertAgent(config, { probability: config.noise, seed: config.seed });
     case 'random':
       return new RandomAgent(config.seed);
     case 'replay':

@@ -18,7 +18,7 @@ import {
   type AdvantageScope,
   type EvalEnv,
 } from '@workgym/trainers';
-import { addAgentOptions, openAIAgent, parseAgentOptions } from '../agent-options.js';
+import { addAgentOptions, checkExpertVariant, openAIAgent, parseAgentOptions } from '../agent-options.js';
 import { findEnvs, specFor } from '../env-registry.js';
 import { UsageError } from '../usage-error.js';
 
@@ -39,14 +39,22 @@ export async function makeRuntime(kind: string): Promise<EnvRuntime> {
 }
 
 /** The registry's envs and families that match --env and --family, with their runtime specs. */
-export async function selectEvalEnvs(names: string[] | undefined, family: string | undefined, runtime: 'docker' | 'local'): Promise<EvalEnv[]> {
+export async function selectEvalEnvs(
+  names: string[] | undefined,
+  family: string | undefined,
+  runtime: 'docker' | 'local',
+  /** The expert strategy asked for (--expert-variant): every selected family must have it. */
+  expertVariant?: string,
+): Promise<EvalEnv[]> {
   const match = family ? picomatch(family) : () => true;
   const selected: EvalEnv[] = [];
   for (const manifest of findEnvs(names)) {
     const env = await manifest.create();
-    const families = env.families().map((f) => f.id!).filter((id) => match(id));
+    const families = env.families().filter((f) => match(f.id!));
     await env.close?.();
-    if (families.length > 0) selected.push({ name: manifest.name, spec: await specFor(manifest, runtime), families });
+    if (families.length === 0) continue;
+    checkExpertVariant(expertVariant, families);
+    selected.push({ name: manifest.name, spec: await specFor(manifest, runtime), families: families.map((f) => f.id!) });
   }
   if (selected.length === 0) throw new UsageError(`no task family matches${family ? ` --family ${family}` : ''}; see \`workgym envs\``);
   return selected;
@@ -153,7 +161,7 @@ Examples:
           learningRate: flags.lr,
           onEpoch: (epoch, loss) => process.stderr.write(`[train] epoch ${epoch + 1}: loss ${loss.toFixed(4)}\n`),
         });
-        console.log(`behaviour cloning: ${report.examples} decisions from ${report.episodes} successful episodes (skipped: ${report.skipped.noCandidates} steps without candidates, ${report.skipped.unmatched} unmatched calls)`);
+        console.log(`behaviour cloning: ${report.examples} decisions from ${report.episodes} successful episodes (skipped: ${report.skipped.noCandidates} steps without candidates, ${report.skipped.unmatched} unmatched calls, ${report.skipped.injected} injected as noise)`);
         if (flags.daggerRounds > 0) {
           const runtime = await makeRuntime(flags.runtime);
           const envs = await selectEvalEnvs(flags.env, flags.family, runtime.kind);
