@@ -18,7 +18,8 @@ export function smallDisk(bytes: number): string {
     throw new Error(`cannot mount a ${bytes}-byte tmpfs for a full-disk test (this needs root): ${(error as Error).message}`);
   }
   onTestFinished(() => {
-    execFileSync('umount', [dir]);
+    // Lazily: a test that failed may still hold files open there.
+    execFileSync('umount', ['--lazy', dir]);
     rmSync(dir, { recursive: true, force: true });
   });
   return dir;
