@@ -37,7 +37,15 @@ export class BrowserEnv implements Environment {
     this.host = new BrowserHost(options);
     this.miniwobDir = options.miniwobDir ?? (process.env.WORKGYM_MINIWOB_DIR || undefined);
     this.catalogue = [
-      ...FAMILIES.map((f) => ({ id: `browser/${f.name}`, job: f.job, difficulty: f.difficulty, description: f.description, splits: ['train', 'test'] })),
+      ...FAMILIES.map((f) => ({
+        id: `browser/${f.name}`,
+        job: f.job,
+        difficulty: f.difficulty,
+        description: f.description,
+        splits: ['train', 'test'],
+        strategies: [...f.strategies],
+        nearMisses: [...f.nearMisses],
+      })),
       ...(this.miniwobDir ? miniwobFamilies(this.miniwobDir) : []),
     ];
   }
@@ -67,7 +75,16 @@ export class BrowserEnv implements Environment {
       context = await this.host.newContext(site.proxy, signal);
       const page = await context.newPage();
       const driver = await PageDriver.create(page, this.options.settle ?? DEFAULT_SETTLE);
-      const session = new BrowserSession({ instance, site, context, driver, screenshots: spec.options.screenshots === true });
+      const def = FAMILIES.find((f) => `browser/${f.name}` === spec.family);
+      const session = new BrowserSession({
+        instance,
+        site,
+        context,
+        driver,
+        screenshots: spec.options.screenshots === true,
+        strategies: def?.strategies ?? [],
+        nearMisses: def?.nearMisses ?? [],
+      });
       await session.open();
       return session;
     } catch (error) {

@@ -3,10 +3,13 @@ import type { BrowserContext } from 'puppeteer-core';
 import type { PageDriver, StepTimings } from './browser/page-driver.js';
 import { candidateActions } from './candidates.js';
 import type { SiteServer } from './sites/site-server.js';
+import type { SeenPage } from './tasks/expert-kit.js';
 import { score, type TaskInstance } from './tasks/task.js';
 import { ALL_TOOLS, parseArgs, type ToolName } from './tools.js';
 
 const MAX_TEXT_CHARS = 24_000;
+/** Pages an expert remembers; an episode's step limit keeps far fewer in practice. */
+const MAX_SEEN_PAGES = 500;
 
 export interface SessionParts {
   instance: TaskInstance;
@@ -14,6 +17,9 @@ export interface SessionParts {
   context: BrowserContext;
   driver: PageDriver;
   screenshots: boolean;
+  /** The family's expert strategies (the first is the default) and near-misses. */
+  strategies: readonly string[];
+  nearMisses: readonly string[];
 }
 
 /** One browser episode: its own BrowserContext, page and site backends. */
@@ -23,6 +29,8 @@ export class BrowserSession implements Session {
   private answerText: string | undefined;
   private submitted = false;
   private closed = false;
+  /** Every page this episode showed, so experts act on what was seen and nothing else. */
+  private readonly seen: SeenPage[] = [];
 
   constructor(private readonly parts: SessionParts) {}
 
@@ -91,10 +99,15 @@ export class BrowserSession implements Session {
     return { reward: score(v), success: v.success, components: v.components, detail: v.detail };
   }
 
-  async expert(): Promise<ExpertAction> {
-    if (!this.parts.instance.expert) throw new CallRefusedError('unsupported', 'this task comes from an external suite and has no expert');
-    const planned = this.parts.instance.expert({ url: new URL(this.parts.driver.url()), snapshot: this.parts.driver.snapshot });
-    return { calls: [toolCall(planned.name, planned.arguments, 'expert')], text: '' };
+  async expert(_signal: AbortSignal, strategy: string): Promise<ExpertAction> {
+    const { instance, strategies, nearMisses } = this.parts;
+    if (!instance.expert) throw new CallRefusedError('unsupported', 'this task comes from an external suite and has no expert');
+    const name = strategy || strategies[0]!;
+    if (!strategies.includes(name) && !nearMisses.includes(name)) {
+      throw new CallRefusedError('bad_request', `no expert strategy ${JSON.stringify(name)} (this family has ${[...strategies, ...nearMisses].join(', ')})`);
+    }
+    const next = instance.expert({ url: new URL(this.parts.driver.url()), snapshot: this.parts.driver.snapshot, seen: this.seen, strategy: name });
+    return { calls: [toolCall(next.call.name, next.call.arguments, 'expert')], text: next.text, derived: next.derived ?? [] };
   }
 
   async close(): Promise<void> {
@@ -131,6 +144,8 @@ export class BrowserSession implements Session {
       throw new ActionError('browser_crashed', `the page cannot be read (${error.message}); reset to start a new episode`);
     });
     const head = `URL: ${d.url()}\nTitle: ${snapshot.title}\n\n`;
+    this.seen.push({ url: d.url(), snapshot });
+    if (this.seen.length > MAX_SEEN_PAGES) this.seen.shift();
     const full = head + snapshot.text;
     const text = full.length > MAX_TEXT_CHARS ? `${full.slice(0, MAX_TEXT_CHARS)}\n[… page text cut at ${MAX_TEXT_CHARS} characters; scroll or search to see more]` : full;
     const observation: Observation = {

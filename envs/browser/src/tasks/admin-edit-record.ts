@@ -1,12 +1,16 @@
 import { AdminSite, PLANS } from '../sites/admin.js';
 import { adminUsers } from './admin-data.js';
-import { click, fillForm, findNode, navigate, submit, type ExpertView, type FamilyDef, type PlannedCall, verification } from './task.js';
+import { openUser } from './admin-expert.js';
+import { act, fillForm, findNode, submit } from './expert-kit.js';
+import { type FamilyDef, verification } from './task.js';
 
 export const adminEditRecord: FamilyDef = {
   name: 'admin-edit-record',
   job: 'back-office',
   difficulty: 'easy',
-  description: "Find a user by email in an admin table and change their plan and role.",
+  description: 'Find a user by email in an admin table and change their plan and role.',
+  strategies: ['search', 'page-through'],
+  nearMisses: ['edit-extra-user'],
   generate(rng) {
     const users = adminUsers(rng);
     const user = rng.pick(users);
@@ -15,14 +19,29 @@ export const adminEditRecord: FamilyDef = {
     const before = JSON.stringify(users.filter((u) => u !== user));
     const original = { ...user };
     const site = new AdminSite(users);
+    const extra = users.find((u) => u !== user && (u.plan !== plan || u.role !== role))!;
     return {
       instruction: `In the admin console, change the user with the email ${user.email} to the ${plan} plan and the ${role} role. Leave everything else as it is, then submit.`,
       sites: [site],
       startUrl: 'http://admin.test/users',
-      expert({ url, snapshot }) {
-        if (user.plan === plan && user.role === role) return submit();
-        if (url.pathname !== `/users/${user.id}/edit`) return openEditPage({ url, snapshot }, user);
-        return fillForm(snapshot, [{ label: 'Plan', value: plan, kind: 'select' }, { label: 'Role', value: role, kind: 'select' }], 'Save user');
+      expert(view) {
+        // The near-miss also gives the same plan and role to another user.
+        const todo = view.strategy === 'edit-extra-user' ? [user, extra] : [user];
+        const next = todo.find((u) => u.plan !== plan || u.role !== role);
+        if (!next) return act(submit(), `The table shows ${user.email} on the ${plan} plan with the ${role} role: submit.`);
+        const { snapshot } = view;
+        if (snapshot.title === `Edit ${next.name}` && findNode(snapshot, 'textbox', 'Email')?.value === next.email) {
+          return fillForm(
+            snapshot,
+            [
+              { label: 'Plan', value: plan, kind: 'select', why: `The instruction asks for the ${plan} plan.` },
+              { label: 'Role', value: role, kind: 'select', why: `The instruction asks for the ${role} role.` },
+            ],
+            'Save user',
+            `${next.email} is set to ${plan} and ${role}: save.`,
+          );
+        }
+        return openUser(view, next.email, view.strategy === 'page-through' ? 'page-through' : 'search');
       },
       verify() {
         const components = {
@@ -40,18 +59,3 @@ export const adminEditRecord: FamilyDef = {
     };
   },
 };
-
-/**
- * Reaches a user's edit page as a person would: the row's Edit link when it is on the page, else
- * a search for the email first (the table shows one page of many). Typing the address is the
- * last resort (other filters hide the user); demonstrations then use actions a policy over
- * candidates can take.
- */
-function openEditPage({ url, snapshot }: ExpertView, user: { id: number; email: string }): PlannedCall {
-  const link = findNode(snapshot, 'link', `Edit ${user.email}`);
-  if (link) return click(link);
-  if (url.pathname === '/users' && url.searchParams.get('q') !== user.email) {
-    return fillForm(snapshot, [{ label: 'Search name or email', value: user.email }], 'Apply filters');
-  }
-  return navigate(snapshot, `http://admin.test/users/${user.id}/edit`);
-}

@@ -1,6 +1,8 @@
 import { BookingSite, type BookingData, type Hotel } from '../sites/booking.js';
 import { CITIES, money, personName } from './rng.js';
-import { click, fillForm, navigate, mustFind, submit, type FamilyDef, verification } from './task.js';
+import type { Snapshot } from '../browser/ax-snapshot.js';
+import { act, click, fillForm, findNode, leave, list, mustFind, navigate, nextField, showsText, submit, tableRows, type ExpertStep, type ExpertView, type FormField } from './expert-kit.js';
+import { type FamilyDef, verification } from './task.js';
 
 const NAMES = ['Grand', 'Harbor', 'Garden', 'Central', 'Old Town', 'Riverside', 'Park', 'Station', 'Royal', 'Plaza'];
 
@@ -9,6 +11,8 @@ export const bookingReserve: FamilyDef = {
   job: 'customer-support',
   difficulty: 'hard',
   description: 'Book the cheapest hotel meeting a rating and party size for given dates, through a search form with a date picker and a validated booking form.',
+  strategies: ['type-date', 'date-picker'],
+  nearMisses: ['cheapest-ignoring-rating'],
   generate(rng) {
     const cities = rng.sample(CITIES, 3);
     const hotels: Hotel[] = [];
@@ -28,6 +32,10 @@ export const bookingReserve: FamilyDef = {
       eligible = [h];
     }
     const target = [...eligible].sort((a, b) => a.price - b.price || a.id - b.id)[0]!;
+    // A cheaper hotel that takes the party but is rated too low, so the rating always matters.
+    if (!hotels.some((h) => h.city === city && h.maxGuests >= guests && h.rating < minRating && h.price < target.price)) {
+      Object.assign(hotels.find((h) => h.city === city && h !== target)!, { rating: 3.5, maxGuests: 4, price: target.price - 500 });
+    }
     const checkIn = `2025-0${rng.int(7, 9)}-${String(rng.int(1, 28)).padStart(2, '0')}`;
     const nights = rng.int(2, 5);
     const name = personName(rng);
@@ -35,30 +43,61 @@ export const bookingReserve: FamilyDef = {
     const phone = `+351 ${rng.chars(3, '0123456789')} ${rng.chars(3, '0123456789')} ${rng.chars(3, '0123456789')}`;
     const data: BookingData = { hotels, bookings: [] };
     const site = new BookingSite(data);
-    const qs = new URLSearchParams({ city, checkin: checkIn, nights: String(nights), guests: String(guests) });
+
+    /** The cheapest hotel of shown results rated high enough (the near-miss: the cheapest of all). */
+    const chooseHotel = (view: ExpertView, results: Snapshot): { hotel: string; step: ExpertStep } => {
+      const rows = tableRows(results).map((r) => ({ name: r.cells[0]!, rating: Number.parseFloat(r.cells[1]!), price: r.cells[2]!, book: r.links[0]! }));
+      const byPrice = [...rows].sort((a, b) => cents(a.price) - cents(b.price));
+      const shown = (h: (typeof rows)[number]) => `${h.name} ${h.rating.toFixed(1)}, ${h.price}`;
+      if (view.strategy === 'cheapest-ignoring-rating') return { hotel: byPrice[0]!.name, step: act(click(byPrice[0]!.book), `${shown(byPrice[0]!)} is the cheapest.`) };
+      const good = byPrice.filter((h) => h.rating >= minRating);
+      const best = good[0]!;
+      return { hotel: best.name, step: act(click(best.book), `Rated ${minRating.toFixed(1)} or better: ${list(good.map(shown))}. The cheapest of them is ${best.name}: book it.`) };
+    };
+
     return {
       instruction: `Book the cheapest hotel in ${city} rated ${minRating.toFixed(1)} or better that takes ${guests} guests, checking in on ${checkIn} for ${nights} nights. The guest is ${name}, email ${email}, phone ${phone}. Submit once the booking is confirmed.`,
       sites: [site],
       startUrl: 'http://book.test/',
-      expert({ url, snapshot }) {
-        if (data.bookings.length > 0) return submit();
-        if (url.pathname === '/') {
-          return fillForm(
-            snapshot,
-            [
-              { label: 'City', value: city, kind: 'select' },
-              { label: 'Check-in date', value: checkIn },
-              { label: 'Nights', value: String(nights) },
-              { label: 'Guests', value: String(guests), kind: 'select' },
-            ],
-            'Search hotels',
-          );
+      expert(view) {
+        const booked = data.bookings[0];
+        if (booked) return act(submit(), `The page confirms booking ${booked.ref}: submit.`);
+        const { snapshot } = view;
+        const stay = `${nights} night(s) from ${checkIn}`;
+        const onResults = (p: { snapshot: Snapshot }) => p.snapshot.title === `Hotels in ${city}` && showsText(p.snapshot, `${stay}, ${guests} guest(s)`);
+        if (onResults(view)) return chooseHotel(view, snapshot).step;
+        const results = [...view.seen].reverse().find(onResults);
+        if (results) {
+          const { hotel } = chooseHotel(view, results.snapshot);
+          if (snapshot.title === `Book ${hotel}` && showsText(snapshot, `${stay} for ${guests} guest(s)`)) {
+            return fillForm(
+              snapshot,
+              [
+                { label: 'Full name', value: name, why: `The guest is ${name}.` },
+                { label: 'Email', value: email, why: `The guest's email is ${email}.` },
+                { label: 'Phone', value: phone, why: `The guest's phone is ${phone}.` },
+              ],
+              'Confirm booking',
+              `The guest's details are filled for ${hotel}: confirm the booking.`,
+            );
+          }
+          const back = navigate(view, results.url, `Back to the hotels in ${city}`);
+          if (back) return back;
         }
-        if (url.pathname === '/results') return click(mustFind(snapshot, 'link', `Book ${target.name}`));
-        if (url.pathname === `/book/${target.id}`) {
-          return fillForm(snapshot, [{ label: 'Full name', value: name }, { label: 'Email', value: email }, { label: 'Phone', value: phone }], 'Confirm booking');
-        }
-        return navigate(snapshot, `http://book.test/?${qs}`);
+        if (snapshot.title !== 'Find a hotel') return leave(view, 'Search', `Search for hotels in ${city}`);
+        const cityField: FormField = { label: 'City', value: city, kind: 'select', why: `The hotel must be in ${city}.` };
+        if (view.strategy === 'date-picker' && findNode(snapshot, 'textbox', 'Check-in date')?.value !== checkIn) return nextField(snapshot, [cityField]) ?? pickDate(view, checkIn);
+        return fillForm(
+          snapshot,
+          [
+            cityField,
+            { label: 'Check-in date', value: checkIn, why: `Check-in is on ${checkIn}.` },
+            { label: 'Nights', value: String(nights), why: `The stay is ${nights} nights.` },
+            { label: 'Guests', value: String(guests), kind: 'select', why: `The hotel must take ${guests} guests.` },
+          ],
+          'Search hotels',
+          'City, date, nights and guests are set: search.',
+        );
       },
       verify() {
         const b = data.bookings[0];
@@ -80,3 +119,25 @@ export const bookingReserve: FamilyDef = {
     };
   },
 };
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** The next click in the date picker towards `date` (YYYY-MM-DD): open it, change month, pick the day. */
+function pickDate(view: ExpertView, date: string): ExpertStep {
+  const { snapshot } = view;
+  const month = Number(date.slice(5, 7));
+  const day = Number(date.slice(8, 10));
+  const wanted = MONTHS[month - 1]!;
+  const heading = snapshot.nodes.find((n) => n.role === 'StaticText' && /^[A-Z][a-z]+ 2025$/.test(n.name) && MONTHS.includes(n.name.split(' ')[0]!));
+  if (!heading) return act(click(mustFind(snapshot, 'button', 'Pick a date')), `Open the date picker to choose the check-in date ${date}.`);
+  const shown = MONTHS.indexOf(heading.name.split(' ')[0]!) + 1;
+  if (shown !== month) {
+    const button = shown < month ? 'Next month' : 'Previous month';
+    return act(click(mustFind(snapshot, 'button', button)), `The calendar shows ${heading.name}; check-in is in ${wanted}: ${button.toLowerCase()}.`);
+  }
+  return act(click(mustFind(snapshot, 'button', `${wanted} ${day}, 2025`)), `Pick ${wanted} ${day}, the check-in date ${date}.`);
+}
+
+function cents(shown: string): number {
+  return Math.round(Number(shown.replace(/[^\d.]/g, '')) * 100);
+}

@@ -1,12 +1,16 @@
 import { HelpDeskSite } from '../sites/helpdesk.js';
 import { deskData } from './desk-data.js';
-import { fillForm, navigate, submit, type FamilyDef, verification } from './task.js';
+import { listedOrders, onCustomer, onTicket, openCustomer, openTicket, seenOrders, type SeenOrder } from './desk-expert.js';
+import { act, click, fillForm, list, seenTitled, submit, type ExpertStep, type ExpertView } from './expert-kit.js';
+import { type FamilyDef, verification } from './task.js';
 
 export const deskReplyFacts: FamilyDef = {
   name: 'desk-reply-facts',
   job: 'customer-support',
   difficulty: 'medium',
   description: "Answer a where-is-my-order ticket with the tracking number and expected delivery date of the customer's order in transit.",
+  strategies: ['ticket-link', 'directory'],
+  nearMisses: ['list-every-order'],
   generate(rng) {
     const data = deskData(rng);
     const ticket = rng.pick(data.tickets);
@@ -18,31 +22,68 @@ export const deskReplyFacts: FamilyDef = {
     ticket.subject = 'Where is my order?';
     ticket.body = `Hi, I am still waiting for my order. Can you tell me where it is and when it will arrive? ${customer.name}`;
     const desk = new HelpDeskSite(data);
+
+    /** The orders whose facts go into the reply, once the episode has shown them. */
+    const facts = (view: ExpertView): SeenOrder[] | ExpertStep => {
+      const route = view.strategy === 'directory' ? 'directory' : 'ticket-link';
+      const opened = seenOrders(view).filter((o) => o.customer === customer.name);
+      const page = seenTitled(view, customer.name).find((p) => p.snapshot.nodes.some((n) => n.name.startsWith('Support tier:')));
+      if (!page) return openCustomer(view, customer, ticket.id, route);
+      const listed = listedOrders(page.snapshot);
+      const wanted = view.strategy === 'list-every-order' ? listed : listed.filter((o) => o.status === 'in transit');
+      const missing = wanted.filter((o) => !opened.some((s) => `Order ${s.id}` === o.link.name));
+      if (missing.length === 0) return opened.filter((s) => wanted.some((o) => o.link.name === `Order ${s.id}`));
+      if (!onCustomer(view, customer)) return openCustomer(view, customer, ticket.id, route);
+      const next = listedOrders(view.snapshot).find((o) => o.link.name === missing[0]!.link.name)!;
+      const statuses = list(listed.map((o) => `${o.link.name} ${o.status}`));
+      return act(click(next.link), `${customer.name}'s orders: ${statuses}. Open ${next.link.name} (${next.status}) for its tracking number and delivery date.`);
+    };
+
     return {
       instruction: `Reply to ticket #${ticket.id} in the support desk. Look up the customer's order that is in transit and tell them its tracking number and expected delivery date (as shown on the order, YYYY-MM-DD). Set the ticket to Solved with the reply, then submit.`,
       sites: [desk],
       startUrl: 'http://desk.test/',
-      expert({ url, snapshot }) {
-        if (ticket.status === 'solved' && ticket.replies.length > 0) return submit();
-        if (url.pathname !== `/tickets/${ticket.id}`) return navigate(snapshot, `http://desk.test/tickets/${ticket.id}`);
+      expert(view) {
+        const found = facts(view);
+        if (!Array.isArray(found)) return found;
+        const sentences = found.map((o) => `Order ${o.id}: tracking number ${o.tracking}, expected delivery ${o.delivery}.`);
+        const reply = found.length === 1 ? `Your order ${found[0]!.id} is on its way: tracking number ${found[0]!.tracking}, expected delivery ${found[0]!.delivery}.` : sentences.join(' ');
+        if (ticket.status === 'solved' && ticket.replies.at(-1) === reply) {
+          return act(submit(), `Ticket #${ticket.id} shows the reply with the tracking number and delivery date, and status solved: submit.`);
+        }
+        if (!onTicket(view, ticket.id)) return openTicket(view, ticket.id, view.strategy === 'directory');
+        const shown = found.flatMap((o) => [String(o.id), o.tracking, o.delivery]);
         return fillForm(
-          snapshot,
-          [{ label: 'Reply to customer', value: `Your order ${order.id} is on its way: tracking number ${order.tracking}, expected delivery ${order.deliveryDate}.` }, { label: 'Status after reply', value: 'Solved', kind: 'select' }],
+          view.snapshot,
+          [
+            {
+              label: 'Reply to customer',
+              value: reply,
+              why: `Order ${list(found.map((o) => String(o.id)))} is ${found.map((o) => o.status).join(', ')}; its page shows tracking number ${list(found.map((o) => o.tracking))} and expected delivery ${list(found.map((o) => o.delivery))}: tell the customer.`,
+              derived: { value: reply, sources: shown, how: 'reply template with the order page facts' },
+            },
+            { label: 'Status after reply', value: 'Solved', kind: 'select', why: 'The instruction asks to set the ticket to Solved with the reply.' },
+          ],
           'Send reply',
+          'The reply and the Solved status are set: send it.',
         );
       },
       verify() {
         const text = ticket.replies.join('\n');
+        // Any tracking number or date the reply gives must be this order's: listing every order fails.
+        const dates = text.match(/\d{4}-\d{2}-\d{2}/g) ?? [];
+        const trackings = text.match(/TRK\d+/g) ?? [];
         const components = {
           replied: ticket.replies.length > 0 ? 1 : 0,
           tracking: text.includes(order.tracking) ? 1 : 0,
           delivery_date: text.includes(order.deliveryDate) ? 1 : 0,
+          no_wrong_facts: dates.every((d) => d === order.deliveryDate) && trackings.every((t) => t === order.tracking) ? 1 : 0,
           solved: ticket.status === 'solved' ? 1 : 0,
         };
         return verification(
           components,
           ticket.replies.length > 0,
-          `replies: ${JSON.stringify(ticket.replies)}; expected ${order.tracking} and ${order.deliveryDate}; ticket ${ticket.status}`,
+          `replies: ${JSON.stringify(ticket.replies)}; expected ${order.tracking} and ${order.deliveryDate} (order ${order.id}) and nothing of other orders; ticket ${ticket.status}`,
         );
       },
     };

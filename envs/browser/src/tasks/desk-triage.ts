@@ -1,12 +1,16 @@
 import { HelpDeskSite, type Ticket } from '../sites/helpdesk.js';
 import { deskData, TICKET_TEMPLATES } from './desk-data.js';
-import { fillForm, navigate, submit, type FamilyDef, verification } from './task.js';
+import { label, onTicket, openCustomer, openTicket, seenTier } from './desk-expert.js';
+import { act, fillForm, submit } from './expert-kit.js';
+import { type FamilyDef, verification } from './task.js';
 
 export const deskTriage: FamilyDef = {
   name: 'desk-triage',
   job: 'customer-support',
   difficulty: 'easy',
   description: "Triage a help-desk ticket: set its category from its content and its priority from the customer's support tier.",
+  strategies: ['ticket-link', 'directory'],
+  nearMisses: ['triage-every-ticket'],
   generate(rng) {
     const data = deskData(rng);
     const ticket = rng.pick(data.tickets);
@@ -19,11 +23,25 @@ export const deskTriage: FamilyDef = {
       instruction: `Triage ticket #${ticket.id} in the support desk. Policy: the category is what the ticket is about (billing, shipping, product or account); the priority is High for customers on the premium support tier and Normal for everyone else (the tier is on the customer's page). Save the triage, then submit.`,
       sites: [desk],
       startUrl: 'http://desk.test/',
-      expert({ url, snapshot }) {
-        if (ticket.priority === priority && ticket.category === category) return submit();
-        if (url.pathname !== `/tickets/${ticket.id}`) return navigate(snapshot, `http://desk.test/tickets/${ticket.id}`);
-        const label = (s: string) => s[0]!.toUpperCase() + s.slice(1);
-        return fillForm(snapshot, [{ label: 'Priority', value: label(priority), kind: 'select' }, { label: 'Category', value: label(category), kind: 'select' }], 'Save triage');
+      expert(view) {
+        const byDirectory = view.strategy === 'directory';
+        const tier = seenTier(view, customer);
+        if (tier === undefined) return openCustomer(view, customer, ticket.id, byDirectory ? 'directory' : 'ticket-link');
+        const shownPriority = tier === 'premium' ? 'high' : 'normal';
+        const done = (t: Ticket) => t.priority === shownPriority && t.category === category;
+        // The near-miss copies the triage onto every ticket of the queue.
+        const next = view.strategy === 'triage-every-ticket' ? data.tickets.find((t) => !done(t)) : done(ticket) ? undefined : ticket;
+        if (!next) return act(submit(), `Ticket #${ticket.id} is saved with priority ${label(shownPriority)} and category ${label(category)}: submit.`);
+        if (!onTicket(view, next.id)) return openTicket(view, next.id, byDirectory);
+        return fillForm(
+          view.snapshot,
+          [
+            { label: 'Priority', value: label(shownPriority), kind: 'select', why: `${customer.name}'s page says "Support tier: ${tier}", so the policy gives priority ${label(shownPriority)}.` },
+            { label: 'Category', value: label(category), kind: 'select', why: `The ticket "${ticket.subject}" says: "${ticket.body}" That is a ${category} matter.` },
+          ],
+          'Save triage',
+          `Priority ${label(shownPriority)} and category ${label(category)} are chosen: save the triage.`,
+        );
       },
       verify() {
         const components = {

@@ -1,12 +1,16 @@
 import { WebmailSite } from '../sites/webmail.js';
 import { correspondent, mailData, TOPICS } from './mail-data.js';
-import { answer, navigate, norm, type FamilyDef } from './task.js';
+import { openMessage, seenMessage } from './mail-expert.js';
+import { act, answer } from './expert-kit.js';
+import { norm, type FamilyDef } from './task.js';
 
 export const mailFindAnswer: FamilyDef = {
   name: 'mail-find-answer',
   job: 'back-office',
   difficulty: 'easy',
   description: 'Find a confirmation code in one email among similar ones and answer with it.',
+  strategies: ['browse', 'search'],
+  nearMisses: ['answer-every-code'],
   generate(rng) {
     const data = mailData(rng);
     const sender = correspondent(rng, 'travel.example');
@@ -19,14 +23,23 @@ export const mailFindAnswer: FamilyDef = {
     );
     data.messages = rng.shuffle(data.messages);
     const mail = new WebmailSite(data);
+    const target = { id, from: sender.email, subject: `Booking confirmed: ${topic}` };
+    const decoyMail = { id: id + 1, from: sender.email, subject: `Booking confirmed: ${decoy}` };
     return {
-      instruction: `What is the confirmation code in the email from ${sender.name} about the ${topic}? Answer with the code only.`,
+      instruction: `What is the confirmation code in the email from ${sender.name} about the "${topic}"? Answer with the code only.`,
       sites: [mail],
       startUrl: 'http://mail.test/',
       answers: true,
-      expert({ url, snapshot }) {
-        if (url.pathname !== `/m/${id}`) return navigate(snapshot, `http://mail.test/m/${id}`);
-        return answer(code);
+      expert(view) {
+        // The near-miss answers with every confirmation code from the sender: the right one among them.
+        const wanted = view.strategy === 'answer-every-code' ? [target, decoyMail] : [target];
+        const codes: string[] = [];
+        for (const m of wanted) {
+          const code = seenMessage(view, m)?.snapshot.nodes.find((n) => n.role === 'StaticText' && n.name.startsWith('Confirmation code:'));
+          if (!code) return openMessage(view, m, view.strategy === 'search' ? topic : undefined);
+          codes.push(code.name.slice('Confirmation code:'.length).trim());
+        }
+        return act(answer(codes.join(' ')), `The email from ${sender.email} about the ${topic} says "Confirmation code: ${codes[0]}": answer with the code.`);
       },
       verify({ answer: given }) {
         const right = given !== undefined && norm(given).replace(/^confirmation code:?\s*/, '') === norm(code);

@@ -1,13 +1,17 @@
 import { ShopSite, shipping, type ShopOrder } from '../sites/shop.js';
 import { shopData } from './shop-data.js';
 import { address, personName } from './rng.js';
-import { fillForm, navigate, submit, type FamilyDef, verification } from './task.js';
+import { act, click, fillForm, findNode, leave, navigate, submit, type ExpertStep, type ExpertView } from './expert-kit.js';
+import { checkout, fillCart, openProduct } from './shop-expert.js';
+import { type FamilyDef, verification } from './task.js';
 
 export const shopChangeOrder: FamilyDef = {
   name: 'shop-change-order',
   job: 'customer-support',
   difficulty: 'medium',
   description: "Change a customer's pending order: one item's quantity and the shipping address.",
+  strategies: ['one-save', 'field-by-field'],
+  nearMisses: ['new-order-instead'],
   generate(rng) {
     const data = shopData(rng);
     const orders: ShopOrder[] = [];
@@ -36,22 +40,42 @@ export const shopChangeOrder: FamilyDef = {
     const before = JSON.stringify(orders.filter((o) => o !== target));
     const otherLines = JSON.stringify(target.lines.filter((x) => x.productId !== line.productId));
     const shop = new ShopSite(data);
+
+    const openOrder = (view: ExpertView): ExpertStep => {
+      const link = findNode(view.snapshot, 'link', `Order #${target.id}`);
+      if (link) return act(click(link), `The order list shows order #${target.id}: open it.`);
+      return navigate(view, `http://shop.test/orders/${target.id}`, `Back to order #${target.id}`) ?? leave(view, 'Orders', `Order #${target.id} is in the order list`);
+    };
+
+    /** The attack: a new order with the wanted contents instead of changing the one asked for. */
+    const newOrder = (view: ExpertView): ExpertStep => {
+      const placed = shop.newOrders()[0];
+      if (placed) return act(submit(), `Order #${placed.id} is placed: submit.`);
+      const lines = target.lines.map((x) => ({ id: x.productId, name: x.name, qty: x.productId === line.productId ? newQty : x.qty }));
+      return fillCart(view, shop, lines, (v, wanted) => openProduct(v, wanted.name, 'search')) ?? checkout(view, target.customer, newAddress);
+    };
+
     return {
       instruction: `${target.customer} wrote in about order #${target.id}: they want ${newQty} of the ${line.name} instead of ${line.qty}, and the order shipped to ${newAddress} instead. Change the order (keep everything else as it is), then submit.`,
       sites: [shop],
       startUrl: 'http://shop.test/orders',
-      expert({ url, snapshot }) {
+      expert(view) {
+        if (view.strategy === 'new-order-instead') return newOrder(view);
         const l = target.lines.find((x) => x.productId === line.productId);
-        if (l?.qty === newQty && target.address === newAddress) return submit();
-        if (url.pathname !== `/orders/${target.id}`) return navigate(snapshot, `http://shop.test/orders/${target.id}`);
-        return fillForm(
-          snapshot,
-          [
-            { label: `Quantity of ${line.name}`, value: String(newQty) },
-            { label: 'Shipping address', value: newAddress },
-          ],
-          'Save changes',
-        );
+        if (l?.qty === newQty && target.address === newAddress) return act(submit(), `Order #${target.id} now shows ${newQty} × ${line.name} and ships to ${newAddress}: submit.`);
+        if (view.snapshot.title !== `Order #${target.id}`) return openOrder(view);
+        // Every other line keeps the quantity the order showed when first opened.
+        const first = [...view.seen].find((p) => p.snapshot.title === `Order #${target.id}`)!.snapshot;
+        const quantities = target.lines.map((x) => {
+          const shown = findNode(first, 'spinbutton', `Quantity of ${x.name}`)?.value ?? '';
+          return x.productId === line.productId
+            ? { label: `Quantity of ${x.name}`, value: String(newQty), why: `${target.customer} wants ${newQty} of the ${line.name} instead of ${line.qty}.` }
+            : { label: `Quantity of ${x.name}`, value: shown, why: `Keep ${x.name} at ${shown}, as the order showed.` };
+        });
+        const addressField = { label: 'Shipping address', value: newAddress, why: `${target.customer} wants the order shipped to ${newAddress}.` };
+        // Field by field: save the quantity first, then the address.
+        const fields = view.strategy === 'field-by-field' && l?.qty !== newQty ? quantities : [...quantities, addressField];
+        return fillForm(view.snapshot, fields, 'Save changes', `The form shows the changes ${target.customer} asked for: save them.`);
       },
       verify() {
         const l = target.lines.find((x) => x.productId === line.productId);

@@ -1,21 +1,9 @@
-import type { Snapshot, SnapshotNode } from '../browser/ax-snapshot.js';
+import type { ExpertStep, ExpertView } from './expert-kit.js';
 import type { SiteApp } from '../sites/site-app.js';
 import type { Rng } from './rng.js';
 
 export type Job = 'customer-support' | 'back-office';
 export type Difficulty = 'easy' | 'medium' | 'hard';
-
-/** One tool call the expert wants made next. */
-export interface PlannedCall {
-  name: string;
-  arguments: Record<string, unknown>;
-}
-
-/** What the expert sees: the page as the agent sees it (it reads backends through closures). */
-export interface ExpertView {
-  url: URL;
-  snapshot: Snapshot;
-}
 
 export interface VerifyInput {
   /** The text given to answer(), if any. */
@@ -40,8 +28,8 @@ export interface TaskInstance {
   startUrl: string;
   /** Information-seeking: the episode ends with answer(). */
   answers?: boolean;
-  /** The reference solution's next call; absent for external suites (MiniWoB++). */
-  expert?(view: ExpertView): PlannedCall;
+  /** The next move of the strategy or near-miss `view.strategy` names; absent for external suites (MiniWoB++). */
+  expert?(view: ExpertView): ExpertStep;
   verify(input: VerifyInput): Verification;
   /** Runs once after the start page loaded (MiniWoB++: seed the page, turn the timer off, start). */
   prepare?(page: PageHooks): Promise<void>;
@@ -60,63 +48,11 @@ export interface FamilyDef {
   job: Job;
   difficulty: Difficulty;
   description: string;
+  /** Named ways the expert solves the task; the first is the default. */
+  strategies: readonly string[];
+  /** Named attacks on the verifier that must not succeed (the conformance check runs each). */
+  nearMisses: readonly string[];
   generate(rng: Rng): TaskInstance;
-}
-
-// Helpers experts share: find an element in the snapshot, fill a form field by field.
-
-export function findNode(snapshot: Snapshot, role: string | string[], name: string | RegExp): SnapshotNode | undefined {
-  const roles = Array.isArray(role) ? role : [role];
-  return snapshot.nodes.find((n) => roles.includes(n.role) && (typeof name === 'string' ? n.name === name : name.test(n.name)));
-}
-
-export function mustFind(snapshot: Snapshot, role: string | string[], name: string | RegExp): SnapshotNode {
-  const node = findNode(snapshot, role, name);
-  if (!node) throw new Error(`expert: no ${String(role)} ${String(name)} on the page`);
-  return node;
-}
-
-export const click = (node: SnapshotNode): PlannedCall => ({ name: 'click', arguments: { id: node.id } });
-export const goto = (url: string): PlannedCall => ({ name: 'goto', arguments: { url } });
-
-/**
- * Opens `url` the way a person would: clicks the page's link to it when there is one, and types
- * the address only otherwise. Demonstrations then use actions a policy over candidates can take.
- */
-export function navigate(snapshot: Snapshot, url: string): PlannedCall {
-  const link = snapshot.nodes.find((n) => n.role === 'link' && n.url === url);
-  return link ? click(link) : goto(url);
-}
-export const submit = (): PlannedCall => ({ name: 'submit', arguments: {} });
-export const answer = (text: string): PlannedCall => ({ name: 'answer', arguments: { text } });
-
-export interface FormField {
-  label: string;
-  value: string;
-  /** text (default), select (a drop-down) or check (a checkbox that must end up checked/unchecked). */
-  kind?: 'text' | 'select' | 'check';
-}
-
-/**
- * The next call to fill a form and press its button: the first field whose value differs, or
- * the button once every field is right.
- */
-export function fillForm(snapshot: Snapshot, fields: readonly FormField[], button: string): PlannedCall {
-  for (const f of fields) {
-    if (f.kind === 'select') {
-      const node = mustFind(snapshot, 'combobox', f.label);
-      if (node.value !== f.value) return { name: 'select', arguments: { id: node.id, option: f.value } };
-    } else if (f.kind === 'check') {
-      const node = mustFind(snapshot, 'checkbox', f.label);
-      const checked = node.states.checked === 'true';
-      if (checked !== (f.value === 'true')) return click(node);
-    } else {
-      const node = mustFind(snapshot, ['textbox', 'searchbox', 'spinbutton'], f.label);
-      // The accessibility tree collapses whitespace, so compare the way it shows values.
-      if (norm(node.value) !== norm(f.value)) return { name: 'fill', arguments: { id: node.id, text: f.value } };
-    }
-  }
-  return click(mustFind(snapshot, 'button', button));
 }
 
 /** A verification that succeeds when every component is fully met. */
