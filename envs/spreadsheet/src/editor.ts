@@ -1,16 +1,17 @@
 import { ActionError } from '@workgym/protocol';
 import { cellName, columnName, MAX_COLS, MAX_ROWS, parseCell, parseColumn, parseRange, type RangeAddress } from './engine/a1.js';
+import { agentMeter, Meter } from './engine/budget.js';
 import { adjustForStructure, shiftFormula, type Axis } from './engine/formula-refs.js';
 import { cellKey, keyCol, keyRow, type Sheet } from './engine/sheet.js';
 import type { Cell, CellFormat, Value } from './engine/values.js';
-import { isError } from './engine/values.js';
+import { isError, MAX_TEXT_CHARS } from './engine/values.js';
 import type { Workbook } from './engine/workbook.js';
 import { renderDiff, renderGrid, sheetList } from './render.js';
 import { parseArgs, type ToolName } from './tools.js';
 
 export const MAX_WRITE_CELLS = 20_000;
 export const MAX_READ_CELLS = 2_000;
-export const MAX_TEXT_CHARS = 32_767;
+export { MAX_TEXT_CHARS };
 export const MAX_FORMULA_CHARS = 8_192;
 export const MAX_WORKBOOK_CELLS = 200_000;
 
@@ -25,17 +26,21 @@ const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
 
 /**
  * Carries out the workbook tools on one workbook. Every refusal is an ActionError with a kind
- * (bad_reference, unknown_sheet, formula_error, circular_reference, too_large, ...), and a
- * refused call leaves the workbook as it was.
+ * (bad_reference, unknown_sheet, formula_error, circular_reference, too_large, compute_budget,
+ * ...), and a refused call leaves the workbook as it was. Each call's recalculation is metered
+ * (STEP_UNITS) and pauses now and then, so other sessions of the server go on meanwhile.
  */
 export class WorkbookEditor {
+  private meter = new Meter();
+
   constructor(
     readonly wb: Workbook,
     /** Sheet that references without a sheet name point at. */
     public defaultSheet: Sheet,
   ) {}
 
-  apply(name: Exclude<ToolName, 'answer' | 'submit'>, raw: Record<string, unknown>): EditResult {
+  async apply(name: Exclude<ToolName, 'answer' | 'submit'>, raw: Record<string, unknown>, signal?: AbortSignal): Promise<EditResult> {
+    this.meter = agentMeter(signal);
     switch (name) {
       case 'list_sheets':
         return { text: `Sheets: ${sheetList(this.wb)}` };
@@ -49,7 +54,7 @@ export class WorkbookEditor {
         const a = parseArgs('set_formula', raw);
         const { sheet, range } = this.locate(parseCell(a.cell));
         const formula = this.checkFormula(a.formula, sheet, range);
-        return this.commit(`set ${this.name(sheet, range.top, range.left)}`, [{ sheet, row: range.top, col: range.left, cell: { value: null, formula, format: sheet.get(range.top, range.left)?.format } }]);
+        return await this.commit(`set ${this.name(sheet, range.top, range.left)}`, [{ sheet, row: range.top, col: range.left, cell: { value: null, formula, format: sheet.get(range.top, range.left)?.format } }]);
       }
       case 'fill': {
         const a = parseArgs('fill', raw);
@@ -71,9 +76,9 @@ export class WorkbookEditor {
         return this.sort(a.range, a.keys);
       }
       case 'create_sheet': {
-        const sheet = this.wb.addSheet(parseArgs('create_sheet', raw).name.trim());
+        const name = parseArgs('create_sheet', raw).name.trim();
         // Formulas that named this sheet before it existed now find it.
-        this.wb.calc.rebuild();
+        const sheet = await this.rebuildAfter(() => this.wb.addSheet(name));
         return { text: `created sheet ${sheet.name}`, focus: { sheet, row: 1 } };
       }
       case 'set_format': {
@@ -129,7 +134,7 @@ export class WorkbookEditor {
     return { value, format };
   }
 
-  private writeCells(text: string, values: (string | number | boolean | null)[][]): EditResult {
+  private async writeCells(text: string, values: (string | number | boolean | null)[][]): Promise<EditResult> {
     const { sheet, range } = this.locate(parseRange(text));
     const height = values.length;
     const width = Math.max(...values.map((r) => r.length));
@@ -147,7 +152,7 @@ export class WorkbookEditor {
     return this.commit(`wrote ${height}x${width} cells at ${this.name(sheet, range.top, range.left)}`, edits);
   }
 
-  private fill(sourceText: string, targetText: string): EditResult {
+  private async fill(sourceText: string, targetText: string): Promise<EditResult> {
     const src = this.locate(parseCell(sourceText));
     const dst = this.locate(parseRange(targetText));
     const source = src.sheet.get(src.range.top, src.range.left);
@@ -165,10 +170,10 @@ export class WorkbookEditor {
     return this.commit(`filled ${targetText} from ${sourceText}`, edits);
   }
 
-  private commit(what: string, edits: { sheet: Sheet; row: number; col: number; cell: Cell | undefined }[]): EditResult {
+  private async commit(what: string, edits: { sheet: Sheet; row: number; col: number; cell: Cell | undefined }[]): Promise<EditResult> {
     const added = edits.filter((e) => e.cell && !e.sheet.get(e.row, e.col)).length;
-    if (this.totalCells() + added > MAX_WORKBOOK_CELLS) throw new ActionError('too_large', `a workbook here holds at most ${MAX_WORKBOOK_CELLS} cells`);
-    const previous = this.wb.write(edits);
+    this.checkCellCount(added);
+    const previous = await this.wb.write(edits, this.meter);
     const errors: string[] = [];
     for (const e of edits) {
       const v = e.sheet.get(e.row, e.col)?.value;
@@ -182,11 +187,28 @@ export class WorkbookEditor {
     };
   }
 
-  private totalCells(): number {
-    return this.wb.sheets.reduce((n, s) => n + s.cells.size, 0);
+  private checkCellCount(added: number): void {
+    const total = this.wb.sheets.reduce((n, s) => n + s.cells.size, 0);
+    if (total + added > MAX_WORKBOOK_CELLS) throw new ActionError('too_large', `a workbook here holds at most ${MAX_WORKBOOK_CELLS} cells`);
   }
 
-  private structure(sheet: Sheet, axis: Axis, at: number, count: number): EditResult {
+  /**
+   * Runs an edit that moves cells or sheets around, then recalculates everything; a refusal on
+   * the way (over budget) puts the workbook back as it was.
+   */
+  private async rebuildAfter<T>(edit: () => T): Promise<T> {
+    const snapshot = this.wb.snapshot();
+    try {
+      const result = edit();
+      await this.wb.calc.rebuild(this.meter);
+      return result;
+    } catch (error) {
+      this.wb.restore(snapshot);
+      throw error;
+    }
+  }
+
+  private async structure(sheet: Sheet, axis: Axis, at: number, count: number): Promise<EditResult> {
     const limit = axis === 'row' ? MAX_ROWS : MAX_COLS;
     const pos = (key: number) => (axis === 'row' ? keyRow(key) : keyCol(key));
     if (count > 0) {
@@ -196,6 +218,12 @@ export class WorkbookEditor {
         }
       }
     }
+    await this.rebuildAfter(() => this.moveCells(sheet, axis, at, count));
+    const what = axis === 'row' ? `row${Math.abs(count) > 1 ? 's' : ''} ${at}${Math.abs(count) > 1 ? `-${at + Math.abs(count) - 1}` : ''}` : `column${Math.abs(count) > 1 ? 's' : ''} ${columnName(at)}${Math.abs(count) > 1 ? `-${columnName(at + Math.abs(count) - 1)}` : ''}`;
+    return { text: `${count > 0 ? 'inserted' : 'deleted'} ${what} on ${sheet.name}`, focus: { sheet, row: axis === 'row' ? Math.max(1, at - 2) : 1 } };
+  }
+
+  private moveCells(sheet: Sheet, axis: Axis, at: number, count: number): void {
     for (const s of this.wb.sheets) {
       for (const cell of s.cells.values()) {
         if (cell.formula === undefined) continue;
@@ -219,12 +247,9 @@ export class WorkbookEditor {
     }
     sheet.cells.clear();
     for (const [key, cell] of moved) sheet.cells.set(key, cell);
-    this.wb.calc.rebuild();
-    const what = axis === 'row' ? `row${Math.abs(count) > 1 ? 's' : ''} ${at}${Math.abs(count) > 1 ? `-${at + Math.abs(count) - 1}` : ''}` : `column${Math.abs(count) > 1 ? 's' : ''} ${columnName(at)}${Math.abs(count) > 1 ? `-${columnName(at + Math.abs(count) - 1)}` : ''}`;
-    return { text: `${count > 0 ? 'inserted' : 'deleted'} ${what} on ${sheet.name}`, focus: { sheet, row: axis === 'row' ? Math.max(1, at - 2) : 1 } };
   }
 
-  private sort(text: string, keys: { column: string; order?: 'asc' | 'desc' }[]): EditResult {
+  private async sort(text: string, keys: { column: string; order?: 'asc' | 'desc' }[]): Promise<EditResult> {
     const { sheet, range } = this.locate(parseRange(text));
     const extent = sheet.extent();
     const r = { ...range, bottom: Math.min(range.bottom, Math.max(extent.rows, range.top)) };
@@ -253,15 +278,16 @@ export class WorkbookEditor {
       }
       return a.from - b.from;
     });
-    rows.forEach((entry, i) => {
-      const row = r.top + i;
-      entry.cells.forEach((cell, j) => {
-        const key = cellKey(row, r.left + j);
-        if (!cell) sheet.cells.delete(key);
-        else sheet.cells.set(key, cell.formula === undefined ? cell : { ...cell, formula: shiftFormula(cell.formula, row - entry.from, 0) });
-      });
-    });
-    this.wb.calc.rebuild();
+    await this.rebuildAfter(() =>
+      rows.forEach((entry, i) => {
+        const row = r.top + i;
+        entry.cells.forEach((cell, j) => {
+          const key = cellKey(row, r.left + j);
+          if (!cell) sheet.cells.delete(key);
+          else sheet.cells.set(key, cell.formula === undefined ? cell : { ...cell, formula: shiftFormula(cell.formula, row - entry.from, 0) });
+        });
+      }),
+    );
     const by = keys.map((k) => `${k.column.toUpperCase()} ${k.order ?? 'asc'}`).join(', ');
     return { text: `sorted ${this.name(sheet, r.top, r.left)}:${cellName(r.bottom, r.right)} by ${by}`, focus: { sheet, row: Math.max(1, r.top - 1) } };
   }
@@ -282,6 +308,9 @@ export class WorkbookEditor {
     }
     const cells = (range.bottom - range.top + 1) * (range.right - range.left + 1);
     if (cells > MAX_WRITE_CELLS) throw new ActionError('too_large', `format at most ${MAX_WRITE_CELLS} cells per call`);
+    let added = 0;
+    for (let row = range.top; row <= range.bottom; row++) for (let col = range.left; col <= range.right; col++) if (!sheet.get(row, col)) added += 1;
+    this.checkCellCount(added);
     for (let row = range.top; row <= range.bottom; row++) {
       for (let col = range.left; col <= range.right; col++) {
         const key = cellKey(row, col);

@@ -23,7 +23,15 @@ export class SpreadsheetEnv implements Environment {
 
   constructor(private readonly families_: readonly FamilyDef[] = FAMILIES) {
     this.catalogue = [
-      ...families_.map((f) => ({ id: `spreadsheet/${f.name}`, job: JOB, difficulty: f.difficulty, description: f.description, splits: ['train', 'test'] })),
+      ...families_.map((f) => ({
+        id: `spreadsheet/${f.name}`,
+        job: JOB,
+        difficulty: f.difficulty,
+        description: f.description,
+        splits: ['train', 'test'],
+        strategies: [...f.strategies],
+        nearMisses: [...f.nearMisses],
+      })),
       spreadsheetBenchFamily(JOB),
     ];
   }
@@ -36,26 +44,33 @@ export class SpreadsheetEnv implements Environment {
     return ALL_TOOLS;
   }
 
+  /** The family definition behind an id. */
+  family(id: string): FamilyDef {
+    const def = this.families_.find((f) => `spreadsheet/${f.name}` === id);
+    if (!def) throw new CallRefusedError('unknown_family', `no generated task family ${JSON.stringify(id)} in spreadsheet`);
+    return def;
+  }
+
   /** The task a (family, seed, split) stands for, without opening a session. */
   instance(family: string, seed: number, split = 'train'): TaskInstance {
-    const def = this.families_.find((f) => `spreadsheet/${f.name}` === family);
-    if (!def) throw new CallRefusedError('unknown_family', `no generated task family ${JSON.stringify(family)} in spreadsheet`);
-    return def.generate(new Rng(splitSeed(split, seed)));
+    return this.family(family).generate(new Rng(splitSeed(split, seed)));
   }
 
   async reset(spec: EpisodeSpec, _signal?: AbortSignal): Promise<Session> {
     if (spec.family === SPREADSHEETBENCH_FAMILY) return spreadsheetBenchSession(spec);
+    const def = this.family(spec.family);
     const instance = this.instance(spec.family, spec.seed, spec.split);
-    const pristine = buildWorkbook(instance.sheets);
-    const seed = splitSeed(spec.split, spec.seed);
+    const start = buildWorkbook(instance.sheets);
     const task: SessionTask = {
       instruction: instance.instruction,
       focus: instance.focus,
       question: instance.question !== undefined,
-      expert: instance.expert,
-      candidates: instance.candidates,
-      verify: async (wb, answer) => verifyTask(instance, pristine, wb, answer, seed),
+      seed: spec.seed,
+      strategies: def.strategies,
+      expert: (view) => instance.expert(view),
+      distractors: instance.distractors,
+      verify: async (wb, answer) => verifyTask(instance, start, wb, answer, splitSeed(spec.split, spec.seed)),
     };
-    return new SpreadsheetSession(task, pristine.clone());
+    return new SpreadsheetSession(task, start.clone());
   }
 }

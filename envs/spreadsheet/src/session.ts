@@ -1,9 +1,23 @@
-import { ActionError, toolCall, type ExpertAction, type Observation, type Session, type StepOutcome, type ToolCall, type ToolSpec, type ValidToolCall, type Verdict } from '@workgym/protocol';
+import {
+  ActionError,
+  Rng,
+  ShownText,
+  toolCall,
+  type ExpertAction,
+  type Observation,
+  type Session,
+  type StepOutcome,
+  type ToolCall,
+  type ToolSpec,
+  type ValidToolCall,
+  type Verdict,
+} from '@workgym/protocol';
 import { WorkbookEditor } from './editor.js';
 import type { Workbook } from './engine/workbook.js';
 import { writeXlsx } from './engine/xlsx.js';
 import { renderView, sheetList } from './render.js';
-import type { PlannedCall } from './tasks/task.js';
+import { uniqueCalls } from './tasks/expert-kit.js';
+import type { ExpertMove, ExpertView, PlannedCall } from './tasks/task.js';
 import { ALL_TOOLS } from './tools.js';
 
 /** What a session needs from a task, generated or loaded (SpreadsheetBench). */
@@ -13,17 +27,23 @@ export interface SessionTask {
   focus: string;
   /** Question tasks offer `answer`. */
   question: boolean;
-  expert: PlannedCall[];
-  candidates: PlannedCall[];
+  seed: number;
+  /** The family's strategies: "" plays strategies[seed % count]. */
+  strategies: readonly string[];
+  /** The next move of a strategy or near-miss at the current state. */
+  expert(view: ExpertView): ExpertMove;
+  distractors: readonly PlannedCall[];
   /** Scores the final workbook; `edits` are the calls that changed it, in order. */
   verify(wb: Workbook, answer: string | undefined, edits: readonly PlannedCall[]): Promise<Verdict>;
 }
 
 const READ_ONLY = new Set(['list_sheets', 'read_range']);
+const MAX_CANDIDATES = 8;
 
 /**
  * One episode on one in-memory workbook. The terminating step (submit or answer) carries the
- * final workbook as .xlsx bytes in `info.workbookBase64`.
+ * final workbook as .xlsx bytes in `info.workbookBase64`. The session keeps what the episode has
+ * shown, so its expert acts only on that.
  */
 export class SpreadsheetSession implements Session {
   readonly tools: readonly ToolSpec[];
@@ -33,7 +53,10 @@ export class SpreadsheetSession implements Session {
   private lastText: string | undefined;
   private answerText: string | undefined;
   private readonly edits: PlannedCall[] = [];
-  private cursor = 0;
+  private readonly shown = new ShownText();
+  /** Every call the episode made, as name and arguments. */
+  private readonly made = new Set<string>();
+  private steps = 0;
 
   constructor(
     private readonly task: SessionTask,
@@ -44,6 +67,9 @@ export class SpreadsheetSession implements Session {
     const focus = wb.sheet(task.focus) ?? wb.sheets[0]!;
     this.editor = new WorkbookEditor(wb, focus);
     this.view = { sheet: focus.name, row: 1 };
+    this.shown.add(task.instruction);
+    for (const tool of this.tools) this.shown.add(`${tool.name} ${tool.description} ${tool.parametersJson}`);
+    this.shown.add(this.observation.text ?? '');
   }
 
   get observation(): Observation {
@@ -55,14 +81,32 @@ export class SpreadsheetSession implements Session {
     return { text, rawSize: Buffer.byteLength(text), candidates: this.candidates() };
   }
 
+  /**
+   * The strategies' next moves at this state (so a random agent sometimes makes progress) and
+   * the task's distractors, shuffled by seed and step, plus list_sheets and submit.
+   */
   private candidates(): ToolCall[] {
+    const useful = this.task.strategies.map((strategy) => this.task.expert(this.expertView(strategy)).call).filter((c) => c.name !== 'submit' && c.name !== 'answer');
+    const rng = new Rng(this.task.seed * 1_000 + this.steps);
+    const mixed = rng.shuffle(uniqueCalls([...useful, ...rng.sample([...this.task.distractors], Math.min(this.task.distractors.length, MAX_CANDIDATES - useful.length))]));
     const generic: PlannedCall[] = [{ name: 'list_sheets', arguments: {} }, { name: 'submit', arguments: {} }];
-    return [...this.task.candidates, ...generic].map((c, i) => toolCall(c.name, c.arguments, `cand-${i + 1}`));
+    return [...mixed, ...generic].map((c, i) => toolCall(c.name, c.arguments, `cand-${i + 1}`));
   }
 
-  async step(call: ValidToolCall): Promise<StepOutcome> {
-    const planned = this.task.expert[this.cursor];
-    if (planned && planned.name === call.name && JSON.stringify(planned.arguments) === JSON.stringify(call.arguments)) this.cursor += 1;
+  async step(call: ValidToolCall, signal: AbortSignal): Promise<StepOutcome> {
+    this.steps += 1;
+    this.made.add(callKey(call));
+    try {
+      const outcome = await this.apply(call, signal);
+      this.shown.add(outcome.observation.text ?? '');
+      return outcome;
+    } catch (error) {
+      if (error instanceof ActionError) this.shown.add(`Error (${error.kind}): ${error.message}`);
+      throw error;
+    }
+  }
+
+  private async apply(call: ValidToolCall, signal: AbortSignal): Promise<StepOutcome> {
     if (call.name === 'submit' || call.name === 'answer') {
       if (call.name === 'answer') this.answerText = String(call.arguments.text);
       const bytes = await writeXlsx(this.wb);
@@ -70,7 +114,7 @@ export class SpreadsheetSession implements Session {
       return { observation: { text, rawSize: text.length }, terminated: true, info: { workbookBase64: bytes.toString('base64'), ...(this.answerText !== undefined ? { answer: this.answerText } : {}) } };
     }
     if (!this.isEditTool(call.name)) throw new ActionError('unknown_tool', call.name);
-    const result = this.editor.apply(call.name, call.arguments);
+    const result = await this.editor.apply(call.name, call.arguments, signal);
     if (!READ_ONLY.has(call.name)) this.edits.push({ name: call.name, arguments: call.arguments });
     if (result.focus) {
       this.view = { sheet: result.focus.sheet.name, row: result.focus.row };
@@ -88,10 +132,18 @@ export class SpreadsheetSession implements Session {
     return this.task.verify(this.wb, this.answerText, this.edits);
   }
 
-  async expert(): Promise<ExpertAction> {
-    const next = this.task.expert[this.cursor] ?? { name: this.task.question ? 'answer' : 'submit', arguments: this.task.question ? { text: '?' } : {} };
-    return { calls: [toolCall(next.name, next.arguments, `expert-${this.cursor + 1}`)], text: '' };
+  private expertView(strategy: string): ExpertView {
+    return { wb: this.wb, strategy, shown: (text) => this.shown.contains(text), made: (c) => this.made.has(callKey(c)) };
+  }
+
+  async expert(_signal: AbortSignal, strategy: string): Promise<ExpertAction> {
+    const { strategies, seed } = this.task;
+    const chosen = strategy || (strategies.length > 0 ? strategies[seed % strategies.length]! : '');
+    const next = this.task.expert(this.expertView(chosen));
+    return { calls: [toolCall(next.call.name, next.call.arguments, `expert-${this.steps + 1}`)], text: next.text, derived: next.derived };
   }
 
   async close(): Promise<void> {}
 }
+
+const callKey = (c: { name: string; arguments: Record<string, unknown> }) => `${c.name} ${JSON.stringify(c.arguments)}`;

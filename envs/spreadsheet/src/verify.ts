@@ -1,13 +1,18 @@
-import type { Verdict } from '@workgym/protocol';
+import { ActionError, Rng, type Verdict } from '@workgym/protocol';
+import { parseRange } from './engine/a1.js';
+import { agentMeter } from './engine/budget.js';
+import type { CellEdit } from './engine/calc-engine.js';
+import { cellKey } from './engine/sheet.js';
 import type { Value } from './engine/values.js';
 import { sameValue, showValue } from './engine/values.js';
 import type { Workbook } from './engine/workbook.js';
-import { get } from './tasks/helpers.js';
-import { Rng } from '@workgym/protocol';
+import { cellsOf, get } from './tasks/helpers.js';
 import type { TaskInstance } from './tasks/task.js';
 
 /** How many times the formulas check perturbs the inputs. */
 export const PERTURBATIONS = 2;
+/** Draws per round until a perturbation moves every target's expected value. */
+export const PERTURBATION_DRAWS = 20;
 
 /** Normalises an answer for comparison: case, spaces, quotes, thousands separators, a final period. */
 export function normaliseAnswer(text: string): string {
@@ -27,11 +32,46 @@ function checkAnswer(task: TaskInstance, answer: string | undefined): { score: n
 }
 
 /**
- * Scores a workbook against its task. values: target cells after recalculation (with a
- * tolerance); formulas: the target cells are formulas that stay right when the inputs are
- * perturbed (so typed-in results fail); formats: the task's format rule; answer: question tasks.
+ * A perturbed copy of the starting workbook for round `round`, drawn until every target's
+ * expected value differs from its expected value at the start (so a constant cannot stay
+ * right); `moved` is false when no draw managed that (the families' tests rule it out).
  */
-export function verifyTask(task: TaskInstance, pristine: Workbook, wb: Workbook, answer: string | undefined, seed: number): Verdict {
+export function perturbation(task: TaskInstance, start: Workbook, seed: number, round: number): { wb: Workbook; moved: boolean } {
+  const { cells, perturb } = task.formulas!;
+  const base = task.expected!(start);
+  const rng = new Rng(seed * 31 + round);
+  let wb = start;
+  for (let draw = 0; draw < PERTURBATION_DRAWS; draw++) {
+    wb = start.clone();
+    perturb(wb, rng);
+    const expected = task.expected!(wb);
+    if (cells.every((ref) => !sameValue(expected[ref]!, base[ref]!))) return { wb, moved: true };
+  }
+  return { wb, moved: false };
+}
+
+/** Writes every input cell of `from` into `to` (constants, formats kept), recalculating under a budget. */
+async function copyInputs(from: Workbook, to: Workbook, ranges: readonly string[]): Promise<void> {
+  const edits: CellEdit[] = [];
+  for (const ref of ranges.flatMap(cellsOf)) {
+    const r = parseRange(ref);
+    const sheet = to.sheet(r.sheet!);
+    if (!sheet) continue;
+    const value: Value = get(from, ref);
+    const format = sheet.cells.get(cellKey(r.top, r.left))?.format;
+    edits.push({ sheet, row: r.top, col: r.left, cell: value === null && !format ? undefined : { value, format } });
+  }
+  await to.write(edits, agentMeter());
+}
+
+/**
+ * Scores a workbook against its task. Everything is judged against the task's own starting
+ * workbook `start`, never against data the agent could edit. values: target cells after
+ * recalculation (with a tolerance); formulas: the target cells are formulas that stay right when
+ * the inputs are perturbed (so typed-in results fail); formats: the task's format rule; answer:
+ * question tasks. Each component is in 0..1; the reward is their mean, success all of them at 1.
+ */
+export async function verifyTask(task: TaskInstance, start: Workbook, wb: Workbook, answer: string | undefined, seed: number): Promise<Verdict> {
   const components: Record<string, number> = {};
   const details: string[] = [];
   if (task.question) {
@@ -40,7 +80,7 @@ export function verifyTask(task: TaskInstance, pristine: Workbook, wb: Workbook,
     details.push(a.detail);
   }
   if (task.expected) {
-    const expected = task.expected(pristine);
+    const expected = task.expected(start);
     const refs = Object.keys(expected);
     const wrong = refs.filter((ref) => !sameValue(get(wb, ref), expected[ref]!));
     components.values = task.valueMode === 'all' ? (wrong.length === 0 ? 1 : 0) : (refs.length - wrong.length) / refs.length;
@@ -54,30 +94,29 @@ export function verifyTask(task: TaskInstance, pristine: Workbook, wb: Workbook,
     );
   }
   if (task.formulas && task.expected) {
-    const { cells, perturb } = task.formulas;
+    const { cells, inputs } = task.formulas;
     const good = new Set(cells.filter((ref) => hasFormula(wb, ref)));
     const noFormula = cells.length - good.size;
     for (let round = 1; round <= PERTURBATIONS && good.size > 0; round++) {
-      const p = pristine.clone();
-      const a = wb.clone();
-      let expected: Record<string, Value>;
+      const perturbed = perturbation(task, start, seed, round).wb;
+      const expected = task.expected(perturbed);
+      const agent = wb.clone();
       try {
-        perturb(p, new Rng(seed * 31 + round));
-        perturb(a, new Rng(seed * 31 + round));
-        expected = task.expected(p);
-      } catch {
-        // The agent removed what the perturbation writes to: nothing can be checked.
+        await copyInputs(perturbed, agent, inputs);
+      } catch (error) {
+        // Formulas that cannot be recalculated within the budget do not stay right.
+        if (!(error instanceof ActionError)) throw error;
         good.clear();
         break;
       }
-      for (const ref of [...good]) if (!sameValue(get(a, ref), expected[ref]!)) good.delete(ref);
+      for (const ref of [...good]) if (!sameValue(get(agent, ref), expected[ref]!)) good.delete(ref);
     }
     components.formulas = good.size / cells.length;
     details.push(`${good.size} of ${cells.length} target cells are formulas that stay right when the inputs change${noFormula > 0 ? ` (${noFormula} hold no formula)` : ''}`);
   }
   if (task.formats) {
-    const f = task.formats(wb);
-    components.formats = f.score;
+    const f = task.formats(wb, start);
+    components.formats = Math.min(1, Math.max(0, f.score));
     details.push(f.detail);
   }
   const scores = Object.values(components);
@@ -87,11 +126,6 @@ export function verifyTask(task: TaskInstance, pristine: Workbook, wb: Workbook,
 }
 
 function hasFormula(wb: Workbook, ref: string): boolean {
-  const m = /^(.*)!([A-Z]+)(\d+)$/.exec(ref);
-  if (!m) return false;
-  const sheet = wb.sheet(m[1]!.replace(/^'|'$/g, ''));
-  if (!sheet) return false;
-  let col = 0;
-  for (const ch of m[2]!) col = col * 26 + ch.charCodeAt(0) - 64;
-  return sheet.get(Number(m[3]), col)?.formula !== undefined;
+  const r = parseRange(ref);
+  return wb.sheet(r.sheet!)?.get(r.top, r.left)?.formula !== undefined;
 }

@@ -19,6 +19,16 @@ function kindOf(fn: () => unknown): string | undefined {
   return undefined;
 }
 
+async function refusal(call: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof ActionError) return error.kind;
+    throw error;
+  }
+  return undefined;
+}
+
 describe('A1 references', () => {
   it('parses cells, ranges, quoted sheet names and whole columns', () => {
     expect(parseRange('B2')).toMatchObject({ top: 2, left: 2, bottom: 2, right: 2, sheet: undefined });
@@ -59,36 +69,36 @@ describe('formula references', () => {
 });
 
 describe('recalculation', () => {
-  it('recalculates dependents through chains and ranges after an edit', () => {
+  it('recalculates dependents through chains and ranges after an edit', async () => {
     const { wb, edit } = sheetWith([[1, '=A1*2', '=SUM(A1:B1)', "='Other sheet'!A1+C1"]]);
     expect(get(wb, 'Data!D1')).toBe(5 + 3);
-    edit.apply('write_cells', { range: 'A1', values: [[10]] });
+    await edit.apply('write_cells', { range: 'A1', values: [[10]] });
     expect([get(wb, 'Data!B1'), get(wb, 'Data!C1'), get(wb, 'Data!D1')]).toEqual([20, 30, 35]);
   });
 
-  it('agrees with a full recalculation after random edits', () => {
+  it('agrees with a full recalculation after random edits', async () => {
     const rows = [...Array(30).keys()].map((i) => [i + 1, `=A${i + 1}*2`, i === 0 ? '=B1' : `=C${i}+B${i + 1}`, `=SUM($A$1:A${i + 1})`]);
     const { wb, edit } = sheetWith(rows);
-    for (let i = 0; i < 20; i++) edit.apply('write_cells', { range: `A${((i * 7) % 30) + 1}`, values: [[i * 3 - 5]] });
+    for (let i = 0; i < 20; i++) await edit.apply('write_cells', { range: `A${((i * 7) % 30) + 1}`, values: [[i * 3 - 5]] });
     const incremental = [...wb.sheets[0]!.cells.values()].map((c) => c.value);
     wb.calc.recalcAll();
     expect([...wb.sheets[0]!.cells.values()].map((c) => c.value)).toEqual(incremental);
   });
 
-  it('refuses an edit that makes a circular reference and keeps the workbook as it was', () => {
+  it('refuses an edit that makes a circular reference and keeps the workbook as it was', async () => {
     const { wb, edit } = sheetWith([[1, '=A1+1', '=B1+1']]);
-    expect(kindOf(() => edit.apply('set_formula', { cell: 'A1', formula: '=C1+1' }))).toBe('circular_reference');
+    expect(await refusal(edit.apply('set_formula', { cell: 'A1', formula: '=C1+1' }))).toBe('circular_reference');
     expect(wb.sheets[0]!.get(1, 1)?.formula).toBeUndefined();
     expect(get(wb, 'Data!A1')).toBe(1);
     expect(get(wb, 'Data!C1')).toBe(3);
-    expect(kindOf(() => edit.apply('set_formula', { cell: 'D1', formula: '=D1' }))).toBe('circular_reference');
+    expect(await refusal(edit.apply('set_formula', { cell: 'D1', formula: '=D1' }))).toBe('circular_reference');
   });
 
-  it('refuses formulas that do not parse, name unknown functions or unknown sheets', () => {
+  it('refuses formulas that do not parse, name unknown functions or unknown sheets', async () => {
     const { edit } = sheetWith([[1]]);
-    expect(kindOf(() => edit.apply('set_formula', { cell: 'B1', formula: '=SUM(A1' }))).toBe('formula_error');
-    expect(kindOf(() => edit.apply('set_formula', { cell: 'B1', formula: '=NOSUCHFN(A1)' }))).toBe('formula_error');
-    expect(kindOf(() => edit.apply('set_formula', { cell: 'B1', formula: '=Nowhere!A1' }))).toBe('unknown_sheet');
+    expect(await refusal(edit.apply('set_formula', { cell: 'B1', formula: '=SUM(A1' }))).toBe('formula_error');
+    expect(await refusal(edit.apply('set_formula', { cell: 'B1', formula: '=NOSUCHFN(A1)' }))).toBe('formula_error');
+    expect(await refusal(edit.apply('set_formula', { cell: 'B1', formula: '=Nowhere!A1' }))).toBe('unknown_sheet');
   });
 
   it('shows formula errors as values: #DIV/0!, #REF!, #N/A', () => {
@@ -107,15 +117,88 @@ describe('recalculation', () => {
   });
 });
 
+describe('functions', () => {
+  it('reads INDEX over a range of another sheet on that sheet', () => {
+    const { wb } = sheetWith([[1, 2, "=INDEX('Other sheet'!A1:B1,1,2)", '=INDEX(A1:B1,1,1)']]);
+    expect([get(wb, 'Data!C1'), get(wb, 'Data!D1')]).toEqual([6, 1]);
+  });
+
+  it('has SUBSTITUTE (fast-formula-parser only stubs it)', () => {
+    const { wb } = sheetWith([['=SUBSTITUTE("a-b-c","-","+")', '=SUBSTITUTE("a-b-c","-","+",2)', '=SUBSTITUTE("abc","","x")']]);
+    expect(['A1', 'B1', 'C1'].map((c) => get(wb, `Data!${c}`))).toEqual(['a+b+c', 'a-b+c', 'abc']);
+  });
+
+  it('gives #VALUE! for text longer than a cell holds (32,767 characters), as Excel does', async () => {
+    const { wb, edit } = sheetWith([['x'.repeat(20_000), '=LEN(REPT("x",32767))']]);
+    await edit.apply('write_cells', { range: 'C1', values: [['=REPT("x",100000)', '=A1&A1', '=SUBSTITUTE(A1,"x","xx")', '=REPT("",1000000000000)']] });
+    expect(['B1', 'C1', 'D1', 'E1', 'F1'].map((c) => get(wb, `Data!${c}`))).toEqual([32_767, { error: '#VALUE!' }, { error: '#VALUE!' }, { error: '#VALUE!' }, '']);
+    expect(await refusal(edit.apply('write_cells', { range: 'G1', values: [['y'.repeat(32_768)]] }))).toBe('too_large');
+  });
+
+  it("holds functions whose output size an argument sets to Excel's limits", () => {
+    const { wb } = sheetWith([['=DEC2BIN(1,1000000000)', '=BASE(1,2,1000000000)', '=FIXED(1,1000000000)', '=DEC2BIN(5,8)']]);
+    expect(['A1', 'B1', 'C1', 'D1'].map((c) => get(wb, `Data!${c}`))).toEqual([{ error: '#NUM!' }, { error: '#NUM!' }, { error: '#NUM!' }, '00000101']);
+  });
+});
+
+describe('compute budget', () => {
+  const cellsOf = (wb: Workbook) => [...wb.sheets[0]!.cells.keys()].length;
+
+  it('refuses an edit whose recalculation reads too many cells and rolls it back', async () => {
+    const { wb, edit } = sheetWith([[1, 2]]);
+    await edit.apply('write_cells', { range: 'N10000', values: [[1]] });
+    await edit.apply('set_formula', { cell: 'P1', formula: '=SUMPRODUCT($A$1:$N$10000)' });
+    expect(get(wb, 'Data!P1')).toBe(4);
+    const before = cellsOf(wb);
+    expect(await refusal(edit.apply('fill', { source: 'P1', target: 'P2:P1000' }))).toBe('compute_budget');
+    expect([cellsOf(wb), get(wb, 'Data!P2')]).toEqual([before, null]);
+    // The workbook goes on working, its one formula included.
+    await edit.apply('write_cells', { range: 'A1', values: [[10]] });
+    expect(get(wb, 'Data!P1')).toBe(13);
+  });
+
+  it('refuses one formula that reads more than a formula may', async () => {
+    const { wb, edit } = sheetWith([[1]]);
+    expect(await refusal(edit.apply('set_formula', { cell: 'A1', formula: '=SUM(A2:IV3001)' }))).toBe('compute_budget');
+    expect(wb.sheets[0]!.get(1, 1)).toEqual({ value: 1 });
+  });
+
+  it("refuses edits that would make the workbook's formulas cost more than a full recalculation may", async () => {
+    const { wb, edit } = sheetWith([[1]]);
+    const refusals: (string | undefined)[] = [];
+    for (let i = 1; i <= 6; i++) refusals.push(await refusal(edit.apply('set_formula', { cell: `B${i}`, formula: '=SUM(C1:AL10000)' })));
+    // Each formula reads 360,000 cells: five fit the workbook's 2,000,000, the sixth does not.
+    expect(refusals).toEqual([undefined, undefined, undefined, undefined, undefined, 'compute_budget']);
+    expect(wb.calc.totalCost).toBeLessThanOrEqual(2_000_000);
+  });
+
+  it('stops whole-column ranges at the last used row of their own columns', async () => {
+    const { wb, edit } = sheetWith([[1, 2, 3]]);
+    await edit.apply('write_cells', { range: 'A10000', values: [[1]] });
+    // 2,000 formulas over B:C read 2 cells each; were B:C cut at the sheet's last row, 20,000 each.
+    await edit.apply('set_formula', { cell: 'E1', formula: '=SUM(B:C)' });
+    await edit.apply('fill', { source: 'E1', target: 'E2:E2000' });
+    expect(get(wb, 'Data!E2000')).toBe(5);
+  });
+
+  it('interrupts a slice that runs past its time limit and rolls the edit back', async () => {
+    const { wb, edit } = sheetWith([[1]]);
+    expect(await refusal(edit.apply('set_formula', { cell: 'B1', formula: '=BESSELJ(1,1000000000000)' }))).toBe('compute_budget');
+    expect(wb.sheets[0]!.get(1, 2)).toBeUndefined();
+    await edit.apply('set_formula', { cell: 'B1', formula: '=A1*2' });
+    expect(get(wb, 'Data!B1')).toBe(2);
+  });
+});
+
 describe('structural edits', () => {
-  it('keeps formulas pointing at the same data when rows are inserted, deleted or sorted', () => {
+  it('keeps formulas pointing at the same data when rows are inserted, deleted or sorted', async () => {
     const { wb, edit } = sheetWith([[3], [1], [2], ['=SUM(A1:A3)', '=A2*10']]);
-    edit.apply('insert_rows', { sheet: 'Data', row: 2, count: 2 });
+    await edit.apply('insert_rows', { sheet: 'Data', row: 2, count: 2 });
     expect(wb.sheets[0]!.get(6, 1)).toMatchObject({ formula: 'SUM(A1:A5)', value: 6 });
     expect(wb.sheets[0]!.get(6, 2)).toMatchObject({ formula: 'A4*10', value: 10 });
-    edit.apply('delete_rows', { sheet: 'Data', row: 4 });
+    await edit.apply('delete_rows', { sheet: 'Data', row: 4 });
     expect(wb.sheets[0]!.get(5, 2)).toMatchObject({ formula: '#REF!*10', value: { error: '#REF!' } });
-    edit.apply('sort', { range: 'A1:A4', keys: [{ column: 'A', order: 'desc' }] });
+    await edit.apply('sort', { range: 'A1:A4', keys: [{ column: 'A', order: 'desc' }] });
     expect([1, 2, 3, 4].map((r) => get(wb, `Data!A${r}`))).toEqual([3, 2, null, null]);
   });
 });

@@ -85,22 +85,39 @@ describe('SpreadsheetEnv in process', () => {
   });
 
   it('fails typed-in results on the formulas check: the inputs are perturbed and recalculated', async () => {
-    const env = new SpreadsheetEnv();
-    const task = env.instance('spreadsheet/computed-column', 1);
+    for (const [strategy, formulas] of [['fill-down', 1], ['typed-values', 0]] as const) {
+      const ep = await open(client, 'spreadsheet/computed-column');
+      const end = await runExpert(client, ep.session, 60, strategy);
+      expect(end.verdict?.components).toMatchObject({ values: 1, formulas });
+      expect(end.verdict?.success).toBe(formulas === 1);
+      await ep.close();
+    }
+  });
+
+  it('refuses a step over the compute budget and rolls it back, while another session on the server goes on', async () => {
+    const heavy = await open(client, 'spreadsheet/computed-column', 1);
+    const light = await open(client, 'spreadsheet/computed-column', 2);
+    await heavy.step('write_cells', { range: 'N10000', values: [[1]] });
+    await heavy.step('set_formula', { cell: 'P1', formula: '=SUMPRODUCT($A$1:$N$10000)' });
+    const order: string[] = [];
+    // A SUMPRODUCT over 140,000 cells filled to 1,000 cells: 140 million cell reads.
+    const filled = heavy.step('fill', { source: 'P1', target: 'P2:P1000' }).then((reply) => (order.push('heavy'), reply));
+    const other = light.step('set_formula', { cell: 'E2', formula: '=B2*C2' }).then((reply) => (order.push('light'), reply));
+    const [heavyReply, lightReply] = await Promise.all([filled, other]);
+    expect(order).toEqual(['light', 'heavy']);
+    expect(errorKind(lightReply)).toBeUndefined();
+    expect(errorKind(heavyReply)).toBe('compute_budget');
+    expect(heavyReply.observation?.text).toContain('it was not applied');
+    const after = await heavy.step('read_range', { range: 'P1:P3' });
+    expect(after.observation?.text).toContain('1 | =SUMPRODUCT($A$1:$N$10000) → ');
+    expect(after.observation?.text).toMatch(/\n2 \| \n3 \| $/);
+    await Promise.all([heavy.close(), light.close()]);
+  });
+
+  it('gives #VALUE! for a formula whose text would exceed the 32,767 characters of a cell, as Excel does', async () => {
     const ep = await open(client, 'spreadsheet/computed-column');
-    const solved = await env.reset({ family: 'spreadsheet/computed-column', seed: 1, split: 'train', options: {} }, new AbortController().signal);
-    for (const c of task.expert.slice(0, -1)) await solved.step({ id: 'x', name: c.name, arguments: c.arguments }, new AbortController().signal);
-    const values = (await solved.verify(new AbortController().signal)).components;
-    expect(values).toMatchObject({ values: 1, formulas: 1 });
-    // Type the same numbers in as constants.
-    const rows = (task.sheets[0]!.rows.length - 1);
-    const text = (await ep.step('read_range', { range: `E1:E${rows + 1}` })).observation?.text ?? '';
-    expect(text).toContain('E1');
-    const net = task.expected!(await import('../src/index.js').then((m) => m.buildWorkbook(task.sheets)));
-    await ep.step('write_cells', { range: 'E1', values: Object.values(net).map((v) => [v as number | string]) });
-    const end = await ep.step('submit');
-    expect(end.verdict?.components).toMatchObject({ values: 1, formulas: 0 });
-    expect(end.verdict?.reward).toBeLessThan(1);
-    expect(end.verdict?.success).toBe(false);
+    const reply = await ep.step('set_formula', { cell: 'G1', formula: '=REPT("x",100000)' });
+    expect(reply.observation?.text).toContain('Warning: formula errors: Items!G1 = #VALUE!');
+    await ep.close();
   });
 });

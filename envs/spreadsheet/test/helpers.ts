@@ -37,10 +37,10 @@ export async function open(client: EnvClient, family: string, seed = 1, options?
   return { reset, session: reset.session, step, close: () => client.closeSession(reset.session) };
 }
 
-/** Runs the expert to the end of the episode and returns the final reply. */
-export async function runExpert(client: EnvClient, session: string, maxSteps = 60): Promise<StepReply> {
+/** Runs the expert (the seed's strategy unless one is named) to the end of the episode and returns the final reply. */
+export async function runExpert(client: EnvClient, session: string, maxSteps = 60, strategy = ''): Promise<StepReply> {
   for (let i = 0; i < maxSteps; i++) {
-    const action = await client.expert(session);
+    const action = await client.expert(session, { strategy });
     const reply = await client.step(session, action.calls);
     if (reply.terminated || reply.truncated) return reply;
   }

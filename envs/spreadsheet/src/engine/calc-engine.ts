@@ -1,18 +1,23 @@
 import { ActionError } from '@workgym/protocol';
 import FormulaParser, { type Arg } from 'fast-formula-parser';
 import { cellName, MAX_COLS, MAX_ROWS } from './a1.js';
+import type { Meter} from './budget.js';
+import { ComputeBudgetError, FORMULA_UNITS, runNow, runPaused, unmetered, WORKBOOK_UNITS, type Work } from './budget.js';
 import { formulaRefs } from './formula-refs.js';
-import { functionTable } from './functions.js';
+import { contextFunctions, functionTable } from './functions.js';
 import { cellKey, keyCol, keyRow, type Sheet } from './sheet.js';
 import type { Cell, Value } from './values.js';
-import { isError } from './values.js';
+import { isError, MAX_TEXT_CHARS } from './values.js';
 import { SHEET_STRIDE, type Workbook } from './workbook.js';
 
 const { FormulaError } = FormulaParser;
 
+/** Characters of text (values and formulas) a workbook holds at most. */
+export const MAX_WORKBOOK_TEXT = 8_000_000;
+
 // Building a parser costs ~10 ms (Chevrotain records its grammar), far more than evaluating a
 // small workbook, and verification clones workbooks; so all engines share one parser, whose
-// callbacks read the engine evaluating right now (evaluation is synchronous).
+// callbacks read the engine evaluating right now (one formula's evaluation is synchronous).
 let parser: FormulaParser | undefined;
 let active: CalcEngine | undefined;
 
@@ -23,26 +28,58 @@ function activate(engine: CalcEngine | undefined): CalcEngine | undefined {
   return previous;
 }
 
+// Checking a formula needs a parser whose every function is a stub and whose ranges are empty:
+// it finds syntax errors and unknown names without evaluating anything.
+let checker: FormulaParser | undefined;
+
+function checkingParser(): FormulaParser {
+  if (!checker) {
+    const stub = () => 0;
+    const names = [...Object.keys(new FormulaParser().functions), ...Object.keys(functionTable().functions)];
+    checker = new FormulaParser({
+      functions: Object.fromEntries(names.map((name) => [name, stub])),
+      onCell: () => 0,
+      onRange: () => [[0]],
+    });
+  }
+  return checker;
+}
+
 function sharedParser(): FormulaParser {
   parser ??= new FormulaParser({
     functions: functionTable().functions as Record<string, (...args: Arg[]) => unknown>,
+    functionsNeedContext: contextFunctions(),
     onCell: (ref) => active!.readCell(ref),
     onRange: (ref) => active!.readRange(ref),
   });
   return parser;
 }
 
-interface Deps {
-  points: number[];
-  /** Range precedents as [sheet uid, top, left, bottom, right]. */
-  ranges: [number, number, number, number, number][];
-}
-
-/** A column's range precedents: which formulas read which rows of it. */
+/** A column's range precedent: a formula reading rows top..bottom of it. */
 interface RangeEntry {
   top: number;
   bottom: number;
   dependent: number;
+}
+
+interface Deps {
+  points: number[];
+  /** Range precedents: the column buckets each entry sits in. */
+  ranges: { buckets: number[]; entry: RangeEntry }[];
+}
+
+/** A sheet's used area, and per column its last used row (whole-column ranges stop there). */
+interface Extent {
+  rows: number;
+  cols: number;
+  columnRows: Int32Array;
+}
+
+/** The engine's own state, for a workbook snapshot. */
+export interface EngineState {
+  costs: Map<number, number>;
+  totalCost: number;
+  textChars: number;
 }
 
 /** Edits that would make a formula depend on itself are refused. */
@@ -52,21 +89,44 @@ export class CircularReferenceError extends ActionError {
   }
 }
 
+const textUnits = (v: unknown) => (typeof v === 'string' ? v.length >> 4 : 0);
+const cellText = (cell: Cell | undefined) => (cell ? (cell.formula?.length ?? 0) + (typeof cell.value === 'string' ? cell.value.length : 0) : 0);
+
 /**
  * Keeps every formula's value current. A dependency graph (cell -> formulas that read it, and
  * per column the ranges formulas read) finds what an edit makes dirty; dirty formulas are
- * evaluated in sheet/row/column order, and a formula that reads a dirty one not yet computed is
- * put back behind it (an explicit stack, so long chains never grow the JS stack).
+ * evaluated in sheet/row/column order, and a formula that reads dirty ones not yet computed is
+ * put back behind them (an explicit stack, so long chains never grow the JS stack).
+ *
+ * Work is metered (see budget.ts): an edit whose recalculation goes over its meter's limit, or
+ * that leaves formulas costing more than WORKBOOK_UNITS together, is rolled back exactly (every
+ * cell, link and cost as it was) and refused with compute_budget; metered work pauses so other
+ * sessions of the server run in between.
  */
 export class CalcEngine {
   private readonly deps = new Map<number, Deps>();
   private readonly pointDependents = new Map<number, Set<number>>();
   /** (sheet uid * 2^22 + column) -> range entries. */
-  private readonly columnRanges = new Map<number, RangeEntry[]>();
+  private readonly columnRanges = new Map<number, Set<RangeEntry>>();
+  /** What each formula's last evaluation cost: their sum bounds a full recalculation. */
+  private costs = new Map<number, number>();
+  totalCost = 0;
+  /** Characters held by values and formulas. */
+  textChars = 0;
+  /** While an edit runs: each changed cost as it was before the edit. */
+  private journal: Map<number, number | undefined> | undefined;
+  /** While an edit runs: what rolling it back needs. */
+  private txn: Transaction | undefined;
+  private meter: Meter = unmetered();
+  private busy = false;
   // State of one evaluation pass, read by the parser's callbacks.
   private pending: Set<number> | undefined;
-  private missing: number | undefined;
-  private extents = new Map<number, { rows: number; cols: number }>();
+  private missing: Set<number> | undefined;
+  private readonly extents = new Map<number, Extent>();
+  private formulaUnits = 0;
+  private formulaLimit = Number.POSITIVE_INFINITY;
+  private overBudget: ComputeBudgetError | undefined;
+  private evaluating = '';
   /** Formulas evaluated since the engine was made (benchmarks read it). */
   evaluations = 0;
 
@@ -82,71 +142,212 @@ export class CalcEngine {
     }
   }
 
-  /** Rebuilds the graph from every formula and recalculates all of them. */
-  rebuild(): void {
-    this.deps.clear();
-    this.pointDependents.clear();
-    this.columnRanges.clear();
-    for (const sheet of this.wb.sheets) {
-      for (const [key, cell] of sheet.cells) if (cell.formula !== undefined) this.link(this.wb.id(sheet, key), sheet, cell.formula);
-    }
-    this.recalcAll();
+  /** Rebuilds the graph from every formula and recalculates all of them (trusted callers). */
+  rebuildNow(): void {
+    this.exclusive(unmetered(), () => runNow(this.rebuildWork()));
+  }
+
+  /**
+   * Rebuilds the graph and recalculates every formula under `meter`. On a refusal the workbook
+   * is left half rebuilt: the caller restores the snapshot it took (Workbook.snapshot).
+   */
+  async rebuild(meter: Meter): Promise<void> {
+    await this.exclusiveAsync(meter, () => runPaused(this.rebuildWork(), meter, () => this.abandon()));
   }
 
   /** Evaluates every formula from scratch (the naive baseline the benchmark compares with). */
-  recalcAll(): Map<number, Cell> {
-    return this.evaluate(new Set(this.deps.keys()), false);
+  recalcAll(): void {
+    this.exclusive(unmetered(), () => runNow(this.evaluate(new Set(this.deps.keys()), undefined)));
   }
 
   /**
    * Writes cells, recalculates what depends on them and returns every cell whose content
-   * changed with what it held before.
+   * changed with what it held before. A cycle or a budget overrun undoes the edit and throws.
    */
-  apply(edits: readonly { sheet: Sheet; row: number; col: number; cell: Cell | undefined }[]): Map<number, Cell | undefined> {
-    const before = edits.map((e) => ({ ...e, cell: e.sheet.get(e.row, e.col) }));
-    const previous = new Map<number, Cell | undefined>();
-    for (const e of before) {
-      const id = this.wb.id(e.sheet, cellKey(e.row, e.col));
-      if (!previous.has(id)) previous.set(id, e.cell && { ...e.cell });
-    }
-    const touched = this.put(edits);
-    try {
-      for (const [id, old] of this.evaluate(this.dirtyFrom(touched), true)) if (!previous.has(id)) previous.set(id, old);
-      return previous;
-    } catch (error) {
-      if (!(error instanceof CircularReferenceError)) throw error;
-      // Put back what was there; the old state had no cycle, so this recalculation succeeds.
-      const restored = this.put([...before].reverse());
-      this.evaluate(this.dirtyFrom(restored), true);
-      throw error;
-    }
+  async apply(edits: readonly CellEdit[], meter: Meter): Promise<Map<number, Cell | undefined>> {
+    return this.exclusiveAsync(meter, () => runPaused(this.applyWork(edits), meter, () => this.abandon()));
   }
 
-  /** Checks a formula before it is written: it parses, and names only known functions and sheets. */
+  /** `apply` for trusted callers: no limit, no pauses. */
+  applyNow(edits: readonly CellEdit[]): Map<number, Cell | undefined> {
+    return this.exclusive(unmetered(), () => runNow(this.applyWork(edits)));
+  }
+
+  /**
+   * Checks a formula before it is written: it parses, and names only known functions and sheets.
+   * Nothing is evaluated (every function is a stub here), so checking costs no budget.
+   */
   validate(formula: string, sheet: Sheet): void {
     for (const ref of formulaRefs(formula)) {
       if (ref.sheet !== undefined && !this.wb.sheet(ref.sheet)) {
         throw new ActionError('unknown_sheet', `the formula refers to sheet "${ref.sheet}", which does not exist`);
       }
     }
-    const saved = this.pending;
-    this.pending = new Set();
     try {
-      this.parse(formula, { sheet: sheet.name, row: 1, col: 1 });
+      checkingParser().parse(formula, { sheet: sheet.name, row: 1, col: 1 });
     } catch (error) {
       const problem = classify(error);
-      // A function that fails on today's inputs is the formula's value (#VALUE!), not a bad formula.
       if (problem.kind !== 'runtime') throw new ActionError('formula_error', `"=${formula}" is not a valid formula: ${problem.message}`);
-    } finally {
-      this.pending = saved;
     }
   }
 
-  private put(edits: readonly { sheet: Sheet; row: number; col: number; cell: Cell | undefined }[]): number[] {
+  /** Drops the state of work interrupted mid-way (a slice over its time limit), undoing its edit. */
+  private abandon(): void {
+    activate(undefined);
+    this.pending = undefined;
+    this.missing = undefined;
+    this.overBudget = undefined;
+    if (this.txn) this.rollback(this.txn);
+  }
+
+  /** The engine's costs, for a snapshot; the graph is rebuilt from the cells on restore. */
+  state(): EngineState {
+    return { costs: new Map(this.costs), totalCost: this.totalCost, textChars: this.textChars };
+  }
+
+  /** Takes the cells as they are (values already current) and `state`'s costs: no evaluation. */
+  adopt(state: EngineState): void {
+    this.relink();
+    this.costs = new Map(state.costs);
+    this.totalCost = state.totalCost;
+    this.textChars = state.textChars;
+  }
+
+  private exclusive<T>(meter: Meter, body: () => T): T {
+    this.enter(meter);
+    try {
+      return body();
+    } finally {
+      this.leave();
+    }
+  }
+
+  private async exclusiveAsync<T>(meter: Meter, body: () => Promise<T>): Promise<T> {
+    this.enter(meter);
+    try {
+      return await body();
+    } finally {
+      this.leave();
+    }
+  }
+
+  private enter(meter: Meter): void {
+    // A workbook is edited by one call at a time (the protocol serialises a session's calls).
+    if (this.busy) throw new Error('a workbook is being recalculated by another call');
+    // The shared parser is built (~10 ms, far more on a loaded machine) before any timed slice.
+    sharedParser();
+    this.busy = true;
+    this.meter = meter;
+  }
+
+  private leave(): void {
+    this.busy = false;
+    this.meter = unmetered();
+  }
+
+  private *rebuildWork(): Work<void> {
+    const costBefore = this.totalCost;
+    const textBefore = this.textChars;
+    this.relink();
+    this.costs.clear();
+    this.totalCost = 0;
+    this.textChars = 0;
+    for (const sheet of this.wb.sheets) for (const cell of sheet.cells.values()) this.textChars += cellText(cell);
+    this.checkText(textBefore);
+    yield* this.evaluate(new Set(this.deps.keys()), undefined);
+    this.checkCost(costBefore);
+  }
+
+  /** Links every formula of the workbook, without evaluating anything. */
+  private relink(): void {
+    this.deps.clear();
+    this.pointDependents.clear();
+    this.columnRanges.clear();
+    for (const sheet of this.wb.sheets) {
+      for (const [key, cell] of sheet.cells) if (cell.formula !== undefined) this.link(this.wb.id(sheet, key), sheet, cell.formula);
+    }
+  }
+
+  private *applyWork(edits: readonly CellEdit[]): Work<Map<number, Cell | undefined>> {
+    const before = edits.map((e) => ({ ...e, cell: e.sheet.get(e.row, e.col) }));
+    const previous = new Map<number, Cell | undefined>();
+    for (const e of before) {
+      const id = this.wb.id(e.sheet, cellKey(e.row, e.col));
+      if (!previous.has(id)) previous.set(id, e.cell && { ...e.cell });
+    }
+    const txn: Transaction = { before, changed: new Map(), textBefore: this.textChars };
+    const costBefore = this.totalCost;
+    this.txn = txn;
+    this.journal = new Map();
+    try {
+      const touched = this.put(edits);
+      this.checkText(txn.textBefore);
+      const dirty = yield* this.dirtyFrom(touched);
+      yield* this.evaluate(dirty, txn.changed);
+      this.checkText(txn.textBefore);
+      this.checkCost(costBefore);
+      for (const [id, old] of txn.changed) if (!previous.has(id)) previous.set(id, old);
+      return previous;
+    } catch (error) {
+      this.rollback(txn);
+      throw error;
+    } finally {
+      this.txn = undefined;
+      this.journal = undefined;
+    }
+  }
+
+  /** Puts back what an edit changed: recalculated values, the edited cells, their links and costs. */
+  private rollback({ before, changed, textBefore }: Transaction): void {
+    // Undoing costs no budget; the journal stays on while the cells go back, so it also holds
+    // the costs that putting them back removes.
+    this.meter = unmetered();
+    for (const [id, old] of changed) {
+      const cell = this.cellAt(id);
+      if (cell) cell.value = old.value;
+    }
+    this.put([...before].reverse());
+    const journal = this.journal ?? new Map();
+    this.journal = undefined;
+    this.txn = undefined;
+    for (const [id, cost] of journal) this.setCost(id, cost);
+    this.textChars = textBefore;
+  }
+
+  private checkCost(before: number): void {
+    if (this.totalCost > WORKBOOK_UNITS && this.totalCost > before) {
+      throw new ComputeBudgetError(
+        `the workbook's formulas would need ${this.totalCost.toLocaleString('en-US')} units of work to recalculate (about one per cell read), more than the ${WORKBOOK_UNITS.toLocaleString('en-US')} a workbook here may need; the edit was not applied`,
+      );
+    }
+  }
+
+  private checkText(before: number): void {
+    if (this.textChars > MAX_WORKBOOK_TEXT && this.textChars > before) {
+      throw new ActionError('too_large', `a workbook here holds at most ${MAX_WORKBOOK_TEXT.toLocaleString('en-US')} characters of text and formulas; the edit was not applied`);
+    }
+  }
+
+  private setCost(id: number, cost: number | undefined): void {
+    if (this.journal && !this.journal.has(id)) this.journal.set(id, this.costs.get(id));
+    this.totalCost -= this.costs.get(id) ?? 0;
+    if (cost === undefined) this.costs.delete(id);
+    else {
+      this.costs.set(id, cost);
+      this.totalCost += cost;
+    }
+  }
+
+  private cellAt(id: number): Cell | undefined {
+    return this.wb.byUid.get(Math.floor(id / SHEET_STRIDE))?.cells.get(id % SHEET_STRIDE);
+  }
+
+  private put(edits: readonly CellEdit[]): number[] {
     const touched: number[] = [];
     for (const { sheet, row, col, cell } of edits) {
       const key = cellKey(row, col);
       const id = this.wb.id(sheet, key);
+      this.textChars += cellText(cell) - cellText(sheet.cells.get(key));
       this.unlink(id);
       if (cell) sheet.cells.set(key, cell);
       else sheet.cells.delete(key);
@@ -158,10 +359,12 @@ export class CalcEngine {
 
   private link(id: number, sheet: Sheet, formula: string): void {
     const deps: Deps = { points: [], ranges: [] };
+    let units = 1;
     for (const ref of formulaRefs(formula)) {
       const target = ref.sheet === undefined ? sheet : this.wb.sheet(ref.sheet);
       if (!target) continue;
       const uid = this.wb.uids.get(target)!;
+      units += 1;
       if (!ref.isRange) {
         const point = uid * SHEET_STRIDE + cellKey(ref.r1, ref.c1);
         deps.points.push(point);
@@ -170,14 +373,19 @@ export class CalcEngine {
         set.add(id);
         continue;
       }
-      deps.ranges.push([uid, ref.r1, ref.c1, ref.r2, ref.c2]);
+      const entry: RangeEntry = { top: ref.r1, bottom: ref.r2, dependent: id };
+      const buckets: number[] = [];
       for (let c = ref.c1; c <= ref.c2; c++) {
         const bucket = uid * SHEET_STRIDE + c;
-        let list = this.columnRanges.get(bucket);
-        if (!list) this.columnRanges.set(bucket, (list = []));
-        list.push({ top: ref.r1, bottom: ref.r2, dependent: id });
+        let set = this.columnRanges.get(bucket);
+        if (!set) this.columnRanges.set(bucket, (set = new Set()));
+        set.add(entry);
+        buckets.push(bucket);
       }
+      units += buckets.length;
+      deps.ranges.push({ buckets, entry });
     }
+    this.meter.charge(units);
     this.deps.set(id, deps);
   }
 
@@ -185,18 +393,13 @@ export class CalcEngine {
     const deps = this.deps.get(id);
     if (!deps) return;
     for (const p of deps.points) this.pointDependents.get(p)?.delete(id);
-    for (const [uid, , left, , right] of deps.ranges) {
-      for (let c = left; c <= right; c++) {
-        const bucket = uid * SHEET_STRIDE + c;
-        const list = this.columnRanges.get(bucket);
-        if (list) this.columnRanges.set(bucket, list.filter((e) => e.dependent !== id));
-      }
-    }
+    for (const { buckets, entry } of deps.ranges) for (const bucket of buckets) this.columnRanges.get(bucket)?.delete(entry);
     this.deps.delete(id);
+    this.setCost(id, undefined);
   }
 
   /** The edited cells and every formula that reads them, directly or not. */
-  private dirtyFrom(touched: readonly number[]): Set<number> {
+  private *dirtyFrom(touched: readonly number[]): Work<Set<number>> {
     const dirty = new Set<number>();
     const queue = [...touched];
     while (queue.length > 0) {
@@ -208,15 +411,19 @@ export class CalcEngine {
       const uid = Math.floor(id / SHEET_STRIDE);
       const key = id % SHEET_STRIDE;
       const row = keyRow(key);
-      const list = this.columnRanges.get(uid * SHEET_STRIDE + keyCol(key));
-      if (list) for (const e of list) if (row >= e.top && row <= e.bottom && !dirty.has(e.dependent)) queue.push(e.dependent);
+      const entries = this.columnRanges.get(uid * SHEET_STRIDE + keyCol(key));
+      if (entries) for (const e of entries) if (row >= e.top && row <= e.bottom && !dirty.has(e.dependent)) queue.push(e.dependent);
+      this.meter.charge(1 + (points?.size ?? 0) + (entries?.size ?? 0));
+      if (this.meter.due) yield;
     }
     return dirty;
   }
 
-  /** Evaluates the formulas among `dirty`; returns the cells whose value changed, as they were. */
-  private evaluate(dirty: Set<number>, reportChanges: boolean): Map<number, Cell> {
-    const changed = new Map<number, Cell>();
+  /**
+   * Evaluates the formulas among `dirty`; records in `changed` (when given) each cell whose
+   * value changed, as it was.
+   */
+  private *evaluate(dirty: Set<number>, changed: Map<number, Cell> | undefined): Work<void> {
     const formulas = [...dirty].filter((id) => this.deps.has(id)).sort((a, b) => a - b);
     this.pending = new Set(formulas);
     this.extents.clear();
@@ -232,27 +439,32 @@ export class CalcEngine {
             waiting.delete(id);
             continue;
           }
-          this.missing = undefined;
+          // Every dirty formula this one reads goes on the stack at once, so a formula over a
+          // range of dirty formulas is evaluated twice, not once per formula in the range.
+          const missing = new Set<number>();
+          this.missing = missing;
           const value = this.evaluateOne(id);
-          if (this.missing !== undefined) {
-            if (this.missing === id || waiting.has(this.missing)) throw this.cycle(stack, this.missing);
+          this.missing = undefined;
+          if (missing.size > 0) {
+            for (const m of missing) if (m === id || waiting.has(m)) throw this.cycle(stack, m);
             waiting.add(id);
-            stack.push(this.missing);
-            continue;
+            stack.push(...missing);
+          } else {
+            const cell = this.cellAt(id)!;
+            if (changed && !sameStored(cell.value, value) && !changed.has(id)) changed.set(id, { ...cell });
+            this.textChars += textLength(value) - textLength(cell.value);
+            cell.value = value;
+            this.pending.delete(id);
+            stack.pop();
+            waiting.delete(id);
           }
-          const sheet = this.wb.byUid.get(Math.floor(id / SHEET_STRIDE))!;
-          const cell = sheet.cells.get(id % SHEET_STRIDE)!;
-          if (reportChanges && !sameStored(cell.value, value)) changed.set(id, { ...cell });
-          cell.value = value;
-          this.pending.delete(id);
-          stack.pop();
-          waiting.delete(id);
+          if (this.meter.due) yield;
         }
       }
     } finally {
       this.pending = undefined;
+      this.missing = undefined;
     }
-    return changed;
   }
 
   private cycle(stack: number[], back: number): CircularReferenceError {
@@ -267,28 +479,66 @@ export class CalcEngine {
     return `${sheet.name}!${cellName(keyRow(key), keyCol(key))}`;
   }
 
+  private startFormula(where: string): void {
+    this.formulaUnits = 0;
+    this.formulaLimit = this.meter.yields ? FORMULA_UNITS : Number.POSITIVE_INFINITY;
+    this.overBudget = undefined;
+    this.evaluating = where;
+  }
+
+  /** Counts work of the formula being evaluated; past a limit, every later read fails too. */
+  private charge(units: number): void {
+    if (this.overBudget) throw this.overBudget;
+    this.formulaUnits += units;
+    if (this.formulaUnits > this.formulaLimit) {
+      this.overBudget = new ComputeBudgetError(
+        `${this.evaluating}: one formula may do at most ${this.formulaLimit.toLocaleString('en-US')} units of work (about one per cell it reads); the edit was not applied`,
+      );
+      throw this.overBudget;
+    }
+    this.chargeMeter(units);
+  }
+
+  /** Charges the operation's meter from inside a parser callback. */
+  private chargeMeter(units: number): void {
+    try {
+      this.meter.charge(units);
+    } catch (error) {
+      // The parser turns exceptions from its callbacks into error values; remember the overrun.
+      this.overBudget = error as ComputeBudgetError;
+      throw error;
+    }
+  }
+
   private evaluateOne(id: number): Value {
     this.evaluations += 1;
     const sheet = this.wb.byUid.get(Math.floor(id / SHEET_STRIDE))!;
     const key = id % SHEET_STRIDE;
     const formula = sheet.cells.get(key)!.formula!;
-    let result: unknown;
+    this.startFormula(this.name(id));
+    this.charge(1 + textUnits(formula));
+    let value: Value;
     try {
-      result = this.parse(formula, { sheet: sheet.name, row: keyRow(key), col: keyCol(key) });
+      value = toValue(this.parse(formula, { sheet: sheet.name, row: keyRow(key), col: keyCol(key) }));
     } catch (error) {
       // Unknown functions and formulas that do not parse (possible in loaded files) show #NAME?;
       // a function that crashes on its inputs shows #VALUE!.
-      return { error: classify(error).kind === 'runtime' ? '#VALUE!' : '#NAME?' };
+      value = { error: classify(error).kind === 'runtime' ? '#VALUE!' : '#NAME?' };
     }
-    return toValue(result);
+    if (this.overBudget) throw this.overBudget;
+    this.charge(textUnits(value));
+    this.setCost(id, this.formulaUnits);
+    return value;
   }
 
   readCell(ref: { sheet: string; row: number; col: number }): unknown {
     const sheet = this.wb.sheet(ref.sheet);
     if (!sheet) return FormulaError.REF;
+    this.charge(1);
     return this.read(sheet, ref.row, ref.col);
   }
 
+  /** A cell's value for the parser; a dirty formula not yet computed is recorded as missing. */
   private read(sheet: Sheet, row: number, col: number): unknown {
     const key = cellKey(row, col);
     const cell = sheet.cells.get(key);
@@ -296,22 +546,29 @@ export class CalcEngine {
     if (cell.formula !== undefined && this.pending) {
       const id = this.wb.id(sheet, key);
       if (this.pending.has(id)) {
-        this.missing ??= id;
+        this.missing?.add(id);
         return null;
       }
     }
+    if (typeof cell.value === 'string' && cell.value.length >= 16) this.charge(textUnits(cell.value));
     return toParser(cell.value);
   }
 
   readRange(ref: { sheet: string; from: { row: number; col: number }; to: { row: number; col: number } }): unknown[][] {
     const sheet = this.wb.sheet(ref.sheet);
     if (!sheet) return [[FormulaError.REF]];
-    const uid = this.wb.uids.get(sheet)!;
-    let extent = this.extents.get(uid);
-    if (!extent) this.extents.set(uid, (extent = sheet.extent()));
-    // Whole columns (A:A) and rows stop at the used area; other ranges keep their shape.
-    const bottom = ref.to.row >= MAX_ROWS ? Math.max(Math.min(ref.to.row, extent.rows), ref.from.row) : ref.to.row;
-    const right = ref.to.col >= MAX_COLS ? Math.max(Math.min(ref.to.col, extent.cols), ref.from.col) : ref.to.col;
+    const extent = this.extentOf(sheet);
+    // Whole columns (A:A, which the parser reads as rows up to 1,048,576) stop at the last used
+    // row of those columns, whole rows (1:1, columns up to 16,384) at the used area.
+    const right = ref.to.col > MAX_COLS ? Math.max(Math.min(ref.to.col, extent.cols), ref.from.col) : ref.to.col;
+    let bottom = ref.to.row;
+    if (ref.to.row > MAX_ROWS) {
+      let used = 0;
+      for (let c = ref.from.col; c <= Math.min(right, MAX_COLS); c++) used = Math.max(used, extent.columnRows[c]!);
+      bottom = Math.max(Math.min(ref.to.row, used), ref.from.row);
+    }
+    // A range costs its size before any of it is read, so an oversized one is refused unbuilt.
+    this.charge((bottom - ref.from.row + 1) * (right - ref.from.col + 1));
     const rows: unknown[][] = [];
     for (let r = ref.from.row; r <= bottom; r++) {
       const row: unknown[] = [];
@@ -320,7 +577,42 @@ export class CalcEngine {
     }
     return rows;
   }
+
+  private extentOf(sheet: Sheet): Extent {
+    const uid = this.wb.uids.get(sheet)!;
+    let extent = this.extents.get(uid);
+    if (!extent) {
+      extent = { rows: 0, cols: 0, columnRows: new Int32Array(MAX_COLS + 1) };
+      for (const key of sheet.cells.keys()) {
+        const row = keyRow(key);
+        const col = keyCol(key);
+        extent.rows = Math.max(extent.rows, row);
+        extent.cols = Math.max(extent.cols, col);
+        if (row > extent.columnRows[col]!) extent.columnRows[col] = row;
+      }
+      this.extents.set(uid, extent);
+      this.chargeMeter(1 + (sheet.cells.size >> 4));
+    }
+    return extent;
+  }
 }
+
+/** What rolling an edit back needs: the cells as they were, and the recalculated values it changed. */
+interface Transaction {
+  before: readonly CellEdit[];
+  changed: Map<number, Cell>;
+  textBefore: number;
+}
+
+/** One cell write: the new content, or undefined to clear it. */
+export interface CellEdit {
+  sheet: Sheet;
+  row: number;
+  col: number;
+  cell: Cell | undefined;
+}
+
+const textLength = (v: Value) => (typeof v === 'string' ? v.length : 0);
 
 function toParser(value: Value): unknown {
   return isError(value) ? new FormulaError(value.error) : value;
@@ -330,7 +622,9 @@ function toValue(result: unknown): Value {
   if (result === null || result === undefined) return 0;
   if (result instanceof FormulaError) return { error: result.error };
   if (typeof result === 'number') return Number.isFinite(result) ? result : { error: '#NUM!' };
-  if (typeof result === 'string' || typeof result === 'boolean') return result;
+  // Excel's cells hold at most 32,767 characters; a longer text result is #VALUE!.
+  if (typeof result === 'string') return result.length > MAX_TEXT_CHARS ? { error: '#VALUE!' } : result;
+  if (typeof result === 'boolean') return result;
   if (Array.isArray(result)) return toValue((result[0] as unknown[] | undefined)?.[0] ?? null);
   return { error: '#VALUE!' };
 }
@@ -345,6 +639,8 @@ function classify(error: unknown): { kind: 'syntax' | 'unknown_function' | 'runt
   const e = error as { message?: string; details?: { errorLocation?: unknown; error?: string; message?: string } };
   const details = e.details;
   if (details instanceof FormulaError && details.error === '#NAME?') return { kind: 'unknown_function', message: details.message };
+  // V8 refuses strings past its limit: a function that builds one fails at run time.
+  if (error instanceof RangeError) return { kind: 'runtime', message: error.message };
   if (details?.errorLocation !== undefined || !(error instanceof FormulaError)) {
     return { kind: 'syntax', message: String(e.message ?? error).trim().split('\n').slice(-1)[0] ?? 'does not parse' };
   }

@@ -21,6 +21,9 @@ export interface Cell {
   format?: CellFormat;
 }
 
+/** Characters an Excel cell holds at most. */
+export const MAX_TEXT_CHARS = 32_767;
+
 export const isError = (v: Value): v is ErrorValue => typeof v === 'object' && v !== null;
 
 /** A value as a cell would show it (errors as their code). */

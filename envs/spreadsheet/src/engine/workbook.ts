@@ -1,6 +1,7 @@
 import { ActionError } from '@workgym/protocol';
 import { cellName, quoteSheet } from './a1.js';
-import { CalcEngine } from './calc-engine.js';
+import type { Meter } from './budget.js';
+import { CalcEngine, type CellEdit, type EngineState } from './calc-engine.js';
 import { Sheet } from './sheet.js';
 import type { Cell, Value } from './values.js';
 
@@ -43,8 +44,7 @@ export class Workbook {
     return sheet;
   }
 
-  private register(sheet: Sheet): void {
-    const uid = this.nextUid++;
+  private register(sheet: Sheet, uid = this.nextUid++): void {
     this.sheets.push(sheet);
     this.uids.set(sheet, uid);
     this.byUid.set(uid, sheet);
@@ -58,12 +58,36 @@ export class Workbook {
     return sheet.get(row, col)?.value ?? null;
   }
 
-  /** A deep copy with its own engine (for verification runs that perturb inputs). */
+  /** A deep copy with its own engine (for verification runs that perturb inputs); nothing is recalculated. */
   clone(): Workbook {
     const copy = new Workbook();
-    for (const sheet of this.sheets) copy.register(sheet.clone());
-    copy.calc.rebuild();
+    for (const sheet of this.sheets) copy.register(sheet.clone(), this.uids.get(sheet));
+    copy.nextUid = this.nextUid;
+    copy.calc.adopt(this.calc.state());
     return copy;
+  }
+
+  /** The workbook as it is now, for `restore` after an edit that may fail half done. */
+  snapshot(): WorkbookSnapshot {
+    return { sheets: this.sheets.map((sheet) => ({ sheet, copy: sheet.clone() })), nextUid: this.nextUid, engine: this.calc.state() };
+  }
+
+  /** Puts back a snapshot: sheets added since are dropped, every cell is as it was. */
+  restore(snapshot: WorkbookSnapshot): void {
+    const kept = new Set(snapshot.sheets.map((s) => s.sheet));
+    for (const sheet of this.sheets) {
+      if (kept.has(sheet)) continue;
+      this.byUid.delete(this.uids.get(sheet)!);
+      this.uids.delete(sheet);
+    }
+    this.sheets.splice(0, this.sheets.length, ...snapshot.sheets.map((s) => s.sheet));
+    for (const { sheet, copy } of snapshot.sheets) {
+      sheet.name = copy.name;
+      sheet.cells.clear();
+      for (const [key, cell] of copy.cells) sheet.cells.set(key, cell);
+    }
+    this.nextUid = snapshot.nextUid;
+    this.calc.adopt(snapshot.engine);
   }
 
   /** `Sheet!A1` for a cell. */
@@ -71,8 +95,22 @@ export class Workbook {
     return `${quoteSheet(sheet.name)}!${cellName(row, col)}`;
   }
 
-  /** Replaces cells and recalculates; an edit that would make a cycle is undone and refused. */
-  write(edits: readonly { sheet: Sheet; row: number; col: number; cell: Cell | undefined }[]): Map<number, Cell | undefined> {
-    return this.calc.apply(edits);
+  /**
+   * Replaces cells and recalculates under `meter`; an edit that would make a cycle or go over
+   * budget is undone and refused.
+   */
+  write(edits: readonly CellEdit[], meter: Meter): Promise<Map<number, Cell | undefined>> {
+    return this.calc.apply(edits, meter);
   }
+
+  /** `write` for trusted callers (generated tasks, tests): no limit, no pauses. */
+  writeNow(edits: readonly CellEdit[]): Map<number, Cell | undefined> {
+    return this.calc.applyNow(edits);
+  }
+}
+
+export interface WorkbookSnapshot {
+  sheets: { sheet: Sheet; copy: Sheet }[];
+  nextUid: number;
+  engine: EngineState;
 }

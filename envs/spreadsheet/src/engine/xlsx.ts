@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { ActionError } from '@workgym/protocol';
 import { cellName, MAX_COLS, MAX_ROWS, parseCell } from './a1.js';
+import { Meter } from './budget.js';
 import { shiftFormula } from './formula-refs.js';
 import { cellKey } from './sheet.js';
 import type { Cell, CellFormat, Value } from './values.js';
@@ -86,7 +87,9 @@ export async function readXlsx(bytes: Buffer | Uint8Array, options: { recalc?: b
       });
     });
   }
-  if (options.recalc ?? true) wb.calc.rebuild();
+  // A file's formulas are recalculated without a limit (the caller chose the file), pausing so
+  // other sessions of the server go on meanwhile.
+  if (options.recalc ?? true) await wb.calc.rebuild(new Meter());
   return wb;
 }
 

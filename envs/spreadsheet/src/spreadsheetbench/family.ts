@@ -1,13 +1,16 @@
 import { ActionError, CallRefusedError, type EpisodeSpec, type Session, type TaskFamily, type Verdict } from '@workgym/protocol';
 import { WorkbookEditor } from '../editor.js';
-import { parseRange, type RangeAddress } from '../engine/a1.js';
+import { cellName, parseRange, type RangeAddress } from '../engine/a1.js';
 import { sameValue, showValue, type Value } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
 import { readXlsx, writeXlsx } from '../engine/xlsx.js';
 import { SpreadsheetSession } from '../session.js';
 import { buildWorkbook } from '../tasks/build-workbook.js';
 import { Rng, splitSeed } from '@workgym/protocol';
-import type { PlannedCall } from '../tasks/task.js';
+import { normalFormula, readIfUnseen, rowLine, submit, cellAt } from '../tasks/expert-kit.js';
+import { blockMove, fillDownMove, writeValuesMove, type FormulaBlock } from '../tasks/formula-block.js';
+import { get, num } from '../tasks/helpers.js';
+import type { ExpertMove, ExpertView, PlannedCall } from '../tasks/task.js';
 import type { SpreadsheetBenchOptions, SpreadsheetBenchTask } from './spreadsheetbench-task.js';
 
 export const SPREADSHEETBENCH_FAMILY = 'spreadsheet/spreadsheetbench';
@@ -20,8 +23,12 @@ export function spreadsheetBenchFamily(job: string): TaskFamily {
     description:
       'A SpreadsheetBench-format task passed in the reset options (see docs/envs/spreadsheet.md); without options, a small built-in sample in that format.',
     splits: ['train', 'test'],
+    strategies: [...STRATEGIES],
+    nearMisses: ['typed-values'],
   };
 }
+
+const STRATEGIES = ['fill-down', 'formula-block'];
 
 /** A built-in task in SpreadsheetBench's shape, so the family runs (and checkEnv passes) without a dataset. */
 async function sampleTask(seed: number): Promise<SpreadsheetBenchTask> {
@@ -33,13 +40,73 @@ async function sampleTask(seed: number): Promise<SpreadsheetBenchTask> {
     for (let i = 0; i < n; i++) rows.push([`Item ${i + 1}`, String(rng.int(2, 90)), String(rng.int(1, 9)), '']);
     const input = buildWorkbook([{ name: 'Sheet1', rows: rows.map((r, i) => r.map((v, j) => (i > 0 && (j === 1 || j === 2) ? Number(v) : v || null))) }]);
     const answer = input.clone();
-    new WorkbookEditor(answer, answer.sheets[0]!).apply('write_cells', {
-      range: `Sheet1!D2:D${n + 1}`,
-      values: [...Array(n).keys()].map((i) => [`=B${i + 2}*C${i + 2}`]),
-    });
+    answer.writeNow([...Array(n).keys()].map((i) => ({ sheet: answer.sheets[0]!, row: i + 2, col: 4, cell: { value: null, formula: `B${i + 2}*C${i + 2}` } })));
     cases.push({ input: await writeXlsx(input), answer: await writeXlsx(answer) });
   }
   return { id: `sample-${seed}`, instruction: `In Sheet1, fill D2:D${n + 1} (Amount) with Price times Qty for each row.`, answerPosition: `'Sheet1'!D2:D${n + 1}`, cases };
+}
+
+/** The built-in sample's expert: it reads the rows it was shown and writes Amount = Price × Qty. */
+function sampleExpert(last: number): (view: ExpertView) => ExpertMove {
+  return (view) => {
+    const { wb, strategy } = view;
+    const read = readIfUnseen(view, 'Sheet1', `A1:C${last}`, [`D2:D${last}`], 'I need each row’s Price and Qty; reading Sheet1.');
+    if (read) return read;
+    const block: FormulaBlock = {
+      sheet: 'Sheet1',
+      top: 2,
+      bottom: last,
+      columns: [{ col: 'D', label: 'Amount', formula: (r) => `=B${r}*C${r}` }],
+      sources: [rowLine(wb, 'Sheet1', 1, 4), 'Price times Qty'],
+      how: "the row's Price (column B) times its Qty (column C)",
+      rangeSources: [`D2:D${last}`],
+    };
+    const want: Record<string, Value> = {};
+    for (let r = 2; r <= last; r++) want[`Sheet1!D${r}`] = num(get(wb, `Sheet1!B${r}`)) * num(get(wb, `Sheet1!C${r}`));
+    if (strategy === 'typed-values') {
+      const values = [...Array(last - 1).keys()].map((i) => [want[`Sheet1!D${i + 2}`] as number]);
+      return writeValuesMove(wb, block, values, 'Typing each Amount.') ?? submit('Amounts typed in; submitting.');
+    }
+    const next = strategy === 'formula-block' ? blockMove(wb, block, want) : fillDownMove(wb, block, want);
+    return next ?? submit(`D2:D${last} hold Price × Qty for every row; submitting.`);
+  };
+}
+
+/**
+ * The expert of a task passed in the options: it copies the answer file's cells (formulas where
+ * the file has them). That is privileged knowledge, not a grounded demonstration; it says so.
+ */
+function answerCopyExpert(wb: Workbook, answers: Workbook, ranges: RangeAddress[], typed: boolean): (view: ExpertView) => ExpertMove {
+  const writes = ranges.map((r) => {
+    const sheet = answers.sheet(r.sheet!);
+    const values: (string | number | boolean | null)[][] = [];
+    for (let row = r.top; row <= r.bottom; row++) {
+      const line: (string | number | boolean | null)[] = [];
+      for (let col = r.left; col <= r.right; col++) {
+        const cell = sheet?.get(row, col);
+        const v = cell?.value ?? null;
+        line.push(cell?.formula !== undefined && !typed ? `=${cell.formula}` : typeof v === 'object' && v !== null ? null : v);
+      }
+      values.push(line);
+    }
+    const target = wb.requireSheet(r.sheet!);
+    return { name: 'write_cells', arguments: { range: `${wb.address(target, r.top, r.left)}:${cellName(r.bottom, r.right)}`, values } };
+  });
+  const holds = (call: (typeof writes)[number]) => {
+    const r = parseRange(String(call.arguments.range));
+    return call.arguments.values.every((line, i) =>
+      line.every((v, j) => {
+        const cell = cellAt(wb, `${r.sheet}!${cellName(r.top + i, r.left + j)}`);
+        return typeof v === 'string' && v.startsWith('=') ? normalFormula(cell?.formula) === normalFormula(v) : sameValue(cell?.value ?? null, v);
+      }),
+    );
+  };
+  return (view) => {
+    // A write the episode already made and that did not take (say, a function the engine lacks) is not repeated.
+    const call = writes.find((w) => !holds(w) && !view.made(w));
+    if (!call) return submit('Every answer range holds the answer file’s cells; submitting.');
+    return { call, text: `Copying the benchmark's answer file into ${String(call.arguments.range)} (a privileged answer, not derived from what the episode showed).`, derived: [] };
+  };
 }
 
 function fromOptions(options: Record<string, unknown>): SpreadsheetBenchTask | undefined {
@@ -97,20 +164,9 @@ export async function spreadsheetBenchSession(spec: EpisodeSpec): Promise<Sessio
   });
   const answers = await Promise.all(task.cases.map((c) => readXlsx(c.answer, { recalc: false })));
   const ranges = answerRanges(task.answerPosition, wb);
-  const expert: PlannedCall[] = ranges.map((r) => {
-    const sheet = answers[0]!.sheet(r.sheet!);
-    const values: (string | number | boolean | null)[][] = [];
-    for (let row = r.top; row <= r.bottom; row++) {
-      const line: (string | number | boolean | null)[] = [];
-      for (let col = r.left; col <= r.right; col++) {
-        const cell = sheet?.get(row, col);
-        const v = cell?.value ?? null;
-        line.push(cell?.formula !== undefined ? `=${cell.formula}` : typeof v === 'object' && v !== null ? null : v);
-      }
-      values.push(line);
-    }
-    return { name: 'write_cells', arguments: { range: `${wb.address(wb.requireSheet(r.sheet!), r.top, r.left)}:${wb.address(wb.requireSheet(r.sheet!), r.bottom, r.right).split('!')[1]}`, values } };
-  });
+  const sample = fromOptions(spec.options) === undefined;
+  const expert = (strategy: string) => (sample ? sampleExpert(ranges[0]!.bottom) : answerCopyExpert(wb, answers[0]!, ranges, strategy === 'typed-values'));
+  const experts = new Map<string, (view: ExpertView) => ExpertMove>();
   const verify = async (final: Workbook, _answer: string | undefined, edits: readonly PlannedCall[]): Promise<Verdict> => {
     const components: Record<string, number> = {};
     const details: string[] = [];
@@ -121,7 +177,7 @@ export async function spreadsheetBenchSession(spec: EpisodeSpec): Promise<Sessio
         const editor = new WorkbookEditor(target, target.sheet(wb.sheets[0]!.name) ?? target.sheets[0]!);
         for (const e of edits) {
           try {
-            editor.apply(e.name as Parameters<WorkbookEditor['apply']>[0], e.arguments);
+            await editor.apply(e.name as Parameters<WorkbookEditor['apply']>[0], e.arguments);
           } catch (error) {
             if (!(error instanceof ActionError)) throw error;
           }
@@ -139,8 +195,13 @@ export async function spreadsheetBenchSession(spec: EpisodeSpec): Promise<Sessio
       instruction: `${task.instruction}\n(The answer goes in ${task.answerPosition}.)`,
       focus: ranges[0]?.sheet ?? wb.sheets[0]!.name,
       question: false,
-      expert: [...expert, { name: 'submit', arguments: {} }],
-      candidates: [...expert, { name: 'read_range', arguments: { range: task.answerPosition.split(',')[0]!.trim() } }],
+      seed: spec.seed,
+      strategies: STRATEGIES,
+      expert: (view) => {
+        if (!experts.has(view.strategy)) experts.set(view.strategy, expert(view.strategy));
+        return experts.get(view.strategy)!(view);
+      },
+      distractors: [{ name: 'read_range', arguments: { range: task.answerPosition.split(',')[0]!.trim() } }],
       verify,
     },
     wb,

@@ -26,6 +26,6 @@ export function buildWorkbook(sheets: readonly SheetInit[]): Workbook {
       }
     }
   }
-  wb.calc.rebuild();
+  wb.calc.rebuildNow();
   return wb;
 }

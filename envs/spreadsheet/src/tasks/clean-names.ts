@@ -1,15 +1,21 @@
 import type { Value } from '../engine/values.js';
-import { call, FIRST, LAST, get, mixCandidates } from './helpers.js';
+import type { Workbook } from '../engine/workbook.js';
+import { derive, move, readIfUnseen, refDerivation, rowLine, submit } from './expert-kit.js';
+import { fillDownMove, writeValuesMove, type FormulaBlock } from './formula-block.js';
+import { call, FIRST, get, LAST } from './helpers.js';
 import type { FamilyDef } from './task.js';
 
 const messy = (word: string, pick: number) => [word.toLowerCase(), word.toUpperCase(), word, word[0]!.toLowerCase() + word.slice(1).toUpperCase()][pick]!;
 const proper = (text: string) => text.toLowerCase().replace(/(^|[^a-z])([a-z])/g, (_, a: string, b: string) => a + b.toUpperCase());
+const clean = (text: string) => proper(text.trim().replace(/ +/g, ' '));
 
 /** Data cleaning: trim stray spaces and fix the capitalisation of names. */
 export const cleanNames: FamilyDef = {
   name: 'clean-names',
   difficulty: 'easy',
   description: 'Clean a column of names: trim and collapse spaces, Proper Case, into a new column.',
+  strategies: ['formula-fill', 'typed-values'],
+  nearMisses: ['proper-only'],
   generate(rng) {
     const n = rng.int(8, 14);
     const rows: Value[][] = [['Name', 'City']];
@@ -18,29 +24,61 @@ export const cleanNames: FamilyDef = {
       const name = `${pad()}${messy(rng.pick(FIRST), rng.int(0, 3))}${' '.repeat(rng.int(1, 3))}${messy(rng.pick(LAST), rng.int(0, 3))}${pad()}`;
       rows.push([name, rng.pick(['Oslo', 'Lyon', 'Porto', 'Graz', 'Turin'])]);
     }
+    // At least one name has spaces to remove, so capitalising alone never passes.
+    if (rows.slice(1).every((r) => (r[0] as string).trim().replace(/ +/g, ' ') === r[0])) rows[1]![0] = ` ${String(rows[1]![0])}`;
     const last = n + 1;
+    const example = '"  jOHN   smith" -> "John Smith"';
+    const expected = (wb: Workbook) => {
+      const out: Record<string, Value> = { 'People!C1': 'Clean name' };
+      for (let r = 2; r <= last; r++) out[`People!C${r}`] = clean(String(get(wb, `People!A${r}`) ?? ''));
+      return out;
+    };
     return {
       instruction:
         `The Name column of sheet People (A2:A${last}) has stray spaces and wrong capitalisation. In column C, put header "Clean name" in C1 ` +
-        `and, in C2:C${last}, each name with leading, trailing and repeated spaces removed and every word capitalised (e.g. "  jOHN   smith" -> "John Smith"). Then submit.`,
+        `and, in C2:C${last}, each name with leading, trailing and repeated spaces removed and every word capitalised (e.g. ${example}). Then submit.`,
       sheets: [{ name: 'People', rows }],
       focus: 'People',
-      expected: (wb) => {
-        const out: Record<string, Value> = { 'People!C1': 'Clean name' };
-        for (let r = 2; r <= last; r++) out[`People!C${r}`] = proper(String(get(wb, `People!A${r}`) ?? '').trim().replace(/ +/g, ' '));
-        return out;
+      expected,
+      expert(view) {
+        const { wb, strategy } = view;
+        const read = readIfUnseen(view, 'People', `A1:B${last}`, [`A2:A${last}`], `I need to see every name before cleaning them; reading A1:B${last}.`);
+        if (read) return read;
+        if (get(wb, 'People!C1') !== 'Clean name') {
+          return move('write_cells', { range: 'People!C1', values: [['Clean name']] }, `C1 should carry the header "Clean name"; it shows ${JSON.stringify(get(wb, 'People!C1') ?? '')}.`, [
+            refDerivation('People', 'C1', ['C1'], 'cell C1 of People, named in the task'),
+          ]);
+        }
+        const block: FormulaBlock = {
+          sheet: 'People',
+          top: 2,
+          bottom: last,
+          columns: [{ col: 'C', label: 'clean name', formula: (r) => (strategy === 'proper-only' ? `=PROPER(A${r})` : `=PROPER(TRIM(A${r}))`) }],
+          sources: [rowLine(wb, 'People', 1, 2), 'leading, trailing and repeated spaces removed', 'every word capitalised'],
+          how: 'TRIM removes leading, trailing and repeated spaces of the name in column A, PROPER capitalises every word',
+          rangeSources: [`C2:C${last}`],
+        };
+        if (strategy === 'typed-values') {
+          const values: string[][] = [];
+          const derived = [];
+          for (let r = 2; r <= last; r++) {
+            const raw = String(get(wb, `People!A${r}`) ?? '');
+            values.push([clean(raw)]);
+            derived.push(derive(clean(raw), [rowLine(wb, 'People', r, 2)], `the name in A${r} without its stray spaces, every word capitalised`));
+          }
+          const next = writeValuesMove(wb, block, values, `C2:C${last} do not all hold the cleaned names yet; I type each name from column A without its stray spaces and with every word capitalised.`);
+          if (next) return { ...next, derived: [refDerivation('People', `C2:C${last}`, [`C2:C${last}`], 'the target column'), ...derived] };
+        } else {
+          const next = fillDownMove(wb, block, strategy === 'proper-only' ? {} : expected(wb));
+          if (next) return next;
+        }
+        return submit(`C1 says "Clean name" and C2:C${last} hold each name trimmed and capitalised; submitting.`);
       },
-      expert: [
-        call('write_cells', { range: 'People!C1', values: [['Clean name']] }),
-        call('set_formula', { cell: 'People!C2', formula: '=PROPER(TRIM(A2))' }),
-        call('fill', { source: 'People!C2', target: `People!C3:C${last}` }),
-        call('submit'),
+      distractors: [
+        call('set_formula', { cell: 'People!C2', formula: '=UPPER(A2)' }),
+        call('set_formula', { cell: 'People!C2', formula: '=TRIM(A2)' }),
+        call('read_range', { range: `People!A1:C${last}` }),
       ],
-      candidates: mixCandidates(
-        rng,
-        [call('set_formula', { cell: 'People!C2', formula: '=PROPER(TRIM(A2))' }), call('write_cells', { range: 'People!C1', values: [['Clean name']] })],
-        [call('set_formula', { cell: 'People!C2', formula: '=UPPER(A2)' }), call('set_formula', { cell: 'People!C2', formula: '=TRIM(A2)' }), call('fill', { source: 'People!C2', target: `People!C3:C${last}` }), call('read_range', { range: `People!A1:C${last}` })],
-      ),
     };
   },
 };

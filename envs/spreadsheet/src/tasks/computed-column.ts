@@ -1,48 +1,82 @@
 import type { Value } from '../engine/values.js';
-import { bump, call, get, mixCandidates, num, PRODUCTS, round2 } from './helpers.js';
+import type { Workbook } from '../engine/workbook.js';
+import { move, readIfUnseen, refDerivation, rowLine, submit } from './expert-kit.js';
+import { blockMove, fillDownMove, writeValuesMove, type FormulaBlock } from './formula-block.js';
+import { bump, call, get, num, PRODUCTS, round2, setValues } from './helpers.js';
 import type { FamilyDef } from './task.js';
+
+const DISCOUNTS = [0, 0.05, 0.1, 0.15, 0.2];
 
 /** Computed columns: a net amount from quantity, price and discount. */
 export const computedColumn: FamilyDef = {
   name: 'computed-column',
   difficulty: 'easy',
   description: 'Add a computed Net column (qty × price × (1 − discount), rounded to cents) with formulas.',
+  strategies: ['fill-down', 'formula-block'],
+  nearMisses: ['typed-values', 'hardcoded-discount'],
   generate(rng) {
     const n = rng.int(8, 15);
     const rows: Value[][] = [];
-    for (let i = 0; i < n; i++) rows.push([`${rng.pick(PRODUCTS)} ${rng.int(1, 99)}`, rng.int(1, 40), rng.int(2, 300) + rng.pick([0, 0.5, 0.95]), rng.pick([0, 0.05, 0.1, 0.15, 0.2])]);
+    for (let i = 0; i < n; i++) rows.push([`${rng.pick(PRODUCTS)} ${rng.int(1, 99)}`, rng.int(1, 40), rng.int(2, 300) + rng.pick([0, 0.5, 0.95]), rng.pick(DISCOUNTS)]);
     const last = n + 1;
     const cells = [...Array(n).keys()].map((i) => `Items!E${i + 2}`);
-    const formula = '=ROUND(B2*C2*(1-D2),2)';
+    const rule = 'Qty × Unit price × (1 − Discount), rounded to 2 decimals';
+    const expected = (wb: Workbook) => {
+      const out: Record<string, Value> = { 'Items!E1': 'Net' };
+      for (let r = 2; r <= last; r++) out[`Items!E${r}`] = round2(num(get(wb, `Items!B${r}`)) * num(get(wb, `Items!C${r}`)) * (1 - num(get(wb, `Items!D${r}`))));
+      return out;
+    };
     return {
       instruction:
         `On sheet Items (A1:D${last}: Item, Qty, Unit price, Discount), put "Net" in E1 and in E2:E${last} a formula for each row: ` +
-        'Qty × Unit price × (1 − Discount), rounded to 2 decimals. Then submit.',
+        `${rule}. Then submit.`,
       sheets: [{ name: 'Items', rows: [['Item', 'Qty', 'Unit price', 'Discount'], ...rows], formats: [{ range: `D2:D${last}`, format: { numFmt: '0%' } }] }],
       focus: 'Items',
-      expected: (wb) => {
-        const out: Record<string, Value> = { 'Items!E1': 'Net' };
-        for (let r = 2; r <= last; r++) out[`Items!E${r}`] = round2(num(get(wb, `Items!B${r}`)) * num(get(wb, `Items!C${r}`)) * (1 - num(get(wb, `Items!D${r}`))));
-        return out;
-      },
+      expected,
       formulas: {
         cells,
+        inputs: [`Items!B2:D${last}`],
         perturb: (wb, r) => {
           bump(wb, r, 'Items', 'B', [2, last]);
           bump(wb, r, 'Items', 'C', [2, last], 1, 30);
+          const discounts: Record<string, Value> = {};
+          for (let row = 2; row <= last; row++) discounts[`Items!D${row}`] = r.pick(DISCOUNTS.filter((d) => d !== get(wb, `Items!D${row}`)));
+          setValues(wb, discounts);
         },
       },
-      expert: [
-        call('write_cells', { range: 'Items!E1', values: [['Net']] }),
-        call('set_formula', { cell: 'Items!E2', formula }),
-        call('fill', { source: 'Items!E2', target: `Items!E3:E${last}` }),
-        call('submit'),
+      expert(view) {
+        const { wb, strategy } = view;
+        const read = readIfUnseen(view, 'Items', `A1:D${last}`, [`A1:D${last}`], `I need every row's Qty, Unit price and Discount before writing Net; reading A1:D${last}.`);
+        if (read) return read;
+        if (get(wb, 'Items!E1') !== 'Net') {
+          return move('write_cells', { range: 'Items!E1', values: [['Net']] }, `E1 should carry the header "Net" the task asks for; it shows ${JSON.stringify(get(wb, 'Items!E1') ?? '')}.`, [
+            refDerivation('Items', 'E1', ['E1'], 'cell E1 of Items, named in the task'),
+          ]);
+        }
+        const want = expected(wb);
+        const block: FormulaBlock = {
+          sheet: 'Items',
+          top: 2,
+          bottom: last,
+          columns: [{ col: 'E', label: 'Net', formula: (r) => `=ROUND(B${r}*C${r}*(1-D${r}),2)` }],
+          sources: [rowLine(wb, 'Items', 1, 4), rule],
+          how: 'Qty (column B) × Unit price (C) × (1 − Discount (D)) of the same row, rounded with ROUND(…, 2)',
+          rangeSources: [`E2:E${last}`],
+        };
+        if (strategy === 'typed-values' || strategy === 'hardcoded-discount') {
+          const values = [];
+          for (let r = 2; r <= last; r++) values.push([strategy === 'typed-values' ? (want[`Items!E${r}`] as number) : `=ROUND(B${r}*C${r}*(1-${num(get(wb, `Items!D${r}`))}),2)`]);
+          return writeValuesMove(wb, block, values, strategy === 'typed-values' ? 'Typing each row’s Net as a number.' : 'Net with each row’s discount typed into the formula.') ?? submit('Net is filled in; submitting.');
+        }
+        const next = strategy === 'formula-block' ? blockMove(wb, block, want) : fillDownMove(wb, block, want);
+        return next ?? submit(`E1 is "Net" and E2:E${last} all hold the Net formula with values that match their rows; submitting.`);
+      },
+      distractors: [
+        call('set_formula', { cell: 'Items!E2', formula: '=B2*C2' }),
+        call('read_range', { range: `Items!A1:E${last}` }),
+        call('write_cells', { range: 'Items!E1', values: [['Total']] }),
+        call('set_format', { range: `Items!E2:E${last}`, number_format: '0.00' }),
       ],
-      candidates: mixCandidates(
-        rng,
-        [call('set_formula', { cell: 'Items!E2', formula }), call('write_cells', { range: 'Items!E1', values: [['Net']] })],
-        [call('set_formula', { cell: 'Items!E2', formula: '=B2*C2' }), call('fill', { source: 'Items!E2', target: `Items!E3:E${last}` }), call('insert_columns', { sheet: 'Items', column: 'E' })],
-      ),
     };
   },
 };

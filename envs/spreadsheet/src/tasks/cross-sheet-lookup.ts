@@ -1,5 +1,8 @@
 import type { Value } from '../engine/values.js';
-import { bump, call, get, mixCandidates, num, PRODUCTS } from './helpers.js';
+import type { Workbook } from '../engine/workbook.js';
+import { readIfUnseen, rowLine, submit } from './expert-kit.js';
+import { blockMove, fillDownMove, writeValuesMove, type FormulaBlock } from './formula-block.js';
+import { bump, call, get, num, PRODUCTS, setValues } from './helpers.js';
 import type { FamilyDef } from './task.js';
 
 /** Lookups across sheets: price each order line from a product table on another sheet. */
@@ -7,6 +10,8 @@ export const crossSheetLookup: FamilyDef = {
   name: 'cross-sheet-lookup',
   difficulty: 'medium',
   description: 'Look up unit prices from a Products sheet into Orders and compute line totals, with formulas.',
+  strategies: ['vlookup-fill', 'index-match-block'],
+  nearMisses: ['typed-values', 'price-constants'],
   generate(rng) {
     const products = rng.sample(PRODUCTS, rng.int(4, 6)).map((name, i) => [`P-${100 + i * 7 + rng.int(0, 6)}`, name, rng.int(3, 60) + rng.pick([0, 0.5, 0.25, 0.99])] as Value[]);
     const m = products.length + 1;
@@ -15,7 +20,19 @@ export const crossSheetLookup: FamilyDef = {
     for (let i = 0; i < n; i++) orders.push([`O-${2000 + i}`, rng.pick(products)[0]!, rng.int(1, 12), null, null]);
     const last = n + 1;
     const targets = [...Array(n).keys()].flatMap((i) => [`Orders!D${i + 2}`, `Orders!E${i + 2}`]);
-    const lookup = `=VLOOKUP(B2,Products!$A$2:$C$${m},3,FALSE)`;
+    const vlookup = (r: number) => `=VLOOKUP(B${r},Products!$A$2:$C$${m},3,FALSE)`;
+    const indexMatch = (r: number) => `=INDEX(Products!$C$2:$C$${m},MATCH(B${r},Products!$A$2:$A$${m},0))`;
+    const expected = (wb: Workbook) => {
+      const prices = new Map<Value, number>();
+      for (let r = 2; r <= m; r++) prices.set(get(wb, `Products!A${r}`), num(get(wb, `Products!C${r}`)));
+      const out: Record<string, Value> = {};
+      for (let r = 2; r <= last; r++) {
+        const price = prices.get(get(wb, `Orders!B${r}`)) ?? 0;
+        out[`Orders!D${r}`] = price;
+        out[`Orders!E${r}`] = price * num(get(wb, `Orders!C${r}`));
+      }
+      return out;
+    };
     return {
       instruction:
         `Sheet Orders (A1:E${last}) has order lines with a product Code and a Qty. Fill Orders!D2:D${last} (Unit price) with each line's price looked up ` +
@@ -26,36 +43,59 @@ export const crossSheetLookup: FamilyDef = {
         { name: 'Products', rows: [['Code', 'Name', 'Price'], ...products] },
       ],
       focus: 'Orders',
-      expected: (wb) => {
-        const prices = new Map<Value, number>();
-        for (let r = 2; r <= m; r++) prices.set(get(wb, `Products!A${r}`), num(get(wb, `Products!C${r}`)));
-        const out: Record<string, Value> = {};
-        for (let r = 2; r <= last; r++) {
-          const price = prices.get(get(wb, `Orders!B${r}`)) ?? 0;
-          out[`Orders!D${r}`] = price;
-          out[`Orders!E${r}`] = price * num(get(wb, `Orders!C${r}`));
-        }
-        return out;
-      },
+      expected,
       formulas: {
         cells: targets,
+        inputs: [`Orders!B2:C${last}`, `Products!A2:C${m}`],
         perturb: (wb, r) => {
           bump(wb, r, 'Products', 'C', [2, m]);
           bump(wb, r, 'Orders', 'C', [2, last]);
+          // New codes and names for every product, and every order line moved to another product.
+          const values: Record<string, Value> = {};
+          const renamed = new Map<Value, string>();
+          for (let row = 2; row <= m; row++) {
+            const code = `P-${900 + row}`;
+            renamed.set(get(wb, `Products!A${row}`), code);
+            values[`Products!A${row}`] = code;
+            values[`Products!B${row}`] = `${String(get(wb, `Products!B${row}`))} II`;
+          }
+          const codes = [...renamed.values()];
+          for (let row = 2; row <= last; row++) values[`Orders!B${row}`] = r.pick(codes.filter((c) => c !== renamed.get(get(wb, `Orders!B${row}`))));
+          setValues(wb, values);
         },
       },
-      expert: [
-        call('set_formula', { cell: 'Orders!D2', formula: lookup }),
-        call('fill', { source: 'Orders!D2', target: `Orders!D3:D${last}` }),
-        call('set_formula', { cell: 'Orders!E2', formula: '=C2*D2' }),
-        call('fill', { source: 'Orders!E2', target: `Orders!E3:E${last}` }),
-        call('submit'),
+      expert(view) {
+        const { wb, strategy } = view;
+        const read =
+          readIfUnseen(view, 'Orders', `A1:C${last}`, [`A1:E${last}`], 'I need the order lines (Code, Qty) before writing formulas for them; reading Orders.') ??
+          readIfUnseen(view, 'Products', `A1:C${m}`, [`A2:C${m}`], `The prices are on sheet Products, which I have not seen yet; reading its table (A1:C${m}) before looking anything up in it.`);
+        if (read) return read;
+        const block: FormulaBlock = {
+          sheet: 'Orders',
+          top: 2,
+          bottom: last,
+          columns: [
+            { col: 'D', label: 'Unit price', formula: strategy === 'index-match-block' ? indexMatch : vlookup, alternatives: (r) => [vlookup(r), indexMatch(r)] },
+            { col: 'E', label: 'Total', formula: (r) => `=C${r}*D${r}` },
+          ],
+          sources: [rowLine(wb, 'Orders', 1, 5), rowLine(wb, 'Products', 1, 3), rowLine(wb, 'Products', m, 3), 'Qty × Unit price'],
+          how: `the line's Code (column B) looked up in the Code column of Products A2:A${m}, taking the Price (third column); Total = Qty (C) × Unit price (D)`,
+          rangeSources: [`D2:D${last}`, `E2:E${last}`],
+        };
+        if (strategy === 'typed-values' || strategy === 'price-constants') {
+          const want = expected(wb);
+          const values = [];
+          for (let r = 2; r <= last; r++) values.push(strategy === 'typed-values' ? [want[`Orders!D${r}`] as number, want[`Orders!E${r}`] as number] : [`=${String(want[`Orders!D${r}`])}`, `=C${r}*D${r}`]);
+          return writeValuesMove(wb, block, values, 'Each line’s price and total, typed in.') ?? submit('Prices and totals are in; submitting.');
+        }
+        const next = strategy === 'index-match-block' ? blockMove(wb, block, expected(wb)) : fillDownMove(wb, block, expected(wb));
+        return next ?? submit(`Every order line has its Unit price looked up from Products and Total = Qty × Unit price, as formulas; submitting.`);
+      },
+      distractors: [
+        call('read_range', { range: `Products!A1:C${m}` }),
+        call('set_formula', { cell: 'Orders!D2', formula: `=VLOOKUP(B2,Products!A2:C${m},2,FALSE)` }),
+        call('list_sheets'),
       ],
-      candidates: mixCandidates(
-        rng,
-        [call('set_formula', { cell: 'Orders!D2', formula: lookup }), call('set_formula', { cell: 'Orders!E2', formula: '=C2*D2' })],
-        [call('read_range', { range: `Products!A1:C${m}` }), call('set_formula', { cell: 'Orders!D2', formula: `=VLOOKUP(B2,Products!A2:C${m},2,FALSE)` }), call('fill', { source: 'Orders!D2', target: `Orders!D3:D${last}` }), call('list_sheets')],
-      ),
     };
   },
 };

@@ -1,8 +1,11 @@
-import type { Value } from '../engine/values.js';
-import { serialToDate, dateToSerial } from '../engine/values.js';
-import { bump, call, get, mixCandidates, num } from './helpers.js';
-import type { FamilyDef } from './task.js';
 import { cellKey } from '../engine/sheet.js';
+import type { Value } from '../engine/values.js';
+import { dateToSerial, serialToDate } from '../engine/values.js';
+import type { Workbook } from '../engine/workbook.js';
+import { move, readIfUnseen, refDerivation, rowLine, submit } from './expert-kit.js';
+import { blockMove, fillDownMove, writeValuesMove, type FormulaBlock } from './formula-block.js';
+import { bump, call, get, num } from './helpers.js';
+import type { FamilyDef } from './task.js';
 
 const eomonth = (serial: number) => {
   const d = serialToDate(serial);
@@ -15,6 +18,8 @@ export const dateArithmetic: FamilyDef = {
   name: 'date-arithmetic',
   difficulty: 'medium',
   description: 'Compute end dates and invoice dates (last day of the end month) with formulas and format them as dates.',
+  strategies: ['fill-down', 'formula-block'],
+  nearMisses: ['typed-dates', 'constant-start'],
   generate(rng) {
     const n = rng.int(6, 12);
     const base = dateToSerial(new Date(Date.UTC(2024, rng.int(0, 11), 1)));
@@ -22,6 +27,23 @@ export const dateArithmetic: FamilyDef = {
     for (let i = 0; i < n; i++) rows.push([`Project ${String.fromCharCode(65 + i)}`, base + rng.int(0, 200), rng.int(5, 120)]);
     const last = n + 1;
     const cells = [...Array(n).keys()].flatMap((i) => [`Projects!D${i + 2}`, `Projects!E${i + 2}`]);
+    const dated = (wb: Workbook) => {
+      const sheet = wb.sheet('Projects');
+      let ok = 0;
+      for (let r = 2; r <= last; r++) for (const c of [4, 5]) if (isDateFormat(sheet?.cells.get(cellKey(r, c))?.format?.numFmt)) ok += 1;
+      return ok;
+    };
+    const expected = (wb: Workbook) => {
+      const out: Record<string, Value> = {};
+      for (let r = 2; r <= last; r++) {
+        const end = num(get(wb, `Projects!B${r}`)) + num(get(wb, `Projects!C${r}`));
+        out[`Projects!D${r}`] = end;
+        out[`Projects!E${r}`] = eomonth(end);
+      }
+      return out;
+    };
+    const endOfMonth = (r: number) => `=EOMONTH(D${r},0)`;
+    const dateOfMonth = (r: number) => `=DATE(YEAR(D${r}),MONTH(D${r})+1,0)`;
     return {
       instruction:
         `Sheet Projects (A1:C${last}: Project, Start, Days) lists projects with a start date and a duration in calendar days. Fill D2:D${last} ("End") ` +
@@ -35,34 +57,67 @@ export const dateArithmetic: FamilyDef = {
         },
       ],
       focus: 'Projects',
-      expected: (wb) => {
-        const out: Record<string, Value> = {};
-        for (let r = 2; r <= last; r++) {
-          const end = num(get(wb, `Projects!B${r}`)) + num(get(wb, `Projects!C${r}`));
-          out[`Projects!D${r}`] = end;
-          out[`Projects!E${r}`] = eomonth(end);
-        }
-        return out;
+      expected,
+      formulas: {
+        cells,
+        inputs: [`Projects!B2:C${last}`],
+        // Start and Days both move, by 32 days or more together, so every end date changes month.
+        perturb: (wb, r) => {
+          bump(wb, r, 'Projects', 'B', [2, last], 20, 40);
+          bump(wb, r, 'Projects', 'C', [2, last], 12, 30);
+        },
       },
-      formulas: { cells, perturb: (wb, r) => bump(wb, r, 'Projects', 'C', [2, last], 3, 40) },
       formats: (wb) => {
-        const sheet = wb.sheet('Projects');
-        let ok = 0;
-        for (let r = 2; r <= last; r++) for (const c of [4, 5]) if (isDateFormat(sheet?.cells.get(cellKey(r, c))?.format?.numFmt)) ok += 1;
+        const ok = dated(wb);
         return { score: ok / (2 * n), detail: `${ok} of ${2 * n} End/Invoice cells have a date format` };
       },
-      expert: [
-        call('write_cells', { range: 'Projects!D2', values: [['=B2+C2', '=EOMONTH(D2,0)']] }),
-        call('fill', { source: 'Projects!D2', target: `Projects!D3:D${last}` }),
-        call('fill', { source: 'Projects!E2', target: `Projects!E3:E${last}` }),
-        call('set_format', { range: `Projects!D2:E${last}`, number_format: 'yyyy-mm-dd' }),
-        call('submit'),
+      expert(view) {
+        const { wb, strategy } = view;
+        const read = readIfUnseen(view, 'Projects', `A1:C${last}`, [`A1:C${last}`], 'I need every project’s Start and Days; reading the table.');
+        if (read) return read;
+        const block: FormulaBlock = {
+          sheet: 'Projects',
+          top: 2,
+          bottom: last,
+          columns: [
+            { col: 'D', label: 'End', formula: (r) => `=B${r}+C${r}` },
+            { col: 'E', label: 'Invoice date', formula: strategy === 'formula-block' ? dateOfMonth : endOfMonth, alternatives: (r) => [endOfMonth(r), dateOfMonth(r)] },
+          ],
+          sources: [rowLine(wb, 'Projects', 1, 5), 'Start + Days', "the last day of the End date's month"],
+          how: "End = Start (column B) + Days (C); the invoice date is the last day of the End date's month (EOMONTH(End,0), or DATE(year, month + 1, 0))",
+          rangeSources: [`D2:D${last}`, `E2:E${last}`],
+        };
+        const want = expected(wb);
+        let next;
+        if (strategy === 'typed-dates' || strategy === 'constant-start') {
+          const values = [];
+          for (let r = 2; r <= last; r++) {
+            values.push(
+              strategy === 'typed-dates'
+                ? [want[`Projects!D${r}`] as number, want[`Projects!E${r}`] as number]
+                : [`=${num(get(wb, `Projects!B${r}`))}+C${r}`, endOfMonth(r)],
+            );
+          }
+          next = writeValuesMove(wb, block, values, strategy === 'typed-dates' ? 'Typing each End and Invoice date as a date number.' : 'Each row’s start typed into its End formula.');
+        } else {
+          next = strategy === 'formula-block' ? blockMove(wb, block, want) : fillDownMove(wb, block, want);
+        }
+        if (next) return next;
+        if (dated(wb) < 2 * n) {
+          return move(
+            'set_format',
+            { range: `Projects!D2:E${last}`, number_format: 'yyyy-mm-dd' },
+            `End and Invoice date hold the right formulas but show serial numbers; the task asks for the yyyy-mm-dd format on D2:E${last}.`,
+            [refDerivation('Projects', `D2:E${last}`, [`D2:E${last}`], 'the End and Invoice date cells')],
+          );
+        }
+        return submit(`End = Start + Days and Invoice date = month end of End are formulas in D2:E${last}, formatted yyyy-mm-dd; submitting.`);
+      },
+      distractors: [
+        call('set_formula', { cell: 'Projects!D2', formula: '=B2+C2-1' }),
+        call('set_formula', { cell: 'Projects!E2', formula: '=EDATE(D2,1)' }),
+        call('read_range', { range: `Projects!A1:E${last}` }),
       ],
-      candidates: mixCandidates(
-        rng,
-        [call('write_cells', { range: 'Projects!D2', values: [['=B2+C2', '=EOMONTH(D2,0)']] }), call('set_format', { range: `Projects!D2:E${last}`, number_format: 'yyyy-mm-dd' })],
-        [call('set_formula', { cell: 'Projects!D2', formula: '=B2+C2-1' }), call('set_formula', { cell: 'Projects!E2', formula: '=EDATE(D2,1)' }), call('read_range', { range: `Projects!A1:E${last}` })],
-      ),
     };
   },
 };

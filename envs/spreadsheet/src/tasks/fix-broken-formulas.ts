@@ -1,6 +1,9 @@
 import type { Value } from '../engine/values.js';
-import { bump, call, get, mixCandidates, num } from './helpers.js';
-import type { FamilyDef, PlannedCall } from './task.js';
+import { sameValue, showValue } from '../engine/values.js';
+import type { Workbook } from '../engine/workbook.js';
+import { cellAt, derive, move, normalFormula, readIfUnseen, refDerivation, rowLine, submit } from './expert-kit.js';
+import { bump, call, get, num } from './helpers.js';
+import type { FamilyDef } from './task.js';
 
 const COLS = ['B', 'C', 'D', 'E'];
 
@@ -9,6 +12,8 @@ export const fixBrokenFormulas: FamilyDef = {
   name: 'fix-broken-formulas',
   difficulty: 'hard',
   description: 'Find and repair broken totals (#REF!, ranges that miss a row or a column) in a budget.',
+  strategies: ['sum-ranges', 'plus-chain'],
+  nearMisses: ['constant-formulas'],
   generate(rng) {
     const items = rng.sample(['Rent', 'Payroll', 'Travel', 'Software', 'Hardware', 'Marketing', 'Training', 'Legal', 'Utilities', 'Insurance'], rng.int(5, 8));
     const n = items.length;
@@ -19,19 +24,22 @@ export const fixBrokenFormulas: FamilyDef = {
     rows.push(['Total', ...[...COLS, 'F'].map((c) => `=SUM(${c}2:${c}${lastItem})`)]);
     // Break one to three row totals and one or two column totals, each in its own way.
     const brokenRows = rng.sample([...Array(n).keys()].map((i) => i + 2), rng.int(1, 3));
-    const fixes: PlannedCall[] = [];
     const broken: string[] = [];
     brokenRows.forEach((r, i) => {
       rows[r - 1]![5] = [`=SUM(B${r}:D${r})`, `=B${r}+C${r}+#REF!+E${r}`, `=SUM(C${r}:E${r})`][i % 3]!;
-      fixes.push(call('set_formula', { cell: `Budget!F${r}`, formula: `=SUM(B${r}:E${r})` }));
       broken.push(`Budget!F${r}`);
     });
     const brokenCols = rng.sample(COLS, rng.int(1, 2));
     brokenCols.forEach((c, i) => {
       rows[totalRow - 1]![COLS.indexOf(c) + 1] = [`=SUM(${c}2:${c}${lastItem - 1})`, `=SUM(#REF!)`][i % 2]!;
-      fixes.push(call('set_formula', { cell: `Budget!${c}${totalRow}`, formula: `=SUM(${c}2:${c}${lastItem})` }));
       broken.push(`Budget!${c}${totalRow}`);
     });
+    // Every total cell: a row's Q1..Q4, or a column's item rows.
+    const totals = [
+      ...items.map((_, i) => ({ ref: `Budget!F${i + 2}`, parts: COLS.map((c) => `${c}${i + 2}`), range: `B${i + 2}:E${i + 2}` })),
+      ...[...COLS, 'F'].map((c) => ({ ref: `Budget!${c}${totalRow}`, parts: items.map((_, i) => `${c}${i + 2}`), range: `${c}2:${c}${lastItem}` })),
+    ];
+    const sum = (wb: Workbook, parts: string[]) => parts.reduce((s, p) => s + num(get(wb, `Budget!${p}`)), 0);
     return {
       instruction:
         `Sheet Budget has items in rows 2-${lastItem}, quarters Q1-Q4 in columns B-E, a Total column F (each row's Q1+Q2+Q3+Q4) and a Total row ${totalRow} ` +
@@ -40,24 +48,51 @@ export const fixBrokenFormulas: FamilyDef = {
       focus: 'Budget',
       expected: (wb) => {
         const out: Record<string, Value> = {};
-        for (const ref of broken) {
-          const m = /!([A-F])(\d+)$/.exec(ref)!;
-          const [col, row] = [m[1]!, Number(m[2])];
-          let sum = 0;
-          if (col === 'F') for (const c of COLS) sum += num(get(wb, `Budget!${c}${row}`));
-          else for (let r = 2; r <= lastItem; r++) sum += num(get(wb, `Budget!${col}${r}`));
-          out[ref] = sum;
-        }
+        for (const t of totals) if (broken.includes(t.ref)) out[t.ref] = sum(wb, t.parts);
         return out;
       },
       formulas: {
         cells: broken,
+        inputs: [`Budget!B2:E${lastItem}`],
         perturb: (wb, r) => {
           for (const c of COLS) bump(wb, r, 'Budget', c, [2, lastItem], 1, 99);
         },
       },
-      expert: [...fixes, call('submit')],
-      candidates: mixCandidates(rng, fixes, [call('read_range', { range: `Budget!A1:F${totalRow}` }), call('set_formula', { cell: `Budget!F2`, formula: '=B2+C2' }), call('delete_rows', { sheet: 'Budget', row: totalRow })]),
+      expert(view) {
+        const { wb, strategy } = view;
+        const read = readIfUnseen(view, 'Budget', `A1:F${totalRow}`, [`Total row ${totalRow}`, 'Total column F'], 'I need to see the budget’s totals and their formulas; reading the sheet.');
+        if (read) return read;
+        const formulaFor = (t: (typeof totals)[number]) =>
+          strategy === 'constant-formulas' ? `=${showValue(sum(wb, t.parts))}` : strategy === 'plus-chain' ? `=${t.parts.join('+')}` : `=SUM(${t.range})`;
+        const accepted = (t: (typeof totals)[number]) => [`=${t.parts.join('+')}`, `=SUM(${t.range})`].map(normalFormula);
+        for (const t of strategy === 'constant-formulas' ? totals.filter((x) => broken.includes(x.ref)) : totals) {
+          const cell = cellAt(wb, t.ref);
+          const right =
+            strategy === 'constant-formulas'
+              ? normalFormula(cell?.formula) === normalFormula(formulaFor(t))
+              : cell?.formula !== undefined && accepted(t).includes(normalFormula(cell.formula)) && sameValue(cell.value, sum(wb, t.parts));
+          if (right) continue;
+          const a1 = t.ref.split('!')[1]!;
+          const row = Number(/\d+$/.exec(a1)![0]);
+          const formula = formulaFor(t);
+          const shownAs = cell?.formula !== undefined ? `=${cell.formula} (${showValue(cell.value)})` : JSON.stringify(showValue(cell?.value ?? null));
+          return move(
+            'set_formula',
+            { cell: t.ref, formula },
+            `${a1} shows ${shownAs}, but a total must add ${t.range} (${t.parts.length} cells); replacing it with ${formula}.`,
+            [
+              refDerivation('Budget', a1, [rowLine(wb, 'Budget', row, 6)], 'a total cell whose formula misses cells or reads #REF!'),
+              derive(formula, [rowLine(wb, 'Budget', 1, 6), `rows 2-${lastItem}`, 'Q1+Q2+Q3+Q4'], `the sum of ${t.range}`),
+            ],
+          );
+        }
+        return submit(`Every row total adds Q1-Q4 and every column total adds rows 2-${lastItem}, as formulas; submitting.`);
+      },
+      distractors: [
+        call('read_range', { range: `Budget!A1:F${totalRow}` }),
+        call('set_formula', { cell: 'Budget!F2', formula: '=B2+C2' }),
+        call('set_format', { range: `Budget!A${totalRow}:F${totalRow}`, bold: true }),
+      ],
     };
   },
 };

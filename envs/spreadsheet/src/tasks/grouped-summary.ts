@@ -1,5 +1,9 @@
 import type { Value } from '../engine/values.js';
-import { bump, call, FIRST, get, mixCandidates, num, REGIONS } from './helpers.js';
+import { showValue } from '../engine/values.js';
+import type { Workbook } from '../engine/workbook.js';
+import { readIfUnseen, rowLine, submit } from './expert-kit.js';
+import { blockMove, fillDownMove, writeValuesMove, type FormulaBlock } from './formula-block.js';
+import { bump, call, FIRST, get, num, relabel, REGIONS, setValues } from './helpers.js';
 import type { FamilyDef } from './task.js';
 
 /** Grouped aggregates: a per-region summary of a sales log with SUMIFS/COUNTIFS/AVERAGEIFS. */
@@ -7,6 +11,8 @@ export const groupedSummary: FamilyDef = {
   name: 'grouped-summary',
   difficulty: 'medium',
   description: 'Fill a per-region summary (total, count, average) of a sales log with conditional aggregate formulas.',
+  strategies: ['sumifs-fill', 'sumif-block'],
+  nearMisses: ['constant-formulas'],
   generate(rng) {
     const regions = rng.sample(REGIONS, rng.int(3, 4));
     const n = rng.int(14, 22);
@@ -17,10 +23,34 @@ export const groupedSummary: FamilyDef = {
     const k = regions.length + 1;
     const summary: Value[][] = [['Region', 'Total', 'Orders', 'Average'], ...regions.map((r) => [r, null, null, null])];
     const cells = regions.flatMap((_, i) => ['B', 'C', 'D'].map((c) => `Summary!${c}${i + 2}`));
-    const f = {
-      B: `=SUMIFS(Sales!$C$2:$C$${last},Sales!$A$2:$A$${last},A2)`,
-      C: `=COUNTIFS(Sales!$A$2:$A$${last},A2)`,
-      D: '=B2/C2',
+    const amounts = `Sales!$C$2:$C$${last}`;
+    const labels = `Sales!$A$2:$A$${last}`;
+    const expected = (wb: Workbook) => {
+      const out: Record<string, Value> = {};
+      for (let i = 2; i <= k; i++) {
+        const region = get(wb, `Summary!A${i}`);
+        let total = 0;
+        let count = 0;
+        for (let r = 2; r <= last; r++) {
+          if (get(wb, `Sales!A${r}`) !== region) continue;
+          total += num(get(wb, `Sales!C${r}`));
+          count += 1;
+        }
+        out[`Summary!B${i}`] = total;
+        out[`Summary!C${i}`] = count;
+        out[`Summary!D${i}`] = count === 0 ? { error: '#DIV/0!' } : total / count;
+      }
+      return out;
+    };
+    const sumifs = {
+      B: (r: number) => `=SUMIFS(${amounts},${labels},A${r})`,
+      C: (r: number) => `=COUNTIFS(${labels},A${r})`,
+      D: (r: number) => `=B${r}/C${r}`,
+    };
+    const sumif = {
+      B: (r: number) => `=SUMIF(${labels},A${r},${amounts})`,
+      C: (r: number) => `=COUNTIF(${labels},A${r})`,
+      D: (r: number) => `=AVERAGEIF(${labels},A${r},${amounts})`,
     };
     return {
       instruction:
@@ -32,36 +62,53 @@ export const groupedSummary: FamilyDef = {
         { name: 'Summary', rows: summary },
       ],
       focus: 'Summary',
-      expected: (wb) => {
-        const out: Record<string, Value> = {};
-        for (let i = 2; i <= k; i++) {
-          const region = get(wb, `Summary!A${i}`);
-          let total = 0;
-          let count = 0;
-          for (let r = 2; r <= last; r++) {
-            if (get(wb, `Sales!A${r}`) !== region) continue;
-            total += num(get(wb, `Sales!C${r}`));
-            count += 1;
-          }
-          out[`Summary!B${i}`] = total;
-          out[`Summary!C${i}`] = count;
-          out[`Summary!D${i}`] = count === 0 ? { error: '#DIV/0!' } : total / count;
-        }
-        return out;
+      expected,
+      formulas: {
+        cells,
+        inputs: [`Sales!A2:A${last}`, `Sales!C2:C${last}`, `Summary!A2:A${k}`],
+        perturb: (wb, r) => {
+          bump(wb, r, 'Sales', 'C', [2, last], 1, 50);
+          relabel(wb, r, 'Sales', 'A', [2, last]);
+          // The summary's own labels move too: a formula must read its row's region, not name it.
+          const shift = r.int(1, k - 2);
+          const names = [...Array(k - 1).keys()].map((i) => get(wb, `Summary!A${i + 2}`));
+          setValues(wb, Object.fromEntries(names.map((_, i) => [`Summary!A${i + 2}`, names[(i + shift) % names.length]!])));
+        },
       },
-      formulas: { cells, perturb: (wb, r) => bump(wb, r, 'Sales', 'C', [2, last], 1, 50) },
-      expert: [
-        call('write_cells', { range: 'Summary!B2', values: [[f.B, f.C, f.D]] }),
-        call('fill', { source: 'Summary!B2', target: `Summary!B3:B${k}` }),
-        call('fill', { source: 'Summary!C2', target: `Summary!C3:C${k}` }),
-        call('fill', { source: 'Summary!D2', target: `Summary!D3:D${k}` }),
-        call('submit'),
+      expert(view) {
+        const { wb, strategy } = view;
+        const read =
+          readIfUnseen(view, 'Summary', `A1:A${k}`, [`A2:A${k}`], 'I need the region labels of the summary; reading them.') ??
+          readIfUnseen(view, 'Sales', `A1:C${last}`, [`A1:C${last}`], `The summary is built over sheet Sales, which I have not seen yet; reading its log (A1:C${last}) to check where the regions and amounts are.`);
+        if (read) return read;
+        const formulas = strategy === 'sumif-block' ? sumif : sumifs;
+        const block: FormulaBlock = {
+          sheet: 'Summary',
+          top: 2,
+          bottom: k,
+          columns: [
+            { col: 'B', label: 'Total amount', formula: formulas.B, alternatives: (r) => [sumifs.B(r), sumif.B(r)] },
+            { col: 'C', label: 'number of orders', formula: formulas.C, alternatives: (r) => [sumifs.C(r), sumif.C(r)] },
+            { col: 'D', label: 'average amount', formula: formulas.D, alternatives: (r) => [sumifs.D(r), sumif.D(r)] },
+          ],
+          sources: [rowLine(wb, 'Sales', 1, 3), rowLine(wb, 'Sales', last, 3), rowLine(wb, 'Summary', 1, 4), 'SUMIFS and COUNTIFS'],
+          how: `the Amounts (Sales column C, rows 2-${last}) and the count of rows whose Region (Sales column A) equals the region in column A of the summary row; average = total / count`,
+          rangeSources: [`A2:A${k}`],
+        };
+        if (strategy === 'constant-formulas') {
+          const want = expected(wb);
+          const values = [];
+          for (let r = 2; r <= k; r++) values.push(['B', 'C', 'D'].map((c) => `=${showValue(want[`Summary!${c}${r}`]!)}`));
+          return writeValuesMove(wb, block, values, 'Each summary cell as a formula holding its number.') ?? submit('The summary is filled in; submitting.');
+        }
+        const next = strategy === 'sumif-block' ? blockMove(wb, block, expected(wb)) : fillDownMove(wb, block, expected(wb));
+        return next ?? submit(`Every region's Total, Orders and Average are formulas over Sales and match its rows; submitting.`);
+      },
+      distractors: [
+        call('read_range', { range: `Sales!A1:C${last}` }),
+        call('set_formula', { cell: 'Summary!B2', formula: `=SUM(Sales!C2:C${last})` }),
+        call('set_formula', { cell: 'Summary!C2', formula: `=COUNT(Sales!C2:C${last})` }),
       ],
-      candidates: mixCandidates(
-        rng,
-        [call('write_cells', { range: 'Summary!B2', values: [[f.B, f.C, f.D]] }), call('fill', { source: 'Summary!B2', target: `Summary!B3:B${k}` })],
-        [call('read_range', { range: `Sales!A1:C${last}` }), call('set_formula', { cell: 'Summary!B2', formula: `=SUM(Sales!C2:C${last})` }), call('set_formula', { cell: 'Summary!C2', formula: `=COUNT(Sales!C2:C${last})` })],
-      ),
     };
   },
 };

@@ -1,12 +1,25 @@
 import type { Value } from '../engine/values.js';
-import { call, FIRST, mixCandidates } from './helpers.js';
+import { sameValue } from '../engine/values.js';
+import type { Workbook } from '../engine/workbook.js';
+import { derive, move, readIfUnseen, refDerivation, rowLine, rowLines, submit } from './expert-kit.js';
+import { fillDownMove, writeValuesMove, type FormulaBlock } from './formula-block.js';
+import { call, FIRST, get } from './helpers.js';
 import type { FamilyDef } from './task.js';
+
+/** Ranks within teams of the rows as they are now: 1 for a team's first row, then counting on. */
+function ranksInOrder(wb: Workbook, last: number): number[] {
+  const ranks: number[] = [];
+  for (let r = 2; r <= last; r++) ranks.push(r > 2 && get(wb, `Scores!B${r}`) === get(wb, `Scores!B${r - 1}`) ? ranks[ranks.length - 1]! + 1 : 1);
+  return ranks;
+}
 
 /** Sorting and ranking: sort a table by two keys, then number the ranks. */
 export const sortAndRank: FamilyDef = {
   name: 'sort-and-rank',
   difficulty: 'medium',
   description: 'Sort a score table by team then score (descending) and fill a rank-within-team column.',
+  strategies: ['typed-ranks', 'countif-ranks'],
+  nearMisses: ['team-only-sort'],
   generate(rng) {
     const teams = rng.sample(['Red', 'Blue', 'Green', 'Gold'], rng.int(2, 3));
     const names = rng.sample(FIRST, rng.int(8, 12));
@@ -19,6 +32,7 @@ export const sortAndRank: FamilyDef = {
     const last = rows.length + 1;
     const ranks: Value[][] = [];
     sorted.forEach((r, i) => ranks.push([i > 0 && sorted[i - 1]![1] === r[1] ? (ranks[i - 1]![0] as number) + 1 : 1]));
+    const byTeamThenScore = [{ column: 'B', order: 'asc' }, { column: 'C', order: 'desc' }];
     return {
       instruction:
         `Sort the rows of sheet Scores (A2:D${last}; columns Name, Team, Score, Rank) by Team A→Z and, within a team, by Score from highest to lowest. ` +
@@ -36,16 +50,60 @@ export const sortAndRank: FamilyDef = {
         });
         return out;
       },
-      expert: [
-        call('sort', { range: `Scores!A2:D${last}`, keys: [{ column: 'B', order: 'asc' }, { column: 'C', order: 'desc' }] }),
-        call('write_cells', { range: `Scores!D2:D${last}`, values: ranks }),
-        call('submit'),
+      expert(view) {
+        const { wb, strategy } = view;
+        const read = readIfUnseen(view, 'Scores', `A1:C${last}`, [`A2:D${last}`], 'I need to see the rows before sorting them; reading the table.');
+        if (read) return read;
+        const keys = strategy === 'team-only-sort' ? [{ column: 'B', order: 'asc' }] : byTeamThenScore;
+        const inOrder = strategy === 'team-only-sort' ? true : sorted.every((r, i) => [0, 1, 2].every((j) => sameValue(get(wb, `Scores!${'ABC'[j]}${i + 2}`), r[j]!)));
+        const teamsGrouped = [...Array(last - 2).keys()].every((i) => String(get(wb, `Scores!B${i + 2}`)).localeCompare(String(get(wb, `Scores!B${i + 3}`))) <= 0);
+        if (!inOrder || (strategy === 'team-only-sort' && !teamsGrouped)) {
+          return move(
+            'sort',
+            { range: `Scores!A2:D${last}`, keys },
+            strategy === 'team-only-sort'
+              ? 'Sorting the rows by Team.'
+              : 'The rows are not yet ordered by Team A→Z and, within a team, by Score from highest to lowest; sorting A2:D by Team ascending, then Score descending.',
+            [refDerivation('Scores', `A2:D${last}`, [`A2:D${last}`], 'the rows the task asks to sort')],
+          );
+        }
+        const expectedRanks = ranksInOrder(wb, last);
+        const block: FormulaBlock = {
+          sheet: 'Scores',
+          top: 2,
+          bottom: last,
+          columns: [{ col: 'D', label: 'Rank', formula: (r) => `=COUNTIF(B$2:B${r},B${r})` }],
+          sources: [rowLine(wb, 'Scores', 1, 4), '1 = best score of the team'],
+          how: "with the rows sorted by Team and then Score descending, a row's rank is how many rows of its team there are from the top down to it",
+          rangeSources: [`D2:D${last}`],
+        };
+        const want = Object.fromEntries(expectedRanks.map((v, i) => [`Scores!D${i + 2}`, v as Value]));
+        if (strategy === 'countif-ranks') {
+          return fillDownMove(wb, block, want) ?? submit(`The rows are sorted by Team, then Score descending, and D2:D${last} count each player's place in their team; submitting.`);
+        }
+        const lines = rowLines(wb, 'Scores', 2, last, 3);
+        const next = writeValuesMove(
+          wb,
+          block,
+          expectedRanks.map((v) => [v]),
+          `With the rows sorted, ranks count up within each team and restart at 1 when the Team changes; I type them into D2:D${last}.`,
+        );
+        if (next) {
+          return {
+            ...next,
+            derived: [
+              refDerivation('Scores', `D2:D${last}`, [`D2:D${last}`], 'the Rank column'),
+              ...[...new Set(expectedRanks)].map((v) => derive(v, lines, 'position of the row within its team, the rows being sorted by Score descending')),
+            ],
+          };
+        }
+        return submit(`The rows are sorted by Team, then Score descending, and every player's rank within the team is in column D; submitting.`);
+      },
+      distractors: [
+        call('sort', { range: `Scores!A2:D${last}`, keys: [{ column: 'C', order: 'desc' }] }),
+        call('sort', { range: `Scores!A2:D${last}`, keys: [{ column: 'A' }] }),
+        call('read_range', { range: `Scores!A1:D${last}` }),
       ],
-      candidates: mixCandidates(
-        rng,
-        [call('sort', { range: `Scores!A2:D${last}`, keys: [{ column: 'B', order: 'asc' }, { column: 'C', order: 'desc' }] })],
-        [call('sort', { range: `Scores!A2:D${last}`, keys: [{ column: 'C', order: 'desc' }] }), call('sort', { range: `Scores!A2:D${last}`, keys: [{ column: 'A' }] }), call('read_range', { range: `Scores!A1:D${last}` })],
-      ),
     };
   },
 };

@@ -1,6 +1,6 @@
-import type { Value, CellFormat } from '../engine/values.js';
+import type { Derivation, Rng } from '@workgym/protocol';
+import type { CellFormat, Value } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
-import type { Rng } from '@workgym/protocol';
 
 export type Difficulty = 'easy' | 'medium' | 'hard';
 
@@ -17,6 +17,42 @@ export interface SheetInit {
   formats?: { range: string; format: CellFormat }[];
 }
 
+/**
+ * What the expert decides from: the workbook as it is now (a teacher may look at it) and what
+ * the episode has shown. Every value in the call it returns must be shown or derived from shown
+ * values (the grounding rule, docs/envs/spreadsheet.md).
+ */
+export interface ExpertView {
+  wb: Workbook;
+  /** The strategy or near-miss being played. */
+  strategy: string;
+  /** Whether the episode has shown this text (whitespace runs count as one space). */
+  shown(text: string): boolean;
+  /** Whether the episode already made this exact call. */
+  made(call: PlannedCall): boolean;
+}
+
+/** The expert's next call, why (from what was shown), and the values it computed. */
+export interface ExpertMove {
+  call: PlannedCall;
+  text: string;
+  derived: Derivation[];
+}
+
+/**
+ * The formulas check: each round perturbs a copy of the task's starting workbook (`perturb`
+ * must change every input the targets read, so every target's expected value moves), writes
+ * every cell of `inputs` from that copy into a copy of the agent's workbook, and compares the
+ * targets with `expected` of the perturbed copy.
+ */
+export interface FormulaCheck {
+  /** Target cells ("Sheet!B2") that must be formulas. */
+  cells: string[];
+  /** Ranges ("Sheet!A2:C20") holding every cell the target formulas read. */
+  inputs: string[];
+  perturb(wb: Workbook, rng: Rng): void;
+}
+
 /** One generated task: the workbook, how it is checked, how the expert solves it. */
 export interface TaskInstance {
   instruction: string;
@@ -26,20 +62,19 @@ export interface TaskInstance {
   /** Question tasks end with `answer` instead of `submit`. */
   question?: { accept: string[]; numeric?: number; tolerance?: number };
   /**
-   * The values the target cells ("Sheet!B2") must hold, computed from a workbook's inputs: from
-   * the starting workbook for the values check, from a perturbed copy for the formulas check.
+   * The values the target cells ("Sheet!B2") must hold, computed from a copy of the task's own
+   * starting workbook (or of a perturbed one), never from the agent's.
    */
-  expected?: (wb: Workbook) => Record<string, Value>;
+  expected?: (start: Workbook) => Record<string, Value>;
   /** "all": the values check passes only if every target is right (sorting, deduplication). */
   valueMode?: 'fraction' | 'all';
-  /** Target cells that must be formulas: they must still be right after `perturb` changes the inputs. */
-  formulas?: { cells: string[]; perturb: (wb: Workbook, rng: Rng) => void };
-  /** A format check scored 0..1 (highlighting, bold headers, date formats). */
-  formats?: (wb: Workbook) => { score: number; detail: string };
-  /** The reference solution, one call per step (ends with submit or answer). */
-  expert: PlannedCall[];
-  /** Concrete calls offered as candidate actions (a mix of useful and useless ones). */
-  candidates: PlannedCall[];
+  formulas?: FormulaCheck;
+  /** A format check scored 0..1, judged against the starting workbook `start`. */
+  formats?: (wb: Workbook, start: Workbook) => { score: number; detail: string };
+  /** The next move of the strategy or near-miss `view.strategy`, decided from the state. */
+  expert(view: ExpertView): ExpertMove;
+  /** Calls that do not help, offered as candidate actions next to the strategies' next moves. */
+  distractors: PlannedCall[];
 }
 
 export interface FamilyDef {
@@ -47,5 +82,9 @@ export interface FamilyDef {
   name: string;
   difficulty: Difficulty;
   description: string;
+  /** Named ways the expert solves the family; each reaches reward 1 on every seed. */
+  strategies: readonly string[];
+  /** Named attempts that game the verifier; none may succeed. */
+  nearMisses: readonly string[];
   generate(rng: Rng): TaskInstance;
 }

@@ -30,6 +30,8 @@ declare module 'fast-formula-parser' {
   }
   export interface ParserConfig {
     functions?: Record<string, (...args: Arg[]) => unknown>;
+    /** Functions called with the parser's context first (references, not values). */
+    functionsNeedContext?: Record<string, (context: unknown, ...args: unknown[]) => unknown>;
     onCell?: (ref: CellRef) => unknown;
     onRange?: (ref: RangeRef) => unknown[][];
     onVariable?: (name: string, sheet: string) => unknown;
