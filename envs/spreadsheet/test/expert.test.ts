@@ -71,6 +71,22 @@ describe('spreadsheet experts', () => {
     expect(recovered / recoverable.length).toBeGreaterThanOrEqual(0.9);
   }, 600_000);
 
+  it('read a sheet the first observation does not show before writing formulas over it', async () => {
+    const cases: [string, string][] = [
+      ['spreadsheet/grouped-summary', 'Sales'],
+      ['spreadsheet/cross-sheet-lookup', 'Products'],
+    ];
+    for (const [family, sheet] of cases) {
+      for (const strategy of families.find((f) => f.id === family)!.strategies ?? []) {
+        const reset = await client.reset({ family, seed: 5 });
+        expect(reset.observation?.text).not.toContain(`${sheet}!A1:`);
+        const first = await client.expert(reset.session, { strategy });
+        expect([first.calls[0]!.name, JSON.parse(first.calls[0]!.argumentsJson).range]).toEqual(['read_range', expect.stringMatching(new RegExp(`^${sheet}!A1:C\\d+$`))]);
+        await client.closeSession(reset.session);
+      }
+    }
+  });
+
   it('say why at every step, and solve each family by every strategy in a different way on some seed', async () => {
     for (const family of families) {
       const strategies = family.strategies ?? [];

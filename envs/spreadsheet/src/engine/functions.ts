@@ -1,8 +1,9 @@
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the package ships no types; this brings our declaration into every program that compiles this file
 /// <reference path="../types/fast-formula-parser.d.ts" />
-import { createRequire } from 'node:module';
 import * as formulajs from '@formulajs/formulajs';
 import FormulaParser, { type Arg } from 'fast-formula-parser';
+// A static import, so bundlers keep the one module instance the parser itself uses.
+import helpers from 'fast-formula-parser/formulas/helpers.js';
 import { dateToSerial } from './values.js';
 
 const { FormulaError } = FormulaParser;
@@ -10,7 +11,6 @@ const { FormulaError } = FormulaParser;
 // fast-formula-parser flattens every range argument (SUM, COUNT, MAX...) with reduce + concat,
 // which copies the result once per row: a SUM over 10,000 rows x 2 columns took ~3 s and over
 // 36 columns minutes. A linear flatten does the same work once.
-const helpers = createRequire(import.meta.url)('fast-formula-parser/formulas/helpers.js') as { FormulaHelpers: { flattenDeep(a: unknown[]): unknown[] } };
 Object.getPrototypeOf(helpers.FormulaHelpers).flattenDeep = function flattenDeep(array: unknown[]): unknown[] {
   const out: unknown[] = [];
   const stack: { items: unknown[]; next: number }[] = [{ items: array, next: 0 }];

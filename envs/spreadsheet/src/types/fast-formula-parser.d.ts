@@ -43,3 +43,8 @@ declare module 'fast-formula-parser' {
     static FormulaError: typeof FormulaError;
   }
 }
+
+declare module 'fast-formula-parser/formulas/helpers.js' {
+  const helpers: { FormulaHelpers: { flattenDeep(array: unknown[]): unknown[] } };
+  export default helpers;
+}
