@@ -74,7 +74,7 @@ describe('the agent options every command shares', () => {
   it('offers the same agent options, with the same help, in rollout and eval, and their endpoint options in train and transfer', async () => {
     const help = async (command: string) => (await workgym(command, '--help')).stdout;
     const [rolloutHelp, evalHelp, trainHelp, transferHelp] = await Promise.all(['rollout', 'eval', 'train', 'transfer'].map(help));
-    for (const flag of ['--agent <kind>', '--model <name>', '--base-url <url>', '--api-key-env <var>', '--candidates', '--context <policy>', '--temperature <t>', '--self-evaluate']) {
+    for (const flag of ['--agent <kind>', '--model <name>', '--base-url <url>', '--api-key-env <var>', '--candidates', '--context <policy>', '--temperature <t>', '--self-evaluate', '--expert-variant <strategy>']) {
       expect(rolloutHelp, flag).toContain(flag);
       expect(evalHelp, flag).toContain(flag);
     }
@@ -85,5 +85,5 @@ describe('the agent options every command shares', () => {
     const bad = await workgym('eval', '--agent', 'openai', '--model', 'm', '--base-url', baseURL, '--context', 'window:0', '--env', 'spreadsheet');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('--context: full, window:N or memory:N (N >= 1)');
-  }, 120_000);
+  }, 300_000);
 });

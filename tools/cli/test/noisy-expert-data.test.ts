@@ -54,7 +54,7 @@ describe('a noisy expert run, through the data commands', () => {
     expect(JSON.parse(stdout)).toMatchObject({ injectedSteps: injected, injectedEpisodes: records.filter((r) => injectedSteps(r) > 0).length });
     const table = await workgym('data', 'stats', run);
     expect(table.stdout).toMatch(new RegExp(`^all\\s.*\\s${injected} \\(\\d+\\)\\s`, 'm'));
-  }, 120_000);
+  }, 300_000);
 
   it('openai export: injected turns weigh 0, every expert turn weighs 1 and says why; --no-rationale drops the text', async () => {
     const out = join(dir, 'sft.jsonl');
@@ -76,7 +76,7 @@ describe('a noisy expert run, through the data commands', () => {
     for (const row of await jsonLines<{ messages: Message[] }>(plain)) {
       expect(row.messages.filter((m) => m.role === 'assistant').every((m) => m.content === null)).toBe(true);
     }
-  }, 120_000);
+  }, 300_000);
 
   it('preference pairs never choose an injected turn', async () => {
     const out = join(dir, 'dpo.jsonl');
@@ -87,7 +87,7 @@ describe('a noisy expert run, through the data commands', () => {
     for (const row of rows) expect(row.preferred_output[0]!.tool_calls![0]!.id).toMatch(/^expert-/);
     // Noise is what set many a failure apart: there it is the rejected side.
     expect(rows.some((row) => row.non_preferred_output[0]!.tool_calls![0]!.id.startsWith('noise-'))).toBe(true);
-  }, 120_000);
+  }, 300_000);
 
   it('data sft masks injected turns (kept as context) and trains every other turn, rationale included', async () => {
     const out = join(dir, 'sft');
@@ -107,7 +107,7 @@ describe('a noisy expert run, through the data commands', () => {
     const plain = join(dir, 'sft-plain');
     expect((await workgym('data', 'sft', run, '--out', plain, '--no-pack', '--no-rationale')).code).toBe(0);
     for (const line of await jsonLines<{ input_ids: number[] }>(join(plain, 'sft.jsonl'))) expect(qwen.decode(line.input_ids)).not.toContain('The counter shows');
-  }, 120_000);
+  }, 300_000);
 
   it('data show prints sizes in bytes, times in whole milliseconds, the injected steps and the strategy', async () => {
     const noisy = records.find((r) => injectedSteps(r) > 0)!;
@@ -117,5 +117,5 @@ describe('a noisy expert run, through the data commands', () => {
     expect(stdout).toMatch(/^── step \d+ ─ agent \d+ ms, env \d+ ms, reward \d+.*, strategy jump$/m);
     expect(stdout).toMatch(/^\[observation, \d+ bytes raw; 3 candidate actions\]$/m);
     expect(stdout).not.toMatch(/object Object|\d\.\d+ ms/);
-  }, 120_000);
+  }, 300_000);
 });

@@ -54,7 +54,7 @@ the agent (env_broken, reward 0). An env that cannot start fails the run, which 
 Examples:
   workgym rollout --agent expert --episodes 5 --out runs/expert
   workgym rollout --env code --family "code/fix-*" --agent random --episodes 20 --group 4 --out runs/explore
-  workgym rollout --env code --family code/fix-bug --agent expert --expert-variant sed --noise 0.2 --episodes 20 --out runs/recover
+  workgym rollout --env code --family code/py-fix-bug --agent expert --expert-variant sed --noise 0.2 --episodes 20 --out runs/recover
   workgym rollout --agent openai --model Qwen/Qwen3-8B --base-url http://localhost:8000/v1 --out runs/qwen
   workgym rollout --agent openai --model workgym-linear --base-url http://127.0.0.1:8100/v1 --candidates --out runs/bc
   workgym rollout --config rollout.json --resume`,
