@@ -69,16 +69,21 @@ export class SpreadsheetSession implements Session {
     this.view = { sheet: focus.name, row: 1 };
     this.shown.add(task.instruction);
     for (const tool of this.tools) this.shown.add(`${tool.name} ${tool.description} ${tool.parametersJson}`);
-    this.shown.add(this.observation.text ?? '');
+    this.shown.add(this.viewText());
   }
 
+  /** The observation of the state as it is; its text has already been counted as shown. */
   get observation(): Observation {
+    const text = this.viewText();
+    return { text, rawSize: Buffer.byteLength(text), candidates: this.candidates() };
+  }
+
+  private viewText(): string {
     const sheet = this.wb.sheet(this.view.sheet) ?? this.editor.defaultSheet;
     const parts = [`Sheets: ${sheetList(this.wb)}`];
     if (this.lastText !== undefined) parts.push(this.lastText);
     if (this.lastText === undefined || !this.lastText.startsWith(`${sheet.name}!`)) parts.push(renderView(sheet, this.view.row));
-    const text = parts.join('\n\n');
-    return { text, rawSize: Buffer.byteLength(text), candidates: this.candidates() };
+    return parts.join('\n\n');
   }
 
   /**
@@ -97,9 +102,7 @@ export class SpreadsheetSession implements Session {
     this.steps += 1;
     this.made.add(callKey(call));
     try {
-      const outcome = await this.apply(call, signal);
-      this.shown.add(outcome.observation.text ?? '');
-      return outcome;
+      return await this.apply(call, signal);
     } catch (error) {
       if (error instanceof ActionError) this.shown.add(`Error (${error.kind}): ${error.message}`);
       throw error;
@@ -111,6 +114,7 @@ export class SpreadsheetSession implements Session {
       if (call.name === 'answer') this.answerText = String(call.arguments.text);
       const bytes = await writeXlsx(this.wb);
       const text = call.name === 'answer' ? `answered: ${this.answerText}` : 'submitted';
+      this.shown.add(text);
       return { observation: { text, rawSize: text.length }, terminated: true, info: { workbookBase64: bytes.toString('base64'), ...(this.answerText !== undefined ? { answer: this.answerText } : {}) } };
     }
     if (!this.isEditTool(call.name)) throw new ActionError('unknown_tool', call.name);
@@ -121,6 +125,8 @@ export class SpreadsheetSession implements Session {
       this.editor.defaultSheet = result.focus.sheet;
     }
     this.lastText = result.text;
+    // Counted as shown before the candidates are made, so they follow from what this step shows.
+    this.shown.add(this.viewText());
     return { observation: this.observation };
   }
 
