@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Rng, ShownText, ungroundedValues, type StepReply } from '@workgym/protocol';
 import { SpreadsheetEnv } from '../src/index.js';
-import { inProcessClient } from './helpers.js';
+import { inProcessClient, open, runExpert } from './helpers.js';
 
 const client = inProcessClient();
 afterAll(() => client.close());
@@ -70,6 +70,18 @@ describe('spreadsheet experts', () => {
     expect(recoverable.length).toBeGreaterThan(50);
     expect(recovered / recoverable.length).toBeGreaterThanOrEqual(0.9);
   }, 600_000);
+
+  it('recover from mistakes no candidate makes: a deleted customer is typed back in, a wrong total replaced', async () => {
+    const dedupe = await open(client, 'spreadsheet/remove-duplicates', 1);
+    await dedupe.step('delete_rows', { sheet: 'Customers', row: 2 });
+    expect((await runExpert(client, dedupe.session)).verdict?.success).toBe(true);
+    await dedupe.close();
+    const budget = await open(client, 'spreadsheet/fix-broken-formulas', 1);
+    await budget.step('set_formula', { cell: 'Budget!F2', formula: '=B2' });
+    const end = await runExpert(client, budget.session);
+    expect(end.verdict?.success).toBe(true);
+    await budget.close();
+  });
 
   it('read a sheet the first observation does not show before writing formulas over it', async () => {
     const cases: [string, string][] = [
