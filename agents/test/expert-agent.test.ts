@@ -68,7 +68,7 @@ describe('ExpertAgent', () => {
       expect(offered).toContain(`${step.toolCalls![0]!.name}${step.toolCalls![0]!.argumentsJson}`);
       expect([step.text, step.strategy]).toEqual(['', '']);
     }
-    for (const step of steps.filter((s) => !s.injected)) expect([step.strategy, step.text.length > 0]).toEqual(['jump', true]);
+    for (const step of steps.filter((s) => !s.injected)) expect([step.strategy, Boolean(step.text)]).toEqual(['jump', true]);
     // After an injected add the expert carries on from the counter it left and reaches the target:
     // only an injected submit, which ends the episode, can make it fail.
     const endedByNoise = (r: EpisodeRecord) => r.steps!.at(-1)!.injected;
