@@ -102,9 +102,9 @@ export function seenOrders(view: ExpertView): SeenOrder[] {
   return [...out.values()];
 }
 
-/** The orders a customer's page lists: link, status, total. */
-export function listedOrders(snapshot: Snapshot): { link: SnapshotNode; status: string; total: string }[] {
-  return tableRows(snapshot).flatMap((r) => (r.links[0] && /^Order \d+$/.test(r.links[0].name) ? [{ link: r.links[0], status: r.cells[1] ?? '', total: r.cells[2] ?? '' }] : []));
+/** The orders a customer's page lists: each one's link and status. */
+export function listedOrders(snapshot: Snapshot): { link: SnapshotNode; status: string }[] {
+  return tableRows(snapshot).flatMap((r) => (r.links[0] && /^Order \d+$/.test(r.links[0].name) ? [{ link: r.links[0], status: r.cells[1] ?? '' }] : []));
 }
 
 /** Capitalised, as the desk's drop-downs show values. */
