@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRun, openRun } from '@workgym/trajectories';
 import type { EpisodeRecord } from '@workgym/trajectories';
+import { storeArms } from '../trajectories/src/store-arms.js';
 import { makeEpisode } from '../trajectories/test/make-episode.js';
 
 const quick = process.argv.includes('--quick');
@@ -158,21 +159,19 @@ interface Timing {
   appends: number;
 }
 
+interface Side {
+  run: () => Promise<unknown>;
+  before?: () => void;
+}
+
 /**
- * Runs the store and the JSONL variant alternately, `times` each, and keeps the best time of
- * each: both see the same machine conditions (other work on a shared machine comes and goes).
+ * Runs the sides alternately, `times` each, and keeps the best time of each: all see the
+ * same machine conditions (other work on a shared machine comes and goes).
  */
-async function bestOfPair(
-  times: number,
-  store: { run: () => Promise<unknown>; before?: () => void },
-  jsonl: { run: () => Promise<unknown>; before?: () => void },
-): Promise<[Timing, Timing]> {
-  const best: [Timing, Timing] = [
-    { total: Infinity, appends: Infinity },
-    { total: Infinity, appends: Infinity },
-  ];
+async function bestOf(times: number, sides: Side[]): Promise<Timing[]> {
+  const best = sides.map(() => ({ total: Infinity, appends: Infinity }));
   for (let i = 0; i < times; i++) {
-    for (const [k, side] of [store, jsonl].entries()) {
+    for (const [k, side] of sides.entries()) {
       side.before?.();
       split.appends = NaN;
       const start = performance.now();
@@ -185,6 +184,19 @@ async function bestOfPair(
   return best;
 }
 
+/**
+ * The store's implementations compared in the same run (issue 15): the compiled record codec
+ * against msgpackr (pack of the record's tuple, unpack: the same bytes), and the shard hash on
+ * a worker thread against a sha256 fed each frame as it is appended.
+ */
+const ARMS: { name: string; codec: 'compiled' | 'msgpackr'; shardHash: 'worker' | 'frames' }[] = [
+  { name: 'store', codec: 'compiled', shardHash: 'worker' },
+  { name: 'msgpackr', codec: 'msgpackr', shardHash: 'worker' },
+  { name: 'frame hash', codec: 'compiled', shardHash: 'frames' },
+  { name: 'both', codec: 'msgpackr', shardHash: 'frames' },
+];
+const arm = (a: (typeof ARMS)[number]) => () => Object.assign(storeArms, { codec: a.codec, shardHash: a.shardHash });
+
 const root = mkdtempSync(join(tmpdir(), 'wg-bench-'));
 const rows: string[][] = [];
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
@@ -195,33 +207,60 @@ try {
     const jsonlPath = join(root, 'run.jsonl');
     const reset = () => rmSync(storeDir, { recursive: true, force: true });
     const resetJ = () => rmSync(jsonlPath, { force: true });
-    // Warm both paths (JIT) before measuring.
+    // Warm every path (JIT) before measuring.
     const warm = raws.slice(0, Math.ceil(raws.length / 10));
-    await writeStore(storeDir, warm);
+    for (const a of ARMS) {
+      arm(a)();
+      await writeStore(storeDir, warm);
+      await readStore(storeDir, true);
+      reset();
+    }
     await writeJsonl(jsonlPath, warm);
-    await readStore(storeDir, true);
     await readJsonl(jsonlPath, true);
-    reset();
     resetJ();
-    const [storeW, jsonlW] = await bestOfPair(
-      REPEATS,
-      { run: () => writeStore(storeDir, raws), before: reset },
+    const writes = await bestOf(REPEATS, [
+      ...ARMS.map((a) => ({ run: () => writeStore(storeDir, raws), before: () => (reset(), arm(a)()) })),
       { run: () => writeJsonl(jsonlPath, raws), before: resetJ },
-    );
-    const [storeR, jsonlR] = await bestOfPair(REPEATS, { run: () => readStore(storeDir, false) }, { run: () => readJsonl(jsonlPath, false) });
-    const [storeRI, jsonlRI] = w.imageBytes
-      ? await bestOfPair(REPEATS, { run: () => readStore(storeDir, true) }, { run: () => readJsonl(jsonlPath, true) })
-      : [undefined, undefined];
+    ]);
+    reset();
+    arm(ARMS[0]!)();
+    await writeStore(storeDir, raws);
+    // Reading does not hash: the arms that differ are the two codecs.
+    const readArms = ARMS.slice(0, 2);
+    const reads = await bestOf(REPEATS, [
+      ...readArms.map((a) => ({ run: () => readStore(storeDir, false), before: arm(a) })),
+      { run: () => readJsonl(jsonlPath, false) },
+    ]);
+    const readsWithImages = w.imageBytes
+      ? await bestOf(REPEATS, [
+          ...readArms.map((a) => ({ run: () => readStore(storeDir, true), before: arm(a) })),
+          { run: () => readJsonl(jsonlPath, true) },
+        ])
+      : undefined;
+    arm(ARMS[0]!)();
     const storeSize = diskBytes(storeDir);
     const jsonlSize = diskBytes(jsonlPath);
     const rate = (ms: number) => `${Math.round((w.episodes / ms) * 1000)} ep/s`;
-    const row = (measure: string, store: number, jsonl: number) =>
-      rows.push([w.name, measure, rate(store), rate(jsonl), `${(jsonl / store).toFixed(1)}x faster`]);
-    row('write, durable', storeW.total, jsonlW.total);
-    row('write, before fsync', storeW.appends, jsonlW.appends);
-    row('read records', storeR.total, jsonlR.total);
-    if (storeRI && jsonlRI) row('read + image bytes', storeRI.total, jsonlRI.total);
-    rows.push([w.name, 'size on disk', `${mb(storeSize)} MB`, `${mb(jsonlSize)} MB`, `${(jsonlSize / storeSize).toFixed(2)}x smaller`]);
+    const ratio = (slow: number, fast: number) => `${(slow / fast).toFixed(2)}x`;
+    /** Times per arm (ARMS order, absent ones as NaN) and JSONL last. */
+    const row = (measure: string, times: number[]) => {
+      const jsonl = times.at(-1)!;
+      const arms = ARMS.map((_, i) => (i < times.length - 1 ? times[i]! : NaN));
+      rows.push([
+        w.name,
+        measure,
+        ...arms.map((t) => (Number.isNaN(t) ? '' : rate(t))),
+        rate(jsonl),
+        `${(jsonl / arms[0]!).toFixed(1)}x`,
+        ratio(arms[1]!, arms[0]!),
+        Number.isNaN(arms[2]!) ? '' : ratio(arms[2]!, arms[0]!),
+      ]);
+    };
+    row('write, durable', writes.map((t) => t.total));
+    row('write, before fsync', writes.map((t) => t.appends));
+    row('read records', reads.map((t) => t.total));
+    if (readsWithImages) row('read + image bytes', readsWithImages.map((t) => t.total));
+    rows.push([w.name, 'size on disk', `${mb(storeSize)} MB`, '', '', '', `${mb(jsonlSize)} MB`, `${(jsonlSize / storeSize).toFixed(2)}x smaller`, '', '']);
     reset();
     resetJ();
   }
@@ -229,10 +268,10 @@ try {
   rmSync(root, { recursive: true, force: true });
 }
 
-const header = ['workload', 'measure', 'store', 'JSONL', 'store vs JSONL'];
+const header = ['workload', 'measure', ...ARMS.map((a) => a.name), 'JSONL', 'store vs JSONL', 'compiled vs msgpackr', 'worker vs frame hash'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
 console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const row of rows) console.log(line(row));
-console.log(`\nnode ${process.version}, best of ${REPEATS} (store and JSONL alternating) after a warm-up, ${APPENDERS} concurrent appenders; episodes: ${workloads.map((w) => `${w.name}: ${w.episodes}`).join(', ')}`);
+console.log(`\nnode ${process.version}, best of ${REPEATS} (arms alternating) after a warm-up, ${APPENDERS} concurrent appenders; episodes: ${workloads.map((w) => `${w.name}: ${w.episodes}`).join(', ')}`);

@@ -1,4 +1,5 @@
-import { Packr } from 'msgpackr';
+import { Packr, Unpackr } from 'msgpackr';
+import { storeArms } from './store-arms.js';
 import { FRAME_HEADER_BYTES } from './frame.js';
 import { MsgpackReader } from './msgpack-reader.js';
 import { MsgpackWriter } from './msgpack-writer.js';
@@ -102,8 +103,24 @@ export class RecordCodec {
     return encoder;
   }
 
+  /** msgpackr's arm: the tuple, its replaced root fields set, packed by msgpackr. */
+  packRecord(record: object, replace?: Record<string, unknown>): Buffer {
+    const tuple = this.toTuple(record);
+    if (replace) for (const [name, value] of Object.entries(replace)) tuple[this.rootIndex(name)] = value;
+    return packr.pack(tuple);
+  }
+
+  private rootIndex(name: string): number {
+    return this.schema.types[this.schema.root]!.findIndex(([field]) => field === name);
+  }
+
   /** The record in a payload; throws MsgpackFormatError when the bytes are not one. */
   decode(payload: Buffer): Record<string, unknown> {
+    if (storeArms.codec === 'msgpackr') {
+      const tuple = unpackr.unpack(payload) as unknown[];
+      const record = this.fromTuple(tuple);
+      return this.upgradeTo ? this.upgradeTo.fromTuple(this.upgradeTo.toTuple(record)) : record;
+    }
     reader.reset(payload);
     const record = this.decoder(reader);
     reader.done();
@@ -112,6 +129,7 @@ export class RecordCodec {
 }
 
 const packr = new Packr({ useRecords: false, mapsAsObjects: true, moreTypes: false });
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, moreTypes: false });
 /** One of each: encoding and decoding are synchronous, so no two records share them at once. */
 const writer = new MsgpackWriter();
 const reader = new MsgpackReader();
@@ -131,7 +149,7 @@ function compile(schema: SchemaDescriptor, direction: 'encode' | 'decode'): unkn
     fns.push(
       direction === 'encode'
         ? `function enc_${type}(m) { return [${parts.join(', ')}]; }`
-        : `function dec_${type}(t) { return { ${parts.join(', ')} }; }`,
+        : `function dec_${type}(t) { if (!Array.isArray(t)) throw new TypeError('${type} is not an array'); return { ${parts.join(', ')} }; }`,
     );
   }
   const entry = `${direction === 'encode' ? 'enc' : 'dec'}_${schema.root}`;

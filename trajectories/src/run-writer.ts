@@ -9,6 +9,7 @@ import { CorruptRecordError, DuplicateEpisodeError, InvalidRecordError, RunExist
 import { EPISODE_STATUSES, isEpisodeStatus } from './record.js';
 import type { EpisodeRecord, ToolSchema } from './record.js';
 import { RecordCodec } from './record-codec.js';
+import { storeArms } from './store-arms.js';
 import { findDamagedRecords } from './record-check.js';
 import type { RunCounts, RunManifest, ShardEntry, ShardTable } from './run-files.js';
 import { manifestFile, readManifest, runPaths, shardTableFile, writeManifest } from './run-files.js';
@@ -16,6 +17,7 @@ import { acquireRunLock, releaseRunLock } from './run-lock.js';
 import { loadRunState } from './run-state.js';
 import type { RunState, ShardDamage, TailRepair } from './run-state.js';
 import { SegmentAppender } from './segment-appender.js';
+import type { Placement } from './segment-appender.js';
 import { segmentDigest, segmentPreamble } from './segment-file.js';
 import { sha256Hex } from './sha256-hex.js';
 import type { SegmentKind } from './segment-file.js';
@@ -96,6 +98,7 @@ export class RunWriter implements AsyncDisposable {
     const onRotate = () => this.persistMeta(false);
     this.shards = new SegmentAppender(runPaths(dir).shards, 'wgs', preamble, table.shards, options.shardBytes ?? DEFAULT_SHARD_BYTES, {
       onRotate,
+      frameDigest: storeArms.shardHash === 'frames' ? (header, parts) => [header, ...parts] : undefined,
     });
     this.packs = blobs.openForWriting(table.packs, options.packBytes, onRotate);
     // Appends always go to a fresh shard: sealed ones never change.
@@ -350,20 +353,19 @@ export class RunWriter implements AsyncDisposable {
     }
     const toolsHash = this.storeTools(record, episodeId);
     // The tool list is stored as its blob, named in tools_hash (see storeTools).
-    const frame = this.codec.encodeForFrame(record, { tools: undefined, toolsHash });
+    const msgpackr = storeArms.codec === 'msgpackr';
+    const frame = msgpackr ? this.codec.packRecord(record, { tools: undefined, toolsHash }) : this.codec.encodeForFrame(record, { tools: undefined, toolsHash });
     // Summarised now: the caller may reuse the record object once append() returned.
     const summary = summarize(record, { shard: '', offset: 0, length: 0 });
     this.queuedIds.add(episodeId);
-    const landed = this.shards.appendReserved(
-      frame,
-      ({ segment, offset, length }) => {
-        Object.assign(summary, { shard: segment, offset, length });
-        this.index.add(summary);
-        this.queuedIds.delete(episodeId);
-        return { episodeId, shard: segment, offset, length };
-      },
-      this.blobs.pending(toolsHash),
-    );
+    const place = ({ segment, offset, length }: Placement) => {
+      Object.assign(summary, { shard: segment, offset, length });
+      this.index.add(summary);
+      this.queuedIds.delete(episodeId);
+      return { episodeId, shard: segment, offset, length };
+    };
+    const after = this.blobs.pending(toolsHash);
+    const landed = msgpackr ? this.shards.append([frame], place, after) : this.shards.appendReserved(frame, place, after);
     return this.watch(landed, () => this.queuedIds.delete(episodeId));
   }
 

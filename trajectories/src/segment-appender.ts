@@ -4,7 +4,7 @@ import { closeSync, fsync, fsyncSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { fsyncDirSync } from './atomic-file.js';
 import { BackgroundSync } from './background-sync.js';
-import { frameHeader, writeFrameHeader } from './frame.js';
+import { FRAME_HEADER_BYTES, frameHeader, writeFrameHeader } from './frame.js';
 import { GrowingFileHash } from './growing-file-hash.js';
 import type { ShardEntry } from './run-files.js';
 import { createSegmentSync } from './segment-file.js';
@@ -95,7 +95,8 @@ export class SegmentAppender {
    */
   appendReserved<T>(frame: Buffer, landed: (at: Placement) => T, after?: Promise<unknown>): Promise<T> {
     writeFrameHeader(frame);
-    return this.enqueue([frame], frame.length, undefined, after, landed);
+    const digest = this.options.frameDigest?.(frame.subarray(0, FRAME_HEADER_BYTES), [frame.subarray(FRAME_HEADER_BYTES)]);
+    return this.enqueue([frame], frame.length, digest, after, landed);
   }
 
   /** Resolves once every frame queued so far was written (or failed). */
