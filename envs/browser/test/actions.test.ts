@@ -102,6 +102,20 @@ describe('bad input gives typed error observations and the episode goes on', () 
     });
   });
 
+  it('back on the first page answers no_history and leaves the page as it was', async () => {
+    await withEpisode('browser/mail-find-answer', async (reset) => {
+      const first = reset.observation!.text;
+      for (let i = 0; i < 2; i++) {
+        const back = await h.client.step(reset.session, [call('back', {})]);
+        expect(back.results[0]!.error?.kind).toBe('no_history');
+      }
+      // The observation still shows the inbox, and its elements still work.
+      const opened = await h.client.step(reset.session, [call('click', { id: idOf(first, 'link', 'Sent') })]);
+      expect(opened.results[0]!.error).toBeNull();
+      expect(opened.observation!.text).toContain('URL: http://mail.test/sent');
+    });
+  });
+
   it('select picks an option by label and answers a missing one with the options it has', async () => {
     await withEpisode('browser/admin-count-filter', async (reset) => {
       const plan = idOf(reset.observation!.text, 'combobox', 'Plan');

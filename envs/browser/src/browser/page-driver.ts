@@ -154,11 +154,15 @@ export class PageDriver {
   }
 
   async back(): Promise<PhaseTimings> {
+    // Checked before going: the entry before the start page is the blank tab, and going there
+    // would leave the agent on a page its observation does not show.
+    const { currentIndex, entries } = await this.cdp.send('Page.getNavigationHistory');
+    const previous = entries[currentIndex - 1];
+    if (!previous || previous.url === 'about:blank') throw new ActionError('no_history', 'there is no previous page');
     return this.act(async () => {
-      const response = await this.page.goBack({ waitUntil: 'load', timeout: this.actionTimeoutMs }).catch((error: Error) => {
+      await this.page.goBack({ waitUntil: 'load', timeout: this.actionTimeoutMs }).catch((error: Error) => {
         throw new ActionError('timeout', error.message);
       });
-      if (response === null && this.page.url() === 'about:blank') throw new ActionError('no_history', 'there is no previous page');
     });
   }
 

@@ -59,7 +59,6 @@ export const click = (node: SnapshotNode): PlannedCall => ({ name: 'click', argu
 export const goto = (url: string): PlannedCall => ({ name: 'goto', arguments: { url } });
 export const submit = (): PlannedCall => ({ name: 'submit', arguments: {} });
 export const answer = (text: string): PlannedCall => ({ name: 'answer', arguments: { text } });
-export const back = (): PlannedCall => ({ name: 'back', arguments: {} });
 
 /**
  * Opens `url` the way a person would: clicks the page's link to it, or types the address when an
@@ -81,11 +80,11 @@ export function followLink(view: ExpertView, name: string, text: string): Expert
 }
 
 /**
- * The last resort on a page that offers no way on (an error page without the site's menu):
- * history back, or the start page, whose address the first observation showed.
+ * Leaves the page by the site's menu link `hub`; on a page without the menu (an error page, a
+ * blank one) by the start page, whose address the first observation showed.
  */
 export function leave(view: ExpertView, hub: string, text: string): ExpertStep {
-  return followLink(view, hub, `${text}.`) ?? (view.seen.length > 1 ? act(back(), `${text}; this page has no menu, so go back.`) : act(goto(view.seen[0]!.url), `${text}, from the start page.`));
+  return followLink(view, hub, `${text}.`) ?? act(goto(view.seen[0]!.url), `${text}; this page has no menu, so start again from the first page.`);
 }
 
 export interface FormField {

@@ -52,12 +52,15 @@ export const mailReplyFacts: FamilyDef = {
         }
         if (mail.sent().some((m) => m.inReplyTo === q)) return act(submit(), `The Sent folder lists the reply to ${customer.email}: submit.`);
         const { snapshot } = view;
-        if (snapshot.title === 'Reply' && findNode(snapshot, 'textbox', 'To')?.value === customer.email) {
+        if (snapshot.title === 'Reply' && findNode(snapshot, 'textbox', 'Subject')?.value === `Re: ${asked.subject}`) {
           const reply = `Hi ${first},\n${facts.map((f) => `your open invoice is ${f.number}, amount due ${f.amount}.`).join('\n')}\nBest regards`;
           const shown = facts.flatMap((f) => [f.number, f.amount]);
           return fillForm(
             snapshot,
-            [{ label: 'Message', value: reply, why: `The billing email for ${company} says ${facts[0]!.number}, amount due ${facts[0]!.amount}; tell ${first}.`, derived: { value: reply, sources: [first, ...shown], how: 'reply template with the invoice facts' } }],
+            [
+              { label: 'To', value: customer.email, why: `The reply goes to ${customer.email}.` },
+              { label: 'Message', value: reply, why: `The billing email for ${company} says ${facts[0]!.number}, amount due ${facts[0]!.amount}; tell ${first}.`, derived: { value: reply, sources: [first, ...shown], how: 'reply template with the invoice facts' } },
+            ],
             'Send',
             `The reply to ${customer.email} gives the invoice number and amount: send it.`,
           );

@@ -67,7 +67,7 @@ export const shopBuyCheapest: FamilyDef = {
       startUrl: 'http://shop.test/',
       expert(view) {
         const placed = shop.newOrders()[0];
-        if (placed) return act(submit(), `The page shows order #${placed.id} for ${customer}: submit.`);
+        if (placed) return act(submit(), `Order #${placed.id} is placed: submit.`);
         const choice = pick(view);
         if (!choice) return openListing(view);
         const product = data.products.find((p) => p.name === choice.name)!;

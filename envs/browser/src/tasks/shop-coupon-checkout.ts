@@ -29,7 +29,7 @@ export const shopCouponCheckout: FamilyDef = {
       startUrl: 'http://shop.test/',
       expert(view) {
         const placed = shop.newOrders()[0];
-        if (placed) return act(submit(), `The page shows order #${placed.id} for ${customer}: submit.`);
+        if (placed) return act(submit(), `Order #${placed.id} is placed: submit.`);
         // The near-miss ignores the quantities: one of each product.
         const lines = wanted.map((w) => ({ id: w.product.id, name: w.product.name, qty: view.strategy === 'one-of-each' ? 1 : w.qty }));
         const by = view.strategy === 'browse' ? 'browse' : 'search';
