@@ -153,10 +153,10 @@ function diskBytes(path: string): number {
 }
 
 interface Timing {
-  /** Best (lowest) total time. */
-  total: number;
-  /** Best time of the append phase (write runs only). */
-  appends: number;
+  /** Total time of each round. */
+  total: number[];
+  /** Time of the append phase of each round (write runs only). */
+  appends: number[];
 }
 
 interface Side {
@@ -165,23 +165,33 @@ interface Side {
 }
 
 /**
- * Runs the sides alternately, `times` each, and keeps the best time of each: all see the
- * same machine conditions (other work on a shared machine comes and goes).
+ * Runs every side once per round, `times` rounds, starting each round with the next side so
+ * that none always follows the same one: all see the same machine conditions (other work on a
+ * shared machine comes and goes).
  */
-async function bestOf(times: number, sides: Side[]): Promise<Timing[]> {
-  const best = sides.map(() => ({ total: Infinity, appends: Infinity }));
+async function rounds(times: number, sides: Side[]): Promise<Timing[]> {
+  const out: Timing[] = sides.map(() => ({ total: [], appends: [] }));
   for (let i = 0; i < times; i++) {
-    for (const [k, side] of sides.entries()) {
+    for (let j = 0; j < sides.length; j++) {
+      const k = (i + j) % sides.length;
+      const side = sides[k]!;
       side.before?.();
       split.appends = NaN;
       const start = performance.now();
       await side.run();
-      const b = best[k]!;
-      b.total = Math.min(b.total, performance.now() - start);
-      b.appends = Math.min(b.appends, split.appends);
+      out[k]!.total.push(performance.now() - start);
+      out[k]!.appends.push(split.appends);
     }
   }
-  return best;
+  return out;
+}
+
+const best = (samples: number[]) => Math.min(...samples);
+/** The median, over rounds, of slow's time over fast's in the same round. */
+function medianRatio(slow: number[], fast: number[]): number {
+  const ratios = slow.map((t, i) => t / fast[i]!).sort((a, b) => a - b);
+  const mid = ratios.length >> 1;
+  return ratios.length % 2 ? ratios[mid]! : (ratios[mid - 1]! + ratios[mid]!) / 2;
 }
 
 /**
@@ -218,7 +228,7 @@ try {
     await writeJsonl(jsonlPath, warm);
     await readJsonl(jsonlPath, true);
     resetJ();
-    const writes = await bestOf(REPEATS, [
+    const writes = await rounds(REPEATS, [
       ...ARMS.map((a) => ({ run: () => writeStore(storeDir, raws), before: () => (reset(), arm(a)()) })),
       { run: () => writeJsonl(jsonlPath, raws), before: resetJ },
     ]);
@@ -227,12 +237,12 @@ try {
     await writeStore(storeDir, raws);
     // Reading does not hash: the arms that differ are the two codecs.
     const readArms = ARMS.slice(0, 2);
-    const reads = await bestOf(REPEATS, [
+    const reads = await rounds(REPEATS, [
       ...readArms.map((a) => ({ run: () => readStore(storeDir, false), before: arm(a) })),
       { run: () => readJsonl(jsonlPath, false) },
     ]);
     const readsWithImages = w.imageBytes
-      ? await bestOf(REPEATS, [
+      ? await rounds(REPEATS, [
           ...readArms.map((a) => ({ run: () => readStore(storeDir, true), before: arm(a) })),
           { run: () => readJsonl(jsonlPath, true) },
         ])
@@ -241,19 +251,21 @@ try {
     const storeSize = diskBytes(storeDir);
     const jsonlSize = diskBytes(jsonlPath);
     const rate = (ms: number) => `${Math.round((w.episodes / ms) * 1000)} ep/s`;
-    const ratio = (slow: number, fast: number) => `${(slow / fast).toFixed(2)}x`;
-    /** Times per arm (ARMS order, absent ones as NaN) and JSONL last. */
-    const row = (measure: string, times: number[]) => {
-      const jsonl = times.at(-1)!;
-      const arms = ARMS.map((_, i) => (i < times.length - 1 ? times[i]! : NaN));
+    /** Best times' ratio, then the median of the rounds' ratios. */
+    const ratio = (slow: number[] | undefined, fast: number[]) =>
+      slow ? `${(best(slow) / best(fast)).toFixed(2)}x (${medianRatio(slow, fast).toFixed(2)}x)` : '';
+    /** Samples per arm (ARMS order; reads have the first two) and JSONL's last. */
+    const row = (measure: string, samples: number[][]) => {
+      const jsonl = samples.at(-1)!;
+      const arms = ARMS.map((_, i) => (i < samples.length - 1 ? samples[i] : undefined));
       rows.push([
         w.name,
         measure,
-        ...arms.map((t) => (Number.isNaN(t) ? '' : rate(t))),
-        rate(jsonl),
-        `${(jsonl / arms[0]!).toFixed(1)}x`,
-        ratio(arms[1]!, arms[0]!),
-        Number.isNaN(arms[2]!) ? '' : ratio(arms[2]!, arms[0]!),
+        ...arms.map((t) => (t ? rate(best(t)) : '')),
+        rate(best(jsonl)),
+        ratio(jsonl, arms[0]!),
+        ratio(arms[1], arms[0]!),
+        ratio(arms[2], arms[0]!),
       ]);
     };
     row('write, durable', writes.map((t) => t.total));
@@ -274,4 +286,4 @@ const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!))
 console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const row of rows) console.log(line(row));
-console.log(`\nnode ${process.version}, best of ${REPEATS} (arms alternating) after a warm-up, ${APPENDERS} concurrent appenders; episodes: ${workloads.map((w) => `${w.name}: ${w.episodes}`).join(', ')}`);
+console.log(`\nnode ${process.version}, ${REPEATS} rounds (every arm once a round, in rotating order) after a warm-up; rates are each arm's best round, ratios the best times' (and in brackets the median of the rounds' ratios), ${APPENDERS} concurrent appenders; episodes: ${workloads.map((w) => `${w.name}: ${w.episodes}`).join(', ')}`);
