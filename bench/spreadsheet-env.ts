@@ -12,15 +12,8 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  buildWorkbook,
-  functionTable,
-  manifest,
-  SpreadsheetEnv,
-  WorkbookEditor,
-  writeXlsx,
-  type Value,
-} from '@workgym/env-spreadsheet';
+import { manifest, SpreadsheetEnv } from '@workgym/env-spreadsheet';
+import { buildWorkbook, functionTable, WorkbookEditor, writeXlsx, type Value } from '@workgym/env-spreadsheet/engine';
 import { DockerRuntime, EnvPool, manifestServerSpec } from '@workgym/runtime';
 import { recalcWithLibreOffice } from '../envs/spreadsheet/test/libreoffice.js';
 import { expertEpisode } from './lib/expert-episode.js';

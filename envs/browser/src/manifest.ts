@@ -1,7 +1,6 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EnvManifest } from '@workgym/protocol';
-import { BrowserEnv } from './env.js';
 
 const here = fileURLToPath(import.meta.url);
 const MiB = 1024 * 1024;
@@ -9,7 +8,8 @@ const MiB = 1024 * 1024;
 /** The browser env as the rest of workgym sees it. Why each docker override: docs/envs/browser.md. */
 export const manifest: EnvManifest = {
   name: 'browser',
-  create: async () => new BrowserEnv(),
+  // The env's own module is imported on first use: importing the manifest loads none of it.
+  create: async () => new (await import('./env.js')).BrowserEnv(),
   serverEntry: fileURLToPath(new URL(`./server${extname(here)}`, import.meta.url)),
   // src/ and dist/ both sit one level under envs/browser.
   imageDir: fileURLToPath(new URL('../image', import.meta.url)),

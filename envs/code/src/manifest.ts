@@ -1,7 +1,6 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EnvManifest } from '@workgym/protocol';
-import { CodeEnv } from './env.js';
 
 const here = fileURLToPath(import.meta.url);
 const AGENT = 'uid=20000,gid=20000';
@@ -9,7 +8,8 @@ const AGENT = 'uid=20000,gid=20000';
 /** The code env as the rest of workgym sees it. Why each docker override: docs/envs/code.md. */
 export const manifest: EnvManifest = {
   name: 'code',
-  create: async () => new CodeEnv(),
+  // The env's own module is imported on first use: importing the manifest loads none of it.
+  create: async () => new (await import('./env.js')).CodeEnv(),
   serverEntry: fileURLToPath(new URL(`./server${extname(here)}`, import.meta.url)),
   // src/ and dist/ both sit one level under envs/code.
   imageDir: fileURLToPath(new URL('../image', import.meta.url)),

@@ -1,7 +1,6 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EnvManifest } from '@workgym/protocol';
-import { SpreadsheetEnv } from './env.js';
 
 const here = fileURLToPath(import.meta.url);
 const MiB = 1024 * 1024;
@@ -9,7 +8,8 @@ const MiB = 1024 * 1024;
 /** The spreadsheet env as the rest of workgym sees it. Why each docker override: docs/envs/spreadsheet.md. */
 export const manifest: EnvManifest = {
   name: 'spreadsheet',
-  create: async () => new SpreadsheetEnv(),
+  // The env's own module is imported on first use: importing the manifest loads none of it.
+  create: async () => new (await import('./env.js')).SpreadsheetEnv(),
   serverEntry: fileURLToPath(new URL(`./server${extname(here)}`, import.meta.url)),
   // src/ and dist/ both sit one level under envs/spreadsheet.
   imageDir: fileURLToPath(new URL('../image', import.meta.url)),

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertEnvConforms } from '@workgym/protocol';
 import { DockerRuntime, type EnvInstance } from '@workgym/runtime';
-import { readXlsx, sameValue, showValue, SpreadsheetEnv, writeXlsx } from '../src/index.js';
+import { readXlsx, sameValue, showValue, writeXlsx } from '../src/engine/index.js';
+import { SpreadsheetEnv } from '../src/index.js';
 import { inProcessClient, open, runExpert, spreadsheetSpec } from './helpers.js';
 import { recalcWithLibreOffice } from './libreoffice.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ActionError } from '@workgym/protocol';
-import { buildWorkbook, functionTable, parseRange, readXlsx, Workbook, WorkbookEditor, writeXlsx } from '../src/index.js';
+import { buildWorkbook, functionTable, parseRange, readXlsx, Workbook, WorkbookEditor, writeXlsx } from '../src/engine/index.js';
 import { adjustForStructure, formulaRefs, shiftFormula } from '../src/engine/formula-refs.js';
 import { get } from '../src/tasks/helpers.js';
 

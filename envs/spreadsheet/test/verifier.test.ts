@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { splitSeed } from '@workgym/protocol';
-import { buildWorkbook, cellName, parseRange, readXlsx, SpreadsheetEnv, type Workbook } from '../src/index.js';
+import { buildWorkbook, cellName, parseRange, readXlsx, type Workbook } from '../src/engine/index.js';
+import { SpreadsheetEnv } from '../src/index.js';
 import { formulaRefs } from '../src/engine/formula-refs.js';
 import { cellsOf, get } from '../src/tasks/helpers.js';
 import { perturbation, PERTURBATIONS } from '../src/verify.js';

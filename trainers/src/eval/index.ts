@@ -1,0 +1,5 @@
+// Evaluation (`@workgym/trainers/eval`): success with Wilson intervals, pass@k, running new episodes.
+export { wilson, type Proportion } from '../stats/wilson.js';
+export { meanPassAtK, passAtK } from '../stats/pass-at-k.js';
+export { evaluateRecords, formatEvalMarkdown, type EvalOptions, type EvalReport, type EvalRow, type EvalScope } from './evaluate.js';
+export { readRecords, runEval, type EvalEnv, type RunEvalOptions } from './run-eval.js';

@@ -1,0 +1,13 @@
+// Group advantages (`@workgym/trainers/rl`); the loop that uses them is `@workgym/trainers/loop`.
+export {
+  ADVANTAGE_ESTIMATORS,
+  computeAdvantages,
+  formatAdvantageDiagnostics,
+  type AdvantageDiagnostics,
+  type AdvantageEstimator,
+  type AdvantageOptions,
+  type AdvantageResult,
+  type AdvantageScope,
+  type GroupDiagnostic,
+  type ScoredEpisode,
+} from './advantages.js';
