@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { AgentInfo } from '@workgym/trajectories';
 import type { Agent, AgentAction, AgentContext } from '../agent.js';
+import { injectedCall, stepDigest } from './injected-call.js';
 
 export interface ExpertAgentOptions {
   /** One of each family's expert strategies (`--expert-variant`); none: the seed's default. */
@@ -8,7 +8,8 @@ export interface ExpertAgentOptions {
   /**
    * Probability (0..1) that a step's expert call is replaced by a random candidate action
    * (DART-style noise): the expert then recovers from the state that results, so the data
-   * covers recovery. Injected steps are marked in the record.
+   * covers recovery. Injected steps are marked in the record. Calls that end the episode
+   * (`submit`, `answer`) are never injected: a noisy episode shows a recovery, not an early end.
    */
   noise?: number;
   /** Makes the noise reproducible: which steps are injected, and with what, is a hash of (seed, episode, step). */
@@ -48,13 +49,11 @@ export class ExpertAgent implements Agent {
     };
   }
 
-  /** A random candidate in place of the expert's call, with probability `noise`; none without candidates. */
+  /** A random candidate that does not end the episode in place of the expert's call, with probability `noise`. */
   private injection(context: AgentContext): AgentAction | undefined {
-    const candidates = context.observation.candidates;
-    if (this.noise === 0 || candidates.length === 0) return undefined;
-    const digest = createHash('sha256').update(`${this.seed}:${context.episodeId}:${context.stepIndex}`).digest();
+    if (this.noise === 0) return undefined;
+    const digest = stepDigest(this.seed, context);
     if (digest.readUInt32BE(0) / 2 ** 32 >= this.noise) return undefined;
-    const pick = candidates[digest.readUInt32BE(4) % candidates.length]!;
-    return { calls: [{ id: `noise-${context.stepIndex}`, name: pick.name, argumentsJson: pick.argumentsJson }], injected: true };
+    return injectedCall(context, digest, 'noise');
   }
 }

@@ -8,6 +8,7 @@ export { checkEnv, assertEnvConforms, type CheckEnvOptions, type CheckResult, ty
 export { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder, type FrameEvent } from './framing.js';
 export { Rng, SEED_LIMIT, splitSeed } from './rng.js';
 export { toolCall } from './tool-call.js';
+export { endsEpisode, ENDING_TOOLS } from './ending-tools.js';
 export { MAX_ARGUMENT_BYTES, checkToolSchema, validateToolCall } from './tool-validator.js';
 export {
   ActionError,
