@@ -1,6 +1,7 @@
 export type { Agent, AgentAction, AgentContext, Turn } from './agent.js';
 export { ExpertAgent, type ExpertAgentOptions } from './agents/expert-agent.js';
 export { RandomAgent } from './agents/random-agent.js';
+export { PerturbedAgent } from './agents/perturbed-agent.js';
 export { ReplayAgent, ReplayMissingError } from './agents/replay-agent.js';
 export { OpenAIAgent, type OpenAIAgentOptions } from './agents/openai-agent.js';
 // Context policies live with the conversation they shape (trajectories), which exports rebuild too.

@@ -1,4 +1,4 @@
-import { rollout, type Agent, type RolloutStats } from '@workgym/agents';
+import { PerturbedAgent, rollout, type Agent, type RolloutStats } from '@workgym/agents';
 import type { EnvRuntime, EnvServerSpec } from '@workgym/runtime';
 import { openRun, type EpisodeRecord } from '@workgym/trajectories';
 import { evaluateRecords, type EvalOptions, type EvalReport } from './evaluate.js';
@@ -22,6 +22,12 @@ export interface RunEvalOptions extends EvalOptions {
   maxSteps?: number;
   parallel?: number;
   stepTimeoutMs?: number;
+  /**
+   * Random candidate actions (never `submit` or `answer`) for each episode's first N steps, before
+   * the agent takes over: how well it acts from states off its own path. The same task gets the
+   * same perturbation in every eval, so two agents' results pair by task.
+   */
+  perturbSteps?: number;
   onProgress?: (stats: RolloutStats) => void;
   log?: (line: string) => void;
 }
@@ -36,9 +42,10 @@ export async function readRecords(dir: string): Promise<EpisodeRecord[]> {
 
 /** Rolls the agent out on the envs' tasks (test split by default) and evaluates the run. */
 export async function runEval(options: RunEvalOptions): Promise<{ report: EvalReport; records: EpisodeRecord[]; runDir: string }> {
+  const agent = options.perturbSteps ? new PerturbedAgent(options.agent, options.perturbSteps) : options.agent;
   await rollout({
     runtime: options.runtime,
-    agent: options.agent,
+    agent,
     envs: options.envs,
     out: options.out,
     tasksPerFamily: options.tasksPerFamily,
@@ -47,7 +54,7 @@ export async function runEval(options: RunEvalOptions): Promise<{ report: EvalRe
     seed: options.seed ?? 0,
     parallel: options.parallel ?? 2,
     limits: { maxSteps: options.maxSteps ?? 30, stepDeadlineMs: options.stepTimeoutMs ?? 60_000, episodeDeadlineMs: 30 * 60_000 },
-    spec: { purpose: 'eval', agent: options.agent.info },
+    spec: { purpose: 'eval', agent: agent.info },
     onProgress: options.onProgress,
     log: options.log,
   });
