@@ -57,6 +57,8 @@ export function fullEpisode(images: { sha256: string; size: number }[]): Episode
         errorKind: 'invalid_arguments',
         agentMs: 812.5,
         envMs: 33.25,
+        injected: false,
+        strategy: 'formulas',
       },
       {
         index: 1,
@@ -73,6 +75,8 @@ export function fullEpisode(images: { sha256: string; size: number }[]): Episode
         errorKind: '',
         agentMs: 100,
         envMs: 367.25,
+        injected: true,
+        strategy: '',
       },
     ],
     finalReward: 0.75,

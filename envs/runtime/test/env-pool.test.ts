@@ -166,6 +166,35 @@ describe('EnvPool', () => {
     expect(await containersOfRun(label)).toEqual([]);
   });
 
+  it('serves acquires in the order they came, even when the first one finds the instance dead at its health check', async () => {
+    await using pool = await EnvPool.create({ runtime, spec, size: 1, sessionsPerInstance: 1, healthCheckAfterMs: 0 });
+    const warm = await pool.acquire();
+    const paused = warm.instance.id;
+    await warm.release();
+    await run('docker', ['pause', paused]);
+    const order: string[] = [];
+    const first = pool.acquire().then((lease) => (order.push('first'), lease));
+    const second = pool.acquire().then((lease) => (order.push('second'), lease));
+    const a = await Promise.race([first, second]);
+    expect(order).toEqual(['first']);
+    expect(a.instance.id).not.toBe(paused);
+    await a.release();
+    const b = await second;
+    expect(b.instance.id).toBe(a.instance.id);
+    await b.release();
+  });
+
+  it('leases no session of an instance while its health check runs (the counter server serves 4 sessions)', async () => {
+    await using pool = await EnvPool.create({ runtime, spec, size: 1, healthCheckAfterMs: 0 });
+    const warm = await pool.acquire();
+    const paused = warm.instance.id;
+    await warm.release();
+    await run('docker', ['pause', paused]);
+    const leases = await Promise.all([pool.acquire(), pool.acquire()]);
+    expect(leases.map((lease) => lease.instance.id === paused)).toEqual([false, false]);
+    await Promise.all(leases.map((lease) => lease.release()));
+  });
+
   it('replaces an idle instance that stops answering (a paused container) before anyone leases it', async () => {
     await using pool = await EnvPool.create({ runtime, spec, size: 1, healthCheckAfterMs: 1_000 });
     const first = await pool.acquire();

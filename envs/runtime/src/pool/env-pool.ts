@@ -58,9 +58,13 @@ interface Slot {
   /** When the instance last proved healthy: a lease ended or a ping passed. */
   lastGood: number;
   retired: boolean;
+  /** A health check is pinging it: no one may lease it until the check passes. */
+  checking: boolean;
 }
 
 interface Waiter {
+  /** When its acquire() was called: waiters are served in that order. */
+  ticket: number;
   resolve(lease: Lease): void;
   reject(error: Error): void;
 }
@@ -78,6 +82,7 @@ export class EnvPool implements AsyncDisposable {
   private readonly options: Required<Omit<EnvPoolOptions, 'sessionsPerInstance' | 'maxLeasesPerInstance' | 'callDeadlineMs'>> &
     EnvPoolOptions;
   private starting = 0;
+  private tickets = 0;
   private startFailures = 0;
   // Not unref()ed: while a start is pending a caller may be waiting on it, and nothing else
   // need keep the process alive (a rollout whose instances all died would exit silently).
@@ -131,13 +136,15 @@ export class EnvPool implements AsyncDisposable {
   async acquire(signal?: AbortSignal): Promise<Lease> {
     if (this.closed) throw new PoolClosedError();
     signal?.throwIfAborted();
+    const ticket = this.tickets++;
     // Another acquire may have taken the slot while freeSlot() was settling: check it again.
     for (let slot = await this.freeSlot(); slot; slot = await this.freeSlot()) {
-      if (!slot.retired && slot.leased < slot.capacity) return this.lease(slot);
+      if (!slot.retired && !slot.checking && slot.leased < slot.capacity) return this.lease(slot);
     }
     signal?.throwIfAborted();
     return new Promise<Lease>((resolve, reject) => {
       const waiter: Waiter = {
+        ticket,
         resolve: (lease) => {
           signal?.removeEventListener('abort', onAbort);
           resolve(lease);
@@ -152,7 +159,9 @@ export class EnvPool implements AsyncDisposable {
         reject(signal!.reason as Error);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(waiter);
+      // An acquire whose health check failed queues late; it keeps its place (its turn came first).
+      const behind = this.waiters.findIndex((other) => other.ticket > ticket);
+      this.waiters.splice(behind < 0 ? this.waiters.length : behind, 0, waiter);
       this.refill();
     });
   }
@@ -172,7 +181,7 @@ export class EnvPool implements AsyncDisposable {
 
   private async freeSlot(): Promise<Slot | undefined> {
     for (const slot of this.slots) {
-      if (slot.retired || slot.leased >= slot.capacity) continue;
+      if (slot.retired || slot.checking || slot.leased >= slot.capacity) continue;
       if (!slot.instance.alive || slot.instance.client.error) {
         this.retire(slot, 'it died');
         continue;
@@ -186,11 +195,11 @@ export class EnvPool implements AsyncDisposable {
     return undefined;
   }
 
-  /** Pings an instance, holding its slot meanwhile so that no one leases it. */
+  /** Pings an instance, holding its slot meanwhile so that no one leases it (not even a free session of it). */
   private async healthy(slot: Slot): Promise<boolean> {
-    slot.leased += 1;
+    slot.checking = true;
     const answered = await slot.instance.client.hello({ deadlineMs: 5_000 }).then(() => true, () => false);
-    slot.leased -= 1;
+    slot.checking = false;
     if (answered) slot.lastGood = Date.now();
     return answered;
   }
@@ -200,7 +209,7 @@ export class EnvPool implements AsyncDisposable {
     if (this.sweeping || this.closed) return;
     this.sweeping = true;
     try {
-      const idle = this.slots.filter((s) => !s.retired && s.leased === 0 && Date.now() - s.lastGood > this.options.healthCheckAfterMs);
+      const idle = this.slots.filter((s) => !s.retired && !s.checking && s.leased === 0 && Date.now() - s.lastGood > this.options.healthCheckAfterMs);
       await Promise.all(
         idle.map(async (slot) => {
           if (await this.healthy(slot)) this.handOver(slot);
@@ -230,7 +239,7 @@ export class EnvPool implements AsyncDisposable {
   }
 
   private handOver(slot: Slot): void {
-    while (this.waiters.length > 0 && !slot.retired && slot.leased < slot.capacity && slot.instance.alive) {
+    while (this.waiters.length > 0 && !slot.retired && !slot.checking && slot.leased < slot.capacity && slot.instance.alive) {
       this.waiters.shift()!.resolve(this.lease(slot));
     }
   }
@@ -292,6 +301,7 @@ export class EnvPool implements AsyncDisposable {
         served: 0,
         lastGood: Date.now(),
         retired: false,
+        checking: false,
       };
       this.slots.push(slot);
       this.counters.started += 1;
