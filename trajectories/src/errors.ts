@@ -1,63 +1,66 @@
+import { WorkgymError } from '@workgym/protocol/errors';
+
 /**
  * One class per failure kind, each with a stable `code` that callers and the CLI can match on.
- * Messages say what was wrong and what to do about it.
+ * Messages say what was wrong and what to do about it. They are workgym errors like every
+ * other package's (the protocol holds the one base class); this one marks the store's.
  */
-export abstract class TrajectoryError extends Error {
-  abstract readonly code: string;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export abstract class TrajectoryError extends WorkgymError {}
 
 /** The folder holds no run (no manifest.json). */
 export class RunNotFoundError extends TrajectoryError {
-  readonly code = 'WORKGYM_RUN_NOT_FOUND';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('WORKGYM_RUN_NOT_FOUND', message, options);
+  }
 }
 
 /** `createRun` was pointed at a folder that already holds a run. */
 export class RunExistsError extends TrajectoryError {
-  readonly code = 'WORKGYM_RUN_EXISTS';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('WORKGYM_RUN_EXISTS', message, options);
+  }
 }
 
 /** Another live writer holds the run's lock. */
 export class RunLockedError extends TrajectoryError {
-  readonly code = 'WORKGYM_RUN_LOCKED';
   constructor(
     message: string,
     readonly holderPid: number,
   ) {
-    super(message);
+    super('WORKGYM_RUN_LOCKED', message);
   }
 }
 
 /** manifest.json, index.json or episodes.idx is not something this version can read. */
 export class BadRunFileError extends TrajectoryError {
-  readonly code = 'WORKGYM_BAD_RUN_FILE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('WORKGYM_BAD_RUN_FILE', message, options);
+  }
 }
 
 /** A stored record failed its checksum or could not be decoded. */
 export class CorruptRecordError extends TrajectoryError {
-  readonly code = 'WORKGYM_CORRUPT_RECORD';
   constructor(
     message: string,
     readonly shard: string,
     readonly offset: number,
   ) {
-    super(message);
+    super('WORKGYM_CORRUPT_RECORD', message);
   }
 }
 
 /** A record given to `append` is missing what the store needs. */
 export class InvalidRecordError extends TrajectoryError {
-  readonly code = 'WORKGYM_INVALID_RECORD';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('WORKGYM_INVALID_RECORD', message, options);
+  }
 }
 
 /** An episode id that the run already holds was appended again. */
 export class DuplicateEpisodeError extends TrajectoryError {
-  readonly code = 'WORKGYM_DUPLICATE_EPISODE';
   constructor(readonly episodeId: string) {
     super(
+      'WORKGYM_DUPLICATE_EPISODE',
       `episode ${JSON.stringify(episodeId)} is already in this run; ` +
         'skip ids listed by writer.episodeIds() when resuming',
     );
@@ -66,24 +69,29 @@ export class DuplicateEpisodeError extends TrajectoryError {
 
 /** The writer was used after close(), finalize() or a failed write. */
 export class WriterClosedError extends TrajectoryError {
-  readonly code = 'WORKGYM_WRITER_CLOSED';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('WORKGYM_WRITER_CLOSED', message, options);
+  }
 }
 
 /** A blob named by a record is not in the run's blob store. */
 export class BlobNotFoundError extends TrajectoryError {
-  readonly code = 'WORKGYM_BLOB_NOT_FOUND';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('WORKGYM_BLOB_NOT_FOUND', message, options);
+  }
 }
 
 /** Export options that cannot work together, or an unknown format. */
 export class ExportOptionsError extends TrajectoryError {
-  readonly code = 'WORKGYM_EXPORT_OPTIONS';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('WORKGYM_EXPORT_OPTIONS', message, options);
+  }
 }
 
 /** A record's `agent.context_policy` is not one workgym knows, so what its model was shown cannot be rebuilt. */
 export class UnknownContextPolicyError extends TrajectoryError {
-  readonly code = 'WORKGYM_UNKNOWN_CONTEXT_POLICY';
   constructor(readonly policy: string) {
-    super(`context policy ${JSON.stringify(policy)} is unknown (known: full, window:N, memory:N); the conversation its model was shown cannot be rebuilt`);
+    super('WORKGYM_UNKNOWN_CONTEXT_POLICY', `context policy ${JSON.stringify(policy)} is unknown (known: full, window:N, memory:N); the conversation its model was shown cannot be rebuilt`);
   }
 }
 
@@ -92,12 +100,11 @@ export class UnknownContextPolicyError extends TrajectoryError {
  * keeps everything acknowledged before the failure; `errno` is the system's code (`ENOSPC`, ...).
  */
 export class RunWriteError extends TrajectoryError {
-  readonly code = 'WORKGYM_RUN_WRITE';
   constructor(
     message: string,
     readonly errno: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super('WORKGYM_RUN_WRITE', message, options);
   }
 }

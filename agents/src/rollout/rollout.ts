@@ -1,5 +1,5 @@
 import { WorkgymError } from '@workgym/protocol';
-import { createRun, openRun, resumeRun, RunExistsError, RunNotFoundError, type EpisodeSummary, type RunWriter } from '@workgym/trajectories';
+import { createRun, openRun, resumeRun, RunExistsError, RunNotFoundError, TrajectoryError, type EpisodeSummary, type RunWriter } from '@workgym/trajectories';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnvRuntime, EnvServerSpec } from '@workgym/runtime';
@@ -103,7 +103,8 @@ export async function rollout(config: RolloutConfig): Promise<RolloutOutcome> {
     if (!result.stopped && todo.length > 0) await writer.finalize();
     return { ...result, runDir: config.out, runId: writer.runId, planned: planned.length, skipped: planned.length - todo.length, episodes };
   } catch (error) {
-    throw error instanceof WorkgymError ? new RolloutFailedError(error, config.out, writer.size) : error;
+    // The store's own errors already say what the run keeps (a failed write: every acknowledged episode).
+    throw error instanceof WorkgymError && !(error instanceof TrajectoryError) ? new RolloutFailedError(error, config.out, writer.size) : error;
   } finally {
     await writer.close();
   }

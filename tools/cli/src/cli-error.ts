@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CommanderError } from 'commander';
+import { WorkgymError } from '@workgym/protocol/errors';
 
 /**
  * How every command reports a failure: one line (`workgym: <message>`), perhaps a hint line,
@@ -69,9 +70,8 @@ const HINTS: Record<string, string> = {
 
 /** The report for any error a command threw. */
 export function describeError(error: unknown, command: Command | undefined): CliError {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  if (typeof code === 'string' && code.startsWith('WORKGYM_')) {
+  if (error instanceof WorkgymError) {
+    const { code } = error;
     // A failed write carries the system's code too (RunWriteError.errno): its hint is the more precise.
     const { hint: own, errno } = error as { hint?: string; errno?: unknown };
     const hint =
@@ -79,14 +79,15 @@ export function describeError(error: unknown, command: Command | undefined): Cli
       (typeof errno === 'string' ? HINTS[errno] : undefined) ??
       HINTS[code] ??
       (code === 'WORKGYM_USAGE' && command ? `see \`${commandPath(command)} --help\`` : undefined);
-    return withHint({ code, message }, hint);
+    return withHint({ code, message: error.message }, hint);
   }
+  const code = (error as { code?: unknown } | undefined)?.code;
   if (typeof code === 'string' && code in MEANING && typeof (error as NodeJS.ErrnoException).syscall === 'string') {
     return withHint({ code, message: systemMessage(error as NodeJS.ErrnoException) }, HINTS[code]);
   }
   return {
     code: 'WORKGYM_INTERNAL',
-    message: `internal error: ${message}`,
+    message: `internal error: ${error instanceof Error ? error.message : String(error)}`,
     hint: 'this is a bug in workgym; please report it with the stack trace (WORKGYM_DEBUG=1 prints it)',
   };
 }

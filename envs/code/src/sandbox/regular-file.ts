@@ -1,19 +1,20 @@
 import { closeSync, constants, fstatSync, ftruncateSync, openSync, readSync, writeSync, type Stats } from 'node:fs';
+import { WorkgymError } from '@workgym/protocol';
 
 // Never follow a final symlink and never wait on a FIFO: the agent controls every path here.
 const SAFE = constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 /** The path names something other than a regular file (a FIFO, socket, device or symlink). */
-export class NotRegularFileError extends Error {
+export class NotRegularFileError extends WorkgymError {
   constructor(readonly what: string) {
-    super(`not a regular file (${what})`);
+    super('WORKGYM_NOT_REGULAR_FILE', `not a regular file (${what})`);
   }
 }
 
 /** The file holds more bytes than the caller reads. */
-export class FileTooLargeError extends Error {
+export class FileTooLargeError extends WorkgymError {
   constructor(readonly size: number) {
-    super(`file of ${size} bytes`);
+    super('WORKGYM_FILE_TOO_LARGE', `file of ${size} bytes`);
   }
 }
 
