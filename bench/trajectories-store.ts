@@ -157,6 +157,11 @@ interface Timing {
   total: number[];
   /** Time of the append phase of each round (write runs only). */
   appends: number[];
+  /**
+   * CPU time of each round, every thread of the process (user + system): what the work
+   * cost, which other load on the machine changes far less than it changes wall time.
+   */
+  cpu: number[];
 }
 
 interface Side {
@@ -170,16 +175,19 @@ interface Side {
  * shared machine comes and goes).
  */
 async function rounds(times: number, sides: Side[]): Promise<Timing[]> {
-  const out: Timing[] = sides.map(() => ({ total: [], appends: [] }));
+  const out: Timing[] = sides.map(() => ({ total: [], appends: [], cpu: [] }));
   for (let i = 0; i < times; i++) {
     for (let j = 0; j < sides.length; j++) {
       const k = (i + j) % sides.length;
       const side = sides[k]!;
       side.before?.();
       split.appends = NaN;
+      const cpu = process.cpuUsage();
       const start = performance.now();
       await side.run();
       out[k]!.total.push(performance.now() - start);
+      const used = process.cpuUsage(cpu);
+      out[k]!.cpu.push((used.user + used.system) / 1000);
       out[k]!.appends.push(split.appends);
     }
   }
@@ -251,27 +259,32 @@ try {
     const storeSize = diskBytes(storeDir);
     const jsonlSize = diskBytes(jsonlPath);
     const rate = (ms: number) => `${Math.round((w.episodes / ms) * 1000)} ep/s`;
-    /** Best times' ratio, then the median of the rounds' ratios. */
-    const ratio = (slow: number[] | undefined, fast: number[]) =>
-      slow ? `${(best(slow) / best(fast)).toFixed(2)}x (${medianRatio(slow, fast).toFixed(2)}x)` : '';
-    /** Samples per arm (ARMS order; reads have the first two) and JSONL's last. */
-    const row = (measure: string, samples: number[][]) => {
-      const jsonl = samples.at(-1)!;
-      const arms = ARMS.map((_, i) => (i < samples.length - 1 ? samples[i] : undefined));
+    /** The best times' ratio, the median of the rounds' ratios, and (with CPU times) the best CPU times' ratio. */
+    const ratio = (slow: number[] | undefined, fast: number[], cpu?: [number[], number[]]) =>
+      slow
+        ? `${(best(slow) / best(fast)).toFixed(2)}x (${medianRatio(slow, fast).toFixed(2)}x` +
+          `${cpu ? `, cpu ${(best(cpu[0]) / best(cpu[1])).toFixed(2)}x` : ''})`
+        : '';
+    /** Timings per arm (ARMS order; reads have the first two) and JSONL's last. */
+    const row = (measure: string, timings: Timing[], pick: (t: Timing) => number[]) => {
+      const jsonl = timings.at(-1)!;
+      const arms = ARMS.map((_, i) => (i < timings.length - 1 ? timings[i] : undefined));
+      const cpu = (t: Timing | undefined) => (t && pick === total ? ([t.cpu, arms[0]!.cpu] as [number[], number[]]) : undefined);
       rows.push([
         w.name,
         measure,
-        ...arms.map((t) => (t ? rate(best(t)) : '')),
-        rate(best(jsonl)),
-        ratio(jsonl, arms[0]!),
-        ratio(arms[1], arms[0]!),
-        ratio(arms[2], arms[0]!),
+        ...arms.map((t) => (t ? rate(best(pick(t))) : '')),
+        rate(best(pick(jsonl))),
+        ratio(pick(jsonl), pick(arms[0]!), cpu(jsonl)),
+        ratio(arms[1] && pick(arms[1]), pick(arms[0]!), cpu(arms[1])),
+        ratio(arms[2] && pick(arms[2]), pick(arms[0]!), cpu(arms[2])),
       ]);
     };
-    row('write, durable', writes.map((t) => t.total));
-    row('write, before fsync', writes.map((t) => t.appends));
-    row('read records', reads.map((t) => t.total));
-    if (readsWithImages) row('read + image bytes', readsWithImages.map((t) => t.total));
+    const total = (t: Timing) => t.total;
+    row('write, durable', writes, total);
+    row('write, before fsync', writes, (t) => t.appends);
+    row('read records', reads, total);
+    if (readsWithImages) row('read + image bytes', readsWithImages, total);
     rows.push([w.name, 'size on disk', `${mb(storeSize)} MB`, '', '', '', `${mb(jsonlSize)} MB`, `${(jsonlSize / storeSize).toFixed(2)}x smaller`, '', '']);
     reset();
     resetJ();
@@ -286,4 +299,4 @@ const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!))
 console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const row of rows) console.log(line(row));
-console.log(`\nnode ${process.version}, ${REPEATS} rounds (every arm once a round, in rotating order) after a warm-up; rates are each arm's best round, ratios the best times' (and in brackets the median of the rounds' ratios), ${APPENDERS} concurrent appenders; episodes: ${workloads.map((w) => `${w.name}: ${w.episodes}`).join(', ')}`);
+console.log(`\nnode ${process.version}, ${REPEATS} rounds (every arm once a round, in rotating order) after a warm-up; rates are each arm's best round, ratios the best times' (in brackets: the median of the rounds' ratios, and the ratio of the best CPU times, every thread), ${APPENDERS} concurrent appenders; episodes: ${workloads.map((w) => `${w.name}: ${w.episodes}`).join(', ')}`);

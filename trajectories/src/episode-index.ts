@@ -3,6 +3,7 @@ import { crc32 } from 'node:zlib';
 import { Packr } from 'msgpackr';
 import type { EpisodeSummary } from './episode-summary.js';
 import { MsgpackWriter } from './msgpack-writer.js';
+import { storeArms } from './store-arms.js';
 
 /** Version 2's entries were msgpackr records; reads plain msgpack too. */
 const packr = new Packr({ useRecords: true, mapsAsObjects: true });
@@ -186,6 +187,13 @@ export class EpisodeIndex {
     if (this.list === undefined && this.encoded.length > 0) return;
     const list = this.entries;
     if (list.length === this.encodedCount) return;
+    if (storeArms.codec === 'msgpackr') {
+      const tuples = list.slice(this.encodedCount).map((e) => Object.entries(FIELD_KINDS).map(([f, kind]) => (e as unknown as Record<string, unknown>)[f] ?? (kind === 'str' ? '' : kind === 'bool' ? false : 0)));
+      const bytes = plain.pack(tuples);
+      this.encoded.push(bytes.subarray(bytes[0]! < 0xa0 ? 1 : bytes[0] === 0xdc ? 3 : 5));
+      this.encodedCount = list.length;
+      return;
+    }
     const w = this.writer;
     w.begin(0);
     for (let i = this.encodedCount; i < list.length; i++) writeEntry(w, list[i]!);
