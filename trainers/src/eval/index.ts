@@ -1,5 +1,6 @@
 // Evaluation (`@workgym/trainers/eval`): success with Wilson intervals, pass@k, running new episodes.
 export { wilson, type Proportion } from '../stats/wilson.js';
 export { meanPassAtK, passAtK } from '../stats/pass-at-k.js';
+export { mcnemarExact, pairedComparison, type PairedComparison, type SuccessPair } from '../stats/paired.js';
 export { evaluateRecords, formatEvalMarkdown, type EvalOptions, type EvalReport, type EvalRow, type EvalScope } from './evaluate.js';
 export { readRecords, runEval, type EvalEnv, type RunEvalOptions } from './run-eval.js';
