@@ -5,15 +5,14 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { ExpertAgent, rollout } from '@workgym/agents';
 import { BrowserEnv } from '@workgym/env-browser';
 import { CodeEnv } from '@workgym/env-code';
 import { SpreadsheetEnv } from '@workgym/env-spreadsheet';
-import { EnvClient, serveEnv, type Environment } from '@workgym/protocol';
+import type { Environment } from '@workgym/protocol';
 import { CounterEnv } from '@workgym/protocol/testing';
-import type { EnvInstance, EnvRuntime, ExitInfo } from '@workgym/runtime';
 import { behaviourCloning, dagger, endpointAgent, toDecisions, LinearPolicy, PolicyServer, readRecords, runEval, type EvalEnv } from '@workgym/trainers';
+import { inProcessRuntime } from './lib/in-process-runtime.js';
 
 const trainTasks = Number(process.argv[2] ?? 40);
 const testTasks = Number(process.argv[3] ?? 30);
@@ -24,27 +23,7 @@ const factories: Record<string, () => Environment> = {
   browser: () => new BrowserEnv(),
   spreadsheet: () => new SpreadsheetEnv(),
 };
-const runtime: EnvRuntime = {
-  kind: 'local',
-  async start(spec) {
-    const a = new PassThrough();
-    const b = new PassThrough();
-    const env = factories[spec.name]!();
-    serveEnv(env, a, b);
-    const client = new EnvClient({ input: b, output: a });
-    let exit!: (i: ExitInfo) => void;
-    const exited = new Promise<ExitInfo>((r) => (exit = r));
-    let alive = true;
-    const close = async () => {
-      if (!alive) return;
-      alive = false;
-      await client.close().catch(() => undefined);
-      await env.close?.();
-      exit({ exitCode: 0, signal: null });
-    };
-    return { id: `${spec.name}-${Math.random()}`, runtime: 'local', client, exited, get alive() { return alive; }, close, [Symbol.asyncDispose]: close } satisfies EnvInstance;
-  },
-};
+const runtime = inProcessRuntime(factories);
 
 // FAMILIES picks the families (any env's); each env gets a step limit fit for its tasks.
 const maxSteps: Record<string, number> = { counter: 150, code: 8, browser: 20, spreadsheet: 15 };

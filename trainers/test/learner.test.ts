@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExpertAgent, rollout } from '@workgym/agents';
+import { BrowserEnv } from '@workgym/env-browser';
+import { CodeEnv } from '@workgym/env-code';
 import { CounterEnv } from '@workgym/protocol/testing';
 import {
   behaviourCloning,
@@ -14,8 +16,6 @@ import {
   toDecisions,
   type EvalEnv,
 } from '../src/index.js';
-import { BrowserEnv } from '../../envs/browser/src/index.js';
-import { CodeEnv } from '../../envs/code/src/index.js';
 import { InProcessRuntime, spec, tempDir } from './helpers.js';
 
 const runtime = new InProcessRuntime({ counter: () => new CounterEnv(8), code: () => new CodeEnv(), browser: () => new BrowserEnv() });

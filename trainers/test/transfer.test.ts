@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { CounterEnv } from '@workgym/protocol/testing';
+import { CodeEnv } from '@workgym/env-code';
 import { trainingSets, transferMatrix, type EvalEnv } from '../src/index.js';
-import { CodeEnv } from '../../envs/code/src/index.js';
 import { InProcessRuntime, spec, tempDir } from './helpers.js';
 
 describe('the transfer matrix', () => {

@@ -1,13 +1,13 @@
-import { CallRefusedError, type Environment, type EpisodeSpec, type Session, type TaskFamily, type ToolSpec } from '@workgym/protocol';
+import type { EpisodeSpec, Session } from '@workgym/protocol';
+import { EnvBase, FamilyCatalogue } from '@workgym/protocol/kit';
 import type { BrowserContext } from 'puppeteer-core';
 import { BrowserHost, type BrowserHostOptions } from './browser/browser-host.js';
 import { DEFAULT_SETTLE, PageDriver, type SettleOptions } from './browser/page-driver.js';
 import { BrowserSession } from './session.js';
 import { SiteServer } from './sites/site-server.js';
 import { FAMILIES } from './tasks/index.js';
-import { instanceSeed, Rng } from './tasks/rng.js';
 import type { FamilyDef, TaskInstance } from './tasks/task.js';
-import { ALL_TOOLS } from './tools.js';
+import { TOOLS } from './tools.js';
 import { miniwobFamilies, miniwobTask } from './miniwob/miniwob-suite.js';
 
 export interface BrowserEnvOptions extends BrowserHostOptions {
@@ -19,54 +19,34 @@ export interface BrowserEnvOptions extends BrowserHostOptions {
   settle?: SettleOptions;
 }
 
+const MINIWOB = 'browser/miniwob.';
+
 /**
  * The browser env: one long-lived Chromium per server, a fresh BrowserContext and fresh site
  * backends per episode, seeded web apps (shop, help desk, webmail, booking, admin).
  */
-export class BrowserEnv implements Environment {
-  readonly name = 'browser';
-  readonly version = '0.1.0';
-  readonly maxSessions: number;
-  readonly capabilities = ['expert', 'candidates', 'images'];
+export class BrowserEnv extends EnvBase<FamilyDef> {
   readonly host: BrowserHost;
-  private readonly catalogue: TaskFamily[];
   private readonly miniwobDir: string | undefined;
 
   constructor(private readonly options: BrowserEnvOptions = {}) {
-    this.maxSessions = options.maxSessions ?? 4;
+    const miniwobDir = options.miniwobDir ?? (process.env.WORKGYM_MINIWOB_DIR || undefined);
+    super(
+      { name: 'browser', version: '0.1.0', maxSessions: options.maxSessions ?? 4, capabilities: ['expert', 'candidates', 'images'] },
+      new FamilyCatalogue('browser', FAMILIES, { external: miniwobDir ? miniwobFamilies(miniwobDir) : [] }),
+      TOOLS.specs,
+    );
+    this.miniwobDir = miniwobDir;
     this.host = new BrowserHost(options);
-    this.miniwobDir = options.miniwobDir ?? (process.env.WORKGYM_MINIWOB_DIR || undefined);
-    this.catalogue = [
-      ...FAMILIES.map((f) => ({
-        id: `browser/${f.name}`,
-        job: f.job,
-        difficulty: f.difficulty,
-        description: f.description,
-        splits: ['train', 'test'],
-        strategies: [...f.strategies],
-        nearMisses: [...f.nearMisses],
-      })),
-      ...(this.miniwobDir ? miniwobFamilies(this.miniwobDir) : []),
-    ];
-  }
-
-  families(): TaskFamily[] {
-    return this.catalogue;
-  }
-
-  tools(): readonly ToolSpec[] {
-    return ALL_TOOLS;
   }
 
   /** The task a (family, split, seed) stands for, without a browser. */
-  instance(family: string, seed: number, split = 'train'): TaskInstance {
-    if (family.startsWith('browser/miniwob.') && this.miniwobDir) return miniwobTask(this.miniwobDir, family.slice('browser/miniwob.'.length), seed, split);
-    const def: FamilyDef | undefined = FAMILIES.find((f) => `browser/${f.name}` === family);
-    if (!def) throw new CallRefusedError('unknown_family', `no task family ${JSON.stringify(family)} in browser`);
-    return def.generate(new Rng(instanceSeed(def.name, split, seed)));
+  override instance(family: string, seed: number, split = 'train'): TaskInstance {
+    if (family.startsWith(MINIWOB) && this.miniwobDir) return miniwobTask(this.miniwobDir, family.slice(MINIWOB.length), seed, split);
+    return super.instance(family, seed, split);
   }
 
-  async reset(spec: EpisodeSpec, signal: AbortSignal): Promise<Session> {
+  protected async open(spec: EpisodeSpec, signal: AbortSignal): Promise<Session> {
     const instance = this.instance(spec.family, spec.seed, spec.split);
     // Each resource taken is released if a later one fails, so a failed reset leaks nothing.
     const site = await SiteServer.start(instance.sites);
@@ -75,7 +55,7 @@ export class BrowserEnv implements Environment {
       context = await this.host.newContext(site.proxy, signal);
       const page = await context.newPage();
       const driver = await PageDriver.create(page, this.options.settle ?? DEFAULT_SETTLE);
-      const def = FAMILIES.find((f) => `browser/${f.name}` === spec.family);
+      const def = this.catalogue.find(spec.family);
       const session = new BrowserSession({
         instance,
         site,
@@ -94,11 +74,7 @@ export class BrowserEnv implements Environment {
     }
   }
 
-  async close(): Promise<void> {
+  protected override async release(): Promise<void> {
     await this.host.close();
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
   }
 }

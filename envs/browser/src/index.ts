@@ -1,6 +1,6 @@
 export { BrowserEnv, type BrowserEnvOptions } from './env.js';
 export { manifest } from './manifest.js';
-export { ALL_TOOLS, TOOL_SCHEMAS } from './tools.js';
+export { TOOLS } from './tools.js';
 export { CHROMIUM_ARGS } from './browser/browser-host.js';
 export { DEFAULT_SETTLE, type SettleOptions, type StepTimings } from './browser/page-driver.js';
-export type { Difficulty, FamilyDef, Job, TaskInstance } from './tasks/task.js';
+export type { FamilyDef, Job, TaskInstance } from './tasks/task.js';

@@ -1,18 +1,12 @@
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { EnvManifest } from '@workgym/protocol';
+import { envManifest } from '@workgym/protocol/kit/manifest';
 
-const here = fileURLToPath(import.meta.url);
 const MiB = 1024 * 1024;
 
 /** The browser env as the rest of workgym sees it. Why each docker override: docs/envs/browser.md. */
-export const manifest: EnvManifest = {
+export const manifest = envManifest(import.meta.url, {
   name: 'browser',
   // The env's own module is imported on first use: importing the manifest loads none of it.
   create: async () => new (await import('./env.js')).BrowserEnv(),
-  serverEntry: fileURLToPath(new URL(`./server${extname(here)}`, import.meta.url)),
-  // src/ and dist/ both sit one level under envs/browser.
-  imageDir: fileURLToPath(new URL('../image', import.meta.url)),
   docker: {
     // Chromium (browser + GPU-less utility + one renderer per episode) next to Node.
     memoryBytes: 2048 * MiB,
@@ -22,4 +16,4 @@ export const manifest: EnvManifest = {
     tmpfs: { '/tmp': 'rw,nosuid,nodev,size=512m,mode=1777' },
     shmSizeBytes: 256 * MiB,
   },
-};
+});

@@ -1,11 +1,12 @@
-import { ActionError, CallRefusedError, toolCall, type ExpertAction, type Observation, type Session, type StepOutcome, type ToolSpec, type ValidToolCall, type Verdict } from '@workgym/protocol';
+import { ActionError, CallRefusedError, type ExpertAction, type Observation, type Session, type StepOutcome, type ToolSpec, type ValidToolCall, type Verdict } from '@workgym/protocol';
+import { expertAction } from '@workgym/protocol/kit';
 import type { BrowserContext } from 'puppeteer-core';
 import type { PageDriver, StepTimings } from './browser/page-driver.js';
 import { candidateActions } from './candidates.js';
 import type { SiteServer } from './sites/site-server.js';
 import type { SeenPage } from './tasks/expert-kit.js';
 import { score, type TaskInstance } from './tasks/task.js';
-import { ALL_TOOLS, parseArgs, type ToolName } from './tools.js';
+import { TOOLS, type ToolName } from './tools.js';
 
 const MAX_TEXT_CHARS = 24_000;
 /** Pages an expert remembers; an episode's step limit keeps far fewer in practice. */
@@ -24,7 +25,7 @@ export interface SessionParts {
 
 /** One browser episode: its own BrowserContext, page and site backends. */
 export class BrowserSession implements Session {
-  readonly tools: readonly ToolSpec[] = ALL_TOOLS;
+  readonly tools: readonly ToolSpec[] = TOOLS.specs;
   observation: Observation = { text: '' };
   private answerText: string | undefined;
   private submitted = false;
@@ -56,29 +57,31 @@ export class BrowserSession implements Session {
         this.submitted = true;
         return { observation: { ...this.observation, text: 'Submitted.', candidates: [] }, terminated: true };
       case 'answer':
-        this.answerText = parseArgs('answer', call.arguments).text;
+        this.answerText = TOOLS.parse('answer', call.arguments).text;
         return { observation: { ...this.observation, text: 'Answer recorded.', candidates: [] }, terminated: true };
       case 'click':
-        phases = await d.click(parseArgs('click', call.arguments).id);
+        phases = await d.click(TOOLS.parse('click', call.arguments).id);
         break;
       case 'fill': {
-        const a = parseArgs('fill', call.arguments);
+        const a = TOOLS.parse('fill', call.arguments);
         phases = await d.fill(a.id, a.text);
         break;
       }
       case 'select': {
-        const a = parseArgs('select', call.arguments);
+        const a = TOOLS.parse('select', call.arguments);
         phases = await d.select(a.id, a.option);
         break;
       }
-      case 'press':
-        phases = await d.press(parseArgs('press', call.arguments).key === 'Space' ? ' ' : parseArgs('press', call.arguments).key);
+      case 'press': {
+        const key = TOOLS.parse('press', call.arguments).key;
+        phases = await d.press(key === 'Space' ? ' ' : key);
         break;
+      }
       case 'scroll':
-        phases = await d.scroll(parseArgs('scroll', call.arguments).direction);
+        phases = await d.scroll(TOOLS.parse('scroll', call.arguments).direction);
         break;
       case 'goto':
-        phases = await d.goto(this.allowedUrl(parseArgs('goto', call.arguments).url));
+        phases = await d.goto(this.allowedUrl(TOOLS.parse('goto', call.arguments).url));
         break;
       case 'back':
         phases = await d.back();
@@ -106,8 +109,7 @@ export class BrowserSession implements Session {
     if (!strategies.includes(name) && !nearMisses.includes(name)) {
       throw new CallRefusedError('bad_request', `no expert strategy ${JSON.stringify(name)} (this family has ${[...strategies, ...nearMisses].join(', ')})`);
     }
-    const next = instance.expert({ url: new URL(this.parts.driver.url()), snapshot: this.parts.driver.snapshot, seen: this.seen, strategy: name });
-    return { calls: [toolCall(next.call.name, next.call.arguments, 'expert')], text: next.text, derived: next.derived ?? [] };
+    return expertAction(instance.expert({ url: new URL(this.parts.driver.url()), snapshot: this.parts.driver.snapshot, seen: this.seen, strategy: name }), 'expert');
   }
 
   async close(): Promise<void> {

@@ -1,18 +1,12 @@
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { EnvManifest } from '@workgym/protocol';
+import { envManifest } from '@workgym/protocol/kit/manifest';
 
-const here = fileURLToPath(import.meta.url);
 const AGENT = 'uid=20000,gid=20000';
 
 /** The code env as the rest of workgym sees it. Why each docker override: docs/envs/code.md. */
-export const manifest: EnvManifest = {
+export const manifest = envManifest(import.meta.url, {
   name: 'code',
   // The env's own module is imported on first use: importing the manifest loads none of it.
   create: async () => new (await import('./env.js')).CodeEnv(),
-  serverEntry: fileURLToPath(new URL(`./server${extname(here)}`, import.meta.url)),
-  // src/ and dist/ both sit one level under envs/code.
-  imageDir: fileURLToPath(new URL('../image', import.meta.url)),
   docker: {
     // Root with only the capabilities needed to run commands as the agent and judge users, to
     // kill their processes and to remove whatever they leave, whatever its modes; every other
@@ -25,4 +19,4 @@ export const manifest: EnvManifest = {
       '/judge': 'rw,exec,nosuid,nodev,size=320m,mode=0700,uid=20001,gid=20001',
     },
   },
-};
+});

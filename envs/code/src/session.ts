@@ -1,11 +1,12 @@
-import { ActionError, CallRefusedError, toolCall, type ExpertAction, type Observation, type Session, type StepOutcome, type ToolCall, type ToolSpec, type ValidToolCall, type Verdict } from '@workgym/protocol';
+import { ActionError, CallRefusedError, type ExpertAction, type Observation, type Session, type StepOutcome, type ToolCall, type ToolSpec, type ValidToolCall, type Verdict } from '@workgym/protocol';
+import { candidateCalls, expertAction } from '@workgym/protocol/kit';
 import type { Judge } from './judge/judge.js';
 import type { RunResult } from './sandbox/run-command.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { WorkspaceFiles } from './sandbox/workspace-files.js';
 import { EpisodeHistory } from './tasks/expert/view.js';
 import type { TaskInstance } from './tasks/task.js';
-import { DEFAULT_TIMEOUT_S, parseArgs, toolSpec, type ToolName } from './tools.js';
+import { DEFAULT_TIMEOUT_S, TOOLS, type ToolName } from './tools.js';
 
 const TEST_TIMEOUT_S = 120;
 
@@ -36,8 +37,8 @@ export class CodeSession implements Session {
     if (instance.testCommand) names.push('run_tests');
     names.push('submit');
     if (instance.check.kind === 'answer') names.push('answer');
-    this.tools = names.map(toolSpec);
-    this.candidates = (instance.candidates ?? []).map((c, i) => toolCall(c.name, c.arguments, `cand-${i + 1}`));
+    this.tools = TOOLS.select(names);
+    this.candidates = candidateCalls(instance.candidates);
     const listing = this.files.list('.', 3);
     const text = `Workspace ${this.files.displayRoot}:\n${listing.text}`;
     this.observation = this.observe(text, Buffer.byteLength(text));
@@ -68,24 +69,24 @@ export class CodeSession implements Session {
     const name = call.name as ToolName;
     switch (name) {
       case 'bash': {
-        const args = parseArgs('bash', call.arguments);
+        const args = TOOLS.parse('bash', call.arguments);
         return this.shell(args.command, args.timeout_s ?? DEFAULT_TIMEOUT_S, signal);
       }
       case 'read_file': {
-        const args = parseArgs('read_file', call.arguments);
+        const args = TOOLS.parse('read_file', call.arguments);
         const shown = this.files.read(args.path, args.start_line, args.end_line);
         return { observation: this.observe(shown.text, shown.rawSize) };
       }
       case 'write_file': {
-        const args = parseArgs('write_file', call.arguments);
+        const args = TOOLS.parse('write_file', call.arguments);
         return { observation: this.observe(this.files.write(args.path, args.content)) };
       }
       case 'edit_file': {
-        const args = parseArgs('edit_file', call.arguments);
+        const args = TOOLS.parse('edit_file', call.arguments);
         return { observation: this.observe(this.files.edit(args.path, args.old, args.new)) };
       }
       case 'list_files': {
-        const args = parseArgs('list_files', call.arguments);
+        const args = TOOLS.parse('list_files', call.arguments);
         const shown = this.files.list(args.path, args.depth);
         return { observation: this.observe(shown.text, shown.rawSize) };
       }
@@ -96,7 +97,7 @@ export class CodeSession implements Session {
       case 'submit':
         return { observation: this.observe('Submitted. The hidden checks run now.'), terminated: true };
       case 'answer': {
-        this.answer = parseArgs('answer', call.arguments).text;
+        this.answer = TOOLS.parse('answer', call.arguments).text;
         return { observation: this.observe('Answer recorded. The episode ends and the answer is checked.'), terminated: true };
       }
     }
@@ -113,8 +114,7 @@ export class CodeSession implements Session {
    * from whatever another policy did before.
    */
   async expert(_signal: AbortSignal, strategy: string): Promise<ExpertAction> {
-    const step = this.instance.expert(this.history, strategy);
-    return { calls: [toolCall(step.call.name, step.call.arguments, `expert-${++this.expertCalls}`)], text: step.text, derived: step.derived };
+    return expertAction(this.instance.expert(this.history, strategy), `expert-${++this.expertCalls}`);
   }
 
   async close(): Promise<void> {
@@ -125,6 +125,10 @@ export class CodeSession implements Session {
     this.closing.abort();
     await this.inFlight.catch(() => undefined);
     await this.sandbox.killAll('agent');
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 
   private track<T>(work: Promise<T>): Promise<T> {

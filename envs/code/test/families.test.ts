@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateToolCall } from '@workgym/protocol';
-import { ALL_TOOLS, CodeEnv } from '../src/index.js';
+import { CodeEnv, TOOLS } from '../src/index.js';
 import { replaceOnce } from '../src/tasks/function-specs.js';
 
 const env = new CodeEnv();
@@ -20,8 +20,8 @@ describe('code env catalogue', () => {
   });
 
   it('derives JSON Schemas for every tool from one zod definition', () => {
-    expect(ALL_TOOLS.map((t) => t.name)).toEqual(['bash', 'read_file', 'write_file', 'edit_file', 'list_files', 'run_tests', 'submit', 'answer']);
-    const bash = JSON.parse(ALL_TOOLS[0]!.parametersJson!) as { required: string[]; additionalProperties: boolean };
+    expect(TOOLS.specs.map((t) => t.name)).toEqual(['bash', 'read_file', 'write_file', 'edit_file', 'list_files', 'run_tests', 'submit', 'answer']);
+    const bash = JSON.parse(TOOLS.specs[0]!.parametersJson!) as { required: string[]; additionalProperties: boolean };
     expect(bash.required).toEqual(['command']);
     expect(bash.additionalProperties).toBe(false);
   });
@@ -58,7 +58,7 @@ describe.each(ids)('%s', (family) => {
   it('offers only valid tool calls as candidates', () => {
     for (const seed of SEEDS) {
       for (const candidate of env.instance(family, seed).candidates) {
-        expect(() => validateToolCall({ id: 'c', name: candidate.name, argumentsJson: JSON.stringify(candidate.arguments) }, ALL_TOOLS)).not.toThrow();
+        expect(() => validateToolCall({ id: 'c', name: candidate.name, argumentsJson: JSON.stringify(candidate.arguments) }, TOOLS.specs)).not.toThrow();
       }
     }
   });

@@ -7,7 +7,7 @@ import type { Cell, CellFormat, Value } from './engine/values.js';
 import { isError, MAX_TEXT_CHARS } from './engine/values.js';
 import type { Workbook } from './engine/workbook.js';
 import { renderDiff, renderGrid, sheetList } from './render.js';
-import { parseArgs, type ToolName } from './tools.js';
+import { TOOLS, type ToolName } from './tools.js';
 
 export const MAX_WRITE_CELLS = 20_000;
 export const MAX_READ_CELLS = 2_000;
@@ -45,44 +45,44 @@ export class WorkbookEditor {
       case 'list_sheets':
         return { text: `Sheets: ${sheetList(this.wb)}` };
       case 'read_range':
-        return this.readRange(parseArgs('read_range', raw).range);
+        return this.readRange(TOOLS.parse('read_range', raw).range);
       case 'write_cells': {
-        const a = parseArgs('write_cells', raw);
+        const a = TOOLS.parse('write_cells', raw);
         return this.writeCells(a.range, a.values);
       }
       case 'set_formula': {
-        const a = parseArgs('set_formula', raw);
+        const a = TOOLS.parse('set_formula', raw);
         const { sheet, range } = this.locate(parseCell(a.cell));
         const formula = this.checkFormula(a.formula, sheet, range);
         return await this.commit(`set ${this.name(sheet, range.top, range.left)}`, [{ sheet, row: range.top, col: range.left, cell: { value: null, formula, format: sheet.get(range.top, range.left)?.format } }]);
       }
       case 'fill': {
-        const a = parseArgs('fill', raw);
+        const a = TOOLS.parse('fill', raw);
         return this.fill(a.source, a.target);
       }
       case 'insert_rows':
       case 'delete_rows': {
-        const a = parseArgs(name, raw);
+        const a = TOOLS.parse(name, raw);
         if (a.row > MAX_ROWS) throw new ActionError('bad_reference', `row ${a.row} is beyond row ${MAX_ROWS}`);
         return this.structure(this.wb.requireSheet(a.sheet), 'row', a.row, (a.count ?? 1) * (name === 'insert_rows' ? 1 : -1));
       }
       case 'insert_columns':
       case 'delete_columns': {
-        const a = parseArgs(name, raw);
+        const a = TOOLS.parse(name, raw);
         return this.structure(this.wb.requireSheet(a.sheet), 'col', parseColumn(a.column), (a.count ?? 1) * (name === 'insert_columns' ? 1 : -1));
       }
       case 'sort': {
-        const a = parseArgs('sort', raw);
+        const a = TOOLS.parse('sort', raw);
         return this.sort(a.range, a.keys);
       }
       case 'create_sheet': {
-        const name = parseArgs('create_sheet', raw).name.trim();
+        const name = TOOLS.parse('create_sheet', raw).name.trim();
         // Formulas that named this sheet before it existed now find it.
         const sheet = await this.rebuildAfter(() => this.wb.addSheet(name));
         return { text: `created sheet ${sheet.name}`, focus: { sheet, row: 1 } };
       }
       case 'set_format': {
-        const a = parseArgs('set_format', raw);
+        const a = TOOLS.parse('set_format', raw);
         return this.setFormat(a.range, { numFmt: a.number_format, bold: a.bold, fill: a.fill_color });
       }
     }

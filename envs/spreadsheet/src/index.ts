@@ -1,7 +1,7 @@
 export { SpreadsheetEnv, JOB } from './env.js';
 export { manifest } from './manifest.js';
-export { ALL_TOOLS, TOOL_SCHEMAS, type ToolName } from './tools.js';
-export type { Difficulty, FamilyDef, PlannedCall, SheetInit, TaskInstance } from './tasks/task.js';
+export { TOOLS, type ToolName } from './tools.js';
+export type { FamilyDef, SheetInit, TaskInstance } from './tasks/task.js';
 export { SPREADSHEETBENCH_FAMILY } from './spreadsheetbench/family.js';
 export {
   loadSpreadsheetBench,

@@ -1,24 +1,12 @@
-import {
-  ActionError,
-  Rng,
-  ShownText,
-  toolCall,
-  type ExpertAction,
-  type Observation,
-  type Session,
-  type StepOutcome,
-  type ToolCall,
-  type ToolSpec,
-  type ValidToolCall,
-  type Verdict,
-} from '@workgym/protocol';
+import { ActionError, CallRefusedError, Rng, ShownText, type ExpertAction, type Observation, type Session, type StepOutcome, type ToolCall, type ToolSpec, type ValidToolCall, type Verdict } from '@workgym/protocol';
+import { candidateCalls, expertAction, type ExpertStep, type PlannedCall } from '@workgym/protocol/kit';
 import { WorkbookEditor } from './editor.js';
 import type { Workbook } from './engine/workbook.js';
 import { writeXlsx } from './engine/xlsx.js';
 import { renderView, sheetList } from './render.js';
 import { uniqueCalls } from './tasks/expert-kit.js';
-import type { ExpertMove, ExpertView, PlannedCall } from './tasks/task.js';
-import { ALL_TOOLS } from './tools.js';
+import type { ExpertView } from './tasks/task.js';
+import { TOOLS } from './tools.js';
 
 /** What a session needs from a task, generated or loaded (SpreadsheetBench). */
 export interface SessionTask {
@@ -31,7 +19,7 @@ export interface SessionTask {
   /** The family's strategies: "" plays strategies[seed % count]. */
   strategies: readonly string[];
   /** The next move of a strategy or near-miss at the current state. */
-  expert(view: ExpertView): ExpertMove;
+  expert(view: ExpertView): ExpertStep;
   distractors: readonly PlannedCall[];
   /** Scores the final workbook; `edits` are the calls that changed it, in order. */
   verify(wb: Workbook, answer: string | undefined, edits: readonly PlannedCall[]): Promise<Verdict>;
@@ -57,13 +45,16 @@ export class SpreadsheetSession implements Session {
   /** Every call the episode made, as name and arguments. */
   private readonly made = new Set<string>();
   private steps = 0;
+  private closed = false;
+  /** Aborts the recalculation in flight when the session closes. */
+  private readonly closing = new AbortController();
 
   constructor(
     private readonly task: SessionTask,
     private readonly wb: Workbook,
   ) {
     this.instruction = task.instruction;
-    this.tools = ALL_TOOLS.filter((t) => t.name !== 'answer' || task.question);
+    this.tools = TOOLS.specs.filter((t) => t.name !== 'answer' || task.question);
     const focus = wb.sheet(task.focus) ?? wb.sheets[0]!;
     this.editor = new WorkbookEditor(wb, focus);
     this.view = { sheet: focus.name, row: 1 };
@@ -95,14 +86,15 @@ export class SpreadsheetSession implements Session {
     const rng = new Rng(this.task.seed * 1_000 + this.steps);
     const mixed = rng.shuffle(uniqueCalls([...useful, ...rng.sample([...this.task.distractors], Math.min(this.task.distractors.length, MAX_CANDIDATES - useful.length))]));
     const generic: PlannedCall[] = [{ name: 'list_sheets', arguments: {} }, { name: 'submit', arguments: {} }];
-    return [...mixed, ...generic].map((c, i) => toolCall(c.name, c.arguments, `cand-${i + 1}`));
+    return candidateCalls([...mixed, ...generic]);
   }
 
   async step(call: ValidToolCall, signal: AbortSignal): Promise<StepOutcome> {
+    if (this.closed) throw new CallRefusedError('unknown_session', 'the session was closed');
     this.steps += 1;
     this.made.add(callKey(call));
     try {
-      return await this.apply(call, signal);
+      return await this.apply(call, AbortSignal.any([signal, this.closing.signal]));
     } catch (error) {
       if (error instanceof ActionError) this.shown.add(`Error (${error.kind}): ${error.message}`);
       throw error;
@@ -131,7 +123,7 @@ export class SpreadsheetSession implements Session {
   }
 
   private isEditTool(name: string): name is Parameters<WorkbookEditor['apply']>[0] {
-    return ALL_TOOLS.some((t) => t.name === name) && name !== 'submit' && name !== 'answer';
+    return TOOLS.has(name) && name !== 'submit' && name !== 'answer';
   }
 
   async verify(): Promise<Verdict> {
@@ -145,11 +137,18 @@ export class SpreadsheetSession implements Session {
   async expert(_signal: AbortSignal, strategy: string): Promise<ExpertAction> {
     const { strategies, seed } = this.task;
     const chosen = strategy || (strategies.length > 0 ? strategies[seed % strategies.length]! : '');
-    const next = this.task.expert(this.expertView(chosen));
-    return { calls: [toolCall(next.call.name, next.call.arguments, `expert-${this.steps + 1}`)], text: next.text, derived: next.derived };
+    return expertAction(this.task.expert(this.expertView(chosen)), `expert-${this.steps + 1}`);
   }
 
-  async close(): Promise<void> {}
+  /** The workbook lives in memory; closing stops a recalculation in flight and refuses later steps. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.closing.abort();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
 }
 
 const callKey = (c: { name: string; arguments: Record<string, unknown> }) => `${c.name} ${JSON.stringify(c.arguments)}`;

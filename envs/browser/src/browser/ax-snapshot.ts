@@ -1,3 +1,4 @@
+import { formatElementLine } from '@workgym/protocol/kit';
 import type { CDPSession, Protocol } from 'puppeteer-core';
 
 type AXNode = Protocol.Accessibility.AXNode;
@@ -118,13 +119,17 @@ function optionLabels(node: AXNode, byId: Map<string, AXNode>): string[] {
   return out;
 }
 
+/** The node's line in the kit's element-line format, which the learner reads back. */
 function render(node: SnapshotNode): string {
-  const parts = [`${'  '.repeat(node.depth)}[${node.id}] ${node.role}`];
-  // A row's name repeats all its cells; the cells follow anyway.
-  if (node.name && node.role !== 'row') parts.push(JSON.stringify(truncate(node.name, 200)));
-  if (node.value && node.value !== node.name) parts.push(`value=${JSON.stringify(truncate(node.value, 200))}`);
-  for (const [key, value] of Object.entries(node.states)) parts.push(value === 'true' ? key : `${key}=${value}`);
-  return parts.join(' ');
+  return formatElementLine({
+    depth: node.depth,
+    id: node.id,
+    role: node.role || 'none',
+    // A row's name repeats all its cells; the cells follow anyway.
+    name: node.role === 'row' ? '' : truncate(node.name, 200),
+    value: node.value === node.name ? '' : truncate(node.value, 200),
+    states: node.states,
+  });
 }
 
 function clean(text: string): string {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
-import type { TaskFamily } from '@workgym/protocol';
+import { splitSeed, type TaskFamily } from '@workgym/protocol';
 import { notFound, type SiteApp, type SiteRequest, type SiteResponse } from '../sites/site-app.js';
 import type { TaskInstance } from '../tasks/task.js';
 
@@ -62,8 +62,8 @@ interface WobState {
 const KEY = "Symbol.for('workgym.miniwob')";
 
 export function miniwobTask(dir: string, task: string, seed: number, split: string): TaskInstance {
-  // Train and test seeds never meet: even and odd seeds for the page's RNG.
-  const pageSeed = seed * 2 + (split === 'test' ? 1 : 0);
+  // The kit's seeding rule, so train and test pages never meet.
+  const pageSeed = splitSeed(split, seed);
   let state: WobState = { done: false, reward: 0, reason: null };
   const read = `(() => { const s = window[${KEY}]; const done = (s && s.done) || (typeof WOB_DONE_GLOBAL !== 'undefined' && WOB_DONE_GLOBAL === true);
     const raw = s && s.done ? s.reward : (typeof WOB_RAW_REWARD_GLOBAL !== 'undefined' ? WOB_RAW_REWARD_GLOBAL : 0);

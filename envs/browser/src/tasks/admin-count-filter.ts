@@ -2,7 +2,8 @@ import { AdminSite, PLANS } from '../sites/admin.js';
 import { adminUsers } from './admin-data.js';
 import { applied, filters, pageOf } from './admin-expert.js';
 import type { Snapshot } from '../browser/ax-snapshot.js';
-import { act, answer, click, fillForm, leave, mustFind, tableRows, type ExpertStep, type ExpertView } from './expert-kit.js';
+import type { ExpertStep } from '@workgym/protocol/kit';
+import { act, answer, click, fillForm, leave, mustFind, tableRows, type ExpertView } from './expert-kit.js';
 import { norm, type FamilyDef } from './task.js';
 
 export const adminCountFilter: FamilyDef = {

@@ -1,6 +1,7 @@
 // How experts find users in the admin console: the search box, or page by page.
 import type { Snapshot } from '../browser/ax-snapshot.js';
-import { act, click, fillForm, findNode, leave, textAfter, type ExpertStep, type ExpertView, type FormField } from './expert-kit.js';
+import type { ExpertStep } from '@workgym/protocol/kit';
+import { act, click, fillForm, findNode, leave, textAfter, type ExpertView, type FormField } from './expert-kit.js';
 
 /** How an expert looks for a user it knows by email. */
 export type UserLookup = 'search' | 'page-through';

@@ -1,7 +1,8 @@
 import { BookingSite, type BookingData, type Hotel } from '../sites/booking.js';
 import { CITIES, money, personName } from './rng.js';
 import type { Snapshot } from '../browser/ax-snapshot.js';
-import { act, click, fillForm, findNode, leave, list, mustFind, navigate, nextField, showsText, submit, tableRows, type ExpertStep, type ExpertView, type FormField } from './expert-kit.js';
+import type { ExpertStep } from '@workgym/protocol/kit';
+import { act, click, fillForm, findNode, leave, list, mustFind, navigate, nextField, showsText, submit, tableRows, type ExpertView, type FormField } from './expert-kit.js';
 import { type FamilyDef, verification } from './task.js';
 
 const NAMES = ['Grand', 'Harbor', 'Garden', 'Central', 'Old Town', 'Riverside', 'Park', 'Station', 'Royal', 'Plaza'];

@@ -2,7 +2,8 @@
 // directory and the links between tickets, customers and orders.
 import type { Snapshot, SnapshotNode } from '../browser/ax-snapshot.js';
 import type { DeskCustomer } from '../sites/helpdesk.js';
-import { act, click, findNode, leave, navigate, seenTitled, tableRows, textAfter, type ExpertStep, type ExpertView } from './expert-kit.js';
+import type { ExpertStep } from '@workgym/protocol/kit';
+import { act, click, findNode, leave, navigate, seenTitled, tableRows, textAfter, type ExpertView } from './expert-kit.js';
 
 const NAV = ['Ticket queue', 'Customers'];
 

@@ -2,7 +2,8 @@ import { HelpDeskSite, type DeskOrder } from '../sites/helpdesk.js';
 import { deskData } from './desk-data.js';
 import { money } from './rng.js';
 import { listedOrders, onCustomer, onTicket, openCustomer, openTicket, orderPageId, seenOrders, type CustomerRoute } from './desk-expert.js';
-import { act, click, fillForm, list, navigate, submit, type ExpertStep, type ExpertView } from './expert-kit.js';
+import type { ExpertStep } from '@workgym/protocol/kit';
+import { act, click, fillForm, list, navigate, submit, type ExpertView } from './expert-kit.js';
 import { type FamilyDef, verification } from './task.js';
 
 export const deskRefund: FamilyDef = {

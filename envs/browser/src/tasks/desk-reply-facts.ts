@@ -1,7 +1,8 @@
 import { HelpDeskSite } from '../sites/helpdesk.js';
 import { deskData } from './desk-data.js';
 import { listedOrders, onCustomer, onTicket, openCustomer, openTicket, seenOrders, type SeenOrder } from './desk-expert.js';
-import { act, click, fillForm, list, seenTitled, submit, type ExpertStep, type ExpertView } from './expert-kit.js';
+import type { ExpertStep } from '@workgym/protocol/kit';
+import { act, click, fillForm, list, seenTitled, submit, type ExpertView } from './expert-kit.js';
 import { type FamilyDef, verification } from './task.js';
 
 export const deskReplyFacts: FamilyDef = {

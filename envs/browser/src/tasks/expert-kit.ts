@@ -2,27 +2,8 @@
 // it makes must be one a student could make from what the episode has shown: it clicks elements
 // of the current page, types values the instruction or a page showed, and declares the values it
 // computes (a refund amount, a reply) with the shown values they come from.
+import type { Derived, ExpertStep, PlannedCall } from '@workgym/protocol/kit';
 import type { Snapshot, SnapshotNode } from '../browser/ax-snapshot.js';
-
-/** One tool call the expert wants made next. */
-export interface PlannedCall {
-  name: string;
-  arguments: Record<string, unknown>;
-}
-
-/** A value the expert computed rather than read, and the shown values it comes from. */
-export interface Derived {
-  value: string;
-  sources: string[];
-  how: string;
-}
-
-/** The expert's next move: the call, why (in terms of what the episode showed), computed values. */
-export interface ExpertStep {
-  call: PlannedCall;
-  text: string;
-  derived?: Derived[];
-}
 
 /** A page the episode showed the agent: its address (the observation's URL line) and content. */
 export interface SeenPage {

@@ -1,5 +1,6 @@
 // How experts find a message in the webmail: browse the inbox, or search it first.
-import { act, click, findNode, leave, navigate, tableRows, type ExpertStep, type ExpertView } from './expert-kit.js';
+import type { ExpertStep } from '@workgym/protocol/kit';
+import { act, click, findNode, leave, navigate, tableRows, type ExpertView } from './expert-kit.js';
 
 /** A message an expert looks for: its id (for its address once shown), sender and subject. */
 export interface WantedMail {

@@ -1,7 +1,8 @@
 import { WebmailSite } from '../sites/webmail.js';
 import { correspondent, mailData, TOPICS } from './mail-data.js';
 import { onMessage, openMessage } from './mail-expert.js';
-import { act, click, fillForm, findNode, leave, submit, type ExpertStep, type ExpertView } from './expert-kit.js';
+import type { ExpertStep } from '@workgym/protocol/kit';
+import { act, click, fillForm, findNode, leave, submit, type ExpertView } from './expert-kit.js';
 import { type FamilyDef, verification } from './task.js';
 
 export const mailForward: FamilyDef = {

@@ -1,18 +1,8 @@
-// Task generators draw from the Rng every env shares; what is this env's own is below.
+// Task generators draw from the Rng every env shares (seeded by the kit's one rule, instanceRng);
+// what is this env's own is below.
 import { Rng } from '@workgym/protocol';
 
 export { Rng };
-
-/**
- * The seed of one instance: train and test never share one (even vs odd), and each family gets
- * its own stream so two families with the same seed are unrelated.
- */
-export function instanceSeed(family: string, split: string, seed: number): number {
-  let h = 2166136261;
-  for (const ch of family) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
-  const base = (seed * 2 + (split === 'test' ? 1 : 0)) >>> 0;
-  return (Math.imul(h ^ base, 2654435761) ^ base) >>> 0;
-}
 
 export const FIRST_NAMES = ['Ada', 'Ben', 'Chloe', 'Dev', 'Elena', 'Farid', 'Grace', 'Hugo', 'Ines', 'Jonas', 'Keiko', 'Liam', 'Maya', 'Noah', 'Olga', 'Priya', 'Quinn', 'Rosa', 'Sami', 'Tara', 'Umar', 'Vera', 'Wes', 'Yara', 'Zoe'];
 export const LAST_NAMES = ['Adler', 'Brooks', 'Castro', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Hall', 'Ito', 'Jensen', 'Kowalski', 'Lopez', 'Moreau', 'Nakamura', 'Okafor', 'Patel', 'Quist', 'Rossi', 'Silva', 'Tanaka', 'Usman', 'Varga', 'Weber', 'Young', 'Zhang'];

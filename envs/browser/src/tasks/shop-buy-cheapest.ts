@@ -1,7 +1,8 @@
 import { ShopSite, type Product } from '../sites/shop.js';
 import { shopData, CATEGORIES } from './shop-data.js';
 import { address, money, personName } from './rng.js';
-import { act, click, findNode, leave, list, navigate, submit, tableRows, type ExpertStep, type ExpertView } from './expert-kit.js';
+import type { ExpertStep } from '@workgym/protocol/kit';
+import { act, click, findNode, leave, list, navigate, submit, tableRows, type ExpertView } from './expert-kit.js';
 import { checkout, fillCart } from './shop-expert.js';
 import { type FamilyDef, verification } from './task.js';
 

@@ -1,7 +1,8 @@
 import { ShopSite, shipping, type ShopOrder } from '../sites/shop.js';
 import { shopData } from './shop-data.js';
 import { address, personName } from './rng.js';
-import { act, click, fillForm, findNode, leave, navigate, submit, type ExpertStep, type ExpertView } from './expert-kit.js';
+import type { ExpertStep } from '@workgym/protocol/kit';
+import { act, click, fillForm, findNode, leave, navigate, submit, type ExpertView } from './expert-kit.js';
 import { checkout, fillCart, openProduct } from './shop-expert.js';
 import { type FamilyDef, verification } from './task.js';
 

@@ -1,7 +1,8 @@
 // How experts shop: find a product (search or the catalogue), put the right quantities in the
 // cart (fixing what is wrong there first), apply a coupon, check out.
 import type { ShopSite } from '../sites/shop.js';
-import { act, click, fillForm, findNode, leave, showsText, tableRows, type ExpertStep, type ExpertView, type FormField } from './expert-kit.js';
+import type { ExpertStep } from '@workgym/protocol/kit';
+import { act, click, fillForm, findNode, leave, showsText, tableRows, type ExpertView, type FormField } from './expert-kit.js';
 
 /** A product the cart should hold, and how many. */
 export interface CartLine {

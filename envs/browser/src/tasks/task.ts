@@ -1,9 +1,8 @@
-import type { ExpertStep, ExpertView } from './expert-kit.js';
+import type { ExpertStep, FamilyDef as KitFamilyDef } from '@workgym/protocol/kit';
+import type { ExpertView } from './expert-kit.js';
 import type { SiteApp } from '../sites/site-app.js';
-import type { Rng } from './rng.js';
 
 export type Job = 'customer-support' | 'back-office';
-export type Difficulty = 'easy' | 'medium' | 'hard';
 
 export interface VerifyInput {
   /** The text given to answer(), if any. */
@@ -42,18 +41,8 @@ export interface PageHooks {
   evaluate<T>(expression: string): Promise<T | null>;
 }
 
-export interface FamilyDef {
-  /** The id without "browser/". */
-  name: string;
-  job: Job;
-  difficulty: Difficulty;
-  description: string;
-  /** Named ways the expert solves the task; the first is the default. */
-  strategies: readonly string[];
-  /** Named attacks on the verifier that must not succeed (the conformance check runs each). */
-  nearMisses: readonly string[];
-  generate(rng: Rng): TaskInstance;
-}
+/** A browser family (id `browser/<name>`): the kit's family definition, with its own job. */
+export type FamilyDef = KitFamilyDef<TaskInstance> & { job: Job };
 
 /** A verification that succeeds when every component is fully met. */
 export function verification(components: Record<string, number>, gate: boolean, detail: string): Verification {

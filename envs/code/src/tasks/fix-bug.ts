@@ -6,7 +6,8 @@ import { RUN_TESTS, SUBMIT, quote, readFile, writeThenSubmit } from './expert/st
 import { failingTests, firstMismatch, testVerdict } from './expert/tests-output.js';
 import type { EpisodeView } from './expert/view.js';
 import { keep, workExpert, type Target } from './expert/work.js';
-import type { FamilyDef, PlannedCall, TaskInstance } from './task.js';
+import type { PlannedCall } from '@workgym/protocol/kit';
+import type { FamilyDef, TaskInstance } from './task.js';
 
 const PACKAGES = ['textkit', 'numtools', 'datautil', 'toolbox', 'minilib', 'utilpack'];
 const MODULES = ['core', 'text', 'lists', 'numbers', 'formatting', 'parsing', 'helpers', 'series'];

@@ -1,8 +1,9 @@
 import type { Rng } from '@workgym/protocol';
-import { bashLook, byStrategy, firstUnmade, type ExpertStep, type Look } from './expert/step.js';
+import type { ExpertStep, PlannedCall } from '@workgym/protocol/kit';
+import { bashLook, byStrategy, firstUnmade, type Look } from './expert/step.js';
 import { shownStdout } from './expert/shell.js';
 import type { EpisodeView } from './expert/view.js';
-import type { Commit, FamilyDef, PlannedCall, TaskInstance } from './task.js';
+import type { Commit, FamilyDef, TaskInstance } from './task.js';
 
 const AUTHORS = ['Alice Moreau', 'Bilal Khan', 'Chiara Bianchi', 'Diego Ramos', 'Emma Lindqvist', 'Farah Haddad', 'Goran Petrov'];
 const SUBJECTS = [

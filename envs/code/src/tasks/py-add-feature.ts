@@ -4,7 +4,8 @@ import type { Rng } from '@workgym/protocol';
 import { readFile, RUN_TESTS, SUBMIT, bashLook, writeThenSubmit } from './expert/step.js';
 import { testVerdict } from './expert/tests-output.js';
 import { keep, workExpert } from './expert/work.js';
-import type { FamilyDef, PlannedCall, TaskInstance } from './task.js';
+import type { PlannedCall } from '@workgym/protocol/kit';
+import type { FamilyDef, TaskInstance } from './task.js';
 
 interface Domain {
   pkg: string;

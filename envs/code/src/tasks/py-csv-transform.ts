@@ -4,7 +4,8 @@ import { describeOutput, HARD_CODE, scriptPlan } from './expert/script-work.js';
 import { shownStdout } from './expert/shell.js';
 import { bashLook, readFile, SUBMIT } from './expert/step.js';
 import { workExpert } from './expert/work.js';
-import type { FamilyDef, PlannedCall, TaskInstance } from './task.js';
+import type { PlannedCall } from '@workgym/protocol/kit';
+import type { FamilyDef, TaskInstance } from './task.js';
 
 const REGIONS = ['north', 'south', 'east', 'west', 'central'];
 const PRODUCTS = ['widget', 'gadget', 'sprocket', 'gizmo', 'doohickey', 'flange'];

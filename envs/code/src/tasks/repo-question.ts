@@ -1,7 +1,8 @@
 import type { Rng } from '@workgym/protocol';
-import { bashLook, byStrategy, firstUnmade, readFile, type ExpertStep, type Look } from './expert/step.js';
+import type { ExpertStep, PlannedCall } from '@workgym/protocol/kit';
+import { bashLook, byStrategy, firstUnmade, readFile, type Look } from './expert/step.js';
 import type { EpisodeView } from './expert/view.js';
-import type { FamilyDef, PlannedCall, TaskInstance } from './task.js';
+import type { FamilyDef, TaskInstance } from './task.js';
 
 const APPS = ['orderly', 'tracksy', 'shipfast', 'notely', 'bookit'];
 const VERBS = ['create', 'update', 'delete', 'list', 'archive', 'restore', 'export', 'import', 'approve', 'reject'];

@@ -3,7 +3,8 @@ import { describeOutput, scriptPlan } from './expert/script-work.js';
 import { shownStdout } from './expert/shell.js';
 import { bashLook, SUBMIT } from './expert/step.js';
 import { workExpert } from './expert/work.js';
-import type { FamilyDef, PlannedCall, TaskInstance } from './task.js';
+import type { PlannedCall } from '@workgym/protocol/kit';
+import type { FamilyDef, TaskInstance } from './task.js';
 
 const FIRST = ['Ana', 'Ben', 'Cleo', 'Dev', 'Eva', 'Finn', 'Gus', 'Hana', 'Ivo', 'Jun', 'Kai', 'Lea', 'Mo', 'Nia'];
 const LAST = ['Lopez', 'Smith', 'Novak', 'Tanaka', 'Okafor', 'Berg', 'Rossi', 'Kim'];

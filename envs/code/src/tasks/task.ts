@@ -1,13 +1,5 @@
-import type { Rng } from '@workgym/protocol';
+import type { FamilyDef as KitFamilyDef, PlannedCall } from '@workgym/protocol/kit';
 import type { Expert } from './expert/step.js';
-
-export type Difficulty = 'easy' | 'medium' | 'hard';
-
-/** A tool call as a family writes it (the session turns it into a protocol ToolCall). */
-export interface PlannedCall {
-  name: string;
-  arguments: Record<string, unknown>;
-}
 
 /** One commit of a generated git history: files set to content, or deleted with null. */
 export interface Commit {
@@ -73,14 +65,5 @@ export interface TaskInstance {
   candidates: PlannedCall[];
 }
 
-export interface FamilyDef {
-  /** Short name; the family id is `code/<name>`. */
-  name: string;
-  difficulty: Difficulty;
-  description: string;
-  /** Named ways the expert solves the family; the first is the default. */
-  strategies: readonly string[];
-  /** Named scripted attempts that game the verifier; each must end without success. */
-  nearMisses: readonly string[];
-  generate(rng: Rng): TaskInstance;
-}
+/** A code family (id `code/<name>`): the kit's family definition, generating code tasks. */
+export type FamilyDef = KitFamilyDef<TaskInstance>;

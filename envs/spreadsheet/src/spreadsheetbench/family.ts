@@ -1,4 +1,5 @@
 import { ActionError, CallRefusedError, type EpisodeSpec, type Session, type TaskFamily, type Verdict } from '@workgym/protocol';
+import type { ExpertStep, PlannedCall } from '@workgym/protocol/kit';
 import { WorkbookEditor } from '../editor.js';
 import { cellName, parseRange, type RangeAddress } from '../engine/a1.js';
 import { sameValue, showValue, type Value } from '../engine/values.js';
@@ -10,7 +11,7 @@ import { Rng, splitSeed } from '@workgym/protocol';
 import { normalFormula, readIfUnseen, rowLine, submit, cellAt } from '../tasks/expert-kit.js';
 import { blockMove, fillDownMove, writeValuesMove, type FormulaBlock } from '../tasks/formula-block.js';
 import { get, num } from '../tasks/helpers.js';
-import type { ExpertMove, ExpertView, PlannedCall } from '../tasks/task.js';
+import type { ExpertView } from '../tasks/task.js';
 import type { SpreadsheetBenchOptions, SpreadsheetBenchTask } from './spreadsheetbench-task.js';
 
 export const SPREADSHEETBENCH_FAMILY = 'spreadsheet/spreadsheetbench';
@@ -47,7 +48,7 @@ async function sampleTask(seed: number): Promise<SpreadsheetBenchTask> {
 }
 
 /** The built-in sample's expert: it reads the rows it was shown and writes Amount = Price × Qty. */
-function sampleExpert(last: number): (view: ExpertView) => ExpertMove {
+function sampleExpert(last: number): (view: ExpertView) => ExpertStep {
   return (view) => {
     const { wb, strategy } = view;
     const read = readIfUnseen(view, 'Sheet1', `A1:C${last}`, [`D2:D${last}`], 'I need each row’s Price and Qty; reading Sheet1.');
@@ -76,7 +77,7 @@ function sampleExpert(last: number): (view: ExpertView) => ExpertMove {
  * The expert of a task passed in the options: it copies the answer file's cells (formulas where
  * the file has them). That is privileged knowledge, not a grounded demonstration; it says so.
  */
-function answerCopyExpert(wb: Workbook, answers: Workbook, ranges: RangeAddress[], typed: boolean): (view: ExpertView) => ExpertMove {
+function answerCopyExpert(wb: Workbook, answers: Workbook, ranges: RangeAddress[], typed: boolean): (view: ExpertView) => ExpertStep {
   const writes = ranges.map((r) => {
     const sheet = answers.sheet(r.sheet!);
     const values: (string | number | boolean | null)[][] = [];
@@ -166,7 +167,7 @@ export async function spreadsheetBenchSession(spec: EpisodeSpec): Promise<Sessio
   const ranges = answerRanges(task.answerPosition, wb);
   const sample = fromOptions(spec.options) === undefined;
   const expert = (strategy: string) => (sample ? sampleExpert(ranges[0]!.bottom) : answerCopyExpert(wb, answers[0]!, ranges, strategy === 'typed-values'));
-  const experts = new Map<string, (view: ExpertView) => ExpertMove>();
+  const experts = new Map<string, (view: ExpertView) => ExpertStep>();
   const verify = async (final: Workbook, _answer: string | undefined, edits: readonly PlannedCall[]): Promise<Verdict> => {
     const components: Record<string, number> = {};
     const details: string[] = [];

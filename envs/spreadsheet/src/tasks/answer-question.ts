@@ -1,9 +1,10 @@
+import type { ExpertStep } from '@workgym/protocol/kit';
 import type { Value } from '../engine/values.js';
 import { showValue } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
 import { cellAt, derive, move, normalFormula, readIfUnseen, refDerivation, rowLine } from './expert-kit.js';
 import { call, FIRST, get, num, REGIONS } from './helpers.js';
-import type { ExpertMove, ExpertView, FamilyDef } from './task.js';
+import type { ExpertView, FamilyDef } from './task.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun'];
 
@@ -77,7 +78,7 @@ function salesRows(wb: Workbook, height: number): { row: number; month: string; 
 /** Where a scratch formula goes: the first column right of the table. */
 const SCRATCH = 'G';
 
-function totalRevenue(view: ExpertView, height: number, q: { region: string; month: string }): ExpertMove {
+function totalRevenue(view: ExpertView, height: number, q: { region: string; month: string }): ExpertStep {
   const { wb } = view;
   const matching = salesRows(wb, height).filter((s) => s.region === q.region && s.month === q.month);
   const sum = matching.reduce((s, r) => s + r.revenue, 0);
@@ -99,7 +100,7 @@ function totalRevenue(view: ExpertView, height: number, q: { region: string; mon
   ]);
 }
 
-function topRep(view: ExpertView, height: number): ExpertMove {
+function topRep(view: ExpertView, height: number): ExpertStep {
   const { wb } = view;
   const rows = salesRows(wb, height);
   const reps = [...new Set(rows.map((r) => r.rep))].sort();
@@ -127,7 +128,7 @@ function topRep(view: ExpertView, height: number): ExpertMove {
 }
 
 /** The list-all near-miss: every possible answer at once. */
-function listAll(wb: Workbook, height: number, q: { region: string; month: string } | undefined): ExpertMove {
+function listAll(wb: Workbook, height: number, q: { region: string; month: string } | undefined): ExpertStep {
   const rows = salesRows(wb, height);
   if (!q) return move('answer', { text: [...new Set(rows.map((r) => r.rep))].join(', ') }, 'Naming every rep.');
   const sums = new Map<string, number>();

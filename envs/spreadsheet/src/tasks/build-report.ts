@@ -1,3 +1,4 @@
+import type { ExpertStep } from '@workgym/protocol/kit';
 import { cellKey } from '../engine/sheet.js';
 import type { Value } from '../engine/values.js';
 import { showValue } from '../engine/values.js';
@@ -5,7 +6,7 @@ import type { Workbook } from '../engine/workbook.js';
 import { cellAt, derive, deriveFormulas, move, normalFormula, readIfUnseen, refDerivation, rowLine, rowLines, submit } from './expert-kit.js';
 import { fillDownMove, type FormulaBlock } from './formula-block.js';
 import { bump, call, get, num, PRODUCTS, relabel } from './helpers.js';
-import type { ExpertMove, FamilyDef } from './task.js';
+import type { FamilyDef } from './task.js';
 
 const HEADERS = ['Category', 'Total', 'Count', 'Max'];
 
@@ -155,7 +156,7 @@ function sameContent(wb: Workbook, ref: string, v: Value | undefined): boolean {
   return cell?.formula === undefined && showValue(cell?.value ?? null) === showValue(v ?? null);
 }
 
-function boldOrSubmit(wb: Workbook, sheet: string, boldHeaders: (wb: Workbook, sheet: string) => number): ExpertMove {
+function boldOrSubmit(wb: Workbook, sheet: string, boldHeaders: (wb: Workbook, sheet: string) => number): ExpertStep {
   if (boldHeaders(wb, sheet) < 4) {
     return move('set_format', { range: `${sheet}!A1:D1`, bold: true }, `The report's values are in place; the headers in A1:D1 should be bold.`, [
       refDerivation(sheet, 'A1:D1', ['A1:D1'], 'the header cells named in the task'),
@@ -165,7 +166,7 @@ function boldOrSubmit(wb: Workbook, sheet: string, boldHeaders: (wb: Workbook, s
 }
 
 /** The typed-values near-miss: the report with numbers where formulas were asked for. */
-function typedReport(wb: Workbook, sheet: string, labels: Value[][], want: Record<string, Value>, k: number, totalRow: number): ExpertMove | undefined {
+function typedReport(wb: Workbook, sheet: string, labels: Value[][], want: Record<string, Value>, k: number, totalRow: number): ExpertStep | undefined {
   const values = labels.map((row, i) =>
     i === 0 ? row : i === totalRow - 1 ? [row[0]!, want[`Report!B${totalRow}`]!, null, null] : [row[0]!, ...['B', 'C', 'D'].map((c) => want[`Report!${c}${i + 1}`]!)],
   );

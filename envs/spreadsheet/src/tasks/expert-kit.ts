@@ -1,25 +1,25 @@
-import type { Derivation } from '@workgym/protocol';
+import type { Derived, ExpertStep, PlannedCall } from '@workgym/protocol/kit';
 import { parseRange } from '../engine/a1.js';
 import { cellKey } from '../engine/sheet.js';
 import type { Cell } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
 import { showCell } from '../render.js';
 import type { get } from './helpers.js';
-import type { ExpertMove, ExpertView, PlannedCall } from './task.js';
+import type { ExpertView } from './task.js';
 
 // Building blocks of the state-based experts: they look at the workbook as it is, act only on
 // what the episode has shown, and say which shown values each computed argument comes from.
 
-export function move(name: string, args: Record<string, unknown>, text: string, derived: Derivation[] = []): ExpertMove {
+export function move(name: string, args: Record<string, unknown>, text: string, derived: Derived[] = []): ExpertStep {
   return { call: { name, arguments: args }, text, derived };
 }
 
-export function derive(value: string | number, sources: readonly string[], how: string): Derivation {
+export function derive(value: string | number, sources: readonly string[], how: string): Derived {
   return { value: String(value), sources: [...sources], how };
 }
 
 /** A derivation for every formula among written values, all from the same shown sources. */
-export function deriveFormulas(values: readonly (readonly unknown[])[], sources: readonly string[], how: string): Derivation[] {
+export function deriveFormulas(values: readonly (readonly unknown[])[], sources: readonly string[], how: string): Derived[] {
   const formulas = new Set(values.flat().filter((v): v is string => typeof v === 'string' && v.startsWith('=')));
   return [...formulas].map((f) => derive(f, sources, how));
 }
@@ -28,7 +28,7 @@ export function deriveFormulas(values: readonly (readonly unknown[])[], sources:
 export const at = (sheet: string, a1: string) => `${sheet}!${a1}`;
 
 /** A sheet-qualified reference the expert composed from the sheet's name and cells the task named. */
-export function refDerivation(sheet: string, a1: string, sources: readonly string[], how: string): Derivation {
+export function refDerivation(sheet: string, a1: string, sources: readonly string[], how: string): Derived {
   return derive(at(sheet, a1), [sheet, ...sources], how);
 }
 
@@ -51,7 +51,7 @@ export function rowLines(wb: Workbook, sheet: string, top: number, bottom: numbe
  * A read of `range` (A1, on `sheet`) when some of its rows, as they are now, have not been
  * shown: what the expert computes from a table must come from a view of that table.
  */
-export function readIfUnseen(view: ExpertView, sheet: string, range: string, sources: readonly string[], why: string): ExpertMove | undefined {
+export function readIfUnseen(view: ExpertView, sheet: string, range: string, sources: readonly string[], why: string): ExpertStep | undefined {
   const r = parseRange(range);
   const unseen = rowLines(view.wb, sheet, r.top, r.bottom, r.right).some((line) => !view.shown(line));
   if (!unseen) return undefined;
@@ -73,7 +73,7 @@ export function holdsFormula(wb: Workbook, ref: string, formulas: readonly strin
   return cell?.formula !== undefined && formulas.some((f) => normalFormula(f) === normalFormula(cell.formula)) && ok(cell.value);
 }
 
-export const submit = (text: string): ExpertMove => move('submit', {}, text);
+export const submit = (text: string): ExpertStep => move('submit', {}, text);
 
 /** The calls of moves, without duplicates (candidate actions). */
 export function uniqueCalls(calls: readonly PlannedCall[]): PlannedCall[] {

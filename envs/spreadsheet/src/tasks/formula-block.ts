@@ -1,8 +1,8 @@
+import type { ExpertStep } from '@workgym/protocol/kit';
 import type { Value } from '../engine/values.js';
 import { sameValue, showValue } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
 import { at, cellAt, derive, move, normalFormula, refDerivation } from './expert-kit.js';
-import type { ExpertMove } from './task.js';
 
 /** One target column of a block: its letter and the formula each row should hold. */
 export interface BlockColumn {
@@ -46,7 +46,7 @@ const describe = (wb: Workbook, ref: string) => {
  * Fill-down: per column, the formula goes in the first row, then is filled down over the rest.
  * Returns the next move, or undefined when every cell of the block is right.
  */
-export function fillDownMove(wb: Workbook, block: FormulaBlock, expected: Record<string, Value>): ExpertMove | undefined {
+export function fillDownMove(wb: Workbook, block: FormulaBlock, expected: Record<string, Value>): ExpertStep | undefined {
   const { sheet, top, bottom } = block;
   for (const column of block.columns) {
     const first = at(sheet, `${column.col}${top}`);
@@ -75,7 +75,7 @@ export function fillDownMove(wb: Workbook, block: FormulaBlock, expected: Record
 }
 
 /** Block: every row's formulas written in one call. Returns undefined when the block is right. */
-export function blockMove(wb: Workbook, block: FormulaBlock, expected: Record<string, Value>, formulaOf = (c: BlockColumn, r: number) => c.formula(r)): ExpertMove | undefined {
+export function blockMove(wb: Workbook, block: FormulaBlock, expected: Record<string, Value>, formulaOf = (c: BlockColumn, r: number) => c.formula(r)): ExpertStep | undefined {
   const { sheet, top, bottom, columns } = block;
   const wrong: string[] = [];
   for (let r = top; r <= bottom; r++) {
@@ -97,7 +97,7 @@ export function blockMove(wb: Workbook, block: FormulaBlock, expected: Record<st
 }
 
 /** Writes `values` (constants or formulas) over the block unless every cell already holds them. */
-export function writeValuesMove(wb: Workbook, block: FormulaBlock, values: (string | number)[][], text: string): ExpertMove | undefined {
+export function writeValuesMove(wb: Workbook, block: FormulaBlock, values: (string | number)[][], text: string): ExpertStep | undefined {
   const { sheet, top, columns } = block;
   const same = values.every((row, i) =>
     row.every((v, j) => {

@@ -3,7 +3,7 @@ import { cellKey } from '../engine/sheet.js';
 import type { Value } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
 import type { Rng } from '@workgym/protocol';
-import type { PlannedCall } from './task.js';
+import type { PlannedCall } from '@workgym/protocol/kit';
 
 export const FIRST = ['Alice', 'Bruno', 'Chloe', 'Dmitri', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Keiko', 'Liam', 'Maya', 'Nils', 'Olga', 'Pablo', 'Quinn', 'Rosa', 'Sven', 'Tara', 'Umar', 'Vera', 'Wes', 'Yara', 'Zane'];
 export const LAST = ['Smith', 'Garcia', 'Chen', 'Novak', 'Okafor', 'Rossi', 'Silva', 'Meyer', 'Kowalski', 'Haddad', 'Larsen', 'Moreau', 'Tanaka', 'Weber', 'Ivanova', 'Brown'];

@@ -1,9 +1,10 @@
+import type { ExpertStep } from '@workgym/protocol/kit';
 import { cellKey } from '../engine/sheet.js';
 import type { Value } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
 import { move, readIfUnseen, refDerivation, rowLine, submit } from './expert-kit.js';
 import { call, FIRST, get, LAST, num } from './helpers.js';
-import type { ExpertMove, FamilyDef } from './task.js';
+import type { FamilyDef } from './task.js';
 
 const YELLOW = 'FFFF00';
 const COLUMNS = 4;
@@ -97,7 +98,7 @@ export const highlightRows: FamilyDef = {
 };
 
 /** Fills (or clears) a run of adjacent rows, saying from their shown values why. */
-function fillMove(wb: Workbook, run: { row: number; fill: boolean }[], threshold: number): ExpertMove {
+function fillMove(wb: Workbook, run: { row: number; fill: boolean }[], threshold: number): ExpertStep {
   const top = run[0]!.row;
   const bottom = run[run.length - 1]!.row;
   const range = `A${top}:D${bottom}`;

@@ -1,8 +1,9 @@
+import type { ExpertStep } from '@workgym/protocol/kit';
 import type { Value } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
 import { derive, move, readIfUnseen, refDerivation, rowLine, rowLines, submit } from './expert-kit.js';
 import { call, FIRST, get, LAST } from './helpers.js';
-import type { ExpertMove, FamilyDef } from './task.js';
+import type { FamilyDef } from './task.js';
 
 /** The data rows of Customers as they are now (row number and A..C values). */
 function currentRows(wb: Workbook): { row: number; values: Value[] }[] {
@@ -84,7 +85,7 @@ export const removeDuplicates: FamilyDef = {
 };
 
 /** Puts the table back as the first view showed it, without its duplicates. */
-function retype(wb: Workbook, view: { shown(text: string): boolean }, people: Value[][], height: number): ExpertMove {
+function retype(wb: Workbook, view: { shown(text: string): boolean }, people: Value[][], height: number): ExpertStep {
   const values = people.map((p) => p.map((v) => v as string));
   const blank = Math.max(0, height - people.length);
   const clear = Array.from({ length: blank }, () => [null, null, null]);

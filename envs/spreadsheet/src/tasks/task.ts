@@ -1,14 +1,7 @@
-import type { Derivation, Rng } from '@workgym/protocol';
+import type { Rng } from '@workgym/protocol';
+import type { ExpertStep, FamilyDef as KitFamilyDef, PlannedCall } from '@workgym/protocol/kit';
 import type { CellFormat, Value } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
-
-export type Difficulty = 'easy' | 'medium' | 'hard';
-
-/** A tool call as a family writes it (the session turns it into a protocol ToolCall). */
-export interface PlannedCall {
-  name: string;
-  arguments: Record<string, unknown>;
-}
 
 /** A sheet at the start of a task: rows of values; strings starting with "=" are formulas. */
 export interface SheetInit {
@@ -30,13 +23,6 @@ export interface ExpertView {
   shown(text: string): boolean;
   /** Whether the episode already made this exact call. */
   made(call: PlannedCall): boolean;
-}
-
-/** The expert's next call, why (from what was shown), and the values it computed. */
-export interface ExpertMove {
-  call: PlannedCall;
-  text: string;
-  derived: Derivation[];
 }
 
 /**
@@ -72,19 +58,10 @@ export interface TaskInstance {
   /** A format check scored 0..1, judged against the starting workbook `start`. */
   formats?: (wb: Workbook, start: Workbook) => { score: number; detail: string };
   /** The next move of the strategy or near-miss `view.strategy`, decided from the state. */
-  expert(view: ExpertView): ExpertMove;
+  expert(view: ExpertView): ExpertStep;
   /** Calls that do not help, offered as candidate actions next to the strategies' next moves. */
   distractors: PlannedCall[];
 }
 
-export interface FamilyDef {
-  /** Short name; the family id is `spreadsheet/<name>`. */
-  name: string;
-  difficulty: Difficulty;
-  description: string;
-  /** Named ways the expert solves the family; each reaches reward 1 on every seed. */
-  strategies: readonly string[];
-  /** Named attempts that game the verifier; none may succeed. */
-  nearMisses: readonly string[];
-  generate(rng: Rng): TaskInstance;
-}
+/** A spreadsheet family (id `spreadsheet/<name>`): the kit's family definition, generating spreadsheet tasks. */
+export type FamilyDef = KitFamilyDef<TaskInstance>;

@@ -1,5 +1,6 @@
 import { shownStdout } from './shell.js';
-import { SUBMIT, type ExpertStep, type Look } from './step.js';
+import type { ExpertStep } from '@workgym/protocol/kit';
+import { SUBMIT, type Look } from './step.js';
 import type { EpisodeView } from './view.js';
 import { keep, type Style, type WorkPlan } from './work.js';
 

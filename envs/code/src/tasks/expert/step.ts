@@ -1,19 +1,5 @@
-import type { PlannedCall } from '../task.js';
+import type { Derived, ExpertStep, PlannedCall } from '@workgym/protocol/kit';
 import type { EpisodeView } from './view.js';
-
-/** An argument value the expert computed, and the shown text it comes from. */
-export interface Derived {
-  value: string;
-  sources: string[];
-  how: string;
-}
-
-/** The expert's next call, why it makes it (from what the episode has shown), and what it computed. */
-export interface ExpertStep {
-  call: PlannedCall;
-  text: string;
-  derived?: Derived[];
-}
 
 /**
  * A family instance's expert: the next step at the state `view` shows, following `strategy`

@@ -1,5 +1,5 @@
 import { ShownText } from '@workgym/protocol';
-import type { PlannedCall } from '../task.js';
+import type { PlannedCall } from '@workgym/protocol/kit';
 
 /**
  * What the expert may know of an episode: the workspace as it is now and what the episode has

@@ -1,6 +1,7 @@
 import { changedRegion, type Region } from './diff.js';
 import { sedLineCommand, writeCommand } from './shell.js';
-import { lookStep, quote, readFile, SUBMIT, type Derived, type Expert, type ExpertStep, type Look } from './step.js';
+import type { Derived, ExpertStep } from '@workgym/protocol/kit';
+import { lookStep, quote, readFile, SUBMIT, type Expert, type Look } from './step.js';
 import type { EpisodeView } from './view.js';
 
 /** How an expert strategy works on files: the file tools, or bash (cat, sed, here-documents). */

@@ -1,0 +1,75 @@
+import { CallRefusedError } from '../errors.js';
+import type { TaskFamily } from '../messages.js';
+import { Rng, splitSeed } from '../rng.js';
+import type { FamilyDef, InstanceOf } from './family.js';
+
+/** The generated families' splits: disjoint by seed (see `instanceRng`). */
+export const SPLITS: readonly string[] = ['train', 'test'];
+
+/**
+ * The one seeding rule of every env: the generator of the instance (split, seed) starts from
+ * `splitSeed(split, seed)`, so train and test instances never coincide. Families draw every
+ * choice from it (`rng.fork(n)` for independent parts).
+ */
+export function instanceRng(split: string, seed: number): Rng {
+  return new Rng(splitSeed(split, seed));
+}
+
+export interface CatalogueOptions {
+  /** The job of every family that names none of its own. */
+  job?: string;
+  /** Families the env lists but does not generate from a definition (external suites, tasks passed in options). */
+  external?: readonly TaskFamily[];
+}
+
+/**
+ * An env's task families: the protocol catalogue (ids `<env>/<name>`, job, difficulty, splits,
+ * strategies, near-misses), lookup by id, and the instance of a (family, seed, split).
+ */
+export class FamilyCatalogue<Def extends FamilyDef<unknown>> {
+  /** What `Environment.families()` lists: the defined families in order, then the external ones. */
+  readonly families: readonly TaskFamily[];
+
+  constructor(
+    readonly env: string,
+    readonly definitions: readonly Def[],
+    options: CatalogueOptions = {},
+  ) {
+    this.families = [
+      ...definitions.map((def) => {
+        const job = def.job ?? options.job;
+        if (!job) throw new TypeError(`${this.id(def)} names no job, and the ${env} catalogue has no default`);
+        return {
+          id: this.id(def),
+          job,
+          difficulty: def.difficulty,
+          description: def.description,
+          splits: [...SPLITS],
+          strategies: [...def.strategies],
+          nearMisses: [...def.nearMisses],
+        };
+      }),
+      ...(options.external ?? []),
+    ];
+  }
+
+  id(def: Def): string {
+    return `${this.env}/${def.name}`;
+  }
+
+  find(id: string): Def | undefined {
+    return this.definitions.find((def) => this.id(def) === id);
+  }
+
+  /** The definition behind `id`, or the protocol's unknown_family refusal. */
+  get(id: string): Def {
+    const def = this.find(id);
+    if (!def) throw new CallRefusedError('unknown_family', `no task family ${JSON.stringify(id)} in ${this.env}`);
+    return def;
+  }
+
+  /** The task (id, seed, split) stands for, without opening a session. */
+  instance(id: string, seed: number, split = 'train'): InstanceOf<Def> {
+    return this.get(id).generate(instanceRng(split, seed)) as InstanceOf<Def>;
+  }
+}

@@ -1,0 +1,72 @@
+import type { Environment, EpisodeSpec, Session } from '../environment.js';
+import type { TaskFamily, ToolSpec } from '../messages.js';
+import type { FamilyCatalogue } from './catalogue.js';
+import type { FamilyDef, InstanceOf } from './family.js';
+import { OpenSessions } from './open-sessions.js';
+
+/** What the server's Hello says about an env. */
+export interface EnvIdentity {
+  name: string;
+  version: string;
+  /** Sessions one server runs at once (default 1). */
+  maxSessions?: number;
+  capabilities?: readonly string[];
+}
+
+/**
+ * The shape every env built on the kit shares: its catalogue and tool table answer `families()`
+ * and `tools()`, `instance()` gives the task behind (family, seed, split) without a session, and
+ * closing the env closes the sessions it opened before `release()` frees what the env holds
+ * itself. An env writes `open` (one session of a task) and, if it holds anything, `release`.
+ */
+export abstract class EnvBase<Def extends FamilyDef<unknown>> implements Environment, AsyncDisposable {
+  readonly name: string;
+  readonly version: string;
+  readonly maxSessions: number;
+  readonly capabilities: readonly string[];
+  private readonly sessions = new OpenSessions();
+
+  protected constructor(
+    identity: EnvIdentity,
+    readonly catalogue: FamilyCatalogue<Def>,
+    private readonly toolSpecs: readonly ToolSpec[],
+  ) {
+    this.name = identity.name;
+    this.version = identity.version;
+    this.maxSessions = identity.maxSessions ?? 1;
+    this.capabilities = identity.capabilities ?? [];
+  }
+
+  families(): readonly TaskFamily[] {
+    return this.catalogue.families;
+  }
+
+  tools(): readonly ToolSpec[] {
+    return this.toolSpecs;
+  }
+
+  /** The task a (family, seed, split) stands for, without opening a session. */
+  instance(family: string, seed: number, split = 'train'): InstanceOf<Def> {
+    return this.catalogue.instance(family, seed, split);
+  }
+
+  /** A session of the task `spec` names; `await using` closes it. */
+  async reset(spec: EpisodeSpec, signal: AbortSignal): Promise<Session & AsyncDisposable> {
+    return this.sessions.track(await this.open(spec, signal));
+  }
+
+  /** Opens one session of the task `spec` names; what it takes is released if it fails half-way. */
+  protected abstract open(spec: EpisodeSpec, signal: AbortSignal): Promise<Session>;
+
+  async close(): Promise<void> {
+    await this.sessions.closeAll();
+    await this.release();
+  }
+
+  /** Frees what the env holds beyond its sessions (a browser, processes); nothing by default. */
+  protected async release(): Promise<void> {}
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

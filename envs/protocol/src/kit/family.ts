@@ -1,0 +1,57 @@
+import type { ExpertAction } from '../environment.js';
+import type { ToolCall } from '../messages.js';
+import type { Rng } from '../rng.js';
+import { toolCall } from '../tool-call.js';
+
+export type Difficulty = 'easy' | 'medium' | 'hard';
+
+/** A tool call as a family writes it: a name and arguments (the session gives it an id). */
+export interface PlannedCall {
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+/** A value the expert computed rather than read, and the shown values it comes from (the grounding rule). */
+export interface Derived {
+  value: string;
+  sources: string[];
+  how: string;
+}
+
+/** The expert's next step: the call, why (in terms of what the episode showed), and the values it computed. */
+export interface ExpertStep {
+  call: PlannedCall;
+  text: string;
+  derived?: Derived[];
+}
+
+/**
+ * A task family: what the catalogue lists about it, and a generator of its instances. An
+ * instance is a pure function of the generator it is given (the seeding rule: `instanceRng`).
+ */
+export interface FamilyDef<Instance> {
+  /** Short name; the family id is `<env>/<name>`. */
+  name: string;
+  /** The job the family trains, where it is not the env's own. */
+  job?: string;
+  difficulty: Difficulty;
+  description: string;
+  /** Named ways the expert solves the family (the first is the default); each reaches reward 1 on every seed. */
+  strategies: readonly string[];
+  /** Named scripted attempts that game the verifier; none may succeed (the conformance check plays each). */
+  nearMisses: readonly string[];
+  generate(rng: Rng): Instance;
+}
+
+/** The instance type a family definition generates. */
+export type InstanceOf<Def> = Def extends FamilyDef<infer Instance> ? Instance : never;
+
+/** An expert step as the protocol's ExpertAction, its call under `id`. */
+export function expertAction(step: ExpertStep, id: string): ExpertAction {
+  return { calls: [toolCall(step.call.name, step.call.arguments, id)], text: step.text, derived: step.derived ?? [] };
+}
+
+/** Planned calls as protocol tool calls with the ids `cand-1`, `cand-2`, ... (an observation's candidate actions). */
+export function candidateCalls(calls: readonly PlannedCall[]): ToolCall[] {
+  return calls.map((call, i) => toolCall(call.name, call.arguments, `cand-${i + 1}`));
+}

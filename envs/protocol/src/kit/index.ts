@@ -1,0 +1,9 @@
+// The env kit (`@workgym/protocol/kit`): what every env is built from, so that every env has the
+// same shape, and an env written outside this repository can have it too. See
+// docs/adding-a-family.md and docs/architecture.md.
+export { defineTools, ToolTable, z, type ToolArgs, type ToolDefinition } from './tools.js';
+export { candidateCalls, expertAction, type Derived, type Difficulty, type ExpertStep, type FamilyDef, type InstanceOf, type PlannedCall } from './family.js';
+export { FamilyCatalogue, instanceRng, SPLITS, type CatalogueOptions } from './catalogue.js';
+export { EnvBase, type EnvIdentity } from './env-base.js';
+export { OpenSessions } from './open-sessions.js';
+export { formatElementLine, parseElementLine, parseElementLines, type ElementLine } from './element-lines.js';
