@@ -1,16 +1,54 @@
 import js from '@eslint/js';
+import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
+
+// The layers (each package's `nx.tags` in its package.json) and what each may import, from the
+// bottom up: protocol <- runtime <- agents -> trajectories <- trainers; envs use protocol only;
+// trainers also drive agents and runtime; the CLI sits on top and nothing imports it. A package's
+// tests may also use what they need to run it (an env's tests start it with runtime; trainers'
+// tests roll out real envs). tools/scripts/test/module-boundaries.test.ts shows a wrong import fails.
+const sourceLayers = {
+  'layer:protocol': [],
+  'layer:runtime': ['layer:protocol'],
+  'layer:env': ['layer:protocol'],
+  'layer:trajectories': ['layer:protocol'],
+  'layer:agents': ['layer:protocol', 'layer:runtime', 'layer:trajectories'],
+  'layer:trainers': ['layer:protocol', 'layer:runtime', 'layer:trajectories', 'layer:agents'],
+  'layer:cli': ['layer:protocol', 'layer:runtime', 'layer:env', 'layer:trajectories', 'layer:agents', 'layer:trainers'],
+};
+const testLayers = {
+  ...sourceLayers,
+  'layer:env': ['layer:protocol', 'layer:runtime'],
+  'layer:trainers': [...sourceLayers['layer:trainers'], 'layer:env'],
+};
+
+const boundaries = (layers, allow = []) => [
+  'error',
+  {
+    allow,
+    depConstraints: Object.entries(layers).map(([sourceTag, tags]) => ({ sourceTag, onlyDependOnLibsWithTags: tags })),
+  },
+];
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/src/gen/**', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  ...nx.configs['flat/base'],
   {
     languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-throw-literal': 'error',
+      '@nx/enforce-module-boundaries': boundaries(sourceLayers),
+    },
+  },
+  {
+    files: ['**/test/**', '**/*.test.ts'],
+    rules: {
+      // Tests may borrow the runtime's counter-env helpers and the store's full-disk helpers by path.
+      '@nx/enforce-module-boundaries': boundaries(testLayers, ['(envs/runtime|trajectories)/test/[\\w.-]+\\.js$']),
     },
   },
 );

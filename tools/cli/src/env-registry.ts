@@ -1,18 +1,16 @@
-import { fileURLToPath } from 'node:url';
-import { manifest as code } from '@workgym/env-code';
-import { manifest as browser } from '@workgym/env-browser';
-import { manifest as spreadsheet } from '@workgym/env-spreadsheet';
+import { manifest as browser } from '@workgym/env-browser/manifest';
+import { manifest as code } from '@workgym/env-code/manifest';
+import { manifest as spreadsheet } from '@workgym/env-spreadsheet/manifest';
 import type { EnvManifest } from '@workgym/protocol';
-import { manifestImageSource, manifestServerSpec, type EnvImageSource, type EnvServerSpec, type RuntimeKind } from '@workgym/runtime';
 import { UsageError } from './usage-error.js';
 
-/** Every env workgym ships; a new env adds its manifest here. */
+/**
+ * Every env workgym ships; a new env adds its manifest here. Manifests load their env only when
+ * it is opened, so naming them here costs a command nothing.
+ */
 export const ENV_MANIFESTS: readonly EnvManifest[] = [code, browser, spreadsheet];
 
-// Bundled servers live in the npm cache folder of the repository: rebuilt when sources change.
-const bundleDir = fileURLToPath(new URL('../../../node_modules/.cache/workgym/', import.meta.url));
-
-export function findEnvs(names?: string[]): EnvManifest[] {
+export function findEnvs(names?: readonly string[]): EnvManifest[] {
   if (!names || names.length === 0) return [...ENV_MANIFESTS];
   return names.map((name) => {
     const manifest = ENV_MANIFESTS.find((m) => m.name === name);
@@ -22,13 +20,4 @@ export function findEnvs(names?: string[]): EnvManifest[] {
     }
     return manifest;
   });
-}
-
-export function imageSource(manifest: EnvManifest): EnvImageSource {
-  return manifestImageSource(manifest, bundleDir);
-}
-
-/** The spec a runtime needs: the docker runtime gets the env's image (built if missing). */
-export function specFor(manifest: EnvManifest, runtime: RuntimeKind): Promise<EnvServerSpec> {
-  return manifestServerSpec(manifest, { runtime, bundleDir });
 }

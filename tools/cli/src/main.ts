@@ -1,16 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { commandFor, describeCommanderError, describeError, printError, wantsJson } from './cli-error.js';
-import { registerCheckCommand } from './commands/check.js';
-import { registerDataCommands } from './commands/data.js';
-import { registerDemoCommand } from './commands/demo.js';
-import { registerEnvsCommand } from './commands/envs.js';
-import { registerEvalCommand } from './commands/eval.js';
-import { registerImagesCommand } from './commands/images.js';
-import { registerRolloutCommand } from './commands/rollout.js';
-import { registerServeCommand } from './commands/serve.js';
-import { registerServePolicyCommand } from './commands/serve-policy.js';
-import { registerTrainCommand } from './commands/train.js';
-import { registerTransferCommand } from './commands/transfer.js';
+import { addCommands } from './commands/index.js';
 
 const args = process.argv.slice(2);
 // Known before parsing, so that commander's own complaints come as JSON too.
@@ -25,20 +15,10 @@ const program = new Command('workgym')
   })
   .showHelpAfterError('(run with --help for usage)');
 
-registerEnvsCommand(program);
-registerImagesCommand(program);
-registerServeCommand(program);
-registerCheckCommand(program);
-registerRolloutCommand(program);
-registerDemoCommand(program);
-registerDataCommands(program);
-registerTrainCommand(program);
-registerServePolicyCommand(program);
-registerEvalCommand(program);
-registerTransferCommand(program);
-
-json = wantsJson(program, args);
 try {
+  // Only the command named is defined in full; what it runs is imported when it runs.
+  await addCommands(program, args);
+  json = wantsJson(program, args);
   await program.parseAsync(process.argv);
 } catch (error) {
   // Every failure of every command ends here: one line and a hint (or JSON with --json), exit 1.

@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { agentOptionsShape, openAIAgentProblems } from './agent-options.js';
+import { agentOptionsShape, openAIAgentProblems } from './make-agent.js';
+import { numberSchema } from './option-schemas.js';
+import { OPTIONS, PROBABILITY } from './options.js';
 import { UsageError } from './usage-error.js';
 
-const positive = z.number().int().positive();
+const number = (key: 'episodes' | 'group' | 'parallel' | 'maxSteps' | 'seed' | 'stepTimeoutS' | 'envTimeoutS' | 'episodeTimeoutS') => numberSchema(OPTIONS[key].number);
 
 /** Everything `workgym rollout` accepts, from flags or a JSON config file (same names). */
 export const rolloutConfigSchema = z
@@ -11,21 +13,21 @@ export const rolloutConfigSchema = z
     env: z.array(z.string().min(1)).optional(),
     family: z.string().min(1).optional(),
     agent: z.enum(['expert', 'random', 'replay', 'openai']),
-    episodes: positive.default(1),
-    group: positive.default(1),
-    parallel: positive.default(2),
-    maxSteps: positive.default(30),
-    split: z.enum(['train', 'test']).default('train'),
-    seed: z.number().int().nonnegative().default(0),
+    episodes: number('episodes').default(1),
+    group: number('group').default(1),
+    parallel: number('parallel').default(2),
+    maxSteps: number('maxSteps').default(30),
+    split: z.enum(OPTIONS.split.choices).default('train'),
+    seed: number('seed').default(0),
     out: z.string().min(1),
     resume: z.boolean().default(false),
-    runtime: z.enum(['docker', 'local']).default('docker'),
+    runtime: z.enum(OPTIONS.runtime.choices).default('docker'),
     ...agentOptionsShape,
-    noise: z.number().min(0, 'a probability, 0 to 1').max(1, 'a probability, 0 to 1').default(0),
+    noise: numberSchema(PROBABILITY).default(0),
     from: z.string().optional(),
-    stepTimeoutS: z.number().positive().default(120),
-    envTimeoutS: z.number().positive().default(60),
-    episodeTimeoutS: z.number().positive().default(1800),
+    stepTimeoutS: number('stepTimeoutS').default(120),
+    envTimeoutS: number('envTimeoutS').default(60),
+    episodeTimeoutS: number('episodeTimeoutS').default(1800),
   })
   .strict()
   .superRefine((c, ctx) => {

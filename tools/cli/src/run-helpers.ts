@@ -3,8 +3,8 @@ import { dirname, resolve } from 'node:path';
 import { openRun, type RunReader, type ShardDamage } from '@workgym/trajectories';
 import { UsageError } from './usage-error.js';
 
-// What the commands that read a run share: opening it with what it skipped reported, the
-// damage warnings, and the parsing of filter flags. Errors go to main.ts's handler.
+// What the commands that read a run share: opening it with what it skipped reported, and the
+// damage warnings. Errors go to main.ts's handler.
 
 /**
  * Opens the run, reports on stderr a skipped torn tail and the damage found (on opening, or with
@@ -42,23 +42,6 @@ function warnDamage(run: string, damage: readonly ShardDamage[]): void {
     `hint: \`workgym data verify ${run}\` lists all damage; \`workgym data repair ${run} --out NEW\` copies the good episodes to a new run; ` +
       'resuming the rollout runs the damaged episodes again',
   );
-}
-
-export function list(value: string | undefined): string[] | undefined {
-  return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean);
-}
-
-export function number(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag} must be a number, not ${JSON.stringify(value)}`);
-  return n;
-}
-
-export function positiveInteger(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, not ${JSON.stringify(value)}`);
-  return n;
 }
 
 /** Refuses, before any work is done, a folder to write that a file stands in the way of. */

@@ -1,4 +1,4 @@
-import { WorkgymError } from '@workgym/protocol';
+import { WorkgymError } from '@workgym/protocol/errors';
 
 /**
  * The command line asked for something that cannot be: said plainly, with what to do. The CLI

@@ -1,40 +1,9 @@
 import type { Command } from 'commander';
-import { findEnvs } from '../env-registry.js';
-import { formatTable } from '../format.js';
+import { lazy } from '../lazy.js';
 
-export function registerEnvsCommand(program: Command): void {
-  program
-    .command('envs')
-    .description('list the environments, their task families, jobs and tools')
+export function defineEnvs(command: Command): void {
+  command
     .option('--json', 'print JSON: {"envs":[{"name","version","families":[{"id","job","difficulty","description","splits","strategies","nearMisses"}],"tools":[...]}]}')
     .addHelpText('after', '\nExamples:\n  workgym envs\n  workgym envs --json | jq ".envs[].families[].id"')
-    .action(async (options: { json?: boolean }) => {
-      const envs = [];
-      for (const manifest of findEnvs()) {
-        const env = await manifest.create();
-        envs.push({
-          name: env.name,
-          version: env.version,
-          families: env.families().map((f) => ({
-            id: f.id,
-            job: f.job,
-            difficulty: f.difficulty,
-            description: f.description,
-            splits: f.splits,
-            strategies: f.strategies ?? [],
-            nearMisses: f.nearMisses ?? [],
-          })),
-          tools: env.tools().map((t) => ({ name: t.name, description: t.description, parameters: JSON.parse(t.parametersJson || '{}') })),
-        });
-        await env.close?.();
-      }
-      if (options.json) return void console.log(JSON.stringify({ envs }, null, 2));
-      if (envs.length === 0) return void console.log('no environments are registered');
-      for (const env of envs) {
-        console.log(`${env.name} ${env.version}: ${env.families.length} task families; tools: ${env.tools.map((t) => t.name).join(', ')}`);
-        const rows = env.families.map((f) => [f.id ?? '', f.job ?? '', f.difficulty ?? '', f.strategies.join(', ')]);
-        console.log(formatTable([['family', 'job', 'difficulty', 'expert strategies (--expert-variant)'], ...rows]));
-        console.log();
-      }
-    });
+    .action(lazy(async () => (await import('../actions/envs.js')).listEnvs));
 }

@@ -1,58 +1,27 @@
 import type { Command } from 'commander';
-import { buildEnvImage, ensureBaseImage, listEnvImages, planEnvImage, pruneImages } from '@workgym/runtime';
-import { findEnvs, imageSource } from '../env-registry.js';
-import { formatBytes, formatTable } from '../format.js';
+import { lazy } from '../lazy.js';
 
-const log = (line: string) => process.stderr.write(`  ${line}\n`);
+const actions = () => import('../actions/images.js');
 
-export function registerImagesCommand(program: Command): void {
-  const images = program
-    .command('images')
-    .description('build, list and prune env images (no registry needed)')
-    .addHelpText('after', '\nExamples:\n  workgym images build\n  workgym images ls --json\n  workgym images prune');
+export function defineImages(images: Command): void {
+  images.addHelpText('after', '\nExamples:\n  workgym images build\n  workgym images ls --json\n  workgym images prune');
 
   images
     .command('build [envs...]')
     .description("build the Debian base image and each env's image; unchanged envs are not rebuilt")
     .option('--json', 'print the built images as JSON')
     .option('-v, --verbose', 'show build output')
-    .action(async (names: string[], options: { json?: boolean; verbose?: boolean }) => {
-      const base = await ensureBaseImage({ log });
-      const built = [];
-      for (const manifest of findEnvs(names)) {
-        const started = Date.now();
-        const image = await buildEnvImage(imageSource(manifest), { log: options.verbose ? log : undefined });
-        built.push({ env: manifest.name, tag: image.tag, id: image.id, built: image.built, seconds: (Date.now() - started) / 1000 });
-        if (!options.json) console.log(`${manifest.name}: ${image.tag} (${image.built ? `built in ${built.at(-1)!.seconds.toFixed(1)} s` : 'up to date'})`);
-      }
-      if (options.json) console.log(JSON.stringify({ base, images: built }, null, 2));
-      else if (built.length === 0) console.log(`base image ready (${base.slice(0, 19)}); no env images to build`);
-    });
+    .action(lazy(async () => (await actions()).buildImages));
 
   images
     .command('ls')
     .description('list env images')
     .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }) => {
-      const list = await listEnvImages();
-      if (options.json) return void console.log(JSON.stringify({ images: list }, null, 2));
-      if (list.length === 0) return void console.log('no env images; run `workgym images build`');
-      console.log(
-        formatTable([
-          ['env', 'tag', 'size', 'created'],
-          ...list.map((i) => [i.env, i.tag, formatBytes(i.sizeBytes), i.created.toISOString().slice(0, 19)]),
-        ]),
-      );
-    });
+    .action(lazy(async () => (await actions()).listImages));
 
   images
     .command('prune')
-    .description("remove env images that are not the current build of their env")
+    .description('remove env images that are not the current build of their env')
     .option('--all', 'remove every workgym image, the base image too')
-    .action(async (options: { all?: boolean }) => {
-      const base = options.all ? '' : await ensureBaseImage({ log });
-      const keep = options.all ? [] : await Promise.all(findEnvs().map(async (m) => (await planEnvImage(imageSource(m), base)).tag));
-      const removed = await pruneImages({ keep, all: options.all });
-      console.log(removed.length ? `removed ${removed.length} image(s):\n  ${removed.join('\n  ')}` : 'nothing to prune');
-    });
+    .action(lazy(async () => (await actions()).pruneEnvImages));
 }

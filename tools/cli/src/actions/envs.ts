@@ -1,0 +1,32 @@
+import { findEnvs } from '../env-registry.js';
+import { formatTable } from '../format.js';
+
+export async function listEnvs(options: { json?: boolean }): Promise<void> {
+  const envs = [];
+  for (const manifest of findEnvs()) {
+    const env = await manifest.create();
+    envs.push({
+      name: env.name,
+      version: env.version,
+      families: env.families().map((f) => ({
+        id: f.id,
+        job: f.job,
+        difficulty: f.difficulty,
+        description: f.description,
+        splits: f.splits,
+        strategies: f.strategies ?? [],
+        nearMisses: f.nearMisses ?? [],
+      })),
+      tools: env.tools().map((t) => ({ name: t.name, description: t.description, parameters: JSON.parse(t.parametersJson || '{}') })),
+    });
+    await env.close?.();
+  }
+  if (options.json) return void console.log(JSON.stringify({ envs }, null, 2));
+  if (envs.length === 0) return void console.log('no environments are registered');
+  for (const env of envs) {
+    console.log(`${env.name} ${env.version}: ${env.families.length} task families; tools: ${env.tools.map((t) => t.name).join(', ')}`);
+    const rows = env.families.map((f) => [f.id ?? '', f.job ?? '', f.difficulty ?? '', f.strategies.join(', ')]);
+    console.log(formatTable([['family', 'job', 'difficulty', 'expert strategies (--expert-variant)'], ...rows]));
+    console.log();
+  }
+}

@@ -1,0 +1,98 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RandomAgent, type Agent } from '@workgym/agents';
+import { evaluateRecords, formatEvalMarkdown, readRecords, runEval, type EvalReport } from '@workgym/trainers/eval';
+import { LinearPolicy } from '@workgym/trainers/learner';
+import { PolicyServer } from '@workgym/trainers/serve';
+import { expertAgent, openAIAgent, parseAgentOptions } from '../make-agent.js';
+import { UsageError } from '../usage-error.js';
+import { makeRuntime, progressLine, selectEnvs } from './select-envs.js';
+
+interface EvalFlags {
+  run?: string;
+  agent?: string;
+  policy?: string;
+  env?: string[];
+  family?: string;
+  split: string;
+  episodes: number;
+  group: number;
+  seed: number;
+  maxSteps: number;
+  parallel: number;
+  runtime: 'docker' | 'local';
+  out?: string;
+  k?: number[];
+  excludeInfraErrors?: boolean;
+  expertVariant?: string;
+  json?: string;
+  markdown?: string;
+}
+
+export async function evaluate(flags: EvalFlags): Promise<void> {
+  const ks = flags.k?.filter((k) => k > 0);
+  const excludeInfraErrors = flags.excludeInfraErrors;
+  let report: EvalReport;
+  let title: string;
+  if (flags.run) {
+    if (flags.agent) throw new UsageError('give either --run (evaluate a run) or --agent (run new episodes), not both');
+    report = evaluateRecords(await readRecords(flags.run), { ks, excludeInfraErrors });
+    title = `Evaluation of ${flags.run}`;
+  } else {
+    if (!flags.agent) throw new UsageError('give --run DIR to evaluate a run, or --agent expert|random|openai|policy to run new episodes');
+    if (flags.expertVariant && flags.agent !== 'expert') throw new UsageError('--expert-variant is for --agent expert');
+    const runtime = await makeRuntime(flags.runtime);
+    const envs = await selectEnvs(flags.env, flags.family, runtime.kind, flags.expertVariant);
+    const { agent, close } = await makeEvalAgent(flags);
+    try {
+      const out = flags.out ?? join(await mkdtemp(join(tmpdir(), 'workgym-eval-')), 'run');
+      const result = await runEval({
+        runtime,
+        envs,
+        agent,
+        out,
+        split: flags.split,
+        tasksPerFamily: flags.episodes,
+        group: flags.group,
+        seed: flags.seed,
+        maxSteps: flags.maxSteps,
+        parallel: flags.parallel,
+        ks,
+        excludeInfraErrors,
+        onProgress: progressLine('eval'),
+      });
+      report = result.report;
+      title = `Evaluation of ${agent.info.kind}${agent.info.model ? ` ${agent.info.model}` : ''} on the ${flags.split} split`;
+      process.stderr.write(`[eval] episodes in ${out}\n`);
+    } finally {
+      await close();
+    }
+  }
+  const markdown = formatEvalMarkdown(report, title);
+  console.log(markdown);
+  if (flags.markdown) await writeFile(flags.markdown, markdown + '\n');
+  if (flags.json) await writeFile(flags.json, JSON.stringify(report, null, 2) + '\n');
+}
+
+async function makeEvalAgent(flags: EvalFlags): Promise<{ agent: Agent; close: () => Promise<void> }> {
+  const options = parseAgentOptions(flags as unknown as Record<string, unknown>, { temperature: 0 });
+  const none = async () => undefined;
+  switch (flags.agent) {
+    case 'expert':
+      return { agent: expertAgent(options), close: none };
+    case 'random':
+      return { agent: new RandomAgent(flags.seed), close: none };
+    case 'openai':
+      return { agent: openAIAgent(options), close: none };
+    case 'policy': {
+      if (!flags.policy) throw new UsageError('--agent policy needs --policy DIR (a folder from `workgym train`)');
+      const server = await PolicyServer.start({ policy: await LinearPolicy.load(flags.policy) });
+      // The served policy chooses among candidates, so the agent always sends them.
+      const agent = openAIAgent({ ...options, baseUrl: server.baseURL, model: server.model, candidates: true }, { maxRetries: 2 });
+      return { agent, close: () => server.close() };
+    }
+    default:
+      throw new UsageError(`--agent must be expert, random, openai or policy, not ${JSON.stringify(flags.agent)}`);
+  }
+}

@@ -1,0 +1,103 @@
+import { RandomAgent, ReplayAgent, rollout, type Agent, type RolloutOutcome, type WorkItem } from '@workgym/agents';
+import { openRun } from '@workgym/trajectories';
+import { expertAgent, openAIAgent } from '../make-agent.js';
+import { progressView, summaryTable } from '../progress.js';
+import { loadRolloutConfig, type RolloutCliConfig } from '../rollout-config.js';
+import { makeRuntime, selectEnvs } from './select-envs.js';
+
+export async function rolloutCommand(flags: Record<string, unknown>): Promise<void> {
+  const { config: file, ...rest } = flags;
+  const config = await loadRolloutConfig(rest, file as string | undefined);
+  const outcome = await runRollout(config);
+  if (outcome.stopped) process.exitCode = 130;
+}
+
+/** Runs a validated rollout with live progress, a graceful stop on SIGINT/SIGTERM and a summary. */
+export async function runRollout(config: RolloutCliConfig): Promise<RolloutOutcome> {
+  const runtime = await makeRuntime(config.runtime);
+  const replay = config.agent === 'replay' ? await openRun(config.from!) : undefined;
+  try {
+    const envs = await selectEnvs(config.env, config.family, runtime.kind, config.agent === 'expert' ? config.expertVariant : undefined);
+    const agent = makeAgent(config, replay);
+    const items = replay ? await replayItems(replay, envs) : undefined;
+    let view: ReturnType<typeof progressView> | undefined;
+    let stopRequested = false;
+    const onSignal = (stop: () => void) => () => {
+      if (stopRequested) process.exit(130);
+      stopRequested = true;
+      process.stderr.write('\nstopping: abandoning episodes in flight (a --resume runs them again); press Ctrl-C again to quit at once\n');
+      stop();
+    };
+    let handler: (() => void) | undefined;
+    const outcome = await rollout({
+      runtime,
+      agent,
+      envs,
+      out: config.out,
+      resume: config.resume,
+      tasksPerFamily: config.episodes,
+      group: config.group,
+      split: config.split,
+      seed: config.seed,
+      parallel: config.parallel,
+      limits: {
+        maxSteps: config.maxSteps,
+        stepDeadlineMs: config.stepTimeoutS * 1000,
+        episodeDeadlineMs: config.episodeTimeoutS * 1000,
+        envDeadlineMs: config.envTimeoutS * 1000,
+      },
+      items,
+      spec: config,
+      onStart: (runner) => {
+        handler = onSignal(() => runner.stop());
+        process.on('SIGINT', handler).on('SIGTERM', handler);
+        view = progressView(runner.stats);
+      },
+      onProgress: (stats) => view?.update(stats),
+    }).finally(() => {
+      view?.stop();
+      if (handler) process.off('SIGINT', handler).off('SIGTERM', handler);
+    });
+    console.log(`\n${summaryTable(outcome.stats)}\n`);
+    console.log(
+      outcome.stopped
+        ? `stopped with ${outcome.episodes} of ${outcome.planned} episodes in ${outcome.runDir}; finish with the same command and --resume`
+        : `${outcome.episodes} episodes in ${outcome.runDir} (${outcome.skipped} were already there). Next: workgym data stats ${outcome.runDir}`,
+    );
+    return outcome;
+  } finally {
+    await replay?.close();
+  }
+}
+
+function makeAgent(config: RolloutCliConfig, replay?: Awaited<ReturnType<typeof openRun>>): Agent {
+  switch (config.agent) {
+    case 'expert':
+      return expertAgent(config, { probability: config.noise, seed: config.seed });
+    case 'random':
+      return new RandomAgent(config.seed);
+    case 'replay':
+      return new ReplayAgent((episodeId) => replay!.get(episodeId));
+    case 'openai':
+      return openAIAgent(config, { maxConcurrency: config.parallel * 4 });
+  }
+}
+
+/** The episodes of the replayed run that belong to the selected envs and families. */
+async function replayItems(replay: Awaited<ReturnType<typeof openRun>>, envs: { name: string; families: string[] }[]): Promise<WorkItem[]> {
+  const items: WorkItem[] = [];
+  for await (const record of replay.records()) {
+    const env = envs.find((e) => e.name === record.env);
+    if (!env || !env.families.includes(record.family ?? '')) continue;
+    items.push({
+      episodeId: record.episodeId!,
+      groupId: record.groupId ?? '',
+      env: record.env!,
+      family: record.family!,
+      split: record.split ?? 'train',
+      seed: Number(record.seed),
+      sample: 0,
+    });
+  }
+  return items;
+}

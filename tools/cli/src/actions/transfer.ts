@@ -1,0 +1,45 @@
+import { embeddedTrainer, externalTrainer, transferMatrix } from '@workgym/trainers/transfer';
+import { openAIAgent, parseAgentOptions } from '../make-agent.js';
+import { UsageError } from '../usage-error.js';
+import { makeRuntime, progressLine, selectEnvs } from './select-envs.js';
+
+interface TransferFlags {
+  env?: string[];
+  family?: string;
+  trainEpisodes: number;
+  testEpisodes: number;
+  out?: string;
+  runtime: 'docker' | 'local';
+  maxSteps: number;
+  parallel: number;
+  epochs: number;
+  trainerCommand?: string;
+  baseUrl?: string;
+  model?: string;
+  baseline: boolean;
+}
+
+export async function transfer(flags: TransferFlags): Promise<void> {
+  if (!flags.out) throw new UsageError('--out DIR is required: where the matrix and its runs are written');
+  const agent = parseAgentOptions(flags as unknown as Record<string, unknown>);
+  if (flags.trainerCommand && (!agent.baseUrl || !agent.model)) throw new UsageError('--trainer-command needs --base-url and --model (the policy before training)');
+  const runtime = await makeRuntime(flags.runtime);
+  const envs = await selectEnvs(flags.env, flags.family, runtime.kind);
+  const result = await transferMatrix({
+    runtime,
+    envs,
+    out: flags.out,
+    trainer: flags.trainerCommand ? externalTrainer(flags.trainerCommand, { baseURL: agent.baseUrl!, model: agent.model! }) : embeddedTrainer({ epochs: flags.epochs }),
+    trainTasksPerFamily: flags.trainEpisodes,
+    testTasksPerFamily: flags.testEpisodes,
+    baseline: flags.baseline,
+    // Each trained policy is evaluated greedily; the candidates let a candidate policy choose.
+    agentFor: (endpoint) => openAIAgent({ ...agent, baseUrl: endpoint.baseURL, model: endpoint.model, candidates: true, temperature: 0 }, { maxRetries: 2 }),
+    maxSteps: flags.maxSteps,
+    parallel: flags.parallel,
+    onProgress: progressLine('transfer'),
+    log: (line) => process.stderr.write(`[transfer] ${line}\n`),
+  });
+  if (envs.length === 1) process.stderr.write('[transfer] only one env is selected: the matrix has no cross-env cells yet\n');
+  console.log(`wrote ${result.files.markdown}, ${result.files.csv}, ${result.files.json}, ${result.files.png}`);
+}

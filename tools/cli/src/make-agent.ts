@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { ExpertAgent, OpenAIAgent, parsePolicy, type OpenAIAgentOptions } from '@workgym/agents';
+import type { TaskFamily } from '@workgym/protocol';
+import { TEMPERATURE, type AgentOption } from './agent-options.js';
+import { numberSchema } from './option-schemas.js';
+import { UsageError } from './usage-error.js';
+
+// The agent options' values (flags and config keys alike: agent-options.ts defines the flags),
+// checked once for every command, and the agents they describe.
+
+export const agentOptionsShape = {
+  model: z.string().min(1).optional(),
+  baseUrl: z.string().url().optional(),
+  apiKeyEnv: z.string().min(1).default('OPENAI_API_KEY'),
+  candidates: z.boolean().default(false),
+  context: z.string().regex(/^(full|(window|memory):[1-9]\d*)$/, 'full, window:N or memory:N (N >= 1)').default('full'),
+  temperature: numberSchema(TEMPERATURE).optional(),
+  selfEvaluate: z.boolean().default(false),
+  expertVariant: z.string().min(1).optional(),
+} satisfies Record<AgentOption, z.ZodType>;
+
+const agentOptionsSchema = z.object(agentOptionsShape);
+export type AgentOptions = z.infer<typeof agentOptionsSchema>;
+
+/** Validates the agent options among `flags` (unknown keys are ignored); throws one UsageError listing every problem. */
+export function parseAgentOptions(flags: Record<string, unknown>, defaults: Partial<AgentOptions> = {}): AgentOptions {
+  const given = Object.fromEntries(Object.keys(agentOptionsShape).flatMap((k) => (flags[k] === undefined ? [] : [[k, flags[k]]])));
+  const result = agentOptionsSchema.safeParse({ ...defaults, ...given });
+  if (!result.success) {
+    throw new UsageError(`invalid agent options:\n${result.error.issues.map((i) => `  --${kebab(String(i.path[0]))}: ${i.message}`).join('\n')}`);
+  }
+  return result.data;
+}
+
+/** What is missing for the openai agent to run (empty when nothing is). */
+export function openAIAgentProblems(options: Pick<AgentOptions, 'model' | 'baseUrl'>): string[] {
+  return options.model && options.baseUrl ? [] : ['the openai agent needs --model and --base-url'];
+}
+
+/** The openai agent these options describe; `extra` adds what the command decides itself (concurrency, seed, retries). */
+export function openAIAgent(options: AgentOptions, extra: Partial<OpenAIAgentOptions> = {}): OpenAIAgent {
+  const problems = openAIAgentProblems(options);
+  if (problems.length) throw new UsageError(problems.join('; '));
+  return new OpenAIAgent({
+    model: options.model!,
+    baseURL: options.baseUrl!,
+    apiKey: process.env[options.apiKeyEnv] ?? 'none',
+    temperature: options.temperature,
+    context: parsePolicy(options.context),
+    selfEvaluate: options.selfEvaluate,
+    sendCandidates: options.candidates,
+    ...extra,
+  });
+}
+
+/**
+ * The expert agent these options describe. `noise` (rollout --noise) replaces each call by a
+ * random candidate with that probability, reproducibly from `seed`.
+ */
+export function expertAgent(options: Pick<AgentOptions, 'expertVariant'>, noise = { probability: 0, seed: 0 }): ExpertAgent {
+  return new ExpertAgent({ strategy: options.expertVariant, noise: noise.probability, seed: noise.seed });
+}
+
+/**
+ * Refuses an expert strategy that a selected family does not have, before anything runs, naming
+ * what each such family has (the env would refuse it at the first expert call).
+ */
+export function checkExpertVariant(variant: string | undefined, families: readonly TaskFamily[]): void {
+  if (!variant) return;
+  const named = (f: TaskFamily) => [...(f.strategies ?? []), ...(f.nearMisses ?? [])];
+  const lacking = families.filter((f) => !named(f).includes(variant));
+  if (lacking.length === 0) return;
+  const has = (f: TaskFamily) =>
+    (f.strategies?.length ? f.strategies.join(', ') : 'no named strategies') + (f.nearMisses?.length ? `; near-misses ${f.nearMisses.join(', ')}` : '');
+  const shown = lacking.slice(0, 3).map((f) => `${f.id} has ${has(f)}`);
+  throw new UsageError(
+    `--expert-variant ${variant}: ${lacking.length} selected ${lacking.length === 1 ? 'family has' : 'families have'} no such expert strategy ` +
+      `(${shown.join('; ')}${lacking.length > 3 ? `; and ${lacking.length - 3} more` : ''}); pick one of theirs, or narrow --env / --family`,
+  );
+}
+
+function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
