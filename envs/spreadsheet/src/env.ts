@@ -1,4 +1,4 @@
-import { splitSeed, type EpisodeSpec, type Session } from '@workgym/protocol';
+import type { EpisodeSpec, Session } from '@workgym/protocol';
 import { EnvBase, FamilyCatalogue } from '@workgym/protocol/kit';
 import { buildWorkbook } from './tasks/build-workbook.js';
 import { FAMILIES } from './tasks/index.js';
@@ -37,7 +37,7 @@ export class SpreadsheetEnv extends EnvBase<FamilyDef> {
       strategies: def.strategies,
       expert: (view) => instance.expert(view),
       distractors: instance.distractors,
-      verify: async (wb, answer) => verifyTask(instance, start, wb, answer, splitSeed(spec.split, spec.seed)),
+      verify: async (wb, answer) => verifyTask(instance, start, wb, answer, spec),
     };
     return new SpreadsheetSession(task, start.clone());
   }

@@ -1,18 +1,12 @@
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { EnvManifest } from '@workgym/protocol';
+import { envManifest } from '@workgym/protocol/kit/manifest';
 
-const here = fileURLToPath(import.meta.url);
 const MiB = 1024 * 1024;
 
 /** The spreadsheet env as the rest of workgym sees it. Why each docker override: docs/envs/spreadsheet.md. */
-export const manifest: EnvManifest = {
+export const manifest = envManifest(import.meta.url, {
   name: 'spreadsheet',
   // The env's own module is imported on first use: importing the manifest loads none of it.
   create: async () => new (await import('./env.js')).SpreadsheetEnv(),
-  serverEntry: fileURLToPath(new URL(`./server${extname(here)}`, import.meta.url)),
-  // src/ and dist/ both sit one level under envs/spreadsheet.
-  imageDir: fileURLToPath(new URL('../image', import.meta.url)),
   docker: {
     // LibreOffice (the reference engine, run inside this image) keeps a ~30 MB profile and its
     // conversions under /tmp; 64 MB is not enough for both. The server itself needs little.
@@ -20,4 +14,4 @@ export const manifest: EnvManifest = {
     // soffice headless peaks near 400 MB on the benchmark workbook, next to a Node server.
     memoryBytes: 1536 * MiB,
   },
-};
+});

@@ -1,4 +1,5 @@
-import { ActionError, Rng, type Verdict } from '@workgym/protocol';
+import { ActionError, type Rng, type Verdict } from '@workgym/protocol';
+import { instanceRng } from '@workgym/protocol/kit';
 import { parseRange } from './engine/a1.js';
 import { agentMeter } from './engine/budget.js';
 import type { CellEdit } from './engine/calc-engine.js';
@@ -32,14 +33,22 @@ function checkAnswer(task: TaskInstance, answer: string | undefined): { score: n
 }
 
 /**
- * A perturbed copy of the starting workbook for round `round`, drawn until every target's
- * expected value differs from its expected value at the start (so a constant cannot stay
- * right); `moved` is false when no draw managed that (the families' tests rule it out).
+ * The generator of perturbation round `round` of the instance (split, seed): the kit's seeding
+ * rule, one fork a round, so every round of a verification draws the same way each time.
  */
-export function perturbation(task: TaskInstance, start: Workbook, seed: number, round: number): { wb: Workbook; moved: boolean } {
+export function roundRng(split: string, seed: number, round: number): Rng {
+  return instanceRng(split, seed).fork(round);
+}
+
+/**
+ * A perturbed copy of the starting workbook drawn from `rng` (a round's generator), drawn again
+ * until every target's expected value differs from its expected value at the start (so a
+ * constant cannot stay right); `moved` is false when no draw managed that (the families' tests
+ * rule it out).
+ */
+export function perturbation(task: TaskInstance, start: Workbook, rng: Rng): { wb: Workbook; moved: boolean } {
   const { cells, perturb } = task.formulas!;
   const base = task.expected!(start);
-  const rng = new Rng(seed * 31 + round);
   let wb = start;
   for (let draw = 0; draw < PERTURBATION_DRAWS; draw++) {
     wb = start.clone();
@@ -71,7 +80,7 @@ async function copyInputs(from: Workbook, to: Workbook, ranges: readonly string[
  * the inputs are perturbed (so typed-in results fail); formats: the task's format rule; answer:
  * question tasks. Each component is in 0..1; the reward is their mean, success all of them at 1.
  */
-export async function verifyTask(task: TaskInstance, start: Workbook, wb: Workbook, answer: string | undefined, seed: number): Promise<Verdict> {
+export async function verifyTask(task: TaskInstance, start: Workbook, wb: Workbook, answer: string | undefined, episode: { split: string; seed: number }): Promise<Verdict> {
   const components: Record<string, number> = {};
   const details: string[] = [];
   if (task.question) {
@@ -98,7 +107,7 @@ export async function verifyTask(task: TaskInstance, start: Workbook, wb: Workbo
     const good = new Set(cells.filter((ref) => hasFormula(wb, ref)));
     const noFormula = cells.length - good.size;
     for (let round = 1; round <= PERTURBATIONS && good.size > 0; round++) {
-      const perturbed = perturbation(task, start, seed, round).wb;
+      const perturbed = perturbation(task, start, roundRng(episode.split, episode.seed, round)).wb;
       const expected = task.expected(perturbed);
       const agent = wb.clone();
       try {

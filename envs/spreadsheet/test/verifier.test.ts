@@ -1,10 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { splitSeed } from '@workgym/protocol';
 import { buildWorkbook, cellName, parseRange, readXlsx, type Workbook } from '../src/engine/index.js';
 import { SpreadsheetEnv } from '../src/index.js';
 import { formulaRefs } from '../src/engine/formula-refs.js';
 import { cellsOf, get } from '../src/tasks/helpers.js';
-import { perturbation, PERTURBATIONS } from '../src/verify.js';
+import { perturbation, PERTURBATIONS, roundRng } from '../src/verify.js';
 import { inProcessClient, open } from './helpers.js';
 
 const client = inProcessClient();
@@ -102,7 +101,7 @@ describe('verifiers judge against the task, never against what the agent can edi
           const task = env.instance(family.id!, seed, split);
           const start = buildWorkbook(task.sheets);
           for (let round = 1; round <= PERTURBATIONS; round++) {
-            if (!perturbation(task, start, splitSeed(split, seed), round).moved) stuck.push(`${family.id} ${split} seed ${seed} round ${round}`);
+            if (!perturbation(task, start, roundRng(split, seed, round)).moved) stuck.push(`${family.id} ${split} seed ${seed} round ${round}`);
           }
         }
       }
@@ -118,7 +117,7 @@ describe('verifiers judge against the task, never against what the agent can edi
         const start = buildWorkbook(task.sheets);
         const { wb } = await play(family.id!, seed, '');
         const declared = new Set(task.formulas!.inputs.flatMap(cellsOf));
-        const rounds = [1, 2].map((round) => perturbation(task, start, splitSeed('train', seed), round).wb);
+        const rounds = [1, 2].map((round) => perturbation(task, start, roundRng('train', seed, round)).wb);
         for (const target of task.formulas!.cells) {
           for (const input of precedents(wb!, target)) {
             if (get(start, input) === null || task.formulas!.cells.includes(input)) continue;

@@ -62,7 +62,9 @@ interface WobState {
 const KEY = "Symbol.for('workgym.miniwob')";
 
 export function miniwobTask(dir: string, task: string, seed: number, split: string): TaskInstance {
-  // The kit's seeding rule, so train and test pages never meet.
+  // An external suite: the page seeds its own Math.random from one number, not from an Rng, so it
+  // gets the number the kit's rule starts from (instanceRng(split, seed) is new Rng(splitSeed(split,
+  // seed))): train and test pages never meet.
   const pageSeed = splitSeed(split, seed);
   let state: WobState = { done: false, reward: 0, reason: null };
   const read = `(() => { const s = window[${KEY}]; const done = (s && s.done) || (typeof WOB_DONE_GLOBAL !== 'undefined' && WOB_DONE_GLOBAL === true);

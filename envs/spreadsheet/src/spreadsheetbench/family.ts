@@ -1,5 +1,5 @@
 import { ActionError, CallRefusedError, type EpisodeSpec, type Session, type TaskFamily, type Verdict } from '@workgym/protocol';
-import type { ExpertStep, PlannedCall } from '@workgym/protocol/kit';
+import { instanceRng, type ExpertStep, type PlannedCall } from '@workgym/protocol/kit';
 import { WorkbookEditor } from '../editor.js';
 import { cellName, parseRange, type RangeAddress } from '../engine/a1.js';
 import { sameValue, showValue, type Value } from '../engine/values.js';
@@ -7,7 +7,6 @@ import type { Workbook } from '../engine/workbook.js';
 import { readXlsx, writeXlsx } from '../engine/xlsx.js';
 import { SpreadsheetSession } from '../session.js';
 import { buildWorkbook } from '../tasks/build-workbook.js';
-import { Rng, splitSeed } from '@workgym/protocol';
 import { normalFormula, readIfUnseen, rowLine, submit, cellAt } from '../tasks/expert-kit.js';
 import { blockMove, fillDownMove, writeValuesMove, type FormulaBlock } from '../tasks/formula-block.js';
 import { get, num } from '../tasks/helpers.js';
@@ -32,8 +31,8 @@ export function spreadsheetBenchFamily(job: string): TaskFamily {
 const STRATEGIES = ['fill-down', 'formula-block'];
 
 /** A built-in task in SpreadsheetBench's shape, so the family runs (and checkEnv passes) without a dataset. */
-async function sampleTask(seed: number): Promise<SpreadsheetBenchTask> {
-  const rng = new Rng(seed);
+async function sampleTask(split: string, seed: number): Promise<SpreadsheetBenchTask> {
+  const rng = instanceRng(split, seed);
   const n = rng.int(5, 9);
   const cases = [];
   for (let c = 0; c < 3; c++) {
@@ -44,7 +43,7 @@ async function sampleTask(seed: number): Promise<SpreadsheetBenchTask> {
     answer.writeNow([...Array(n).keys()].map((i) => ({ sheet: answer.sheets[0]!, row: i + 2, col: 4, cell: { value: null, formula: `B${i + 2}*C${i + 2}` } })));
     cases.push({ input: await writeXlsx(input), answer: await writeXlsx(answer) });
   }
-  return { id: `sample-${seed}`, instruction: `In Sheet1, fill D2:D${n + 1} (Amount) with Price times Qty for each row.`, answerPosition: `'Sheet1'!D2:D${n + 1}`, cases };
+  return { id: `sample-${split}-${seed}`, instruction: `In Sheet1, fill D2:D${n + 1} (Amount) with Price times Qty for each row.`, answerPosition: `'Sheet1'!D2:D${n + 1}`, cases };
 }
 
 /** The built-in sample's expert: it reads the rows it was shown and writes Amount = Price × Qty. */
@@ -159,7 +158,7 @@ function compare(wb: Workbook, answer: Workbook, ranges: RangeAddress[]): string
  * inputs; each case counts when every cell of the answer position equals the answer file's.
  */
 export async function spreadsheetBenchSession(spec: EpisodeSpec): Promise<Session> {
-  const task = fromOptions(spec.options) ?? (await sampleTask(splitSeed(spec.split, spec.seed)));
+  const task = fromOptions(spec.options) ?? (await sampleTask(spec.split, spec.seed));
   const wb = await readXlsx(task.cases[0]!.input).catch((error: unknown) => {
     throw new CallRefusedError('bad_request', `test case 1 input: ${(error as Error).message}`);
   });
