@@ -6,7 +6,9 @@ import tseslint from 'typescript-eslint';
 // bottom up: protocol <- runtime <- agents -> trajectories <- trainers; envs use protocol only;
 // trainers also drive agents and runtime; the CLI sits on top and nothing imports it. A package's
 // tests may also use what they need to run it (an env's tests start it with runtime; trainers'
-// tests roll out real envs). tools/scripts/test/module-boundaries.test.ts shows a wrong import fails.
+// tests roll out real envs). An upward import is refused as a cycle (the imported package already
+// depends on the importer), a sideways one by the tags, a relative path into another package as such;
+// tools/scripts/test/module-boundaries.test.ts shows each.
 const sourceLayers = {
   'layer:protocol': [],
   'layer:runtime': ['layer:protocol'],
