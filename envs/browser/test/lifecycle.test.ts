@@ -1,5 +1,9 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import { BrowserEnv } from '../src/index.js';
 import { call, connectBrowserEnv, processesWith } from './helpers.js';
+
+/** Listening servers of this process: each open episode's site server is one. */
+const listening = () => process.getActiveResourcesInfo().filter((kind) => kind === 'TCPServerWrap').length;
 
 describe('Chromium lifecycle', () => {
   const h = connectBrowserEnv();
@@ -31,6 +35,21 @@ describe('Chromium lifecycle', () => {
   it('leaves no Chromium process behind once the server closes', async () => {
     expect(processesWith(profile).length).toBeGreaterThan(0);
     await h.close();
+    expect(processesWith(profile)).toEqual([]);
+  });
+});
+
+describe('closing the env', () => {
+  it('closes the episodes it opened (their site servers and pages), then Chromium', { timeout: 120_000 }, async () => {
+    const env = new BrowserEnv();
+    onTestFinished(() => env.close());
+    const signal = new AbortController().signal;
+    const before = listening();
+    for (const seed of [1, 2]) await env.reset({ family: 'browser/admin-edit-record', seed, split: 'train', options: {} }, signal);
+    expect(listening()).toBe(before + 2);
+    const profile = env.host.profileDir!;
+    await env.close();
+    expect(listening()).toBe(before);
     expect(processesWith(profile)).toEqual([]);
   });
 });

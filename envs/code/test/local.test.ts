@@ -1,12 +1,25 @@
 // The code env on the local runtime (development: a child process of this Node, everything as the
 // current user in a temporary directory). Not isolated, but it must not hang, crash or break
 // on what an agent leaves either.
+import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { LocalRuntime, manifestServerSpec, type EnvInstance } from '@workgym/runtime';
-import { manifest } from '../src/index.js';
+import { CodeEnv, manifest } from '../src/index.js';
 import { errorKind, open } from './helpers.js';
+
+/** Whether a live process of this machine has `needle` in its command line. */
+function running(needle: string): boolean {
+  return readdirSync('/proc').some((entry) => {
+    try {
+      return /^\d+$/.test(entry) && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(needle);
+    } catch {
+      return false; // the process ended while we looked
+    }
+  });
+}
 
 async function localInstance(): Promise<EnvInstance> {
   const spec = await manifestServerSpec(manifest, { runtime: 'local', bundleDir: join(tmpdir(), 'workgym-test') });
@@ -64,5 +77,19 @@ describe('code env on the local runtime', () => {
     await ep.bash(`(exec -a ${marker} sleep 900) & echo started`);
     // The bracket keeps the pattern from matching the shell that runs pgrep.
     expect(await ep.bash(`pgrep -f '${marker.slice(0, -1)}[${marker.slice(-1)}]' || echo none`)).toMatch(/stdout ---\nnone$/);
+  });
+
+  it('closes the sessions it opened when it closes: a command still running ends with them', { timeout: 120_000 }, async () => {
+    const env = new CodeEnv();
+    onTestFinished(() => env.close());
+    const signal = new AbortController().signal;
+    const session = await env.reset({ family: 'code/py-fix-bug', seed: 1, split: 'train', options: {} }, signal);
+    const marker = `workgym-close-${process.pid}`;
+    const command = session.step({ id: 'c1', name: 'bash', arguments: { command: `exec -a ${marker} sleep 900`, timeout_s: 600 } }, signal);
+    while (!running(marker)) await sleep(50);
+    await env.close();
+    await command.catch(() => undefined);
+    expect(running(marker)).toBe(false);
+    await expect(session.step({ id: 'c2', name: 'run_tests', arguments: {} }, signal)).rejects.toMatchObject({ remoteCode: 'unknown_session' });
   });
 });

@@ -35,8 +35,9 @@ export interface ExpertAction {
 /**
  * One episode inside an env. The server validates tool calls against `tools` before they reach
  * `step`, counts steps, applies the step limit and calls `verify` when the episode ends.
+ * `await using session = await env.reset(...)` closes it however the block ends.
  */
-export interface Session {
+export interface Session extends AsyncDisposable {
   readonly instruction: string;
   readonly tools: readonly ToolSpec[];
   readonly observation: Observation;
@@ -53,8 +54,12 @@ export interface Session {
   close(): Promise<void>;
 }
 
-/** An environment: a catalogue of task families and a way to open sessions on them. */
-export interface Environment {
+/**
+ * An environment: a catalogue of task families and a way to open sessions on them. Closing it
+ * closes the sessions it opened and frees what it holds (a browser, processes); `await using`
+ * does that however the block ends.
+ */
+export interface Environment extends AsyncDisposable {
   readonly name: string;
   readonly version: string;
   /** Sessions one server runs at once (default 1). */
@@ -64,5 +69,5 @@ export interface Environment {
   /** Every tool a session may offer (a session offers these or a subset). */
   tools(): readonly ToolSpec[];
   reset(spec: EpisodeSpec, signal: AbortSignal): Promise<Session>;
-  close?(): Promise<void>;
+  close(): Promise<void>;
 }

@@ -88,7 +88,7 @@ class Connection {
     this.shuttingDown ??= (async () => {
       await Promise.allSettled([...this.episodes.values()].map((e) => e.session.close()));
       this.episodes.clear();
-      await this.env.close?.();
+      await this.env.close();
     })();
     return this.shuttingDown;
   }

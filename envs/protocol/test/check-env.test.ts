@@ -20,6 +20,8 @@ function broken(defect: Defect): Environment {
       void signal;
       return withDefect(defect, session);
     },
+    close: () => env.close(),
+    [Symbol.asyncDispose]: () => env.close(),
   };
 }
 

@@ -22,6 +22,17 @@ describe('SpreadsheetEnv in process', () => {
     }
   });
 
+  it('closes the sessions it opened, generated and SpreadsheetBench ones, when it closes', async () => {
+    const signal = new AbortController().signal;
+    const env = new SpreadsheetEnv();
+    const spec = (family: string) => ({ family, seed: 1, split: 'train', options: {} });
+    const sessions = [await env.reset(spec('spreadsheet/computed-column'), signal), await env.reset(spec('spreadsheet/spreadsheetbench'), signal)];
+    const listSheets = { id: 'c1', name: 'list_sheets', arguments: {} };
+    for (const session of sessions) await expect(session.step(listSheets, signal)).resolves.toBeDefined();
+    await env.close();
+    for (const session of sessions) await expect(session.step(listSheets, signal)).rejects.toMatchObject({ remoteCode: 'unknown_session' });
+  });
+
   it('gives train and test different instances of the same seed', async () => {
     const train = await client.reset({ family: 'spreadsheet/computed-column', seed: 4, split: 'train' });
     const test = await client.reset({ family: 'spreadsheet/computed-column', seed: 4, split: 'test' });
