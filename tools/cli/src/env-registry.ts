@@ -8,7 +8,7 @@ import { UsageError } from './usage-error.js';
  * Every env workgym ships; a new env adds its manifest here. Manifests load their env only when
  * it is opened, so naming them here costs a command nothing.
  */
-export const ENV_MANIFESTS: readonly EnvManifest[] = [code, browser, spreadsheet];
+const ENV_MANIFESTS: readonly EnvManifest[] = [code, browser, spreadsheet];
 
 export function findEnvs(names?: readonly string[]): EnvManifest[] {
   if (!names || names.length === 0) return [...ENV_MANIFESTS];

@@ -20,6 +20,7 @@ export interface OptionDef {
   flags: string;
   help: string;
   number?: NumberRule;
+  /** The values it takes (each item's, for a list). */
   choices?: readonly string[];
   /** A comma-separated list, read as an array of its non-empty items. */
   list?: boolean;
@@ -27,11 +28,11 @@ export interface OptionDef {
 
 export const COUNT: NumberRule = { integer: true, min: 1 };
 export const WHOLE: NumberRule = { integer: true, min: 0 };
-export const SECONDS: NumberRule = { above: 0 };
+const SECONDS: NumberRule = { above: 0 };
 export const PROBABILITY: NumberRule = { min: 0, max: 1, describe: 'a probability, 0 to 1' };
 export const ANY_NUMBER: NumberRule = {};
 
-export const RUNTIMES = ['docker', 'local'] as const;
+const RUNTIMES = ['docker', 'local'] as const;
 
 export const OPTIONS = {
   env: { flags: '--env <names>', help: 'comma-separated envs (default: all)', list: true },
@@ -79,12 +80,18 @@ export function numberOption(flags: string, help: string, rule: NumberRule, defa
   return sharedOption({ flags, help, number: rule }, { default: defaultValue }, true);
 }
 
+/** A comma-separated list option of one command, each item one of `choices`. */
+export function listOption(flags: string, help: string, choices: readonly string[]): Option {
+  return sharedOption({ flags, help, list: true, choices }, {}, true);
+}
+
 function sharedOption(def: OptionDef, use: OptionUse, checkValues: boolean): Option {
   const option = new Option(def.flags, use.help ?? def.help);
   const flag = option.long!;
+  const choices = checkValues ? def.choices : undefined;
   if (def.number) option.argParser((value: string) => readNumber(value, flag, def.number!, checkValues));
-  else if (def.choices && checkValues) option.argParser((value: string) => readChoice(value, flag, def.choices!));
-  else if (def.list) option.argParser(readList);
+  else if (def.list) option.argParser((value: string) => readList(value).map((item) => (choices ? readChoice(item, flag, choices) : item)));
+  else if (choices) option.argParser((value: string) => readChoice(value, flag, choices));
   if (use.default !== undefined) option.default(use.default);
   return option;
 }

@@ -3,10 +3,8 @@ import { SHIPPED_TEMPLATES, TOKENIZERS } from '@workgym/trainers/sft';
 import { lazy } from '../lazy.js';
 import { addOptions, COUNT, numberOption } from '../options.js';
 
-export function defineDataSft(data: Command): void {
-  const command = data
-    .command('sft <run>')
-    .description('write token-level SFT data: input ids, loss masks, weights, packed; the template is checked first')
+export function defineDataSft(command: Command): void {
+  command
     .requiredOption('--out <dir>', 'folder for sft.jsonl and sft-meta.json')
     .option('--template <name|file>', `chat template: ${Object.keys(SHIPPED_TEMPLATES).join(', ')} or a .jinja file`, 'qwen-hermes')
     .option('--tokenizer <name>', `tokenizer: ${TOKENIZERS.join(', ')} (default: the shipped template's own)`)

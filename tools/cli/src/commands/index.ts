@@ -2,16 +2,52 @@ import type { Command } from 'commander';
 
 /**
  * A command as `workgym --help` lists it, and the module that defines the rest of it (options,
- * help, action). Only the command a command line names has its module loaded.
+ * help, action). Only the command a command line names has its module loaded; a command with
+ * subcommands lists them the same way, so `workgym data stats` loads nothing of `data sft`.
  */
 interface CommandEntry {
   name: string;
   args?: readonly (readonly [name: string, description?: string])[];
   summary: string;
-  define: () => Promise<(command: Command) => void>;
+  define?: () => Promise<(command: Command) => void>;
+  subcommands?: readonly CommandEntry[];
 }
 
-export const COMMANDS: readonly CommandEntry[] = [
+const DATA_COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'stats',
+    args: [['<run>']],
+    summary: 'episodes, success rate, steps, tokens, attempts and statuses, by env, family and job; warns of damaged records',
+    define: async () => (await import('./data.js')).defineStats,
+  },
+  { name: 'show', args: [['<run>'], ['<episode>']], summary: 'print one episode as a readable transcript', define: async () => (await import('./data.js')).defineShow },
+  {
+    name: 'export',
+    args: [['<run>']],
+    summary: 'write training data: chat SFT, preference pairs, RL rows or protobuf records',
+    define: async () => (await import('./data-export.js')).defineExport,
+  },
+  {
+    name: 'verify',
+    args: [['<run>']],
+    summary: 'check every checksum, blob hash, count and digest of a run; exits 1 on damage',
+    define: async () => (await import('./data.js')).defineVerify,
+  },
+  {
+    name: 'repair',
+    args: [['<run>']],
+    summary: 'copy the good episodes of a damaged run, and the blobs they name, to a new run; says what it left out',
+    define: async () => (await import('./data.js')).defineRepair,
+  },
+  {
+    name: 'sft',
+    args: [['<run>']],
+    summary: 'write token-level SFT data: input ids, loss masks, weights, packed; the template is checked first',
+    define: async () => (await import('./data-sft.js')).defineDataSft,
+  },
+];
+
+const COMMANDS: readonly CommandEntry[] = [
   { name: 'envs', summary: 'list the environments, their task families, jobs and tools', define: async () => (await import('./envs.js')).defineEnvs },
   { name: 'images', summary: 'build, list and prune env images (no registry needed)', define: async () => (await import('./images.js')).defineImages },
   {
@@ -28,7 +64,12 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   { name: 'rollout', summary: 'run many episodes across envs in parallel and write them to a run folder', define: async () => (await import('./rollout.js')).defineRollout },
   { name: 'demo', summary: 'roll out expert and random agents across every env and show what was recorded', define: async () => (await import('./demo.js')).defineDemo },
-  { name: 'data', summary: 'inspect, check and export recorded runs', define: async () => (await import('./data.js')).defineData },
+  {
+    name: 'data',
+    summary: 'inspect, check and export recorded runs',
+    define: async () => (await import('./data.js')).defineData,
+    subcommands: DATA_COMMANDS,
+  },
   {
     name: 'train',
     summary: 'train the embedded policy from a run (bc, grpo, drgrpo, rloo), or run the online RL loop (--online)',
@@ -57,11 +98,17 @@ export const COMMANDS: readonly CommandEntry[] = [
  * included) is defined in full. `workgym --help` so loads no command's module.
  */
 export async function addCommands(program: Command, args: readonly string[]): Promise<void> {
-  const words = args.filter((arg) => !arg.startsWith('-'));
-  const named = words[0] === 'help' ? words[1] : words[0];
-  for (const entry of COMMANDS) {
-    const command = program.command(entry.name).description(entry.summary);
+  await addEntries(program, COMMANDS, args.filter((arg) => !arg.startsWith('-')));
+}
+
+async function addEntries(parent: Command, entries: readonly CommandEntry[], words: readonly string[]): Promise<void> {
+  // `help <command>` asks for that command's help: it is the one to define.
+  const [named, ...rest] = words[0] === 'help' ? words.slice(1) : words;
+  for (const entry of entries) {
+    const command = parent.command(entry.name).description(entry.summary);
     for (const [name, description] of entry.args ?? []) command.argument(name, description);
-    if (entry.name === named) (await entry.define())(command);
+    if (entry.name !== named) continue;
+    if (entry.define) (await entry.define())(command);
+    if (entry.subcommands) await addEntries(command, entry.subcommands, rest);
   }
 }
