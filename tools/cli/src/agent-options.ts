@@ -27,6 +27,10 @@ const FLAGS: Record<AgentOption, { flags: string; help: string; agent?: string }
   },
 };
 
+/** Every agent option, and the flag that gives it. */
+export const AGENT_OPTIONS = Object.keys(FLAGS) as AgentOption[];
+export const agentFlag = (key: AgentOption): string => FLAGS[key].flags.split(' ')[0]!;
+
 /** The sampling temperature's range, checked with the other agent options (make-agent.ts). */
 export const TEMPERATURE: NumberRule = { min: 0, max: 2 };
 
@@ -45,7 +49,7 @@ export interface AddAgentOptions {
  */
 export function addAgentOptions(command: Command, options: AddAgentOptions = {}): Command {
   if (options.kinds) command.option('--agent <kind>', options.help?.agent ?? options.kinds.join(' | '));
-  for (const key of options.only ?? (Object.keys(FLAGS) as AgentOption[])) {
+  for (const key of options.only ?? AGENT_OPTIONS) {
     const { flags, help, agent } = FLAGS[key];
     const text = options.help?.[key] ?? `${help}${options.kinds ? ` (--agent ${agent ?? 'openai'})` : ''}`;
     const option = new Option(flags, text);

@@ -5,11 +5,12 @@ import { RandomAgent, type Agent } from '@workgym/agents';
 import { evaluateRecords, formatEvalMarkdown, readRecords, runEval, type EvalReport } from '@workgym/trainers/eval';
 import { LinearPolicy } from '@workgym/trainers/learner';
 import { PolicyServer } from '@workgym/trainers/serve';
+import { AGENT_OPTIONS, agentFlag, type AgentOption } from '../agent-options.js';
 import { expertAgent, openAIAgent, parseAgentOptions } from '../make-agent.js';
 import { UsageError } from '../usage-error.js';
 import { makeRuntime, progressLine, selectEnvs } from './select-envs.js';
 
-interface EvalFlags {
+interface EvalFlags extends Partial<Record<AgentOption, unknown>> {
   run?: string;
   agent?: string;
   policy?: string;
@@ -36,7 +37,7 @@ export async function evaluate(flags: EvalFlags): Promise<void> {
   let report: EvalReport;
   let title: string;
   if (flags.run) {
-    if (flags.agent) throw new UsageError('give either --run (evaluate a run) or --agent (run new episodes), not both');
+    refuseAgentOptions(flags);
     report = evaluateRecords(await readRecords(flags.run), { ks, excludeInfraErrors });
     title = `Evaluation of ${flags.run}`;
   } else {
@@ -73,6 +74,19 @@ export async function evaluate(flags: EvalFlags): Promise<void> {
   console.log(markdown);
   if (flags.markdown) await writeFile(flags.markdown, markdown + '\n');
   if (flags.json) await writeFile(flags.json, JSON.stringify(report, null, 2) + '\n');
+}
+
+/**
+ * --run scores the episodes a run holds, as its agent played them: an option that says how to
+ * play new episodes (--agent, --expert-variant, --model, ...) could change nothing, so it is refused.
+ */
+function refuseAgentOptions(flags: EvalFlags): void {
+  if (flags.agent) throw new UsageError('give either --run (evaluate a run) or --agent (run new episodes), not both');
+  const given = [...AGENT_OPTIONS.filter((key) => flags[key] !== undefined).map(agentFlag), ...(flags.policy ? ['--policy'] : [])];
+  if (given.length === 0) return;
+  throw new UsageError(
+    `--run scores the episodes ${flags.run} holds as they were played, so ${given.join(', ')} (how to play new episodes, with --agent) cannot change them; drop ${given.length === 1 ? 'it' : 'them'}`,
+  );
 }
 
 async function makeEvalAgent(flags: EvalFlags): Promise<{ agent: Agent; close: () => Promise<void> }> {

@@ -4,7 +4,7 @@ import { lazy } from '../lazy.js';
 import { addOptions, readList, readNumber, WHOLE } from '../options.js';
 
 export function defineEval(command: Command): void {
-  command.option('--run <dir>', 'evaluate the episodes of an existing run instead of running new ones');
+  command.option('--run <dir>', 'score the episodes of an existing run, as they were played, instead of running new ones (the agent options are for new ones)');
   addAgentOptions(command, {
     kinds: ['expert', 'random', 'openai', 'policy'],
     help: {
