@@ -32,7 +32,8 @@ export interface RolloutConfig {
   queue?: (items: WorkItem[]) => WorkQueue;
   /** What produced the run, stored in its manifest (as `caller`, next to the run's settings). */
   spec?: unknown;
-  onStart?: (runner: RolloutRunner, writer: RunWriter) => void;
+  /** Called once the run is open and planned, before the first episode; `todo`: the episodes this session runs. */
+  onStart?: (runner: RolloutRunner, writer: RunWriter, todo: readonly WorkItem[]) => void;
   onProgress?: (stats: RolloutStats) => void;
   log?: (line: string) => void;
 }
@@ -97,7 +98,7 @@ export async function rollout(config: RolloutConfig): Promise<RolloutOutcome> {
       onProgress: config.onProgress,
       log: config.log,
     });
-    config.onStart?.(runner, writer);
+    config.onStart?.(runner, writer, todo);
     const result = await failIfStalled(runner.run(), (error) => runner.stop(error));
     const episodes = writer.size;
     if (!result.stopped && todo.length > 0) await writer.finalize();

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openRun } from '@workgym/trajectories';
 import { workgym } from './run-cli.js';
 
 const rollout = (run: string, ...more: string[]) =>
@@ -24,6 +25,30 @@ describe('workgym rollout --resume', () => {
     // env, episodes, new, success, mean reward, mean steps, fail/trunc/agent_err/env_broken/infra_err
     expect(cells.slice(0, 4)).toEqual(['spreadsheet', '3', '2', '66.7%']);
     expect(cells[6]).toBe('0/1/0/0/0');
+    // Episodes that are only missing are not called damaged.
+    expect(resumed.stderr).not.toContain('damaged');
+  });
+
+  it('says which damaged episodes it runs again: a count and the first few', { timeout: 600_000 }, async () => {
+    const run = join(await mkdtemp(join(tmpdir(), 'workgym-cli-resume-')), 'run');
+    expect((await rollout(run, '--episodes', '7')).code).toBe(0);
+    const summaries = await (async () => {
+      await using reader = await openRun(run);
+      return [...reader.summaries()].sort((a, b) => a.seed - b.seed);
+    })();
+    // Bytes flipped inside every record but the first: the resume finds them damaged and drops them.
+    const damaged = summaries.slice(1);
+    for (const s of damaged) {
+      const path = join(run, 'shards', s.shard);
+      const bytes = readFileSync(path);
+      for (const at of [30, 31, 32]) bytes[s.offset + at]! ^= 0xff;
+      writeFileSync(path, bytes);
+    }
+    const resumed = await rollout(run, '--episodes', '7', '--resume');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const ids = damaged.map((s) => s.episodeId);
+    expect(resumed.stderr).toContain(`[rollout] resume: 6 damaged episodes run again: ${ids.slice(0, 5).join(', ')} and 1 more\n`);
+    expect(row(resumed.stdout, 'spreadsheet').slice(0, 3)).toEqual(['spreadsheet', '7', '6']);
   });
 
   // The agent and --max-steps are checked alike (agents/test/rollout.test.ts); here, what the user sees.

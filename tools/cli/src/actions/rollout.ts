@@ -1,5 +1,5 @@
 import { RandomAgent, ReplayAgent, rollout, type Agent, type RolloutOutcome, type WorkItem } from '@workgym/agents';
-import { openRun } from '@workgym/trajectories';
+import { openRun, type ShardDamage } from '@workgym/trajectories';
 import { expertAgent, openAIAgent } from '../make-agent.js';
 import { progressView, summaryTable } from '../progress.js';
 import { loadRolloutConfig, type RolloutCliConfig } from '../rollout-config.js';
@@ -48,7 +48,9 @@ export async function runRollout(config: RolloutCliConfig): Promise<RolloutOutco
       },
       items,
       spec: config,
-      onStart: (runner) => {
+      onStart: (runner, writer, todo) => {
+        const rerun = damagedRerunLine(writer.damaged, todo);
+        if (rerun) process.stderr.write(`${rerun}\n`);
         handler = onSignal(() => runner.stop());
         process.on('SIGINT', handler).on('SIGTERM', handler);
         view = progressView(runner.stats);
@@ -81,6 +83,22 @@ function makeAgent(config: RolloutCliConfig, replay?: Awaited<ReturnType<typeof 
     case 'openai':
       return openAIAgent(config, { maxConcurrency: config.parallel * 4 });
   }
+}
+
+/**
+ * On a resume, the line that says which episodes run again because their records were found
+ * damaged (the run dropped them when it reopened); nothing when none do.
+ */
+function damagedRerunLine(damaged: readonly ShardDamage[], todo: readonly WorkItem[]): string | undefined {
+  const lost = new Set(damaged.flatMap((d) => d.episodes));
+  const ids = todo.filter((item) => lost.has(item.episodeId)).map((item) => item.episodeId);
+  const unnamed = damaged.filter((d) => d.episodes.length === 0).length;
+  if (ids.length === 0 && unnamed === 0) return undefined;
+  const shown = ids.length > 5 ? `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more` : ids.join(', ');
+  return (
+    `[rollout] resume: ${ids.length} damaged episode${ids.length === 1 ? '' : 's'} run${ids.length === 1 ? 's' : ''} again${ids.length ? `: ${shown}` : ''}` +
+    (unnamed ? `; ${unnamed} damaged stretch${unnamed === 1 ? '' : 'es'} named no episode (what ${unnamed === 1 ? 'it' : 'they'} held runs again with the missing ones)` : '')
+  );
 }
 
 /** The episodes of the replayed run that belong to the selected envs and families. */
