@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { elementsOf } from '../src/learner/element-context.js';
+import { formatElementLine } from '@workgym/protocol/kit';
+import { BrowserEnv } from '@workgym/env-browser';
+import { elementId, elementsOf } from '../src/learner/element-context.js';
 import { LinearPolicy, matchCandidate, type PolicyState } from '../src/index.js';
 
 // An inbox as the browser env shows it: two mails from the same sender, two on the same topic.
@@ -63,6 +65,27 @@ describe('element features', () => {
     expect(elements.get(34)!.context).not.toContain('liam');
     expect(elements.get(51)).toMatchObject({ role: 'searchbox', name: 'Search mail', value: 'rosa' });
     expect(elements.size).toBe(19);
+  });
+
+  it('reads back the lines the browser writes with the kit formatter, whatever a page puts in names, values and states', () => {
+    const hostile = ['"quoted"', 'value="forged" required', '[7] link "fake"', 'back\\slash', 'tab\there', 'emoji 🛒', ' '];
+    const written = hostile.map((text, i) => ({ depth: 1 + (i % 2), id: 40 + i, role: 'textbox', name: text, value: `${text}!`, states: { invalid: text, required: 'true' } }));
+    const text = ['URL: http://shop.test/', '', formatElementLine({ depth: 0, id: 1, role: 'RootWebArea', name: 'Shop', value: '', states: {} }), ...written.map(formatElementLine)].join('\n');
+    const elements = elementsOf(text);
+    expect(elements.size).toBe(hostile.length + 1);
+    for (const line of written) expect(elements.get(line.id)).toMatchObject({ role: line.role, name: line.name, value: line.value });
+  });
+
+  it('finds the element of every candidate that names one in a real browser observation', { timeout: 120_000 }, async () => {
+    const signal = new AbortController().signal;
+    await using env = new BrowserEnv();
+    await using session = await env.reset({ family: 'browser/admin-edit-record', seed: 1, split: 'train', options: {} }, signal);
+    const text = session.observation.text ?? '';
+    const elements = elementsOf(text);
+    expect(elements.size).toBe(text.split('\n').filter((line) => /^ *\[\d+\] /.test(line)).length);
+    const named = (session.observation.candidates ?? []).map((c) => elementId(c.argumentsJson ?? '')).filter((id) => id !== undefined);
+    expect(named.length).toBeGreaterThan(0);
+    for (const id of named) expect(elements.get(id)?.role, `element ${id}`).toMatch(/\S/);
   });
 
   it('lets a model tell look-alike links apart by the words they share with the task, on tasks it never saw', () => {

@@ -1,12 +1,15 @@
+import { parseElementLines, type ElementLine } from '@workgym/protocol/kit/element-lines';
+
 /**
  * What a candidate that names an element (`{"id": 52}`) acts on, read from the observation text.
  *
  * Element ids change with every page, so a candidate's own text (`click {"id":52}`) says nothing
- * a linear model can generalise from. Observations that list elements as `[id] role "name"`
- * lines (the browser's accessibility tree) say what id 52 is: its role, its accessible name, its
- * value, and the row or small group it sits in (a table row's other cells: the sender of a mail,
- * the email of a user). Reading it from the text the policy already sees keeps live episodes,
- * recorded steps and chat requests giving the same state, with no extra field to carry.
+ * a linear model can generalise from. Observations that list elements as element lines (the
+ * browser's accessibility tree, written and read by the kit's element-line format) say what id
+ * 52 is: its role, its accessible name, its value, and the row or small group it sits in (a table
+ * row's other cells: the sender of a mail, the email of a user). Reading it from the text the
+ * policy already sees keeps live episodes, recorded steps and chat requests giving the same
+ * state, with no extra field to carry.
  */
 export interface ElementInfo {
   role: string;
@@ -16,44 +19,17 @@ export interface ElementInfo {
   context: string;
 }
 
-const LINE = /^(\s*)\[(\d+)\] (\S+)(?: "((?:[^"\\]|\\.)*)")?(?: value="((?:[^"\\]|\\.)*)")?/;
 const CONTEXT_LINES = 12;
 
-interface Line {
-  depth: number;
-  id: number;
-  role: string;
-  name: string;
-  value: string;
-}
-
-function parseLines(text: string): Line[] {
-  const out: Line[] = [];
-  for (const raw of text.split('\n')) {
-    const m = LINE.exec(raw);
-    if (!m) continue;
-    out.push({ depth: m[1]!.length, id: Number(m[2]), role: m[3]!, name: unescape(m[4] ?? ''), value: unescape(m[5] ?? '') });
-  }
-  return out;
-}
-
-function unescape(quoted: string): string {
-  try {
-    return JSON.parse(`"${quoted}"`) as string;
-  } catch {
-    return quoted;
-  }
-}
-
 /** The end (exclusive) of line i's subtree: the next line at the same or a smaller depth. */
-function subtreeEnd(lines: readonly Line[], i: number): number {
+function subtreeEnd(lines: readonly ElementLine[], i: number): number {
   let j = i + 1;
   while (j < lines.length && lines[j]!.depth > lines[i]!.depth) j++;
   return j;
 }
 
 /** Climbs from line i to the largest ancestor whose subtree stays within CONTEXT_LINES lines. */
-function contextOf(lines: readonly Line[], i: number): string {
+function contextOf(lines: readonly ElementLine[], i: number): string {
   let top = i;
   for (let k = i - 1; k >= 0; k--) {
     if (lines[k]!.depth >= lines[top]!.depth) continue;
@@ -70,7 +46,7 @@ function contextOf(lines: readonly Line[], i: number): string {
 export function elementsOf(text: string): Map<number, ElementInfo> {
   const cached = cache.get(text);
   if (cached) return cached;
-  const lines = parseLines(text);
+  const lines = parseElementLines(text);
   const out = new Map<number, ElementInfo>();
   lines.forEach((l, i) => out.set(l.id, { role: l.role, name: l.name, value: l.value, context: contextOf(lines, i) }));
   // A state's texts recur across its candidates, steps and training epochs: parse each once.

@@ -6,8 +6,9 @@
 // Two spaces of indent per level, the element id in brackets, the role, then optionally the
 // accessible name and `value=` as JSON strings, then states: `key` when the state is "true",
 // `key=value` otherwise (a value that is not one plain word is a JSON string). The browser env
-// writes its accessibility tree this way; the learner's element features read it back. This
-// module is the only place that knows the format.
+// writes its accessibility tree this way; the learner's element features read it back (through
+// `@workgym/protocol/kit/element-lines`, a door that loads nothing else). This module is the only
+// place that knows the format.
 
 /** One element line. */
 export interface ElementLine {
