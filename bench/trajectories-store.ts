@@ -22,7 +22,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRun, openRun } from '@workgym/trajectories';
 import type { EpisodeRecord } from '@workgym/trajectories';
-import { storeArms } from '../trajectories/src/store-arms.js';
 import { makeEpisode } from '../trajectories/test/make-episode.js';
 
 const quick = process.argv.includes('--quick');
@@ -202,19 +201,6 @@ function medianRatio(slow: number[], fast: number[]): number {
   return ratios.length % 2 ? ratios[mid]! : (ratios[mid - 1]! + ratios[mid]!) / 2;
 }
 
-/**
- * The store's implementations compared in the same run (issue 15): the compiled record codec
- * against msgpackr (pack of the record's tuple, unpack: the same bytes), and the shard hash on
- * a worker thread against a sha256 fed each frame as it is appended.
- */
-const ARMS: { name: string; codec: 'compiled' | 'msgpackr'; shardHash: 'worker' | 'frames' }[] = [
-  { name: 'store', codec: 'compiled', shardHash: 'worker' },
-  { name: 'msgpackr', codec: 'msgpackr', shardHash: 'worker' },
-  { name: 'frame hash', codec: 'compiled', shardHash: 'frames' },
-  { name: 'both', codec: 'msgpackr', shardHash: 'frames' },
-];
-const arm = (a: (typeof ARMS)[number]) => () => Object.assign(storeArms, { codec: a.codec, shardHash: a.shardHash });
-
 const root = mkdtempSync(join(tmpdir(), 'wg-bench-'));
 const rows: string[][] = [];
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
@@ -227,65 +213,37 @@ try {
     const resetJ = () => rmSync(jsonlPath, { force: true });
     // Warm every path (JIT) before measuring.
     const warm = raws.slice(0, Math.ceil(raws.length / 10));
-    for (const a of ARMS) {
-      arm(a)();
-      await writeStore(storeDir, warm);
-      await readStore(storeDir, true);
-      reset();
-    }
+    await writeStore(storeDir, warm);
+    await readStore(storeDir, true);
+    reset();
     await writeJsonl(jsonlPath, warm);
     await readJsonl(jsonlPath, true);
     resetJ();
     const writes = await rounds(REPEATS, [
-      ...ARMS.map((a) => ({ run: () => writeStore(storeDir, raws), before: () => (reset(), arm(a)()) })),
+      { run: () => writeStore(storeDir, raws), before: reset },
       { run: () => writeJsonl(jsonlPath, raws), before: resetJ },
     ]);
-    reset();
-    arm(ARMS[0]!)();
-    await writeStore(storeDir, raws);
-    // Reading does not hash: the arms that differ are the two codecs.
-    const readArms = ARMS.slice(0, 2);
-    const reads = await rounds(REPEATS, [
-      ...readArms.map((a) => ({ run: () => readStore(storeDir, false), before: arm(a) })),
-      { run: () => readJsonl(jsonlPath, false) },
-    ]);
+    const reads = await rounds(REPEATS, [{ run: () => readStore(storeDir, false) }, { run: () => readJsonl(jsonlPath, false) }]);
     const readsWithImages = w.imageBytes
-      ? await rounds(REPEATS, [
-          ...readArms.map((a) => ({ run: () => readStore(storeDir, true), before: arm(a) })),
-          { run: () => readJsonl(jsonlPath, true) },
-        ])
+      ? await rounds(REPEATS, [{ run: () => readStore(storeDir, true) }, { run: () => readJsonl(jsonlPath, true) }])
       : undefined;
-    arm(ARMS[0]!)();
     const storeSize = diskBytes(storeDir);
     const jsonlSize = diskBytes(jsonlPath);
     const rate = (ms: number) => `${Math.round((w.episodes / ms) * 1000)} ep/s`;
-    /** The best times' ratio, the median of the rounds' ratios, and (with CPU times) the best CPU times' ratio. */
-    const ratio = (slow: number[] | undefined, fast: number[], cpu?: [number[], number[]]) =>
-      slow
-        ? `${(best(slow) / best(fast)).toFixed(2)}x (${medianRatio(slow, fast).toFixed(2)}x` +
-          `${cpu ? `, cpu ${(best(cpu[0]) / best(cpu[1])).toFixed(2)}x` : ''})`
-        : '';
-    /** Timings per arm (ARMS order; reads have the first two) and JSONL's last. */
-    const row = (measure: string, timings: Timing[], pick: (t: Timing) => number[]) => {
-      const jsonl = timings.at(-1)!;
-      const arms = ARMS.map((_, i) => (i < timings.length - 1 ? timings[i] : undefined));
-      const cpu = (t: Timing | undefined) => (t && pick === total ? ([t.cpu, arms[0]!.cpu] as [number[], number[]]) : undefined);
-      rows.push([
-        w.name,
-        measure,
-        ...arms.map((t) => (t ? rate(best(pick(t))) : '')),
-        rate(best(pick(jsonl))),
-        ratio(pick(jsonl), pick(arms[0]!), cpu(jsonl)),
-        ratio(arms[1] && pick(arms[1]), pick(arms[0]!), cpu(arms[1])),
-        ratio(arms[2] && pick(arms[2]), pick(arms[0]!), cpu(arms[2])),
-      ]);
-    };
-    const total = (t: Timing) => t.total;
-    row('write, durable', writes, total);
-    row('write, before fsync', writes, (t) => t.appends);
-    row('read records', reads, total);
-    if (readsWithImages) row('read + image bytes', readsWithImages, total);
-    rows.push([w.name, 'size on disk', `${mb(storeSize)} MB`, '', '', '', `${mb(jsonlSize)} MB`, `${(jsonlSize / storeSize).toFixed(2)}x smaller`, '', '']);
+    /**
+     * JSONL's time over the store's: the best times' ratio, then in brackets the median of the
+     * rounds' ratios and (`cpu`) the best and the median ratio of the CPU times.
+     */
+    const ratio = (j: Timing, st: Timing, pick: (t: Timing) => number[], cpu: boolean) =>
+      `${(best(pick(j)) / best(pick(st))).toFixed(2)}x (${medianRatio(pick(j), pick(st)).toFixed(2)}x` +
+      `${cpu ? `, cpu ${(best(j.cpu) / best(st.cpu)).toFixed(2)}x / ${medianRatio(j.cpu, st.cpu).toFixed(2)}x` : ''})`;
+    const row = (measure: string, [st, j]: Timing[], pick: (t: Timing) => number[] = (t) => t.total, cpu = true) =>
+      rows.push([w.name, measure, rate(best(pick(st!))), rate(best(pick(j!))), ratio(j!, st!, pick, cpu)]);
+    row('write, durable', writes);
+    row('write, before fsync', writes, (t) => t.appends, false);
+    row('read records', reads);
+    if (readsWithImages) row('read + image bytes', readsWithImages);
+    rows.push([w.name, 'size on disk', `${mb(storeSize)} MB`, `${mb(jsonlSize)} MB`, `${(jsonlSize / storeSize).toFixed(2)}x smaller`]);
     reset();
     resetJ();
   }
@@ -293,10 +251,10 @@ try {
   rmSync(root, { recursive: true, force: true });
 }
 
-const header = ['workload', 'measure', ...ARMS.map((a) => a.name), 'JSONL', 'store vs JSONL', 'compiled vs msgpackr', 'worker vs frame hash'];
+const header = ['workload', 'measure', 'store', 'JSONL', 'store vs JSONL'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
 console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const row of rows) console.log(line(row));
-console.log(`\nnode ${process.version}, ${REPEATS} rounds (every arm once a round, in rotating order) after a warm-up; rates are each arm's best round, ratios the best times' (in brackets: the median of the rounds' ratios, and the ratio of the best CPU times, every thread), ${APPENDERS} concurrent appenders; episodes: ${workloads.map((w) => `${w.name}: ${w.episodes}`).join(', ')}`);
+console.log(`\nnode ${process.version}, ${REPEATS} rounds (store and JSONL once a round, in alternating order) after a warm-up; rates are each side's best round; ratios are JSONL's time over the store's: the best times' (in brackets: the median of the rounds' ratios, and with cpu the best and the median ratio of the CPU times, every thread), ${APPENDERS} concurrent appenders; episodes: ${workloads.map((w) => `${w.name}: ${w.episodes}`).join(', ')}`);

@@ -52,11 +52,3 @@ export function checkFrame(buf: Buffer, pos: number): FrameCheck {
   }
   return { kind: 'ok', length: FRAME_HEADER_BYTES + n, payload };
 }
-
-/** Fills in the header of a frame whose first FRAME_HEADER_BYTES were left free for it. */
-export function writeFrameHeader(frame: Buffer): void {
-  const n = frame.length - FRAME_HEADER_BYTES;
-  frame.writeUInt32LE(n, 0);
-  frame.writeUInt32LE(~n >>> 0, 4);
-  frame.writeUInt32LE(crc32(frame.subarray(FRAME_HEADER_BYTES)), 8);
-}

@@ -1,12 +1,4 @@
 import { Packr, Unpackr } from 'msgpackr';
-import { storeArms } from './store-arms.js';
-import { FRAME_HEADER_BYTES } from './frame.js';
-import { MsgpackReader } from './msgpack-reader.js';
-import { MsgpackWriter } from './msgpack-writer.js';
-import { compileDecoder } from './record-decoder.js';
-import type { RecordDecoder } from './record-decoder.js';
-import { compileEncoder } from './record-encoder.js';
-import type { RecordEncoder } from './record-encoder.js';
 import { currentSchema, FieldKind } from './record-schema.js';
 import type { SchemaDescriptor } from './record-schema.js';
 import { checkIdentifier as check } from './schema-names.js';
@@ -14,23 +6,17 @@ import { checkIdentifier as check } from './schema-names.js';
 /**
  * Records are stored as msgpack of positional tuples: every message becomes an array of its
  * field values in .proto order, so no key is ever written. The schema goes into each
- * shard's header. Encoding and decoding are compiled once per schema into straight-line
- * functions that write and read the msgpack bytes directly (record-encoder.ts,
- * record-decoder.ts). On a 2-step episode (CPU time, loaded 2-core machine) that took
- * encoding from ~8.5 µs (tuple + msgpackr) to ~4.5 µs, against ~22 µs for JSON.stringify;
- * decoding costs ~5 µs, about what msgpackr's unpack (helped by its native string
- * extractor) plus the tuple conversion cost, against ~20 µs for JSON.parse. The bytes are
- * exactly msgpackr's for the tuple, so msgpackr (or any msgpack library) reads them, and
- * shards written by msgpackr read with the compiled decoder.
+ * shard's header. The tuple converters are compiled once per schema into straight-line
+ * functions; msgpackr writes and reads the bytes. (A hand-written msgpack encoder and
+ * decoder compiled from the schema wrote the same bytes; it was removed because it did not
+ * make durable writes or reads 1.3x faster end to end: see docs/trajectories.md.)
  */
 export class RecordCodec {
   readonly headerJson: string;
-  /** Tuple converters: tuple() (the reference the compiled encoder matches) and re-shaping records of older schemas. */
   private readonly toTuple: (record: object) => unknown[];
-  private readonly fromTuple: (tuple: unknown[]) => Record<string, unknown>;
-  /** By the root fields they take from `replace` (comma-joined): few, compiled on first use. */
-  private readonly encoders = new Map<string, RecordEncoder>();
-  private readonly decoder: RecordDecoder;
+  private readonly fromTuple: (tuple: unknown) => Record<string, unknown>;
+  /** Root field name -> its place in the tuple. */
+  private readonly rootIndex: Map<string, number>;
 
   constructor(
     readonly schema: SchemaDescriptor,
@@ -39,8 +25,8 @@ export class RecordCodec {
   ) {
     this.headerJson = JSON.stringify(schema);
     this.toTuple = compile(schema, 'encode') as (record: object) => unknown[];
-    this.fromTuple = compile(schema, 'decode') as (tuple: unknown[]) => Record<string, unknown>;
-    this.decoder = compileDecoder(schema);
+    this.fromTuple = compile(schema, 'decode') as (tuple: unknown) => Record<string, unknown>;
+    this.rootIndex = new Map(schema.types[schema.root]!.map(([name], i) => [name, i]));
   }
 
   static current(): RecordCodec {
@@ -70,69 +56,29 @@ export class RecordCodec {
     return this.toTuple(record);
   }
 
-  /** msgpackr's bytes for a tuple: what the compiled encoder must match. */
-  pack(tuple: unknown[]): Buffer {
-    return packr.pack(tuple);
-  }
-
-  /**
-   * The msgpack of the record's tuple (`replace`: root fields to write as given instead).
-   * A view of a shared slab that is never written again; copy it to keep it long.
-   */
+  /** The msgpack of the record's tuple, with the root fields in `replace` written as given instead. */
   encode(record: object, replace?: Record<string, unknown>): Buffer {
-    writer.begin(0);
-    this.encoderFor(replace)(record, writer, replace);
-    return writer.finish();
-  }
-
-  /** encode() after FRAME_HEADER_BYTES left free for the frame header. */
-  encodeForFrame(record: object, replace?: Record<string, unknown>): Buffer {
-    writer.begin(FRAME_HEADER_BYTES);
-    this.encoderFor(replace)(record, writer, replace);
-    return writer.finish();
-  }
-
-  private encoderFor(replace: Record<string, unknown> | undefined): RecordEncoder {
-    const fields = replace ? Object.keys(replace) : [];
-    const key = fields.join(',');
-    let encoder = this.encoders.get(key);
-    if (!encoder) {
-      encoder = compileEncoder(this.schema, fields);
-      this.encoders.set(key, encoder);
-    }
-    return encoder;
-  }
-
-  /** msgpackr's arm: the tuple, its replaced root fields set, packed by msgpackr. */
-  packRecord(record: object, replace?: Record<string, unknown>): Buffer {
     const tuple = this.toTuple(record);
-    if (replace) for (const [name, value] of Object.entries(replace)) tuple[this.rootIndex(name)] = value;
+    if (replace) {
+      for (const [name, value] of Object.entries(replace)) {
+        const at = this.rootIndex.get(name);
+        if (at === undefined) throw new Error(`${this.schema.root} has no field ${name}`);
+        tuple[at] = value;
+      }
+    }
     return packr.pack(tuple);
   }
 
-  private rootIndex(name: string): number {
-    return this.schema.types[this.schema.root]!.findIndex(([field]) => field === name);
-  }
-
-  /** The record in a payload; throws MsgpackFormatError when the bytes are not one. */
+  /** The record in a payload; throws when the bytes are not msgpack of one tuple. */
   decode(payload: Buffer): Record<string, unknown> {
-    if (storeArms.codec === 'msgpackr') {
-      const tuple = unpackr.unpack(payload) as unknown[];
-      const record = this.fromTuple(tuple);
-      return this.upgradeTo ? this.upgradeTo.fromTuple(this.upgradeTo.toTuple(record)) : record;
-    }
-    reader.reset(payload);
-    const record = this.decoder(reader);
-    reader.done();
+    const record = this.fromTuple(unpackr.unpack(payload));
     return this.upgradeTo ? this.upgradeTo.fromTuple(this.upgradeTo.toTuple(record)) : record;
   }
 }
 
+/** The options every shard was written with (an absent message or optional is fixext1 type 0: undefined). */
 const packr = new Packr({ useRecords: false, mapsAsObjects: true, moreTypes: false });
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, moreTypes: false });
-/** One of each: encoding and decoding are synchronous, so no two records share them at once. */
-const writer = new MsgpackWriter();
-const reader = new MsgpackReader();
 let currentCodec: RecordCodec | undefined;
 const byHeader = new Map<string, RecordCodec>();
 

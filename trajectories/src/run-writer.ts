@@ -9,7 +9,6 @@ import { CorruptRecordError, DuplicateEpisodeError, InvalidRecordError, RunExist
 import { EPISODE_STATUSES, isEpisodeStatus } from './record.js';
 import type { EpisodeRecord, ToolSchema } from './record.js';
 import { RecordCodec } from './record-codec.js';
-import { storeArms } from './store-arms.js';
 import { findDamagedRecords } from './record-check.js';
 import type { RunCounts, RunManifest, ShardEntry, ShardTable } from './run-files.js';
 import { manifestFile, readManifest, runPaths, shardTableFile, writeManifest } from './run-files.js';
@@ -96,10 +95,7 @@ export class RunWriter implements AsyncDisposable {
     const preamble = segmentPreamble('shard', this.codec);
     // A sealed segment is recorded in index.json at once (its digest is what verify checks).
     const onRotate = () => this.persistMeta(false);
-    this.shards = new SegmentAppender(runPaths(dir).shards, 'wgs', preamble, table.shards, options.shardBytes ?? DEFAULT_SHARD_BYTES, {
-      onRotate,
-      frameDigest: storeArms.shardHash === 'frames' ? (header, parts) => [header, ...parts] : undefined,
-    });
+    this.shards = new SegmentAppender(runPaths(dir).shards, 'wgs', preamble, table.shards, options.shardBytes ?? DEFAULT_SHARD_BYTES, { onRotate });
     this.packs = blobs.openForWriting(table.packs, options.packBytes, onRotate);
     // Appends always go to a fresh shard: sealed ones never change.
     index.covered.set(this.shards.current(), preamble.length);
@@ -353,8 +349,7 @@ export class RunWriter implements AsyncDisposable {
     }
     const toolsHash = this.storeTools(record, episodeId);
     // The tool list is stored as its blob, named in tools_hash (see storeTools).
-    const msgpackr = storeArms.codec === 'msgpackr';
-    const frame = msgpackr ? this.codec.packRecord(record, { tools: undefined, toolsHash }) : this.codec.encodeForFrame(record, { tools: undefined, toolsHash });
+    const payload = this.codec.encode(record, { tools: undefined, toolsHash });
     // Summarised now: the caller may reuse the record object once append() returned.
     const summary = summarize(record, { shard: '', offset: 0, length: 0 });
     this.queuedIds.add(episodeId);
@@ -365,7 +360,7 @@ export class RunWriter implements AsyncDisposable {
       return { episodeId, shard: segment, offset, length };
     };
     const after = this.blobs.pending(toolsHash);
-    const landed = msgpackr ? this.shards.append([frame], place, after) : this.shards.appendReserved(frame, place, after);
+    const landed = this.shards.append([payload], place, after);
     return this.watch(landed, () => this.queuedIds.delete(episodeId));
   }
 

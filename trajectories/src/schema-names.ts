@@ -1,8 +1,8 @@
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
- * Schema names become identifiers in compiled code (record-codec, record-encoder,
- * record-decoder), and a shard's schema comes from its file: anything else is refused.
+ * Schema names become identifiers in compiled code (record-codec's tuple converters), and a
+ * shard's schema comes from its file: anything else is refused.
  * `__proto__` would set an object's prototype instead of a field.
  */
 export function checkIdentifier(name: string): void {

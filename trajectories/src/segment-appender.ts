@@ -4,8 +4,7 @@ import { closeSync, fsync, fsyncSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { fsyncDirSync } from './atomic-file.js';
 import { BackgroundSync } from './background-sync.js';
-import { FRAME_HEADER_BYTES, frameHeader, writeFrameHeader } from './frame.js';
-import { GrowingFileHash } from './growing-file-hash.js';
+import { frameHeader } from './frame.js';
 import type { ShardEntry } from './run-files.js';
 import { createSegmentSync } from './segment-file.js';
 import { MAX_WRITE_BUFFERS, writeAllAt } from './write-at.js';
@@ -16,8 +15,8 @@ interface Active {
   fd: number;
   bytes: number;
   frames: number;
-  /** Fed the chosen parts of each frame as it is written (packs), or hashing the whole file (shards). */
-  digest: { frames: Hash } | { file: GrowingFileHash };
+  /** The segment's digest: the preamble, then the chosen parts of each frame as it is written. */
+  digest: Hash;
   sync: BackgroundSync;
 }
 
@@ -31,8 +30,8 @@ export interface Placement {
 interface Queued {
   buffers: Uint8Array[];
   length: number;
-  /** Parts of the frame that go into the segment's digest (packs); fed in file order. */
-  digest: Uint8Array[] | undefined;
+  /** Parts of the frame that go into the segment's digest; fed in file order. */
+  digest: Uint8Array[];
   /** Written only once this settled: a blob the frame refers to is still being written. */
   after: Promise<unknown> | undefined;
   landed: (at: Placement) => void;
@@ -44,7 +43,9 @@ export interface SegmentOptions {
   onRotate?: () => void;
   /**
    * Picks what of each frame goes into the segment's digest, after the preamble. Without it
-   * the digest is the sha256 of the whole file.
+   * the digest is the sha256 of the whole file: each frame is hashed as it is written, so
+   * sealing waits for no hashing. (A worker thread that hashed the file as it grew did not
+   * make durable writes 1.3x faster: see docs/trajectories.md.)
    */
   frameDigest?: (header: Buffer, parts: Uint8Array[]) => Uint8Array[];
 }
@@ -84,19 +85,9 @@ export class SegmentAppender {
    */
   append<T>(parts: Uint8Array[], landed: (at: Placement) => T, after?: Promise<unknown>): Promise<T> {
     const header = frameHeader(parts);
-    const digest = this.options.frameDigest?.(header, parts);
+    const digest = this.options.frameDigest?.(header, parts) ?? [header, ...parts];
     const length = parts.reduce((n, p) => n + p.length, header.length);
     return this.enqueue([header, ...parts], length, digest, after, landed);
-  }
-
-  /**
-   * Like append() for a frame whose first FRAME_HEADER_BYTES were left free for the header
-   * (RecordCodec.encodeForFrame): one buffer, no copy.
-   */
-  appendReserved<T>(frame: Buffer, landed: (at: Placement) => T, after?: Promise<unknown>): Promise<T> {
-    writeFrameHeader(frame);
-    const digest = this.options.frameDigest?.(frame.subarray(0, FRAME_HEADER_BYTES), [frame.subarray(FRAME_HEADER_BYTES)]);
-    return this.enqueue([frame], frame.length, digest, after, landed);
   }
 
   /** Resolves once every frame queued so far was written (or failed). */
@@ -108,7 +99,7 @@ export class SegmentAppender {
   private enqueue<T>(
     buffers: Uint8Array[],
     length: number,
-    digest: Uint8Array[] | undefined,
+    digest: Uint8Array[],
     after: Promise<unknown> | undefined,
     landed: (at: Placement) => T,
   ): Promise<T> {
@@ -207,7 +198,7 @@ export class SegmentAppender {
     }
     let at = offset;
     for (const q of batch) {
-      if (q.digest && 'frames' in active.digest) for (const part of q.digest) active.digest.frames.update(part);
+      for (const part of q.digest) active.digest.update(part);
       active.frames++;
       active.bytes = at + q.length;
       const placed = { segment: active.name, offset: at, length: q.length };
@@ -219,7 +210,6 @@ export class SegmentAppender {
       }
     }
     active.sync.advance(active.bytes);
-    if ('file' in active.digest) active.digest.file.advance(active.bytes);
   }
 
   /** The open segment's name, starting one if there is none. */
@@ -233,7 +223,7 @@ export class SegmentAppender {
     if (!active) return;
     fsyncSync(active.fd);
     active.sync.check();
-    const sha256 = this.digest(active);
+    const sha256 = active.digest.digest('hex');
     active.sync.close(closeSync);
     this.recordSealed(active, sha256);
     this.active = undefined;
@@ -248,26 +238,20 @@ export class SegmentAppender {
     Object.assign(this.entry(active.name), { records: active.frames, bytes: active.bytes });
   }
 
-  /** seal(), taking the digest while the thread pool fsyncs the file. */
+  /** seal(), with the fsync on the thread pool (so several seal at once). */
   async sealAsync(): Promise<void> {
     const active = this.active;
     if (!active) return;
     this.active = undefined;
-    let sha256: string;
+    const sha256 = active.digest.digest('hex');
     try {
-      const synced = fsyncAsync(active.fd);
-      sha256 = this.digest(active);
-      await synced;
+      await fsyncAsync(active.fd);
     } finally {
       await active.sync.settled();
       closeSync(active.fd);
     }
     active.sync.check();
     this.recordSealed(active, sha256);
-  }
-
-  private digest(active: Active): string {
-    return 'frames' in active.digest ? active.digest.frames.digest('hex') : active.digest.file.finish(active.bytes, active.fd);
   }
 
   private recordSealed(active: Active, sha256: string): void {
@@ -278,7 +262,6 @@ export class SegmentAppender {
   close(): void {
     const active = this.active;
     if (!active) return;
-    if ('file' in active.digest) active.digest.file.cancel();
     active.sync.close(closeSync);
     this.active = undefined;
   }
@@ -289,7 +272,7 @@ export class SegmentAppender {
     const fd = createSegmentSync(path, this.preamble);
     fsyncDirSync(this.folder);
     this.entries.push({ name, records: 0, bytes: this.preamble.length, sha256: null, sealed: false });
-    const digest = this.options.frameDigest ? { frames: createHash('sha256').update(this.preamble) } : { file: new GrowingFileHash(path) };
+    const digest = createHash('sha256').update(this.preamble);
     return { name, fd, bytes: this.preamble.length, frames: 0, digest, sync: new BackgroundSync(fd) };
   }
 
