@@ -5,10 +5,9 @@ import type { Meter} from './budget.js';
 import { ComputeBudgetError, FORMULA_UNITS, runNow, runPaused, unmetered, WORKBOOK_UNITS, type Work } from './budget.js';
 import { formulaRefs } from './formula-refs.js';
 import { contextFunctions, functionTable } from './functions.js';
-import { cellKey, keyCol, keyRow, type Sheet } from './sheet.js';
+import { cellKey, keyCol, keyRow, SHEET_STRIDE, type Sheet } from './sheet.js';
 import type { Cell, Value } from './values.js';
 import { isError, MAX_TEXT_CHARS } from './values.js';
-import { SHEET_STRIDE, type Workbook } from './workbook.js';
 
 const { FormulaError } = FormulaParser;
 
@@ -75,6 +74,20 @@ interface Extent {
   columnRows: Int32Array;
 }
 
+/**
+ * What the engine reads of the workbook it keeps up to date (the Workbook, which owns its engine):
+ * the sheets and their stable numbers.
+ */
+export interface EngineWorkbook {
+  readonly sheets: readonly Sheet[];
+  /** Sheet -> the stable number in its cells' ids (SHEET_STRIDE). */
+  readonly uids: ReadonlyMap<Sheet, number>;
+  readonly byUid: ReadonlyMap<number, Sheet>;
+  sheet(name: string): Sheet | undefined;
+  /** The workbook-wide id of the cell `key` of `sheet`. */
+  id(sheet: Sheet, key: number): number;
+}
+
 /** The engine's own state, for a workbook snapshot. */
 export interface EngineState {
   costs: Map<number, number>;
@@ -130,7 +143,7 @@ export class CalcEngine {
   /** Formulas evaluated since the engine was made (benchmarks read it). */
   evaluations = 0;
 
-  constructor(private readonly wb: Workbook) {}
+  constructor(private readonly wb: EngineWorkbook) {}
 
   /** Parses and evaluates with the shared parser, its callbacks reading this engine's workbook. */
   private parse(formula: string, position: { sheet: string; row: number; col: number }): unknown {

@@ -6,6 +6,9 @@ export const cellKey = (row: number, col: number) => (row - 1) * MAX_COLS + (col
 export const keyRow = (key: number) => Math.floor(key / MAX_COLS) + 1;
 export const keyCol = (key: number) => (key % MAX_COLS) + 1;
 
+/** Workbook-wide id of a cell: the sheet's number and the cell's key, in one float-safe number. */
+export const SHEET_STRIDE = 2 ** 22;
+
 /** One worksheet: a sparse map of cells. */
 export class Sheet {
   readonly cells = new Map<number, Cell>();

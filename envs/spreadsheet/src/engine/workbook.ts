@@ -1,17 +1,14 @@
 import { ActionError } from '@workgym/protocol';
 import { cellName, quoteSheet } from './a1.js';
 import type { Meter } from './budget.js';
-import { CalcEngine, type CellEdit, type EngineState } from './calc-engine.js';
-import { Sheet } from './sheet.js';
+import { CalcEngine, type CellEdit, type EngineState, type EngineWorkbook } from './calc-engine.js';
+import { Sheet, SHEET_STRIDE } from './sheet.js';
 import type { Cell, Value } from './values.js';
 
 export const MAX_SHEETS = 32;
 
-/** Workbook-wide id of a cell: the sheet's number and the cell's key, in one float-safe number. */
-export const SHEET_STRIDE = 2 ** 22;
-
 /** An in-memory workbook whose formulas are kept up to date by its CalcEngine after every edit. */
-export class Workbook {
+export class Workbook implements EngineWorkbook {
   readonly sheets: Sheet[] = [];
   /** Sheet -> stable number used in cell ids (sheet order may change, ids do not). */
   readonly uids = new Map<Sheet, number>();
