@@ -1,7 +1,7 @@
 import { ActionError } from '@workgym/protocol';
 import { cellName, columnName, MAX_COLS, MAX_ROWS, parseCell, parseColumn, parseRange, type RangeAddress } from './engine/a1.js';
 import { agentMeter, Meter } from './engine/budget.js';
-import { adjustForStructure, shiftFormula, type Axis } from './engine/formula-refs.js';
+import { adjustForStructure, lineAfter, shiftFormula, type Axis, type StructureEdit } from './engine/formula-refs.js';
 import { cellKey, keyCol, keyRow, type Sheet } from './engine/sheet.js';
 import type { Cell, CellFormat, Value } from './engine/values.js';
 import { isError, MAX_TEXT_CHARS } from './engine/values.js';
@@ -60,16 +60,23 @@ export class WorkbookEditor {
         const a = TOOLS.parse('fill', raw);
         return this.fill(a.source, a.target);
       }
-      case 'insert_rows':
-      case 'delete_rows': {
-        const a = TOOLS.parse(name, raw);
-        if (a.row > MAX_ROWS) throw new ActionError('bad_reference', `row ${a.row} is beyond row ${MAX_ROWS}`);
-        return this.structure(this.wb.requireSheet(a.sheet), 'row', a.row, (a.count ?? 1) * (name === 'insert_rows' ? 1 : -1));
+      case 'insert_rows': {
+        const a = TOOLS.parse('insert_rows', raw);
+        const row = rowWithinLimit(a.row);
+        return this.insertLines(this.wb.requireSheet(a.sheet), 'row', row, a.count ?? 1);
       }
-      case 'insert_columns':
+      case 'delete_rows': {
+        const a = TOOLS.parse('delete_rows', raw);
+        const row = rowWithinLimit(a.row);
+        return this.deleteLines(this.wb.requireSheet(a.sheet), 'row', row, a.count ?? 1);
+      }
+      case 'insert_columns': {
+        const a = TOOLS.parse('insert_columns', raw);
+        return this.insertLines(this.wb.requireSheet(a.sheet), 'col', parseColumn(a.column), a.count ?? 1);
+      }
       case 'delete_columns': {
-        const a = TOOLS.parse(name, raw);
-        return this.structure(this.wb.requireSheet(a.sheet), 'col', parseColumn(a.column), (a.count ?? 1) * (name === 'insert_columns' ? 1 : -1));
+        const a = TOOLS.parse('delete_columns', raw);
+        return this.deleteLines(this.wb.requireSheet(a.sheet), 'col', parseColumn(a.column), a.count ?? 1);
       }
       case 'sort': {
         const a = TOOLS.parse('sort', raw);
@@ -208,42 +215,46 @@ export class WorkbookEditor {
     }
   }
 
-  private async structure(sheet: Sheet, axis: Axis, at: number, count: number): Promise<EditResult> {
-    const limit = axis === 'row' ? MAX_ROWS : MAX_COLS;
-    const pos = (key: number) => (axis === 'row' ? keyRow(key) : keyCol(key));
-    if (count > 0) {
-      for (const key of sheet.cells.keys()) {
-        if (pos(key) >= at && pos(key) + count > limit) {
-          throw new ActionError('too_large', `inserting ${count} would push cells beyond ${axis === 'row' ? `row ${MAX_ROWS}` : `column ${columnName(MAX_COLS)}`}`);
-        }
+  /**
+   * Inserts `count` empty rows (or columns) before `before`: the cells from there on move on, and
+   * so do the references to them.
+   */
+  private async insertLines(sheet: Sheet, axis: Axis, before: number, count: number): Promise<EditResult> {
+    const lineOf = axis === 'row' ? keyRow : keyCol;
+    const lastLine = axis === 'row' ? MAX_ROWS : MAX_COLS;
+    for (const key of sheet.cells.keys()) {
+      if (lineOf(key) >= before && lineOf(key) + count > lastLine) {
+        throw new ActionError('too_large', `inserting ${count} would push cells beyond ${axis === 'row' ? `row ${MAX_ROWS}` : `column ${columnName(MAX_COLS)}`}`);
       }
     }
-    await this.rebuildAfter(() => this.moveCells(sheet, axis, at, count));
-    const what = axis === 'row' ? `row${Math.abs(count) > 1 ? 's' : ''} ${at}${Math.abs(count) > 1 ? `-${at + Math.abs(count) - 1}` : ''}` : `column${Math.abs(count) > 1 ? 's' : ''} ${columnName(at)}${Math.abs(count) > 1 ? `-${columnName(at + Math.abs(count) - 1)}` : ''}`;
-    return { text: `${count > 0 ? 'inserted' : 'deleted'} ${what} on ${sheet.name}`, focus: { sheet, row: axis === 'row' ? Math.max(1, at - 2) : 1 } };
+    await this.rebuildAfter(() => this.moveLines(sheet, { kind: 'insert', axis, at: before, count }));
+    return structureResult('inserted', sheet, axis, before, count);
   }
 
-  private moveCells(sheet: Sheet, axis: Axis, at: number, count: number): void {
+  /**
+   * Deletes `count` rows (or columns) from `first` on: the cells past them move back, and the
+   * references into them become #REF!.
+   */
+  private async deleteLines(sheet: Sheet, axis: Axis, first: number, count: number): Promise<EditResult> {
+    await this.rebuildAfter(() => this.moveLines(sheet, { kind: 'delete', axis, at: first, count }));
+    return structureResult('deleted', sheet, axis, first, count);
+  }
+
+  /** Carries out `edit` on the cells of `sheet` and on every reference to them in the workbook. */
+  private moveLines(sheet: Sheet, edit: StructureEdit): void {
     for (const s of this.wb.sheets) {
       for (const cell of s.cells.values()) {
         if (cell.formula === undefined) continue;
-        cell.formula = adjustForStructure(cell.formula, axis, at, count, (ref) => (ref.sheet === undefined ? s : this.wb.sheet(ref.sheet)) === sheet);
+        cell.formula = adjustForStructure(cell.formula, edit, (ref) => (ref.sheet === undefined ? s : this.wb.sheet(ref.sheet)) === sheet);
       }
     }
     const moved = new Map<number, Cell>();
     for (const [key, cell] of sheet.cells) {
-      let row = keyRow(key);
-      let col = keyCol(key);
-      const p = axis === 'row' ? row : col;
-      let np = p;
-      if (count > 0 && p >= at) np = p + count;
-      if (count < 0) {
-        if (p >= at && p < at - count) continue;
-        if (p >= at - count) np = p + count;
-      }
-      if (axis === 'row') row = np;
-      else col = np;
-      moved.set(cellKey(row, col), cell);
+      const row = keyRow(key);
+      const col = keyCol(key);
+      const line = lineAfter(edit.axis === 'row' ? row : col, edit);
+      if (line === undefined) continue; // deleted with its row or column
+      moved.set(edit.axis === 'row' ? cellKey(line, col) : cellKey(row, line), cell);
     }
     sheet.cells.clear();
     for (const [key, cell] of moved) sheet.cells.set(key, cell);
@@ -343,4 +354,17 @@ export function compareValues(a: Value, b: Value): number {
   }
   if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
   return 0;
+}
+
+function rowWithinLimit(row: number): number {
+  if (row > MAX_ROWS) throw new ActionError('bad_reference', `row ${row} is beyond row ${MAX_ROWS}`);
+  return row;
+}
+
+/** What a row or column edit did ("inserted rows 2-3 on Data"), with the view near it. */
+function structureResult(done: 'inserted' | 'deleted', sheet: Sheet, axis: Axis, first: number, count: number): EditResult {
+  const label = axis === 'row' ? (line: number) => String(line) : columnName;
+  const noun = axis === 'row' ? 'row' : 'column';
+  const lines = count === 1 ? `${noun} ${label(first)}` : `${noun}s ${label(first)}-${label(first + count - 1)}`;
+  return { text: `${done} ${lines} on ${sheet.name}`, focus: { sheet, row: axis === 'row' ? Math.max(1, first - 2) : 1 } };
 }

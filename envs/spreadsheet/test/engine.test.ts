@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ActionError } from '@workgym/protocol';
-import { buildWorkbook, functionTable, parseRange, readXlsx, Workbook, WorkbookEditor, writeXlsx } from '../src/engine/index.js';
+import { buildWorkbook, columnName, functionTable, MAX_COLS, MAX_ROWS, parseRange, readXlsx, Workbook, WorkbookEditor, writeXlsx } from '../src/engine/index.js';
 import { adjustForStructure, formulaRefs, shiftFormula } from '../src/engine/formula-refs.js';
 import { get } from '../src/tasks/helpers.js';
 
@@ -63,8 +63,8 @@ describe('formula references', () => {
 
   it('follows inserted and deleted rows, and turns deleted references into #REF!', () => {
     const all = () => true;
-    expect(adjustForStructure('SUM(A2:A10)+A5', 'row', 3, 2, all)).toBe('SUM(A2:A12)+A7');
-    expect(adjustForStructure('SUM(A2:A10)+A5', 'row', 4, -3, all)).toBe('SUM(A2:A7)+#REF!');
+    expect(adjustForStructure('SUM(A2:A10)+A5', { kind: 'insert', axis: 'row', at: 3, count: 2 }, all)).toBe('SUM(A2:A12)+A7');
+    expect(adjustForStructure('SUM(A2:A10)+A5', { kind: 'delete', axis: 'row', at: 4, count: 3 }, all)).toBe('SUM(A2:A7)+#REF!');
   });
 });
 
@@ -200,6 +200,31 @@ describe('structural edits', () => {
     expect(wb.sheets[0]!.get(5, 2)).toMatchObject({ formula: '#REF!*10', value: { error: '#REF!' } });
     await edit.apply('sort', { range: 'A1:A4', keys: [{ column: 'A', order: 'desc' }] });
     expect([1, 2, 3, 4].map((r) => get(wb, `Data!A${r}`))).toEqual([3, 2, null, null]);
+  });
+
+  it('moves columns like rows, says what it inserted or deleted and where to look, and shows deleted references as #REF!', async () => {
+    const { wb, edit } = sheetWith([[1, 2, 3, '=A1+C1', '=B1']]);
+    const data = wb.sheets[0]!;
+    expect(await edit.apply('insert_columns', { sheet: 'Data', column: 'B', count: 2 })).toEqual({ text: 'inserted columns B-C on Data', focus: { sheet: data, row: 1 } });
+    expect(data.get(1, 6)).toMatchObject({ formula: 'A1+E1', value: 4 });
+    expect(await edit.apply('delete_columns', { sheet: 'Data', column: 'D' })).toEqual({ text: 'deleted column D on Data', focus: { sheet: data, row: 1 } });
+    expect(data.get(1, 5)).toMatchObject({ formula: 'A1+D1', value: 4 });
+    expect(data.get(1, 6)).toMatchObject({ formula: '#REF!', value: { error: '#REF!' } });
+    expect(await edit.apply('insert_rows', { sheet: 'Data', row: 5 })).toEqual({ text: 'inserted row 5 on Data', focus: { sheet: data, row: 3 } });
+    expect(await edit.apply('delete_rows', { sheet: 'Data', row: 2, count: 3 })).toEqual({ text: 'deleted rows 2-4 on Data', focus: { sheet: data, row: 1 } });
+    expect(data.get(1, 5)).toMatchObject({ formula: 'A1+D1', value: 4 });
+  });
+
+  it('refuses to push cells past the last row or column, and leaves the sheet as it was', async () => {
+    const { wb, edit } = sheetWith([[1]]);
+    await edit.apply('write_cells', { range: `B${MAX_ROWS - 1}`, values: [[2]] });
+    await edit.apply('write_cells', { range: `${columnName(MAX_COLS)}1`, values: [[3]] });
+    expect(await refusal(edit.apply('insert_rows', { sheet: 'Data', row: 3, count: 2 }))).toBe('too_large');
+    expect(await refusal(edit.apply('insert_columns', { sheet: 'Data', column: 'B' }))).toBe('too_large');
+    expect(await refusal(edit.apply('insert_rows', { sheet: 'Data', row: MAX_ROWS + 1 }))).toBe('bad_reference');
+    expect([get(wb, 'Data!A1'), get(wb, `Data!B${MAX_ROWS - 1}`), get(wb, `Data!${columnName(MAX_COLS)}1`)]).toEqual([1, 2, 3]);
+    await edit.apply('insert_rows', { sheet: 'Data', row: 3 });
+    expect(get(wb, `Data!B${MAX_ROWS}`)).toBe(2);
   });
 });
 

@@ -141,30 +141,37 @@ export function shiftFormula(formula: string, dr: number, dc: number): string {
 
 export type Axis = 'row' | 'col';
 
+/** Rows (or columns) of one sheet: `count` of them inserted before `at`, or deleted from `at` on. */
+export interface StructureEdit {
+  kind: 'insert' | 'delete';
+  axis: Axis;
+  at: number;
+  count: number;
+}
+
+/** Where row (or column) `line` is after `edit`; undefined when the edit deleted it. */
+export function lineAfter(line: number, edit: StructureEdit): number | undefined {
+  if (line < edit.at) return line;
+  if (edit.kind === 'insert') return line + edit.count;
+  return line >= edit.at + edit.count ? line - edit.count : undefined;
+}
+
 /**
- * How references change when `count` rows (or columns) are inserted before `at` (count > 0) or
- * deleted from `at` (count < 0) on `sheet`. `onSheet` says whether an unqualified reference in
- * this formula points at that sheet.
+ * How references change under `edit`: they follow the lines they point at; a range that lost
+ * some of its lines shrinks, and a reference whose lines were all deleted becomes #REF!.
+ * `refersTo` says whether a reference of this formula points at the edited sheet.
  */
-export function adjustForStructure(formula: string, axis: Axis, at: number, count: number, refersTo: (ref: FormulaRef) => boolean): string {
+export function adjustForStructure(formula: string, edit: StructureEdit, refersTo: (ref: FormulaRef) => boolean): string {
   return rewriteRefs(formula, (ref) => {
     if (!refersTo(ref)) return ref;
-    if (axis === 'row' && ref.wholeColumns) return ref;
-    const [lo, hi] = axis === 'row' ? [ref.r1, ref.r2] : [ref.c1, ref.c2];
-    let nlo = lo;
-    let nhi = hi;
-    if (count > 0) {
-      if (lo >= at) nlo = lo + count;
-      if (hi >= at) nhi = hi + count;
-    } else {
-      const n = -count;
-      const end = at + n - 1;
-      if (lo >= at && hi <= end) return null;
-      nlo = lo < at ? lo : lo > end ? lo - n : at;
-      nhi = hi < at ? hi : hi > end ? hi - n : at - 1;
-      if (!ref.isRange && nlo !== nhi) return null;
-    }
-    const next = axis === 'row' ? { ...ref, r1: nlo, r2: nhi } : { ...ref, c1: nlo, c2: nhi };
+    if (edit.axis === 'row' && ref.wholeColumns) return ref;
+    const [first, last] = edit.axis === 'row' ? [ref.r1, ref.r2] : [ref.c1, ref.c2];
+    const newFirst = lineAfter(first, edit);
+    const newLast = lineAfter(last, edit);
+    if (newFirst === undefined && newLast === undefined) return null;
+    // A range whose first (or last) line was deleted now starts (or ends) where the deleted lines were.
+    const [lo, hi] = [newFirst ?? edit.at, newLast ?? edit.at - 1];
+    const next = edit.axis === 'row' ? { ...ref, r1: lo, r2: hi } : { ...ref, c1: lo, c2: hi };
     return inBounds(next) ? next : null;
   });
 }
