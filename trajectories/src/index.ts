@@ -1,4 +1,4 @@
-export { EpisodeRecordMessage, EPISODE_STATUSES, isEpisodeStatus } from './record.js';
+export { EpisodeRecordMessage, EPISODE_STATUSES, isEpisodeStatus } from './record/record.js';
 export type {
   AgentInfo,
   EpisodeRecord,
@@ -13,7 +13,7 @@ export type {
   ToolCallRecord,
   ToolResultRecord,
   ToolSchema,
-} from './record.js';
+} from './record/record.js';
 export {
   BadRunFileError,
   BlobNotFoundError,
@@ -29,33 +29,33 @@ export {
   UnknownContextPolicyError,
   WriterClosedError,
 } from './errors.js';
-export { actionsHash, taskId, taskPosition, taskSplit, toolsHash } from './task.js';
-export { createRun, resumeRun, RunWriter, DEFAULT_SHARD_BYTES } from './run-writer.js';
-export type { AppendResult, CreateRunOptions, ResumeRunOptions } from './run-writer.js';
-export { openRun, RunReader } from './run-reader.js';
-export type { RecordFilter } from './record-filter.js';
-export { matchesFilter } from './record-filter.js';
-export type { EpisodeSummary } from './episode-summary.js';
-export type { ShardDamage, TailRepair } from './run-state.js';
-export type { KnownDamage, RunCounts, RunManifest, ShardEntry, ShardTable } from './run-files.js';
-export { verifyRun } from './verify-run.js';
-export type { FileCheck, VerifyReport } from './verify-run.js';
-export { repairRun } from './repair-run.js';
-export type { LeftOut, RepairReport } from './repair-run.js';
-export { formatRunStats, runStats } from './run-stats.js';
-export type { GroupStats, RunStats } from './run-stats.js';
-export { formatTranscript } from './transcript.js';
-export type { TranscriptOptions } from './transcript.js';
-export { conversationBefore, functionTools, functionToolsOf, promptBeforeStep, targetConversations, toConversation, trainingConversations } from './conversation.js';
-export type { ConversationMessage, ConversationOptions, ConversationSource, ConversationStep, ConversationToolCall, TrainingConversation } from './conversation.js';
-export { describePolicy, parsePolicy, recordedPolicy } from './context-policy.js';
-export type { ContextPolicy } from './context-policy.js';
-export { selectEpisodes } from './select-episodes.js';
-export type { SelectOptions } from './select-episodes.js';
-export { buildPreferencePairs } from './preference-pairs.js';
-export type { PairingReport, PreferencePair } from './preference-pairs.js';
-export { EXPORT_FORMATS, exportRun, formatExportReport } from './export-run.js';
-export type { ExportFormat, ExportOptions, ExportReport } from './export-run.js';
+export { actionsHash, taskId, taskPosition, taskSplit, toolsHash } from './record/task.js';
+export { createRun, resumeRun, RunWriter, DEFAULT_SHARD_BYTES } from './run/run-writer.js';
+export type { AppendResult, CreateRunOptions, ResumeRunOptions } from './run/run-writer.js';
+export { openRun, RunReader } from './run/run-reader.js';
+export type { RecordFilter } from './run/record-filter.js';
+export { matchesFilter } from './run/record-filter.js';
+export type { EpisodeSummary } from './run/episode-summary.js';
+export type { ShardDamage, TailRepair } from './run/run-state.js';
+export type { KnownDamage, RunCounts, RunManifest, ShardEntry, ShardTable } from './storage/run-files.js';
+export { verifyRun } from './run/verify-run.js';
+export type { FileCheck, VerifyReport } from './run/verify-run.js';
+export { repairRun } from './run/repair-run.js';
+export type { LeftOut, RepairReport } from './run/repair-run.js';
+export { formatRunStats, runStats } from './run/run-stats.js';
+export type { GroupStats, RunStats } from './run/run-stats.js';
+export { formatTranscript } from './views/transcript.js';
+export type { TranscriptOptions } from './views/transcript.js';
+export { conversationBefore, functionTools, functionToolsOf, promptBeforeStep, targetConversations, toConversation, trainingConversations } from './views/conversation.js';
+export type { ConversationMessage, ConversationOptions, ConversationSource, ConversationStep, ConversationToolCall, TrainingConversation } from './views/conversation.js';
+export { describePolicy, parsePolicy, recordedPolicy } from './views/context-policy.js';
+export type { ContextPolicy } from './views/context-policy.js';
+export { selectEpisodes } from './views/select-episodes.js';
+export type { SelectOptions } from './views/select-episodes.js';
+export { buildPreferencePairs } from './views/preference-pairs.js';
+export type { PairingReport, PreferencePair } from './views/preference-pairs.js';
+export { EXPORT_FORMATS, exportRun, formatExportReport } from './export/export-run.js';
+export type { ExportFormat, ExportOptions, ExportReport } from './export/export-run.js';
 export { openAIChatRows, openAIMessage, openAIPreferenceRow } from './export/openai.js';
 export type { OpenAIChatMessage, OpenAIChatOptions } from './export/openai.js';
 export { trlChatRows, trlPreferenceRow } from './export/trl.js';

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRun, openRun, resumeRun, verifyRun, WriterClosedError } from '../src/index.js';
 import type { AppendResult, EpisodeRecord } from '../src/index.js';
-import { SegmentAppender } from '../src/segment-appender.js';
-import { scanFrames, segmentPreamble } from '../src/segment-file.js';
-import type { ScanEnd } from '../src/segment-file.js';
+import { SegmentAppender } from '../src/storage/segment-appender.js';
+import { scanFrames, segmentPreamble } from '../src/storage/segment-file.js';
+import type { ScanEnd } from '../src/storage/segment-file.js';
 import { makeEpisode } from './make-episode.js';
 import { tempDir } from './temp-dir.js';
 

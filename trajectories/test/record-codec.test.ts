@@ -1,8 +1,8 @@
 import { Packr } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
-import { RecordCodec } from '../src/record-codec.js';
-import { currentSchema, FieldKind } from '../src/record-schema.js';
-import type { SchemaDescriptor } from '../src/record-schema.js';
+import { RecordCodec } from '../src/codec/record-codec.js';
+import { currentSchema, FieldKind } from '../src/codec/record-schema.js';
+import type { SchemaDescriptor } from '../src/codec/record-schema.js';
 import { fullEpisode } from './full-episode.js';
 import { makeEpisode } from './make-episode.js';
 

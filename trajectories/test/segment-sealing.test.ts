@@ -2,9 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BackgroundSync } from '../src/background-sync.js';
+import { BackgroundSync } from '../src/storage/background-sync.js';
 import { createRun, verifyRun } from '../src/index.js';
-import type { ShardTable } from '../src/run-files.js';
+import type { ShardTable } from '../src/storage/run-files.js';
 import { makeEpisode } from './make-episode.js';
 import { tempDir } from './temp-dir.js';
 

@@ -5,7 +5,7 @@ import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { createRun, EpisodeRecordMessage, exportRun, openRun, resumeRun, toolsHash } from '../src/index.js';
 import type { EpisodeRecord } from '../src/index.js';
-import { currentSchema, FieldKind } from '../src/record-schema.js';
+import { currentSchema, FieldKind } from '../src/codec/record-schema.js';
 import { fullEpisode } from './full-episode.js';
 import { makeEpisode } from './make-episode.js';
 import { tempDir } from './temp-dir.js';

@@ -1,8 +1,8 @@
-import type { ConversationMessage, ConversationOptions } from '../conversation.js';
-import { functionTools, parseObject, trainingConversations } from '../conversation.js';
+import type { ConversationMessage, ConversationOptions } from '../views/conversation.js';
+import { functionTools, parseObject, trainingConversations } from '../views/conversation.js';
 import { ArgumentsNotObject } from './arguments-not-object.js';
-import type { PreferencePair } from '../preference-pairs.js';
-import type { EpisodeRecord } from '../record.js';
+import type { PreferencePair } from '../views/preference-pairs.js';
+import type { EpisodeRecord } from '../record/record.js';
 
 export type OpenAIChatOptions = ConversationOptions;
 

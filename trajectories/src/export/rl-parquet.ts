@@ -1,8 +1,8 @@
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
-import { functionTools, toConversation, type ConversationOptions } from '../conversation.js';
-import type { EpisodeRecord } from '../record.js';
-import { taskId } from '../task.js';
+import { functionTools, toConversation, type ConversationOptions } from '../views/conversation.js';
+import type { EpisodeRecord } from '../record/record.js';
+import { taskId } from '../record/task.js';
 
 const text = (name: string, repetition: 'REQUIRED' | 'OPTIONAL' = 'REQUIRED'): SchemaElement => ({
   name,

@@ -1,7 +1,7 @@
-import { recordedPolicy } from '../context-policy.js';
-import { parseObject, targetConversations, toConversation } from '../conversation.js';
-import type { ConversationMessage, ConversationOptions } from '../conversation.js';
-import type { EpisodeRecord } from '../record.js';
+import { recordedPolicy } from '../views/context-policy.js';
+import { parseObject, targetConversations, toConversation } from '../views/conversation.js';
+import type { ConversationMessage, ConversationOptions } from '../views/conversation.js';
+import type { EpisodeRecord } from '../record/record.js';
 import { ArgumentsNotObject } from './arguments-not-object.js';
 
 /** What LLaMA-Factory's sharegpt format cannot say, counted over an export. */

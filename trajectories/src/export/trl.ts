@@ -1,7 +1,7 @@
-import type { ConversationMessage, ConversationOptions } from '../conversation.js';
-import { functionTools, parseObject, targetConversations } from '../conversation.js';
-import type { PreferencePair } from '../preference-pairs.js';
-import type { EpisodeRecord } from '../record.js';
+import type { ConversationMessage, ConversationOptions } from '../views/conversation.js';
+import { functionTools, parseObject, targetConversations } from '../views/conversation.js';
+import type { PreferencePair } from '../views/preference-pairs.js';
+import type { EpisodeRecord } from '../record/record.js';
 import { ArgumentsNotObject } from './arguments-not-object.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { EpisodeRecord } from './record.js';
-import { actionsHash } from './task.js';
+import type { EpisodeRecord } from '../record/record.js';
+import { actionsHash } from '../record/task.js';
 
 /**
  * What the episode index keeps per episode: where the record is, and enough about it to

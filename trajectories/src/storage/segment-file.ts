@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { CorruptRecordError } from './errors.js';
+import { CorruptRecordError } from '../errors.js';
 import { checkFrame, FRAME_HEADER_BYTES, frameHeader } from './frame.js';
-import { RecordCodec } from './record-codec.js';
+import { RecordCodec } from '../codec/record-codec.js';
 import { namingFile } from './write-failure.js';
 
 /**

@@ -1,4 +1,4 @@
-import { UnknownContextPolicyError } from './errors.js';
+import { UnknownContextPolicyError } from '../errors.js';
 
 /**
  * How much of the history goes into the prompt: everything, the last `turns` turns, or the last

@@ -1,6 +1,6 @@
-import type { BlobStore } from './blob-store.js';
-import type { EpisodeRecord, ToolSchema } from './record.js';
-import { toolsHash } from './task.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import type { EpisodeRecord, ToolSchema } from '../record/record.js';
+import { toolsHash } from '../record/task.js';
 
 const EMPTY_TOOLS_HASH = toolsHash([]);
 

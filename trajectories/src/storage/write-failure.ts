@@ -1,4 +1,4 @@
-import { RunWriteError, TrajectoryError } from './errors.js';
+import { RunWriteError, TrajectoryError } from '../errors.js';
 
 /** What the system's codes for a failed write mean, in words. */
 const MEANING: Record<string, string> = {

@@ -1,15 +1,15 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { open, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BlobStore } from './blob-store.js';
+import { BlobStore } from '../storage/blob-store.js';
 import { EpisodeIndex } from './episode-index.js';
 import { summarize } from './episode-summary.js';
-import type { EpisodeRecord } from './record.js';
-import type { RecordCodec } from './record-codec.js';
-import type { RunManifest, ShardEntry, ShardTable } from './run-files.js';
-import { readManifest, readShardTable, runPaths } from './run-files.js';
-import { isTornTail, readablePieces, readSegmentStart, scanFrames } from './segment-file.js';
-import type { ScanEnd, ScannedFrame, SegmentKind } from './segment-file.js';
+import type { EpisodeRecord } from '../record/record.js';
+import type { RecordCodec } from '../codec/record-codec.js';
+import type { RunManifest, ShardEntry, ShardTable } from '../storage/run-files.js';
+import { readManifest, readShardTable, runPaths } from '../storage/run-files.js';
+import { isTornTail, readablePieces, readSegmentStart, scanFrames } from '../storage/segment-file.js';
+import type { ScanEnd, ScannedFrame, SegmentKind } from '../storage/segment-file.js';
 import { ToolsCache } from './tools-cache.js';
 
 /** A torn tail found when the run was opened, and what was done about it. */

@@ -2,8 +2,8 @@ import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EpisodeSummary } from './episode-summary.js';
-import { checkFrame } from './frame.js';
-import { runPaths } from './run-files.js';
+import { checkFrame } from '../storage/frame.js';
+import { runPaths } from '../storage/run-files.js';
 import type { RunState, ShardDamage } from './run-state.js';
 
 const CHUNK_BYTES = 8 << 20;

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { RunLockedError } from './errors.js';
+import { RunLockedError } from '../errors.js';
 import { runPaths } from './run-files.js';
 
 interface LockInfo {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { EpisodeSummary } from './episode-summary.js';
-import { matchesFilter } from './record-filter.js';
-import type { RecordFilter } from './record-filter.js';
-import { taskId, taskSplit } from './task.js';
+import type { EpisodeSummary } from '../run/episode-summary.js';
+import { matchesFilter } from '../run/record-filter.js';
+import type { RecordFilter } from '../run/record-filter.js';
+import { taskId, taskSplit } from '../record/task.js';
 
 export interface SelectOptions extends RecordFilter {
   /** Keep one episode per task and action sequence (the first by episode id). */

@@ -1,6 +1,6 @@
-import { BlobNotFoundError, CorruptRecordError } from './errors.js';
-import type { EpisodeRecord } from './record.js';
-import { readManifest, writeManifest } from './run-files.js';
+import { BlobNotFoundError, CorruptRecordError } from '../errors.js';
+import type { EpisodeRecord } from '../record/record.js';
+import { readManifest, writeManifest } from '../storage/run-files.js';
 import { openRun } from './run-reader.js';
 import type { RunReader } from './run-reader.js';
 import { createRun } from './run-writer.js';

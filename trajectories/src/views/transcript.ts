@@ -1,6 +1,6 @@
 import { toConversation } from './conversation.js';
-import type { EpisodeRecord } from './record.js';
-import { taskId } from './task.js';
+import type { EpisodeRecord } from '../record/record.js';
+import { taskId } from '../record/task.js';
 
 export interface TranscriptOptions {
   /** Cut texts longer than this (observations are often long); default: no cut. */

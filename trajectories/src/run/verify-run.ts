@@ -2,16 +2,16 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { leftoverTemps } from './atomic-file.js';
+import { leftoverTemps } from '../storage/atomic-file.js';
 import { EpisodeIndex } from './episode-index.js';
-import type { EpisodeRecord } from './record.js';
-import type { ShardEntry } from './run-files.js';
-import { readManifest, readShardTable, runPaths } from './run-files.js';
-import { liveLockHolder } from './run-lock.js';
-import { isTornTail, readablePieces, readSegmentStart, scanFrames, SEGMENT_MAGIC } from './segment-file.js';
-import type { ScanEnd, ScannedFrame, SegmentKind } from './segment-file.js';
-import type { RecordCodec } from './record-codec.js';
-import { toolsHash } from './task.js';
+import type { EpisodeRecord } from '../record/record.js';
+import type { ShardEntry } from '../storage/run-files.js';
+import { readManifest, readShardTable, runPaths } from '../storage/run-files.js';
+import { liveLockHolder } from '../storage/run-lock.js';
+import { isTornTail, readablePieces, readSegmentStart, scanFrames, SEGMENT_MAGIC } from '../storage/segment-file.js';
+import type { ScanEnd, ScannedFrame, SegmentKind } from '../storage/segment-file.js';
+import type { RecordCodec } from '../codec/record-codec.js';
+import { toolsHash } from '../record/task.js';
 
 export interface FileCheck {
   file: string;

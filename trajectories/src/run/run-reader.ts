@@ -2,19 +2,19 @@ import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EpisodeSummary } from './episode-summary.js';
-import { CorruptRecordError } from './errors.js';
-import { checkFrame } from './frame.js';
-import type { EpisodeRecord } from './record.js';
-import type { RecordCodec } from './record-codec.js';
+import { CorruptRecordError } from '../errors.js';
+import { checkFrame } from '../storage/frame.js';
+import type { EpisodeRecord } from '../record/record.js';
+import type { RecordCodec } from '../codec/record-codec.js';
 import { matchesFilter } from './record-filter.js';
 import type { RecordFilter } from './record-filter.js';
-import type { RunManifest, ShardTable } from './run-files.js';
-import { runPaths } from './run-files.js';
+import type { RunManifest, ShardTable } from '../storage/run-files.js';
+import { runPaths } from '../storage/run-files.js';
 import { findDamagedRecords } from './record-check.js';
 import { loadRunState } from './run-state.js';
 import type { RunState, ShardDamage, TailRepair } from './run-state.js';
-import { readablePieces, readSegmentStart, scanFrameBatches } from './segment-file.js';
-import type { ScanEnd } from './segment-file.js';
+import { readablePieces, readSegmentStart, scanFrameBatches } from '../storage/segment-file.js';
+import type { ScanEnd } from '../storage/segment-file.js';
 
 interface OpenShard {
   fh: FileHandle;

@@ -1,4 +1,4 @@
-import { workgym } from './gen/episode.js';
+import { workgym } from '../gen/episode.js';
 
 const v1 = workgym.trajectories.v1;
 

@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { Packr } from 'msgpackr';
-import { BlobNotFoundError, CorruptRecordError } from './errors.js';
+import { BlobNotFoundError, CorruptRecordError } from '../errors.js';
 import { checkFrame } from './frame.js';
 import type { ShardEntry } from './run-files.js';
 import { SegmentAppender } from './segment-appender.js';

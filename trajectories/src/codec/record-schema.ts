@@ -3,10 +3,10 @@ import protobuf from 'protobufjs';
 
 /**
  * The record's shape, read from proto/episode.proto at load time so that the store's
- * encoding follows the one definition instead of a hand-kept copy. (`src/` and `dist/` both
- * sit one level below the package root, next to `proto/`.)
+ * encoding follows the one definition instead of a hand-kept copy. (This file is
+ * `src/codec/` or `dist/codec/`, two levels below the package root and its `proto/`.)
  */
-const PROTO_PATH = fileURLToPath(new URL('../proto/episode.proto', import.meta.url));
+const PROTO_PATH = fileURLToPath(new URL('../../proto/episode.proto', import.meta.url));
 const PACKAGE = 'workgym.trajectories.v1';
 
 /** How a field is stored; numbers because they go into every shard's header. */

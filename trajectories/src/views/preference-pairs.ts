@@ -1,10 +1,10 @@
 import { promptBeforeStep, toConversation } from './conversation.js';
 import type { ConversationMessage, ConversationOptions } from './conversation.js';
-import type { EpisodeSummary } from './episode-summary.js';
-import { UnknownContextPolicyError } from './errors.js';
-import type { EpisodeRecord } from './record.js';
+import type { EpisodeSummary } from '../run/episode-summary.js';
+import { UnknownContextPolicyError } from '../errors.js';
+import type { EpisodeRecord } from '../record/record.js';
 import { byEpisodeId } from './select-episodes.js';
-import { taskId } from './task.js';
+import { taskId } from '../record/task.js';
 
 type AssistantMessage = Extract<ConversationMessage, { role: 'assistant' }>;
 

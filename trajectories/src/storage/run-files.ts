@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFilesAtomicSync } from './atomic-file.js';
-import { BadRunFileError, RunNotFoundError } from './errors.js';
+import { BadRunFileError, RunNotFoundError } from '../errors.js';
 
 /**
  * A run folder:

@@ -1,5 +1,5 @@
 import { firstShownStep, recordedPolicy, type ContextPolicy } from './context-policy.js';
-import type { EpisodeRecord } from './record.js';
+import type { EpisodeRecord } from '../record/record.js';
 
 export interface ConversationToolCall {
   id: string;
