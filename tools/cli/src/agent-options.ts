@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { readNumber, type NumberRule } from './options.js';
+import { readChoice, readNumber, type NumberRule } from './options.js';
 
 // The options of every command that runs an agent (rollout, eval, train, transfer), defined once:
 // the same flag names and help everywhere. Their values are checked, and the agent built from
@@ -41,6 +41,11 @@ export interface AddAgentOptions {
   only?: readonly AgentOption[];
   /** Help text that replaces an option's own, where the command gives it a particular meaning. */
   help?: Partial<Record<AgentOption | 'agent', string>>;
+  /**
+   * Check `--agent` and `--temperature` as commander reads them (default), so a bad value stops
+   * the command before anything starts; rollout leaves them to its config schema.
+   */
+  checkValues?: boolean;
 }
 
 /**
@@ -48,12 +53,17 @@ export interface AddAgentOptions {
  * so a config file's value holds unless a flag is given; defaults are applied by `parseAgentOptions`.
  */
 export function addAgentOptions(command: Command, options: AddAgentOptions = {}): Command {
-  if (options.kinds) command.option('--agent <kind>', options.help?.agent ?? options.kinds.join(' | '));
+  const checkValues = options.checkValues ?? true;
+  if (options.kinds) {
+    const agent = new Option('--agent <kind>', options.help?.agent ?? options.kinds.join(' | '));
+    if (checkValues) agent.argParser((value: string) => readChoice(value, '--agent', options.kinds!));
+    command.addOption(agent);
+  }
   for (const key of options.only ?? AGENT_OPTIONS) {
     const { flags, help, agent } = FLAGS[key];
     const text = options.help?.[key] ?? `${help}${options.kinds ? ` (--agent ${agent ?? 'openai'})` : ''}`;
     const option = new Option(flags, text);
-    if (key === 'temperature') option.argParser((value: string) => readNumber(value, '--temperature', TEMPERATURE, false));
+    if (key === 'temperature') option.argParser((value: string) => readNumber(value, '--temperature', TEMPERATURE, checkValues));
     command.addOption(option);
   }
   return command;

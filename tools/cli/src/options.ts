@@ -105,7 +105,8 @@ export function readNumber(value: string, flag: string, rule: NumberRule, checkR
   return n;
 }
 
-function readChoice(value: string, flag: string, choices: readonly string[]): string {
+/** The value if it is one of `choices`; otherwise a UsageError naming the flag and the choices. */
+export function readChoice(value: string, flag: string, choices: readonly string[]): string {
   if (!choices.includes(value)) throw new UsageError(`${flag} must be ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}, not ${shown(value)}`);
   return value;
 }

@@ -7,7 +7,7 @@ export function defineRollout(command: Command): void {
   command.option('--config <file>', 'read these options from a JSON file (same names, camelCase); flags override it');
   // No defaults here, so that a config file's values hold; rollout-config.ts checks every value at once.
   addOptions(command, { env: {}, family: {} }, { checkValues: false });
-  addAgentOptions(command, { kinds: ['expert', 'random', 'replay', 'openai'] })
+  addAgentOptions(command, { kinds: ['expert', 'random', 'replay', 'openai'], checkValues: false })
     .option(
       '--noise <p>',
       "with probability p, a step's expert call is replaced by a random candidate action, marked injected (--agent expert)",
