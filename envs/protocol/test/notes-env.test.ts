@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { assertEnvConforms, checkEnv } from '../src/index.js';
+import { connectInProcess } from './helpers.js';
+import { findCode, NotesEnv } from './notes-env.js';
+
+describe('the worked example of docs/adding-a-family.md', () => {
+  it('passes the conformance suite: every strategy solves it from what was shown, saying why; the near-miss fails', async () => {
+    const { client } = connectInProcess(new NotesEnv());
+    const report = await assertEnvConforms(client, { seeds: [1, 2, 3] });
+    const checks = report.results.map((r) => r.check);
+    expect(checks).toContain('near-miss first-note does not succeed');
+    expect(checks).toContain('expert strategy by-title solves the task'); // seed 1 plays scan, its default
+    await client.close();
+  });
+
+  it('fails the suite when a near-miss it names succeeds', async () => {
+    const { client } = connectInProcess(new NotesEnv([{ ...findCode, nearMisses: ['by-title'] }]));
+    const report = await checkEnv(client, { seeds: [1] });
+    expect(report.results.filter((r) => !r.ok).map((r) => r.check)).toEqual(['near-miss by-title does not succeed']);
+    await client.close();
+  });
+});
