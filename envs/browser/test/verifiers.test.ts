@@ -98,7 +98,6 @@ describe('browser/mail-reply-facts', () => {
 
 describe('browser/desk-refund', () => {
   it('a reply that states the order total next to the refunded amount does not count as confirming the refund', () => {
-    let tried = 0;
     for (const seed of SEEDS) {
       const instance = env.instance('browser/desk-refund', seed);
       const { data } = site(instance, HelpDeskSite);
@@ -106,9 +105,6 @@ describe('browser/desk-refund', () => {
       const item = ticket.subject.replace('Broken ', '');
       const order = data.orders.find((o) => o.customerId === ticket.customerId && o.items.some((i) => i.name === item))!;
       const line = order.items.find((i) => i.name === item)!;
-      // An order of that one line totals the refund itself: there is no other amount to state.
-      if (orderTotal(order) === line.price * line.qty) continue;
-      tried += 1;
       data.refunds.push({ orderId: order.id, amount: line.price * line.qty, reason: 'Damaged item' });
       ticket.status = 'solved';
       ticket.replies.push(`We refunded ${((line.price * line.qty) / 100).toFixed(2)} of your ${(orderTotal(order) / 100).toFixed(2)} order.`);
@@ -116,7 +112,6 @@ describe('browser/desk-refund', () => {
       ticket.replies.splice(0, 1, `We refunded $${((line.price * line.qty) / 100).toFixed(2)}.`);
       expect(verdict(instance).success, `seed ${seed}`).toBe(true);
     }
-    expect(tried).toBeGreaterThanOrEqual(SEEDS.length / 2);
   });
 });
 

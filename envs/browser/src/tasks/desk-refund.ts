@@ -34,6 +34,8 @@ export const deskRefund: FamilyDef = {
       order.items = [{ name: 'Travel Adapter', price: 2450, qty: 1 }, ...order.items];
       item = order.items[0]!;
     }
+    // A one-line order totals the item itself, and refunding the whole order (the near-miss) would pass.
+    if (order.items.length === 1) order.items.push({ name: item.name === 'Gift Wrap' ? 'Greeting Card' : 'Gift Wrap', price: 350, qty: 1 });
     order.status = 'delivered';
     ticket.subject = `Broken ${item.name}`;
     ticket.body = `Hello, the ${item.name} I ordered arrived damaged and cannot be used. I would like my money back for it. Thanks, ${customer.name.split(' ')[0]}`;
