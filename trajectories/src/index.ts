@@ -30,8 +30,10 @@ export {
   WriterClosedError,
 } from './errors.js';
 export { actionsHash, taskId, taskPosition, taskSplit, toolsHash } from './record/task.js';
-export { createRun, resumeRun, RunWriter, DEFAULT_SHARD_BYTES } from './run/run-writer.js';
-export type { AppendResult, CreateRunOptions, ResumeRunOptions } from './run/run-writer.js';
+export { createRun, resumeRun } from './run/create-run.js';
+export type { CreateRunOptions, ResumeRunOptions } from './run/create-run.js';
+export { RunWriter, DEFAULT_SHARD_BYTES } from './run/run-writer.js';
+export type { AppendResult } from './run/run-writer.js';
 export { openRun, RunReader } from './run/run-reader.js';
 export type { RecordFilter } from './run/record-filter.js';
 export { matchesFilter } from './run/record-filter.js';

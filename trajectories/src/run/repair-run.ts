@@ -3,7 +3,7 @@ import type { EpisodeRecord } from '../record/record.js';
 import { readManifest, writeManifest } from '../storage/run-files.js';
 import { openRun } from './run-reader.js';
 import type { RunReader } from './run-reader.js';
-import { createRun } from './run-writer.js';
+import { createRun } from './create-run.js';
 
 export interface RepairReport {
   from: string;

@@ -1,45 +1,34 @@
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { leftoverTemps, writeFilesAtomic, writeFilesAtomicSync } from '../storage/atomic-file.js';
-import { BlobStore } from '../storage/blob-store.js';
-import { EpisodeIndex } from './episode-index.js';
-import { summarize } from './episode-summary.js';
-import { CorruptRecordError, DuplicateEpisodeError, InvalidRecordError, RunExistsError, WriterClosedError } from '../errors.js';
+import { writeFilesAtomic, writeFilesAtomicSync } from '../storage/atomic-file.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import { DuplicateEpisodeError, InvalidRecordError, WriterClosedError } from '../errors.js';
 import { EPISODE_STATUSES, isEpisodeStatus } from '../record/record.js';
 import type { EpisodeRecord, ToolSchema } from '../record/record.js';
 import { RecordCodec } from '../codec/record-codec.js';
-import { findDamagedRecords } from './record-check.js';
-import type { RunCounts, RunManifest, ShardEntry, ShardTable } from '../storage/run-files.js';
-import { manifestFile, readManifest, runPaths, shardTableFile, writeManifest } from '../storage/run-files.js';
-import { acquireRunLock, releaseRunLock } from '../storage/run-lock.js';
-import { loadRunState } from './run-state.js';
-import type { RunState, ShardDamage, TailRepair } from './run-state.js';
+import type { RunCounts, RunManifest, ShardTable } from '../storage/run-files.js';
+import { manifestFile, runPaths, shardTableFile } from '../storage/run-files.js';
+import { releaseRunLock } from '../storage/run-lock.js';
 import { SegmentAppender } from '../storage/segment-appender.js';
 import type { Placement } from '../storage/segment-appender.js';
-import { segmentDigest, segmentPreamble } from '../storage/segment-file.js';
-import { sha256Hex } from '../record/sha256-hex.js';
-import type { SegmentKind } from '../storage/segment-file.js';
-import { toolsCanonicalJson } from '../record/task.js';
-import { TRAJECTORIES_VERSION } from '../versions.js';
+import { segmentPreamble } from '../storage/segment-file.js';
 import { RESUMABLE, runWriteFailure } from '../storage/write-failure.js';
+import { sha256Hex } from '../record/sha256-hex.js';
+import { toolsCanonicalJson } from '../record/task.js';
+import type { EpisodeIndex } from './episode-index.js';
+import { summarize } from './episode-summary.js';
+import type { ShardDamage, TailRepair } from './run-state.js';
 
 export const DEFAULT_SHARD_BYTES = 64 << 20;
 
-export interface CreateRunOptions {
-  /** Defaults to the folder's name. */
-  runId?: string;
-  /** What produced the run (e.g. the rollout spec); stored in manifest.json as given. */
-  spec?: unknown;
-  /** Extra versions to record (env versions, agent, git commit...). */
-  versions?: Record<string, string>;
-  /** A shard is sealed and a new one started when the next record would pass this size. */
-  shardBytes?: number;
-  /** Likewise for blob packs (default 256 MiB). */
-  packBytes?: number;
-}
-
-export interface ResumeRunOptions {
+/** What a writer starts from: the run's files as createRun() or resumeRun() left them. */
+export interface WriterStart {
+  manifest: RunManifest;
+  table: ShardTable;
+  index: EpisodeIndex;
+  blobs: BlobStore;
+  repairs: TailRepair[];
+  damaged: ShardDamage[];
+  /** Whether the run was reopened (its index files are then rewritten at once). */
+  resumed: boolean;
   shardBytes?: number;
   packBytes?: number;
 }
@@ -77,115 +66,43 @@ export class RunWriter implements AsyncDisposable {
   private readonly shards: SegmentAppender;
   private readonly packs: SegmentAppender;
 
-  private constructor(
+  private manifest: RunManifest;
+  private readonly table: ShardTable;
+  private readonly index: EpisodeIndex;
+  private readonly blobs: BlobStore;
+  /** Torn tails cut off (and temp files removed) when the run was reopened. */
+  readonly repairs: TailRepair[];
+  /**
+   * Damaged records found when the run was reopened: their episodes are no longer in the run
+   * (`has()` is false), so a resume runs them again.
+   */
+  readonly damaged: ShardDamage[];
+
+  /** Made by createRun() and resumeRun() (create-run.ts), which take the run's lock first. */
+  constructor(
     readonly dir: string,
-    private manifest: RunManifest,
-    private readonly table: ShardTable,
-    private readonly index: EpisodeIndex,
-    private readonly blobs: BlobStore,
-    options: { shardBytes?: number; packBytes?: number },
-    /** Torn tails cut off (and temp files removed) when the run was reopened. */
-    readonly repairs: TailRepair[],
-    /**
-     * Damaged records found when the run was reopened: their episodes are no longer in the run
-     * (`has()` is false), so a resume runs them again.
-     */
-    readonly damaged: ShardDamage[],
+    start: WriterStart,
   ) {
+    const { table, index, blobs } = start;
+    this.manifest = start.manifest;
+    this.table = table;
+    this.index = index;
+    this.blobs = blobs;
+    this.repairs = start.repairs;
+    this.damaged = start.damaged;
     const preamble = segmentPreamble('shard', this.codec);
     // A sealed segment is recorded in index.json at once (its digest is what verify checks).
     const onRotate = () => this.persistMeta(false);
-    this.shards = new SegmentAppender(runPaths(dir).shards, 'wgs', preamble, table.shards, options.shardBytes ?? DEFAULT_SHARD_BYTES, { onRotate });
-    this.packs = blobs.openForWriting(table.packs, options.packBytes, onRotate);
+    this.shards = new SegmentAppender(runPaths(dir).shards, 'wgs', preamble, table.shards, start.shardBytes ?? DEFAULT_SHARD_BYTES, { onRotate });
+    this.packs = blobs.openForWriting(table.packs, start.packBytes, onRotate);
     // Appends always go to a fresh shard: sealed ones never change.
     index.covered.set(this.shards.current(), preamble.length);
+    // A resumed run's sealed segments, known damage and reopened manifest go to disk before any append.
+    if (start.resumed) this.persistMeta(true);
   }
 
   get runId(): string {
     return this.manifest.runId;
-  }
-
-  /** Creates a run in `dir` (which may exist, but must not hold a run). */
-  static async create(dir: string, options: CreateRunOptions = {}): Promise<RunWriter> {
-    const paths = runPaths(dir);
-    if (existsSync(dir) && !statSync(dir).isDirectory()) {
-      throw new RunExistsError(`${dir} is a file, not a folder; pick a new folder for the run`);
-    }
-    try {
-      mkdirSync(dir, { recursive: true });
-    } catch (error) {
-      throw runWriteFailure(error, dir, 'no run was created');
-    }
-    if (existsSync(paths.manifest)) {
-      throw new RunExistsError(`${dir} already holds a run; resume it with resumeRun() or pick a new folder`);
-    }
-    acquireRunLock(dir);
-    try {
-      mkdirSync(paths.shards, { recursive: true });
-      mkdirSync(paths.blobs, { recursive: true });
-      const manifest: RunManifest = {
-        format: 'workgym-run',
-        formatVersion: 1,
-        runId: options.runId ?? basename(dir),
-        spec: options.spec ?? null,
-        versions: { '@workgym/trajectories': TRAJECTORIES_VERSION, node: process.version, ...options.versions },
-        startedAt: new Date().toISOString(),
-        endedAt: null,
-        status: 'open',
-        resumedAt: [],
-        counts: null,
-      };
-      writeManifest(dir, manifest);
-      // index.json and the .idx files are first written by flush(); until then a reader
-      // rebuilds them from the shards and packs.
-      const table: ShardTable = { formatVersion: 1, shards: [], packs: [] };
-      return new RunWriter(dir, manifest, table, new EpisodeIndex(), new BlobStore(paths.blobs), options, [], []);
-    } catch (error) {
-      releaseRunLock(dir);
-      throw runWriteFailure(error, dir, 'the run was not created');
-    }
-  }
-
-  /**
-   * Reopens a run to append more episodes: cuts off a torn tail and removes temp files left by
-   * an interrupted write (see `repairs`), checks every record, seals the shards and packs
-   * written before and starts new ones. A damaged record is recorded as known damage in
-   * index.json and its episode dropped (see `damaged`), so that `has()` is false for it and a
-   * resume runs it again; a damaged blob pack is refused (see repairRun). Skip the ids in
-   * `episodeIds()`.
-   */
-  static async resume(dir: string, options: ResumeRunOptions = {}): Promise<RunWriter> {
-    readManifest(dir);
-    acquireRunLock(dir);
-    try {
-      const removed = removeLeftoverTemps(dir);
-      const state = await loadRunState(dir, { repair: true });
-      state.repairs.unshift(...removed);
-      const damage = [...state.damage, ...(await findDamagedRecords(state))];
-      refuseDamagedPacks(dir, damage);
-      const paths = runPaths(dir);
-      const table = state.table;
-      table.shards = await sealAll(paths.shards, 'shard', table.shards, state.shards, (name) =>
-        state.index.entries.reduce((n, e) => n + Number(e.shard === name), 0),
-      );
-      table.packs = await sealAll(paths.blobs, 'pack', table.packs, state.packs, (name) =>
-        [...state.blobs.locations.values()].reduce((n, l) => n + Number(l.pack === name), 0),
-      );
-      const now = new Date().toISOString();
-      recordKnownDamage(state, damage, now);
-      const manifest: RunManifest = {
-        ...state.manifest,
-        status: 'open',
-        endedAt: null,
-        resumedAt: [...state.manifest.resumedAt, now],
-      };
-      const writer = new RunWriter(dir, manifest, table, state.index, state.blobs, options, state.repairs, damage);
-      writer.persistMeta(true);
-      return writer;
-    } catch (error) {
-      releaseRunLock(dir);
-      throw runWriteFailure(error, dir, 'the run is as it was before the resume: make room, then resume it');
-    }
   }
 
   /**
@@ -427,9 +344,6 @@ export class RunWriter implements AsyncDisposable {
   }
 }
 
-export const createRun = (dir: string, options?: CreateRunOptions) => RunWriter.create(dir, options);
-export const resumeRun = (dir: string, options?: ResumeRunOptions) => RunWriter.resume(dir, options);
-
 function sameTools(a: readonly ToolSchema[], b: readonly ToolSchema[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
@@ -438,75 +352,4 @@ function sameTools(a: readonly ToolSchema[], b: readonly ToolSchema[]): boolean 
     if (x.name !== y.name || x.description !== y.description || x.parametersJson !== y.parametersJson) return false;
   }
   return true;
-}
-
-/** Seals every segment left open by the last writer; drops table entries whose file is gone. */
-async function sealAll(
-  folder: string,
-  kind: SegmentKind,
-  entries: ShardEntry[],
-  present: { name: string; size: number }[],
-  count: (name: string) => number,
-): Promise<ShardEntry[]> {
-  const out: ShardEntry[] = [];
-  for (const { name, size } of present) {
-    const entry = entries.find((s) => s.name === name) ?? { name, records: 0, bytes: 0, sha256: null, sealed: false };
-    if (!entry.sealed) {
-      const fh = await open(join(folder, name), 'r');
-      try {
-        // Its bytes may still be only in the page cache of the crashed writer's OS.
-        await fh.sync();
-        const sha256 = (await segmentDigest(fh, size, kind)) ?? null;
-        Object.assign(entry, { records: count(name), bytes: size, sha256, sealed: true });
-      } finally {
-        await fh.close();
-      }
-    }
-    out.push(entry);
-  }
-  return out;
-}
-
-/** Temp files an interrupted index write left (the lock says no one else is writing). */
-function removeLeftoverTemps(dir: string): TailRepair[] {
-  return leftoverTemps(dir).map((name) => {
-    const path = join(dir, name);
-    const droppedBytes = statSync(path).size;
-    rmSync(path, { force: true });
-    return { file: name, offset: 0, droppedBytes, reason: 'temp file left by an interrupted write of the index files', truncated: true };
-  });
-}
-
-/**
- * A blob pack that does not read back cannot be mended by running episodes again (a blob
- * written again is found under its name and not rewritten): the run must be copied.
- */
-function refuseDamagedPacks(dir: string, damage: ShardDamage[]): void {
-  const pack = damage.find((d) => d.file.startsWith('blobs/'));
-  if (!pack) return;
-  throw new CorruptRecordError(
-    `${dir}: ${pack.file} is damaged at offset ${pack.offset} (${pack.reason}), so blobs that episodes name are lost; ` +
-      `copy the good episodes to a new run and resume that one instead: workgym data repair ${dir} --out ${dir}-repaired`,
-    pack.file,
-    pack.offset,
-  );
-}
-
-/**
- * Drops the episodes of damaged records from the index (the run no longer has them) and records
- * each damaged stretch in its shard's table entry, so that readers skip it from now on.
- */
-function recordKnownDamage(state: RunState, damage: ShardDamage[], foundAt: string): void {
-  if (damage.length === 0) return;
-  state.index.remove(new Set(damage.flatMap((d) => d.episodes)));
-  for (const d of damage) {
-    const name = d.file.slice('shards/'.length);
-    const entry = state.table.shards.find((s) => s.name === name);
-    if (!entry) {
-      // The file is gone: nothing is left to skip.
-      state.index.covered.delete(name);
-      continue;
-    }
-    (entry.damaged ??= []).push({ offset: d.offset, end: d.end, reason: d.reason, episodes: d.episodes, foundAt });
-  }
 }
