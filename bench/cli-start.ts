@@ -12,7 +12,8 @@
  * the ratio is the median of the rounds' ratios to that round's `node -e 0`.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ms, percentile, printTable } from './lib/stats.js';
@@ -22,6 +23,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = 'tools/cli/bin/workgym.js';
 const roundsArg = process.argv.indexOf('--rounds');
 const rounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : process.argv.includes('--quick') ? 5 : 15;
+if (!Number.isInteger(rounds) || rounds < 1) {
+  console.error(`bench/cli-start: --rounds takes a whole number >= 1, not ${process.argv[roundsArg + 1] ?? 'nothing'}`);
+  process.exit(1);
+}
 
 const fromSource = ['--conditions=source', '--import', 'tsx', 'tools/cli/src/main.ts'];
 const openEnv = (env: string) => [
@@ -47,8 +52,15 @@ async function timeOnce(args: string[]): Promise<number> {
   return elapsed;
 }
 
-if (!existsSync(new URL(`../${bin.replace('bin/workgym.js', 'dist/main.js')}`, import.meta.url))) {
-  console.error('bench/cli-start: the CLI is not built; run `npm run build` first');
+/** The newest modification time of the files under `dir` (ms). */
+function newest(dir: string): number {
+  return Math.max(0, ...readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => statSync(join(e.parentPath, e.name)).mtimeMs));
+}
+
+// The build is what is timed: a missing or stale one would time something else.
+const [src, dist] = ['tools/cli/src', 'tools/cli/dist'].map((dir) => join(root, dir));
+if (!existsSync(join(dist!, 'main.js')) || newest(src!) > newest(dist!)) {
+  console.error('bench/cli-start: tools/cli/dist is missing or older than its sources; run `npm run build` first');
   process.exit(1);
 }
 
