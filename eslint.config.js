@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
+import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 // The layers (each package's `nx.tags` in its package.json) and what each may import, from the
@@ -53,4 +54,6 @@ export default tseslint.config(
       '@nx/enforce-module-boundaries': boundaries(testLayers, ['(envs/runtime|trajectories)/test/[\\w.-]+\\.js$']),
     },
   },
+  // Layout is Prettier's (npm run format; npm test checks it): no lint rule argues with it.
+  prettier,
 );
