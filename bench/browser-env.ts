@@ -56,7 +56,9 @@ async function resetTimes(env: BrowserEnv, n: number): Promise<number[]> {
 
 /** Chromium's own floor for a navigating click here: press and release on a link, wait for its `load` event. */
 async function bareNavigation(n: number): Promise<number[]> {
-  const server = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end(`<title>t</title><a href="/next">next</a>${'<p>text</p>'.repeat(60)}`));
+  const server = createServer((_req, res) =>
+    res.writeHead(200, { 'Content-Type': 'text/html' }).end(`<title>t</title><a href="/next">next</a>${'<p>text</p>'.repeat(60)}`),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const browser = await puppeteer.launch({ executablePath: '/usr/bin/chromium', pipe: true, args: CHROMIUM_ARGS });
   const page = await browser.newPage();
@@ -80,7 +82,7 @@ async function expertSteps(env: BrowserEnv): Promise<Map<string, number[]>> {
   const groups = new Map<string, number[]>([['all', []]]);
   for (const { id: family } of env.families()) {
     const session = await env.reset(spec(family ?? '', 3), signal);
-    for (let done = false; !done; ) {
+    for (let done = false; !done;) {
       const {
         calls: [call],
       } = await session.expert!(signal, '');
@@ -126,7 +128,9 @@ printTable('Expert steps over all families, event-based (step time as the env re
   ['steps', 'count', 'p50', 'p95'],
   ...[...expert].map(([key, times]) => [key, String(times.length), ms(p50(times)), ms(percentile(times, 95))]),
 ]);
-console.log(`\nChromium's own floor for a navigating click (press + release on a link, wait for load; nothing else): p50 ${ms(p50(bare))}, p95 ${ms(percentile(bare, 95))}`);
+console.log(
+  `\nChromium's own floor for a navigating click (press + release on a link, wait for load; nothing else): p50 ${ms(p50(bare))}, p95 ${ms(percentile(bare, 95))}`,
+);
 
 // Memory: resident memory of Chromium's processes (and this Node) with 0 and 4 live episodes.
 function rssKiB(needle: string): number {
@@ -172,7 +176,7 @@ for (const parallel of [1, 2, 4]) {
         const lease = await pool.acquire();
         try {
           const r = await lease.client.reset({ family: 'browser/shop-coupon-checkout', seed, maxSteps: 50 });
-          for (let done = false; !done; ) {
+          for (let done = false; !done;) {
             const { calls } = await lease.client.expert(r.session);
             const reply = await lease.client.step(r.session, calls);
             done = reply.terminated || reply.truncated;

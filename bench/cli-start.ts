@@ -54,7 +54,12 @@ async function timeOnce(args: string[]): Promise<number> {
 
 /** The newest modification time of the files under `dir` (ms). */
 function newest(dir: string): number {
-  return Math.max(0, ...readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => statSync(join(e.parentPath, e.name)).mtimeMs));
+  return Math.max(
+    0,
+    ...readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => statSync(join(e.parentPath, e.name)).mtimeMs),
+  );
 }
 
 // The build is what is timed: a missing or stale one would time something else.
@@ -72,7 +77,12 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 
-const ratios = samples.map((s) => percentile(s.map((t, round) => t / samples[0]![round]!), 50));
+const ratios = samples.map((s) =>
+  percentile(
+    s.map((t, round) => t / samples[0]![round]!),
+    50,
+  ),
+);
 printTable(`CLI start-up, ${rounds} rounds (median wall time; ratio: median of the rounds' ratios to node -e 0)`, [
   ['command', 'median', 'best', 'vs node -e 0'],
   ...COMMANDS.map((c, i) => [c.label, ms(percentile(samples[i]!, 50)), ms(Math.min(...samples[i]!)), `${ratios[i]!.toFixed(2)}x`]),

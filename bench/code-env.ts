@@ -54,14 +54,14 @@ try {
 }
 
 console.log('\nexpert episodes per minute (EnvPool, DockerRuntime, all families round-robin)');
-const families = (await (async () => {
+const families = await (async () => {
   const probe = await runtime.start(spec);
   try {
     return (await probe.client.listTasks()).families.map((f) => f.id);
   } finally {
     await probe.close();
   }
-})());
+})();
 let base = 0;
 for (const parallelism of [1, 2, 4]) {
   const pool = await EnvPool.create({ runtime, spec, size: parallelism, callDeadlineMs: 120_000 });
@@ -85,7 +85,9 @@ for (const parallelism of [1, 2, 4]) {
     );
     const perMinute = (episodes / (performance.now() - start)) * 60_000;
     base ||= perMinute;
-    console.log(`  parallelism ${parallelism}: ${perMinute.toFixed(0)} episodes/min (${solved}/${episodes} solved, ${(perMinute / base).toFixed(2)}x of parallelism 1)`);
+    console.log(
+      `  parallelism ${parallelism}: ${perMinute.toFixed(0)} episodes/min (${solved}/${episodes} solved, ${(perMinute / base).toFixed(2)}x of parallelism 1)`,
+    );
   } finally {
     await pool.close();
   }

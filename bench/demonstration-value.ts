@@ -88,11 +88,14 @@ function readOptions(): Options {
     if (!Number.isInteger(n) || n < min) fail(`--${name} must be a whole number of at least ${min}, not ${JSON.stringify(text)}`);
     return n;
   };
-  if (!values.canonical || !values.grounded) fail('give both arms: --canonical <run folder> --grounded <run folder> (add --roll-grounded to write the grounded one first)');
+  if (!values.canonical || !values.grounded)
+    fail('give both arms: --canonical <run folder> --grounded <run folder> (add --roll-grounded to write the grounded one first)');
   const noise = Number(values.noise);
   if (!(noise >= 0 && noise <= 1)) fail(`--noise must be between 0 and 1, not ${JSON.stringify(values.noise)}`);
   const families = values.families.split(',').filter(Boolean);
-  for (const f of families) if (!factories[f.split('/')[0]!] || !f.includes('/')) fail(`unknown family ${JSON.stringify(f)}: give <env>/<family> of ${Object.keys(factories).join(', ')}`);
+  for (const f of families)
+    if (!factories[f.split('/')[0]!] || !f.includes('/'))
+      fail(`unknown family ${JSON.stringify(f)}: give <env>/<family> of ${Object.keys(factories).join(', ')}`);
   if (!existsSync(values.canonical)) fail(`no run folder ${values.canonical} (arm A: roll out the canonical expert first, see docs/trainers.md)`);
   if (values['roll-grounded'] && existsSync(values.grounded)) fail(`${values.grounded} exists: --roll-grounded writes a new run folder`);
   if (!values['roll-grounded'] && !existsSync(values.grounded)) fail(`no run folder ${values.grounded} (add --roll-grounded to write it)`);
@@ -153,7 +156,17 @@ async function evaluate(policy: LinearPolicy, env: EvalEnv & { maxSteps: number 
   const server = await PolicyServer.start({ policy });
   try {
     const agent = endpointAgent({ baseURL: server.baseURL, model: server.model }, { temperature: 0 });
-    const { records } = await runEval({ runtime, envs: [env], agent, out, split: 'test', tasksPerFamily: tasks, maxSteps: env.maxSteps, parallel: 2, perturbSteps });
+    const { records } = await runEval({
+      runtime,
+      envs: [env],
+      agent,
+      out,
+      split: 'test',
+      tasksPerFamily: tasks,
+      maxSteps: env.maxSteps,
+      parallel: 2,
+      perturbSteps,
+    });
     return records;
   } finally {
     await server.close();
@@ -171,7 +184,9 @@ function row(scope: string, condition: string, c: PairedComparison): string {
 
 function trainLine(arm: string, env: string, records: readonly EpisodeRecord[], report: TrainReport): string {
   const { injected, unmatched, noCandidates } = report.skipped;
-  const byTool = Object.entries(decisionsByTool(records)).map(([tool, n]) => `${tool} ${n}`).join(', ');
+  const byTool = Object.entries(decisionsByTool(records))
+    .map(([tool, n]) => `${tool} ${n}`)
+    .join(', ');
   return (
     `${arm} ${env}: ${report.episodes} episodes, ${report.examples} decisions learnt (${byTool}); skipped ${injected} injected, ` +
     `${unmatched} calls matching no candidate, ${noCandidates} without candidates; final loss ${report.losses.at(-1)!.toFixed(3)}`
@@ -184,7 +199,10 @@ if (options.rollGrounded) await rollGrounded(options);
 const canonical = await readArm(options.canonical);
 const grounded = await readArm(options.grounded);
 const out = options.out ?? (await mkdtemp(join(tmpdir(), 'workgym-demonstration-value-')));
-const conditions = [{ label: 'plain', perturbSteps: 0 }, ...(options.perturb > 0 ? [{ label: `first ${options.perturb} perturbed`, perturbSteps: options.perturb }] : [])];
+const conditions = [
+  { label: 'plain', perturbSteps: 0 },
+  ...(options.perturb > 0 ? [{ label: `first ${options.perturb} perturbed`, perturbSteps: options.perturb }] : []),
+];
 const results: Record<string, TaskPair[]> = {};
 const trainLines: string[] = [];
 for (const env of envsOf(options.families)) {
@@ -209,10 +227,13 @@ for (const env of envsOf(options.families)) {
 }
 
 console.log(`\n${trainLines.join('\n')}\n`);
-console.log(`Greedy on ${options.test} test tasks per family; A = ${options.canonical}, B = ${options.grounded}; B − A with its 95% paired bootstrap interval; discordant = tasks only A / only B solved; exact McNemar p.\n`);
+console.log(
+  `Greedy on ${options.test} test tasks per family; A = ${options.canonical}, B = ${options.grounded}; B − A with its 95% paired bootstrap interval; discordant = tasks only A / only B solved; exact McNemar p.\n`,
+);
 console.log('| family | condition | n | A canonical | B grounded | B − A (points) | discordant A / B | McNemar p |\n|---|---|---|---|---|---|---|---|');
 for (const { label } of conditions) {
   for (const family of options.families) console.log(row(family, label, pairedComparison(successPairs(results[`${family}\t${label}`]!))));
-  if (options.families.length > 1) console.log(row('**all**', label, pairedComparison(successPairs(options.families.flatMap((f) => results[`${f}\t${label}`]!)))));
+  if (options.families.length > 1)
+    console.log(row('**all**', label, pairedComparison(successPairs(options.families.flatMap((f) => results[`${f}\t${label}`]!)))));
 }
 console.log(`\n(${((performance.now() - started) / 60_000).toFixed(1)} min; eval runs in ${out})`);

@@ -27,8 +27,16 @@ async function prepare(manifest: EnvManifest): Promise<BenchEnv> {
   return { name: manifest.name, spec, families };
 }
 
-const counterImage = await buildEnvImage({ name: 'counter', serverEntry: counterServerEntry, bundleOut: join(tmpdir(), 'workgym-bench', 'counter', 'server.mjs') });
-const counter: BenchEnv = { name: 'counter', spec: { name: 'counter', serverBundle: counterImage.bundle, image: counterImage.tag }, families: ['counter/reach-target'] };
+const counterImage = await buildEnvImage({
+  name: 'counter',
+  serverEntry: counterServerEntry,
+  bundleOut: join(tmpdir(), 'workgym-bench', 'counter', 'server.mjs'),
+});
+const counter: BenchEnv = {
+  name: 'counter',
+  spec: { name: 'counter', serverBundle: counterImage.bundle, image: counterImage.tag },
+  families: ['counter/reach-target'],
+};
 const wanted = process.argv[2]?.split(',');
 const envs = [counter, ...(await Promise.all([code, browser, spreadsheet].filter((m) => !wanted || wanted.includes(m.name)).map(prepare)))];
 const runtime = new DockerRuntime({ runId: `bench-rollout-${process.pid}` });

@@ -28,8 +28,20 @@ const localSteps = await stepRoundTrips(local, 3000);
 const execs = await timeEach(20, () => run('docker', ['exec', container.id, 'true']));
 printTable('Step round trip (counter env, one `add` call)', [
   ['path', 'p50', 'p95', 'mean', 'vs docker exec (mean)'],
-  ['workgym docker runtime (attach stdio)', ms(percentile(dockerSteps, 50)), ms(percentile(dockerSteps, 95)), ms(mean(dockerSteps)), `${(mean(execs) / mean(dockerSteps)).toFixed(0)}x faster`],
-  ['workgym local runtime (child process)', ms(percentile(localSteps, 50)), ms(percentile(localSteps, 95)), ms(mean(localSteps)), `${(mean(execs) / mean(localSteps)).toFixed(0)}x faster`],
+  [
+    'workgym docker runtime (attach stdio)',
+    ms(percentile(dockerSteps, 50)),
+    ms(percentile(dockerSteps, 95)),
+    ms(mean(dockerSteps)),
+    `${(mean(execs) / mean(dockerSteps)).toFixed(0)}x faster`,
+  ],
+  [
+    'workgym local runtime (child process)',
+    ms(percentile(localSteps, 50)),
+    ms(percentile(localSteps, 95)),
+    ms(mean(localSteps)),
+    `${(mean(execs) / mean(localSteps)).toFixed(0)}x faster`,
+  ],
   ['baseline: docker exec CONTAINER true', ms(percentile(execs, 50)), ms(percentile(execs, 95)), ms(mean(execs)), '1x'],
 ]);
 await container.close();
@@ -44,7 +56,12 @@ const starts = await timeEach(8, async () => {
 const coldRuns = await timeEach(8, () => run('docker', ['run', '--rm', '--network', 'none', '--entrypoint', '/bin/true', built.tag]));
 printTable('Cold start', [
   ['path', 'p50', 'mean', 'vs docker run --rm (mean)'],
-  ['workgym: start container + first Hello answered (+ remove)', ms(percentile(starts, 50)), ms(mean(starts)), `${(mean(coldRuns) / mean(starts)).toFixed(2)}x`],
+  [
+    'workgym: start container + first Hello answered (+ remove)',
+    ms(percentile(starts, 50)),
+    ms(mean(starts)),
+    `${(mean(coldRuns) / mean(starts)).toFixed(2)}x`,
+  ],
   ['baseline: docker run --rm IMAGE true', ms(percentile(coldRuns, 50)), ms(mean(coldRuns)), '1x'],
 ]);
 

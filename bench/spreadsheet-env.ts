@@ -54,7 +54,12 @@ printTable(`Edit latency, ${rows.length * 5} cells, ${ROWS * 3} formulas`, [
   ['engine', 'median', 'p90', 'vs incremental'],
   ['incremental (dependency graph)', ms(percentile(incremental, 50)), ms(percentile(incremental, 90)), '1.0x'],
   ['naive full recalculation', ms(percentile(full, 50)), ms(percentile(full, 90)), `${(percentile(full, 50) / percentile(incremental, 50)).toFixed(1)}x`],
-  ['LibreOffice headless (container, file in/out)', ms(percentile(libre, 50)), ms(percentile(libre, 90)), `${(percentile(libre, 50) / percentile(incremental, 50)).toFixed(0)}x`],
+  [
+    'LibreOffice headless (container, file in/out)',
+    ms(percentile(libre, 50)),
+    ms(percentile(libre, 90)),
+    `${(percentile(libre, 50) / percentile(incremental, 50)).toFixed(0)}x`,
+  ],
 ]);
 
 // Functions analysts reach for; what share each engine evaluates.
@@ -95,7 +100,6 @@ for (const family of env.families()) {
 verifyRows.push(['all (mean)', ms(mean(allVerify))]);
 printTable('Verification time', verifyRows);
 
-
 const families = env.families().map((f) => f.id!);
 const episodes = quick ? families.length : families.length * 3;
 const throughput: string[][] = [['parallelism', 'episodes', 'wall', 'episodes/min', 'vs parallelism 1']];
@@ -121,7 +125,13 @@ for (const parallelism of [1, 2, 4]) {
     const wall = (performance.now() - start) / 1000;
     const perMin = (episodes / wall) * 60;
     if (parallelism === 1) base = perMin;
-    throughput.push([String(parallelism), `${episodes}${failures ? ` (${failures} not solved)` : ''}`, `${wall.toFixed(1)} s`, perMin.toFixed(0), `${(perMin / base).toFixed(2)}x`]);
+    throughput.push([
+      String(parallelism),
+      `${episodes}${failures ? ` (${failures} not solved)` : ''}`,
+      `${wall.toFixed(1)} s`,
+      perMin.toFixed(0),
+      `${(perMin / base).toFixed(2)}x`,
+    ]);
   } finally {
     await pool.close();
   }

@@ -39,12 +39,32 @@ const out = await mkdtemp(join(tmpdir(), 'workgym-learning-'));
 const rows: string[] = [];
 for (const env of envs) {
   const expertDir = join(out, `expert-${env.name}`);
-  await rollout({ runtime, agent: new ExpertAgent(), envs: [env], out: expertDir, tasksPerFamily: trainTasks, group: 1, split: 'train', seed: 0, parallel: 2, limits: { maxSteps: env.maxSteps, stepDeadlineMs: 60_000, episodeDeadlineMs: 600_000 } });
+  await rollout({
+    runtime,
+    agent: new ExpertAgent(),
+    envs: [env],
+    out: expertDir,
+    tasksPerFamily: trainTasks,
+    group: 1,
+    split: 'train',
+    seed: 0,
+    parallel: 2,
+    limits: { maxSteps: env.maxSteps, stepDeadlineMs: 60_000, episodeDeadlineMs: 600_000 },
+  });
   const expert = await readRecords(expertDir);
   const policy = new LinearPolicy();
   const server = await PolicyServer.start({ policy });
   const evaluate = async (label: string) => {
-    const { report } = await runEval({ runtime, envs: [env], agent: endpointAgent({ baseURL: server.baseURL, model: server.model }, { temperature: 0 }), out: join(out, `${label}-${env.name}`), split: 'test', tasksPerFamily: testTasks, maxSteps: env.maxSteps, parallel: 2 });
+    const { report } = await runEval({
+      runtime,
+      envs: [env],
+      agent: endpointAgent({ baseURL: server.baseURL, model: server.model }, { temperature: 0 }),
+      out: join(out, `${label}-${env.name}`),
+      split: 'test',
+      tasksPerFamily: testTasks,
+      maxSteps: env.maxSteps,
+      parallel: 2,
+    });
     return report.rows.filter((r) => r.scope === 'family');
   };
   const before = await evaluate('before');
@@ -53,7 +73,19 @@ for (const env of envs) {
   const trainMs = performance.now() - t0;
   const afterBc = await evaluate('after-bc');
   const rounds = Number(process.env.DAGGER_ROUNDS ?? 3);
-  await dagger(policy, { runtime, envs: [env], out: join(out, `dagger-${env.name}`), rounds, tasksPerFamily: Math.ceil(trainTasks / 2), initial: toDecisions(policy, expert.filter((r) => r.success), () => 1).decisions, log: (l) => console.error(`${env.name}: ${l}`) });
+  await dagger(policy, {
+    runtime,
+    envs: [env],
+    out: join(out, `dagger-${env.name}`),
+    rounds,
+    tasksPerFamily: Math.ceil(trainTasks / 2),
+    initial: toDecisions(
+      policy,
+      expert.filter((r) => r.success),
+      () => 1,
+    ).decisions,
+    log: (l) => console.error(`${env.name}: ${l}`),
+  });
   const after = await evaluate('after-dagger');
   for (const b of before) {
     const m = afterBc.find((r) => r.key === b.key)!;
@@ -62,10 +94,14 @@ for (const env of envs) {
     rows.push(`| ${b.key} | ${b.episodes} | ${f(b.success)} | ${f(m.success)} | ${f(a.success)} | ${a.meanSteps.toFixed(1)} |`);
   }
   console.error(rows.slice(-before.length).join('\n'));
-  console.error(`${env.name}: ${report.examples} decisions from ${report.episodes} expert episodes, trained in ${(trainMs / 1000).toFixed(1)} s, losses ${report.losses.map((l) => l.toFixed(3)).join(' ')}`);
+  console.error(
+    `${env.name}: ${report.examples} decisions from ${report.episodes} expert episodes, trained in ${(trainMs / 1000).toFixed(1)} s, losses ${report.losses.map((l) => l.toFixed(3)).join(' ')}`,
+  );
   await server.close();
 }
 console.log(`\nbehaviour cloning on ${trainTasks} expert episodes per family (train split), tested on ${testTasks} test seeds per family, greedy:\n`);
-console.log(`| family | test episodes | before (untrained) | after BC | after BC + ${Number(process.env.DAGGER_ROUNDS ?? 3)} DAgger rounds | mean steps after |\n|---|---|---|---|---|---|`);
+console.log(
+  `| family | test episodes | before (untrained) | after BC | after BC + ${Number(process.env.DAGGER_ROUNDS ?? 3)} DAgger rounds | mean steps after |\n|---|---|---|---|---|---|`,
+);
 console.log(rows.join('\n'));
 console.log(`\n(run folders in ${out})`);

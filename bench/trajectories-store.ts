@@ -257,4 +257,6 @@ const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!))
 console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const row of rows) console.log(line(row));
-console.log(`\nnode ${process.version}, ${REPEATS} rounds (store and JSONL once a round, in alternating order) after a warm-up; rates are each side's best round; ratios are JSONL's time over the store's: the best times' (in brackets: the median of the rounds' ratios, and with cpu the best and the median ratio of the CPU times, every thread), ${APPENDERS} concurrent appenders; episodes: ${workloads.map((w) => `${w.name}: ${w.episodes}`).join(', ')}`);
+console.log(
+  `\nnode ${process.version}, ${REPEATS} rounds (store and JSONL once a round, in alternating order) after a warm-up; rates are each side's best round; ratios are JSONL's time over the store's: the best times' (in brackets: the median of the rounds' ratios, and with cpu the best and the median ratio of the CPU times, every thread), ${APPENDERS} concurrent appenders; episodes: ${workloads.map((w) => `${w.name}: ${w.episodes}`).join(', ')}`,
+);

@@ -169,7 +169,9 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
     await closeSession();
     status ??= last?.verdict?.success ? 'success' : last?.truncated ? 'truncated' : 'failure';
     const selfEvaluation =
-      status === 'agent_error' || !agent.selfEvaluate ? undefined : await agent.selfEvaluate(context(), options.signal ?? new AbortController().signal).catch(() => undefined);
+      status === 'agent_error' || !agent.selfEvaluate
+        ? undefined
+        : await agent.selfEvaluate(context(), options.signal ?? new AbortController().signal).catch(() => undefined);
     return { ...record(), selfEvaluation };
   } finally {
     await closeSession();

@@ -95,9 +95,16 @@ describe('ExpertAgent', () => {
       observation: { text: '', rawSize: 0, images: [], dataJson: '', candidates: [] },
       expert: async () => expert,
     } as unknown as Parameters<ExpertAgent['act']>[0];
-    expect(await agent.act(context, new AbortController().signal)).toEqual({ calls: [{ ...expert.calls[0], id: 'expert-0-0' }], text: 'done', strategy: 'jump' });
+    expect(await agent.act(context, new AbortController().signal)).toEqual({
+      calls: [{ ...expert.calls[0], id: 'expert-0-0' }],
+      text: 'done',
+      strategy: 'jump',
+    });
     const withCandidates = { ...context, observation: { ...context.observation, candidates: [{ id: 'c', name: 'add', argumentsJson: '{"amount":1}' }] } };
-    expect(await agent.act(withCandidates, new AbortController().signal)).toMatchObject({ injected: true, calls: [{ name: 'add', argumentsJson: '{"amount":1}' }] });
+    expect(await agent.act(withCandidates, new AbortController().signal)).toMatchObject({
+      injected: true,
+      calls: [{ name: 'add', argumentsJson: '{"amount":1}' }],
+    });
   });
 
   it('never injects a call that ends the episode: at a state offering only submit and answer the expert acts, elsewhere the noise picks among the rest', async () => {
@@ -108,10 +115,19 @@ describe('ExpertAgent', () => {
       { id: 'a', name: 'answer', argumentsJson: '{"text":"42"}' },
     ];
     const at = (stepIndex: number, candidates: { id: string; name: string; argumentsJson: string }[]) =>
-      ({ episodeId: 'e', stepIndex, observation: { text: '', rawSize: 0, images: [], dataJson: '', candidates }, expert: async () => expert }) as unknown as Parameters<ExpertAgent['act']>[0];
+      ({
+        episodeId: 'e',
+        stepIndex,
+        observation: { text: '', rawSize: 0, images: [], dataJson: '', candidates },
+        expert: async () => expert,
+      }) as unknown as Parameters<ExpertAgent['act']>[0];
     const signal = new AbortController().signal;
     for (let step = 0; step < 20; step++) {
-      expect(await agent.act(at(step, ending), signal)).toEqual({ calls: [{ ...expert.calls[0], id: `expert-${step}-0` }], text: 'two to go', strategy: 'jump' });
+      expect(await agent.act(at(step, ending), signal)).toEqual({
+        calls: [{ ...expert.calls[0], id: `expert-${step}-0` }],
+        text: 'two to go',
+        strategy: 'jump',
+      });
       const mixed = await agent.act(at(step, [...ending, { id: 'c', name: 'add', argumentsJson: '{"amount":-1}' }]), signal);
       expect(mixed).toMatchObject({ injected: true, calls: [{ name: 'add', argumentsJson: '{"amount":-1}' }] });
     }

@@ -17,7 +17,10 @@ afterEach(async () => {
 async function setup(respond: (request: ChatRequest, index: number) => Reply | Promise<Reply>, options: Partial<OpenAIAgentOptions> = {}) {
   const server = await startChatServer(respond);
   const client: EnvClient = counterClient();
-  cleanups.push(() => server.close(), () => client.close());
+  cleanups.push(
+    () => server.close(),
+    () => client.close(),
+  );
   const agent = new OpenAIAgent({ model: 'test-model', baseURL: server.baseURL, apiKey: 'test-key', maxRetries: 3, ...options });
   return { server, client, agent };
 }
@@ -61,7 +64,12 @@ describe('OpenAIAgent against a chat-completions server', () => {
     const { client, agent } = await setup((request) =>
       request.messages.some((m) => m.role === 'tool')
         ? { toolCalls: [{ name: 'submit', arguments: '{}' }] }
-        : { toolCalls: [{ name: 'add', arguments: '{"amount":1}' }, { name: 'add', arguments: '{"amount":2}' }] },
+        : {
+            toolCalls: [
+              { name: 'add', arguments: '{"amount":1}' },
+              { name: 'add', arguments: '{"amount":2}' },
+            ],
+          },
     );
     const record = await runEpisode({ client, agent, task: counterTask(), ids: ids(), limits: limits(), env });
     expect(record.steps![0]!.toolCalls).toHaveLength(2);
@@ -97,7 +105,10 @@ describe('OpenAIAgent against a chat-completions server', () => {
       request.messages.filter((m) => m.role === 'tool').length >= 5 && request.messages.length > 20
         ? { toolCalls: [{ name: 'submit', arguments: '{}' }] }
         : { toolCalls: [{ name: 'add', arguments: '{"amount":1}' }] };
-    for (const policy of [{ kind: 'window', turns: 2 }, { kind: 'memory', turns: 2 }] as const) {
+    for (const policy of [
+      { kind: 'window', turns: 2 },
+      { kind: 'memory', turns: 2 },
+    ] as const) {
       const { server, client, agent } = await setup(adder, { context: policy });
       await runEpisode({ client, agent, task: counterTask(), ids: ids(), limits: limits({ maxSteps: 6 }), env });
       const last = server.requests.at(-1)!.messages;
@@ -116,13 +127,18 @@ describe('OpenAIAgent against a chat-completions server', () => {
   });
 
   it('keeps no more requests in flight than its concurrency limit across episodes', async () => {
-    const { server, agent } = await setup(async (request) => {
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      return solver(request);
-    }, { maxConcurrency: 2 });
+    const { server, agent } = await setup(
+      async (request) => {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        return solver(request);
+      },
+      { maxConcurrency: 2 },
+    );
     const clients = Array.from({ length: 5 }, () => counterClient());
     cleanups.push(async () => void (await Promise.all(clients.map((c) => c.close()))));
-    const records = await Promise.all(clients.map((client, i) => runEpisode({ client, agent, task: counterTask(i + 1), ids: ids(`e:train:${i}:0`), limits: limits(), env })));
+    const records = await Promise.all(
+      clients.map((client, i) => runEpisode({ client, agent, task: counterTask(i + 1), ids: ids(`e:train:${i}:0`), limits: limits(), env })),
+    );
     expect(records.every((r) => r.status === 'success')).toBe(true);
     expect(server.maxInFlight).toBe(2);
   });
@@ -152,7 +168,10 @@ async function exported(records: EpisodeRecord[], format: ExportFormat): Promise
   for (const record of records) await writer.append(record);
   await writer.close();
   await exportRun(join(dir, 'run'), { format, out: join(dir, 'out.jsonl') });
-  return (await readFile(join(dir, 'out.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  return (await readFile(join(dir, 'out.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 type Message = Record<string, unknown>;
@@ -206,19 +225,36 @@ describe('what the model is trained on is what it was sent', () => {
       });
       const last = server.requests.at(-1)!.messages;
       expect(last.filter((m) => m.role === 'assistant')).toHaveLength(kind === 'window' ? 2 : 1);
-      if (kind === 'memory') expect(String(last[2]!.content)).toMatch(/^Summary of earlier steps:\nstep 0: \(no tool call\) -> error no_tool_call\nstep 1: add/);
+      if (kind === 'memory')
+        expect(String(last[2]!.content)).toMatch(/^Summary of earlier steps:\nstep 0: \(no tool call\) -> error no_tool_call\nstep 1: add/);
     });
   }
 
   it('preference pairs: the prompt is the request of the step where a success and a failure diverge', async () => {
     const good = await setup(stepwise());
-    const success = await runEpisode({ client: good.client, agent: good.agent, task: counterTask(3), ids: ids('counter/reach-target:train:3:0'), limits: limits(), env });
+    const success = await runEpisode({
+      client: good.client,
+      agent: good.agent,
+      task: counterTask(3),
+      ids: ids('counter/reach-target:train:3:0'),
+      limits: limits(),
+      env,
+    });
     const bad = await setup(stepwise({ giveUp: true }));
-    const failure = await runEpisode({ client: bad.client, agent: bad.agent, task: counterTask(3), ids: ids('counter/reach-target:train:3:1'), limits: limits(), env });
+    const failure = await runEpisode({
+      client: bad.client,
+      agent: bad.agent,
+      task: counterTask(3),
+      ids: ids('counter/reach-target:train:3:1'),
+      limits: limits(),
+      env,
+    });
     expect([success.status, failure.status]).toEqual(['success', 'failure']);
     const [pair] = await exported([success, failure], 'openai-dpo');
     // Both made the same first two steps; step 2 is where one adds the rest and the other submits.
     expect((pair!.input as { messages: Message[] }).messages).toEqual(good.server.requests[2]!.messages);
-    expect(pair!.preferred_output).toEqual([expect.objectContaining({ tool_calls: [expect.objectContaining({ function: expect.objectContaining({ name: 'add' }) })] })]);
+    expect(pair!.preferred_output).toEqual([
+      expect.objectContaining({ tool_calls: [expect.objectContaining({ function: expect.objectContaining({ name: 'add' }) })] }),
+    ]);
   });
 });

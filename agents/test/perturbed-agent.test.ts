@@ -26,7 +26,7 @@ function countingExpert(strategy: string): { agent: Agent; askedAt: number[] } {
 }
 
 describe('PerturbedAgent', () => {
-  it("takes random non-ending candidates for the first steps, marked injected, then the agent acts from where they led", async () => {
+  it('takes random non-ending candidates for the first steps, marked injected, then the agent acts from where they led', async () => {
     for (const seed of [1, 2, 3, 4, 5, 6]) {
       const { agent, askedAt } = countingExpert('jump');
       const record = await play(new PerturbedAgent(agent, 2, 7), seed);

@@ -95,7 +95,9 @@ describe('rollout under env faults', () => {
         return action;
       },
     });
-    const outcome = await rollout(await config({ runtime, agent, limits: { maxSteps: 120, stepDeadlineMs: 10_000, episodeDeadlineMs: 120_000, envDeadlineMs: 3_000 } }));
+    const outcome = await rollout(
+      await config({ runtime, agent, limits: { maxSteps: 120, stepDeadlineMs: 10_000, episodeDeadlineMs: 120_000, envDeadlineMs: 3_000 } }),
+    );
     const records = await bySeed(outcome.runDir);
     expect(Object.values(records).map((r) => r.status)).toEqual(['success', 'success', 'success']);
     expect(records[11]!.attempts).toBe(2);

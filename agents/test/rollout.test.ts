@@ -43,9 +43,7 @@ describe('rollout', () => {
     const outcome = await rollout(await config({}));
     expect(outcome).toMatchObject({ planned: 6, skipped: 0, episodes: 6, stopped: false });
     const all = await records(outcome.runDir);
-    expect(all.map((r) => r.episodeId).sort()).toEqual(
-      [10, 11, 12].flatMap((seed) => [0, 1].map((sample) => `counter/reach-target:train:${seed}:${sample}`)),
-    );
+    expect(all.map((r) => r.episodeId).sort()).toEqual([10, 11, 12].flatMap((seed) => [0, 1].map((sample) => `counter/reach-target:train:${seed}:${sample}`)));
     expect(all.every((r) => r.status === 'success' && r.groupId === r.episodeId!.replace(/:\d$/, ''))).toBe(true);
     expect(outcome.stats.envs[0]).toMatchObject({ done: 6, success: 6 });
     expect(all[0]!.steps![0]!.observation!.candidates!.map((c) => c.name)).toEqual(['add', 'add', 'submit']);

@@ -76,7 +76,14 @@ describe('runEpisode', () => {
 
   it("counts the env's time answering the agent's expert calls as env time, not against the agent's step deadline", async () => {
     const slowExpert = client(new CounterEnv(8, { expertDelayMs: 300 }));
-    const record = await runEpisode({ client: slowExpert, agent: new ExpertAgent(), task: counterTask(2), ids: ids(), limits: limits({ stepDeadlineMs: 100 }), env });
+    const record = await runEpisode({
+      client: slowExpert,
+      agent: new ExpertAgent(),
+      task: counterTask(2),
+      ids: ids(),
+      limits: limits({ stepDeadlineMs: 100 }),
+      env,
+    });
     expect(record).toMatchObject({ status: 'success', errorMessage: '' });
     expect(Number(record.timings!.envMs)).toBeGreaterThanOrEqual(2 * 300);
   });
@@ -103,7 +110,14 @@ describe('runEpisode', () => {
       });
       return { calls: [{ id: 'a', name: 'add', argumentsJson: '{"amount":0}' }] };
     });
-    const record = await runEpisode({ client: client(), agent, task: counterTask(), ids: ids(), limits: limits({ maxSteps: 100, episodeDeadlineMs: 300 }), env });
+    const record = await runEpisode({
+      client: client(),
+      agent,
+      task: counterTask(),
+      ids: ids(),
+      limits: limits({ maxSteps: 100, episodeDeadlineMs: 300 }),
+      env,
+    });
     expect(record.status).toBe('truncated');
     expect(record.errorMessage).toMatch(/time limit/);
     expect(record.steps!.length).toBeGreaterThan(0);

@@ -27,7 +27,17 @@ export function inProcessRuntime(factories: Record<string, () => Environment>): 
         await env.close?.();
         exit({ exitCode: 0, signal: null });
       };
-      return { id: `${spec.name}-${Math.random()}`, runtime: 'local', client, exited, get alive() { return alive; }, close, [Symbol.asyncDispose]: close } satisfies EnvInstance;
+      return {
+        id: `${spec.name}-${Math.random()}`,
+        runtime: 'local',
+        client,
+        exited,
+        get alive() {
+          return alive;
+        },
+        close,
+        [Symbol.asyncDispose]: close,
+      } satisfies EnvInstance;
     },
   };
 }

@@ -29,9 +29,12 @@ describe('group advantages', () => {
   });
 
   it('gives zero advantages to zero-variance and singleton groups and reports them', () => {
-    const result = computeAdvantages([...group('solved', [1, 1], 'code'), ...group('failed', [0, 0, 0], 'browser'), ...group('one', [1]), ...group('ok', [1, 0])], {
-      estimator: 'grpo',
-    });
+    const result = computeAdvantages(
+      [...group('solved', [1, 1], 'code'), ...group('failed', [0, 0, 0], 'browser'), ...group('one', [1]), ...group('ok', [1, 0])],
+      {
+        estimator: 'grpo',
+      },
+    );
     expect(values(result.advantages, ['solved:0', 'failed:2', 'one:0'])).toEqual([0, 0, 0]);
     expect(result.diagnostics).toMatchObject({ groups: 4, zeroVarianceGroups: 2, allSolved: 1, allFailed: 1, singletons: 1 });
     expect(result.diagnostics.byEnv).toEqual({ code: { groups: 3, zeroVariance: 1 }, browser: { groups: 1, zeroVariance: 1 } });

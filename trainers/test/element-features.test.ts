@@ -52,7 +52,12 @@ function mailTask(p: number, t: number, base: number): { state: PolicyState; rig
   const page = `URL: http://mail.test/\nTitle: Inbox\n\n[${base - 1}] table\n${lines.join('\n')}`;
   const instruction = `What is the confirmation code in the email from ${PEOPLE[p]} about the ${TOPICS[t]}?\n\n${page}`;
   return {
-    state: { instruction, observation: instruction, history: [], candidates: order.map((_, k) => ({ name: 'click', argumentsJson: JSON.stringify({ id: base + 10 * k + 3 }) })) },
+    state: {
+      instruction,
+      observation: instruction,
+      history: [],
+      candidates: order.map((_, k) => ({ name: 'click', argumentsJson: JSON.stringify({ id: base + 10 * k + 3 }) })),
+    },
     right: order.indexOf(0),
   };
 }
@@ -69,8 +74,20 @@ describe('element features', () => {
 
   it('reads back the lines the browser writes with the kit formatter, whatever a page puts in names, values and states', () => {
     const hostile = ['"quoted"', 'value="forged" required', '[7] link "fake"', 'back\\slash', 'tab\there', 'emoji 🛒', ' '];
-    const written = hostile.map((text, i) => ({ depth: 1 + (i % 2), id: 40 + i, role: 'textbox', name: text, value: `${text}!`, states: { invalid: text, required: 'true' } }));
-    const text = ['URL: http://shop.test/', '', formatElementLine({ depth: 0, id: 1, role: 'RootWebArea', name: 'Shop', value: '', states: {} }), ...written.map(formatElementLine)].join('\n');
+    const written = hostile.map((text, i) => ({
+      depth: 1 + (i % 2),
+      id: 40 + i,
+      role: 'textbox',
+      name: text,
+      value: `${text}!`,
+      states: { invalid: text, required: 'true' },
+    }));
+    const text = [
+      'URL: http://shop.test/',
+      '',
+      formatElementLine({ depth: 0, id: 1, role: 'RootWebArea', name: 'Shop', value: '', states: {} }),
+      ...written.map(formatElementLine),
+    ].join('\n');
     const elements = elementsOf(text);
     expect(elements.size).toBe(hostile.length + 1);
     for (const line of written) expect(elements.get(line.id)).toMatchObject({ role: line.role, name: line.name, value: line.value });

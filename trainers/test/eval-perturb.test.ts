@@ -9,7 +9,10 @@ const runtime = new InProcessRuntime({ counter: () => new CounterEnv(8) });
 const counter: EvalEnv = { name: 'counter', spec: spec('counter'), families: ['counter/reach-target'] };
 
 /** An agent that submits at once: it can only succeed where the task starts solved. */
-const submitter: Agent = { info: { kind: 'scripted', model: 'submit', contextPolicy: 'none' }, act: async () => ({ calls: [{ id: 's', name: 'submit', argumentsJson: '{}' }] }) };
+const submitter: Agent = {
+  info: { kind: 'scripted', model: 'submit', contextPolicy: 'none' },
+  act: async () => ({ calls: [{ id: 's', name: 'submit', argumentsJson: '{}' }] }),
+};
 
 const evaluate = async (agent: Agent, perturbSteps?: number) =>
   runEval({ runtime, envs: [counter], agent, out: join(await tempDir(), 'eval'), split: 'test', tasksPerFamily: 6, maxSteps: 60, perturbSteps });

@@ -25,7 +25,18 @@ const mail: EvalEnv = { name: 'browser', spec: spec('browser'), families: ['brow
 
 async function expertRecords(env: EvalEnv, tasks: number, maxSteps: number) {
   const out = join(await tempDir(), 'expert');
-  await rollout({ runtime, agent: new ExpertAgent(), envs: [env], out, tasksPerFamily: tasks, group: 1, split: 'train', seed: 0, parallel: 2, limits: { maxSteps, stepDeadlineMs: 30_000, episodeDeadlineMs: 600_000 } });
+  await rollout({
+    runtime,
+    agent: new ExpertAgent(),
+    envs: [env],
+    out,
+    tasksPerFamily: tasks,
+    group: 1,
+    split: 'train',
+    seed: 0,
+    parallel: 2,
+    limits: { maxSteps, stepDeadlineMs: 30_000, episodeDeadlineMs: 600_000 },
+  });
   return readRecords(out);
 }
 
@@ -111,7 +122,10 @@ describe('the embedded learner', () => {
     const loaded = await LinearPolicy.load(dir);
     expect(Array.from(loaded.weights)).toEqual(Array.from(policy.weights));
     expect(loaded.meta.method).toBe('bc');
-    await expect(LinearPolicy.load(join(dir, 'missing'))).rejects.toMatchObject({ code: 'WORKGYM_POLICY_FORMAT', message: expect.stringMatching(/workgym train/) });
+    await expect(LinearPolicy.load(join(dir, 'missing'))).rejects.toMatchObject({
+      code: 'WORKGYM_POLICY_FORMAT',
+      message: expect.stringMatching(/workgym train/),
+    });
   });
 
   it('refuses to train on records that give no decision, saying why', () => {

@@ -31,7 +31,7 @@ describe('paired comparison', () => {
     expect(c.mcnemarP).toBeCloseTo(mcnemarExact(5, 20), 12);
   });
 
-  it("resamples tasks for the interval: near the paired normal interval for a large sample, and reproducible", () => {
+  it('resamples tasks for the interval: near the paired normal interval for a large sample, and reproducible', () => {
     // Wald for paired proportions: 0.15 ± 1.96 · sqrt(25 − 15²/100) / 100 = [0.0565, 0.2435].
     const c = pairedComparison(pairs({ both: 30, onlyA: 5, onlyB: 20, neither: 45 }));
     expect(c.low).toBeGreaterThan(0.0565 - 0.02);

@@ -8,7 +8,13 @@ beforeAll(async () => {
   const policy = new LinearPolicy(1 << 12);
   server = await PolicyServer.start({ policy });
   // Make "submit" the clear favourite so greedy answers are predictable.
-  const state = stateFromChat({ messages: [{ role: 'user', content: 'x' }], workgym_candidates: [{ name: 'submit', arguments: '{}' }, { name: 'add', arguments: '{"amount":1}' }] });
+  const state = stateFromChat({
+    messages: [{ role: 'user', content: 'x' }],
+    workgym_candidates: [
+      { name: 'submit', arguments: '{}' },
+      { name: 'add', arguments: '{"amount":1}' },
+    ],
+  });
   policy.update(Array.from({ length: 20 }, () => ({ features: policy.features(state), chosen: 0, weight: 1 })));
 });
 afterAll(() => server.close());
@@ -28,10 +34,16 @@ describe('the policy server (OpenAI-compatible)', () => {
       temperature: 0,
       logprobs: true,
       messages: [{ role: 'user', content: 'x' }],
-      workgym_candidates: [{ name: 'add', arguments: '{"amount":1}' }, { name: 'submit', arguments: {} }],
+      workgym_candidates: [
+        { name: 'add', arguments: '{"amount":1}' },
+        { name: 'submit', arguments: {} },
+      ],
     });
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { choices: { message: { tool_calls: { function: { name: string; arguments: string } }[] }; logprobs: { content: { logprob: number }[] } }[]; usage: { prompt_tokens: number } };
+    const body = (await response.json()) as {
+      choices: { message: { tool_calls: { function: { name: string; arguments: string } }[] }; logprobs: { content: { logprob: number }[] } }[];
+      usage: { prompt_tokens: number };
+    };
     expect(body.choices[0]!.message.tool_calls[0]!.function).toEqual({ name: 'submit', arguments: '{}' });
     expect(body.choices[0]!.logprobs.content[0]!.logprob).toBe(0); // greedy: probability 1
     expect(body.usage.prompt_tokens).toBe(1);
@@ -84,7 +96,9 @@ describe('the policy server (OpenAI-compatible)', () => {
 
   it('gives the same answer to the same request at temperature 1 (seeded by the request)', async () => {
     const body = { temperature: 1, seed: 7, messages: [{ role: 'user', content: 'q' }], workgym_candidates: ['a', 'b', 'c', 'd'].map((name) => ({ name })) };
-    const pick = async () => ((await (await post(body)).json()) as { choices: { message: { tool_calls: { function: { name: string } }[] } }[] }).choices[0]!.message.tool_calls[0]!.function.name;
+    const pick = async () =>
+      ((await (await post(body)).json()) as { choices: { message: { tool_calls: { function: { name: string } }[] } }[] }).choices[0]!.message.tool_calls[0]!
+        .function.name;
     expect(await pick()).toBe(await pick());
   });
 });
@@ -119,7 +133,11 @@ describe('the policy server through the official openai client', () => {
   });
 
   it('streams server-sent chunks the SDK reads: role, tool call deltas with their index, finish_reason, then usage', async () => {
-    const stream = await client.chat.completions.create({ ...request({ tool_choice: { type: 'function', function: { name: 'open' } } }), stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      ...request({ tool_choice: { type: 'function', function: { name: 'open' } } }),
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     const chunks: ChatCompletionChunk[] = [];
     for await (const chunk of stream) chunks.push(chunk);
     expect(chunks.length).toBeGreaterThan(3);
@@ -172,7 +190,11 @@ describe('the policy server through the official openai client', () => {
     expect((allowed.choices[0]!.message.tool_calls![0] as { function: { name: string } }).function.name).toBe('open');
     const offered = await client.chat.completions.create(request({ tools: [{ type: 'function', function: { name: 'add', parameters: { type: 'object' } } }] }));
     expect((offered.choices[0]!.message.tool_calls![0] as { function: { name: string } }).function.name).toBe('add');
-    await expect(client.chat.completions.create(request({ tool_choice: 'none' }))).rejects.toMatchObject({ status: 400, param: 'tool_choice', message: expect.stringMatching(/only ever answers with a tool call/) });
+    await expect(client.chat.completions.create(request({ tool_choice: 'none' }))).rejects.toMatchObject({
+      status: 400,
+      param: 'tool_choice',
+      message: expect.stringMatching(/only ever answers with a tool call/),
+    });
   });
 
   it('returns top_logprobs: the most likely candidates with their log-probabilities', async () => {
@@ -202,10 +224,15 @@ describe('the policy server through the official openai client', () => {
       ['store', { store: true }],
       ['top_k', { top_k: 5 }],
     ] as const) {
-      await expect(client.chat.completions.create(request(extra as Partial<ChatCompletionCreateParamsNonStreaming>)), param).rejects.toMatchObject({ status: 400, param });
+      await expect(client.chat.completions.create(request(extra as Partial<ChatCompletionCreateParamsNonStreaming>)), param).rejects.toMatchObject({
+        status: 400,
+        param,
+      });
     }
     // Neutral values and parameters that cannot change the answer are accepted.
-    const fine = await client.chat.completions.create(request({ frequency_penalty: 0, stop: [], user: 'me', metadata: { run: 'x' }, parallel_tool_calls: false, service_tier: 'auto' }));
+    const fine = await client.chat.completions.create(
+      request({ frequency_penalty: 0, stop: [], user: 'me', metadata: { run: 'x' }, parallel_tool_calls: false, service_tier: 'auto' }),
+    );
     expect(fine.service_tier).toBe('default');
   });
 });

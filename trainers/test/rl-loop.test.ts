@@ -15,7 +15,18 @@ describe('the online RL loop', () => {
     await using updater = new EmbeddedUpdater({ method: 'rloo' });
     const before = Float32Array.from(updater.policy.weights);
     const seen: number[] = [];
-    const result = await rlLoop({ runtime, envs: [counter], updater, out, iterations: 2, tasksPerIteration: 3, group: 4, estimator: 'rloo', maxSteps: 6, onIteration: (s) => seen.push(s.iteration) });
+    const result = await rlLoop({
+      runtime,
+      envs: [counter],
+      updater,
+      out,
+      iterations: 2,
+      tasksPerIteration: 3,
+      group: 4,
+      estimator: 'rloo',
+      maxSteps: 6,
+      onIteration: (s) => seen.push(s.iteration),
+    });
     expect(seen).toEqual([0, 1]);
     expect(result.points.map((p) => [p.iteration, p.env, p.episodes, p.groups])).toEqual([
       [0, 'counter', 12, 3],
@@ -25,7 +36,10 @@ describe('the online RL loop', () => {
     expect(csv[0]).toBe('iteration,env,episodes,mean_reward,success_rate,zero_variance_groups,groups');
     expect(csv).toHaveLength(3);
     expect((await readFile(result.png)).subarray(0, 4)).toEqual(PNG);
-    const lines = (await readFile(join(out, 'iterations', '000', 'batch.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as BatchLine);
+    const lines = (await readFile(join(out, 'iterations', '000', 'batch.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as BatchLine);
     expect(lines).toHaveLength(12);
     expect(lines[0]!.messages.slice(0, 2)).toMatchObject([{ role: 'system' }, { role: 'user' }]);
     expect(lines[0]!.decisions[0]!.candidates.map((c) => c.name)).toEqual(['add', 'add', 'submit']);
@@ -62,6 +76,8 @@ describe('the online RL loop', () => {
       code: 'WORKGYM_EXTERNAL_TRAINER',
       message: expect.stringMatching(/exited with 3[\s\S]*broken/),
     });
-    await expect(rlLoop({ runtime, envs: [counter], updater, out: await tempDir(), iterations: 1, tasksPerIteration: 1, group: 1, estimator: 'grpo' })).rejects.toThrow(/--group must be at least 2/);
+    await expect(
+      rlLoop({ runtime, envs: [counter], updater, out: await tempDir(), iterations: 1, tasksPerIteration: 1, group: 1, estimator: 'grpo' }),
+    ).rejects.toThrow(/--group must be at least 2/);
   });
 });

@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildSftDataset,
-  ChatTemplate,
-  checkTemplate,
-  loadTokenizer,
-  pack,
-  renderSegments,
-  tokenizeSegments,
-  type TemplateMessage,
-} from '../src/index.js';
+import { buildSftDataset, ChatTemplate, checkTemplate, loadTokenizer, pack, renderSegments, tokenizeSegments, type TemplateMessage } from '../src/index.js';
 import { record } from './helpers.js';
 
 const qwen = loadTokenizer('qwen3');
@@ -57,7 +48,10 @@ describe('token-level SFT rendering', () => {
   });
 
   it('the template check passes the shipped templates with their tokenizers', () => {
-    for (const [template, tokenizer] of [[hermes, qwen], [llamaTemplate, llama]] as const) {
+    for (const [template, tokenizer] of [
+      [hermes, qwen],
+      [llamaTemplate, llama],
+    ] as const) {
       const report = checkTemplate(template, tokenizer);
       expect(report).toMatchObject({ ok: true, prefixStable: true, masksNonEmpty: true, roundTrip: true, problems: [] });
       expect(report.templateSha256).toMatch(/^[0-9a-f]{64}$/);
@@ -74,21 +68,39 @@ describe('token-level SFT rendering', () => {
     expect(report.ok).toBe(false);
     expect(report.prefixStable).toBe(false);
     expect(report.problems[0]).toMatch(/^prefix: appending message \d+ \(\w+\) re-rendered earlier text/);
-    const episode = record({ success: true, instruction: 'x', steps: [{ observation: { text: 'o' }, toolCalls: [{ id: 'c', name: 'submit', argumentsJson: '{}' }], results: [{ callId: 'c', text: 'ok' }] }] });
+    const episode = record({
+      success: true,
+      instruction: 'x',
+      steps: [{ observation: { text: 'o' }, toolCalls: [{ id: 'c', name: 'submit', argumentsJson: '{}' }], results: [{ callId: 'c', text: 'ok' }] }],
+    });
     expect(() => buildSftDataset([episode], { template: rewriting, tokenizer: qwen, maxLength: 512 })).toThrow(/fails the check/);
   });
 
   it('the template check catches a template whose assistant turns render nothing to train on', () => {
-    const silent = new ChatTemplate('drops-calls', "{%- for m in messages %}<|im_start|>{{ m.role }}\n{%- if m.role != 'assistant' %}{{ m.content }}{%- endif %}<|im_end|>\n{%- endfor %}{%- if add_generation_prompt %}<|im_start|>{%- endif %}");
+    const silent = new ChatTemplate(
+      'drops-calls',
+      "{%- for m in messages %}<|im_start|>{{ m.role }}\n{%- if m.role != 'assistant' %}{{ m.content }}{%- endif %}<|im_end|>\n{%- endfor %}{%- if add_generation_prompt %}<|im_start|>{%- endif %}",
+    );
     const report = checkTemplate(silent, qwen);
     expect(report.masksNonEmpty).toBe(false);
     expect(report.problems.some((p) => p.includes('do not contain its call to add'))).toBe(true);
   });
 
   it('builds a dataset from records: invalid steps weigh 0, packs stay within maxLength, tokenizer and template hash recorded', () => {
-    const step = (name: string, errorKind = '') => ({ observation: { text: 'obs' }, toolCalls: [{ id: `${name}-id`, name, argumentsJson: '{}' }], results: [{ callId: `${name}-id`, text: 'r' }], errorKind });
+    const step = (name: string, errorKind = '') => ({
+      observation: { text: 'obs' },
+      toolCalls: [{ id: `${name}-id`, name, argumentsJson: '{}' }],
+      results: [{ callId: `${name}-id`, text: 'r' }],
+      errorKind,
+    });
     const episodes = [0, 1, 2].map((i) =>
-      record({ episodeId: `e${i}`, success: true, instruction: `task ${i}`, tools: [{ name: 'submit', description: 'end', parametersJson: '{"type":"object"}' }], steps: [step('teleport', 'unknown_tool'), step('submit')] }),
+      record({
+        episodeId: `e${i}`,
+        success: true,
+        instruction: `task ${i}`,
+        tools: [{ name: 'submit', description: 'end', parametersJson: '{"type":"object"}' }],
+        steps: [step('teleport', 'unknown_tool'), step('submit')],
+      }),
     );
     const data = buildSftDataset([...episodes, record({ episodeId: 'failed', success: false })], { template: hermes, tokenizer: qwen, maxLength: 600 });
     expect(data.examples.map((e) => e.id)).toEqual(['e0', 'e1', 'e2']);
@@ -111,7 +123,13 @@ describe('token-level SFT rendering', () => {
       toolCalls: [{ id: `c${i}`, name: i === 2 ? 'submit' : 'add', argumentsJson: i === 2 ? '{}' : '{"amount":1}' }],
       results: [{ callId: `c${i}`, text: i === 2 ? 'submitted' : `counter = ${4 + i}` }],
     });
-    const episode = record({ episodeId: 'code', success: true, instruction: 'Bring the counter from 3 to 5.', steps: [0, 1, 2].map(step), agent: { kind: 'openai', contextPolicy: 'full' } });
+    const episode = record({
+      episodeId: 'code',
+      success: true,
+      instruction: 'Bring the counter from 3 to 5.',
+      steps: [0, 1, 2].map(step),
+      agent: { kind: 'openai', contextPolicy: 'full' },
+    });
     const [example] = buildSftDataset([episode], { template: hermes, tokenizer: qwen, maxLength: 2048 }).examples;
     const text = qwen.decode(example!.inputIds);
     expect(text.match(/counter = 4/g)).toHaveLength(1);
@@ -119,8 +137,18 @@ describe('token-level SFT rendering', () => {
   });
 
   it('gives a window:N episode one example per step, learning only that step', () => {
-    const step = (i: number) => ({ observation: { text: `counter = ${i}` }, toolCalls: [{ id: `c${i}`, name: 'add', argumentsJson: '{"amount":1}' }], results: [{ callId: `c${i}`, text: `counter = ${i + 1}` }] });
-    const episode = record({ episodeId: 'w', success: true, instruction: 'Count.', steps: [0, 1, 2].map(step), agent: { kind: 'openai', contextPolicy: 'window:1' } });
+    const step = (i: number) => ({
+      observation: { text: `counter = ${i}` },
+      toolCalls: [{ id: `c${i}`, name: 'add', argumentsJson: '{"amount":1}' }],
+      results: [{ callId: `c${i}`, text: `counter = ${i + 1}` }],
+    });
+    const episode = record({
+      episodeId: 'w',
+      success: true,
+      instruction: 'Count.',
+      steps: [0, 1, 2].map(step),
+      agent: { kind: 'openai', contextPolicy: 'window:1' },
+    });
     const data = buildSftDataset([episode], { template: hermes, tokenizer: qwen, maxLength: 2048 });
     expect(data.examples.map((e) => e.id)).toEqual(['w@0', 'w@1', 'w@2']);
     // Step 2's view: user (task), assistant (step 1, context), tool, assistant (step 2, learned), tool.
@@ -130,7 +158,10 @@ describe('token-level SFT rendering', () => {
   it('packs first-fit without splitting an example and restarts positions per example', () => {
     const ex = (id: string, n: number) => ({ id, inputIds: Array(n).fill(1), lossMask: Array(n).fill(1), weights: Array(n).fill(1), messageWeights: [] });
     const packs = pack([ex('a', 6), ex('b', 5), ex('c', 4), ex('d', 3)], 10);
-    expect(packs.map((p) => p.examples)).toEqual([['a', 'c'], ['b', 'd']]);
+    expect(packs.map((p) => p.examples)).toEqual([
+      ['a', 'c'],
+      ['b', 'd'],
+    ]);
     expect(packs[0]!.positionIds).toEqual([0, 1, 2, 3, 4, 5, 0, 1, 2, 3]);
     expect(packs[0]!.boundaries).toEqual([0, 6, 10]);
   });

@@ -34,7 +34,17 @@ describe('evaluateRecords', () => {
     record({ episodeId: 'a:1', groupId: 'a', steps: [step] }),
     record({ episodeId: 'b:0', groupId: 'b', steps: [step] }),
     record({ episodeId: 'b:1', groupId: 'b', status: 'agent_error' }),
-    record({ episodeId: 'c:0', groupId: 'c', env: 'code', family: 'code/x', job: 'junior-programmer', success: true, finalReward: 1, status: 'success', steps: [step] }),
+    record({
+      episodeId: 'c:0',
+      groupId: 'c',
+      env: 'code',
+      family: 'code/x',
+      job: 'junior-programmer',
+      success: true,
+      finalReward: 1,
+      status: 'success',
+      steps: [step],
+    }),
   ];
 
   it('gives success with Wilson intervals, pass@k over groups, mean steps and tokens per env, family and job', () => {

@@ -9,7 +9,15 @@ describe('the transfer matrix', () => {
   it('lists each env alone, all envs, and all but one', () => {
     expect(trainingSets(['a']).map((s) => s.name)).toEqual(['a']);
     expect(trainingSets(['a', 'b']).map((s) => s.name)).toEqual(['a', 'b', 'all']);
-    expect(trainingSets(['a', 'b', 'c']).map((s) => `${s.name}=${s.envs.join('+')}`)).toEqual(['a=a', 'b=b', 'c=c', 'all=a+b+c', 'all-but-a=b+c', 'all-but-b=a+c', 'all-but-c=a+b']);
+    expect(trainingSets(['a', 'b', 'c']).map((s) => `${s.name}=${s.envs.join('+')}`)).toEqual([
+      'a=a',
+      'b=b',
+      'c=c',
+      'all=a+b+c',
+      'all-but-a=b+c',
+      'all-but-b=a+c',
+      'all-but-c=a+b',
+    ]);
   });
 
   it('trains per training set, tests on every env, and writes a complete matrix (markdown, CSV, JSON, PNG)', async () => {
@@ -22,7 +30,8 @@ describe('the transfer matrix', () => {
     const result = await transferMatrix({ runtime, envs, out, trainTasksPerFamily: 4, testTasksPerFamily: 3, maxSteps: 6 });
     expect(result.trainSets.map((s) => s.name)).toEqual(['untrained', 'code', 'counter', 'all']);
     expect(result.cells).toHaveLength(4 * 2);
-    for (const set of result.trainSets) for (const env of ['code', 'counter']) expect(result.cells.find((c) => c.trainSet === set.name && c.testEnv === env)!.success.n).toBe(3);
+    for (const set of result.trainSets)
+      for (const env of ['code', 'counter']) expect(result.cells.find((c) => c.trainSet === set.name && c.testEnv === env)!.success.n).toBe(3);
     const csv = (await readFile(result.files.csv, 'utf8')).trim().split('\n');
     expect(csv).toHaveLength(1 + 8);
     expect(csv[1]).toMatch(/^untrained,,code,3,\d,/);

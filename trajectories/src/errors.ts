@@ -61,8 +61,7 @@ export class DuplicateEpisodeError extends TrajectoryError {
   constructor(readonly episodeId: string) {
     super(
       'WORKGYM_DUPLICATE_EPISODE',
-      `episode ${JSON.stringify(episodeId)} is already in this run; ` +
-        'skip ids listed by writer.episodeIds() when resuming',
+      `episode ${JSON.stringify(episodeId)} is already in this run; ` + 'skip ids listed by writer.episodeIds() when resuming',
     );
   }
 }
@@ -91,7 +90,10 @@ export class ExportOptionsError extends TrajectoryError {
 /** A record's `agent.context_policy` is not one workgym knows, so what its model was shown cannot be rebuilt. */
 export class UnknownContextPolicyError extends TrajectoryError {
   constructor(readonly policy: string) {
-    super('WORKGYM_UNKNOWN_CONTEXT_POLICY', `context policy ${JSON.stringify(policy)} is unknown (known: full, window:N, memory:N); the conversation its model was shown cannot be rebuilt`);
+    super(
+      'WORKGYM_UNKNOWN_CONTEXT_POLICY',
+      `context policy ${JSON.stringify(policy)} is unknown (known: full, window:N, memory:N); the conversation its model was shown cannot be rebuilt`,
+    );
   }
 }
 

@@ -48,8 +48,23 @@ export { formatRunStats, runStats } from './run/run-stats.js';
 export type { GroupStats, RunStats } from './run/run-stats.js';
 export { formatTranscript } from './views/transcript.js';
 export type { TranscriptOptions } from './views/transcript.js';
-export { conversationBefore, functionTools, functionToolsOf, promptBeforeStep, targetConversations, toConversation, trainingConversations } from './views/conversation.js';
-export type { ConversationMessage, ConversationOptions, ConversationSource, ConversationStep, ConversationToolCall, TrainingConversation } from './views/conversation.js';
+export {
+  conversationBefore,
+  functionTools,
+  functionToolsOf,
+  promptBeforeStep,
+  targetConversations,
+  toConversation,
+  trainingConversations,
+} from './views/conversation.js';
+export type {
+  ConversationMessage,
+  ConversationOptions,
+  ConversationSource,
+  ConversationStep,
+  ConversationToolCall,
+  TrainingConversation,
+} from './views/conversation.js';
 export { describePolicy, parsePolicy, recordedPolicy } from './views/context-policy.js';
 export type { ContextPolicy } from './views/context-policy.js';
 export { selectEpisodes } from './views/select-episodes.js';
@@ -64,10 +79,4 @@ export { trlChatRows, trlPreferenceRow } from './export/trl.js';
 export { shareGptDatasetInfo, shareGptRows } from './export/sharegpt.js';
 export type { ShareGptLimits } from './export/sharegpt.js';
 export { rlParquet } from './export/rl-parquet.js';
-export {
-  validateOpenAIChatRow,
-  validateOpenAIPreferenceRow,
-  validateShareGptRow,
-  validateTrlPreferenceRow,
-  validateTrlRow,
-} from './export/validate.js';
+export { validateOpenAIChatRow, validateOpenAIPreferenceRow, validateShareGptRow, validateTrlPreferenceRow, validateTrlRow } from './export/validate.js';

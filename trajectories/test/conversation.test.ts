@@ -22,13 +22,24 @@ const episode: EpisodeRecord = {
       errorKind: 'stale_element',
     },
     { observation: { text: 'page 2' }, text: 'nothing to do here', toolCalls: [], results: [{ callId: '', text: 'Error (no_tool_call): call a tool' }] },
-    { observation: { text: '' }, toolCalls: [{ id: 'y', name: 'submit', argumentsJson: '' }, { id: 'z', name: 'click', argumentsJson: '{}' }], results: [{ callId: 'y', text: 'submitted' }] },
+    {
+      observation: { text: '' },
+      toolCalls: [
+        { id: 'y', name: 'submit', argumentsJson: '' },
+        { id: 'z', name: 'click', argumentsJson: '{}' },
+      ],
+      results: [{ callId: 'y', text: 'submitted' }],
+    },
   ],
 };
 
 /** A code-env-like step: the env server makes each call's result the observation after it. */
 function codeStep(i: number, observation: string, result: string): StepRecord {
-  return { observation: { text: observation }, toolCalls: [{ id: `c${i}`, name: 'bash', argumentsJson: `{"cmd":"step ${i}"}` }], results: [{ callId: `c${i}`, text: result }] };
+  return {
+    observation: { text: observation },
+    toolCalls: [{ id: `c${i}`, name: 'bash', argumentsJson: `{"cmd":"step ${i}"}` }],
+    results: [{ callId: `c${i}`, text: result }],
+  };
 }
 
 const codeEpisode = (policy: string, steps = 4): EpisodeRecord => ({

@@ -55,7 +55,12 @@ describe('a crash while writing', () => {
     const { dir, placed } = await runWithTen();
     const size = statSync(shardPath(dir)).size;
     const random = rng(42);
-    const cuts = [placed[0]!.offset + 1, placed[9]!.offset + 3, size - 1, ...Array.from({ length: 12 }, () => placed[0]!.offset + Math.floor(random() * (size - placed[0]!.offset)))];
+    const cuts = [
+      placed[0]!.offset + 1,
+      placed[9]!.offset + 3,
+      size - 1,
+      ...Array.from({ length: 12 }, () => placed[0]!.offset + Math.floor(random() * (size - placed[0]!.offset))),
+    ];
     for (const cut of cuts) {
       const copy = join(tempDir(), 'run');
       cpSync(dir, copy, { recursive: true });

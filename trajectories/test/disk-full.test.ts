@@ -29,7 +29,9 @@ describe('a full disk', () => {
     expect(failure).toBeInstanceOf(RunWriteError);
     expect(failure).toMatchObject({ errno: 'ENOSPC' });
     expect((failure as Error).message).toMatch(
-      new RegExp(`^cannot write ${dir}/(shards|blobs)/00000\\d\\.wg[sb]: no space left on the disk \\(ENOSPC\\); the run keeps every episode appended before it: make room, then resume the run$`),
+      new RegExp(
+        `^cannot write ${dir}/(shards|blobs)/00000\\d\\.wg[sb]: no space left on the disk \\(ENOSPC\\); the run keeps every episode appended before it: make room, then resume the run$`,
+      ),
     );
     await writer.close();
     expect(existsSync(join(dir, 'writer.lock'))).toBe(false);

@@ -10,9 +10,7 @@ import { makeEpisode } from './make-episode.js';
 import { tempDir, writeRun } from './temp-dir.js';
 
 // One failed with a fractional reward: booleans and floats go through the index too.
-const records = [1, 2, 3].map((seed) =>
-  makeEpisode({ seed, episodeId: `ep-${seed}`, ...(seed === 2 ? { status: 'failure', reward: 0.25 } : {}) }),
-);
+const records = [1, 2, 3].map((seed) => makeEpisode({ seed, episodeId: `ep-${seed}`, ...(seed === 2 ? { status: 'failure', reward: 0.25 } : {}) }));
 
 describe('episodes.idx', () => {
   it('is read lazily: a run opens and streams without decoding entries, and get() decodes them', async () => {
@@ -47,10 +45,7 @@ describe('episodes.idx', () => {
     index.add({ ...index.entries[1]!, episodeId: 'ep-extra', offset: 99 });
     writeFileSync(path, index.encode());
     const again = EpisodeIndex.load(path)!;
-    expect(again.entries.map((e) => [e.episodeId, e.offset])).toEqual([
-      ...index.entries.slice(0, 2).map((e) => [e.episodeId, e.offset]),
-      ['ep-extra', 99],
-    ]);
+    expect(again.entries.map((e) => [e.episodeId, e.offset])).toEqual([...index.entries.slice(0, 2).map((e) => [e.episodeId, e.offset]), ['ep-extra', 99]]);
   });
 
   it('still reads version 2 files (entries as msgpackr records)', async () => {

@@ -83,7 +83,15 @@ async function exportFile(dir: string, options: Omit<ExportOptions, 'out'>): Pro
 async function exportLines(dir: string, options: Omit<ExportOptions, 'out'>): Promise<{ rows: Record<string, unknown>[]; report: ExportReport }> {
   const { report, out } = await exportFile(dir, options);
   const text = readFileSync(out, 'utf8');
-  return { rows: text ? text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) : [], report };
+  return {
+    rows: text
+      ? text
+          .trimEnd()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Record<string, unknown>)
+      : [],
+    report,
+  };
 }
 
 describe('exports', () => {
@@ -247,9 +255,7 @@ describe('export shaping', () => {
   });
 
   it('splits train and validation by task, so no task is on both sides', async () => {
-    const many = Array.from({ length: 60 }, (_, i) =>
-      makeEpisode({ seed: i + 1, taskSeed: Math.floor(i / 3), episodeId: `e-${String(i).padStart(3, '0')}` }),
-    );
+    const many = Array.from({ length: 60 }, (_, i) => makeEpisode({ seed: i + 1, taskSeed: Math.floor(i / 3), episodeId: `e-${String(i).padStart(3, '0')}` }));
     const dir = await runOf(many);
     const train = await ids(dir, { holdout: { part: 'train', fraction: 0.3 } });
     const validation = await ids(dir, { holdout: { part: 'validation', fraction: 0.3 } });
@@ -263,8 +269,6 @@ describe('export shaping', () => {
 
   it('refuses success filters on preference exports, which need failures', async () => {
     const dir = await runOf(episodes());
-    await expect(exportRun(dir, { format: 'openai-dpo', out: join(dir, '..', 'x'), successOnly: true })).rejects.toBeInstanceOf(
-      ExportOptionsError,
-    );
+    await expect(exportRun(dir, { format: 'openai-dpo', out: join(dir, '..', 'x'), successOnly: true })).rejects.toBeInstanceOf(ExportOptionsError);
   });
 });

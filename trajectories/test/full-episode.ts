@@ -44,7 +44,14 @@ export function fullEpisode(images: { sha256: string; size: number }[]): Episode
         rawOutput: '<think>…</think>I will write the sums.<tool_call>…</tool_call>',
         usage: { promptTokens: 1500, completionTokens: 80, cachedTokens: 1024 },
         logprobs: [
-          { token: 'I', logprob: -0.0123, top: [{ token: 'I', logprob: -0.0123 }, { token: 'We', logprob: -4.25 }] },
+          {
+            token: 'I',
+            logprob: -0.0123,
+            top: [
+              { token: 'I', logprob: -0.0123 },
+              { token: 'We', logprob: -4.25 },
+            ],
+          },
           { token: ' will', logprob: -0.5, top: [{ token: ' will', logprob: -0.5 }] },
         ],
         results: [

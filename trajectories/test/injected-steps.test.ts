@@ -37,7 +37,15 @@ async function exportOf(records: EpisodeRecord[], options: Omit<ExportOptions, '
   const out = join(dir, '..', `out-${options.format}`);
   const report = await exportRun(dir, { ...options, out });
   const text = readFileSync(out, 'utf8');
-  return { report, rows: text ? text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) : [] };
+  return {
+    report,
+    rows: text
+      ? text
+          .trimEnd()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Record<string, unknown>)
+      : [],
+  };
 }
 
 type Message = { role: string; content: string | null; weight?: number; tool_calls?: { function: { name: string; arguments: unknown } }[] };

@@ -75,9 +75,7 @@ export function makeEpisode(options: EpisodeOptions = {}): EpisodeRecord {
   const steps: StepRecord[] = [];
   for (let i = 0; i < nSteps; i++) {
     const actions = options.action?.(i) ?? [
-      i === nSteps - 1
-        ? { name: 'submit', args: { answer: words(random, 2) } }
-        : { name: 'click', args: { id: 100 + Math.floor(random() * 40) } },
+      i === nSteps - 1 ? { name: 'submit', args: { answer: words(random, 2) } } : { name: 'click', args: { id: 100 + Math.floor(random() * 40) } },
     ];
     const toolCalls = actions.map((a, k) => ({ id: `call_${i}_${k}`, name: a.name, argumentsJson: JSON.stringify(a.args) }));
     const text = actions.map((a) => a.text ?? '').join('');
@@ -96,7 +94,14 @@ export function makeEpisode(options: EpisodeOptions = {}): EpisodeRecord {
       usage: { promptTokens: 900 + i * 400, completionTokens: 20 + Math.floor(random() * 40), cachedTokens: i * 350 },
       logprobs: options.logprobs
         ? [
-            { token: '<tool_call>', logprob: -0.01, top: [{ token: '<tool_call>', logprob: -0.01 }, { token: 'I', logprob: -4.5 }] },
+            {
+              token: '<tool_call>',
+              logprob: -0.01,
+              top: [
+                { token: '<tool_call>', logprob: -0.01 },
+                { token: 'I', logprob: -4.5 },
+              ],
+            },
             { token: '{"', logprob: -0.2, top: [] },
           ]
         : [],

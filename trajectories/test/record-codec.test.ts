@@ -45,7 +45,10 @@ describe('RecordCodec', () => {
       raw: Buffer.from([0, 1, 2, 255]),
       os: '',
       child: { name: 'c', inner: [{ name: 'deep', inner: [] }] },
-      children: [{ name: 'a', inner: [] }, { name: 'b', inner: [{ name: 'b1', inner: [] }] }],
+      children: [
+        { name: 'a', inner: [] },
+        { name: 'b', inner: [{ name: 'b1', inner: [] }] },
+      ],
       names: ['x', 'ÿ', ''],
       weights: { correctness: 1, style: 0.25 },
     };

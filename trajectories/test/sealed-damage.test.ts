@@ -41,7 +41,13 @@ describe('a sealed shard cut short by a few bytes', () => {
     const reader = await openRun(dir);
     expect(reader.episodeIds()).toHaveLength(5);
     expect(reader.damage).toEqual([
-      { file: 'shards/000000.wgs', offset: placed[4]!.offset, end: size, reason: 'the file ends 3 bytes short of the records indexed in it', episodes: ['ep-000005'] },
+      {
+        file: 'shards/000000.wgs',
+        offset: placed[4]!.offset,
+        end: size,
+        reason: 'the file ends 3 bytes short of the records indexed in it',
+        episodes: ['ep-000005'],
+      },
     ]);
     expect(await reader.checkRecords()).toEqual(reader.damage);
     await reader.close();
@@ -62,7 +68,9 @@ describe('a sealed shard cut short by a few bytes', () => {
     truncateSync(shardPath(dir), statSync(shardPath(dir)).size - 3);
     rmSync(join(dir, 'episodes.idx'));
     const out = join(tempDir(), 'sft.jsonl');
-    await expect(exportRun(dir, { format: 'openai', out })).rejects.toThrow(/shards\/000000\.wgs: bytes \d+-\d+ do not read back \(the sealed file ends inside a frame\)/);
+    await expect(exportRun(dir, { format: 'openai', out })).rejects.toThrow(
+      /shards\/000000\.wgs: bytes \d+-\d+ do not read back \(the sealed file ends inside a frame\)/,
+    );
     const report = await exportRun(dir, { format: 'openai', out, skipDamaged: true });
     expect(report.rows).toBe(4);
     expect(report.notes.join('\n')).toMatch(/the records there are lost and not exported/);
@@ -76,7 +84,13 @@ describe('flipped bytes inside a sealed shard', () => {
     await using reader = await openRun(dir);
     expect(reader.damage).toEqual([]);
     expect(await reader.checkRecords()).toEqual([
-      { file: 'shards/000000.wgs', offset: placed[2]!.offset, end: placed[2]!.offset + placed[2]!.length, reason: 'checksum mismatch', episodes: ['ep-000003'] },
+      {
+        file: 'shards/000000.wgs',
+        offset: placed[2]!.offset,
+        end: placed[2]!.offset + placed[2]!.length,
+        reason: 'checksum mismatch',
+        episodes: ['ep-000003'],
+      },
     ]);
   });
 
@@ -93,7 +107,9 @@ describe('flipped bytes inside a sealed shard', () => {
 
     const report = await verifyRun(dir);
     expect(report).toMatchObject({ ok: true, problems: [], episodes: 5 });
-    expect(report.notes.join('\n')).toMatch(/shards\/000000\.wgs: bytes \d+-\d+ are damaged \(checksum mismatch\), known since the resume of .*ep-000003, each run again since/);
+    expect(report.notes.join('\n')).toMatch(
+      /shards\/000000\.wgs: bytes \d+-\d+ are damaged \(checksum mismatch\), known since the resume of .*ep-000003, each run again since/,
+    );
 
     const reader = await openRun(dir);
     expect(reader.summary('ep-000003')?.shard).toBe('000001.wgs');

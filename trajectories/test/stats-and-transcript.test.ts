@@ -82,7 +82,6 @@ describe('formatTranscript', () => {
     expect(text).not.toMatch(/object Object|\d\.\d+ ms/);
   });
 
-
   it('shows the task, the agent, the outcome and every step as the model saw and did it', () => {
     const text = formatTranscript(fullEpisode([{ sha256: 'ab'.repeat(32), size: 2048 }]));
     for (const expected of [

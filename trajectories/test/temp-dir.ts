@@ -13,10 +13,7 @@ export function tempDir(): string {
 }
 
 /** A run in a temp folder holding `records`, closed (or finalised) afterwards. */
-export async function writeRun(
-  records: EpisodeRecord[],
-  options: CreateRunOptions & { finalize?: boolean } = {},
-): Promise<string> {
+export async function writeRun(records: EpisodeRecord[], options: CreateRunOptions & { finalize?: boolean } = {}): Promise<string> {
   const dir = join(tempDir(), 'run');
   const writer = await createRun(dir, options);
   for (const record of records) await writer.append(record);

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  validateOpenAIChatRow,
-  validateOpenAIPreferenceRow,
-  validateShareGptRow,
-  validateTrlPreferenceRow,
-  validateTrlRow,
-} from '../src/index.js';
+import { validateOpenAIChatRow, validateOpenAIPreferenceRow, validateShareGptRow, validateTrlPreferenceRow, validateTrlRow } from '../src/index.js';
 
 const call = (id: string, args: unknown = '{"id":1}') => ({ id, type: 'function', function: { name: 'click', arguments: args } });
 const tools = [{ type: 'function', function: { name: 'click', description: '', parameters: { type: 'object' } } }];
@@ -55,13 +49,16 @@ describe('format validators', () => {
     expect(
       validateOpenAIPreferenceRow({
         input: { messages: prompt },
-        preferred_output: [{ role: 'assistant', content: 'a' }, { role: 'assistant', content: 'b' }],
+        preferred_output: [
+          { role: 'assistant', content: 'a' },
+          { role: 'assistant', content: 'b' },
+        ],
         non_preferred_output: [{ role: 'user', content: 'c' }],
       }),
     ).toEqual(['preferred_output must hold exactly one message', 'non_preferred_output must be an assistant message']);
-    expect(
-      validateTrlPreferenceRow({ prompt, chosen: [{ role: 'assistant', content: 'x' }], rejected: [{ role: 'assistant', content: 'x' }] }),
-    ).toEqual(['chosen and rejected are the same']);
+    expect(validateTrlPreferenceRow({ prompt, chosen: [{ role: 'assistant', content: 'x' }], rejected: [{ role: 'assistant', content: 'x' }] })).toEqual([
+      'chosen and rejected are the same',
+    ]);
   });
 
   it('flag TRL tool calls whose arguments are text instead of objects', () => {

@@ -1,6 +1,14 @@
 import OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
-import { conversationBefore, describePolicy, functionToolsOf, openAIMessage, type ContextPolicy, type ConversationSource, type TokenLogprob } from '@workgym/trajectories';
+import {
+  conversationBefore,
+  describePolicy,
+  functionToolsOf,
+  openAIMessage,
+  type ContextPolicy,
+  type ConversationSource,
+  type TokenLogprob,
+} from '@workgym/trajectories';
 import type { Agent, AgentAction, AgentContext } from '../agent.js';
 import { RateLimiter } from './rate-limiter.js';
 
@@ -31,9 +39,7 @@ export interface OpenAIAgentOptions {
   sendCandidates?: boolean;
 }
 
-const DEFAULT_SYSTEM =
-  'You are an agent working in a software environment. Use the tools to complete the task. ' +
-  'Call submit when you are done.';
+const DEFAULT_SYSTEM = 'You are an agent working in a software environment. Use the tools to complete the task. ' + 'Call submit when you are done.';
 
 /** Any OpenAI-compatible chat-completions endpoint: vLLM, SGLang, Ollama, OpenAI. */
 export class OpenAIAgent implements Agent {
@@ -150,7 +156,10 @@ export class OpenAIAgent implements Agent {
     if (images.length > 0) {
       messages.push({
         role: 'user',
-        content: images.map((image) => ({ type: 'image_url' as const, image_url: { url: `data:${image.mimeType};base64,${Buffer.from(image.data).toString('base64')}` } })),
+        content: images.map((image) => ({
+          type: 'image_url' as const,
+          image_url: { url: `data:${image.mimeType};base64,${Buffer.from(image.data).toString('base64')}` },
+        })),
       });
     }
     return messages;
@@ -158,7 +167,10 @@ export class OpenAIAgent implements Agent {
 }
 
 function toolsFor(context: AgentContext): ChatCompletionTool[] {
-  return functionToolsOf(context.tools).map((t) => ({ type: 'function', function: { ...t.function, parameters: t.function.parameters as Record<string, unknown> } }));
+  return functionToolsOf(context.tools).map((t) => ({
+    type: 'function',
+    function: { ...t.function, parameters: t.function.parameters as Record<string, unknown> },
+  }));
 }
 
 type ApiLogprob = { token: string; logprob: number; top_logprobs?: { token: string; logprob: number }[] };

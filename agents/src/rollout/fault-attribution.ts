@@ -43,7 +43,11 @@ export async function attributeActionFault(
     const failure = classifyEnvError(error, `replaying ${at}`);
     if (!(failure instanceof InfraFault)) throw failure;
     return at === fault.at
-      ? { agentCaused: true, healthy: false, message: `${at} failed again when replayed on a fresh instance, so the agent's actions broke the env: ${failure.message}` }
+      ? {
+          agentCaused: true,
+          healthy: false,
+          message: `${at} failed again when replayed on a fresh instance, so the agent's actions broke the env: ${failure.message}`,
+        }
       : { agentCaused: false, healthy: false, message: `the replay on a fresh instance failed before ${fault.at}: ${failure.message}` };
   }
   const healthy = await client.closeSession(session, options).then(

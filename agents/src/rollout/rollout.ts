@@ -56,11 +56,7 @@ export class RolloutStalledError extends WorkgymError {
 /** The rollout failed part-way; the run keeps what it recorded and can be resumed. */
 export class RolloutFailedError extends WorkgymError {
   constructor(cause: WorkgymError, dir: string, episodes: number) {
-    super(
-      cause.code,
-      `${cause.message}\nthe run in ${dir} keeps its ${episodes} episode(s) and can be resumed (--resume) once the cause is fixed`,
-      { cause },
-    );
+    super(cause.code, `${cause.message}\nthe run in ${dir} keeps its ${episodes} episode(s) and can be resumed (--resume) once the cause is fixed`, { cause });
   }
 }
 

@@ -23,7 +23,9 @@ export function checkResumeSettings(dir: string, spec: unknown, given: RunSettin
   const stored = (spec as Partial<RolloutSpec> | null)?.rollout;
   if (!stored) return;
   const differences = [
-    ...(['kind', 'model', 'contextPolicy', 'systemPrompt'] as const).map((field) => diff(`agent ${field}`, stored.agent?.[field] ?? '', given.agent[field] ?? '')),
+    ...(['kind', 'model', 'contextPolicy', 'systemPrompt'] as const).map((field) =>
+      diff(`agent ${field}`, stored.agent?.[field] ?? '', given.agent[field] ?? ''),
+    ),
     diff('agent sampling', canonical(stored.agent?.sampling), canonical(given.agent.sampling)),
     diff('group', stored.group, given.group),
     diff('max steps', stored.maxSteps, given.maxSteps),
@@ -31,7 +33,7 @@ export function checkResumeSettings(dir: string, spec: unknown, given: RunSettin
   if (differences.length > 0) {
     throw new RolloutConfigError(
       `cannot resume ${dir} with other settings than it was made with: ${differences.join('; ')}. ` +
-        'Resume with the run\'s settings, or start a new run in another folder',
+        "Resume with the run's settings, or start a new run in another folder",
     );
   }
 }

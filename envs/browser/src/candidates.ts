@@ -26,7 +26,15 @@ export function instructionHints(instruction: string): string[] {
 function hintsFor(node: SnapshotNode, hints: string[]): string[] {
   const label = node.name.toLowerCase();
   const typed = hints.filter((h) =>
-    /email/.test(label) ? h.includes('@') : /date|check-in/.test(label) ? /^\d{4}-\d{2}-\d{2}$/.test(h) : /phone/.test(label) ? /^\+?[\d ]+$/.test(h) && h.length > 6 : /quantity|nights|amount|number/.test(label) ? /^\d+(\.\d+)?$/.test(h) : !/^\d+$/.test(h),
+    /email/.test(label)
+      ? h.includes('@')
+      : /date|check-in/.test(label)
+        ? /^\d{4}-\d{2}-\d{2}$/.test(h)
+        : /phone/.test(label)
+          ? /^\+?[\d ]+$/.test(h) && h.length > 6
+          : /quantity|nights|amount|number/.test(label)
+            ? /^\d+(\.\d+)?$/.test(h)
+            : !/^\d+$/.test(h),
   );
   return (typed.length ? typed : hints).slice(0, 2);
 }

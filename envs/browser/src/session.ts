@@ -1,4 +1,14 @@
-import { ActionError, CallRefusedError, type ExpertAction, type Observation, type Session, type StepOutcome, type ToolSpec, type ValidToolCall, type Verdict } from '@workgym/protocol';
+import {
+  ActionError,
+  CallRefusedError,
+  type ExpertAction,
+  type Observation,
+  type Session,
+  type StepOutcome,
+  type ToolSpec,
+  type ValidToolCall,
+  type Verdict,
+} from '@workgym/protocol';
 import { expertAction } from '@workgym/protocol/kit';
 import type { BrowserContext } from 'puppeteer-core';
 import type { PageDriver, StepTimings } from './browser/page-driver.js';
@@ -109,7 +119,10 @@ export class BrowserSession implements Session {
     if (!strategies.includes(name) && !nearMisses.includes(name)) {
       throw new CallRefusedError('bad_request', `no expert strategy ${JSON.stringify(name)} (this family has ${[...strategies, ...nearMisses].join(', ')})`);
     }
-    return expertAction(instance.expert({ url: new URL(this.parts.driver.url()), snapshot: this.parts.driver.snapshot, seen: this.seen, strategy: name }), 'expert');
+    return expertAction(
+      instance.expert({ url: new URL(this.parts.driver.url()), snapshot: this.parts.driver.snapshot, seen: this.seen, strategy: name }),
+      'expert',
+    );
   }
 
   async close(): Promise<void> {
@@ -149,7 +162,8 @@ export class BrowserSession implements Session {
     this.seen.push({ url: d.url(), snapshot });
     if (this.seen.length > MAX_SEEN_PAGES) this.seen.shift();
     const full = head + snapshot.text;
-    const text = full.length > MAX_TEXT_CHARS ? `${full.slice(0, MAX_TEXT_CHARS)}\n[… page text cut at ${MAX_TEXT_CHARS} characters; scroll or search to see more]` : full;
+    const text =
+      full.length > MAX_TEXT_CHARS ? `${full.slice(0, MAX_TEXT_CHARS)}\n[… page text cut at ${MAX_TEXT_CHARS} characters; scroll or search to see more]` : full;
     const observation: Observation = {
       text,
       rawSize: Buffer.byteLength(full),

@@ -1,7 +1,22 @@
 import { defineTools, z } from '@workgym/protocol/kit';
 
 const MAX_TEXT = 10_000;
-const KEYS = ['Enter', 'Tab', 'Escape', 'Backspace', 'Delete', 'ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'PageUp', 'PageDown', 'Home', 'End', 'Space'] as const;
+const KEYS = [
+  'Enter',
+  'Tab',
+  'Escape',
+  'Backspace',
+  'Delete',
+  'ArrowUp',
+  'ArrowDown',
+  'ArrowLeft',
+  'ArrowRight',
+  'PageUp',
+  'PageDown',
+  'Home',
+  'End',
+  'Space',
+] as const;
 
 const id = z.number().int().min(1).describe('The element id shown in brackets in the latest observation, e.g. 12 for [12].');
 

@@ -24,7 +24,10 @@ describe('navigate: the expert never types an address the episode has not shown'
 
   it('types an address only when an earlier page of the episode was at it', () => {
     const ticket = { url: 'http://desk.test/tickets/301', snapshot: page('Ticket #301: Charged twice', []) };
-    expect(navigate(view(customer, [queue, ticket]), 'http://desk.test/tickets/301', 'back to the ticket')?.call).toEqual({ name: 'goto', arguments: { url: 'http://desk.test/tickets/301' } });
+    expect(navigate(view(customer, [queue, ticket]), 'http://desk.test/tickets/301', 'back to the ticket')?.call).toEqual({
+      name: 'goto',
+      arguments: { url: 'http://desk.test/tickets/301' },
+    });
   });
 
   it('gives up on an address no page showed, even one a link of an earlier page led to', () => {

@@ -66,7 +66,10 @@ describe('experts recover from random actions', () => {
     const rate = solved.length / played.length;
     console.log(
       `expert success with ${NOISE} noise: ${solved.length}/${played.length} (${(rate * 100).toFixed(0)}%); ${played.reduce((s, p) => s + p.injected, 0)} random actions injected; failed: ${
-        played.filter((p) => !p.success).map((p) => `${p.family} seed ${p.seed} (${p.injected} injected)`).join(', ') || 'none'
+        played
+          .filter((p) => !p.success)
+          .map((p) => `${p.family} seed ${p.seed} (${p.injected} injected)`)
+          .join(', ') || 'none'
       }`,
     );
     expect(played.every((p) => p.injected > 0 || p.success)).toBe(true);

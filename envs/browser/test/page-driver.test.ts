@@ -118,7 +118,10 @@ describe('a step observes the page once it has finished reacting', () => {
 
 describe('actions that cannot be done fail with a kind', () => {
   async function failure(action: Promise<unknown>): Promise<string> {
-    const error = await action.then(() => undefined, (e: unknown) => e);
+    const error = await action.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ActionError);
     return (error as ActionError).kind;
   }

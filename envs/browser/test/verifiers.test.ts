@@ -55,7 +55,17 @@ describe('browser/mail-forward', () => {
     const colleague = /at ([\w.]+@company\.example)/.exec(instance.instruction)![1]!;
     const topic = /documents for the (.+) to /.exec(instance.instruction)![1]!;
     const original = mail.data.messages.find((m) => m.subject === `Documents for the ${topic}`)!;
-    const send = (extra: object) => mail.data.messages.push({ id: 900, folder: 'sent', from: mail.data.me, to: colleague, subject: `Fwd: ${original.subject}`, body: original.body, date: '2025-06-30', ...extra });
+    const send = (extra: object) =>
+      mail.data.messages.push({
+        id: 900,
+        folder: 'sent',
+        from: mail.data.me,
+        to: colleague,
+        subject: `Fwd: ${original.subject}`,
+        body: original.body,
+        date: '2025-06-30',
+        ...extra,
+      });
     return { instance, original, send };
   };
 
@@ -88,7 +98,16 @@ describe('browser/mail-reply-facts', () => {
       const facts = (subject: string) => /(INV-\d+), amount due (\$[\d.]+)/.exec(mail.data.messages.find((m) => m.subject === subject)!.body)!;
       const [, invoice, amount] = facts(`Open invoices: ${company}`);
       const [, , otherAmount] = facts('Open invoices: Northwind Ltd');
-      mail.data.messages.push({ id: 900, folder: 'sent', from: mail.data.me, to: asked.from, subject: 'Re: Open invoice?', body: `${invoice}, amount due ${amount} (or ${otherAmount})`, date: '2025-06-30', inReplyTo: asked.id });
+      mail.data.messages.push({
+        id: 900,
+        folder: 'sent',
+        from: mail.data.me,
+        to: asked.from,
+        subject: 'Re: Open invoice?',
+        body: `${invoice}, amount due ${amount} (or ${otherAmount})`,
+        date: '2025-06-30',
+        inReplyTo: asked.id,
+      });
       const v = verdict(instance);
       expect(v.success, `seed ${seed}: ${v.detail}`).toBe(false);
       expect(v.components.no_wrong_facts).toBe(0);

@@ -19,7 +19,11 @@ export class CodeEnv extends EnvBase<FamilyDef> {
   private judge: Judge | undefined;
 
   constructor(families: readonly FamilyDef[] = FAMILIES) {
-    super({ name: 'code', version: '0.1.0', maxSessions: 1, capabilities: ['expert', 'candidates'] }, new FamilyCatalogue('code', families, { job: JOB }), TOOLS.specs);
+    super(
+      { name: 'code', version: '0.1.0', maxSessions: 1, capabilities: ['expert', 'candidates'] },
+      new FamilyCatalogue('code', families, { job: JOB }),
+      TOOLS.specs,
+    );
   }
 
   protected async open(spec: EpisodeSpec, signal: AbortSignal): Promise<Session> {

@@ -1,4 +1,15 @@
-import { ActionError, CallRefusedError, type ExpertAction, type Observation, type Session, type StepOutcome, type ToolCall, type ToolSpec, type ValidToolCall, type Verdict } from '@workgym/protocol';
+import {
+  ActionError,
+  CallRefusedError,
+  type ExpertAction,
+  type Observation,
+  type Session,
+  type StepOutcome,
+  type ToolCall,
+  type ToolSpec,
+  type ValidToolCall,
+  type Verdict,
+} from '@workgym/protocol';
 import { candidateCalls, expertAction } from '@workgym/protocol/kit';
 import type { Judge } from './judge/judge.js';
 import type { RunResult } from './sandbox/run-command.js';
@@ -53,16 +64,18 @@ export class CodeSession implements Session {
   step(call: ValidToolCall, signal: AbortSignal): Promise<StepOutcome> {
     // A step queued behind the one that was in flight at close must not run into the next episode.
     if (this.closed) return Promise.reject(new CallRefusedError('unknown_session', 'the session was closed'));
-    return this.track(this.act(call, AbortSignal.any([signal, this.closing.signal])).then(
-      (outcome) => {
-        this.history.record(call, outcome.observation.text ?? '');
-        return outcome;
-      },
-      (error: unknown) => {
-        if (error instanceof ActionError) this.history.record(call, `Error (${error.kind}): ${error.message}`, true);
-        throw error;
-      },
-    ));
+    return this.track(
+      this.act(call, AbortSignal.any([signal, this.closing.signal])).then(
+        (outcome) => {
+          this.history.record(call, outcome.observation.text ?? '');
+          return outcome;
+        },
+        (error: unknown) => {
+          if (error instanceof ActionError) this.history.record(call, `Error (${error.kind}): ${error.message}`, true);
+          throw error;
+        },
+      ),
+    );
   }
 
   private async act(call: ValidToolCall, signal: AbortSignal): Promise<StepOutcome> {
@@ -160,9 +173,13 @@ export class CodeSession implements Session {
 function formatResult(result: RunResult): string {
   const status = result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`;
   const lines = [`${status} (${Math.round(result.durationMs)} ms)`];
-  for (const [name, capture] of [['stdout', result.stdout], ['stderr', result.stderr]] as const) {
+  for (const [name, capture] of [
+    ['stdout', result.stdout],
+    ['stderr', result.stderr],
+  ] as const) {
     if (capture.totalBytes === 0) continue;
-    const cut = capture.cutBytes > 0 ? `, ${capture.totalBytes.toLocaleString('en-US')} bytes, ${capture.cutBytes.toLocaleString('en-US')} cut from the middle` : '';
+    const cut =
+      capture.cutBytes > 0 ? `, ${capture.totalBytes.toLocaleString('en-US')} bytes, ${capture.cutBytes.toLocaleString('en-US')} cut from the middle` : '';
     lines.push(`--- ${name}${cut} ---`, capture.text().replace(/\n$/, ''));
   }
   if (result.stdout.totalBytes === 0 && result.stderr.totalBytes === 0) lines.push('(no output)');

@@ -15,7 +15,13 @@ export const TOOLS = defineTools({
       'long output keeps its beginning and end and says how much was cut. Python 3, Node.js, git and sqlite3 are installed.',
     args: z.strictObject({
       command: z.string().min(1).describe('The bash command line to run.'),
-      timeout_s: z.number().int().min(1).max(MAX_TIMEOUT_S).optional().describe(`Seconds before the command and its process group are killed (default ${DEFAULT_TIMEOUT_S}).`),
+      timeout_s: z
+        .number()
+        .int()
+        .min(1)
+        .max(MAX_TIMEOUT_S)
+        .optional()
+        .describe(`Seconds before the command and its process group are killed (default ${DEFAULT_TIMEOUT_S}).`),
     }),
   },
   read_file: {

@@ -23,7 +23,11 @@ describe('changedRegion', () => {
   });
 
   it('anchors an insertion on the next line and widens a block until it occurs once', () => {
-    expect(changedRegion('x\n  def items(self):\n', 'x\n  def top(self):\n  def items(self):\n')).toEqual({ old: '  def items(self):', new: '  def top(self):\n  def items(self):', line: 2 });
+    expect(changedRegion('x\n  def items(self):\n', 'x\n  def top(self):\n  def items(self):\n')).toEqual({
+      old: '  def items(self):',
+      new: '  def top(self):\n  def items(self):',
+      line: 2,
+    });
     const region = changedRegion('k = 1\nv = 2\nk = 1\nv = 3\n', 'k = 1\nv = 2\nk = 1\nv = 4\n')!;
     expect(region.old).toBe('v = 3');
     const repeated = changedRegion('same\nend\nsame\n', 'same\nend\nother\n')!;
@@ -38,7 +42,7 @@ describe('changedRegion', () => {
 
 describe('shell command lines, run by bash', () => {
   it('writes any content with a here-document, even one holding the delimiter', () => {
-    for (const content of ["plain\n", "it's $HOME `x` \\n\nEOF\n", 'no newline at the end']) {
+    for (const content of ['plain\n', "it's $HOME `x` \\n\nEOF\n", 'no newline at the end']) {
       bash(writeCommand('out.txt', content));
       expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe(content);
     }
@@ -78,7 +82,8 @@ describe('EpisodeHistory', () => {
 });
 
 describe('test output', () => {
-  const unittest = 'test_example_1 (tests.test_x.TestF.test_example_1) ... FAIL\n\n======\nFAIL: test_example_1 (tests.test_x.TestF.test_example_1)\n---\nTraceback...\nAssertionError: \'1;2\' != \'1-2\'\n\nFAILED (failures=1)\n';
+  const unittest =
+    "test_example_1 (tests.test_x.TestF.test_example_1) ... FAIL\n\n======\nFAIL: test_example_1 (tests.test_x.TestF.test_example_1)\n---\nTraceback...\nAssertionError: '1;2' != '1-2'\n\nFAILED (failures=1)\n";
   const tap = 'TAP version 13\nnot ok 1 - f example 1\n  ---\n  expected: 2\n  actual: 5\n  ...\n# pass 2\n# fail 1\n';
 
   it('names the failing tests and the first mismatch (unittest and node --test)', () => {

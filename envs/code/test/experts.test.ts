@@ -45,7 +45,8 @@ async function noisyEpisode(family: string, seed: number, rng: Rng): Promise<Noi
         call = noise[Math.floor(rng.next() * noise.length)]!;
         played.injected += 1;
       } else {
-        for (const value of ungroundedValues(action.calls, action.derived, shown)) played.ungrounded.push(`${family} seed ${seed} step ${step}: ${value.where} ${value.reason}`);
+        for (const value of ungroundedValues(action.calls, action.derived, shown))
+          played.ungrounded.push(`${family} seed ${seed} step ${step}: ${value.where} ${value.reason}`);
       }
       reply = await client.step(reset.session, [call]);
       for (const result of reply.results) shown.add(result.text);

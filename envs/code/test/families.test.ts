@@ -33,7 +33,9 @@ describe.each(ids)('%s', (family) => {
   });
 
   it('gives distinct instances for distinct seeds and for the two splits', () => {
-    const views = SEEDS.map((seed) => JSON.stringify([env.instance(family, seed).files, env.instance(family, seed).instruction, env.instance(family, seed).check]));
+    const views = SEEDS.map((seed) =>
+      JSON.stringify([env.instance(family, seed).files, env.instance(family, seed).instruction, env.instance(family, seed).check]),
+    );
     expect(new Set(views).size).toBeGreaterThanOrEqual(SEEDS.length - 1);
     for (const seed of SEEDS) {
       expect(JSON.stringify(env.instance(family, seed, 'test'))).not.toBe(JSON.stringify(env.instance(family, seed, 'train')));
@@ -72,7 +74,10 @@ it('gives candidate actions in every family, with a solving action among them fo
       expect(candidates.length, id).toBeGreaterThanOrEqual(4);
       const check = instance.check;
       if (check.kind === 'answer') {
-        expect(candidates.some((c) => c.name === 'answer' && c.arguments.text === check.accept[0]), id).toBe(true);
+        expect(
+          candidates.some((c) => c.name === 'answer' && c.arguments.text === check.accept[0]),
+          id,
+        ).toBe(true);
         continue;
       }
       for (const [path, content] of Object.entries(check.reference)) {

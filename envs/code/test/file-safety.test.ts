@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LineReader } from '../src/sandbox/line-reader.js';
-import { createRegularFile, FileTooLargeError, NotRegularFileError, readRegularFile, rewriteRegularFile, writeRegularFile } from '../src/sandbox/regular-file.js';
+import {
+  createRegularFile,
+  FileTooLargeError,
+  NotRegularFileError,
+  readRegularFile,
+  rewriteRegularFile,
+  writeRegularFile,
+} from '../src/sandbox/regular-file.js';
 import { readNames, removeWithinBudget } from '../src/sandbox/tree.js';
 
 let dir: string;

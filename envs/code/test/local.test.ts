@@ -48,7 +48,11 @@ describe('code env on the local runtime', () => {
     const instance = await localInstance();
     const ep = await open(instance.client, 'code/sh-log-report');
     await ep.bash('mkfifo p .workgym_harness.py && mkdir -p .case && mkfifo .case/input.log && echo made');
-    for (const [name, args] of [['read_file', { path: 'p' }], ['write_file', { path: 'p', content: 'x' }], ['edit_file', { path: 'p', old: 'a', new: 'b' }]] as const) {
+    for (const [name, args] of [
+      ['read_file', { path: 'p' }],
+      ['write_file', { path: 'p', content: 'x' }],
+      ['edit_file', { path: 'p', old: 'a', new: 'b' }],
+    ] as const) {
       expect(errorKind(await ep.step(name, args))).toBe('invalid_arguments');
     }
     await ep.step('write_file', { path: 'report.sh', content: 'ln -sf /dev/zero "$2"\n' });
@@ -63,7 +67,9 @@ describe('code env on the local runtime', () => {
     const first = await open(instance.client, family);
     const listing = async (ep: typeof first) => (await ep.bash('ls -A')).replace(/\(\d+ ms\)/, '');
     const clean = await listing(first);
-    await first.bash(`python3 -c "import os\nfor _ in range(3000): os.mkdir('d'); os.chdir('d')" && mkdir -p locked/inner && chmod 000 locked/inner && chmod 500 locked d && echo built`);
+    await first.bash(
+      `python3 -c "import os\nfor _ in range(3000): os.mkdir('d'); os.chdir('d')" && mkdir -p locked/inner && chmod 000 locked/inner && chmod 500 locked d && echo built`,
+    );
     expect((await first.step('submit')).verdict!.reward).toBe(0);
     await first.close();
     const second = await open(instance.client, family);

@@ -61,7 +61,10 @@ describe('near-misses of the function families lose on a hidden case of every se
       const [path, reference] = Object.entries(check.reference)[0]!;
       const { path: changed, content } = written(instance, 'special-case-visible-input');
       expect(changed).toBe(path);
-      const index = `m${/^return \{ (.*) \};$/.exec(check.suite.kind === 'js-calls' ? check.suite.prelude : '')![1]!.split(', ').findIndex((part) => part.includes(`'./${path}'`))}`;
+      const index = `m${/^return \{ (.*) \};$/
+        .exec(check.suite.kind === 'js-calls' ? check.suite.prelude : '')![1]!
+        .split(', ')
+        .findIndex((part) => part.includes(`'./${path}'`))}`;
       const lost = jsCases(instance).filter(([module, name, args]) => module === index && run(content, name, args) !== run(reference, name, args));
       expect(lost.length, `seed ${seed}`).toBeGreaterThan(0);
     }
@@ -98,7 +101,10 @@ describe('script families: the hidden inputs never all give the visible input it
   ])('%s', { timeout: 300_000 }, (family, extra) => {
     for (const seed of [...Array.from({ length: 12 }, (_, i) => i + 1), ...(extra as number[])]) {
       const [visible, ...hidden] = outputs(env.instance(family, seed));
-      expect(hidden.some((output) => output !== visible), `seed ${seed}`).toBe(true);
+      expect(
+        hidden.some((output) => output !== visible),
+        `seed ${seed}`,
+      ).toBe(true);
     }
   });
 });

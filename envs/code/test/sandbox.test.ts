@@ -66,7 +66,7 @@ describe('code env in its container', () => {
     const ep = await open(instance.client, 'code/py-fix-bug');
     const started = await ep.bash(
       'sleep 900 & (setsid sleep 901 &); nohup sleep 902 >/dev/null 2>&1 & disown; ' +
-        'python3 -c "import os\nif os.fork() == 0:\n os.setsid()\n if os.fork() == 0: os.execvp(\'sleep\', [\'sleep\', \'903\'])" ; ' +
+        "python3 -c \"import os\nif os.fork() == 0:\n os.setsid()\n if os.fork() == 0: os.execvp('sleep', ['sleep', '903'])\" ; " +
         // Wait (generously, for a loaded machine) until all four run.
         'for i in $(seq 300); do [ "$(pgrep -u agent -c -x sleep)" = 4 ] && break; sleep 0.1; done; pgrep -u agent -c -x sleep',
       60,
@@ -80,7 +80,7 @@ describe('code env in its container', () => {
     const bomb = await ep.step('bash', { command: 'bomb() { bomb | bomb & }; bomb; sleep 2; echo launched', timeout_s: 10 });
     expect(bomb.results[0]!.text.length).toBeGreaterThan(0);
     // Every agent process but this command's shell and its children (ps, awk, grep) is gone.
-    const after = await ep.bash('echo alive; ps -u agent -o pid=,ppid=,comm= | awk -v me=$$ \'$1 != me && $2 != me\' | grep . || echo none-left');
+    const after = await ep.bash("echo alive; ps -u agent -o pid=,ppid=,comm= | awk -v me=$$ '$1 != me && $2 != me' | grep . || echo none-left");
     expect(after).toMatch(/stdout ---\nalive\nnone-left$/);
     await expect(instance.client.hello()).resolves.toMatchObject({ name: 'code' });
   });
@@ -107,15 +107,13 @@ describe('code env in its container', () => {
 
   it('has no network', async () => {
     const ep = await open(instance.client, 'code/py-fix-bug');
-    const text = await ep.bash(
-      'ls /sys/class/net; python3 -c "import socket; s = socket.socket(); s.settimeout(3); s.connect((\'1.1.1.1\', 53))"',
-    );
+    const text = await ep.bash('ls /sys/class/net; python3 -c "import socket; s = socket.socket(); s.settimeout(3); s.connect((\'1.1.1.1\', 53))"');
     expect(text).toMatch(/stdout ---\nlo\n/);
     expect(text).toMatch(/Network is unreachable|ENETUNREACH/);
     await ep.close();
   });
 
-  it('keeps the hidden checks, the judge directory and the server out of the agent\'s reach', async () => {
+  it("keeps the hidden checks, the judge directory and the server out of the agent's reach", async () => {
     const family = 'code/sh-log-report';
     const hidden = new CodeEnv().instance(family, 1).check;
     expect(hidden.kind).toBe('runs');
@@ -163,7 +161,9 @@ describe('code env in its container', () => {
     const malformed = await instance.client.step(ep.session, [{ id: 'm', name: 'bash', argumentsJson: '{"command": ' }]);
     expect(errorKind(malformed)).toBe('invalid_arguments');
     expect(errorKind(await instance.client.step(ep.session, [call('rm_rf', {})]))).toBe('unknown_tool');
-    expect((await ep.step('read_file', { path: 'solution.py', start_line: 1, end_line: 1 })).observation!.text).toMatch(/^solution\.py \(lines 1-1 of \d+\)\ndef /);
+    expect((await ep.step('read_file', { path: 'solution.py', start_line: 1, end_line: 1 })).observation!.text).toMatch(
+      /^solution\.py \(lines 1-1 of \d+\)\ndef /,
+    );
     await ep.close();
   });
 
@@ -190,7 +190,7 @@ describe('code env in its container', () => {
     await second.close();
   });
 
-  it('fails the visible tests before the fix and passes them after the expert\'s changes', async () => {
+  it("fails the visible tests before the fix and passes them after the expert's changes", async () => {
     for (const family of ['code/py-implement-function', 'code/js-implement-function', 'code/py-fix-bug', 'code/js-fix-bug', 'code/py-add-feature']) {
       for (const seed of [1, 2]) {
         const ep = await open(instance.client, family, seed);

@@ -128,8 +128,7 @@ async function withSession<T>(ctx: Ctx, maxSteps: number, body: (reset: ResetRep
 }
 
 async function checkDeterministicReset(ctx: Ctx): Promise<void> {
-  const view = (r: ResetReply) =>
-    JSON.stringify({ task: r.task, observation: r.observation, tools: r.tools });
+  const view = (r: ResetReply) => JSON.stringify({ task: r.task, observation: r.observation, tools: r.tools });
   const first = await withSession(ctx, 0, async (r) => view(r));
   const second = await withSession(ctx, 0, async (r) => view(r));
   expect(first === second, 'two resets with the same seed gave different tasks or first observations');

@@ -1,12 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import {
-  ClientClosedError,
-  DeadlineExceededError,
-  FrameTooLargeError,
-  ProtocolViolationError,
-  RemoteError,
-  ServerExitedError,
-} from './errors.js';
+import { ClientClosedError, DeadlineExceededError, FrameTooLargeError, ProtocolViolationError, RemoteError, ServerExitedError } from './errors.js';
 import { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder } from './framing.js';
 import {
   PROTOCOL_VERSION,
@@ -21,7 +14,6 @@ import {
   type StepReply,
   type ToolCall,
 } from './messages.js';
-
 
 /** What the client needs of a server: its output, its input, and why it is gone if it is. */
 export interface Transport {

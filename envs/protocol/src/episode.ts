@@ -97,14 +97,12 @@ export class Episode {
         reward += outcome.reward ?? 0;
         terminated = outcome.terminated ?? false;
         info = outcome.info;
-        results.push(({ callId: call.id ?? '', text: outcome.observation.text ?? '' }));
+        results.push({ callId: call.id ?? '', text: outcome.observation.text ?? '' });
       } catch (error) {
         if (!(error instanceof ActionError) || signal.aborted) throw error;
         const text = `Error (${error.kind}): ${error.message}`;
         this.observation = { ...this.observation, text, rawSize: Buffer.byteLength(text) };
-        results.push(
-          ({ callId: call.id ?? '', text, error: { kind: error.kind, message: error.message } }),
-        );
+        results.push({ callId: call.id ?? '', text, error: { kind: error.kind, message: error.message } });
       }
       if (terminated) break;
     }
@@ -115,7 +113,7 @@ export class Episode {
       verdict = await this.session.verify(signal);
       reward = verdict.reward ?? 0;
     }
-    return ({
+    return {
       results,
       observation: this.observation,
       reward,
@@ -124,6 +122,6 @@ export class Episode {
       infoJson: info ? JSON.stringify(info) : '',
       verdict,
       stepIndex: this.steps,
-    });
+    };
   }
 }

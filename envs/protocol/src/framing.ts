@@ -4,10 +4,7 @@ export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
 // A 32-bit length never needs more than 5 varint bytes; more means the stream is not ours.
 const MAX_VARINT_BYTES = 5;
 
-export type FrameEvent =
-  | { kind: 'frame'; bytes: Uint8Array }
-  | { kind: 'oversize'; length: number }
-  | { kind: 'bad_length' };
+export type FrameEvent = { kind: 'frame'; bytes: Uint8Array } | { kind: 'oversize'; length: number } | { kind: 'bad_length' };
 
 /** Prefixes one encoded message with its varint length. */
 export function encodeFrame(message: Uint8Array): Buffer {

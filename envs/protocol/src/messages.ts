@@ -27,13 +27,7 @@ export type Decoded<T> = {
   [K in keyof T as K extends `$${string}` ? never : K]-?: DecodedField<Exclude<T[K], undefined | null>>;
 };
 type Leaf = string | number | boolean | Uint8Array;
-type DecodedField<V> = V extends Leaf
-  ? V
-  : V extends readonly (infer E)[]
-    ? E extends Leaf
-      ? E[]
-      : Decoded<E>[]
-    : Decoded<V> | null;
+type DecodedField<V> = V extends Leaf ? V : V extends readonly (infer E)[] ? (E extends Leaf ? E[] : Decoded<E>[]) : Decoded<V> | null;
 
 export type HelloReply = Decoded<workgym.v1.HelloResponse.$Properties>;
 export type ListTasksReply = Decoded<workgym.v1.ListTasksResponse.$Properties>;

@@ -48,9 +48,7 @@ export function validateToolCall(call: ToolCall, tools: readonly ToolSpec[]): Va
   }
   const validate = compileSchema(spec.parametersJson ?? '');
   if (!validate(args)) {
-    const problems = (validate.errors ?? [])
-      .map((e) => `${e.instancePath || '(arguments)'} ${e.message ?? 'is invalid'}`)
-      .join('; ');
+    const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '(arguments)'} ${e.message ?? 'is invalid'}`).join('; ');
     throw new ActionError('invalid_arguments', `arguments of ${call.name} do not match its schema: ${problems}`);
   }
   return { id: call.id ?? '', name: spec.name ?? '', arguments: args as Record<string, unknown> };

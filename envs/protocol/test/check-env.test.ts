@@ -40,16 +40,22 @@ function withDefect(defect: Defect, session: Session): Session {
     case 'bad-schema':
       return copy({ tools: [{ name: 'add', description: 'x', parametersJson: '{"type": 12}' }, ...session.tools.slice(1)] });
     case 'silent-expert':
-      return copy({ async expert(this: Session, signal: AbortSignal, strategy: string) {
-        return { ...(await expert.call(this, signal, strategy)), text: '' };
-      } });
+      return copy({
+        async expert(this: Session, signal: AbortSignal, strategy: string) {
+          return { ...(await expert.call(this, signal, strategy)), text: '' };
+        },
+      });
     case 'peeking-expert':
       // The target is no longer in the instruction, but the expert still adds the difference.
       return hideTarget(copy({}));
     case 'undeclared-value':
-      return hideTarget(copy({ async expert(this: Session, signal: AbortSignal, strategy: string) {
-        return { ...(await expert.call(this, signal, strategy)), derived: [] };
-      } }));
+      return hideTarget(
+        copy({
+          async expert(this: Session, signal: AbortSignal, strategy: string) {
+            return { ...(await expert.call(this, signal, strategy)), derived: [] };
+          },
+        }),
+      );
     default:
       return session;
   }

@@ -47,7 +47,7 @@ describe('EnvClient and serveEnv', () => {
     await expect(client.step(reset.session, [call('submit')])).rejects.toMatchObject({ remoteCode: 'unknown_session' });
   });
 
-  it('follows the strategy asked for, the seed\'s by default, and refuses unknown ones', async () => {
+  it("follows the strategy asked for, the seed's by default, and refuses unknown ones", async () => {
     const { client } = inProcess(new CounterEnv());
     const addOf = async (session: string, strategy?: string) => {
       const reply = await client.expert(session, strategy === undefined ? {} : { strategy });
@@ -169,9 +169,7 @@ describe('deadlines', () => {
   it('fails a call that outlives its deadline with DeadlineExceededError and keeps the client usable', async () => {
     const { client } = inProcess(new CounterEnv());
     const { session } = await client.reset({ family: 'counter/reach-target', seed: 1 });
-    await expect(client.step(session, [call('sleep', { ms: 5_000 })], { deadlineMs: 100 })).rejects.toBeInstanceOf(
-      DeadlineExceededError,
-    );
+    await expect(client.step(session, [call('sleep', { ms: 5_000 })], { deadlineMs: 100 })).rejects.toBeInstanceOf(DeadlineExceededError);
     await expect(client.hello()).resolves.toMatchObject({ name: 'counter' });
   });
 
@@ -205,7 +203,7 @@ describe('deadlines', () => {
     await expect(client.reset({ family: 'counter/reach-target', seed: 2 })).resolves.toMatchObject({ task: { seed: 2 } });
   });
 
-  it('gives a call that carries no deadline the server\'s default', async () => {
+  it("gives a call that carries no deadline the server's default", async () => {
     const { toServer, fromServer } = inProcess(new CounterEnv(), { server: { defaultDeadlineMs: 100 } });
     const { next } = collectResponses(fromServer);
     const request = (id: number, body: object) => toServer.write(encodeFrame(wire.Request.encode({ id, deadlineMs: 0, ...body }).finish()));
@@ -279,9 +277,7 @@ describe('bad frames', () => {
   it('refuses to send a request larger than the frame limit', async () => {
     const { client } = inProcess(new CounterEnv(), { client: { maxFrameBytes: 2048 } });
     const { session } = await client.reset({ family: 'counter/reach-target', seed: 1 });
-    await expect(client.step(session, [{ id: 'c', name: 'add', argumentsJson: 'x'.repeat(4096) }])).rejects.toBeInstanceOf(
-      FrameTooLargeError,
-    );
+    await expect(client.step(session, [{ id: 'c', name: 'add', argumentsJson: 'x'.repeat(4096) }])).rejects.toBeInstanceOf(FrameTooLargeError);
   });
 
   it('fails pending and later calls with ProtocolViolationError when the server writes garbage', async () => {

@@ -6,9 +6,9 @@ const line = (changes: Partial<ElementLine>): ElementLine => ({ depth: 0, id: 1,
 
 describe('element lines', () => {
   it('writes the documented format', () => {
-    expect(formatElementLine(line({ depth: 2, id: 29, role: 'textbox', name: 'Full name', value: 'Olga Tanaka', states: { required: 'true', checked: 'mixed' } }))).toBe(
-      '    [29] textbox "Full name" value="Olga Tanaka" required checked=mixed',
-    );
+    expect(
+      formatElementLine(line({ depth: 2, id: 29, role: 'textbox', name: 'Full name', value: 'Olga Tanaka', states: { required: 'true', checked: 'mixed' } })),
+    ).toBe('    [29] textbox "Full name" value="Olga Tanaka" required checked=mixed');
     expect(formatElementLine(line({ id: 14, role: 'row' }))).toBe('[14] row');
     expect(formatElementLine(line({ role: 'textbox', value: 'x' }))).toBe('[1] textbox value="x"');
   });
@@ -30,7 +30,14 @@ describe('element lines', () => {
     for (let i = 0; i < 500; i++) {
       const states: Record<string, string> = {};
       for (let k = 0; k < rng.int(0, 3); k++) states[rng.pick(['checked', 'expanded', 'required', 'level'])] = rng.pick(['true', 'false', 'mixed', text()]);
-      const original = line({ depth: rng.int(0, 6), id: rng.int(1, 9999), role: rng.pick(['link', 'button', 'StaticText', 'cell']), name: text(), value: text(), states });
+      const original = line({
+        depth: rng.int(0, 6),
+        id: rng.int(1, 9999),
+        role: rng.pick(['link', 'button', 'StaticText', 'cell']),
+        name: text(),
+        value: text(),
+        states,
+      });
       expect(parseElementLine(formatElementLine(original))).toEqual(original);
     }
   });

@@ -34,10 +34,7 @@ export function spawnCounterServer(options: EnvClientOptions = {}) {
   const exited = new Promise<{ exitCode: number | null; signal: string | null }>((resolve) =>
     child.once('exit', (exitCode, signal) => resolve({ exitCode, signal })),
   );
-  const client = new EnvClient(
-    { input: child.stdout, output: child.stdin, describeExit: async () => ({ ...(await exited), stderrTail: stderr }) },
-    options,
-  );
+  const client = new EnvClient({ input: child.stdout, output: child.stdin, describeExit: async () => ({ ...(await exited), stderrTail: stderr }) }, options);
   return { child, client, exited };
 }
 

@@ -20,7 +20,11 @@ describe('defineTools', () => {
       description: 'Move by a number of steps.',
       parametersJson: JSON.stringify(z.toJSONSchema(z.strictObject({ steps: z.number().int().min(1).describe('How far.'), note: z.string().optional() }))),
     });
-    const schema = JSON.parse(tools.specs[0]!.parametersJson!) as { required: string[]; additionalProperties: boolean; properties: Record<string, { description?: string }> };
+    const schema = JSON.parse(tools.specs[0]!.parametersJson!) as {
+      required: string[];
+      additionalProperties: boolean;
+      properties: Record<string, { description?: string }>;
+    };
     expect(schema.required).toEqual(['steps']);
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.steps!.description).toBe('How far.');
@@ -62,8 +66,24 @@ describe('FamilyCatalogue', () => {
 
   it('lists every family as <env>/<name> with its job (or the env default), both splits, strategies and near-misses, then the external ones', () => {
     expect(catalogue.families).toEqual([
-      { id: 'walk/short', job: 'walker', difficulty: 'easy', description: 'Walk (short).', splits: ['train', 'test'], strategies: ['stride', 'step'], nearMisses: ['overshoot'] },
-      { id: 'walk/long', job: 'courier', difficulty: 'easy', description: 'Walk (long).', splits: ['train', 'test'], strategies: ['stride', 'step'], nearMisses: ['overshoot'] },
+      {
+        id: 'walk/short',
+        job: 'walker',
+        difficulty: 'easy',
+        description: 'Walk (short).',
+        splits: ['train', 'test'],
+        strategies: ['stride', 'step'],
+        nearMisses: ['overshoot'],
+      },
+      {
+        id: 'walk/long',
+        job: 'courier',
+        difficulty: 'easy',
+        description: 'Walk (long).',
+        splits: ['train', 'test'],
+        strategies: ['stride', 'step'],
+        nearMisses: ['overshoot'],
+      },
       { id: 'walk/outside', job: 'walker', difficulty: 'hard', splits: ['train'] },
     ]);
   });
@@ -95,7 +115,12 @@ describe('expert steps and candidates as protocol calls', () => {
       text: 'why',
       derived: [],
     });
-    expect(candidateCalls([{ name: 'submit', arguments: {} }, { name: 'move', arguments: { steps: 1 } }]).map((c) => c.id)).toEqual(['cand-1', 'cand-2']);
+    expect(
+      candidateCalls([
+        { name: 'submit', arguments: {} },
+        { name: 'move', arguments: { steps: 1 } },
+      ]).map((c) => c.id),
+    ).toEqual(['cand-1', 'cand-2']);
   });
 });
 
@@ -194,6 +219,8 @@ describe('envManifest', () => {
     expect(manifest.serverEntry).toBe(fileURLToPath(new URL('file:///repo/envs/walk/src/server.ts')));
     expect(manifest.imageDir).toBe(fileURLToPath(new URL('file:///repo/envs/walk/image')));
     expect(manifest.docker).toEqual({ pidsLimit: 10 });
-    expect(envManifest('file:///repo/envs/walk/dist/manifest.js', { name: 'walk', create: async () => new WalkEnv() }).serverEntry).toBe('/repo/envs/walk/dist/server.js');
+    expect(envManifest('file:///repo/envs/walk/dist/manifest.js', { name: 'walk', create: async () => new WalkEnv() }).serverEntry).toBe(
+      '/repo/envs/walk/dist/server.js',
+    );
   });
 });

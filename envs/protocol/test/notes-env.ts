@@ -116,7 +116,11 @@ class NotesSession implements Session {
 /** The env: its catalogue and tools come from the kit; it writes only how to open a session. */
 export class NotesEnv extends EnvBase<FamilyDef<NotesTask>> {
   constructor(families: readonly FamilyDef<NotesTask>[] = [findCode]) {
-    super({ name: 'notes', version: '0.1.0', maxSessions: 4, capabilities: ['expert', 'candidates'] }, new FamilyCatalogue('notes', families, { job: 'assistant' }), TOOLS.specs);
+    super(
+      { name: 'notes', version: '0.1.0', maxSessions: 4, capabilities: ['expert', 'candidates'] },
+      new FamilyCatalogue('notes', families, { job: 'assistant' }),
+      TOOLS.specs,
+    );
   }
 
   protected async open(spec: EpisodeSpec): Promise<Session> {

@@ -10,7 +10,10 @@ const proto = readFileSync(join(import.meta.dirname, '..', 'proto', 'workgym.pro
 
 /** The names listed in the comment just above `message <name> {`, one per line. */
 function listedAbove(message: string): Set<string> {
-  const lines = proto.slice(0, proto.indexOf(`message ${message} {`)).trimEnd().split('\n');
+  const lines = proto
+    .slice(0, proto.indexOf(`message ${message} {`))
+    .trimEnd()
+    .split('\n');
   const comment = lines.slice(lines.findLastIndex((line) => !line.startsWith('//')) + 1);
   return new Set(comment.flatMap((line) => /^\/\/ {3}([a-z_]+) {2,}/.exec(line)?.[1] ?? []));
 }

@@ -22,7 +22,13 @@ function holdContainer(runId: string, mode: 'wait' | 'crash' = 'wait') {
 }
 
 async function exists(id: string): Promise<boolean> {
-  return docker.getContainer(id).inspect().then(() => true, () => false);
+  return docker
+    .getContainer(id)
+    .inspect()
+    .then(
+      () => true,
+      () => false,
+    );
 }
 
 describe('container cleanup when the owning process ends', () => {

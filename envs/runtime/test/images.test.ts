@@ -2,16 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  buildEnvImage,
-  connectDocker,
-  DockerRuntime,
-  ensureBaseImage,
-  LABEL_IMAGE,
-  listEnvImages,
-  planEnvImage,
-  pruneImages,
-} from '../src/index.js';
+import { buildEnvImage, connectDocker, DockerRuntime, ensureBaseImage, LABEL_IMAGE, listEnvImages, planEnvImage, pruneImages } from '../src/index.js';
 import { counterSource } from './helpers.js';
 
 const docker = connectDocker();

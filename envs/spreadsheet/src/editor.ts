@@ -54,7 +54,9 @@ export class WorkbookEditor {
         const a = TOOLS.parse('set_formula', raw);
         const { sheet, range } = this.locate(parseCell(a.cell));
         const formula = this.checkFormula(a.formula, sheet, range);
-        return await this.commit(`set ${this.name(sheet, range.top, range.left)}`, [{ sheet, row: range.top, col: range.left, cell: { value: null, formula, format: sheet.get(range.top, range.left)?.format } }]);
+        return await this.commit(`set ${this.name(sheet, range.top, range.left)}`, [
+          { sheet, row: range.top, col: range.left, cell: { value: null, formula, format: sheet.get(range.top, range.left)?.format } },
+        ]);
       }
       case 'fill': {
         const a = TOOLS.parse('fill', raw);
@@ -111,7 +113,10 @@ export class WorkbookEditor {
     const r = { ...range, bottom: Math.min(range.bottom, Math.max(extent.rows, range.top)), right: Math.min(range.right, Math.max(extent.cols, range.left)) };
     const cells = (r.bottom - r.top + 1) * (r.right - r.left + 1);
     if (cells > MAX_READ_CELLS) {
-      throw new ActionError('too_large', `${text} holds ${cells} cells; read at most ${MAX_READ_CELLS} per call (for example ${cellName(r.top, r.left)}:${cellName(r.top + Math.floor(MAX_READ_CELLS / (r.right - r.left + 1)) - 1, r.right)})`);
+      throw new ActionError(
+        'too_large',
+        `${text} holds ${cells} cells; read at most ${MAX_READ_CELLS} per call (for example ${cellName(r.top, r.left)}:${cellName(r.top + Math.floor(MAX_READ_CELLS / (r.right - r.left + 1)) - 1, r.right)})`,
+      );
     }
     return { text: renderGrid(sheet, r), focus: { sheet, row: r.top } };
   }
@@ -147,7 +152,10 @@ export class WorkbookEditor {
     const width = Math.max(...values.map((r) => r.length));
     const single = range.top === range.bottom && range.left === range.right;
     if (!single && (range.bottom - range.top + 1 !== height || range.right - range.left + 1 !== width)) {
-      throw new ActionError('shape_mismatch', `${text} is ${range.bottom - range.top + 1}x${range.right - range.left + 1} but the values are ${height}x${width}; give the top-left cell or a range of the values' shape`);
+      throw new ActionError(
+        'shape_mismatch',
+        `${text} is ${range.bottom - range.top + 1}x${range.right - range.left + 1} but the values are ${height}x${width}; give the top-left cell or a range of the values' shape`,
+      );
     }
     if (height * width > MAX_WRITE_CELLS) throw new ActionError('too_large', `write at most ${MAX_WRITE_CELLS} cells per call`);
     if (range.top + height - 1 > MAX_ROWS || range.left + width - 1 > MAX_COLS) {
@@ -224,7 +232,10 @@ export class WorkbookEditor {
     const lastLine = axis === 'row' ? MAX_ROWS : MAX_COLS;
     for (const key of sheet.cells.keys()) {
       if (lineOf(key) >= before && lineOf(key) + count > lastLine) {
-        throw new ActionError('too_large', `inserting ${count} would push cells beyond ${axis === 'row' ? `row ${MAX_ROWS}` : `column ${columnName(MAX_COLS)}`}`);
+        throw new ActionError(
+          'too_large',
+          `inserting ${count} would push cells beyond ${axis === 'row' ? `row ${MAX_ROWS}` : `column ${columnName(MAX_COLS)}`}`,
+        );
       }
     }
     await this.rebuildAfter(() => this.moveLines(sheet, { kind: 'insert', axis, at: before, count }));
@@ -334,8 +345,15 @@ export class WorkbookEditor {
         sheet.cells.set(key, { ...cell, format: next });
       }
     }
-    const parts = [format.numFmt !== undefined && `number format ${format.numFmt}`, format.bold !== undefined && `bold ${format.bold}`, fill !== undefined && `fill ${fill ?? 'none'}`].filter(Boolean);
-    return { text: `formatted ${this.name(sheet, range.top, range.left)}:${cellName(range.bottom, range.right)}: ${parts.join(', ')}`, focus: { sheet, row: range.top } };
+    const parts = [
+      format.numFmt !== undefined && `number format ${format.numFmt}`,
+      format.bold !== undefined && `bold ${format.bold}`,
+      fill !== undefined && `fill ${fill ?? 'none'}`,
+    ].filter(Boolean);
+    return {
+      text: `formatted ${this.name(sheet, range.top, range.left)}:${cellName(range.bottom, range.right)}: ${parts.join(', ')}`,
+      focus: { sheet, row: range.top },
+    };
   }
 }
 

@@ -1,4 +1,17 @@
-import { ActionError, CallRefusedError, Rng, ShownText, type ExpertAction, type Observation, type Session, type StepOutcome, type ToolCall, type ToolSpec, type ValidToolCall, type Verdict } from '@workgym/protocol';
+import {
+  ActionError,
+  CallRefusedError,
+  Rng,
+  ShownText,
+  type ExpertAction,
+  type Observation,
+  type Session,
+  type StepOutcome,
+  type ToolCall,
+  type ToolSpec,
+  type ValidToolCall,
+  type Verdict,
+} from '@workgym/protocol';
 import { candidateCalls, expertAction, type ExpertStep, type PlannedCall } from '@workgym/protocol/kit';
 import { WorkbookEditor } from './editor.js';
 import type { Workbook } from './engine/workbook.js';
@@ -82,10 +95,17 @@ export class SpreadsheetSession implements Session {
    * the task's distractors, shuffled by seed and step, plus list_sheets and submit.
    */
   private candidates(): ToolCall[] {
-    const useful = this.task.strategies.map((strategy) => this.task.expert(this.expertView(strategy)).call).filter((c) => c.name !== 'submit' && c.name !== 'answer');
+    const useful = this.task.strategies
+      .map((strategy) => this.task.expert(this.expertView(strategy)).call)
+      .filter((c) => c.name !== 'submit' && c.name !== 'answer');
     const rng = new Rng(this.task.seed * 1_000 + this.steps);
-    const mixed = rng.shuffle(uniqueCalls([...useful, ...rng.sample([...this.task.distractors], Math.min(this.task.distractors.length, MAX_CANDIDATES - useful.length))]));
-    const generic: PlannedCall[] = [{ name: 'list_sheets', arguments: {} }, { name: 'submit', arguments: {} }];
+    const mixed = rng.shuffle(
+      uniqueCalls([...useful, ...rng.sample([...this.task.distractors], Math.min(this.task.distractors.length, MAX_CANDIDATES - useful.length))]),
+    );
+    const generic: PlannedCall[] = [
+      { name: 'list_sheets', arguments: {} },
+      { name: 'submit', arguments: {} },
+    ];
     return candidateCalls([...mixed, ...generic]);
   }
 
@@ -107,7 +127,11 @@ export class SpreadsheetSession implements Session {
       const bytes = await writeXlsx(this.wb);
       const text = call.name === 'answer' ? `answered: ${this.answerText}` : 'submitted';
       this.shown.add(text);
-      return { observation: { text, rawSize: text.length }, terminated: true, info: { workbookBase64: bytes.toString('base64'), ...(this.answerText !== undefined ? { answer: this.answerText } : {}) } };
+      return {
+        observation: { text, rawSize: text.length },
+        terminated: true,
+        info: { workbookBase64: bytes.toString('base64'), ...(this.answerText !== undefined ? { answer: this.answerText } : {}) },
+      };
     }
     if (!this.isEditTool(call.name)) throw new ActionError('unknown_tool', call.name);
     const result = await this.editor.apply(call.name, call.arguments, signal);

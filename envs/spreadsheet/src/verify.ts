@@ -17,7 +17,13 @@ export const PERTURBATION_DRAWS = 20;
 
 /** Normalises an answer for comparison: case, spaces, quotes, thousands separators, a final period. */
 export function normaliseAnswer(text: string): string {
-  return text.trim().toLowerCase().replace(/^["']|["']$/g, '').replace(/\.$/, '').replace(/(\d),(\d{3})/g, '$1$2').replace(/\s+/g, ' ');
+  return text
+    .trim()
+    .toLowerCase()
+    .replace(/^["']|["']$/g, '')
+    .replace(/\.$/, '')
+    .replace(/(\d),(\d{3})/g, '$1$2')
+    .replace(/\s+/g, ' ');
 }
 
 function checkAnswer(task: TaskInstance, answer: string | undefined): { score: number; detail: string } {
@@ -80,7 +86,13 @@ async function copyInputs(from: Workbook, to: Workbook, ranges: readonly string[
  * the inputs are perturbed (so typed-in results fail); formats: the task's format rule; answer:
  * question tasks. Each component is in 0..1; the reward is their mean, success all of them at 1.
  */
-export async function verifyTask(task: TaskInstance, start: Workbook, wb: Workbook, answer: string | undefined, episode: { split: string; seed: number }): Promise<Verdict> {
+export async function verifyTask(
+  task: TaskInstance,
+  start: Workbook,
+  wb: Workbook,
+  answer: string | undefined,
+  episode: { split: string; seed: number },
+): Promise<Verdict> {
   const components: Record<string, number> = {};
   const details: string[] = [];
   if (task.question) {
@@ -121,7 +133,9 @@ export async function verifyTask(task: TaskInstance, start: Workbook, wb: Workbo
       for (const ref of [...good]) if (!sameValue(get(agent, ref), expected[ref]!)) good.delete(ref);
     }
     components.formulas = good.size / cells.length;
-    details.push(`${good.size} of ${cells.length} target cells are formulas that stay right when the inputs change${noFormula > 0 ? ` (${noFormula} hold no formula)` : ''}`);
+    details.push(
+      `${good.size} of ${cells.length} target cells are formulas that stay right when the inputs change${noFormula > 0 ? ` (${noFormula} hold no formula)` : ''}`,
+    );
   }
   if (task.formats) {
     const f = task.formats(wb, start);

@@ -1,11 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { ActionError } from '@workgym/protocol';
-import { buildWorkbook, columnName, functionTable, MAX_COLS, MAX_ROWS, parseRange, readXlsx, Workbook, WorkbookEditor, writeXlsx } from '../src/engine/index.js';
+import {
+  buildWorkbook,
+  columnName,
+  functionTable,
+  MAX_COLS,
+  MAX_ROWS,
+  parseRange,
+  readXlsx,
+  Workbook,
+  WorkbookEditor,
+  writeXlsx,
+} from '../src/engine/index.js';
 import { adjustForStructure, formulaRefs, shiftFormula } from '../src/engine/formula-refs.js';
 import { get } from '../src/tasks/helpers.js';
 
 function sheetWith(rows: (string | number | null)[][]) {
-  const wb = buildWorkbook([{ name: 'Data', rows }, { name: 'Other sheet', rows: [[5, 6]] }]);
+  const wb = buildWorkbook([
+    { name: 'Data', rows },
+    { name: 'Other sheet', rows: [[5, 6]] },
+  ]);
   return { wb, edit: new WorkbookEditor(wb, wb.sheets[0]!) };
 }
 
@@ -131,7 +145,13 @@ describe('functions', () => {
   it('gives #VALUE! for text longer than a cell holds (32,767 characters), as Excel does', async () => {
     const { wb, edit } = sheetWith([['x'.repeat(20_000), '=LEN(REPT("x",32767))']]);
     await edit.apply('write_cells', { range: 'C1', values: [['=REPT("x",100000)', '=A1&A1', '=SUBSTITUTE(A1,"x","xx")', '=REPT("",1000000000000)']] });
-    expect(['B1', 'C1', 'D1', 'E1', 'F1'].map((c) => get(wb, `Data!${c}`))).toEqual([32_767, { error: '#VALUE!' }, { error: '#VALUE!' }, { error: '#VALUE!' }, '']);
+    expect(['B1', 'C1', 'D1', 'E1', 'F1'].map((c) => get(wb, `Data!${c}`))).toEqual([
+      32_767,
+      { error: '#VALUE!' },
+      { error: '#VALUE!' },
+      { error: '#VALUE!' },
+      '',
+    ]);
     expect(await refusal(edit.apply('write_cells', { range: 'G1', values: [['y'.repeat(32_768)]] }))).toBe('too_large');
   });
 
@@ -205,7 +225,10 @@ describe('structural edits', () => {
   it('moves columns like rows, says what it inserted or deleted and where to look, and shows deleted references as #REF!', async () => {
     const { wb, edit } = sheetWith([[1, 2, 3, '=A1+C1', '=B1']]);
     const data = wb.sheets[0]!;
-    expect(await edit.apply('insert_columns', { sheet: 'Data', column: 'B', count: 2 })).toEqual({ text: 'inserted columns B-C on Data', focus: { sheet: data, row: 1 } });
+    expect(await edit.apply('insert_columns', { sheet: 'Data', column: 'B', count: 2 })).toEqual({
+      text: 'inserted columns B-C on Data',
+      focus: { sheet: data, row: 1 },
+    });
     expect(data.get(1, 6)).toMatchObject({ formula: 'A1+E1', value: 4 });
     expect(await edit.apply('delete_columns', { sheet: 'Data', column: 'D' })).toEqual({ text: 'deleted column D on Data', focus: { sheet: data, row: 1 } });
     expect(data.get(1, 5)).toMatchObject({ formula: 'A1+D1', value: 4 });
@@ -231,7 +254,11 @@ describe('structural edits', () => {
 describe('xlsx', () => {
   it('round-trips values, formulas, errors, dates and formats', async () => {
     const wb = buildWorkbook([
-      { name: 'Data', rows: [['text', 2.5, '=B1*2', '=1/0', 45322, true]], formats: [{ range: 'E1', format: { numFmt: 'yyyy-mm-dd', bold: true, fill: 'FFFF00' } }] },
+      {
+        name: 'Data',
+        rows: [['text', 2.5, '=B1*2', '=1/0', 45322, true]],
+        formats: [{ range: 'E1', format: { numFmt: 'yyyy-mm-dd', bold: true, fill: 'FFFF00' } }],
+      },
     ]);
     const back = await readXlsx(await writeXlsx(wb));
     expect(back.sheets.map((s) => s.name)).toEqual(['Data']);

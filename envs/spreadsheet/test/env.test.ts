@@ -96,7 +96,10 @@ describe('SpreadsheetEnv in process', () => {
   });
 
   it('fails typed-in results on the formulas check: the inputs are perturbed and recalculated', async () => {
-    for (const [strategy, formulas] of [['fill-down', 1], ['typed-values', 0]] as const) {
+    for (const [strategy, formulas] of [
+      ['fill-down', 1],
+      ['typed-values', 0],
+    ] as const) {
       const ep = await open(client, 'spreadsheet/computed-column');
       const end = await runExpert(client, ep.session, 60, strategy);
       expect(end.verdict?.components).toMatchObject({ values: 1, formulas });

@@ -12,7 +12,12 @@ const families = new SpreadsheetEnv().families();
  * probability `noise`. Returns how it ended, and whether a candidate ended it (submit or answer:
  * nothing is left to recover).
  */
-async function noisyEpisode(family: string, seed: number, noise: number, rng: Rng): Promise<{ success: boolean; endedByNoise: boolean; injected: number; ungrounded: string[] }> {
+async function noisyEpisode(
+  family: string,
+  seed: number,
+  noise: number,
+  rng: Rng,
+): Promise<{ success: boolean; endedByNoise: boolean; injected: number; ungrounded: string[] }> {
   const reset = await client.reset({ family, seed, maxSteps: 60 });
   const shown = new ShownText();
   shown.add(reset.task?.instruction ?? '');
@@ -32,7 +37,8 @@ async function noisyEpisode(family: string, seed: number, noise: number, rng: Rn
         injected += 1;
       } else {
         const action = await client.expert(reset.session);
-        for (const u of ungroundedValues(action.calls, action.derived, shown)) ungrounded.push(`${family} seed ${seed} step ${step + 1}: ${u.where} ${u.value} ${u.reason}`);
+        for (const u of ungroundedValues(action.calls, action.derived, shown))
+          ungrounded.push(`${family} seed ${seed} step ${step + 1}: ${u.where} ${u.value} ${u.reason}`);
         calls = action.calls;
       }
       reply = await client.step(reset.session, calls);
@@ -93,7 +99,10 @@ describe('spreadsheet experts', () => {
         const reset = await client.reset({ family, seed: 5 });
         expect(reset.observation?.text).not.toContain(`${sheet}!A1:`);
         const first = await client.expert(reset.session, { strategy });
-        expect([first.calls[0]!.name, JSON.parse(first.calls[0]!.argumentsJson).range]).toEqual(['read_range', expect.stringMatching(new RegExp(`^${sheet}!A1:C\\d+$`))]);
+        expect([first.calls[0]!.name, JSON.parse(first.calls[0]!.argumentsJson).range]).toEqual([
+          'read_range',
+          expect.stringMatching(new RegExp(`^${sheet}!A1:C\\d+$`)),
+        ]);
         await client.closeSession(reset.session);
       }
     }

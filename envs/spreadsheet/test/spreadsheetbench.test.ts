@@ -25,12 +25,32 @@ async function workbook(rows: [number, number][], answer: boolean): Promise<Buff
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'workgym-sb-'));
   await mkdir(join(dir, 'spreadsheet', '59196'), { recursive: true });
-  const dataset = [{ id: 59196, instruction: 'Fill Amount (C2:C4) with Price times Qty.', spreadsheet_path: 'spreadsheet/59196', instruction_type: 'Cell-Level Manipulation', answer_position: "'Sheet1'!C2:C4" }];
+  const dataset = [
+    {
+      id: 59196,
+      instruction: 'Fill Amount (C2:C4) with Price times Qty.',
+      spreadsheet_path: 'spreadsheet/59196',
+      instruction_type: 'Cell-Level Manipulation',
+      answer_position: "'Sheet1'!C2:C4",
+    },
+  ];
   await writeFile(join(dir, 'dataset.json'), JSON.stringify(dataset));
   const cases: [number, number][][] = [
-    [[2, 3], [4, 5], [6, 7]],
-    [[1, 1], [10, 2], [3, 3]],
-    [[9, 9], [8, 8], [7, 1]],
+    [
+      [2, 3],
+      [4, 5],
+      [6, 7],
+    ],
+    [
+      [1, 1],
+      [10, 2],
+      [3, 3],
+    ],
+    [
+      [9, 9],
+      [8, 8],
+      [7, 1],
+    ],
   ];
   for (const [i, rows] of cases.entries()) {
     await writeFile(join(dir, 'spreadsheet', '59196', `${i + 1}_59196_input.xlsx`), await workbook(rows, false));

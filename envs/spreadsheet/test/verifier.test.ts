@@ -122,7 +122,8 @@ describe('verifiers judge against the task, never against what the agent can edi
           for (const input of precedents(wb!, target)) {
             if (get(start, input) === null || task.formulas!.cells.includes(input)) continue;
             if (!declared.has(input)) problems.push(`${family.id} seed ${seed}: ${target} reads ${input}, which the check does not reset`);
-            if (rounds.every((p) => get(p, input) === get(start, input))) problems.push(`${family.id} seed ${seed}: ${target} reads ${input}, which no perturbation moves`);
+            if (rounds.every((p) => get(p, input) === get(start, input)))
+              problems.push(`${family.id} seed ${seed}: ${target} reads ${input}, which no perturbation moves`);
           }
         }
       }

@@ -4,6 +4,8 @@
  */
 export function lazy<A extends unknown[]>(load: () => Promise<(...args: A) => unknown>): (...args: A) => Promise<void> {
   return async (...args: A) => {
-    await (await load())(...args);
+    await (
+      await load()
+    )(...args);
   };
 }

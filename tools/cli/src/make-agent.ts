@@ -13,7 +13,10 @@ export const agentOptionsShape = {
   baseUrl: z.string().url().optional(),
   apiKeyEnv: z.string().min(1).default('OPENAI_API_KEY'),
   candidates: z.boolean().default(false),
-  context: z.string().regex(/^(full|(window|memory):[1-9]\d*)$/, 'full, window:N or memory:N (N >= 1)').default('full'),
+  context: z
+    .string()
+    .regex(/^(full|(window|memory):[1-9]\d*)$/, 'full, window:N or memory:N (N >= 1)')
+    .default('full'),
   temperature: numberSchema(TEMPERATURE).optional(),
   selfEvaluate: z.boolean().default(false),
   expertVariant: z.string().min(1).optional(),

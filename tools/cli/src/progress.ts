@@ -35,7 +35,9 @@ export function progressView(stats: RolloutStats, stream: NodeJS.WriteStream = p
   }
   const print = (s: RolloutStats) => {
     for (const e of s.envs) {
-      stream.write(`[rollout] ${e.env}: ${e.done}/${e.total} done, success ${successRate(s, e.env)}, ${s.rate(e.env).toFixed(1)} ep/min, errors ${errors(s, e.env)}\n`);
+      stream.write(
+        `[rollout] ${e.env}: ${e.done}/${e.total} done, success ${successRate(s, e.env)}, ${s.rate(e.env).toFixed(1)} ep/min, errors ${errors(s, e.env)}\n`,
+      );
     }
   };
   const timer = setInterval(() => print(stats), 10_000);

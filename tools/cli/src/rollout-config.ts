@@ -5,7 +5,8 @@ import { numberSchema } from './option-schemas.js';
 import { OPTIONS, PROBABILITY } from './options.js';
 import { UsageError } from './usage-error.js';
 
-const number = (key: 'episodes' | 'group' | 'parallel' | 'maxSteps' | 'seed' | 'stepTimeoutS' | 'envTimeoutS' | 'episodeTimeoutS') => numberSchema(OPTIONS[key].number);
+const number = (key: 'episodes' | 'group' | 'parallel' | 'maxSteps' | 'seed' | 'stepTimeoutS' | 'envTimeoutS' | 'episodeTimeoutS') =>
+  numberSchema(OPTIONS[key].number);
 
 /** Everything `workgym rollout` accepts, from flags or a JSON config file (same names). */
 export const rolloutConfigSchema = z

@@ -43,7 +43,28 @@ async function records(run: string): Promise<EpisodeRecord[]> {
 }
 
 const rollout = (out: string, ...extra: string[]) =>
-  workgym('rollout', '--agent', 'openai', '--model', 'workgym-linear', '--base-url', baseURL, '--env', 'spreadsheet', '--family', 'spreadsheet/clean-names', '--episodes', '2', '--max-steps', '3', '--runtime', 'local', '--out', out, ...extra);
+  workgym(
+    'rollout',
+    '--agent',
+    'openai',
+    '--model',
+    'workgym-linear',
+    '--base-url',
+    baseURL,
+    '--env',
+    'spreadsheet',
+    '--family',
+    'spreadsheet/clean-names',
+    '--episodes',
+    '2',
+    '--max-steps',
+    '3',
+    '--runtime',
+    'local',
+    '--out',
+    out,
+    ...extra,
+  );
 
 describe('the agent options every command shares', () => {
   it('rollout --candidates acts through a real `workgym serve-policy`: every call is one of the candidates it was offered', async () => {
@@ -74,7 +95,17 @@ describe('the agent options every command shares', () => {
   it('offers the same agent options, with the same help, in rollout and eval, and their endpoint options in train and transfer', async () => {
     const help = async (command: string) => (await workgym(command, '--help')).stdout;
     const [rolloutHelp, evalHelp, trainHelp, transferHelp] = await Promise.all(['rollout', 'eval', 'train', 'transfer'].map(help));
-    for (const flag of ['--agent <kind>', '--model <name>', '--base-url <url>', '--api-key-env <var>', '--candidates', '--context <policy>', '--temperature <t>', '--self-evaluate', '--expert-variant <strategy>']) {
+    for (const flag of [
+      '--agent <kind>',
+      '--model <name>',
+      '--base-url <url>',
+      '--api-key-env <var>',
+      '--candidates',
+      '--context <policy>',
+      '--temperature <t>',
+      '--self-evaluate',
+      '--expert-variant <strategy>',
+    ]) {
       expect(rolloutHelp, flag).toContain(flag);
       expect(evalHelp, flag).toContain(flag);
     }

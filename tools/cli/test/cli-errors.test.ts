@@ -56,8 +56,15 @@ describe('a user error', () => {
 
   it('is one line naming what is missing (stats, show, verify)', async () => {
     const missing = join(dir, 'no-run');
-    for (const args of [['stats', missing], ['show', missing, 'ep-1'], ['verify', missing]]) {
-      expectOneLine(await workgym('data', ...args), `${missing} holds no run (no manifest.json); pass the folder a rollout wrote, or create one with createRun()`);
+    for (const args of [
+      ['stats', missing],
+      ['show', missing, 'ep-1'],
+      ['verify', missing],
+    ]) {
+      expectOneLine(
+        await workgym('data', ...args),
+        `${missing} holds no run (no manifest.json); pass the folder a rollout wrote, or create one with createRun()`,
+      );
     }
     expectOneLine(await workgym('data', 'show', run, 'ep-9'), /^workgym: .*run has no episode "ep-9"/, /^hint: see `workgym data show --help`$/);
   });
@@ -69,9 +76,15 @@ describe('a user error', () => {
         ['data', 'export', run, '--format', 'openai', '--out', join(file, 'x.jsonl'), '--json'],
         { code: 'EEXIST', message: `cannot create the folder ${file}: a file is in the way (EEXIST)`, hint: 'pick a path that is not taken by a file' },
       ],
-      [['data', 'export', run, '--format', 'csv', '--out', join(dir, 'x'), '--json'], { code: 'WORKGYM_USAGE', message: expect.stringContaining("argument 'csv' is invalid") }],
+      [
+        ['data', 'export', run, '--format', 'csv', '--out', join(dir, 'x'), '--json'],
+        { code: 'WORKGYM_USAGE', message: expect.stringContaining("argument 'csv' is invalid") },
+      ],
       [['data', 'repair', run, '--json'], { code: 'WORKGYM_USAGE', message: "required option '--out <dir>' not specified" }],
-      [['data', 'show', run, 'ep-9', '--json'], { code: 'WORKGYM_USAGE', message: expect.stringContaining('has no episode "ep-9"'), hint: 'see `workgym data show --help`' }],
+      [
+        ['data', 'show', run, 'ep-9', '--json'],
+        { code: 'WORKGYM_USAGE', message: expect.stringContaining('has no episode "ep-9"'), hint: 'see `workgym data show --help`' },
+      ],
     ];
     for (const [args, error] of cases) {
       const result = await workgym(...args);

@@ -46,12 +46,20 @@ describe('workgym data on a damaged run', () => {
 
     const stats = await workgym('data', 'stats', run);
     expect(stats.code).toBe(0);
-    expect(stats.stderr).toContain(`workgym: warning: ${run}: shards/000000.wgs is damaged at offset ${placed[1]!.offset} (checksum mismatch): episode(s) ep-2 cannot be read`);
+    expect(stats.stderr).toContain(
+      `workgym: warning: ${run}: shards/000000.wgs is damaged at offset ${placed[1]!.offset} (checksum mismatch): episode(s) ep-2 cannot be read`,
+    );
     expect(stats.stderr).toContain(`\`workgym data repair ${run} --out NEW\``);
     expect((await workgym('data', 'stats', run, '--strict')).code).toBe(1);
     const json = await workgym('data', 'stats', run, '--json', '--strict');
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout)).toMatchObject({ episodes: 4, attempts: 4, retried: 0, infraErrors: 0, damage: [{ file: 'shards/000000.wgs', episodes: ['ep-2'], reason: 'checksum mismatch' }] });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      episodes: 4,
+      attempts: 4,
+      retried: 0,
+      infraErrors: 0,
+      damage: [{ file: 'shards/000000.wgs', episodes: ['ep-2'], reason: 'checksum mismatch' }],
+    });
 
     // The good episodes go to a new run, which verifies; what was left out is said.
     const repaired = join(run, '..', 'repaired');
@@ -73,12 +81,16 @@ describe('workgym data on a damaged run', () => {
 
     const stats = await workgym('data', 'stats', run, '--strict');
     expect(stats.code).toBe(1);
-    expect(stats.stderr).toMatch(/shards\/000000\.wgs is damaged at offset \d+ \(the file ends 3 bytes short of the records indexed in it\): episode\(s\) ep-4 cannot be read/);
+    expect(stats.stderr).toMatch(
+      /shards\/000000\.wgs is damaged at offset \d+ \(the file ends 3 bytes short of the records indexed in it\): episode\(s\) ep-4 cannot be read/,
+    );
 
     const failed = await workgym('data', 'export', run, '--format', 'openai', '--out', out);
     expect(failed.code).toBe(1);
     noStack(failed.stderr);
-    expect(failed.stderr.split('\n')[0]).toMatch(/^workgym: episode ep-4: the record in shards\/000000\.wgs at offset \d+ is damaged \(the file ends 3 bytes into it\).*--skip-damaged/);
+    expect(failed.stderr.split('\n')[0]).toMatch(
+      /^workgym: episode ep-4: the record in shards\/000000\.wgs at offset \d+ is damaged \(the file ends 3 bytes into it\).*--skip-damaged/,
+    );
     expect(existsSync(out)).toBe(false);
 
     const skipped = await workgym('data', 'export', run, '--format', 'openai', '--out', out, '--skip-damaged');

@@ -38,7 +38,10 @@ describe('workgym rollout, then workgym data', () => {
     const out = join(dir, 'sft.jsonl');
     const { code } = await workgym('data', 'export', run, '--format', 'openai', '--out', out);
     expect(code).toBe(0);
-    const lines = (await readFile(out, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { messages: { role: string }[] });
+    const lines = (await readFile(out, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { messages: { role: string }[] });
     expect(lines).toHaveLength(2);
     expect(lines[0]!.messages.some((m) => m.role === 'tool')).toBe(true);
   });
@@ -66,14 +69,18 @@ describe('workgym rollout, then workgym data', () => {
   it('warns of the flipped byte in stats, and a resume runs the damaged episode again into a run that verifies', async () => {
     const stats = await workgym('data', 'stats', run, '--strict');
     expect(stats.code).toBe(1);
-    expect(stats.stderr).toMatch(/shards\/000000\.wgs is damaged at offset \d+ \(checksum mismatch\): episode\(s\) code\/sql-query:train:[01]:0 cannot be read/);
+    expect(stats.stderr).toMatch(
+      /shards\/000000\.wgs is damaged at offset \d+ \(checksum mismatch\): episode\(s\) code\/sql-query:train:[01]:0 cannot be read/,
+    );
 
     const resumed = await workgym('rollout', '--env', 'code', '--family', 'code/sql-query', '--agent', 'expert', '--episodes', '2', '--out', run, '--resume');
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain('(1 were already there)');
     const verified = await workgym('data', 'verify', run);
     expect(verified.code, verified.stdout).toBe(0);
-    expect(verified.stdout).toMatch(/note: shards\/000000\.wgs: bytes \d+-\d+ are damaged \(checksum mismatch\), known since the resume of .*, each run again since/);
+    expect(verified.stdout).toMatch(
+      /note: shards\/000000\.wgs: bytes \d+-\d+ are damaged \(checksum mismatch\), known since the resume of .*, each run again since/,
+    );
     const after = await workgym('data', 'stats', run, '--json', '--strict');
     expect(after.code, after.stderr).toBe(0);
     expect(JSON.parse(after.stdout)).toMatchObject({ episodes: 2, successRate: 1, damage: [] });

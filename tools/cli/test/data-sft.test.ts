@@ -16,7 +16,11 @@ interface SftLine {
   examples: string[];
 }
 
-const readLines = async (path: string) => (await readFile(path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as SftLine);
+const readLines = async (path: string) =>
+  (await readFile(path, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as SftLine);
 
 let dir: string;
 let run: string;
@@ -25,7 +29,21 @@ let run: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'workgym-cli-sft-'));
   run = join(dir, 'run');
-  const rollout = await workgym('rollout', '--env', 'spreadsheet', '--family', 'spreadsheet/clean-names', '--runtime', 'local', '--agent', 'expert', '--episodes', '2', '--out', run);
+  const rollout = await workgym(
+    'rollout',
+    '--env',
+    'spreadsheet',
+    '--family',
+    'spreadsheet/clean-names',
+    '--runtime',
+    'local',
+    '--agent',
+    'expert',
+    '--episodes',
+    '2',
+    '--out',
+    run,
+  );
   expect(rollout.code, rollout.stderr).toBe(0);
 }, 300_000);
 
@@ -52,7 +70,12 @@ describe('workgym data sft', () => {
       expect(masked).toContain('<tool_response>');
       expect(masked).toContain('<|im_start|>user');
     }
-    const meta = JSON.parse(await readFile(join(out, 'sft-meta.json'), 'utf8')) as { tokenizer: string; template: string; templateSha256: string; examples: number };
+    const meta = JSON.parse(await readFile(join(out, 'sft-meta.json'), 'utf8')) as {
+      tokenizer: string;
+      template: string;
+      templateSha256: string;
+      examples: number;
+    };
     const source = await readFile(fileURLToPath(new URL('../../../trainers/templates/qwen-hermes.jinja', import.meta.url)), 'utf8');
     expect(meta).toMatchObject({ template: 'qwen-hermes', templateSha256: createHash('sha256').update(source).digest('hex'), examples: 2 });
     expect(meta.tokenizer).toMatch(/qwen3/i);

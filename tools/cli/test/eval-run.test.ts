@@ -13,7 +13,17 @@ beforeAll(async () => {
   run = join(await mkdtemp(join(tmpdir(), 'workgym-cli-eval-run-')), 'run');
   const writer = await createRun(run);
   for (const [n, success] of [true, false].entries()) {
-    await writer.append({ episodeId: `ep-${n}`, env: 'code', family: 'code/py-fix-bug', job: 'junior-programmer', seed: n, status: success ? 'success' : 'failure', success, finalReward: Number(success), steps: [] });
+    await writer.append({
+      episodeId: `ep-${n}`,
+      env: 'code',
+      family: 'code/py-fix-bug',
+      job: 'junior-programmer',
+      seed: n,
+      status: success ? 'success' : 'failure',
+      success,
+      finalReward: Number(success),
+      steps: [],
+    });
   }
   await writer.finalize();
 });
@@ -26,12 +36,14 @@ describe('workgym eval --run', () => {
     expect(stdout).toMatch(/code\/py-fix-bug/);
   });
 
-  it('refuses --expert-variant in one line: the run\'s episodes were played by their own expert', { timeout: 120_000 }, async () => {
+  it("refuses --expert-variant in one line: the run's episodes were played by their own expert", { timeout: 120_000 }, async () => {
     const { code, stdout, stderr } = await workgym('eval', '--run', run, '--expert-variant', 'sed');
     expect(code).toBe(1);
     expect(stdout).toBe('');
     const [first, ...rest] = stderr.trimEnd().split('\n');
-    expect(first).toBe(`workgym: --run scores the episodes ${run} holds as they were played, so --expert-variant (how to play new episodes, with --agent) cannot change them; drop it`);
+    expect(first).toBe(
+      `workgym: --run scores the episodes ${run} holds as they were played, so --expert-variant (how to play new episodes, with --agent) cannot change them; drop it`,
+    );
     expect(rest.every((line) => line.startsWith('hint: '))).toBe(true);
   });
 

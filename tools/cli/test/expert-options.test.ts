@@ -10,7 +10,24 @@ import { workgym } from './run-cli.js';
 // the strategies edit-file (file tools) and sed (bash).
 
 const rollout = (run: string, ...more: string[]) =>
-  workgym('rollout', '--env', 'code', '--family', 'code/py-fix-bug', '--runtime', 'local', '--agent', 'expert', '--episodes', '1', '--max-steps', '12', '--out', run, ...more);
+  workgym(
+    'rollout',
+    '--env',
+    'code',
+    '--family',
+    'code/py-fix-bug',
+    '--runtime',
+    'local',
+    '--agent',
+    'expert',
+    '--episodes',
+    '1',
+    '--max-steps',
+    '12',
+    '--out',
+    run,
+    ...more,
+  );
 
 async function records(run: string): Promise<EpisodeRecord[]> {
   await using reader = await openRun(run);
@@ -29,7 +46,10 @@ beforeAll(async () => {
 describe('rollout --agent expert', () => {
   it('--expert-variant changes the expert calls, and each step records the strategy it followed', { timeout: 600_000 }, async () => {
     const [files, shell] = [join(dir, 'edit-file'), join(dir, 'sed')];
-    for (const [run, variant] of [[files, 'edit-file'], [shell, 'sed']] as const) {
+    for (const [run, variant] of [
+      [files, 'edit-file'],
+      [shell, 'sed'],
+    ] as const) {
       const result = await rollout(run, '--expert-variant', variant);
       expect(result.code, result.stderr).toBe(0);
     }
@@ -53,7 +73,9 @@ describe('rollout --agent expert', () => {
     const result = await rollout(run, '--expert-variant', 'teleport');
     expect(result.code).toBe(1);
     const [first, ...rest] = result.stderr.trim().split('\n');
-    expect(first).toMatch(/^workgym: --expert-variant teleport: 1 selected family has no such expert strategy \(code\/py-fix-bug has edit-file, sed; near-misses .+\)/);
+    expect(first).toMatch(
+      /^workgym: --expert-variant teleport: 1 selected family has no such expert strategy \(code\/py-fix-bug has edit-file, sed; near-misses .+\)/,
+    );
     expect(rest.every((line) => line.startsWith('hint: '))).toBe(true);
     expect(existsSync(run)).toBe(false);
   });

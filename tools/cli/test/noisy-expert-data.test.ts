@@ -42,7 +42,11 @@ beforeAll(async () => {
 const injectedSteps = (r: EpisodeRecord) => r.steps!.filter((s) => s.injected).length;
 
 type Message = { role: string; content: string | null; weight?: number; tool_calls?: { id: string }[] };
-const jsonLines = async <T>(path: string) => (await readFile(path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as T);
+const jsonLines = async <T>(path: string) =>
+  (await readFile(path, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as T);
 
 describe('a noisy expert run, through the data commands', () => {
   it('marks injected steps, and data stats counts them', async () => {
@@ -107,7 +111,8 @@ describe('a noisy expert run, through the data commands', () => {
     });
     const plain = join(dir, 'sft-plain');
     expect((await workgym('data', 'sft', run, '--out', plain, '--no-pack', '--no-rationale')).code).toBe(0);
-    for (const line of await jsonLines<{ input_ids: number[] }>(join(plain, 'sft.jsonl'))) expect(qwen.decode(line.input_ids)).not.toContain('The counter shows');
+    for (const line of await jsonLines<{ input_ids: number[] }>(join(plain, 'sft.jsonl')))
+      expect(qwen.decode(line.input_ids)).not.toContain('The counter shows');
   }, 300_000);
 
   it('data show prints sizes in bytes, times in whole milliseconds, the injected steps and the strategy', async () => {

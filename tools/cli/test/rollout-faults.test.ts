@@ -60,11 +60,28 @@ const shardBytes = (run: string) => {
 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const remove = (id: string) => docker.getContainer(id).remove({ force: true }).catch(() => undefined);
+const remove = (id: string) =>
+  docker
+    .getContainer(id)
+    .remove({ force: true })
+    .catch(() => undefined);
 const manifest = (run: string) => JSON.parse(readFileSync(join(run, 'manifest.json'), 'utf8')) as { status: string };
 const newRun = async () => join(await mkdtemp(join(tmpdir(), 'workgym-cli-faults-')), 'run');
-const rolloutArgs = (run: string, episodes = 2) =>
-  ['rollout', '--env', 'code', '--family', 'code/sql-query', '--agent', 'expert', '--episodes', String(episodes), '--parallel', '1', '--out', run];
+const rolloutArgs = (run: string, episodes = 2) => [
+  'rollout',
+  '--env',
+  'code',
+  '--family',
+  'code/sql-query',
+  '--agent',
+  'expert',
+  '--episodes',
+  String(episodes),
+  '--parallel',
+  '1',
+  '--out',
+  run,
+];
 
 describe('workgym rollout when env containers die', () => {
   it('finishes the run when a container is killed and then its replacement as it starts', { timeout: 600_000 }, async () => {

@@ -10,7 +10,12 @@ const rollout = (run: string, ...more: string[]) =>
   workgym('rollout', '--env', 'spreadsheet', '--family', 'spreadsheet/clean-names', '--runtime', 'local', '--agent', 'expert', '--out', run, ...more);
 
 /** The summary table's row for an env, as cells. */
-const row = (stdout: string, env: string) => stdout.split('\n').find((line) => line.startsWith(`${env} `))!.trim().split(/\s{2,}/);
+const row = (stdout: string, env: string) =>
+  stdout
+    .split('\n')
+    .find((line) => line.startsWith(`${env} `))!
+    .trim()
+    .split(/\s{2,}/);
 
 describe('workgym rollout --resume', () => {
   it('ends with a table of the whole run, saying how many episodes are new', { timeout: 600_000 }, async () => {
@@ -52,7 +57,7 @@ describe('workgym rollout --resume', () => {
   });
 
   // The agent and --max-steps are checked alike (agents/test/rollout.test.ts); here, what the user sees.
-  it('refuses a resume with another group size, naming the run\'s value and the given one, leaving the run as it was', { timeout: 600_000 }, async () => {
+  it("refuses a resume with another group size, naming the run's value and the given one, leaving the run as it was", { timeout: 600_000 }, async () => {
     const run = join(await mkdtemp(join(tmpdir(), 'workgym-cli-resume-')), 'run');
     expect((await rollout(run, '--episodes', '1')).code).toBe(0);
     const manifest = readFileSync(join(run, 'manifest.json'), 'utf8');

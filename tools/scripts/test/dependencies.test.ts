@@ -51,17 +51,18 @@ function* codeFiles(path: string): Generator<string> {
 /** The package a module specifier names (`@scope/name/sub/path` -> `@scope/name`), or nothing for a file or Node builtin. */
 function packageOf(specifier: string): string | undefined {
   if (specifier.startsWith('.') || specifier.startsWith('/') || isBuiltin(specifier)) return undefined;
-  return specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+  return specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
 }
 
 /** Every package the file imports: static, dynamic and type-only imports, re-exports and require() alike. */
 function importedPackages(file: string): { specifier: string; name: string }[] {
-  return ts
-    .preProcessFile(readFileSync(file, 'utf8'), true, true)
-    .importedFiles.flatMap(({ fileName }) => {
-      const name = packageOf(fileName);
-      return name ? [{ specifier: fileName, name }] : [];
-    });
+  return ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles.flatMap(({ fileName }) => {
+    const name = packageOf(fileName);
+    return name ? [{ specifier: fileName, name }] : [];
+  });
 }
 
 function undeclaredImports(dir: string): string[] {

@@ -130,7 +130,18 @@ export function formatEvalMarkdown(report: EvalReport, title = 'Evaluation'): st
     const rows = report.rows.filter((r) => r.scope === scope);
     if (rows.length === 0) continue;
     out.push(`## ${scope === 'all' ? 'Total' : `By ${scope}`}`, '');
-    const head = [scope === 'all' ? '' : scope, 'episodes', 'success', '95% CI', ...report.ks.map((k) => `pass@${k}`), 'mean reward', 'mean steps', 'mean tokens', 'errors', 'infra errors'];
+    const head = [
+      scope === 'all' ? '' : scope,
+      'episodes',
+      'success',
+      '95% CI',
+      ...report.ks.map((k) => `pass@${k}`),
+      'mean reward',
+      'mean steps',
+      'mean tokens',
+      'errors',
+      'infra errors',
+    ];
     out.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
     for (const r of rows) {
       const cells = [

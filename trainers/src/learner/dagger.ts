@@ -91,7 +91,10 @@ export async function dagger(policy: LinearPolicy, options: DaggerOptions): Prom
     method: policy.meta.method === 'untrained' ? 'dagger' : `${policy.meta.method}+dagger`,
     trainedOn: [...new Set([...policy.meta.trainedOn, ...options.envs.flatMap((e) => e.families)])].sort(),
     examples: data.length,
-    history: [...policy.meta.history, { step: 'dagger', detail: `${options.rounds} rounds of ${options.tasksPerFamily} tasks per family, ${data.length} decisions` }],
+    history: [
+      ...policy.meta.history,
+      { step: 'dagger', detail: `${options.rounds} rounds of ${options.tasksPerFamily} tasks per family, ${data.length} decisions` },
+    ],
   };
   return { decisions: data.length, rounds: options.rounds };
 }

@@ -137,7 +137,9 @@ export class LinearPolicy {
     try {
       body = JSON.parse(await readFile(path, 'utf8')) as typeof body;
     } catch (error) {
-      throw new PolicyFormatError(`cannot read a policy from ${path}: ${(error as Error).message}. Train one with \`workgym train --from RUN --out ${dir}\``, { cause: error });
+      throw new PolicyFormatError(`cannot read a policy from ${path}: ${(error as Error).message}. Train one with \`workgym train --from RUN --out ${dir}\``, {
+        cause: error,
+      });
     }
     if (body.format !== FORMAT) throw new PolicyFormatError(`${path} is not a workgym linear policy (format ${JSON.stringify(body.format)})`);
     if (body.featureVersion !== FEATURE_VERSION) {

@@ -81,7 +81,10 @@ export function behaviourCloning(policy: LinearPolicy, records: readonly Episode
     method: policy.meta.method === 'untrained' ? 'bc' : `${policy.meta.method}+bc`,
     trainedOn: [...new Set([...policy.meta.trainedOn, ...used.map((r) => r.family ?? '')])].sort(),
     examples: policy.meta.examples + decisions.length,
-    history: [...policy.meta.history, { step: 'bc', detail: `${used.length} episodes, ${decisions.length} decisions, ${losses.length} epochs, final loss ${losses.at(-1)!.toFixed(4)}` }],
+    history: [
+      ...policy.meta.history,
+      { step: 'bc', detail: `${used.length} episodes, ${decisions.length} decisions, ${losses.length} epochs, final loss ${losses.at(-1)!.toFixed(4)}` },
+    ],
   };
   return { method: 'bc', episodes: used.length, examples: decisions.length, skipped, losses };
 }
@@ -103,7 +106,12 @@ export interface PolicyGradientOptions {
  * One policy-gradient update: every step of an episode is weighted by the episode's advantage
  * (REINFORCE with the group baseline that GRPO, Dr.GRPO or RLOO computed).
  */
-export function policyGradient(policy: LinearPolicy, records: readonly EpisodeRecord[], advantages: ReadonlyMap<string, number>, options: PolicyGradientOptions = {}): TrainReport {
+export function policyGradient(
+  policy: LinearPolicy,
+  records: readonly EpisodeRecord[],
+  advantages: ReadonlyMap<string, number>,
+  options: PolicyGradientOptions = {},
+): TrainReport {
   const { decisions, skipped } = toDecisions(policy, records, (r) => advantages.get(r.episodeId ?? '') ?? 0);
   const random = seededRandom(options.seed ?? 0);
   const losses: number[] = [];
@@ -115,7 +123,12 @@ export function policyGradient(policy: LinearPolicy, records: readonly EpisodeRe
   const useful = decisions.filter((d) => d.weight !== 0).length;
   policy.meta = {
     ...policy.meta,
-    method: policy.meta.method === 'untrained' ? method : policy.meta.method.endsWith(`+${method}`) || policy.meta.method === method ? policy.meta.method : `${policy.meta.method}+${method}`,
+    method:
+      policy.meta.method === 'untrained'
+        ? method
+        : policy.meta.method.endsWith(`+${method}`) || policy.meta.method === method
+          ? policy.meta.method
+          : `${policy.meta.method}+${method}`,
     trainedOn: [...new Set([...policy.meta.trainedOn, ...records.map((r) => r.family ?? '')])].sort(),
     examples: policy.meta.examples + useful,
     history: [...policy.meta.history, { step: method, detail: `${records.length} episodes, ${useful} decisions with a non-zero advantage` }],

@@ -15,7 +15,12 @@ export interface CurvePoint {
 
 export function curvesCsv(points: readonly CurvePoint[]): string {
   const head = 'iteration,env,episodes,mean_reward,success_rate,zero_variance_groups,groups';
-  return [head, ...points.map((p) => [p.iteration, p.env, p.episodes, p.meanReward.toFixed(4), p.successRate.toFixed(4), p.zeroVarianceGroups, p.groups].join(','))].join('\n') + '\n';
+  return (
+    [
+      head,
+      ...points.map((p) => [p.iteration, p.env, p.episodes, p.meanReward.toFixed(4), p.successRate.toFixed(4), p.zeroVarianceGroups, p.groups].join(',')),
+    ].join('\n') + '\n'
+  );
 }
 
 /** Writes `curves.csv` and `curves.png` (mean reward per iteration, one line per env) into `dir`. */

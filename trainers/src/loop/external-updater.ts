@@ -32,17 +32,28 @@ export class ExternalUpdater implements PolicyUpdater {
   }
 
   async update(batch: RlBatch, signal?: AbortSignal): Promise<PolicyEndpoint> {
-    const values: Record<string, string> = { batch: batch.file, iteration: String(batch.iteration), endpoint: this.endpoint.baseURL, model: this.endpoint.model };
+    const values: Record<string, string> = {
+      batch: batch.file,
+      iteration: String(batch.iteration),
+      endpoint: this.endpoint.baseURL,
+      model: this.endpoint.model,
+    };
     const command = this.options.command.replace(/\{(batch|iteration|endpoint|model)\}/g, (_, k: string) => quote(values[k]!));
-    const { code, stdout, stderr } = await run(command, {
-      ...process.env,
-      WORKGYM_BATCH: batch.file,
-      WORKGYM_ITERATION: String(batch.iteration),
-      WORKGYM_ENDPOINT: this.endpoint.baseURL,
-      WORKGYM_MODEL: this.endpoint.model,
-    }, signal);
+    const { code, stdout, stderr } = await run(
+      command,
+      {
+        ...process.env,
+        WORKGYM_BATCH: batch.file,
+        WORKGYM_ITERATION: String(batch.iteration),
+        WORKGYM_ENDPOINT: this.endpoint.baseURL,
+        WORKGYM_MODEL: this.endpoint.model,
+      },
+      signal,
+    );
     if (code !== 0) {
-      throw new ExternalTrainerError(`the trainer command exited with ${code} at iteration ${batch.iteration}: ${command}\n--- stderr ---\n${stderr.slice(-4000)}`);
+      throw new ExternalTrainerError(
+        `the trainer command exited with ${code} at iteration ${batch.iteration}: ${command}\n--- stderr ---\n${stderr.slice(-4000)}`,
+      );
     }
     this.endpoint = parseEndpoint(stdout, this.endpoint.model, command);
     this.options.log?.(`iteration ${batch.iteration}: the trainer returned ${this.endpoint.baseURL} (${this.endpoint.model})`);
@@ -58,7 +69,12 @@ export class ExternalUpdater implements PolicyUpdater {
 
 /** The endpoint in the command's last non-empty stdout line. */
 export function parseEndpoint(stdout: string, model: string, command = 'the trainer command'): PolicyEndpoint {
-  const line = stdout.split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? '';
+  const line =
+    stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .at(-1) ?? '';
   if (line.startsWith('{')) {
     try {
       const parsed = JSON.parse(line) as { baseURL?: unknown; model?: unknown };

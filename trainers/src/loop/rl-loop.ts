@@ -68,7 +68,8 @@ export async function rlLoop(options: RlLoopOptions): Promise<RlLoopResult> {
     options.signal?.throwIfAborted();
     const dir = join(options.out, 'iterations', String(iteration).padStart(3, '0'));
     await mkdir(dir, { recursive: true });
-    const agent = options.agentFor?.(endpoint, iteration) ?? endpointAgent(endpoint, { temperature: options.temperature ?? 1, seed: (options.seed ?? 0) + iteration });
+    const agent =
+      options.agentFor?.(endpoint, iteration) ?? endpointAgent(endpoint, { temperature: options.temperature ?? 1, seed: (options.seed ?? 0) + iteration });
     await rollout({
       runtime: options.runtime,
       agent,
@@ -85,7 +86,13 @@ export async function rlLoop(options: RlLoopOptions): Promise<RlLoopResult> {
       log: options.log,
     });
     const records = await readRecords(join(dir, 'run'));
-    const scored = records.map((r) => ({ episodeId: r.episodeId ?? '', groupId: r.groupId ?? '', env: r.env ?? '', family: r.family ?? '', reward: r.finalReward ?? 0 }));
+    const scored = records.map((r) => ({
+      episodeId: r.episodeId ?? '',
+      groupId: r.groupId ?? '',
+      env: r.env ?? '',
+      family: r.family ?? '',
+      reward: r.finalReward ?? 0,
+    }));
     const { advantages, diagnostics } = computeAdvantages(scored, { estimator: options.estimator, normalize: options.normalize });
     const iterationPoints = curvePoints(iteration, records, diagnostics);
     points.push(...iterationPoints);

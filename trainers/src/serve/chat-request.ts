@@ -37,9 +37,18 @@ const fail = (param: string, message: string): never => {
  */
 const UNSUPPORTED: Record<string, { neutral: (v: unknown) => boolean; why: string }> = {
   audio: { neutral: absent, why: 'the policy answers with a tool call, never audio' },
-  frequency_penalty: { neutral: (v) => absent(v) || v === 0, why: 'penalties act on generated tokens; the policy picks one whole candidate action (send 0 or omit it)' },
-  presence_penalty: { neutral: (v) => absent(v) || v === 0, why: 'penalties act on generated tokens; the policy picks one whole candidate action (send 0 or omit it)' },
-  logit_bias: { neutral: (v) => absent(v) || (isObject(v) && Object.keys(v).length === 0), why: 'there are no token logits to bias: the policy scores candidate actions' },
+  frequency_penalty: {
+    neutral: (v) => absent(v) || v === 0,
+    why: 'penalties act on generated tokens; the policy picks one whole candidate action (send 0 or omit it)',
+  },
+  presence_penalty: {
+    neutral: (v) => absent(v) || v === 0,
+    why: 'penalties act on generated tokens; the policy picks one whole candidate action (send 0 or omit it)',
+  },
+  logit_bias: {
+    neutral: (v) => absent(v) || (isObject(v) && Object.keys(v).length === 0),
+    why: 'there are no token logits to bias: the policy scores candidate actions',
+  },
   functions: { neutral: absent, why: 'deprecated and not supported; send `tools`' },
   function_call: { neutral: absent, why: 'deprecated and not supported; send `tool_choice`' },
   prediction: { neutral: absent, why: 'predicted outputs speed up token generation; the policy generates no tokens' },
@@ -122,7 +131,8 @@ export function parseCompletionRequest(raw: unknown): CompletionRequest {
 
 function checkFormat(raw: Json): void {
   const format = raw.response_format;
-  if (!absent(format) && !(isObject(format) && format.type === 'text')) fail('response_format', 'only {"type": "text"}: the answer is a tool call, not JSON text');
+  if (!absent(format) && !(isObject(format) && format.type === 'text'))
+    fail('response_format', 'only {"type": "text"}: the answer is a tool call, not JSON text');
   const modalities = raw.modalities;
   if (!absent(modalities) && !(Array.isArray(modalities) && modalities.every((m) => m === 'text'))) fail('modalities', 'only ["text"]');
   const tier = raw.service_tier;
@@ -153,7 +163,8 @@ function allowedTools(raw: Json): ReadonlySet<string> | undefined {
     if (unknown.length) fail('tool_choice', `names ${unknown.join(', ')}, which is not among the tools`);
     return new Set(names);
   };
-  if (isObject(choice) && choice.type === 'function' && isObject(choice.function) && typeof choice.function.name === 'string') return named([choice.function.name]);
+  if (isObject(choice) && choice.type === 'function' && isObject(choice.function) && typeof choice.function.name === 'string')
+    return named([choice.function.name]);
   if (isObject(choice) && choice.type === 'allowed_tools' && isObject(choice.allowed_tools) && Array.isArray(choice.allowed_tools.tools)) {
     return named(
       choice.allowed_tools.tools.map((t: unknown) => {
@@ -164,7 +175,10 @@ function allowedTools(raw: Json): ReadonlySet<string> | undefined {
       }),
     );
   }
-  return fail('tool_choice', 'must be "auto", "required", {"type": "function", "function": {"name"}} or {"type": "allowed_tools", ...} (custom tools are not supported)');
+  return fail(
+    'tool_choice',
+    'must be "auto", "required", {"type": "function", "function": {"name"}} or {"type": "allowed_tools", ...} (custom tools are not supported)',
+  );
 }
 
 function optional<T extends 'boolean' | 'string'>(raw: Json, key: string, type: T, param = key): (T extends 'boolean' ? boolean : string) | undefined {

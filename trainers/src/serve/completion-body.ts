@@ -54,9 +54,16 @@ export function completionChunks(meta: CompletionMeta, answer: Answer, request: 
   for (const c of answer.choices) {
     chunks.push(chunk(c.index, { role: 'assistant', content: c.call ? null : '' }));
     if (c.call) {
-      chunks.push(chunk(c.index, { tool_calls: [{ index: 0, id: callId(meta, c), type: 'function', function: { name: c.call.name, arguments: '' } }] }, { logprobs: logprobs(c, request) }));
+      chunks.push(
+        chunk(
+          c.index,
+          { tool_calls: [{ index: 0, id: callId(meta, c), type: 'function', function: { name: c.call.name, arguments: '' } }] },
+          { logprobs: logprobs(c, request) },
+        ),
+      );
       const args = c.call.argumentsJson;
-      for (let at = 0; at < args.length; at += ARGUMENT_PIECE) chunks.push(chunk(c.index, { tool_calls: [{ index: 0, function: { arguments: args.slice(at, at + ARGUMENT_PIECE) } }] }));
+      for (let at = 0; at < args.length; at += ARGUMENT_PIECE)
+        chunks.push(chunk(c.index, { tool_calls: [{ index: 0, function: { arguments: args.slice(at, at + ARGUMENT_PIECE) } }] }));
     }
     chunks.push(chunk(c.index, {}, { finish_reason: c.finishReason }));
   }
@@ -67,7 +74,14 @@ export function completionChunks(meta: CompletionMeta, answer: Answer, request: 
 }
 
 function header(meta: CompletionMeta, request: CompletionRequest, object: string) {
-  return { id: meta.id, object, created: meta.created, model: meta.model, ...(request.serviceTier ? { service_tier: request.serviceTier } : {}), system_fingerprint: null };
+  return {
+    id: meta.id,
+    object,
+    created: meta.created,
+    model: meta.model,
+    ...(request.serviceTier ? { service_tier: request.serviceTier } : {}),
+    system_fingerprint: null,
+  };
 }
 
 const callId = (meta: CompletionMeta, c: PolicyChoice) => `${meta.callPrefix}_${c.index}`;
@@ -76,7 +90,9 @@ const callId = (meta: CompletionMeta, c: PolicyChoice) => `${meta.callPrefix}_${
 function logprobs(c: PolicyChoice, request: CompletionRequest): object | null {
   if (!request.logprobs) return null;
   const bytes = (token: string) => [...Buffer.from(token, 'utf8')];
-  const content = c.call ? [{ token: c.token, logprob: c.logprob, bytes: bytes(c.token), top_logprobs: c.top.map((t) => ({ ...t, bytes: bytes(t.token) })) }] : [];
+  const content = c.call
+    ? [{ token: c.token, logprob: c.logprob, bytes: bytes(c.token), top_logprobs: c.top.map((t) => ({ ...t, bytes: bytes(t.token) })) }]
+    : [];
   return { content, refusal: null };
 }
 

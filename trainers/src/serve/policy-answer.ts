@@ -32,7 +32,10 @@ export function policyAnswer(policy: LinearPolicy, request: CompletionRequest): 
   const allowed = request.allowedTools;
   const candidates = allowed ? state.candidates.filter((c) => allowed.has(c.name)) : state.candidates;
   if (candidates.length === 0) {
-    throw new PolicyRequestError(`none of the ${state.candidates.length} candidate actions calls a tool the request allows (tools, tool_choice)`, 'tool_choice');
+    throw new PolicyRequestError(
+      `none of the ${state.candidates.length} candidate actions calls a tool the request allows (tools, tool_choice)`,
+      'tool_choice',
+    );
   }
   const p = nucleus(policy.probabilities(policy.features({ ...state, candidates }), request.temperature), request.topP);
   const ranked = p.map((q, i) => ({ q, i })).sort((a, b) => b.q - a.q || a.i - b.i);
@@ -52,7 +55,10 @@ export function policyAnswer(policy: LinearPolicy, request: CompletionRequest): 
       completionTokens: cut ? request.maxTokens! : completionTokens,
     };
   });
-  const promptTokens = (request.body.messages ?? []).reduce((n, m) => n + words(typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '')), 0);
+  const promptTokens = (request.body.messages ?? []).reduce(
+    (n, m) => n + words(typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '')),
+    0,
+  );
   return { choices, promptTokens };
 }
 

@@ -34,7 +34,8 @@ export class ChatTemplate {
   /** One of the templates in trainers/templates/ (qwen-hermes, llama3.1). */
   static shipped(name: ShippedTemplate): ChatTemplate {
     const file = SHIPPED_TEMPLATES[name];
-    if (!file) throw new TrainerInputError(`no shipped template ${JSON.stringify(name)}; use one of ${Object.keys(SHIPPED_TEMPLATES).join(', ')} or a .jinja file`);
+    if (!file)
+      throw new TrainerInputError(`no shipped template ${JSON.stringify(name)}; use one of ${Object.keys(SHIPPED_TEMPLATES).join(', ')} or a .jinja file`);
     return new ChatTemplate(name, readFileSync(new URL(`../../templates/${file}`, import.meta.url), 'utf8'));
   }
 

@@ -44,7 +44,8 @@ const prefixError = (template: ChatTemplate, i: number, what: string) =>
  * start with an earlier one (a template that rewrites earlier turns).
  */
 export function renderSegments(template: ChatTemplate, messages: readonly TemplateMessage[], tokenizer: TextTokenizer, options: RenderOptions = {}): Segment[] {
-  const render = (n: number, gen = false) => (n === 0 && !gen ? '' : template.render(messages.slice(0, n), { tools: options.tools, addGenerationPrompt: gen, bosToken: tokenizer.bosToken }));
+  const render = (n: number, gen = false) =>
+    n === 0 && !gen ? '' : template.render(messages.slice(0, n), { tools: options.tools, addGenerationPrompt: gen, bosToken: tokenizer.bosToken });
   const segments: Segment[] = [];
   let before = '';
   messages.forEach((message, i) => {

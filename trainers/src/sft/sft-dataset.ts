@@ -54,10 +54,14 @@ export interface SftOptions {
  * The template is checked first; a template that fails the check is refused.
  */
 export function buildSftDataset(records: readonly EpisodeRecord[], options: SftOptions): SftDataset {
-  if (!Number.isInteger(options.maxLength) || options.maxLength < 16) throw new TrainerInputError(`maxLength must be an integer >= 16, not ${options.maxLength}`);
+  if (!Number.isInteger(options.maxLength) || options.maxLength < 16)
+    throw new TrainerInputError(`maxLength must be an integer >= 16, not ${options.maxLength}`);
   const check = checkTemplate(options.template, options.tokenizer);
   if (!check.ok) {
-    throw new TemplateCheckError(`template ${options.template.name} fails the check, so its masks would be silently wrong:\n  ${check.problems.join('\n  ')}`, check.problems);
+    throw new TemplateCheckError(
+      `template ${options.template.name} fails the check, so its masks would be silently wrong:\n  ${check.problems.join('\n  ')}`,
+      check.problems,
+    );
   }
   const used = options.onlySuccessful === false ? records : records.filter((r) => r.success);
   const examples: TokenizedExample[] = [];
@@ -114,14 +118,36 @@ export async function writeSftDataset(dir: string, data: SftDataset): Promise<{ 
   const metaPath = join(dir, 'sft-meta.json');
   await writeFile(
     dataPath,
-    data.packs.map((p) => JSON.stringify({ input_ids: p.inputIds, loss_mask: p.lossMask, weights: p.weights, position_ids: p.positionIds, boundaries: p.boundaries, examples: p.examples })).join('\n') + '\n',
+    data.packs
+      .map((p) =>
+        JSON.stringify({
+          input_ids: p.inputIds,
+          loss_mask: p.lossMask,
+          weights: p.weights,
+          position_ids: p.positionIds,
+          boundaries: p.boundaries,
+          examples: p.examples,
+        }),
+      )
+      .join('\n') + '\n',
   );
   const trained = data.examples.reduce((n, e) => n + e.lossMask.reduce((a, b) => a + b, 0), 0);
   const total = data.examples.reduce((n, e) => n + e.inputIds.length, 0);
   await writeFile(
     metaPath,
     JSON.stringify(
-      { tokenizer: data.tokenizer, template: data.template, templateSha256: data.templateSha256, maxLength: data.maxLength, examples: data.examples.length, packs: data.packs.length, tokens: total, trainedTokens: trained, tooLong: data.tooLong, check: data.check },
+      {
+        tokenizer: data.tokenizer,
+        template: data.template,
+        templateSha256: data.templateSha256,
+        maxLength: data.maxLength,
+        examples: data.examples.length,
+        packs: data.packs.length,
+        tokens: total,
+        trainedTokens: trained,
+        tooLong: data.tooLong,
+        check: data.check,
+      },
       null,
       2,
     ) + '\n',

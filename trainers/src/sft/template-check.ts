@@ -21,7 +21,14 @@ export interface TemplateCheckReport {
 export const SAMPLE_CONVERSATION: TemplateMessage[] = [
   { role: 'system', content: 'You are an agent. Use the tools.' },
   { role: 'user', content: 'Bring the counter from 3 to 5, then submit.\n\ncounter = 3' },
-  { role: 'assistant', content: '', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'add', arguments: '{"amount": 1}' } }, { id: 'c2', type: 'function', function: { name: 'add', arguments: '{"amount": 1}' } }] },
+  {
+    role: 'assistant',
+    content: '',
+    tool_calls: [
+      { id: 'c1', type: 'function', function: { name: 'add', arguments: '{"amount": 1}' } },
+      { id: 'c2', type: 'function', function: { name: 'add', arguments: '{"amount": 1}' } },
+    ],
+  },
   { role: 'tool', content: 'counter = 4', tool_call_id: 'c1' },
   { role: 'tool', content: 'counter = 5', tool_call_id: 'c2' },
   { role: 'assistant', content: 'Done adding.', tool_calls: [{ id: 'c3', type: 'function', function: { name: 'submit', arguments: '{}' } }] },
@@ -30,7 +37,14 @@ export const SAMPLE_CONVERSATION: TemplateMessage[] = [
 ];
 
 export const SAMPLE_TOOLS = [
-  { type: 'function', function: { name: 'add', description: 'Add to the counter.', parameters: { type: 'object', properties: { amount: { type: 'integer' } }, required: ['amount'] } } },
+  {
+    type: 'function',
+    function: {
+      name: 'add',
+      description: 'Add to the counter.',
+      parameters: { type: 'object', properties: { amount: { type: 'integer' } }, required: ['amount'] },
+    },
+  },
   { type: 'function', function: { name: 'submit', description: 'End the episode.', parameters: { type: 'object' } } },
 ];
 
@@ -58,7 +72,9 @@ export function checkTemplate(
     if (!text.startsWith(previous)) {
       prefixStable = false;
       const at = [...previous].findIndex((ch, i) => text[i] !== ch);
-      problems.push(`prefix: appending message ${n - 1} (${messages[n - 1]!.role}) re-rendered earlier text from character ${at}: ${JSON.stringify(previous.slice(at, at + 40))} became ${JSON.stringify(text.slice(at, at + 40))}`);
+      problems.push(
+        `prefix: appending message ${n - 1} (${messages[n - 1]!.role}) re-rendered earlier text from character ${at}: ${JSON.stringify(previous.slice(at, at + 40))} became ${JSON.stringify(text.slice(at, at + 40))}`,
+      );
     }
     previous = text;
   }
@@ -68,7 +84,10 @@ export function checkTemplate(
       const example = tokenizeSegments('check', segments, tokenizer, messages.length);
       messages.forEach((m, i) => {
         if (m.role !== 'assistant') return;
-        const trained = segments.filter((s) => s.message === i && s.trainable).map((s) => s.text).join('');
+        const trained = segments
+          .filter((s) => s.message === i && s.trainable)
+          .map((s) => s.text)
+          .join('');
         const tokens = tokenizer.encode(trained).length;
         if (tokens === 0) {
           masksNonEmpty = false;
@@ -98,7 +117,9 @@ export function checkTemplate(
       const again = tokenizer.encode(decoded);
       if (again.length !== example.inputIds.length || again.some((id, i) => id !== example.inputIds[i])) {
         roundTrip = false;
-        problems.push(`round trip: encoding the decoded text gives other ids (${again.length} vs ${example.inputIds.length} tokens): a segment boundary splits a token`);
+        problems.push(
+          `round trip: encoding the decoded text gives other ids (${again.length} vs ${example.inputIds.length} tokens): a segment boundary splits a token`,
+        );
       }
     } catch (error) {
       if (!(error instanceof TemplateCheckError)) throw error;
@@ -110,5 +131,14 @@ export function checkTemplate(
     roundTrip = false;
     problems.push('mask and round trip: not checked, because masks cannot be computed from an unstable template');
   }
-  return { template: template.name, templateSha256: template.sha256, tokenizer: tokenizer.name, prefixStable, masksNonEmpty, roundTrip, problems, ok: problems.length === 0 };
+  return {
+    template: template.name,
+    templateSha256: template.sha256,
+    tokenizer: tokenizer.name,
+    prefixStable,
+    masksNonEmpty,
+    roundTrip,
+    problems,
+    ok: problems.length === 0,
+  };
 }

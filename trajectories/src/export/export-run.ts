@@ -135,13 +135,7 @@ export async function exportRun(run: string | RunReader, options: ExportOptions)
   }
 }
 
-async function exportPairs(
-  reader: RunReader,
-  picked: EpisodeSummary[],
-  options: ExportOptions,
-  sink: Sink,
-  report: ExportReport,
-): Promise<void> {
+async function exportPairs(reader: RunReader, picked: EpisodeSummary[], options: ExportOptions, sink: Sink, report: ExportReport): Promise<void> {
   const { pairs, report: pairing } = await buildPreferencePairs(picked, (s) => readOrSkip(reader, s, options, report), options);
   report.pairing = pairing;
   for (const [reason, n] of Object.entries(pairing.skipped)) report.skipped[reason] = n;
@@ -152,9 +146,7 @@ async function exportPairs(
     report.rows++;
   }
   if (pairs.length === 0) {
-    report.notes.push(
-      'no preference pairs: they need tasks (env/family/seed) with both a successful and a failed episode, e.g. groups of rollouts per task',
-    );
+    report.notes.push('no preference pairs: they need tasks (env/family/seed) with both a successful and a failed episode, e.g. groups of rollouts per task');
   }
 }
 
@@ -181,13 +173,13 @@ function describeShareGpt(report: ExportReport, limits: ShareGptLimits): void {
   if (limits.rowPerStep.episodes) {
     report.notes.push(
       `${limits.rowPerStep.episodes} episodes were acted on with a window:N or memory:N context, so each step is its own row as it was shown; ` +
-        'train with LLaMA-Factory\'s mask_history: true so that only the last turn of each row is learned',
+        "train with LLaMA-Factory's mask_history: true so that only the last turn of each row is learned",
     );
   }
   if (limits.injectedSteps.steps) {
     report.notes.push(
       `${limits.injectedSteps.steps} steps in ${limits.injectedSteps.episodes} episodes were injected as noise (rollout --noise) and must not be learned, which sharegpt cannot mark: ` +
-        'each other step of those episodes is its own row ending with that turn; train with LLaMA-Factory\'s mask_history: true so that only the last turn of each row is learned',
+        "each other step of those episodes is its own row ending with that turn; train with LLaMA-Factory's mask_history: true so that only the last turn of each row is learned",
     );
   }
   if (limits.trailingObservations.episodes) {
@@ -220,12 +212,7 @@ function checkOptions(options: ExportOptions): void {
 const DAMAGED = 'damaged record (see workgym data verify)';
 
 /** The picked records in order; damaged ones are skipped and counted when asked to. */
-async function* readAll(
-  reader: RunReader,
-  picked: EpisodeSummary[],
-  options: ExportOptions,
-  report: ExportReport,
-): AsyncGenerator<EpisodeRecord> {
+async function* readAll(reader: RunReader, picked: EpisodeSummary[], options: ExportOptions, report: ExportReport): AsyncGenerator<EpisodeRecord> {
   for (const summary of picked) {
     const record = await readOrSkip(reader, summary, options, report);
     if (record) yield record;
@@ -327,9 +314,7 @@ async function writeAtomically(path: string, produce: (sink: Sink) => Promise<vo
 
 /** A short, printable account of an export. */
 export function formatExportReport(report: ExportReport): string {
-  const lines = [
-    `wrote ${report.rows} ${report.format} rows (${report.bytes} bytes) from ${report.episodes} episodes to ${report.out}`,
-  ];
+  const lines = [`wrote ${report.rows} ${report.format} rows (${report.bytes} bytes) from ${report.episodes} episodes to ${report.out}`];
   if (report.pairing) lines.push(`preference pairs: ${report.pairing.pairs} from ${report.pairing.tasks} tasks with both outcomes`);
   for (const [reason, n] of Object.entries(report.skipped)) lines.push(`skipped ${n}: ${reason}`);
   if (report.damaged.length) lines.push(`damaged episodes left out: ${report.damaged.join(', ')}`);

@@ -78,8 +78,7 @@ export function rlParquet(records: EpisodeRecord[], options: ConversationOptions
       role: m.role,
       content: m.content,
       tool_call_id: m.role === 'tool' ? m.toolCallId : null,
-      tool_calls:
-        m.role === 'assistant' ? m.toolCalls.map((c) => ({ id: c.id, name: c.name, arguments: c.argumentsJson })) : null,
+      tool_calls: m.role === 'assistant' ? m.toolCalls.map((c) => ({ id: c.id, name: c.name, arguments: c.argumentsJson })) : null,
     }));
     const task = taskId(record);
     return {

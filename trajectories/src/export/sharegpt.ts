@@ -42,7 +42,11 @@ type Turn = { from: 'human' | 'gpt' | 'function_call' | 'observation'; value: st
 export function shareGptRows(record: EpisodeRecord, limits: ShareGptLimits, options: ConversationOptions = {}): object[] {
   const examples = targetConversations(record, options);
   const tools = JSON.stringify(
-    (record.tools ?? []).map((t) => ({ name: t.name ?? '', description: t.description ?? '', parameters: parseObject(t.parametersJson) ?? { type: 'object' } })),
+    (record.tools ?? []).map((t) => ({
+      name: t.name ?? '',
+      description: t.description ?? '',
+      parameters: parseObject(t.parametersJson) ?? { type: 'object' },
+    })),
   );
   const perStep = examples.some((e) => e.step !== undefined);
   let counts = noCounts();

@@ -93,10 +93,7 @@ function checkSide(side: unknown, name: string, argumentsAs: 'string' | 'object'
   return checkToolCalls(message, name, argumentsAs).problems;
 }
 
-function checkMessages(
-  messages: unknown[],
-  rules: { argumentsAs: 'string' | 'object'; weights: boolean; open?: boolean },
-): string[] {
+function checkMessages(messages: unknown[], rules: { argumentsAs: 'string' | 'object'; weights: boolean; open?: boolean }): string[] {
   const problems: string[] = [];
   const pending = new Set<string>();
   let seenUser = false;

@@ -10,9 +10,7 @@ export function toolsHash(tools: readonly ToolSchema[]): string {
 }
 
 export function toolsCanonicalJson(tools: readonly ToolSchema[]): string {
-  return JSON.stringify(
-    tools.map((t) => [t.name ?? '', t.description ?? '', t.parametersJson ?? '']),
-  );
+  return JSON.stringify(tools.map((t) => [t.name ?? '', t.description ?? '', t.parametersJson ?? '']));
 }
 
 /** `browser/shop-buy-cheapest#42`: one task instance, whatever agent or attempt ran it. */
@@ -29,10 +27,7 @@ function qualifiedFamily(env: string, family: string): string {
  * of env/family/seed, so every episode of a task lands on the same side (no leak) and the
  * answer does not depend on which other tasks are in the run.
  */
-export function taskSplit(
-  record: Pick<EpisodeRecord, 'env' | 'family' | 'seed'>,
-  validationFraction: number,
-): 'train' | 'validation' {
+export function taskSplit(record: Pick<EpisodeRecord, 'env' | 'family' | 'seed'>, validationFraction: number): 'train' | 'validation' {
   return taskPosition(record) < validationFraction ? 'validation' : 'train';
 }
 

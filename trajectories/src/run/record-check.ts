@@ -37,7 +37,7 @@ export async function findDamagedRecords(state: RunState): Promise<ShardDamage[]
 }
 
 async function checkShard(fh: FileHandle, file: string, entries: EpisodeSummary[], found: ShardDamage[]): Promise<void> {
-  for (let i = 0; i < entries.length; ) {
+  for (let i = 0; i < entries.length;) {
     const first = entries[i]!;
     let last = i;
     while (last + 1 < entries.length && entryEnd(entries[last + 1]!) - first.offset <= CHUNK_BYTES) last++;
@@ -58,5 +58,7 @@ function frameProblem(buf: Buffer, at: number, length: number): string | undefin
   const check = checkFrame(buf.subarray(0, at + length), at);
   if (check.kind === 'ok') return check.length === length ? undefined : 'the frame there is not the one the episode index lists';
   if (check.kind === 'bad') return check.reason;
-  return buf.length < at + length ? `the file ends ${at + length - buf.length} bytes into the record` : 'the frame there is not the one the episode index lists';
+  return buf.length < at + length
+    ? `the file ends ${at + length - buf.length} bytes into the record`
+    : 'the frame there is not the one the episode index lists';
 }

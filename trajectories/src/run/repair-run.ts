@@ -79,11 +79,7 @@ function unreadableStretches(reader: RunReader): LeftOut[] {
 }
 
 /** The record and the blobs it names, all read back whole; else undefined (and why, in `leftOut`). */
-async function readWhole(
-  reader: RunReader,
-  episodeId: string,
-  leftOut: LeftOut[],
-): Promise<{ record: EpisodeRecord; blobs: Map<string, Buffer> } | undefined> {
+async function readWhole(reader: RunReader, episodeId: string, leftOut: LeftOut[]): Promise<{ record: EpisodeRecord; blobs: Map<string, Buffer> } | undefined> {
   try {
     const record = (await reader.get(episodeId))!;
     const blobs = new Map<string, Buffer>();

@@ -108,7 +108,9 @@ export async function loadRunState(dir: string, options: { repair: boolean }): P
 async function segmentSizes(folder: string, extension: string): Promise<Map<string, number>> {
   const sizes = new Map<string, number>();
   if (!existsSync(folder)) return sizes;
-  for (const name of readdirSync(folder).filter((n) => n.endsWith(extension)).sort()) {
+  for (const name of readdirSync(folder)
+    .filter((n) => n.endsWith(extension))
+    .sort()) {
     sizes.set(name, (await stat(join(folder, name))).size);
   }
   return sizes;

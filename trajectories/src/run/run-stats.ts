@@ -126,6 +126,10 @@ export function formatRunStats(stats: RunStats): string {
   section('by family', stats.byFamily);
   section('by job', stats.byJob);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [`run ${stats.runId} (${stats.runStatus})`, line(header), ...rows.map(line)].join('\n');
 }

@@ -260,9 +260,7 @@ export class RunWriter implements AsyncDisposable {
     if (!episodeId) throw new InvalidRecordError('record has no episodeId; every episode needs an id unique in its run');
     if (this.has(episodeId)) throw new DuplicateEpisodeError(episodeId);
     if (!isEpisodeStatus(record.status)) {
-      throw new InvalidRecordError(
-        `episode ${episodeId}: status ${JSON.stringify(record.status)} is not one of ${EPISODE_STATUSES.join(', ')}`,
-      );
+      throw new InvalidRecordError(`episode ${episodeId}: status ${JSON.stringify(record.status)} is not one of ${EPISODE_STATUSES.join(', ')}`);
     }
     const toolsHash = this.storeTools(record, episodeId);
     // The tool list is stored as its blob, named in tools_hash (see storeTools).
@@ -324,11 +322,7 @@ export class RunWriter implements AsyncDisposable {
   }
 
   private metaFiles(withManifest: boolean): { name: string; data: string | Uint8Array }[] {
-    const files = [
-      shardTableFile(this.table),
-      { name: 'episodes.idx', data: this.index.encode() },
-      { name: 'blobs.idx', data: this.blobs.encodeIndex() },
-    ];
+    const files = [shardTableFile(this.table), { name: 'episodes.idx', data: this.index.encode() }, { name: 'blobs.idx', data: this.blobs.encodeIndex() }];
     if (withManifest) files.push(manifestFile(this.manifest));
     return files;
   }

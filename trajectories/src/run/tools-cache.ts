@@ -24,9 +24,7 @@ export class ToolsCache {
     let tools = this.byHash.get(hash);
     if (!tools) {
       const rows = JSON.parse(this.blobs.getSync(hash).toString('utf8')) as [string, string, string][];
-      tools = Object.freeze(
-        rows.map(([name, description, parametersJson]) => Object.freeze({ name, description, parametersJson })),
-      ) as ToolSchema[];
+      tools = Object.freeze(rows.map(([name, description, parametersJson]) => Object.freeze({ name, description, parametersJson }))) as ToolSchema[];
       this.byHash.set(hash, tools);
     }
     return tools;

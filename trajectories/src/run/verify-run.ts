@@ -120,7 +120,11 @@ async function checkFolder(
   entries: ShardEntry[],
   onFrame: (frame: ScannedFrame, codec: RecordCodec | undefined, file: string) => void,
 ): Promise<void> {
-  const names = existsSync(folder) ? readdirSync(folder).filter((n) => n.endsWith(extension)).sort() : [];
+  const names = existsSync(folder)
+    ? readdirSync(folder)
+        .filter((n) => n.endsWith(extension))
+        .sort()
+    : [];
   for (const entry of entries) {
     if (!names.includes(entry.name)) report.problems.push(`${label}/${entry.name} is listed in index.json but missing`);
   }
@@ -169,7 +173,12 @@ async function checkFolder(
             );
             continue;
           }
-          const what = end.kind === 'short' ? (to === check.bytes ? 'an incomplete last frame (torn tail)' : 'a frame running into known damage') : `a damaged frame (${end.reason})`;
+          const what =
+            end.kind === 'short'
+              ? to === check.bytes
+                ? 'an incomplete last frame (torn tail)'
+                : 'a frame running into known damage'
+              : `a damaged frame (${end.reason})`;
           check.problems.push(`${file}: ${what} at offset ${end.offset}; ${to - end.offset} bytes from there on are unreadable`);
         }
         // Known damage changed the file since it was sealed: its size and digest tell nothing more.
@@ -210,7 +219,11 @@ function noteKnownDamage(report: VerifyReport, shards: ShardEntry[], ids: Set<st
       report.notes.push(
         `shards/${entry.name}: bytes ${d.offset}-${d.end} are damaged (${d.reason}), known since the resume of ${d.foundAt} and skipped (the file's size and digest are not compared); ` +
           `they held ${episodes}` +
-          (missing.length ? `, of which ${missing.join(', ')} have not been run again yet (resume the run to run them)` : d.episodes.length ? ', each run again since' : ''),
+          (missing.length
+            ? `, of which ${missing.join(', ')} have not been run again yet (resume the run to run them)`
+            : d.episodes.length
+              ? ', each run again since'
+              : ''),
       );
     }
   }

@@ -47,7 +47,9 @@ export async function writeFilesAtomic(dir: string, files: FileContent[]): Promi
 /** Temp files an interrupted atomic write left in `dir` (their writer died before removing them). */
 export function leftoverTemps(dir: string): string[] {
   try {
-    return readdirSync(dir).filter((name) => TEMP_NAME.test(name)).sort();
+    return readdirSync(dir)
+      .filter((name) => TEMP_NAME.test(name))
+      .sort();
   } catch {
     return [];
   }

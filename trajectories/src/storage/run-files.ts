@@ -92,9 +92,7 @@ export interface ShardTable {
 export function readManifest(dir: string): RunManifest {
   const path = runPaths(dir).manifest;
   if (!existsSync(path)) {
-    throw new RunNotFoundError(
-      `${dir} holds no run (no manifest.json); pass the folder a rollout wrote, or create one with createRun()`,
-    );
+    throw new RunNotFoundError(`${dir} holds no run (no manifest.json); pass the folder a rollout wrote, or create one with createRun()`);
   }
   const manifest = readJson(path) as RunManifest;
   if (manifest.format !== 'workgym-run' || manifest.formatVersion !== 1) {

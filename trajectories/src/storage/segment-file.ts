@@ -203,7 +203,7 @@ export async function* scanFrameBatches(
 
 async function zeroFrom(fh: FileHandle, from: number, size: number): Promise<boolean> {
   const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - from));
-  for (let at = from; at < size; ) {
+  for (let at = from; at < size;) {
     const { bytesRead } = await fh.read(chunk, 0, Math.min(chunk.length, size - at), at);
     if (bytesRead === 0) break;
     for (let i = 0; i < bytesRead; i++) if (chunk[i] !== 0) return false;
@@ -221,7 +221,7 @@ export async function segmentDigest(fh: FileHandle, size: number, kind: SegmentK
   const hash = createHash('sha256');
   if (kind === 'shard') {
     const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(size, 1)));
-    for (let at = 0; at < size; ) {
+    for (let at = 0; at < size;) {
       const { bytesRead } = await fh.read(chunk, 0, Math.min(chunk.length, size - at), at);
       if (bytesRead === 0) return undefined;
       hash.update(chunk.subarray(0, bytesRead));

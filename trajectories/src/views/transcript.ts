@@ -63,9 +63,7 @@ export function formatTranscript(record: EpisodeRecord, options: TranscriptOptio
       lines.push(`[call ${call.id}] ${call.name}(${cut(call.argumentsJson ?? '')})`);
       const result = (step.results ?? []).find((r) => r.callId === call.id);
       if (result) {
-        lines.push(
-          `[result${result.errorKind ? ` error ${result.errorKind}: ${result.errorMessage}` : ''}]\n    ${indent(result.text ?? '')}`,
-        );
+        lines.push(`[result${result.errorKind ? ` error ${result.errorKind}: ${result.errorMessage}` : ''}]\n    ${indent(result.text ?? '')}`);
       }
     }
   }

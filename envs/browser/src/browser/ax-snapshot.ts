@@ -27,8 +27,47 @@ export interface Snapshot {
 }
 
 /** Roles whose nodes are structure only; their children are shown in their place. */
-const TRANSPARENT = new Set(['generic', 'none', 'presentation', 'InlineTextBox', 'LineBreak', 'group', 'Section', 'paragraph', 'LayoutTable', 'LayoutTableRow', 'LayoutTableCell', 'MenuListPopup', 'ListMarker', 'strong', 'emphasis', 'time', 'label', 'LabelText']);
-export const INTERACTIVE = new Set(['link', 'button', 'textbox', 'searchbox', 'combobox', 'listbox', 'checkbox', 'radio', 'switch', 'spinbutton', 'slider', 'menuitem', 'tab', 'option', 'menuitemcheckbox', 'menuitemradio', 'treeitem', 'gridcell', 'textarea']);
+const TRANSPARENT = new Set([
+  'generic',
+  'none',
+  'presentation',
+  'InlineTextBox',
+  'LineBreak',
+  'group',
+  'Section',
+  'paragraph',
+  'LayoutTable',
+  'LayoutTableRow',
+  'LayoutTableCell',
+  'MenuListPopup',
+  'ListMarker',
+  'strong',
+  'emphasis',
+  'time',
+  'label',
+  'LabelText',
+]);
+export const INTERACTIVE = new Set([
+  'link',
+  'button',
+  'textbox',
+  'searchbox',
+  'combobox',
+  'listbox',
+  'checkbox',
+  'radio',
+  'switch',
+  'spinbutton',
+  'slider',
+  'menuitem',
+  'tab',
+  'option',
+  'menuitemcheckbox',
+  'menuitemradio',
+  'treeitem',
+  'gridcell',
+  'textarea',
+]);
 const STATES = ['checked', 'selected', 'disabled', 'expanded', 'required', 'invalid', 'readonly', 'pressed'];
 
 /**
@@ -72,10 +111,7 @@ export async function takeSnapshot(cdp: CDPSession, ids: ElementIds, maxNodes = 
     const role = String(node.role?.value ?? '');
     const name = clean(String(node.name?.value ?? ''));
     const shown =
-      !node.ignored &&
-      node.backendDOMNodeId !== undefined &&
-      !TRANSPARENT.has(role) &&
-      !(role === 'StaticText' && (name === '' || parentName.includes(name)));
+      !node.ignored && node.backendDOMNodeId !== undefined && !TRANSPARENT.has(role) && !(role === 'StaticText' && (name === '' || parentName.includes(name)));
     let childDepth = depth;
     let childParentName = parentName;
     if (shown) {

@@ -258,7 +258,10 @@ export class PageDriver {
     const node = this.current.get(id);
     if (!node) {
       if (this.ids.wasIssued(id)) {
-        throw new ActionError('stale_element', `element [${id}] is no longer on the page (it was on an earlier page or was removed); use an id from the latest observation`);
+        throw new ActionError(
+          'stale_element',
+          `element [${id}] is no longer on the page (it was on an earlier page or was removed); use an id from the latest observation`,
+        );
       }
       throw new ActionError('no_such_element', `there is no element [${id}]; use an id from the latest observation`);
     }

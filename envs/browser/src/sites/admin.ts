@@ -25,7 +25,7 @@ export class AdminSite implements SiteApp {
   handle(req: SiteRequest): SiteResponse {
     const p = req.path;
     let m: Record<string, string> | undefined;
-    if (p === '/' ) return { redirect: '/users' };
+    if (p === '/') return { redirect: '/users' };
     if (p === '/users') return this.list(req.query);
     if ((m = route(p, '/users/:id/edit')) && req.method === 'GET') return this.edit(Number(m.id), []);
     if ((m = route(p, '/users/:id/edit')) && req.method === 'POST') return this.save(Number(m.id), req);
@@ -50,15 +50,17 @@ export class AdminSite implements SiteApp {
     );
     const pages = Math.max(1, Math.ceil(hits.length / PAGE_SIZE));
     const at = Math.min(pages, Math.max(1, Number(q.get('page')) || 1));
-    const rows = hits.slice((at - 1) * PAGE_SIZE, at * PAGE_SIZE).map((u) => [
-      esc(u.name),
-      esc(u.email),
-      esc(u.role),
-      esc(u.plan),
-      esc(u.country),
-      u.active ? 'active' : 'inactive',
-      `<a href="/users/${u.id}/edit" aria-label="Edit ${esc(u.email)}">Edit</a>`,
-    ]);
+    const rows = hits
+      .slice((at - 1) * PAGE_SIZE, at * PAGE_SIZE)
+      .map((u) => [
+        esc(u.name),
+        esc(u.email),
+        esc(u.role),
+        esc(u.plan),
+        esc(u.country),
+        u.active ? 'active' : 'inactive',
+        `<a href="/users/${u.id}/edit" aria-label="Edit ${esc(u.email)}">Edit</a>`,
+      ]);
     const countries = [...new Set(this.users.map((u) => u.country))].sort();
     const link = (n: number) => {
       const next = new URLSearchParams(q);
@@ -71,7 +73,16 @@ export class AdminSite implements SiteApp {
       `<form method="get" action="/users" role="search">${field('q', 'Search name or email', q.get('q') ?? '', 'search')}
 ${selectField('plan', 'Plan', [['', 'Any plan'], ...PLANS.map((x): [string, string] => [x, x])], plan)}
 ${selectField('country', 'Country', [['', 'Any country'], ...countries.map((x): [string, string] => [x, x])], country)}
-${selectField('status', 'Status', [['', 'Any status'], ['active', 'active'], ['inactive', 'inactive']], status)}
+${selectField(
+  'status',
+  'Status',
+  [
+    ['', 'Any status'],
+    ['active', 'active'],
+    ['inactive', 'inactive'],
+  ],
+  status,
+)}
 <p><button type="submit">Apply filters</button></p></form><p>${hits.length} users match</p>
 ${table(['Name', 'Email', 'Role', 'Plan', 'Country', 'Status', ''], rows)}${pager}`,
     );

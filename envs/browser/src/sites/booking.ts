@@ -29,7 +29,10 @@ export interface BookingData {
   bookings: Booking[];
 }
 
-const NAV: [string, string][] = [['/', 'Search'], ['/bookings', 'My bookings']];
+const NAV: [string, string][] = [
+  ['/', 'Search'],
+  ['/bookings', 'My bookings'],
+];
 const DATE = /^2025-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 // A small date picker: a button opens a month grid; choosing a day writes YYYY-MM-DD into the field.
@@ -110,8 +113,16 @@ ${selectField('guests', 'Guests', ['1', '2', '3', '4'], q.get('guests') ?? '2')}
     if (s.errs.length) return this.search(req, s.errs);
     const hits = this.data.hotels.filter((h) => h.city === s.city && h.maxGuests >= s.guests);
     const qs = new URLSearchParams({ checkin: s.checkin, nights: String(s.nights), guests: String(s.guests) });
-    const rows = hits.map((h) => [esc(h.name), `${h.rating.toFixed(1)} / 5`, `${money(h.price)} per night`, `<a href="/book/${h.id}?${esc(qs)}" aria-label="Book ${esc(h.name)}">Book</a>`]);
-    return this.render(`Hotels in ${s.city}`, `<p>${s.nights} night(s) from ${esc(s.checkin)}, ${s.guests} guest(s)</p>${table(['Hotel', 'Rating', 'Price', ''], rows)}`);
+    const rows = hits.map((h) => [
+      esc(h.name),
+      `${h.rating.toFixed(1)} / 5`,
+      `${money(h.price)} per night`,
+      `<a href="/book/${h.id}?${esc(qs)}" aria-label="Book ${esc(h.name)}">Book</a>`,
+    ]);
+    return this.render(
+      `Hotels in ${s.city}`,
+      `<p>${s.nights} night(s) from ${esc(s.checkin)}, ${s.guests} guest(s)</p>${table(['Hotel', 'Rating', 'Price', ''], rows)}`,
+    );
   }
 
   private form(id: number, q: URLSearchParams, errs: string[], values: Record<string, string> = {}): SiteResponse {
@@ -132,7 +143,9 @@ ${field('name', 'Full name', values.name ?? '')}${field('email', 'Email', values
     const h = this.data.hotels.find((x) => x.id === id);
     if (!h) return notFound();
     const values = { name: formText(req, 'name'), email: formText(req, 'email'), phone: formText(req, 'phone') };
-    const s = this.params(new URLSearchParams({ city: h.city, checkin: formText(req, 'checkin'), nights: formText(req, 'nights'), guests: formText(req, 'guests') }));
+    const s = this.params(
+      new URLSearchParams({ city: h.city, checkin: formText(req, 'checkin'), nights: formText(req, 'nights'), guests: formText(req, 'guests') }),
+    );
     const errs = [...s.errs];
     if (values.name.split(' ').length < 2) errs.push('Enter the full name (first and last).');
     if (!/^[\w.+-]+@[\w-]+(\.[\w-]+)+$/.test(values.email)) errs.push('Enter a valid email address.');
@@ -140,11 +153,20 @@ ${field('name', 'Full name', values.name ?? '')}${field('email', 'Email', values
     if (errs.length) return this.form(id, req.form, errs, values);
     const ref = `BK${String(this.counter++).padStart(4, '0')}`;
     this.data.bookings.push({ ref, hotelId: id, checkIn: s.checkin, nights: s.nights, guests: s.guests, ...values, total: h.price * s.nights });
-    return this.render('Booking confirmed', `<p class="notice">Booking ${ref} confirmed at ${esc(h.name)} from ${esc(s.checkin)} for ${s.nights} night(s).</p>`);
+    return this.render(
+      'Booking confirmed',
+      `<p class="notice">Booking ${ref} confirmed at ${esc(h.name)} from ${esc(s.checkin)} for ${s.nights} night(s).</p>`,
+    );
   }
 
   private list(): SiteResponse {
-    const rows = this.data.bookings.map((b) => [esc(b.ref), esc(this.data.hotels.find((h) => h.id === b.hotelId)?.name ?? ''), esc(b.checkIn), String(b.nights), money(b.total)]);
+    const rows = this.data.bookings.map((b) => [
+      esc(b.ref),
+      esc(this.data.hotels.find((h) => h.id === b.hotelId)?.name ?? ''),
+      esc(b.checkIn),
+      String(b.nights),
+      money(b.total),
+    ]);
     return this.render('My bookings', rows.length ? table(['Reference', 'Hotel', 'Check-in', 'Nights', 'Total'], rows) : '<p>No bookings yet.</p>');
   }
 }

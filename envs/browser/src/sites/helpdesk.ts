@@ -46,7 +46,10 @@ export interface DeskData {
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export const CATEGORIES = ['billing', 'shipping', 'product', 'account'] as const;
 export const REFUND_REASONS = ['Damaged item', 'Wrong item', 'Late delivery', 'Goodwill'] as const;
-const NAV: [string, string][] = [['/', 'Ticket queue'], ['/customers', 'Customers']];
+const NAV: [string, string][] = [
+  ['/', 'Ticket queue'],
+  ['/customers', 'Customers'],
+];
 
 export function orderTotal(o: DeskOrder): number {
   return o.items.reduce((s, i) => s + i.price * i.qty, 0) + o.shipping;
@@ -121,7 +124,16 @@ ${selectField('priority', 'Priority', [['', 'Choose…'], ...PRIORITIES.map((x):
 ${selectField('category', 'Category', [['', 'Choose…'], ...CATEGORIES.map((x): [string, string] => [x, cap(x)])], t.category)}
 <p><button type="submit">Save triage</button></p></form>
 <h2>Reply</h2><form method="post" action="/tickets/${t.id}/reply"><label for="reply">Reply to customer</label><textarea id="reply" name="reply" rows="5" cols="60"></textarea>
-${selectField('status', 'Status after reply', [['open', 'Open'], ['pending', 'Pending'], ['solved', 'Solved']], t.status)}
+${selectField(
+  'status',
+  'Status after reply',
+  [
+    ['open', 'Open'],
+    ['pending', 'Pending'],
+    ['solved', 'Solved'],
+  ],
+  t.status,
+)}
 <p><button type="submit">Send reply</button></p></form>`,
     );
   }
@@ -160,7 +172,10 @@ ${selectField('status', 'Status after reply', [['open', 'Open'], ['pending', 'Pe
     if (!o) return notFound();
     const c = this.customerOf(o.customerId)!;
     const rows = o.items.map((i) => [esc(i.name), String(i.qty), money(i.price), money(i.price * i.qty)]);
-    const refunds = this.data.refunds.filter((r) => r.orderId === id).map((r) => `<li>${money(r.amount)} (${esc(r.reason)})</li>`).join('');
+    const refunds = this.data.refunds
+      .filter((r) => r.orderId === id)
+      .map((r) => `<li>${money(r.amount)} (${esc(r.reason)})</li>`)
+      .join('');
     return this.render(
       `Order ${o.id}`,
       `${errors(errs)}<p>Customer: <a href="/customers/${c.id}">${esc(c.name)}</a></p><p>Status: ${esc(o.status)}</p>

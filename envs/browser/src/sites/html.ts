@@ -1,11 +1,6 @@
 /** Escapes text for HTML content and attribute values. */
 export function esc(value: unknown): string {
-  return String(value)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 const STYLE = `body{font-family:"DejaVu Sans",sans-serif;margin:0;color:#222}header{background:#234;color:#fff;padding:8px 16px}

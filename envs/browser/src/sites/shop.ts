@@ -39,7 +39,12 @@ export interface ShopData {
 }
 
 const HOST = 'shop.test';
-const NAV: [string, string][] = [['/', 'Home'], ['/products', 'All products'], ['/cart', 'Cart'], ['/orders', 'Orders']];
+const NAV: [string, string][] = [
+  ['/', 'Home'],
+  ['/products', 'All products'],
+  ['/cart', 'Cart'],
+  ['/orders', 'Orders'],
+];
 export const FREE_SHIPPING_FROM = 5000;
 export const SHIPPING = 499;
 
@@ -92,7 +97,9 @@ export class ShopSite implements SiteApp {
   }
 
   private home(): SiteResponse {
-    const cats = this.categories().map((c) => `<li><a href="/products?category=${encodeURIComponent(c)}">${esc(c)}</a></li>`).join('');
+    const cats = this.categories()
+      .map((c) => `<li><a href="/products?category=${encodeURIComponent(c)}">${esc(c)}</a></li>`)
+      .join('');
     return this.render(
       'Welcome to Acme Shop',
       `<form action="/products" method="get" role="search"><label for="q">Search products</label><input id="q" name="q" type="search"> <button type="submit">Search</button></form>
@@ -206,7 +213,15 @@ ${couponNote}<form action="/checkout/coupon" method="post">${field('coupon', 'Co
     const lines = this.cartLines();
     if (lines.length === 0) errs.push('Your cart is empty.');
     if (errs.length) return this.checkout(errs, name, address);
-    const order: ShopOrder = { id: this.nextOrder++, customer: name, address, lines, coupon: this.coupon, ...this.totals(lines, this.coupon), status: 'pending' };
+    const order: ShopOrder = {
+      id: this.nextOrder++,
+      customer: name,
+      address,
+      lines,
+      coupon: this.coupon,
+      ...this.totals(lines, this.coupon),
+      status: 'pending',
+    };
     this.data.orders.push(order);
     this.cart.clear();
     this.coupon = '';
@@ -214,9 +229,7 @@ ${couponNote}<form action="/checkout/coupon" method="post">${field('coupon', 'Co
   }
 
   private orderList(): SiteResponse {
-    const rows = [...this.data.orders]
-      .reverse()
-      .map((o) => [`<a href="/orders/${o.id}">Order #${o.id}</a>`, esc(o.customer), esc(o.status), money(o.total)]);
+    const rows = [...this.data.orders].reverse().map((o) => [`<a href="/orders/${o.id}">Order #${o.id}</a>`, esc(o.customer), esc(o.status), money(o.total)]);
     return this.render('Orders', table(['Order', 'Customer', 'Status', 'Total'], rows));
   }
 

@@ -7,10 +7,7 @@ export interface SiteRequest {
   form: URLSearchParams;
 }
 
-export type SiteResponse =
-  | { status?: number; html: string }
-  | { redirect: string }
-  | { status?: number; body: Buffer | string; contentType: string };
+export type SiteResponse = { status?: number; html: string } | { redirect: string } | { status?: number; body: Buffer | string; contentType: string };
 
 /** A web app with server-side state; verifiers read that state directly, never the DOM. */
 export interface SiteApp {

@@ -19,7 +19,11 @@ export interface MailData {
   messages: Mail[];
 }
 
-const NAV: [string, string][] = [['/', 'Inbox'], ['/sent', 'Sent'], ['/compose', 'Compose']];
+const NAV: [string, string][] = [
+  ['/', 'Inbox'],
+  ['/sent', 'Sent'],
+  ['/compose', 'Compose'],
+];
 const EMAIL = /^[\w.+-]+@[\w-]+(\.[\w-]+)+$/;
 
 /** A webmail: inbox with search, message view, reply, forward, compose, sent folder. */
@@ -56,8 +60,14 @@ export class WebmailSite implements SiteApp {
       .filter((m) => m.folder === folder && (!needle || `${m.from} ${m.subject} ${m.body}`.toLowerCase().includes(needle)))
       .sort((a, b) => b.date.localeCompare(a.date) || b.id - a.id);
     const rows = list.map((m) => [esc(folder === 'inbox' ? m.from : m.to), `<a href="/m/${m.id}">${esc(m.subject)}</a>`, esc(m.date)]);
-    const search = folder === 'inbox' ? `<form method="get" action="/" role="search">${field('q', 'Search mail', q, 'search')} <button type="submit">Search</button></form>` : '';
-    return this.render(folder === 'inbox' ? 'Inbox' : 'Sent', `${search}<p>${list.length} messages</p>${table([folder === 'inbox' ? 'From' : 'To', 'Subject', 'Date'], rows)}`);
+    const search =
+      folder === 'inbox'
+        ? `<form method="get" action="/" role="search">${field('q', 'Search mail', q, 'search')} <button type="submit">Search</button></form>`
+        : '';
+    return this.render(
+      folder === 'inbox' ? 'Inbox' : 'Sent',
+      `${search}<p>${list.length} messages</p>${table([folder === 'inbox' ? 'From' : 'To', 'Subject', 'Date'], rows)}`,
+    );
   }
 
   private message(id: number): SiteResponse {

@@ -48,13 +48,18 @@ export const adminCountFilter: FamilyDef = {
       const [at, total] = pageOf(view.snapshot);
       if (pages.size < total) {
         const forward = Array.from({ length: total - at }, (_, i) => at + 1 + i).some((n) => !pages.has(n));
-        return act(click(mustFind(view.snapshot, 'link', forward ? 'Next page' : 'Previous page')), `Page ${at} of ${total}: the other pages list more matching users.`);
+        return act(
+          click(mustFind(view.snapshot, 'link', forward ? 'Next page' : 'Previous page')),
+          `Page ${at} of ${total}: the other pages list more matching users.`,
+        );
       }
       const active = [...pages.values()].flatMap((s) => tableRows(s)).filter((r) => r.cells[5] === 'active');
       const emails = active.map((r) => r.cells[1]!);
-      return act(answer(String(active.length)), `The users on the ${plan} plan in ${country} whose status is active: ${emails.join(', ')}; that makes ${active.length}.`, [
-        { value: String(active.length), sources: emails, how: 'rows whose Status is active' },
-      ]);
+      return act(
+        answer(String(active.length)),
+        `The users on the ${plan} plan in ${country} whose status is active: ${emails.join(', ')}; that makes ${active.length}.`,
+        [{ value: String(active.length), sources: emails, how: 'rows whose Status is active' }],
+      );
     };
 
     return {
@@ -69,9 +74,12 @@ export const adminCountFilter: FamilyDef = {
         if (step) return step;
         const matches = view.snapshot.nodes.find((n) => n.role === 'StaticText' && / users match$/.test(n.name))!.name;
         const n = matches.split(' ')[0]!;
-        if (view.strategy === 'hedged-answer') return act(answer(`${n} (${matching.length} counting inactive users)`), 'Hedge with the count of every status too.');
+        if (view.strategy === 'hedged-answer')
+          return act(answer(`${n} (${matching.length} counting inactive users)`), 'Hedge with the count of every status too.');
         const conditions = status ? `${plan}, ${country} and active` : `${plan} and ${country}`;
-        return act(answer(n), `With the ${conditions} filters the table says "${matches}".`, [{ value: n, sources: [matches], how: 'the count the filtered table shows' }]);
+        return act(answer(n), `With the ${conditions} filters the table says "${matches}".`, [
+          { value: n, sources: [matches], how: 'the count the filtered table shows' },
+        ]);
       },
       verify({ answer: given }) {
         // Exactly one number, the right one: hedging with several numbers does not count.

@@ -14,7 +14,15 @@ export function adminUsers(rng: Rng): User[] {
     const email = `${first}.${last}${rng.int(1, 99)}@corp.example`.toLowerCase();
     if (seen.has(email)) continue;
     seen.add(email);
-    users.push({ id: users.length + 1, name: `${first} ${last}`, email, role: rng.pick(ROLES), plan: rng.pick(PLANS), country: rng.pick(COUNTRIES), active: rng.next() < 0.8 });
+    users.push({
+      id: users.length + 1,
+      name: `${first} ${last}`,
+      email,
+      role: rng.pick(ROLES),
+      plan: rng.pick(PLANS),
+      country: rng.pick(COUNTRIES),
+      active: rng.next() < 0.8,
+    });
   }
   return users;
 }

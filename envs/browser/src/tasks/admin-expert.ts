@@ -41,7 +41,9 @@ export function openUser(view: ExpertView, email: string, by: UserLookup): Exper
   const shown = new Set(view.seen.filter((p) => p.snapshot.title === 'Users' && unfiltered(new URL(p.url))).map((p) => pageOf(p.snapshot)[0]));
   const forward = Array.from({ length: pages - at }, (_, i) => at + 1 + i).some((n) => !shown.has(n));
   const link = findNode(snapshot, 'link', forward ? 'Next page' : 'Previous page');
-  return link ? act(click(link), `Page ${at} of ${pages} does not list ${email}: ${forward ? 'next' : 'previous'} page.`) : leave(view, 'Users', `Start over at the first page`);
+  return link
+    ? act(click(link), `Page ${at} of ${pages} does not list ${email}: ${forward ? 'next' : 'previous'} page.`)
+    : leave(view, 'Users', `Start over at the first page`);
 }
 
 function unfiltered(url: URL): boolean {

@@ -2,7 +2,22 @@ import { BookingSite, type BookingData, type Hotel } from '../sites/booking.js';
 import { CITIES, money, personName } from './rng.js';
 import type { Snapshot } from '../browser/ax-snapshot.js';
 import type { ExpertStep } from '@workgym/protocol/kit';
-import { act, click, fillForm, findNode, leave, list, mustFind, navigate, nextField, showsText, submit, tableRows, type ExpertView, type FormField } from './expert-kit.js';
+import {
+  act,
+  click,
+  fillForm,
+  findNode,
+  leave,
+  list,
+  mustFind,
+  navigate,
+  nextField,
+  showsText,
+  submit,
+  tableRows,
+  type ExpertView,
+  type FormField,
+} from './expert-kit.js';
 import { type FamilyDef, verification } from './task.js';
 
 const NAMES = ['Grand', 'Harbor', 'Garden', 'Central', 'Old Town', 'Riverside', 'Park', 'Station', 'Royal', 'Plaza'];
@@ -11,7 +26,8 @@ export const bookingReserve: FamilyDef = {
   name: 'booking-reserve',
   job: 'customer-support',
   difficulty: 'hard',
-  description: 'Book the cheapest hotel meeting a rating and party size for given dates, through a search form with a date picker and a validated booking form.',
+  description:
+    'Book the cheapest hotel meeting a rating and party size for given dates, through a search form with a date picker and a validated booking form.',
   strategies: ['type-date', 'date-picker'],
   nearMisses: ['cheapest-ignoring-rating'],
   generate(rng) {
@@ -35,7 +51,10 @@ export const bookingReserve: FamilyDef = {
     const target = [...eligible].sort((a, b) => a.price - b.price || a.id - b.id)[0]!;
     // A cheaper hotel that takes the party but is rated too low, so the rating always matters.
     if (!hotels.some((h) => h.city === city && h.maxGuests >= guests && h.rating < minRating && h.price < target.price)) {
-      Object.assign(hotels.find((h) => h.city === city && h !== target)!, { rating: 3.5, maxGuests: 4, price: target.price - 500 });
+      Object.assign(
+        hotels.find((h) => h.city === city && h !== target)!,
+        { rating: 3.5, maxGuests: 4, price: target.price - 500 },
+      );
     }
     const checkIn = `2025-0${rng.int(7, 9)}-${String(rng.int(1, 28)).padStart(2, '0')}`;
     const nights = rng.int(2, 5);
@@ -50,10 +69,14 @@ export const bookingReserve: FamilyDef = {
       const rows = tableRows(results).map((r) => ({ name: r.cells[0]!, rating: Number.parseFloat(r.cells[1]!), price: r.cells[2]!, book: r.links[0]! }));
       const byPrice = [...rows].sort((a, b) => cents(a.price) - cents(b.price));
       const shown = (h: (typeof rows)[number]) => `${h.name} ${h.rating.toFixed(1)}, ${h.price}`;
-      if (view.strategy === 'cheapest-ignoring-rating') return { hotel: byPrice[0]!.name, step: act(click(byPrice[0]!.book), `${shown(byPrice[0]!)} is the cheapest.`) };
+      if (view.strategy === 'cheapest-ignoring-rating')
+        return { hotel: byPrice[0]!.name, step: act(click(byPrice[0]!.book), `${shown(byPrice[0]!)} is the cheapest.`) };
       const good = byPrice.filter((h) => h.rating >= minRating);
       const best = good[0]!;
-      return { hotel: best.name, step: act(click(best.book), `Rated ${minRating.toFixed(1)} or better: ${list(good.map(shown))}. The cheapest of them is ${best.name}: book it.`) };
+      return {
+        hotel: best.name,
+        step: act(click(best.book), `Rated ${minRating.toFixed(1)} or better: ${list(good.map(shown))}. The cheapest of them is ${best.name}: book it.`),
+      };
     };
 
     return {
@@ -87,7 +110,8 @@ export const bookingReserve: FamilyDef = {
         }
         if (snapshot.title !== 'Find a hotel') return leave(view, 'Search', `Search for hotels in ${city}`);
         const cityField: FormField = { label: 'City', value: city, kind: 'select', why: `The hotel must be in ${city}.` };
-        if (view.strategy === 'date-picker' && findNode(snapshot, 'textbox', 'Check-in date')?.value !== checkIn) return nextField(snapshot, [cityField]) ?? pickDate(view, checkIn);
+        if (view.strategy === 'date-picker' && findNode(snapshot, 'textbox', 'Check-in date')?.value !== checkIn)
+          return nextField(snapshot, [cityField]) ?? pickDate(view, checkIn);
         return fillForm(
           snapshot,
           [

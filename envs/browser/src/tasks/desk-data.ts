@@ -1,13 +1,38 @@
 import type { DeskCustomer, DeskData, DeskOrder, Ticket } from '../sites/helpdesk.js';
 import { FIRST_NAMES, LAST_NAMES, type Rng } from './rng.js';
 
-const ITEMS = ['Desk Lamp', 'Water Bottle', 'Yoga Mat', 'Coffee Grinder', 'Phone Case', 'Wool Scarf', 'Cutting Board', 'Bluetooth Speaker', 'Plant Pot', 'Notebook Set', 'Tea Sampler', 'Bike Light'];
+const ITEMS = [
+  'Desk Lamp',
+  'Water Bottle',
+  'Yoga Mat',
+  'Coffee Grinder',
+  'Phone Case',
+  'Wool Scarf',
+  'Cutting Board',
+  'Bluetooth Speaker',
+  'Plant Pot',
+  'Notebook Set',
+  'Tea Sampler',
+  'Bike Light',
+];
 
 export const TICKET_TEMPLATES: Record<Ticket['category'] & string, [string, string][]> = {
-  billing: [['Charged twice', 'I see two charges for the same purchase on my card statement. Please fix this.'], ['Invoice question', 'The amount on my invoice does not match what I paid at checkout.']],
-  shipping: [['Package not here yet', 'My parcel still has not arrived and the tracking page has not changed for days.'], ['Wrong delivery address', 'The courier tried to deliver to my old address. Can the delivery be redirected?']],
-  product: [['Item stopped working', 'The item I bought stopped working after a week of normal use.'], ['Missing parts', 'The box arrived without the parts listed in the manual.']],
-  account: [['Cannot log in', 'I reset my password twice but I still cannot log in to my account.'], ['Change my email', 'Please change the email address on my account to my new work address.']],
+  billing: [
+    ['Charged twice', 'I see two charges for the same purchase on my card statement. Please fix this.'],
+    ['Invoice question', 'The amount on my invoice does not match what I paid at checkout.'],
+  ],
+  shipping: [
+    ['Package not here yet', 'My parcel still has not arrived and the tracking page has not changed for days.'],
+    ['Wrong delivery address', 'The courier tried to deliver to my old address. Can the delivery be redirected?'],
+  ],
+  product: [
+    ['Item stopped working', 'The item I bought stopped working after a week of normal use.'],
+    ['Missing parts', 'The box arrived without the parts listed in the manual.'],
+  ],
+  account: [
+    ['Cannot log in', 'I reset my password twice but I still cannot log in to my account.'],
+    ['Change my email', 'Please change the email address on my account to my new work address.'],
+  ],
   '': [],
 };
 

@@ -46,9 +46,14 @@ export function openCustomer(view: ExpertView, customer: DeskCustomer, ticketId:
     if (snapshot.title === 'Customers') {
       const search = findNode(snapshot, 'searchbox', 'Search customers');
       if (search && search.value !== customer.name) {
-        return act({ name: 'fill', arguments: { id: search.id, text: customer.name } }, `Search the customers directory for ${customer.name}, the ticket's customer.`);
+        return act(
+          { name: 'fill', arguments: { id: search.id, text: customer.name } },
+          `Search the customers directory for ${customer.name}, the ticket's customer.`,
+        );
       }
-      const hit = tableRows(snapshot).flatMap((r) => r.links).find((l) => l.name === customer.name);
+      const hit = tableRows(snapshot)
+        .flatMap((r) => r.links)
+        .find((l) => l.name === customer.name);
       if (hit) return act(click(hit), `${customer.name} is in the directory: open their page.`);
       return act(click(findNode(snapshot, 'button', 'Search')!), `Run the search for ${customer.name}.`);
     }

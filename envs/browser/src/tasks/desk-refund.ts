@@ -70,7 +70,10 @@ export const deskRefund: FamilyDef = {
         const refundShown = wholeOrder ? holding.total : lineTotal;
         if (!data.refunds.some((r) => r.orderId === holding.id)) {
           if (orderPageId(view.snapshot.title) !== holding.id) {
-            return navigate(view, `http://desk.test/orders/${holding.id}`, `Order ${holding.id} holds the ${item.name}: open it to refund`) ?? findOrder(view, 'ticket-link');
+            return (
+              navigate(view, `http://desk.test/orders/${holding.id}`, `Order ${holding.id} holds the ${item.name}: open it to refund`) ??
+              findOrder(view, 'ticket-link')
+            );
           }
           const value = wholeOrder ? holding.total.replace('$', '') : ((cents(unit) * Number(qty)) / 100).toFixed(2);
           const derived = wholeOrder
@@ -79,7 +82,14 @@ export const deskRefund: FamilyDef = {
           return fillForm(
             view.snapshot,
             [
-              { label: 'Refund amount (USD)', value, why: wholeOrder ? `Refund the whole order: ${holding.total}.` : `The ${item.name} costs ${unit} and the order has ${qty}: the policy refunds ${unit} × ${qty} = $${value}, without shipping.`, derived },
+              {
+                label: 'Refund amount (USD)',
+                value,
+                why: wholeOrder
+                  ? `Refund the whole order: ${holding.total}.`
+                  : `The ${item.name} costs ${unit} and the order has ${qty}: the policy refunds ${unit} × ${qty} = $${value}, without shipping.`,
+                derived,
+              },
               { label: 'Refund reason', value: 'Damaged item', kind: 'select', why: 'The policy asks for the reason "Damaged item".' },
             ],
             'Issue refund',
@@ -92,7 +102,12 @@ export const deskRefund: FamilyDef = {
           return fillForm(
             view.snapshot,
             [
-              { label: 'Reply to customer', value: reply, why: `Tell ${first} that ${refundShown} was refunded for the ${item.name}.`, derived: { value: reply, sources: [item.name, refundShown], how: 'reply template with the refunded amount' } },
+              {
+                label: 'Reply to customer',
+                value: reply,
+                why: `Tell ${first} that ${refundShown} was refunded for the ${item.name}.`,
+                derived: { value: reply, sources: [item.name, refundShown], how: 'reply template with the refunded amount' },
+              },
               { label: 'Status after reply', value: 'Solved', kind: 'select', why: 'The instruction asks to set the ticket to Solved with the reply.' },
             ],
             'Send reply',

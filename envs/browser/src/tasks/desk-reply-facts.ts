@@ -37,7 +37,10 @@ export const deskReplyFacts: FamilyDef = {
       if (!onCustomer(view, customer)) return openCustomer(view, customer, ticket.id, route);
       const next = listedOrders(view.snapshot).find((o) => o.link.name === missing[0]!.link.name)!;
       const statuses = list(listed.map((o) => `${o.link.name} ${o.status}`));
-      return act(click(next.link), `${customer.name}'s orders: ${statuses}. Open ${next.link.name} (${next.status}) for its tracking number and delivery date.`);
+      return act(
+        click(next.link),
+        `${customer.name}'s orders: ${statuses}. Open ${next.link.name} (${next.status}) for its tracking number and delivery date.`,
+      );
     };
 
     return {
@@ -48,7 +51,10 @@ export const deskReplyFacts: FamilyDef = {
         const found = facts(view);
         if (!Array.isArray(found)) return found;
         const sentences = found.map((o) => `Order ${o.id}: tracking number ${o.tracking}, expected delivery ${o.delivery}.`);
-        const reply = found.length === 1 ? `Your order ${found[0]!.id} is on its way: tracking number ${found[0]!.tracking}, expected delivery ${found[0]!.delivery}.` : sentences.join(' ');
+        const reply =
+          found.length === 1
+            ? `Your order ${found[0]!.id} is on its way: tracking number ${found[0]!.tracking}, expected delivery ${found[0]!.delivery}.`
+            : sentences.join(' ');
         if (ticket.status === 'solved' && ticket.replies.at(-1) === reply) {
           return act(submit(), `Ticket #${ticket.id} shows the reply with the tracking number and delivery date, and status solved: submit.`);
         }

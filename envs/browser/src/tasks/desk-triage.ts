@@ -36,8 +36,18 @@ export const deskTriage: FamilyDef = {
         return fillForm(
           view.snapshot,
           [
-            { label: 'Priority', value: label(shownPriority), kind: 'select', why: `${customer.name}'s page says "Support tier: ${tier}", so the policy gives priority ${label(shownPriority)}.` },
-            { label: 'Category', value: label(category), kind: 'select', why: `The ticket "${ticket.subject}" says: "${ticket.body}" That is a ${category} matter.` },
+            {
+              label: 'Priority',
+              value: label(shownPriority),
+              kind: 'select',
+              why: `${customer.name}'s page says "Support tier: ${tier}", so the policy gives priority ${label(shownPriority)}.`,
+            },
+            {
+              label: 'Category',
+              value: label(category),
+              kind: 'select',
+              why: `The ticket "${ticket.subject}" says: "${ticket.body}" That is a ${category} matter.`,
+            },
           ],
           'Save triage',
           `Priority ${label(shownPriority)} and category ${label(category)} are chosen: save the triage.`,

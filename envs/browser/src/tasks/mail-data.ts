@@ -1,7 +1,18 @@
 import type { Mail, MailData } from '../sites/webmail.js';
 import { personName, type Rng } from './rng.js';
 
-const TOPICS = ['quarterly report', 'team offsite', 'server migration', 'budget review', 'client workshop', 'hiring plan', 'office move', 'product launch', 'security audit', 'vendor contract'];
+const TOPICS = [
+  'quarterly report',
+  'team offsite',
+  'server migration',
+  'budget review',
+  'client workshop',
+  'hiring plan',
+  'office move',
+  'product launch',
+  'security audit',
+  'vendor contract',
+];
 
 export interface Correspondent {
   name: string;

@@ -16,7 +16,9 @@ export function onMessage(view: ExpertView, mail: WantedMail): boolean {
 
 /** The pages of this message the episode has shown, latest first. */
 export function seenMessage(view: ExpertView, mail: WantedMail): ExpertView['seen'][number] | undefined {
-  return [...view.seen].reverse().find((p) => p.snapshot.title === mail.subject && p.snapshot.nodes.some((n) => n.role === 'StaticText' && n.name === `From: ${mail.from}`));
+  return [...view.seen]
+    .reverse()
+    .find((p) => p.snapshot.title === mail.subject && p.snapshot.nodes.some((n) => n.role === 'StaticText' && n.name === `From: ${mail.from}`));
 }
 
 /**

@@ -18,8 +18,24 @@ export const mailFindAnswer: FamilyDef = {
     const code = rng.chars(6);
     const id = data.messages.length + 1;
     data.messages.push(
-      { id, folder: 'inbox', from: sender.email, to: data.me, subject: `Booking confirmed: ${topic}`, body: `Your booking for the ${topic} is confirmed.\nConfirmation code: ${code}`, date: '2025-06-21' },
-      { id: id + 1, folder: 'inbox', from: sender.email, to: data.me, subject: `Booking confirmed: ${decoy}`, body: `Your booking for the ${decoy} is confirmed.\nConfirmation code: ${rng.chars(6)}`, date: '2025-06-22' },
+      {
+        id,
+        folder: 'inbox',
+        from: sender.email,
+        to: data.me,
+        subject: `Booking confirmed: ${topic}`,
+        body: `Your booking for the ${topic} is confirmed.\nConfirmation code: ${code}`,
+        date: '2025-06-21',
+      },
+      {
+        id: id + 1,
+        folder: 'inbox',
+        from: sender.email,
+        to: data.me,
+        subject: `Booking confirmed: ${decoy}`,
+        body: `Your booking for the ${decoy} is confirmed.\nConfirmation code: ${rng.chars(6)}`,
+        date: '2025-06-22',
+      },
     );
     data.messages = rng.shuffle(data.messages);
     const mail = new WebmailSite(data);

@@ -19,9 +19,33 @@ export const mailForward: FamilyDef = {
     const colleague = correspondent(rng, 'company.example');
     const id = data.messages.length + 1;
     data.messages.push(
-      { id, folder: 'inbox', from: sender.email, to: data.me, subject: `Documents for the ${topic}`, body: `Hello,\nAttached are the signed documents for the ${topic}.\nRegards,\n${sender.name}`, date: '2025-06-12' },
-      { id: id + 1, folder: 'inbox', from: sender.email, to: data.me, subject: `Documents for the ${decoyTopic}`, body: `Hello,\nAttached are the drafts for the ${decoyTopic}.\nRegards,\n${sender.name}`, date: '2025-06-14' },
-      { id: id + 2, folder: 'inbox', from: rng.pick(data.people).email, to: data.me, subject: `Re: ${topic}`, body: `Quick question about the ${topic}: who owns it?`, date: '2025-06-15' },
+      {
+        id,
+        folder: 'inbox',
+        from: sender.email,
+        to: data.me,
+        subject: `Documents for the ${topic}`,
+        body: `Hello,\nAttached are the signed documents for the ${topic}.\nRegards,\n${sender.name}`,
+        date: '2025-06-12',
+      },
+      {
+        id: id + 1,
+        folder: 'inbox',
+        from: sender.email,
+        to: data.me,
+        subject: `Documents for the ${decoyTopic}`,
+        body: `Hello,\nAttached are the drafts for the ${decoyTopic}.\nRegards,\n${sender.name}`,
+        date: '2025-06-14',
+      },
+      {
+        id: id + 2,
+        folder: 'inbox',
+        from: rng.pick(data.people).email,
+        to: data.me,
+        subject: `Re: ${topic}`,
+        body: `Quick question about the ${topic}: who owns it?`,
+        date: '2025-06-15',
+      },
     );
     data.messages = rng.shuffle(data.messages);
     const mail = new WebmailSite(data);
@@ -53,7 +77,12 @@ export const mailForward: FamilyDef = {
         const { snapshot } = view;
         const subject = findNode(snapshot, 'textbox', 'Subject');
         if (snapshot.title === 'Forward' && subject?.value === `Fwd: ${wanted.subject}`) {
-          return fillForm(snapshot, [{ label: 'To', value: colleague.email, why: `The instruction says to forward it to ${colleague.name} at ${colleague.email}.` }], 'Send', `The forward of "${wanted.subject}" is addressed to ${colleague.email}: send it.`);
+          return fillForm(
+            snapshot,
+            [{ label: 'To', value: colleague.email, why: `The instruction says to forward it to ${colleague.name} at ${colleague.email}.` }],
+            'Send',
+            `The forward of "${wanted.subject}" is addressed to ${colleague.email}: send it.`,
+          );
         }
         if (onMessage(view, wanted)) {
           const forward = findNode(snapshot, 'link', 'Forward');

@@ -21,11 +21,39 @@ export const mailReplyFacts: FamilyDef = {
     const otherInvoice = `INV-${rng.chars(5, '0123456789')}`;
     const otherAmount = amount + 4150;
     const q = data.messages.length + 1;
-    const company = customer.email.split('@')[0]!.split('.')[1]!.replace(/^./, (c) => c.toUpperCase()) + ' Ltd';
+    const company =
+      customer.email
+        .split('@')[0]!
+        .split('.')[1]!
+        .replace(/^./, (c) => c.toUpperCase()) + ' Ltd';
     data.messages.push(
-      { id: q, folder: 'inbox', from: customer.email, to: data.me, subject: 'Open invoice?', body: `Hi,\nCould you tell me the number and the amount due of our open invoice (${company})?\nThanks,\n${customer.name}`, date: '2025-06-20' },
-      { id: q + 1, folder: 'inbox', from: 'billing@company.example', to: data.me, subject: `Open invoices: ${company}`, body: `Open invoice for ${company}: ${invoice}, amount due ${money(amount)}.`, date: '2025-06-18' },
-      { id: q + 2, folder: 'inbox', from: 'billing@company.example', to: data.me, subject: 'Open invoices: Northwind Ltd', body: `Open invoice for Northwind Ltd: ${otherInvoice}, amount due ${money(otherAmount)}.`, date: '2025-06-17' },
+      {
+        id: q,
+        folder: 'inbox',
+        from: customer.email,
+        to: data.me,
+        subject: 'Open invoice?',
+        body: `Hi,\nCould you tell me the number and the amount due of our open invoice (${company})?\nThanks,\n${customer.name}`,
+        date: '2025-06-20',
+      },
+      {
+        id: q + 1,
+        folder: 'inbox',
+        from: 'billing@company.example',
+        to: data.me,
+        subject: `Open invoices: ${company}`,
+        body: `Open invoice for ${company}: ${invoice}, amount due ${money(amount)}.`,
+        date: '2025-06-18',
+      },
+      {
+        id: q + 2,
+        folder: 'inbox',
+        from: 'billing@company.example',
+        to: data.me,
+        subject: 'Open invoices: Northwind Ltd',
+        body: `Open invoice for Northwind Ltd: ${otherInvoice}, amount due ${money(otherAmount)}.`,
+        date: '2025-06-17',
+      },
     );
     data.messages = rng.shuffle(data.messages);
     const mail = new WebmailSite(data);
@@ -59,7 +87,12 @@ export const mailReplyFacts: FamilyDef = {
             snapshot,
             [
               { label: 'To', value: customer.email, why: `The reply goes to ${customer.email}.` },
-              { label: 'Message', value: reply, why: `The billing email for ${company} says ${facts[0]!.number}, amount due ${facts[0]!.amount}; tell ${first}.`, derived: { value: reply, sources: [first, ...shown], how: 'reply template with the invoice facts' } },
+              {
+                label: 'Message',
+                value: reply,
+                why: `The billing email for ${company} says ${facts[0]!.number}, amount due ${facts[0]!.amount}; tell ${first}.`,
+                derived: { value: reply, sources: [first, ...shown], how: 'reply template with the invoice facts' },
+              },
             ],
             'Send',
             `The reply to ${customer.email} gives the invoice number and amount: send it.`,

@@ -4,9 +4,72 @@ import { Rng } from '@workgym/protocol';
 
 export { Rng };
 
-export const FIRST_NAMES = ['Ada', 'Ben', 'Chloe', 'Dev', 'Elena', 'Farid', 'Grace', 'Hugo', 'Ines', 'Jonas', 'Keiko', 'Liam', 'Maya', 'Noah', 'Olga', 'Priya', 'Quinn', 'Rosa', 'Sami', 'Tara', 'Umar', 'Vera', 'Wes', 'Yara', 'Zoe'];
-export const LAST_NAMES = ['Adler', 'Brooks', 'Castro', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Hall', 'Ito', 'Jensen', 'Kowalski', 'Lopez', 'Moreau', 'Nakamura', 'Okafor', 'Patel', 'Quist', 'Rossi', 'Silva', 'Tanaka', 'Usman', 'Varga', 'Weber', 'Young', 'Zhang'];
-export const STREETS = ['Oak Street', 'Harbor Road', 'Maple Avenue', 'Mill Lane', 'Station Road', 'Park Row', 'River Walk', 'Elm Court', 'Hill Drive', 'Bridge Street'];
+export const FIRST_NAMES = [
+  'Ada',
+  'Ben',
+  'Chloe',
+  'Dev',
+  'Elena',
+  'Farid',
+  'Grace',
+  'Hugo',
+  'Ines',
+  'Jonas',
+  'Keiko',
+  'Liam',
+  'Maya',
+  'Noah',
+  'Olga',
+  'Priya',
+  'Quinn',
+  'Rosa',
+  'Sami',
+  'Tara',
+  'Umar',
+  'Vera',
+  'Wes',
+  'Yara',
+  'Zoe',
+];
+export const LAST_NAMES = [
+  'Adler',
+  'Brooks',
+  'Castro',
+  'Dubois',
+  'Eriksen',
+  'Fischer',
+  'Garcia',
+  'Hall',
+  'Ito',
+  'Jensen',
+  'Kowalski',
+  'Lopez',
+  'Moreau',
+  'Nakamura',
+  'Okafor',
+  'Patel',
+  'Quist',
+  'Rossi',
+  'Silva',
+  'Tanaka',
+  'Usman',
+  'Varga',
+  'Weber',
+  'Young',
+  'Zhang',
+];
+export const STREETS = [
+  'Oak Street',
+  'Harbor Road',
+  'Maple Avenue',
+  'Mill Lane',
+  'Station Road',
+  'Park Row',
+  'River Walk',
+  'Elm Court',
+  'Hill Drive',
+  'Bridge Street',
+];
 export const CITIES = ['Lisbon', 'Oslo', 'Vienna', 'Porto', 'Lyon', 'Krakow', 'Gdansk', 'Bergen', 'Seville', 'Turin'];
 
 export function personName(rng: Rng): string {

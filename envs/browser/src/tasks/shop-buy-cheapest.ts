@@ -47,10 +47,16 @@ export const shopBuyCheapest: FamilyDef = {
       const good = rows.filter((p) => p.rating >= minRating);
       if (sorted) {
         const skipped = rows.slice(0, rows.indexOf(good[0]!));
-        return { name: good[0]!.name, why: `Sorted by price, the first ${category} product rated at least ${threshold} is ${shown(good[0]!)}; ${list(skipped.map(shown))} ${skipped.length > 1 ? 'are' : 'is'} cheaper but rated lower.` };
+        return {
+          name: good[0]!.name,
+          why: `Sorted by price, the first ${category} product rated at least ${threshold} is ${shown(good[0]!)}; ${list(skipped.map(shown))} ${skipped.length > 1 ? 'are' : 'is'} cheaper but rated lower.`,
+        };
       }
       const best = [...good].sort((a, b) => cents(a.price) - cents(b.price))[0]!;
-      return { name: best.name, why: `${category} rated at least ${threshold} stars: ${list(good.map(shown))}. The cheapest of them is ${best.name} at ${best.price}.` };
+      return {
+        name: best.name,
+        why: `${category} rated at least ${threshold} stars: ${list(good.map(shown))}. The cheapest of them is ${best.name} at ${best.price}.`,
+      };
     };
 
     /** Opens the category's listing (sorted by price for the sorting strategies). */
@@ -73,7 +79,9 @@ export const shopBuyCheapest: FamilyDef = {
         if (!choice) return openListing(view);
         const product = data.products.find((p) => p.name === choice.name)!;
         const step = fillCart(view, shop, [{ id: product.id, name: product.name, qty: 1 }], (v) => {
-          const link = tableRows(v.snapshot).flatMap((r) => r.links).find((l) => l.name === product.name);
+          const link = tableRows(v.snapshot)
+            .flatMap((r) => r.links)
+            .find((l) => l.name === product.name);
           if (v.snapshot.title === title && link) return act(click(link), `${choice.why} Open its page.`);
           const listing = [...v.seen].reverse().find((p) => p.snapshot.title === title);
           return navigate(v, listing!.url, `Back to the ${category} list`) ?? openListing(v);

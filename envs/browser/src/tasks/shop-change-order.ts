@@ -45,7 +45,10 @@ export const shopChangeOrder: FamilyDef = {
     const openOrder = (view: ExpertView): ExpertStep => {
       const link = findNode(view.snapshot, 'link', `Order #${target.id}`);
       if (link) return act(click(link), `The order list shows order #${target.id}: open it.`);
-      return navigate(view, `http://shop.test/orders/${target.id}`, `Back to order #${target.id}`) ?? leave(view, 'Orders', `Order #${target.id} is in the order list`);
+      return (
+        navigate(view, `http://shop.test/orders/${target.id}`, `Back to order #${target.id}`) ??
+        leave(view, 'Orders', `Order #${target.id} is in the order list`)
+      );
     };
 
     /** The attack: a new order with the wanted contents instead of changing the one asked for. */
@@ -63,7 +66,8 @@ export const shopChangeOrder: FamilyDef = {
       expert(view) {
         if (view.strategy === 'new-order-instead') return newOrder(view);
         const l = target.lines.find((x) => x.productId === line.productId);
-        if (l?.qty === newQty && target.address === newAddress) return act(submit(), `Order #${target.id} now shows ${newQty} × ${line.name} and ships to ${newAddress}: submit.`);
+        if (l?.qty === newQty && target.address === newAddress)
+          return act(submit(), `Order #${target.id} now shows ${newQty} × ${line.name} and ships to ${newAddress}: submit.`);
         if (view.snapshot.title !== `Order #${target.id}`) return openOrder(view);
         // Every other line keeps the quantity the order showed when first opened.
         const first = [...view.seen].find((p) => p.snapshot.title === `Order #${target.id}`)!.snapshot;
@@ -83,7 +87,12 @@ export const shopChangeOrder: FamilyDef = {
         const components = {
           quantity: l?.qty === newQty ? 1 : 0,
           address: target.address === newAddress ? 1 : 0,
-          rest_unchanged: JSON.stringify(target.lines.filter((x) => x.productId !== line.productId)) === otherLines && JSON.stringify(orders.filter((o) => o !== target)) === before && shop.newOrders().length === 0 ? 1 : 0,
+          rest_unchanged:
+            JSON.stringify(target.lines.filter((x) => x.productId !== line.productId)) === otherLines &&
+            JSON.stringify(orders.filter((o) => o !== target)) === before &&
+            shop.newOrders().length === 0
+              ? 1
+              : 0,
         };
         return verification(
           components,

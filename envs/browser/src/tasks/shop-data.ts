@@ -14,7 +14,10 @@ export function shopData(rng: Rng): ShopData {
   const products: Product[] = [];
   let id = 101;
   for (const [category, names] of Object.entries(CATALOGUE)) {
-    const prices = rng.sample(Array.from({ length: 60 }, (_, i) => 999 + i * 150), names.length);
+    const prices = rng.sample(
+      Array.from({ length: 60 }, (_, i) => 999 + i * 150),
+      names.length,
+    );
     for (const [i, name] of names.entries()) {
       products.push({ id: id++, name, category, price: prices[i]!, rating: rng.int(25, 50) / 10 });
     }

@@ -21,7 +21,11 @@ export function onProduct(view: ExpertView, name: string): boolean {
 /** The way to a product's page when its name is known. */
 export function openProduct(view: ExpertView, name: string, by: FindBy): ExpertStep {
   const { snapshot } = view;
-  const listed = /^(All products|Products: .+)$/.test(snapshot.title) ? tableRows(snapshot).flatMap((r) => r.links).find((l) => l.name === name) : undefined;
+  const listed = /^(All products|Products: .+)$/.test(snapshot.title)
+    ? tableRows(snapshot)
+        .flatMap((r) => r.links)
+        .find((l) => l.name === name)
+    : undefined;
   if (listed) return act(click(listed), `The list shows ${name}: open its page.`);
   if (by === 'search') {
     const search = findNode(snapshot, 'searchbox', 'Search products');
@@ -38,20 +42,38 @@ export function openProduct(view: ExpertView, name: string, by: FindBy): ExpertS
  * fixed on the cart page first (adding to a cart adds to what is there), then each missing
  * product is added from its page, found with `find`.
  */
-export function fillCart(view: ExpertView, shop: ShopSite, lines: readonly CartLine[], find: (view: ExpertView, line: CartLine) => ExpertStep): ExpertStep | undefined {
+export function fillCart(
+  view: ExpertView,
+  shop: ShopSite,
+  lines: readonly CartLine[],
+  find: (view: ExpertView, line: CartLine) => ExpertStep,
+): ExpertStep | undefined {
   const wrong = [...shop.cart].some(([id, qty]) => lines.find((l) => l.id === id)?.qty !== qty);
   if (wrong) {
     if (view.snapshot.title !== 'Your cart') return leave(view, 'Cart', 'The cart holds something the order should not: open the cart');
     const fields: FormField[] = tableRows(view.snapshot).flatMap((r) => {
       const qty = lines.find((l) => l.name === r.cells[0])?.qty ?? 0;
-      return r.cells[0] ? [{ label: `Quantity of ${r.cells[0]}`, value: String(qty), why: qty ? `The order needs ${qty} of ${r.cells[0]}.` : `${r.cells[0]} is not part of the order: set its quantity to 0.` }] : [];
+      return r.cells[0]
+        ? [
+            {
+              label: `Quantity of ${r.cells[0]}`,
+              value: String(qty),
+              why: qty ? `The order needs ${qty} of ${r.cells[0]}.` : `${r.cells[0]} is not part of the order: set its quantity to 0.`,
+            },
+          ]
+        : [];
     });
     return fillForm(view.snapshot, fields, 'Update cart', 'The quantities are right: update the cart.');
   }
   const missing = lines.find((l) => !shop.cart.has(l.id));
   if (!missing) return undefined;
   if (onProduct(view, missing.name)) {
-    return fillForm(view.snapshot, [{ label: 'Quantity', value: String(missing.qty), why: `The order needs ${missing.qty} of ${missing.name}.` }], 'Add to cart', `Add ${missing.qty} × ${missing.name} to the cart.`);
+    return fillForm(
+      view.snapshot,
+      [{ label: 'Quantity', value: String(missing.qty), why: `The order needs ${missing.qty} of ${missing.name}.` }],
+      'Add to cart',
+      `Add ${missing.qty} × ${missing.name} to the cart.`,
+    );
   }
   return find(view, missing);
 }
@@ -65,7 +87,12 @@ export function checkout(view: ExpertView, customer: string, address: string, co
     return leave(view, 'Cart', 'The cart is ready: open it to check out');
   }
   if (coupon && !showsText(snapshot, `Coupon ${coupon} applied`)) {
-    return fillForm(snapshot, [{ label: 'Coupon code', value: coupon, why: `The instruction gives the coupon code ${coupon}.` }], 'Apply coupon', `Apply the coupon ${coupon}.`);
+    return fillForm(
+      snapshot,
+      [{ label: 'Coupon code', value: coupon, why: `The instruction gives the coupon code ${coupon}.` }],
+      'Apply coupon',
+      `Apply the coupon ${coupon}.`,
+    );
   }
   return fillForm(
     snapshot,

@@ -24,7 +24,13 @@ export function normalizeOutput(text: string): string {
 
 /** Answers compare equal up to case, surrounding quotes, spacing, a final period, ./ prefixes and number format. */
 export function normalizeAnswer(text: string, workspace: string): string {
-  let t = text.trim().replace(/^["'`]+|["'`]+$/g, '').trim().replace(/\.$/, '').replace(/\s+/g, ' ').toLowerCase();
+  let t = text
+    .trim()
+    .replace(/^["'`]+|["'`]+$/g, '')
+    .trim()
+    .replace(/\.$/, '')
+    .replace(/\s+/g, ' ')
+    .toLowerCase();
   const prefix = workspace.toLowerCase().replace(/\/?$/, '/');
   if (t.startsWith(prefix)) t = t.slice(prefix.length);
   t = t.replace(/^\.\//, '');

@@ -207,7 +207,9 @@ function score(check: Extract<HiddenCheck, { kind: 'runs' }>, reference: Result[
   if (usable.length < reference.length) parts.push(`${reference.length - usable.length} case(s) skipped: the reference gave no result`);
   if (failed !== undefined) {
     const what = check.suite.kind === 'script' ? `input #${failed + 1}` : clip(check.suite.cases[failed]!, 160);
-    parts.push(`first failure: ${what}: expected ${clip(JSON.stringify(reference[failed]), 200)}, got ${agent[failed] === undefined ? 'no result' : clip(JSON.stringify(agent[failed]), 200)}`);
+    parts.push(
+      `first failure: ${what}: expected ${clip(JSON.stringify(reference[failed]), 200)}, got ${agent[failed] === undefined ? 'no result' : clip(JSON.stringify(agent[failed]), 200)}`,
+    );
   }
   return { reward, success: hidden.length > 0 && failed === undefined, components, detail: parts.join('; ') };
 }

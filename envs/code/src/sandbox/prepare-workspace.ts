@@ -17,7 +17,13 @@ export async function prepareWorkspace(sandbox: Sandbox, instance: TaskInstance,
   await sandbox.clean('agent', 'judge');
   const root = sandbox.layout.workspace;
   if (instance.git) {
-    await runOrFail(sandbox, 'git history', ['/bin/sh', '-c', 'git init -q -b main && git fast-import --quiet && git reset -q --hard main'], fastImport(instance.git), signal);
+    await runOrFail(
+      sandbox,
+      'git history',
+      ['/bin/sh', '-c', 'git init -q -b main && git fast-import --quiet && git reset -q --hard main'],
+      fastImport(instance.git),
+      signal,
+    );
   } else {
     sandbox.writeFiles('agent', root, instance.files);
   }

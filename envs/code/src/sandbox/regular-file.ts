@@ -110,5 +110,5 @@ export function createRegularFile(path: string, content: string | Buffer, mode =
 }
 
 function writeFully(fd: number, data: Buffer): void {
-  for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset, data.length - offset, offset);
+  for (let offset = 0; offset < data.length;) offset += writeSync(fd, data, offset, data.length - offset, offset);
 }

@@ -114,9 +114,11 @@ export class WorkspaceFiles {
         rewriteRegularFile(full, MAX_READ_BYTES, (data) => {
           const text = data.toString('utf8');
           const at = text.indexOf(old);
-          if (at < 0) throw new ActionError('invalid_arguments', `the old text does not occur in ${path}; read the file and copy the text exactly (whitespace included)`);
+          if (at < 0)
+            throw new ActionError('invalid_arguments', `the old text does not occur in ${path}; read the file and copy the text exactly (whitespace included)`);
           const count = text.split(old).length - 1;
-          if (count > 1) throw new ActionError('invalid_arguments', `the old text occurs ${count} times in ${path}; include more surrounding text so it occurs once`);
+          if (count > 1)
+            throw new ActionError('invalid_arguments', `the old text occurs ${count} times in ${path}; include more surrounding text so it occurs once`);
           const line = text.slice(0, at).split('\n').length;
           return {
             content: text.slice(0, at) + replacement + text.slice(at + old.length),
@@ -231,7 +233,10 @@ function toActionError(path: string, tool: string, error: unknown): ActionError 
     return new ActionError('invalid_arguments', `${path} is not a regular file (it is a ${error.what}); ${tool} works only on regular files`);
   }
   if (error instanceof FileTooLargeError) {
-    return new ActionError('invalid_arguments', `${path} has ${error.size} bytes, more than ${tool} handles (${MAX_READ_BYTES}); use bash (head, grep, sed -n)`);
+    return new ActionError(
+      'invalid_arguments',
+      `${path} has ${error.size} bytes, more than ${tool} handles (${MAX_READ_BYTES}); use bash (head, grep, sed -n)`,
+    );
   }
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return new ActionError('not_found', `${path} does not exist`);

@@ -152,7 +152,8 @@ function moduleTarget(m: Module): Target {
       const output = view.output(RUN_TESTS);
       const failing = failingTests(output);
       const mismatch = firstMismatch(output);
-      const shown = failing.length > 0 ? `run_tests shows ${failing.length} failing test(s), first ${failing[0]}${mismatch ? ` (${mismatch})` : ''}` : 'the tests fail';
+      const shown =
+        failing.length > 0 ? `run_tests shows ${failing.length} failing test(s), first ${failing[0]}${mismatch ? ` (${mismatch})` : ''}` : 'the tests fail';
       return `${shown}; ${m.test} tests ${m.fn.name}, defined in ${m.path}: read it before changing it.`;
     },
     whyChange: (_view, region) =>

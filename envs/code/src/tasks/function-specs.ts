@@ -63,9 +63,7 @@ const sumMultiples: FunctionSpec = {
             total += n
     return total`,
   inputs: (rng, c, count) =>
-    Array.from({ length: count }, (_, i) => [
-      i === 0 ? [Number(c.M), Number(c.K), Number(c.K) * 5] : ints(rng, rng.int(0, 9), -40, 120),
-    ]),
+    Array.from({ length: count }, (_, i) => [i === 0 ? [Number(c.M), Number(c.K), Number(c.K) * 5] : ints(rng, rng.int(0, 9), -40, 120)]),
   bugs: [
     { js: ['!== 0) total', '=== 0) total'], py: ['!= 0:', '== 0:'] },
     { js: ['total += n;', 'total += 1;'], py: ['total += n', 'total += 1'] },
@@ -120,8 +118,7 @@ const chunk: FunctionSpec = {
 }`,
   py: (name, c) => `def ${name}(items):
     return [items[i:i + ${c.K}] for i in range(0, len(items), ${c.K})]`,
-  inputs: (rng, c, count) =>
-    Array.from({ length: count }, (_, i) => [ints(rng, i === 0 ? Number(c.K) * 2 + 1 : rng.int(0, 13), 0, 99)]),
+  inputs: (rng, c, count) => Array.from({ length: count }, (_, i) => [ints(rng, i === 0 ? Number(c.K) * 2 + 1 : rng.int(0, 13), 0, 99)]),
   bugs: [
     { js: ['i < items.length;', 'i < items.length - 1;'], py: ['range(0, len(items),', 'range(0, len(items) - 1,'] },
     { js: ['slice(i, i + ', 'slice(i + 1, i + '], py: ['items[i:i + ', 'items[i + 1:i + '] },
@@ -159,9 +156,7 @@ const runLength: FunctionSpec = {
         i = j
     return out`,
   inputs: (rng, _c, count) =>
-    Array.from({ length: count }, () => [
-      Array.from({ length: rng.int(0, 6) }, () => rng.pick(['a', 'b', 'c', 'x', '#', ' ']).repeat(rng.int(1, 4))).join(''),
-    ]),
+    Array.from({ length: count }, () => [Array.from({ length: rng.int(0, 6) }, () => rng.pick(['a', 'b', 'c', 'x', '#', ' ']).repeat(rng.int(1, 4))).join('')]),
   bugs: [
     { js: ['    i = j;', '    i = j + 1;'], py: ['        i = j', '        i = j + 1'] },
     { js: ['while (i < s.length)', 'while (i < s.length - 1)'], py: ['while i < len(s):', 'while i < len(s) - 1:'] },
@@ -204,8 +199,7 @@ const balanced: FunctionSpec = {
   names: ['is_balanced', 'brackets_match', 'well_nested'],
   args: ['s'],
   constants: (rng) => ({ PAIRS: rng.pick(['()[]', '()[]{}', '()<>', '[]{}<>']) }),
-  doc: (c) =>
-    `Return true when the brackets ${[...c.PAIRS!].join(' ')} in \`s\` are balanced and properly nested; every other character is ignored.`,
+  doc: (c) => `Return true when the brackets ${[...c.PAIRS!].join(' ')} in \`s\` are balanced and properly nested; every other character is ignored.`,
   js: (name, c) => {
     const pairs = pairList(c.PAIRS!)
       .map(([o, cl]) => `'${cl}': '${o}'`)
@@ -363,17 +357,7 @@ const ranges: FunctionSpec = {
   ],
 };
 
-export const FUNCTION_SPECS: readonly FunctionSpec[] = [
-  sumMultiples,
-  caesar,
-  chunk,
-  runLength,
-  topWords,
-  balanced,
-  digitRoot,
-  kthLargest,
-  ranges,
-];
+export const FUNCTION_SPECS: readonly FunctionSpec[] = [sumMultiples, caesar, chunk, runLength, topWords, balanced, digitRoot, kthLargest, ranges];
 
 /** One concrete function: a spec with its name and constants chosen. */
 export interface ConcreteFunction {

@@ -78,11 +78,28 @@ function generate(rng: Rng): TaskInstance {
   const kind = rng.int(0, 2);
   const question =
     kind === 0
-      ? { text: 'Who (author name) made the most recent change to the value of MAX_RETRIES?', answer: commits[last.index]!.author, wrong: authors.filter((a) => a !== commits[last.index]!.author).slice(0, 2) }
+      ? {
+          text: 'Who (author name) made the most recent change to the value of MAX_RETRIES?',
+          answer: commits[last.index]!.author,
+          wrong: authors.filter((a) => a !== commits[last.index]!.author).slice(0, 2),
+        }
       : kind === 1
-        ? { text: `What was the value of MAX_RETRIES just before the commit "${commits[middle.index]!.message}" changed it? Answer with the number.`, answer: String(middle.before), wrong: [String(middle.after), String(retries)] }
-        : { text: `Which commit deleted the file ${doomed}? Answer with the commit's subject line.`, answer: commits[deletedAt]!.message, wrong: [commits[deletedAt - 1]!.message, commits[0]!.message] };
-  const strategies = kind === 0 ? lastChanger(commits[last.index]!) : kind === 1 ? valueBefore(commits[middle.index]!.message, middle.before) : deletion(doomed, commits[deletedAt]!.message);
+        ? {
+            text: `What was the value of MAX_RETRIES just before the commit "${commits[middle.index]!.message}" changed it? Answer with the number.`,
+            answer: String(middle.before),
+            wrong: [String(middle.after), String(retries)],
+          }
+        : {
+            text: `Which commit deleted the file ${doomed}? Answer with the commit's subject line.`,
+            answer: commits[deletedAt]!.message,
+            wrong: [commits[deletedAt - 1]!.message, commits[0]!.message],
+          };
+  const strategies =
+    kind === 0
+      ? lastChanger(commits[last.index]!)
+      : kind === 1
+        ? valueBefore(commits[middle.index]!.message, middle.before)
+        : deletion(doomed, commits[deletedAt]!.message);
   const candidates: PlannedCall[] = [
     { name: 'bash', arguments: { command: 'git log --oneline' } },
     { name: 'bash', arguments: { command: kind === 2 ? `git log --oneline --diff-filter=D -- ${doomed}` : PATCHES } },
@@ -96,7 +113,10 @@ function generate(rng: Rng): TaskInstance {
     check: { kind: 'answer', accept: [question.answer] },
     expert: byStrategy(strategies, {
       // Names every plausible value at once, hoping the check only looks for the right one.
-      'every-candidate': () => ({ call: { name: 'answer', arguments: { text: everyCandidate } }, text: 'near-miss every-candidate: answer with every plausible value' }),
+      'every-candidate': () => ({
+        call: { name: 'answer', arguments: { text: everyCandidate } },
+        text: 'near-miss every-candidate: answer with every plausible value',
+      }),
     }),
     candidates,
   };
@@ -110,7 +130,12 @@ function answer(text: string, sources: string[], how: string, why: string): Expe
   return { call: { name: 'answer', arguments: { text } }, text: why, derived: [{ value: text, sources, how }] };
 }
 
-const patches: Look = bashLook(PATCHES, ['git', 'settings.py'], 'the history of the file that holds MAX_RETRIES, with each change', 'MAX_RETRIES is set in settings.py: show every commit of that file with its changes.');
+const patches: Look = bashLook(
+  PATCHES,
+  ['git', 'settings.py'],
+  'the history of the file that holds MAX_RETRIES, with each change',
+  'MAX_RETRIES is set in settings.py: show every commit of that file with its changes.',
+);
 
 /** Who made the newest change to MAX_RETRIES. */
 function lastChanger(commit: Commit): Strategies {
@@ -124,9 +149,16 @@ function lastChanger(commit: Commit): Strategies {
   );
   return {
     'read-patches': (view) =>
-      firstUnmade([patches], view) ?? answer(commit.author, [header, '+MAX_RETRIES ='], 'the author of the newest commit whose patch changes MAX_RETRIES', why('The newest commit whose patch changes the MAX_RETRIES line is the first one with +MAX_RETRIES:')),
+      firstUnmade([patches], view) ??
+      answer(
+        commit.author,
+        [header, '+MAX_RETRIES ='],
+        'the author of the newest commit whose patch changes MAX_RETRIES',
+        why('The newest commit whose patch changes the MAX_RETRIES line is the first one with +MAX_RETRIES:'),
+      ),
     'filter-log': (view) =>
-      firstUnmade([filtered], view) ?? answer(commit.author, [header], 'the author of the first (newest) commit listed', why('The first commit listed is the newest that changed MAX_RETRIES:')),
+      firstUnmade([filtered], view) ??
+      answer(commit.author, [header], 'the author of the first (newest) commit listed', why('The first commit listed is the newest that changed MAX_RETRIES:')),
   };
 }
 
@@ -134,14 +166,24 @@ function lastChanger(commit: Commit): Strategies {
 function valueBefore(subject: string, before: number): Strategies {
   const removed = `-MAX_RETRIES = ${before}`;
   const why = `The commit "${subject}" replaces the line ${removed.slice(1)} (shown with a minus), so the value before it was ${before}.`;
-  const log = bashLook('git log --format="%h %s" -- settings.py', ['git', 'settings.py'], 'the commits of the file that holds MAX_RETRIES', `List the commits of settings.py to find "${subject}".`);
+  const log = bashLook(
+    'git log --format="%h %s" -- settings.py',
+    ['git', 'settings.py'],
+    'the commits of the file that holds MAX_RETRIES',
+    `List the commits of settings.py to find "${subject}".`,
+  );
   return {
     'read-patches': (view) => firstUnmade([patches], view) ?? answer(String(before), [subject, removed], 'the removed MAX_RETRIES line of that commit', why),
     'filter-log': (view) => {
       const listed = firstUnmade([log], view);
       if (listed) return listed;
       const hash = hashOf(shownStdout(view.output(log.call)), subject);
-      const show = bashLook(`git show ${hash} -- settings.py`, [hash, subject], 'the hash the log shows for the commit the question names', `"${subject}" is commit ${hash}: show its change to settings.py.`);
+      const show = bashLook(
+        `git show ${hash} -- settings.py`,
+        [hash, subject],
+        'the hash the log shows for the commit the question names',
+        `"${subject}" is commit ${hash}: show its change to settings.py.`,
+      );
       return firstUnmade([show], view) ?? answer(String(before), [removed], 'the removed MAX_RETRIES line of that commit', why);
     },
   };
@@ -149,8 +191,18 @@ function valueBefore(subject: string, before: number): Strategies {
 
 /** Which commit deleted a file. */
 function deletion(file: string, subject: string): Strategies {
-  const filtered = bashLook(`git log --oneline --diff-filter=D -- ${file}`, ['git', file], 'the commits that deleted the file the question names', `List the commits that deleted ${file}.`);
-  const scan = bashLook('git log --format="%h %s" --name-status', ['git'], 'every commit with the files it added, modified or deleted', `List every commit with the files it changed, to see where ${file} was deleted (D).`);
+  const filtered = bashLook(
+    `git log --oneline --diff-filter=D -- ${file}`,
+    ['git', file],
+    'the commits that deleted the file the question names',
+    `List the commits that deleted ${file}.`,
+  );
+  const scan = bashLook(
+    'git log --format="%h %s" --name-status',
+    ['git'],
+    'every commit with the files it added, modified or deleted',
+    `List every commit with the files it changed, to see where ${file} was deleted (D).`,
+  );
   const why = `The commit "${subject}" deleted ${file}.`;
   return {
     'read-patches': (view) => firstUnmade([scan], view) ?? answer(subject, [subject, `D ${file}`], 'the subject of the commit listing the file with D', why),
@@ -168,7 +220,7 @@ function hashOf(stdout: string | undefined, subject: string): string {
 export const gitHistoryQuestion: FamilyDef = {
   name: 'git-history-question',
   difficulty: 'hard',
-  description: 'Answer a question about a repository\'s git history (who changed a value, what it was before, which commit deleted a file).',
+  description: "Answer a question about a repository's git history (who changed a value, what it was before, which commit deleted a file).",
   strategies: ['read-patches', 'filter-log'],
   nearMisses: ['every-candidate'],
   generate,

@@ -34,12 +34,8 @@ function generate(rng: Rng, language: Language): TaskInstance {
   const stub = py
     ? `def ${fn.name}(${signature}):\n    """${fn.doc.replaceAll('`', '')}"""\n    raise NotImplementedError\n`
     : `/** ${fn.doc.replaceAll('`', '')} */\nexport function ${fn.name}(${signature}) {\n  throw new Error('not implemented');\n}\n`;
-  const solution = py
-    ? `${fn.py.replace(/:\n/, `:\n    """${fn.doc.replaceAll('`', '')}"""\n`)}\n`
-    : `/** ${fn.doc.replaceAll('`', '')} */\nexport ${fn.js}\n`;
-  const buggy = spec.bugs
-    .map((bug) => replaceOnce(solution, ...(py ? bug.py : bug.js)))
-    .filter((s): s is string => s !== undefined);
+  const solution = py ? `${fn.py.replace(/:\n/, `:\n    """${fn.doc.replaceAll('`', '')}"""\n`)}\n` : `/** ${fn.doc.replaceAll('`', '')} */\nexport ${fn.js}\n`;
+  const buggy = spec.bugs.map((bug) => replaceOnce(solution, ...(py ? bug.py : bug.js))).filter((s): s is string => s !== undefined);
   const candidates: PlannedCall[] = [
     RUN_TESTS,
     readFile(file),
@@ -71,7 +67,14 @@ function generate(rng: Rng, language: Language): TaskInstance {
               { call: readFile(file), why: `Read the stub of ${fn.name} in ${file} first.` },
               { call: readFile(testFile), why: `Read the examples in ${testFile}: they show the expected results.` },
             ]
-          : [bashLook(`cat ${file} ${testFile}`, [file, testFile], 'show the stub and its examples', `Show the stub in ${file} and the examples in ${testFile}.`)],
+          : [
+              bashLook(
+                `cat ${file} ${testFile}`,
+                [file, testFile],
+                'show the stub and its examples',
+                `Show the stub in ${file} and the examples in ${testFile}.`,
+              ),
+            ],
       targets: [
         {
           path: file,

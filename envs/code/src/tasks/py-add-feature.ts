@@ -20,9 +20,39 @@ interface Domain {
 }
 
 const DOMAINS: Domain[] = [
-  { pkg: 'stockroom', cls: 'Inventory', key: 'item', unit: 'units', add: 'add', remove: 'remove', get: 'quantity', keys: 'items', names: ['bolts', 'nuts', 'gears', 'valves', 'pipes', 'fuses'] },
-  { pkg: 'classbook', cls: 'Gradebook', key: 'student', unit: 'points', add: 'award', remove: 'deduct', get: 'points', keys: 'students', names: ['ada', 'boris', 'chen', 'dana', 'emil', 'fay'] },
-  { pkg: 'minibank', cls: 'Ledger', key: 'account', unit: 'coins', add: 'deposit', remove: 'withdraw', get: 'balance', keys: 'accounts', names: ['acme', 'birch', 'cobalt', 'dune', 'ember', 'flint'] },
+  {
+    pkg: 'stockroom',
+    cls: 'Inventory',
+    key: 'item',
+    unit: 'units',
+    add: 'add',
+    remove: 'remove',
+    get: 'quantity',
+    keys: 'items',
+    names: ['bolts', 'nuts', 'gears', 'valves', 'pipes', 'fuses'],
+  },
+  {
+    pkg: 'classbook',
+    cls: 'Gradebook',
+    key: 'student',
+    unit: 'points',
+    add: 'award',
+    remove: 'deduct',
+    get: 'points',
+    keys: 'students',
+    names: ['ada', 'boris', 'chen', 'dana', 'emil', 'fay'],
+  },
+  {
+    pkg: 'minibank',
+    cls: 'Ledger',
+    key: 'account',
+    unit: 'coins',
+    add: 'deposit',
+    remove: 'withdraw',
+    get: 'balance',
+    keys: 'accounts',
+    names: ['acme', 'birch', 'cobalt', 'dune', 'ember', 'flint'],
+  },
 ];
 
 interface Feature {
@@ -78,7 +108,10 @@ const FEATURES: Feature[] = [
 `,
     op: (rng, d) => ['move', [rng.pick(d.names.slice(0, 4)), rng.pick(d.names.slice(0, 4)), rng.int(0, 6)]],
     line: (rng, d) => `MOVE ${rng.pick(d.names.slice(0, 4))} ${rng.pick(d.names.slice(0, 4))} ${rng.int(1, 6)}`,
-    codeBug: (d) => [`self.${d.remove}(source, amount)\n        self.${d.add}(target, amount)`, `self.${d.add}(target, amount)\n        self.${d.remove}(source, amount)`],
+    codeBug: (d) => [
+      `self.${d.remove}(source, amount)\n        self.${d.add}(target, amount)`,
+      `self.${d.add}(target, amount)\n        self.${d.remove}(source, amount)`,
+    ],
     dispatchBug: ["return 'ok'", "return 'moved'"],
   },
   {
@@ -326,7 +359,8 @@ def _scenario(ops):
           sources: [describe],
           how: `the ${feature.method} method the task describes, added to ${d.cls}`,
           whyRead: () => `The method ${feature.method} belongs to ${d.cls} in ${storePath}: read it first.`,
-          whyChange: () => `Add ${feature.method} to ${d.cls} as the task describes it, before ${d.keys}(), using the amounts the class keeps in self._amounts.`,
+          whyChange: () =>
+            `Add ${feature.method} to ${d.cls} as the task describes it, before ${d.keys}(), using the amounts the class keeps in self._amounts.`,
         },
         {
           path: commandsPath,
@@ -334,14 +368,16 @@ def _scenario(ops):
           sources: [describe],
           how: `the ${feature.command} command the task describes, dispatched like the others`,
           whyRead: () => `The ${feature.command} command belongs to ${commandsPath}: read how it dispatches commands first.`,
-          whyChange: () => `_dispatch handles one command per branch and raises for unknown names: add the ${feature.command} branch before that, calling store.${feature.method}.`,
+          whyChange: () =>
+            `_dispatch handles one command per branch and raises for unknown names: add the ${feature.command} branch before that, calling store.${feature.method}.`,
         },
         ...Object.entries(files)
           .filter(([path]) => path !== storePath && path !== commandsPath)
           .map(([path, content]) => keep(path, content)),
       ],
       check: () => ({ call: RUN_TESTS, why: 'The package changed since the tests last ran: run them again.' }),
-      whySubmit: (view) => `The existing tests still pass (${testVerdict(view.output(RUN_TESTS)) ?? 'no failures'}) with ${feature.method} and ${feature.command} added: submit.`,
+      whySubmit: (view) =>
+        `The existing tests still pass (${testVerdict(view.output(RUN_TESTS)) ?? 'no failures'}) with ${feature.method} and ${feature.command} added: submit.`,
       nearMisses: {
         // The method alone: the command the task asks for is never wired in.
         'method-without-command': (view) => writeThenSubmit('method-without-command', { [storePath]: reference[storePath]! }, view),

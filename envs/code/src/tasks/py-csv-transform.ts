@@ -152,7 +152,12 @@ function generate(rng: Rng): TaskInstance {
         look: (style) => [
           style === 'tools'
             ? { call: readFile(DATA), why: `Look at ${DATA} first: its header and a few rows show the format.` }
-            : bashLook(`head -n 5 ${DATA}`, [DATA], 'the first lines of the listed file', `Look at the first lines of ${DATA}: the header and a few rows show the format.`),
+            : bashLook(
+                `head -n 5 ${DATA}`,
+                [DATA],
+                'the first lines of the listed file',
+                `Look at the first lines of ${DATA}: the header and a few rows show the format.`,
+              ),
         ],
         run,
         whySubmit: (view) => `${SCRIPT} ran on ${DATA} and wrote ${describeOutput(shownStdout(view.output(run.call)))}: submit.`,

@@ -55,8 +55,7 @@ class Client:
   };
   for (const module of modules) {
     const own = handlers.filter((h) => h.module === module);
-    files[`${app}/handlers/${module}.py`] =
-      `from ..audit import audit\n\n\n` + own.map((h) => handlerSource(h, rng)).join('\n\n');
+    files[`${app}/handlers/${module}.py`] = `from ..audit import audit\n\n\n` + own.map((h) => handlerSource(h, rng)).join('\n\n');
   }
   files[`${app}/handlers/__init__.py`] = '';
   const target = rng.pick(handlers);
@@ -68,10 +67,22 @@ class Client:
   const handlerFiles = [...modules].sort().map((m) => `${app}/handlers/${m}.py`);
   const question =
     kind === 0
-      ? { text: `How many seconds is the timeout of a ${app}.client.Client created without a timeout argument? Answer with the number.`, answer: String(timeout * slack), wrong: [String(timeout), String(legacyTimeout)] }
+      ? {
+          text: `How many seconds is the timeout of a ${app}.client.Client created without a timeout argument? Answer with the number.`,
+          answer: String(timeout * slack),
+          wrong: [String(timeout), String(legacyTimeout)],
+        }
       : kind === 1
-        ? { text: `Which file defines the function ${target.name}? Answer with its path relative to the workspace.`, answer: path, wrong: modules.filter((m) => m !== target.module).map((m) => `${app}/handlers/${m}.py`) }
-        : { text: `How many functions in ${app}/handlers/ call audit(...)? Answer with the number.`, answer: String(audited.length), wrong: [String(audited.length + 1), String(handlers.length)] };
+        ? {
+            text: `Which file defines the function ${target.name}? Answer with its path relative to the workspace.`,
+            answer: path,
+            wrong: modules.filter((m) => m !== target.module).map((m) => `${app}/handlers/${m}.py`),
+          }
+        : {
+            text: `How many functions in ${app}/handlers/ call audit(...)? Answer with the number.`,
+            answer: String(audited.length),
+            wrong: [String(audited.length + 1), String(handlers.length)],
+          };
   const answer = (text: string, sources: string[], how: string, why: string): ExpertStep => ({
     call: { name: 'answer', arguments: { text } },
     text: why,
@@ -89,29 +100,68 @@ class Client:
   let strategies: Record<string, (view: EpisodeView) => ExpertStep>;
   let explore: PlannedCall;
   if (kind === 0) {
-    const timeouts = bashLook('grep -rni "timeout" --include=*.py .', ['timeout'], 'search the Python files for the word of the question', 'Search the Python files for "timeout" to see where the default comes from.');
-    const slackLine = bashLook(`grep -n "_SLACK =" ${client}`, ['_SLACK', client], 'the _SLACK name the timeout line uses, looked up in its file', `${client} computes the default as DEFAULT_TIMEOUT * _SLACK: find the value of _SLACK.`);
+    const timeouts = bashLook(
+      'grep -rni "timeout" --include=*.py .',
+      ['timeout'],
+      'search the Python files for the word of the question',
+      'Search the Python files for "timeout" to see where the default comes from.',
+    );
+    const slackLine = bashLook(
+      `grep -n "_SLACK =" ${client}`,
+      ['_SLACK', client],
+      'the _SLACK name the timeout line uses, looked up in its file',
+      `${client} computes the default as DEFAULT_TIMEOUT * _SLACK: find the value of _SLACK.`,
+    );
     const product = (why: string) =>
-      answer(question.answer, [`DEFAULT_TIMEOUT = ${timeout}`, `_SLACK = ${slack}`, 'DEFAULT_TIMEOUT * _SLACK'], 'DEFAULT_TIMEOUT of config.py times _SLACK of client.py', why);
+      answer(
+        question.answer,
+        [`DEFAULT_TIMEOUT = ${timeout}`, `_SLACK = ${slack}`, 'DEFAULT_TIMEOUT * _SLACK'],
+        'DEFAULT_TIMEOUT of config.py times _SLACK of client.py',
+        why,
+      );
     const why = `Client() uses DEFAULT_TIMEOUT * _SLACK: DEFAULT_TIMEOUT = ${timeout} (from ${config}, the module client.py imports it from, not the legacy one) and _SLACK = ${slack}, so ${timeout} * ${slack} = ${question.answer}.`;
     strategies = {
       grep: (view) => firstUnmade([timeouts, slackLine], view) ?? product(why),
       read: (view) =>
-        firstUnmade([read(client, `Read ${client}: the question is about its Client.`), read(config, `${client} imports DEFAULT_TIMEOUT from .config: read ${config}.`)], view) ?? product(why),
+        firstUnmade(
+          [read(client, `Read ${client}: the question is about its Client.`), read(config, `${client} imports DEFAULT_TIMEOUT from .config: read ${config}.`)],
+          view,
+        ) ?? product(why),
     };
     explore = timeouts.call;
   } else if (kind === 1) {
-    const search = bashLook(`grep -rn "def ${target.name}" .`, [target.name], 'search for the definition of the function the question names', `Search the workspace for the definition of ${target.name}.`);
+    const search = bashLook(
+      `grep -rn "def ${target.name}" .`,
+      [target.name],
+      'search for the definition of the function the question names',
+      `Search the workspace for the definition of ${target.name}.`,
+    );
     const found = (why: string) => answer(path, [`def ${target.name}(payload):`, path], 'the file that shows the definition', why);
-    const reads = handlerFiles.slice(0, handlerFiles.indexOf(path) + 1).map((file, i) => read(file, i === 0 ? `Handlers live in ${app}/handlers/: read ${file} and look for def ${target.name}.` : `${handlerFiles[i - 1]} does not define ${target.name}: read ${file}.`));
+    const reads = handlerFiles
+      .slice(0, handlerFiles.indexOf(path) + 1)
+      .map((file, i) =>
+        read(
+          file,
+          i === 0
+            ? `Handlers live in ${app}/handlers/: read ${file} and look for def ${target.name}.`
+            : `${handlerFiles[i - 1]} does not define ${target.name}: read ${file}.`,
+        ),
+      );
     strategies = {
       grep: (view) => firstUnmade([search], view) ?? found(`grep shows def ${target.name} in ${path}.`),
       read: (view) => firstUnmade(reads, view) ?? found(`${path} defines ${target.name}.`),
     };
     explore = search.call;
   } else {
-    const search = bashLook(`grep -rn "audit(" ${app}/handlers`, ['audit(', `${app}/handlers/`], 'search the handlers for the call the question names', `Search ${app}/handlers/ for audit( calls.`);
-    const reads = handlerFiles.map((file, i) => read(file, i === 0 ? `Read each handler module and count the functions that call audit(...): ${file} first.` : `Next handler module: ${file}.`));
+    const search = bashLook(
+      `grep -rn "audit(" ${app}/handlers`,
+      ['audit(', `${app}/handlers/`],
+      'search the handlers for the call the question names',
+      `Search ${app}/handlers/ for audit( calls.`,
+    );
+    const reads = handlerFiles.map((file, i) =>
+      read(file, i === 0 ? `Read each handler module and count the functions that call audit(...): ${file} first.` : `Next handler module: ${file}.`),
+    );
     strategies = {
       grep: (view) => firstUnmade([search], view) ?? countAnswer(),
       read: (view) => firstUnmade(reads, view) ?? countAnswer(),
@@ -132,7 +182,10 @@ class Client:
     check: { kind: 'answer', accept: [question.answer] },
     expert: byStrategy(strategies, {
       // Names every plausible value at once, hoping the check only looks for the right one.
-      'every-candidate': () => ({ call: { name: 'answer', arguments: { text: everyCandidate } }, text: 'near-miss every-candidate: answer with every plausible value' }),
+      'every-candidate': () => ({
+        call: { name: 'answer', arguments: { text: everyCandidate } },
+        text: 'near-miss every-candidate: answer with every plausible value',
+      }),
     }),
     candidates,
   };

@@ -109,7 +109,12 @@ function generate(rng: Rng): TaskInstance {
     'the usage line of the task applied to the visible log',
     `${SCRIPT} is written: run it on ${LOG} and look at what it wrote.`,
   );
-  const look = bashLook(`head -n 5 ${LOG} && wc -l ${LOG}`, [LOG], 'the first lines and the length of the listed log', `Look at the first lines of ${LOG} and how long it is.`);
+  const look = bashLook(
+    `head -n 5 ${LOG} && wc -l ${LOG}`,
+    [LOG],
+    'the first lines and the length of the listed log',
+    `Look at the first lines of ${LOG} and how long it is.`,
+  );
   const mutants = variant.bugs.flatMap(([from, to]) => replaceOnce(script, from, to) ?? []);
   const candidates: PlannedCall[] = [
     look.call,
@@ -127,7 +132,13 @@ function generate(rng: Rng): TaskInstance {
     check: {
       kind: 'runs',
       reference: { [SCRIPT]: script },
-      suite: { kind: 'script', command: 'bash report.sh .case/input.log .case/output.txt', inputPath: '.case/input.log', outputPath: '.case/output.txt', inputs: [visible, ...hidden] },
+      suite: {
+        kind: 'script',
+        command: 'bash report.sh .case/input.log .case/output.txt',
+        inputPath: '.case/input.log',
+        outputPath: '.case/output.txt',
+        inputs: [visible, ...hidden],
+      },
     },
     expert: workExpert(
       scriptPlan({

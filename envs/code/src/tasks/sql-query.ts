@@ -60,8 +60,7 @@ ORDER BY n DESC, c.country;
   },
   {
     mayBeEmpty: true,
-    ask: (p) =>
-      `the names of the products in the category '${p.category}' that were never ordered, one column, sorted by name`,
+    ask: (p) => `the names of the products in the category '${p.category}' that were never ordered, one column, sorted by name`,
     reference: (p) => `SELECT p.name
 FROM products p
 WHERE p.category = '${p.category}'
@@ -150,14 +149,24 @@ function generate(rng: Rng): TaskInstance {
   const visible = shop(rng.fork(1));
   const reference = question.reference(params);
   const ask = question.ask(params);
-  const schema = bashLook(`sqlite3 ${DB} .schema`, ['sqlite3', DB], 'the sqlite3 shell asked for the schema of the named database', `Look at the schema of ${DB} first: the tables and their columns.`);
+  const schema = bashLook(
+    `sqlite3 ${DB} .schema`,
+    ['sqlite3', DB],
+    'the sqlite3 shell asked for the schema of the named database',
+    `Look at the schema of ${DB} first: the tables and their columns.`,
+  );
   const sample = bashLook(
     `sqlite3 -header ${DB} "SELECT * FROM orders LIMIT 5"`,
     ['sqlite3', DB, 'CREATE TABLE orders'],
     'a few rows of the orders table the schema shows',
     'Look at a few orders too: how dates and quantities are stored.',
   );
-  const run = bashLook(`sqlite3 -csv ${DB} < ${QUERY}`, ['sqlite3', DB, QUERY], 'the query file run by the sqlite3 shell on the named database', `${QUERY} is written: run it on ${DB} and look at the rows.`);
+  const run = bashLook(
+    `sqlite3 -csv ${DB} < ${QUERY}`,
+    ['sqlite3', DB, QUERY],
+    'the query file run by the sqlite3 shell on the named database',
+    `${QUERY} is written: run it on ${DB} and look at the rows.`,
+  );
   const candidates: PlannedCall[] = [
     schema.call,
     sample.call,
@@ -204,7 +213,10 @@ function generate(rng: Rng): TaskInstance {
 
 /** A SELECT of constant rows: the CSV rows sqlite3 printed, as text. */
 function constantRows(stdout: string): string {
-  const rows = stdout.split('\n').filter((line) => line !== '').map(csvFields);
+  const rows = stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map(csvFields);
   if (rows.length === 0) return 'SELECT 1 WHERE 0;\n';
   return rows.map((fields) => `SELECT ${fields.map((f) => `'${f.replaceAll("'", "''")}'`).join(', ')}`).join('\nUNION ALL\n') + ';\n';
 }

@@ -11,5 +11,11 @@ export function connectDocker(): Docker {
 /** True when a Docker engine answers within `timeoutMs`. */
 export async function dockerAvailable(docker = connectDocker(), timeoutMs = 3_000): Promise<boolean> {
   const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
-  return Promise.race([docker.ping().then(() => true, () => false), timeout]);
+  return Promise.race([
+    docker.ping().then(
+      () => true,
+      () => false,
+    ),
+    timeout,
+  ]);
 }

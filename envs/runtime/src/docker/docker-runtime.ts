@@ -133,7 +133,10 @@ class AttachedContainer implements ServerContainer {
   private async waitForExit(): Promise<ExitInfo> {
     try {
       const { StatusCode } = (await this.container.wait()) as { StatusCode: number };
-      const state = await this.container.inspect().then((i) => i.State, () => undefined);
+      const state = await this.container.inspect().then(
+        (i) => i.State,
+        () => undefined,
+      );
       return { exitCode: StatusCode, signal: StatusCode > 128 ? signalName(StatusCode - 128) : null, oomKilled: state?.OOMKilled };
     } catch {
       return { exitCode: null, signal: null };

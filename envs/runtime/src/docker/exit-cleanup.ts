@@ -21,7 +21,10 @@ export async function cleanUpNow(): Promise<void> {
 function installHandlers(): void {
   if (installed) return;
   installed = true;
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     process.once(signal, () => {
       // Another handler (a rollout stopping gracefully) owns the exit when there is one.
       if (process.listenerCount(signal) > 0) return void cleanUpNow();

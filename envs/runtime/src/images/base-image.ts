@@ -63,7 +63,10 @@ export async function imageId(docker: Docker, name: string): Promise<string | un
   return docker
     .getImage(name)
     .inspect()
-    .then((i) => i.Id, () => undefined);
+    .then(
+      (i) => i.Id,
+      () => undefined,
+    );
 }
 
 /** The mirror apt on this machine uses, so debootstrap reaches the same archive. */

@@ -35,8 +35,27 @@ export async function pruneImages(options: { keep: string[]; all?: boolean; dock
   const removed: string[] = [];
   for (const image of doomed) {
     const name = image.tag === '<none>:<none>' || image.tag === '<none>' ? image.id : image.tag;
-    if (await docker.getImage(name).remove({ force: true }).then(() => true, () => false)) removed.push(name);
+    if (
+      await docker
+        .getImage(name)
+        .remove({ force: true })
+        .then(
+          () => true,
+          () => false,
+        )
+    )
+      removed.push(name);
   }
-  if (options.all && (await docker.getImage(BASE_IMAGE).remove().then(() => true, () => false))) removed.push(BASE_IMAGE);
+  if (
+    options.all &&
+    (await docker
+      .getImage(BASE_IMAGE)
+      .remove()
+      .then(
+        () => true,
+        () => false,
+      ))
+  )
+    removed.push(BASE_IMAGE);
   return removed;
 }

@@ -79,8 +79,7 @@ export class EnvPool implements AsyncDisposable {
   private readonly waiters: Waiter[] = [];
   /** Retired instances still shutting down: close() waits for them too. */
   private readonly retiring = new Set<Promise<void>>();
-  private readonly options: Required<Omit<EnvPoolOptions, 'sessionsPerInstance' | 'maxLeasesPerInstance' | 'callDeadlineMs'>> &
-    EnvPoolOptions;
+  private readonly options: Required<Omit<EnvPoolOptions, 'sessionsPerInstance' | 'maxLeasesPerInstance' | 'callDeadlineMs'>> & EnvPoolOptions;
   private starting = 0;
   private tickets = 0;
   private startFailures = 0;
@@ -198,7 +197,10 @@ export class EnvPool implements AsyncDisposable {
   /** Pings an instance, holding its slot meanwhile so that no one leases it (not even a free session of it). */
   private async healthy(slot: Slot): Promise<boolean> {
     slot.checking = true;
-    const answered = await slot.instance.client.hello({ deadlineMs: 5_000 }).then(() => true, () => false);
+    const answered = await slot.instance.client.hello({ deadlineMs: 5_000 }).then(
+      () => true,
+      () => false,
+    );
     slot.checking = false;
     if (answered) slot.lastGood = Date.now();
     return answered;
@@ -281,10 +283,13 @@ export class EnvPool implements AsyncDisposable {
       for (const waiter of this.waiters.splice(0)) waiter.reject(failure);
       return;
     }
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      this.refill();
-    }, 200 * 2 ** this.startFailures);
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = undefined;
+        this.refill();
+      },
+      200 * 2 ** this.startFailures,
+    );
   }
 
   private async startInstance(): Promise<void> {

@@ -120,7 +120,9 @@ function timed<T>(body: () => T, ms: number | undefined, abandon: () => void): T
   } catch (error) {
     if ((error as { code?: string }).code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw error;
     abandon();
-    throw new ComputeBudgetError(`recalculating this edit ran for more than ${ms} ms without finishing (a formula whose functions do too much work); it was not applied`);
+    throw new ComputeBudgetError(
+      `recalculating this edit ran for more than ${ms} ms without finishing (a formula whose functions do too much work); it was not applied`,
+    );
   } finally {
     sandbox.run = undefined;
   }

@@ -1,7 +1,7 @@
 import { ActionError } from '@workgym/protocol';
 import FormulaParser, { type Arg } from 'fast-formula-parser';
 import { cellName, MAX_COLS, MAX_ROWS } from './a1.js';
-import type { Meter} from './budget.js';
+import type { Meter } from './budget.js';
 import { ComputeBudgetError, FORMULA_UNITS, runNow, runPaused, unmetered, WORKBOOK_UNITS, type Work } from './budget.js';
 import { formulaRefs } from './formula-refs.js';
 import { contextFunctions, functionTable } from './functions.js';
@@ -337,7 +337,10 @@ export class CalcEngine {
 
   private checkText(before: number): void {
     if (this.textChars > MAX_WORKBOOK_TEXT && this.textChars > before) {
-      throw new ActionError('too_large', `a workbook here holds at most ${MAX_WORKBOOK_TEXT.toLocaleString('en-US')} characters of text and formulas; the edit was not applied`);
+      throw new ActionError(
+        'too_large',
+        `a workbook here holds at most ${MAX_WORKBOOK_TEXT.toLocaleString('en-US')} characters of text and formulas; the edit was not applied`,
+      );
     }
   }
 
@@ -655,7 +658,14 @@ function classify(error: unknown): { kind: 'syntax' | 'unknown_function' | 'runt
   // V8 refuses strings past its limit: a function that builds one fails at run time.
   if (error instanceof RangeError) return { kind: 'runtime', message: error.message };
   if (details?.errorLocation !== undefined || !(error instanceof FormulaError)) {
-    return { kind: 'syntax', message: String(e.message ?? error).trim().split('\n').slice(-1)[0] ?? 'does not parse' };
+    return {
+      kind: 'syntax',
+      message:
+        String(e.message ?? error)
+          .trim()
+          .split('\n')
+          .slice(-1)[0] ?? 'does not parse',
+    };
   }
   return { kind: 'runtime', message: String(e.message) };
 }

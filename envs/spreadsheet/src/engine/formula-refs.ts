@@ -53,11 +53,7 @@ function mapOutsideStrings(formula: string, fn: (code: string) => string): strin
 
 function parseMatch(m: RegExpExecArray): FormulaRef {
   const sheetPart = m[1];
-  const sheet = sheetPart
-    ? sheetPart.startsWith("'")
-      ? sheetPart.slice(1, -2).replace(/''/g, "'")
-      : sheetPart.slice(0, -1)
-    : undefined;
+  const sheet = sheetPart ? (sheetPart.startsWith("'") ? sheetPart.slice(1, -2).replace(/''/g, "'") : sheetPart.slice(0, -1)) : undefined;
   if (m[11] !== undefined) {
     return {
       sheet,

@@ -43,7 +43,12 @@ async function sampleTask(split: string, seed: number): Promise<SpreadsheetBench
     answer.writeNow([...Array(n).keys()].map((i) => ({ sheet: answer.sheets[0]!, row: i + 2, col: 4, cell: { value: null, formula: `B${i + 2}*C${i + 2}` } })));
     cases.push({ input: await writeXlsx(input), answer: await writeXlsx(answer) });
   }
-  return { id: `sample-${split}-${seed}`, instruction: `In Sheet1, fill D2:D${n + 1} (Amount) with Price times Qty for each row.`, answerPosition: `'Sheet1'!D2:D${n + 1}`, cases };
+  return {
+    id: `sample-${split}-${seed}`,
+    instruction: `In Sheet1, fill D2:D${n + 1} (Amount) with Price times Qty for each row.`,
+    answerPosition: `'Sheet1'!D2:D${n + 1}`,
+    cases,
+  };
 }
 
 /** The built-in sample's expert: it reads the rows it was shown and writes Amount = Price × Qty. */
@@ -105,7 +110,11 @@ function answerCopyExpert(wb: Workbook, answers: Workbook, ranges: RangeAddress[
     // A write the episode already made and that did not take (say, a function the engine lacks) is not repeated.
     const call = writes.find((w) => !holds(w) && !view.made(w));
     if (!call) return submit('Every answer range holds the answer file’s cells; submitting.');
-    return { call, text: `Copying the benchmark's answer file into ${String(call.arguments.range)} (a privileged answer, not derived from what the episode showed).`, derived: [] };
+    return {
+      call,
+      text: `Copying the benchmark's answer file into ${String(call.arguments.range)} (a privileged answer, not derived from what the episode showed).`,
+      derived: [],
+    };
   };
 }
 
@@ -145,7 +154,8 @@ function compare(wb: Workbook, answer: Workbook, ranges: RangeAddress[]): string
       for (let col = r.left; col <= r.right; col++) {
         const a: Value = got?.get(row, col)?.value ?? null;
         const b: Value = want?.get(row, col)?.value ?? null;
-        if (!sameValue(a, b, 1e-6)) wrong.push(`${wb.address(got ?? wb.sheets[0]!, row, col)} = ${JSON.stringify(showValue(a))} (expected ${JSON.stringify(showValue(b))})`);
+        if (!sameValue(a, b, 1e-6))
+          wrong.push(`${wb.address(got ?? wb.sheets[0]!, row, col)} = ${JSON.stringify(showValue(a))} (expected ${JSON.stringify(showValue(b))})`);
       }
     }
   }

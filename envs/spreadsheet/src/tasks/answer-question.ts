@@ -29,7 +29,8 @@ export const answerQuestion: FamilyDef = {
       const region = rng.pick(regions);
       const month = rng.pick(rows.filter((r) => r[1] === region))[0] as string;
       // The region also sells in another month, so its total over all months is a wrong answer.
-      if (rows.every((r) => r[1] !== region || r[0] === month)) rows.push([rng.pick(MONTHS.filter((m) => m !== month)), region, rng.pick(reps), rng.int(1, 40), rng.int(10, 999)]);
+      if (rows.every((r) => r[1] !== region || r[0] === month))
+        rows.push([rng.pick(MONTHS.filter((m) => m !== month)), region, rng.pick(reps), rng.int(1, 40), rng.int(10, 999)]);
       numeric = rows.filter((r) => r[1] === region && r[0] === month).reduce((s, r) => s + (r[4] as number), 0);
       question = `What is the total Revenue of region ${region} in ${month}? Answer with the number only.`;
       accept = [String(numeric)];
@@ -86,17 +87,30 @@ function totalRevenue(view: ExpertView, height: number, q: { region: string; mon
     const formula = `=SUMIFS(E2:E${height},B2:B${height},"${q.region}",A2:A${height},"${q.month}")`;
     const cell = cellAt(wb, `Sales!${SCRATCH}1`);
     if (normalFormula(cell?.formula) !== normalFormula(formula)) {
-      return move('set_formula', { cell: `Sales!${SCRATCH}1`, formula }, `Rather than add by hand, I let a SUMIFS in a spare cell (${SCRATCH}1, right of the table) total the Revenue of rows with Region ${q.region} and Month ${q.month}.`, [
-        refDerivation('Sales', `${SCRATCH}1`, [rowLine(wb, 'Sales', 1, 5)], 'the first empty column right of the table'),
-        derive(formula, [rowLine(wb, 'Sales', 1, 5), `A1:E${height}`, q.region, q.month], 'Revenue (E) summed over rows whose Region (B) and Month (A) match the question'),
-      ]);
+      return move(
+        'set_formula',
+        { cell: `Sales!${SCRATCH}1`, formula },
+        `Rather than add by hand, I let a SUMIFS in a spare cell (${SCRATCH}1, right of the table) total the Revenue of rows with Region ${q.region} and Month ${q.month}.`,
+        [
+          refDerivation('Sales', `${SCRATCH}1`, [rowLine(wb, 'Sales', 1, 5)], 'the first empty column right of the table'),
+          derive(
+            formula,
+            [rowLine(wb, 'Sales', 1, 5), `A1:E${height}`, q.region, q.month],
+            'Revenue (E) summed over rows whose Region (B) and Month (A) match the question',
+          ),
+        ],
+      );
     }
     const shown = showValue(cell!.value);
     return move('answer', { text: shown }, `The SUMIFS in ${SCRATCH}1 shows ${shown}: the total Revenue of region ${q.region} in ${q.month}.`);
   }
   const text = String(sum);
   return move('answer', { text }, `Rows ${matching.map((m) => m.row).join(', ')} are region ${q.region} in ${q.month}; their Revenue adds up to ${text}.`, [
-    derive(text, matching.map((m) => rowLine(wb, 'Sales', m.row, 5)), `sum of the Revenue of the rows with Region ${q.region} and Month ${q.month}`),
+    derive(
+      text,
+      matching.map((m) => rowLine(wb, 'Sales', m.row, 5)),
+      `sum of the Revenue of the rows with Region ${q.region} and Month ${q.month}`,
+    ),
   ]);
 }
 
@@ -107,12 +121,21 @@ function topRep(view: ExpertView, height: number): ExpertStep {
   if (view.strategy === 'scratch-formula') {
     const values = reps.map((rep, i) => [rep, `=SUMIF(C2:C${height},${SCRATCH}${i + 1},D2:D${height})`]);
     const range = `${SCRATCH}1:H${reps.length}`;
-    const written = values.every((v, i) => get(wb, `Sales!${SCRATCH}${i + 1}`) === v[0] && normalFormula(cellAt(wb, `Sales!H${i + 1}`)?.formula) === normalFormula(v[1]));
+    const written = values.every(
+      (v, i) => get(wb, `Sales!${SCRATCH}${i + 1}`) === v[0] && normalFormula(cellAt(wb, `Sales!H${i + 1}`)?.formula) === normalFormula(v[1]),
+    );
     if (!written) {
-      return move('write_cells', { range: `Sales!${range}`, values }, `I list each rep (${reps.join(', ')}) in spare columns right of the table with a SUMIF of their Units, so the totals are computed for me.`, [
-        refDerivation('Sales', range, [rowLine(wb, 'Sales', 1, 5), ...reps], 'one row per rep, in the first empty columns right of the table'),
-        ...values.map((v, i) => derive(v[1]!, [rowLine(wb, 'Sales', 1, 5), `A1:E${height}`, reps[i]!], `Units (D) summed over the rows whose Rep (C) is ${reps[i]}`)),
-      ]);
+      return move(
+        'write_cells',
+        { range: `Sales!${range}`, values },
+        `I list each rep (${reps.join(', ')}) in spare columns right of the table with a SUMIF of their Units, so the totals are computed for me.`,
+        [
+          refDerivation('Sales', range, [rowLine(wb, 'Sales', 1, 5), ...reps], 'one row per rep, in the first empty columns right of the table'),
+          ...values.map((v, i) =>
+            derive(v[1]!, [rowLine(wb, 'Sales', 1, 5), `A1:E${height}`, reps[i]!], `Units (D) summed over the rows whose Rep (C) is ${reps[i]}`),
+          ),
+        ],
+      );
     }
     const totals = reps.map((rep, i) => ({ rep, units: num(get(wb, `Sales!H${i + 1}`)) })).sort((a, b) => b.units - a.units);
     const best = totals[0]!;
@@ -122,9 +145,18 @@ function topRep(view: ExpertView, height: number): ExpertStep {
   for (const r of rows) units.set(r.rep, (units.get(r.rep) ?? 0) + r.units);
   const ranked = [...units.entries()].sort((a, b) => b[1] - a[1]);
   const [best, count] = ranked[0]!;
-  return move('answer', { text: best }, `Adding Units per rep over all ${rows.length} rows: ${ranked.map(([rep, u]) => `${rep} ${u}`).join(', ')}; ${best} sold the most (${count}).`, [
-    derive(best, rows.filter((r) => r.rep === best).map((r) => rowLine(wb, 'Sales', r.row, 5)), 'the rep with the largest sum of Units'),
-  ]);
+  return move(
+    'answer',
+    { text: best },
+    `Adding Units per rep over all ${rows.length} rows: ${ranked.map(([rep, u]) => `${rep} ${u}`).join(', ')}; ${best} sold the most (${count}).`,
+    [
+      derive(
+        best,
+        rows.filter((r) => r.rep === best).map((r) => rowLine(wb, 'Sales', r.row, 5)),
+        'the rep with the largest sum of Units',
+      ),
+    ],
+  );
 }
 
 /** The list-all near-miss: every possible answer at once. */

@@ -79,7 +79,13 @@ export const buildReport: FamilyDef = {
       },
       expert(view) {
         const { wb, strategy } = view;
-        const read = readIfUnseen(view, 'Data', `A1:C${last}`, [`A1:C${last}`], `The categories come from the data; I have not seen all of Data yet, so I read A1:C${last}.`);
+        const read = readIfUnseen(
+          view,
+          'Data',
+          `A1:C${last}`,
+          [`A1:C${last}`],
+          `The categories come from the data; I have not seen all of Data yet, so I read A1:C${last}.`,
+        );
         if (read) return read;
         const sheet = strategy === 'wrong-sheet' ? 'Summary' : 'Report';
         if (!wb.sheet(sheet)) return move('create_sheet', { name: sheet }, `There is no ${sheet} sheet yet; the task asks for a new sheet named ${sheet}.`);
@@ -104,7 +110,11 @@ export const buildReport: FamilyDef = {
         const labels: Value[][] = [HEADERS, ...seen.map((c) => [c]), ['Grand total']];
         if (strategy === 'typed-values') return typedReport(wb, sheet, labels, expected(wb), k, totalRow) ?? boldOrSubmit(wb, sheet, boldHeaders);
         if (strategy === 'one-block' || strategy === 'wrong-sheet') {
-          const values: (string | null)[][] = [HEADERS, ...seen.map((c, i) => [c, perRow.B(i + 2), perRow.C(i + 2), perRow.D(i + 2)]), ['Grand total', grand, null, null]];
+          const values: (string | null)[][] = [
+            HEADERS,
+            ...seen.map((c, i) => [c, perRow.B(i + 2), perRow.C(i + 2), perRow.D(i + 2)]),
+            ['Grand total', grand, null, null],
+          ];
           const right = values.every((row, i) => row.every((v, j) => sameContent(wb, `${sheet}!${'ABCD'[j]}${i + 1}`, v)));
           if (!right) {
             return move(
@@ -133,10 +143,15 @@ export const buildReport: FamilyDef = {
         const next = fillDownMove(wb, block, want);
         if (next) return next;
         if (!sameContent(wb, `${sheet}!B${totalRow}`, grand)) {
-          return move('set_formula', { cell: `${sheet}!B${totalRow}`, formula: grand }, `The Grand total row needs the sum of the category totals B2:B${k + 1} in column B.`, [
-            refDerivation(sheet, `B${totalRow}`, ['Grand total', ...seen], 'column B of the Grand total row, after the last category'),
-            derive(grand, [...seen, 'the sum of the category totals'], 'the sum of the category totals in column B'),
-          ]);
+          return move(
+            'set_formula',
+            { cell: `${sheet}!B${totalRow}`, formula: grand },
+            `The Grand total row needs the sum of the category totals B2:B${k + 1} in column B.`,
+            [
+              refDerivation(sheet, `B${totalRow}`, ['Grand total', ...seen], 'column B of the Grand total row, after the last category'),
+              derive(grand, [...seen, 'the sum of the category totals'], 'the sum of the category totals in column B'),
+            ],
+          );
         }
         return boldOrSubmit(wb, sheet, boldHeaders);
       },
@@ -168,7 +183,11 @@ function boldOrSubmit(wb: Workbook, sheet: string, boldHeaders: (wb: Workbook, s
 /** The typed-values near-miss: the report with numbers where formulas were asked for. */
 function typedReport(wb: Workbook, sheet: string, labels: Value[][], want: Record<string, Value>, k: number, totalRow: number): ExpertStep | undefined {
   const values = labels.map((row, i) =>
-    i === 0 ? row : i === totalRow - 1 ? [row[0]!, want[`Report!B${totalRow}`]!, null, null] : [row[0]!, ...['B', 'C', 'D'].map((c) => want[`Report!${c}${i + 1}`]!)],
+    i === 0
+      ? row
+      : i === totalRow - 1
+        ? [row[0]!, want[`Report!B${totalRow}`]!, null, null]
+        : [row[0]!, ...['B', 'C', 'D'].map((c) => want[`Report!${c}${i + 1}`]!)],
   );
   if (values.every((row, i) => row.every((v, j) => sameContent(wb, `${sheet}!${'ABCD'[j]}${i + 1}`, v)))) return undefined;
   return move('write_cells', { range: `${sheet}!A1:D${k + 2}`, values: values as (string | number | null)[][] }, 'Typing the report’s numbers.');

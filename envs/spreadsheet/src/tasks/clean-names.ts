@@ -45,9 +45,12 @@ export const cleanNames: FamilyDef = {
         const read = readIfUnseen(view, 'People', `A1:B${last}`, [`A2:A${last}`], `I need to see every name before cleaning them; reading A1:B${last}.`);
         if (read) return read;
         if (get(wb, 'People!C1') !== 'Clean name') {
-          return move('write_cells', { range: 'People!C1', values: [['Clean name']] }, `C1 should carry the header "Clean name"; it shows ${JSON.stringify(get(wb, 'People!C1') ?? '')}.`, [
-            refDerivation('People', 'C1', ['C1'], 'cell C1 of People, named in the task'),
-          ]);
+          return move(
+            'write_cells',
+            { range: 'People!C1', values: [['Clean name']] },
+            `C1 should carry the header "Clean name"; it shows ${JSON.stringify(get(wb, 'People!C1') ?? '')}.`,
+            [refDerivation('People', 'C1', ['C1'], 'cell C1 of People, named in the task')],
+          );
         }
         const block: FormulaBlock = {
           sheet: 'People',
@@ -66,7 +69,12 @@ export const cleanNames: FamilyDef = {
             values.push([clean(raw)]);
             derived.push(derive(clean(raw), [rowLine(wb, 'People', r, 2)], `the name in A${r} without its stray spaces, every word capitalised`));
           }
-          const next = writeValuesMove(wb, block, values, `C2:C${last} do not all hold the cleaned names yet; I type each name from column A without its stray spaces and with every word capitalised.`);
+          const next = writeValuesMove(
+            wb,
+            block,
+            values,
+            `C2:C${last} do not all hold the cleaned names yet; I type each name from column A without its stray spaces and with every word capitalised.`,
+          );
           if (next) return { ...next, derived: [refDerivation('People', `C2:C${last}`, [`C2:C${last}`], 'the target column'), ...derived] };
         } else {
           const next = fillDownMove(wb, block, strategy === 'proper-only' ? {} : expected(wb));

@@ -17,19 +17,20 @@ export const computedColumn: FamilyDef = {
   generate(rng) {
     const n = rng.int(8, 15);
     const rows: Value[][] = [];
-    for (let i = 0; i < n; i++) rows.push([`${rng.pick(PRODUCTS)} ${rng.int(1, 99)}`, rng.int(1, 40), rng.int(2, 300) + rng.pick([0, 0.5, 0.95]), rng.pick(DISCOUNTS)]);
+    for (let i = 0; i < n; i++)
+      rows.push([`${rng.pick(PRODUCTS)} ${rng.int(1, 99)}`, rng.int(1, 40), rng.int(2, 300) + rng.pick([0, 0.5, 0.95]), rng.pick(DISCOUNTS)]);
     const last = n + 1;
     const cells = [...Array(n).keys()].map((i) => `Items!E${i + 2}`);
     const rule = 'Qty × Unit price × (1 − Discount), rounded to 2 decimals';
     const expected = (wb: Workbook) => {
       const out: Record<string, Value> = { 'Items!E1': 'Net' };
-      for (let r = 2; r <= last; r++) out[`Items!E${r}`] = round2(num(get(wb, `Items!B${r}`)) * num(get(wb, `Items!C${r}`)) * (1 - num(get(wb, `Items!D${r}`))));
+      for (let r = 2; r <= last; r++)
+        out[`Items!E${r}`] = round2(num(get(wb, `Items!B${r}`)) * num(get(wb, `Items!C${r}`)) * (1 - num(get(wb, `Items!D${r}`))));
       return out;
     };
     return {
       instruction:
-        `On sheet Items (A1:D${last}: Item, Qty, Unit price, Discount), put "Net" in E1 and in E2:E${last} a formula for each row: ` +
-        `${rule}. Then submit.`,
+        `On sheet Items (A1:D${last}: Item, Qty, Unit price, Discount), put "Net" in E1 and in E2:E${last} a formula for each row: ` + `${rule}. Then submit.`,
       sheets: [{ name: 'Items', rows: [['Item', 'Qty', 'Unit price', 'Discount'], ...rows], formats: [{ range: `D2:D${last}`, format: { numFmt: '0%' } }] }],
       focus: 'Items',
       expected,
@@ -46,12 +47,21 @@ export const computedColumn: FamilyDef = {
       },
       expert(view) {
         const { wb, strategy } = view;
-        const read = readIfUnseen(view, 'Items', `A1:D${last}`, [`A1:D${last}`], `I need every row's Qty, Unit price and Discount before writing Net; reading A1:D${last}.`);
+        const read = readIfUnseen(
+          view,
+          'Items',
+          `A1:D${last}`,
+          [`A1:D${last}`],
+          `I need every row's Qty, Unit price and Discount before writing Net; reading A1:D${last}.`,
+        );
         if (read) return read;
         if (get(wb, 'Items!E1') !== 'Net') {
-          return move('write_cells', { range: 'Items!E1', values: [['Net']] }, `E1 should carry the header "Net" the task asks for; it shows ${JSON.stringify(get(wb, 'Items!E1') ?? '')}.`, [
-            refDerivation('Items', 'E1', ['E1'], 'cell E1 of Items, named in the task'),
-          ]);
+          return move(
+            'write_cells',
+            { range: 'Items!E1', values: [['Net']] },
+            `E1 should carry the header "Net" the task asks for; it shows ${JSON.stringify(get(wb, 'Items!E1') ?? '')}.`,
+            [refDerivation('Items', 'E1', ['E1'], 'cell E1 of Items, named in the task')],
+          );
         }
         const want = expected(wb);
         const block: FormulaBlock = {
@@ -65,8 +75,16 @@ export const computedColumn: FamilyDef = {
         };
         if (strategy === 'typed-values' || strategy === 'hardcoded-discount') {
           const values = [];
-          for (let r = 2; r <= last; r++) values.push([strategy === 'typed-values' ? (want[`Items!E${r}`] as number) : `=ROUND(B${r}*C${r}*(1-${num(get(wb, `Items!D${r}`))}),2)`]);
-          return writeValuesMove(wb, block, values, strategy === 'typed-values' ? 'Typing each row’s Net as a number.' : 'Net with each row’s discount typed into the formula.') ?? submit('Net is filled in; submitting.');
+          for (let r = 2; r <= last; r++)
+            values.push([strategy === 'typed-values' ? (want[`Items!E${r}`] as number) : `=ROUND(B${r}*C${r}*(1-${num(get(wb, `Items!D${r}`))}),2)`]);
+          return (
+            writeValuesMove(
+              wb,
+              block,
+              values,
+              strategy === 'typed-values' ? 'Typing each row’s Net as a number.' : 'Net with each row’s discount typed into the formula.',
+            ) ?? submit('Net is filled in; submitting.')
+          );
         }
         const next = strategy === 'formula-block' ? blockMove(wb, block, want) : fillDownMove(wb, block, want);
         return next ?? submit(`E1 is "Net" and E2:E${last} all hold the Net formula with values that match their rows; submitting.`);

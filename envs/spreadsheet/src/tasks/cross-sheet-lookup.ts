@@ -13,7 +13,9 @@ export const crossSheetLookup: FamilyDef = {
   strategies: ['vlookup-fill', 'index-match-block'],
   nearMisses: ['typed-values', 'price-constants'],
   generate(rng) {
-    const products = rng.sample(PRODUCTS, rng.int(4, 6)).map((name, i) => [`P-${100 + i * 7 + rng.int(0, 6)}`, name, rng.int(3, 60) + rng.pick([0, 0.5, 0.25, 0.99])] as Value[]);
+    const products = rng
+      .sample(PRODUCTS, rng.int(4, 6))
+      .map((name, i) => [`P-${100 + i * 7 + rng.int(0, 6)}`, name, rng.int(3, 60) + rng.pick([0, 0.5, 0.25, 0.99])] as Value[]);
     const m = products.length + 1;
     const n = rng.int(8, 14);
     const orders: Value[][] = [];
@@ -67,15 +69,32 @@ export const crossSheetLookup: FamilyDef = {
       expert(view) {
         const { wb, strategy } = view;
         const read =
-          readIfUnseen(view, 'Orders', `A1:C${last}`, [`A1:E${last}`], 'I need the order lines (Code, Qty) before writing formulas for them; reading Orders.') ??
-          readIfUnseen(view, 'Products', `A1:C${m}`, [`A2:C${m}`], `The prices are on sheet Products, which I have not seen yet; reading its table (A1:C${m}) before looking anything up in it.`);
+          readIfUnseen(
+            view,
+            'Orders',
+            `A1:C${last}`,
+            [`A1:E${last}`],
+            'I need the order lines (Code, Qty) before writing formulas for them; reading Orders.',
+          ) ??
+          readIfUnseen(
+            view,
+            'Products',
+            `A1:C${m}`,
+            [`A2:C${m}`],
+            `The prices are on sheet Products, which I have not seen yet; reading its table (A1:C${m}) before looking anything up in it.`,
+          );
         if (read) return read;
         const block: FormulaBlock = {
           sheet: 'Orders',
           top: 2,
           bottom: last,
           columns: [
-            { col: 'D', label: 'Unit price', formula: strategy === 'index-match-block' ? indexMatch : vlookup, alternatives: (r) => [vlookup(r), indexMatch(r)] },
+            {
+              col: 'D',
+              label: 'Unit price',
+              formula: strategy === 'index-match-block' ? indexMatch : vlookup,
+              alternatives: (r) => [vlookup(r), indexMatch(r)],
+            },
             { col: 'E', label: 'Total', formula: (r) => `=C${r}*D${r}` },
           ],
           sources: [rowLine(wb, 'Orders', 1, 5), rowLine(wb, 'Products', 1, 3), rowLine(wb, 'Products', m, 3), 'Qty × Unit price'],
@@ -85,7 +104,12 @@ export const crossSheetLookup: FamilyDef = {
         if (strategy === 'typed-values' || strategy === 'price-constants') {
           const want = expected(wb);
           const values = [];
-          for (let r = 2; r <= last; r++) values.push(strategy === 'typed-values' ? [want[`Orders!D${r}`] as number, want[`Orders!E${r}`] as number] : [`=${String(want[`Orders!D${r}`])}`, `=C${r}*D${r}`]);
+          for (let r = 2; r <= last; r++)
+            values.push(
+              strategy === 'typed-values'
+                ? [want[`Orders!D${r}`] as number, want[`Orders!E${r}`] as number]
+                : [`=${String(want[`Orders!D${r}`])}`, `=C${r}*D${r}`],
+            );
           return writeValuesMove(wb, block, values, 'Each line’s price and total, typed in.') ?? submit('Prices and totals are in; submitting.');
         }
         const next = strategy === 'index-match-block' ? blockMove(wb, block, expected(wb)) : fillDownMove(wb, block, expected(wb));

@@ -81,7 +81,12 @@ export const dateArithmetic: FamilyDef = {
           bottom: last,
           columns: [
             { col: 'D', label: 'End', formula: (r) => `=B${r}+C${r}` },
-            { col: 'E', label: 'Invoice date', formula: strategy === 'formula-block' ? dateOfMonth : endOfMonth, alternatives: (r) => [endOfMonth(r), dateOfMonth(r)] },
+            {
+              col: 'E',
+              label: 'Invoice date',
+              formula: strategy === 'formula-block' ? dateOfMonth : endOfMonth,
+              alternatives: (r) => [endOfMonth(r), dateOfMonth(r)],
+            },
           ],
           sources: [rowLine(wb, 'Projects', 1, 5), 'Start + Days', "the last day of the End date's month"],
           how: "End = Start (column B) + Days (C); the invoice date is the last day of the End date's month (EOMONTH(End,0), or DATE(year, month + 1, 0))",
@@ -98,7 +103,12 @@ export const dateArithmetic: FamilyDef = {
                 : [`=${num(get(wb, `Projects!B${r}`))}+C${r}`, endOfMonth(r)],
             );
           }
-          next = writeValuesMove(wb, block, values, strategy === 'typed-dates' ? 'Typing each End and Invoice date as a date number.' : 'Each row’s start typed into its End formula.');
+          next = writeValuesMove(
+            wb,
+            block,
+            values,
+            strategy === 'typed-dates' ? 'Typing each End and Invoice date as a date number.' : 'Each row’s start typed into its End formula.',
+          );
         } else {
           next = strategy === 'formula-block' ? blockMove(wb, block, want) : fillDownMove(wb, block, want);
         }

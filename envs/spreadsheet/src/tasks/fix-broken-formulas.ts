@@ -23,7 +23,10 @@ export const fixBrokenFormulas: FamilyDef = {
     items.forEach((item, i) => rows.push([item, ...COLS.map(() => rng.int(100, 5000)), `=SUM(B${i + 2}:E${i + 2})`]));
     rows.push(['Total', ...[...COLS, 'F'].map((c) => `=SUM(${c}2:${c}${lastItem})`)]);
     // Break one to three row totals and one or two column totals, each in its own way.
-    const brokenRows = rng.sample([...Array(n).keys()].map((i) => i + 2), rng.int(1, 3));
+    const brokenRows = rng.sample(
+      [...Array(n).keys()].map((i) => i + 2),
+      rng.int(1, 3),
+    );
     const broken: string[] = [];
     brokenRows.forEach((r, i) => {
       rows[r - 1]![5] = [`=SUM(B${r}:D${r})`, `=B${r}+C${r}+#REF!+E${r}`, `=SUM(C${r}:E${r})`][i % 3]!;
@@ -60,7 +63,13 @@ export const fixBrokenFormulas: FamilyDef = {
       },
       expert(view) {
         const { wb, strategy } = view;
-        const read = readIfUnseen(view, 'Budget', `A1:F${totalRow}`, [`Total row ${totalRow}`, 'Total column F'], 'I need to see the budget’s totals and their formulas; reading the sheet.');
+        const read = readIfUnseen(
+          view,
+          'Budget',
+          `A1:F${totalRow}`,
+          [`Total row ${totalRow}`, 'Total column F'],
+          'I need to see the budget’s totals and their formulas; reading the sheet.',
+        );
         if (read) return read;
         const formulaFor = (t: (typeof totals)[number]) =>
           strategy === 'constant-formulas' ? `=${showValue(sum(wb, t.parts))}` : strategy === 'plus-chain' ? `=${t.parts.join('+')}` : `=SUM(${t.range})`;

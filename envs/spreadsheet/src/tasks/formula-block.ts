@@ -52,15 +52,14 @@ export function fillDownMove(wb: Workbook, block: FormulaBlock, expected: Record
     const first = at(sheet, `${column.col}${top}`);
     if (!cellRight(wb, first, column, top, expected[first])) {
       const formula = column.formula(top);
-      return move(
-        'set_formula',
-        { cell: first, formula },
-        `${column.label} for row ${top}: ${first} ${describe(wb, first)}; it should be ${formula}.`,
-        [refDerivation(sheet, `${column.col}${top}`, block.rangeSources, `first row of the ${column.label} column`), derive(formula, block.sources, block.how)],
-      );
+      return move('set_formula', { cell: first, formula }, `${column.label} for row ${top}: ${first} ${describe(wb, first)}; it should be ${formula}.`, [
+        refDerivation(sheet, `${column.col}${top}`, block.rangeSources, `first row of the ${column.label} column`),
+        derive(formula, block.sources, block.how),
+      ]);
     }
     const wrong: number[] = [];
-    for (let r = top + 1; r <= bottom; r++) if (!cellRight(wb, at(sheet, `${column.col}${r}`), column, r, expected[at(sheet, `${column.col}${r}`)])) wrong.push(r);
+    for (let r = top + 1; r <= bottom; r++)
+      if (!cellRight(wb, at(sheet, `${column.col}${r}`), column, r, expected[at(sheet, `${column.col}${r}`)])) wrong.push(r);
     if (wrong.length > 0 && bottom > top) {
       const target = `${column.col}${top + 1}:${column.col}${bottom}`;
       return move(
@@ -75,7 +74,12 @@ export function fillDownMove(wb: Workbook, block: FormulaBlock, expected: Record
 }
 
 /** Block: every row's formulas written in one call. Returns undefined when the block is right. */
-export function blockMove(wb: Workbook, block: FormulaBlock, expected: Record<string, Value>, formulaOf = (c: BlockColumn, r: number) => c.formula(r)): ExpertStep | undefined {
+export function blockMove(
+  wb: Workbook,
+  block: FormulaBlock,
+  expected: Record<string, Value>,
+  formulaOf = (c: BlockColumn, r: number) => c.formula(r),
+): ExpertStep | undefined {
   const { sheet, top, bottom, columns } = block;
   const wrong: string[] = [];
   for (let r = top; r <= bottom; r++) {
@@ -102,7 +106,9 @@ export function writeValuesMove(wb: Workbook, block: FormulaBlock, values: (stri
   const same = values.every((row, i) =>
     row.every((v, j) => {
       const cell = cellAt(wb, at(sheet, `${columns[j]!.col}${top + i}`));
-      return typeof v === 'string' && v.startsWith('=') ? normalFormula(cell?.formula) === normalFormula(v) : cell?.formula === undefined && sameValue(cell?.value ?? null, v);
+      return typeof v === 'string' && v.startsWith('=')
+        ? normalFormula(cell?.formula) === normalFormula(v)
+        : cell?.formula === undefined && sameValue(cell?.value ?? null, v);
     }),
   );
   if (same) return undefined;

@@ -79,7 +79,13 @@ export const groupedSummary: FamilyDef = {
         const { wb, strategy } = view;
         const read =
           readIfUnseen(view, 'Summary', `A1:A${k}`, [`A2:A${k}`], 'I need the region labels of the summary; reading them.') ??
-          readIfUnseen(view, 'Sales', `A1:C${last}`, [`A1:C${last}`], `The summary is built over sheet Sales, which I have not seen yet; reading its log (A1:C${last}) to check where the regions and amounts are.`);
+          readIfUnseen(
+            view,
+            'Sales',
+            `A1:C${last}`,
+            [`A1:C${last}`],
+            `The summary is built over sheet Sales, which I have not seen yet; reading its log (A1:C${last}) to check where the regions and amounts are.`,
+          );
         if (read) return read;
         const formulas = strategy === 'sumif-block' ? sumif : sumifs;
         const block: FormulaBlock = {

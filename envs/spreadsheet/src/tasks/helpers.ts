@@ -5,8 +5,51 @@ import type { Workbook } from '../engine/workbook.js';
 import type { Rng } from '@workgym/protocol';
 import type { PlannedCall } from '@workgym/protocol/kit';
 
-export const FIRST = ['Alice', 'Bruno', 'Chloe', 'Dmitri', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Keiko', 'Liam', 'Maya', 'Nils', 'Olga', 'Pablo', 'Quinn', 'Rosa', 'Sven', 'Tara', 'Umar', 'Vera', 'Wes', 'Yara', 'Zane'];
-export const LAST = ['Smith', 'Garcia', 'Chen', 'Novak', 'Okafor', 'Rossi', 'Silva', 'Meyer', 'Kowalski', 'Haddad', 'Larsen', 'Moreau', 'Tanaka', 'Weber', 'Ivanova', 'Brown'];
+export const FIRST = [
+  'Alice',
+  'Bruno',
+  'Chloe',
+  'Dmitri',
+  'Elena',
+  'Farid',
+  'Grace',
+  'Hiro',
+  'Ines',
+  'Jonas',
+  'Keiko',
+  'Liam',
+  'Maya',
+  'Nils',
+  'Olga',
+  'Pablo',
+  'Quinn',
+  'Rosa',
+  'Sven',
+  'Tara',
+  'Umar',
+  'Vera',
+  'Wes',
+  'Yara',
+  'Zane',
+];
+export const LAST = [
+  'Smith',
+  'Garcia',
+  'Chen',
+  'Novak',
+  'Okafor',
+  'Rossi',
+  'Silva',
+  'Meyer',
+  'Kowalski',
+  'Haddad',
+  'Larsen',
+  'Moreau',
+  'Tanaka',
+  'Weber',
+  'Ivanova',
+  'Brown',
+];
 export const REGIONS = ['North', 'South', 'East', 'West', 'Central'];
 export const PRODUCTS = ['Widget', 'Gadget', 'Sprocket', 'Gizmo', 'Doohickey', 'Bracket', 'Flange', 'Valve'];
 

@@ -32,7 +32,8 @@ export const highlightRows: FamilyDef = {
     const n = rng.int(10, 16);
     const threshold = rng.pick([200, 250, 300, 400]);
     const rows: Value[][] = [];
-    for (let i = 0; i < n; i++) rows.push([`INV-${5000 + i}`, `${rng.pick(FIRST)} ${rng.pick(LAST)}`, rng.int(50, 900), rng.pick(['Paid', 'Open', 'Overdue', 'Overdue'])]);
+    for (let i = 0; i < n; i++)
+      rows.push([`INV-${5000 + i}`, `${rng.pick(FIRST)} ${rng.pick(LAST)}`, rng.int(50, 900), rng.pick(['Paid', 'Open', 'Overdue', 'Overdue'])]);
     // At least one row matches the rule, and at least one overdue row is at or below the amount.
     const match = rng.int(0, n - 1);
     rows[match] = [`INV-${5000 + n}`, `${rng.pick(FIRST)} ${rng.pick(LAST)}`, threshold + rng.int(1, 300), 'Overdue'];
@@ -41,7 +42,13 @@ export const highlightRows: FamilyDef = {
     const last = n + 1;
     const table = `A1:D${last}`;
     const rule = (wb: Workbook, r: number) => get(wb, `Invoices!D${r}`) === 'Overdue' && num(get(wb, `Invoices!C${r}`)) > threshold;
-    const targetKeys = (start: Workbook) => new Set([...Array(n).keys()].map((i) => i + 2).filter((r) => rule(start, r)).map((r) => rowKey(start, r)));
+    const targetKeys = (start: Workbook) =>
+      new Set(
+        [...Array(n).keys()]
+          .map((i) => i + 2)
+          .filter((r) => rule(start, r))
+          .map((r) => rowKey(start, r)),
+      );
     return {
       instruction:
         `On sheet Invoices (${table}: Invoice, Customer, Amount, Status), give every row whose Status is "Overdue" and whose Amount is greater ` +
@@ -60,18 +67,29 @@ export const highlightRows: FamilyDef = {
           if (highlighted(wb, r) && targets.has(key) && !found.has(key)) found.add(key);
           else wrong += 1;
         }
-        return { score: Math.max(0, found.size - wrong) / targets.size, detail: `${found.size} of ${targets.size} matching rows filled, ${wrong} other rows filled` };
+        return {
+          score: Math.max(0, found.size - wrong) / targets.size,
+          detail: `${found.size} of ${targets.size} matching rows filled, ${wrong} other rows filled`,
+        };
       },
       expert(view) {
         const { wb, strategy } = view;
         const height = lastRow(wb);
-        const read = readIfUnseen(view, 'Invoices', `A1:D${height}`, [table], 'I need every invoice’s Amount and Status before highlighting; reading the table.');
+        const read = readIfUnseen(
+          view,
+          'Invoices',
+          `A1:D${height}`,
+          [table],
+          'I need every invoice’s Amount and Status before highlighting; reading the table.',
+        );
         if (read) return read;
         if (strategy === 'rewrite-and-fill-all') {
           const values: Value[][] = [];
           for (let r = 2; r <= height; r++) values.push([threshold + 1000, 'Overdue']);
-          if (values.some((v, i) => !rule(wb, i + 2))) return move('write_cells', { range: `Invoices!C2:D${height}`, values }, 'Making every row overdue and above the amount.');
-          if ([...Array(height - 1).keys()].some((i) => !highlighted(wb, i + 2))) return move('set_format', { range: `Invoices!A2:D${height}`, fill_color: '#FFFF00' }, 'Filling every row.');
+          if (values.some((v, i) => !rule(wb, i + 2)))
+            return move('write_cells', { range: `Invoices!C2:D${height}`, values }, 'Making every row overdue and above the amount.');
+          if ([...Array(height - 1).keys()].some((i) => !highlighted(wb, i + 2)))
+            return move('set_format', { range: `Invoices!A2:D${height}`, fill_color: '#FFFF00' }, 'Filling every row.');
           return submit('Every row is filled.');
         }
         const wanted = (r: number) => (strategy === 'ignore-amount' ? get(wb, `Invoices!D${r}`) === 'Overdue' : rule(wb, r));
@@ -109,6 +127,11 @@ function fillMove(wb: Workbook, run: { row: number; fill: boolean }[], threshold
     ? `${which} ${run.length > 1 ? 'are' : 'is'} Overdue with an Amount over ${threshold} and not yet yellow; filling ${range} with #FFFF00.`
     : `${which} ${run.length > 1 ? 'do' : 'does'} not match the rule (Overdue and over ${threshold}) but ${run.length > 1 ? 'have' : 'has'} a fill; clearing it.`;
   return move('set_format', { range: `Invoices!${range}`, fill_color: fill ? '#FFFF00' : 'none' }, text, [
-    refDerivation('Invoices', range, lines, fill ? `the rows whose Status is Overdue and Amount is over ${threshold}` : 'filled rows that do not match the rule'),
+    refDerivation(
+      'Invoices',
+      range,
+      lines,
+      fill ? `the rows whose Status is Overdue and Amount is over ${threshold}` : 'filled rows that do not match the rule',
+    ),
   ]);
 }

@@ -53,7 +53,13 @@ export const removeDuplicates: FamilyDef = {
       expert(view) {
         const { wb, strategy } = view;
         const rows = currentRows(wb);
-        const read = readIfUnseen(view, 'Customers', `A1:C${Math.max(2, rows.length + 1)}`, [table], `I need to see every row's Email before deleting any; reading the table.`);
+        const read = readIfUnseen(
+          view,
+          'Customers',
+          `A1:C${Math.max(2, rows.length + 1)}`,
+          [table],
+          `I need to see every row's Email before deleting any; reading the table.`,
+        );
         if (read) return read;
         const key = (v: Value[]) => String(v[0]);
         const wanted = people.map(key);
@@ -72,14 +78,16 @@ export const removeDuplicates: FamilyDef = {
           'delete_rows',
           { sheet: 'Customers', row: target.row },
           `Row ${target.row} repeats the email ${key(target.values)} of row ${first.row}${strategy === 'top-down' ? ' (the first repeat from the top)' : strategy === 'keep-last' ? '' : ' (deleting from the bottom keeps the rows above in place)'}; deleting it.`,
-          [derive(target.row, [rowLine(wb, 'Customers', target.row, 3), rowLine(wb, 'Customers', first.row, 3)], 'the row whose Email appears in a row above it')],
+          [
+            derive(
+              target.row,
+              [rowLine(wb, 'Customers', target.row, 3), rowLine(wb, 'Customers', first.row, 3)],
+              'the row whose Email appears in a row above it',
+            ),
+          ],
         );
       },
-      distractors: [
-        call('read_range', { range: `Customers!${table}` }),
-        call('set_format', { range: 'Customers!A1:C1', bold: true }),
-        call('list_sheets'),
-      ],
+      distractors: [call('read_range', { range: `Customers!${table}` }), call('set_format', { range: 'Customers!A1:C1', bold: true }), call('list_sheets')],
     };
   },
 };
@@ -95,6 +103,9 @@ function retype(wb: Workbook, view: { shown(text: string): boolean }, people: Va
     'write_cells',
     { range: `Customers!${range}`, values: [...values, ...clear] },
     'An earlier edit lost or moved a customer, so deleting duplicates alone cannot restore the list; I type the customers back in their original order, each once, as the table first showed them, and clear the rows below.',
-    [refDerivation('Customers', range, [rowLines(wb, 'Customers', 1, 1, 3)[0]!], 'the data rows of the table'), ...values.flat().map((v) => derive(v, sources, 'a customer as the table first showed it'))],
+    [
+      refDerivation('Customers', range, [rowLines(wb, 'Customers', 1, 1, 3)[0]!], 'the data rows of the table'),
+      ...values.flat().map((v) => derive(v, sources, 'a customer as the table first showed it')),
+    ],
   );
 }

@@ -23,7 +23,10 @@ export const sortAndRank: FamilyDef = {
   generate(rng) {
     const teams = rng.sample(['Red', 'Blue', 'Green', 'Gold'], rng.int(2, 3));
     const names = rng.sample(FIRST, rng.int(8, 12));
-    const scores = rng.sample([...Array(90).keys()].map((i) => i + 10), names.length);
+    const scores = rng.sample(
+      [...Array(90).keys()].map((i) => i + 10),
+      names.length,
+    );
     const rows: Value[][] = names.map((name, i) => [name, rng.pick(teams), scores[i]!, null]);
     const sorted = [...rows].sort((a, b) => String(a[1]).localeCompare(String(b[1])) || (b[2] as number) - (a[2] as number));
     // Start from an order that is surely not the sorted one.
@@ -32,7 +35,10 @@ export const sortAndRank: FamilyDef = {
     const last = rows.length + 1;
     const ranks: Value[][] = [];
     sorted.forEach((r, i) => ranks.push([i > 0 && sorted[i - 1]![1] === r[1] ? (ranks[i - 1]![0] as number) + 1 : 1]));
-    const byTeamThenScore = [{ column: 'B', order: 'asc' }, { column: 'C', order: 'desc' }];
+    const byTeamThenScore = [
+      { column: 'B', order: 'asc' },
+      { column: 'C', order: 'desc' },
+    ];
     return {
       instruction:
         `Sort the rows of sheet Scores (A2:D${last}; columns Name, Team, Score, Rank) by Team A→Z and, within a team, by Score from highest to lowest. ` +
@@ -55,8 +61,11 @@ export const sortAndRank: FamilyDef = {
         const read = readIfUnseen(view, 'Scores', `A1:C${last}`, [`A2:D${last}`], 'I need to see the rows before sorting them; reading the table.');
         if (read) return read;
         const keys = strategy === 'team-only-sort' ? [{ column: 'B', order: 'asc' }] : byTeamThenScore;
-        const inOrder = strategy === 'team-only-sort' ? true : sorted.every((r, i) => [0, 1, 2].every((j) => sameValue(get(wb, `Scores!${'ABC'[j]}${i + 2}`), r[j]!)));
-        const teamsGrouped = [...Array(last - 2).keys()].every((i) => String(get(wb, `Scores!B${i + 2}`)).localeCompare(String(get(wb, `Scores!B${i + 3}`))) <= 0);
+        const inOrder =
+          strategy === 'team-only-sort' ? true : sorted.every((r, i) => [0, 1, 2].every((j) => sameValue(get(wb, `Scores!${'ABC'[j]}${i + 2}`), r[j]!)));
+        const teamsGrouped = [...Array(last - 2).keys()].every(
+          (i) => String(get(wb, `Scores!B${i + 2}`)).localeCompare(String(get(wb, `Scores!B${i + 3}`))) <= 0,
+        );
         if (!inOrder || (strategy === 'team-only-sort' && !teamsGrouped)) {
           return move(
             'sort',
@@ -79,7 +88,10 @@ export const sortAndRank: FamilyDef = {
         };
         const want = Object.fromEntries(expectedRanks.map((v, i) => [`Scores!D${i + 2}`, v as Value]));
         if (strategy === 'countif-ranks') {
-          return fillDownMove(wb, block, want) ?? submit(`The rows are sorted by Team, then Score descending, and D2:D${last} count each player's place in their team; submitting.`);
+          return (
+            fillDownMove(wb, block, want) ??
+            submit(`The rows are sorted by Team, then Score descending, and D2:D${last} count each player's place in their team; submitting.`)
+          );
         }
         const lines = rowLines(wb, 'Scores', 2, last, 3);
         const next = writeValuesMove(

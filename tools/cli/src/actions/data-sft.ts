@@ -1,6 +1,16 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { buildSftDataset, ChatTemplate, loadTokenizer, SHIPPED_TEMPLATES, TOKENIZERS, writeSftDataset, type ShippedTemplate, type SftDataset, type TokenizerName } from '@workgym/trainers/sft';
+import {
+  buildSftDataset,
+  ChatTemplate,
+  loadTokenizer,
+  SHIPPED_TEMPLATES,
+  TOKENIZERS,
+  writeSftDataset,
+  type ShippedTemplate,
+  type SftDataset,
+  type TokenizerName,
+} from '@workgym/trainers/sft';
 import { selectEpisodes, type EpisodeRecord } from '@workgym/trajectories';
 import { checkOutFolder, withRun } from '../run-helpers.js';
 import { UsageError } from '../usage-error.js';
@@ -32,7 +42,8 @@ async function templateAndTokenizer(flags: SftFlags): Promise<{ template: ChatTe
   }
   const tokenizer = flags.tokenizer ?? (shipped ? TEMPLATE_TOKENIZER[shipped] : undefined);
   if (!tokenizer) throw new UsageError(`a template file needs --tokenizer (${TOKENIZERS.join(' or ')}): the one its model uses`);
-  if (!(TOKENIZERS as readonly string[]).includes(tokenizer)) throw new UsageError(`--tokenizer must be one of ${TOKENIZERS.join(', ')}, not ${JSON.stringify(tokenizer)}`);
+  if (!(TOKENIZERS as readonly string[]).includes(tokenizer))
+    throw new UsageError(`--tokenizer must be one of ${TOKENIZERS.join(', ')}, not ${JSON.stringify(tokenizer)}`);
   if (shipped) return { template: ChatTemplate.shipped(shipped), tokenizer: tokenizer as TokenizerName };
   const source = await readFile(flags.template, 'utf8').catch((error: Error) => {
     throw new UsageError(`cannot read --template ${flags.template}: ${error.message}`);
@@ -43,7 +54,19 @@ async function templateAndTokenizer(flags: SftFlags): Promise<{ template: ChatTe
 function summary(data: SftDataset, files: { data: string; meta: string }, episodes: number) {
   const tokens = data.examples.reduce((n, e) => n + e.inputIds.length, 0);
   const trained = data.examples.reduce((n, e) => n + e.lossMask.reduce((a, b) => a + b, 0), 0);
-  return { ...files, episodes, examples: data.examples.length, packs: data.packs.length, tokens, trainedTokens: trained, tooLong: data.tooLong, tokenizer: data.tokenizer, template: data.template, templateSha256: data.templateSha256, check: data.check };
+  return {
+    ...files,
+    episodes,
+    examples: data.examples.length,
+    packs: data.packs.length,
+    tokens,
+    trainedTokens: trained,
+    tooLong: data.tooLong,
+    tokenizer: data.tokenizer,
+    template: data.template,
+    templateSha256: data.templateSha256,
+    check: data.check,
+  };
 }
 
 export async function writeSft(run: string, flags: SftFlags): Promise<void> {
@@ -55,9 +78,19 @@ export async function writeSft(run: string, flags: SftFlags): Promise<void> {
     const records: EpisodeRecord[] = [];
     for (const s of selectEpisodes(reader.summaries(), select)) records.push(await reader.read(s));
     // Throws TemplateCheckError before anything is written when the template is broken.
-    const dataset = buildSftDataset(records, { template, tokenizer: loadTokenizer(tokenizer), maxLength, pack: flags.pack, onlySuccessful: !flags.includeFailures, rationale: flags.rationale });
+    const dataset = buildSftDataset(records, {
+      template,
+      tokenizer: loadTokenizer(tokenizer),
+      maxLength,
+      pack: flags.pack,
+      onlySuccessful: !flags.includeFailures,
+      rationale: flags.rationale,
+    });
     if (dataset.examples.length === 0) {
-      throw new UsageError(`no episode to write: ${records.length} selected, ${dataset.tooLong.length} longer than --max-length ${maxLength}` + (flags.includeFailures ? '' : ' (only successful episodes are used; --include-failures adds the rest)'));
+      throw new UsageError(
+        `no episode to write: ${records.length} selected, ${dataset.tooLong.length} longer than --max-length ${maxLength}` +
+          (flags.includeFailures ? '' : ' (only successful episodes are used; --include-failures adds the rest)'),
+      );
     }
     await mkdir(flags.out, { recursive: true });
     const report = summary(dataset, await writeSftDataset(flags.out, dataset), records.length);
@@ -69,7 +102,9 @@ function formatReport(r: ReturnType<typeof summary>): string {
   return [
     `${r.examples} episodes (of ${r.episodes} selected) in ${r.packs} sequences, ${r.tokens} tokens, ${r.trainedTokens} trained (${((100 * r.trainedTokens) / Math.max(1, r.tokens)).toFixed(1)}%)`,
     `template ${r.template} (sha256 ${r.templateSha256.slice(0, 12)}…) with ${r.tokenizer}: check passed`,
-    ...(r.tooLong.length ? [`left out ${r.tooLong.length} episode(s) longer than the maximum length: ${r.tooLong.slice(0, 5).join(', ')}${r.tooLong.length > 5 ? ', …' : ''}`] : []),
+    ...(r.tooLong.length
+      ? [`left out ${r.tooLong.length} episode(s) longer than the maximum length: ${r.tooLong.slice(0, 5).join(', ')}${r.tooLong.length > 5 ? ', …' : ''}`]
+      : []),
     `wrote ${r.data} and ${r.meta}`,
   ].join('\n');
 }

@@ -19,10 +19,15 @@ export async function show(run: string, episode: string, options: { maxChars: nu
   await withRun(run, async (reader) => {
     const record = await reader.get(episode);
     if (!record) {
-      const near = reader.episodeIds().filter((id) => id.includes(episode) || episode.includes(id)).slice(0, 5);
+      const near = reader
+        .episodeIds()
+        .filter((id) => id.includes(episode) || episode.includes(id))
+        .slice(0, 5);
       throw new UsageError(
         `${run} has no episode ${JSON.stringify(episode)}` +
-          (near.length ? `; did you mean ${near.join(', ')}?` : `; it holds ${reader.size} episodes, e.g. ${reader.episodeIds().slice(0, 3).join(', ') || '(none)'}`),
+          (near.length
+            ? `; did you mean ${near.join(', ')}?`
+            : `; it holds ${reader.size} episodes, e.g. ${reader.episodeIds().slice(0, 3).join(', ') || '(none)'}`),
       );
     }
     console.log(options.json ? JSON.stringify(record, null, 2) : formatTranscript(record, { maxChars: options.full ? undefined : options.maxChars }));

@@ -5,8 +5,17 @@ export async function demo(options: { out: string; episodes: number }): Promise<
   for (const agent of ['expert', 'random'] as const) {
     console.log(`\n== ${agent} agent ==`);
     await runRollout(
-      rolloutConfigSchema.parse({ agent, episodes: options.episodes, group: agent === 'random' ? 2 : 1, out: `${options.out}/${agent}`, parallel: 2, maxSteps: agent === 'random' ? 12 : 30 }),
+      rolloutConfigSchema.parse({
+        agent,
+        episodes: options.episodes,
+        group: agent === 'random' ? 2 : 1,
+        out: `${options.out}/${agent}`,
+        parallel: 2,
+        maxSteps: agent === 'random' ? 12 : 30,
+      }),
     );
   }
-  console.log(`\nThe runs are in ${options.out}/. Try:\n  workgym data stats ${options.out}/expert\n  workgym data export ${options.out}/expert --format openai --out expert.jsonl`);
+  console.log(
+    `\nThe runs are in ${options.out}/. Try:\n  workgym data stats ${options.out}/expert\n  workgym data export ${options.out}/expert --format openai --out expert.jsonl`,
+  );
 }

@@ -23,10 +23,7 @@ export async function listImages(options: { json?: boolean }): Promise<void> {
   if (options.json) return void console.log(JSON.stringify({ images: list }, null, 2));
   if (list.length === 0) return void console.log('no env images; run `workgym images build`');
   console.log(
-    formatTable([
-      ['env', 'tag', 'size', 'created'],
-      ...list.map((i) => [i.env, i.tag, formatBytes(i.sizeBytes), i.created.toISOString().slice(0, 19)]),
-    ]),
+    formatTable([['env', 'tag', 'size', 'created'], ...list.map((i) => [i.env, i.tag, formatBytes(i.sizeBytes), i.created.toISOString().slice(0, 19)])]),
   );
 }
 

@@ -97,7 +97,9 @@ function damagedRerunLine(damaged: readonly ShardDamage[], todo: readonly WorkIt
   const shown = ids.length > 5 ? `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more` : ids.join(', ');
   return (
     `[rollout] resume: ${ids.length} damaged episode${ids.length === 1 ? '' : 's'} run${ids.length === 1 ? 's' : ''} again${ids.length ? `: ${shown}` : ''}` +
-    (unnamed ? `; ${unnamed} damaged stretch${unnamed === 1 ? '' : 'es'} named no episode (what ${unnamed === 1 ? 'it' : 'they'} held runs again with the missing ones)` : '')
+    (unnamed
+      ? `; ${unnamed} damaged stretch${unnamed === 1 ? '' : 'es'} named no episode (what ${unnamed === 1 ? 'it' : 'they'} held runs again with the missing ones)`
+      : '')
   );
 }
 

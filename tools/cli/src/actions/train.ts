@@ -32,11 +32,13 @@ interface TrainFlags {
 }
 
 export async function train(flags: TrainFlags): Promise<void> {
-  if (!(METHODS as readonly string[]).includes(flags.method)) throw new UsageError(`--method must be one of ${METHODS.join(', ')}, not ${JSON.stringify(flags.method)}`);
+  if (!(METHODS as readonly string[]).includes(flags.method))
+    throw new UsageError(`--method must be one of ${METHODS.join(', ')}, not ${JSON.stringify(flags.method)}`);
   if (!['none', 'env', 'family'].includes(flags.normalize)) throw new UsageError('--normalize must be none, env or family');
   if (!flags.out) throw new UsageError('--out DIR is required: the folder the policy (or the RL output) is written to');
   if (flags.online) return trainOnline(flags);
-  if (!flags.from?.length) throw new UsageError('--from RUN is required (a run folder of episodes, e.g. from `workgym rollout --agent expert`), or use --online');
+  if (!flags.from?.length)
+    throw new UsageError('--from RUN is required (a run folder of episodes, e.g. from `workgym rollout --agent expert`), or use --online');
   const policy = flags.init ? await LinearPolicy.load(flags.init) : new LinearPolicy();
   const records = (await Promise.all(flags.from.map((dir) => readRecords(dir)))).flat();
   process.stderr.write(`[train] ${records.length} episodes from ${flags.from.join(', ')}\n`);
@@ -46,7 +48,9 @@ export async function train(flags: TrainFlags): Promise<void> {
       learningRate: flags.lr,
       onEpoch: (epoch, loss) => process.stderr.write(`[train] epoch ${epoch + 1}: loss ${loss.toFixed(4)}\n`),
     });
-    console.log(`behaviour cloning: ${report.examples} decisions from ${report.episodes} successful episodes (skipped: ${report.skipped.noCandidates} steps without candidates, ${report.skipped.unmatched} unmatched calls, ${report.skipped.injected} injected as noise)`);
+    console.log(
+      `behaviour cloning: ${report.examples} decisions from ${report.episodes} successful episodes (skipped: ${report.skipped.noCandidates} steps without candidates, ${report.skipped.unmatched} unmatched calls, ${report.skipped.injected} injected as noise)`,
+    );
     if (flags.daggerRounds > 0) {
       const runtime = await makeRuntime(flags.runtime);
       const envs = await selectEnvs(flags.env, flags.family, runtime.kind);
@@ -56,7 +60,11 @@ export async function train(flags: TrainFlags): Promise<void> {
         out: `${flags.out}/dagger`,
         rounds: flags.daggerRounds,
         tasksPerFamily: flags.tasks,
-        initial: toDecisions(policy, records.filter((r) => r.success), () => 1).decisions,
+        initial: toDecisions(
+          policy,
+          records.filter((r) => r.success),
+          () => 1,
+        ).decisions,
         seed: 10_000 + flags.seed,
         parallel: flags.parallel,
         log: (line) => process.stderr.write(`[train] ${line}\n`),
@@ -64,8 +72,17 @@ export async function train(flags: TrainFlags): Promise<void> {
       console.log(`DAgger: ${result.rounds} rounds, ${result.decisions} decisions in all`);
     }
   } else {
-    const scored = records.map((r) => ({ episodeId: r.episodeId ?? '', groupId: r.groupId ?? '', env: r.env ?? '', family: r.family ?? '', reward: r.finalReward ?? 0 }));
-    const { advantages, diagnostics } = computeAdvantages(scored, { estimator: flags.method as AdvantageEstimator, normalize: flags.normalize as AdvantageScope });
+    const scored = records.map((r) => ({
+      episodeId: r.episodeId ?? '',
+      groupId: r.groupId ?? '',
+      env: r.env ?? '',
+      family: r.family ?? '',
+      reward: r.finalReward ?? 0,
+    }));
+    const { advantages, diagnostics } = computeAdvantages(scored, {
+      estimator: flags.method as AdvantageEstimator,
+      normalize: flags.normalize as AdvantageScope,
+    });
     for (const line of formatAdvantageDiagnostics(diagnostics)) process.stderr.write(`[train] ${line}\n`);
     const report = policyGradient(policy, records, advantages, { epochs: flags.epochs ?? 1, learningRate: flags.lr, method: flags.method });
     console.log(`${flags.method}: ${report.examples} decisions with a non-zero advantage from ${diagnostics.groups} groups`);
@@ -77,12 +94,22 @@ export async function train(flags: TrainFlags): Promise<void> {
 async function trainOnline(flags: TrainFlags): Promise<void> {
   if (flags.method === 'bc') throw new UsageError('--online needs an RL --method: grpo, drgrpo or rloo');
   const agent = parseAgentOptions(flags as unknown as Record<string, unknown>);
-  if (flags.trainerCommand && (!agent.baseUrl || !agent.model)) throw new UsageError('--trainer-command needs --base-url and --model: the endpoint of the policy before the first update');
+  if (flags.trainerCommand && (!agent.baseUrl || !agent.model))
+    throw new UsageError('--trainer-command needs --base-url and --model: the endpoint of the policy before the first update');
   const runtime = await makeRuntime(flags.runtime);
   const envs = await selectEnvs(flags.env, flags.family, runtime.kind);
   const updater = flags.trainerCommand
-    ? new ExternalUpdater({ command: flags.trainerCommand, initial: { baseURL: agent.baseUrl!, model: agent.model! }, log: (l) => process.stderr.write(`[rl] ${l}\n`) })
-    : new EmbeddedUpdater({ policy: flags.init ? await LinearPolicy.load(flags.init) : undefined, learningRate: flags.lr, epochs: flags.epochs, method: flags.method });
+    ? new ExternalUpdater({
+        command: flags.trainerCommand,
+        initial: { baseURL: agent.baseUrl!, model: agent.model! },
+        log: (l) => process.stderr.write(`[rl] ${l}\n`),
+      })
+    : new EmbeddedUpdater({
+        policy: flags.init ? await LinearPolicy.load(flags.init) : undefined,
+        learningRate: flags.lr,
+        epochs: flags.epochs,
+        method: flags.method,
+      });
   try {
     const result = await rlLoop({
       runtime,
@@ -90,7 +117,10 @@ async function trainOnline(flags: TrainFlags): Promise<void> {
       updater,
       // On-policy sampling at temperature 1 from the current endpoint; candidates let a candidate policy choose.
       agentFor: (endpoint, iteration) =>
-        openAIAgent({ ...agent, baseUrl: endpoint.baseURL, model: endpoint.model, candidates: true, temperature: 1 }, { seed: flags.seed + iteration, maxRetries: 2 }),
+        openAIAgent(
+          { ...agent, baseUrl: endpoint.baseURL, model: endpoint.model, candidates: true, temperature: 1 },
+          { seed: flags.seed + iteration, maxRetries: 2 },
+        ),
       out: flags.out!,
       iterations: flags.iterations,
       tasksPerIteration: flags.tasks,
@@ -103,10 +133,14 @@ async function trainOnline(flags: TrainFlags): Promise<void> {
       onProgress: progressLine('rl'),
       log: (l) => process.stderr.write(`[rl] ${l}\n`),
       onIteration: (s) =>
-        process.stderr.write(`[rl] iteration ${s.iteration}: ${s.points.map((p) => `${p.env} reward ${p.meanReward.toFixed(3)} success ${(100 * p.successRate).toFixed(0)}%`).join(', ')}\n`),
+        process.stderr.write(
+          `[rl] iteration ${s.iteration}: ${s.points.map((p) => `${p.env} reward ${p.meanReward.toFixed(3)} success ${(100 * p.successRate).toFixed(0)}%`).join(', ')}\n`,
+        ),
     });
     if (updater instanceof EmbeddedUpdater) await updater.policy.save(flags.out!);
-    console.log(`learning curves: ${result.csv}, ${result.png}${updater instanceof EmbeddedUpdater ? `; policy: ${flags.out}/policy.json` : `; last endpoint ${result.endpoint.baseURL}`}`);
+    console.log(
+      `learning curves: ${result.csv}, ${result.png}${updater instanceof EmbeddedUpdater ? `; policy: ${flags.out}/policy.json` : `; last endpoint ${result.endpoint.baseURL}`}`,
+    );
   } finally {
     await updater.close();
   }

@@ -22,14 +22,17 @@ interface TransferFlags {
 export async function transfer(flags: TransferFlags): Promise<void> {
   if (!flags.out) throw new UsageError('--out DIR is required: where the matrix and its runs are written');
   const agent = parseAgentOptions(flags as unknown as Record<string, unknown>);
-  if (flags.trainerCommand && (!agent.baseUrl || !agent.model)) throw new UsageError('--trainer-command needs --base-url and --model (the policy before training)');
+  if (flags.trainerCommand && (!agent.baseUrl || !agent.model))
+    throw new UsageError('--trainer-command needs --base-url and --model (the policy before training)');
   const runtime = await makeRuntime(flags.runtime);
   const envs = await selectEnvs(flags.env, flags.family, runtime.kind);
   const result = await transferMatrix({
     runtime,
     envs,
     out: flags.out,
-    trainer: flags.trainerCommand ? externalTrainer(flags.trainerCommand, { baseURL: agent.baseUrl!, model: agent.model! }) : embeddedTrainer({ epochs: flags.epochs }),
+    trainer: flags.trainerCommand
+      ? externalTrainer(flags.trainerCommand, { baseURL: agent.baseUrl!, model: agent.model! })
+      : embeddedTrainer({ epochs: flags.epochs }),
     trainTasksPerFamily: flags.trainEpisodes,
     testTasksPerFamily: flags.testEpisodes,
     baseline: flags.baseline,

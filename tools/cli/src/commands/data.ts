@@ -17,10 +17,16 @@ export function defineData(data: Command): void {
 
 export function defineStats(command: Command): void {
   command
-    .option('--json', 'print JSON: {"episodes", "successRate" (0..1), "attempts", "retried", "infraErrors", "byEnv": {...}, "byFamily", "byJob", "damage": [...], ...}')
+    .option(
+      '--json',
+      'print JSON: {"episodes", "successRate" (0..1), "attempts", "retried", "infraErrors", "byEnv": {...}, "byFamily", "byJob", "damage": [...], ...}',
+    )
     .option('--strict', 'exit 1 when a record is damaged')
     .option('--no-check', 'do not read the records to check them (faster on a large run; damage inside them then goes unnoticed)')
-    .addHelpText('after', '\nExamples:\n  workgym data stats runs/demo\n  workgym data stats runs/demo --json | jq .byEnv\n  workgym data stats runs/demo --strict')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  workgym data stats runs/demo\n  workgym data stats runs/demo --json | jq .byEnv\n  workgym data stats runs/demo --strict',
+    )
     .action(lazy(async () => (await actions()).stats));
 }
 

@@ -20,7 +20,12 @@ const DATA_COMMANDS: readonly CommandEntry[] = [
     summary: 'episodes, success rate, steps, tokens, attempts and statuses, by env, family and job; warns of damaged records',
     define: async () => (await import('./data.js')).defineStats,
   },
-  { name: 'show', args: [['<run>'], ['<episode>']], summary: 'print one episode as a readable transcript', define: async () => (await import('./data.js')).defineShow },
+  {
+    name: 'show',
+    args: [['<run>'], ['<episode>']],
+    summary: 'print one episode as a readable transcript',
+    define: async () => (await import('./data.js')).defineShow,
+  },
   {
     name: 'export',
     args: [['<run>']],
@@ -62,8 +67,16 @@ const COMMANDS: readonly CommandEntry[] = [
     summary: 'run the conformance suite (checkEnv) against envs served by a runtime',
     define: async () => (await import('./check.js')).defineCheck,
   },
-  { name: 'rollout', summary: 'run many episodes across envs in parallel and write them to a run folder', define: async () => (await import('./rollout.js')).defineRollout },
-  { name: 'demo', summary: 'roll out expert and random agents across every env and show what was recorded', define: async () => (await import('./demo.js')).defineDemo },
+  {
+    name: 'rollout',
+    summary: 'run many episodes across envs in parallel and write them to a run folder',
+    define: async () => (await import('./rollout.js')).defineRollout,
+  },
+  {
+    name: 'demo',
+    summary: 'roll out expert and random agents across every env and show what was recorded',
+    define: async () => (await import('./demo.js')).defineDemo,
+  },
   {
     name: 'data',
     summary: 'inspect, check and export recorded runs',
@@ -98,7 +111,11 @@ const COMMANDS: readonly CommandEntry[] = [
  * included) is defined in full. `workgym --help` so loads no command's module.
  */
 export async function addCommands(program: Command, args: readonly string[]): Promise<void> {
-  await addEntries(program, COMMANDS, args.filter((arg) => !arg.startsWith('-')));
+  await addEntries(
+    program,
+    COMMANDS,
+    args.filter((arg) => !arg.startsWith('-')),
+  );
 }
 
 async function addEntries(parent: Command, entries: readonly CommandEntry[], words: readonly string[]): Promise<void> {

@@ -7,12 +7,11 @@ export function defineRollout(command: Command): void {
   command.option('--config <file>', 'read these options from a JSON file (same names, camelCase); flags override it');
   // No defaults here, so that a config file's values hold; rollout-config.ts checks every value at once.
   addOptions(command, { env: {}, family: {} }, { checkValues: false });
-  addAgentOptions(command, { kinds: ['expert', 'random', 'replay', 'openai'], checkValues: false })
-    .option(
-      '--noise <p>',
-      "with probability p, a step's expert call is replaced by a random candidate action, marked injected (--agent expert)",
-      (value: string) => readNumber(value, '--noise', PROBABILITY, false),
-    );
+  addAgentOptions(command, { kinds: ['expert', 'random', 'replay', 'openai'], checkValues: false }).option(
+    '--noise <p>',
+    "with probability p, a step's expert call is replaced by a random candidate action, marked injected (--agent expert)",
+    (value: string) => readNumber(value, '--noise', PROBABILITY, false),
+  );
   addOptions(
     command,
     {
@@ -27,8 +26,7 @@ export function defineRollout(command: Command): void {
   )
     .option('--out <dir>', 'the run folder to write')
     .option('--resume', 'continue the run in --out: run exactly the episodes it lacks');
-  addOptions(command, { runtime: {} }, { checkValues: false })
-    .option('--from <run>', 'the run whose episodes the replay agent re-runs');
+  addOptions(command, { runtime: {} }, { checkValues: false }).option('--from <run>', 'the run whose episodes the replay agent re-runs');
   addOptions(command, { stepTimeoutS: {}, envTimeoutS: {}, episodeTimeoutS: {} }, { checkValues: false })
     .addHelpText(
       'after',

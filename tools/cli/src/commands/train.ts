@@ -15,7 +15,14 @@ export function defineTrain(command: Command): void {
   addOptions(command, { epochs: { help: 'passes over the data (bc: 8; policy gradient: 1)' } })
     .addOption(numberOption('--lr <x>', 'learning rate (Adagrad; bc 0.5, policy gradient 0.02)', { ...ANY_NUMBER, above: 0 }))
     .option('--normalize <scope>', 'advantage rescaling across a multi-env batch: none | env | family', 'none')
-    .addOption(numberOption('--dagger-rounds <n>', 'after bc: roll the policy out on fresh train seeds and learn the expert labels of what it visits (needs --env)', WHOLE, 0))
+    .addOption(
+      numberOption(
+        '--dagger-rounds <n>',
+        'after bc: roll the policy out on fresh train seeds and learn the expert labels of what it visits (needs --env)',
+        WHOLE,
+        0,
+      ),
+    )
     .option('--online', 'run the online RL loop: sample tasks, roll out --group per task, advantages, update, repeat')
     .addOption(numberOption('--iterations <n>', 'RL iterations (online)', COUNT, 10))
     .addOption(numberOption('--tasks <n>', 'tasks per family per iteration (online) or per DAgger round', COUNT, 4));

@@ -29,12 +29,21 @@ export const HARD_CODE = 'hard-code-visible-output';
 
 /** The work plan of a script task, with the near-miss that hard-codes the visible data's output. */
 export function scriptPlan(task: ScriptTask): WorkPlan {
-  const written = (name: string, content: string) => (view: EpisodeView) => writeOr(name, task.path, content, view) ?? { call: SUBMIT, text: `near-miss ${name}: submit` };
+  const written = (name: string, content: string) => (view: EpisodeView) =>
+    writeOr(name, task.path, content, view) ?? { call: SUBMIT, text: `near-miss ${name}: submit` };
   return {
     strategies: { 'write-file': 'tools', heredoc: 'shell' },
     look: (style) => task.look(style),
     targets: [
-      { path: task.path, content: task.content, fromScratch: true, sources: task.sources, how: task.how, whyRead: () => `Read ${task.path} first.`, whyChange: () => task.whyWrite },
+      {
+        path: task.path,
+        content: task.content,
+        fromScratch: true,
+        sources: task.sources,
+        how: task.how,
+        whyRead: () => `Read ${task.path} first.`,
+        whyChange: () => task.whyWrite,
+      },
       ...Object.entries(task.files).map(([path, content]) => keep(path, content)),
     ],
     check: () => task.run,
@@ -52,7 +61,14 @@ export function scriptPlan(task: ScriptTask): WorkPlan {
  */
 function hardCodeStep(task: ScriptTask, view: EpisodeView): ExpertStep {
   const stdout = shownStdout(view.output(task.run.call));
-  if (stdout === undefined) return writeOr(HARD_CODE, task.path, task.content, view) ?? { call: task.run.call, text: `near-miss ${HARD_CODE}: run it on the visible data`, derived: task.run.derived };
+  if (stdout === undefined)
+    return (
+      writeOr(HARD_CODE, task.path, task.content, view) ?? {
+        call: task.run.call,
+        text: `near-miss ${HARD_CODE}: run it on the visible data`,
+        derived: task.run.derived,
+      }
+    );
   return writeOr(HARD_CODE, task.path, task.hardCode(stdout), view) ?? { call: SUBMIT, text: `near-miss ${HARD_CODE}: submit` };
 }
 

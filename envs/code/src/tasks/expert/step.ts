@@ -55,7 +55,10 @@ export function writeThenSubmit(name: string, files: Record<string, string>, vie
 }
 
 /** An expert that follows the named strategy's policy, or the named near-miss's (the first strategy by default). */
-export function byStrategy(strategies: Record<string, (view: EpisodeView) => ExpertStep>, nearMisses: Record<string, (view: EpisodeView) => ExpertStep>): Expert {
+export function byStrategy(
+  strategies: Record<string, (view: EpisodeView) => ExpertStep>,
+  nearMisses: Record<string, (view: EpisodeView) => ExpertStep>,
+): Expert {
   const fallback = Object.values(strategies)[0]!;
   return (view, strategy) => (nearMisses[strategy] ?? strategies[strategy] ?? fallback)(view);
 }

@@ -70,7 +70,8 @@ function change(style: Style, target: Target, current: string | undefined, view:
   const region = changedRegion(current, target.content)!;
   const read = readCall(style, target.path);
   if (!view.made(read, [target.path])) {
-    const derived = style === 'shell' ? [{ value: read.arguments.command as string, sources: [target.path], how: 'show the listed file with line numbers' }] : undefined;
+    const derived =
+      style === 'shell' ? [{ value: read.arguments.command as string, sources: [target.path], how: 'show the listed file with line numbers' }] : undefined;
     return { call: read, text: target.whyRead(view), derived };
   }
   const why = target.whyChange(view, region);
@@ -81,7 +82,11 @@ function change(style: Style, target: Target, current: string | undefined, view:
   if (!region.old.includes('\n') && !region.new.includes('\n')) {
     const command = sedLineCommand(target.path, region.line, region.new);
     const how = `line ${region.line} of ${target.path} (cat -n) replaced: ${target.how}`;
-    return { call: { name: 'bash', arguments: { command } }, text: why, derived: [{ ...fixed, value: command, sources: [...fixed.sources, target.path], how }] };
+    return {
+      call: { name: 'bash', arguments: { command } },
+      text: why,
+      derived: [{ ...fixed, value: command, sources: [...fixed.sources, target.path], how }],
+    };
   }
   return writeWhole(style, target, sourceLines(region.old), view, region);
 }
@@ -108,6 +113,8 @@ export function keep(path: string, content: string, sources: string[] = [path]):
     how: `${path} as it was before it was changed`,
     whyRead: () => `${path} no longer holds what it held when the task started; read it before putting it back.`,
     whyChange: (_view, region) =>
-      region ? `${path} was changed: put back ${quote(region.new || '(nothing)')} in place of ${quote(region.old)}.` : `${path} is missing: write it back as it was.`,
+      region
+        ? `${path} was changed: put back ${quote(region.new || '(nothing)')} in place of ${quote(region.old)}.`
+        : `${path} is missing: write it back as it was.`,
   };
 }
