@@ -17,6 +17,7 @@ import { BrowserEnv } from '@workgym/env-browser';
 import { CodeEnv } from '@workgym/env-code';
 import { SpreadsheetEnv } from '@workgym/env-spreadsheet';
 import type { Environment } from '@workgym/protocol';
+import { InProcessRuntime, inProcessSpec } from '@workgym/runtime';
 import {
   behaviourCloning,
   endpointAgent,
@@ -34,13 +35,12 @@ import {
 } from '@workgym/trainers';
 import type { EpisodeRecord } from '@workgym/trajectories';
 import { decisionsByTool, sameTasks } from './lib/demonstrations.js';
-import { inProcessRuntime } from './lib/in-process-runtime.js';
 
 const factories: Record<string, () => Environment> = { code: () => new CodeEnv(), browser: () => new BrowserEnv(), spreadsheet: () => new SpreadsheetEnv() };
 // One step limit per env for both arms' demonstrations and every eval: room for a grounded
 // expert's longest path plus injected steps and the recovery from them.
 const maxSteps: Record<string, number> = { code: 10, browser: 20, spreadsheet: 15 };
-const runtime = inProcessRuntime(factories);
+const runtime = new InProcessRuntime(factories);
 
 interface Options {
   canonical: string;
@@ -117,7 +117,7 @@ function readOptions(): Options {
 function envsOf(families: readonly string[]): (EvalEnv & { maxSteps: number })[] {
   return [...new Set(families.map((f) => f.split('/')[0]!))].map((name) => ({
     name,
-    spec: { name, serverBundle: '' },
+    spec: inProcessSpec(name),
     families: families.filter((f) => f.startsWith(`${name}/`)),
     maxSteps: maxSteps[name]!,
   }));

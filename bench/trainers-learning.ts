@@ -10,9 +10,9 @@ import { BrowserEnv } from '@workgym/env-browser';
 import { CodeEnv } from '@workgym/env-code';
 import { SpreadsheetEnv } from '@workgym/env-spreadsheet';
 import type { Environment } from '@workgym/protocol';
+import { InProcessRuntime, inProcessSpec } from '@workgym/runtime';
 import { CounterEnv } from '@workgym/protocol/testing';
 import { behaviourCloning, dagger, endpointAgent, toDecisions, LinearPolicy, PolicyServer, readRecords, runEval, type EvalEnv } from '@workgym/trainers';
-import { inProcessRuntime } from './lib/in-process-runtime.js';
 
 const trainTasks = Number(process.argv[2] ?? 40);
 const testTasks = Number(process.argv[3] ?? 30);
@@ -23,14 +23,14 @@ const factories: Record<string, () => Environment> = {
   browser: () => new BrowserEnv(),
   spreadsheet: () => new SpreadsheetEnv(),
 };
-const runtime = inProcessRuntime(factories);
+const runtime = new InProcessRuntime(factories);
 
 // FAMILIES picks the families (any env's); each env gets a step limit fit for its tasks.
 const maxSteps: Record<string, number> = { counter: 150, code: 8, browser: 20, spreadsheet: 15 };
 const families = (process.env.FAMILIES ?? 'counter/reach-target,code/sql-query,code/repo-question,code/git-history-question,code/py-fix-bug').split(',');
 const envs: (EvalEnv & { maxSteps: number })[] = [...new Set(families.map((f) => f.split('/')[0]!))].map((name) => ({
   name,
-  spec: { name, serverBundle: '' },
+  spec: inProcessSpec(name),
   families: families.filter((f) => f.startsWith(`${name}/`)),
   maxSteps: maxSteps[name] ?? 20,
 }));

@@ -1,5 +1,6 @@
 export type { DockerOverrides, EnvInstance, EnvRuntime, EnvServerSpec, ExitInfo, RuntimeKind, StartOptions } from './runtime.js';
 export { LocalRuntime } from './local/local-runtime.js';
+export { InProcessRuntime, inProcessSpec } from './in-process/in-process-runtime.js';
 export { DockerRuntime, ImageMissingError, type DockerRuntimeOptions, type ServerContainer } from './docker/docker-runtime.js';
 export { connectDocker, dockerAvailable } from './docker/docker-connection.js';
 export { HARDENED_DEFAULTS, SERVER_USER, hardenedContainerOptions } from './docker/hardening.js';
