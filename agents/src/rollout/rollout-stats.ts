@@ -14,7 +14,9 @@ export interface EnvProgress {
   steps: number;
   /** This session's episodes retried after an infrastructure fault. */
   retries: number;
-  startedAt: number;
+  /** When this session's first new episode of the env was taken, and its last one recorded. */
+  firstStartMs?: number;
+  lastEndMs?: number;
   /** Wall time of each new episode from taking it to its record being written, summed. */
   wallMs: number;
   agentMs: number;
@@ -35,7 +37,6 @@ export class RolloutStats {
 
   /** `totals`: the episodes each env of this session holds or plans; `earlier`: what the run held before it. */
   constructor(totals: Record<string, number>, earlier: readonly EarlierEpisode[] = []) {
-    const now = Date.now();
     const row = (env: string, total: number): EnvProgress => ({
       env,
       total,
@@ -46,7 +47,6 @@ export class RolloutStats {
       rewardSum: 0,
       steps: 0,
       retries: 0,
-      startedAt: now,
       wallMs: 0,
       agentMs: 0,
       envMs: 0,
@@ -71,15 +71,22 @@ export class RolloutStats {
       steps: record.steps?.length ?? 0,
     });
     p.retries += (record.attempts ?? 1) - 1;
+    const end = Date.now();
+    p.firstStartMs = Math.min(p.firstStartMs ?? Infinity, end - wallMs);
+    p.lastEndMs = Math.max(p.lastEndMs ?? -Infinity, end);
     p.wallMs += wallMs;
     p.agentMs += record.timings?.agentMs ?? 0;
     p.envMs += record.timings?.envMs ?? 0;
   }
 
-  /** New episodes per minute for an env since this session started. */
+  /**
+   * New episodes per minute for an env, over the time its new episodes ran (the first taken to the
+   * last recorded): an env that finished early is not charged for the time others still run.
+   */
   rate(env: string): number {
     const p = this.byEnv.get(env)!;
-    return (p.done - p.earlier) / Math.max(1e-9, (Date.now() - p.startedAt) / 60_000);
+    if (p.firstStartMs === undefined || p.lastEndMs === undefined) return 0;
+    return (p.done - p.earlier) / Math.max(1e-9, (p.lastEndMs - p.firstStartMs) / 60_000);
   }
 
   get envs(): EnvProgress[] {
