@@ -8,25 +8,41 @@ export interface HeatmapOptions {
   values: (number | null)[][];
 }
 
-/** A 0..1 heatmap with the value printed in each cell (drawn directly on the canvas); PNG bytes. */
+const TITLE_FONT = 'bold 16px sans-serif';
+const LABEL_FONT = '13px sans-serif';
+const MARGIN = 12;
+
+/** Widths of texts in a font, measured the way the canvas will draw them. */
+function textWidths(font: string, texts: readonly string[]): number[] {
+  const ctx = createCanvas(1, 1).getContext('2d');
+  ctx.font = font;
+  return texts.map((text) => ctx.measureText(text).width);
+}
+
+/**
+ * A 0..1 heatmap with the value printed in each cell (drawn directly on the canvas); PNG bytes.
+ * The canvas is sized from the measured title and labels, so no text is ever cut off.
+ */
 export function renderHeatmap(options: HeatmapOptions): Buffer {
-  const cell = { w: 120, h: 44 };
-  const left = 12 + 8 * Math.max(8, ...options.rows.map((r) => r.length));
+  const columnLabels = options.columns.map((c) => `test: ${c}`);
+  const [titleWidth] = textWidths(TITLE_FONT, [options.title]);
+  const cell = { w: Math.ceil(Math.max(120, ...textWidths(LABEL_FONT, columnLabels).map((w) => w + 12))), h: 44 };
+  const left = Math.ceil(MARGIN + Math.max(64, ...textWidths(LABEL_FONT, options.rows)) + 8);
   const top = 80;
-  const width = left + cell.w * options.columns.length + 20;
+  const width = Math.ceil(Math.max(left + cell.w * options.columns.length + 20, MARGIN + titleWidth! + MARGIN));
   const height = top + cell.h * options.rows.length + 20;
   const canvas = createCanvas(width, height);
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, width, height);
   ctx.fillStyle = '#000000';
-  ctx.font = 'bold 16px sans-serif';
-  ctx.fillText(options.title, 12, 28);
-  ctx.font = '13px sans-serif';
-  options.columns.forEach((c, j) => ctx.fillText(`test: ${c}`, left + j * cell.w + 6, top - 10));
+  ctx.font = TITLE_FONT;
+  ctx.fillText(options.title, MARGIN, 28);
+  ctx.font = LABEL_FONT;
+  columnLabels.forEach((label, j) => ctx.fillText(label, left + j * cell.w + 6, top - 10));
   options.rows.forEach((r, i) => {
     ctx.fillStyle = '#000000';
-    ctx.fillText(r, 12, top + i * cell.h + cell.h / 2 + 5);
+    ctx.fillText(r, MARGIN, top + i * cell.h + cell.h / 2 + 5);
     options.columns.forEach((_, j) => {
       const v = options.values[i]?.[j] ?? null;
       // White (0) to dark green (1); grey when not measured.
