@@ -8,6 +8,8 @@ let json = false;
 const program = new Command('workgym')
   .description('A gym and data factory for tool-using AI agents.')
   .version('0.1.0')
+  // Options go to the command they follow: `eval compare --json` is compare's flag, not eval's `--json FILE`.
+  .enablePositionalOptions()
   .exitOverride()
   .configureOutput({
     writeErr: (text) => void (json || process.stderr.write(text)),

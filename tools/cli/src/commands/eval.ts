@@ -4,6 +4,8 @@ import { lazy } from '../lazy.js';
 import { addOptions, readList, readNumber, WHOLE } from '../options.js';
 
 export function defineEval(command: Command): void {
+  // `eval compare` has options of the same names (--env, --json): those after `compare` are its own.
+  command.enablePositionalOptions();
   command.option('--run <dir>', 'score the episodes of an existing run, as they were played, instead of running new ones (the agent options are for new ones)');
   addAgentOptions(command, {
     kinds: ['expert', 'random', 'openai', 'policy'],
@@ -42,7 +44,9 @@ Examples:
   workgym eval --run runs/qwen
   workgym eval --agent policy --policy policies/bc --env code --episodes 30 --runtime local
   workgym eval --agent openai --model Qwen/Qwen3-8B --base-url http://localhost:8000/v1 --group 4 --json eval.json
-  workgym eval --agent random --env code --family "code/sql-*" --episodes 20`,
+  workgym eval --agent random --env code --family "code/sql-*" --episodes 20
+
+Compare two runs of the same tasks, paired by task: workgym eval compare RUN_A RUN_B (see its --help).`,
     )
     .action(lazy(async () => (await import('../actions/eval.js')).evaluate));
 }

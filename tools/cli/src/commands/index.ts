@@ -98,6 +98,17 @@ const COMMANDS: readonly CommandEntry[] = [
     name: 'eval',
     summary: 'success per env, family and job with 95% Wilson intervals, pass@k, mean steps and tokens',
     define: async () => (await import('./eval.js')).defineEval,
+    subcommands: [
+      {
+        name: 'compare',
+        args: [
+          ['<runA>', 'the baseline run'],
+          ['<runB>', 'the run compared with it'],
+        ],
+        summary: 'B against A on the same tasks: difference in success per env, family and job, paired 95% interval, exact McNemar p',
+        define: async () => (await import('./eval-compare.js')).defineEvalCompare,
+      },
+    ],
   },
   {
     name: 'transfer',
