@@ -110,3 +110,10 @@ export class RunWriteError extends TrajectoryError {
     super('WORKGYM_RUN_WRITE', message, options);
   }
 }
+
+/** Test-split episodes were about to become training data without `includeTest`. */
+export class TestEpisodesError extends TrajectoryError {
+  constructor(message: string) {
+    super('WORKGYM_TEST_EPISODES', message);
+  }
+}

@@ -25,6 +25,7 @@ export {
   RunLockedError,
   RunNotFoundError,
   RunWriteError,
+  TestEpisodesError,
   TrajectoryError,
   UnknownContextPolicyError,
   WriterClosedError,
@@ -68,6 +69,7 @@ export type {
 export { describePolicy, parsePolicy, recordedPolicy } from './views/context-policy.js';
 export type { ContextPolicy } from './views/context-policy.js';
 export { selectEpisodes } from './views/select-episodes.js';
+export { isTestEpisode, refuseTestEpisodes, TEST_CANARY } from './views/test-split.js';
 export type { SelectOptions } from './views/select-episodes.js';
 export { buildPreferencePairs } from './views/preference-pairs.js';
 export type { PairingReport, PreferencePair } from './views/preference-pairs.js';

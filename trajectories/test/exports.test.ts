@@ -9,6 +9,8 @@ import {
   exportRun,
   formatExportReport,
   taskId,
+  TEST_CANARY,
+  TestEpisodesError,
   validateOpenAIChatRow,
   validateOpenAIPreferenceRow,
   validateShareGptRow,
@@ -270,5 +272,57 @@ describe('export shaping', () => {
   it('refuses success filters on preference exports, which need failures', async () => {
     const dir = await runOf(episodes());
     await expect(exportRun(dir, { format: 'openai-dpo', out: join(dir, '..', 'x'), successOnly: true })).rejects.toBeInstanceOf(ExportOptionsError);
+  });
+});
+
+describe('test-split episodes', () => {
+  // The browser tasks (a-*) were run on the test split.
+  const mixed = () => episodes().map((r) => (r.env === 'browser' ? { ...r, split: 'test' } : r));
+
+  it('are refused by every format before anything is written, unless includeTest', async () => {
+    const dir = await runOf(mixed());
+    for (const format of EXPORT_FORMATS) {
+      const out = join(dir, '..', `refused-${format}`);
+      const refused = exportRun(dir, { format, out });
+      await expect(refused).rejects.toBeInstanceOf(TestEpisodesError);
+      await expect(refused).rejects.toThrow(`4 selected episodes are from the test split, kept for evaluation: refused; --include-test`);
+      expect(existsSync(out)).toBe(false);
+    }
+    expect(readdirSync(join(dir, '..')).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    // Filtered out, they are no obstacle.
+    await expect(exportRun(dir, { format: 'openai', out: join(dir, '..', 'code.jsonl'), env: ['code'] })).resolves.toMatchObject({ episodes: 2 });
+  });
+
+  it('with includeTest, carry the canary in the metadata of exactly their rows, preference pairs included', async () => {
+    const dir = await runOf(mixed());
+    const { rows } = await exportLines(dir, { format: 'openai', includeTest: true });
+    for (const row of rows) expect(validateOpenAIChatRow(row)).toEqual([]);
+    expect(rows.map((r) => (r.metadata as { canary?: string } | undefined)?.canary)).toEqual([...Array(4).fill(TEST_CANARY), ...Array(4).fill(undefined)]);
+    const { rows: pairs } = await exportLines(dir, { format: 'trl-dpo', includeTest: true });
+    for (const row of pairs) expect(validateTrlPreferenceRow(row)).toEqual([]);
+    expect(pairs.map((r) => [JSON.stringify(r).includes('"id":5'), (r.metadata as { canary?: string } | undefined)?.canary])).toEqual(
+      expect.arrayContaining([
+        [true, TEST_CANARY],
+        [false, undefined],
+      ]),
+    );
+    const { out } = await exportFile(dir, { format: 'rl-parquet', includeTest: true });
+    const parquet = readFileSync(out);
+    const table = (await parquetReadObjects({ file: parquet.buffer.slice(parquet.byteOffset, parquet.byteOffset + parquet.byteLength) })) as {
+      extra_info: { env: string; canary: string | null };
+    }[];
+    expect(table.map((r) => r.extra_info.canary)).toEqual(table.map((r) => (r.extra_info.env === 'browser' ? TEST_CANARY : null)));
+  });
+
+  it('leave train-only exports as they were: no metadata, no canary column', async () => {
+    const dir = await runOf(episodes());
+    const { rows } = await exportLines(dir, { format: 'sharegpt' });
+    expect(rows.every((r) => !('metadata' in r))).toBe(true);
+    const { out } = await exportFile(dir, { format: 'rl-parquet' });
+    const parquet = readFileSync(out);
+    const table = (await parquetReadObjects({ file: parquet.buffer.slice(parquet.byteOffset, parquet.byteOffset + parquet.byteLength) })) as {
+      extra_info: Record<string, unknown>;
+    }[];
+    expect(Object.keys(table[0]!.extra_info)).not.toContain('canary');
   });
 });

@@ -86,7 +86,7 @@ describe('episode records', () => {
     for (const r of records) await writer.append(r);
     await writer.close();
     const out = join(dir, '..', 'episodes.pb');
-    await exportRun(dir, { format: 'proto', out });
+    await exportRun(dir, { format: 'proto', out, includeTest: true });
 
     // A reader that never saw our generated code: load the .proto file, as Python would.
     const root = protobuf.loadSync(join(import.meta.dirname, '..', 'proto', 'episode.proto'));
@@ -116,7 +116,7 @@ describe('episode records', () => {
     for (const r of records) await writer.append(r);
     await writer.close();
     const out = join(dir, '..', 'episodes.pb');
-    await exportRun(dir, { format: 'proto', out });
+    await exportRun(dir, { format: 'proto', out, includeTest: true });
 
     const proto = join(import.meta.dirname, '..', 'proto');
     const generated = join(dir, '..', 'py');

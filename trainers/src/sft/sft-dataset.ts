@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EpisodeRecord } from '@workgym/trajectories';
+import { isTestEpisode, TEST_CANARY, type EpisodeRecord } from '@workgym/trajectories';
 import { TemplateCheckError, TrainerInputError } from '../errors.js';
 import type { ChatTemplate } from './chat-template.js';
 import { recordExamples, renderSegments, tokenizeSegments, type TokenizedExample } from './render-sft.js';
@@ -17,6 +17,8 @@ export interface Pack {
   /** Start offsets of the examples in the pack, then the end (cu_seqlens). */
   boundaries: number[];
   examples: string[];
+  /** TEST_CANARY when an example of the pack is from a test-split episode. */
+  canary?: string;
 }
 
 export interface SftDataset {
@@ -66,6 +68,7 @@ export function buildSftDataset(records: readonly EpisodeRecord[], options: SftO
   const used = options.onlySuccessful === false ? records : records.filter((r) => r.success);
   const examples: TokenizedExample[] = [];
   const tooLong: string[] = [];
+  const fromTest = new Set<string>();
   for (const record of used) {
     const { examples: conversations, tools } = recordExamples(record, { rationale: options.rationale });
     const weight = options.episodeWeight?.(record) ?? 1;
@@ -78,6 +81,7 @@ export function buildSftDataset(records: readonly EpisodeRecord[], options: SftO
       const example = tokenizeSegments(id, segments, options.tokenizer, messages.length);
       if (example.inputIds.length > options.maxLength) tooLong.push(example.id);
       else examples.push(example);
+      if (isTestEpisode(record)) fromTest.add(example.id);
     }
   }
   return {
@@ -87,9 +91,13 @@ export function buildSftDataset(records: readonly EpisodeRecord[], options: SftO
     maxLength: options.maxLength,
     check,
     examples,
-    packs: options.pack === false ? examples.map((e) => pack([e], options.maxLength)[0]!) : pack(examples, options.maxLength),
+    packs: markTestPacks(options.pack === false ? examples.map((e) => pack([e], options.maxLength)[0]!) : pack(examples, options.maxLength), fromTest),
     tooLong,
   };
+}
+
+function markTestPacks(packs: Pack[], fromTest: ReadonlySet<string>): Pack[] {
+  return packs.map((p) => (p.examples.some((id) => fromTest.has(id)) ? { ...p, canary: TEST_CANARY } : p));
 }
 
 /** First-fit decreasing packing; deterministic for the same examples. */
@@ -127,6 +135,7 @@ export async function writeSftDataset(dir: string, data: SftDataset): Promise<{ 
           position_ids: p.positionIds,
           boundaries: p.boundaries,
           examples: p.examples,
+          ...(p.canary ? { canary: p.canary } : {}),
         }),
       )
       .join('\n') + '\n',

@@ -21,6 +21,7 @@ import { openRun } from '../run/run-reader.js';
 import type { RunReader } from '../run/run-reader.js';
 import { selectEpisodes } from '../views/select-episodes.js';
 import type { SelectOptions } from '../views/select-episodes.js';
+import { isTestEpisode, refuseTestEpisodes, TEST_CANARY } from '../views/test-split.js';
 import { namingFile } from '../storage/write-failure.js';
 
 export const EXPORT_FORMATS = ['openai', 'openai-dpo', 'trl', 'trl-dpo', 'sharegpt', 'rl-parquet', 'proto'] as const;
@@ -37,6 +38,11 @@ export interface ExportOptions extends SelectOptions, OpenAIChatOptions {
   skipDamaged?: boolean;
   /** Stops the export (rejecting with the signal's reason); nothing is left at `out`. */
   signal?: AbortSignal;
+  /**
+   * Export test-split episodes too (refused otherwise, before anything is written); each row of
+   * one carries TEST_CANARY.
+   */
+  includeTest?: boolean;
 }
 
 export interface ExportReport {
@@ -70,6 +76,7 @@ export async function exportRun(run: string | RunReader, options: ExportOptions)
   const reader = typeof run === 'string' ? await openRun(run) : run;
   try {
     const picked = selectEpisodes(reader.summaries(), options);
+    refuseTestEpisodes(picked, options.includeTest);
     const report: ExportReport = {
       format: options.format,
       out: options.out,
@@ -111,7 +118,7 @@ export async function exportRun(run: string | RunReader, options: ExportOptions)
               : shareGptRows(record, limits, options),
         );
         for (const row of rows ?? []) {
-          await sink.write(`${JSON.stringify(row)}\n`);
+          await sink.write(`${JSON.stringify(marked(row, record))}\n`);
           report.rows++;
         }
       }
@@ -142,12 +149,17 @@ async function exportPairs(reader: RunReader, picked: EpisodeSummary[], options:
   for (const pair of pairs) {
     const row = rowOrSkip(report, () => (options.format === 'openai-dpo' ? openAIPreferenceRow(pair) : trlPreferenceRow(pair)));
     if (!row) continue;
-    await sink.write(`${JSON.stringify(row)}\n`);
+    await sink.write(`${JSON.stringify(marked(row, pair.chosenRecord))}\n`);
     report.rows++;
   }
   if (pairs.length === 0) {
     report.notes.push('no preference pairs: they need tasks (env/family/seed) with both a successful and a failed episode, e.g. groups of rollouts per task');
   }
+}
+
+/** A row of a test-split episode carries the canary in its metadata, so a leak can be found later. */
+function marked<T extends object>(row: T, record: EpisodeRecord): T | (T & { metadata: { canary: string } }) {
+  return isTestEpisode(record) ? { ...row, metadata: { canary: TEST_CANARY } } : row;
 }
 
 function describeShareGpt(report: ExportReport, limits: ShareGptLimits): void {

@@ -3,6 +3,7 @@ import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
 import { functionTools, toConversation, type ConversationOptions } from '../views/conversation.js';
 import type { EpisodeRecord } from '../record/record.js';
 import { taskId } from '../record/task.js';
+import { isTestEpisode, TEST_CANARY } from '../views/test-split.js';
 
 const text = (name: string, repetition: 'REQUIRED' | 'OPTIONAL' = 'REQUIRED'): SchemaElement => ({
   name,
@@ -36,8 +37,9 @@ const messageList = (name: string, withCalls: boolean): SchemaElement[] => [
     : []),
 ];
 
-const EXTRA_INFO: SchemaElement[] = [
-  { name: 'extra_info', repetition_type: 'REQUIRED', num_children: 13 },
+/** With test-split rows, a `canary` column (TEST_CANARY on those rows, null on the others). */
+const extraInfo = (withCanary: boolean): SchemaElement[] => [
+  { name: 'extra_info', repetition_type: 'REQUIRED', num_children: withCanary ? 14 : 13 },
   required('index', 'INT64'),
   text('split'),
   text('episode_id'),
@@ -51,6 +53,7 @@ const EXTRA_INFO: SchemaElement[] = [
   required('steps', 'INT32'),
   text('agent'),
   text('model'),
+  ...(withCanary ? [text('canary', 'OPTIONAL')] : []),
 ];
 
 /**
@@ -66,9 +69,10 @@ const EXTRA_INFO: SchemaElement[] = [
  *                 [{id, name, arguments (JSON text)}]}]
  *   reward        the final reward
  *   extra_info    {index, split, episode_id, group_id, task_id, env, family, seed, status,
- *                  success, steps, agent, model}
+ *                  success, steps, agent, model, and canary when test-split episodes are in}
  */
 export function rlParquet(records: EpisodeRecord[], options: ConversationOptions = {}): Uint8Array {
+  const withCanary = records.some((r) => isTestEpisode(r));
   const rows = records.map((record, index) => {
     const conversation = toConversation(record, options);
     const promptLength = conversation.findIndex((m) => m.role === 'assistant');
@@ -104,6 +108,7 @@ export function rlParquet(records: EpisodeRecord[], options: ConversationOptions
         steps: record.steps?.length ?? 0,
         agent: record.agent?.kind ?? '',
         model: record.agent?.model ?? '',
+        ...(withCanary ? { canary: isTestEpisode(record) ? TEST_CANARY : null } : {}),
       },
     };
   });
@@ -121,7 +126,7 @@ export function rlParquet(records: EpisodeRecord[], options: ConversationOptions
     text('tools'),
     ...messageList('response', true),
     required('reward', 'DOUBLE'),
-    ...EXTRA_INFO,
+    ...extraInfo(withCanary),
   ];
   return new Uint8Array(parquetWriteBuffer({ columnData, schema, createdBy: 'workgym-trajectories' }));
 }

@@ -11,7 +11,7 @@ import {
   type SftDataset,
   type TokenizerName,
 } from '@workgym/trainers/sft';
-import { selectEpisodes, type EpisodeRecord } from '@workgym/trajectories';
+import { refuseTestEpisodes, selectEpisodes, type EpisodeRecord } from '@workgym/trajectories';
 import { checkOutFolder, withRun } from '../run-helpers.js';
 import { UsageError } from '../usage-error.js';
 
@@ -22,6 +22,7 @@ interface SftFlags {
   maxLength: number;
   pack: boolean;
   includeFailures?: boolean;
+  includeTest?: boolean;
   env?: string[];
   family?: string[];
   job?: string[];
@@ -75,8 +76,10 @@ export async function writeSft(run: string, flags: SftFlags): Promise<void> {
   const { template, tokenizer } = await templateAndTokenizer(flags);
   const select = { env: flags.env, family: flags.family, job: flags.job, minReward: flags.minReward, dedupe: flags.dedupe };
   await withRun(run, async (reader) => {
+    const picked = selectEpisodes(reader.summaries(), select);
+    refuseTestEpisodes(picked, flags.includeTest);
     const records: EpisodeRecord[] = [];
-    for (const s of selectEpisodes(reader.summaries(), select)) records.push(await reader.read(s));
+    for (const s of picked) records.push(await reader.read(s));
     // Throws TemplateCheckError before anything is written when the template is broken.
     const dataset = buildSftDataset(records, {
       template,

@@ -51,6 +51,7 @@ interface ExportFlags {
   invalidStepWeight: string;
   rationale: boolean;
   skipDamaged?: boolean;
+  includeTest?: boolean;
   json?: boolean;
 }
 
@@ -71,6 +72,7 @@ export async function exportData(run: string, flags: ExportFlags): Promise<void>
     invalidStepWeight: flags.invalidStepWeight === '1' ? 1 : 0,
     rationale: flags.rationale,
     skipDamaged: flags.skipDamaged,
+    includeTest: flags.includeTest,
   });
   console.log(flags.json ? JSON.stringify(report, null, 2) : formatExportReport(report));
 }

@@ -2,6 +2,7 @@ import { LinearPolicy, behaviourCloning, dagger, policyGradient, toDecisions } f
 import { EmbeddedUpdater, ExternalUpdater, rlLoop } from '@workgym/trainers/loop';
 import { computeAdvantages, formatAdvantageDiagnostics, type AdvantageEstimator, type AdvantageScope } from '@workgym/trainers/rl';
 import { readRecords } from '@workgym/trainers/eval';
+import { refuseTestEpisodes } from '@workgym/trajectories';
 import { METHODS } from '../commands/train.js';
 import { openAIAgent, parseAgentOptions } from '../make-agent.js';
 import { UsageError } from '../usage-error.js';
@@ -12,6 +13,7 @@ interface TrainFlags {
   method: string;
   out?: string;
   init?: string;
+  includeTest?: boolean;
   epochs?: number;
   lr?: number;
   normalize: string;
@@ -41,6 +43,7 @@ export async function train(flags: TrainFlags): Promise<void> {
     throw new UsageError('--from RUN is required (a run folder of episodes, e.g. from `workgym rollout --agent expert`), or use --online');
   const policy = flags.init ? await LinearPolicy.load(flags.init) : new LinearPolicy();
   const records = (await Promise.all(flags.from.map((dir) => readRecords(dir)))).flat();
+  refuseTestEpisodes(records, flags.includeTest);
   process.stderr.write(`[train] ${records.length} episodes from ${flags.from.join(', ')}\n`);
   if (flags.method === 'bc') {
     const report = behaviourCloning(policy, records, {

@@ -20,6 +20,7 @@ export function defineExport(command: Command): void {
     .addOption(new Option('--invalid-step-weight <w>', 'openai: weight of turns whose calls were invalid').choices(['0', '1']).default('0'))
     .option('--no-rationale', "leave out the assistant turns' text (the expert's rationale for each call), keeping the calls")
     .option('--skip-damaged', 'leave out damaged records (named in the report) instead of failing')
+    .option('--include-test', 'also test-split episodes (refused otherwise: they are kept for evaluation); their records carry the test canary')
     .option('--json', 'print the export report as JSON')
     .addHelpText(
       'after',

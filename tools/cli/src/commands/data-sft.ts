@@ -10,7 +10,8 @@ export function defineDataSft(command: Command): void {
     .option('--tokenizer <name>', `tokenizer: ${TOKENIZERS.join(', ')} (default: the shipped template's own)`)
     .addOption(numberOption('--max-length <n>', 'tokens per packed sequence; longer episodes are left out and listed', COUNT, 8192))
     .option('--no-pack', 'one episode per sequence instead of packing several')
-    .option('--include-failures', 'also episodes that did not succeed (default: successful only)');
+    .option('--include-failures', 'also episodes that did not succeed (default: successful only)')
+    .option('--include-test', 'also test-split episodes (refused otherwise: they are kept for evaluation); their records carry the test canary');
   addOptions(command, { onlyEnvs: {}, onlyFamilies: {}, onlyJobs: {}, minReward: {}, dedupe: {} })
     .option('--no-rationale', "leave out the assistant turns' text (the expert's rationale for each call), keeping the calls")
     .option('--json', 'print the report as JSON')

@@ -11,7 +11,8 @@ export function defineTrain(command: Command): void {
     .option('--from <runs>', 'comma-separated run folders to learn from (offline)', readList)
     .option('--method <m>', METHODS.join(' | '), 'bc')
     .option('--out <dir>', 'the policy folder to write (online: the RL output folder)')
-    .option('--init <dir>', 'start from this saved policy instead of an untrained one');
+    .option('--init <dir>', 'start from this saved policy instead of an untrained one')
+    .option('--include-test', 'offline: also learn from test-split episodes of --from (refused otherwise: they are kept for evaluation)');
   addOptions(command, { epochs: { help: 'passes over the data (bc: 8; policy gradient: 1)' } })
     .addOption(numberOption('--lr <x>', 'learning rate (Adagrad; bc 0.5, policy gradient 0.02)', { ...ANY_NUMBER, above: 0 }))
     .option('--normalize <scope>', 'advantage rescaling across a multi-env batch: none | env | family', 'none')
