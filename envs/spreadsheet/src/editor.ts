@@ -1,6 +1,6 @@
 import { ActionError } from '@workgym/protocol';
 import { cellName, columnName, MAX_COLS, MAX_ROWS, parseCell, parseColumn, parseRange, type RangeAddress } from './engine/a1.js';
-import { agentMeter, Meter } from './engine/budget.js';
+import { agentMeter, Meter, SLICE_TIMEOUT_MS } from './engine/budget.js';
 import { adjustForStructure, lineAfter, shiftFormula, type Axis, type StructureEdit } from './engine/formula-refs.js';
 import { cellKey, keyCol, keyRow, type Sheet } from './engine/sheet.js';
 import type { Cell, CellFormat, Value } from './engine/values.js';
@@ -37,10 +37,12 @@ export class WorkbookEditor {
     readonly wb: Workbook,
     /** Sheet that references without a sheet name point at. */
     public defaultSheet: Sheet,
+    /** Wall-clock limit of one slice of recalculation (SLICE_TIMEOUT_MS; tests of the unit budgets raise it). */
+    private readonly sliceMs = SLICE_TIMEOUT_MS,
   ) {}
 
   async apply(name: Exclude<ToolName, 'answer' | 'submit'>, raw: Record<string, unknown>, signal?: AbortSignal): Promise<EditResult> {
-    this.meter = agentMeter(signal);
+    this.meter = agentMeter(signal, this.sliceMs);
     switch (name) {
       case 'list_sheets':
         return { text: `Sheets: ${sheetList(this.wb)}` };

@@ -15,13 +15,19 @@ import {
 import { adjustForStructure, formulaRefs, shiftFormula } from '../src/engine/formula-refs.js';
 import { get } from '../src/tasks/helpers.js';
 
-function sheetWith(rows: (string | number | null)[][]) {
+/**
+ * A workbook and its editor. `sliceMs` is the editor's time limit per slice of recalculation:
+ * tests of the unit budgets raise it, so that a loaded machine cannot turn one slow slice into a refusal.
+ */
+function sheetWith(rows: (string | number | null)[][], sliceMs?: number) {
   const wb = buildWorkbook([
     { name: 'Data', rows },
     { name: 'Other sheet', rows: [[5, 6]] },
   ]);
-  return { wb, edit: new WorkbookEditor(wb, wb.sheets[0]!) };
+  return { wb, edit: new WorkbookEditor(wb, wb.sheets[0]!, sliceMs) };
 }
+
+const UNHURRIED_MS = 120_000;
 
 function kindOf(fn: () => unknown): string | undefined {
   try {
@@ -165,7 +171,7 @@ describe('compute budget', () => {
   const cellsOf = (wb: Workbook) => [...wb.sheets[0]!.cells.keys()].length;
 
   it('refuses an edit whose recalculation reads too many cells and rolls it back', async () => {
-    const { wb, edit } = sheetWith([[1, 2]]);
+    const { wb, edit } = sheetWith([[1, 2]], UNHURRIED_MS);
     await edit.apply('write_cells', { range: 'N10000', values: [[1]] });
     await edit.apply('set_formula', { cell: 'P1', formula: '=SUMPRODUCT($A$1:$N$10000)' });
     expect(get(wb, 'Data!P1')).toBe(4);
@@ -178,13 +184,13 @@ describe('compute budget', () => {
   });
 
   it('refuses one formula that reads more than a formula may', async () => {
-    const { wb, edit } = sheetWith([[1]]);
+    const { wb, edit } = sheetWith([[1]], UNHURRIED_MS);
     expect(await refusal(edit.apply('set_formula', { cell: 'A1', formula: '=SUM(A2:IV3001)' }))).toBe('compute_budget');
     expect(wb.sheets[0]!.get(1, 1)).toEqual({ value: 1 });
   });
 
   it("refuses edits that would make the workbook's formulas cost more than a full recalculation may", async () => {
-    const { wb, edit } = sheetWith([[1]]);
+    const { wb, edit } = sheetWith([[1]], UNHURRIED_MS);
     const refusals: (string | undefined)[] = [];
     for (let i = 1; i <= 6; i++) refusals.push(await refusal(edit.apply('set_formula', { cell: `B${i}`, formula: '=SUM(C1:AL10000)' })));
     // Each formula reads 360,000 cells: five fit the workbook's 2,000,000, the sixth does not.
@@ -193,7 +199,7 @@ describe('compute budget', () => {
   });
 
   it('stops whole-column ranges at the last used row of their own columns', async () => {
-    const { wb, edit } = sheetWith([[1, 2, 3]]);
+    const { wb, edit } = sheetWith([[1, 2, 3]], UNHURRIED_MS);
     await edit.apply('write_cells', { range: 'A10000', values: [[1]] });
     // 2,000 formulas over B:C read 2 cells each; were B:C cut at the sheet's last row, 20,000 each.
     await edit.apply('set_formula', { cell: 'E1', formula: '=SUM(B:C)' });

@@ -75,7 +75,7 @@ export class Meter {
 export const unmetered = (): Meter => new Meter(Number.POSITIVE_INFINITY, undefined, false);
 
 /** The meter of work an agent caused: STEP_UNITS, pauses, and a time limit per slice. */
-export const agentMeter = (signal?: AbortSignal): Meter => new Meter(STEP_UNITS, signal, true, SLICE_TIMEOUT_MS);
+export const agentMeter = (signal?: AbortSignal, sliceMs = SLICE_TIMEOUT_MS): Meter => new Meter(STEP_UNITS, signal, true, sliceMs);
 
 /** Work that yields whenever its meter is due for a pause. */
 export type Work<T> = Generator<void, T, void>;
