@@ -6,7 +6,14 @@ import type { EpisodeRecord } from '@workgym/trajectories';
 import { TrainerInputError } from '../errors.js';
 import type { EvalEnv } from '../eval/run-eval.js';
 import { readRecords } from '../eval/run-eval.js';
-import { computeAdvantages, formatAdvantageDiagnostics, type AdvantageEstimator, type AdvantageScope, type AdvantageDiagnostics } from '../rl/advantages.js';
+import {
+  computeAdvantages,
+  formatAdvantageDiagnostics,
+  scoredEpisodes,
+  type AdvantageEstimator,
+  type AdvantageScope,
+  type AdvantageDiagnostics,
+} from '../rl/advantages.js';
 import { writeBatchFile } from './batch-file.js';
 import { writeCurves, type CurvePoint } from './curves.js';
 import { endpointAgent, type PolicyEndpoint } from './endpoint.js';
@@ -86,13 +93,7 @@ export async function rlLoop(options: RlLoopOptions): Promise<RlLoopResult> {
       log: options.log,
     });
     const records = await readRecords(join(dir, 'run'));
-    const scored = records.map((r) => ({
-      episodeId: r.episodeId ?? '',
-      groupId: r.groupId ?? '',
-      env: r.env ?? '',
-      family: r.family ?? '',
-      reward: r.finalReward ?? 0,
-    }));
+    const scored = scoredEpisodes(records);
     const { advantages, diagnostics } = computeAdvantages(scored, { estimator: options.estimator, normalize: options.normalize });
     const iterationPoints = curvePoints(iteration, records, diagnostics);
     points.push(...iterationPoints);

@@ -1,3 +1,4 @@
+import type { EpisodeRecord } from '@workgym/trajectories';
 import { TrainerInputError } from '../errors.js';
 
 export type AdvantageEstimator = 'grpo' | 'drgrpo' | 'rloo';
@@ -13,6 +14,11 @@ export interface ScoredEpisode {
   env: string;
   family: string;
   reward: number;
+}
+
+/** Stored episodes as the advantage estimators read them (a missing field at its default). */
+export function scoredEpisodes(records: readonly EpisodeRecord[]): ScoredEpisode[] {
+  return records.map((r) => ({ episodeId: r.episodeId ?? '', groupId: r.groupId ?? '', env: r.env ?? '', family: r.family ?? '', reward: r.finalReward ?? 0 }));
 }
 
 export interface AdvantageOptions {

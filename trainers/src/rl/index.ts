@@ -3,6 +3,7 @@ export {
   ADVANTAGE_ESTIMATORS,
   computeAdvantages,
   formatAdvantageDiagnostics,
+  scoredEpisodes,
   type AdvantageDiagnostics,
   type AdvantageEstimator,
   type AdvantageOptions,

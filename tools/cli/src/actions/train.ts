@@ -1,6 +1,6 @@
 import { LinearPolicy, behaviourCloning, dagger, policyGradient, toDecisions } from '@workgym/trainers/learner';
 import { EmbeddedUpdater, ExternalUpdater, rlLoop } from '@workgym/trainers/loop';
-import { computeAdvantages, formatAdvantageDiagnostics, type AdvantageEstimator, type AdvantageScope } from '@workgym/trainers/rl';
+import { computeAdvantages, formatAdvantageDiagnostics, scoredEpisodes, type AdvantageEstimator, type AdvantageScope } from '@workgym/trainers/rl';
 import { readRecords } from '@workgym/trainers/eval';
 import { refuseTestEpisodes } from '@workgym/trajectories';
 import { METHODS } from '../commands/train.js';
@@ -75,13 +75,7 @@ export async function train(flags: TrainFlags): Promise<void> {
       console.log(`DAgger: ${result.rounds} rounds, ${result.decisions} decisions in all`);
     }
   } else {
-    const scored = records.map((r) => ({
-      episodeId: r.episodeId ?? '',
-      groupId: r.groupId ?? '',
-      env: r.env ?? '',
-      family: r.family ?? '',
-      reward: r.finalReward ?? 0,
-    }));
+    const scored = scoredEpisodes(records);
     const { advantages, diagnostics } = computeAdvantages(scored, {
       estimator: flags.method as AdvantageEstimator,
       normalize: flags.normalize as AdvantageScope,
