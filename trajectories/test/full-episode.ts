@@ -94,5 +94,8 @@ export function fullEpisode(images: { sha256: string; size: number }[]): Episode
     timings: { startedAtMs: 1_760_000_000_123, endedAtMs: 1_760_000_009_999, agentMs: 812.5, envMs: 400.5, totalMs: 9876 },
     errorMessage: 'retried after: container exited with 137',
     attempts: 2,
+    difficulty: 'medium',
+    verifierVersion: '3f9a1c0b7d2e4a65',
+    scenario: 'sales-2024',
   };
 }

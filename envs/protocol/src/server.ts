@@ -187,6 +187,8 @@ class Connection {
       instruction: session.instruction,
       job: family.job ?? '',
       difficulty: family.difficulty ?? '',
+      verifierVersion: family.verifierVersion ?? '',
+      scenario: '',
     };
     this.episodes.set(id, new Episode(id, task, session, spec.maxSteps));
     return { session: id, task, observation: session.observation, tools: [...session.tools] };

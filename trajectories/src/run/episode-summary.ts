@@ -11,6 +11,10 @@ export interface EpisodeSummary {
   env: string;
   family: string;
   job: string;
+  /** The family's difficulty, verifier version and scenario; "" in indexes written before they were recorded. */
+  difficulty: string;
+  verifierVersion: string;
+  scenario: string;
   seed: number;
   split: string;
   status: string;
@@ -45,6 +49,9 @@ export function summarize(record: EpisodeRecord, location: { shard: string; offs
     env: record.env ?? '',
     family: record.family ?? '',
     job: record.job ?? '',
+    difficulty: record.difficulty ?? '',
+    verifierVersion: record.verifierVersion ?? '',
+    scenario: record.scenario ?? '',
     seed: Number(record.seed ?? 0),
     split: record.split ?? '',
     status: record.status ?? '',
