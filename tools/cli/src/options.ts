@@ -36,7 +36,7 @@ const RUNTIMES = ['docker', 'local'] as const;
 
 export const OPTIONS = {
   env: { flags: '--env <names>', help: 'comma-separated envs (default: all)', list: true },
-  family: { flags: '--family <glob>', help: 'only task families whose id matches, e.g. "code/fix-*"' },
+  family: { flags: '--family <glob>', help: 'only task families whose id matches, e.g. "code/*-fix-bug"' },
   split: { flags: '--split <split>', help: 'train | test', choices: ['train', 'test'] },
   episodes: { flags: '--episodes <n>', help: 'tasks per family', number: COUNT },
   group: { flags: '--group <n>', help: 'rollouts per task', number: COUNT },

@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RandomAgent, type Agent } from '@workgym/agents';
+import { NothingAgent, RandomAgent, SubmitAgent, type Agent } from '@workgym/agents';
 import { evaluateRecords, formatEvalMarkdown, readRecords, runEval, type EvalReport } from '@workgym/trainers/eval';
 import { LinearPolicy } from '@workgym/trainers/learner';
 import { PolicyServer } from '@workgym/trainers/serve';
@@ -97,6 +97,10 @@ async function makeEvalAgent(flags: EvalFlags): Promise<{ agent: Agent; close: (
       return { agent: expertAgent(options), close: none };
     case 'random':
       return { agent: new RandomAgent(flags.seed), close: none };
+    case 'nothing':
+      return { agent: new NothingAgent(), close: none };
+    case 'submit':
+      return { agent: new SubmitAgent(), close: none };
     case 'openai':
       return { agent: openAIAgent(options), close: none };
     case 'policy': {
@@ -107,6 +111,6 @@ async function makeEvalAgent(flags: EvalFlags): Promise<{ agent: Agent; close: (
       return { agent, close: () => server.close() };
     }
     default:
-      throw new UsageError(`--agent must be expert, random, openai or policy, not ${JSON.stringify(flags.agent)}`);
+      throw new UsageError(`--agent must be expert, random, nothing, submit, openai or policy, not ${JSON.stringify(flags.agent)}`);
   }
 }

@@ -1,4 +1,4 @@
-import { RandomAgent, ReplayAgent, rollout, type Agent, type RolloutOutcome, type WorkItem } from '@workgym/agents';
+import { NothingAgent, RandomAgent, ReplayAgent, SubmitAgent, rollout, type Agent, type RolloutOutcome, type WorkItem } from '@workgym/agents';
 import { openRun, type ShardDamage } from '@workgym/trajectories';
 import { expertAgent, openAIAgent } from '../make-agent.js';
 import { progressView, summaryTable } from '../progress.js';
@@ -78,6 +78,10 @@ function makeAgent(config: RolloutCliConfig, replay?: Awaited<ReturnType<typeof 
       return expertAgent(config, { probability: config.noise, seed: config.seed });
     case 'random':
       return new RandomAgent(config.seed);
+    case 'nothing':
+      return new NothingAgent();
+    case 'submit':
+      return new SubmitAgent();
     case 'replay':
       return new ReplayAgent((episodeId) => replay!.get(episodeId));
     case 'openai':

@@ -8,9 +8,9 @@ export function defineEval(command: Command): void {
   command.enablePositionalOptions();
   command.option('--run <dir>', 'score the episodes of an existing run, as they were played, instead of running new ones (the agent options are for new ones)');
   addAgentOptions(command, {
-    kinds: ['expert', 'random', 'openai', 'policy'],
+    kinds: ['expert', 'random', 'nothing', 'submit', 'openai', 'policy'],
     help: {
-      agent: 'expert | random | openai | policy (a saved embedded policy, served for you)',
+      agent: 'expert | random | nothing | submit | openai | policy (a saved embedded policy, served for you)',
       temperature: 'sampling temperature, 0 to 2 (default 0: greedy; --agent openai or policy)',
     },
   }).option('--policy <dir>', 'the policy folder (--agent policy)');

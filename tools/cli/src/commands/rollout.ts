@@ -7,7 +7,7 @@ export function defineRollout(command: Command): void {
   command.option('--config <file>', 'read these options from a JSON file (same names, camelCase); flags override it');
   // No defaults here, so that a config file's values hold; rollout-config.ts checks every value at once.
   addOptions(command, { env: {}, family: {} }, { checkValues: false });
-  addAgentOptions(command, { kinds: ['expert', 'random', 'replay', 'openai'], checkValues: false }).option(
+  addAgentOptions(command, { kinds: ['expert', 'random', 'nothing', 'submit', 'replay', 'openai'], checkValues: false }).option(
     '--noise <p>',
     "with probability p, a step's expert call is replaced by a random candidate action, marked injected (--agent expert)",
     (value: string) => readNumber(value, '--noise', PROBABILITY, false),
@@ -42,13 +42,17 @@ step, so a rerun injects the same). The expert then carries on from the state th
 run shows recovering from mistakes. Injected steps are marked in the record: exports keep them as
 context and never as targets (weight 0), and preference pairs never choose them.
 
+Agents for family authors: --agent nothing takes no action until the step limit, --agent submit
+submits at once; a family that pays either of them anything pays for no work.
+
 Faults: an env that dies or hangs is replaced and the episode retried (up to 3 attempts, then
 infra_error); an env that fails again at the same agent action on a fresh instance was broken by
 the agent (env_broken, reward 0). An env that cannot start fails the run, which stays resumable.
 
 Examples:
   workgym rollout --agent expert --episodes 5 --out runs/expert
-  workgym rollout --env code --family "code/fix-*" --agent random --episodes 20 --group 4 --out runs/explore
+  workgym rollout --env code --family "code/*-fix-bug" --agent random --episodes 20 --group 4 --out runs/explore
+  workgym rollout --env spreadsheet --family spreadsheet/computed-column --agent nothing --out runs/floor
   workgym rollout --env code --family code/py-fix-bug --agent expert --expert-variant sed --noise 0.2 --episodes 20 --out runs/recover
   workgym rollout --agent openai --model Qwen/Qwen3-8B --base-url http://localhost:8000/v1 --out runs/qwen
   workgym rollout --agent openai --model workgym-linear --base-url http://127.0.0.1:8100/v1 --candidates --out runs/bc
