@@ -220,7 +220,7 @@ for (const env of envsOf(options.families)) {
       await evaluate(policies.a, env, join(out, `${env.name}-${perturbSteps}-canonical`), options.test, perturbSteps),
       await evaluate(policies.b, env, join(out, `${env.name}-${perturbSteps}-grounded`), options.test, perturbSteps),
     ];
-    const pairs = pairByTask(a, b);
+    const { pairs } = pairByTask(a, b);
     for (const family of env.families) results[`${family}\t${label}`] = pairs.filter((p) => p.family === family);
     console.error(`${env.name} ${label}: evaluated (${((performance.now() - started) / 60_000).toFixed(1)} min so far)`);
   }

@@ -2,6 +2,6 @@
 export { wilson, type Proportion } from '../stats/wilson.js';
 export { meanPassAtK, passAtK } from '../stats/pass-at-k.js';
 export { mcnemarExact, pairedComparison, type PairedComparison, type SuccessPair } from '../stats/paired.js';
-export { pairByTask, successPairs, type TaskPair } from './pair-by-task.js';
+export { pairByTask, successPairs, taskKey, type PairOptions, type TaskPair, type TaskPairing, type Unmatched } from './pair-by-task.js';
 export { evaluateRecords, formatEvalMarkdown, type EvalOptions, type EvalReport, type EvalRow, type EvalScope } from './evaluate.js';
 export { readRecords, runEval, type EvalEnv, type RunEvalOptions } from './run-eval.js';

@@ -1,6 +1,15 @@
 import picomatch from 'picomatch';
-import { pairedComparison, readRecords, type PairedComparison, type SuccessPair } from '@workgym/trainers/eval';
-import { taskId, type EpisodeRecord } from '@workgym/trajectories';
+import {
+  pairByTask,
+  pairedComparison,
+  readRecords,
+  successPairs,
+  type PairedComparison,
+  type TaskPair,
+  type TaskPairing,
+  type Unmatched,
+} from '@workgym/trainers/eval';
+import type { EpisodeRecord } from '@workgym/trajectories';
 import { UsageError } from '../usage-error.js';
 
 interface CompareFlags {
@@ -16,29 +25,12 @@ export interface CompareRow extends PairedComparison {
   key: string;
 }
 
-/** Tasks one run holds and the other does not: how many, and the first few by name. */
-export interface Unmatched {
-  tasks: number;
-  first: string[];
-}
-
-export interface CompareReport {
+export interface CompareReport extends Omit<TaskPairing, 'pairs'> {
   a: string;
   b: string;
   pairs: number;
-  onlyInA: Unmatched;
-  onlyInB: Unmatched;
-  /** Episodes of a task both runs hold, beyond the other run's number of episodes of that task. */
-  unpairedEpisodes: number;
   rows: CompareRow[];
 }
-
-interface EpisodePair {
-  a: EpisodeRecord;
-  b: EpisodeRecord;
-}
-
-const FIRST = 5;
 
 export async function compare(runA: string, runB: string, flags: CompareFlags): Promise<void> {
   const keep = selector(flags);
@@ -61,51 +53,16 @@ function selector(flags: CompareFlags): (r: EpisodeRecord) => boolean {
 }
 
 /**
- * Pairs B's episodes with A's by task and compares them per env, family and job. A task run
- * several times (a group) pairs its k-th episode in A with its k-th in B, in episode-id order;
- * tasks in one run only, and episodes past the other run's count, are left out and counted.
+ * Pairs B's episodes with A's by task (pairByTask, listing what is in one run only) and compares
+ * them per env, family and job.
  */
 export function compareRuns(runA: string, a: readonly EpisodeRecord[], runB: string, b: readonly EpisodeRecord[]): CompareReport {
-  const [tasksA, tasksB] = [byTask(a), byTask(b)];
-  const pairs: EpisodePair[] = [];
-  let unpairedEpisodes = 0;
-  for (const [task, episodesA] of tasksA) {
-    const episodesB = tasksB.get(task);
-    if (!episodesB) continue;
-    const n = Math.min(episodesA.length, episodesB.length);
-    for (let k = 0; k < n; k++) pairs.push({ a: episodesA[k]!, b: episodesB[k]! });
-    unpairedEpisodes += episodesA.length + episodesB.length - 2 * n;
-  }
-  return {
-    a: runA,
-    b: runB,
-    pairs: pairs.length,
-    onlyInA: unmatched(tasksA, tasksB),
-    onlyInB: unmatched(tasksB, tasksA),
-    unpairedEpisodes,
-    rows: compareRows(pairs),
-  };
+  const { pairs, ...left } = pairByTask(a, b, { unmatched: 'list' });
+  return { a: runA, b: runB, pairs: pairs.length, ...left, rows: compareRows(pairs) };
 }
 
-/** The episodes of each task, in episode-id order (numeric parts by value: sample 10 after 9). */
-function byTask(records: readonly EpisodeRecord[]): Map<string, EpisodeRecord[]> {
-  const tasks = new Map<string, EpisodeRecord[]>();
-  for (const r of records) {
-    const task = `${taskId(r)} (${r.split || 'no split'})`;
-    tasks.set(task, [...(tasks.get(task) ?? []), r]);
-  }
-  const order = (x: EpisodeRecord, y: EpisodeRecord) => (x.episodeId ?? '').localeCompare(y.episodeId ?? '', 'en', { numeric: true });
-  for (const episodes of tasks.values()) episodes.sort(order);
-  return tasks;
-}
-
-function unmatched(these: Map<string, EpisodeRecord[]>, others: Map<string, EpisodeRecord[]>): Unmatched {
-  const only = [...these.keys()].filter((task) => !others.has(task));
-  return { tasks: only.length, first: only.slice(0, FIRST) };
-}
-
-function compareRows(pairs: readonly EpisodePair[]): CompareRow[] {
-  const scopes: [Scope, (p: EpisodePair) => string][] = [
+function compareRows(pairs: readonly TaskPair[]): CompareRow[] {
+  const scopes: [Scope, (p: TaskPair) => string][] = [
     ['all', () => 'all'],
     ['env', (p) => p.a.env ?? ''],
     ['family', (p) => p.a.family ?? ''],
@@ -113,10 +70,10 @@ function compareRows(pairs: readonly EpisodePair[]): CompareRow[] {
   ];
   const rows: CompareRow[] = [];
   for (const [scope, keyOf] of scopes) {
-    const buckets = new Map<string, SuccessPair[]>();
-    // Only a verified success counts, as in `workgym eval`: an error or infra fault is a failure.
-    for (const p of pairs) buckets.set(keyOf(p), [...(buckets.get(keyOf(p)) ?? []), [p.a.success === true, p.b.success === true]]);
-    for (const key of [...buckets.keys()].sort()) rows.push({ scope, key, ...pairedComparison(buckets.get(key)!) });
+    const buckets = new Map<string, TaskPair[]>();
+    for (const p of pairs) buckets.set(keyOf(p), [...(buckets.get(keyOf(p)) ?? []), p]);
+    // Only a verified success counts, as in `workgym eval`: an error, a stuck agent or an infra fault is a failure.
+    for (const key of [...buckets.keys()].sort()) rows.push({ scope, key, ...pairedComparison(successPairs(buckets.get(key)!)) });
   }
   return rows;
 }
