@@ -31,8 +31,13 @@ export interface RolloutOptions {
   writer: RunWriter;
   queue: WorkQueue;
   envs: RolloutEnv[];
-  /** Episodes in flight at once per env (each env gets its own warm pool of this size). */
+  /** Episodes in flight at once per env (each env without a pool of the caller's gets its own warm pool of this size). */
   parallel: number;
+  /**
+   * Warm pools to lease from instead of starting new ones, by env name: several rollouts (the
+   * training sets of a transfer matrix) then share one warm pool per env. The caller closes them.
+   */
+  pools?: ReadonlyMap<string, EnvPool>;
   limits: EpisodeLimits;
   /** Attempts per episode when the env side fails (default 3). */
   maxAttempts?: number;
@@ -90,14 +95,17 @@ export class RolloutRunner {
   private async runEnv(env: RolloutEnv, signal: AbortSignal): Promise<void> {
     const remaining = (await this.options.queue.remaining())[env.name] ?? 0;
     if (remaining === 0) return;
-    const pool = await EnvPool.create({
-      runtime: this.options.runtime,
-      spec: env.spec,
-      size: Math.min(this.options.parallel, remaining),
-      callDeadlineMs: this.options.limits.envDeadlineMs,
-      log: this.options.log,
-    });
-    this.pools.set(env.name, pool);
+    let pool = this.options.pools?.get(env.name);
+    if (!pool) {
+      pool = await EnvPool.create({
+        runtime: this.options.runtime,
+        spec: env.spec,
+        size: Math.min(this.options.parallel, remaining),
+        callDeadlineMs: this.options.limits.envDeadlineMs,
+        log: this.options.log,
+      });
+      this.pools.set(env.name, pool);
+    }
     const envInfo = await this.envInfo(pool, signal);
     if (!envInfo) return;
     const workers = Array.from({ length: Math.min(this.options.parallel, remaining) }, () => this.work(env.name, pool, envInfo, signal));

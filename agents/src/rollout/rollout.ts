@@ -2,7 +2,7 @@ import { WorkgymError } from '@workgym/protocol';
 import { createRun, openRun, resumeRun, RunExistsError, RunNotFoundError, TrajectoryError, type EpisodeSummary, type RunWriter } from '@workgym/trajectories';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EnvRuntime, EnvServerSpec } from '@workgym/runtime';
+import type { EnvPool, EnvRuntime, EnvServerSpec } from '@workgym/runtime';
 import type { Agent } from '../agent.js';
 import type { EpisodeLimits } from '../run-episode.js';
 import { RolloutRunner, type RolloutResult } from './rollout-runner.js';
@@ -25,6 +25,8 @@ export interface RolloutConfig {
   split: string;
   seed: number;
   parallel: number;
+  /** Warm pools to lease from, by env name (see RolloutOptions.pools); the caller closes them. */
+  pools?: ReadonlyMap<string, EnvPool>;
   limits: EpisodeLimits;
   /** Episodes to run instead of the planned ones (replay runs the episodes of another run). */
   items?: WorkItem[];
@@ -89,6 +91,7 @@ export async function rollout(config: RolloutConfig): Promise<RolloutOutcome> {
       queue: (config.queue ?? ((items) => new MemoryWorkQueue(items)))(todo),
       envs: config.envs.map((e) => ({ name: e.name, spec: e.spec, total: count(e.name) })),
       parallel: config.parallel,
+      pools: config.pools,
       limits: config.limits,
       earlier: held,
       onProgress: config.onProgress,

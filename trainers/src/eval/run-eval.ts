@@ -1,5 +1,5 @@
 import { PerturbedAgent, rollout, type Agent, type RolloutStats } from '@workgym/agents';
-import type { EnvRuntime, EnvServerSpec } from '@workgym/runtime';
+import type { EnvPool, EnvRuntime, EnvServerSpec } from '@workgym/runtime';
 import { openRun, type EpisodeRecord } from '@workgym/trajectories';
 import { evaluateRecords, type EvalOptions, type EvalReport } from './evaluate.js';
 
@@ -28,6 +28,8 @@ export interface RunEvalOptions extends EvalOptions {
    * same perturbation in every eval, so two agents' results pair by task.
    */
   perturbSteps?: number;
+  /** Warm pools to lease from, by env name, instead of starting new ones (the caller closes them). */
+  pools?: ReadonlyMap<string, EnvPool>;
   onProgress?: (stats: RolloutStats) => void;
   log?: (line: string) => void;
 }
@@ -53,6 +55,7 @@ export async function runEval(options: RunEvalOptions): Promise<{ report: EvalRe
     split: options.split ?? 'test',
     seed: options.seed ?? 0,
     parallel: options.parallel ?? 2,
+    pools: options.pools,
     limits: { maxSteps: options.maxSteps ?? 30, stepDeadlineMs: options.stepTimeoutMs ?? 60_000, episodeDeadlineMs: 30 * 60_000 },
     spec: { purpose: 'eval', agent: agent.info },
     onProgress: options.onProgress,

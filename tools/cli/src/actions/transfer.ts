@@ -1,7 +1,8 @@
-import { embeddedTrainer, externalTrainer, transferMatrix } from '@workgym/trainers/transfer';
+import type { RolloutStats } from '@workgym/agents';
+import { embeddedTrainer, externalTrainer, transferJson, transferMatrix } from '@workgym/trainers/transfer';
 import { openAIAgent, parseAgentOptions } from '../make-agent.js';
 import { UsageError } from '../usage-error.js';
-import { makeRuntime, progressLine, selectEnvs } from './select-envs.js';
+import { makeRuntime, selectEnvs } from './select-envs.js';
 
 interface TransferFlags {
   env?: string[];
@@ -17,6 +18,7 @@ interface TransferFlags {
   baseUrl?: string;
   model?: string;
   baseline: boolean;
+  json?: boolean;
 }
 
 export async function transfer(flags: TransferFlags): Promise<void> {
@@ -26,6 +28,7 @@ export async function transfer(flags: TransferFlags): Promise<void> {
     throw new UsageError('--trainer-command needs --base-url and --model (the policy before training)');
   const runtime = await makeRuntime(flags.runtime);
   const envs = await selectEnvs(flags.env, flags.family, runtime.kind);
+  const started = performance.now();
   const result = await transferMatrix({
     runtime,
     envs,
@@ -40,9 +43,26 @@ export async function transfer(flags: TransferFlags): Promise<void> {
     agentFor: (endpoint) => openAIAgent({ ...agent, baseUrl: endpoint.baseURL, model: endpoint.model, candidates: true, temperature: 0 }, { maxRetries: 2 }),
     maxSteps: flags.maxSteps,
     parallel: flags.parallel,
-    onProgress: progressLine('transfer'),
+    onProgress: setsProgress(),
     log: (line) => process.stderr.write(`[transfer] ${line}\n`),
   });
   if (envs.length === 1) process.stderr.write('[transfer] only one env is selected: the matrix has no cross-env cells yet\n');
-  console.log(`wrote ${result.files.markdown}, ${result.files.csv}, ${result.files.json}, ${result.files.png}`);
+  const files = `${result.files.markdown}, ${result.files.csv}, ${result.files.json}, ${result.files.png}`;
+  const minutes = ((performance.now() - started) / 60_000).toFixed(1);
+  if (flags.json) {
+    process.stderr.write(`[transfer] done in ${minutes} min; wrote ${files}\n`);
+    console.log(transferJson(result));
+  } else console.log(`done in ${minutes} min; wrote ${files}`);
+}
+
+/** One stderr line, at most every 2 s: each set's episodes done of planned, over its envs. */
+function setsProgress(): (sets: ReadonlyMap<string, RolloutStats>) => void {
+  let last = 0;
+  return (sets) => {
+    const now = Date.now();
+    if (now - last < 2000) return;
+    last = now;
+    const sum = (stats: RolloutStats, key: 'done' | 'total') => stats.envs.reduce((n, e) => n + e[key], 0);
+    process.stderr.write(`[transfer] ${[...sets].map(([name, stats]) => `${name} ${sum(stats, 'done')}/${sum(stats, 'total')}`).join(', ')}\n`);
+  };
 }

@@ -15,7 +15,11 @@ export function defineTransfer(command: Command): void {
     epochs: { help: 'behaviour-cloning epochs of the embedded learner', default: 8 },
   })
     .option('--trainer-command <cmd>', 'train with an external trainer instead (gets {batch}: the expert episodes; prints the endpoint)')
-    .option('--no-baseline', 'leave out the untrained-policy row');
+    .option('--no-baseline', 'leave out the untrained-policy row (and with it every paired difference)')
+    .option(
+      '--json',
+      'print the matrix as JSON on stdout (as transfer.json): {"trainSets", "testEnvs", "cells": [{"trainSet", "testEnv", "success", "vsUntrained": {"pairs", "difference", "low", "high", "mcnemarP", "onlyUntrained", "onlyTrained", "differs"}}], "differsBelowP"}',
+    );
   addAgentOptions(command, {
     only: ['baseUrl', 'model', 'apiKeyEnv', 'context'],
     help: {
@@ -28,11 +32,15 @@ export function defineTransfer(command: Command): void {
       `
 Training sets: each env alone, all envs (2+ envs), and all-but-<env> for each env (3+ envs),
 plus an "untrained" baseline row. Each set's policy is evaluated greedily on every env's test
-split; cells are success rates with 95% Wilson intervals.
+split; cells are success rates with 95% Wilson intervals, and each trained cell's difference to
+the untrained row on the same test tasks (env, family, split, seed) with its 95% paired
+interval and exact McNemar p; cells with p < 0.05 are marked. One warm pool of --parallel
+instances per env serves the whole matrix, and the sets are evaluated at once through it.
 
 Examples:
   workgym transfer --out transfer/ --runtime local --train-episodes 20 --test-episodes 10
   workgym transfer --env code,browser --family "*/*question*" --out transfer/q
+  workgym transfer --train-episodes 3 --test-episodes 3 --out transfer/quick --json | jq '.cells[] | select(.vsUntrained.differs)'
   workgym transfer --trainer-command "python sft.py {batch}" --base-url http://localhost:8000/v1 --model base --out transfer/ext`,
     )
     .action(lazy(async () => (await import('../actions/transfer.js')).transfer));
