@@ -4,6 +4,7 @@ import type { BrowserContext } from 'puppeteer-core';
 import { BrowserHost, type BrowserHostOptions } from './browser/browser-host.js';
 import { DEFAULT_SETTLE, PageDriver, type SettleOptions } from './browser/page-driver.js';
 import { BrowserSession } from './session.js';
+import { VERIFIER_VERSIONS } from './gen/verifier-versions.js';
 import { SiteServer } from './sites/site-server.js';
 import { FAMILIES } from './tasks/index.js';
 import type { FamilyDef, TaskInstance } from './tasks/task.js';
@@ -33,7 +34,10 @@ export class BrowserEnv extends EnvBase<FamilyDef> {
     const miniwobDir = options.miniwobDir ?? (process.env.WORKGYM_MINIWOB_DIR || undefined);
     super(
       { name: 'browser', version: '0.1.0', maxSessions: options.maxSessions ?? 4, capabilities: ['expert', 'candidates', 'images'] },
-      new FamilyCatalogue('browser', FAMILIES, { external: miniwobDir ? miniwobFamilies(miniwobDir) : [] }),
+      new FamilyCatalogue('browser', FAMILIES, {
+        external: miniwobDir ? miniwobFamilies(miniwobDir, VERIFIER_VERSIONS.miniwob ?? '') : [],
+        verifierVersions: VERIFIER_VERSIONS,
+      }),
       TOOLS.specs,
     );
     this.miniwobDir = miniwobDir;

@@ -1,5 +1,6 @@
 import type { EpisodeSpec, Session } from '@workgym/protocol';
 import { EnvBase, FamilyCatalogue } from '@workgym/protocol/kit';
+import { VERIFIER_VERSIONS } from './gen/verifier-versions.js';
 import { Judge } from './judge/judge.js';
 import { prepareWorkspace } from './sandbox/prepare-workspace.js';
 import { Sandbox } from './sandbox/sandbox.js';
@@ -21,7 +22,7 @@ export class CodeEnv extends EnvBase<FamilyDef> {
   constructor(families: readonly FamilyDef[] = FAMILIES) {
     super(
       { name: 'code', version: '0.1.0', maxSessions: 1, capabilities: ['expert', 'candidates'] },
-      new FamilyCatalogue('code', families, { job: JOB }),
+      new FamilyCatalogue('code', families, { job: JOB, verifierVersions: VERIFIER_VERSIONS }),
       TOOLS.specs,
     );
   }

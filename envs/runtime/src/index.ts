@@ -8,6 +8,13 @@ export { LABEL_ENV, LABEL_OWNER, LABEL_RUN, processRunId } from './docker/labels
 export { reapContainers, type ReapOptions } from './docker/reaper.js';
 export { cleanUpNow } from './docker/exit-cleanup.js';
 export { bundleServer } from './images/bundle.js';
+export {
+  VERIFIER_VERSIONS_FILE,
+  computeVerifierVersions,
+  verifierVersionsModule,
+  writeVerifierVersions,
+  type VerifierSources,
+} from './images/verifier-versions.js';
 export { BASE_IMAGE, BaseImageError, ensureBaseImage } from './images/base-image.js';
 export {
   LABEL_IMAGE,

@@ -1,5 +1,6 @@
 import type { EpisodeSpec, Session } from '@workgym/protocol';
 import { EnvBase, FamilyCatalogue } from '@workgym/protocol/kit';
+import { VERIFIER_VERSIONS } from './gen/verifier-versions.js';
 import { buildWorkbook } from './tasks/build-workbook.js';
 import { FAMILIES } from './tasks/index.js';
 import type { FamilyDef } from './tasks/task.js';
@@ -19,7 +20,11 @@ export class SpreadsheetEnv extends EnvBase<FamilyDef> {
   constructor(families: readonly FamilyDef[] = FAMILIES) {
     super(
       { name: 'spreadsheet', version: '0.1.0', maxSessions: 8, capabilities: ['expert', 'candidates'] },
-      new FamilyCatalogue('spreadsheet', families, { job: JOB, external: [spreadsheetBenchFamily(JOB)] }),
+      new FamilyCatalogue('spreadsheet', families, {
+        job: JOB,
+        external: [spreadsheetBenchFamily(JOB, VERIFIER_VERSIONS.spreadsheetbench ?? '')],
+        verifierVersions: VERIFIER_VERSIONS,
+      }),
       TOOLS.specs,
     );
   }

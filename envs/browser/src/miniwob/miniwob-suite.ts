@@ -1,4 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { splitSeed, type TaskFamily } from '@workgym/protocol';
@@ -20,10 +21,15 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
-/** The suite's task pages as families browser/miniwob.<task>; they have no expert. */
-export function miniwobFamilies(dir: string): TaskFamily[] {
+/**
+ * The suite's task pages as families browser/miniwob.<task>; they have no expert. A page's
+ * reward is computed by the page itself and the suite's core scripts, so its verifier version
+ * hashes those with the loader's own (`loaderVersion`).
+ */
+export function miniwobFamilies(dir: string, loaderVersion: string): TaskFamily[] {
   const pages = join(dir, 'html', 'miniwob');
   if (!existsSync(pages)) return [];
+  const core = suiteCoreHash(join(dir, 'html', 'core'));
   return readdirSync(pages)
     .filter((f) => f.endsWith('.html'))
     .sort()
@@ -33,7 +39,22 @@ export function miniwobFamilies(dir: string): TaskFamily[] {
       difficulty: 'easy',
       description: `MiniWoB++ task ${f} from ${dir} (external suite: reward from the page, no expert).`,
       splits: ['train', 'test'],
+      verifierVersion: createHash('sha256')
+        .update(`${loaderVersion}\n${core}\n`)
+        .update(readFileSync(join(pages, f)))
+        .digest('hex')
+        .slice(0, 16),
     }));
+}
+
+function suiteCoreHash(coreDir: string): string {
+  const hash = createHash('sha256');
+  if (!existsSync(coreDir)) return '';
+  for (const name of readdirSync(coreDir, { recursive: true, encoding: 'utf8' }).sort()) {
+    const path = join(coreDir, name);
+    if (extname(path) === '.js') hash.update(`${name}\n`).update(readFileSync(path));
+  }
+  return hash.digest('hex');
 }
 
 /** Serves the suite's html/ folder read-only at http://miniwob.test/. */

@@ -20,6 +20,12 @@ export interface CatalogueOptions {
   job?: string;
   /** Families the env lists but does not generate from a definition (external suites, tasks passed in options). */
   external?: readonly TaskFamily[];
+  /**
+   * Each defined family's verifier version by family name: the env's generated
+   * `src/gen/verifier-versions.ts` (see @workgym/runtime computeVerifierVersions). A family
+   * missing from it reports "" (not tracked).
+   */
+  verifierVersions?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -47,6 +53,7 @@ export class FamilyCatalogue<Def extends FamilyDef<unknown>> {
           splits: [...SPLITS],
           strategies: [...def.strategies],
           nearMisses: [...def.nearMisses],
+          verifierVersion: options.verifierVersions?.[def.name] ?? '',
         };
       }),
       ...(options.external ?? []),

@@ -1,14 +1,18 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { build } from 'esbuild';
+import { packageDirOf, writeVerifierVersions } from './verifier-versions.js';
 
 /**
  * Bundles an env server (TypeScript entry and everything it imports) into one ES module that
  * runs on a bare Node: what both the local runtime and the env's image execute. The file is
  * replaced atomically and only when its bytes change, so a server starting from it meanwhile
- * never reads half a bundle.
+ * never reads half a bundle. Bundled from source, the env's verifier versions are recomputed
+ * first, so the versions a server (and its image) reports are those of the code it runs.
  */
 export async function bundleServer(entry: string, outfile: string): Promise<string> {
+  const packageDir = entry.endsWith('.ts') ? packageDirOf(entry) : undefined;
+  if (packageDir) await writeVerifierVersions(packageDir);
   const result = await build({
     entryPoints: [entry],
     outfile,

@@ -15,7 +15,7 @@ import type { SpreadsheetBenchOptions, SpreadsheetBenchTask } from './spreadshee
 
 export const SPREADSHEETBENCH_FAMILY = 'spreadsheet/spreadsheetbench';
 
-export function spreadsheetBenchFamily(job: string): TaskFamily {
+export function spreadsheetBenchFamily(job: string, verifierVersion: string): TaskFamily {
   return {
     id: SPREADSHEETBENCH_FAMILY,
     job,
@@ -25,6 +25,7 @@ export function spreadsheetBenchFamily(job: string): TaskFamily {
     splits: ['train', 'test'],
     strategies: [...STRATEGIES],
     nearMisses: ['typed-values'],
+    verifierVersion,
   };
 }
 
