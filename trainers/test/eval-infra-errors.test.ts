@@ -28,7 +28,7 @@ describe('evaluation and infrastructure faults', () => {
     expect(total(report)).toMatchObject({ episodes: 4, errors: 1, infraErrors: 2 });
     expect(total(report).success).toMatchObject({ successes: 2, n: 4 });
     // Task c had nothing but infra errors: no group to score.
-    expect(total(report).passAtK['2']).toEqual({ value: 0.5, groups: 2 });
+    expect(total(report).passAtK['2']).toEqual({ value: 0.5, tasks: 2 });
     expect(formatEvalMarkdown(report)).toContain('4 episodes; 2 more lost to infrastructure faults (infra_error) and left out.');
   });
 

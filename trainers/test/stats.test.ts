@@ -57,7 +57,7 @@ describe('evaluateRecords', () => {
     expect(counter.meanTokens).toBe((15 * 4) / 4);
     // Groups a (1 of 2) and b (0 of 2): pass@1 = (0.5 + 0)/2, pass@2 = (1 + 0)/2.
     expect(counter.passAtK['1']!.value).toBeCloseTo(0.25, 10);
-    expect(counter.passAtK['2']).toEqual({ value: 0.5, groups: 2 });
+    expect(counter.passAtK['2']).toEqual({ value: 0.5, tasks: 2 });
     const code = report.rows.find((r) => r.scope === 'job' && r.key === 'junior-programmer')!;
     expect(code.passAtK['2']).toBeUndefined(); // a group of one cannot give pass@2
     expect(report.rows.find((r) => r.scope === 'all')!.success.successes).toBe(2);

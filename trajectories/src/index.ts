@@ -47,6 +47,12 @@ export { repairRun } from './run/repair-run.js';
 export type { LeftOut, RepairReport } from './run/repair-run.js';
 export { formatRunStats, runStats } from './run/run-stats.js';
 export type { GroupStats, RunStats } from './run/run-stats.js';
+export { meanPassAtK, meanPassHatK, passAtK, passHatK } from './stats/pass-k.js';
+export type { TaskMean } from './stats/pass-k.js';
+export { compareDifficulties, ksUpTo, reliability, scenarioKey, scenarioSuccess } from './stats/reliability.js';
+export type { Outcome, Reliability, ScenarioSuccess } from './stats/reliability.js';
+export { wilson } from './stats/wilson.js';
+export type { Proportion } from './stats/wilson.js';
 export { formatTranscript } from './views/transcript.js';
 export type { TranscriptOptions } from './views/transcript.js';
 export {

@@ -1,8 +1,16 @@
-import type { EpisodeRecord } from '@workgym/trajectories';
-import { meanPassAtK } from '../stats/pass-at-k.js';
-import { wilson, type Proportion } from '../stats/wilson.js';
+import {
+  compareDifficulties,
+  ksUpTo,
+  reliability,
+  scenarioKey,
+  type EpisodeRecord,
+  type Outcome,
+  type Proportion,
+  type ScenarioSuccess,
+  type TaskMean,
+} from '@workgym/trajectories';
 
-export type EvalScope = 'all' | 'env' | 'family' | 'job';
+export type EvalScope = 'all' | 'env' | 'family' | 'job' | 'difficulty';
 
 export interface EvalRow {
   scope: EvalScope;
@@ -10,9 +18,14 @@ export interface EvalRow {
   episodes: number;
   /** Success rate with its 95% Wilson interval. */
   success: Proportion;
+  /** Mean partial credit: the final reward, as the family scores it (0..1). */
   meanReward: number;
-  /** Unbiased pass@k over the groups (tasks) with at least k rollouts, by k. */
-  passAtK: Record<string, { value: number; groups: number }>;
+  /** By k: unbiased pass@k (at least one of k tries succeeds) over the tasks (rollout groups) tried at least k times. */
+  passAtK: Record<string, TaskMean>;
+  /** By k: pass^k (all k tries succeed, τ²-bench) over the same tasks. */
+  passHatK: Record<string, TaskMean>;
+  /** Mean over scenarios of the minimum success over their tasks; absent where no scenario has two tasks. */
+  scenarios?: ScenarioSuccess;
   meanSteps: number;
   /** Prompt + completion tokens per episode, as the agent reported them (0 when it reports none). */
   meanTokens: number;
@@ -33,7 +46,7 @@ export interface EvalReport {
 }
 
 export interface EvalOptions {
-  /** The k of pass@k (default 1, 2, 4, ... up to the largest group). */
+  /** The k of pass@k and pass^k (default every k from 1 to the most tries of one task). */
   ks?: number[];
   /**
    * Leave infra_error episodes out of the rates instead of counting them as failures (the
@@ -44,24 +57,26 @@ export interface EvalOptions {
 
 const isInfraError = (r: EpisodeRecord) => r.status === 'infra_error';
 
-/** Success per env, family and job with Wilson intervals, pass@k over groups, mean steps and tokens. */
+/**
+ * Success (Wilson intervals), mean score, pass@k and pass^k, scenario success, mean steps and
+ * tokens: in total and per env, family, job and difficulty.
+ */
 export function evaluateRecords(all: readonly EpisodeRecord[], options: EvalOptions = {}): EvalReport {
   const records = options.excludeInfraErrors ? all.filter((r) => !isInfraError(r)) : all;
-  const groupSizes = new Map<string, number>();
-  for (const r of records) groupSizes.set(r.groupId ?? r.episodeId ?? '', (groupSizes.get(r.groupId ?? r.episodeId ?? '') ?? 0) + 1);
-  const largest = Math.max(1, ...groupSizes.values());
-  const ks = options.ks ?? defaultKs(largest);
+  const ks = options.ks ?? ksUpTo(records.map(outcome));
   const rows: EvalRow[] = [];
-  const scopes: [EvalScope, (r: EpisodeRecord) => string][] = [
-    ['all', () => 'all'],
-    ['env', (r) => r.env ?? ''],
-    ['family', (r) => r.family ?? ''],
-    ['job', (r) => r.job ?? ''],
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const scopes: [EvalScope, (r: EpisodeRecord) => string, (a: string, b: string) => number][] = [
+    ['all', () => 'all', byName],
+    ['env', (r) => r.env ?? '', byName],
+    ['family', (r) => r.family ?? '', byName],
+    ['job', (r) => r.job ?? '', byName],
+    ['difficulty', (r) => r.difficulty ?? '', compareDifficulties],
   ];
-  for (const [scope, keyOf] of scopes) {
+  for (const [scope, keyOf, order] of scopes) {
     const buckets = new Map<string, EpisodeRecord[]>();
     for (const r of all) buckets.set(keyOf(r), [...(buckets.get(keyOf(r)) ?? []), r]);
-    for (const key of [...buckets.keys()].sort()) {
+    for (const key of [...buckets.keys()].sort(order)) {
       const bucket = buckets.get(key)!;
       const counted = options.excludeInfraErrors ? bucket.filter((r) => !isInfraError(r)) : bucket;
       if (counted.length > 0) rows.push({ ...row(scope, key, counted, ks), infraErrors: bucket.filter(isInfraError).length });
@@ -76,36 +91,23 @@ export function evaluateRecords(all: readonly EpisodeRecord[], options: EvalOpti
   };
 }
 
-function defaultKs(largest: number): number[] {
-  const ks: number[] = [];
-  for (let k = 1; k < largest; k *= 2) ks.push(k);
-  ks.push(largest);
-  return [...new Set(ks)];
+function outcome(r: EpisodeRecord): Outcome {
+  return { task: r.groupId || r.episodeId || '', scenario: scenarioKey(r), success: r.success ?? false, reward: r.finalReward ?? 0 };
 }
 
 function row(scope: EvalScope, key: string, records: EpisodeRecord[], ks: number[]): Omit<EvalRow, 'infraErrors'> {
-  const successes = records.filter((r) => r.success).length;
-  const groups = new Map<string, { n: number; c: number }>();
-  for (const r of records) {
-    const g = groups.get(r.groupId || r.episodeId || '') ?? { n: 0, c: 0 };
-    g.n += 1;
-    if (r.success) g.c += 1;
-    groups.set(r.groupId || r.episodeId || '', g);
-  }
-  const passAtK: EvalRow['passAtK'] = {};
-  for (const k of ks) {
-    const value = meanPassAtK([...groups.values()], k);
-    if (value) passAtK[String(k)] = value;
-  }
+  const { success, meanReward, passAtK, passHatK, scenarios } = reliability(records.map(outcome), ks);
   const tokens = (r: EpisodeRecord) => (r.steps ?? []).reduce((n, s) => n + (s.usage?.promptTokens ?? 0) + (s.usage?.completionTokens ?? 0), 0);
   const mean = (f: (r: EpisodeRecord) => number) => records.reduce((n, r) => n + f(r), 0) / records.length;
   return {
     scope,
     key,
     episodes: records.length,
-    success: wilson(successes, records.length),
-    meanReward: mean((r) => r.finalReward ?? 0),
+    success,
+    meanReward,
     passAtK,
+    passHatK,
+    ...(scenarios ? { scenarios } : {}),
     meanSteps: mean((r) => r.steps?.length ?? 0),
     meanTokens: mean(tokens),
     errors: records.filter((r) => r.status === 'agent_error' || r.status === 'env_broken' || r.status === 'infra_error').length,
@@ -114,19 +116,25 @@ function row(scope: EvalScope, key: string, records: EpisodeRecord[], ks: number
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
-/** The report as markdown: one table per scope (env, family, job), then the total. */
+/** The report as markdown: one table per scope (env, family, job, difficulty), then the total. */
 export function formatEvalMarkdown(report: EvalReport, title = 'Evaluation'): string {
   const infra =
     report.infraErrorsAre === 'failures'
       ? `${report.infraErrors} lost to infrastructure faults (infra_error), counted as failures`
       : `${report.infraErrors} more lost to infrastructure faults (infra_error) and left out`;
+  const scenarios = report.rows.some((r) => r.scenarios);
   const out = [
     `# ${title}`,
     '',
-    `${report.episodes} episodes; ${infra}. Success with 95% Wilson intervals; pass@k is the unbiased estimator over tasks with at least k rollouts.`,
+    `${report.episodes} episodes; ${infra}. Success with 95% Wilson intervals; mean score is the family's partial credit (final reward); ` +
+      'pass@k and pass^k are the chance that at least one and that all of k tries of a task succeed (unbiased, over tasks with at least k rollouts)' +
+      (scenarios
+        ? "; scenarios is the minimum success over a scenario's tasks, averaged over scenarios with two or more tasks (their number in brackets)."
+        : '.'),
     '',
   ];
-  for (const scope of ['env', 'family', 'job', 'all'] as const) {
+  const estimate = (m: TaskMean | undefined) => (m ? pct(m.value) : '-');
+  for (const scope of ['env', 'family', 'job', 'difficulty', 'all'] as const) {
     const rows = report.rows.filter((r) => r.scope === scope);
     if (rows.length === 0) continue;
     out.push(`## ${scope === 'all' ? 'Total' : `By ${scope}`}`, '');
@@ -136,7 +144,9 @@ export function formatEvalMarkdown(report: EvalReport, title = 'Evaluation'): st
       'success',
       '95% CI',
       ...report.ks.map((k) => `pass@${k}`),
-      'mean reward',
+      ...report.ks.map((k) => `pass^${k}`),
+      'mean score',
+      ...(scenarios ? ['scenarios'] : []),
       'mean steps',
       'mean tokens',
       'errors',
@@ -145,12 +155,14 @@ export function formatEvalMarkdown(report: EvalReport, title = 'Evaluation'): st
     out.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
     for (const r of rows) {
       const cells = [
-        r.key,
+        r.key || '(not recorded)',
         String(r.episodes),
         pct(r.success.rate),
         `${pct(r.success.low)}–${pct(r.success.high)}`,
-        ...report.ks.map((k) => (r.passAtK[String(k)] ? pct(r.passAtK[String(k)]!.value) : '-')),
+        ...report.ks.map((k) => estimate(r.passAtK[String(k)])),
+        ...report.ks.map((k) => estimate(r.passHatK[String(k)])),
         r.meanReward.toFixed(3),
+        ...(scenarios ? [r.scenarios ? `${pct(r.scenarios.value)} (${r.scenarios.scenarios})` : '-'] : []),
         r.meanSteps.toFixed(1),
         r.meanTokens.toFixed(0),
         String(r.errors),

@@ -1,3 +1,6 @@
+import { compareDifficulties, ksUpTo, reliability, scenarioKey, type Outcome, type ScenarioSuccess } from '../stats/reliability.js';
+import type { TaskMean } from '../stats/pass-k.js';
+import type { Proportion } from '../stats/wilson.js';
 import type { EpisodeSummary } from './episode-summary.js';
 import type { RunReader } from './run-reader.js';
 
@@ -6,7 +9,15 @@ export interface GroupStats {
   successes: number;
   /** 0..1 */
   successRate: number;
+  /** The success rate with its 95% Wilson interval. */
+  success: Proportion;
+  /** Mean partial credit: the final reward, as the family scores it (0..1). */
   meanReward: number;
+  /** By k (RunStats.ks): unbiased pass@k and pass^k over the tasks (rollout groups) tried at least k times. */
+  passAtK: Record<string, TaskMean>;
+  passHatK: Record<string, TaskMean>;
+  /** Mean over scenarios of the minimum success over their tasks; absent where no scenario has two tasks. */
+  scenarios?: ScenarioSuccess;
   steps: number;
   meanSteps: number;
   promptTokens: number;
@@ -27,36 +38,51 @@ export interface RunStats extends GroupStats {
   runId: string;
   /** "open" | "finalised" */
   runStatus: string;
+  /** The k of pass@k and pass^k: 1 up to the most tries of one task. */
+  ks: number[];
   byEnv: Record<string, GroupStats>;
   byFamily: Record<string, GroupStats>;
   byJob: Record<string, GroupStats>;
+  /** By the family's difficulty ("" for records written before it was recorded). */
+  byDifficulty: Record<string, GroupStats>;
 }
 
 /** Counts from the episode index alone (no record is decoded). */
 export function runStats(reader: RunReader): RunStats {
   const summaries = reader.summaries();
+  const ks = ksUpTo(summaries.map(outcome));
   return {
     runId: reader.manifest.runId,
     runStatus: reader.manifest.status,
-    ...groupStats(summaries),
-    byEnv: groupBy(summaries, (s) => s.env),
-    byFamily: groupBy(summaries, (s) => s.family),
-    byJob: groupBy(summaries, (s) => s.job),
+    ks,
+    ...groupStats(summaries, ks),
+    byEnv: groupBy(summaries, (s) => s.env, ks),
+    byFamily: groupBy(summaries, (s) => s.family, ks),
+    byJob: groupBy(summaries, (s) => s.job, ks),
+    byDifficulty: groupBy(summaries, (s) => s.difficulty, ks, compareDifficulties),
   };
 }
 
-function groupBy(summaries: EpisodeSummary[], key: (s: EpisodeSummary) => string): Record<string, GroupStats> {
+function outcome(s: EpisodeSummary): Outcome {
+  return { task: s.groupId || s.episodeId, scenario: scenarioKey(s), success: s.success, reward: s.finalReward };
+}
+
+function groupBy(
+  summaries: EpisodeSummary[],
+  key: (s: EpisodeSummary) => string,
+  ks: number[],
+  order: (a: string, b: string) => number = (a, b) => (a < b ? -1 : a > b ? 1 : 0),
+): Record<string, GroupStats> {
   const groups = new Map<string, EpisodeSummary[]>();
   for (const s of summaries) groups.set(key(s), [...(groups.get(key(s)) ?? []), s]);
   const out: Record<string, GroupStats> = {};
-  for (const name of [...groups.keys()].sort()) out[name] = groupStats(groups.get(name)!);
+  for (const name of [...groups.keys()].sort(order)) out[name] = groupStats(groups.get(name)!, ks);
   return out;
 }
 
-function groupStats(summaries: EpisodeSummary[]): GroupStats {
+function groupStats(summaries: EpisodeSummary[], ks: number[]): GroupStats {
   const byStatus: Record<string, number> = {};
   let successes = 0;
-  let reward = 0;
   let steps = 0;
   let promptTokens = 0;
   let completionTokens = 0;
@@ -71,7 +97,6 @@ function groupStats(summaries: EpisodeSummary[]): GroupStats {
     retried += Number(played > 1);
     byStatus[s.status] = (byStatus[s.status] ?? 0) + 1;
     successes += Number(s.success);
-    reward += s.finalReward;
     steps += s.steps;
     promptTokens += s.promptTokens;
     completionTokens += s.completionTokens;
@@ -79,11 +104,16 @@ function groupStats(summaries: EpisodeSummary[]): GroupStats {
     injectedEpisodes += Number((s.injectedSteps ?? 0) > 0);
   }
   const n = summaries.length;
+  const { success, meanReward, passAtK, passHatK, scenarios } = reliability(summaries.map(outcome), ks);
   return {
     episodes: n,
     successes,
     successRate: n ? successes / n : 0,
-    meanReward: n ? reward / n : 0,
+    success,
+    meanReward,
+    passAtK,
+    passHatK,
+    ...(scenarios ? { scenarios } : {}),
     steps,
     meanSteps: n ? steps / n : 0,
     promptTokens,
@@ -97,17 +127,42 @@ function groupStats(summaries: EpisodeSummary[]): GroupStats {
   };
 }
 
-/** A table for people; runs with noise get a column of injected steps. */
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+/**
+ * A table for people: success with its 95% interval, mean score, pass@k and pass^k for every k;
+ * runs with scenarios get a column of scenario success, runs with noise one of injected steps.
+ */
 export function formatRunStats(stats: RunStats): string {
   const noisy = stats.injectedSteps > 0;
-  const header = ['', 'episodes', 'success', 'reward', 'steps/ep', 'tokens (prompt+completion)', 'attempts (retried)', 'infra errors'];
-  if (noisy) header.push('injected steps (episodes)');
-  header.push('status');
+  const groups = [stats, ...[stats.byEnv, stats.byFamily, stats.byJob, stats.byDifficulty].flatMap((g) => Object.values(g))];
+  const scenarios = groups.some((g) => g.scenarios);
+  const header = [
+    '',
+    'episodes',
+    'success',
+    '95% CI',
+    'mean score',
+    ...stats.ks.map((k) => `pass@${k}`),
+    ...stats.ks.map((k) => `pass^${k}`),
+    ...(scenarios ? ['scenarios (n)'] : []),
+    'steps/ep',
+    'tokens (prompt+completion)',
+    'attempts (retried)',
+    'infra errors',
+    ...(noisy ? ['injected steps (episodes)'] : []),
+    'status',
+  ];
+  const estimate = (m: TaskMean | undefined) => (m ? pct(m.value) : '-');
   const row = (name: string, g: GroupStats) => [
     name,
     String(g.episodes),
-    `${(g.successRate * 100).toFixed(1)}%`,
+    pct(g.successRate),
+    `${pct(g.success.low)}–${pct(g.success.high)}`,
     g.meanReward.toFixed(3),
+    ...stats.ks.map((k) => estimate(g.passAtK[String(k)])),
+    ...stats.ks.map((k) => estimate(g.passHatK[String(k)])),
+    ...(scenarios ? [g.scenarios ? `${pct(g.scenarios.value)} (${g.scenarios.scenarios})` : '-'] : []),
     g.meanSteps.toFixed(1),
     `${g.promptTokens}+${g.completionTokens}`,
     `${g.attempts} (${g.retried})`,
@@ -120,16 +175,20 @@ export function formatRunStats(stats: RunStats): string {
   const rows = [row('all', stats)];
   const section = (title: string, groups: Record<string, GroupStats>) => {
     rows.push([title, ...header.slice(1).map(() => '')]);
-    for (const [name, g] of Object.entries(groups)) rows.push(row(`  ${name}`, g));
+    for (const [name, g] of Object.entries(groups)) rows.push(row(`  ${name || '(not recorded)'}`, g));
   };
   section('by env', stats.byEnv);
   section('by family', stats.byFamily);
   section('by job', stats.byJob);
+  section('by difficulty', stats.byDifficulty);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
     cells
       .map((c, i) => c.padEnd(widths[i]!))
       .join('  ')
       .trimEnd();
-  return [`run ${stats.runId} (${stats.runStatus})`, line(header), ...rows.map(line)].join('\n');
+  const legend =
+    "success: 95% Wilson interval; mean score: the family's partial credit (final reward); pass@k / pass^k: the chance that at least one / all of k tries of a task succeed, over tasks tried at least k times" +
+    (scenarios ? "; scenarios: the minimum success over a scenario's tasks, averaged over scenarios with two or more tasks" : '');
+  return [`run ${stats.runId} (${stats.runStatus})`, line(header), ...rows.map(line), '', legend].join('\n');
 }
