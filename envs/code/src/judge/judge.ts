@@ -5,11 +5,12 @@ import type { Verdict } from '@workgym/protocol';
 import { createRegularFile, FileTooLargeError, NotRegularFileError, readRegularFile } from '../sandbox/regular-file.js';
 import type { CommandConversation } from '../sandbox/run-command.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
-import type { HiddenCheck, Suite, TaskInstance } from '../tasks/task.js';
-import { normalizeAnswer, normalizeOutput, sameValue } from './compare.js';
+import type { Suite, TaskInstance } from '../tasks/task.js';
+import { normalizeAnswer, normalizeOutput } from './compare.js';
 import { JS_HARNESS, PYTHON_HARNESS } from './harnesses.js';
+import { scoreRuns, type RunResult } from './score.js';
 
-type Result = unknown;
+type Result = RunResult;
 type CallSuite = Extract<Suite, { kind: 'python-calls' | 'js-calls' }>;
 type ScriptSuite = Extract<Suite, { kind: 'script' }>;
 
@@ -47,7 +48,7 @@ export class Judge {
       const reference = await this.run(check.suite, (dir) => this.sandbox.writeFiles('judge', dir, { ...starting, ...check.reference }), signal);
       const original = await this.run(check.suite, (dir) => this.sandbox.writeFiles('judge', dir, starting), signal);
       const agent = await this.run(check.suite, (dir) => this.copyWorkspace(dir, signal), signal);
-      return score(check, reference, original, agent);
+      return scoreRuns(check, reference, original, agent);
     } finally {
       await this.sandbox.clean('judge');
     }
@@ -186,34 +187,4 @@ function lstatOrUndefined(path: string) {
   } catch {
     return undefined;
   }
-}
-
-function score(check: Extract<HiddenCheck, { kind: 'runs' }>, reference: Result[], original: Result[], agent: Result[]): Verdict {
-  const usable = reference.map((_, i) => i).filter((i) => reference[i] !== undefined);
-  // Cases the untouched workspace already passes only guard against regressions: an agent
-  // that changes nothing passes none of the rest, so it scores exactly 0.
-  const hidden = usable.filter((i) => !sameValue(reference[i], original[i]));
-  const regression = usable.filter((i) => sameValue(reference[i], original[i]));
-  const passes = (i: number) => agent[i] !== undefined && sameValue(agent[i], reference[i]);
-  const hiddenPassed = hidden.filter(passes).length;
-  const regressionPassed = regression.filter(passes).length;
-  const components: Record<string, number> = {};
-  if (hidden.length > 0) components.hidden_tests = hiddenPassed / hidden.length;
-  if (regression.length > 0) components.regression_tests = regressionPassed / regression.length;
-  const reward = hidden.length === 0 ? 0 : (components.hidden_tests ?? 0) * (components.regression_tests ?? 1);
-  const failed = usable.find((i) => !passes(i));
-  const parts = [`${hiddenPassed}/${hidden.length} hidden tests pass`];
-  if (regression.length > 0) parts.push(`${regressionPassed}/${regression.length} regression tests pass`);
-  if (usable.length < reference.length) parts.push(`${reference.length - usable.length} case(s) skipped: the reference gave no result`);
-  if (failed !== undefined) {
-    const what = check.suite.kind === 'script' ? `input #${failed + 1}` : clip(check.suite.cases[failed]!, 160);
-    parts.push(
-      `first failure: ${what}: expected ${clip(JSON.stringify(reference[failed]), 200)}, got ${agent[failed] === undefined ? 'no result' : clip(JSON.stringify(agent[failed]), 200)}`,
-    );
-  }
-  return { reward, success: hidden.length > 0 && failed === undefined, components, detail: parts.join('; ') };
-}
-
-function clip(text: string, length: number): string {
-  return text.length <= length ? text : `${text.slice(0, length)}...`;
 }
