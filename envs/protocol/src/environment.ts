@@ -69,5 +69,10 @@ export interface Environment extends AsyncDisposable {
   /** Every tool a session may offer (a session offers these or a subset). */
   tools(): readonly ToolSpec[];
   reset(spec: EpisodeSpec, signal: AbortSignal): Promise<Session>;
+  /**
+   * The scenario a task belongs to: tasks of one scenario are related (the same generated world
+   * asked different things). "" (or no method) when the family's tasks are independent.
+   */
+  scenario?(family: string, seed: number): string;
   close(): Promise<void>;
 }

@@ -188,7 +188,7 @@ class Connection {
       job: family.job ?? '',
       difficulty: family.difficulty ?? '',
       verifierVersion: family.verifierVersion ?? '',
-      scenario: '',
+      scenario: this.env.scenario?.(family.id!, spec.seed) ?? '',
     };
     this.episodes.set(id, new Episode(id, task, session, spec.maxSteps));
     return { session: id, task, observation: session.observation, tools: [...session.tools] };

@@ -93,8 +93,8 @@ describe('FamilyCatalogue', () => {
   });
 
   it('generates instances with the one seeding rule: splitSeed, whatever the family', () => {
-    expect(catalogue.instance('walk/short', 7)).toEqual(family('x').generate(new Rng(splitSeed('train', 7))));
-    expect(catalogue.instance('walk/long', 7, 'test')).toEqual(family('x').generate(new Rng(splitSeed('test', 7))));
+    expect(catalogue.instance('walk/short', 7)).toEqual(family('x').generate(new Rng(splitSeed('train', 7)), 0));
+    expect(catalogue.instance('walk/long', 7, 'test')).toEqual(family('x').generate(new Rng(splitSeed('test', 7)), 0));
     expect(instanceRng('test', 7).next()).toBe(new Rng(splitSeed('test', 7)).next());
     expect(() => catalogue.instance('walk/short', 7, 'validation')).toThrow('no split "validation"');
   });

@@ -1,7 +1,8 @@
-// The worked example of docs/adding-a-family.md: a whole env with one family, built on the kit.
+// The worked example of docs/adding-a-family.md: a whole env built on the kit, with a family and
+// a variant of it whose tasks come in scenarios.
 // An env outside this package imports the same names from '@workgym/protocol' and
 // '@workgym/protocol/kit'; notes-env.test.ts runs the conformance suite on it.
-import { ActionError, type EpisodeSpec, type Observation, type Session, type StepOutcome, type ValidToolCall, type Verdict } from '../src/index.js';
+import { ActionError, type EpisodeSpec, type Rng, type Observation, type Session, type StepOutcome, type ValidToolCall, type Verdict } from '../src/index.js';
 import { candidateCalls, defineTools, EnvBase, expertAction, FamilyCatalogue, z, type ExpertStep, type FamilyDef } from '../src/kit/index.js';
 
 // The tools: a zod object each, with descriptions; the kit makes the JSON Schemas and the parser.
@@ -41,28 +42,50 @@ export const findCode: FamilyDef<NotesTask> = {
   strategies: ['by-title', 'scan'],
   nearMisses: ['first-note'],
   generate(rng) {
-    const notes = rng.sample(TITLES, 4).map((title) => ({ title, code: rng.chars(6) }));
+    const notes = drawNotes(rng);
     // Never the first note, so the first-note near-miss fails on every seed.
-    const target = rng.int(1, notes.length - 1);
-    const wanted = notes[target]!;
-    const open = (n: number, why: string): ExpertStep => ({ call: { name: 'open_note', arguments: { number: n + 1 } }, text: why });
-    const answer = (n: number, why: string): ExpertStep => ({ call: { name: 'answer', arguments: { text: notes[n]!.code } }, text: why });
-    return {
-      instruction: `What is the code in the note "${wanted.title}"? Answer with the code only.`,
-      notes,
-      target,
-      expert({ opened, strategy }) {
-        if (strategy === 'first-note') return opened.has(0) ? answer(0, 'The first note shows a code: answer with it.') : open(0, 'Open the first note.');
-        if (opened.has(target)) return answer(target, `The note "${wanted.title}" shows the code ${wanted.code}: answer with it.`);
-        if (strategy === 'scan') {
-          const next = notes.findIndex((_, n) => !opened.has(n));
-          return open(next, `Open the notes in order until "${wanted.title}" shows up: note ${next + 1} is next.`);
-        }
-        return open(target, `The list shows "${wanted.title}" as note ${target + 1}: open it.`);
-      },
-    };
+    return askAbout(notes, rng.int(1, notes.length - 1));
   },
 };
+
+/**
+ * notes/find-each-code: related tasks. The three seeds of a scenario get the same four notes
+ * (the kit hands them one generator) and ask in turn about notes 2, 3 and 4 (`task` 0, 1, 2).
+ */
+export const findEachCode: FamilyDef<NotesTask> = {
+  ...findCode,
+  name: 'find-each-code',
+  description: 'Find the code in one of four notes; the seeds of a scenario ask about each note but the first.',
+  scenario: { tasks: 3 },
+  generate(rng, task) {
+    return askAbout(drawNotes(rng), task + 1);
+  },
+};
+
+function drawNotes(rng: Rng): { title: string; code: string }[] {
+  return rng.sample(TITLES, 4).map((title) => ({ title, code: rng.chars(6) }));
+}
+
+/** The task that asks for the code of note `target`, with its expert. */
+function askAbout(notes: { title: string; code: string }[], target: number): NotesTask {
+  const wanted = notes[target]!;
+  const open = (n: number, why: string): ExpertStep => ({ call: { name: 'open_note', arguments: { number: n + 1 } }, text: why });
+  const answer = (n: number, why: string): ExpertStep => ({ call: { name: 'answer', arguments: { text: notes[n]!.code } }, text: why });
+  return {
+    instruction: `What is the code in the note "${wanted.title}"? Answer with the code only.`,
+    notes,
+    target,
+    expert({ opened, strategy }) {
+      if (strategy === 'first-note') return opened.has(0) ? answer(0, 'The first note shows a code: answer with it.') : open(0, 'Open the first note.');
+      if (opened.has(target)) return answer(target, `The note "${wanted.title}" shows the code ${wanted.code}: answer with it.`);
+      if (strategy === 'scan') {
+        const next = notes.findIndex((_, n) => !opened.has(n));
+        return open(next, `Open the notes in order until "${wanted.title}" shows up: note ${next + 1} is next.`);
+      }
+      return open(target, `The list shows "${wanted.title}" as note ${target + 1}: open it.`);
+    },
+  };
+}
 
 /** One episode: the list of notes, then whatever note the agent opens. */
 class NotesSession implements Session {

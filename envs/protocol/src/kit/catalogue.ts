@@ -45,6 +45,7 @@ export class FamilyCatalogue<Def extends FamilyDef<unknown>> {
       ...definitions.map((def) => {
         const job = def.job ?? options.job;
         if (!job) throw new TypeError(`${this.id(def)} names no job, and the ${env} catalogue has no default`);
+        scenarioTasks(def);
         return {
           id: this.id(def),
           job,
@@ -77,6 +78,21 @@ export class FamilyCatalogue<Def extends FamilyDef<unknown>> {
 
   /** The task (id, seed, split) stands for, without opening a session. */
   instance(id: string, seed: number, split = 'train'): InstanceOf<Def> {
-    return this.get(id).generate(instanceRng(split, seed)) as InstanceOf<Def>;
+    const def = this.get(id);
+    const tasks = scenarioTasks(def);
+    // A scenario's seeds share the world's generator: the one its first seed's block number gives.
+    return def.generate(instanceRng(split, Math.floor(seed / tasks)), seed % tasks) as InstanceOf<Def>;
   }
+
+  /** The scenario the seed's task belongs to (its block's number), or "" for a family without scenarios. */
+  scenario(id: string, seed: number): string {
+    const def = this.get(id);
+    return def.scenario ? String(Math.floor(seed / scenarioTasks(def))) : '';
+  }
+}
+
+function scenarioTasks(def: FamilyDef<unknown>): number {
+  const tasks = def.scenario?.tasks ?? 1;
+  if (!Number.isInteger(tasks) || tasks < 1) throw new TypeError(`family ${def.name} declares scenarios of ${tasks} tasks; it must be a whole number >= 1`);
+  return tasks;
 }

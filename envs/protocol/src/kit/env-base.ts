@@ -50,6 +50,11 @@ export abstract class EnvBase<Def extends FamilyDef<unknown>> implements Environ
     return this.catalogue.instance(family, seed, split);
   }
 
+  /** The scenario the task (family, seed) belongs to, as the family declares it ("" for none). */
+  scenario(family: string, seed: number): string {
+    return this.catalogue.find(family) ? this.catalogue.scenario(family, seed) : '';
+  }
+
   /** A session of the task `spec` names; `await using` closes it. */
   async reset(spec: EpisodeSpec, signal: AbortSignal): Promise<Session & AsyncDisposable> {
     return this.sessions.track(await this.open(spec, signal));

@@ -40,7 +40,16 @@ export interface FamilyDef<Instance> {
   strategies: readonly string[];
   /** Named scripted attempts that game the verifier; none may succeed (the conformance check plays each). */
   nearMisses: readonly string[];
-  generate(rng: Rng): Instance;
+  /**
+   * Declared only by a family whose tasks are related: each block of `tasks` consecutive seeds
+   * (0..tasks-1, tasks..2*tasks-1, ...) is one scenario, a world generated once and asked a
+   * different thing by each seed. The kit then hands every seed of the block the same world
+   * generator, and `generate` its task number in the block; records carry the scenario, and eval
+   * reports the minimum success over its tasks. Without it every seed draws a world of its own.
+   */
+  scenario?: { tasks: number };
+  /** The instance from its generator; `task` is the seed's task in its scenario (always 0 without one). */
+  generate(rng: Rng, task: number): Instance;
 }
 
 /** The instance type a family definition generates. */
