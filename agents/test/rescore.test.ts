@@ -1,0 +1,148 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EpisodeSpec, Environment, Observation, Session, TaskFamily } from '@workgym/protocol';
+import { CounterEnv } from '@workgym/protocol/testing';
+import { InProcessRuntime, inProcessSpec } from '@workgym/runtime';
+import { openRun } from '@workgym/trajectories';
+import { describe, expect, it } from 'vitest';
+import { ExpertAgent, rollout, type Agent } from '../src/index.js';
+import { rescoreRun } from '../src/rescore/index.js';
+import { limits } from './helpers.js';
+
+/**
+ * The counter env with a verifier that can be changed: `lenient` also accepts a counter one
+ * above the target (the overshoot near-miss), and reports another verifier version; `noisy`
+ * shows a different counter text each time it is opened (a non-deterministic env).
+ */
+class VersionedCounterEnv implements Environment {
+  readonly name = 'counter';
+  readonly version = '1.0.0';
+  readonly capabilities = ['expert', 'candidates'];
+  private readonly inner = new CounterEnv();
+  private static opened = 0;
+
+  constructor(private readonly verifier: { lenient?: boolean; noisy?: boolean } = {}) {}
+
+  families(): TaskFamily[] {
+    return this.inner.families().map((f) => ({ ...f, verifierVersion: this.verifier.lenient ? 'lenient-verifier' : 'strict-verifier' }));
+  }
+
+  tools() {
+    return this.inner.tools();
+  }
+
+  async reset(spec: EpisodeSpec): Promise<Session> {
+    const session = await this.inner.reset(spec);
+    const { lenient, noisy } = this.verifier;
+    const mark = noisy ? ` (opened ${++VersionedCounterEnv.opened})` : '';
+    const shown = (o: Observation): Observation => ({ ...o, text: `${o.text}${mark}` });
+    return {
+      instruction: session.instruction,
+      tools: session.tools,
+      get observation() {
+        return shown(session.observation);
+      },
+      step: async (call, s) => {
+        const outcome = await session.step(call, s);
+        return { ...outcome, observation: shown(outcome.observation) };
+      },
+      verify: async (s) => {
+        const verdict = await session.verify(s);
+        // The detail names where the counter ended: "counter ended at X, target Y".
+        const [, ended, target] = /ended at (-?\d+), target (-?\d+)/.exec(verdict.detail ?? '')!.map(Number);
+        const submitted = verdict.components?.submitted === 1;
+        if (!lenient || !submitted || ended !== target! + 1) return verdict;
+        return { ...verdict, reward: 1, success: true, components: { ...verdict.components, reached: 1 } };
+      },
+      expert: (s, strategy) => session.expert!(s, strategy),
+      close: () => session.close(),
+      [Symbol.asyncDispose]: () => session.close(),
+    };
+  }
+
+  async close(): Promise<void> {}
+
+  async [Symbol.asyncDispose](): Promise<void> {}
+}
+
+const envs = new Map([['counter', inProcessSpec('counter')]]);
+
+/** A run of 4 counter tasks: the expert solves seeds 0 and 1, the overshoot near-miss plays seeds 2 and 3. */
+async function recordedRun(): Promise<string> {
+  const dir = join(await mkdtemp(join(tmpdir(), 'workgym-rescore-')), 'run');
+  const expert = new ExpertAgent({ strategy: 'jump' });
+  const overshoot = new ExpertAgent({ strategy: 'overshoot' });
+  const agent: Agent = {
+    info: expert.info,
+    act: (context, signal) => (context.task.seed! < 2 ? expert : overshoot).act(context, signal),
+  };
+  await rollout({
+    runtime: new InProcessRuntime({ counter: () => new VersionedCounterEnv() }),
+    agent,
+    envs: [{ name: 'counter', spec: inProcessSpec('counter'), families: ['counter/reach-target'] }],
+    out: dir,
+    tasksPerFamily: 4,
+    group: 1,
+    split: 'train',
+    seed: 0,
+    parallel: 2,
+    limits: limits(),
+  });
+  return dir;
+}
+
+const rescore = (from: string, out: string, verifier: { lenient?: boolean; noisy?: boolean }) =>
+  rescoreRun({ from, out, runtime: new InProcessRuntime({ counter: () => new VersionedCounterEnv(verifier) }), envs, parallel: 2, limits: limits() });
+
+describe('rescoreRun', () => {
+  it('replays a run with an unchanged verifier: no verdict changes, nothing diverges, a new run with the same verdicts', async () => {
+    const from = await recordedRun();
+    const out = `${from}.rescore-1`;
+    const report = await rescore(from, out, {});
+    expect(report).toMatchObject({ episodes: 4, changed: 0, diverged: 0, failed: 0 });
+    await using run = await openRun(out);
+    expect(run.size).toBe(4);
+    expect(run.manifest.spec).toMatchObject({ rescoredFrom: { runId: 'run' } });
+    expect(run.summaries().map((s) => s.verifierVersion)).toEqual(Array(4).fill('strict-verifier'));
+  });
+
+  it('reports the verdicts a changed verifier changes, per family, and writes them with its version as a new run', async () => {
+    const from = await recordedRun();
+    const out = `${from}.rescore-1`;
+    const report = await rescore(from, out, { lenient: true });
+    expect(report).toMatchObject({ episodes: 4, changed: 2, diverged: 0 });
+    expect(report.families).toEqual([
+      expect.objectContaining({
+        family: 'counter/reach-target',
+        episodes: 4,
+        changed: 2,
+        successBefore: 2,
+        successAfter: 4,
+        versionsBefore: ['strict-verifier'],
+        versionAfter: 'lenient-verifier',
+      }),
+    ]);
+    expect(report.changes.map((c) => c.episodeId).sort()).toEqual(['counter/reach-target:train:2:0', 'counter/reach-target:train:3:0']);
+    expect(report.changes[0]).toMatchObject({ before: { success: false, reward: 0 }, after: { success: true, reward: 1 } });
+
+    await using rescored = await openRun(out);
+    await using original = await openRun(from);
+    expect(rescored.summaries().every((s) => s.verifierVersion === 'lenient-verifier' && s.success)).toBe(true);
+    // Nothing is overwritten: the replayed run keeps its verdicts and version.
+    expect(original.summaries().filter((s) => s.success)).toHaveLength(2);
+    expect(original.summaries().every((s) => s.verifierVersion === 'strict-verifier')).toBe(true);
+    // The new run keeps the recorded trajectory and agent, not the replay's.
+    const before = (await original.get('counter/reach-target:train:2:0'))!;
+    const after = (await rescored.get('counter/reach-target:train:2:0'))!;
+    expect(after.agent).toEqual(before.agent);
+    expect(after.steps!.map((s) => [s.text, s.toolCalls])).toEqual(before.steps!.map((s) => [s.text, s.toolCalls]));
+  });
+
+  it('reports a replay whose observations differ from the recorded ones as diverged', async () => {
+    const from = await recordedRun();
+    const report = await rescore(from, `${from}.rescore-1`, { noisy: true });
+    expect(report).toMatchObject({ episodes: 4, diverged: 4, changed: 0 });
+    expect(report.divergences[0]).toMatchObject({ step: 0, what: 'the observation text differs' });
+  });
+});
