@@ -19,13 +19,17 @@ export function defineStats(command: Command): void {
   command
     .option(
       '--json',
-      'print JSON: {"episodes", "successRate" (0..1), "attempts", "retried", "infraErrors", "byEnv": {...}, "byFamily", "byJob", "damage": [...], ...}',
+      'print JSON: {"episodes", "successRate" (0..1), "success" (Wilson interval), "meanReward", "ks", "passAtK", "passHatK", "scenarios", "attempts", "retried", "infraErrors", "byEnv": {...}, "byFamily", "byJob", "byDifficulty", "damage": [...], ...}',
     )
     .option('--strict', 'exit 1 when a record is damaged')
     .option('--no-check', 'do not read the records to check them (faster on a large run; damage inside them then goes unnoticed)')
     .addHelpText(
       'after',
-      '\nExamples:\n  workgym data stats runs/demo\n  workgym data stats runs/demo --json | jq .byEnv\n  workgym data stats runs/demo --strict',
+      '\nPer env, family, job and difficulty: success with its 95% Wilson interval, mean score (partial credit), pass@k and\n' +
+        'pass^k for every k up to the group size (at least one / all of k tries of a task succeed), and scenario success\n' +
+        "(the minimum over a scenario's tasks) for families whose tasks come in scenarios.\n" +
+        '\nExamples:\n  workgym data stats runs/demo\n  workgym data stats runs/demo --json | jq .byEnv\n' +
+        "  workgym data stats runs/demo --json | jq '.byFamily | map_values(.passHatK)'\n  workgym data stats runs/demo --strict",
     )
     .action(lazy(async () => (await actions()).stats));
 }

@@ -26,7 +26,7 @@ export function defineEval(command: Command): void {
     runtime: { default: 'docker' },
   })
     .option('--out <dir>', 'run folder for the new episodes (default: a temporary folder)')
-    .option('--k <list>', 'comma-separated k for pass@k (default 1, 2, 4, ... up to the group size)', (value: string) =>
+    .option('--k <list>', 'comma-separated k for pass@k and pass^k (default every k from 1 to the group size)', (value: string) =>
       readList(value).map((k) => readNumber(k, '--k', WHOLE)),
     )
     .option('--exclude-infra-errors', 'leave episodes lost to infrastructure faults (infra_error) out of the rates instead of counting them as failures')
@@ -35,15 +35,19 @@ export function defineEval(command: Command): void {
     .addHelpText(
       'after',
       `
-Prints a markdown report. Success counts only verified successes (agent errors, envs the agent
-broke and infra errors count as failures and are listed; --exclude-infra-errors leaves infra
-errors out of the rates, still saying how many there were). pass@k is the unbiased estimator over
-tasks with >= k rollouts.
+Prints a markdown report by env, family, job and difficulty, and in total. Success counts only
+verified successes, with 95% Wilson intervals (agent errors, envs the agent broke and infra errors
+count as failures and are listed; --exclude-infra-errors leaves infra errors out of the rates,
+still saying how many there were). Mean score is the family's partial credit (final reward).
+pass@k (at least one of k tries succeeds) and pass^k (all k succeed: reliability) are unbiased
+estimates over tasks with >= k rollouts (--group). Families whose tasks come in scenarios also get
+scenario success: the minimum success over a scenario's tasks, averaged over scenarios.
 
 Examples:
   workgym eval --run runs/qwen
   workgym eval --agent policy --policy policies/bc --env code --episodes 30 --runtime local
   workgym eval --agent openai --model Qwen/Qwen3-8B --base-url http://localhost:8000/v1 --group 4 --json eval.json
+  workgym eval --run runs/qwen --k 1,4 --json eval.json    # pass@1, pass@4, pass^1, pass^4
   workgym eval --agent random --env code --family "code/sql-*" --episodes 20
 
 Compare two runs of the same tasks, paired by task: workgym eval compare RUN_A RUN_B (see its --help).`,
