@@ -9,7 +9,7 @@ export { OpenAIAgent, type OpenAIAgentOptions } from './agents/openai-agent.js';
 export { describePolicy, parsePolicy, type ContextPolicy } from '@workgym/trajectories';
 export { RateLimiter } from './agents/rate-limiter.js';
 export { ActionFault, classifyEnvError, InfraFault, RolloutConfigError } from './faults.js';
-export { runEpisode, type EpisodeIds, type EpisodeLimits, type EpisodeTask, type RunEpisodeOptions } from './run-episode.js';
+export { runEpisode, STUCK_AFTER, type EpisodeIds, type EpisodeLimits, type EpisodeTask, type RunEpisodeOptions } from './run-episode.js';
 export { planEpisodes, workItem, type PlanOptions, type WorkItem } from './rollout/work-item.js';
 export { MemoryWorkQueue, type WorkQueue } from './rollout/work-queue.js';
 export { RolloutStats, type EarlierEpisode, type EnvProgress } from './rollout/rollout-stats.js';

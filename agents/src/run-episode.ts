@@ -25,7 +25,16 @@ export interface EpisodeLimits {
   episodeDeadlineMs: number;
   /** How long one env call (reset, step, expert, close) may take before the env counts as hung (default: the client's). */
   envDeadlineMs?: number;
+  /**
+   * Steps in a row making the same calls (tool names and arguments) and getting the same answer
+   * (results and observation) after which the episode ends as `stuck`, a failure of the agent
+   * (default STUCK_AFTER; 0: never).
+   */
+  stuckAfter?: number;
 }
+
+/** The default of EpisodeLimits.stuckAfter. */
+export const STUCK_AFTER = 5;
 
 export interface RunEpisodeOptions {
   client: EnvClient;
@@ -43,7 +52,7 @@ export interface RunEpisodeOptions {
 
 /**
  * Plays one episode and returns its record. Agent failures are part of the record
- * (agent_error). Env failures throw: an ActionFault once the agent has acted (the caller finds
+ * (agent_error, stuck). Env failures throw: an ActionFault once the agent has acted (the caller finds
  * out whose fault it was), an InfraFault before.
  */
 export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRecord> {
@@ -109,7 +118,7 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
     envVersion: options.env.version,
     imageId: options.env.imageId,
     steps,
-    finalReward: status === 'agent_error' || status === 'env_broken' ? 0 : (last?.verdict?.reward ?? 0),
+    finalReward: status === 'agent_error' || status === 'env_broken' || status === 'stuck' ? 0 : (last?.verdict?.reward ?? 0),
     rewardComponents: last?.verdict?.components ?? {},
     success: status === 'success',
     status,
@@ -123,6 +132,7 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
     errorMessage = fault.message;
     return new ActionFault(fault, failed, calledSoFar(steps), record());
   };
+  const repeats = repeatCounter();
   try {
     while (!last?.terminated && !last?.truncated) {
       const turn = new AgentTurn(limits.stepDeadlineMs, deadline, options.signal);
@@ -168,6 +178,15 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
         results: last.results.map((r) => ({ callId: r.callId, text: r.text, errorKind: r.error?.kind ?? '' })),
       });
       observation = last.observation!;
+      const repeated = repeats(calls, last);
+      const stuckAfter = limits.stuckAfter ?? STUCK_AFTER;
+      if (stuckAfter > 0 && repeated >= stuckAfter && !last.terminated && !last.truncated) {
+        // The same act answered the same way, again and again: a policy loop, not progress (an expert
+        // adding 1 to a counter repeats its call too, but the env's answer changes each time).
+        status = 'stuck';
+        errorMessage = `the agent made the same call${calls.length > 1 ? 's' : ''} ${repeated} times in a row: ${callsText(calls)}`;
+        break;
+      }
     }
     await closeSession();
     status ??= last?.verdict?.success ? 'success' : last?.truncated ? 'truncated' : 'failure';
@@ -179,6 +198,54 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
   } finally {
     await closeSession();
   }
+}
+
+/**
+ * Counts the steps in a row that made the same calls, tool names and arguments (as JSON values:
+ * spacing and key order aside), and got the same results and observation. A step with no call
+ * breaks the run.
+ */
+function repeatCounter(): (calls: readonly ToolCall[], reply: StepReply) => number {
+  let previous = '';
+  let count = 0;
+  return (calls, reply) => {
+    const key =
+      calls.length === 0
+        ? ''
+        : JSON.stringify([
+            calls.map((c) => [c.name ?? '', canonicalArguments(c.argumentsJson ?? '')]),
+            reply.results.map((r) => [r.text, r.error?.kind ?? '', r.error?.message ?? '']),
+            reply.observation?.text ?? '',
+          ]);
+    if (key === '') count = 0;
+    else count = key === previous ? count + 1 : 1;
+    previous = key;
+    return count;
+  };
+}
+
+function canonicalArguments(json: string): string {
+  const sorted = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(sorted)
+      : typeof value === 'object' && value !== null
+        ? Object.fromEntries(
+            Object.entries(value)
+              .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+              .map(([k, v]) => [k, sorted(v)]),
+          )
+        : value;
+  try {
+    return JSON.stringify(sorted(JSON.parse(json)));
+  } catch {
+    return json;
+  }
+}
+
+/** `add({"amount":1})`, cut short: for an error message. */
+function callsText(calls: readonly ToolCall[]): string {
+  const text = calls.map((c) => `${c.name}(${c.argumentsJson})`).join(', ');
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 /** Each recorded step's tool calls (as sent: the sanitized calls). */

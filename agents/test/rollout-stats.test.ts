@@ -23,4 +23,22 @@ describe('rollout stats', () => {
     expect(stats.rate('spreadsheet')).toBeCloseTo(4, 9);
     expect(stats.rate('browser')).toBeCloseTo(0.1, 9);
   });
+
+  it("rates the session as a whole over its wall time, from its start to its last episode, leaving a resume's earlier episodes out", () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const stats = new RolloutStats({ spreadsheet: 3, browser: 1 }, [{ env: 'spreadsheet', status: 'success', success: true, finalReward: 1, steps: 2 }]);
+    expect([stats.wallMs, stats.overallRate()]).toEqual([0, 0]);
+    // 60 s of warm-up before the first episode is recorded, which counts: it is time the run took.
+    vi.advanceTimersByTime(60_000);
+    stats.record(episode('spreadsheet'), 10_000);
+    stats.record(episode('spreadsheet'), 10_000);
+    vi.advanceTimersByTime(60_000);
+    stats.record(episode('browser'), 60_000);
+    expect(stats.newEpisodes).toBe(3);
+    expect(stats.wallMs).toBe(120_000);
+    expect(stats.overallRate()).toBeCloseTo(1.5, 9);
+    // Time after the last episode (closing the run) is not the episodes' time.
+    vi.advanceTimersByTime(600_000);
+    expect(stats.overallRate()).toBeCloseTo(1.5, 9);
+  });
 });

@@ -34,6 +34,9 @@ const noStatuses = () => Object.fromEntries(EPISODE_STATUSES.map((s) => [s, 0]))
  */
 export class RolloutStats {
   readonly byEnv = new Map<string, EnvProgress>();
+  /** When this session started (the stats are made before the pools warm up) and recorded its last episode. */
+  readonly startedAtMs = Date.now();
+  private lastEndMs: number | undefined;
 
   /** `totals`: the episodes each env of this session holds or plans; `earlier`: what the run held before it. */
   constructor(totals: Record<string, number>, earlier: readonly EarlierEpisode[] = []) {
@@ -74,6 +77,7 @@ export class RolloutStats {
     const end = Date.now();
     p.firstStartMs = Math.min(p.firstStartMs ?? Infinity, end - wallMs);
     p.lastEndMs = Math.max(p.lastEndMs ?? -Infinity, end);
+    this.lastEndMs = end;
     p.wallMs += wallMs;
     p.agentMs += record.timings?.agentMs ?? 0;
     p.envMs += record.timings?.envMs ?? 0;
@@ -87,6 +91,21 @@ export class RolloutStats {
     const p = this.byEnv.get(env)!;
     if (p.firstStartMs === undefined || p.lastEndMs === undefined) return 0;
     return (p.done - p.earlier) / Math.max(1e-9, (p.lastEndMs - p.firstStartMs) / 60_000);
+  }
+
+  /** This session's wall time: from its start (warm-up included) to its last recorded episode. */
+  get wallMs(): number {
+    return this.lastEndMs === undefined ? 0 : this.lastEndMs - this.startedAtMs;
+  }
+
+  /** This session's new episodes, all envs together. */
+  get newEpisodes(): number {
+    return this.envs.reduce((n, e) => n + e.done - e.earlier, 0);
+  }
+
+  /** New episodes per minute over the session's wall time: what the run as a whole delivered. */
+  overallRate(): number {
+    return this.wallMs > 0 ? this.newEpisodes / (this.wallMs / 60_000) : 0;
   }
 
   get envs(): EnvProgress[] {

@@ -9,7 +9,7 @@ export interface ProgressView {
 
 const errors = (stats: RolloutStats, env: string) => {
   const s = stats.byEnv.get(env)!.statuses;
-  return s.agent_error + s.env_broken + s.infra_error;
+  return s.agent_error + s.env_broken + s.stuck + s.infra_error;
 };
 const successRate = (stats: RolloutStats, env: string) => {
   const p = stats.byEnv.get(env)!;
@@ -53,7 +53,8 @@ export function progressView(stats: RolloutStats, stream: NodeJS.WriteStream = p
 
 /**
  * The end-of-run table, one row per env: the whole run (a resumed run's earlier episodes
- * included), how many of its episodes are new, and this session's retries and pace.
+ * included), how many of its episodes are new, and this session's retries and pace (an env's
+ * rate over the time its own episodes ran); then the session's wall time and overall rate.
  */
 export function summaryTable(stats: RolloutStats): string {
   const rows = stats.envs.map((e) => {
@@ -66,11 +67,28 @@ export function summaryTable(stats: RolloutStats): string {
       recorded ? `${((100 * e.success) / recorded).toFixed(1)}%` : '-',
       recorded ? (e.rewardSum / recorded).toFixed(3) : '-',
       recorded ? (e.steps / recorded).toFixed(1) : '-',
-      `${s.failure}/${s.truncated}/${s.agent_error}/${s.env_broken}/${s.infra_error}`,
+      `${s.failure}/${s.truncated}/${s.agent_error}/${s.env_broken}/${s.stuck}/${s.infra_error}`,
       String(e.retries),
       stats.rate(e.env).toFixed(1),
     ];
   });
-  const head = ['env', 'episodes', 'new', 'success', 'mean reward', 'mean steps', 'fail/trunc/agent_err/env_broken/infra_err', 'new retries', 'new ep/min'];
-  return formatTable([head, ...rows]);
+  const head = [
+    'env',
+    'episodes',
+    'new',
+    'success',
+    'mean reward',
+    'mean steps',
+    'fail/trunc/agent_err/env_broken/stuck/infra_err',
+    'new retries',
+    'new ep/min',
+  ];
+  return `${formatTable([head, ...rows])}\n${overallLine(stats)}`;
+}
+
+/** The session as a whole: wall time from its start (warm-up included) to its last episode, and the rate over it. */
+export function overallLine(stats: RolloutStats): string {
+  const seconds = Math.round(stats.wallMs / 1000);
+  const wall = seconds >= 60 ? `${Math.floor(seconds / 60)} min ${seconds % 60} s` : `${seconds} s`;
+  return `${stats.newEpisodes} new episode(s) in ${wall} wall time: ${stats.overallRate().toFixed(1)} ep/min overall`;
 }

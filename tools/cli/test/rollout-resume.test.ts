@@ -27,9 +27,11 @@ describe('workgym rollout --resume', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toMatch(/env\s+episodes\s+new\s+success/);
     const cells = row(resumed.stdout, 'spreadsheet');
-    // env, episodes, new, success, mean reward, mean steps, fail/trunc/agent_err/env_broken/infra_err
+    // env, episodes, new, success, mean reward, mean steps, fail/trunc/agent_err/env_broken/stuck/infra_err
     expect(cells.slice(0, 4)).toEqual(['spreadsheet', '3', '2', '66.7%']);
-    expect(cells[6]).toBe('0/1/0/0/0');
+    expect(cells[6]).toBe('0/1/0/0/0/0');
+    // Then the session as a whole: its new episodes, wall time and the rate over it.
+    expect(resumed.stdout).toMatch(/^2 new episode\(s\) in (\d+ min )?\d+ s wall time: \d+\.\d ep\/min overall$/m);
     // Episodes that are only missing are not called damaged.
     expect(resumed.stderr).not.toContain('damaged');
   });

@@ -29,7 +29,7 @@ export interface EvalRow {
   meanSteps: number;
   /** Prompt + completion tokens per episode, as the agent reported them (0 when it reports none). */
   meanTokens: number;
-  /** Episodes that ended in agent_error, env_broken or infra_error (counted as failures above). */
+  /** Episodes that ended in agent_error, env_broken, stuck or infra_error (counted as failures above). */
   errors: number;
   /** Episodes lost to infrastructure faults (infra_error): in `episodes` unless excluded. */
   infraErrors: number;
@@ -56,6 +56,8 @@ export interface EvalOptions {
 }
 
 const isInfraError = (r: EpisodeRecord) => r.status === 'infra_error';
+/** Episodes that did not end on the task's own terms: the agent failed, looped or broke the env, or the infrastructure failed. */
+const ERROR_STATUSES = new Set(['agent_error', 'env_broken', 'stuck', 'infra_error']);
 
 /**
  * Success (Wilson intervals), mean score, pass@k and pass^k, scenario success, mean steps and
@@ -110,7 +112,7 @@ function row(scope: EvalScope, key: string, records: EpisodeRecord[], ks: number
     ...(scenarios ? { scenarios } : {}),
     meanSteps: mean((r) => r.steps?.length ?? 0),
     meanTokens: mean(tokens),
-    errors: records.filter((r) => r.status === 'agent_error' || r.status === 'env_broken' || r.status === 'infra_error').length,
+    errors: records.filter((r) => ERROR_STATUSES.has(r.status ?? '')).length,
   };
 }
 
