@@ -57,9 +57,7 @@ export const findEachCode: FamilyDef<NotesTask> = {
   name: 'find-each-code',
   description: 'Find the code in one of four notes; the seeds of a scenario ask about each note but the first.',
   scenario: { tasks: 3 },
-  generate(rng, task) {
-    return askAbout(drawNotes(rng), task + 1);
-  },
+  generate: (rng, task) => askAbout(drawNotes(rng), task + 1),
 };
 
 function drawNotes(rng: Rng): { title: string; code: string }[] {
