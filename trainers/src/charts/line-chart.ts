@@ -7,6 +7,8 @@ export interface LineSeries {
   label: string;
   /** y per x; null leaves a gap. */
   values: (number | null)[];
+  /** An interval around the line (e.g. a 95% Wilson band), shaded in the series' colour. */
+  band?: { low: (number | null)[]; high: (number | null)[] };
 }
 
 export interface LineChartOptions {
@@ -35,21 +37,28 @@ export async function renderLineChart(options: LineChartOptions): Promise<Buffer
     type: 'line',
     data: {
       labels: options.labels,
-      datasets: options.series.map((s, i) => ({
-        label: s.label,
-        data: s.values,
-        borderColor: PALETTE[i % PALETTE.length],
-        backgroundColor: PALETTE[i % PALETTE.length],
-        tension: 0,
-        spanGaps: true,
-      })),
+      datasets: options.series.flatMap((s, i) => {
+        const colour = PALETTE[i % PALETTE.length]!;
+        const line = { label: s.label, data: s.values, borderColor: colour, backgroundColor: colour, tension: 0, spanGaps: true };
+        if (!s.band) return [line];
+        // The band is two unlabelled edges; the high edge fills down to the low one (the dataset before it).
+        const edge = { borderColor: `${colour}55`, borderWidth: 1, pointRadius: 0, tension: 0, spanGaps: true };
+        return [
+          line,
+          { ...edge, label: '', data: s.band.low, fill: false },
+          { ...edge, label: '', data: s.band.high, fill: '-1', backgroundColor: `${colour}22` },
+        ];
+      }),
     },
     options: {
       // No DOM here: fixed size, no animation, one synchronous draw.
       responsive: false,
       animation: false,
       devicePixelRatio: 1,
-      plugins: { title: { display: true, text: options.title }, legend: { position: 'bottom' } },
+      plugins: {
+        title: { display: true, text: options.title },
+        legend: { position: 'bottom', labels: { filter: (item) => item.text !== '' } },
+      },
       scales: {
         x: { title: { display: true, text: options.xLabel } },
         y: { title: { display: true, text: options.yLabel }, min: options.yMin, max: options.yMax },

@@ -1,5 +1,5 @@
 import { LinearPolicy, behaviourCloning, dagger, policyGradient, toDecisions } from '@workgym/trainers/learner';
-import { EmbeddedUpdater, ExternalUpdater, rlLoop } from '@workgym/trainers/loop';
+import { EmbeddedUpdater, ExternalUpdater, formatComparison, rlLoop, samplingSeed } from '@workgym/trainers/loop';
 import { computeAdvantages, formatAdvantageDiagnostics, scoredEpisodes, type AdvantageEstimator, type AdvantageScope } from '@workgym/trainers/rl';
 import { readRecords } from '@workgym/trainers/eval';
 import { refuseTestEpisodes } from '@workgym/trajectories';
@@ -21,6 +21,10 @@ interface TrainFlags {
   online?: boolean;
   iterations: number;
   tasks: number;
+  sampleRounds: number;
+  evalEvery: number;
+  evalTasks: number;
+  evalTemperature: number;
   group: number;
   env?: string[];
   family?: string;
@@ -113,10 +117,10 @@ async function trainOnline(flags: TrainFlags): Promise<void> {
       envs,
       updater,
       // On-policy sampling at temperature 1 from the current endpoint; candidates let a candidate policy choose.
-      agentFor: (endpoint, iteration) =>
+      agentFor: (endpoint, iteration, sample) =>
         openAIAgent(
           { ...agent, baseUrl: endpoint.baseURL, model: endpoint.model, candidates: true, temperature: 1 },
-          { seed: flags.seed + iteration, maxRetries: 2 },
+          { seed: samplingSeed(flags.seed, iteration, flags.group, sample), maxRetries: 2 },
         ),
       out: flags.out!,
       iterations: flags.iterations,
@@ -127,16 +131,36 @@ async function trainOnline(flags: TrainFlags): Promise<void> {
       seed: flags.seed,
       maxSteps: flags.maxSteps,
       parallel: flags.parallel,
+      maxSampleRounds: flags.sampleRounds,
+      evaluation:
+        flags.evalEvery > 0
+          ? {
+              every: flags.evalEvery,
+              tasksPerFamily: flags.evalTasks,
+              agentFor: (endpoint) =>
+                openAIAgent(
+                  { ...agent, baseUrl: endpoint.baseURL, model: endpoint.model, candidates: true, temperature: flags.evalTemperature },
+                  { seed: 0, maxRetries: 2 },
+                ),
+            }
+          : undefined,
       onProgress: progressLine('rl'),
       log: (l) => process.stderr.write(`[rl] ${l}\n`),
       onIteration: (s) =>
         process.stderr.write(
-          `[rl] iteration ${s.iteration}: ${s.points.map((p) => `${p.env} reward ${p.meanReward.toFixed(3)} success ${(100 * p.successRate).toFixed(0)}%`).join(', ')}\n`,
+          `[rl] iteration ${s.iteration}: ${s.points.map((p) => `${p.env} reward ${p.meanReward.toFixed(3)} success ${(100 * p.successRate).toFixed(0)}%`).join(', ')}` +
+            (flags.sampleRounds > 1 ? `; ${s.informativeGroups} informative groups in ${s.rounds} rounds, ${s.skippedGroups} skipped` : '') +
+            '\n',
+        ),
+      onEvaluation: (e) =>
+        process.stderr.write(
+          `[rl] test after ${e.iteration} updates: ${e.points.map((p) => `${p.env} ${(100 * p.success.rate).toFixed(0)}% [${(100 * p.success.low).toFixed(0)}, ${(100 * p.success.high).toFixed(0)}] of ${p.success.n}`).join(', ')}\n`,
         ),
     });
     if (updater instanceof EmbeddedUpdater) await updater.policy.save(flags.out!);
+    if (result.comparison) for (const line of formatComparison(result.comparison)) console.log(`test, last against first: ${line}`);
     console.log(
-      `learning curves: ${result.csv}, ${result.png}${updater instanceof EmbeddedUpdater ? `; policy: ${flags.out}/policy.json` : `; last endpoint ${result.endpoint.baseURL}`}`,
+      `learning curves: ${result.csv}, ${result.testCsv ? `${result.testCsv}, ` : ''}${result.png}${updater instanceof EmbeddedUpdater ? `; policy: ${flags.out}/policy.json` : `; last endpoint ${result.endpoint.baseURL}`}`,
     );
   } finally {
     await updater.close();

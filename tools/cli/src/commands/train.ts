@@ -26,7 +26,32 @@ export function defineTrain(command: Command): void {
     )
     .option('--online', 'run the online RL loop: sample tasks, roll out --group per task, advantages, update, repeat')
     .addOption(numberOption('--iterations <n>', 'RL iterations (online)', COUNT, 10))
-    .addOption(numberOption('--tasks <n>', 'tasks per family per iteration (online) or per DAgger round', COUNT, 4));
+    .addOption(numberOption('--tasks <n>', 'tasks per family per iteration (online) or per DAgger round', COUNT, 4))
+    .addOption(
+      numberOption(
+        '--sample-rounds <n>',
+        'online, dynamic sampling: skip groups whose rewards all agree and roll out fresh tasks, up to n rounds per iteration, until --tasks informative groups per family (1: off)',
+        COUNT,
+        3,
+      ),
+    )
+    .addOption(
+      numberOption(
+        '--eval-every <n>',
+        'online: greedy success on fixed test seeds before the first update, every n iterations and after the last (0: never)',
+        WHOLE,
+        0,
+      ),
+    )
+    .addOption(numberOption('--eval-tasks <n>', 'online: test tasks per family for --eval-every (the same seeds every time)', COUNT, 30))
+    .addOption(
+      numberOption(
+        '--eval-temperature <t>',
+        'online: temperature of the test evaluations (0 greedy; above 0 sampled with a fixed seed, so points still pair by task)',
+        { min: 0, max: 2 },
+        0,
+      ),
+    );
   addOptions(command, {
     group: { help: 'rollouts per task (online)', default: 4 },
     env: { help: 'comma-separated envs (online, DAgger)' },
@@ -54,7 +79,14 @@ folder holds policy.json; serve it with \`workgym serve-policy\`.
 
 Online (--online), each iteration rolls out the current policy (sampling at temperature 1) on
 fresh train seeds, writes <out>/iterations/<n>/{run,batch.jsonl}, computes advantages, updates,
-and rewrites <out>/curves.csv and <out>/curves.png.
+and rewrites <out>/curves.csv and <out>/curves.png. Groups whose rollouts all got the same reward
+teach nothing: they are skipped and fresh tasks rolled out (run-1, run-2...) until --tasks
+informative groups per family, at most --sample-rounds rounds. With --eval-every N the policy is
+evaluated on the same test seeds before the first update, every N iterations and after the last
+(<out>/evals/<n>, test-curves.csv, success with 95% Wilson intervals in curves.png), and
+<out>/comparison.json holds the last evaluation against the first, paired by task (McNemar).
+An untrained policy scores every candidate alike, so greedy it always takes the first one; from
+scratch, evaluate with --eval-temperature 1 to compare against the random policy it starts as.
 
 Examples:
   workgym rollout --env code --agent expert --episodes 40 --out runs/expert
@@ -62,6 +94,8 @@ Examples:
   workgym train --from runs/expert --method bc --dagger-rounds 3 --env code --runtime local --out policies/dagger
   workgym train --from runs/explore --method rloo --init policies/bc --out policies/rloo
   workgym train --online --method grpo --init policies/bc --env code --iterations 10 --group 4 --out rl/code
+  workgym train --online --method grpo --env spreadsheet --family spreadsheet/clean-names --runtime local --max-steps 15 \
+    --iterations 8 --tasks 8 --lr 0.3 --sample-rounds 3 --eval-every 2 --eval-tasks 60 --eval-temperature 1 --out rl/clean-names
   workgym train --online --method rloo --trainer-command "python my_trainer.py {batch}" --base-url http://localhost:8000/v1 --model qwen --out rl/ext`,
     )
     .action(lazy(async () => (await import('../actions/train.js')).train));
