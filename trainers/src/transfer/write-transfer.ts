@@ -24,9 +24,9 @@ function differenceText(d: CellComparison): string {
   return `Δ ${points(d.difference)} pts [${points(d.low)}, ${points(d.high)}] p=${pValue(d.mcnemarP)}${d.differs ? ' *' : ''}`;
 }
 
-/** What `transfer.json` holds and `workgym transfer --json` prints. */
-export function transferJson(matrix: TransferMatrix): string {
-  return JSON.stringify({ ...matrix, differsBelowP: DIFFERS_BELOW_P }, null, 2);
+/** What `transfer.json` holds and `workgym transfer --json` prints: the matrix alone (a result's file paths left out). */
+export function transferJson({ trainSets, testEnvs, cells }: TransferMatrix): string {
+  return JSON.stringify({ trainSets, testEnvs, cells, differsBelowP: DIFFERS_BELOW_P }, null, 2);
 }
 
 /** Writes the matrix as transfer.md, transfer.csv, transfer.json and transfer.png in `out`. */
