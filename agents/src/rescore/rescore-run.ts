@@ -5,7 +5,7 @@ import { createRun, openRun, type EpisodeRecord, type RunReader, type RunWriter,
 import type { EnvRuntime, EnvServerSpec } from '@workgym/runtime';
 import type { Agent, AgentAction, AgentContext } from '../agent.js';
 import type { EpisodeLimits } from '../run-episode.js';
-import { rollout } from '../rollout/rollout.js';
+import { rollout, type RolloutConfig } from '../rollout/rollout.js';
 import type { WorkItem } from '../rollout/work-item.js';
 import { replayDivergence, type Divergence } from './replay-divergence.js';
 
@@ -19,6 +19,7 @@ export interface RescoreOptions {
   envs: ReadonlyMap<string, EnvServerSpec>;
   parallel: number;
   limits: EpisodeLimits;
+  onProgress?: RolloutConfig['onProgress'];
   log?: (line: string) => void;
 }
 
@@ -130,6 +131,7 @@ async function replayAll(source: RunReader, records: readonly EpisodeRecord[], o
     limits: options.limits,
     items,
     spec: { rescoring: source.dir },
+    onProgress: options.onProgress,
     log: options.log,
   });
   await using replayed = await openRun(dir);

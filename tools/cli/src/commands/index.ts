@@ -45,6 +45,12 @@ const DATA_COMMANDS: readonly CommandEntry[] = [
     define: async () => (await import('./data.js')).defineRepair,
   },
   {
+    name: 'rescore',
+    args: [['<run>']],
+    summary: "replay a run's episodes on fresh envs, re-verify them with today's verifiers and write the new verdicts as a new run",
+    define: async () => (await import('./data-rescore.js')).defineDataRescore,
+  },
+  {
     name: 'sft',
     args: [['<run>']],
     summary: 'write token-level SFT data: input ids, loss masks, weights, packed; the template is checked first',
