@@ -4,7 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { CounterEnv } from '@workgym/protocol/testing';
 import { CodeEnv } from '@workgym/env-code';
 import type { EpisodeRecord } from '@workgym/trajectories';
-import { mcnemarExact, readRecords, trainingSets, transferMatrix, wilson, type EvalEnv, type TransferCell } from '../src/index.js';
+import {
+  mcnemarExact,
+  readRecords,
+  trainingSets,
+  transferCsv,
+  transferMarkdown,
+  transferMatrix,
+  wilson,
+  type EvalEnv,
+  type TransferCell,
+  type TransferMatrix,
+} from '../src/index.js';
 import { InProcessRuntime, spec, tempDir } from './helpers.js';
 
 describe('the transfer matrix', () => {
@@ -50,11 +61,36 @@ describe('the transfer matrix', () => {
     const md = await readFile(result.files.markdown, 'utf8');
     expect(md).toContain('| train \\ test | code | counter |');
     expect(md.split('\n').filter((l) => /^\| (untrained|code|counter|all) \|/.test(l))).toHaveLength(4);
-    expect(md).toMatch(/\| code \| \d+\.\d% \[[\d.]+%–[\d.]+%\] n=3<br>(\*\*)?Δ [+−±][\d.]+ pts \[[+−±][\d.]+, [+−±][\d.]+\] p=[\d.e-]+/);
+    expect(md).toMatch(/\| code \| \d+\.\d% \[[\d.]+%–[\d.]+%\] n=3<br>(\*\*)?Δ [+−]?[\d.]+ pts \[[+−]?[\d.]+, [+−]?[\d.]+\] p=[\d.e-]+/);
     expect((await readFile(result.files.png)).subarray(1, 4).toString()).toBe('PNG');
     const json = JSON.parse(await readFile(result.files.json, 'utf8')) as { cells: TransferCell[]; differsBelowP: number };
     expect(json.differsBelowP).toBe(0.05);
     expect(json.cells).toEqual(result.cells);
+  });
+
+  it('marks a cell that differs from the untrained row in markdown (bold, *) and CSV (differs), with the figures as given', () => {
+    const matrix: TransferMatrix = {
+      trainSets: [
+        { name: 'untrained', envs: [] },
+        { name: 'code', envs: ['code'] },
+      ],
+      testEnvs: ['code'],
+      cells: [
+        { trainSet: 'untrained', testEnv: 'code', success: wilson(1, 10) },
+        {
+          trainSet: 'code',
+          testEnv: 'code',
+          success: wilson(8, 10),
+          vsUntrained: { pairs: 10, difference: 0.7, low: 0.4, high: 1, mcnemarP: mcnemarExact(0, 7), onlyUntrained: 0, onlyTrained: 7, differs: true },
+        },
+      ],
+    };
+    // 2 / 2^7 = 0.015625.
+    expect(transferMarkdown(matrix)).toContain('| code | 80.0% [49.0%–94.3%] n=10<br>**Δ +70.0 pts [+40.0, +100.0] p=0.016 *** |');
+    expect(transferCsv(matrix).trim().split('\n').slice(1)).toEqual([
+      'untrained,,code,10,1,0.1000,0.0179,0.4042,,,,,,,,',
+      'code,code,code,10,8,0.8000,0.4902,0.9433,10,0.7000,0.4000,1.0000,0.01563,0,7,true',
+    ]);
   });
 
   it("pairs every cell with the untrained row's cell on the same test tasks, as the eval runs recorded them", async () => {

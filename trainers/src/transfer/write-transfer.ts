@@ -11,7 +11,7 @@ export interface TransferFiles {
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-const points = (x: number) => `${x > 0 ? '+' : x < 0 ? '−' : '±'}${Math.abs(100 * x).toFixed(1)}`;
+const points = (x: number) => `${x > 0 ? '+' : x < 0 ? '−' : ''}${Math.abs(100 * x).toFixed(1)}`;
 const pValue = (p: number) => (p < 0.001 ? p.toExponential(1) : p.toFixed(3));
 
 /** The cell's success with its Wilson interval. */
