@@ -76,6 +76,7 @@ export { describePolicy, parsePolicy, recordedPolicy } from './views/context-pol
 export type { ContextPolicy } from './views/context-policy.js';
 export { selectEpisodes } from './views/select-episodes.js';
 export { isTestEpisode, refuseTestEpisodes, TEST_CANARY } from './views/test-split.js';
+export { MixedVerifiersError, mixedVerifierVersions, refuseMixedVerifiers } from './views/verifier-versions.js';
 export type { SelectOptions } from './views/select-episodes.js';
 export { buildPreferencePairs } from './views/preference-pairs.js';
 export type { PairingReport, PreferencePair } from './views/preference-pairs.js';

@@ -22,6 +22,7 @@ import type { RunReader } from '../run/run-reader.js';
 import { selectEpisodes } from '../views/select-episodes.js';
 import type { SelectOptions } from '../views/select-episodes.js';
 import { isTestEpisode, refuseTestEpisodes, TEST_CANARY } from '../views/test-split.js';
+import { refuseMixedVerifiers } from '../views/verifier-versions.js';
 import { namingFile } from '../storage/write-failure.js';
 
 export const EXPORT_FORMATS = ['openai', 'openai-dpo', 'trl', 'trl-dpo', 'sharegpt', 'rl-parquet', 'proto'] as const;
@@ -43,6 +44,8 @@ export interface ExportOptions extends SelectOptions, OpenAIChatOptions {
    * one carries TEST_CANARY.
    */
   includeTest?: boolean;
+  /** Export a family's episodes judged by different verifier versions together (refused otherwise). */
+  mixVerifiers?: boolean;
 }
 
 export interface ExportReport {
@@ -77,6 +80,7 @@ export async function exportRun(run: string | RunReader, options: ExportOptions)
   try {
     const picked = selectEpisodes(reader.summaries(), options);
     refuseTestEpisodes(picked, options.includeTest);
+    refuseMixedVerifiers(picked, options.mixVerifiers);
     const report: ExportReport = {
       format: options.format,
       out: options.out,

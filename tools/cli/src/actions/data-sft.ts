@@ -11,7 +11,7 @@ import {
   type SftDataset,
   type TokenizerName,
 } from '@workgym/trainers/sft';
-import { refuseTestEpisodes, selectEpisodes, type EpisodeRecord } from '@workgym/trajectories';
+import { refuseMixedVerifiers, refuseTestEpisodes, selectEpisodes, type EpisodeRecord } from '@workgym/trajectories';
 import { checkOutFolder, withRun } from '../run-helpers.js';
 import { UsageError } from '../usage-error.js';
 
@@ -23,6 +23,7 @@ interface SftFlags {
   pack: boolean;
   includeFailures?: boolean;
   includeTest?: boolean;
+  mixVerifiers?: boolean;
   env?: string[];
   family?: string[];
   job?: string[];
@@ -78,6 +79,7 @@ export async function writeSft(run: string, flags: SftFlags): Promise<void> {
   await withRun(run, async (reader) => {
     const picked = selectEpisodes(reader.summaries(), select);
     refuseTestEpisodes(picked, flags.includeTest);
+    refuseMixedVerifiers(picked, flags.mixVerifiers);
     const records: EpisodeRecord[] = [];
     for (const s of picked) records.push(await reader.read(s));
     // Throws TemplateCheckError before anything is written when the template is broken.

@@ -1,12 +1,13 @@
-import { exportRun, formatExportReport, formatRunStats, formatTranscript, repairRun, runStats, verifyRun } from '@workgym/trajectories';
+import { exportRun, formatExportReport, formatRunStats, formatTranscript, refuseMixedVerifiers, repairRun, runStats, verifyRun } from '@workgym/trajectories';
 import type { ExportFormat, RepairReport } from '@workgym/trajectories';
 import { withRun } from '../run-helpers.js';
 import { UsageError } from '../usage-error.js';
 
-export async function stats(run: string, options: { json?: boolean; strict?: boolean; check: boolean }): Promise<void> {
+export async function stats(run: string, options: { json?: boolean; strict?: boolean; check: boolean; mixVerifiers?: boolean }): Promise<void> {
   await withRun(
     run,
     (reader, damage) => {
+      refuseMixedVerifiers(reader.summaries(), options.mixVerifiers);
       const stats = runStats(reader);
       console.log(options.json ? JSON.stringify({ ...stats, damage }, null, 2) : formatRunStats(stats));
       if (options.strict && damage.length > 0) process.exitCode = 1;
@@ -52,6 +53,7 @@ interface ExportFlags {
   rationale: boolean;
   skipDamaged?: boolean;
   includeTest?: boolean;
+  mixVerifiers?: boolean;
   json?: boolean;
 }
 
@@ -73,6 +75,7 @@ export async function exportData(run: string, flags: ExportFlags): Promise<void>
     rationale: flags.rationale,
     skipDamaged: flags.skipDamaged,
     includeTest: flags.includeTest,
+    mixVerifiers: flags.mixVerifiers,
   });
   console.log(flags.json ? JSON.stringify(report, null, 2) : formatExportReport(report));
 }

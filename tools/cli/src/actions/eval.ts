@@ -5,6 +5,7 @@ import { NothingAgent, RandomAgent, SubmitAgent, type Agent } from '@workgym/age
 import { evaluateRecords, formatEvalMarkdown, readRecords, runEval, type EvalReport } from '@workgym/trainers/eval';
 import { LinearPolicy } from '@workgym/trainers/learner';
 import { PolicyServer } from '@workgym/trainers/serve';
+import { refuseMixedVerifiers } from '@workgym/trajectories';
 import { AGENT_OPTIONS, agentFlag, type AgentOption } from '../agent-options.js';
 import { expertAgent, openAIAgent, parseAgentOptions } from '../make-agent.js';
 import { UsageError } from '../usage-error.js';
@@ -12,6 +13,7 @@ import { makeRuntime, progressLine, selectEnvs } from './select-envs.js';
 
 interface EvalFlags extends Partial<Record<AgentOption, unknown>> {
   run?: string;
+  mixVerifiers?: boolean;
   agent?: string;
   policy?: string;
   env?: string[];
@@ -38,7 +40,9 @@ export async function evaluate(flags: EvalFlags): Promise<void> {
   let title: string;
   if (flags.run) {
     refuseAgentOptions(flags);
-    report = evaluateRecords(await readRecords(flags.run), { ks, excludeInfraErrors });
+    const records = await readRecords(flags.run);
+    refuseMixedVerifiers(records, flags.mixVerifiers);
+    report = evaluateRecords(records, { ks, excludeInfraErrors });
     title = `Evaluation of ${flags.run}`;
   } else {
     if (!flags.agent) throw new UsageError('give --run DIR to evaluate a run, or --agent expert|random|openai|policy to run new episodes');

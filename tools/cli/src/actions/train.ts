@@ -2,7 +2,7 @@ import { LinearPolicy, behaviourCloning, dagger, policyGradient, toDecisions } f
 import { EmbeddedUpdater, ExternalUpdater, formatComparison, rlLoop, samplingSeed } from '@workgym/trainers/loop';
 import { computeAdvantages, formatAdvantageDiagnostics, scoredEpisodes, type AdvantageEstimator, type AdvantageScope } from '@workgym/trainers/rl';
 import { readRecords } from '@workgym/trainers/eval';
-import { refuseTestEpisodes } from '@workgym/trajectories';
+import { refuseMixedVerifiers, refuseTestEpisodes } from '@workgym/trajectories';
 import { METHODS } from '../commands/train.js';
 import { openAIAgent, parseAgentOptions } from '../make-agent.js';
 import { UsageError } from '../usage-error.js';
@@ -14,6 +14,7 @@ interface TrainFlags {
   out?: string;
   init?: string;
   includeTest?: boolean;
+  mixVerifiers?: boolean;
   epochs?: number;
   lr?: number;
   normalize: string;
@@ -48,6 +49,7 @@ export async function train(flags: TrainFlags): Promise<void> {
   const policy = flags.init ? await LinearPolicy.load(flags.init) : new LinearPolicy();
   const records = (await Promise.all(flags.from.map((dir) => readRecords(dir)))).flat();
   refuseTestEpisodes(records, flags.includeTest);
+  refuseMixedVerifiers(records, flags.mixVerifiers);
   process.stderr.write(`[train] ${records.length} episodes from ${flags.from.join(', ')}\n`);
   if (flags.method === 'bc') {
     const report = behaviourCloning(policy, records, {

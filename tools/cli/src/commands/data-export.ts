@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { EPISODE_STATUSES, EXPORT_FORMATS } from '@workgym/trajectories';
 import { lazy } from '../lazy.js';
+import { MIX_VERIFIERS_FLAG, MIX_VERIFIERS_HELP } from '../mix-verifiers.js';
 import { addOptions, ANY_NUMBER, listOption, numberOption } from '../options.js';
 
 export function defineExport(command: Command): void {
@@ -21,6 +22,7 @@ export function defineExport(command: Command): void {
     .option('--no-rationale', "leave out the assistant turns' text (the expert's rationale for each call), keeping the calls")
     .option('--skip-damaged', 'leave out damaged records (named in the report) instead of failing')
     .option('--include-test', 'also test-split episodes (refused otherwise: they are kept for evaluation); their records carry the test canary')
+    .option(MIX_VERIFIERS_FLAG, MIX_VERIFIERS_HELP)
     .option('--json', 'print the export report as JSON')
     .addHelpText(
       'after',

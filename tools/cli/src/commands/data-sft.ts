@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { SHIPPED_TEMPLATES, TOKENIZERS } from '@workgym/trainers/sft';
 import { lazy } from '../lazy.js';
+import { MIX_VERIFIERS_FLAG, MIX_VERIFIERS_HELP } from '../mix-verifiers.js';
 import { addOptions, COUNT, numberOption } from '../options.js';
 
 export function defineDataSft(command: Command): void {
@@ -11,7 +12,8 @@ export function defineDataSft(command: Command): void {
     .addOption(numberOption('--max-length <n>', 'tokens per packed sequence; longer episodes are left out and listed', COUNT, 8192))
     .option('--no-pack', 'one episode per sequence instead of packing several')
     .option('--include-failures', 'also episodes that did not succeed (default: successful only)')
-    .option('--include-test', 'also test-split episodes (refused otherwise: they are kept for evaluation); their records carry the test canary');
+    .option('--include-test', 'also test-split episodes (refused otherwise: they are kept for evaluation); their records carry the test canary')
+    .option(MIX_VERIFIERS_FLAG, MIX_VERIFIERS_HELP);
   addOptions(command, { onlyEnvs: {}, onlyFamilies: {}, onlyJobs: {}, minReward: {}, dedupe: {} })
     .option('--no-rationale', "leave out the assistant turns' text (the expert's rationale for each call), keeping the calls")
     .option('--json', 'print the report as JSON')

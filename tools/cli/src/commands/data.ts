@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { lazy } from '../lazy.js';
+import { MIX_VERIFIERS_FLAG, MIX_VERIFIERS_HELP } from '../mix-verifiers.js';
 import { COUNT, numberOption } from '../options.js';
 
 // `workgym data` and the subcommands that only read a run; export and sft have their own modules.
@@ -22,6 +23,7 @@ export function defineStats(command: Command): void {
       'print JSON: {"episodes", "successRate" (0..1), "success" (Wilson interval), "meanReward", "ks", "passAtK", "passHatK", "scenarios", "attempts", "retried", "infraErrors", "byEnv": {...}, "byFamily", "byJob", "byDifficulty", "damage": [...], ...}',
     )
     .option('--strict', 'exit 1 when a record is damaged')
+    .option(MIX_VERIFIERS_FLAG, MIX_VERIFIERS_HELP)
     .option('--no-check', 'do not read the records to check them (faster on a large run; damage inside them then goes unnoticed)')
     .addHelpText(
       'after',

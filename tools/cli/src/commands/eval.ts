@@ -1,12 +1,15 @@
 import type { Command } from 'commander';
 import { addAgentOptions } from '../agent-options.js';
 import { lazy } from '../lazy.js';
+import { MIX_VERIFIERS_FLAG, MIX_VERIFIERS_HELP } from '../mix-verifiers.js';
 import { addOptions, readList, readNumber, WHOLE } from '../options.js';
 
 export function defineEval(command: Command): void {
   // `eval compare` has options of the same names (--env, --json): those after `compare` are its own.
   command.enablePositionalOptions();
-  command.option('--run <dir>', 'score the episodes of an existing run, as they were played, instead of running new ones (the agent options are for new ones)');
+  command
+    .option('--run <dir>', 'score the episodes of an existing run, as they were played, instead of running new ones (the agent options are for new ones)')
+    .option(MIX_VERIFIERS_FLAG, `with --run: ${MIX_VERIFIERS_HELP}`);
   addAgentOptions(command, {
     kinds: ['expert', 'random', 'nothing', 'submit', 'openai', 'policy'],
     help: {

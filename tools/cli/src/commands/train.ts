@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ADVANTAGE_ESTIMATORS } from '@workgym/trainers/rl';
 import { addAgentOptions } from '../agent-options.js';
 import { lazy } from '../lazy.js';
+import { MIX_VERIFIERS_FLAG, MIX_VERIFIERS_HELP } from '../mix-verifiers.js';
 import { addOptions, ANY_NUMBER, COUNT, numberOption, readList, WHOLE } from '../options.js';
 
 export const METHODS = ['bc', ...ADVANTAGE_ESTIMATORS] as const;
@@ -12,7 +13,8 @@ export function defineTrain(command: Command): void {
     .option('--method <m>', METHODS.join(' | '), 'bc')
     .option('--out <dir>', 'the policy folder to write (online: the RL output folder)')
     .option('--init <dir>', 'start from this saved policy instead of an untrained one')
-    .option('--include-test', 'offline: also learn from test-split episodes of --from (refused otherwise: they are kept for evaluation)');
+    .option('--include-test', 'offline: also learn from test-split episodes of --from (refused otherwise: they are kept for evaluation)')
+    .option(MIX_VERIFIERS_FLAG, `offline: ${MIX_VERIFIERS_HELP}`);
   addOptions(command, { epochs: { help: 'passes over the data (bc: 8; policy gradient: 1)' } })
     .addOption(numberOption('--lr <x>', 'learning rate (Adagrad; bc 0.5, policy gradient 0.02)', { ...ANY_NUMBER, above: 0 }))
     .option('--normalize <scope>', 'advantage rescaling across a multi-env batch: none | env | family', 'none')
