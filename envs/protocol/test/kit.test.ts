@@ -62,9 +62,10 @@ describe('FamilyCatalogue', () => {
   const catalogue = new FamilyCatalogue('walk', [family('short'), family('long', 'courier')], {
     job: 'walker',
     external: [{ id: 'walk/outside', job: 'walker', difficulty: 'hard', splits: ['train'] }],
+    verifierVersions: { short: '5d41402abc4b2a76' },
   });
 
-  it('lists every family as <env>/<name> with its job (or the env default), both splits, strategies and near-misses, then the external ones', () => {
+  it('lists every family as <env>/<name> with its job (or the env default), both splits, strategies, near-misses and verifier version, then the external ones', () => {
     expect(catalogue.families).toEqual([
       {
         id: 'walk/short',
@@ -74,6 +75,7 @@ describe('FamilyCatalogue', () => {
         splits: ['train', 'test'],
         strategies: ['stride', 'step'],
         nearMisses: ['overshoot'],
+        verifierVersion: '5d41402abc4b2a76',
       },
       {
         id: 'walk/long',
@@ -83,6 +85,7 @@ describe('FamilyCatalogue', () => {
         splits: ['train', 'test'],
         strategies: ['stride', 'step'],
         nearMisses: ['overshoot'],
+        verifierVersion: '',
       },
       { id: 'walk/outside', job: 'walker', difficulty: 'hard', splits: ['train'] },
     ]);
