@@ -156,14 +156,21 @@ function breakdown(arm: string, m: Measured): string[][] {
 console.error(`envs ${wanted.join(', ')}; ${settings.train} train / ${settings.test} test episodes per family; parallel ${settings.parallel}; load ${load()}`);
 const dir = await mkdtemp(join(tmpdir(), 'workgym-bench-transfer-'));
 const arms: [string, Measured][] = [];
+const breakdownHead = ['arm', 'env', 'episodes', 'stuck', 'truncated', 'mean steps', 'agent min', 'env min', 'episode wall min'];
+/** Runs an arm and prints where its time went at once (a long baseline may be cut short). */
+async function measure(arm: string, run: () => Promise<Measured>): Promise<void> {
+  const m = await run();
+  arms.push([arm, m]);
+  console.error(`${arm}: ${minutes(m.wallMs)} (load ${load()})`);
+  printTable(`${arm}: where the time went (minutes summed over episodes in flight; agent: the policy answering, env: env calls)`, [
+    breakdownHead,
+    ...breakdown(arm, m),
+  ]);
+}
 try {
   const loadBefore = load();
-  arms.push(['workgym (warm pools, sets at once)', await shared(join(dir, 'shared'))]);
-  console.error(`workgym: ${minutes(arms[0]![1].wallMs)} (load ${load()})`);
-  if (args.baseline === 'sequential') {
-    arms.push(['baseline: sequential, pools per rollout', await sequential(join(dir, 'sequential'))]);
-    console.error(`baseline: ${minutes(arms[1]![1].wallMs)} (load ${load()})`);
-  }
+  await measure('workgym (warm pools, sets at once)', () => shared(join(dir, 'shared')));
+  if (args.baseline === 'sequential') await measure('baseline: sequential, pools per rollout', () => sequential(join(dir, 'sequential')));
   const base = arms.at(-1)![1].wallMs;
   const episodes = (m: Measured) => m.stats.reduce((n, s) => n + s.newEpisodes, 0);
   printTable(`Transfer matrix, ${wanted.join(' + ')}, ${settings.train} / ${settings.test} per family (load before ${loadBefore}, after ${load()})`, [
@@ -175,10 +182,6 @@ try {
       (episodes(m) / (m.wallMs / 60_000)).toFixed(1),
       `${(base / m.wallMs).toFixed(2)}x faster`,
     ]),
-  ]);
-  printTable('Where the time went (minutes summed over episodes in flight; agent: the policy answering, env: env calls)', [
-    ['arm', 'env', 'episodes', 'stuck', 'truncated', 'mean steps', 'agent min', 'env min', 'episode wall min'],
-    ...arms.flatMap(([arm, m]) => breakdown(arm, m)),
   ]);
 } finally {
   await rm(dir, { recursive: true, force: true });
