@@ -48,6 +48,8 @@ submits at once; a family that pays either of them anything pays for no work.
 Faults: an env that dies or hangs is replaced and the episode retried (up to 3 attempts, then
 infra_error); an env that fails again at the same agent action on a fresh instance was broken by
 the agent (env_broken, reward 0). An env that cannot start fails the run, which stays resumable.
+An agent that makes the same calls and gets the same answer 5 steps in a row is looping: the
+episode ends as stuck (a failure of the agent, reward 0).
 
 Examples:
   workgym rollout --agent expert --episodes 5 --out runs/expert
