@@ -23,13 +23,13 @@ const TYPES: Record<string, string> = {
 
 /**
  * The suite's task pages as families browser/miniwob.<task>; they have no expert. A page's
- * reward is computed by the page itself and the suite's core scripts, so its verifier version
+ * reward is computed by the page itself and the suite's shared scripts, so its verifier version
  * hashes those with the loader's own (`loaderVersion`).
  */
 export function miniwobFamilies(dir: string, loaderVersion: string): TaskFamily[] {
   const pages = join(dir, 'html', 'miniwob');
   if (!existsSync(pages)) return [];
-  const core = suiteCoreHash(join(dir, 'html', 'core'));
+  const core = suiteScriptsHash(join(dir, 'html'));
   return readdirSync(pages)
     .filter((f) => f.endsWith('.html'))
     .sort()
@@ -47,12 +47,15 @@ export function miniwobFamilies(dir: string, loaderVersion: string): TaskFamily[
     }));
 }
 
-function suiteCoreHash(coreDir: string): string {
+/** The suite's shared scripts (core/ and common/: the reward code and the helpers pages use). */
+function suiteScriptsHash(html: string): string {
   const hash = createHash('sha256');
-  if (!existsSync(coreDir)) return '';
-  for (const name of readdirSync(coreDir, { recursive: true, encoding: 'utf8' }).sort()) {
-    const path = join(coreDir, name);
-    if (extname(path) === '.js') hash.update(`${name}\n`).update(readFileSync(path));
+  for (const folder of ['core', 'common']) {
+    const dir = join(html, folder);
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()) {
+      if (extname(name) === '.js') hash.update(`${folder}/${name}\n`).update(readFileSync(join(dir, name)));
+    }
   }
   return hash.digest('hex');
 }
