@@ -35,6 +35,7 @@ const { positionals, values } = parseArgs({
     'eval-every': { type: 'string', default: '4' },
     'eval-temperature': { type: 'string', default: '1' },
     lr: { type: 'string', default: '0.3' },
+    step: { type: 'string', default: 'normalized' },
     'max-steps': { type: 'string' },
     out: { type: 'string' },
   },
@@ -80,7 +81,7 @@ async function learn(): Promise<void> {
   const name = envOf(family);
   const env: EvalEnv = { name, spec: inProcessSpec(name), families: [family] };
   const evalTemperature = Number(values['eval-temperature']);
-  await using updater = new EmbeddedUpdater({ method: 'grpo', learningRate: Number(values.lr) });
+  await using updater = new EmbeddedUpdater({ method: 'grpo', learningRate: Number(values.lr), step: values.step as 'adagrad' | 'normalized' });
   const started = performance.now();
   const result = await rlLoop({
     runtime,

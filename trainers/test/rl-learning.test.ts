@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   EmbeddedUpdater,
+  LinearPolicy,
   readRecords,
   rlLoop,
   type BatchLine,
@@ -168,7 +169,7 @@ describe('held-out evaluation in the RL loop', () => {
   it('learns from a random start to read the note and answer with its word: test success from about a quarter to nearly all, McNemar p < 0.01', async () => {
     const out = await tempDir();
     // Untrained: every candidate scores 0, so sampling is uniform over read_note and the four answers.
-    await using updater = new EmbeddedUpdater({ method: 'grpo', learningRate: 0.1, snapshots: false });
+    await using updater = new EmbeddedUpdater({ method: 'grpo', learningRate: 1, step: 'normalized', snapshots: false });
     const result = await rlLoop({
       runtime,
       envs: [recall],
@@ -187,5 +188,29 @@ describe('held-out evaluation in the RL loop', () => {
     expect(total.a.rate).toBeLessThan(0.45);
     expect(total.b.rate).toBeGreaterThan(0.85);
     expect(total.mcnemarP).toBeLessThan(0.01);
+  });
+});
+
+describe('the normalized policy-gradient step', () => {
+  // Two candidates of 1,000 features each (as a code candidate's instruction word x argument word ones).
+  const wide = (offset: number) => ({ index: Uint32Array.from({ length: 1000 }, (_, i) => offset + i), value: new Float32Array(1000).fill(1) });
+  const decision = { features: [wide(0), wide(5000)], chosen: 0, weight: 1.5 };
+  const gap = (policy: LinearPolicy) => {
+    const [a, b] = policy.scores(decision.features);
+    return a! - b!;
+  };
+
+  it('moves a score by at most learning rate x 2|advantage| per decision, however many features fire', () => {
+    const normalized = new LinearPolicy(1 << 14);
+    normalized.update([decision], { learningRate: 0.5, step: 'normalized' });
+    // p = 1/2 each: coefficients +0.75 and -0.75 on 1,000 features each, divided by the norm 1,000:
+    // each score moves by 0.5 x 0.75, within the bound 0.5 x 2 x 1.5.
+    const [a, b] = normalized.scores(decision.features);
+    expect(a).toBeCloseTo(0.375, 3);
+    expect(b).toBeCloseTo(-0.375, 3);
+    // Adagrad moves each of the 2,000 features by about the learning rate: a gap of hundreds of logits.
+    const adagrad = new LinearPolicy(1 << 14);
+    adagrad.update([decision], { learningRate: 0.5 });
+    expect(gap(adagrad)).toBeGreaterThan(500);
   });
 });

@@ -18,6 +18,15 @@ export interface Decision {
 export interface UpdateOptions {
   learningRate?: number;
   l2?: number;
+  /**
+   * `adagrad` (default): per-feature steps scaled by each feature's gradient history.
+   * `normalized`: a plain gradient step divided by the decision's largest squared feature norm,
+   * so one decision moves any candidate's score by at most learningRate x 2|weight|, however many
+   * features fire. Adagrad moves every newly seen feature by about the learning rate, and a code
+   * candidate has a thousand (instruction word x argument word): one policy-gradient batch from
+   * an untrained policy then shifts a score by tens of logits and the policy collapses.
+   */
+  step?: 'adagrad' | 'normalized';
 }
 
 /** Where a policy came from, saved with it. */
@@ -100,6 +109,11 @@ export class LinearPolicy {
         if (coef === 0) return;
         for (let i = 0; i < f.index.length; i++) grad.set(f.index[i]!, (grad.get(f.index[i]!) ?? 0) + coef * f.value[i]!);
       });
+      if (options.step === 'normalized') {
+        const scale = lr / Math.max(1, ...d.features.map(squaredNorm));
+        for (const [i, g0] of grad) this.weights[i] = this.weights[i]! + scale * (g0 - l2 * this.weights[i]!);
+        continue;
+      }
       for (const [i, g0] of grad) {
         const g = g0 - l2 * this.weights[i]!;
         this.accum[i] = this.accum[i]! + g * g;
@@ -151,4 +165,10 @@ export class LinearPolicy {
     new Uint8Array(weights.buffer).set(bytes);
     return new LinearPolicy(body.dim, weights, body.meta);
   }
+}
+
+function squaredNorm(f: SparseFeatures): number {
+  let sum = 0;
+  for (let i = 0; i < f.value.length; i++) sum += f.value[i]! * f.value[i]!;
+  return sum;
 }

@@ -1,7 +1,7 @@
 import type { EpisodeRecord } from '@workgym/trajectories';
 import { TrainerInputError } from '../errors.js';
 import { matchCandidate } from './candidate-match.js';
-import type { Decision, LinearPolicy } from './linear-policy.js';
+import type { Decision, LinearPolicy, UpdateOptions } from './linear-policy.js';
 import { seededRandom } from './rng.js';
 import { statesFromRecord } from './policy-state.js';
 
@@ -100,6 +100,8 @@ export interface PolicyGradientOptions {
   epochs?: number;
   method?: string;
   seed?: number;
+  /** The step rule (LinearPolicy.update): `adagrad` (default) or `normalized` (bounded score change per decision). */
+  step?: UpdateOptions['step'];
 }
 
 /**
@@ -117,7 +119,7 @@ export function policyGradient(
   const losses: number[] = [];
   for (let epoch = 0; epoch < (options.epochs ?? 1); epoch++) {
     shuffle(decisions, random);
-    losses.push(policy.update(decisions, { learningRate: options.learningRate ?? 0.02 }));
+    losses.push(policy.update(decisions, { learningRate: options.learningRate ?? 0.02, step: options.step }));
   }
   const method = options.method ?? 'pg';
   const useful = decisions.filter((d) => d.weight !== 0).length;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { LinearPolicy } from '../learner/linear-policy.js';
-import { policyGradient } from '../learner/train.js';
+import { policyGradient, type PolicyGradientOptions } from '../learner/train.js';
 import { PolicyServer } from '../serve/policy-server.js';
 import type { PolicyEndpoint } from './endpoint.js';
 import type { PolicyUpdater, RlBatch } from './policy-updater.js';
@@ -10,6 +10,8 @@ export interface EmbeddedUpdaterOptions {
   learningRate?: number;
   /** Policy-gradient passes over each batch (default 1). */
   epochs?: number;
+  /** The step rule: `adagrad` (default) or `normalized` (see UpdateOptions.step). */
+  step?: PolicyGradientOptions['step'];
   /** Name recorded in the policy's history (the advantage estimator). */
   method?: string;
   /** Save a snapshot of the policy in every iteration's folder (default true). */
@@ -39,6 +41,7 @@ export class EmbeddedUpdater implements PolicyUpdater {
     policyGradient(this.policy, batch.records, batch.advantages, {
       learningRate: this.options.learningRate,
       epochs: this.options.epochs,
+      step: this.options.step,
       method: this.options.method,
       seed: batch.iteration,
     });

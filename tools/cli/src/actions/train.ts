@@ -17,6 +17,7 @@ interface TrainFlags {
   mixVerifiers?: boolean;
   epochs?: number;
   lr?: number;
+  pgStep: 'adagrad' | 'normalized';
   normalize: string;
   daggerRounds: number;
   online?: boolean;
@@ -87,7 +88,7 @@ export async function train(flags: TrainFlags): Promise<void> {
       normalize: flags.normalize as AdvantageScope,
     });
     for (const line of formatAdvantageDiagnostics(diagnostics)) process.stderr.write(`[train] ${line}\n`);
-    const report = policyGradient(policy, records, advantages, { epochs: flags.epochs ?? 1, learningRate: flags.lr, method: flags.method });
+    const report = policyGradient(policy, records, advantages, { epochs: flags.epochs ?? 1, learningRate: flags.lr, step: flags.pgStep, method: flags.method });
     console.log(`${flags.method}: ${report.examples} decisions with a non-zero advantage from ${diagnostics.groups} groups`);
   }
   const path = await policy.save(flags.out);
@@ -111,6 +112,7 @@ async function trainOnline(flags: TrainFlags): Promise<void> {
         policy: flags.init ? await LinearPolicy.load(flags.init) : undefined,
         learningRate: flags.lr,
         epochs: flags.epochs,
+        step: flags.pgStep,
         method: flags.method,
       });
   try {

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { ADVANTAGE_ESTIMATORS } from '@workgym/trainers/rl';
 import { addAgentOptions } from '../agent-options.js';
 import { lazy } from '../lazy.js';
@@ -17,6 +17,14 @@ export function defineTrain(command: Command): void {
     .option(MIX_VERIFIERS_FLAG, `offline: ${MIX_VERIFIERS_HELP}`);
   addOptions(command, { epochs: { help: 'passes over the data (bc: 8; policy gradient: 1)' } })
     .addOption(numberOption('--lr <x>', 'learning rate (Adagrad; bc 0.5, policy gradient 0.02)', { ...ANY_NUMBER, above: 0 }))
+    .addOption(
+      new Option(
+        '--pg-step <rule>',
+        'policy-gradient step: adagrad, or normalized (each decision moves a score by at most --lr x 2|advantage|; for an untrained policy, with --lr 0.5)',
+      )
+        .choices(['adagrad', 'normalized'])
+        .default('adagrad'),
+    )
     .option('--normalize <scope>', 'advantage rescaling across a multi-env batch: none | env | family', 'none')
     .addOption(
       numberOption(
@@ -97,7 +105,7 @@ Examples:
   workgym train --from runs/explore --method rloo --init policies/bc --out policies/rloo
   workgym train --online --method grpo --init policies/bc --env code --iterations 10 --group 4 --out rl/code
   workgym train --online --method grpo --env spreadsheet --family spreadsheet/clean-names --runtime local --max-steps 15 \
-    --iterations 8 --tasks 8 --lr 0.3 --sample-rounds 3 --eval-every 2 --eval-tasks 60 --eval-temperature 1 --out rl/clean-names
+    --iterations 8 --tasks 8 --pg-step normalized --lr 0.5 --eval-every 2 --eval-tasks 60 --eval-temperature 1 --out rl/clean-names
   workgym train --online --method rloo --trainer-command "python my_trainer.py {batch}" --base-url http://localhost:8000/v1 --model qwen --out rl/ext`,
     )
     .action(lazy(async () => (await import('../actions/train.js')).train));
