@@ -43,10 +43,11 @@ const REFUSAL =
   're-verify the older episodes with `workgym data rescore RUN` and use its output, or pass --mix-verifiers to mix them anyway';
 
 describe('a run whose episodes were judged by different verifier versions', () => {
-  it('is refused by eval, stats, export, sft and train in one line, exit 1, nothing written', { timeout: 300_000 }, async () => {
+  it('is refused by eval, eval compare, stats, export, sft and train in one line, exit 1, nothing written', { timeout: 300_000 }, async () => {
     const out = join(dir, 'refused');
     for (const args of [
       ['eval', '--run', mixed],
+      ['eval', 'compare', mixed, mixed],
       ['data', 'stats', mixed],
       ['data', 'export', mixed, '--format', 'openai', '--out', join(out, 'sft.jsonl')],
       ['data', 'sft', mixed, '--out', out],

@@ -9,11 +9,12 @@ import {
   type TaskPairing,
   type Unmatched,
 } from '@workgym/trainers/eval';
-import type { EpisodeRecord } from '@workgym/trajectories';
+import { refuseMixedVerifiers, type EpisodeRecord } from '@workgym/trajectories';
 import { UsageError } from '../usage-error.js';
 
 interface CompareFlags {
   json?: boolean;
+  mixVerifiers?: boolean;
   env?: string[];
   family?: string;
 }
@@ -35,6 +36,8 @@ export interface CompareReport extends Omit<TaskPairing, 'pairs'> {
 export async function compare(runA: string, runB: string, flags: CompareFlags): Promise<void> {
   const keep = selector(flags);
   const [a, b] = [(await readRecords(runA)).filter(keep), (await readRecords(runB)).filter(keep)];
+  // Two runs judged by different verifiers would compare two definitions of success.
+  refuseMixedVerifiers([...a, ...b], flags.mixVerifiers);
   const report = compareRuns(runA, a, runB, b);
   if (report.pairs === 0) {
     const some = (only: Unmatched) => `${only.tasks} task${only.tasks === 1 ? '' : 's'}${only.tasks ? ` (${only.first.slice(0, 3).join(', ')})` : ''}`;

@@ -1,9 +1,14 @@
 import type { Command } from 'commander';
 import { lazy } from '../lazy.js';
+import { MIX_VERIFIERS_FLAG } from '../mix-verifiers.js';
 import { addOptions } from '../options.js';
 
 export function defineEvalCompare(command: Command): void {
   addOptions(command, { onlyEnvs: {}, family: { help: 'only families whose id matches' } })
+    .option(
+      MIX_VERIFIERS_FLAG,
+      'compare runs whose episodes of a family were judged by different verifier versions (refused otherwise: `workgym data rescore` re-verifies a run)',
+    )
     .option(
       '--json',
       'print the report as JSON: {"a", "b", "pairs", "onlyInA": {"tasks", "first"}, "onlyInB", "unpairedEpisodes", "rows": [{"scope", "key", "pairs", "a", "b", "difference", "low", "high", "mcnemarP", "both", "onlyA", "onlyB", "neither"}]}',
