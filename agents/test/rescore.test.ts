@@ -105,6 +105,8 @@ describe('rescoreRun', () => {
     expect(run.size).toBe(4);
     expect(run.manifest.spec).toMatchObject({ rescoredFrom: { runId: 'run' } });
     expect(run.summaries().map((s) => s.verifierVersion)).toEqual(Array(4).fill('strict-verifier'));
+    // A second rescore into the same folder is refused before it replays anything.
+    await expect(rescore(from, out, {})).rejects.toThrow(`${out} already holds a run; pick another --out`);
   });
 
   it('reports the verdicts a changed verifier changes, per family, and writes them with its version as a new run', async () => {

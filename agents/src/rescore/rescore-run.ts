@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { createRun, openRun, type EpisodeRecord, type RunReader, type RunWriter, type StepRecord } from '@workgym/trajectories';
+import { createRun, openRun, RunExistsError, type EpisodeRecord, type RunReader, type RunWriter, type StepRecord } from '@workgym/trajectories';
 import type { EnvRuntime, EnvServerSpec } from '@workgym/runtime';
 import type { Agent, AgentAction, AgentContext } from '../agent.js';
 import type { EpisodeLimits } from '../run-episode.js';
@@ -78,6 +79,8 @@ const REPLAYED = new Set(['success', 'failure', 'truncated', 'stuck']);
  * verdict of the recorded actions, to be read with that in mind.
  */
 export async function rescoreRun(options: RescoreOptions): Promise<RescoreReport> {
+  // Refused before the replays, not after them.
+  if (existsSync(join(options.out, 'manifest.json'))) throw new RunExistsError(`${options.out} already holds a run; pick another --out`);
   await using source = await openRun(options.from);
   const records: EpisodeRecord[] = [];
   for await (const record of source.records()) records.push(record);

@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { rescoreRun, type RescoreReport } from '@workgym/agents/rescore';
 import { openRun, type EpisodeRecord } from '@workgym/trajectories';
 import { formatTable } from '../format.js';
+import { UsageError } from '../usage-error.js';
 import { makeRuntime, progressLine, selectEnvs } from './select-envs.js';
 
 interface RescoreFlags {
@@ -47,6 +48,7 @@ async function readRun(run: string): Promise<{ settings: RecordedSettings; envNa
   await using reader = await openRun(run);
   const records: EpisodeRecord[] = [];
   for await (const record of reader.records()) records.push(record);
+  if (records.length === 0) throw new UsageError(`${run} holds no episodes to rescore`);
   return {
     settings: (reader.manifest.spec ?? {}) as RecordedSettings,
     envNames: [...new Set(records.map((r) => r.env!))],
