@@ -141,6 +141,36 @@ describe('rescoreRun', () => {
     expect(after.steps!.map((s) => [s.text, s.toolCalls])).toEqual(before.steps!.map((s) => [s.text, s.toolCalls]));
   });
 
+  it("keeps the verdict of an episode the agent failed, with today's version, without replaying it", async () => {
+    const from = join(await mkdtemp(join(tmpdir(), 'workgym-rescore-')), 'failing');
+    const expert = new ExpertAgent({ strategy: 'overshoot' });
+    const agent: Agent = {
+      info: expert.info,
+      act: (context, signal) =>
+        context.task.seed === 0 && context.stepIndex === 1 ? Promise.reject(new Error('the model failed')) : expert.act(context, signal),
+    };
+    await rollout({
+      runtime: new InProcessRuntime({ counter: () => new VersionedCounterEnv() }),
+      agent,
+      envs: [{ name: 'counter', spec: inProcessSpec('counter'), families: ['counter/reach-target'] }],
+      out: from,
+      tasksPerFamily: 2,
+      group: 1,
+      split: 'train',
+      seed: 0,
+      parallel: 2,
+      limits: limits(),
+    });
+    const report = await rescore(from, `${from}.rescore-1`, { lenient: true });
+    // Seed 1's overshoot now passes; seed 0's agent error stays one, whatever the verifier says.
+    expect(report).toMatchObject({ episodes: 2, changed: 1, diverged: 0, failed: 0 });
+    await using rescored = await openRun(`${from}.rescore-1`);
+    await using original = await openRun(from);
+    const failed = (await rescored.get('counter/reach-target:train:0:0'))!;
+    expect(failed).toMatchObject({ status: 'agent_error', success: false, finalReward: 0, verifierVersion: 'lenient-verifier' });
+    expect(failed.steps).toEqual((await original.get('counter/reach-target:train:0:0'))!.steps);
+  });
+
   it('reports a replay whose observations differ from the recorded ones as diverged', async () => {
     const from = await recordedRun();
     const report = await rescore(from, `${from}.rescore-1`, { noisy: true });
