@@ -4,7 +4,7 @@
 // seeds, paired by task, exact McNemar. Envs run in this process.
 //   node --conditions=source --import tsx bench/rl.ts probe [--envs code,spreadsheet] [--tasks 20]
 //   node --conditions=source --import tsx bench/rl.ts learn --family code/sql-query [--iterations 12]
-//     [--tasks 8] [--group 4] [--rounds 3] [--eval-tasks 60] [--eval-every 4] [--eval-temperature 1] [--lr 0.3] [--out DIR]
+//     [--tasks 8] [--group 4] [--rounds 3] [--eval-tasks 60] [--eval-every 4] [--eval-temperature 1] [--lr 0.5] [--step normalized] [--out DIR]
 // `probe` prints each family's success under the random policy (sampling, temperature 1) on test
 // seeds; `learn` prints the test curve, the comparison and the wall time of one family.
 import { mkdtemp } from 'node:fs/promises';
@@ -34,7 +34,7 @@ const { positionals, values } = parseArgs({
     'eval-tasks': { type: 'string', default: '60' },
     'eval-every': { type: 'string', default: '4' },
     'eval-temperature': { type: 'string', default: '1' },
-    lr: { type: 'string', default: '0.3' },
+    lr: { type: 'string', default: '0.5' },
     step: { type: 'string', default: 'normalized' },
     'max-steps': { type: 'string' },
     out: { type: 'string' },

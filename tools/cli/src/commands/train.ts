@@ -104,7 +104,7 @@ Examples:
   workgym train --from runs/expert --method bc --dagger-rounds 3 --env code --runtime local --out policies/dagger
   workgym train --from runs/explore --method rloo --init policies/bc --out policies/rloo
   workgym train --online --method grpo --init policies/bc --env code --iterations 10 --group 4 --out rl/code
-  workgym train --online --method grpo --env spreadsheet --family spreadsheet/clean-names --runtime local --max-steps 15 \
+  workgym train --online --method grpo --env spreadsheet --family spreadsheet/clean-names --runtime local --max-steps 15 \\
     --iterations 8 --tasks 8 --pg-step normalized --lr 0.5 --eval-every 2 --eval-tasks 60 --eval-temperature 1 --out rl/clean-names
   workgym train --online --method rloo --trainer-command "python my_trainer.py {batch}" --base-url http://localhost:8000/v1 --model qwen --out rl/ext`,
     )
