@@ -5,27 +5,16 @@ import {
   scenarioKey,
   type EpisodeRecord,
   type Outcome,
-  type Proportion,
-  type ScenarioSuccess,
+  type Reliability,
   type TaskMean,
 } from '@workgym/trajectories';
 
 export type EvalScope = 'all' | 'env' | 'family' | 'job' | 'difficulty';
 
-export interface EvalRow {
+/** A scope's reliability figures (success, mean score, pass@k, pass^k, scenarios), steps, tokens and errors. */
+export interface EvalRow extends Reliability {
   scope: EvalScope;
   key: string;
-  episodes: number;
-  /** Success rate with its 95% Wilson interval. */
-  success: Proportion;
-  /** Mean partial credit: the final reward, as the family scores it (0..1). */
-  meanReward: number;
-  /** By k: unbiased pass@k (at least one of k tries succeeds) over the tasks (rollout groups) tried at least k times. */
-  passAtK: Record<string, TaskMean>;
-  /** By k: pass^k (all k tries succeed, τ²-bench) over the same tasks. */
-  passHatK: Record<string, TaskMean>;
-  /** Mean over scenarios of the minimum success over their tasks; absent where no scenario has two tasks. */
-  scenarios?: ScenarioSuccess;
   meanSteps: number;
   /** Prompt + completion tokens per episode, as the agent reported them (0 when it reports none). */
   meanTokens: number;

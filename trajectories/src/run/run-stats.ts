@@ -1,23 +1,13 @@
-import { compareDifficulties, ksUpTo, reliability, scenarioKey, type Outcome, type ScenarioSuccess } from '../stats/reliability.js';
+import { compareDifficulties, ksUpTo, reliability, scenarioKey, type Outcome, type Reliability } from '../stats/reliability.js';
 import type { TaskMean } from '../stats/pass-k.js';
-import type { Proportion } from '../stats/wilson.js';
 import type { EpisodeSummary } from './episode-summary.js';
 import type { RunReader } from './run-reader.js';
 
-export interface GroupStats {
-  episodes: number;
+/** A group's reliability figures (by k of RunStats.ks), and its counts. */
+export interface GroupStats extends Reliability {
   successes: number;
   /** 0..1 */
   successRate: number;
-  /** The success rate with its 95% Wilson interval. */
-  success: Proportion;
-  /** Mean partial credit: the final reward, as the family scores it (0..1). */
-  meanReward: number;
-  /** By k (RunStats.ks): unbiased pass@k and pass^k over the tasks (rollout groups) tried at least k times. */
-  passAtK: Record<string, TaskMean>;
-  passHatK: Record<string, TaskMean>;
-  /** Mean over scenarios of the minimum success over their tasks; absent where no scenario has two tasks. */
-  scenarios?: ScenarioSuccess;
   steps: number;
   meanSteps: number;
   promptTokens: number;
