@@ -16,9 +16,12 @@ import { tempDir } from './temp-dir.js';
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'run-before-msgpackr');
 const SHOT = Buffer.from('a screenshot');
 
+/** Fields fullEpisode() gained after the fixture was written: they read back as their defaults. */
+const ADDED_SINCE = { difficulty: '', verifierVersion: '', scenario: '' };
+
 function written(): EpisodeRecord[] {
   const shot = createHash('sha256').update(SHOT).digest('hex');
-  return [fullEpisode([{ sha256: shot, size: SHOT.length }]), makeEpisode({ seed: 7, steps: 3, logprobs: true })];
+  return [{ ...fullEpisode([{ sha256: shot, size: SHOT.length }]), ...ADDED_SINCE }, makeEpisode({ seed: 7, steps: 3, logprobs: true })];
 }
 
 async function readAll(dir: string): Promise<EpisodeRecord[]> {
@@ -34,7 +37,7 @@ describe('a run written before the store used msgpackr', () => {
     cpSync(FIXTURE, dir, { recursive: true });
     expect(await verifyRun(dir)).toMatchObject({ ok: true });
     const records = await readAll(dir);
-    // fullEpisode sets every field: it comes back as it went in.
+    // fullEpisode sets every field the record had then: it comes back as it went in.
     const full = written()[0]!;
     expect(records[0]).toEqual({ ...full, toolsHash: toolsHash(full.tools!) });
     // Defaults filled in as today's store fills them.
