@@ -21,11 +21,16 @@ export class ReplayAgent implements Agent {
   async act(context: AgentContext): Promise<AgentAction> {
     const record = await this.lookup(context.episodeId);
     if (!record) throw new ReplayMissingError(context.episodeId);
-    const step = record.steps?.[context.stepIndex];
-    if (!step) return { calls: [], text: 'the recorded episode has no more steps' };
-    return {
-      calls: (step.toolCalls ?? []).map((c) => ({ id: c.id ?? '', name: c.name ?? '', argumentsJson: c.argumentsJson ?? '{}' })),
-      text: step.text ?? '',
-    };
+    return recordedAction(record, context.stepIndex) ?? { calls: [], text: 'the recorded episode has no more steps' };
   }
+}
+
+/** The calls and text a recorded episode took at `stepIndex`; undefined past its last step. */
+export function recordedAction(record: EpisodeRecord, stepIndex: number): AgentAction | undefined {
+  const step = record.steps?.[stepIndex];
+  if (!step) return undefined;
+  return {
+    calls: (step.toolCalls ?? []).map((c) => ({ id: c.id ?? '', name: c.name ?? '', argumentsJson: c.argumentsJson ?? '{}' })),
+    text: step.text ?? '',
+  };
 }

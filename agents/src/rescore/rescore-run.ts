@@ -5,6 +5,7 @@ import { basename, join, resolve } from 'node:path';
 import { createRun, openRun, RunExistsError, type EpisodeRecord, type RunReader, type RunWriter, type StepRecord } from '@workgym/trajectories';
 import type { EnvRuntime, EnvServerSpec } from '@workgym/runtime';
 import type { Agent, AgentAction, AgentContext } from '../agent.js';
+import { recordedAction } from '../agents/replay-agent.js';
 import type { EpisodeLimits } from '../run-episode.js';
 import { rollout, type RolloutConfig } from '../rollout/rollout.js';
 import type { WorkItem } from '../rollout/work-item.js';
@@ -263,11 +264,8 @@ class RescoreAgent implements Agent {
   async act(context: AgentContext): Promise<AgentAction> {
     const record = this.records.get(context.episodeId)!;
     if (!replayable(record)) throw new NotReplayedError('not replayed: the recorded episode did not end with a verdict');
-    const step = record.steps?.[context.stepIndex];
-    if (!step) throw new NotReplayedError(`the recorded episode ends after ${context.stepIndex} steps`);
-    return {
-      calls: (step.toolCalls ?? []).map((c) => ({ id: c.id ?? '', name: c.name ?? '', argumentsJson: c.argumentsJson ?? '{}' })),
-      text: step.text ?? '',
-    };
+    const action = recordedAction(record, context.stepIndex);
+    if (!action) throw new NotReplayedError(`the recorded episode ends after ${context.stepIndex} steps`);
+    return action;
   }
 }
