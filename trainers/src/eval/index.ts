@@ -1,6 +1,5 @@
 // Evaluation (`@workgym/trainers/eval`): success with Wilson intervals, pass@k and pass^k, running new episodes.
-export { wilson, type Proportion } from '../stats/wilson.js';
-export { meanPassAtK, meanPassHatK, passAtK, passHatK, type TaskMean } from '../stats/pass-at-k.js';
+export { meanPassAtK, meanPassHatK, passAtK, passHatK, wilson, type Proportion, type TaskMean } from '@workgym/trajectories';
 export { mcnemarExact, pairedComparison, type PairedComparison, type SuccessPair } from '../stats/paired.js';
 export { pairByTask, successPairs, taskKey, type PairOptions, type TaskPair, type TaskPairing, type Unmatched } from './pair-by-task.js';
 export { evaluateRecords, formatEvalMarkdown, type EvalOptions, type EvalReport, type EvalRow, type EvalScope } from './evaluate.js';

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderLineChart, type LineSeries } from '../charts/line-chart.js';
-import type { Proportion } from '../stats/wilson.js';
+import type { Proportion } from '@workgym/trajectories';
 
 /** One point of a training curve: an env's rollouts in one iteration (every sampling round of it). */
 export interface CurvePoint {

@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import type { Agent } from '@workgym/agents';
 import type { EnvRuntime } from '@workgym/runtime';
-import type { EpisodeRecord } from '@workgym/trajectories';
+import { wilson, type EpisodeRecord } from '@workgym/trajectories';
 import { pairByTask, successPairs } from '../eval/pair-by-task.js';
 import { runEval, type EvalEnv } from '../eval/run-eval.js';
 import { pairedComparison, type PairedComparison } from '../stats/paired.js';
-import { wilson } from '../stats/wilson.js';
 import type { TestPoint } from './curves.js';
 import { endpointAgent, type PolicyEndpoint } from './endpoint.js';
 

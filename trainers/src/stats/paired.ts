@@ -1,5 +1,5 @@
 import { seededRandom } from '../learner/rng.js';
-import { wilson, type Proportion } from './wilson.js';
+import { wilson, type Proportion } from '@workgym/trajectories';
 
 /** Two arms' successes on the same tasks, one pair per task: `[a succeeded, b succeeded]`. */
 export type SuccessPair = readonly [boolean, boolean];

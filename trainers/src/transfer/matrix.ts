@@ -1,7 +1,6 @@
-import type { EpisodeRecord } from '@workgym/trajectories';
+import { wilson, type EpisodeRecord, type Proportion } from '@workgym/trajectories';
 import { pairByTask, successPairs } from '../eval/pair-by-task.js';
 import { pairedComparison } from '../stats/paired.js';
-import { wilson, type Proportion } from '../stats/wilson.js';
 
 /** A cell differs from the untrained row when its McNemar p is below this. */
 export const DIFFERS_BELOW_P = 0.05;
