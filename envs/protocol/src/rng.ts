@@ -23,10 +23,12 @@ export class Rng {
     return min + Math.floor(this.next() * (max - min + 1));
   }
 
+  /** One of `items` (which must not be empty). */
   pick<T>(items: readonly T[]): T {
     return items[Math.floor(this.next() * items.length)]!;
   }
 
+  /** A shuffled copy of `items` (Fisher-Yates); `items` is left as it was. */
   shuffle<T>(items: readonly T[]): T[] {
     const out = [...items];
     for (let i = out.length - 1; i > 0; i--) {

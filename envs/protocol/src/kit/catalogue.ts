@@ -15,6 +15,7 @@ export function instanceRng(split: string, seed: number): Rng {
   return new Rng(splitSeed(split, seed));
 }
 
+/** What an env's catalogue adds to its family definitions. */
 export interface CatalogueOptions {
   /** The job of every family that names none of its own. */
   job?: string;
@@ -22,8 +23,8 @@ export interface CatalogueOptions {
   external?: readonly TaskFamily[];
   /**
    * Each defined family's verifier version by family name: the env's generated
-   * `src/gen/verifier-versions.ts` (see @workgym/runtime computeVerifierVersions). A family
-   * missing from it reports "" (not tracked).
+   * `src/gen/verifier-versions.ts` (see computeVerifierVersions in the runtime package). A
+   * family missing from it reports "" (not tracked).
    */
   verifierVersions?: Readonly<Record<string, string>>;
 }
@@ -61,10 +62,12 @@ export class FamilyCatalogue<Def extends FamilyDef<unknown>> {
     ];
   }
 
+  /** The family's id, `<env>/<name>`. */
   id(def: Def): string {
     return `${this.env}/${def.name}`;
   }
 
+  /** The definition behind `id`, or undefined (an external family, or none). */
   find(id: string): Def | undefined {
     return this.definitions.find((def) => this.id(def) === id);
   }

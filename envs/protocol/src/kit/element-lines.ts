@@ -14,12 +14,15 @@
 export interface ElementLine {
   /** Nesting level (the line's indent is two spaces a level). */
   depth: number;
+  /** The element's id, which tool calls name it by (`click(id)`). */
   id: number;
+  /** The element's role (`button`, `textbox`, `link`, ...): one word. */
   role: string;
   /** "" when the line shows no name. */
   name: string;
   /** "" when the line shows no value. */
   value: string;
+  /** Its states by name (`required`, `expanded`, ...); a state shown as a bare word is "true". */
   states: Record<string, string>;
 }
 

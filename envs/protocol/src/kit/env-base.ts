@@ -6,10 +6,13 @@ import { OpenSessions } from './open-sessions.js';
 
 /** What the server's Hello says about an env. */
 export interface EnvIdentity {
+  /** The env's name: the first part of its family ids. */
   name: string;
+  /** The env's version, as the server's Hello reports it. */
   version: string;
   /** Sessions one server runs at once (default 1). */
   maxSessions?: number;
+  /** Protocol features the env offers (`expert`, `candidates`, ...). */
   capabilities?: readonly string[];
 }
 
@@ -63,6 +66,7 @@ export abstract class EnvBase<Def extends FamilyDef<unknown>> implements Environ
   /** Opens one session of the task `spec` names; what it takes is released if it fails half-way. */
   protected abstract open(spec: EpisodeSpec, signal: AbortSignal): Promise<Session>;
 
+  /** Closes every session still open, then frees what the env holds (`release`). */
   async close(): Promise<void> {
     await this.sessions.closeAll();
     await this.release();

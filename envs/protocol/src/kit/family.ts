@@ -3,25 +3,33 @@ import type { ToolCall } from '../messages.js';
 import type { Rng } from '../rng.js';
 import { toolCall } from '../tool-call.js';
 
+/** How hard a family's tasks are, as the catalogue lists it beside the family. */
 export type Difficulty = 'easy' | 'medium' | 'hard';
 
 /** A tool call as a family writes it: a name and arguments (the session gives it an id). */
 export interface PlannedCall {
+  /** One of the session's tools. */
   name: string;
+  /** The arguments as the tool's JSON Schema describes them. */
   arguments: Record<string, unknown>;
 }
 
 /** A value the expert computed rather than read, and the shown values it comes from (the grounding rule). */
 export interface Derived {
+  /** The value as it appears in the call's arguments (compared after normalising case and spaces). */
   value: string;
+  /** The values it is computed from, each as the episode showed it; the conformance check finds every one in what was shown. */
   sources: string[];
+  /** How it follows from them, in words ("sum of the shown amounts"). */
   how: string;
 }
 
 /** The expert's next step: the call, why (in terms of what the episode showed), and the values it computed. */
 export interface ExpertStep {
   call: PlannedCall;
+  /** Why this call, from what the episode showed ("The list shows the note as number 3: open it."). */
   text: string;
+  /** Every value of `call` that the episode did not show as such. */
   derived?: Derived[];
 }
 
@@ -35,6 +43,7 @@ export interface FamilyDef<Instance> {
   /** The job the family trains, where it is not the env's own. */
   job?: string;
   difficulty: Difficulty;
+  /** One sentence: what the tasks ask (the catalogue and the docs' family tables show it). */
   description: string;
   /** Named ways the expert solves the family (the first is the default); each reaches reward 1 on every seed. */
   strategies: readonly string[];

@@ -6,9 +6,11 @@ import type { DockerOverrides, EnvManifest } from '../manifest.js';
 
 /** What an env states in its manifest; where its server and image are follows from where the manifest is. */
 export interface ManifestParts {
+  /** The env's name, as `workgym` commands take it. */
   name: string;
   /** Opens the env in this process; import the env's module here, so that naming the manifest loads none of it. */
   create: EnvManifest['create'];
+  /** The container settings that differ from the runtime's defaults (memory, tmpfs, shared memory, ...). */
   docker?: DockerOverrides;
 }
 

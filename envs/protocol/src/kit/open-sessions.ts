@@ -15,10 +15,12 @@ export class OpenSessions {
     return tracked;
   }
 
+  /** How many sessions are open. */
   get size(): number {
     return this.open.size;
   }
 
+  /** Closes every open session; one that fails to close does not keep the others open. */
   async closeAll(): Promise<void> {
     await Promise.allSettled([...this.open].map((session) => session.close()));
   }

@@ -6,7 +6,9 @@ import type { ToolSpec } from '../messages.js';
  * their own descriptions (`z.string().describe(...)`).
  */
 export interface ToolDefinition {
+  /** What the tool does, as the model reads it. */
   description: string;
+  /** The arguments: `z.strictObject({...})`, each field with `.describe(...)`. */
   args: z.ZodObject;
 }
 
@@ -36,6 +38,7 @@ export class ToolTable<T extends Definitions> {
     this.byName = new Map(this.specs.map((spec) => [spec.name!, spec]));
   }
 
+  /** Whether `name` is one of the table's tools. */
   has(name: string): name is keyof T & string {
     return this.byName.has(name);
   }
