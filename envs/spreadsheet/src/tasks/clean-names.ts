@@ -1,8 +1,8 @@
 import type { Value } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
-import { derive, move, readIfUnseen, refDerivation, rowLine, submit } from './expert-kit.js';
-import { fillDownMove, writeValuesMove, type FormulaBlock } from './formula-block.js';
+import { derive, rowLine } from './expert-kit.js';
 import { call, FIRST, get, LAST } from './helpers.js';
+import { formulaColumnExpert, typedValues } from './shapes/formula-column.js';
 import type { FamilyDef } from './task.js';
 
 const messy = (word: string, pick: number) => [word.toLowerCase(), word.toUpperCase(), word, word[0]!.toLowerCase() + word.slice(1).toUpperCase()][pick]!;
@@ -40,19 +40,12 @@ export const cleanNames: FamilyDef = {
       sheets: [{ name: 'People', rows }],
       focus: 'People',
       expected,
-      expert(view) {
-        const { wb, strategy } = view;
-        const read = readIfUnseen(view, 'People', `A1:B${last}`, [`A2:A${last}`], `I need to see every name before cleaning them; reading A1:B${last}.`);
-        if (read) return read;
-        if (get(wb, 'People!C1') !== 'Clean name') {
-          return move(
-            'write_cells',
-            { range: 'People!C1', values: [['Clean name']] },
-            `C1 should carry the header "Clean name"; it shows ${JSON.stringify(get(wb, 'People!C1') ?? '')}.`,
-            [refDerivation('People', 'C1', ['C1'], 'cell C1 of People, named in the task')],
-          );
-        }
-        const block: FormulaBlock = {
+      expert: formulaColumnExpert({
+        reads: [
+          { sheet: 'People', range: `A1:B${last}`, sources: [`A2:A${last}`], why: `I need to see every name before cleaning them; reading A1:B${last}.` },
+        ],
+        header: { cell: 'C1', text: 'Clean name' },
+        block: ({ wb, strategy }) => ({
           sheet: 'People',
           top: 2,
           bottom: last,
@@ -60,28 +53,23 @@ export const cleanNames: FamilyDef = {
           sources: [rowLine(wb, 'People', 1, 2), 'leading, trailing and repeated spaces removed', 'every word capitalised'],
           how: 'TRIM removes leading, trailing and repeated spaces of the name in column A, PROPER capitalises every word',
           rangeSources: [`C2:C${last}`],
-        };
-        if (strategy === 'typed-values') {
-          const values: string[][] = [];
-          const derived = [];
-          for (let r = 2; r <= last; r++) {
-            const raw = String(get(wb, `People!A${r}`) ?? '');
-            values.push([clean(raw)]);
-            derived.push(derive(clean(raw), [rowLine(wb, 'People', r, 2)], `the name in A${r} without its stray spaces, every word capitalised`));
-          }
-          const next = writeValuesMove(
-            wb,
-            block,
-            values,
+        }),
+        expected,
+        typed: {
+          'typed-values': typedValues(
             `C2:C${last} do not all hold the cleaned names yet; I type each name from column A without its stray spaces and with every word capitalised.`,
-          );
-          if (next) return { ...next, derived: [refDerivation('People', `C2:C${last}`, [`C2:C${last}`], 'the target column'), ...derived] };
-        } else {
-          const next = fillDownMove(wb, block, strategy === 'proper-only' ? {} : expected(wb));
-          if (next) return next;
-        }
-        return submit(`C1 says "Clean name" and C2:C${last} hold each name trimmed and capitalised; submitting.`);
-      },
+            (r, wb) => [
+              derive(
+                clean(String(get(wb, `People!A${r}`) ?? '')),
+                [rowLine(wb, 'People', r, 2)],
+                `the name in A${r} without its stray spaces, every word capitalised`,
+              ),
+            ],
+          ),
+        },
+        wrongFormulas: ['proper-only'],
+        done: `C1 says "Clean name" and C2:C${last} hold each name trimmed and capitalised; submitting.`,
+      }),
       distractors: [
         call('set_formula', { cell: 'People!C2', formula: '=UPPER(A2)' }),
         call('set_formula', { cell: 'People!C2', formula: '=TRIM(A2)' }),

@@ -1,8 +1,8 @@
 import type { Value } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
-import { move, readIfUnseen, refDerivation, rowLine, submit } from './expert-kit.js';
-import { blockMove, fillDownMove, writeValuesMove, type FormulaBlock } from './formula-block.js';
+import { rowLine } from './expert-kit.js';
 import { bump, call, get, num, PRODUCTS, round2, setValues } from './helpers.js';
+import { formulaColumnExpert, typedValues } from './shapes/formula-column.js';
 import type { FamilyDef } from './task.js';
 
 const DISCOUNTS = [0, 0.05, 0.1, 0.15, 0.2];
@@ -45,26 +45,16 @@ export const computedColumn: FamilyDef = {
           setValues(wb, discounts);
         },
       },
-      expert(view) {
-        const { wb, strategy } = view;
-        const read = readIfUnseen(
-          view,
-          'Items',
-          `A1:D${last}`,
-          [`A1:D${last}`],
-          `I need every row's Qty, Unit price and Discount before writing Net; reading A1:D${last}.`,
-        );
-        if (read) return read;
-        if (get(wb, 'Items!E1') !== 'Net') {
-          return move(
-            'write_cells',
-            { range: 'Items!E1', values: [['Net']] },
-            `E1 should carry the header "Net" the task asks for; it shows ${JSON.stringify(get(wb, 'Items!E1') ?? '')}.`,
-            [refDerivation('Items', 'E1', ['E1'], 'cell E1 of Items, named in the task')],
-          );
-        }
-        const want = expected(wb);
-        const block: FormulaBlock = {
+      expert: formulaColumnExpert({
+        reads: [
+          {
+            sheet: 'Items',
+            range: `A1:D${last}`,
+            why: `I need every row's Qty, Unit price and Discount before writing Net; reading A1:D${last}.`,
+          },
+        ],
+        header: { cell: 'E1', text: 'Net' },
+        block: ({ wb }) => ({
           sheet: 'Items',
           top: 2,
           bottom: last,
@@ -72,23 +62,18 @@ export const computedColumn: FamilyDef = {
           sources: [rowLine(wb, 'Items', 1, 4), rule],
           how: 'Qty (column B) × Unit price (C) × (1 − Discount (D)) of the same row, rounded with ROUND(…, 2)',
           rangeSources: [`E2:E${last}`],
-        };
-        if (strategy === 'typed-values' || strategy === 'hardcoded-discount') {
-          const values = [];
-          for (let r = 2; r <= last; r++)
-            values.push([strategy === 'typed-values' ? (want[`Items!E${r}`] as number) : `=ROUND(B${r}*C${r}*(1-${num(get(wb, `Items!D${r}`))}),2)`]);
-          return (
-            writeValuesMove(
-              wb,
-              block,
-              values,
-              strategy === 'typed-values' ? 'Typing each row’s Net as a number.' : 'Net with each row’s discount typed into the formula.',
-            ) ?? submit('Net is filled in; submitting.')
-          );
-        }
-        const next = strategy === 'formula-block' ? blockMove(wb, block, want) : fillDownMove(wb, block, want);
-        return next ?? submit(`E1 is "Net" and E2:E${last} all hold the Net formula with values that match their rows; submitting.`);
-      },
+        }),
+        expected,
+        blockStrategies: ['formula-block'],
+        typed: {
+          'typed-values': typedValues('Typing each row’s Net as a number.'),
+          'hardcoded-discount': {
+            text: 'Net with each row’s discount typed into the formula.',
+            row: (r, { wb }) => [`=ROUND(B${r}*C${r}*(1-${num(get(wb, `Items!D${r}`))}),2)`],
+          },
+        },
+        done: `E1 is "Net" and E2:E${last} all hold the Net formula with values that match their rows; submitting.`,
+      }),
       distractors: [
         call('set_formula', { cell: 'Items!E2', formula: '=B2*C2' }),
         call('read_range', { range: `Items!A1:E${last}` }),

@@ -1,8 +1,8 @@
 import type { Value } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
-import { readIfUnseen, rowLine, submit } from './expert-kit.js';
-import { blockMove, fillDownMove, writeValuesMove, type FormulaBlock } from './formula-block.js';
+import { rowLine } from './expert-kit.js';
 import { bump, call, get, num, PRODUCTS, setValues } from './helpers.js';
+import { formulaColumnExpert, typedValues } from './shapes/formula-column.js';
 import type { FamilyDef } from './task.js';
 
 /** Lookups across sheets: price each order line from a product table on another sheet. */
@@ -66,25 +66,22 @@ export const crossSheetLookup: FamilyDef = {
           setValues(wb, values);
         },
       },
-      expert(view) {
-        const { wb, strategy } = view;
-        const read =
-          readIfUnseen(
-            view,
-            'Orders',
-            `A1:C${last}`,
-            [`A1:E${last}`],
-            'I need the order lines (Code, Qty) before writing formulas for them; reading Orders.',
-          ) ??
-          readIfUnseen(
-            view,
-            'Products',
-            `A1:C${m}`,
-            [`A2:C${m}`],
-            `The prices are on sheet Products, which I have not seen yet; reading its table (A1:C${m}) before looking anything up in it.`,
-          );
-        if (read) return read;
-        const block: FormulaBlock = {
+      expert: formulaColumnExpert({
+        reads: [
+          {
+            sheet: 'Orders',
+            range: `A1:C${last}`,
+            sources: [`A1:E${last}`],
+            why: 'I need the order lines (Code, Qty) before writing formulas for them; reading Orders.',
+          },
+          {
+            sheet: 'Products',
+            range: `A1:C${m}`,
+            sources: [`A2:C${m}`],
+            why: `The prices are on sheet Products, which I have not seen yet; reading its table (A1:C${m}) before looking anything up in it.`,
+          },
+        ],
+        block: ({ wb, strategy }) => ({
           sheet: 'Orders',
           top: 2,
           bottom: last,
@@ -100,21 +97,18 @@ export const crossSheetLookup: FamilyDef = {
           sources: [rowLine(wb, 'Orders', 1, 5), rowLine(wb, 'Products', 1, 3), rowLine(wb, 'Products', m, 3), 'Qty × Unit price'],
           how: `the line's Code (column B) looked up in the Code column of Products A2:A${m}, taking the Price (third column); Total = Qty (C) × Unit price (D)`,
           rangeSources: [`D2:D${last}`, `E2:E${last}`],
-        };
-        if (strategy === 'typed-values' || strategy === 'price-constants') {
-          const want = expected(wb);
-          const values = [];
-          for (let r = 2; r <= last; r++)
-            values.push(
-              strategy === 'typed-values'
-                ? [want[`Orders!D${r}`] as number, want[`Orders!E${r}`] as number]
-                : [`=${String(want[`Orders!D${r}`])}`, `=C${r}*D${r}`],
-            );
-          return writeValuesMove(wb, block, values, 'Each line’s price and total, typed in.') ?? submit('Prices and totals are in; submitting.');
-        }
-        const next = strategy === 'index-match-block' ? blockMove(wb, block, expected(wb)) : fillDownMove(wb, block, expected(wb));
-        return next ?? submit(`Every order line has its Unit price looked up from Products and Total = Qty × Unit price, as formulas; submitting.`);
-      },
+        }),
+        expected,
+        blockStrategies: ['index-match-block'],
+        typed: {
+          'typed-values': typedValues('Each line’s price and total, typed in.'),
+          'price-constants': {
+            text: 'Each line’s price typed in as a formula constant.',
+            row: (r, { want }) => [`=${String(want[`Orders!D${r}`])}`, `=C${r}*D${r}`],
+          },
+        },
+        done: 'Every order line has its Unit price looked up from Products and Total = Qty × Unit price, as formulas; submitting.',
+      }),
       distractors: [
         call('read_range', { range: `Products!A1:C${m}` }),
         call('set_formula', { cell: 'Orders!D2', formula: `=VLOOKUP(B2,Products!A2:C${m},2,FALSE)` }),

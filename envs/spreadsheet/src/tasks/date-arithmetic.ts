@@ -2,9 +2,9 @@ import { cellKey } from '../engine/sheet.js';
 import type { Value } from '../engine/values.js';
 import { dateToSerial, serialToDate } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
-import { move, readIfUnseen, refDerivation, rowLine, submit } from './expert-kit.js';
-import { blockMove, fillDownMove, writeValuesMove, type FormulaBlock } from './formula-block.js';
+import { move, refDerivation, rowLine } from './expert-kit.js';
 import { bump, call, get, num } from './helpers.js';
+import { formulaColumnExpert, typedValues } from './shapes/formula-column.js';
 import type { FamilyDef } from './task.js';
 
 const eomonth = (serial: number) => {
@@ -71,11 +71,9 @@ export const dateArithmetic: FamilyDef = {
         const ok = dated(wb);
         return { score: ok / (2 * n), detail: `${ok} of ${2 * n} End/Invoice cells have a date format` };
       },
-      expert(view) {
-        const { wb, strategy } = view;
-        const read = readIfUnseen(view, 'Projects', `A1:C${last}`, [`A1:C${last}`], 'I need every project’s Start and Days; reading the table.');
-        if (read) return read;
-        const block: FormulaBlock = {
+      expert: formulaColumnExpert({
+        reads: [{ sheet: 'Projects', range: `A1:C${last}`, why: 'I need every project’s Start and Days; reading the table.' }],
+        block: ({ wb, strategy }) => ({
           sheet: 'Projects',
           top: 2,
           bottom: last,
@@ -91,38 +89,27 @@ export const dateArithmetic: FamilyDef = {
           sources: [rowLine(wb, 'Projects', 1, 5), 'Start + Days', "the last day of the End date's month"],
           how: "End = Start (column B) + Days (C); the invoice date is the last day of the End date's month (EOMONTH(End,0), or DATE(year, month + 1, 0))",
           rangeSources: [`D2:D${last}`, `E2:E${last}`],
-        };
-        const want = expected(wb);
-        let next;
-        if (strategy === 'typed-dates' || strategy === 'constant-start') {
-          const values = [];
-          for (let r = 2; r <= last; r++) {
-            values.push(
-              strategy === 'typed-dates'
-                ? [want[`Projects!D${r}`] as number, want[`Projects!E${r}`] as number]
-                : [`=${num(get(wb, `Projects!B${r}`))}+C${r}`, endOfMonth(r)],
-            );
-          }
-          next = writeValuesMove(
-            wb,
-            block,
-            values,
-            strategy === 'typed-dates' ? 'Typing each End and Invoice date as a date number.' : 'Each row’s start typed into its End formula.',
-          );
-        } else {
-          next = strategy === 'formula-block' ? blockMove(wb, block, want) : fillDownMove(wb, block, want);
-        }
-        if (next) return next;
-        if (dated(wb) < 2 * n) {
-          return move(
-            'set_format',
-            { range: `Projects!D2:E${last}`, number_format: 'yyyy-mm-dd' },
-            `End and Invoice date hold the right formulas but show serial numbers; the task asks for the yyyy-mm-dd format on D2:E${last}.`,
-            [refDerivation('Projects', `D2:E${last}`, [`D2:E${last}`], 'the End and Invoice date cells')],
-          );
-        }
-        return submit(`End = Start + Days and Invoice date = month end of End are formulas in D2:E${last}, formatted yyyy-mm-dd; submitting.`);
-      },
+        }),
+        expected,
+        blockStrategies: ['formula-block'],
+        typed: {
+          'typed-dates': typedValues('Typing each End and Invoice date as a date number.'),
+          'constant-start': {
+            text: 'Each row’s start typed into its End formula.',
+            row: (r, { wb }) => [`=${num(get(wb, `Projects!B${r}`))}+C${r}`, endOfMonth(r)],
+          },
+        },
+        finish: ({ wb }) =>
+          dated(wb) < 2 * n
+            ? move(
+                'set_format',
+                { range: `Projects!D2:E${last}`, number_format: 'yyyy-mm-dd' },
+                `End and Invoice date hold the right formulas but show serial numbers; the task asks for the yyyy-mm-dd format on D2:E${last}.`,
+                [refDerivation('Projects', `D2:E${last}`, [`D2:E${last}`], 'the End and Invoice date cells')],
+              )
+            : undefined,
+        done: `End = Start + Days and Invoice date = month end of End are formulas in D2:E${last}, formatted yyyy-mm-dd; submitting.`,
+      }),
       distractors: [
         call('set_formula', { cell: 'Projects!D2', formula: '=B2+C2-1' }),
         call('set_formula', { cell: 'Projects!E2', formula: '=EDATE(D2,1)' }),

@@ -1,9 +1,8 @@
 import type { Value } from '../engine/values.js';
-import { showValue } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
-import { readIfUnseen, rowLine, submit } from './expert-kit.js';
-import { blockMove, fillDownMove, writeValuesMove, type FormulaBlock } from './formula-block.js';
+import { rowLine } from './expert-kit.js';
 import { bump, call, FIRST, get, num, relabel, REGIONS, setValues } from './helpers.js';
+import { constantFormulas, formulaColumnExpert } from './shapes/formula-column.js';
 import type { FamilyDef } from './task.js';
 
 /** Grouped aggregates: a per-region summary of a sales log with SUMIFS/COUNTIFS/AVERAGEIFS. */
@@ -75,41 +74,36 @@ export const groupedSummary: FamilyDef = {
           setValues(wb, Object.fromEntries(names.map((_, i) => [`Summary!A${i + 2}`, names[(i + shift) % names.length]!])));
         },
       },
-      expert(view) {
-        const { wb, strategy } = view;
-        const read =
-          readIfUnseen(view, 'Summary', `A1:A${k}`, [`A2:A${k}`], 'I need the region labels of the summary; reading them.') ??
-          readIfUnseen(
-            view,
-            'Sales',
-            `A1:C${last}`,
-            [`A1:C${last}`],
-            `The summary is built over sheet Sales, which I have not seen yet; reading its log (A1:C${last}) to check where the regions and amounts are.`,
-          );
-        if (read) return read;
-        const formulas = strategy === 'sumif-block' ? sumif : sumifs;
-        const block: FormulaBlock = {
-          sheet: 'Summary',
-          top: 2,
-          bottom: k,
-          columns: [
-            { col: 'B', label: 'Total amount', formula: formulas.B, alternatives: (r) => [sumifs.B(r), sumif.B(r)] },
-            { col: 'C', label: 'number of orders', formula: formulas.C, alternatives: (r) => [sumifs.C(r), sumif.C(r)] },
-            { col: 'D', label: 'average amount', formula: formulas.D, alternatives: (r) => [sumifs.D(r), sumif.D(r)] },
-          ],
-          sources: [rowLine(wb, 'Sales', 1, 3), rowLine(wb, 'Sales', last, 3), rowLine(wb, 'Summary', 1, 4), 'SUMIFS and COUNTIFS'],
-          how: `the Amounts (Sales column C, rows 2-${last}) and the count of rows whose Region (Sales column A) equals the region in column A of the summary row; average = total / count`,
-          rangeSources: [`A2:A${k}`],
-        };
-        if (strategy === 'constant-formulas') {
-          const want = expected(wb);
-          const values = [];
-          for (let r = 2; r <= k; r++) values.push(['B', 'C', 'D'].map((c) => `=${showValue(want[`Summary!${c}${r}`]!)}`));
-          return writeValuesMove(wb, block, values, 'Each summary cell as a formula holding its number.') ?? submit('The summary is filled in; submitting.');
-        }
-        const next = strategy === 'sumif-block' ? blockMove(wb, block, expected(wb)) : fillDownMove(wb, block, expected(wb));
-        return next ?? submit(`Every region's Total, Orders and Average are formulas over Sales and match its rows; submitting.`);
-      },
+      expert: formulaColumnExpert({
+        reads: [
+          { sheet: 'Summary', range: `A1:A${k}`, sources: [`A2:A${k}`], why: 'I need the region labels of the summary; reading them.' },
+          {
+            sheet: 'Sales',
+            range: `A1:C${last}`,
+            why: `The summary is built over sheet Sales, which I have not seen yet; reading its log (A1:C${last}) to check where the regions and amounts are.`,
+          },
+        ],
+        block: ({ wb, strategy }) => {
+          const formulas = strategy === 'sumif-block' ? sumif : sumifs;
+          return {
+            sheet: 'Summary',
+            top: 2,
+            bottom: k,
+            columns: [
+              { col: 'B', label: 'Total amount', formula: formulas.B, alternatives: (r) => [sumifs.B(r), sumif.B(r)] },
+              { col: 'C', label: 'number of orders', formula: formulas.C, alternatives: (r) => [sumifs.C(r), sumif.C(r)] },
+              { col: 'D', label: 'average amount', formula: formulas.D, alternatives: (r) => [sumifs.D(r), sumif.D(r)] },
+            ],
+            sources: [rowLine(wb, 'Sales', 1, 3), rowLine(wb, 'Sales', last, 3), rowLine(wb, 'Summary', 1, 4), 'SUMIFS and COUNTIFS'],
+            how: `the Amounts (Sales column C, rows 2-${last}) and the count of rows whose Region (Sales column A) equals the region in column A of the summary row; average = total / count`,
+            rangeSources: [`A2:A${k}`],
+          };
+        },
+        expected,
+        blockStrategies: ['sumif-block'],
+        typed: { 'constant-formulas': constantFormulas('Each summary cell as a formula holding its number.') },
+        done: "Every region's Total, Orders and Average are formulas over Sales and match its rows; submitting.",
+      }),
       distractors: [
         call('read_range', { range: `Sales!A1:C${last}` }),
         call('set_formula', { cell: 'Summary!B2', formula: `=SUM(Sales!C2:C${last})` }),
