@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMMAND, generateReference, type GeneratedPage } from '../kit-reference.js';
+import { COMMAND, generateReference, unlistedPages, type GeneratedPage } from '../kit-reference.js';
 
 // The reference pages (docs/reference/) are generated from the doc comments of the kit and of
 // each env's family-author files: a committed page that differs from what the sources generate
@@ -20,6 +20,11 @@ describe('docs/reference', () => {
   it('every committed page is what the doc comments generate now', () => {
     const stale = pages.filter((page) => readFileSync(join(root, page.path), 'utf8') !== page.markdown).map((page) => page.path);
     expect(stale, `${stale.join(', ')} differ from the doc comments they are generated from; run \`${COMMAND}\` and commit the pages`).toEqual([]);
+  });
+
+  it('every page in docs/reference is one the generator writes', () => {
+    const orphans = unlistedPages(root);
+    expect(orphans, `${orphans.join(', ')} no longer generated; run \`${COMMAND}\` (it removes them) and commit`).toEqual([]);
   });
 
   it('every exported declaration of the listed files has a doc comment', () => {
