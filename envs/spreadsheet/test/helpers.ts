@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { EnvClient, serveEnv, toolCall as call, type ResetReply, type StepReply } from '@workgym/protocol';
 import { manifestServerSpec, type EnvServerSpec } from '@workgym/runtime';
 import { manifest, SpreadsheetEnv } from '../src/index.js';
+import type { FamilyDef } from '../src/tasks/task.js';
 
-/** A client talking to a SpreadsheetEnv in this process over in-memory streams. */
-export function inProcessClient(): EnvClient {
+/** A client talking to a SpreadsheetEnv of `families` (default: the shipped ones) in this process over in-memory streams. */
+export function inProcessClient(families?: readonly FamilyDef[]): EnvClient {
   const toServer = new PassThrough();
   const fromServer = new PassThrough();
-  serveEnv(new SpreadsheetEnv(), toServer, fromServer);
+  serveEnv(new SpreadsheetEnv(families), toServer, fromServer);
   return new EnvClient({ input: fromServer, output: toServer });
 }
 
