@@ -3,9 +3,12 @@ import { lazy } from '../lazy.js';
 import { addOptions, COUNT, numberOption } from '../options.js';
 
 export function defineCheck(command: Command): void {
-  addOptions(command, { runtime: { default: 'docker' } })
+  addOptions(command, { runtime: { default: 'docker' }, family: { help: 'check only the families whose id matches, e.g. "code/*-fix-bug"' } })
     .addOption(numberOption('--seeds <n>', 'seeds per task family', COUNT, 2))
     .option('--json', 'print the reports as JSON')
-    .addHelpText('after', '\nExamples:\n  workgym check\n  workgym check code --runtime local --seeds 5')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  workgym check\n  workgym check code --runtime local --seeds 5\n  workgym check code --family code/py-fix-bug --runtime local --seeds 1',
+    )
     .action(lazy(async () => (await import('../actions/check.js')).check));
 }

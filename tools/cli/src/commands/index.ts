@@ -74,6 +74,19 @@ const COMMANDS: readonly CommandEntry[] = [
     define: async () => (await import('./check.js')).defineCheck,
   },
   {
+    name: 'family',
+    summary: 'start a new task family from a working shape of its env (a repository checkout)',
+    define: async () => (await import('./family.js')).defineFamily,
+    subcommands: [
+      {
+        name: 'new',
+        args: [['<env/name>', 'the new family, e.g. code/parse-duration']],
+        summary: 'write a family file from a shape, register it, add its doc row, and print the commands that check it',
+        define: async () => (await import('./family.js')).defineFamilyNew,
+      },
+    ],
+  },
+  {
     name: 'rollout',
     summary: 'run many episodes across envs in parallel and write them to a run folder',
     define: async () => (await import('./rollout.js')).defineRollout,
