@@ -10,10 +10,16 @@ import type { ExpertView } from './task.js';
 // Building blocks of the state-based experts: they look at the workbook as it is, act only on
 // what the episode has shown, and say which shown values each computed argument comes from.
 
+/** An expert step: the tool call, the rationale (in terms of what the episode showed), and the derivations of the values it computed. */
 export function move(name: string, args: Record<string, unknown>, text: string, derived: Derived[] = []): ExpertStep {
   return { call: { name, arguments: args }, text, derived };
 }
 
+/**
+ * A derivation for the grounding rule: `value` (a formula, a number, a reference the expert
+ * composed) comes from `sources`, text the episode has shown (the instruction's wording, a
+ * `rowLine`), by `how`.
+ */
 export function derive(value: string | number, sources: readonly string[], how: string): Derived {
   return { value: String(value), sources: [...sources], how };
 }
@@ -73,6 +79,7 @@ export function holdsFormula(wb: Workbook, ref: string, formulas: readonly strin
   return cell?.formula !== undefined && formulas.some((f) => normalFormula(f) === normalFormula(cell.formula)) && ok(cell.value);
 }
 
+/** The final step of a workbook task: `submit`, with why the workbook is now right. */
 export const submit = (text: string): ExpertStep => move('submit', {}, text);
 
 /** The calls of moves, without duplicates (candidate actions). */

@@ -6,19 +6,29 @@ import { at, cellAt, derive, move, normalFormula, refDerivation } from './expert
 
 /** One target column of a block: its letter and the formula each row should hold. */
 export interface BlockColumn {
+  /** The column's letter ("E"). */
   col: string;
   /** What the column holds, for rationales ("Net", "Total amount"). */
   label: string;
+  /** The formula row `row` should hold ("=B2*C2" for row 2): relative references, so a fill-down gives every row its own. */
   formula(row: number): string;
-  /** Other spellings that are just as right (another strategy's formula). */
+  /** Other spellings that are just as right (another strategy's formula); `$` and case never matter. */
   alternatives?: (row: number) => string[];
 }
 
-/** Target rows top..bottom of some columns on one sheet, each cell a formula. */
+/**
+ * Target rows top..bottom of some columns on one sheet, each cell a formula: what the
+ * fill-down and block moves (and `formulaColumnExpert`) write, and where the expert's formulas
+ * come from for the grounding rule.
+ */
 export interface FormulaBlock {
+  /** The sheet the target cells are on. */
   sheet: string;
+  /** The first target row (usually 2, under the header). */
   top: number;
+  /** The last target row. */
   bottom: number;
+  /** The target columns, left to right and adjacent (a block strategy writes them as one range). */
   columns: BlockColumn[];
   /** Shown text the formulas are derived from (headers, the instruction's wording). */
   sources: string[];
@@ -73,7 +83,10 @@ export function fillDownMove(wb: Workbook, block: FormulaBlock, expected: Record
   return undefined;
 }
 
-/** Block: every row's formulas written in one call. Returns undefined when the block is right. */
+/**
+ * Block: every row's formulas written in one write_cells call (`formulaOf` picks the spelling).
+ * Returns the move, or undefined when every cell of the block is right.
+ */
 export function blockMove(
   wb: Workbook,
   block: FormulaBlock,
@@ -100,7 +113,10 @@ export function blockMove(
   );
 }
 
-/** Writes `values` (constants or formulas) over the block unless every cell already holds them. */
+/**
+ * Writes `values` (a row per block row, constants or "=..." formulas) over the block unless every
+ * cell already holds them: typed-value strategies and near-misses. Returns undefined when they do.
+ */
 export function writeValuesMove(wb: Workbook, block: FormulaBlock, values: (string | number)[][], text: string): ExpertStep | undefined {
   const { sheet, top, columns } = block;
   const same = values.every((row, i) =>

@@ -5,8 +5,11 @@ import type { Workbook } from '../engine/workbook.js';
 
 /** A sheet at the start of a task: rows of values; strings starting with "=" are formulas. */
 export interface SheetInit {
+  /** The sheet's name, as the agent sees it and references name it ("Items", "Items!B2"). */
   name: string;
+  /** Row 1 first, column A first: numbers, text, booleans, `null` or `undefined` for an empty cell, "=..." for a formula. */
   rows: (Value | undefined)[][];
+  /** Number formats, fills and bold for A1 ranges of this sheet (`{ range: 'D2:D9', format: { numFmt: '0%' } }`). */
   formats?: { range: string; format: CellFormat }[];
 }
 
@@ -16,8 +19,9 @@ export interface SheetInit {
  * values (the grounding rule, docs/envs/spreadsheet.md).
  */
 export interface ExpertView {
+  /** The session's workbook as it is now, after every edit so far (the agent's, a noisy candidate's). */
   wb: Workbook;
-  /** The strategy or near-miss being played. */
+  /** The strategy or near-miss being played: one of the family's `strategies` or `nearMisses`. */
   strategy: string;
   /** Whether the episode has shown this text (whitespace runs count as one space). */
   shown(text: string): boolean;
@@ -26,42 +30,81 @@ export interface ExpertView {
 }
 
 /**
- * The formulas check: each round perturbs a copy of the task's starting workbook (`perturb`
- * must change every input the targets read, so every target's expected value moves), writes
- * every cell of `inputs` from that copy into a copy of the agent's workbook, and compares the
- * targets with `expected` of the perturbed copy.
+ * The formulas check: the target cells must hold formulas that stay right when the data
+ * changes, so typed-in results fail. Each of its rounds perturbs a copy of the task's starting
+ * workbook (`perturb`), writes every cell of `inputs` from that copy into a copy of the agent's
+ * workbook, recalculates, and compares the targets with `expected` of the perturbed copy.
  */
 export interface FormulaCheck {
-  /** Target cells ("Sheet!B2") that must be formulas. */
+  /** Target cells ("Sheet!B2") that must be formulas: usually every key of `expected` but the headers. */
   cells: string[];
-  /** Ranges ("Sheet!A2:C20") holding every cell the target formulas read. */
+  /** Ranges ("Sheet!A2:C20") holding every cell the target formulas read; the check copies them into the agent's workbook. */
   inputs: string[];
+  /**
+   * Changes the input cells of `wb` (a copy of the starting workbook) in place, drawing from
+   * `rng`, and returns nothing. It must move every cell the target formulas read (a cell it
+   * never moves lets a formula that typed that cell's value in pass), and on some draw leave
+   * no target's `expected` value where it was: the check draws up to 20 times per round until
+   * every target's value moved. Write with `setValues`, `bump` and `relabel` (helpers.ts),
+   * which recalculate the copy.
+   */
   perturb(wb: Workbook, rng: Rng): void;
 }
 
-/** One generated task: the workbook, how it is checked, how the expert solves it. */
+/**
+ * One generated task: the workbook, how it is checked, how the expert solves it. Checked by
+ * `expected` (+ `formulas`), `formats`, or `question`; an instance has at least one of them.
+ */
 export interface TaskInstance {
+  /** What the agent is asked, naming the sheets, ranges and headers the expert's values are derived from. */
   instruction: string;
+  /** The starting workbook, sheet by sheet in tab order. */
   sheets: SheetInit[];
-  /** The sheet the first observation shows and unqualified references point at. */
+  /**
+   * Required: the name of the sheet the first observation shows (one of `sheets`) and that
+   * unqualified references ("B2") point at. Usually the sheet the targets are on.
+   */
   focus: string;
-  /** Question tasks end with `answer` instead of `submit`. */
+  /**
+   * Question tasks end with the `answer` tool instead of `submit`. `accept`: the right answers
+   * (compared without case, surrounding spaces and quotes, thousands separators, a final
+   * period); `numeric`: the number an answer may also give, within `tolerance` (a fraction of
+   * it, default 0).
+   */
   question?: { accept: string[]; numeric?: number; tolerance?: number };
   /**
-   * The values the target cells ("Sheet!B2") must hold, computed from a copy of the task's own
-   * starting workbook (or of a perturbed one), never from the agent's.
+   * The value every target cell must hold: a record from "Sheet!B2" to the value (a number,
+   * text, boolean, or `{ error: '#DIV/0!' }`), headers included. Computed only from `start`,
+   * a copy of the task's own starting workbook or of a perturbed one, never from the agent's
+   * (read it with `get`). The values check scores the fraction of the record's cells the
+   * agent's workbook matches (numbers within a tolerance).
    */
   expected?: (start: Workbook) => Record<string, Value>;
-  /** "all": the values check passes only if every target is right (sorting, deduplication). */
+  /** "all": the values check passes only if every target is right (sorting, deduplication); default "fraction". */
   valueMode?: 'fraction' | 'all';
+  /** Present when the targets must be formulas; needs `expected`. */
   formulas?: FormulaCheck;
-  /** A format check scored 0..1, judged against the starting workbook `start`. */
+  /**
+   * A format check (fills, number formats, bold): a score in 0..1 of the agent's `wb` and a
+   * one-line detail, judged against the starting workbook `start` (never against cells the
+   * agent could have edited to match).
+   */
   formats?: (wb: Workbook, start: Workbook) => { score: number; detail: string };
-  /** The next move of the strategy or near-miss `view.strategy`, decided from the state. */
+  /**
+   * The next move of the strategy or near-miss `view.strategy`, decided from the workbook as it
+   * is now (so the expert recovers from any edit in between) and ending with `submit` (or
+   * `answer`). A strategy must reach reward 1 on every seed; a near-miss must end below it.
+   * Formula-column families build it with `formulaColumnExpert` (shapes/formula-column.ts).
+   */
   expert(view: ExpertView): ExpertStep;
-  /** Calls that do not help, offered as candidate actions next to the strategies' next moves. */
+  /** Plausible calls that do not help, offered as candidate actions next to the strategies' next moves (build them with `call`). */
   distractors: PlannedCall[];
 }
 
-/** A spreadsheet family (id `spreadsheet/<name>`): the kit's family definition, generating spreadsheet tasks. */
+/**
+ * A spreadsheet family (id `spreadsheet/<name>`): the kit's family definition whose
+ * `generate(rng, task)` returns a `TaskInstance`. It lives in `src/tasks/<name>.ts`, is listed
+ * in `FAMILIES` (src/tasks/index.ts), and starts best as a copy of a template
+ * (`workgym family new spreadsheet/<name> --like formula-column`).
+ */
 export type FamilyDef = KitFamilyDef<TaskInstance>;

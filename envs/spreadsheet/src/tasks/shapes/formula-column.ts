@@ -14,6 +14,7 @@ import type { ExpertView } from '../task.js';
 
 /** A table the formulas read: the expert reads it (read_range) while any of its rows is unseen. */
 export interface TableRead {
+  /** The sheet the table is on. */
   sheet: string;
   /** The table's A1 range on `sheet`, header row included ("A1:D12"). */
   range: string;
@@ -25,7 +26,9 @@ export interface TableRead {
 
 /** What a typed fill is given to build one row of the block. */
 export interface TypedRowContext {
+  /** The workbook as it is now. */
   wb: Workbook;
+  /** The target block, as `FormulaColumnSpec.block` gave it. */
   block: FormulaBlock;
   /** The values every target cell should hold now: `expected(wb)` of the family. */
   want: Record<string, Value>;
