@@ -12,6 +12,8 @@ import { TOOLS } from './tools.js';
 import { miniwobFamilies, miniwobTask } from './miniwob/miniwob-suite.js';
 
 export interface BrowserEnvOptions extends BrowserHostOptions {
+  /** The families it serves (default: the catalogue, FAMILIES; tests pass the templates). */
+  families?: readonly FamilyDef[];
   /** Sessions (BrowserContexts) one server runs at once. */
   maxSessions?: number;
   /** A MiniWoB++-layout suite folder (default: $WORKGYM_MINIWOB_DIR); adds browser/miniwob.<task>. */
@@ -34,7 +36,7 @@ export class BrowserEnv extends EnvBase<FamilyDef> {
     const miniwobDir = options.miniwobDir ?? (process.env.WORKGYM_MINIWOB_DIR || undefined);
     super(
       { name: 'browser', version: '0.1.0', maxSessions: options.maxSessions ?? 4, capabilities: ['expert', 'candidates', 'images'] },
-      new FamilyCatalogue('browser', FAMILIES, {
+      new FamilyCatalogue('browser', options.families ?? FAMILIES, {
         external: miniwobDir ? miniwobFamilies(miniwobDir, VERIFIER_VERSIONS.miniwob ?? '') : [],
         verifierVersions: VERIFIER_VERSIONS,
       }),

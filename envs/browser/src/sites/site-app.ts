@@ -1,4 +1,4 @@
-/** One request to a site, already parsed. */
+/** One request to a site, already parsed (the env's proxy routes it by host). */
 export interface SiteRequest {
   method: string;
   path: string;
@@ -7,12 +7,19 @@ export interface SiteRequest {
   form: URLSearchParams;
 }
 
+/** A page, a redirect (forms POST and redirect), or any other body (a script, an image). */
 export type SiteResponse = { status?: number; html: string } | { redirect: string } | { status?: number; body: Buffer | string; contentType: string };
 
-/** A web app with server-side state; verifiers read that state directly, never the DOM. */
+/**
+ * A web app with server-side state; verifiers read that state directly, never the DOM. A task
+ * builds a fresh one per episode from its generated data (`new AdminSite(users)`) and lists it in
+ * `TaskInstance.sites`; the apps in src/sites/ are AdminSite, BookingSite, HelpDeskSite,
+ * ShopSite and WebmailSite. A new app renders its pages with the helpers of html.ts.
+ */
 export interface SiteApp {
-  /** The host it answers for, e.g. "shop.test". */
+  /** The host it answers for, e.g. "shop.test"; pages are at `http://<host>/...`. */
   readonly host: string;
+  /** Answers one request; it may change the app's state (a POST), which is what verifiers read. */
   handle(request: SiteRequest): SiteResponse | Promise<SiteResponse>;
 }
 
@@ -21,6 +28,7 @@ export function formText(request: SiteRequest, name: string): string {
   return (request.form.get(name) ?? '').trim();
 }
 
+/** The 404 page, for any path the app does not route. */
 export function notFound(): SiteResponse {
   return { status: 404, html: '<!doctype html><title>Not found</title><h1>Not found</h1><p>There is no such page.</p>' };
 }

@@ -4,7 +4,7 @@ import { applied, filters, pageOf } from './admin-expert.js';
 import type { Snapshot } from '../browser/ax-snapshot.js';
 import type { ExpertStep } from '@workgym/protocol/kit';
 import { act, answer, click, fillForm, leave, mustFind, tableRows, type ExpertView } from './expert-kit.js';
-import { norm, type FamilyDef } from './task.js';
+import { answerVerification, norm, type FamilyDef } from './task.js';
 
 export const adminCountFilter: FamilyDef = {
   name: 'admin-count-filter',
@@ -85,7 +85,7 @@ export const adminCountFilter: FamilyDef = {
         // Exactly one number, the right one: hedging with several numbers does not count.
         const numbers = given === undefined ? [] : (norm(given).match(/-?\d+/g) ?? []);
         const right = numbers.length === 1 && Number(numbers[0]) === count;
-        return { success: right, components: { answer: right ? 1 : 0 }, gate: right, detail: `answer ${JSON.stringify(given ?? null)}; expected ${count}` };
+        return answerVerification(given, String(count), right);
       },
     };
   },

@@ -1,7 +1,7 @@
 import { AdminSite, PLANS } from '../sites/admin.js';
 import { adminUsers } from './admin-data.js';
-import { openUser } from './admin-expert.js';
-import { act, fillForm, findNode, submit } from './expert-kit.js';
+import { onUserForm, openUser } from './admin-expert.js';
+import { editRecords } from './expert-kit.js';
 import { type FamilyDef, verification } from './task.js';
 
 export const adminEditRecord: FamilyDef = {
@@ -27,21 +27,22 @@ export const adminEditRecord: FamilyDef = {
       expert(view) {
         // The near-miss also gives the same plan and role to another user.
         const todo = view.strategy === 'edit-extra-user' ? [user, extra] : [user];
-        const next = todo.find((u) => u.plan !== plan || u.role !== role);
-        if (!next) return act(submit(), `The table shows ${user.email} on the ${plan} plan with the ${role} role: submit.`);
-        const { snapshot } = view;
-        if (snapshot.title === `Edit ${next.name}` && findNode(snapshot, 'textbox', 'Email')?.value === next.email) {
-          return fillForm(
-            snapshot,
-            [
+        return editRecords(
+          view,
+          todo,
+          (u) => ({
+            saved: u.plan === plan && u.role === role,
+            onForm: onUserForm(view, u),
+            fields: [
               { label: 'Plan', value: plan, kind: 'select', why: `The instruction asks for the ${plan} plan.` },
               { label: 'Role', value: role, kind: 'select', why: `The instruction asks for the ${role} role.` },
             ],
-            'Save user',
-            `${next.email} is set to ${plan} and ${role}: save.`,
-          );
-        }
-        return openUser(view, next.email, view.strategy === 'page-through' ? 'page-through' : 'search');
+            button: 'Save user',
+            why: `${u.email} is set to ${plan} and ${role}: save.`,
+          }),
+          (u) => openUser(view, u.email, view.strategy === 'page-through' ? 'page-through' : 'search'),
+          `The table shows ${user.email} on the ${plan} plan with the ${role} role: submit.`,
+        );
       },
       verify() {
         const components = {

@@ -28,6 +28,11 @@ export function pageOf(snapshot: Snapshot): [number, number] {
   return m ? [Number(m[1]), Number(m[2])] : [1, 1];
 }
 
+/** Is the page this user's edit form (its title and the email it shows)? */
+export function onUserForm(view: ExpertView, user: { name: string; email: string }): boolean {
+  return view.snapshot.title === `Edit ${user.name}` && findNode(view.snapshot, 'textbox', 'Email')?.value === user.email;
+}
+
 /** The way to a user's edit page: their row's Edit link, after a search or page by page. */
 export function openUser(view: ExpertView, email: string, by: UserLookup): ExpertStep {
   const { snapshot } = view;

@@ -1,7 +1,7 @@
 import { HelpDeskSite, type Ticket } from '../sites/helpdesk.js';
 import { deskData, TICKET_TEMPLATES } from './desk-data.js';
 import { label, onTicket, openCustomer, openTicket, seenTier } from './desk-expert.js';
-import { act, fillForm, submit } from './expert-kit.js';
+import { editRecords } from './expert-kit.js';
 import { type FamilyDef, verification } from './task.js';
 
 export const deskTriage: FamilyDef = {
@@ -30,27 +30,31 @@ export const deskTriage: FamilyDef = {
         const shownPriority = tier === 'premium' ? 'high' : 'normal';
         const done = (t: Ticket) => t.priority === shownPriority && t.category === category;
         // The near-miss copies the triage onto every ticket of the queue.
-        const next = view.strategy === 'triage-every-ticket' ? data.tickets.find((t) => !done(t)) : done(ticket) ? undefined : ticket;
-        if (!next) return act(submit(), `Ticket #${ticket.id} is saved with priority ${label(shownPriority)} and category ${label(category)}: submit.`);
-        if (!onTicket(view, next.id)) return openTicket(view, next.id, byDirectory);
-        return fillForm(
-          view.snapshot,
-          [
-            {
-              label: 'Priority',
-              value: label(shownPriority),
-              kind: 'select',
-              why: `${customer.name}'s page says "Support tier: ${tier}", so the policy gives priority ${label(shownPriority)}.`,
-            },
-            {
-              label: 'Category',
-              value: label(category),
-              kind: 'select',
-              why: `The ticket "${ticket.subject}" says: "${ticket.body}" That is a ${category} matter.`,
-            },
-          ],
-          'Save triage',
-          `Priority ${label(shownPriority)} and category ${label(category)} are chosen: save the triage.`,
+        return editRecords(
+          view,
+          view.strategy === 'triage-every-ticket' ? data.tickets : [ticket],
+          (t) => ({
+            saved: done(t),
+            onForm: onTicket(view, t.id),
+            fields: [
+              {
+                label: 'Priority',
+                value: label(shownPriority),
+                kind: 'select',
+                why: `${customer.name}'s page says "Support tier: ${tier}", so the policy gives priority ${label(shownPriority)}.`,
+              },
+              {
+                label: 'Category',
+                value: label(category),
+                kind: 'select',
+                why: `The ticket "${ticket.subject}" says: "${ticket.body}" That is a ${category} matter.`,
+              },
+            ],
+            button: 'Save triage',
+            why: `Priority ${label(shownPriority)} and category ${label(category)} are chosen: save the triage.`,
+          }),
+          (t) => openTicket(view, t.id, byDirectory),
+          `Ticket #${ticket.id} is saved with priority ${label(shownPriority)} and category ${label(category)}: submit.`,
         );
       },
       verify() {

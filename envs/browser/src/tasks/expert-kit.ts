@@ -7,13 +7,22 @@ import type { Snapshot, SnapshotNode } from '../browser/ax-snapshot.js';
 
 /** A page the episode showed the agent: its address (the observation's URL line) and content. */
 export interface SeenPage {
+  /** The address the observation's URL line showed. */
   url: string;
+  /** The page's accessibility tree as the observation showed it: title, and nodes with role, name, value, states and ids. */
   snapshot: Snapshot;
 }
 
-/** What the expert sees: the current page, every page shown so far, and the strategy to follow. */
+/**
+ * What `TaskInstance.expert` gets at each step: the current page, every page shown so far, and
+ * the strategy to follow. It is everything a student had; the expert may also know the task's
+ * generated truth and read the site backends' state, but every value it types must come from
+ * the instruction or a page (or be declared in `derived`).
+ */
 export interface ExpertView {
+  /** The current page's address. */
   url: URL;
+  /** The current page: click and fill its nodes by their `id`. */
   snapshot: Snapshot;
   /** Every page this episode has shown, oldest first; the current page is the last. */
   seen: readonly SeenPage[];
@@ -21,21 +30,29 @@ export interface ExpertView {
   strategy: string;
 }
 
+/**
+ * One expert step: the call, the reason written from what the pages showed ("The table lists
+ * x@corp.example: open the edit form."), and the computed values with the shown values they
+ * come from (a sum, a count; see Derived).
+ */
 export function act(call: PlannedCall, text: string, derived?: Derived[]): ExpertStep {
   return derived ? { call, text, derived } : { call, text };
 }
 
+/** The first node of the page with this role (or one of these roles) and accessible name. */
 export function findNode(snapshot: Snapshot, role: string | string[], name: string | RegExp): SnapshotNode | undefined {
   const roles = Array.isArray(role) ? role : [role];
   return snapshot.nodes.find((n) => roles.includes(n.role) && (typeof name === 'string' ? n.name === name : name.test(n.name)));
 }
 
+/** findNode for an element the page must have; throws (a broken expert, not a wrong agent) when it is missing. */
 export function mustFind(snapshot: Snapshot, role: string | string[], name: string | RegExp): SnapshotNode {
   const node = findNode(snapshot, role, name);
   if (!node) throw new Error(`expert: no ${String(role)} ${String(name)} on the page`);
   return node;
 }
 
+/** The tool calls an expert makes (see the browser tools table); fill and select are built by fillForm. */
 export const click = (node: SnapshotNode): PlannedCall => ({ name: 'click', arguments: { id: node.id } });
 export const goto = (url: string): PlannedCall => ({ name: 'goto', arguments: { url } });
 export const submit = (): PlannedCall => ({ name: 'submit', arguments: {} });
@@ -68,13 +85,16 @@ export function leave(view: ExpertView, hub: string, text: string): ExpertStep {
   return followLink(view, hub, `${text}.`) ?? act(goto(view.seen[0]!.url), `${text}; this page has no menu, so start again from the first page.`);
 }
 
+/** One field of a form an expert fills, found by its label (its accessible name). */
 export interface FormField {
   label: string;
+  /** The value it must show: text, an option's label, or 'true'/'false' for a checkbox. */
   value: string;
   /** text (default), select (a drop-down) or check (a checkbox that must end up checked/unchecked). */
   kind?: 'text' | 'select' | 'check';
   /** Why this value: where the episode showed it. */
   why: string;
+  /** Set when the value is computed (a sum, a date): the shown values it comes from. */
   derived?: Derived;
 }
 
@@ -146,6 +166,62 @@ export function showsText(snapshot: Snapshot, text: string): boolean {
 export function seenTitled(view: ExpertView, title: string | RegExp): SeenPage[] {
   const match = (t: string) => (typeof title === 'string' ? t === title : title.test(t));
   return view.seen.filter((p) => match(p.snapshot.title)).reverse();
+}
+
+/** One record a form-filling expert edits: whether its change is saved, and its form. */
+export interface RecordEdit {
+  /** The backend already holds every wanted value of this record. */
+  saved: boolean;
+  /** The current page is this record's form (not another record's). */
+  onForm: boolean;
+  /** The values the form must show before `button` is pressed. */
+  fields: readonly FormField[];
+  /** The form's save button, by its name. */
+  button: string;
+  /** Why press the button once every field shows its value. */
+  why: string;
+}
+
+/**
+ * The form-filling shape's next call: the way to the first record whose change is not saved
+ * (`open`), then its fields one by one and its button (fillForm), and submit (`done` says why)
+ * once every record is saved. `records` is the task's own record, plus the others a near-miss
+ * edits too. State-based: after a random action it picks up from whatever the page shows.
+ */
+export function editRecords<R>(
+  view: ExpertView,
+  records: readonly R[],
+  edit: (record: R) => RecordEdit,
+  open: (record: R) => ExpertStep,
+  done: string,
+): ExpertStep {
+  for (const record of records) {
+    const e = edit(record);
+    if (e.saved) continue;
+    return e.onForm ? fillForm(view.snapshot, e.fields, e.button, e.why) : open(record);
+  }
+  return act(submit(), done);
+}
+
+/**
+ * The find-answer shape's next call: one fact per wanted item, `read` from the pages the episode
+ * showed (undefined while none showed it); the way to the first item not read yet (`open`); and
+ * once every fact is read, answer with them joined by a space. `wanted` is the task's own item,
+ * plus the others a near-miss also reports (a hedged answer).
+ */
+export function answerFacts<T>(
+  wanted: readonly T[],
+  read: (item: T) => string | undefined,
+  open: (item: T) => ExpertStep,
+  why: (facts: readonly string[]) => string,
+): ExpertStep {
+  const facts: string[] = [];
+  for (const item of wanted) {
+    const fact = read(item);
+    if (fact === undefined) return open(item);
+    facts.push(fact);
+  }
+  return act(answer(facts.join(' ')), why(facts));
 }
 
 /** "a, b and c". */

@@ -1,8 +1,8 @@
 import { WebmailSite } from '../sites/webmail.js';
 import { correspondent, mailData, TOPICS } from './mail-data.js';
 import { openMessage, seenMessage } from './mail-expert.js';
-import { act, answer } from './expert-kit.js';
-import { norm, type FamilyDef } from './task.js';
+import { answerFacts, textAfter } from './expert-kit.js';
+import { answerVerification, norm, type FamilyDef } from './task.js';
 
 export const mailFindAnswer: FamilyDef = {
   name: 'mail-find-answer',
@@ -48,23 +48,19 @@ export const mailFindAnswer: FamilyDef = {
       answers: true,
       expert(view) {
         // The near-miss answers with every confirmation code from the sender: the right one among them.
-        const wanted = view.strategy === 'answer-every-code' ? [target, decoyMail] : [target];
-        const codes: string[] = [];
-        for (const m of wanted) {
-          const code = seenMessage(view, m)?.snapshot.nodes.find((n) => n.role === 'StaticText' && n.name.startsWith('Confirmation code:'));
-          if (!code) return openMessage(view, m, view.strategy === 'search' ? topic : undefined);
-          codes.push(code.name.slice('Confirmation code:'.length).trim());
-        }
-        return act(answer(codes.join(' ')), `The email from ${sender.email} about the ${topic} says "Confirmation code: ${codes[0]}": answer with the code.`);
+        return answerFacts(
+          view.strategy === 'answer-every-code' ? [target, decoyMail] : [target],
+          (m) => {
+            const page = seenMessage(view, m);
+            return page && textAfter(page.snapshot, 'Confirmation code:');
+          },
+          (m) => openMessage(view, m, view.strategy === 'search' ? topic : undefined),
+          (codes) => `The email from ${sender.email} about the ${topic} says "Confirmation code: ${codes[0]}": answer with the code.`,
+        );
       },
       verify({ answer: given }) {
         const right = given !== undefined && norm(given).replace(/^confirmation code:?\s*/, '') === norm(code);
-        return {
-          success: right,
-          components: { answer: right ? 1 : 0 },
-          gate: right,
-          detail: `answer ${JSON.stringify(given ?? null)}; expected ${code}`,
-        };
+        return answerVerification(given, code, right);
       },
     };
   },

@@ -2,33 +2,60 @@ import type { ExpertStep, FamilyDef as KitFamilyDef } from '@workgym/protocol/ki
 import type { ExpertView } from './expert-kit.js';
 import type { SiteApp } from '../sites/site-app.js';
 
+/** The job a browser family trains; each family names its own. */
 export type Job = 'customer-support' | 'back-office';
 
+/** What the episode ended with, as `verify` gets it; the rest of the outcome is the site backends' state. */
 export interface VerifyInput {
   /** The text given to answer(), if any. */
   answer: string | undefined;
+  /** The agent called submit (it declared the task done). */
   submitted: boolean;
 }
 
+/** The verdict of one episode; build it with `verification` (or `answerVerification` for a question task). */
 export interface Verification {
   /** All components are satisfied. */
   success: boolean;
   /** Named parts of the result, each 0..1. */
   components: Record<string, number>;
-  /** Partial credit counts only once the task's main effect happened (an order, a refund...). */
+  /**
+   * Partial credit counts only once the task's main effect happened (an order, a refund, a saved
+   * field): while it is false the reward is 0, so doing nothing or submitting at once earns none.
+   */
   gate: boolean;
+  /** One line for logs and failed checks: what the backend holds against what was expected. */
   detail: string;
 }
 
-/** One generated task: its sites with their seeded backends, the instruction, expert and verifier. */
+/**
+ * One generated task, what a family's `generate(rng)` returns: its sites with their seeded
+ * backends, the instruction, the expert and the verifier. Everything is drawn from `rng`, so the
+ * same (split, seed) gives the same task.
+ */
 export interface TaskInstance {
+  /** What the agent is asked, with every value it must type (names, addresses, codes). */
   instruction: string;
+  /**
+   * The site apps of this episode, freshly built from the generated data (e.g. `new AdminSite(users)`);
+   * the env serves them at `http://<host>/` and only them. Keep a reference: `verify` reads their state.
+   */
   sites: SiteApp[];
+  /** The first page, on one of `sites` (e.g. `http://admin.test/users`). */
   startUrl: string;
-  /** Information-seeking: the episode ends with answer(). */
+  /** Information-seeking: the episode ends with answer(), which `verify` gets as `input.answer`. */
   answers?: boolean;
-  /** The next move of the strategy or near-miss `view.strategy` names; absent for external suites (MiniWoB++). */
+  /**
+   * The next call of the strategy or near-miss `view.strategy` names, decided from the current
+   * page, the pages seen and the backends (never a step counter), with a reason; typed values come
+   * from the instruction or a page. Shapes: `editRecords`, `answerFacts` (expert-kit.ts).
+   * Absent for external suites (MiniWoB++).
+   */
   expert?(view: ExpertView): ExpertStep;
+  /**
+   * The verdict, from the site backends' state and `input` only (never the DOM), judged against
+   * the generated truth: pair each "has the right value" with "changed nothing else".
+   */
   verify(input: VerifyInput): Verification;
   /** Runs once after the start page loaded (MiniWoB++: seed the page, turn the timer off, start). */
   prepare?(page: PageHooks): Promise<void>;
@@ -41,12 +68,27 @@ export interface PageHooks {
   evaluate<T>(expression: string): Promise<T | null>;
 }
 
-/** A browser family (id `browser/<name>`): the kit's family definition, with its own job. */
+/**
+ * A browser family (id `browser/<name>`): the kit's family definition (name, difficulty,
+ * description, strategies, near-misses, `generate(rng)` returning a TaskInstance), with its own job.
+ * List it in `FAMILIES` (src/tasks/index.ts); templates/ holds one to copy per shape.
+ */
 export type FamilyDef = KitFamilyDef<TaskInstance> & { job: Job };
 
-/** A verification that succeeds when every component is fully met. */
+/**
+ * A verification that succeeds when every component is fully met. `components` are named checks,
+ * 0 or 1 each (`plan`, `other_users_untouched`); `gate` is whether the task's main effect happened.
+ */
 export function verification(components: Record<string, number>, gate: boolean, detail: string): Verification {
   return { success: Object.values(components).every((c) => c === 1), components, gate, detail };
+}
+
+/**
+ * The verdict of an information-seeking task: one component, `answer`, and the gate open only
+ * when it is right (a wrong answer earns nothing). `right` is the family's own comparison.
+ */
+export function answerVerification(given: string | undefined, expected: string, right: boolean): Verification {
+  return { success: right, components: { answer: right ? 1 : 0 }, gate: right, detail: `answer ${JSON.stringify(given ?? null)}; expected ${expected}` };
 }
 
 /** Reward from components: their mean once the gate is open, else 0; 1 only on full success. */
