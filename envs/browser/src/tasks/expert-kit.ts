@@ -52,10 +52,13 @@ export function mustFind(snapshot: Snapshot, role: string | string[], name: stri
   return node;
 }
 
-/** The tool calls an expert makes (see the browser tools table); fill and select are built by fillForm. */
+/** The click tool's call on a node of the current page (fill and select calls are built by fillForm). */
 export const click = (node: SnapshotNode): PlannedCall => ({ name: 'click', arguments: { id: node.id } });
+/** The goto tool's call; prefer `navigate`, which types only an address the episode showed. */
 export const goto = (url: string): PlannedCall => ({ name: 'goto', arguments: { url } });
+/** The submit tool's call: the task is done; ends the episode. */
 export const submit = (): PlannedCall => ({ name: 'submit', arguments: {} });
+/** The answer tool's call of an information-seeking task (`answers: true`); ends the episode. */
 export const answer = (text: string): PlannedCall => ({ name: 'answer', arguments: { text } });
 
 /**
