@@ -1,12 +1,9 @@
 import { FUNCTION_SPECS, concreteFunction, evaluateJs, replaceOnce, type ConcreteFunction, type Json } from './function-specs.js';
-import type { Language } from './implement-function.js';
-import { jsCall, jsTestFile, pyCall, pyTestFile } from './render.js';
+import { jsTestFile, pyTestFile } from './render.js';
 import type { Rng } from '@workgym/protocol';
-import { RUN_TESTS, SUBMIT, quote, readFile, writeThenSubmit } from './expert/step.js';
-import { failingTests, firstMismatch, testVerdict } from './expert/tests-output.js';
-import type { EpisodeView } from './expert/view.js';
-import { keep, workExpert, type Target } from './expert/work.js';
-import type { PlannedCall } from '@workgym/protocol/kit';
+import { FIX_BUG_STRATEGIES, fixBugTask } from './shapes/fix-bug.js';
+import type { Language } from './shapes/implement-function.js';
+import { jsCallsSuite, pyCallsSuite, type FunctionCalls } from './shapes/suites.js';
 import type { FamilyDef, TaskInstance } from './task.js';
 
 const PACKAGES = ['textkit', 'numtools', 'datautil', 'toolbox', 'minilib', 'utilpack'];
@@ -19,7 +16,7 @@ export function fixBugFamily(language: Language): FamilyDef {
     name: py ? 'py-fix-bug' : 'js-fix-bug',
     difficulty: 'medium',
     description: `Find and fix an injected bug in a small multi-module ${py ? 'Python' : 'JavaScript'} project with failing tests.`,
-    strategies: ['edit-file', 'sed'],
+    strategies: FIX_BUG_STRATEGIES,
     nearMisses: ['special-case-visible-input', 'delete-failing-test'],
     generate: (rng) => generate(rng, language),
   };
@@ -61,7 +58,7 @@ function generate(rng: Rng, language: Language): TaskInstance {
   });
   const bug = injectBug(rng, modules, py);
   const files: Record<string, string> = {};
-  const hiddenCases: string[] = [];
+  const hiddenCalls: FunctionCalls[] = [];
   let visibleFailing: { args: Json[]; expected: Json } | undefined;
   let withoutFailing = '';
   modules.forEach((m, i) => {
@@ -77,7 +74,7 @@ function generate(rng: Rng, language: Language): TaskInstance {
       visibleFailing = examples[0];
       withoutFailing = testFile(examples.slice(1));
     }
-    hiddenCases.push(...hidden.map((args) => (py ? pyCall(m.fn.name, args) : jsCall(`ctx.m${i}.${m.fn.name}`, args))));
+    hiddenCalls.push({ module: py ? `${pkg}.${m.name}` : `./src/${m.name}.mjs`, name: m.fn.name, args: hidden });
   });
   if (py) {
     files[`${pkg}/__init__.py`] = modules.map((m) => `from .${m.name} import ${m.fn.name}`).join('\n') + '\n';
@@ -88,7 +85,6 @@ function generate(rng: Rng, language: Language): TaskInstance {
   }
   files['README.md'] = `# ${pkg}\n\nSmall helpers:\n\n${modules.map((m) => `- \`${m.fn.name}\` (${m.path}): ${m.fn.doc}`).join('\n')}\n`;
   const broken = modules[bug.module]!;
-  const fix = { path: broken.path, old: bug.to, new: bug.from };
   const wrongEdits = modules
     .filter((_, i) => i !== bug.module)
     .flatMap((m) => {
@@ -96,71 +92,28 @@ function generate(rng: Rng, language: Language): TaskInstance {
       const [from, to] = py ? other.py : other.js;
       return replaceOnce(m.source, from, to) ? [{ path: m.path, old: from, new: to }] : [];
     });
-  const candidates: PlannedCall[] = [
-    RUN_TESTS,
-    ...modules.map((m) => readFile(m.path)),
-    ...rng.shuffle([fix, ...wrongEdits]).map((edit) => ({ name: 'edit_file', arguments: edit })),
-    SUBMIT,
-  ];
-  const prelude = py
-    ? `import json\n${modules.map((m) => `from ${pkg}.${m.name} import ${m.fn.name}`).join('\n')}`
-    : `return { ${modules.map((m, i) => `m${i}: await load('./src/${m.name}.mjs')`).join(', ')} };`;
-  const targets: Target[] = [
-    ...modules.map((m) => moduleTarget(m)),
-    ...Object.entries(files)
-      .filter(([path]) => !modules.some((m) => m.path === path))
-      .map(([path, content]) => keep(path, content)),
-  ];
-  const specialCased = specialCase(broken, bug.buggy, visibleFailing!, py);
-  return {
-    instruction:
-      `The ${pkg} project has a bug: some of its tests fail. Find the bug and fix it in the source ` +
-      `(${py ? `the ${pkg}/ package` : 'src/'}), not in the tests. run_tests runs the tests; hidden tests check the ` +
-      'whole project afterwards. Call submit when you are done.',
-    files,
-    testCommand: py ? 'python3 -m unittest discover -v -s tests -t .' : `node --test ${modules.map((m) => m.test).join(' ')}`,
-    check: {
-      kind: 'runs',
-      reference: { [broken.path]: broken.source },
-      suite: { kind: py ? 'python-calls' : 'js-calls', prelude, cases: hiddenCases },
-    },
-    expert: workExpert({
-      strategies: { 'edit-file': 'tools', sed: 'shell' },
-      look: () => [{ call: RUN_TESTS, why: 'Run the tests first, to see which of them fail and what they expect.' }],
-      targets,
-      check: () => ({ call: RUN_TESTS, why: 'The source changed since the tests last ran: run them again.' }),
-      whySubmit: (view) => `The tests pass after the fix (${testVerdict(view.output(RUN_TESTS)) ?? 'no failures'}): submit.`,
+  return fixBugTask(
+    {
+      instruction:
+        `The ${pkg} project has a bug: some of its tests fail. Find the bug and fix it in the source ` +
+        `(${py ? `the ${pkg}/ package` : 'src/'}), not in the tests. run_tests runs the tests; hidden tests check the ` +
+        'whole project afterwards. Call submit when you are done.',
+      files,
+      testCommand: py ? 'python3 -m unittest discover -v -s tests -t .' : `node --test ${modules.map((m) => m.test).join(' ')}`,
+      modules: modules.map((m) => ({ path: m.path, content: m.source, name: m.fn.name, doc: m.doc, test: m.test })),
+      broken: bug.module,
+      fix: { path: broken.path, old: bug.to, new: bug.from },
+      wrongEdits,
+      suite: py ? pyCallsSuite(hiddenCalls) : jsCallsSuite(hiddenCalls),
       nearMisses: {
         // Passes the visible tests by answering the failing example from a table.
-        'special-case-visible-input': (view) => writeThenSubmit('special-case-visible-input', { [broken.path]: specialCased }, view),
+        'special-case-visible-input': { [broken.path]: specialCase(broken, bug.buggy, visibleFailing!, py) },
         // Makes the visible tests pass by removing the one that fails.
-        'delete-failing-test': (view) => writeThenSubmit('delete-failing-test', { [broken.test]: withoutFailing }, view),
+        'delete-failing-test': { [broken.test]: withoutFailing },
       },
-    }),
-    candidates,
-  };
-}
-
-/** A module of the project: the broken one is fixed to match its docstring, the others kept so. */
-function moduleTarget(m: Module): Target {
-  return {
-    path: m.path,
-    content: m.source,
-    sources: [m.doc],
-    how: `${m.fn.name} made to do what its docstring says`,
-    whyRead: (view: EpisodeView) => {
-      const output = view.output(RUN_TESTS);
-      const failing = failingTests(output);
-      const mismatch = firstMismatch(output);
-      const shown =
-        failing.length > 0 ? `run_tests shows ${failing.length} failing test(s), first ${failing[0]}${mismatch ? ` (${mismatch})` : ''}` : 'the tests fail';
-      return `${shown}; ${m.test} tests ${m.fn.name}, defined in ${m.path}: read it before changing it.`;
     },
-    whyChange: (_view, region) =>
-      region
-        ? `The docstring of ${m.fn.name} says: "${m.doc}" ${quote(region.old)} does not do that; it becomes ${quote(region.new)}.`
-        : `${m.path} is missing: write ${m.fn.name} back as its docstring describes it.`,
-  };
+    rng,
+  );
 }
 
 /** The broken module with the visible failing input answered from a table, the bug left in place. */

@@ -1,8 +1,9 @@
 import type { Rng } from '@workgym/protocol';
-import type { ExpertStep, PlannedCall } from '@workgym/protocol/kit';
-import { bashLook, byStrategy, firstUnmade, type Look } from './expert/step.js';
+import type { ExpertStep } from '@workgym/protocol/kit';
+import { bashLook, firstUnmade, type Look } from './expert/step.js';
 import { shownStdout } from './expert/shell.js';
 import type { EpisodeView } from './expert/view.js';
+import { answerStep as answer, EVERY_CANDIDATE, findAnswerTask, looksThenAnswer } from './shapes/find-answer.js';
 import type { Commit, FamilyDef, TaskInstance } from './task.js';
 
 const AUTHORS = ['Alice Moreau', 'Bilal Khan', 'Chiara Bianchi', 'Diego Ramos', 'Emma Lindqvist', 'Farah Haddad', 'Goran Petrov'];
@@ -100,35 +101,25 @@ function generate(rng: Rng): TaskInstance {
       : kind === 1
         ? valueBefore(commits[middle.index]!.message, middle.before)
         : deletion(doomed, commits[deletedAt]!.message);
-  const candidates: PlannedCall[] = [
-    { name: 'bash', arguments: { command: 'git log --oneline' } },
-    { name: 'bash', arguments: { command: kind === 2 ? `git log --oneline --diff-filter=D -- ${doomed}` : PATCHES } },
-    ...rng.shuffle([question.answer, ...question.wrong]).map((text) => ({ name: 'answer', arguments: { text } })),
-  ];
-  const everyCandidate = [question.answer, ...question.wrong].join(' or ');
-  return {
-    instruction: `The workspace is a git repository. Using its history, answer: ${question.text} Give your final answer with the answer tool (it ends the episode).`,
-    files: tree,
-    git: commits,
-    check: { kind: 'answer', accept: [question.answer] },
-    expert: byStrategy(strategies, {
-      // Names every plausible value at once, hoping the check only looks for the right one.
-      'every-candidate': () => ({
-        call: { name: 'answer', arguments: { text: everyCandidate } },
-        text: 'near-miss every-candidate: answer with every plausible value',
-      }),
-    }),
-    candidates,
-  };
+  return findAnswerTask(
+    {
+      lead: 'The workspace is a git repository. Using its history,',
+      question,
+      files: tree,
+      git: commits,
+      strategies,
+      explore: [
+        { name: 'bash', arguments: { command: 'git log --oneline' } },
+        { name: 'bash', arguments: { command: kind === 2 ? `git log --oneline --diff-filter=D -- ${doomed}` : PATCHES } },
+      ],
+    },
+    rng,
+  );
 }
 
 const PATCHES = 'git log --format="%h %an: %s" -p -- settings.py';
 
 type Strategies = Record<'read-patches' | 'filter-log', (view: EpisodeView) => ExpertStep>;
-
-function answer(text: string, sources: string[], how: string, why: string): ExpertStep {
-  return { call: { name: 'answer', arguments: { text } }, text: why, derived: [{ value: text, sources, how }] };
-}
 
 const patches: Look = bashLook(
   PATCHES,
@@ -148,17 +139,19 @@ function lastChanger(commit: Commit): Strategies {
     'List only the commits of settings.py that change a MAX_RETRIES line, newest first.',
   );
   return {
-    'read-patches': (view) =>
-      firstUnmade([patches], view) ??
+    'read-patches': looksThenAnswer(
+      [patches],
       answer(
         commit.author,
         [header, '+MAX_RETRIES ='],
         'the author of the newest commit whose patch changes MAX_RETRIES',
         why('The newest commit whose patch changes the MAX_RETRIES line is the first one with +MAX_RETRIES:'),
       ),
-    'filter-log': (view) =>
-      firstUnmade([filtered], view) ??
+    ),
+    'filter-log': looksThenAnswer(
+      [filtered],
       answer(commit.author, [header], 'the author of the first (newest) commit listed', why('The first commit listed is the newest that changed MAX_RETRIES:')),
+    ),
   };
 }
 
@@ -173,7 +166,7 @@ function valueBefore(subject: string, before: number): Strategies {
     `List the commits of settings.py to find "${subject}".`,
   );
   return {
-    'read-patches': (view) => firstUnmade([patches], view) ?? answer(String(before), [subject, removed], 'the removed MAX_RETRIES line of that commit', why),
+    'read-patches': looksThenAnswer([patches], answer(String(before), [subject, removed], 'the removed MAX_RETRIES line of that commit', why)),
     'filter-log': (view) => {
       const listed = firstUnmade([log], view);
       if (listed) return listed;
@@ -205,8 +198,8 @@ function deletion(file: string, subject: string): Strategies {
   );
   const why = `The commit "${subject}" deleted ${file}.`;
   return {
-    'read-patches': (view) => firstUnmade([scan], view) ?? answer(subject, [subject, `D ${file}`], 'the subject of the commit listing the file with D', why),
-    'filter-log': (view) => firstUnmade([filtered], view) ?? answer(subject, [subject], 'the subject of the one commit listed', why),
+    'read-patches': looksThenAnswer([scan], answer(subject, [subject, `D ${file}`], 'the subject of the commit listing the file with D', why)),
+    'filter-log': looksThenAnswer([filtered], answer(subject, [subject], 'the subject of the one commit listed', why)),
   };
 }
 
@@ -222,6 +215,6 @@ export const gitHistoryQuestion: FamilyDef = {
   difficulty: 'hard',
   description: "Answer a question about a repository's git history (who changed a value, what it was before, which commit deleted a file).",
   strategies: ['read-patches', 'filter-log'],
-  nearMisses: ['every-candidate'],
+  nearMisses: [EVERY_CANDIDATE],
   generate,
 };

@@ -1,7 +1,8 @@
 import type { Rng } from '@workgym/protocol';
 import type { ExpertStep, PlannedCall } from '@workgym/protocol/kit';
-import { bashLook, byStrategy, firstUnmade, readFile, type Look } from './expert/step.js';
+import { bashLook, readFile, type Look } from './expert/step.js';
 import type { EpisodeView } from './expert/view.js';
+import { answerStep as answer, EVERY_CANDIDATE, findAnswerTask, looksThenAnswer } from './shapes/find-answer.js';
 import type { FamilyDef, TaskInstance } from './task.js';
 
 const APPS = ['orderly', 'tracksy', 'shipfast', 'notely', 'bookit'];
@@ -83,11 +84,6 @@ class Client:
             answer: String(audited.length),
             wrong: [String(audited.length + 1), String(handlers.length)],
           };
-  const answer = (text: string, sources: string[], how: string, why: string): ExpertStep => ({
-    call: { name: 'answer', arguments: { text } },
-    text: why,
-    derived: [{ value: text, sources, how }],
-  });
   const read = (file: string, why: string): Look => ({ call: readFile(file), why });
   const auditCalls = audited.map((h) => `audit('${h.name}', record)`);
   const countAnswer = () =>
@@ -121,12 +117,11 @@ class Client:
       );
     const why = `Client() uses DEFAULT_TIMEOUT * _SLACK: DEFAULT_TIMEOUT = ${timeout} (from ${config}, the module client.py imports it from, not the legacy one) and _SLACK = ${slack}, so ${timeout} * ${slack} = ${question.answer}.`;
     strategies = {
-      grep: (view) => firstUnmade([timeouts, slackLine], view) ?? product(why),
-      read: (view) =>
-        firstUnmade(
-          [read(client, `Read ${client}: the question is about its Client.`), read(config, `${client} imports DEFAULT_TIMEOUT from .config: read ${config}.`)],
-          view,
-        ) ?? product(why),
+      grep: looksThenAnswer([timeouts, slackLine], product(why)),
+      read: looksThenAnswer(
+        [read(client, `Read ${client}: the question is about its Client.`), read(config, `${client} imports DEFAULT_TIMEOUT from .config: read ${config}.`)],
+        product(why),
+      ),
     };
     explore = timeouts.call;
   } else if (kind === 1) {
@@ -148,8 +143,8 @@ class Client:
         ),
       );
     strategies = {
-      grep: (view) => firstUnmade([search], view) ?? found(`grep shows def ${target.name} in ${path}.`),
-      read: (view) => firstUnmade(reads, view) ?? found(`${path} defines ${target.name}.`),
+      grep: looksThenAnswer([search], found(`grep shows def ${target.name} in ${path}.`)),
+      read: looksThenAnswer(reads, found(`${path} defines ${target.name}.`)),
     };
     explore = search.call;
   } else {
@@ -163,32 +158,21 @@ class Client:
       read(file, i === 0 ? `Read each handler module and count the functions that call audit(...): ${file} first.` : `Next handler module: ${file}.`),
     );
     strategies = {
-      grep: (view) => firstUnmade([search], view) ?? countAnswer(),
-      read: (view) => firstUnmade(reads, view) ?? countAnswer(),
+      grep: looksThenAnswer([search], countAnswer()),
+      read: looksThenAnswer(reads, countAnswer()),
     };
     explore = search.call;
   }
-  const candidates: PlannedCall[] = [
-    { name: 'list_files', arguments: { depth: 3 } },
-    readFile(config),
-    readFile(client),
-    explore,
-    ...rng.shuffle([question.answer, ...question.wrong]).map((text) => ({ name: 'answer', arguments: { text } })),
-  ];
-  const everyCandidate = [question.answer, ...question.wrong].join(' or ');
-  return {
-    instruction: `Explore the ${app} repository in the workspace and answer: ${question.text} Give your final answer with the answer tool (it ends the episode).`,
-    files,
-    check: { kind: 'answer', accept: [question.answer] },
-    expert: byStrategy(strategies, {
-      // Names every plausible value at once, hoping the check only looks for the right one.
-      'every-candidate': () => ({
-        call: { name: 'answer', arguments: { text: everyCandidate } },
-        text: 'near-miss every-candidate: answer with every plausible value',
-      }),
-    }),
-    candidates,
-  };
+  return findAnswerTask(
+    {
+      lead: `Explore the ${app} repository in the workspace and`,
+      question,
+      files,
+      strategies,
+      explore: [{ name: 'list_files', arguments: { depth: 3 } }, readFile(config), readFile(client), explore],
+    },
+    rng,
+  );
 }
 
 /** code/repo-question: answer a question about a code base by exploring it. */
@@ -197,6 +181,6 @@ export const repoQuestion: FamilyDef = {
   difficulty: 'medium',
   description: 'Answer a question about a small code base (a default value, where a function lives, how many call sites) by exploring it.',
   strategies: ['grep', 'read'],
-  nearMisses: ['every-candidate'],
+  nearMisses: [EVERY_CANDIDATE],
   generate,
 };

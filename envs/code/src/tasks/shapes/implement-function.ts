@@ -1,0 +1,136 @@
+// The "implement a function" shape: a stub to fill in, visible examples that run_tests runs,
+// hidden calls of the function, candidates, and the expert that writes it from its description.
+import type { Rng } from '@workgym/protocol';
+import type { PlannedCall } from '@workgym/protocol/kit';
+import { bashLook, readFile, RUN_TESTS, SUBMIT, writeThenSubmit } from '../expert/step.js';
+import { testVerdict } from '../expert/tests-output.js';
+import { keep, workExpert } from '../expert/work.js';
+import { replaceOnce, type Json } from '../function-specs.js';
+import { jsTestFile, pyTestFile } from '../render.js';
+import type { TaskInstance } from '../task.js';
+import { jsCallsSuite, pyCallsSuite } from './suites.js';
+
+/** The workspace language of a function shape: Python (unittest) or JavaScript (ES module, node --test). */
+export type Language = 'python' | 'javascript';
+
+/** The strategies of the shape's expert: the file tools, or `cat` and a here-document in bash. */
+export const IMPLEMENT_STRATEGIES: readonly string[] = ['write-file', 'heredoc'];
+
+/** The shape's near-miss: a lookup table of the visible examples, the first result for any other input. */
+export const HARD_CODE_EXAMPLES = 'hard-code-examples';
+
+/** One call of the function with the result the reference gives. */
+export interface Example {
+  args: Json[];
+  expected: Json;
+}
+
+/** What a family of the shape draws for one instance; `implementFunctionTask` builds the rest. */
+export interface FunctionTask {
+  language: Language;
+  /** The function's name, as the stub, the tests and the hidden calls use it. */
+  name: string;
+  /** Its parameter names, in order. */
+  params: readonly string[];
+  /** What it returns, in a sentence or two: the instruction and the stub's doc comment show it. */
+  doc: string;
+  /** The reference file (solution.py or solution.mjs): the function implemented, its doc comment included. */
+  solution: string;
+  /**
+   * Seeded bugs of the reference as [right text, wrong text] pairs: each that occurs exactly once
+   * in `solution` gives a wrong version of the file, offered as a candidate beside the reference.
+   */
+  bugs: readonly (readonly [string, string])[];
+  /** The visible examples (about 3) that the test file checks. */
+  examples: Example[];
+  /**
+   * The argument lists of the hidden cases (about 12). Some must give a result other than the
+   * first example's, on inputs the examples do not hold, or the hard-coded near-miss passes.
+   */
+  hidden: Json[][];
+}
+
+/**
+ * The instance of an "implement a function" task: the stub and the visible tests in the
+ * workspace, a `runs` check calling the function on the hidden inputs, the candidates (run the
+ * tests, read both files, write the reference or one of its bug variants in a seeded order,
+ * submit) and an expert with the strategies `IMPLEMENT_STRATEGIES` and the near-miss
+ * `HARD_CODE_EXAMPLES`. `rng` orders the candidates.
+ */
+export function implementFunctionTask(task: FunctionTask, rng: Rng): TaskInstance {
+  const py = task.language === 'python';
+  const { name, doc, solution } = task;
+  const file = py ? 'solution.py' : 'solution.mjs';
+  const testFile = py ? 'test_solution.py' : 'solution.test.mjs';
+  const signature = task.params.join(', ');
+  const shownDoc = doc.replaceAll('`', '');
+  const stub = py
+    ? `def ${name}(${signature}):\n    """${shownDoc}"""\n    raise NotImplementedError\n`
+    : `/** ${shownDoc} */\nexport function ${name}(${signature}) {\n  throw new Error('not implemented');\n}\n`;
+  const variants = task.bugs.map(([from, to]) => replaceOnce(solution, from, to)).filter((s): s is string => s !== undefined);
+  const candidates: PlannedCall[] = [
+    RUN_TESTS,
+    readFile(file),
+    readFile(testFile),
+    ...rng.shuffle([solution, ...variants]).map((content) => ({ name: 'write_file', arguments: { path: file, content } })),
+    SUBMIT,
+  ];
+  const tests = py ? pyTestFile('solution', name, task.examples) : jsTestFile('./solution.mjs', name, task.examples);
+  const call = `${name}(${signature})`;
+  const hidden = { module: py ? 'solution' : './solution.mjs', name, args: task.hidden };
+  return {
+    instruction:
+      `Implement the function \`${call}\` in ${file}. ${doc}\n` +
+      `${testFile} has a few examples (run them with run_tests); hidden tests check more cases. ` +
+      'Call submit when you are done.',
+    files: { [file]: stub, [testFile]: tests },
+    testCommand: py ? 'python3 -m unittest -v test_solution' : 'node --test solution.test.mjs',
+    check: { kind: 'runs', reference: { [file]: solution }, suite: py ? pyCallsSuite([hidden]) : jsCallsSuite([hidden]) },
+    expert: workExpert({
+      strategies: { [IMPLEMENT_STRATEGIES[0]!]: 'tools', [IMPLEMENT_STRATEGIES[1]!]: 'shell' },
+      look: (style) =>
+        style === 'tools'
+          ? [
+              { call: readFile(file), why: `Read the stub of ${name} in ${file} first.` },
+              { call: readFile(testFile), why: `Read the examples in ${testFile}: they show the expected results.` },
+            ]
+          : [
+              bashLook(
+                `cat ${file} ${testFile}`,
+                [file, testFile],
+                'show the stub and its examples',
+                `Show the stub in ${file} and the examples in ${testFile}.`,
+              ),
+            ],
+      targets: [
+        {
+          path: file,
+          content: solution,
+          fromScratch: true,
+          sources: [doc, call],
+          how: `${call} written from its description in the task`,
+          whyRead: () => `Read ${file} before writing it.`,
+          whyChange: () => `The task asks for ${call}: ${doc} Write it that way in ${file}; the examples in ${testFile} agree.`,
+        },
+        keep(testFile, tests),
+      ],
+      check: () => ({ call: RUN_TESTS, why: `${file} changed since the tests last ran: run them.` }),
+      whySubmit: (view) => `The examples pass (${testVerdict(view.output(RUN_TESTS)) ?? 'no failures'}); hidden tests check more cases: submit.`,
+      nearMisses: {
+        // Passes every visible example from a lookup table and guesses elsewhere.
+        [HARD_CODE_EXAMPLES]: (view) => writeThenSubmit(HARD_CODE_EXAMPLES, { [file]: hardCoded(name, task.params, task.examples, py) }, view),
+      },
+    }),
+    candidates,
+  };
+}
+
+/** A function that answers the visible examples from a table and anything else with the first example's result. */
+function hardCoded(name: string, args: readonly string[], examples: Example[], py: boolean): string {
+  const table = JSON.stringify(examples.map((e) => [e.args, e.expected]));
+  const params = args.join(', ');
+  if (py) {
+    return `import json\n\n_EXAMPLES = json.loads(${JSON.stringify(table)})\n\n\ndef ${name}(${params}):\n    for args, expected in _EXAMPLES:\n        if args == [${params}]:\n            return expected\n    return _EXAMPLES[0][1]\n`;
+  }
+  return `const EXAMPLES = ${table};\n\nexport function ${name}(${params}) {\n  const key = JSON.stringify([${params}]);\n  for (const [args, expected] of EXAMPLES) if (JSON.stringify(args) === key) return expected;\n  return EXAMPLES[0][1];\n}\n`;
+}
