@@ -1,4 +1,22 @@
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+// Two tiers, told apart by the file name. `*.unit.test.ts` is the unit tier: pure TypeScript that
+// needs nothing but Node (no Docker, Chromium, LibreOffice or Python), and its env points Docker
+// and Chromium at paths that do not exist, so a file that needs them fails there instead of
+// passing on a machine that happens to run them. Every other `*.test.ts` is the integration tier,
+// which starts what it needs; a new file lands there until it is named `.unit.test.ts`.
+// tools/scripts/test/test-tiers.unit.test.ts checks that every test file is in exactly one tier.
+
+export const UNIT_TESTS = '**/*.unit.test.ts';
+export const ALL_TESTS = '**/*.test.ts';
+export const NEVER_TESTS = ['**/node_modules/**', '**/dist/**'];
+export const UNIT_ENV = { DOCKER_HOST: 'unix:///nonexistent/docker.sock', WORKGYM_CHROMIUM: '/nonexistent/chromium' };
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+// Run from a package folder, vitest finds this file above it: look for tests under that folder only.
+const inside = !relative(root, process.cwd()).startsWith('..');
 
 export default defineConfig({
   // Workspace packages resolve to their TypeScript sources (the "source" export condition), so
@@ -7,12 +25,23 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['source'] } },
   environments: { __vitest__: { resolve: { conditions: ['source'] } } },
   test: {
-    include: ['{envs,agents,trajectories,trainers,tools}/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/dist/**'],
+    root,
+    dir: inside ? process.cwd() : root,
     testTimeout: 60_000,
     hookTimeout: 180_000,
     // Docker-backed suites share one engine; a few files at a time keep 2 cores responsive.
     maxWorkers: 2,
-    globalSetup: ['tools/scripts/vitest-global-setup.ts'],
+    projects: [
+      { extends: true, test: { name: 'unit', include: [UNIT_TESTS], exclude: NEVER_TESTS, env: UNIT_ENV } },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: [ALL_TESTS],
+          exclude: [...NEVER_TESTS, UNIT_TESTS],
+          globalSetup: [fileURLToPath(new URL('tools/scripts/vitest-global-setup.ts', import.meta.url))],
+        },
+      },
+    ],
   },
 });

@@ -1,7 +1,7 @@
 // The worked example of docs/adding-a-family.md: a whole env built on the kit, with a family and
 // a variant of it whose tasks come in scenarios.
 // An env outside this package imports the same names from '@workgym/protocol' and
-// '@workgym/protocol/kit'; notes-env.test.ts runs the conformance suite on it.
+// '@workgym/protocol/kit'; notes-env.unit.test.ts runs the conformance suite on it.
 import { ActionError, type EpisodeSpec, type Rng, type Observation, type Session, type StepOutcome, type ValidToolCall, type Verdict } from '../src/index.js';
 import { candidateCalls, defineTools, EnvBase, expertAction, FamilyCatalogue, z, type ExpertStep, type FamilyDef } from '../src/kit/index.js';
 
