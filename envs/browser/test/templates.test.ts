@@ -28,4 +28,26 @@ describe('browser family templates pass the conformance suite (in-process, host 
     expect(results.filter((r) => r.check.startsWith('near-miss')).length).toBe(families.reduce((n, f) => n + 2 * f.nearMisses.length, 0));
     expect(results.filter((r) => !r.ok)).toEqual([]);
   }, 900_000);
+
+  // checkEnv only asks that a near-miss does not succeed; one that never finished its attack would
+  // pass that too. A template is copied as a model, so its near-misses must really play theirs.
+  it('each near-miss carries out its attack: it ends the episode itself, and the verifier refuses it', async () => {
+    for (const t of TEMPLATES) {
+      for (const nearMiss of t.nearMisses) {
+        const reset = await h.client.reset({ family: `browser/${t.name}`, seed: 1, maxSteps: 60 });
+        let reply: Awaited<ReturnType<typeof h.client.step>> | undefined;
+        while (!reply?.terminated && !reply?.truncated) {
+          const action = await h.client.expert(reset.session, { strategy: nearMiss });
+          reply = await h.client.step(reset.session, action.calls);
+        }
+        await h.client.closeSession(reset.session);
+        expect({ template: t.name, nearMiss, terminated: reply.terminated, success: reply.reward >= 1 }).toEqual({
+          template: t.name,
+          nearMiss,
+          terminated: true,
+          success: false,
+        });
+      }
+    }
+  }, 300_000);
 });
