@@ -3,6 +3,7 @@
 // version also runs in the server to compute the expected values of visible examples.
 import type { Rng } from '@workgym/protocol';
 
+/** A value a generated function takes or returns: what JSON, Python and JavaScript hold alike (arguments, expected results). */
 export type Json = null | boolean | number | string | Json[];
 
 /** A plausible bug: replace `from` with `to` (each occurs once) in the rendered source. */

@@ -1,27 +1,45 @@
 import type { FamilyDef as KitFamilyDef, PlannedCall } from '@workgym/protocol/kit';
 import type { Expert } from './expert/step.js';
 
-/** One commit of a generated git history: files set to content, or deleted with null. */
+/**
+ * One commit of a generated git history (`TaskInstance.git`). The reset replays the commits in
+ * order with `git fast-import`, so the same seed gives the same commit ids.
+ */
 export interface Commit {
+  /** The author's name, as `git log` shows it (also the committer). */
   author: string;
+  /** The author's e-mail address. */
   email: string;
-  /** Unix seconds; fixed, so the same seed gives the same commit ids. */
+  /** Unix seconds; drawn from the seed, never the clock, so commit ids are reproducible. */
   time: number;
+  /** The commit message; its first line is the subject `git log --oneline` shows. */
   message: string;
+  /** The files this commit changes: path -> new content, or null to delete the file. */
   files: Record<string, string | null>;
 }
 
 /**
  * How hidden cases are run against a file tree inside the judge's directory. Every suite maps
  * a tree to one result string per case; the verdict compares the agent's results with the
- * reference solution's, case by case.
+ * reference solution's, case by case. The judge runs the suite three times: on the reference
+ * (the start plus `reference`), on the untouched start and on the agent's workspace; cases where
+ * the reference and the start differ are the hidden tests, the rest regression tests. Build the
+ * call suites with `pyCallsSuite` / `jsCallsSuite` (src/tasks/shapes/suites.ts).
+ *
+ * - `python-calls`: `prelude` is Python run once (imports, helpers); each case is one Python
+ *   expression whose value is the result (`pyCall` writes one).
+ * - `js-calls`: `prelude` is the body of an async function given `load(path)` (imports a module
+ *   of the tree) that returns the context object; each case is a JavaScript expression over
+ *   `ctx` (`jsCall` writes one: `ctx.m0.name(...args)`).
+ * - `script`: `command` runs once per input, with the input file at `inputPath`; the result is
+ *   what it wrote to `outputPath`.
  */
 export type Suite =
   | {
       kind: 'python-calls' | 'js-calls';
-      /** Runs once before the cases (imports, hidden helpers). */
+      /** Runs once before the cases (imports, hidden helpers); never written to disk. */
       prelude: string;
-      /** One expression per case, evaluated after the prelude. */
+      /** One expression per case, evaluated after the prelude; each is sent only when it is asked. */
       cases: string[];
     }
   | {
@@ -34,23 +52,33 @@ export type Suite =
       inputs: string[];
     };
 
+/**
+ * How an instance is judged at submit. `runs`: the suite is run on the reference, the start and
+ * the agent's workspace (reward = hidden tests passed x regression tests passed; the start
+ * scores 0 by construction). `answer`: the answer tool's text is compared with `accept`.
+ */
 export type HiddenCheck =
   | {
       kind: 'runs';
-      /** Files that turn the starting workspace into the reference solution. */
+      /** Files that turn the starting workspace into the reference solution (path -> content). */
       reference: Record<string, string>;
       suite: Suite;
     }
   | {
       kind: 'answer';
-      /** Accepted answers; compared after normalisation (case, quotes, spaces, numbers, paths). */
+      /** Accepted answers; compared after normalisation (case, quotes, spaces, numbers, paths). The first is the one a candidate offers. */
       accept: string[];
     };
 
-/** One generated task: what the workspace holds, how it is checked, how the expert solves it. */
+/**
+ * One generated task: what the workspace holds, how it is checked, how the expert solves it.
+ * `generate(rng)` of a code family returns it; the shape helpers (`implementFunctionTask`,
+ * `fixBugTask`, `findAnswerTask`) build one from what a family draws.
+ */
 export interface TaskInstance {
+  /** What the agent is asked to do, shown at reset; name every file or command the expert uses without looking. */
   instruction: string;
-  /** Workspace files at the start (for git families, the final tree of the history). */
+  /** Workspace files at the start, path -> text (for git families, the final tree of the history). */
   files: Record<string, string>;
   /** A history to build .git from; its last commit's tree equals `files`. */
   git?: Commit[];
@@ -59,11 +87,18 @@ export interface TaskInstance {
   /** Command that `run_tests` runs in the workspace, for families with visible tests. */
   testCommand?: string;
   check: HiddenCheck;
-  /** The next expert (or near-miss) step at a state of this instance's episode. */
+  /** The next expert (or near-miss) step at a state of this instance's episode (`workExpert`, `byStrategy`). */
   expert: Expert;
-  /** Candidate actions shown with every observation (a bounded list of valid calls, some of them wrong). */
+  /**
+   * Candidate actions shown with every observation: a bounded list of valid calls, some of them
+   * wrong, with one that solves each file the task changes (or the right answer).
+   */
   candidates: PlannedCall[];
 }
 
-/** A code family (id `code/<name>`): the kit's family definition, generating code tasks. */
+/**
+ * A code family (id `code/<name>`): the kit's family definition (name, difficulty,
+ * description, strategies, near-misses, `generate(rng)`), generating `TaskInstance`s. List it
+ * in `FAMILIES` (src/tasks/index.ts).
+ */
 export type FamilyDef = KitFamilyDef<TaskInstance>;

@@ -6,18 +6,23 @@ import { keep, type Style, type WorkPlan } from './work.js';
 
 /** A task that asks for one new file (a script, a query) that the hidden check runs on other data. */
 export interface ScriptTask {
+  /** The file to write (report.sh, transform.py, query.sql). */
   path: string;
   /** The reference content. */
   content: string;
   /** The shown text it is written from: the task's description, the data's header or schema. */
   sources: string[];
+  /** How the content follows from `sources`, for the grounding record. */
   how: string;
+  /** The rationale of writing the file. */
   whyWrite: string;
   /** The starting files, kept as they are. */
   files: Record<string, string>;
+  /** The looks made first (read the data, the schema), by style: file tools or bash. */
   look(style: Style): Look[];
   /** Runs the file on the visible data and shows what it wrote. */
   run: Look;
+  /** The rationale of the final submit, from what `run` showed. */
   whySubmit(view: EpisodeView): string;
   /** Near-miss name -> content: other files that game the check from the visible data. */
   nearMisses: Record<string, string>;
@@ -25,6 +30,7 @@ export interface ScriptTask {
   hardCode(stdout: string): string;
 }
 
+/** The near-miss every script plan has: print what the visible run printed, whatever the input. */
 export const HARD_CODE = 'hard-code-visible-output';
 
 /** The work plan of a script task, with the near-miss that hard-codes the visible data's output. */

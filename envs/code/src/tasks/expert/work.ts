@@ -7,15 +7,19 @@ import type { EpisodeView } from './view.js';
 /** How an expert strategy works on files: the file tools, or bash (cat, sed, here-documents). */
 export type Style = 'tools' | 'shell';
 
-/** A file as the finished work holds it. */
+/** A file as the finished work holds it; the expert changes the workspace until every target holds its content. */
 export interface Target {
+  /** The workspace path. */
   path: string;
+  /** The file's text when the work is done. */
   content: string;
   /** Written from the task's words (a new script, a function from its description), not from the file's lines. */
   fromScratch?: boolean;
   /** The shown text the content follows (the spec it implements, the docstring a fix restores). */
   sources: string[];
+  /** How the content follows from `sources`, for the grounding record ("f(x) written from its description"). */
   how: string;
+  /** The rationale of reading the file before changing it (only when the change copies its lines). */
   whyRead(view: EpisodeView): string;
   /** Why the change; `region` is the block replaced, undefined when the whole file is written. */
   whyChange(view: EpisodeView, region: Region | undefined): string;
@@ -31,7 +35,9 @@ export interface WorkPlan {
   targets: Target[];
   /** How the work is tried once the files are right (run_tests, the script on the visible input). */
   check?(style: Style): Look;
+  /** The rationale of the final submit, from what the check showed. */
   whySubmit(view: EpisodeView): string;
+  /** Near-miss name -> its policy (usually `writeThenSubmit`); the names are the family's `nearMisses`. */
   nearMisses: Record<string, (view: EpisodeView) => ExpertStep>;
 }
 
@@ -104,7 +110,10 @@ function sourceLines(block: string): string[] {
   return block.split('\n').filter((line) => line.trim() !== '');
 }
 
-/** A file the work leaves as it was: when something changed it, it is read and put back. */
+/**
+ * A target for a file the work leaves as it was (`content` as the task started): when another
+ * policy changed or deleted it, the expert reads it and puts it back. `sources` default to the path.
+ */
 export function keep(path: string, content: string, sources: string[] = [path]): Target {
   return {
     path,
