@@ -1,7 +1,7 @@
 // Writes the reference pages of the env kit and of each env's family-author API (docs/reference/)
 // from the exported declarations of the files listed below and their doc comments, so the pages
 // cannot say what the code no longer does. `npm run docs:reference` writes them;
-// tools/scripts/test/kit-reference.test.ts fails when a committed page differs from what this
+// tools/scripts/test/kit-reference.unit.test.ts fails when a committed page differs from what this
 // generates, or when an exported declaration has no doc comment.
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
