@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 // tests may also use what they need to run it (an env's tests start it with runtime; trainers'
 // tests roll out real envs). An upward import is refused as a cycle (the imported package already
 // depends on the importer), a sideways one by the tags, a relative path into another package as such;
-// tools/scripts/test/module-boundaries.test.ts shows each.
+// tools/scripts/test/module-boundaries.unit.test.ts shows each.
 const sourceLayers = {
   'layer:protocol': [],
   'layer:runtime': ['layer:protocol'],
