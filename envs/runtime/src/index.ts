@@ -15,7 +15,7 @@ export {
   writeVerifierVersions,
   type VerifierSources,
 } from './images/verifier-versions.js';
-export { BASE_IMAGE, BaseImageError, ensureBaseImage } from './images/base-image.js';
+export { BASE_IMAGE, BaseImageError, ensureBaseImage, findImage } from './images/base-image.js';
 export {
   LABEL_IMAGE,
   buildEnvImage,

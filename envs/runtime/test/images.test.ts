@@ -38,7 +38,11 @@ describe('env images', () => {
       expect((await instance.client.hello()).name).toBe('counter');
       expect((await listEnvImages()).map((i) => i.tag)).toContain(built.tag);
     } finally {
-      const removed = await pruneImages({ keep: (await listEnvImages()).filter((i) => i.env !== 'counter-marked').map((i) => i.tag) });
+      const keep = (await listEnvImages()).filter((i) => i.env !== 'counter-marked').map((i) => i.tag);
+      // A dry run names what it would remove and removes nothing.
+      expect(await pruneImages({ keep, dryRun: true })).toContain(built.tag);
+      expect((await listEnvImages()).map((i) => i.tag)).toContain(built.tag);
+      const removed = await pruneImages({ keep });
       expect(removed).toContain(built.tag);
     }
   });

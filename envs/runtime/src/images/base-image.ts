@@ -59,6 +59,11 @@ export async function ensureBaseImage(options: BaseImageOptions = {}): Promise<s
   return id;
 }
 
+/** The id of an image on the engine (a tag or name), if it is there. */
+export async function findImage(name: string, docker: Docker = connectDocker()): Promise<string | undefined> {
+  return imageId(docker, name);
+}
+
 export async function imageId(docker: Docker, name: string): Promise<string | undefined> {
   return docker
     .getImage(name)

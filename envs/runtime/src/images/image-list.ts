@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { connectDocker } from '../docker/docker-connection.js';
-import { BASE_IMAGE } from './base-image.js';
+import { BASE_IMAGE, imageId } from './base-image.js';
 import { LABEL_IMAGE } from './env-image.js';
 
 export interface ImageSummary {
@@ -27,18 +27,23 @@ export async function listEnvImages(docker: Docker = connectDocker()): Promise<I
     .sort((a, b) => b.created.getTime() - a.created.getTime());
 }
 
-/** Removes env images other than `keep` (and the base image too when `all`). */
-export async function pruneImages(options: { keep: string[]; all?: boolean; docker?: Docker }): Promise<string[]> {
+/** Removes env images other than `keep` (and the base image too when `all`); with `dryRun`, only names them. */
+export async function pruneImages(options: { keep: string[]; all?: boolean; dryRun?: boolean; docker?: Docker }): Promise<string[]> {
   const docker = options.docker ?? connectDocker();
   const keep = new Set(options.all ? [] : options.keep);
-  const doomed = (await listEnvImages(docker)).filter((image) => !keep.has(image.tag));
+  const doomed = (await listEnvImages(docker))
+    .filter((image) => !keep.has(image.tag))
+    .map((image) => (image.tag === '<none>:<none>' || image.tag === '<none>' ? image.id : image.tag));
+  if (options.all && (await imageId(docker, BASE_IMAGE))) doomed.push(BASE_IMAGE);
+  if (options.dryRun) return doomed;
   const removed: string[] = [];
-  for (const image of doomed) {
-    const name = image.tag === '<none>:<none>' || image.tag === '<none>' ? image.id : image.tag;
+  for (const name of doomed) {
+    // Env images go by force (a stopped container may hold them); the base image only when nothing uses it.
+    const force = name !== BASE_IMAGE;
     if (
       await docker
         .getImage(name)
-        .remove({ force: true })
+        .remove({ force })
         .then(
           () => true,
           () => false,
@@ -46,16 +51,5 @@ export async function pruneImages(options: { keep: string[]; all?: boolean; dock
     )
       removed.push(name);
   }
-  if (
-    options.all &&
-    (await docker
-      .getImage(BASE_IMAGE)
-      .remove()
-      .then(
-        () => true,
-        () => false,
-      ))
-  )
-    removed.push(BASE_IMAGE);
   return removed;
 }

@@ -2,13 +2,21 @@ import picomatch from 'picomatch';
 import { checkEnv, type CheckResult, type EnvManifest } from '@workgym/protocol';
 import { findEnvs } from '../env-registry.js';
 import { specFor } from '../env-specs.js';
+import { printPlan } from '../dry-run.js';
 import { formatTable } from '../format.js';
 import { UsageError } from '../usage-error.js';
 import { makeRuntime } from './select-envs.js';
 
-export async function check(names: string[], options: { runtime: 'docker' | 'local'; seeds: number; family?: string; json?: boolean }): Promise<void> {
+export async function check(
+  names: string[],
+  options: { runtime: 'docker' | 'local'; seeds: number; family?: string; json?: boolean; dryRun?: boolean },
+): Promise<void> {
   // Families are matched before any runtime starts: a glob that matches nothing costs no container.
   const targets = await matchFamilies(findEnvs(names), options.family);
+  if (options.dryRun) {
+    const envs = targets.map(({ manifest, families }) => `${manifest.name}: ${families ? families.join(', ') : 'every family'}`);
+    return printPlan(`check ${targets.length} env(s)`, { envs: envs.join('; '), seeds: `1..${options.seeds}`, runtime: options.runtime });
+  }
   const runtime = await makeRuntime(options.runtime);
   const reports = [];
   for (const { manifest, families } of targets) {

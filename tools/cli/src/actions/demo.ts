@@ -1,10 +1,10 @@
 import { rolloutConfigSchema } from '../rollout-config.js';
-import { runRollout } from './rollout.js';
+import { planRollout, runRollout } from './rollout.js';
 
-export async function demo(options: { out: string; episodes: number }): Promise<void> {
+export async function demo(options: { out: string; episodes: number; dryRun?: boolean }): Promise<void> {
   for (const agent of ['expert', 'random'] as const) {
     console.log(`\n== ${agent} agent ==`);
-    await runRollout(
+    await (options.dryRun ? planRollout : runRollout)(
       rolloutConfigSchema.parse({
         agent,
         episodes: options.episodes,
@@ -15,6 +15,7 @@ export async function demo(options: { out: string; episodes: number }): Promise<
       }),
     );
   }
+  if (options.dryRun) return;
   console.log(
     `\nThe runs are in ${options.out}/. Try:\n  workgym data stats ${options.out}/expert\n  workgym data export ${options.out}/expert --format openai --out expert.jsonl`,
   );

@@ -7,9 +7,10 @@ import { LinearPolicy } from '@workgym/trainers/learner';
 import { PolicyServer } from '@workgym/trainers/serve';
 import { refuseMixedVerifiers } from '@workgym/trajectories';
 import { AGENT_OPTIONS, agentFlag, type AgentOption } from '../agent-options.js';
-import { expertAgent, openAIAgent, parseAgentOptions } from '../make-agent.js';
+import { describeFamilies, familyCount, printPlan } from '../dry-run.js';
+import { expertAgent, openAIAgent, openAIAgentProblems, parseAgentOptions } from '../make-agent.js';
 import { UsageError } from '../usage-error.js';
-import { makeRuntime, progressLine, selectEnvs } from './select-envs.js';
+import { makeRuntime, matchFamilies, progressLine, selectEnvs } from './select-envs.js';
 
 interface EvalFlags extends Partial<Record<AgentOption, unknown>> {
   run?: string;
@@ -31,9 +32,11 @@ interface EvalFlags extends Partial<Record<AgentOption, unknown>> {
   expertVariant?: string;
   json?: string;
   markdown?: string;
+  dryRun?: boolean;
 }
 
 export async function evaluate(flags: EvalFlags): Promise<void> {
+  if (flags.dryRun) return planEval(flags);
   const ks = flags.k?.filter((k) => k > 0);
   const excludeInfraErrors = flags.excludeInfraErrors;
   let report: EvalReport;
@@ -45,8 +48,7 @@ export async function evaluate(flags: EvalFlags): Promise<void> {
     report = evaluateRecords(records, { ks, excludeInfraErrors });
     title = `Evaluation of ${flags.run}`;
   } else {
-    if (!flags.agent) throw new UsageError('give --run DIR to evaluate a run, or --agent expert|random|openai|policy to run new episodes');
-    if (flags.expertVariant && flags.agent !== 'expert') throw new UsageError('--expert-variant is for --agent expert');
+    checkAgentFlags(flags);
     const runtime = await makeRuntime(flags.runtime);
     const envs = await selectEnvs(flags.env, flags.family, runtime.kind, flags.expertVariant);
     const { agent, close } = await makeEvalAgent(flags);
@@ -78,6 +80,42 @@ export async function evaluate(flags: EvalFlags): Promise<void> {
   console.log(markdown);
   if (flags.markdown) await writeFile(flags.markdown, markdown + '\n');
   if (flags.json) await writeFile(flags.json, JSON.stringify(report, null, 2) + '\n');
+}
+
+/** --dry-run: what evaluate checks before it starts (the run read, or the agent and envs), then the plan. */
+async function planEval(flags: EvalFlags): Promise<void> {
+  const written = [flags.json, flags.markdown].filter(Boolean).join(', ') || undefined;
+  if (flags.run) {
+    refuseAgentOptions(flags);
+    const records = await readRecords(flags.run);
+    refuseMixedVerifiers(records, flags.mixVerifiers);
+    printPlan(`evaluate the ${records.length} episodes of ${flags.run}`, { 'pass@k for k': flags.k?.join(', '), writes: written });
+    return;
+  }
+  const agent = checkAgentFlags(flags);
+  const envs = await matchFamilies(flags.env, flags.family, flags.expertVariant);
+  if (agent === 'policy') await LinearPolicy.load(flags.policy!);
+  const families = familyCount(envs);
+  printPlan(`evaluate ${agent}${flags.policy ? ` ${flags.policy}` : ''}${flags.model ? ` ${String(flags.model)}` : ''} on the ${flags.split} split`, {
+    envs: describeFamilies(envs),
+    episodes: `${families} families x ${flags.episodes} tasks x group ${flags.group} = ${families * flags.episodes * flags.group}, seeds ${flags.seed}..${flags.seed + flags.episodes - 1}`,
+    limits: `${flags.maxSteps} steps per episode, ${flags.parallel} in flight per env`,
+    runtime: flags.runtime,
+    out: flags.out ?? 'a temporary folder',
+    writes: written,
+  });
+}
+
+/** The agent kind asked for, with its options checked as makeEvalAgent checks them. */
+function checkAgentFlags(flags: EvalFlags): string {
+  if (!flags.agent) throw new UsageError('give --run DIR to evaluate a run, or --agent expert|random|openai|policy to run new episodes');
+  if (flags.expertVariant && flags.agent !== 'expert') throw new UsageError('--expert-variant is for --agent expert');
+  if (!['expert', 'random', 'nothing', 'submit', 'openai', 'policy'].includes(flags.agent))
+    throw new UsageError(`--agent must be expert, random, nothing, submit, openai or policy, not ${JSON.stringify(flags.agent)}`);
+  const options = parseAgentOptions(flags as unknown as Record<string, unknown>, { temperature: 0 });
+  if (flags.agent === 'openai' && openAIAgentProblems(options).length) throw new UsageError(openAIAgentProblems(options).join('; '));
+  if (flags.agent === 'policy' && !flags.policy) throw new UsageError('--agent policy needs --policy DIR (a folder from `workgym train`)');
+  return flags.agent;
 }
 
 /**

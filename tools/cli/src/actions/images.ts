@@ -1,11 +1,12 @@
-import { buildEnvImage, ensureBaseImage, listEnvImages, planEnvImage, pruneImages } from '@workgym/runtime';
+import { BASE_IMAGE, buildEnvImage, ensureBaseImage, findImage, listEnvImages, planEnvImage, pruneImages } from '@workgym/runtime';
 import { findEnvs } from '../env-registry.js';
 import { imageSource } from '../env-specs.js';
 import { formatBytes, formatTable } from '../format.js';
 
 const log = (line: string) => process.stderr.write(`  ${line}\n`);
 
-export async function buildImages(names: string[], options: { json?: boolean; verbose?: boolean }): Promise<void> {
+export async function buildImages(names: string[], options: { json?: boolean; verbose?: boolean; dryRun?: boolean }): Promise<void> {
+  if (options.dryRun) return planImages(names);
   const base = await ensureBaseImage({ log });
   const built = [];
   for (const manifest of findEnvs(names)) {
@@ -27,9 +28,24 @@ export async function listImages(options: { json?: boolean }): Promise<void> {
   );
 }
 
-export async function pruneEnvImages(options: { all?: boolean }): Promise<void> {
-  const base = options.all ? '' : await ensureBaseImage({ log });
-  const keep = options.all ? [] : await Promise.all(findEnvs().map(async (m) => (await planEnvImage(imageSource(m), base)).tag));
-  const removed = await pruneImages({ keep, all: options.all });
-  console.log(removed.length ? `removed ${removed.length} image(s):\n  ${removed.join('\n  ')}` : 'nothing to prune');
+export async function pruneEnvImages(options: { all?: boolean; dryRun?: boolean }): Promise<void> {
+  // A dry run builds nothing: without a base image, no env image is current.
+  const base = options.all ? undefined : options.dryRun ? await findImage(BASE_IMAGE) : await ensureBaseImage({ log });
+  const keep = base ? await Promise.all(findEnvs().map(async (m) => (await planEnvImage(imageSource(m), base)).tag)) : [];
+  const removed = await pruneImages({ keep, all: options.all, dryRun: options.dryRun });
+  const verb = options.dryRun ? 'dry run, nothing removed: would remove' : 'removed';
+  console.log(removed.length ? `${verb} ${removed.length} image(s):\n  ${removed.join('\n  ')}` : 'nothing to prune');
+}
+
+/** --dry-run of build: each env's image tag from its sources, and whether it is built; nothing is built. */
+async function planImages(names: string[]): Promise<void> {
+  const manifests = findEnvs(names);
+  const base = await findImage(BASE_IMAGE);
+  const lines = [`dry run, nothing built: base image ${base ? `${BASE_IMAGE} is there` : `${BASE_IMAGE} would be built first`}`];
+  for (const manifest of manifests) {
+    const tag = base && (await planEnvImage(imageSource(manifest), base)).tag;
+    const state = !tag ? 'would be built (on the new base image)' : (await findImage(tag)) ? `${tag} is up to date` : `${tag} would be built`;
+    lines.push(`  ${manifest.name}: ${state}`);
+  }
+  console.log(lines.join('\n'));
 }

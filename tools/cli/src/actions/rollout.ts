@@ -1,13 +1,18 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { NothingAgent, RandomAgent, ReplayAgent, SubmitAgent, rollout, type Agent, type RolloutOutcome, type WorkItem } from '@workgym/agents';
 import { openRun, type ShardDamage } from '@workgym/trajectories';
 import { expertAgent, openAIAgent } from '../make-agent.js';
 import { progressView, summaryTable } from '../progress.js';
 import { loadRolloutConfig, type RolloutCliConfig } from '../rollout-config.js';
-import { makeRuntime, selectEnvs } from './select-envs.js';
+import { describeFamilies, familyCount, mustExist, printPlan } from '../dry-run.js';
+import { UsageError } from '../usage-error.js';
+import { makeRuntime, matchFamilies, selectEnvs } from './select-envs.js';
 
 export async function rolloutCommand(flags: Record<string, unknown>): Promise<void> {
-  const { config: file, ...rest } = flags;
+  const { config: file, dryRun, ...rest } = flags;
   const config = await loadRolloutConfig(rest, file as string | undefined);
+  if (dryRun) return planRollout(config);
   const outcome = await runRollout(config);
   if (outcome.stopped) process.exitCode = 130;
 }
@@ -70,6 +75,34 @@ export async function runRollout(config: RolloutCliConfig): Promise<RolloutOutco
   } finally {
     await replay?.close();
   }
+}
+
+/** --dry-run: what runRollout checks before it starts, then the plan. */
+export async function planRollout(config: RolloutCliConfig): Promise<void> {
+  const envs = await matchFamilies(config.env, config.family, config.agent === 'expert' ? config.expertVariant : undefined);
+  if (config.agent === 'replay') mustExist(join(config.from!, 'manifest.json'), 'the run to replay (--from), its manifest');
+  const holdsRun = existsSync(join(config.out, 'manifest.json'));
+  if (config.resume && !holdsRun) throw new UsageError(`${config.out} holds no run to resume; drop --resume to start one`);
+  if (!config.resume && holdsRun) throw new UsageError(`${config.out} already holds a run: add --resume to finish it, or pick another --out`);
+  const families = familyCount(envs);
+  printPlan(`rollout into ${config.out}${config.resume ? ' (resumed: only the episodes it lacks)' : ''}`, {
+    agent: agentLine(config),
+    envs: describeFamilies(envs),
+    episodes:
+      config.agent === 'replay'
+        ? `those of ${config.from} in these families`
+        : `${families} families x ${config.episodes} tasks x group ${config.group} = ${families * config.episodes * config.group}, split ${config.split}, seeds ${config.seed}..${config.seed + config.episodes - 1}`,
+    limits: `${config.maxSteps} steps per episode, ${config.parallel} in flight per env`,
+    runtime: config.runtime,
+  });
+}
+
+function agentLine(config: RolloutCliConfig): string {
+  if (config.agent === 'expert')
+    return `expert${config.expertVariant ? ` (strategy ${config.expertVariant})` : ''}${config.noise ? `, noise ${config.noise}` : ''}`;
+  if (config.agent === 'openai') return `openai ${config.model} at ${config.baseUrl}${config.candidates ? ', with candidates' : ''}, context ${config.context}`;
+  if (config.agent === 'replay') return `replay of ${config.from}`;
+  return config.agent;
 }
 
 function makeAgent(config: RolloutCliConfig, replay?: Awaited<ReturnType<typeof openRun>>): Agent {

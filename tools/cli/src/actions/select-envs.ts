@@ -1,5 +1,6 @@
 import picomatch from 'picomatch';
 import { DockerRuntime, LocalRuntime, reapContainers, type EnvRuntime, type EnvServerSpec } from '@workgym/runtime';
+import type { EnvManifest } from '@workgym/protocol';
 import { findEnvs } from '../env-registry.js';
 import { specFor } from '../env-specs.js';
 import { checkExpertVariant } from '../make-agent.js';
@@ -28,18 +29,36 @@ export async function selectEnvs(
   /** The expert strategy asked for (--expert-variant): every selected family must have it. */
   expertVariant?: string,
 ): Promise<SelectedEnv[]> {
-  const match = family ? picomatch(family) : () => true;
   const selected: SelectedEnv[] = [];
+  for (const { manifest, families } of await matchFamilies(names, family, expertVariant)) {
+    selected.push({ name: manifest.name, spec: await specFor(manifest, runtime), families });
+  }
+  return selected;
+}
+
+export interface MatchedEnv {
+  name: string;
+  manifest: EnvManifest;
+  families: string[];
+}
+
+/**
+ * The registry's envs and families that match --env and --family, without starting or building
+ * anything (a dry run stops here): what matches nothing is refused as a real run refuses it.
+ */
+export async function matchFamilies(names: readonly string[] | undefined, family: string | undefined, expertVariant?: string): Promise<MatchedEnv[]> {
+  const match = family ? picomatch(family) : () => true;
+  const matched: MatchedEnv[] = [];
   for (const manifest of findEnvs(names)) {
     const env = await manifest.create();
     const families = env.families().filter((f) => match(f.id!));
     await env.close?.();
     if (families.length === 0) continue;
     checkExpertVariant(expertVariant, families);
-    selected.push({ name: manifest.name, spec: await specFor(manifest, runtime), families: families.map((f) => f.id!) });
+    matched.push({ name: manifest.name, manifest, families: families.map((f) => f.id!) });
   }
-  if (selected.length === 0) throw new UsageError(`no task family matches${family ? ` --family ${family}` : ''}; see \`workgym envs\``);
-  return selected;
+  if (matched.length === 0) throw new UsageError(`no task family matches${family ? ` --family ${family}` : ''}; see \`workgym envs\``);
+  return matched;
 }
 
 /** Progress on stderr: one line per finished episode batch, at most every 2 s. */

@@ -4,9 +4,10 @@ import { computeAdvantages, formatAdvantageDiagnostics, scoredEpisodes, type Adv
 import { readRecords } from '@workgym/trainers/eval';
 import { refuseMixedVerifiers, refuseTestEpisodes } from '@workgym/trajectories';
 import { METHODS } from '../commands/train.js';
-import { openAIAgent, parseAgentOptions } from '../make-agent.js';
+import { describeFamilies, familyCount, printPlan } from '../dry-run.js';
+import { openAIAgent, parseAgentOptions, type AgentOptions } from '../make-agent.js';
 import { UsageError } from '../usage-error.js';
-import { makeRuntime, progressLine, selectEnvs } from './select-envs.js';
+import { makeRuntime, matchFamilies, progressLine, selectEnvs } from './select-envs.js';
 
 interface TrainFlags {
   from?: string[];
@@ -37,6 +38,7 @@ interface TrainFlags {
   trainerCommand?: string;
   baseUrl?: string;
   model?: string;
+  dryRun?: boolean;
 }
 
 export async function train(flags: TrainFlags): Promise<void> {
@@ -51,6 +53,14 @@ export async function train(flags: TrainFlags): Promise<void> {
   const records = (await Promise.all(flags.from.map((dir) => readRecords(dir)))).flat();
   refuseTestEpisodes(records, flags.includeTest);
   refuseMixedVerifiers(records, flags.mixVerifiers);
+  if (flags.dryRun) {
+    const dagger = flags.daggerRounds > 0 ? await matchFamilies(flags.env, flags.family) : undefined;
+    return printPlan(`train ${flags.method} on ${records.length} episodes of ${flags.from.join(', ')} into ${flags.out}`, {
+      start: flags.init ?? 'an untrained policy',
+      epochs: flags.epochs ?? (flags.method === 'bc' ? 8 : 1),
+      dagger: dagger && `${flags.daggerRounds} rounds of ${flags.tasks} tasks per family on ${describeFamilies(dagger)}, runtime ${flags.runtime}`,
+    });
+  }
   process.stderr.write(`[train] ${records.length} episodes from ${flags.from.join(', ')}\n`);
   if (flags.method === 'bc') {
     const report = behaviourCloning(policy, records, {
@@ -100,6 +110,7 @@ async function trainOnline(flags: TrainFlags): Promise<void> {
   const agent = parseAgentOptions(flags as unknown as Record<string, unknown>);
   if (flags.trainerCommand && (!agent.baseUrl || !agent.model))
     throw new UsageError('--trainer-command needs --base-url and --model: the endpoint of the policy before the first update');
+  if (flags.dryRun) return planOnline(flags, agent);
   const runtime = await makeRuntime(flags.runtime);
   const envs = await selectEnvs(flags.env, flags.family, runtime.kind);
   const updater = flags.trainerCommand
@@ -169,4 +180,22 @@ async function trainOnline(flags: TrainFlags): Promise<void> {
   } finally {
     await updater.close();
   }
+}
+
+/** --dry-run of --online: the envs, the starting policy and the learner, checked; nothing rolled out. */
+async function planOnline(flags: TrainFlags, agent: AgentOptions): Promise<void> {
+  const envs = await matchFamilies(flags.env, flags.family);
+  if (flags.init && !flags.trainerCommand) await LinearPolicy.load(flags.init);
+  const families = familyCount(envs);
+  printPlan(`online ${flags.method} into ${flags.out}`, {
+    envs: describeFamilies(envs),
+    iterations: `${flags.iterations} of ${families} families x ${flags.tasks} tasks x group ${flags.group} (up to ${flags.sampleRounds} sampling rounds)`,
+    learner: flags.trainerCommand
+      ? `${flags.trainerCommand} (starting from ${agent.model} at ${agent.baseUrl})`
+      : `embedded, starting from ${flags.init ?? 'an untrained policy'}`,
+    evaluation:
+      flags.evalEvery > 0 ? `every ${flags.evalEvery} iterations on ${flags.evalTasks} test tasks per family, temperature ${flags.evalTemperature}` : undefined,
+    limits: `${flags.maxSteps} steps per episode, ${flags.parallel} in flight per env`,
+    runtime: flags.runtime,
+  });
 }

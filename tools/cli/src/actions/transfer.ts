@@ -2,7 +2,8 @@ import type { RolloutStats } from '@workgym/agents';
 import { embeddedTrainer, externalTrainer, transferJson, transferMatrix } from '@workgym/trainers/transfer';
 import { openAIAgent, parseAgentOptions } from '../make-agent.js';
 import { UsageError } from '../usage-error.js';
-import { makeRuntime, selectEnvs } from './select-envs.js';
+import { describeFamilies, printPlan } from '../dry-run.js';
+import { makeRuntime, matchFamilies, selectEnvs } from './select-envs.js';
 
 interface TransferFlags {
   env?: string[];
@@ -19,6 +20,7 @@ interface TransferFlags {
   model?: string;
   baseline: boolean;
   json?: boolean;
+  dryRun?: boolean;
 }
 
 export async function transfer(flags: TransferFlags): Promise<void> {
@@ -26,6 +28,7 @@ export async function transfer(flags: TransferFlags): Promise<void> {
   const agent = parseAgentOptions(flags as unknown as Record<string, unknown>);
   if (flags.trainerCommand && (!agent.baseUrl || !agent.model))
     throw new UsageError('--trainer-command needs --base-url and --model (the policy before training)');
+  if (flags.dryRun) return planTransfer(flags);
   const runtime = await makeRuntime(flags.runtime);
   const envs = await selectEnvs(flags.env, flags.family, runtime.kind);
   const started = performance.now();
@@ -53,6 +56,26 @@ export async function transfer(flags: TransferFlags): Promise<void> {
     process.stderr.write(`[transfer] done in ${minutes} min; wrote ${files}\n`);
     console.log(transferJson(result));
   } else console.log(`done in ${minutes} min; wrote ${files}`);
+}
+
+/** --dry-run: the envs and families matched and the training sets of the matrix; nothing rolled out. */
+async function planTransfer(flags: TransferFlags): Promise<void> {
+  const envs = await matchFamilies(flags.env, flags.family);
+  const names = envs.map((e) => e.name);
+  const sets = [
+    ...names,
+    ...(names.length > 1 ? ['all'] : []),
+    ...(names.length > 2 ? names.map((n) => `all-but-${n}`) : []),
+    ...(flags.baseline ? ['untrained'] : []),
+  ];
+  printPlan(`transfer matrix into ${flags.out}`, {
+    envs: describeFamilies(envs),
+    'training sets': sets.join(', '),
+    episodes: `${flags.trainEpisodes} expert train episodes and ${flags.testEpisodes} test episodes per family`,
+    learner: flags.trainerCommand ?? `embedded, ${flags.epochs} epochs`,
+    limits: `${flags.maxSteps} steps per episode, ${flags.parallel} in flight per env`,
+    runtime: flags.runtime,
+  });
 }
 
 /** One stderr line, at most every 2 s: each set's episodes done of planned, over its envs. */

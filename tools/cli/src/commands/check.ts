@@ -6,6 +6,7 @@ export function defineCheck(command: Command): void {
   addOptions(command, { runtime: { default: 'docker' }, family: { help: 'check only the families whose id matches, e.g. "code/*-fix-bug"' } })
     .addOption(numberOption('--seeds <n>', 'seeds per task family', COUNT, 2))
     .option('--json', 'print the reports as JSON')
+    .option('--dry-run', 'check the options, match the envs and families, print what would be checked and exit without starting an env')
     .addHelpText(
       'after',
       '\nExamples:\n  workgym check\n  workgym check code --runtime local --seeds 5\n  workgym check code --family code/py-fix-bug --runtime local --seeds 1',

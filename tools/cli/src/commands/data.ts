@@ -10,7 +10,7 @@ const actions = () => import('../actions/data.js');
 export function defineData(data: Command): void {
   data.addHelpText(
     'after',
-    '\nExamples:\n  workgym data stats runs/demo\n  workgym data show runs/demo ep-000001\n' +
+    '\nExamples:\n  workgym data stats runs/demo\n  workgym data show runs/demo code/py-fix-bug:train:0:0\n' +
       '  workgym data export runs/demo --format openai --out out/sft.jsonl --success-only\n  workgym data verify runs/demo\n' +
       '  workgym data repair runs/demo --out runs/demo-repaired',
   );
@@ -41,7 +41,10 @@ export function defineShow(command: Command): void {
     .addOption(numberOption('--max-chars <n>', 'cut texts (observations, results) longer than this', COUNT, 2000))
     .option('--full', 'print texts whole')
     .option('--json', 'print the episode record as JSON')
-    .addHelpText('after', '\nExamples:\n  workgym data show runs/demo ep-000001\n  workgym data show runs/demo ep-000001 --full | less')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  workgym data show runs/demo code/py-fix-bug:train:0:0\n  workgym data show runs/demo code/py-fix-bug:train:0:0 --full | less',
+    )
     .action(lazy(async () => (await actions()).show));
 }
 

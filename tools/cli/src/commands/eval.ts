@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { addAgentOptions } from '../agent-options.js';
+import { addDryRunOption } from '../dry-run.js';
 import { lazy } from '../lazy.js';
 import { MIX_VERIFIERS_FLAG, MIX_VERIFIERS_HELP } from '../mix-verifiers.js';
 import { addOptions, readList, readNumber, WHOLE } from '../options.js';
@@ -34,7 +35,8 @@ export function defineEval(command: Command): void {
     )
     .option('--exclude-infra-errors', 'leave episodes lost to infrastructure faults (infra_error) out of the rates instead of counting them as failures')
     .option('--json <file>', 'also write the report as JSON')
-    .option('--markdown <file>', 'also write the markdown report to a file')
+    .option('--markdown <file>', 'also write the markdown report to a file');
+  addDryRunOption(command, 'run (or score)')
     .addHelpText(
       'after',
       `

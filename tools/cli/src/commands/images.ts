@@ -11,6 +11,7 @@ export function defineImages(images: Command): void {
     .description("build the Debian base image and each env's image; unchanged envs are not rebuilt")
     .option('--json', 'print the built images as JSON')
     .option('-v, --verbose', 'show build output')
+    .option('--dry-run', 'say which images are up to date and which would be built, without building')
     .action(lazy(async () => (await actions()).buildImages));
 
   images
@@ -23,5 +24,6 @@ export function defineImages(images: Command): void {
     .command('prune')
     .description('remove env images that are not the current build of their env')
     .option('--all', 'remove every workgym image, the base image too')
+    .option('--dry-run', 'list what would be removed, without removing it')
     .action(lazy(async () => (await actions()).pruneEnvImages));
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { addAgentOptions } from '../agent-options.js';
+import { addDryRunOption } from '../dry-run.js';
 import { lazy } from '../lazy.js';
 import { addOptions, PROBABILITY, readNumber } from '../options.js';
 
@@ -26,6 +27,7 @@ export function defineRollout(command: Command): void {
   )
     .option('--out <dir>', 'the run folder to write')
     .option('--resume', 'continue the run in --out: run exactly the episodes it lacks');
+  addDryRunOption(command);
   addOptions(command, { runtime: {} }, { checkValues: false }).option('--from <run>', 'the run whose episodes the replay agent re-runs');
   addOptions(command, { stepTimeoutS: {}, envTimeoutS: {}, episodeTimeoutS: {} }, { checkValues: false })
     .addHelpText(

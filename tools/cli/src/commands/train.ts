@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { ADVANTAGE_ESTIMATORS } from '@workgym/trainers/rl';
 import { addAgentOptions } from '../agent-options.js';
+import { addDryRunOption } from '../dry-run.js';
 import { lazy } from '../lazy.js';
 import { MIX_VERIFIERS_FLAG, MIX_VERIFIERS_HELP } from '../mix-verifiers.js';
 import { addOptions, ANY_NUMBER, COUNT, numberOption, readList, WHOLE } from '../options.js';
@@ -78,7 +79,8 @@ export function defineTrain(command: Command): void {
       model: 'online with --trainer-command: the initial model name',
       context: 'online: what of the history the policy is shown when acting: full | window:N | memory:N (default full)',
     },
-  })
+  });
+  addDryRunOption(command, 'train')
     .addHelpText(
       'after',
       `

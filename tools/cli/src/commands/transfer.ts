@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { addAgentOptions } from '../agent-options.js';
+import { addDryRunOption } from '../dry-run.js';
 import { lazy } from '../lazy.js';
 import { addOptions, COUNT, numberOption } from '../options.js';
 
@@ -26,7 +27,8 @@ export function defineTransfer(command: Command): void {
       baseUrl: 'with --trainer-command: the endpoint before training (passed as {endpoint})',
       model: 'with --trainer-command: the model name before training',
     },
-  })
+  });
+  addDryRunOption(command)
     .addHelpText(
       'after',
       `
