@@ -53,18 +53,21 @@ describe('verifier versions', () => {
     expect(helperChanged.beta).toBe(before.beta);
     expect(helperChanged.suite).toBe(before.suite);
 
-    await edit(dir, 'src/tasks/beta.ts', '// beta changed\n');
+    await edit(dir, 'src/tasks/helper.ts', '/** A doc comment, a comment and new layout change nothing that runs. */\n// note\n\n\n');
+    expect(await computeVerifierVersions(dir)).toEqual(helperChanged);
+
+    await edit(dir, 'src/tasks/beta.ts', 'export const betaLimit = 3;\n');
     const betaChanged = await computeVerifierVersions(dir);
     expect(betaChanged.beta).not.toBe(helperChanged.beta);
     expect(betaChanged.alpha).toBe(helperChanged.alpha);
 
-    await edit(dir, 'src/judge.ts', '// the shared judge changed\n');
+    await edit(dir, 'src/judge.ts', 'export const strict = true;\n');
     const judgeChanged = await computeVerifierVersions(dir);
     expect(judgeChanged.alpha).not.toBe(betaChanged.alpha);
     expect(judgeChanged.beta).not.toBe(betaChanged.beta);
     expect(judgeChanged.suite).toBe(betaChanged.suite);
 
-    await edit(dir, 'src/suite.ts', '// the external loader changed\n');
+    await edit(dir, 'src/suite.ts', 'export const loaderVersion = 2;\n');
     expect((await computeVerifierVersions(dir)).suite).not.toBe(judgeChanged.suite);
   });
 

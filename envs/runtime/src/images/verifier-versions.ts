@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { build, type Metafile } from 'esbuild';
+import { build, transform, type Loader, type Metafile } from 'esbuild';
 
 /**
  * Where an env package's verifier code lives: the `workgym.verifierVersions` field of its
@@ -25,7 +25,9 @@ export const VERIFIER_VERSIONS_FILE = 'src/gen/verifier-versions.ts';
  * family's module with every file it imports (bundled the way the server bundle is, type-only
  * imports left out) and of the shared verifier modules with theirs. A change to a helper changes
  * the version of every family that uses it; a change to another family's module changes none.
- * Paths are hashed relative to the package, so every checkout (and every image) agrees.
+ * Code is hashed as it runs (types, comments and layout stripped), so documenting a helper or
+ * reformatting it does not mark every stored run as judged by another verifier. Paths are hashed
+ * relative to the package, so every checkout (and every image) agrees.
  */
 export async function computeVerifierVersions(packageDir: string): Promise<Record<string, string>> {
   const sources = await readVerifierSources(packageDir);
@@ -48,9 +50,10 @@ export async function computeVerifierVersions(packageDir: string): Promise<Recor
   const graph = result.metafile.inputs;
   const shared = (sources.shared ?? []).flatMap((entry) => closure(graph, entry));
   const familyModules = graph[sources.families]?.imports.filter((i) => !i.external).map((i) => i.path) ?? [];
+  const code = new RunningCode(root);
   const versions: Record<string, string> = {};
-  for (const module of familyModules) versions[basename(module, extname(module))] = await hashFiles(root, [...closure(graph, module), ...shared]);
-  for (const [name, entry] of external) versions[name] = await hashFiles(root, closure(graph, entry));
+  for (const module of familyModules) versions[basename(module, extname(module))] = await code.hash([...closure(graph, module), ...shared]);
+  for (const [name, entry] of external) versions[name] = await code.hash(closure(graph, entry));
   return versions;
 }
 
@@ -110,11 +113,34 @@ function closure(graph: Metafile['inputs'], entry: string): string[] {
   return [...seen];
 }
 
-async function hashFiles(root: string, paths: readonly string[]): Promise<string> {
-  const hash = createHash('sha256');
-  for (const path of [...new Set(paths)].sort()) {
-    const data = await readFile(join(root, path));
-    hash.update(`${path} ${data.length}\n`).update(data);
+const LOADERS: Record<string, Loader> = { '.ts': 'ts', '.tsx': 'tsx', '.mts': 'ts', '.js': 'js', '.mjs': 'js', '.jsx': 'jsx' };
+
+/** The files of a package as they run: script modules without types, comments or layout (each read once); other files as they are. */
+class RunningCode {
+  private readonly cache = new Map<string, Promise<Uint8Array>>();
+
+  constructor(private readonly root: string) {}
+
+  async hash(paths: readonly string[]): Promise<string> {
+    const hash = createHash('sha256');
+    for (const path of [...new Set(paths)].sort()) {
+      const data = await this.of(path);
+      hash.update(`${path} ${data.length}\n`).update(data);
+    }
+    return hash.digest('hex').slice(0, 16);
   }
-  return hash.digest('hex').slice(0, 16);
+
+  private of(path: string): Promise<Uint8Array> {
+    let data = this.cache.get(path);
+    if (!data) this.cache.set(path, (data = this.read(path)));
+    return data;
+  }
+
+  private async read(path: string): Promise<Uint8Array> {
+    const raw = await readFile(join(this.root, path));
+    const loader = LOADERS[extname(path)];
+    if (!loader) return raw;
+    const { code } = await transform(raw.toString('utf8'), { loader, minifyWhitespace: true, legalComments: 'none', sourcefile: path });
+    return Buffer.from(code);
+  }
 }
