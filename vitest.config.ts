@@ -2,17 +2,18 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-// Two tiers, told apart by the file name. `*.unit.test.ts` is the unit tier: pure TypeScript that
-// needs nothing but Node (no Docker, Chromium, LibreOffice or Python), and its env points Docker
-// and Chromium at paths that do not exist, so a file that needs them fails there instead of
-// passing on a machine that happens to run them. Every other `*.test.ts` is the integration tier,
-// which starts what it needs; a new file lands there until it is named `.unit.test.ts`.
-// tools/scripts/test/test-tiers.unit.test.ts checks that every test file is in exactly one tier.
+// Two tiers, told apart by the file name. `*.unit.test.ts` is the unit tier: pure TypeScript in
+// the test's own process (no Docker, Chromium, LibreOffice or Python, no env server or sandbox
+// started as a process). Its env points Docker and Chromium at paths that do not exist, so a file
+// that needs them fails there instead of passing on a machine that happens to run them. Every
+// other `*.test.ts` is the integration tier, which starts what it needs: a new file lands there
+// until it is named `.unit.test.ts`. tools/scripts/test/test-tiers.unit.test.ts checks that every
+// test file is in exactly one tier.
 
-export const UNIT_TESTS = '**/*.unit.test.ts';
-export const ALL_TESTS = '**/*.test.ts';
-export const NEVER_TESTS = ['**/node_modules/**', '**/dist/**'];
-export const UNIT_ENV = { DOCKER_HOST: 'unix:///nonexistent/docker.sock', WORKGYM_CHROMIUM: '/nonexistent/chromium' };
+const UNIT_TESTS = '**/*.unit.test.ts';
+const ALL_TESTS = '**/*.test.ts';
+const NEVER_TESTS = ['**/node_modules/**', '**/dist/**'];
+const UNIT_ENV = { DOCKER_HOST: 'unix:///nonexistent/docker.sock', WORKGYM_CHROMIUM: '/nonexistent/chromium' };
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 // Run from a package folder, vitest finds this file above it: look for tests under that folder only.
