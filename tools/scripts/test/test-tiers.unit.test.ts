@@ -22,11 +22,17 @@ function testFiles(): string[] {
 
 describe('test tiers', () => {
   let vitest: Vitest;
+  const cwd = process.cwd();
   beforeAll(async () => {
-    // `dir: root`: the list of the whole repository even when this runs from a package folder.
-    vitest = await createVitest('test', { config: join(root, 'vitest.config.ts'), root, dir: root, watch: false });
+    // The config looks for tests under the folder vitest starts in: from the root, all of them,
+    // even when this file runs from a package folder.
+    process.chdir(root);
+    vitest = await createVitest('test', { config: join(root, 'vitest.config.ts'), root, watch: false });
   });
-  afterAll(() => vitest.close());
+  afterAll(async () => {
+    await vitest.close();
+    process.chdir(cwd);
+  });
 
   it('puts every test file in exactly one tier', async () => {
     const tiers = new Map<string, string[]>();
