@@ -1,2 +1,2 @@
-export function staleSource(root: string, stamp: string): string | undefined;
+export function staleReason(root: string, stamp: string): string | undefined;
 export function rebuildIfStale(root: string): void;

@@ -40,30 +40,40 @@ const isBuildError = (line) => /error/i.test(line) || /^\s{2,}\S/.test(line);
 const mtime = (path) => (existsSync(path) ? statSync(path).mtimeMs : 0);
 
 /**
- * The first source file (relative to `root`) newer than its package's build and the last
- * rebuild (`stamp`), or undefined when every build is current.
+ * Why the builds are not current, or undefined when they are: a package whose last build failed
+ * (tsc still writes its output and build info then, so times alone would call it current), or the
+ * first source file (relative to `root`) newer than its package's build and the last rebuild (`stamp`).
  */
-export function staleSource(root, stamp) {
+export function staleReason(root, stamp) {
   const rebuilt = mtime(stamp);
   for (const dir of workspaceDirs(root)) {
     const src = join(root, dir, 'src');
     if (!existsSync(src)) continue;
-    const built = Math.max(mtime(join(root, dir, 'dist', '.tsbuildinfo')), rebuilt);
+    const info = join(root, dir, 'dist', '.tsbuildinfo');
+    if (buildFailed(info)) return `the last build of ${dir} failed`;
+    const built = Math.max(mtime(info), rebuilt);
     for (const folder of [src, join(root, dir, 'proto')].filter(existsSync)) {
       const [time, path] = newestFile(folder);
-      if (time > built) return path.slice(root.length + 1);
+      if (time > built) return `${path.slice(root.length + 1)} changed since the last build`;
     }
   }
   return undefined;
+}
+
+/** Whether tsc recorded errors in the build info it wrote (`"errors":true`, or error diagnostics of a composite build). */
+function buildFailed(info) {
+  if (!existsSync(info)) return false;
+  const text = readFileSync(info, 'utf8');
+  return text.includes('"errors":true') || text.includes('"category":1');
 }
 
 /** Rebuilds when a source is newer than its build; exits with one line when the build fails. */
 export function rebuildIfStale(root) {
   if (!existsSync(join(root, 'nx.json'))) return;
   const stamp = join(root, 'node_modules', '.cache', 'workgym', 'build-stamp');
-  const changed = staleSource(root, stamp);
-  if (!changed) return;
-  console.error(`[workgym] ${changed} changed since the last build: rebuilding (npm run build)`);
+  const reason = staleReason(root, stamp);
+  if (!reason) return;
+  console.error(`[workgym] ${reason}: rebuilding (npm run build)`);
   const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '--outputStyle=static'], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (build.status !== 0) {
     // The build's own messages say what to fix; nx's progress around them does not.

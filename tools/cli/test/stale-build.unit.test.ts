@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { staleSource } from '../bin/stale-build.js';
+import { staleReason } from '../bin/stale-build.js';
 
 // A workspace like the repository's: packages with src/ (and proto/) built into dist/.
 async function workspace(): Promise<string> {
@@ -19,29 +19,39 @@ async function workspace(): Promise<string> {
 }
 const at = (root: string, file: string, seconds: number) => utimes(join(root, file), seconds, seconds);
 
-describe('staleSource', () => {
+describe('staleReason', () => {
   it('is undefined while every build is newer than its sources', async () => {
     const root = await workspace();
-    expect(staleSource(root, join(root, 'no-stamp'))).toBeUndefined();
+    expect(staleReason(root, join(root, 'no-stamp'))).toBeUndefined();
   });
 
   it('names a source (or proto) newer than its package build, however deep', async () => {
     const root = await workspace();
     await writeFile(join(root, 'envs/code/src/tasks/new-family.ts'), '');
-    expect(staleSource(root, join(root, 'no-stamp'))).toBe('envs/code/src/tasks/new-family.ts');
+    expect(staleReason(root, join(root, 'no-stamp'))).toBe('envs/code/src/tasks/new-family.ts changed since the last build');
     await at(root, 'envs/code/src/tasks/new-family.ts', 1_000);
     await at(root, 'envs/code/proto/x.proto', 3_000);
-    expect(staleSource(root, join(root, 'no-stamp'))).toBe('envs/code/proto/x.proto');
+    expect(staleReason(root, join(root, 'no-stamp'))).toBe('envs/code/proto/x.proto changed since the last build');
   });
 
   it('ignores generated gen/ folders and counts a later rebuild stamp as a build', async () => {
     const root = await workspace();
     await at(root, 'envs/code/src/gen/workgym.js', 3_000);
-    expect(staleSource(root, join(root, 'no-stamp'))).toBeUndefined();
+    expect(staleReason(root, join(root, 'no-stamp'))).toBeUndefined();
     await at(root, 'agents/src/index.ts', 3_000);
-    expect(staleSource(root, join(root, 'no-stamp'))).toBe('agents/src/index.ts');
+    expect(staleReason(root, join(root, 'no-stamp'))).toBe('agents/src/index.ts changed since the last build');
     await writeFile(join(root, 'stamp'), '');
     await at(root, 'stamp', 4_000);
-    expect(staleSource(root, join(root, 'stamp'))).toBeUndefined();
+    expect(staleReason(root, join(root, 'stamp'))).toBeUndefined();
+  });
+
+  it('names a package whose last build failed, though tsc wrote its build info after its sources', async () => {
+    const root = await workspace();
+    await writeFile(join(root, 'envs/code/dist/.tsbuildinfo'), '{"root":["../src/tasks/py-fix-bug.ts"],"errors":true,"version":"5.9.3"}');
+    await at(root, 'envs/code/dist/.tsbuildinfo', 2_000);
+    expect(staleReason(root, join(root, 'no-stamp'))).toBe('the last build of envs/code failed');
+    await writeFile(join(root, 'stamp'), '');
+    await at(root, 'stamp', 4_000);
+    expect(staleReason(root, join(root, 'stamp'))).toBe('the last build of envs/code failed');
   });
 });
