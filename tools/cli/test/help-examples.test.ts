@@ -39,7 +39,8 @@ const notRun = (example: Example) => NOT_RUN.some((n) => n.shown.test(example.co
 
 const pages = await helpPages();
 const fromHelp = dedupe(pages.flatMap(helpExamples));
-const fromDocs = dedupe((await Promise.all(DOCS.map((file) => docsExamples(join(ROOT, file), file)))).flat());
+// A docs command that --help already shows (with or without npx, comment aside) runs once, there.
+const fromDocs = dedupe((await Promise.all(DOCS.map((file) => docsExamples(join(ROOT, file), file)))).flat(), fromHelp);
 
 let fixture: string;
 let port = POLICY_PORT;
@@ -97,10 +98,11 @@ describe('examples', () => {
   }, 120_000);
 });
 
-/** Each example once (the README repeats --help's), in the order shown. */
-function dedupe(examples: Example[]): Example[] {
-  const seen = new Set<string>();
-  return examples.filter((e) => !seen.has(e.command) && seen.add(e.command));
+/** Each example once, in the order shown, leaving out those `already` has. */
+function dedupe(examples: Example[], already: readonly Example[] = []): Example[] {
+  const key = (e: Example) => e.command.replace(/^npx /, '').replace(/\s+#[^'"]*$/, '');
+  const seen = new Set(already.map(key));
+  return examples.filter((e) => !seen.has(key(e)) && seen.add(key(e)));
 }
 
 function isServer(example: Example): boolean {
@@ -178,11 +180,11 @@ async function makeFixture(root: string): Promise<void> {
   const base = join(root, 'base');
   await mkdir(join(base, 'runs'), { recursive: true });
   const cli = (...args: string[]) => runIn(base, args);
-  await cli('rollout', '--agent', 'expert', '--family', FIXTURE_FAMILIES, '--episodes', '2', '--runtime', 'local', '--out', 'runs/expert');
-  await cli('rollout', '--agent', 'submit', '--family', FIXTURE_FAMILIES, '--episodes', '2', '--runtime', 'local', '--out', 'runs/base');
-  for (const alias of ['demo', 'qwen', 'trained', 'explore']) await symlink('expert', join(base, 'runs', alias));
+  await cli('rollout', '--agent', 'expert', '--family', FIXTURE_FAMILIES, '--episodes', '1', '--runtime', 'local', '--out', 'runs/expert');
+  await cli('rollout', '--agent', 'submit', '--family', FIXTURE_FAMILIES, '--episodes', '1', '--runtime', 'local', '--out', 'runs/base');
+  for (const alias of ['demo', 'qwen', 'trained', 'explore', 'recover']) await symlink('expert', join(base, 'runs', alias));
   await cli('train', '--from', 'runs/expert', '--method', 'bc', '--out', 'policies/bc');
-  const config = { agent: 'expert', env: ['code'], family: 'code/py-fix-bug', episodes: 2, runtime: 'local', out: 'runs/expert' };
+  const config = { agent: 'expert', env: ['code'], family: 'code/py-fix-bug', episodes: 1, runtime: 'local', out: 'runs/expert' };
   await writeFile(join(base, 'rollout.json'), JSON.stringify(config, null, 2));
   await copyFile(join(ROOT, 'trainers/templates/qwen-hermes.jinja'), join(base, 'my-model.jinja'));
 }

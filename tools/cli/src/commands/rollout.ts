@@ -60,7 +60,8 @@ Examples:
   workgym rollout --env code --family code/py-fix-bug --agent expert --expert-variant sed --noise 0.2 --episodes 20 --out runs/recover
   workgym rollout --agent openai --model Qwen/Qwen3-8B --base-url http://localhost:8000/v1 --out runs/qwen
   workgym rollout --agent openai --model workgym-linear --base-url http://127.0.0.1:8100/v1 --candidates --out runs/bc
-  workgym rollout --config rollout.json --resume`,
+  workgym rollout --config rollout.json --resume
+  workgym rollout --env code --family "code/*-fix-bug" --agent expert --episodes 50 --out runs/fix --dry-run   # the plan; starts nothing`,
     )
     .action(lazy(async () => (await import('../actions/rollout.js')).rolloutCommand));
 }

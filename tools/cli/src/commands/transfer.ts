@@ -41,7 +41,7 @@ instances per env serves the whole matrix, and the sets are evaluated at once th
 
 Examples:
   workgym transfer --out transfer/ --runtime local --train-episodes 20 --test-episodes 10
-  workgym transfer --env code,browser --family "*/*question*" --out transfer/q
+  workgym transfer --env code,browser --family "*/*{question,find-answer}*" --out transfer/q
   workgym transfer --train-episodes 3 --test-episodes 3 --out transfer/quick --json | jq '.cells[] | select(.vsUntrained.differs)'
   workgym transfer --trainer-command "python sft.py {batch}" --base-url http://localhost:8000/v1 --model base --out transfer/ext`,
     )
