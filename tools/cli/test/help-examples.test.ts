@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -89,6 +90,20 @@ describe('examples', () => {
     const good = await runExample({ source: 'test', command: 'workgym rollout --family "code/*-fix-bug" --agent expert --episodes 20 --out runs/fix' });
     expect(good.output).toContain('dry run, nothing started');
     expect(good.code).toBe(0);
+    expect(existsSync(join(good.cwd, 'runs/fix'))).toBe(false);
+  }, 120_000);
+
+  it('a dry run refuses what the real run refuses before it starts', async () => {
+    // rollout.json's --out is runs/expert, which the fixture holds.
+    const taken = await runExample({ source: 'test', command: 'workgym rollout --config rollout.json' });
+    expect(taken.output).toContain('runs/expert already holds a run');
+    expect(taken.code).toBe(1);
+    const noRun = await runExample({ source: 'test', command: 'workgym rollout --agent expert --out runs/new --resume' });
+    expect(noRun.output).toContain('runs/new holds no run to resume');
+    expect(noRun.code).toBe(1);
+    const noModel = await runExample({ source: 'test', command: 'workgym eval --agent openai --env code' });
+    expect(noModel.output).toContain('the openai agent needs --model and --base-url');
+    expect(noModel.code).toBe(1);
   }, 120_000);
 
   it('an example naming a run that is not there, or a flag that is gone, fails', async () => {
@@ -128,7 +143,7 @@ async function failures(examples: readonly Example[]): Promise<string[]> {
  * except the one it writes (--out): `rollout --out runs/expert` runs where runs/expert is not yet.
  * A dry-run command's pipe is dropped (its plan is not the output the pipe reads); other pipes run.
  */
-async function runExample(example: Example): Promise<{ code: number; output: string }> {
+async function runExample(example: Example): Promise<{ code: number; output: string; cwd: string }> {
   const page = commandPath(example.command, pages);
   const dryRun = page?.dryRun ?? false;
   const command = withPort(dryRun ? beforePipe(example.command) : example.command);
@@ -145,7 +160,7 @@ async function runExample(example: Example): Promise<{ code: number; output: str
     const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code: code ?? 137, output });
+      resolve({ code: code ?? 137, output, cwd });
     });
   });
 }
