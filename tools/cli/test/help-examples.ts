@@ -58,7 +58,7 @@ export async function docsExamples(file: string, label = file): Promise<Example[
   let block: { start: number; lines: string[] } | undefined;
   lines.forEach((line, i) => {
     if (block && line.startsWith('```')) {
-      examples.push(...joinContinuations(block.lines).map((command, k) => ({ source: `${label}:${block!.start + 1} #${k + 1}`, command })));
+      examples.push(...joinContinuations(block.lines).map((command, k) => ({ source: `${label}:${block!.start} #${k + 1}`, command })));
       block = undefined;
     } else if (block) block.lines.push(line.trim());
     else if (line.trim() === RUNNABLE_FENCE) block = { start: i + 1, lines: [] };
