@@ -87,6 +87,13 @@ export class ExportOptionsError extends TrajectoryError {
   }
 }
 
+/** An env, family or job filter that names no episode of the run (a typo, or the wrong run). */
+export class NothingSelectedError extends TrajectoryError {
+  constructor(message: string) {
+    super('WORKGYM_NOTHING_SELECTED', message);
+  }
+}
+
 /** A record's `agent.context_policy` is not one workgym knows, so what its model was shown cannot be rebuilt. */
 export class UnknownContextPolicyError extends TrajectoryError {
   constructor(readonly policy: string) {

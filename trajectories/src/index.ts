@@ -20,6 +20,7 @@ export {
   CorruptRecordError,
   DuplicateEpisodeError,
   ExportOptionsError,
+  NothingSelectedError,
   InvalidRecordError,
   RunExistsError,
   RunLockedError,

@@ -7,6 +7,7 @@ import {
   EXPORT_FORMATS,
   ExportOptionsError,
   exportRun,
+  NothingSelectedError,
   formatExportReport,
   taskId,
   TEST_CANARY,
@@ -267,6 +268,19 @@ describe('export shaping', () => {
     expect(validation.some((id) => trainTasks.has(task(id)))).toBe(false);
     expect(validation.length).toBeGreaterThan(0);
     expect(train.length).toBeGreaterThan(validation.length);
+  });
+
+  it('refuses env, family and job filters that name no episode of the run, saying what it holds', async () => {
+    const dir = await runOf(episodes());
+    const out = join(dir, '..', 'typo.jsonl');
+    const typo = exportRun(dir, { format: 'openai', out, env: 'brwoser' });
+    await expect(typo).rejects.toBeInstanceOf(NothingSelectedError);
+    await expect(typo).rejects.toThrow('env brwoser matches no episode of the run (it holds envs browser, code, spreadsheet)');
+    await expect(exportRun(dir, { format: 'openai', out, env: 'code', job: 'nosuch' })).rejects.toThrow(/env code and job nosuch matches no episode/);
+    expect(existsSync(out)).toBe(false);
+    // One name of several present is a selection, and a filter that leaves nothing for another reason is an empty export.
+    expect(await picked(dir, { env: ['code', 'nosuch'] })).toBe(2);
+    expect(await picked(dir, { env: 'code', minReward: 2 })).toBe(0);
   });
 
   it('refuses success filters on preference exports, which need failures', async () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { NothingSelectedError } from '../errors.js';
 import type { EpisodeSummary } from '../run/episode-summary.js';
 import { matchesFilter } from '../run/record-filter.js';
 import type { RecordFilter } from '../run/record-filter.js';
@@ -19,9 +20,12 @@ export interface SelectOptions extends RecordFilter {
 /**
  * Picks episodes from index entries alone (no record is read): filter, dedupe, split by
  * task, balance; returns them sorted by episode id, so exports do not depend on the order
- * in which episodes were appended.
+ * in which episodes were appended. Env, family and job filters that together name no episode
+ * of the run are refused (NothingSelectedError), as a family glob that matches nothing is by
+ * rollout: an empty file from a misspelt name looks like a finished export.
  */
 export function selectEpisodes(summaries: readonly EpisodeSummary[], options: SelectOptions = {}): EpisodeSummary[] {
+  refuseUnknownNames(summaries, options);
   let picked = summaries.filter((s) => matchesFilter(s, options)).sort(byEpisodeId);
   if (options.dedupe) {
     const seen = new Set<string>();
@@ -58,4 +62,16 @@ export function selectEpisodes(summaries: readonly EpisodeSummary[], options: Se
 
 export function byEpisodeId(a: { episodeId: string }, b: { episodeId: string }): number {
   return a.episodeId < b.episodeId ? -1 : a.episodeId > b.episodeId ? 1 : 0;
+}
+
+const NAMED = ['env', 'family', 'job'] as const;
+
+function refuseUnknownNames(summaries: readonly EpisodeSummary[], options: SelectOptions): void {
+  const given = NAMED.filter((key) => options[key] !== undefined);
+  if (given.length === 0 || summaries.length === 0) return;
+  const byName = { env: options.env, family: options.family, job: options.job };
+  if (summaries.some((s) => matchesFilter(s, byName))) return;
+  const wanted = given.map((key) => `${key} ${[options[key]].flat().join(',')}`).join(' and ');
+  const held = given.map((key) => `${key}s ${[...new Set(summaries.map((s) => s[key]))].sort().join(', ')}`).join('; ');
+  throw new NothingSelectedError(`${wanted} matches no episode of the run (it holds ${held})`);
 }

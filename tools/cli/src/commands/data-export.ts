@@ -38,7 +38,7 @@ export function defineExport(command: Command): void {
         'instance); infra_error, an episode lost to infrastructure faults after its retries.\n' +
         '\nExamples:\n' +
         '  workgym data export runs/demo --format openai --out out/sft.jsonl --success-only --dedupe\n' +
-        '  workgym data export runs/demo --format trl-dpo --out out/pairs.jsonl --env browser\n' +
+        '  workgym data export runs/demo --format trl-dpo --out out/pairs.jsonl --env code\n' +
         '  workgym data export runs/demo --format openai --out out/failures.jsonl --status failure,env_broken\n' +
         '  workgym data export runs/demo --format rl-parquet --out out/val.parquet --part validation --validation-fraction 0.2',
     )
