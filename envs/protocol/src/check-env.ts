@@ -230,15 +230,24 @@ async function expertEpisode(ctx: Ctx, maxSteps: number, strategy: string): Prom
 function checkSolved(demo: ExpertEpisode): void {
   expect(!demo.failure, demo.failure ?? '');
   const verdict = demo.verdict!;
-  expect(verdict.reward === 1 && verdict.success, `the expert got reward ${verdict.reward}: ${verdict.detail}`);
+  expect(
+    verdict.reward === 1 && verdict.success,
+    `the expert got reward ${verdict.reward}: ${verdict.detail} (fix the family's expert, or its reference if the verdict says the family is broken)`,
+  );
 }
 
 function checkGrounded(demo: ExpertEpisode): void {
-  expect(demo.ungrounded.length === 0, `the expert used values the episode never showed:\n  ${demo.ungrounded.join('\n  ')}`);
+  expect(
+    demo.ungrounded.length === 0,
+    `the expert used values the episode never showed (show them in the instruction or an observation first, or list them in the step's derived with the shown values they come from):\n  ${demo.ungrounded.join('\n  ')}`,
+  );
 }
 
 function checkRationale(demo: ExpertEpisode): void {
-  expect(demo.silentSteps.length === 0, `the expert gave no reason at step(s) ${demo.silentSteps.join(', ')}`);
+  expect(
+    demo.silentSteps.length === 0,
+    `the expert gave no reason at step(s) ${demo.silentSteps.join(', ')} (give every ExpertStep a text saying why, from what was shown)`,
+  );
 }
 
 /** An adversarial attempt the family names must end without success. */
@@ -252,7 +261,10 @@ async function checkNearMiss(ctx: Ctx, maxSteps: number, nearMiss: string): Prom
     }
     expect(reply !== undefined, 'the near-miss took no step');
     const verdict = checkEnded(reply, `near-miss ${nearMiss}`);
-    expect(!verdict.success && verdict.reward < 1, `the near-miss got reward ${verdict.reward} (success ${verdict.success}): ${verdict.detail}`);
+    expect(
+      !verdict.success && verdict.reward < 1,
+      `the near-miss got reward ${verdict.reward} (success ${verdict.success}): ${verdict.detail} (the verifier accepts an attempt that games it: judge against the task's generated truth, not state the agent could edit, or draw the task so this attempt fails on every seed)`,
+    );
   });
 }
 
@@ -262,7 +274,10 @@ async function checkDoingNothing(ctx: Ctx): Promise<void> {
     const reply = await ctx.client.step(reset.session, [{ id: 'noop', name: 'no_such_tool_xyz', argumentsJson: '{}' }]);
     expect(reply.truncated && !reply.terminated, 'reaching max_steps must set truncated (and not terminated)');
     const verdict = checkEnded(reply, 'doing nothing');
-    expect(verdict.reward === 0 && !verdict.success, `doing nothing got reward ${verdict.reward}`);
+    expect(
+      verdict.reward === 0 && !verdict.success,
+      `doing nothing got reward ${verdict.reward} (the starting state must score 0: the verifier pays for work not done)`,
+    );
   });
 }
 
@@ -272,7 +287,10 @@ async function checkSubmitAtOnce(ctx: Ctx): Promise<void> {
     const reply = await ctx.client.step(reset.session, [{ id: 'submit', name: 'submit', argumentsJson: '{}' }]);
     expect(reply.terminated, 'submit must terminate the episode');
     const verdict = checkEnded(reply, 'submit at once');
-    expect(verdict.reward === 0 && !verdict.success, `submitting at once got reward ${verdict.reward}`);
+    expect(
+      verdict.reward === 0 && !verdict.success,
+      `submitting at once got reward ${verdict.reward} (the starting state must score 0: the verifier pays for work not done)`,
+    );
   });
 }
 

@@ -19,4 +19,14 @@ describe('the worked example of docs/adding-a-family.md', () => {
     expect(report.results.filter((r) => !r.ok).map((r) => r.check)).toEqual(['near-miss by-title does not succeed']);
     await client.close();
   });
+
+  it('names the family, the seed, what happened and what to change when it fails', async () => {
+    const { client } = connectInProcess(new NotesEnv([{ ...findCode, nearMisses: ['by-title'] }]));
+    const failure = await assertEnvConforms(client, { seeds: [2] }).catch((error: Error) => error.message);
+    expect(failure).toMatch(
+      /^notes fails 1 conformance check\(s\):\n- near-miss by-title does not succeed \[notes\/find-code seed 2\]: the near-miss got reward 1 /,
+    );
+    expect(failure).toContain("judge against the task's generated truth, not state the agent could edit");
+    await client.close();
+  });
 });
