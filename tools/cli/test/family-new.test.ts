@@ -117,6 +117,12 @@ describe('workgym family new, end to end in a copy of the repository', () => {
     const help = await workgym('family', 'new', '--help');
     expect(help.stdout).toMatch(/code\n(.*\n)*\s+implement-function\s+\S/);
 
+    const unplanned = snapshot();
+    const planned = await workgym('family', 'new', FAMILY, '--like', 'implement-function', '--dry-run');
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stdout).toContain('would write: envs/code/src/tasks/parse-duration.ts');
+    expect(snapshot()).toEqual(unplanned);
+
     const written = await workgym('family', 'new', FAMILY, '--like', 'implement-function');
     expect(written.code, written.stderr).toBe(0);
     expect(written.stdout).toContain(`workgym check code --family ${FAMILY} --runtime local`);

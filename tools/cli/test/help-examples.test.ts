@@ -33,7 +33,6 @@ const FIXTURE_FAMILIES = '{code/py-fix-bug,code/sql-query,spreadsheet/clean-name
 
 /** The only examples not run, each with why; every entry must still match an example shown. */
 const NOT_RUN: readonly { shown: RegExp; why: string }[] = [
-  { shown: /^workgym family new /, why: 'writes a family into the checkout the CLI runs from; family-new.test.ts runs it in a copy of the repository' },
   { shown: /--family code\/parse-duration\b/, why: 'checks the family that the `family new` example writes' },
 ];
 const notRun = (example: Example) => NOT_RUN.some((n) => n.shown.test(example.command));

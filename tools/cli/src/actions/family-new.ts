@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { printPlan } from '../dry-run.js';
 import { listShapes, requireCheckout, templatesDir } from '../family-shapes.js';
 import { UsageError } from '../usage-error.js';
 
@@ -17,7 +18,7 @@ export interface TemplateFacts {
 }
 
 /** `workgym family new <env>/<name> --like <shape>`: the family file, its registration and its doc row, or one line and nothing written. */
-export async function familyNew(target: string, options: { like: string }): Promise<void> {
+export async function familyNew(target: string, options: { like: string; dryRun?: boolean }): Promise<void> {
   const root = requireCheckout('workgym family new');
   const { env, name } = parseTarget(target);
   const shapes = listShapes(root);
@@ -56,6 +57,14 @@ export async function familyNew(target: string, options: { like: string }): Prom
     [paths.index]: registerFamily(index, identifier, name, paths.index),
     [paths.doc]: addDocRow(doc, docRow(env, name, options.like, facts), paths.doc),
   };
+  if (options.dryRun) {
+    printPlan(`family new ${env}/${name}`, {
+      'would write': `${paths.family} (the ${options.like} shape, as ${identifier})`,
+      'would register it in': `${paths.index} (FAMILIES)`,
+      'would add its row to': paths.doc,
+    });
+    return;
+  }
   // Everything is computed before anything is written: a refusal above leaves the checkout as it was.
   writeFileSync(join(root, paths.family), files[paths.family]!, { flag: 'wx' });
   writeFileSync(join(root, paths.index), files[paths.index]!);

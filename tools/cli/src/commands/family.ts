@@ -9,6 +9,7 @@ export function defineFamily(command: Command): void {
 export function defineFamilyNew(command: Command): void {
   command
     .requiredOption('--like <shape>', 'the shape to start from (below)')
+    .option('--dry-run', 'check the name and the shape and say what would be written, without writing')
     .addHelpText('after', () => {
       const root = checkoutRoot();
       return `
