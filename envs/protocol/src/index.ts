@@ -3,7 +3,7 @@ export { DEFAULT_DEADLINE_MS, serveEnv, type EnvServer, type ServeOptions } from
 export { serveStdio } from './stdio.js';
 export type { Environment, EpisodeSpec, ExpertAction, Session, StepOutcome, ValidToolCall } from './environment.js';
 export { argumentLeaves, ShownText, ungroundedValues, type UngroundedValue } from './grounding.js';
-export type { DockerOverrides, EnvManifest } from './manifest.js';
+export type { DockerOverrides, EnvCreateOptions, EnvManifest } from './manifest.js';
 export { checkEnv, assertEnvConforms, type CheckEnvOptions, type CheckResult, type ConformanceReport } from './check-env.js';
 export { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder, type FrameEvent } from './framing.js';
 export { Rng, SEED_LIMIT, splitSeed } from './rng.js';

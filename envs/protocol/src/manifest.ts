@@ -14,6 +14,12 @@ export interface DockerOverrides {
   nofile?: number;
 }
 
+/** What opening an env takes beyond its defaults. */
+export interface EnvCreateOptions {
+  /** Task-set paths (files or folders; see the kit's task-sets) whose tasks the env serves beside its own families. */
+  tasks?: readonly string[];
+}
+
 /**
  * What an env package tells the rest of workgym about itself (its `manifest` export): how to
  * open it in-process, where its stdio server is, and what its container needs.
@@ -21,7 +27,7 @@ export interface DockerOverrides {
 export interface EnvManifest {
   name: string;
   /** Opens the env in this process (`workgym serve`, `workgym envs`, in-process tests). */
-  create(): Promise<Environment>;
+  create(options?: EnvCreateOptions): Promise<Environment>;
   /** The stdio server entry: TypeScript from source, JavaScript once built. */
   serverEntry: string;
   /** The env's image/ folder: a Dockerfile of its own instructions and the files they copy. */

@@ -7,3 +7,4 @@ export { FamilyCatalogue, instanceRng, SPLITS, type CatalogueOptions } from './c
 export { EnvBase, type EnvIdentity } from './env-base.js';
 export { OpenSessions } from './open-sessions.js';
 export { formatElementLine, parseElementLine, parseElementLines, type ElementLine } from './element-lines.js';
+export { assertUniqueTaskNames, readJsonLines, taskFamilyName, taskSetEnvValue, taskSetPathsFromEnv, TaskSetError, TASKS_ENV } from './task-sets.js';
