@@ -1,4 +1,5 @@
 export type { DockerOverrides, EnvInstance, EnvRuntime, EnvServerSpec, ExitInfo, RuntimeKind, StartOptions } from './runtime.js';
+export { TaskPathError, containerTaskPath, resolveTaskPaths, taskReaderOf, type TaskReader } from './task-paths.js';
 export { LocalRuntime } from './local/local-runtime.js';
 export { InProcessRuntime, inProcessSpec } from './in-process/in-process-runtime.js';
 export { DockerRuntime, ImageMissingError, type DockerRuntimeOptions, type ServerContainer } from './docker/docker-runtime.js';

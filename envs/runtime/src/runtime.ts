@@ -14,6 +14,13 @@ export interface EnvServerSpec {
   docker?: DockerOverrides;
   /** Extra environment variables for the server process. */
   env?: Record<string, string>;
+  /**
+   * Task-set paths on this machine (files or folders, relative to the working folder or
+   * absolute) for the server to load: named in WORKGYM_TASKS; the docker runtime mounts each
+   * read-only. A path that is missing, or that the server's user cannot read, is refused
+   * before anything starts (TaskPathError).
+   */
+  tasks?: readonly string[];
 }
 
 export interface ExitInfo {

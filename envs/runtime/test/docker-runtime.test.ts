@@ -1,8 +1,11 @@
 import { execFile } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertEnvConforms, ServerExitedError } from '@workgym/protocol';
-import { connectDocker, DockerRuntime, ImageMissingError, LABEL_RUN, type EnvInstance, type EnvServerSpec } from '../src/index.js';
+import { connectDocker, DockerRuntime, ImageMissingError, LABEL_RUN, TaskPathError, type EnvInstance, type EnvServerSpec } from '../src/index.js';
 import { call, counterSpec } from './helpers.js';
 
 const run = promisify(execFile);
@@ -110,5 +113,59 @@ describe('DockerRuntime', () => {
   it('refuses to start an env whose image is not built, saying how to build it', async () => {
     await expect(runtime.start({ ...spec, image: 'workgym/nope:0000' })).rejects.toBeInstanceOf(ImageMissingError);
     await expect(runtime.start({ ...spec, image: 'workgym/nope:0000' })).rejects.toThrow(/workgym images build/);
+  });
+});
+
+describe('DockerRuntime with task sets', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'workgym-tasks-'));
+    await chmod(dir, 0o755);
+    await mkdir(join(dir, 'suite'), { mode: 0o755 });
+    await writeFile(join(dir, 'suite', 'task.json'), '{"id":"a"}', { mode: 0o644 });
+    await writeFile(join(dir, 'tasks.jsonl'), '{"id":"b"}\n');
+    // Writable by anyone on the host: only the mount stops the server writing it.
+    await chmod(join(dir, 'tasks.jsonl'), 0o666);
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('mounts each read-only at /workgym/tasks/<n>/<name>, names them in WORKGYM_TASKS, and keeps the hardening', async () => {
+    // One path relative to the working folder: the runtime makes it absolute.
+    await using instance = await runtime.start({ ...spec, tasks: [join(dir, 'suite'), relative(process.cwd(), join(dir, 'tasks.jsonl'))] });
+    expect((await inside(instance, 'echo "$WORKGYM_TASKS"')).out.trim()).toBe('["/workgym/tasks/0/suite","/workgym/tasks/1/tasks.jsonl"]');
+    expect((await inside(instance, 'id -u; cat /workgym/tasks/0/suite/task.json /workgym/tasks/1/tasks.jsonl')).out).toBe('10001\n{"id":"a"}{"id":"b"}\n');
+    expect((await inside(instance, 'touch /workgym/tasks/0/suite/new; echo x >> /workgym/tasks/1/tasks.jsonl')).out).toMatch(/Read-only file system[\s\S]*Read-only file system/);
+    expect((await inside(instance, 'touch /evil')).out).toMatch(/Read-only file system/);
+    const info = await docker.getContainer(instance.id).inspect();
+    expect(info.HostConfig).toMatchObject({ NetworkMode: 'none', CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'], ReadonlyRootfs: true, PidsLimit: 256 });
+    expect(info.Config.User).toBe('10001:10001');
+    // Docker lists mounts in no fixed order.
+    const binds = info.Mounts.filter((m) => m.Type === 'bind').map((m) => ({ source: m.Source, target: m.Destination, rw: m.RW }));
+    expect(binds.sort((a, b) => a.target.localeCompare(b.target))).toEqual([
+      { source: join(dir, 'suite'), target: '/workgym/tasks/0/suite', rw: false },
+      { source: join(dir, 'tasks.jsonl'), target: '/workgym/tasks/1/tasks.jsonl', rw: false },
+    ]);
+    expect((await inside(instance, 'ls /sys/class/net')).out.trim()).toBe('lo');
+  });
+
+  it('refuses a missing path or one the server user cannot read before any container starts', async () => {
+    const before = await docker.listContainers({ all: true, filters: { label: [`${LABEL_RUN}=${runtime.runId}`] } });
+    await expect(runtime.start({ ...spec, tasks: [join(dir, 'missing')] })).rejects.toThrow(`--tasks ${join(dir, 'missing')}: no such file or folder`);
+    await writeFile(join(dir, 'suite', 'secret.json'), '{}', { mode: 0o600 });
+    const refused = runtime.start({ ...spec, tasks: [join(dir, 'suite')] });
+    await expect(refused).rejects.toBeInstanceOf(TaskPathError);
+    await expect(runtime.start({ ...spec, tasks: [join(dir, 'suite')] })).rejects.toThrow(
+      `--tasks ${join(dir, 'suite')} (${join(dir, 'suite', 'secret.json')}): the env server's user (uid 10001) cannot read it; files need o+r`,
+    );
+    await rm(join(dir, 'suite', 'secret.json'));
+    await chmod(join(dir, 'suite'), 0o750);
+    await expect(runtime.start({ ...spec, tasks: [join(dir, 'suite')] })).rejects.toThrow(/cannot read it; folders need o\+rx/);
+    await chmod(join(dir, 'suite'), 0o755);
+    const after = await docker.listContainers({ all: true, filters: { label: [`${LABEL_RUN}=${runtime.runId}`] } });
+    expect(after.map((c) => c.Id)).toEqual(before.map((c) => c.Id));
   });
 });

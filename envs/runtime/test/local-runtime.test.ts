@@ -1,6 +1,9 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assertEnvConforms, ServerExitedError } from '@workgym/protocol';
-import { LocalRuntime } from '../src/index.js';
+import { LocalRuntime, TaskPathError } from '../src/index.js';
 import { call, counterSpec } from './helpers.js';
 
 const runtime = new LocalRuntime();
@@ -46,5 +49,29 @@ describe('LocalRuntime', () => {
     expect(error).toBeInstanceOf(ServerExitedError);
     expect(error.message).toMatch(/Cannot find module/);
     await instance.close();
+  });
+
+  it('names the task sets in WORKGYM_TASKS as absolute paths, and refuses a missing one before starting', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'workgym-tasks-'));
+    try {
+      await writeFile(join(dir, 'tasks.jsonl'), '');
+      await using instance = await runtime.start({ ...(await counterSpec()), tasks: [relative(process.cwd(), join(dir, 'tasks.jsonl')), dir] });
+      const environ = (await readFile(`/proc/${instance.id.replace('local-', '')}/environ`, 'utf8')).split('\0');
+      expect(environ).toContain(`WORKGYM_TASKS=${JSON.stringify([join(dir, 'tasks.jsonl'), dir])}`);
+      await expect(runtime.start({ ...(await counterSpec()), tasks: [join(dir, 'nope')] })).rejects.toBeInstanceOf(TaskPathError);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('does not pass on a WORKGYM_TASKS of its own environment when the spec names none', async () => {
+    process.env.WORKGYM_TASKS = '["/somewhere"]';
+    try {
+      await using instance = await runtime.start(await counterSpec());
+      const environ = await readFile(`/proc/${instance.id.replace('local-', '')}/environ`, 'utf8');
+      expect(environ).not.toContain('WORKGYM_TASKS=');
+    } finally {
+      delete process.env.WORKGYM_TASKS;
+    }
   });
 });

@@ -4,7 +4,8 @@ import { EnvClient, WorkgymError } from '@workgym/protocol';
 import type { EnvInstance, EnvRuntime, EnvServerSpec, ExitInfo, StartOptions } from '../runtime.js';
 import { StderrTail } from '../stderr-tail.js';
 import { connectDocker } from './docker-connection.js';
-import { hardenedContainerOptions } from './hardening.js';
+import { hardenedContainerOptions, SERVER_USER } from './hardening.js';
+import { resolveTaskPaths, taskReaderOf } from '../task-paths.js';
 import { containerLabels, processRunId } from './labels.js';
 import { trackForCleanup } from './exit-cleanup.js';
 
@@ -61,6 +62,7 @@ export class DockerRuntime implements EnvRuntime {
   /** Starts the env server's container with its stdio attached; no client is connected. */
   async launch(spec: EnvServerSpec, options: Pick<StartOptions, 'signal'> = {}): Promise<ServerContainer> {
     options.signal?.throwIfAborted();
+    const tasks = spec.tasks && resolveTaskPaths(spec.tasks, taskReaderOf(spec.docker?.user ?? SERVER_USER));
     if (!spec.image) throw new ImageMissingError(spec);
     const image = await this.docker
       .getImage(spec.image)
@@ -68,7 +70,7 @@ export class DockerRuntime implements EnvRuntime {
       .catch(() => {
         throw new ImageMissingError(spec);
       });
-    const container = await this.docker.createContainer(hardenedContainerOptions(spec, containerLabels(spec.name, this.runId)));
+    const container = await this.docker.createContainer(hardenedContainerOptions({ ...spec, tasks }, containerLabels(spec.name, this.runId)));
     const untrack = trackForCleanup(container.id, () => container.remove({ force: true }).catch(() => undefined));
     let stream: Duplex | undefined;
     try {

@@ -2,8 +2,10 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { EnvClient } from '@workgym/protocol';
+import { TASKS_ENV, taskSetEnvValue } from '@workgym/protocol/kit';
 import type { EnvInstance, EnvRuntime, EnvServerSpec, ExitInfo, StartOptions } from '../runtime.js';
 import { StderrTail } from '../stderr-tail.js';
+import { resolveTaskPaths } from '../task-paths.js';
 
 /** Runs env servers as child processes of this Node over stdio: fast, not isolated. */
 export class LocalRuntime implements EnvRuntime {
@@ -11,10 +13,7 @@ export class LocalRuntime implements EnvRuntime {
 
   async start(spec: EnvServerSpec, options: StartOptions = {}): Promise<EnvInstance> {
     options.signal?.throwIfAborted();
-    const child = spawn(process.execPath, [spec.serverBundle], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, ...spec.env },
-    });
+    const child = spawn(process.execPath, [spec.serverBundle], { stdio: ['pipe', 'pipe', 'pipe'], env: serverEnv(spec) });
     const stderr = new StderrTail();
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     let alive = true;
@@ -54,4 +53,16 @@ export class LocalRuntime implements EnvRuntime {
       [Symbol.asyncDispose]: close,
     };
   }
+}
+
+/**
+ * The server's environment: this process's, the spec's, and WORKGYM_TASKS naming exactly the
+ * spec's task sets (one inherited from the shell is dropped, so the server serves what the
+ * caller listed in-process).
+ */
+function serverEnv(spec: EnvServerSpec): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...spec.env };
+  delete env[TASKS_ENV];
+  if (spec.tasks && spec.tasks.length > 0) env[TASKS_ENV] = taskSetEnvValue(resolveTaskPaths(spec.tasks));
+  return env;
 }
