@@ -1,4 +1,5 @@
 import type { EpisodeSpec, Session } from '@workgym/protocol';
+import type { EnvCreateOptions } from '@workgym/protocol';
 import { EnvBase, FamilyCatalogue } from '@workgym/protocol/kit';
 import { VERIFIER_VERSIONS } from './gen/verifier-versions.js';
 import { buildWorkbook } from './tasks/build-workbook.js';
@@ -7,30 +8,41 @@ import type { FamilyDef } from './tasks/task.js';
 import { SpreadsheetSession, type SessionTask } from './session.js';
 import { TOOLS } from './tools.js';
 import { verifyTask } from './verify.js';
-import { SPREADSHEETBENCH_FAMILY, spreadsheetBenchFamily, spreadsheetBenchSession } from './spreadsheetbench/family.js';
+import { benchSession, SPREADSHEETBENCH_FAMILY, spreadsheetBenchFamily, spreadsheetBenchSession } from './spreadsheetbench/family.js';
+import { loadTaskSets, type SetTask } from './task-sets/index.js';
 
 export const JOB = 'data-analyst';
 
 /**
  * The spreadsheet env: in-memory workbooks, a formula engine that recalculates after every edit,
  * and generated data-analyst tasks. Workbooks are small and in memory, so one server runs many
- * sessions at once.
+ * sessions at once. `options.tasks` names task sets (a SpreadsheetBench folder, a generic JSONL
+ * file): each task is a family `spreadsheet/<set>.<task id>` whose workbooks are read at reset.
  */
 export class SpreadsheetEnv extends EnvBase<FamilyDef> {
-  constructor(families: readonly FamilyDef[] = FAMILIES) {
+  private readonly setTasks: Map<string, SetTask>;
+
+  constructor(families: readonly FamilyDef[] = FAMILIES, options: EnvCreateOptions = {}) {
+    const setTasks = loadTaskSets(options.tasks ?? [], JOB, {
+      spreadsheetbench: VERIFIER_VERSIONS.spreadsheetbench ?? '',
+      generic: VERIFIER_VERSIONS['spreadsheet-tasks'] ?? '',
+    });
     super(
       { name: 'spreadsheet', version: '0.1.0', maxSessions: 8, capabilities: ['expert', 'candidates'] },
       new FamilyCatalogue('spreadsheet', families, {
         job: JOB,
-        external: [spreadsheetBenchFamily(JOB, VERIFIER_VERSIONS.spreadsheetbench ?? '')],
+        external: [spreadsheetBenchFamily(JOB, VERIFIER_VERSIONS.spreadsheetbench ?? ''), ...[...setTasks.values()].map((t) => t.family)],
         verifierVersions: VERIFIER_VERSIONS,
       }),
       TOOLS.specs,
     );
+    this.setTasks = setTasks;
   }
 
   protected async open(spec: EpisodeSpec): Promise<Session> {
     if (spec.family === SPREADSHEETBENCH_FAMILY) return spreadsheetBenchSession(spec);
+    const setTask = this.setTasks.get(spec.family);
+    if (setTask) return benchSession(await setTask.load(), spec, 'answer-copy');
     const def = this.catalogue.get(spec.family);
     const instance = this.instance(spec.family, spec.seed, spec.split);
     const start = buildWorkbook(instance.sheets);

@@ -6,7 +6,7 @@ const MiB = 1024 * 1024;
 export const manifest = envManifest(import.meta.url, {
   name: 'spreadsheet',
   // The env's own module is imported on first use: importing the manifest loads none of it.
-  create: async () => new (await import('./env.js')).SpreadsheetEnv(),
+  create: async (options) => new (await import('./env.js')).SpreadsheetEnv(undefined, options),
   docker: {
     // LibreOffice (the reference engine, run inside this image) keeps a ~30 MB profile and its
     // conversions under /tmp; 64 MB is not enough for both. The server itself needs little.

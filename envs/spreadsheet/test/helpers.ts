@@ -6,11 +6,11 @@ import { manifestServerSpec, type EnvServerSpec } from '@workgym/runtime';
 import { manifest, SpreadsheetEnv } from '../src/index.js';
 import type { FamilyDef } from '../src/tasks/task.js';
 
-/** A client talking to a SpreadsheetEnv of `families` (default: the shipped ones) in this process over in-memory streams. */
-export function inProcessClient(families?: readonly FamilyDef[]): EnvClient {
+/** A client talking to a SpreadsheetEnv of `families` (default: the shipped ones) and task sets `tasks` in this process over in-memory streams. */
+export function inProcessClient(families?: readonly FamilyDef[], tasks?: readonly string[]): EnvClient {
   const toServer = new PassThrough();
   const fromServer = new PassThrough();
-  serveEnv(new SpreadsheetEnv(families), toServer, fromServer);
+  serveEnv(new SpreadsheetEnv(families, { tasks }), toServer, fromServer);
   return new EnvClient({ input: fromServer, output: toServer });
 }
 

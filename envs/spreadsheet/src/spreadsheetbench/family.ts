@@ -1,9 +1,10 @@
 import { ActionError, CallRefusedError, type EpisodeSpec, type Session, type TaskFamily, type Verdict } from '@workgym/protocol';
 import { instanceRng, type ExpertStep, type PlannedCall } from '@workgym/protocol/kit';
 import { WorkbookEditor } from '../editor.js';
-import { cellName, parseRange, type RangeAddress } from '../engine/a1.js';
-import { sameValue, showValue, type Value } from '../engine/values.js';
-import type { Workbook } from '../engine/workbook.js';
+import { cellName, parseRange, quoteSheet } from '../engine/a1.js';
+import { keyCol, keyRow, type Sheet } from '../engine/sheet.js';
+import { sameValue, type Cell, type Value } from '../engine/values.js';
+import { Workbook } from '../engine/workbook.js';
 import { readXlsx, writeXlsx } from '../engine/xlsx.js';
 import { SpreadsheetSession } from '../session.js';
 import { buildWorkbook } from '../tasks/build-workbook.js';
@@ -11,7 +12,9 @@ import { normalFormula, readIfUnseen, rowLine, submit, cellAt } from '../tasks/e
 import { blockMove, fillDownMove, writeValuesMove, type FormulaBlock } from '../tasks/formula-block.js';
 import { get, num } from '../tasks/helpers.js';
 import type { ExpertView } from '../tasks/task.js';
-import type { SpreadsheetBenchOptions, SpreadsheetBenchTask } from './spreadsheetbench-task.js';
+import { parseAnswerPosition, type AnswerRange } from './answer-position.js';
+import { compareAnswer, sameAsBenchmark } from './compare.js';
+import type { BenchCase, BenchTask, SpreadsheetBenchOptions, SpreadsheetBenchTask } from './spreadsheetbench-task.js';
 
 export const SPREADSHEETBENCH_FAMILY = 'spreadsheet/spreadsheetbench';
 
@@ -78,32 +81,32 @@ function sampleExpert(last: number): (view: ExpertView) => ExpertStep {
   };
 }
 
+/** Cells one expert write holds at most (the editor's write cap is higher; smaller calls read better). */
+const WRITE_CHUNK_CELLS = 5_000;
+
 /**
- * The expert of a task passed in the options: it copies the answer file's cells (formulas where
- * the file has them). That is privileged knowledge, not a grounded demonstration; it says so.
+ * The expert of a loaded task: it copies the answer file's cells into the answer position
+ * (formulas where the file has them, unless `typed`), only where the answer differs from the
+ * input. That is privileged knowledge, not a grounded demonstration; it says so. With
+ * `wrongCell` (the near-miss) the first answer cell gets a value the answer file does not hold.
  */
-function answerCopyExpert(wb: Workbook, answers: Workbook, ranges: RangeAddress[], typed: boolean): (view: ExpertView) => ExpertStep {
-  const writes = ranges.map((r) => {
-    const sheet = answers.sheet(r.sheet!);
-    const values: (string | number | boolean | null)[][] = [];
-    for (let row = r.top; row <= r.bottom; row++) {
-      const line: (string | number | boolean | null)[] = [];
-      for (let col = r.left; col <= r.right; col++) {
-        const cell = sheet?.get(row, col);
-        const v = cell?.value ?? null;
-        line.push(cell?.formula !== undefined && !typed ? `=${cell.formula}` : typeof v === 'object' && v !== null ? null : v);
-      }
-      values.push(line);
-    }
-    const target = wb.requireSheet(r.sheet!);
-    return { name: 'write_cells', arguments: { range: `${wb.address(target, r.top, r.left)}:${cellName(r.bottom, r.right)}`, values } };
-  });
-  const holds = (call: (typeof writes)[number]) => {
+function answerCopyExpert(
+  wb: Workbook,
+  start: Workbook,
+  answers: Workbook,
+  ranges: readonly AnswerRange[],
+  mode: { typed: boolean; wrongCell: boolean },
+): (view: ExpertView) => ExpertStep {
+  const writes = ranges.flatMap((r) => answerWrites(wb, start, answers, r, mode.typed));
+  if (mode.wrongCell) spoilFirstCell(writes, answers, ranges[0]!);
+  const holds = (call: PlannedCall) => {
     const r = parseRange(String(call.arguments.range));
-    return call.arguments.values.every((line, i) =>
+    return (call.arguments.values as Scalar[][]).every((line, i) =>
       line.every((v, j) => {
-        const cell = cellAt(wb, `${r.sheet}!${cellName(r.top + i, r.left + j)}`);
-        return typeof v === 'string' && v.startsWith('=') ? normalFormula(cell?.formula) === normalFormula(v) : sameValue(cell?.value ?? null, v);
+        const cell = cellAt(wb, `${quoteSheet(r.sheet!)}!${cellName(r.top + i, r.left + j)}`);
+        return typeof v === 'string' && v.startsWith('=')
+          ? normalFormula(cell?.formula) === normalFormula(v)
+          : sameValue(cell?.value ?? null, v) && cell?.formula === undefined;
       }),
     );
   };
@@ -117,6 +120,81 @@ function answerCopyExpert(wb: Workbook, answers: Workbook, ranges: RangeAddress[
       derived: [],
     };
   };
+}
+
+type Scalar = string | number | boolean | null;
+
+/**
+ * write_cells calls that put the answer file's cells of `r` into the session's workbook: the
+ * smallest block of the range holding every cell where the answer differs from the input (by
+ * value as the benchmark compares, or by formula), so cells the task leaves alone are not
+ * overwritten with case 1's values when the edits are replayed on the other cases.
+ */
+function answerWrites(wb: Workbook, start: Workbook, answers: Workbook, r: AnswerRange, typed: boolean): PlannedCall[] {
+  const sheetName = r.sheet ?? answers.sheets[0]!.name;
+  const sheet = answers.sheet(sheetName);
+  const input = start.sheet(sheetName);
+  if (!sheet || !input || !wb.sheet(sheetName)) return [];
+  const box = changedBlock(input, sheet, r);
+  if (!box) return [];
+  const width = box.right - box.left + 1;
+  const rowsPerCall = Math.max(1, Math.floor(WRITE_CHUNK_CELLS / width));
+  const calls: PlannedCall[] = [];
+  for (let top = box.top; top <= box.bottom; top += rowsPerCall) {
+    const values: Scalar[][] = [];
+    for (let row = top; row <= Math.min(box.bottom, top + rowsPerCall - 1); row++) {
+      const line: Scalar[] = [];
+      for (let col = box.left; col <= box.right; col++) line.push(answerScalar(sheet.get(row, col), typed));
+      values.push(line);
+    }
+    calls.push({ name: 'write_cells', arguments: { range: `${quoteSheet(sheetName)}!${cellName(top, box.left)}`, values } });
+  }
+  return calls;
+}
+
+/** The bounding box, inside `r`, of the cells where `answer` differs from `input`; undefined when none does. */
+function changedBlock(input: Sheet, answer: Sheet, r: AnswerRange): { top: number; left: number; bottom: number; right: number } | undefined {
+  let box: { top: number; left: number; bottom: number; right: number } | undefined;
+  for (const key of new Set([...input.cells.keys(), ...answer.cells.keys()])) {
+    const row = keyRow(key);
+    const col = keyCol(key);
+    if (row < r.top || row > r.bottom || col < r.left || col > r.right) continue;
+    const a = input.cells.get(key);
+    const b = answer.cells.get(key);
+    if (sameAsBenchmark(a, b) && a?.formula === b?.formula) continue;
+    box = box
+      ? { top: Math.min(box.top, row), left: Math.min(box.left, col), bottom: Math.max(box.bottom, row), right: Math.max(box.right, col) }
+      : { top: row, left: col, bottom: row, right: col };
+  }
+  return box;
+}
+
+function answerScalar(cell: Cell | undefined, typed: boolean): Scalar {
+  if (cell?.formula !== undefined && !typed) return `=${cell.formula}`;
+  const v = cell?.value ?? null;
+  return typeof v === 'object' && v !== null ? v.error : v;
+}
+
+/** The near-miss: the first cell the expert writes (or, writing none, the first answer cell) gets a value the answer file does not hold. */
+function spoilFirstCell(writes: PlannedCall[], answers: Workbook, first: AnswerRange): void {
+  const sheetName = first.sheet ?? answers.sheets[0]!.name;
+  if (writes.length === 0) {
+    const v = answers.sheet(sheetName)?.get(first.top, first.left)?.value ?? null;
+    writes.push({ name: 'write_cells', arguments: { range: `${quoteSheet(sheetName)}!${cellName(first.top, first.left)}`, values: [[wrongValue(v)]] } });
+    return;
+  }
+  const r = parseRange(String(writes[0]!.arguments.range));
+  const values = (writes[0]!.arguments.values as Scalar[][]).map((line) => [...line]);
+  values[0]![0] = wrongValue(answers.sheet(r.sheet!)?.get(r.top, r.left)?.value ?? null);
+  writes[0] = { name: 'write_cells', arguments: { ...writes[0]!.arguments, values } };
+}
+
+/** A value the benchmark's comparison tells apart from `v`. */
+function wrongValue(v: Value): Scalar {
+  if (typeof v === 'number') return v + 1;
+  if (typeof v === 'boolean') return v ? 0 : 1;
+  if (typeof v === 'string' && v !== '') return `${v} (changed)`;
+  return 'changed';
 }
 
 function fromOptions(options: Record<string, unknown>): SpreadsheetBenchTask | undefined {
@@ -133,88 +211,150 @@ function fromOptions(options: Record<string, unknown>): SpreadsheetBenchTask | u
   };
 }
 
-/** The ranges of an answer position ("'Sheet1'!A1:B3,Sheet2!C1"); unqualified ones are on the first sheet. */
-export function answerRanges(position: string, wb: Workbook): RangeAddress[] {
-  return position
-    .split(',')
-    .map((p) => p.trim())
-    .filter((p) => p.length > 0)
-    .map((p) => {
-      const r = parseRange(p);
-      return { ...r, sheet: r.sheet ?? wb.sheets[0]!.name };
-    });
-}
-
-/** Compares the answer cells of a workbook with an answer workbook; returns the mismatches. */
-function compare(wb: Workbook, answer: Workbook, ranges: RangeAddress[]): string[] {
-  const wrong: string[] = [];
-  for (const r of ranges) {
-    const got = wb.sheet(r.sheet!);
-    const want = answer.sheet(r.sheet!);
-    for (let row = r.top; row <= r.bottom; row++) {
-      for (let col = r.left; col <= r.right; col++) {
-        const a: Value = got?.get(row, col)?.value ?? null;
-        const b: Value = want?.get(row, col)?.value ?? null;
-        if (!sameValue(a, b, 1e-6))
-          wrong.push(`${wb.address(got ?? wb.sheets[0]!, row, col)} = ${JSON.stringify(showValue(a))} (expected ${JSON.stringify(showValue(b))})`);
-      }
-    }
-  }
-  return wrong;
-}
-
 /**
- * A session on test case 1 of a SpreadsheetBench task. Scoring follows the benchmark: the same
- * solution must hold on every test case, so the agent's edits are replayed on the other cases'
- * inputs; each case counts when every cell of the answer position equals the answer file's.
+ * A session on `spreadsheet/spreadsheetbench`: the task in the reset options, or (without
+ * options) the built-in sample.
  */
 export async function spreadsheetBenchSession(spec: EpisodeSpec): Promise<Session> {
-  const task = fromOptions(spec.options) ?? (await sampleTask(spec.split, spec.seed));
+  const given = fromOptions(spec.options);
+  const task = given ?? (await sampleTask(spec.split, spec.seed));
+  return benchSession(task, spec, given ? 'answer-copy' : 'sample');
+}
+
+/** The strategies of a loaded task's family: the expert copies the answer file. */
+export const TASK_STRATEGIES = ['copy-answer'];
+/** A loaded task's near-miss: the answer with one cell wrong, which must fail. */
+export const TASK_NEAR_MISSES = ['one-cell-wrong'];
+
+/**
+ * A session on test case 1 of a SpreadsheetBench-style task. Scoring follows the benchmark: the
+ * same solution must hold on every test case, so the agent's edits are replayed on the other
+ * cases' inputs; case n counts (verdict component `case_n`, 0 or 1) when every cell of the answer
+ * position matches the answer file's as the benchmark's evaluation compares them.
+ */
+export async function benchSession(task: BenchTask, spec: EpisodeSpec, expertKind: 'sample' | 'answer-copy'): Promise<Session> {
+  const refuse = (what: string, error: unknown) => new CallRefusedError('bad_request', `task ${task.id}: ${what}: ${(error as Error).message}`);
   const wb = await readXlsx(task.cases[0]!.input).catch((error: unknown) => {
-    throw new CallRefusedError('bad_request', `test case 1 input: ${(error as Error).message}`);
+    throw refuse('test case 1 input', error);
   });
-  const answers = await Promise.all(task.cases.map((c) => readXlsx(c.answer, { recalc: false })));
-  const ranges = answerRanges(task.answerPosition, wb);
-  const sample = fromOptions(spec.options) === undefined;
-  const expert = (strategy: string) => (sample ? sampleExpert(ranges[0]!.bottom) : answerCopyExpert(wb, answers[0]!, ranges, strategy === 'typed-values'));
+  let ranges: AnswerRange[];
+  try {
+    ranges = parseAnswerPosition(task.answerPosition);
+  } catch (error) {
+    throw refuse('answer position', error);
+  }
+  const answers = await Promise.all(
+    task.cases.map((c, i) =>
+      answerWorkbook(c).catch((error: unknown) => {
+        throw refuse(`test case ${i + 1} answer`, error);
+      }),
+    ),
+  );
+  const expert = (strategy: string) =>
+    expertKind === 'sample'
+      ? sampleExpert(ranges[0]!.bottom)
+      : answerCopyExpert(wb, start, answers[0]!, ranges, { typed: strategy === 'typed-values', wrongCell: strategy === 'one-cell-wrong' });
   const experts = new Map<string, (view: ExpertView) => ExpertStep>();
-  const verify = async (final: Workbook, _answer: string | undefined, edits: readonly PlannedCall[]): Promise<Verdict> => {
-    const components: Record<string, number> = {};
-    const details: string[] = [];
-    for (let i = 0; i < task.cases.length; i++) {
-      let target = final;
-      if (i > 0) {
-        target = await readXlsx(task.cases[i]!.input);
-        const editor = new WorkbookEditor(target, target.sheet(wb.sheets[0]!.name) ?? target.sheets[0]!);
-        for (const e of edits) {
-          try {
-            await editor.apply(e.name as Parameters<WorkbookEditor['apply']>[0], e.arguments);
-          } catch (error) {
-            if (!(error instanceof ActionError)) throw error;
-          }
-        }
-      }
-      const wrong = compare(target, answers[i]!, ranges);
-      components[`case_${i + 1}`] = wrong.length === 0 ? 1 : 0;
-      details.push(wrong.length === 0 ? `case ${i + 1} right` : `case ${i + 1}: ${wrong.length} cells wrong, e.g. ${wrong.slice(0, 2).join(', ')}`);
-    }
-    const passed = Object.values(components).filter((v) => v === 1).length;
-    return { reward: passed / task.cases.length, success: passed === task.cases.length, components, detail: details.join('; ') };
-  };
+  const start = wb.clone();
+  const focus = ranges[0]?.sheet ?? answers[0]!.sheets[0]?.name ?? wb.sheets[0]!.name;
   return new SpreadsheetSession(
     {
       instruction: `${task.instruction}\n(The answer goes in ${task.answerPosition}.)`,
-      focus: ranges[0]?.sheet ?? wb.sheets[0]!.name,
+      focus,
       question: false,
       seed: spec.seed,
-      strategies: STRATEGIES,
+      strategies: expertKind === 'sample' ? STRATEGIES : TASK_STRATEGIES,
       expert: (view) => {
         if (!experts.has(view.strategy)) experts.set(view.strategy, expert(view.strategy));
         return experts.get(view.strategy)!(view);
       },
-      distractors: [{ name: 'read_range', arguments: { range: task.answerPosition.split(',')[0]!.trim() } }],
-      verify,
+      distractors: [{ name: 'read_range', arguments: { range: readableRange(ranges[0]!, focus) } }],
+      verify: (final, _answer, edits) => verifyCases(task, wb, final, answers, ranges, edits),
     },
     wb,
   );
+}
+
+/** The answer workbook of a case: the answer file as stored (cached values, never recalculated), or the expected cells on the input's sheets. */
+async function answerWorkbook(c: BenchCase): Promise<Workbook> {
+  if ('answer' in c) return readXlsx(c.answer, { recalc: false });
+  const input = await readXlsx(c.input, { recalc: false });
+  const answer = new Workbook();
+  for (const s of input.sheets) answer.addSheet(s.name);
+  answer.writeNow(
+    Object.entries(c.expected).map(([ref, value]) => {
+      const r = parseRange(ref);
+      return { sheet: answer.requireSheet(r.sheet ?? input.sheets[0]!.name), row: r.top, col: r.left, cell: { value } };
+    }),
+  );
+  return answer;
+}
+
+/** A range the agent could read first (the top of the answer position, at most 20 rows). */
+function readableRange(r: AnswerRange, focus: string): string {
+  return `${quoteSheet(r.sheet ?? focus)}!${cellName(r.top, r.left)}:${cellName(Math.min(r.bottom, r.top + 19), r.right)}`;
+}
+
+async function verifyCases(
+  task: BenchTask,
+  first: Workbook,
+  final: Workbook,
+  answers: readonly Workbook[],
+  ranges: readonly AnswerRange[],
+  edits: readonly PlannedCall[],
+): Promise<Verdict> {
+  const components: Record<string, number> = {};
+  const details: string[] = [];
+  const cachedNotes = new Set<string>();
+  for (let i = 0; i < task.cases.length; i++) {
+    const target = i === 0 ? final : await replay(task.cases[i]!.input, first, edits);
+    const wrong = compareAnswer(target, answers[i]!, ranges);
+    components[`case_${i + 1}`] = wrong.length === 0 ? 1 : 0;
+    details.push(
+      wrong.length === 0
+        ? `case ${i + 1} right`
+        : `case ${i + 1}: ${wrong.length} cells wrong, e.g. ${wrong
+            .slice(0, 2)
+            .map((m) => `${m.where} = ${JSON.stringify(m.got)} (expected ${JSON.stringify(m.want)})`)
+            .join(', ')}`,
+    );
+    for (const note of cachedCells(target, ranges, answers[i]!)) cachedNotes.add(`case ${i + 1} ${note}`);
+  }
+  if (cachedNotes.size > 0) {
+    details.push(
+      `relied on values stored in the workbook that the engine cannot compute: ${[...cachedNotes].slice(0, 3).join(', ')}${cachedNotes.size > 3 ? ', …' : ''}`,
+    );
+  }
+  const passed = Object.values(components).filter((v) => v === 1).length;
+  return { reward: passed / task.cases.length, success: passed === task.cases.length, components, detail: details.join('; ') };
+}
+
+/** The agent's edits of case 1, replayed on another case's input (an edit the case refuses is skipped, as it would fail there). */
+async function replay(input: Uint8Array, first: Workbook, edits: readonly PlannedCall[]): Promise<Workbook> {
+  const target = await readXlsx(input);
+  const editor = new WorkbookEditor(target, target.sheet(first.sheets[0]!.name) ?? target.sheets[0]!);
+  for (const e of edits) {
+    try {
+      await editor.apply(e.name as Parameters<WorkbookEditor['apply']>[0], e.arguments);
+    } catch (error) {
+      if (!(error instanceof ActionError)) throw error;
+    }
+  }
+  return target;
+}
+
+/** Compared cells whose value is one the file stored because the engine cannot compute its formula, as "Sheet!A1 (why)". */
+function cachedCells(wb: Workbook, ranges: readonly AnswerRange[], answer: Workbook): string[] {
+  const notes: string[] = [];
+  for (const r of ranges) {
+    const sheet = wb.sheet(r.sheet ?? answer.sheets[0]?.name ?? '');
+    if (!sheet) continue;
+    for (const [key, cell] of sheet.cells) {
+      const why = (cell as Cell & { cached?: string }).cached;
+      const row = keyRow(key);
+      const col = keyCol(key);
+      if (why !== undefined && row >= r.top && row <= r.bottom && col >= r.left && col <= r.right) notes.push(`${sheet.name}!${cellName(row, col)} (${why})`);
+    }
+  }
+  return notes;
 }

@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readSpreadsheetBenchFolder } from '../task-sets/spreadsheetbench-folder.js';
 
 /** One SpreadsheetBench instruction with its test cases (input and answer workbooks). */
 export interface SpreadsheetBenchTask {
@@ -12,6 +11,17 @@ export interface SpreadsheetBenchTask {
   cases: { input: Uint8Array; answer: Uint8Array }[];
 }
 
+/** The values a case's answer position must hold, by cell ("D2" on the input's first sheet, or "Sheet2!D2"); cells not named are empty. */
+export type ExpectedCells = Record<string, string | number | boolean | null>;
+
+/** A test case: an input workbook and either an answer workbook or the expected cells. */
+export type BenchCase = { input: Uint8Array; answer: Uint8Array } | { input: Uint8Array; expected: ExpectedCells };
+
+/** A task scored as SpreadsheetBench scores: SpreadsheetBench's own, or one of the generic format. */
+export interface BenchTask extends Omit<SpreadsheetBenchTask, 'cases'> {
+  cases: BenchCase[];
+}
+
 /** The reset options that carry a SpreadsheetBench task to a server, wherever it runs. */
 export interface SpreadsheetBenchOptions {
   spreadsheetbench: {
@@ -22,35 +32,13 @@ export interface SpreadsheetBenchOptions {
   };
 }
 
-interface DatasetEntry {
-  id: string | number;
-  instruction: string;
-  spreadsheet_path: string;
-  instruction_type?: string;
-  answer_position: string;
-}
-
 /**
- * Loads a SpreadsheetBench-format folder: `dataset.json` (a list of {id, instruction,
- * spreadsheet_path, instruction_type, answer_position}) and, in each task's folder,
+ * Loads every task of a SpreadsheetBench folder as released: `dataset.json` (a list of {id,
+ * instruction, spreadsheet_path, instruction_type, answer_position}) and, in each task's folder,
  * `<n>_<id>_input.xlsx` / `<n>_<id>_answer.xlsx` for test cases n = 1, 2, 3, ...
  */
-export async function loadSpreadsheetBench(dir: string, options: { maxCases?: number } = {}): Promise<SpreadsheetBenchTask[]> {
-  const entries = JSON.parse(await readFile(join(dir, 'dataset.json'), 'utf8')) as DatasetEntry[];
-  const tasks: SpreadsheetBenchTask[] = [];
-  for (const e of entries) {
-    const id = String(e.id);
-    const folder = join(dir, e.spreadsheet_path);
-    const cases: SpreadsheetBenchTask['cases'] = [];
-    for (let n = 1; n <= (options.maxCases ?? 10); n++) {
-      const input = await readFile(join(folder, `${n}_${id}_input.xlsx`)).catch(() => undefined);
-      if (!input) break;
-      cases.push({ input, answer: await readFile(join(folder, `${n}_${id}_answer.xlsx`)) });
-    }
-    if (cases.length === 0) throw new Error(`SpreadsheetBench task ${id} has no test case in ${folder} (expected 1_${id}_input.xlsx)`);
-    tasks.push({ id, instruction: e.instruction, instructionType: e.instruction_type, answerPosition: e.answer_position, cases });
-  }
-  return tasks;
+export async function loadSpreadsheetBench(dir: string): Promise<SpreadsheetBenchTask[]> {
+  return Promise.all(readSpreadsheetBenchFolder(dir).map((entry) => entry.load()));
 }
 
 /** Reset options for `spreadsheet/spreadsheetbench` that carry this task. */
