@@ -81,6 +81,11 @@ export function describeError(error: unknown, command: Command | undefined): Cli
       (code === 'WORKGYM_USAGE' && command ? `see \`${commandPath(command)} --help\`` : undefined);
     return withHint({ code, message: error.message }, hint);
   }
+  // The kit's TaskSetError (a task set an env cannot load), known by name: importing the kit
+  // here would load it for every command line, --help included.
+  if (error instanceof Error && error.name === 'TaskSetError') {
+    return { code: 'WORKGYM_TASKS', message: error.message };
+  }
   const code = (error as { code?: unknown } | undefined)?.code;
   if (typeof code === 'string' && code in MEANING && typeof (error as NodeJS.ErrnoException).syscall === 'string') {
     return withHint({ code, message: systemMessage(error as NodeJS.ErrnoException) }, HINTS[code]);

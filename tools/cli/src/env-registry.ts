@@ -21,3 +21,8 @@ export function findEnvs(names?: readonly string[]): EnvManifest[] {
     return manifest;
   });
 }
+
+/** The names of the registered envs. */
+export function envNames(): string[] {
+  return ENV_MANIFESTS.map((m) => m.name);
+}

@@ -13,6 +13,7 @@ export const rolloutConfigSchema = z
   .object({
     env: z.array(z.string().min(1)).optional(),
     family: z.string().min(1).optional(),
+    tasks: z.array(z.string().min(1)).optional(),
     agent: z.enum(['expert', 'random', 'nothing', 'submit', 'replay', 'openai']),
     episodes: number('episodes').default(1),
     group: number('group').default(1),

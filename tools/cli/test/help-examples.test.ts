@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { beforePipe, commandPath, docsExamples, helpExamples, helpPages, outPath, type Example } from './help-examples.js';
-import { CLI_ARGS } from './run-cli.js';
+import { CLI_ARGS, noFamilyRefusal } from './run-cli.js';
 
 // Runs every example `workgym <command> --help` shows and every command of the docs' ```sh runnable
 // blocks, for real, in a working folder holding the runs and files the examples name. A command
@@ -85,7 +85,7 @@ describe('examples', () => {
   it('an example whose family glob matches nothing fails, as it would for a user', async () => {
     const bad = await runExample({ source: 'test', command: 'workgym rollout --family "code/fix-*" --agent expert --episodes 20 --out runs/fix' });
     expect(bad.code).toBe(1);
-    expect(bad.output).toContain('no task family matches --family code/fix-*');
+    expect(bad.output).toMatch(noFamilyRefusal('code/fix-*', 'code/py-fix-bug'));
     const good = await runExample({ source: 'test', command: 'workgym rollout --family "code/*-fix-bug" --agent expert --episodes 20 --out runs/fix' });
     expect(good.output).toContain('dry run, nothing started');
     expect(good.code).toBe(0);
@@ -181,14 +181,14 @@ async function workingFolder(writes: string | undefined): Promise<string> {
 
 async function fixtureEntries(): Promise<string[]> {
   const runs = (await readdir(join(fixture, 'base', 'runs'))).map((r) => `runs/${r}`);
-  return [...runs, 'policies/bc', 'rollout.json', 'my-model.jinja'];
+  return [...runs, 'policies/bc', 'rollout.json', 'my-model.jinja', 'miniwob-plusplus/miniwob'];
 }
 
 /**
  * What the examples read, made the way a user makes it: a small local expert run (named as each
  * example names it: runs/expert, runs/demo, runs/qwen, runs/trained, runs/explore), a submit-agent
- * run of the same tasks (runs/base), a policy cloned from the expert run, a rollout config and a
- * chat template file.
+ * run of the same tasks (runs/base), a policy cloned from the expert run, a rollout config, a
+ * chat template file and a MiniWoB++ task set.
  */
 async function makeFixture(root: string): Promise<void> {
   const base = join(root, 'base');
@@ -201,6 +201,9 @@ async function makeFixture(root: string): Promise<void> {
   const config = { agent: 'expert', env: ['code'], family: 'code/py-fix-bug', episodes: 1, runtime: 'local', out: 'runs/expert' };
   await writeFile(join(base, 'rollout.json'), JSON.stringify(config, null, 2));
   await copyFile(join(ROOT, 'trainers/templates/qwen-hermes.jinja'), join(base, 'my-model.jinja'));
+  // A MiniWoB++ task set where a clone of the upstream repository puts it (the env's fixture, in its layout).
+  await mkdir(join(base, 'miniwob-plusplus'));
+  await symlink(join(ROOT, 'envs/browser/test/fixtures/miniwob'), join(base, 'miniwob-plusplus/miniwob'));
 }
 
 async function runIn(cwd: string, args: string[]): Promise<void> {

@@ -15,3 +15,15 @@ export async function workgym(...args: string[]): Promise<{ code: number; stdout
     (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
   );
 }
+
+/**
+ * How every command refuses a --family glob that matches no family (rollout, eval, train,
+ * transfer, check): the glob, then the families there are, `listed` among them.
+ */
+export function noFamilyRefusal(glob: string, listed: string): RegExp {
+  return new RegExp(`workgym: no task family matches --family ${escaped(JSON.stringify(glob))}; the families: .*${escaped(listed)}`);
+}
+
+function escaped(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

@@ -1,26 +1,29 @@
-import picomatch from 'picomatch';
-import { checkEnv, type CheckResult, type EnvManifest } from '@workgym/protocol';
-import { findEnvs } from '../env-registry.js';
-import { specFor } from '../env-specs.js';
+import { checkEnv, type CheckResult } from '@workgym/protocol';
+import { envNames } from '../env-registry.js';
 import { printPlan } from '../dry-run.js';
 import { formatTable } from '../format.js';
-import { UsageError } from '../usage-error.js';
-import { makeRuntime } from './select-envs.js';
+import { assignTaskSets, describeTaskSets } from '../task-sets.js';
+import { envSpec, makeRuntime, matchFamilies } from './select-envs.js';
 
 export async function check(
   names: string[],
-  options: { runtime: 'docker' | 'local'; seeds: number; family?: string; json?: boolean; dryRun?: boolean },
+  options: { runtime: 'docker' | 'local'; seeds: number; family?: string; tasks?: string[]; json?: boolean; dryRun?: boolean },
 ): Promise<void> {
+  const tasks = assignTaskSets(options.tasks, names, envNames());
   // Families are matched before any runtime starts: a glob that matches nothing costs no container.
-  const targets = await matchFamilies(findEnvs(names), options.family);
+  // Without --family every family is checked, as the env server lists them.
+  const targets = (await matchFamilies(names, options.family, undefined, tasks)).map(({ manifest, families }) => ({
+    manifest,
+    families: options.family === undefined ? undefined : families,
+  }));
   if (options.dryRun) {
     const envs = targets.map(({ manifest, families }) => `${manifest.name}: ${families ? families.join(', ') : 'every family'}`);
-    return printPlan(`check ${targets.length} env(s)`, { envs: envs.join('; '), seeds: `1..${options.seeds}`, runtime: options.runtime });
+    return printPlan(`check ${targets.length} env(s)`, { envs: envs.join('; '), tasks: describeTaskSets(tasks), seeds: `1..${options.seeds}`, runtime: options.runtime });
   }
   const runtime = await makeRuntime(options.runtime);
   const reports = [];
   for (const { manifest, families } of targets) {
-    await using instance = await runtime.start(await specFor(manifest, runtime.kind));
+    await using instance = await runtime.start(await envSpec(manifest, runtime.kind, tasks[manifest.name]));
     const report = await checkEnv(instance.client, { seeds: Array.from({ length: options.seeds }, (_, i) => i + 1), families });
     reports.push(report);
     if (!options.json) printReport(report.env, report.results, families);
@@ -28,24 +31,6 @@ export async function check(
   if (options.json) console.log(JSON.stringify({ reports }, null, 2));
   if (reports.length === 0) console.log('no environments are registered');
   if (reports.some((r) => !r.ok)) process.exitCode = 1;
-}
-
-/** Each env with the families --family selects (all without it); envs with none are left out, and none at all is an error. */
-async function matchFamilies(manifests: EnvManifest[], glob: string | undefined): Promise<{ manifest: EnvManifest; families?: string[] }[]> {
-  if (glob === undefined) return manifests.map((manifest) => ({ manifest }));
-  const match = picomatch(glob);
-  const listed: string[] = [];
-  const targets = [];
-  for (const manifest of manifests) {
-    const env = await manifest.create();
-    const ids = env.families().map((f) => f.id!);
-    await env.close?.();
-    listed.push(...ids);
-    const families = ids.filter((id) => match(id));
-    if (families.length > 0) targets.push({ manifest, families });
-  }
-  if (targets.length === 0) throw new UsageError(`no family matches --family ${JSON.stringify(glob)}; the families: ${listed.join(', ')}`);
-  return targets;
 }
 
 function printReport(env: string, results: CheckResult[], selected: string[] | undefined): void {

@@ -1,10 +1,13 @@
-import { findEnvs } from '../env-registry.js';
+import { envNames, findEnvs } from '../env-registry.js';
 import { formatTable } from '../format.js';
+import { assignTaskSets } from '../task-sets.js';
 
-export async function listEnvs(options: { json?: boolean }): Promise<void> {
+export async function listEnvs(options: { json?: boolean; env?: string[]; tasks?: string[] }): Promise<void> {
+  const tasks = assignTaskSets(options.tasks, options.env, envNames());
   const envs = [];
-  for (const manifest of findEnvs()) {
-    const env = await manifest.create();
+  for (const manifest of findEnvs(options.env)) {
+    const paths = tasks[manifest.name];
+    const env = await manifest.create(paths ? { tasks: paths } : undefined);
     envs.push({
       name: env.name,
       version: env.version,

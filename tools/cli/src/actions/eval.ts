@@ -9,6 +9,8 @@ import { refuseMixedVerifiers } from '@workgym/trajectories';
 import { AGENT_OPTIONS, agentFlag, type AgentOption } from '../agent-options.js';
 import { describeFamilies, familyCount, printPlan } from '../dry-run.js';
 import { expertAgent, openAIAgent, openAIAgentProblems, parseAgentOptions } from '../make-agent.js';
+import { envNames } from '../env-registry.js';
+import { assignTaskSets, describeTaskSets } from '../task-sets.js';
 import { UsageError } from '../usage-error.js';
 import { makeRuntime, matchFamilies, progressLine, selectEnvs } from './select-envs.js';
 
@@ -19,6 +21,7 @@ interface EvalFlags extends Partial<Record<AgentOption, unknown>> {
   policy?: string;
   env?: string[];
   family?: string;
+  tasks?: string[];
   split: string;
   episodes: number;
   group: number;
@@ -49,8 +52,9 @@ export async function evaluate(flags: EvalFlags): Promise<void> {
     title = `Evaluation of ${flags.run}`;
   } else {
     checkAgentFlags(flags);
+    const tasks = assignTaskSets(flags.tasks, flags.env, envNames());
     const runtime = await makeRuntime(flags.runtime);
-    const envs = await selectEnvs(flags.env, flags.family, runtime.kind, flags.expertVariant);
+    const envs = await selectEnvs(flags.env, flags.family, runtime.kind, flags.expertVariant, tasks);
     const { agent, close } = await makeEvalAgent(flags);
     try {
       const out = flags.out ?? join(await mkdtemp(join(tmpdir(), 'workgym-eval-')), 'run');
@@ -93,11 +97,13 @@ async function planEval(flags: EvalFlags): Promise<void> {
     return;
   }
   const agent = checkAgentFlags(flags);
-  const envs = await matchFamilies(flags.env, flags.family, flags.expertVariant);
+  const tasks = assignTaskSets(flags.tasks, flags.env, envNames());
+  const envs = await matchFamilies(flags.env, flags.family, flags.expertVariant, tasks);
   if (agent === 'policy') await LinearPolicy.load(flags.policy!);
   const families = familyCount(envs);
   printPlan(`evaluate ${agent}${flags.policy ? ` ${flags.policy}` : ''}${flags.model ? ` ${String(flags.model)}` : ''} on the ${flags.split} split`, {
     envs: describeFamilies(envs),
+    tasks: describeTaskSets(tasks),
     episodes: `${families} families x ${flags.episodes} tasks x group ${flags.group} = ${families * flags.episodes * flags.group}, seeds ${flags.seed}..${flags.seed + flags.episodes - 1}`,
     limits: `${flags.maxSteps} steps per episode, ${flags.parallel} in flight per env`,
     runtime: flags.runtime,
@@ -124,7 +130,7 @@ function checkAgentFlags(flags: EvalFlags): string {
  */
 function refuseAgentOptions(flags: EvalFlags): void {
   if (flags.agent) throw new UsageError('give either --run (evaluate a run) or --agent (run new episodes), not both');
-  const given = [...AGENT_OPTIONS.filter((key) => flags[key] !== undefined).map(agentFlag), ...(flags.policy ? ['--policy'] : [])];
+  const given = [...AGENT_OPTIONS.filter((key) => flags[key] !== undefined).map(agentFlag), ...(flags.policy ? ['--policy'] : []), ...(flags.tasks ? ['--tasks'] : [])];
   if (given.length === 0) return;
   throw new UsageError(
     `--run scores the episodes ${flags.run} holds as they were played, so ${given.join(', ')} (how to play new episodes, with --agent) cannot change them; drop ${given.length === 1 ? 'it' : 'them'}`,

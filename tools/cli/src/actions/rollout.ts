@@ -6,6 +6,8 @@ import { expertAgent, openAIAgent } from '../make-agent.js';
 import { progressView, summaryTable } from '../progress.js';
 import { loadRolloutConfig, type RolloutCliConfig } from '../rollout-config.js';
 import { describeFamilies, familyCount, mustExist, printPlan } from '../dry-run.js';
+import { envNames } from '../env-registry.js';
+import { assignTaskSets, describeTaskSets } from '../task-sets.js';
 import { UsageError } from '../usage-error.js';
 import { makeRuntime, matchFamilies, selectEnvs } from './select-envs.js';
 
@@ -19,10 +21,11 @@ export async function rolloutCommand(flags: Record<string, unknown>): Promise<vo
 
 /** Runs a validated rollout with live progress, a graceful stop on SIGINT/SIGTERM and a summary. */
 export async function runRollout(config: RolloutCliConfig): Promise<RolloutOutcome> {
+  const tasks = assignTaskSets(config.tasks, config.env, envNames());
   const runtime = await makeRuntime(config.runtime);
   const replay = config.agent === 'replay' ? await openRun(config.from!) : undefined;
   try {
-    const envs = await selectEnvs(config.env, config.family, runtime.kind, config.agent === 'expert' ? config.expertVariant : undefined);
+    const envs = await selectEnvs(config.env, config.family, runtime.kind, config.agent === 'expert' ? config.expertVariant : undefined, tasks);
     const agent = makeAgent(config, replay);
     const items = replay ? await replayItems(replay, envs) : undefined;
     let view: ReturnType<typeof progressView> | undefined;
@@ -79,7 +82,8 @@ export async function runRollout(config: RolloutCliConfig): Promise<RolloutOutco
 
 /** --dry-run: what runRollout checks before it starts, then the plan. */
 export async function planRollout(config: RolloutCliConfig): Promise<void> {
-  const envs = await matchFamilies(config.env, config.family, config.agent === 'expert' ? config.expertVariant : undefined);
+  const tasks = assignTaskSets(config.tasks, config.env, envNames());
+  const envs = await matchFamilies(config.env, config.family, config.agent === 'expert' ? config.expertVariant : undefined, tasks);
   if (config.agent === 'replay') mustExist(join(config.from!, 'manifest.json'), 'the run to replay (--from), its manifest');
   const holdsRun = existsSync(join(config.out, 'manifest.json'));
   if (config.resume && !holdsRun) throw new UsageError(`${config.out} holds no run to resume; drop --resume to start one`);
@@ -88,6 +92,7 @@ export async function planRollout(config: RolloutCliConfig): Promise<void> {
   printPlan(`rollout into ${config.out}${config.resume ? ' (resumed: only the episodes it lacks)' : ''}`, {
     agent: agentLine(config),
     envs: describeFamilies(envs),
+    tasks: describeTaskSets(tasks),
     episodes:
       config.agent === 'replay'
         ? `those of ${config.from} in these families`

@@ -1,9 +1,10 @@
 import picomatch from 'picomatch';
-import { DockerRuntime, LocalRuntime, reapContainers, type EnvRuntime, type EnvServerSpec } from '@workgym/runtime';
+import { DockerRuntime, LocalRuntime, reapContainers, resolveTaskPaths, SERVER_USER, taskReaderOf, type EnvRuntime, type EnvServerSpec } from '@workgym/runtime';
 import type { EnvManifest } from '@workgym/protocol';
 import { findEnvs } from '../env-registry.js';
 import { specFor } from '../env-specs.js';
 import { checkExpertVariant } from '../make-agent.js';
+import type { TaskSets } from '../task-sets.js';
 import { UsageError } from '../usage-error.js';
 
 // What the commands that run episodes (rollout, eval, train, transfer, check) share.
@@ -21,19 +22,31 @@ export interface SelectedEnv {
   families: string[];
 }
 
-/** The registry's envs and families that match --env and --family, with their runtime specs. */
+/**
+ * The registry's envs and families that match --env and --family, with their runtime specs; an
+ * env's task sets (--tasks) travel in its spec. Under docker, every file of a task set must be
+ * readable by the container's user: refused here, before any image is built.
+ */
 export async function selectEnvs(
   names: readonly string[] | undefined,
   family: string | undefined,
   runtime: 'docker' | 'local',
   /** The expert strategy asked for (--expert-variant): every selected family must have it. */
   expertVariant?: string,
+  tasks: TaskSets = {},
 ): Promise<SelectedEnv[]> {
   const selected: SelectedEnv[] = [];
-  for (const { manifest, families } of await matchFamilies(names, family, expertVariant)) {
-    selected.push({ name: manifest.name, spec: await specFor(manifest, runtime), families });
+  for (const { manifest, families } of await matchFamilies(names, family, expertVariant, tasks)) {
+    selected.push({ name: manifest.name, spec: await envSpec(manifest, runtime, tasks[manifest.name]), families });
   }
   return selected;
+}
+
+/** The env's runtime spec with its task sets; under docker they are checked first (see selectEnvs). */
+export async function envSpec(manifest: EnvManifest, runtime: 'docker' | 'local', tasks: readonly string[] | undefined): Promise<EnvServerSpec> {
+  if (!tasks) return specFor(manifest, runtime);
+  if (runtime === 'docker') resolveTaskPaths(tasks, taskReaderOf(manifest.docker?.user ?? SERVER_USER));
+  return { ...(await specFor(manifest, runtime)), tasks };
 }
 
 export interface MatchedEnv {
@@ -42,22 +55,40 @@ export interface MatchedEnv {
   families: string[];
 }
 
+/** How many families a refusal lists before it says how many more there are. */
+const LISTED_FAMILIES = 40;
+
 /**
- * The registry's envs and families that match --env and --family, without starting or building
- * anything (a dry run stops here): what matches nothing is refused as a real run refuses it.
+ * The registry's envs and families that match --env and --family (each env opened in this
+ * process with its --tasks sets), without starting or building anything (a dry run stops here).
+ * Envs with no matching family are left out; none at all is refused, listing the families.
  */
-export async function matchFamilies(names: readonly string[] | undefined, family: string | undefined, expertVariant?: string): Promise<MatchedEnv[]> {
+export async function matchFamilies(
+  names: readonly string[] | undefined,
+  family: string | undefined,
+  expertVariant?: string,
+  tasks: TaskSets = {},
+): Promise<MatchedEnv[]> {
   const match = family ? picomatch(family) : () => true;
   const matched: MatchedEnv[] = [];
+  const listed: string[] = [];
   for (const manifest of findEnvs(names)) {
-    const env = await manifest.create();
-    const families = env.families().filter((f) => match(f.id!));
+    const paths = tasks[manifest.name];
+    const env = await manifest.create(paths ? { tasks: paths } : undefined);
+    const all = env.families();
     await env.close?.();
+    listed.push(...all.map((f) => f.id!));
+    const families = all.filter((f) => match(f.id!));
     if (families.length === 0) continue;
     checkExpertVariant(expertVariant, families);
     matched.push({ name: manifest.name, manifest, families: families.map((f) => f.id!) });
   }
-  if (matched.length === 0) throw new UsageError(`no task family matches${family ? ` --family ${family}` : ''}; see \`workgym envs\``);
+  if (matched.length === 0) {
+    const more = listed.length > LISTED_FAMILIES ? ` and ${listed.length - LISTED_FAMILIES} more (\`workgym envs\` lists them)` : '';
+    throw new UsageError(
+      `no task family matches${family ? ` --family ${JSON.stringify(family)}` : ''}; the families: ${listed.slice(0, LISTED_FAMILIES).join(', ') || 'none'}${more}`,
+    );
+  }
   return matched;
 }
 

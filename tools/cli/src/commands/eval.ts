@@ -4,6 +4,7 @@ import { addDryRunOption } from '../dry-run.js';
 import { lazy } from '../lazy.js';
 import { MIX_VERIFIERS_FLAG, MIX_VERIFIERS_HELP } from '../mix-verifiers.js';
 import { addOptions, readList, readNumber, WHOLE } from '../options.js';
+import { tasksOption } from '../task-sets.js';
 
 export function defineEval(command: Command): void {
   // `eval compare` has options of the same names (--env, --json): those after `compare` are its own.
@@ -29,6 +30,7 @@ export function defineEval(command: Command): void {
     parallel: { default: 2 },
     runtime: { default: 'docker' },
   })
+    .addOption(tasksOption())
     .option('--out <dir>', 'run folder for the new episodes (default: a temporary folder)')
     .option('--k <list>', 'comma-separated k for pass@k and pass^k (default every k from 1 to the group size)', (value: string) =>
       readList(value).map((k) => readNumber(k, '--k', WHOLE)),
@@ -54,6 +56,7 @@ Examples:
   workgym eval --agent openai --model Qwen/Qwen3-8B --base-url http://localhost:8000/v1 --group 4 --json eval.json
   workgym eval --run runs/qwen --k 1,4 --json eval.json    # pass@1, pass@4, pass^1, pass^4
   workgym eval --agent random --env code --family "code/sql-*" --episodes 20
+  workgym eval --agent expert --tasks browser=miniwob-plusplus/miniwob --family "browser/miniwob.*" --episodes 2   # also the suite metric (MiniWoB mean reward)
 
 Compare two runs of the same tasks, paired by task: workgym eval compare RUN_A RUN_B (see its --help).`,
     )

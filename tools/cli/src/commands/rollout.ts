@@ -3,11 +3,12 @@ import { addAgentOptions } from '../agent-options.js';
 import { addDryRunOption } from '../dry-run.js';
 import { lazy } from '../lazy.js';
 import { addOptions, PROBABILITY, readNumber } from '../options.js';
+import { tasksOption } from '../task-sets.js';
 
 export function defineRollout(command: Command): void {
   command.option('--config <file>', 'read these options from a JSON file (same names, camelCase); flags override it');
   // No defaults here, so that a config file's values hold; rollout-config.ts checks every value at once.
-  addOptions(command, { env: {}, family: {} }, { checkValues: false });
+  addOptions(command, { env: {}, family: {} }, { checkValues: false }).addOption(tasksOption());
   addAgentOptions(command, { kinds: ['expert', 'random', 'nothing', 'submit', 'replay', 'openai'], checkValues: false }).option(
     '--noise <p>',
     "with probability p, a step's expert call is replaced by a random candidate action, marked injected (--agent expert)",
@@ -44,6 +45,11 @@ step, so a rerun injects the same). The expert then carries on from the state th
 run shows recovering from mistakes. Injected steps are marked in the record: exports keep them as
 context and never as targets (weight 0), and preference pairs never choose them.
 
+Task sets: --tasks [ENV=]PATH (repeatable) gives an env a file or folder of tasks to load beside
+its own families (each task is a family <env>/<set>.<task id>, so --family selects them). Under
+docker each is mounted read-only into the env's container; its files must be readable by others
+(chmod -R o+rX PATH). Pass the same --tasks again with --resume.
+
 Agents for family authors: --agent nothing takes no action until the step limit, --agent submit
 submits at once; a family that pays either of them anything pays for no work.
 
@@ -61,6 +67,7 @@ Examples:
   workgym rollout --agent openai --model Qwen/Qwen3-8B --base-url http://localhost:8000/v1 --out runs/qwen
   workgym rollout --agent openai --model workgym-linear --base-url http://127.0.0.1:8100/v1 --candidates --out runs/bc
   workgym rollout --config rollout.json --resume
+  workgym rollout --env browser --tasks miniwob-plusplus/miniwob --family "browser/miniwob.*" --agent nothing --out runs/miniwob
   workgym rollout --env code --family "code/*-fix-bug" --agent expert --episodes 50 --out runs/fix --dry-run   # the plan; starts nothing`,
     )
     .action(lazy(async () => (await import('../actions/rollout.js')).rolloutCommand));

@@ -1,0 +1,86 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { noFamilyRefusal, workgym } from './run-cli.js';
+
+// --tasks [ENV=]PATH on envs, rollout, eval and check: which env a path goes to, and the one-line
+// refusals. The browser env's MiniWoB++ fixture is the task set (its pages are families).
+
+const MINIWOB = fileURLToPath(new URL('../../../envs/browser/test/fixtures/miniwob', import.meta.url));
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'workgym-tasks-option-'));
+  await writeFile(join(dir, 'not-tasks.json'), '{}');
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The line a refusal prints, after checking it is one line (and a hint) with exit code 1. */
+function refusal(result: { code: number; stdout: string; stderr: string }): string {
+  expect(result.code, result.stderr).toBe(1);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines.length).toBeLessThanOrEqual(2);
+  return lines[0]!;
+}
+
+describe('--tasks', () => {
+  it('lists the families of a task set beside the env own (envs --tasks ENV=PATH, or a plain PATH with one --env)', async () => {
+    const named = await workgym('envs', '--tasks', `browser=${MINIWOB}`, '--json');
+    expect(named.code, named.stderr).toBe(0);
+    const envs = (JSON.parse(named.stdout) as { envs: { name: string; families: { id: string }[] }[] }).envs;
+    const browser = envs.find((e) => e.name === 'browser')!.families.map((f) => f.id);
+    expect(browser).toEqual(expect.arrayContaining(['browser/miniwob.click-button', 'browser/desk-triage']));
+    expect(envs.find((e) => e.name === 'code')!.families.map((f) => f.id).some((id) => id.includes('miniwob'))).toBe(false);
+    const plain = await workgym('envs', '--env', 'browser', '--tasks', MINIWOB);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout).toContain('browser/miniwob.click-button');
+  }, 300_000);
+
+  it('refuses in one line a path with no env to go to, an unknown env, an env not selected, and a missing path', async () => {
+    expect(refusal(await workgym('envs', '--tasks', MINIWOB))).toBe(
+      `workgym: --tasks ${MINIWOB}: say which env loads it, --tasks ENV=${MINIWOB} (a plain path needs exactly one env selected)`,
+    );
+    expect(refusal(await workgym('rollout', '--agent', 'nothing', '--out', join(dir, 'r'), '--tasks', `shop=${MINIWOB}`, '--dry-run'))).toBe(
+      `workgym: --tasks shop=${MINIWOB}: unknown env "shop"; known envs: code, browser, spreadsheet`,
+    );
+    expect(refusal(await workgym('eval', '--agent', 'nothing', '--env', 'code', '--tasks', `browser=${MINIWOB}`, '--dry-run'))).toBe(
+      `workgym: --tasks browser=${MINIWOB}: env browser is not among the selected envs (code)`,
+    );
+    expect(refusal(await workgym('check', 'browser', '--tasks', join(dir, 'missing'), '--dry-run'))).toBe(
+      `workgym: --tasks ${join(dir, 'missing')}: ${join(dir, 'missing')}: no such file or folder`,
+    );
+  }, 300_000);
+
+  it('says in one line that an env has no loader for a path (its TaskSetError)', async () => {
+    const line = refusal(await workgym('rollout', '--env', 'browser', '--tasks', join(dir, 'not-tasks.json'), '--agent', 'nothing', '--out', join(dir, 'r'), '--dry-run'));
+    expect(line).toMatch(new RegExp(`^workgym: ${join(dir, 'not-tasks.json')}: .*browser`));
+    expect(line).not.toMatch(/internal error/);
+  }, 300_000);
+
+  it('selects the set families with --family and names the set in the plan (rollout, eval, check)', async () => {
+    const rollout = await workgym('rollout', '--env', 'browser', '--tasks', MINIWOB, '--family', 'browser/miniwob.*', '--agent', 'nothing', '--out', join(dir, 'r'), '--dry-run');
+    expect(rollout.code, rollout.stderr).toBe(0);
+    expect(rollout.stdout).toMatch(/envs: browser: \d+ famil(y|ies) \(browser\/miniwob\./);
+    expect(rollout.stdout).toContain(`tasks: browser=${MINIWOB}`);
+    const evaluation = await workgym('eval', '--agent', 'nothing', '--tasks', `browser=${MINIWOB}`, '--family', 'browser/miniwob.click-*', '--dry-run');
+    expect(evaluation.code, evaluation.stderr).toBe(0);
+    expect(evaluation.stdout).toContain('envs: browser: 1 family (browser/miniwob.click-button)');
+    const check = await workgym('check', 'browser', '--tasks', MINIWOB, '--family', 'browser/miniwob.*', '--dry-run');
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stdout).toMatch(/browser: browser\/miniwob\./);
+  }, 300_000);
+
+  it('a --family glob that matches nothing is refused the same way by check and rollout, listing the families', async () => {
+    expect(refusal(await workgym('check', 'browser', '--tasks', MINIWOB, '--family', 'browser/miniwob.nope-*', '--dry-run'))).toMatch(
+      noFamilyRefusal('browser/miniwob.nope-*', 'browser/miniwob.click-button'),
+    );
+    expect(
+      refusal(await workgym('rollout', '--env', 'browser', '--tasks', MINIWOB, '--family', 'browser/miniwob.nope-*', '--agent', 'nothing', '--out', join(dir, 'r'), '--dry-run')),
+    ).toMatch(noFamilyRefusal('browser/miniwob.nope-*', 'browser/miniwob.click-button'));
+  }, 300_000);
+});
