@@ -1,22 +1,7 @@
 import { defineTools, z } from '@workgym/protocol/kit';
 
 const MAX_TEXT = 10_000;
-const KEYS = [
-  'Enter',
-  'Tab',
-  'Escape',
-  'Backspace',
-  'Delete',
-  'ArrowUp',
-  'ArrowDown',
-  'ArrowLeft',
-  'ArrowRight',
-  'PageUp',
-  'PageDown',
-  'Home',
-  'End',
-  'Space',
-] as const;
+const MAX_KEYS = 500;
 
 const id = z.number().int().min(1).describe('The element id shown in brackets in the latest observation, e.g. 12 for [12].');
 
@@ -32,8 +17,19 @@ export const TOOLS = defineTools({
     args: z.strictObject({ id, option: z.string().min(1).max(500).describe('The visible label (or value) of the option to choose.') }),
   },
   press: {
-    description: 'Press a key in the focused element (Enter submits most forms).',
-    args: z.strictObject({ key: z.enum(KEYS).describe('The key to press in the focused element.') }),
+    description:
+      'Press a key or a key combination in the focused element, or type characters into it one key at a time (Enter submits most forms).',
+    args: z.strictObject({
+      key: z
+        .string()
+        .min(1)
+        .max(MAX_KEYS)
+        .describe(
+          'A key name (Enter, Tab, Escape, Backspace, Delete, Insert, ArrowUp, ArrowDown, ArrowLeft, ArrowRight, PageUp, PageDown, Home, End, Space, F1-F12), ' +
+            'modifiers (Control, Shift, Alt, Meta) and a key or character joined by "+" (Control+A, Shift+Tab), ' +
+            'or any other characters, typed in order ("a", "hello"). Key names are spelled exactly as here.',
+        ),
+    }),
   },
   scroll: { description: 'Scroll the page.', args: z.strictObject({ direction: z.enum(['up', 'down', 'left', 'right']) }) },
   goto: {

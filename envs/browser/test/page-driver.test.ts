@@ -19,6 +19,13 @@ const PAGES: Record<string, string> = {
   '/rendered-on-load': `<title>Loaded</title><p id="out">skeleton</p><script>addEventListener('load', () => setTimeout(() => { out.textContent = 'rendered by script'; }, 100));</script>`,
   '/busy': `<title>Busy</title><button onclick="setInterval(() => { out.textContent = String(Math.random()); }, 5)">spin</button><p id="out">still</p>`,
   '/hidden': `<title>Hidden</title><button style="opacity: 0">ghost</button><button onclick="target.style.display = 'none'">hide the target</button><button id="target">target</button>`,
+  // jQuery UI autocomplete's way: each keystroke restarts a 300 ms timer, then the list renders.
+  '/suggest': `<title>Suggest</title><label>Fruit <input id="q" oninput="clearTimeout(window.t); window.t = setTimeout(() => { sugg.innerHTML = ['apple', 'apricot'].filter((f) => f.startsWith(q.value)).map((f) => '<li>' + f + '</li>').join(''); }, 300)"></label><ul id="sugg"></ul>`,
+  // A debounce, then a request, then the render.
+  '/suggest-remote': `<title>Remote</title><label>City <input id="q" oninput="clearTimeout(window.t); window.t = setTimeout(() => fetch('/slow-data').then((r) => r.text()).then((t) => { out.textContent = t; }), 250)"></label><p id="out">none</p>`,
+  '/ticking': `<title>Ticking</title><p id="clock">0</p><script>setInterval(() => { clock.textContent = String(Number(clock.textContent) + 1); }, 1000);</script><button onclick="setTimeout(() => { out.textContent = 'done'; })">go</button><p id="out">idle</p>`,
+  '/polling': `<title>Polling</title><p id="tick">0</p><script>(function tick() { document.getElementById('tick').textContent = String(Date.now()); setTimeout(tick, 100); })();</script><button onclick="out.textContent = 'clicked'">go</button><p id="out">idle</p>`,
+  '/slow-timer': `<title>Slow timer</title><button onclick="setTimeout(() => { out.textContent = 'late'; }, 3000)">go</button><p id="out">idle</p>`,
   '/form': `<title>Form</title><form method="post" action="/submit"><input name="q" aria-label="Query"><button>send</button></form>`,
 };
 
@@ -39,7 +46,7 @@ const WIDE: SettleOptions = { capMs: 5_000, quietMs: 250 };
 
 let host: BrowserHost;
 let site: SiteServer;
-let context: BrowserContext;
+let context: BrowserContext | undefined;
 
 beforeAll(async () => {
   host = new BrowserHost();
@@ -48,6 +55,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   await context?.close();
+  context = undefined;
 });
 
 afterAll(async () => {
@@ -105,6 +113,37 @@ describe('a step observes the page once it has finished reacting', () => {
     const timings = await driver.click(idOf(driver, 'link', 'no content'));
     expect(driver.url()).toBe('http://settle.test/');
     expect(timings.settle_capped).toBe(false);
+  });
+
+  it('waits for a short timer the action set: suggestions 300 ms after typing show in that step', async () => {
+    const driver = await open('/suggest');
+    const timings = await driver.fill(idOf(driver, 'textbox', 'Fruit'), 'ap');
+    const text = (await driver.observe()).text;
+    expect(text).toContain('apple');
+    expect(text).toContain('apricot');
+    expect(timings.settle_capped).toBe(false);
+  });
+
+  it('follows a debounce into the request it sends and what renders from it', async () => {
+    const driver = await open('/suggest-remote');
+    await driver.fill(idOf(driver, 'textbox', 'City'), 'par');
+    expect((await driver.observe()).text).toContain('data arrived');
+  });
+
+  it('does not wait for a 1 s setInterval clock, a polling loop begun before the action, or a long timer', async () => {
+    // Each cap is far below what waiting for the page's timers would take, so a wait would show as capped.
+    for (const [path, shows] of [
+      ['/ticking', 'done'],
+      ['/polling', 'clicked'],
+      ['/slow-timer', 'idle'],
+    ] as const) {
+      const driver = await open(path, { capMs: 2_000, quietMs: 25 });
+      const timings = await driver.click(idOf(driver, 'button', 'go'));
+      expect([path, timings.settle_capped]).toEqual([path, false]);
+      expect((await driver.observe()).text).toContain(shows);
+      await context?.close();
+      context = undefined;
+    }
   });
 
   it('stops at the cap on a page that never stops changing, and says so', async () => {

@@ -2,7 +2,8 @@ import { ActionError } from '@workgym/protocol';
 import type { CDPSession, HTTPRequest, KeyInput, Page } from 'puppeteer-core';
 import { ElementIds, takeSnapshot, type Snapshot, type SnapshotNode } from './ax-snapshot.js';
 import { withTimeout } from './browser-host.js';
-import { AFTER_FILL, PREPARE_CLICK, PREPARE_FILL, SELECT_OPTION, type ElementCheck } from './page-scripts.js';
+import { parseKeyStroke } from './keys.js';
+import { AFTER_FILL, FILL_TYPED, PREPARE_CLICK, PREPARE_FILL, SELECT_OPTION, type ElementCheck } from './page-scripts.js';
 import { NAVIGATION_GRACE_MS, SettleWorld, type DomVerdict } from './settle-world.js';
 
 /** How long each phase of a step took (ms); reported in StepOutcome.info. */
@@ -24,11 +25,19 @@ export interface SettleOptions {
   quietMs: number;
   /** Baseline mode for benchmarks: sleep this long instead of waiting for events. */
   fixedSleepMs?: number;
+  /**
+   * Follow `setTimeout`s of up to this delay (ms) that the action's work set, until they ran
+   * (a debounce, an autocomplete delay); 0 follows none (the behaviour before, for benchmarks).
+   * Default: SHORT_TIMER_MS.
+   */
+  shortTimerMs?: number;
   /** How long an action itself (a click, a page load) may take before it fails with `timeout` (ms). */
   actionTimeoutMs?: number;
 }
 
-export const DEFAULT_SETTLE: SettleOptions = { capMs: 5_000, quietMs: 25 };
+/** Debounces and UI delays are a few hundred ms (jQuery UI autocomplete: 300); a 1 s tick is a clock, not a reaction. */
+export const SHORT_TIMER_MS = 500;
+export const DEFAULT_SETTLE: SettleOptions = { capMs: 5_000, quietMs: 25, shortTimerMs: SHORT_TIMER_MS };
 const ACTION_TIMEOUT_MS = 10_000;
 
 type PhaseTimings = Omit<StepTimings, 'observe_ms' | 'total_ms'>;
@@ -77,7 +86,7 @@ export class PageDriver {
     await cdp.send('DOM.enable');
     await cdp.send('Accessibility.enable');
     const driver = new PageDriver(page, cdp, settle);
-    driver.world = await SettleWorld.install(cdp, () => driver.wake?.());
+    driver.world = await SettleWorld.install(cdp, () => driver.wake?.(), settle.shortTimerMs ?? SHORT_TIMER_MS);
     return driver;
   }
 
@@ -117,7 +126,12 @@ export class PageDriver {
   async fill(id: number, text: string): Promise<PhaseTimings> {
     return this.act(async () => {
       const objectId = await this.resolve(id);
-      this.check(await this.call<ElementCheck>(objectId, PREPARE_FILL));
+      const prepared = await this.call<ElementCheck>(objectId, PREPARE_FILL);
+      this.check(prepared);
+      if ('typed' in prepared && prepared.typed) {
+        this.check(await this.call<ElementCheck>(objectId, FILL_TYPED, text));
+        return;
+      }
       if (text.length > 0) await this.cdp.send('Input.insertText', { text });
       else await this.page.keyboard.press('Backspace');
       await this.call(objectId, AFTER_FILL);
@@ -131,8 +145,19 @@ export class PageDriver {
     });
   }
 
+  /** Presses a key or a combination (see keys.ts), or types characters in order, into the focused element. */
   async press(key: string): Promise<PhaseTimings> {
-    return this.act(() => this.page.keyboard.press(key as KeyInput));
+    const stroke = parseKeyStroke(key);
+    return this.act(async () => {
+      const keyboard = this.page.keyboard;
+      if ('text' in stroke) return keyboard.type(stroke.text);
+      for (const modifier of stroke.modifiers) await keyboard.down(modifier);
+      try {
+        await keyboard.press(stroke.key as KeyInput);
+      } finally {
+        for (const modifier of [...stroke.modifiers].reverse()) await keyboard.up(modifier);
+      }
+    });
   }
 
   async scroll(direction: 'up' | 'down' | 'left' | 'right'): Promise<PhaseTimings> {
@@ -197,11 +222,11 @@ export class PageDriver {
       throw error;
     }
     const t1 = performance.now();
-    const phases = await this.settle(t1);
+    const phases = await this.settle(t0, t1);
     return { action_ms: t1 - t0, ...phases };
   }
 
-  private async settle(actionEnd: number): Promise<Omit<PhaseTimings, 'action_ms'>> {
+  private async settle(actionStart: number, actionEnd: number): Promise<Omit<PhaseTimings, 'action_ms'>> {
     const { capMs, quietMs, fixedSleepMs } = this.settleOptions;
     if (fixedSleepMs !== undefined) {
       const t = performance.now();
@@ -220,7 +245,7 @@ export class PageDriver {
       await this.until(() => this.inflight.size === 0, deadline);
       network += performance.now() - t;
       t = performance.now();
-      const verdict = await this.domVerdict(quietMs, deadline, actionEnd);
+      const verdict = await this.domVerdict(quietMs, deadline, actionStart, actionEnd);
       dom += performance.now() - t;
       const settled = verdict === 'quiet' && this.loadingFrames.size === 0 && !this.navRequested && this.inflight.size === 0;
       if (settled || performance.now() >= deadline) {
@@ -230,10 +255,10 @@ export class PageDriver {
   }
 
   /** Asks the DOM clock; when the page announced a navigation, waits for Chromium to start it. */
-  private async domVerdict(quietMs: number, deadline: number, actionEnd: number): Promise<DomVerdict> {
+  private async domVerdict(quietMs: number, deadline: number, actionStart: number, actionEnd: number): Promise<DomVerdict> {
     const left = deadline - performance.now();
     if (left <= 0) return 'capped';
-    const verdict = await withTimeout(this.world.probe(quietMs, Math.min(left, 2_000), actionEnd), left + 500).catch((): DomVerdict => 'gone');
+    const verdict = await withTimeout(this.world.probe(quietMs, Math.min(left, 2_000), actionStart, actionEnd), left + 500).catch((): DomVerdict => 'gone');
     if (verdict === 'navigating') {
       // A navigation that never starts (a 204, a download) stops the wait after the grace period.
       await this.until(() => this.navRequested || this.loadingFrames.size > 0, Math.min(deadline, performance.now() + NAVIGATION_GRACE_MS));
