@@ -128,7 +128,7 @@ export class WorkbookEditor {
     if (formula.length === 0) throw new ActionError('formula_error', `the formula for ${this.name(sheet, at.top, at.left)} is empty`);
     if (formula.length > MAX_FORMULA_CHARS) throw new ActionError('too_large', `a formula holds at most ${MAX_FORMULA_CHARS} characters`);
     try {
-      this.wb.calc.validate(formula, sheet);
+      this.wb.calc.validate(formula, sheet, at.top, at.left);
     } catch (error) {
       if (error instanceof ActionError) throw new ActionError(error.kind, `${this.name(sheet, at.top, at.left)}: ${error.message}`);
       throw error;
@@ -143,9 +143,7 @@ export class WorkbookEditor {
       return { value: null, formula: this.checkFormula(raw, sheet, { top: row, left: col, bottom: row, right: col }), format };
     }
     if (typeof raw === 'string' && raw.length > MAX_TEXT_CHARS) throw new ActionError('too_large', `a cell holds at most ${MAX_TEXT_CHARS} characters`);
-    // Like typing into a spreadsheet: "12.5" becomes a number.
-    const value: Value = typeof raw === 'string' && NUMBER.test(raw.trim()) ? Number(raw) : raw;
-    return { value, format };
+    return { value: typedValue(raw, format), format };
   }
 
   private async writeCells(text: string, values: (string | number | boolean | null)[][]): Promise<EditResult> {
@@ -357,6 +355,18 @@ export class WorkbookEditor {
       focus: { sheet, row: range.top },
     };
   }
+}
+
+/**
+ * What typing `raw` into a cell stores, by Excel's rule: text that reads as a number becomes that
+ * number ("12.5", "00123" -> 123), unless it starts with an apostrophe ("'00123" stores the text
+ * "00123") or the cell's number format is Text ("@").
+ */
+export function typedValue(raw: string | number | boolean, format: CellFormat | undefined): Value {
+  if (typeof raw !== 'string') return raw;
+  if (raw.startsWith("'")) return raw.slice(1);
+  if (format?.numFmt === '@') return raw;
+  return NUMBER.test(raw.trim()) ? Number(raw) : raw;
 }
 
 const rank = (v: Value) => (typeof v === 'number' ? 0 : typeof v === 'string' ? 1 : typeof v === 'boolean' ? 2 : 3);

@@ -10,11 +10,17 @@ function clip(text: string): string {
   return text.length > MAX_CELL_CHARS ? `${text.slice(0, MAX_CELL_CHARS - 1)}…` : text;
 }
 
-/** A cell as the model sees it: its value, and its formula with the value it gives. */
+/**
+ * A cell as the model sees it: its value, and its formula with the value it gives; a value the
+ * engine could not compute, kept from the file, says so ("=XLOOKUP(…) → 7 (cached; the engine
+ * cannot compute XLOOKUP)").
+ */
 export function showCell(cell: Cell | undefined): string {
   if (!cell) return '';
   const value = clip(showValue(cell.value));
-  return cell.formula !== undefined ? `=${clip(cell.formula)} → ${value}` : value;
+  if (cell.formula === undefined) return value;
+  const cached = cell.cached !== undefined ? ` (cached; ${cell.cached})` : '';
+  return `=${clip(cell.formula)} → ${value}${cached}`;
 }
 
 export function usedRange(sheet: Sheet): string {

@@ -17,7 +17,12 @@ export const TOOLS = defineTools({
     description: 'Write a block of values or formulas (strings starting with "="), row by row from the top-left cell.',
     args: z.strictObject({
       range: range.describe('Where to write: the top-left cell (B2) or the whole range the values fill.'),
-      values: z.array(z.array(scalar)).min(1).describe('Rows of values. A string starting with "=" is a formula; null clears a cell.'),
+      values: z
+        .array(z.array(scalar))
+        .min(1)
+        .describe(
+          'Rows of values. A string starting with "=" is a formula; a string that reads as a number is stored as that number, as typing it would, unless it starts with an apostrophe ("\'00123" stores the text 00123); null clears a cell.',
+        ),
     }),
   },
   set_formula: {

@@ -3,9 +3,10 @@ import FormulaParser, { type Arg } from 'fast-formula-parser';
 import { cellName, MAX_COLS, MAX_ROWS } from './a1.js';
 import type { Meter } from './budget.js';
 import { ComputeBudgetError, FORMULA_UNITS, runNow, runPaused, unmetered, WORKBOOK_UNITS, type Work } from './budget.js';
-import { formulaRefs } from './formula-refs.js';
+import { boundWholeLines, formulaRefs, mapOutsideStrings } from './formula-refs.js';
 import { contextFunctions, functionTable } from './functions.js';
 import { cellKey, keyCol, keyRow, SHEET_STRIDE, type Sheet } from './sheet.js';
+import { hasUnresolvedBrackets, resolveStructured, type FormulaPosition, type Table } from './structured-refs.js';
 import type { Cell, Value } from './values.js';
 import { isError, MAX_TEXT_CHARS } from './values.js';
 
@@ -83,6 +84,8 @@ export interface EngineWorkbook {
   /** Sheet -> the stable number in its cells' ids (SHEET_STRIDE). */
   readonly uids: ReadonlyMap<Sheet, number>;
   readonly byUid: ReadonlyMap<number, Sheet>;
+  /** Tables that structured references (`Table1[Col]`) point into. */
+  readonly tables: readonly Table[];
   sheet(name: string): Sheet | undefined;
   /** The workbook-wide id of the cell `key` of `sheet`. */
   id(sheet: Sheet, key: number): number;
@@ -140,6 +143,8 @@ export class CalcEngine {
   private formulaLimit = Number.POSITIVE_INFINITY;
   private overBudget: ComputeBudgetError | undefined;
   private evaluating = '';
+  /** While a file's workbook is first calculated: formulas the engine cannot compute keep the file's value. */
+  private keepFileValues = false;
   /** Formulas evaluated since the engine was made (benchmarks read it). */
   evaluations = 0;
 
@@ -164,8 +169,21 @@ export class CalcEngine {
    * Rebuilds the graph and recalculates every formula under `meter`. On a refusal the workbook
    * is left half rebuilt: the caller restores the snapshot it took (Workbook.snapshot).
    */
-  async rebuild(meter: Meter): Promise<void> {
-    await this.exclusiveAsync(meter, () => runPaused(this.rebuildWork(), meter, () => this.abandon()));
+  async rebuild(meter: Meter, options: { fromFile?: boolean } = {}): Promise<void> {
+    this.keepFileValues = options.fromFile ?? false;
+    try {
+      await this.exclusiveAsync(meter, () => runPaused(this.rebuildWork(), meter, () => this.abandon()));
+    } finally {
+      this.keepFileValues = false;
+    }
+  }
+
+  /**
+   * The formula as the parser reads it: structured references resolved against the workbook's
+   * tables, whole columns and rows bounded.
+   */
+  engineFormula(formula: string, at: FormulaPosition): string {
+    return boundWholeLines(resolveStructured(formula, at, this.wb.tables));
   }
 
   /** Evaluates every formula from scratch (the naive baseline the benchmark compares with). */
@@ -190,14 +208,21 @@ export class CalcEngine {
    * Checks a formula before it is written: it parses, and names only known functions and sheets.
    * Nothing is evaluated (every function is a stub here), so checking costs no budget.
    */
-  validate(formula: string, sheet: Sheet): void {
-    for (const ref of formulaRefs(formula)) {
+  validate(formula: string, sheet: Sheet, row = 1, col = 1): void {
+    const engineFormula = this.engineFormula(formula, { sheet, row, col });
+    if (hasUnresolvedBrackets(engineFormula)) {
+      throw new ActionError(
+        'formula_error',
+        `"=${formula}" names a table or table column that does not exist here (tables: ${this.wb.tables.map((t) => `${t.name}[${t.columns.join(', ')}]`).join('; ') || 'none'}), or another workbook`,
+      );
+    }
+    for (const ref of formulaRefs(engineFormula)) {
       if (ref.sheet !== undefined && !this.wb.sheet(ref.sheet)) {
         throw new ActionError('unknown_sheet', `the formula refers to sheet "${ref.sheet}", which does not exist`);
       }
     }
     try {
-      checkingParser().parse(formula, { sheet: sheet.name, row: 1, col: 1 });
+      checkingParser().parse(engineFormula, { sheet: sheet.name, row, col });
     } catch (error) {
       const problem = classify(error);
       if (problem.kind !== 'runtime') throw new ActionError('formula_error', `"=${formula}" is not a valid formula: ${problem.message}`);
@@ -376,7 +401,9 @@ export class CalcEngine {
   private link(id: number, sheet: Sheet, formula: string): void {
     const deps: Deps = { points: [], ranges: [] };
     let units = 1;
-    for (const ref of formulaRefs(formula)) {
+    const key = id % SHEET_STRIDE;
+    const resolved = resolveStructured(formula, { sheet, row: keyRow(key), col: keyCol(key) }, this.wb.tables);
+    for (const ref of formulaRefs(resolved)) {
       const target = ref.sheet === undefined ? sheet : this.wb.sheet(ref.sheet);
       if (!target) continue;
       const uid = this.wb.uids.get(target)!;
@@ -391,7 +418,7 @@ export class CalcEngine {
       }
       const entry: RangeEntry = { top: ref.r1, bottom: ref.r2, dependent: id };
       const buckets: number[] = [];
-      for (let c = ref.c1; c <= ref.c2; c++) {
+      for (let c = ref.c1; c <= Math.min(ref.c2, MAX_COLS); c++) {
         const bucket = uid * SHEET_STRIDE + c;
         let set = this.columnRanges.get(bucket);
         if (!set) this.columnRanges.set(bucket, (set = new Set()));
@@ -530,21 +557,54 @@ export class CalcEngine {
     this.evaluations += 1;
     const sheet = this.wb.byUid.get(Math.floor(id / SHEET_STRIDE))!;
     const key = id % SHEET_STRIDE;
-    const formula = sheet.cells.get(key)!.formula!;
+    const cell = sheet.cells.get(key)!;
+    const formula = cell.formula!;
     this.startFormula(this.name(id));
     this.charge(1 + textUnits(formula));
+    const position = { sheet, row: keyRow(key), col: keyCol(key) };
+    const engineFormula = this.engineFormula(formula, position);
     let value: Value;
-    try {
-      value = toValue(this.parse(formula, { sheet: sheet.name, row: keyRow(key), col: keyCol(key) }));
-    } catch (error) {
-      // Unknown functions and formulas that do not parse (possible in loaded files) show #NAME?;
-      // a function that crashes on its inputs shows #VALUE!.
-      value = { error: classify(error).kind === 'runtime' ? '#VALUE!' : '#NAME?' };
+    if (cell.array) value = this.uncomputable(cell, 'the engine does not compute array formulas');
+    // A structured reference left unresolved, or one into another workbook ([1]Prices!A1).
+    else if (hasUnresolvedBrackets(engineFormula)) value = this.uncomputable(cell, `the engine cannot compute ${this.lacking(formula)}`);
+    else {
+      try {
+        value = toValue(this.parse(engineFormula, { sheet: sheet.name, row: position.row, col: position.col }));
+      } catch (error) {
+        // A function that crashes on its inputs shows #VALUE!; unknown functions and formulas
+        // that do not parse (possible in loaded files) keep the file's value, or show #NAME?.
+        value = classify(error).kind === 'runtime' ? { error: '#VALUE!' } : this.uncomputable(cell, `the engine cannot compute ${this.lacking(formula)}`);
+      }
     }
     if (this.overBudget) throw this.overBudget;
     this.charge(textUnits(value));
     this.setCost(id, this.formulaUnits);
     return value;
+  }
+
+  /**
+   * The value of a formula the engine cannot compute: the file's stored result, kept and marked
+   * (while the file is first calculated, or when already kept), or #NAME? when there is none.
+   */
+  private uncomputable(cell: Cell, reason: string): Value {
+    if (cell.value !== null && (this.keepFileValues || cell.cached !== undefined)) {
+      cell.cached = reason;
+      return cell.value;
+    }
+    delete cell.cached;
+    return { error: '#NAME?' };
+  }
+
+  /** What in a formula the engine lacks: the unknown functions it names, else its reference forms. */
+  private lacking(formula: string): string {
+    const known = knownFunctions();
+    const names = new Set<string>();
+    mapOutsideStrings(formula, (code) => {
+      for (const m of code.matchAll(/(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.]*)\s*\(/g)) if (!known.has(m[1]!.toUpperCase())) names.add(m[1]!.toUpperCase());
+      return code;
+    });
+    if (names.size > 0) return [...names].join(', ');
+    return formula.includes('[') ? 'this table or external reference' : 'this formula';
   }
 
   readCell(ref: { sheet: string; row: number; col: number }): unknown {
@@ -626,6 +686,14 @@ export interface CellEdit {
   row: number;
   col: number;
   cell: Cell | undefined;
+}
+
+let known: Set<string> | undefined;
+
+/** Every function name the engine evaluates. */
+function knownFunctions(): Set<string> {
+  known ??= new Set([...Object.keys(new FormulaParser().functions), ...Object.keys(functionTable().functions)]);
+  return known;
 }
 
 const textLength = (v: Value) => (typeof v === 'string' ? v.length : 0);

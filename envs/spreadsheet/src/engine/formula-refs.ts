@@ -15,14 +15,16 @@ export interface FormulaRef {
   isRange: boolean;
   /** `A:C`: rows are not written. */
   wholeColumns: boolean;
+  /** `3:5`: columns are not written. */
+  wholeRows: boolean;
 }
 
 // A reference not glued to a name before it and not followed by "(" (LOG10( is a function).
 const REF =
-  /(?<![A-Za-z0-9_.$'!#])((?:'(?:[^']|'')+'|[A-Za-z_][A-Za-z0-9_.]*)!)?(?:(\$?)([A-Za-z]{1,3})(\$?)(\d{1,7})(?::(\$?)([A-Za-z]{1,3})(\$?)(\d{1,7}))?|(\$?)([A-Za-z]{1,3}):(\$?)([A-Za-z]{1,3}))(?![A-Za-z0-9_(!])/g;
+  /(?<![A-Za-z0-9_.$'!#])((?:'(?:[^']|'')+'|[A-Za-z_][A-Za-z0-9_.]*)!)?(?:(\$?)([A-Za-z]{1,3})(\$?)(\d{1,7})(?::(\$?)([A-Za-z]{1,3})(\$?)(\d{1,7}))?|(\$?)([A-Za-z]{1,3}):(\$?)([A-Za-z]{1,3})|(\$?)(\d{1,7}):(\$?)(\d{1,7}))(?![A-Za-z0-9_(!])/g;
 
 /** Calls `fn` on the parts of a formula outside string literals and joins the results. */
-function mapOutsideStrings(formula: string, fn: (code: string) => string): string {
+export function mapOutsideStrings(formula: string, fn: (code: string) => string): string {
   let out = '';
   let i = 0;
   while (i < formula.length) {
@@ -67,6 +69,23 @@ function parseMatch(m: RegExpExecArray): FormulaRef {
       absC2: m[12] === '$',
       isRange: true,
       wholeColumns: true,
+      wholeRows: false,
+    };
+  }
+  if (m[15] !== undefined) {
+    return {
+      sheet,
+      r1: Number(m[15]),
+      c1: 1,
+      r2: Number(m[17]),
+      c2: MAX_COLS,
+      absR1: m[14] === '$',
+      absC1: true,
+      absR2: m[16] === '$',
+      absC2: true,
+      isRange: true,
+      wholeColumns: false,
+      wholeRows: true,
     };
   }
   const c1 = columnNumber(m[3]!);
@@ -84,6 +103,7 @@ function parseMatch(m: RegExpExecArray): FormulaRef {
     absC2: isRange ? m[6] === '$' : m[2] === '$',
     isRange,
     wholeColumns: false,
+    wholeRows: false,
   };
 }
 
@@ -92,6 +112,7 @@ export function formatRef(ref: FormulaRef): string {
   if (ref.wholeColumns) {
     return `${sheet}${ref.absC1 ? '$' : ''}${columnName(ref.c1)}:${ref.absC2 ? '$' : ''}${columnName(ref.c2)}`;
   }
+  if (ref.wholeRows) return `${sheet}${ref.absR1 ? '$' : ''}${ref.r1}:${ref.absR2 ? '$' : ''}${ref.r2}`;
   const a = `${ref.absC1 ? '$' : ''}${columnName(ref.c1)}${ref.absR1 ? '$' : ''}${ref.r1}`;
   if (!ref.isRange) return sheet + a;
   return `${sheet}${a}:${ref.absC2 ? '$' : ''}${columnName(ref.c2)}${ref.absR2 ? '$' : ''}${ref.r2}`;
@@ -109,14 +130,34 @@ export function formulaRefs(formula: string): FormulaRef[] {
 
 /** Rewrites each reference with `fn`; null turns it into #REF!. */
 export function rewriteRefs(formula: string, fn: (ref: FormulaRef) => FormulaRef | null): string {
-  return mapOutsideStrings(formula, (code) =>
-    code.replace(REF, (...args: unknown[]) => {
-      const m = args.slice(0, -2) as unknown as RegExpExecArray;
-      const next = fn(parseMatch(m));
-      return next ? formatRef(next) : '#REF!';
-    }),
-  );
+  return writeRefs(formula, (ref) => {
+    const next = fn(ref);
+    return next ? formatRef(next) : '#REF!';
+  });
 }
+
+/** Replaces each reference with the text `fn` gives. */
+function writeRefs(formula: string, fn: (ref: FormulaRef) => string): string {
+  return mapOutsideStrings(formula, (code) => code.replace(REF, (...args: unknown[]) => fn(parseMatch(args.slice(0, -2) as unknown as RegExpExecArray))));
+}
+
+/**
+ * The formula with whole columns (`$G:$G`) and whole rows (`3:3`) written as bounded ranges
+ * reaching Excel's last row and column, which the formula parser reads right (it misreads
+ * `$G:$G` and cannot parse `$3:$3`); the engine cuts such ranges to the used area.
+ */
+export function boundWholeLines(formula: string): string {
+  if (!formula.includes(':')) return formula;
+  return writeRefs(formula, (ref) => {
+    if (!ref.wholeColumns && !ref.wholeRows) return formatRef(ref);
+    const sheet = ref.sheet !== undefined ? `${quoteSheet(ref.sheet)}!` : '';
+    const [c2, r2] = ref.wholeColumns ? [columnName(ref.c2), EXCEL_ROWS] : ['XFD', ref.r2];
+    return `${sheet}${columnName(ref.c1)}${ref.r1}:${c2}${r2}`;
+  });
+}
+
+/** Excel's last row: a range reaching it is a whole column to the engine. */
+const EXCEL_ROWS = 1_048_576;
 
 const inBounds = (ref: FormulaRef) =>
   ref.r1 >= 1 && ref.c1 >= 1 && ref.r2 >= 1 && ref.c2 >= 1 && ref.r2 <= MAX_ROWS && ref.c2 <= MAX_COLS && ref.r1 <= MAX_ROWS && ref.c1 <= MAX_COLS;
@@ -129,8 +170,10 @@ export function shiftFormula(formula: string, dr: number, dc: number): string {
       if (!ref.absR1) next.r1 += dr;
       if (!ref.absR2) next.r2 += dr;
     }
-    if (!ref.absC1) next.c1 += dc;
-    if (!ref.absC2) next.c2 += dc;
+    if (!ref.wholeRows) {
+      if (!ref.absC1) next.c1 += dc;
+      if (!ref.absC2) next.c2 += dc;
+    }
     return inBounds(next) ? next : null;
   });
 }
@@ -160,7 +203,7 @@ export function lineAfter(line: number, edit: StructureEdit): number | undefined
 export function adjustForStructure(formula: string, edit: StructureEdit, refersTo: (ref: FormulaRef) => boolean): string {
   return rewriteRefs(formula, (ref) => {
     if (!refersTo(ref)) return ref;
-    if (edit.axis === 'row' && ref.wholeColumns) return ref;
+    if (edit.axis === 'row' ? ref.wholeColumns : ref.wholeRows) return ref;
     const [first, last] = edit.axis === 'row' ? [ref.r1, ref.r2] : [ref.c1, ref.c2];
     const newFirst = lineAfter(first, edit);
     const newLast = lineAfter(last, edit);

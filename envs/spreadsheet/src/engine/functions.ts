@@ -4,6 +4,7 @@ import * as formulajs from '@formulajs/formulajs';
 import FormulaParser, { type Arg } from 'fast-formula-parser';
 // A static import, so bundlers keep the one module instance the parser itself uses.
 import helpers from 'fast-formula-parser/formulas/helpers.js';
+import { LOOKUP_FUNCTIONS } from './lookups.js';
 import { dateToSerial } from './values.js';
 
 const { FormulaError } = FormulaParser;
@@ -186,7 +187,15 @@ export function functionTable(): FunctionTable {
       }
     }
   }
-  Object.assign(functions, FIXES);
+  // Excel 2007 names of functions Excel 2010 renamed: the same functions.
+  for (const [old, current] of [
+    ['RANK', 'RANK.EQ'],
+    ['STDEV', 'STDEV.S'],
+    ['MODE', 'MODE.SNGL'],
+  ] as const) {
+    if (!builtinSet.has(old) && !functions[old] && functions[current]) functions[old] = functions[current];
+  }
+  Object.assign(functions, FIXES, LOOKUP_FUNCTIONS);
   for (const [name, index, largest] of SIZE_LIMITS) {
     const fn = functions[name] ?? (base[name] as unknown as ((...args: Arg[]) => unknown) | undefined);
     if (fn) functions[name] = limited(fn, index, largest);

@@ -19,6 +19,13 @@ export interface Cell {
   /** The formula without its leading "=". */
   formula?: string;
   format?: CellFormat;
+  /**
+   * Set when `value` is the result the workbook file stored, kept because the engine cannot
+   * compute the formula (a function or reference form it lacks, an array formula): why not.
+   */
+  cached?: string;
+  /** An array (Ctrl+Shift+Enter) formula read from a file. */
+  array?: boolean;
 }
 
 /** Characters an Excel cell holds at most. */

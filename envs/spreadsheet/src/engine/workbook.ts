@@ -2,7 +2,8 @@ import { ActionError } from '@workgym/protocol';
 import { cellName, quoteSheet } from './a1.js';
 import type { Meter } from './budget.js';
 import { CalcEngine, type CellEdit, type EngineState, type EngineWorkbook } from './calc-engine.js';
-import { Sheet, SHEET_STRIDE } from './sheet.js';
+import { keyCol, keyRow, Sheet, SHEET_STRIDE } from './sheet.js';
+import type { Table } from './structured-refs.js';
 import type { Cell, Value } from './values.js';
 
 export const MAX_SHEETS = 32;
@@ -14,6 +15,8 @@ export class Workbook implements EngineWorkbook {
   readonly uids = new Map<Sheet, number>();
   readonly byUid = new Map<number, Sheet>();
   private nextUid = 1;
+  /** The tables the workbook file defines (structured references point into them). */
+  readonly tables: Table[] = [];
   readonly calc: CalcEngine = new CalcEngine(this);
 
   sheet(name: string): Sheet | undefined {
@@ -60,6 +63,7 @@ export class Workbook implements EngineWorkbook {
     const copy = new Workbook();
     for (const sheet of this.sheets) copy.register(sheet.clone(), this.uids.get(sheet));
     copy.nextUid = this.nextUid;
+    for (const table of this.tables) copy.tables.push({ ...table, sheet: copy.byUid.get(this.uids.get(table.sheet)!)! });
     copy.calc.adopt(this.calc.state());
     return copy;
   }
@@ -87,6 +91,23 @@ export class Workbook implements EngineWorkbook {
     this.calc.adopt(snapshot.engine);
   }
 
+  /**
+   * Formula cells showing the result the workbook file stored rather than one the engine
+   * computed (it lacks a function or reference form the formula uses), with why: verification
+   * says when a compared cell relied on one.
+   */
+  cachedCells(): CachedCell[] {
+    const out: CachedCell[] = [];
+    for (const sheet of this.sheets) {
+      for (const [key, cell] of sheet.cells) {
+        if (cell.cached === undefined || cell.formula === undefined) continue;
+        const [row, col] = [keyRow(key), keyCol(key)];
+        out.push({ sheet: sheet.name, row, col, address: this.address(sheet, row, col), reason: cell.cached });
+      }
+    }
+    return out;
+  }
+
   /** `Sheet!A1` for a cell. */
   address(sheet: Sheet, row: number, col: number): string {
     return `${quoteSheet(sheet.name)}!${cellName(row, col)}`;
@@ -104,6 +125,17 @@ export class Workbook implements EngineWorkbook {
   writeNow(edits: readonly CellEdit[]): Map<number, Cell | undefined> {
     return this.calc.applyNow(edits);
   }
+}
+
+/** A formula cell whose value is the file's stored result (Workbook.cachedCells). */
+export interface CachedCell {
+  sheet: string;
+  row: number;
+  col: number;
+  /** `Sheet!B2`. */
+  address: string;
+  /** Why the engine kept the stored value ("the engine cannot compute XLOOKUP"). */
+  reason: string;
 }
 
 export interface WorkbookSnapshot {

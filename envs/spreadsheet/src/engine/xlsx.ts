@@ -1,11 +1,13 @@
 import ExcelJS from 'exceljs';
 import { ActionError } from '@workgym/protocol';
-import { cellName, MAX_COLS, MAX_ROWS, parseCell } from './a1.js';
+import { cellName, MAX_COLS, MAX_ROWS, type RangeAddress } from './a1.js';
 import { Meter } from './budget.js';
 import { shiftFormula } from './formula-refs.js';
-import { cellKey } from './sheet.js';
-import type { Cell, CellFormat, Value } from './values.js';
-import { dateToSerial, isError } from './values.js';
+import { cellKey, keyCol, keyRow } from './sheet.js';
+import { resolveStructured } from './structured-refs.js';
+import type { Cell } from './values.js';
+import { isError } from './values.js';
+import { readParts, XlsxPartError, type PartCell, type PartSheet } from './xlsx-reader.js';
 import { Workbook } from './workbook.js';
 
 export interface WriteXlsxOptions {
@@ -25,10 +27,11 @@ export async function writeXlsx(wb: Workbook, options: WriteXlsxOptions = {}): P
   for (const sheet of wb.sheets) {
     const ws = out.addWorksheet(sheet.name);
     for (const [key, cell] of sheet.cells) {
-      const row = Math.floor(key / MAX_COLS) + 1;
-      const col = (key % MAX_COLS) + 1;
+      const [row, col] = [keyRow(key), keyCol(key)];
       const target = ws.getCell(row, col);
-      target.value = toExcel(cell, options.withResults ?? true);
+      // The file carries no tables: structured references are written as the ranges they mean.
+      const formula = cell.formula === undefined ? undefined : resolveStructured(cell.formula, { sheet, row, col }, wb.tables);
+      target.value = toExcel({ ...cell, formula }, options.withResults ?? true);
       if (cell.format?.numFmt) target.numFmt = cell.format.numFmt;
       if (cell.format?.bold) target.font = { bold: true };
       if (cell.format?.fill) target.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: `FF${cell.format.fill}` } };
@@ -96,78 +99,57 @@ function toExcel(cell: Cell, withResults: boolean): ExcelJS.CellValue {
   return v;
 }
 
-/** Reads .xlsx bytes; formulas keep their stored result until the engine recalculates them. */
+/**
+ * Reads .xlsx bytes (see xlsx-reader.ts): values and formulas with the results the file stored,
+ * exactly (0, FALSE, "", errors); a merged range's value in its top-left cell only; text stays
+ * text ("00123"). With `recalc` (default) the engine then computes every formula, except those
+ * it cannot (a function or reference form it lacks, array formulas): they keep the stored result,
+ * marked `cached` (Workbook.cachedCells).
+ */
 export async function readXlsx(bytes: Buffer | Uint8Array, options: { recalc?: boolean } = {}): Promise<Workbook> {
-  const book = new ExcelJS.Workbook();
+  let parts: PartSheet[];
   try {
-    await book.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
+    parts = await readParts(bytes);
   } catch (error) {
-    throw new ActionError('bad_workbook', `not a readable .xlsx file: ${(error as Error).message}`);
+    if (error instanceof XlsxPartError) throw new ActionError('bad_workbook', `not a readable .xlsx file: ${error.message}`);
+    throw error;
   }
   const wb = new Workbook();
-  for (const ws of book.worksheets) {
-    const sheet = wb.addSheet(ws.name);
-    ws.eachRow({ includeEmpty: false }, (row, r) => {
-      row.eachCell({ includeEmpty: false }, (c, col) => {
-        if (r > MAX_ROWS || col > MAX_COLS) throw new ActionError('too_large', `${ws.name}!${cellName(r, col)} is beyond the env's size cap`);
-        const cell = fromExcel(c, ws);
-        if (cell) sheet.cells.set(cellKey(r, col), cell);
-      });
-    });
+  for (const part of parts) {
+    const sheet = wb.addSheet(part.name);
+    const masters = new Map(part.cells.filter((c) => c.shared?.master).map((c) => [c.shared!.si, c]));
+    const covered = coveredCells(part.merges);
+    for (const c of part.cells) {
+      if (c.row > MAX_ROWS || c.col > MAX_COLS) throw new ActionError('too_large', `${part.name}!${cellName(c.row, c.col)} is beyond the env's size cap`);
+      const cell: Cell = { value: covered.has(cellKey(c.row, c.col)) ? null : c.value };
+      const formula = c.shared && !c.shared.master ? sharedFormula(c, masters.get(c.shared.si)) : c.formula;
+      if (formula !== undefined) cell.formula = formula.replace(/^=/, '').replace(/_xl(?:fn|ws)\./g, '');
+      if (c.array) cell.array = true;
+      if (c.format) cell.format = c.format;
+      if (cell.value === null && cell.formula === undefined && !cell.format) continue;
+      sheet.cells.set(cellKey(c.row, c.col), cell);
+    }
+    for (const table of part.tables) wb.tables.push({ ...table, sheet });
   }
   // A file's formulas are recalculated without a limit (the caller chose the file), pausing so
   // other sessions of the server go on meanwhile.
-  if (options.recalc ?? true) await wb.calc.rebuild(new Meter());
+  if (options.recalc ?? true) await wb.calc.rebuild(new Meter(), { fromFile: true });
   return wb;
 }
 
-function fromExcel(c: ExcelJS.Cell, ws: ExcelJS.Worksheet): Cell | undefined {
-  const format = readFormat(c);
-  const raw = c.value as unknown;
-  let value: Value = null;
-  let formula: string | undefined;
-  if (raw !== null && typeof raw === 'object' && !(raw instanceof Date)) {
-    const o = raw as Record<string, unknown>;
-    if ('formula' in o || 'sharedFormula' in o) {
-      formula = typeof o.formula === 'string' ? o.formula : sharedFormula(c, ws, o.sharedFormula as string);
-      value = scalar(o.result);
-    } else if ('richText' in o) {
-      value = (o.richText as { text: string }[]).map((t) => t.text).join('');
-    } else if ('error' in o) {
-      value = { error: String(o.error) };
-    } else if ('text' in o) {
-      value = String(o.text);
+/** A shared formula's text for a cell of its group: the master's, moved as a copy would be. */
+function sharedFormula(c: PartCell, master: PartCell | undefined): string | undefined {
+  if (!master?.formula) return undefined;
+  return shiftFormula(master.formula, c.row - master.row, c.col - master.col);
+}
+
+/** The cells of merged ranges other than each range's top-left one: Excel shows them empty. */
+function coveredCells(merges: readonly RangeAddress[]): Set<number> {
+  const covered = new Set<number>();
+  for (const m of merges) {
+    for (let row = m.top; row <= Math.min(m.bottom, MAX_ROWS); row++) {
+      for (let col = m.left; col <= Math.min(m.right, MAX_COLS); col++) if (row !== m.top || col !== m.left) covered.add(cellKey(row, col));
     }
-  } else {
-    value = scalar(raw);
   }
-  if (formula !== undefined) formula = formula.replace(/^=/, '').replace(/_xlfn\./g, '');
-  if (value === null && formula === undefined && !format) return undefined;
-  return { value, formula, format };
-}
-
-function sharedFormula(c: ExcelJS.Cell, ws: ExcelJS.Worksheet, master: string): string | undefined {
-  const own = (c as unknown as { formula?: string }).formula;
-  if (own) return own;
-  const m = parseCell(master);
-  const masterFormula = (ws.getCell(m.top, m.left).value as { formula?: string } | null)?.formula;
-  if (!masterFormula) return undefined;
-  return shiftFormula(masterFormula, Number(c.row) - m.top, Number(c.col) - m.left);
-}
-
-function scalar(raw: unknown): Value {
-  if (raw === undefined || raw === null) return null;
-  if (raw instanceof Date) return dateToSerial(raw);
-  if (typeof raw === 'number' || typeof raw === 'string' || typeof raw === 'boolean') return raw;
-  if (typeof raw === 'object' && 'error' in raw) return { error: String((raw as { error: unknown }).error) };
-  return null;
-}
-
-function readFormat(c: ExcelJS.Cell): CellFormat | undefined {
-  const format: CellFormat = {};
-  if (c.numFmt && c.numFmt !== 'General') format.numFmt = c.numFmt;
-  if (c.font?.bold) format.bold = true;
-  const fill = c.fill as ExcelJS.FillPattern | undefined;
-  if (fill?.type === 'pattern' && fill.pattern === 'solid' && fill.fgColor?.argb) format.fill = fill.fgColor.argb.slice(-6).toUpperCase();
-  return Object.keys(format).length > 0 ? format : undefined;
+  return covered;
 }
