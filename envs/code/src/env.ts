@@ -1,10 +1,11 @@
-import type { EpisodeSpec, Session } from '@workgym/protocol';
+import type { EnvCreateOptions, EpisodeSpec, Session } from '@workgym/protocol';
 import { EnvBase, FamilyCatalogue } from '@workgym/protocol/kit';
 import { VERIFIER_VERSIONS } from './gen/verifier-versions.js';
 import { Judge } from './judge/judge.js';
 import { prepareWorkspace } from './sandbox/prepare-workspace.js';
 import { Sandbox } from './sandbox/sandbox.js';
 import { CodeSession } from './session.js';
+import { loadTaskSets } from './task-sets/index.js';
 import { FAMILIES } from './tasks/index.js';
 import type { FamilyDef } from './tasks/task.js';
 import { TOOLS } from './tools.js';
@@ -19,10 +20,16 @@ export class CodeEnv extends EnvBase<FamilyDef> {
   private sandboxInstance: Sandbox | undefined;
   private judge: Judge | undefined;
 
-  constructor(families: readonly FamilyDef[] = FAMILIES) {
+  /**
+   * @param families the generated families to offer
+   * @param options.tasks task sets (HumanEval/MBPP JSONL, the generic code format): each task
+   *   becomes a family code/<set>.<task id> beside `families` (src/task-sets/)
+   */
+  constructor(families: readonly FamilyDef[] = FAMILIES, options: EnvCreateOptions = {}) {
+    const taskSets = loadTaskSets(options.tasks ?? [], taskSetCodeVersion());
     super(
       { name: 'code', version: '0.1.0', maxSessions: 1, capabilities: ['expert', 'candidates'] },
-      new FamilyCatalogue('code', families, { job: JOB, verifierVersions: VERIFIER_VERSIONS }),
+      new FamilyCatalogue('code', [...families, ...taskSets.families], { job: JOB, verifierVersions: { ...VERIFIER_VERSIONS, ...taskSets.versions } }),
       TOOLS.specs,
     );
   }
@@ -40,4 +47,9 @@ export class CodeEnv extends EnvBase<FamilyDef> {
     await this.sandboxInstance?.killAll('agent');
     await this.sandboxInstance?.killAll('judge');
   }
+}
+
+/** The version of the code that loads and judges task sets (the loaders and the judge). */
+function taskSetCodeVersion(): string {
+  return `${VERIFIER_VERSIONS['task-sets'] ?? ''}/${VERIFIER_VERSIONS['task-set-judge'] ?? ''}`;
 }

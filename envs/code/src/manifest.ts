@@ -6,7 +6,7 @@ const AGENT = 'uid=20000,gid=20000';
 export const manifest = envManifest(import.meta.url, {
   name: 'code',
   // The env's own module is imported on first use: importing the manifest loads none of it.
-  create: async () => new (await import('./env.js')).CodeEnv(),
+  create: async (options) => new (await import('./env.js')).CodeEnv(undefined, options),
   docker: {
     // Root with only the capabilities needed to run commands as the agent and judge users, to
     // kill their processes and to remove whatever they leave, whatever its modes; every other

@@ -5,16 +5,19 @@ import type { Verdict } from '@workgym/protocol';
 import { createRegularFile, FileTooLargeError, NotRegularFileError, readRegularFile } from '../sandbox/regular-file.js';
 import type { CommandConversation } from '../sandbox/run-command.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
-import type { Suite, TaskInstance } from '../tasks/task.js';
-import { normalizeAnswer, normalizeOutput } from './compare.js';
+import { PASSED, type HiddenCheck, type PassTest, type Suite, type TaskInstance } from '../tasks/task.js';
+import { normalizeAnswer, normalizeOutput, sameValue } from './compare.js';
 import { JS_HARNESS, PYTHON_HARNESS } from './harnesses.js';
-import { scoreRuns, type RunResult } from './score.js';
+import { scorePasses, scoreRuns, type PassRun, type RunResult } from './score.js';
 
 type Result = RunResult;
 type CallSuite = Extract<Suite, { kind: 'python-calls' | 'js-calls' }>;
 type ScriptSuite = Extract<Suite, { kind: 'script' }>;
+type PassesCheck = Extract<HiddenCheck, { kind: 'passes' }>;
 
 const MAX_OUTPUT_FILE = 5 * 1024 * 1024;
+// What a failing check command printed is kept in the verdict's detail, for the task's author.
+const FAILURE_OUTPUT_CHARS = 600;
 const PRELUDE_SECONDS = 10;
 const CASE_SECONDS = 5;
 // The harness times each case out itself; the judge gives up on an answer this much later
@@ -44,6 +47,7 @@ export class Judge {
     const check = instance.check;
     if (check.kind === 'answer') return this.verifyAnswer(check.accept, answer);
     try {
+      if (check.kind === 'passes') return await this.verifyPasses(instance.files, check, signal);
       const starting = instance.files;
       const reference = await this.run(check.suite, (dir) => this.sandbox.writeFiles('judge', dir, { ...starting, ...check.reference }), signal);
       const original = await this.run(check.suite, (dir) => this.sandbox.writeFiles('judge', dir, starting), signal);
@@ -61,6 +65,49 @@ export class Judge {
     return { reward: ok ? 1 : 0, success: ok, components: { answer: ok ? 1 : 0 }, detail };
   }
 
+  /**
+   * A task-set task: its own test decides. It runs on the reference solution (so a task whose
+   * reference fails says so) and on a copy of the agent's workspace in which every starting
+   * file the reference leaves unchanged (visible tests, fixtures) is put back as it was and the
+   * hidden files are added: editing or deleting a visible test changes nothing.
+   */
+  private async verifyPasses(starting: Record<string, string>, check: PassesCheck, signal: AbortSignal): Promise<Verdict> {
+    const kept = Object.keys(starting).filter((path) => !(path in check.reference));
+    const reference = await this.runPassTest(check.test, (dir) => this.sandbox.writeFiles('judge', dir, { ...starting, ...check.reference, ...check.hidden }), signal);
+    const agent = await this.runPassTest(
+      check.test,
+      async (dir) => {
+        await this.copyWorkspace(dir, signal);
+        for (const path of kept) await this.place(dir, path, starting[path]);
+        for (const [path, content] of Object.entries(check.hidden)) await this.place(dir, path, content);
+      },
+      signal,
+    );
+    return scorePasses(reference, agent);
+  }
+
+  private async runPassTest(test: PassTest, populate: (dir: string) => void | Promise<void>, signal: AbortSignal): Promise<PassRun> {
+    const dir = await this.freshRun(populate);
+    if (test.kind === 'python-cases') {
+      const results = await this.runCalls({ kind: 'python-calls', prelude: test.prelude, cases: test.cases }, dir, signal, test.seconds);
+      const passed = results.map((result) => sameValue(result, { value: PASSED }));
+      const failed = passed.indexOf(false);
+      return { passed, failure: failed < 0 ? undefined : `case ${failed + 1} gave ${results[failed] === undefined ? 'no result' : JSON.stringify(results[failed])}` };
+    }
+    const result = await this.sandbox.run('judge', {
+      argv: ['/bin/sh', '-c', test.command],
+      cwd: dir,
+      timeoutMs: test.timeoutS * 1000,
+      signal,
+      keepBytes: { head: 2_048, tail: 2_048 },
+    });
+    const passed = result.exitCode === 0 && !result.timedOut && !result.signal;
+    if (passed) return { passed: [true] };
+    const status = result.timedOut ? `ran past its ${test.timeoutS} s limit` : result.signal ? `was killed by ${result.signal}` : `exited with ${result.exitCode}`;
+    const output = `${result.stdout.text()}${result.stderr.text()}`.trim().slice(-FAILURE_OUTPUT_CHARS);
+    return { passed: [false], failure: `the check command ${status}${output ? `: ${output}` : ''}` };
+  }
+
   private async copyWorkspace(dir: string, signal: AbortSignal): Promise<void> {
     // cp as the judge: it reads what the agent left readable and writes only its own copy; it
     // recreates FIFOs and links without opening them.
@@ -69,14 +116,20 @@ export class Judge {
 
   /** One run in a fresh directory: whatever the run before left (files, processes) is gone first. */
   private async run(suite: Suite, populate: (dir: string) => void | Promise<void>, signal: AbortSignal): Promise<Result[]> {
+    const dir = await this.freshRun(populate);
+    return suite.kind === 'script' ? this.runScript(suite, dir, signal) : this.runCalls(suite, dir, signal);
+  }
+
+  /** A fresh directory for one run, filled by `populate`: whatever the run before left (files, processes) is gone first. */
+  private async freshRun(populate: (dir: string) => void | Promise<void>): Promise<string> {
     await this.sandbox.clean('judge');
     const dir = join(this.sandbox.layout.judge, `run-${++this.runs}`);
     this.sandbox.as('judge', () => mkdirSync(dir));
     await populate(dir);
-    return suite.kind === 'script' ? this.runScript(suite, dir, signal) : this.runCalls(suite, dir, signal);
+    return dir;
   }
 
-  private async runCalls(suite: CallSuite, dir: string, signal: AbortSignal): Promise<Result[]> {
+  private async runCalls(suite: CallSuite, dir: string, signal: AbortSignal, caseSeconds = CASE_SECONDS): Promise<Result[]> {
     const python = suite.kind === 'python-calls';
     const nonce = randomBytes(12).toString('hex');
     const argv = python ? ['python3', '-I', '-B', '-c', PYTHON_HARNESS, nonce] : ['node', '--input-type=module', '-e', JS_HARNESS, nonce];
@@ -87,7 +140,7 @@ export class Judge {
         results.fill({ error: `prelude ${String(prelude.error)}` });
         return;
       }
-      for (const [index, expression] of suite.cases.entries()) results[index] = await ask(io, nonce, String(index), expression, CASE_SECONDS);
+      for (const [index, expression] of suite.cases.entries()) results[index] = await ask(io, nonce, String(index), expression, caseSeconds);
     };
     await this.sandbox.run('judge', { argv, cwd: dir, timeoutMs: RUN_TIMEOUT_MS, signal, converse, keepBytes: { head: 4_096, tail: 4_096 } });
     return results;

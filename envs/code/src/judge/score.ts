@@ -71,3 +71,24 @@ const shown = (result: RunResult) => (result === undefined ? 'no result' : clip(
 function clip(text: string, length: number): string {
   return text.length <= length ? text : `${text.slice(0, length)}...`;
 }
+
+/** One run of a task-set task's own test: whether each case passed, and what the first failure showed. */
+export interface PassRun {
+  passed: boolean[];
+  failure?: string;
+}
+
+/**
+ * The verdict of a task-set task: success when every case of its own test passes on the
+ * agent's workspace (reward = the share that pass, component `tests`). A reference solution
+ * that fails its own test is named in the detail, for the task's author.
+ */
+export function scorePasses(reference: PassRun, agent: PassRun): Verdict {
+  const cases = agent.passed.length;
+  const passed = agent.passed.filter(Boolean).length;
+  const reward = cases === 0 ? 0 : passed / cases;
+  const parts = [`${passed}/${cases} tests pass`];
+  if (agent.failure) parts.push(`first failure: ${clip(agent.failure, 800)}`);
+  if (reference.failure) parts.unshift(`TASK BROKEN: the reference solution fails its own test (${clip(reference.failure, 400)}): fix the task's reference or its test`);
+  return { reward, success: cases > 0 && passed === cases, components: { tests: reward }, detail: parts.join('; ') };
+}

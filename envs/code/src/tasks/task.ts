@@ -65,10 +65,35 @@ export type HiddenCheck =
       suite: Suite;
     }
   | {
+      kind: 'passes';
+      /** Files that turn the starting workspace into the reference solution (path -> content). */
+      reference: Record<string, string>;
+      /**
+       * Files only the judge sees (path -> content), added to the judged tree after the starting
+       * files the reference leaves unchanged are put back as they were.
+       */
+      hidden: Record<string, string>;
+      test: PassTest;
+    }
+  | {
       kind: 'answer';
       /** Accepted answers; compared after normalisation (case, quotes, spaces, numbers, paths). The first is the one a candidate offers. */
       accept: string[];
     };
+
+/**
+ * The test of a `passes` check (task-set tasks: the suite's own test decides, not a comparison
+ * with the reference's results):
+ * - `python-cases`: the harness runs `prelude`, then each case (a Python expression); a case
+ *   passes when its value is `PASSED`, within `seconds`.
+ * - `command`: a shell command run in the judged tree; exit 0 within `timeoutS` passes.
+ */
+export type PassTest =
+  | { kind: 'python-cases'; prelude: string; cases: string[]; seconds: number }
+  | { kind: 'command'; command: string; timeoutS: number };
+
+/** The value a `python-cases` case returns when the test it runs passed. */
+export const PASSED = 'workgym-test-passed';
 
 /**
  * One generated task: what the workspace holds, how it is checked, how the expert solves it.

@@ -40,12 +40,13 @@ const ajv = new Ajv2020({ allErrors: false, strict: false });
 /**
  * The lines of a JSON Lines file, each checked against `schema` (a JSON Schema, the one the env's
  * docs publish). Blank lines are skipped; a bad line throws a TaskSetError naming the file, the
- * line and the field: `tasks.jsonl line 3: field "entry_point": must be string`.
+ * line and the field: `tasks.jsonl line 3: field "entry_point": must be string`. `content` is
+ * the file's text when the caller has already read it (a decompressed `.jsonl.gz`).
  */
-export function readJsonLines<T>(file: string, schema: object): T[] {
+export function readJsonLines<T>(file: string, schema: object, content?: string): T[] {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = content ?? readFileSync(file, 'utf8');
   } catch (error) {
     throw new TaskSetError(`${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
