@@ -234,6 +234,31 @@ describe('the generic spreadsheet JSONL format', () => {
     expect(last.verdict?.components).toEqual({ case_1: 1, case_2: 1 });
   });
 
+  it('says when a compared cell relied on a value the file stored because the engine cannot compute it', async () => {
+    const folder = join(dir, 'cached');
+    await mkdir(folder);
+    await writeFile(
+      join(folder, 'in.xlsx'),
+      await book([
+        ['n', 'udf'],
+        [2, { formula: 'MYUDF(A2)', result: 7 }],
+      ]),
+    );
+    await writeFile(
+      join(folder, 'tasks.jsonl'),
+      JSON.stringify({ id: 'udf', instruction: 'Keep B2.', input: 'in.xlsx', expected: { B2: 7 }, answer_position: 'B2' }),
+    );
+    const env = inProcessClient(undefined, [folder]);
+    try {
+      const ep = await openEpisode(env, 'spreadsheet/cached.udf');
+      const end = await ep.step('submit');
+      expect(end.verdict?.success).toBe(true);
+      expect(end.verdict?.detail).toMatch(/relied on values stored in the workbook that the engine cannot compute: case 1 Data!B2 \(.*MYUDF.*\)/);
+    } finally {
+      env.close();
+    }
+  });
+
   it('names the line and the field of a bad task', async () => {
     const bad = join(dir, 'bad.jsonl');
     await writeFile(

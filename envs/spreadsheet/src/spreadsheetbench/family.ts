@@ -97,7 +97,7 @@ function answerCopyExpert(
   ranges: readonly AnswerRange[],
   mode: { typed: boolean; wrongCell: boolean },
 ): (view: ExpertView) => ExpertStep {
-  const writes = ranges.flatMap((r) => answerWrites(wb, start, answers, r, mode.typed));
+  const writes = answerCopyCalls(start, answers, ranges, mode.typed);
   if (mode.wrongCell) spoilFirstCell(writes, answers, ranges[0]!);
   const holds = (call: PlannedCall) => {
     const r = parseRange(String(call.arguments.range));
@@ -125,16 +125,24 @@ function answerCopyExpert(
 type Scalar = string | number | boolean | null;
 
 /**
+ * The write_cells calls that copy the answer file's cells of every range of the answer position
+ * into a workbook that starts as `start` (formulas where the file has them, unless `typed`).
+ */
+export function answerCopyCalls(start: Workbook, answers: Workbook, ranges: readonly AnswerRange[], typed: boolean): PlannedCall[] {
+  return ranges.flatMap((r) => answerWrites(start, answers, r, typed));
+}
+
+/**
  * write_cells calls that put the answer file's cells of `r` into the session's workbook: the
  * smallest block of the range holding every cell where the answer differs from the input (by
  * value as the benchmark compares, or by formula), so cells the task leaves alone are not
  * overwritten with case 1's values when the edits are replayed on the other cases.
  */
-function answerWrites(wb: Workbook, start: Workbook, answers: Workbook, r: AnswerRange, typed: boolean): PlannedCall[] {
+function answerWrites(start: Workbook, answers: Workbook, r: AnswerRange, typed: boolean): PlannedCall[] {
   const sheetName = r.sheet ?? answers.sheets[0]!.name;
   const sheet = answers.sheet(sheetName);
   const input = start.sheet(sheetName);
-  if (!sheet || !input || !wb.sheet(sheetName)) return [];
+  if (!sheet || !input) return [];
   const box = changedBlock(input, sheet, r);
   if (!box) return [];
   const width = box.right - box.left + 1;
@@ -343,18 +351,12 @@ async function replay(input: Uint8Array, first: Workbook, edits: readonly Planne
   return target;
 }
 
-/** Compared cells whose value is one the file stored because the engine cannot compute its formula, as "Sheet!A1 (why)". */
+/** Compared cells whose value is the one the file stored, because the engine cannot compute their formula: "Sheet!A1 (why)". */
 function cachedCells(wb: Workbook, ranges: readonly AnswerRange[], answer: Workbook): string[] {
-  const notes: string[] = [];
-  for (const r of ranges) {
-    const sheet = wb.sheet(r.sheet ?? answer.sheets[0]?.name ?? '');
-    if (!sheet) continue;
-    for (const [key, cell] of sheet.cells) {
-      const why = (cell as Cell & { cached?: string }).cached;
-      const row = keyRow(key);
-      const col = keyCol(key);
-      if (why !== undefined && row >= r.top && row <= r.bottom && col >= r.left && col <= r.right) notes.push(`${sheet.name}!${cellName(row, col)} (${why})`);
-    }
-  }
-  return notes;
+  return wb
+    .cachedCells()
+    .filter((c) =>
+      ranges.some((r) => c.sheet === (r.sheet ?? answer.sheets[0]?.name) && c.row >= r.top && c.row <= r.bottom && c.col >= r.left && c.col <= r.right),
+    )
+    .map((c) => `${c.address} (${c.reason})`);
 }
