@@ -17,8 +17,7 @@ export const TOOLS = defineTools({
     args: z.strictObject({ id, option: z.string().min(1).max(500).describe('The visible label (or value) of the option to choose.') }),
   },
   press: {
-    description:
-      'Press a key or a key combination in the focused element, or type characters into it one key at a time (Enter submits most forms).',
+    description: 'Press a key or a key combination in the focused element, or type characters into it one key at a time (Enter submits most forms).',
     args: z.strictObject({
       key: z
         .string()
