@@ -48,6 +48,20 @@ describe('reading cached values', () => {
   });
 });
 
+describe('dates', () => {
+  it('of a 1904-system workbook (Mac Excel) read as the same days as in a 1900-system one', async () => {
+    const bytes = await rawXlsx({
+      sheets: [{ name: 'S', rows: '<row r="1"><c r="A1" s="1"><v>43830</v></c><c r="B1" s="2"><v>0.5</v></c><c r="C1"><v>43830</v></c></row>' }],
+      workbookAfter: '<workbookPr date1904="1"/>',
+      styles: '<cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="20"/></cellXfs>',
+    });
+    const wb = await readXlsx(bytes);
+    // 43830 days after 1904-01-01 is 2024-01-01; a time of day and a plain number do not move.
+    expect([1, 2, 3].map((c) => valueAt(wb, 'S', 1, c))).toEqual([45292, 0.5, 43830]);
+    expect(wb.requireSheet('S').get(1, 1)?.format).toEqual({ numFmt: 'mm-dd-yy' });
+  });
+});
+
 describe('merged ranges', () => {
   it('hold their value in the top-left cell only (exceljs copies it into every cell)', async () => {
     const book = new ExcelJS.Workbook();
@@ -230,6 +244,9 @@ describe('functions added', () => {
     ['=SUBSTITUTE(C1,"-","+",2)', 'a-b+c'],
     ['=SMALL(B1:B4,2)', 3],
     ['=LARGE(B1:B4,1)', 9],
+    ['=SMALL($B:$B,2)', 3],
+    ['=ROW(3:3)', 3],
+    ['=RANK(9,B1:B4)', 1],
     ['=HYPERLINK("https://example.com","site")', 'site'],
     ['=HYPERLINK("https://example.com")', 'https://example.com'],
   ];

@@ -104,6 +104,7 @@ export async function readParts(bytes: Buffer | Uint8Array): Promise<PartSheet[]
   const rels = await relationships(xml, workbookPath);
   const strings = (await xml('xl/sharedStrings.xml'))?.children.filter((c) => c.name === 'si').map(stringText) ?? [];
   const styles = readStyles(await xml('xl/styles.xml'));
+  const date1904 = ['1', 'true'].includes(child(workbook, 'workbookPr')?.attrs.date1904 ?? '');
   const sheets: PartSheet[] = [];
   for (const entry of childrenNamed(child(workbook, 'sheets'), 'sheet')) {
     const name = entry.attrs.name ?? '';
@@ -119,7 +120,9 @@ export async function readParts(bytes: Buffer | Uint8Array): Promise<PartSheet[]
       const table = path ? await xml(path) : undefined;
       if (table) tables.push(readTable(table, path!));
     }
-    sheets.push({ name, cells: readCells(sheetXml, target, strings, styles), merges: readMerges(sheetXml), tables });
+    const cells = readCells(sheetXml, target, strings, styles);
+    if (date1904) for (const cell of cells) toDate1900(cell);
+    sheets.push({ name, cells, merges: readMerges(sheetXml), tables });
   }
   return sheets;
 }
@@ -225,6 +228,18 @@ function cachedValue(c: XmlElement, strings: string[]): Value {
       return Number.isFinite(n) ? n : v.text;
     }
   }
+}
+
+/** Days from 1904-01-01 to 1900's epoch: a date of a 1904-system file (Mac Excel) is moved by them. */
+const DAYS_1904 = 1462;
+
+function toDate1900(cell: PartCell): void {
+  if (typeof cell.value === 'number' && cell.format?.numFmt && showsDay(cell.format.numFmt)) cell.value += DAYS_1904;
+}
+
+/** Whether a number format shows a day (d or y outside quotes, escapes and [brackets]); times of day stay as they are. */
+function showsDay(numFmt: string): boolean {
+  return /[dy]/i.test(numFmt.replace(/"[^"]*"|\\.|\[[^\]]*\]/g, ''));
 }
 
 function readMerges(sheet: XmlElement): RangeAddress[] {
