@@ -9,6 +9,8 @@ export interface EpisodeTask {
   family: string;
   seed: number;
   split: string;
+  /** The family's reset options (a JSON object the env reads, e.g. which cases of a benchmark task). */
+  options?: Record<string, unknown>;
 }
 
 export interface EpisodeIds {
@@ -72,7 +74,7 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
     }
   };
   const reset = await timedEnv(`reset ${task.family} seed ${task.seed}`, () =>
-    client.reset({ family: task.family, seed: task.seed, split: task.split, maxSteps: limits.maxSteps, ...envOptions }),
+    client.reset({ family: task.family, seed: task.seed, split: task.split, maxSteps: limits.maxSteps, options: task.options, ...envOptions }),
   );
   let envFailed = false;
   let closed = false;

@@ -4,7 +4,7 @@ import { EnvPool, type EnvRuntime, type EnvServerSpec, type Lease } from '@workg
 import type { EpisodeRecord, RunWriter } from '@workgym/trajectories';
 import type { Agent } from '../agent.js';
 import { ActionFault, InfraFault } from '../faults.js';
-import { runEpisode, type EpisodeLimits } from '../run-episode.js';
+import { runEpisode, type EpisodeLimits, type EpisodeTask } from '../run-episode.js';
 import { attributeActionFault, type FaultAttribution } from './fault-attribution.js';
 import { RolloutStats, type EarlierEpisode } from './rollout-stats.js';
 import type { WorkItem } from './work-item.js';
@@ -39,6 +39,8 @@ export interface RolloutOptions {
    */
   pools?: ReadonlyMap<string, EnvPool>;
   limits: EpisodeLimits;
+  /** Reset options every episode's reset passes to its env (see EpisodeTask.options). */
+  resetOptions?: Record<string, unknown>;
   /** Attempts per episode when the env side fails (default 3). */
   maxAttempts?: number;
   /** What the run held before this session (a resume), so that the stats describe the whole run. */
@@ -144,6 +146,11 @@ export class RolloutRunner {
     }
   }
 
+  /** The work item as the env is reset for it: with the run's reset options. */
+  private task(item: WorkItem): EpisodeTask {
+    return this.options.resetOptions ? { ...item, options: this.options.resetOptions } : item;
+  }
+
   /**
    * Plays the episode, retrying env faults on fresh instances; an action fault that a replay
    * pins on the agent ends it as env_broken instead. Undefined when stopped.
@@ -159,7 +166,7 @@ export class RolloutRunner {
         const record = await runEpisode({
           client: lease.client,
           agent: this.options.agent,
-          task: item,
+          task: this.task(item),
           ids: { runId: this.options.writer.runId, episodeId: item.episodeId, groupId: item.groupId },
           limits: this.options.limits,
           env: { version: envInfo.version, imageId: lease.instance.imageId ?? envInfo.imageId },
@@ -192,7 +199,7 @@ export class RolloutRunner {
     if (!lease) return undefined;
     let verdict: FaultAttribution | undefined;
     try {
-      verdict = await attributeActionFault(lease.client, item, fault, this.options.limits, signal);
+      verdict = await attributeActionFault(lease.client, this.task(item), fault, this.options.limits, signal);
       return verdict;
     } catch (error) {
       if (signal.aborted) return undefined;

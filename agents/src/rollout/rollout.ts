@@ -28,6 +28,8 @@ export interface RolloutConfig {
   /** Warm pools to lease from, by env name (see RolloutOptions.pools); the caller closes them. */
   pools?: ReadonlyMap<string, EnvPool>;
   limits: EpisodeLimits;
+  /** Reset options for every episode's reset (a JSON object the families read); not part of the episode ids. */
+  resetOptions?: Record<string, unknown>;
   /** Episodes to run instead of the planned ones (replay runs the episodes of another run). */
   items?: WorkItem[];
   /** Builds the queue from the episodes still to run (default: the in-process queue). */
@@ -93,6 +95,7 @@ export async function rollout(config: RolloutConfig): Promise<RolloutOutcome> {
       parallel: config.parallel,
       pools: config.pools,
       limits: config.limits,
+      resetOptions: config.resetOptions,
       earlier: held,
       onProgress: config.onProgress,
       log: config.log,

@@ -111,6 +111,18 @@ export function readChoice(value: string, flag: string, choices: readonly string
   return value;
 }
 
+/** The value as a JSON object (what --reset-options takes); otherwise a UsageError naming the flag. */
+export function readJsonObject(value: string, flag: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    throw new UsageError(`${flag} must be a JSON object, e.g. '{"key": 1}'; ${shown(value)} is not JSON (${(error as Error).message})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`${flag} must be a JSON object, e.g. '{"key": 1}', not ${shown(value)}`);
+  return parsed as Record<string, unknown>;
+}
+
 export function readList(value: string): string[] {
   return value
     .split(',')

@@ -14,6 +14,7 @@ export const rolloutConfigSchema = z
     env: z.array(z.string().min(1)).optional(),
     family: z.string().min(1).optional(),
     tasks: z.array(z.string().min(1)).optional(),
+    resetOptions: z.record(z.string(), z.unknown()).optional(),
     agent: z.enum(['expert', 'random', 'nothing', 'submit', 'replay', 'openai']),
     episodes: number('episodes').default(1),
     group: number('group').default(1),

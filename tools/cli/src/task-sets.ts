@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option } from 'commander';
+import { readJsonObject } from './options.js';
 import { UsageError } from './usage-error.js';
 
 // --tasks [ENV=]PATH: task sets a team brings (a file or folder the env loads with its own
@@ -39,6 +40,14 @@ export function assignTaskSets(values: readonly string[] | undefined, selected: 
 function onlyEnv(value: string, selected: readonly string[] | undefined): string {
   if (selected?.length === 1) return selected[0]!;
   throw new UsageError(`--tasks ${value}: say which env loads it, --tasks ENV=${value} (a plain path needs exactly one env selected)`);
+}
+
+/** --reset-options JSON: options every episode's reset passes to its family. */
+export function resetOptionsOption(): Option {
+  return new Option(
+    '--reset-options <json>',
+    'a JSON object every reset passes to its task family (family-specific, e.g. which cases of a benchmark task; see the env\'s docs)',
+  ).argParser((value: string) => readJsonObject(value, '--reset-options'));
 }
 
 /** The --tasks values as given, for a dry run's plan. */

@@ -84,3 +84,24 @@ describe('--tasks', () => {
     ).toMatch(noFamilyRefusal('browser/miniwob.nope-*', 'browser/miniwob.click-button'));
   }, 300_000);
 });
+
+describe('--reset-options', () => {
+  it('refuses in one line what is not a JSON object (rollout, eval, a config file)', async () => {
+    expect(refusal(await workgym('rollout', '--agent', 'nothing', '--out', join(dir, 'r'), '--reset-options', '[1]', '--dry-run'))).toBe(
+      `workgym: --reset-options must be a JSON object, e.g. '{"key": 1}', not [1]`,
+    );
+    expect(refusal(await workgym('eval', '--agent', 'nothing', '--reset-options', '{x', '--dry-run'))).toMatch(/^workgym: --reset-options must be a JSON object, e.g. '\{"key": 1\}'; \{x is not JSON/);
+    await writeFile(join(dir, 'rollout.json'), JSON.stringify({ agent: 'nothing', out: join(dir, 'r'), resetOptions: 'cases=1' }));
+    const config = await workgym('rollout', '--config', join(dir, 'rollout.json'), '--dry-run');
+    expect(config.code).toBe(1);
+    expect(config.stderr).toMatch(/invalid rollout configuration[\s\S]*resetOptions:/);
+  }, 300_000);
+
+  it('reach the env at every reset: the spreadsheetbench family reads its task from them and refuses an incomplete one', async () => {
+    const planned = await workgym('rollout', '--env', 'spreadsheet', '--family', 'spreadsheet/spreadsheetbench', '--agent', 'nothing', '--out', join(dir, 'sb'), '--reset-options', '{"spreadsheetbench":{"instruction":"x"}}', '--dry-run');
+    expect(planned.stdout).toContain('reset options: {"spreadsheetbench":{"instruction":"x"}}');
+    const run = await workgym('rollout', '--env', 'spreadsheet', '--family', 'spreadsheet/spreadsheetbench', '--agent', 'nothing', '--max-steps', '1', '--runtime', 'local', '--out', join(dir, 'sb'), '--reset-options', '{"spreadsheetbench":{"instruction":"x"}}');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/reset spreadsheet\/spreadsheetbench seed 0: bad_request: options\.spreadsheetbench needs/);
+  }, 600_000);
+});

@@ -22,6 +22,8 @@ export interface RunEvalOptions extends EvalOptions {
   maxSteps?: number;
   parallel?: number;
   stepTimeoutMs?: number;
+  /** Reset options for every episode (see RolloutConfig.resetOptions). */
+  resetOptions?: Record<string, unknown>;
   /**
    * Random candidate actions (never `submit` or `answer`) for each episode's first N steps, before
    * the agent takes over: how well it acts from states off its own path. The same task gets the
@@ -57,7 +59,8 @@ export async function runEval(options: RunEvalOptions): Promise<{ report: EvalRe
     parallel: options.parallel ?? 2,
     pools: options.pools,
     limits: { maxSteps: options.maxSteps ?? 30, stepDeadlineMs: options.stepTimeoutMs ?? 60_000, episodeDeadlineMs: 30 * 60_000 },
-    spec: { purpose: 'eval', agent: agent.info },
+    resetOptions: options.resetOptions,
+    spec: { purpose: 'eval', agent: agent.info, ...(options.resetOptions ? { resetOptions: options.resetOptions } : {}) },
     onProgress: options.onProgress,
     log: options.log,
   });

@@ -22,6 +22,7 @@ interface EvalFlags extends Partial<Record<AgentOption, unknown>> {
   env?: string[];
   family?: string;
   tasks?: string[];
+  resetOptions?: Record<string, unknown>;
   split: string;
   episodes: number;
   group: number;
@@ -69,6 +70,7 @@ export async function evaluate(flags: EvalFlags): Promise<void> {
         seed: flags.seed,
         maxSteps: flags.maxSteps,
         parallel: flags.parallel,
+        resetOptions: flags.resetOptions,
         ks,
         excludeInfraErrors,
         onProgress: progressLine('eval'),
@@ -104,6 +106,7 @@ async function planEval(flags: EvalFlags): Promise<void> {
   printPlan(`evaluate ${agent}${flags.policy ? ` ${flags.policy}` : ''}${flags.model ? ` ${String(flags.model)}` : ''} on the ${flags.split} split`, {
     envs: describeFamilies(envs),
     tasks: describeTaskSets(tasks),
+    'reset options': flags.resetOptions && JSON.stringify(flags.resetOptions),
     episodes: `${families} families x ${flags.episodes} tasks x group ${flags.group} = ${families * flags.episodes * flags.group}, seeds ${flags.seed}..${flags.seed + flags.episodes - 1}`,
     limits: `${flags.maxSteps} steps per episode, ${flags.parallel} in flight per env`,
     runtime: flags.runtime,
@@ -130,7 +133,7 @@ function checkAgentFlags(flags: EvalFlags): string {
  */
 function refuseAgentOptions(flags: EvalFlags): void {
   if (flags.agent) throw new UsageError('give either --run (evaluate a run) or --agent (run new episodes), not both');
-  const given = [...AGENT_OPTIONS.filter((key) => flags[key] !== undefined).map(agentFlag), ...(flags.policy ? ['--policy'] : []), ...(flags.tasks ? ['--tasks'] : [])];
+  const given = [...AGENT_OPTIONS.filter((key) => flags[key] !== undefined).map(agentFlag), ...(flags.policy ? ['--policy'] : []), ...(flags.tasks ? ['--tasks'] : []), ...(flags.resetOptions ? ['--reset-options'] : [])];
   if (given.length === 0) return;
   throw new UsageError(
     `--run scores the episodes ${flags.run} holds as they were played, so ${given.join(', ')} (how to play new episodes, with --agent) cannot change them; drop ${given.length === 1 ? 'it' : 'them'}`,

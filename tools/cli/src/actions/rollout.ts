@@ -48,6 +48,7 @@ export async function runRollout(config: RolloutCliConfig): Promise<RolloutOutco
       split: config.split,
       seed: config.seed,
       parallel: config.parallel,
+      resetOptions: config.resetOptions,
       limits: {
         maxSteps: config.maxSteps,
         stepDeadlineMs: config.stepTimeoutS * 1000,
@@ -93,6 +94,7 @@ export async function planRollout(config: RolloutCliConfig): Promise<void> {
     agent: agentLine(config),
     envs: describeFamilies(envs),
     tasks: describeTaskSets(tasks),
+    'reset options': config.resetOptions && JSON.stringify(config.resetOptions),
     episodes:
       config.agent === 'replay'
         ? `those of ${config.from} in these families`

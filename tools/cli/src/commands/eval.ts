@@ -4,7 +4,7 @@ import { addDryRunOption } from '../dry-run.js';
 import { lazy } from '../lazy.js';
 import { MIX_VERIFIERS_FLAG, MIX_VERIFIERS_HELP } from '../mix-verifiers.js';
 import { addOptions, readList, readNumber, WHOLE } from '../options.js';
-import { tasksOption } from '../task-sets.js';
+import { resetOptionsOption, tasksOption } from '../task-sets.js';
 
 export function defineEval(command: Command): void {
   // `eval compare` has options of the same names (--env, --json): those after `compare` are its own.
@@ -31,6 +31,7 @@ export function defineEval(command: Command): void {
     runtime: { default: 'docker' },
   })
     .addOption(tasksOption())
+    .addOption(resetOptionsOption())
     .option('--out <dir>', 'run folder for the new episodes (default: a temporary folder)')
     .option('--k <list>', 'comma-separated k for pass@k and pass^k (default every k from 1 to the group size)', (value: string) =>
       readList(value).map((k) => readNumber(k, '--k', WHOLE)),

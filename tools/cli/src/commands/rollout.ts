@@ -3,12 +3,12 @@ import { addAgentOptions } from '../agent-options.js';
 import { addDryRunOption } from '../dry-run.js';
 import { lazy } from '../lazy.js';
 import { addOptions, PROBABILITY, readNumber } from '../options.js';
-import { tasksOption } from '../task-sets.js';
+import { resetOptionsOption, tasksOption } from '../task-sets.js';
 
 export function defineRollout(command: Command): void {
   command.option('--config <file>', 'read these options from a JSON file (same names, camelCase); flags override it');
   // No defaults here, so that a config file's values hold; rollout-config.ts checks every value at once.
-  addOptions(command, { env: {}, family: {} }, { checkValues: false }).addOption(tasksOption());
+  addOptions(command, { env: {}, family: {} }, { checkValues: false }).addOption(tasksOption()).addOption(resetOptionsOption());
   addAgentOptions(command, { kinds: ['expert', 'random', 'nothing', 'submit', 'replay', 'openai'], checkValues: false }).option(
     '--noise <p>',
     "with probability p, a step's expert call is replaced by a random candidate action, marked injected (--agent expert)",
@@ -48,7 +48,9 @@ context and never as targets (weight 0), and preference pairs never choose them.
 Task sets: --tasks [ENV=]PATH (repeatable) gives an env a file or folder of tasks to load beside
 its own families (each task is a family <env>/<set>.<task id>, so --family selects them). Under
 docker each is mounted read-only into the env's container; its files must be readable by others
-(chmod -R o+rX PATH). Pass the same --tasks again with --resume.
+(chmod -R o+rX PATH). Pass the same --tasks again with --resume. --reset-options JSON is passed
+to every reset (family-specific; the env pages say which families read what); it is not part of
+the episode ids.
 
 Agents for family authors: --agent nothing takes no action until the step limit, --agent submit
 submits at once; a family that pays either of them anything pays for no work.
