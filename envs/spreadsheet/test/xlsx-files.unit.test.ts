@@ -348,3 +348,43 @@ describe('structured table references', () => {
     expect(valueAt(wb, 'Report', 2, 1)).toEqual({ error: '#NAME?' });
   });
 });
+
+describe('defined names', () => {
+  const book = () =>
+    rawXlsx({
+      sheets: [
+        {
+          name: 'S',
+          rows:
+            '<row r="1"><c r="A1"><v>10</v></c><c r="B1"><v>0.2</v></c><c r="C1"><f>A1*TaxRate</f><v>2</v></c><c r="D1"><f>SUM(Rates)</f><v>0</v></c>' +
+            '<c r="E1"><f>A1*Half</f><v>5</v></c><c r="F1"><f>Local*10</f><v>20</v></c><c r="G1"><f>Broken+1</f><v>1</v></c><c r="I1"><f>Missing+1</f><v>99</v></c></row>' +
+            '<row r="2"><c r="A2"><v>2</v></c></row><row r="3"><c r="A3"><v>3</v></c></row>',
+        },
+      ],
+      workbookAfter:
+        '<definedNames><definedName name="_xlnm.Print_Area" localSheetId="0">S!$A$1:$C$3</definedName><definedName name="Broken">#REF!</definedName>' +
+        '<definedName name="Half">0.5</definedName><definedName name="Local" localSheetId="0">S!$A$2</definedName>' +
+        '<definedName name="Rates">S!$A$1:$A$3</definedName><definedName name="TaxRate">S!$B$1</definedName></definedNames>',
+    });
+
+  it('stand for the references and constants the file gives them, and follow edits', async () => {
+    const wb = await readXlsx(await book());
+    expect([3, 4, 5, 6].map((c) => valueAt(wb, 'S', 1, c))).toEqual([2, 15, 5, 20]);
+    // A name standing for #REF! gives #REF!, as in Excel; a name the file does not define
+    // cannot be computed: the stored value stays, marked.
+    expect([valueAt(wb, 'S', 1, 7), valueAt(wb, 'S', 1, 9)]).toEqual([{ error: '#REF!' }, 99]);
+    expect(wb.cachedCells().map((c) => [c.address, c.reason])).toEqual([['S!I1', 'the engine cannot compute Missing, a name the workbook does not define']]);
+    const editor = new WorkbookEditor(wb, wb.sheets[0]!);
+    // The agent's own formulas with an unknown name compute as Excel does.
+    await editor.apply('write_cells', { range: 'J1', values: [['=IFERROR(Missing,0)', '=Missing+1']] });
+    expect([valueAt(wb, 'S', 1, 10), valueAt(wb, 'S', 1, 11)]).toEqual([0, { error: '#NAME?' }]);
+    await editor.apply('write_cells', { range: 'B1', values: [[0.5]] });
+    await editor.apply('write_cells', { range: 'A3', values: [[30]] });
+    expect([valueAt(wb, 'S', 1, 3), valueAt(wb, 'S', 1, 4)]).toEqual([5, 42]);
+    await editor.apply('set_formula', { cell: 'H1', formula: '=TaxRate*Half' });
+    expect(valueAt(wb, 'S', 1, 8)).toBe(0.25);
+    const back = await readXlsx(await writeXlsx(wb));
+    expect(back.requireSheet('S').get(1, 3)?.formula).toBe('A1*S!$B$1');
+    expect(valueAt(back, 'S', 1, 3)).toBe(5);
+  });
+});

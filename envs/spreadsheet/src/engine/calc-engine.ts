@@ -3,6 +3,7 @@ import FormulaParser, { type Arg } from 'fast-formula-parser';
 import { cellName, MAX_COLS, MAX_ROWS } from './a1.js';
 import type { Meter } from './budget.js';
 import { ComputeBudgetError, FORMULA_UNITS, runNow, runPaused, unmetered, WORKBOOK_UNITS, type Work } from './budget.js';
+import { resolveNames, type DefinedName } from './defined-names.js';
 import { boundWholeLines, formulaRefs, mapOutsideStrings } from './formula-refs.js';
 import { contextFunctions, functionTable } from './functions.js';
 import { cellKey, keyCol, keyRow, SHEET_STRIDE, type Sheet } from './sheet.js';
@@ -51,6 +52,7 @@ function sharedParser(): FormulaParser {
     functionsNeedContext: contextFunctions(),
     onCell: (ref) => active!.readCell(ref),
     onRange: (ref) => active!.readRange(ref),
+    onVariable: (name) => active!.unknownName(name),
   });
   return parser;
 }
@@ -86,6 +88,8 @@ export interface EngineWorkbook {
   readonly byUid: ReadonlyMap<number, Sheet>;
   /** Tables that structured references (`Table1[Col]`) point into. */
   readonly tables: readonly Table[];
+  /** Defined names formulas may use (`TaxRate`). */
+  readonly names: readonly DefinedName[];
   sheet(name: string): Sheet | undefined;
   /** The workbook-wide id of the cell `key` of `sheet`. */
   id(sheet: Sheet, key: number): number;
@@ -143,6 +147,8 @@ export class CalcEngine {
   private formulaLimit = Number.POSITIVE_INFINITY;
   private overBudget: ComputeBudgetError | undefined;
   private evaluating = '';
+  /** A name the formula being evaluated uses that the workbook does not define. */
+  private unknown: string | undefined;
   /** While a file's workbook is first calculated: formulas the engine cannot compute keep the file's value. */
   private keepFileValues = false;
   /** Formulas evaluated since the engine was made (benchmarks read it). */
@@ -183,7 +189,12 @@ export class CalcEngine {
    * tables, whole columns and rows bounded.
    */
   engineFormula(formula: string, at: FormulaPosition): string {
-    return boundWholeLines(resolveStructured(formula, at, this.wb.tables));
+    return boundWholeLines(this.resolveReferences(formula, at));
+  }
+
+  /** The formula with the workbook's defined names and structured references written as what they mean. */
+  resolveReferences(formula: string, at: FormulaPosition): string {
+    return resolveStructured(resolveNames(formula, at.sheet, this.wb.names), at, this.wb.tables);
   }
 
   /** Evaluates every formula from scratch (the naive baseline the benchmark compares with). */
@@ -402,7 +413,7 @@ export class CalcEngine {
     const deps: Deps = { points: [], ranges: [] };
     let units = 1;
     const key = id % SHEET_STRIDE;
-    const resolved = resolveStructured(formula, { sheet, row: keyRow(key), col: keyCol(key) }, this.wb.tables);
+    const resolved = this.resolveReferences(formula, { sheet, row: keyRow(key), col: keyCol(key) });
     for (const ref of formulaRefs(resolved)) {
       const target = ref.sheet === undefined ? sheet : this.wb.sheet(ref.sheet);
       if (!target) continue;
@@ -569,7 +580,10 @@ export class CalcEngine {
     else if (hasUnresolvedBrackets(engineFormula)) value = this.uncomputable(cell, `the engine cannot compute ${this.lacking(formula)}`);
     else {
       try {
+        this.unknown = undefined;
         value = toValue(this.parse(engineFormula, { sheet: sheet.name, row: position.row, col: position.col }));
+        if (this.unknown !== undefined && this.keepsFileValue(cell))
+          value = this.uncomputable(cell, `the engine cannot compute ${this.unknown}, a name the workbook does not define`);
       } catch (error) {
         // A function that crashes on its inputs shows #VALUE!; unknown functions and formulas
         // that do not parse (possible in loaded files) keep the file's value, or show #NAME?.
@@ -587,7 +601,7 @@ export class CalcEngine {
    * (while the file is first calculated, or when already kept), or #NAME? when there is none.
    */
   private uncomputable(cell: Cell, reason: string): Value {
-    if (cell.value !== null && (this.keepFileValues || cell.cached !== undefined)) {
+    if (this.keepsFileValue(cell)) {
       cell.cached = reason;
       return cell.value;
     }
@@ -605,6 +619,17 @@ export class CalcEngine {
     });
     if (names.size > 0) return [...names].join(', ');
     return formula.includes('[') ? 'this table or external reference' : 'this formula';
+  }
+
+  /** Whether the cell holds a file's stored value that an uncomputable formula keeps. */
+  private keepsFileValue(cell: Cell): boolean {
+    return cell.value !== null && (this.keepFileValues || cell.cached !== undefined);
+  }
+
+  /** A name no defined name resolved: #NAME?, and the formula cannot be computed. */
+  unknownName(name: string): null {
+    this.unknown ??= name;
+    return null;
   }
 
   readCell(ref: { sheet: string; row: number; col: number }): unknown {

@@ -3,6 +3,7 @@ import { cellName, quoteSheet } from './a1.js';
 import type { Meter } from './budget.js';
 import { CalcEngine, type CellEdit, type EngineState, type EngineWorkbook } from './calc-engine.js';
 import { keyCol, keyRow, Sheet, SHEET_STRIDE } from './sheet.js';
+import type { DefinedName } from './defined-names.js';
 import type { Table } from './structured-refs.js';
 import type { Cell, Value } from './values.js';
 
@@ -17,6 +18,8 @@ export class Workbook implements EngineWorkbook {
   private nextUid = 1;
   /** The tables the workbook file defines (structured references point into them). */
   readonly tables: Table[] = [];
+  /** The defined names the workbook file gives (`TaxRate` = `Settings!$B$1`). */
+  readonly names: DefinedName[] = [];
   readonly calc: CalcEngine = new CalcEngine(this);
 
   sheet(name: string): Sheet | undefined {
@@ -63,7 +66,9 @@ export class Workbook implements EngineWorkbook {
     const copy = new Workbook();
     for (const sheet of this.sheets) copy.register(sheet.clone(), this.uids.get(sheet));
     copy.nextUid = this.nextUid;
-    for (const table of this.tables) copy.tables.push({ ...table, sheet: copy.byUid.get(this.uids.get(table.sheet)!)! });
+    const own = (sheet: Sheet) => copy.byUid.get(this.uids.get(sheet)!)!;
+    for (const table of this.tables) copy.tables.push({ ...table, sheet: own(table.sheet) });
+    for (const n of this.names) copy.names.push({ ...n, scope: n.scope && own(n.scope) });
     copy.calc.adopt(this.calc.state());
     return copy;
   }

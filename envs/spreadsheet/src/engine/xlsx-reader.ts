@@ -41,6 +41,13 @@ export interface PartSheet {
   tables: PartTable[];
 }
 
+/** A defined name as the file stores it; `sheet` is the index of the sheet it belongs to, if any. */
+export interface PartName {
+  name: string;
+  sheet?: number;
+  formula: string;
+}
+
 /** A file that is not a readable .xlsx: `part` names the zip entry at fault. */
 export class XlsxPartError extends Error {
   constructor(
@@ -82,7 +89,7 @@ const NUMBER_FORMATS: Record<number, string> = {
 };
 
 /** Reads the sheets of .xlsx bytes. Throws XlsxPartError naming the part that cannot be read. */
-export async function readParts(bytes: Buffer | Uint8Array): Promise<PartSheet[]> {
+export async function readParts(bytes: Buffer | Uint8Array): Promise<{ sheets: PartSheet[]; names: PartName[] }> {
   let zip: JSZip;
   try {
     zip = await JSZip.loadAsync(bytes);
@@ -106,8 +113,11 @@ export async function readParts(bytes: Buffer | Uint8Array): Promise<PartSheet[]
   const styles = readStyles(await xml('xl/styles.xml'));
   const date1904 = ['1', 'true'].includes(child(workbook, 'workbookPr')?.attrs.date1904 ?? '');
   const sheets: PartSheet[] = [];
-  for (const entry of childrenNamed(child(workbook, 'sheets'), 'sheet')) {
+  // localSheetId counts every sheet of the workbook; chart sheets are skipped below.
+  const sheetAt = new Map<number, string>();
+  for (const [index, entry] of childrenNamed(child(workbook, 'sheets'), 'sheet').entries()) {
     const name = entry.attrs.name ?? '';
+    sheetAt.set(index, name);
     const target = rels.get(entry.attrs['r:id'] ?? '');
     if (!target) throw new XlsxPartError(workbookPath, `sheet "${name}" points at no part`);
     const sheetXml = await xml(target);
@@ -124,7 +134,22 @@ export async function readParts(bytes: Buffer | Uint8Array): Promise<PartSheet[]
     if (date1904) for (const cell of cells) toDate1900(cell);
     sheets.push({ name, cells, merges: readMerges(sheetXml), tables });
   }
-  return sheets;
+  return { sheets, names: readNames(workbook, sheetAt, sheets) };
+}
+
+/** The workbook's defined names the engine can use: not Excel's own (_xlnm., _xlfn.), not empty. */
+function readNames(workbook: XmlElement, sheetAt: Map<number, string>, sheets: PartSheet[]): PartName[] {
+  const names: PartName[] = [];
+  for (const entry of childrenNamed(child(workbook, 'definedNames'), 'definedName')) {
+    const name = entry.attrs.name ?? '';
+    const formula = entry.text.trim().replace(/^=/, '');
+    if (!name || name.toLowerCase().startsWith('_xl') || formula === '') continue;
+    const local = entry.attrs.localSheetId === undefined ? undefined : sheetAt.get(Number(entry.attrs.localSheetId));
+    const sheet = local === undefined ? undefined : sheets.findIndex((s) => s.name === local);
+    if (sheet === -1) continue;
+    names.push({ name, sheet, formula });
+  }
+  return names;
 }
 
 /** A part's relationships: id -> the target's path in the zip. */

@@ -4,10 +4,9 @@ import { cellName, MAX_COLS, MAX_ROWS, type RangeAddress } from './a1.js';
 import { Meter } from './budget.js';
 import { shiftFormula } from './formula-refs.js';
 import { cellKey, keyCol, keyRow } from './sheet.js';
-import { resolveStructured } from './structured-refs.js';
 import type { Cell } from './values.js';
 import { isError } from './values.js';
-import { readParts, XlsxPartError, type PartCell, type PartSheet } from './xlsx-reader.js';
+import { readParts, XlsxPartError, type PartCell, type PartName, type PartSheet } from './xlsx-reader.js';
 import { Workbook } from './workbook.js';
 
 export interface WriteXlsxOptions {
@@ -29,8 +28,8 @@ export async function writeXlsx(wb: Workbook, options: WriteXlsxOptions = {}): P
     for (const [key, cell] of sheet.cells) {
       const [row, col] = [keyRow(key), keyCol(key)];
       const target = ws.getCell(row, col);
-      // The file carries no tables: structured references are written as the ranges they mean.
-      const formula = cell.formula === undefined ? undefined : resolveStructured(cell.formula, { sheet, row, col }, wb.tables);
+      // The file carries no tables or names: they are written as the ranges they mean.
+      const formula = cell.formula === undefined ? undefined : wb.calc.resolveReferences(cell.formula, { sheet, row, col });
       target.value = toExcel({ ...cell, formula }, options.withResults ?? true);
       if (cell.format?.numFmt) target.numFmt = cell.format.numFmt;
       if (cell.format?.bold) target.font = { bold: true };
@@ -108,8 +107,9 @@ function toExcel(cell: Cell, withResults: boolean): ExcelJS.CellValue {
  */
 export async function readXlsx(bytes: Buffer | Uint8Array, options: { recalc?: boolean } = {}): Promise<Workbook> {
   let parts: PartSheet[];
+  let names: PartName[];
   try {
-    parts = await readParts(bytes);
+    ({ sheets: parts, names } = await readParts(bytes));
   } catch (error) {
     if (error instanceof XlsxPartError) throw new ActionError('bad_workbook', `not a readable .xlsx file: ${error.message}`);
     throw error;
@@ -131,6 +131,8 @@ export async function readXlsx(bytes: Buffer | Uint8Array, options: { recalc?: b
     }
     for (const table of part.tables) wb.tables.push({ ...table, sheet });
   }
+  for (const n of names)
+    wb.names.push({ name: n.name, scope: n.sheet === undefined ? undefined : wb.sheets[n.sheet], formula: n.formula.replace(/_xl(?:fn|ws)\./g, '') });
   // A file's formulas are recalculated without a limit (the caller chose the file), pausing so
   // other sessions of the server go on meanwhile.
   if (options.recalc ?? true) await wb.calc.rebuild(new Meter(), { fromFile: true });
