@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EnvClient } from '@workgym/protocol';
@@ -6,6 +6,7 @@ import { TaskSetError } from '@workgym/protocol/kit';
 import ExcelJS from 'exceljs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { manifest, SpreadsheetEnv } from '../src/index.js';
+import { SPREADSHEET_TASK_SCHEMA } from '../src/task-sets/generic.js';
 import { FIXTURE_TASKS, writeSpreadsheetBenchFixture } from './spreadsheetbench-fixture.js';
 import { inProcessClient, open as openEpisode, runExpert, type OpenEpisode } from './helpers.js';
 
@@ -257,6 +258,13 @@ describe('the generic spreadsheet JSONL format', () => {
     } finally {
       env.close();
     }
+  });
+
+  it('is the schema docs/envs/spreadsheet.md prints', async () => {
+    const page = await readFile(new URL('../../../docs/envs/spreadsheet.md', import.meta.url), 'utf8');
+    const section = page.slice(page.indexOf('### The generic spreadsheet format'));
+    const block = /```json\n([\s\S]*?)\n```/.exec(section)?.[1];
+    expect(JSON.parse(block ?? 'null')).toEqual(SPREADSHEET_TASK_SCHEMA);
   });
 
   it('names the line and the field of a bad task', async () => {
