@@ -53,6 +53,8 @@ export type { TaskMean } from './stats/pass-k.js';
 export { compareDifficulties, ksUpTo, reliability, scenarioKey, scenarioSuccess } from './stats/reliability.js';
 export type { Outcome, Reliability, ScenarioSuccess } from './stats/reliability.js';
 export { wilson } from './stats/wilson.js';
+export { formatSuiteMetrics, suiteMetrics, suiteOf } from './stats/suite-metrics.js';
+export type { SuiteMetric } from './stats/suite-metrics.js';
 export type { Proportion } from './stats/wilson.js';
 export { formatTranscript } from './views/transcript.js';
 export type { TranscriptOptions } from './views/transcript.js';

@@ -1,8 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRun } from '@workgym/trajectories';
 import { noFamilyRefusal, workgym } from './run-cli.js';
 
 // --tasks [ENV=]PATH on envs, rollout, eval and check: which env a path goes to, and the one-line
@@ -104,4 +105,31 @@ describe('--reset-options', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/reset spreadsheet\/spreadsheetbench seed 0: bad_request: options\.spreadsheetbench needs/);
   }, 600_000);
+});
+
+describe('eval suite metrics', () => {
+  it('prints the benchmark metric of a task set next to the table, and writes it in --json', async () => {
+    const run = join(dir, 'miniwob-run');
+    const writer = await createRun(run);
+    const episode = (task: string, seed: number, raw: number) => ({
+      episodeId: `browser/miniwob.${task}:test:${seed}:0`,
+      env: 'browser',
+      family: `browser/miniwob.${task}`,
+      split: 'test',
+      seed,
+      status: raw > 0 ? ('success' as const) : ('failure' as const),
+      success: raw > 0,
+      finalReward: Math.max(0, raw),
+      rewardComponents: { miniwob_reward: Math.max(0, raw), miniwob_raw_reward: raw },
+      steps: [],
+    });
+    for (const e of [episode('click-button', 1, 1), episode('click-button', 2, 0.5), episode('enter-text', 1, -1), episode('enter-text', 2, 0)]) await writer.append(e);
+    await writer.finalize();
+    const result = await workgym('eval', '--run', run, '--json', join(dir, 'eval.json'));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('## Suite metrics');
+    expect(result.stdout).toContain('| browser | miniwob | 2 | 4 | mean_reward 0.125, success_rate 50.0% |');
+    const report = JSON.parse(await readFile(join(dir, 'eval.json'), 'utf8')) as { suites: unknown[] };
+    expect(report.suites).toEqual([{ suite: 'miniwob', env: 'browser', tasks: 2, episodes: 4, values: { mean_reward: 0.125, success_rate: 0.5 }, unscored: 0 }]);
+  }, 300_000);
 });

@@ -5,7 +5,7 @@ import { NothingAgent, RandomAgent, SubmitAgent, type Agent } from '@workgym/age
 import { evaluateRecords, formatEvalMarkdown, readRecords, runEval, type EvalReport } from '@workgym/trainers/eval';
 import { LinearPolicy } from '@workgym/trainers/learner';
 import { PolicyServer } from '@workgym/trainers/serve';
-import { refuseMixedVerifiers } from '@workgym/trajectories';
+import { formatSuiteMetrics, refuseMixedVerifiers, suiteMetrics, type EpisodeRecord } from '@workgym/trajectories';
 import { AGENT_OPTIONS, agentFlag, type AgentOption } from '../agent-options.js';
 import { describeFamilies, familyCount, printPlan } from '../dry-run.js';
 import { expertAgent, openAIAgent, openAIAgentProblems, parseAgentOptions } from '../make-agent.js';
@@ -44,10 +44,11 @@ export async function evaluate(flags: EvalFlags): Promise<void> {
   const ks = flags.k?.filter((k) => k > 0);
   const excludeInfraErrors = flags.excludeInfraErrors;
   let report: EvalReport;
+  let records: EpisodeRecord[];
   let title: string;
   if (flags.run) {
     refuseAgentOptions(flags);
-    const records = await readRecords(flags.run);
+    records = await readRecords(flags.run);
     refuseMixedVerifiers(records, flags.mixVerifiers);
     report = evaluateRecords(records, { ks, excludeInfraErrors });
     title = `Evaluation of ${flags.run}`;
@@ -76,16 +77,19 @@ export async function evaluate(flags: EvalFlags): Promise<void> {
         onProgress: progressLine('eval'),
       });
       report = result.report;
+      records = result.records;
       title = `Evaluation of ${agent.info.kind}${agent.info.model ? ` ${agent.info.model}` : ''} on the ${flags.split} split`;
       process.stderr.write(`[eval] episodes in ${out}\n`);
     } finally {
       await close();
     }
   }
-  const markdown = formatEvalMarkdown(report, title);
+  // A task set of a public benchmark also gets the benchmark's own metric (MiniWoB mean reward, SpreadsheetBench soft/hard, pass@1).
+  const suites = suiteMetrics(records);
+  const markdown = [formatEvalMarkdown(report, title), formatSuiteMetrics(suites)].filter(Boolean).join('\n\n');
   console.log(markdown);
   if (flags.markdown) await writeFile(flags.markdown, markdown + '\n');
-  if (flags.json) await writeFile(flags.json, JSON.stringify(report, null, 2) + '\n');
+  if (flags.json) await writeFile(flags.json, JSON.stringify({ ...report, suites }, null, 2) + '\n');
 }
 
 /** --dry-run: what evaluate checks before it starts (the run read, or the agent and envs), then the plan. */

@@ -51,6 +51,11 @@ pass@k (at least one of k tries succeeds) and pass^k (all k succeed: reliability
 estimates over tasks with >= k rollouts (--group). Families whose tasks come in scenarios also get
 scenario success: the minimum success over a scenario's tasks, averaged over scenarios.
 
+Suite metrics: episodes of a public benchmark's task set (--tasks; families <env>/<set>.<task>)
+also get the metric the benchmark publishes, in a table of their own (and "suites" in --json):
+miniwob: mean raw reward per task (-1..1) and success rate; spreadsheetbench: soft (cases right
+per task) and hard (every case right); humaneval, mbpp: pass@1.
+
 Examples:
   workgym eval --run runs/qwen
   workgym eval --agent policy --policy policies/bc --env code --episodes 30 --runtime local
