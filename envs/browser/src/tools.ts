@@ -26,7 +26,7 @@ export const TOOLS = defineTools({
         .describe(
           'A key name (Enter, Tab, Escape, Backspace, Delete, Insert, ArrowUp, ArrowDown, ArrowLeft, ArrowRight, PageUp, PageDown, Home, End, Space, F1-F12), ' +
             'modifiers (Control, Shift, Alt, Meta) and a key or character joined by "+" (Control+A, Shift+Tab), ' +
-            'or any other characters, typed in order ("a", "hello"). Key names are spelled exactly as here.',
+            'or other characters, typed in order ("a", "hello"). Spell key names exactly as listed: a key name spelt otherwise ("enter", "Esc", "Ctrl+A") is refused, not typed.',
         ),
     }),
   },

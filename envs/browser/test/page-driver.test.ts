@@ -146,6 +146,14 @@ describe('a step observes the page once it has finished reacting', () => {
     }
   });
 
+  it('follows a timer loop a page load starts for a few links only', async () => {
+    // Following the 100 ms loop for good would take the load to the cap, far above the five links.
+    context = await host.newContext(site.proxy);
+    const driver = await PageDriver.create(await context.newPage(), { capMs: 3_000, quietMs: 25 });
+    const timings = await driver.goto('http://settle.test/polling');
+    expect(timings.settle_capped).toBe(false);
+  });
+
   it('stops at the cap on a page that never stops changing, and says so', async () => {
     // The window is far wider than the page's 5 ms interval, so a timer delayed on a loaded machine is not a quiet spell.
     const driver = await open('/busy', { capMs: 600, quietMs: 200 });

@@ -81,10 +81,13 @@ export function parseKeyStroke(input: string): KeyStroke {
   return { text: input };
 }
 
-/** The key of a combination: a named key, or one character (a letter is lower case unless Shift is held, as a keyboard sends it). */
+/** The key of a combination: a named key, or one character (a letter upper case with Shift and lower case without, as a keyboard sends it). */
 function comboKey(input: string, key: string, modifiers: Modifier[]): string {
   if ((NAMED_KEYS as readonly string[]).includes(key)) return key;
-  if ([...key].length === 1) return /^[A-Za-z]$/.test(key) && !modifiers.includes('Shift') ? key.toLowerCase() : key;
+  if ([...key].length === 1) {
+    if (!/^[A-Za-z]$/.test(key)) return key;
+    return modifiers.includes('Shift') ? key.toUpperCase() : key.toLowerCase();
+  }
   const named = spelling(key);
   throw bad(input, named !== undefined ? `write ${JSON.stringify(named)} for ${JSON.stringify(key)}` : `${JSON.stringify(key)} is not a key`);
 }

@@ -26,16 +26,16 @@ const MAX_TIMER_CHAIN = 5;
  */
 function timerTracker(shortMs: number): string {
   return `(() => {
-  const native = { set: setTimeout, clear: clearTimeout, clearInterval };
+  const [nativeSet, nativeClear, nativeClearInterval] = [setTimeout, clearTimeout, clearInterval];
   const pending = new Set();
   let lineage = null;
   const tell = (detail) => dispatchEvent(new CustomEvent('${TIMER_EVENT}', { detail }));
   const done = (id) => { if (pending.delete(id)) tell('done ' + id); };
   globalThis.setTimeout = function setTimeout(callback, delay, ...args) {
     const ms = Math.max(0, Number(delay) || 0);
-    if (typeof callback !== 'function' || ms > ${shortMs}) return native.set.call(this, callback, delay, ...args);
+    if (typeof callback !== 'function' || ms > ${shortMs}) return nativeSet(callback, delay, ...args);
     const mine = lineage ? { born: lineage.born, depth: lineage.depth + 1 } : { born: performance.now(), depth: 1 };
-    const id = native.set.call(this, function () {
+    const id = nativeSet(function () {
       const outer = lineage;
       lineage = mine;
       try { return callback.apply(this, args); } finally { lineage = outer; done(id); }
@@ -46,8 +46,8 @@ function timerTracker(shortMs: number): string {
     }
     return id;
   };
-  globalThis.clearTimeout = function clearTimeout(id) { done(id); return native.clear.call(this, id); };
-  globalThis.clearInterval = function clearInterval(id) { done(id); return native.clearInterval.call(this, id); };
+  globalThis.clearTimeout = function clearTimeout(id) { done(id); return nativeClear(id); };
+  globalThis.clearInterval = function clearInterval(id) { done(id); return nativeClearInterval(id); };
 })()`;
 }
 
