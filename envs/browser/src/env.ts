@@ -9,20 +9,21 @@ import { SiteServer } from './sites/site-server.js';
 import { FAMILIES } from './tasks/index.js';
 import type { FamilyDef, TaskInstance } from './tasks/task.js';
 import { TOOLS } from './tools.js';
-import { miniwobFamilies, miniwobTask } from './miniwob/miniwob-suite.js';
+import { loadTaskSets, type TaskSetFamily } from './task-sets/index.js';
 
 export interface BrowserEnvOptions extends BrowserHostOptions {
   /** The families it serves (default: the catalogue, FAMILIES; tests pass the templates). */
   families?: readonly FamilyDef[];
   /** Sessions (BrowserContexts) one server runs at once. */
   maxSessions?: number;
-  /** A MiniWoB++-layout suite folder (default: $WORKGYM_MINIWOB_DIR); adds browser/miniwob.<task>. */
-  miniwobDir?: string;
+  /**
+   * Task sets (files or folders, see src/task-sets/): a MiniWoB++ folder adds
+   * browser/miniwob.<page>, a .jsonl file browser/<file name>.<task id>.
+   */
+  tasks?: readonly string[];
   /** How steps wait for the page (benchmarks compare a fixed-sleep baseline). */
   settle?: SettleOptions;
 }
-
-const MINIWOB = 'browser/miniwob.';
 
 /**
  * The browser env: one long-lived Chromium per server, a fresh BrowserContext and fresh site
@@ -30,26 +31,25 @@ const MINIWOB = 'browser/miniwob.';
  */
 export class BrowserEnv extends EnvBase<FamilyDef> {
   readonly host: BrowserHost;
-  private readonly miniwobDir: string | undefined;
+  private readonly taskSets: ReadonlyMap<string, TaskSetFamily>;
 
   constructor(private readonly options: BrowserEnvOptions = {}) {
-    const miniwobDir = options.miniwobDir ?? (process.env.WORKGYM_MINIWOB_DIR || undefined);
+    const taskSets = loadTaskSets(options.tasks ?? []);
     super(
       { name: 'browser', version: '0.1.0', maxSessions: options.maxSessions ?? 4, capabilities: ['expert', 'candidates', 'images'] },
       new FamilyCatalogue('browser', options.families ?? FAMILIES, {
-        external: miniwobDir ? miniwobFamilies(miniwobDir, VERIFIER_VERSIONS.miniwob ?? '') : [],
+        external: taskSets.map((t) => t.family),
         verifierVersions: VERIFIER_VERSIONS,
       }),
       TOOLS.specs,
     );
-    this.miniwobDir = miniwobDir;
+    this.taskSets = new Map(taskSets.map((t) => [t.family.id!, t]));
     this.host = new BrowserHost(options);
   }
 
   /** The task a (family, split, seed) stands for, without a browser. */
   override instance(family: string, seed: number, split = 'train'): TaskInstance {
-    if (family.startsWith(MINIWOB) && this.miniwobDir) return miniwobTask(this.miniwobDir, family.slice(MINIWOB.length), seed, split);
-    return super.instance(family, seed, split);
+    return this.taskSets.get(family)?.instance(seed, split) ?? super.instance(family, seed, split);
   }
 
   protected async open(spec: EpisodeSpec, signal: AbortSignal): Promise<Session> {
@@ -61,7 +61,7 @@ export class BrowserEnv extends EnvBase<FamilyDef> {
       context = await this.host.newContext(site.proxy, signal);
       const page = await context.newPage();
       const driver = await PageDriver.create(page, this.options.settle ?? DEFAULT_SETTLE);
-      const def = this.catalogue.find(spec.family);
+      const def = this.catalogue.find(spec.family) ?? this.taskSets.get(spec.family)?.family;
       const session = new BrowserSession({
         instance,
         site,

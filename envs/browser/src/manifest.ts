@@ -6,7 +6,7 @@ const MiB = 1024 * 1024;
 export const manifest = envManifest(import.meta.url, {
   name: 'browser',
   // The env's own module is imported on first use: importing the manifest loads none of it.
-  create: async () => new (await import('./env.js')).BrowserEnv(),
+  create: async (options) => new (await import('./env.js')).BrowserEnv({ tasks: options?.tasks }),
   docker: {
     // Chromium (browser + GPU-less utility + one renderer per episode) next to Node.
     memoryBytes: 2048 * MiB,

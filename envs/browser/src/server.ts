@@ -1,4 +1,5 @@
 import { serveStdio } from '@workgym/protocol';
+import { taskSetPathsFromEnv } from '@workgym/protocol/kit';
 import { BrowserEnv } from './env.js';
 
-await serveStdio(new BrowserEnv());
+await serveStdio(new BrowserEnv({ tasks: taskSetPathsFromEnv() }));

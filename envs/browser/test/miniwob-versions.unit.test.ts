@@ -8,7 +8,7 @@ import { miniwobFamilies } from '../src/miniwob/miniwob-suite.js';
 const fixture = fileURLToPath(new URL('./fixtures/miniwob', import.meta.url));
 
 const versions = (dir: string, loader = 'loader-1'): Record<string, string> =>
-  Object.fromEntries(miniwobFamilies(dir, loader).map((f) => [f.id!, f.verifierVersion ?? '']));
+  Object.fromEntries(miniwobFamilies(dir, loader).map(({ family }) => [family.id!, family.verifierVersion ?? '']));
 
 describe('MiniWoB++ verifier versions', () => {
   it("hash the loader's version, the task page and the suite's shared scripts (core/, common/)", async () => {

@@ -1,50 +1,52 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join } from 'node:path';
 import { splitSeed, type TaskFamily } from '@workgym/protocol';
-import { notFound, type SiteApp, type SiteRequest, type SiteResponse } from '../sites/site-app.js';
+import { taskFamilyName } from '@workgym/protocol/kit';
+import type { SiteApp, SiteRequest, SiteResponse } from '../sites/site-app.js';
+import { serveFile } from '../sites/static-files.js';
 import type { TaskInstance } from '../tasks/task.js';
 
 // Loader for task suites in MiniWoB++'s layout: <dir>/html/{core,common,miniwob/*.html}. The pages
 // run unmodified; the env seeds them with Math.seedrandom, turns the episode timer off and reads
 // the reward from the WOB_* globals, the way MiniWoB++'s own Python harness does.
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json',
-};
+/** One task page of a suite: its file's name without .html, and its family. */
+export interface MiniwobPage {
+  page: string;
+  family: TaskFamily;
+}
 
 /**
- * The suite's task pages as families browser/miniwob.<task>; they have no expert. A page's
- * reward is computed by the page itself and the suite's shared scripts, so its verifier version
- * hashes those with the loader's own (`loaderVersion`).
+ * The suite's task pages as families browser/miniwob.<task>. A page's reward is computed by the
+ * page itself and the suite's shared scripts, so its verifier version hashes those with the
+ * loader's own (`loaderVersion`).
  */
-export function miniwobFamilies(dir: string, loaderVersion: string): TaskFamily[] {
+export function miniwobFamilies(dir: string, loaderVersion: string): MiniwobPage[] {
   const pages = join(dir, 'html', 'miniwob');
   if (!existsSync(pages)) return [];
   const core = suiteScriptsHash(join(dir, 'html'));
   return readdirSync(pages)
     .filter((f) => f.endsWith('.html'))
     .sort()
-    .map((f) => ({
-      id: `browser/miniwob.${f.slice(0, -'.html'.length)}`,
-      job: 'web-navigation',
-      difficulty: 'easy',
-      description: `MiniWoB++ task ${f} from ${dir} (external suite: reward from the page, no expert).`,
-      splits: ['train', 'test'],
-      verifierVersion: createHash('sha256')
-        .update(`${loaderVersion}\n${core}\n`)
-        .update(readFileSync(join(pages, f)))
-        .digest('hex')
-        .slice(0, 16),
-    }));
+    .map((f) => {
+      const page = f.slice(0, -'.html'.length);
+      return {
+        page,
+        family: {
+          id: `browser/${taskFamilyName('miniwob', page)}`,
+          job: 'web-navigation',
+          difficulty: 'easy',
+          description: `MiniWoB++ task ${f} from ${dir} (reward from the page).`,
+          splits: ['train', 'test'],
+          verifierVersion: createHash('sha256')
+            .update(`${loaderVersion}\n${core}\n`)
+            .update(readFileSync(join(pages, f)))
+            .digest('hex')
+            .slice(0, 16),
+        },
+      };
+    });
 }
 
 /** The suite's shared scripts (core/ and common/: the reward code and the helpers pages use). */
@@ -66,14 +68,8 @@ export class MiniwobSite implements SiteApp {
 
   constructor(private readonly root: string) {}
 
-  async handle(req: SiteRequest): Promise<SiteResponse> {
-    const path = normalize(join(this.root, req.path));
-    if (!path.startsWith(this.root + sep)) return notFound();
-    try {
-      return { body: await readFile(path), contentType: TYPES[extname(path)] ?? 'application/octet-stream' };
-    } catch {
-      return notFound();
-    }
+  handle(req: SiteRequest): Promise<SiteResponse> {
+    return serveFile(this.root, req.path);
   }
 }
 
@@ -113,6 +109,12 @@ export function miniwobTask(dir: string, task: string, seed: number, split: stri
         core.startEpisodeReal();
         const cover = document.getElementById('sync-task-cover');
         if (cover) cover.style.display = 'none';
+        // The suite's reward panel ("Last reward ... Time left ... Episodes done"), click
+        // visualiser and sync cover sit outside the task's #wrap: noise to an agent, and the
+        // panel's countdown would change every observation.
+        const style = document.createElement('style');
+        style.textContent = '#reward-display, #click-canvas, #sync-task-cover { display: none !important; }';
+        document.head.appendChild(style);
         return 'ok';
       })(${pageSeed})`);
       if (started !== 'ok') throw new Error(`MiniWoB++ task ${task}: ${started ?? 'the page did not answer'}`);
@@ -125,11 +127,15 @@ export function miniwobTask(dir: string, task: string, seed: number, split: stri
       return state.done;
     },
     verify() {
-      // MiniWoB++ rewards are -1..1; workgym's are 0..1, success is a positive reward.
+      // MiniWoB++ rewards are -1..1; workgym's are 0..1, success is a positive reward. The raw
+      // reward is kept for the suite's own metric (mean raw reward per task); an episode the page
+      // never ended counts as MiniWoB's timeout, -1.
       const reward = Math.max(0, Math.min(1, state.reward));
+      const raw = state.done ? Math.max(-1, Math.min(1, state.reward)) : -1;
       return {
         success: state.done && state.reward > 0 && reward === 1,
-        components: { miniwob_reward: reward },
+        reward: state.done ? reward : 0,
+        components: { miniwob_reward: reward, miniwob_raw_reward: raw },
         gate: state.done,
         detail: `MiniWoB++ ${task}: done=${state.done} raw reward ${state.reward}${state.reason ? ` (${state.reason})` : ''}`,
       };

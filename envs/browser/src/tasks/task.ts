@@ -26,6 +26,11 @@ export interface Verification {
   gate: boolean;
   /** One line for logs and failed checks: what the backend holds against what was expected. */
   detail: string;
+  /**
+   * The reward, when the task's suite computes its own (MiniWoB++); its components then need not
+   * be 0..1 (`miniwob_raw_reward` is the page's −1..1).
+   */
+  reward?: number;
 }
 
 /**
@@ -93,6 +98,7 @@ export function answerVerification(given: string | undefined, expected: string, 
 
 /** Reward from components: their mean once the gate is open, else 0; 1 only on full success. */
 export function score(v: Verification): number {
+  if (v.reward !== undefined) return v.reward;
   if (v.success) return 1;
   if (!v.gate) return 0;
   const values = Object.values(v.components);
