@@ -2,7 +2,7 @@ import { ActionError, CallRefusedError, type EpisodeSpec, type Session, type Tas
 import { instanceRng, type ExpertStep, type PlannedCall } from '@workgym/protocol/kit';
 import { WorkbookEditor } from '../editor.js';
 import { cellName, parseRange, quoteSheet } from '../engine/a1.js';
-import { keyCol, keyRow, type Sheet } from '../engine/sheet.js';
+import { keyCol, keyRow, Sheet } from '../engine/sheet.js';
 import { sameValue, type Cell, type Value } from '../engine/values.js';
 import { Workbook } from '../engine/workbook.js';
 import { readXlsx, writeXlsx } from '../engine/xlsx.js';
@@ -100,6 +100,7 @@ function answerCopyExpert(
   const writes = answerCopyCalls(start, answers, ranges, mode.typed);
   if (mode.wrongCell) spoilFirstCell(writes, answers, ranges[0]!);
   const holds = (call: PlannedCall) => {
+    if (call.name === 'create_sheet') return wb.sheet(String(call.arguments.name)) !== undefined;
     const r = parseRange(String(call.arguments.range));
     return (call.arguments.values as Scalar[][]).every((line, i) =>
       line.every((v, j) => {
@@ -110,9 +111,23 @@ function answerCopyExpert(
       }),
     );
   };
+  // Where the engine computes a copied formula otherwise than the file's cached result (a
+  // function it lacks, an array formula), the block's values are typed in instead, so case 1
+  // holds the answer; the near-miss keeps its wrong cell.
+  const typedWrites = mode.typed || mode.wrongCell ? [] : answerCopyCalls(start, answers, ranges, true);
+  const computedRight = (call: PlannedCall) => {
+    if (call.name !== 'write_cells') return true;
+    const r = parseRange(String(call.arguments.range));
+    const rows = call.arguments.values as Scalar[][];
+    return rows.every((line, i) =>
+      line.every((_, j) => sameAsBenchmark(wb.sheet(r.sheet!)?.get(r.top + i, r.left + j), answers.sheet(r.sheet!)?.get(r.top + i, r.left + j))),
+    );
+  };
   return (view) => {
     // A write the episode already made and that did not take (say, a function the engine lacks) is not repeated.
-    const call = writes.find((w) => !holds(w) && !view.made(w));
+    const call =
+      writes.find((w) => !holds(w) && !view.made(w)) ??
+      typedWrites.find((w, i) => view.made(writes[i]!) && !computedRight(writes[i]!) && !holds(w) && !view.made(w));
     if (!call) return submit('Every answer range holds the answer file’s cells; submitting.');
     return {
       call,
@@ -141,13 +156,14 @@ export function answerCopyCalls(start: Workbook, answers: Workbook, ranges: read
 function answerWrites(start: Workbook, answers: Workbook, r: AnswerRange, typed: boolean): PlannedCall[] {
   const sheetName = r.sheet ?? answers.sheets[0]!.name;
   const sheet = answers.sheet(sheetName);
+  if (!sheet) return [];
   const input = start.sheet(sheetName);
-  if (!sheet || !input) return [];
-  const box = changedBlock(input, sheet, r);
+  const box = changedBlock(input ?? new Sheet(sheetName), sheet, r);
   if (!box) return [];
   const width = box.right - box.left + 1;
   const rowsPerCall = Math.max(1, Math.floor(WRITE_CHUNK_CELLS / width));
-  const calls: PlannedCall[] = [];
+  // A sheet the answer adds is created first.
+  const calls: PlannedCall[] = input ? [] : [{ name: 'create_sheet', arguments: { name: sheetName } }];
   for (let top = box.top; top <= box.bottom; top += rowsPerCall) {
     const values: Scalar[][] = [];
     for (let row = top; row <= Math.min(box.bottom, top + rowsPerCall - 1); row++) {
@@ -186,15 +202,16 @@ function answerScalar(cell: Cell | undefined, typed: boolean): Scalar {
 /** The near-miss: the first cell the expert writes (or, writing none, the first answer cell) gets a value the answer file does not hold. */
 function spoilFirstCell(writes: PlannedCall[], answers: Workbook, first: AnswerRange): void {
   const sheetName = first.sheet ?? answers.sheets[0]!.name;
-  if (writes.length === 0) {
+  const at = writes.findIndex((w) => w.name === 'write_cells');
+  if (at < 0) {
     const v = answers.sheet(sheetName)?.get(first.top, first.left)?.value ?? null;
     writes.push({ name: 'write_cells', arguments: { range: `${quoteSheet(sheetName)}!${cellName(first.top, first.left)}`, values: [[wrongValue(v)]] } });
     return;
   }
-  const r = parseRange(String(writes[0]!.arguments.range));
-  const values = (writes[0]!.arguments.values as Scalar[][]).map((line) => [...line]);
+  const r = parseRange(String(writes[at]!.arguments.range));
+  const values = (writes[at]!.arguments.values as Scalar[][]).map((line) => [...line]);
   values[0]![0] = wrongValue(answers.sheet(r.sheet!)?.get(r.top, r.left)?.value ?? null);
-  writes[0] = { name: 'write_cells', arguments: { ...writes[0]!.arguments, values } };
+  writes[at] = { name: 'write_cells', arguments: { ...writes[at]!.arguments, values } };
 }
 
 /** A value the benchmark's comparison tells apart from `v`. */
