@@ -97,10 +97,10 @@ describe('code task sets', () => {
   it('passes the conformance suite on every task of every set (the expert, its near-misses, doing nothing)', { timeout: 1_200_000 }, async () => {
     const report = await assertEnvConforms(client, { seeds: [1] });
     const nearMisses = report.results.filter((r) => r.check.startsWith('near-miss ')).map((r) => `${r.family} ${r.check}`);
-    expect(nearMisses).toContain('code/humaneval.HumanEval-0 near-miss exit-zero fails');
-    expect(nearMisses).toContain('code/humaneval.HumanEval-0 near-miss print-pass fails');
-    expect(nearMisses).toContain('code/shell-basics.count-lines near-miss edit-visible-files fails');
-    expect(nearMisses).toContain('code/shell-basics.count-lines near-miss delete-visible-files fails');
+    expect(nearMisses).toContain('code/humaneval.HumanEval-0 near-miss exit-zero does not succeed');
+    expect(nearMisses).toContain('code/humaneval.HumanEval-0 near-miss print-pass does not succeed');
+    expect(nearMisses).toContain('code/shell-basics.count-lines near-miss edit-visible-files does not succeed');
+    expect(nearMisses).toContain('code/shell-basics.count-lines near-miss delete-visible-files does not succeed');
   });
 
   it('keeps hidden files and tests out of the workspace, and puts visible tests back before judging', { timeout: 300_000 }, async () => {
