@@ -38,7 +38,8 @@ for (const entry of readSpreadsheetBenchFolder(folder)) {
       const answer = await readXlsx(c.answer, { recalc: false });
       const nothing = compareAnswer(wb, answer, ranges).length === 0;
       const editor = new WorkbookEditor(wb, wb.sheets[0]!);
-      for (const call of answerCopyCalls(wb.clone(), answer, ranges, true)) await editor.apply('write_cells', call.arguments);
+      for (const call of answerCopyCalls(wb.clone(), answer, ranges, true))
+        await editor.apply(call.name as Parameters<WorkbookEditor['apply']>[0], call.arguments);
       const wrong = compareAnswer(wb, answer, ranges);
       await mkdir(join(out, entry.id), { recursive: true });
       await writeFile(row.output, await writeXlsx(wb));
