@@ -67,7 +67,8 @@ const CLOCK = `(() => {
   const timers = new Map();
   addEventListener('${TIMER_EVENT}', (e) => {
     const [what, id, born, due] = String(e.detail).split(' ');
-    if (what === 'set') timers.set(id, { born: Number(born), due: Number(due) });
+    // No short timer is due further ahead than this; a later one is forged and would only hold the step to the cap.
+    if (what === 'set') { if (Number(due) <= performance.now() + ${TIMER_FORGET_MS}) timers.set(id, { born: Number(born), due: Number(due) }); }
     else if (timers.delete(id)) changed();
   });
   /** The latest due time of short timers the action's work set (since actionStart), if any. */
