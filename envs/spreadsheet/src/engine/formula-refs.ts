@@ -141,6 +141,9 @@ function writeRefs(formula: string, fn: (ref: FormulaRef) => string): string {
   return mapOutsideStrings(formula, (code) => code.replace(REF, (...args: unknown[]) => fn(parseMatch(args.slice(0, -2) as unknown as RegExpExecArray))));
 }
 
+/** Excel's last row: a range reaching it is a whole column to the engine. */
+const EXCEL_ROWS = 1_048_576;
+
 /**
  * The formula with whole columns (`$G:$G`) and whole rows (`3:3`) written as bounded ranges
  * reaching Excel's last row and column, which the formula parser reads right (it misreads
@@ -148,6 +151,26 @@ function writeRefs(formula: string, fn: (ref: FormulaRef) => string): string {
  */
 export function boundWholeLines(formula: string): string {
   if (!formula.includes(':')) return formula;
+  let bounded = boundedCache.get(formula);
+  if (bounded === undefined) {
+    // Formulas are evaluated again and again and their text repeats (fills): the rewrite is
+    // kept, up to a few million characters for all workbooks of the process.
+    if (boundedChars > BOUNDED_CACHE_CHARS) {
+      boundedCache.clear();
+      boundedChars = 0;
+    }
+    bounded = bound(formula);
+    boundedCache.set(formula, bounded);
+    boundedChars += formula.length + bounded.length;
+  }
+  return bounded;
+}
+
+const BOUNDED_CACHE_CHARS = 4_000_000;
+const boundedCache = new Map<string, string>();
+let boundedChars = 0;
+
+function bound(formula: string): string {
   return writeRefs(formula, (ref) => {
     if (!ref.wholeColumns && !ref.wholeRows) return formatRef(ref);
     const sheet = ref.sheet !== undefined ? `${quoteSheet(ref.sheet)}!` : '';
@@ -155,9 +178,6 @@ export function boundWholeLines(formula: string): string {
     return `${sheet}${columnName(ref.c1)}${ref.r1}:${c2}${r2}`;
   });
 }
-
-/** Excel's last row: a range reaching it is a whole column to the engine. */
-const EXCEL_ROWS = 1_048_576;
 
 const inBounds = (ref: FormulaRef) =>
   ref.r1 >= 1 && ref.c1 >= 1 && ref.r2 >= 1 && ref.c2 >= 1 && ref.r2 <= MAX_ROWS && ref.c2 <= MAX_COLS && ref.r1 <= MAX_ROWS && ref.c1 <= MAX_COLS;
