@@ -24,8 +24,22 @@ describe('reset options', () => {
     const env = new OptionsNoted(8);
     const client = counterClient(env);
     try {
-      await runEpisode({ client, agent: new NothingAgent(), task: { ...counterTask(), options: { cases: [1, 3] } }, ids: ids(), limits: limits({ maxSteps: 1 }), env: { version: '1', imageId: '' } });
-      await runEpisode({ client, agent: new NothingAgent(), task: counterTask(), ids: ids(), limits: limits({ maxSteps: 1 }), env: { version: '1', imageId: '' } });
+      await runEpisode({
+        client,
+        agent: new NothingAgent(),
+        task: { ...counterTask(), options: { cases: [1, 3] } },
+        ids: ids(),
+        limits: limits({ maxSteps: 1 }),
+        env: { version: '1', imageId: '' },
+      });
+      await runEpisode({
+        client,
+        agent: new NothingAgent(),
+        task: counterTask(),
+        ids: ids(),
+        limits: limits({ maxSteps: 1 }),
+        env: { version: '1', imageId: '' },
+      });
     } finally {
       await client.close();
     }

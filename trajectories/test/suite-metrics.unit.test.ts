@@ -41,7 +41,11 @@ describe('suite metrics', () => {
       ['humaneval', 2, { pass_at_1: 0.5 }],
       ['mbpp', 1, { pass_at_1: 1 }],
     ]);
-    expect([suiteOf('code/py-fix-bug'), suiteOf('code/humaneval.HumanEval-0'), suiteOf('spreadsheet/spreadsheetbench')]).toEqual([undefined, 'humaneval', 'spreadsheetbench']);
+    expect([suiteOf('code/py-fix-bug'), suiteOf('code/humaneval.HumanEval-0'), suiteOf('spreadsheet/spreadsheetbench')]).toEqual([
+      undefined,
+      'humaneval',
+      'spreadsheetbench',
+    ]);
   });
 
   it('prints one markdown row a suite, and nothing without any', () => {

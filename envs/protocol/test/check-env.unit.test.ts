@@ -3,7 +3,7 @@ import { assertEnvConforms, checkEnv, type Environment, type EpisodeSpec, type S
 import { CounterEnv } from '../src/testing/index.js';
 import { connectInProcess } from './helpers.js';
 
-type Defect = 'random-reset' | 'lazy-expert' | 'generous-verifier' | 'bad-schema' | 'peeking-expert' | 'undeclared-value' | 'silent-expert';
+type Defect = 'random-reset' | 'lazy-expert' | 'generous-verifier' | 'bad-schema' | 'peeking-expert' | 'undeclared-value' | 'silent-expert' | 'no-expert';
 
 /** A CounterEnv with one defect switched on, to show checkEnv catches it. */
 function broken(defect: Defect): Environment {
@@ -35,6 +35,8 @@ function withDefect(defect: Defect, session: Session): Session {
   switch (defect) {
     case 'lazy-expert':
       return copy({ expert: async () => ({ calls: [call('submit')], text: 'Done.' }) });
+    case 'no-expert':
+      return copy({ expert: undefined });
     case 'generous-verifier':
       return copy({ verify: async () => ({ reward: 1, success: true }) });
     case 'bad-schema':
@@ -109,5 +111,33 @@ describe('checkEnv', () => {
     expect(report.results.filter((r) => !r.ok).map((r) => r.check)).toContain(check);
     await expect(assertEnvConforms(client, { seeds: [2] })).rejects.toThrow(check);
     await client.close();
+  });
+
+  it('fails a family with no expert, unless it is one that may have none (a task set), whose expert checks it skips, saying why', async () => {
+    const failed = await checkEnv(connectInProcess(broken('no-expert')).client, { seeds: [1] });
+    expect(failed.ok).toBe(false);
+    expect(failed.results.find((r) => r.check === 'expert solves the task')).toMatchObject({ ok: false, message: expect.stringMatching(/unsupported/) });
+    const report = await checkEnv(connectInProcess(broken('no-expert')).client, { seeds: [1], expertOptional: ['counter/reach-target'] });
+    expect(report.results.filter((r) => !r.ok)).toEqual([]);
+    expect(report.ok).toBe(true);
+    // Near-misses and other strategies are the expert's too.
+    expect(report.results.filter((r) => r.skipped)).toEqual(
+      [
+        'expert solves the task',
+        'expert acts only on what it was shown',
+        'expert says why',
+        'near-miss overshoot does not succeed',
+        'expert strategy jump solves the task',
+      ].map((check) => ({
+        check,
+        family: 'counter/reach-target',
+        seed: 1,
+        ok: true,
+        skipped: 'the family has no expert',
+      })),
+    );
+    expect(report.results.filter((r) => r.check === 'doing nothing fails' || r.check === 'submitting at once fails').every((r) => r.ok && !r.skipped)).toBe(
+      true,
+    );
   });
 });

@@ -138,7 +138,9 @@ describe('DockerRuntime with task sets', () => {
     await using instance = await runtime.start({ ...spec, tasks: [join(dir, 'suite'), relative(process.cwd(), join(dir, 'tasks.jsonl'))] });
     expect((await inside(instance, 'echo "$WORKGYM_TASKS"')).out.trim()).toBe('["/workgym/tasks/0/suite","/workgym/tasks/1/tasks.jsonl"]');
     expect((await inside(instance, 'id -u; cat /workgym/tasks/0/suite/task.json /workgym/tasks/1/tasks.jsonl')).out).toBe('10001\n{"id":"a"}{"id":"b"}\n');
-    expect((await inside(instance, 'touch /workgym/tasks/0/suite/new; echo x >> /workgym/tasks/1/tasks.jsonl')).out).toMatch(/Read-only file system[\s\S]*Read-only file system/);
+    expect((await inside(instance, 'touch /workgym/tasks/0/suite/new; echo x >> /workgym/tasks/1/tasks.jsonl')).out).toMatch(
+      /Read-only file system[\s\S]*Read-only file system/,
+    );
     expect((await inside(instance, 'touch /evil')).out).toMatch(/Read-only file system/);
     const info = await docker.getContainer(instance.id).inspect();
     expect(info.HostConfig).toMatchObject({ NetworkMode: 'none', CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'], ReadonlyRootfs: true, PidsLimit: 256 });

@@ -119,7 +119,8 @@ export function readJsonObject(value: string, flag: string): Record<string, unkn
   } catch (error) {
     throw new UsageError(`${flag} must be a JSON object, e.g. '{"key": 1}'; ${shown(value)} is not JSON (${(error as Error).message})`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`${flag} must be a JSON object, e.g. '{"key": 1}', not ${shown(value)}`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new UsageError(`${flag} must be a JSON object, e.g. '{"key": 1}', not ${shown(value)}`);
   return parsed as Record<string, unknown>;
 }
 

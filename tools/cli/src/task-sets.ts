@@ -30,7 +30,8 @@ export function assignTaskSets(values: readonly string[] | undefined, selected: 
     const env = named ? named[1]! : onlyEnv(value, selected);
     const path = named ? named[2]! : value;
     if (!known.includes(env)) throw new UsageError(`--tasks ${value}: unknown env ${JSON.stringify(env)}; known envs: ${known.join(', ')}`);
-    if (selected && selected.length > 0 && !selected.includes(env)) throw new UsageError(`--tasks ${value}: env ${env} is not among the selected envs (${selected.join(', ')})`);
+    if (selected && selected.length > 0 && !selected.includes(env))
+      throw new UsageError(`--tasks ${value}: env ${env} is not among the selected envs (${selected.join(', ')})`);
     if (!existsSync(path)) throw new UsageError(`--tasks ${value}: ${path}: no such file or folder`);
     (sets[env] ??= []).push(resolve(path));
   }
@@ -46,7 +47,7 @@ function onlyEnv(value: string, selected: readonly string[] | undefined): string
 export function resetOptionsOption(): Option {
   return new Option(
     '--reset-options <json>',
-    'a JSON object every reset passes to its task family (family-specific, e.g. which cases of a benchmark task; see the env\'s docs)',
+    "a JSON object every reset passes to its task family (family-specific, e.g. which cases of a benchmark task; see the env's docs)",
   ).argParser((value: string) => readJsonObject(value, '--reset-options'));
 }
 

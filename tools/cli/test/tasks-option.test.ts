@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +36,12 @@ describe('--tasks', () => {
     const envs = (JSON.parse(named.stdout) as { envs: { name: string; families: { id: string }[] }[] }).envs;
     const browser = envs.find((e) => e.name === 'browser')!.families.map((f) => f.id);
     expect(browser).toEqual(expect.arrayContaining(['browser/miniwob.click-button', 'browser/desk-triage']));
-    expect(envs.find((e) => e.name === 'code')!.families.map((f) => f.id).some((id) => id.includes('miniwob'))).toBe(false);
+    expect(
+      envs
+        .find((e) => e.name === 'code')!
+        .families.map((f) => f.id)
+        .some((id) => id.includes('miniwob')),
+    ).toBe(false);
     const plain = await workgym('envs', '--env', 'browser', '--tasks', MINIWOB);
     expect(plain.code, plain.stderr).toBe(0);
     expect(plain.stdout).toContain('browser/miniwob.click-button');
@@ -58,13 +63,28 @@ describe('--tasks', () => {
   }, 300_000);
 
   it('says in one line that an env has no loader for a path (its TaskSetError)', async () => {
-    const line = refusal(await workgym('rollout', '--env', 'browser', '--tasks', join(dir, 'not-tasks.json'), '--agent', 'nothing', '--out', join(dir, 'r'), '--dry-run'));
+    const line = refusal(
+      await workgym('rollout', '--env', 'browser', '--tasks', join(dir, 'not-tasks.json'), '--agent', 'nothing', '--out', join(dir, 'r'), '--dry-run'),
+    );
     expect(line).toMatch(new RegExp(`^workgym: ${join(dir, 'not-tasks.json')}: .*browser`));
     expect(line).not.toMatch(/internal error/);
   }, 300_000);
 
   it('selects the set families with --family and names the set in the plan (rollout, eval, check)', async () => {
-    const rollout = await workgym('rollout', '--env', 'browser', '--tasks', MINIWOB, '--family', 'browser/miniwob.*', '--agent', 'nothing', '--out', join(dir, 'r'), '--dry-run');
+    const rollout = await workgym(
+      'rollout',
+      '--env',
+      'browser',
+      '--tasks',
+      MINIWOB,
+      '--family',
+      'browser/miniwob.*',
+      '--agent',
+      'nothing',
+      '--out',
+      join(dir, 'r'),
+      '--dry-run',
+    );
     expect(rollout.code, rollout.stderr).toBe(0);
     expect(rollout.stdout).toMatch(/envs: browser: \d+ famil(y|ies) \(browser\/miniwob\./);
     expect(rollout.stdout).toContain(`tasks: browser=${MINIWOB}`);
@@ -81,7 +101,22 @@ describe('--tasks', () => {
       noFamilyRefusal('browser/miniwob.nope-*', 'browser/miniwob.click-button'),
     );
     expect(
-      refusal(await workgym('rollout', '--env', 'browser', '--tasks', MINIWOB, '--family', 'browser/miniwob.nope-*', '--agent', 'nothing', '--out', join(dir, 'r'), '--dry-run')),
+      refusal(
+        await workgym(
+          'rollout',
+          '--env',
+          'browser',
+          '--tasks',
+          MINIWOB,
+          '--family',
+          'browser/miniwob.nope-*',
+          '--agent',
+          'nothing',
+          '--out',
+          join(dir, 'r'),
+          '--dry-run',
+        ),
+      ),
     ).toMatch(noFamilyRefusal('browser/miniwob.nope-*', 'browser/miniwob.click-button'));
   }, 300_000);
 });
@@ -91,7 +126,9 @@ describe('--reset-options', () => {
     expect(refusal(await workgym('rollout', '--agent', 'nothing', '--out', join(dir, 'r'), '--reset-options', '[1]', '--dry-run'))).toBe(
       `workgym: --reset-options must be a JSON object, e.g. '{"key": 1}', not [1]`,
     );
-    expect(refusal(await workgym('eval', '--agent', 'nothing', '--reset-options', '{x', '--dry-run'))).toMatch(/^workgym: --reset-options must be a JSON object, e.g. '\{"key": 1\}'; \{x is not JSON/);
+    expect(refusal(await workgym('eval', '--agent', 'nothing', '--reset-options', '{x', '--dry-run'))).toMatch(
+      /^workgym: --reset-options must be a JSON object, e.g. '\{"key": 1\}'; \{x is not JSON/,
+    );
     await writeFile(join(dir, 'rollout.json'), JSON.stringify({ agent: 'nothing', out: join(dir, 'r'), resetOptions: 'cases=1' }));
     const config = await workgym('rollout', '--config', join(dir, 'rollout.json'), '--dry-run');
     expect(config.code).toBe(1);
@@ -99,9 +136,38 @@ describe('--reset-options', () => {
   }, 300_000);
 
   it('reach the env at every reset: the spreadsheetbench family reads its task from them and refuses an incomplete one', async () => {
-    const planned = await workgym('rollout', '--env', 'spreadsheet', '--family', 'spreadsheet/spreadsheetbench', '--agent', 'nothing', '--out', join(dir, 'sb'), '--reset-options', '{"spreadsheetbench":{"instruction":"x"}}', '--dry-run');
+    const planned = await workgym(
+      'rollout',
+      '--env',
+      'spreadsheet',
+      '--family',
+      'spreadsheet/spreadsheetbench',
+      '--agent',
+      'nothing',
+      '--out',
+      join(dir, 'sb'),
+      '--reset-options',
+      '{"spreadsheetbench":{"instruction":"x"}}',
+      '--dry-run',
+    );
     expect(planned.stdout).toContain('reset options: {"spreadsheetbench":{"instruction":"x"}}');
-    const run = await workgym('rollout', '--env', 'spreadsheet', '--family', 'spreadsheet/spreadsheetbench', '--agent', 'nothing', '--max-steps', '1', '--runtime', 'local', '--out', join(dir, 'sb'), '--reset-options', '{"spreadsheetbench":{"instruction":"x"}}');
+    const run = await workgym(
+      'rollout',
+      '--env',
+      'spreadsheet',
+      '--family',
+      'spreadsheet/spreadsheetbench',
+      '--agent',
+      'nothing',
+      '--max-steps',
+      '1',
+      '--runtime',
+      'local',
+      '--out',
+      join(dir, 'sb'),
+      '--reset-options',
+      '{"spreadsheetbench":{"instruction":"x"}}',
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/reset spreadsheet\/spreadsheetbench seed 0: bad_request: options\.spreadsheetbench needs/);
   }, 600_000);
@@ -123,13 +189,42 @@ describe('eval suite metrics', () => {
       rewardComponents: { miniwob_reward: Math.max(0, raw), miniwob_raw_reward: raw },
       steps: [],
     });
-    for (const e of [episode('click-button', 1, 1), episode('click-button', 2, 0.5), episode('enter-text', 1, -1), episode('enter-text', 2, 0)]) await writer.append(e);
+    for (const e of [episode('click-button', 1, 1), episode('click-button', 2, 0.5), episode('enter-text', 1, -1), episode('enter-text', 2, 0)])
+      await writer.append(e);
     await writer.finalize();
     const result = await workgym('eval', '--run', run, '--json', join(dir, 'eval.json'));
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('## Suite metrics');
     expect(result.stdout).toContain('| browser | miniwob | 2 | 4 | mean_reward 0.125, success_rate 50.0% |');
     const report = JSON.parse(await readFile(join(dir, 'eval.json'), 'utf8')) as { suites: unknown[] };
-    expect(report.suites).toEqual([{ suite: 'miniwob', env: 'browser', tasks: 2, episodes: 4, values: { mean_reward: 0.125, success_rate: 0.5 }, unscored: 0 }]);
+    expect(report.suites).toEqual([
+      { suite: 'miniwob', env: 'browser', tasks: 2, episodes: 4, values: { mean_reward: 0.125, success_rate: 0.5 }, unscored: 0 },
+    ]);
   }, 300_000);
+});
+
+describe('check --tasks', () => {
+  it("checks a set's families, skipping (and saying so) the expert checks of a page that has no expert", async () => {
+    // The fixture suite plus a page no expert is written for: click-test's page under another name.
+    const suite = join(dir, 'miniwob');
+    await cp(MINIWOB, suite, { recursive: true });
+    await cp(join(suite, 'html/miniwob/click-test.html'), join(suite, 'html/miniwob/unsolved-page.html'));
+    const result = await workgym(
+      'check',
+      'browser',
+      '--tasks',
+      suite,
+      '--family',
+      'browser/miniwob.{click-test,unsolved-page}',
+      '--seeds',
+      '1',
+      '--runtime',
+      'local',
+    );
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain('browser (only 2 families): conforms');
+    expect(result.stdout).toMatch(/browser\/miniwob\.click-test +ok 1\/1 +ok 1\/1 +ok 1\/1 +ok 1\/1 +ok 1\/1 +ok 1\/1 +ok 1\/1/);
+    expect(result.stdout).toMatch(/browser\/miniwob\.unsolved-page +ok 1\/1 +ok 1\/1 +ok 1\/1 +skipped +skipped +skipped +ok 1\/1 +ok 1\/1/);
+    expect(result.stdout).toContain('skipped: the expert checks of 1 task-set family with no expert (browser/miniwob.unsolved-page); the others ran');
+  }, 600_000);
 });

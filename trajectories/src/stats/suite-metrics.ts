@@ -102,7 +102,9 @@ export function formatSuiteMetrics(metrics: readonly SuiteMetric[]): string {
     const unscored = m.unscored ? ` (${m.unscored} unscored, counted as failures)` : '';
     return `| ${m.env} | ${m.suite} | ${m.tasks} | ${m.episodes} | ${values}${unscored} |`;
   });
-  return ['## Suite metrics (as each benchmark publishes them)', '', '| env | suite | tasks | episodes | metric |', '|---|---|---|---|---|', ...rows].join('\n');
+  return ['## Suite metrics (as each benchmark publishes them)', '', '| env | suite | tasks | episodes | metric |', '|---|---|---|---|---|', ...rows].join(
+    '\n',
+  );
 }
 
 /** The case_1..case_n components of an episode, in order. */

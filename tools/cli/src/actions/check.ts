@@ -1,4 +1,4 @@
-import { checkEnv, type CheckResult } from '@workgym/protocol';
+import { checkEnv, type CheckResult, type EnvManifest } from '@workgym/protocol';
 import { envNames } from '../env-registry.js';
 import { printPlan } from '../dry-run.js';
 import { formatTable } from '../format.js';
@@ -18,13 +18,19 @@ export async function check(
   }));
   if (options.dryRun) {
     const envs = targets.map(({ manifest, families }) => `${manifest.name}: ${families ? families.join(', ') : 'every family'}`);
-    return printPlan(`check ${targets.length} env(s)`, { envs: envs.join('; '), tasks: describeTaskSets(tasks), seeds: `1..${options.seeds}`, runtime: options.runtime });
+    return printPlan(`check ${targets.length} env(s)`, {
+      envs: envs.join('; '),
+      tasks: describeTaskSets(tasks),
+      seeds: `1..${options.seeds}`,
+      runtime: options.runtime,
+    });
   }
   const runtime = await makeRuntime(options.runtime);
   const reports = [];
   for (const { manifest, families } of targets) {
     await using instance = await runtime.start(await envSpec(manifest, runtime.kind, tasks[manifest.name]));
-    const report = await checkEnv(instance.client, { seeds: Array.from({ length: options.seeds }, (_, i) => i + 1), families });
+    const expertOptional = await taskSetFamilies(manifest, tasks[manifest.name]);
+    const report = await checkEnv(instance.client, { seeds: Array.from({ length: options.seeds }, (_, i) => i + 1), families, expertOptional });
     reports.push(report);
     if (!options.json) printReport(report.env, report.results, families);
   }
@@ -33,15 +39,39 @@ export async function check(
   if (reports.some((r) => !r.ok)) process.exitCode = 1;
 }
 
+/**
+ * The families the env's task sets add (those it lists with them and not without): a suite's
+ * tasks may come without an expert, so theirs are the expert checks that may be skipped.
+ */
+async function taskSetFamilies(manifest: EnvManifest, tasks: readonly string[] | undefined): Promise<string[]> {
+  if (!tasks) return [];
+  const ids = async (options?: { tasks: readonly string[] }) => {
+    const env = await manifest.create(options);
+    const listed = env.families().map((f) => f.id!);
+    await env.close?.();
+    return listed;
+  };
+  const own = new Set(await ids());
+  return (await ids({ tasks })).filter((id) => !own.has(id));
+}
+
 function printReport(env: string, results: CheckResult[], selected: string[] | undefined): void {
   const families = [...new Set(results.filter((r) => r.family).map((r) => r.family!))];
   const checks = [...new Set(results.filter((r) => r.family).map((r) => r.check))];
   const cell = (family: string, check: string) => {
     const rows = results.filter((r) => r.family === family && r.check === check);
+    if (rows.length > 0 && rows.every((r) => r.skipped)) return 'skipped';
     return rows.every((r) => r.ok) ? `ok ${rows.length}/${rows.length}` : `FAIL ${rows.filter((r) => !r.ok).length}/${rows.length}`;
   };
   const only = selected ? ` (only ${selected.length === 1 ? selected[0] : `${selected.length} families`})` : '';
   console.log(`\n${env}${only}: ${results.every((r) => r.ok) ? 'conforms' : 'FAILS'}`);
   console.log(formatTable([['family', ...checks], ...families.map((f) => [f, ...checks.map((c) => cell(f, c))])]));
+  const skipped = [...new Set(results.filter((r) => r.skipped).map((r) => r.family!))];
+  if (skipped.length > 0) {
+    const shown = skipped.length > 10 ? `${skipped.slice(0, 10).join(', ')} and ${skipped.length - 10} more` : skipped.join(', ');
+    console.log(
+      `  skipped: the expert checks of ${skipped.length} task-set ${skipped.length === 1 ? 'family' : 'families'} with no expert (${shown}); the others ran`,
+    );
+  }
   for (const r of results.filter((x) => !x.ok)) console.log(`  ${r.check}${r.family ? ` [${r.family} seed ${r.seed}]` : ''}: ${r.message}`);
 }

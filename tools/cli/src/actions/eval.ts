@@ -137,7 +137,12 @@ function checkAgentFlags(flags: EvalFlags): string {
  */
 function refuseAgentOptions(flags: EvalFlags): void {
   if (flags.agent) throw new UsageError('give either --run (evaluate a run) or --agent (run new episodes), not both');
-  const given = [...AGENT_OPTIONS.filter((key) => flags[key] !== undefined).map(agentFlag), ...(flags.policy ? ['--policy'] : []), ...(flags.tasks ? ['--tasks'] : []), ...(flags.resetOptions ? ['--reset-options'] : [])];
+  const given = [
+    ...AGENT_OPTIONS.filter((key) => flags[key] !== undefined).map(agentFlag),
+    ...(flags.policy ? ['--policy'] : []),
+    ...(flags.tasks ? ['--tasks'] : []),
+    ...(flags.resetOptions ? ['--reset-options'] : []),
+  ];
   if (given.length === 0) return;
   throw new UsageError(
     `--run scores the episodes ${flags.run} holds as they were played, so ${given.join(', ')} (how to play new episodes, with --agent) cannot change them; drop ${given.length === 1 ? 'it' : 'them'}`,

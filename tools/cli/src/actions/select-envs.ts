@@ -1,5 +1,14 @@
 import picomatch from 'picomatch';
-import { DockerRuntime, LocalRuntime, reapContainers, resolveTaskPaths, SERVER_USER, taskReaderOf, type EnvRuntime, type EnvServerSpec } from '@workgym/runtime';
+import {
+  DockerRuntime,
+  LocalRuntime,
+  reapContainers,
+  resolveTaskPaths,
+  SERVER_USER,
+  taskReaderOf,
+  type EnvRuntime,
+  type EnvServerSpec,
+} from '@workgym/runtime';
 import type { EnvManifest } from '@workgym/protocol';
 import { findEnvs } from '../env-registry.js';
 import { specFor } from '../env-specs.js';

@@ -10,6 +10,9 @@ export function defineEnvs(command: Command): void {
       '--json',
       'print JSON: {"envs":[{"name","version","families":[{"id","job","difficulty","description","splits","strategies","nearMisses"}],"tools":[...]}]}',
     )
-    .addHelpText('after', '\nExamples:\n  workgym envs\n  workgym envs --json | jq ".envs[].families[].id"\n  workgym envs --tasks browser=miniwob-plusplus/miniwob   # with the families of a task set')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  workgym envs\n  workgym envs --json | jq ".envs[].families[].id"\n  workgym envs --tasks browser=miniwob-plusplus/miniwob   # with the families of a task set',
+    )
     .action(lazy(async () => (await import('../actions/envs.js')).listEnvs));
 }
