@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EnvClient } from '@workgym/protocol';
+import { assertEnvConforms, type EnvClient } from '@workgym/protocol';
 import { TaskSetError } from '@workgym/protocol/kit';
 import ExcelJS from 'exceljs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -79,6 +79,12 @@ describe('a SpreadsheetBench folder as released', () => {
     const last = await runExpert(client, ep.session, 20, 'one-cell-wrong');
     expect(last.verdict?.success).toBe(false);
     expect(last.verdict?.components?.case_1).toBe(0);
+  });
+
+  it('passes the conformance suite on every task (the copy declares where its values come from; the near-miss fails)', async () => {
+    const families = FIXTURE_TASKS.map((t) => family(t.id));
+    const report = await assertEnvConforms(client, { seeds: [1], families });
+    expect(report.results.filter((r) => r.check === 'near-miss one-cell-wrong does not succeed' && r.ok)).toHaveLength(families.length);
   });
 
   it('reads cached results of 0 and FALSE in answer files: empty cells fail where the answer is 0 or FALSE', async () => {

@@ -96,6 +96,8 @@ function answerCopyExpert(
   answers: Workbook,
   ranges: readonly AnswerRange[],
   mode: { typed: boolean; wrongCell: boolean },
+  task: string,
+  source: string,
 ): (view: ExpertView) => ExpertStep {
   const writes = answerCopyCalls(start, answers, ranges, mode.typed);
   if (mode.wrongCell) spoilFirstCell(writes, answers, ranges[0]!);
@@ -129,12 +131,19 @@ function answerCopyExpert(
       writes.find((w) => !holds(w) && !view.made(w)) ??
       typedWrites.find((w, i) => view.made(writes[i]!) && !computedRight(writes[i]!) && !holds(w) && !view.made(w));
     if (!call) return submit('Every answer range holds the answer file’s cells; submitting.');
+    const where = String(call.arguments.range ?? call.arguments.name);
     return {
       call,
-      text: `Copying the benchmark's answer file into ${String(call.arguments.range)} (a privileged answer, not derived from what the episode showed).`,
-      derived: [],
+      text: `Copying the benchmark's answer file into ${where} (a privileged answer, not derived from what the episode showed).`,
+      derived: copiedValues(call).map((value) => ({ value, sources: [source], how: `the answer file of task ${task}, copied (not derived from the episode)` })),
     };
   };
+}
+
+/** Every value a copying call writes, as the grounding check reads call arguments (numbers as JSON). */
+function copiedValues(call: PlannedCall): string[] {
+  const leaves = call.name === 'write_cells' ? [String(call.arguments.range), ...(call.arguments.values as Scalar[][]).flat()] : [String(call.arguments.name)];
+  return [...new Set(leaves.filter((v) => typeof v === 'string' || typeof v === 'number').map((v) => (typeof v === 'number' ? JSON.stringify(v) : v)))];
 }
 
 type Scalar = string | number | boolean | null;
@@ -278,13 +287,14 @@ export async function benchSession(task: BenchTask, spec: EpisodeSpec, expertKin
   const expert = (strategy: string) =>
     expertKind === 'sample'
       ? sampleExpert(ranges[0]!.bottom)
-      : answerCopyExpert(wb, start, answers[0]!, ranges, { typed: strategy === 'typed-values', wrongCell: strategy === 'one-cell-wrong' });
+      : answerCopyExpert(wb, start, answers[0]!, ranges, { typed: strategy === 'typed-values', wrongCell: strategy === 'one-cell-wrong' }, task.id, answerNote);
   const experts = new Map<string, (view: ExpertView) => ExpertStep>();
   const start = wb.clone();
+  const answerNote = `(The answer goes in ${task.answerPosition}.)`;
   const focus = ranges[0]?.sheet ?? answers[0]!.sheets[0]?.name ?? wb.sheets[0]!.name;
   return new SpreadsheetSession(
     {
-      instruction: `${task.instruction}\n(The answer goes in ${task.answerPosition}.)`,
+      instruction: `${task.instruction}\n${answerNote}`,
       focus,
       question: false,
       seed: spec.seed,
