@@ -247,6 +247,9 @@ describe('functions added', () => {
     ['=SMALL($B:$B,2)', 3],
     ['=ROW(3:3)', 3],
     ['=RANK(9,B1:B4)', 1],
+    ['=ROUND(VAR(B1:B4)*3,9)', 35],
+    ['=PERCENTILE(B1:B4,0.5)', 4],
+    ['=QUARTILE(B1:B4,1)', 2.5],
     ['=HYPERLINK("https://example.com","site")', 'site'],
     ['=HYPERLINK("https://example.com")', 'https://example.com'],
   ];

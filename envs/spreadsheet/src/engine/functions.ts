@@ -151,6 +151,8 @@ export interface FunctionTable {
   fromFormulajs: string[];
   /** Functions fast-formula-parser implements itself. */
   builtin: string[];
+  /** Functions written here (lookups.ts, the fixes) or given their Excel 2007 names. */
+  own: string[];
 }
 
 let table: FunctionTable | undefined;
@@ -188,18 +190,24 @@ export function functionTable(): FunctionTable {
     }
   }
   // Excel 2007 names of functions Excel 2010 renamed: the same functions.
+  const own = [...Object.keys(FIXES), ...Object.keys(LOOKUP_FUNCTIONS)];
   for (const [old, current] of [
     ['RANK', 'RANK.EQ'],
     ['STDEV', 'STDEV.S'],
     ['MODE', 'MODE.SNGL'],
+    ['VAR', 'VAR.S'],
+    ['PERCENTILE', 'PERCENTILE.INC'],
+    ['QUARTILE', 'QUARTILE.INC'],
   ] as const) {
-    if (!builtinSet.has(old) && !functions[old] && functions[current]) functions[old] = functions[current];
+    if (builtinSet.has(old) || functions[old] || !functions[current]) continue;
+    functions[old] = functions[current];
+    own.push(old);
   }
   Object.assign(functions, FIXES, LOOKUP_FUNCTIONS);
   for (const [name, index, largest] of SIZE_LIMITS) {
     const fn = functions[name] ?? (base[name] as unknown as ((...args: Arg[]) => unknown) | undefined);
     if (fn) functions[name] = limited(fn, index, largest);
   }
-  table = { functions, fromFormulajs: fromFj.sort(), builtin: builtin.sort() };
+  table = { functions, fromFormulajs: fromFj.sort(), builtin: builtin.sort(), own: own.sort() };
   return table;
 }
