@@ -284,13 +284,14 @@ export async function benchSession(task: BenchTask, spec: EpisodeSpec, expertKin
       }),
     ),
   );
+  // The input as the episode starts, which the copy is planned against.
+  const start = wb.clone();
+  const answerNote = `(The answer goes in ${task.answerPosition}.)`;
   const expert = (strategy: string) =>
     expertKind === 'sample'
       ? sampleExpert(ranges[0]!.bottom)
       : answerCopyExpert(wb, start, answers[0]!, ranges, { typed: strategy === 'typed-values', wrongCell: strategy === 'one-cell-wrong' }, task.id, answerNote);
   const experts = new Map<string, (view: ExpertView) => ExpertStep>();
-  const start = wb.clone();
-  const answerNote = `(The answer goes in ${task.answerPosition}.)`;
   const focus = ranges[0]?.sheet ?? answers[0]!.sheets[0]?.name ?? wb.sheets[0]!.name;
   return new SpreadsheetSession(
     {
