@@ -62,7 +62,7 @@ Examples:
   workgym eval --agent openai --model Qwen/Qwen3-8B --base-url http://localhost:8000/v1 --group 4 --json eval.json
   workgym eval --run runs/qwen --k 1,4 --json eval.json    # pass@1, pass@4, pass^1, pass^4
   workgym eval --agent random --env code --family "code/sql-*" --episodes 20
-  workgym eval --agent expert --tasks browser=miniwob-plusplus/miniwob --family "browser/miniwob.*" --episodes 2   # also the suite metric (MiniWoB mean reward)
+  workgym eval --agent random --tasks browser=miniwob-plusplus/miniwob --family "browser/miniwob.*" --episodes 2   # also the suite metric (MiniWoB mean reward)
 
 Compare two runs of the same tasks, paired by task: workgym eval compare RUN_A RUN_B (see its --help).`,
     )
