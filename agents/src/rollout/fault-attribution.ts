@@ -29,7 +29,14 @@ export async function attributeActionFault(
   let at = 'reset';
   let session: string;
   try {
-    ({ session } = await client.reset({ family: task.family, seed: task.seed, split: task.split, maxSteps: limits.maxSteps, options: task.options, ...options }));
+    ({ session } = await client.reset({
+      family: task.family,
+      seed: task.seed,
+      split: task.split,
+      maxSteps: limits.maxSteps,
+      options: task.options,
+      ...options,
+    }));
     for (const [index, calls] of fault.calls.entries()) {
       at = `step ${index}`;
       await client.step(session, [...calls], options);

@@ -124,7 +124,10 @@ describe('MiniWoB++ suite loader', () => {
       for (let i = 0; i < 12 && !reply?.terminated; i++) {
         const action = await h.client.expert(r.session);
         expect(action.text).not.toBe('');
-        reply = await h.client.step(r.session, action.calls!.map((c) => ({ id: c.id!, name: c.name!, argumentsJson: c.argumentsJson! })));
+        reply = await h.client.step(
+          r.session,
+          action.calls!.map((c) => ({ id: c.id!, name: c.name!, argumentsJson: c.argumentsJson! })),
+        );
       }
       expect(reply?.verdict, `${family} seed ${seed}`).toMatchObject({ reward: 1, success: true, components: { miniwob_raw_reward: 1 } });
       await h.client.closeSession(r.session);

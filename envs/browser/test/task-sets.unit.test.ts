@@ -55,7 +55,10 @@ describe('browser task sets: dispatch by layout', () => {
 
   it('names the line and field of a bad task line', async () => {
     const file = join(scratch, 'bad.jsonl');
-    await writeFile(file, '{"id":"a","site":".","start":"index.html","instruction":"x","answer":"1"}\n\n{"id":"b","site":".","start":"index.html","instruction":7,"answer":"2"}\n');
+    await writeFile(
+      file,
+      '{"id":"a","site":".","start":"index.html","instruction":"x","answer":"1"}\n\n{"id":"b","site":".","start":"index.html","instruction":7,"answer":"2"}\n',
+    );
     expect(() => loadTaskSets([file])).toThrow('bad.jsonl line 3: field "instruction" must be string');
     await writeFile(file, '{"id":"a","site":".","start":"index.html","instruction":"x","submissions":[{"path":"/f","fields":{"n":1}}]}\n');
     expect(() => loadTaskSets([file])).toThrow(/bad\.jsonl line 1: field "submissions\.0\.fields\.n"/);

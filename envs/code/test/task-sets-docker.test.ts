@@ -16,7 +16,10 @@ beforeAll(async () => {
   // A copy in a folder of its own, as a team would name its file.
   const dir = mkdtempSync(join(tmpdir(), 'workgym-code-tasks-'));
   for (const name of ['humaneval-mini.jsonl', 'code-tasks.jsonl']) cpSync(join(FIXTURES, name), join(dir, name));
-  instance = await runtime.start({ ...(await codeSpec()), tasks: [join(dir, 'humaneval-mini.jsonl'), join(dir, 'code-tasks.jsonl')] }, { callDeadlineMs: 120_000 });
+  instance = await runtime.start(
+    { ...(await codeSpec()), tasks: [join(dir, 'humaneval-mini.jsonl'), join(dir, 'code-tasks.jsonl')] },
+    { callDeadlineMs: 120_000 },
+  );
 }, 600_000);
 
 afterAll(async () => {
@@ -29,7 +32,9 @@ describe('code task sets in the container', () => {
   it('lists the mounted sets beside the generated families', async () => {
     const ids = (await instance.client.listTasks()).families.map((f) => f.id);
     expect(ids).toContain('code/py-implement-function');
-    expect(ids).toEqual(expect.arrayContaining(['code/humaneval.HumanEval-0', 'code/humaneval.HumanEval-2', 'code/code-tasks.slugify', 'code/shell-basics.count-lines']));
+    expect(ids).toEqual(
+      expect.arrayContaining(['code/humaneval.HumanEval-0', 'code/humaneval.HumanEval-2', 'code/code-tasks.slugify', 'code/shell-basics.count-lines']),
+    );
   });
 
   it('runs HumanEval with the reference solutions at 100% and the empty bodies at 0%', { timeout: 300_000 }, async () => {

@@ -53,13 +53,7 @@ const HUMANEVAL_IDS = ['code/humaneval.HumanEval-0', 'code/humaneval.HumanEval-1
 describe('code task sets', () => {
   it('lists every task as a family code/<set>.<task id>, with a verifier version per task', () => {
     const families = env.families();
-    expect(families.map((f) => f.id)).toEqual([
-      ...HUMANEVAL_IDS,
-      'code/mbpp.601',
-      'code/mbpp.602',
-      'code/code-tasks.slugify',
-      'code/shell-basics.count-lines',
-    ]);
+    expect(families.map((f) => f.id)).toEqual([...HUMANEVAL_IDS, 'code/mbpp.601', 'code/mbpp.602', 'code/code-tasks.slugify', 'code/shell-basics.count-lines']);
     const versions = families.map((f) => f.verifierVersion);
     expect(new Set(versions).size).toBe(versions.length);
     for (const version of versions) expect(version).toMatch(/^[0-9a-f]{16}$/);
@@ -89,7 +83,10 @@ describe('code task sets', () => {
   it("runs MBPP's asserts one case each, with its setup code in the solution's globals", { timeout: 300_000 }, async () => {
     const solved = await episode('code/mbpp.602', [], true);
     expect(solved.reply.verdict).toMatchObject({ success: true, reward: 1, detail: '2/2 tests pass' });
-    const half = await episode('code/mbpp.602', [{ name: 'write_file', args: { path: 'solution.py', content: 'def scaled_sum(xs):\n    return 0\n' } }, { name: 'submit' }]);
+    const half = await episode('code/mbpp.602', [
+      { name: 'write_file', args: { path: 'solution.py', content: 'def scaled_sum(xs):\n    return 0\n' } },
+      { name: 'submit' },
+    ]);
     expect(half.reply.verdict).toMatchObject({ success: false, reward: 0.5 });
     expect(half.reply.verdict?.detail).toContain('case 1 gave {"error":"AssertionError"}');
   });
@@ -170,21 +167,31 @@ describe('code task-set files that cannot be read', () => {
 
   it('names the line and the field of a bad line', () => {
     const humaneval = JSON.parse(readFileSync(HUMANEVAL, 'utf8').split('\n')[0]!) as Record<string, unknown>;
-    expect(refusal([write('he.jsonl', [humaneval, { ...humaneval, task_id: 'HumanEval/9', entry_point: 7 }])])).toBe('he.jsonl line 2: field "entry_point" must be string');
+    expect(refusal([write('he.jsonl', [humaneval, { ...humaneval, task_id: 'HumanEval/9', entry_point: 7 }])])).toBe(
+      'he.jsonl line 2: field "entry_point" must be string',
+    );
     expect(refusal([write('generic.jsonl', [task, '', { ...task, id: 't2', check: undefined }])])).toBe('generic.jsonl line 3: field "check" is missing');
     expect(refusal([write('typo.jsonl', [{ ...task, hiden_files: {} }])])).toBe('typo.jsonl line 1: field "hiden_files" is not part of the format');
     expect(refusal([write('escape.jsonl', [{ ...task, files: { '../etc/passwd': 'x' } }])])).toContain('escape.jsonl line 1: field "files"');
-    expect(refusal([write('mbpp.jsonl', [{ task_id: 1, text: 'x', code: 'y', test_list: [] }])])).toBe('mbpp.jsonl line 1: field "test_list" must NOT have fewer than 1 items');
+    expect(refusal([write('mbpp.jsonl', [{ task_id: 1, text: 'x', code: 'y', test_list: [] }])])).toBe(
+      'mbpp.jsonl line 1: field "test_list" must NOT have fewer than 1 items',
+    );
   });
 
   it('names the path and the formats it knows for anything else', () => {
-    expect(refusal([FIXTURES])).toMatch(/task-sets: not a task set the code env knows; the code env reads JSON Lines files .* HumanEval .* MBPP .* workgym code tasks/);
-    expect(refusal([write('other.jsonl', [{ question: 'q', answer: 'a' }])])).toContain('other.jsonl: line 1 is none of the formats the code env knows (fields question, answer)');
+    expect(refusal([FIXTURES])).toMatch(
+      /task-sets: not a task set the code env knows; the code env reads JSON Lines files .* HumanEval .* MBPP .* workgym code tasks/,
+    );
+    expect(refusal([write('other.jsonl', [{ question: 'q', answer: 'a' }])])).toContain(
+      'other.jsonl: line 1 is none of the formats the code env knows (fields question, answer)',
+    );
     expect(refusal([join(scratch, 'missing.jsonl')])).toContain('missing.jsonl: cannot read it (ENOENT)');
   });
 
   it('refuses two tasks that become the same family, and a hidden file that would overwrite the solution', () => {
-    expect(refusal([write('twice.jsonl', [task, { ...task, id: 't/1' }, { ...task, id: 't 1' }])])).toBe('task set code: tasks "twice/t/1" and "twice/t 1" both become family twice.t-1');
+    expect(refusal([write('twice.jsonl', [task, { ...task, id: 't/1' }, { ...task, id: 't 1' }])])).toBe(
+      'task set code: tasks "twice/t/1" and "twice/t 1" both become family twice.t-1',
+    );
     expect(refusal([HUMANEVAL, HUMANEVAL_GZ])).toContain('both become family humaneval.HumanEval-0');
     expect(refusal([write('clash.jsonl', [{ ...task, hidden_files: { 'b.txt': 'hidden\n' } }])])).toBe(
       'clash.jsonl: task "t1": hidden file "b.txt" is also a reference file (the judge would overwrite the solution)',

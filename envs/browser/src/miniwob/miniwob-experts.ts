@@ -30,7 +30,8 @@ export const MINIWOB_EXPERTS: Readonly<Record<string, PageExpert>> = {
     const names = list === 'nothing' ? [] : list.split(', ');
     for (const box of s.nodes.filter((n) => n.role === 'checkbox')) {
       const want = names.includes(box.name);
-      if ((box.states.checked === 'true') !== want) return act(click(box), `${box.name} must be ${want ? 'checked' : 'unchecked'} (the instruction lists ${list}).`);
+      if ((box.states.checked === 'true') !== want)
+        return act(click(box), `${box.name} must be ${want ? 'checked' : 'unchecked'} (the instruction lists ${list}).`);
     }
     return submitButton(s, 'Submit', `Every checkbox the instruction lists (${list}) is checked and no other: submit.`);
   },
@@ -50,8 +51,7 @@ export const MINIWOB_EXPERTS: Readonly<Record<string, PageExpert>> = {
     const name = wanted(instruction, /^Click on (Tab #\d+)\.$/);
     return act(click(mustFind(s, 'tab', name)), `The instruction asks for ${name}; the page shows it among the tabs.`);
   },
-  'click-dialog': (_, s) =>
-    act(click(mustFind(s, 'button', /^(Close|×|x)$/i)), 'The dialog\'s title bar has its close button (the "x"): click it.'),
+  'click-dialog': (_, s) => act(click(mustFind(s, 'button', /^(Close|×|x)$/i)), 'The dialog\'s title bar has its close button (the "x"): click it.'),
   'enter-text': (instruction, s) => {
     const text = wanted(instruction, /^Enter "(.+)" into the text field and press Submit\.$/);
     return fillThenPress(s, [text], 'Submit', `the instruction's text "${text}"`);

@@ -73,10 +73,14 @@ export function jsonlTaskSet(file: string, loaderVersion: string, setName = base
   const set = setName.replace(/[^A-Za-z0-9_-]/g, '-');
   const lines = readJsonLines<BrowserTaskLine>(file, BROWSER_TASK_SCHEMA);
   const tasks = lines.map((line) => ({ line, name: `browser/${taskFamilyName(set, line.id)}` }));
-  assertUniqueTaskNames(set, tasks.map(({ line, name }) => ({ name, id: line.id })));
+  assertUniqueTaskNames(
+    set,
+    tasks.map(({ line, name }) => ({ name, id: line.id })),
+  );
   return tasks.map(({ line, name }) => {
     const site = resolve(dirname(file), line.site);
-    if (!existsSync(site) || !statSync(site).isDirectory()) throw new TaskSetError(`${basename(file)} task ${line.id}: site folder ${line.site} is not a folder next to the file`);
+    if (!existsSync(site) || !statSync(site).isDirectory())
+      throw new TaskSetError(`${basename(file)} task ${line.id}: site folder ${line.site} is not a folder next to the file`);
     const family: TaskFamily = {
       id: name,
       job: 'web-navigation',
@@ -154,7 +158,10 @@ function samePlace(got: Submission, want: ExpectedSubmission): boolean {
 function matches(got: Submission, want: ExpectedSubmission): boolean {
   if (!samePlace(got, want)) return false;
   return Object.entries(want.fields).every(([name, value]) => {
-    const sent = got.fields.getAll(name).map((v) => v.trim()).sort();
+    const sent = got.fields
+      .getAll(name)
+      .map((v) => v.trim())
+      .sort();
     const wanted = (Array.isArray(value) ? value : [value]).map((v) => v.trim()).sort();
     return sent.length === wanted.length && sent.every((v, i) => v === wanted[i]);
   });

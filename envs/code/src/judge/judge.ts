@@ -73,7 +73,11 @@ export class Judge {
    */
   private async verifyPasses(starting: Record<string, string>, check: PassesCheck, signal: AbortSignal): Promise<Verdict> {
     const kept = Object.keys(starting).filter((path) => !(path in check.reference));
-    const reference = await this.runPassTest(check.test, (dir) => this.sandbox.writeFiles('judge', dir, { ...starting, ...check.reference, ...check.hidden }), signal);
+    const reference = await this.runPassTest(
+      check.test,
+      (dir) => this.sandbox.writeFiles('judge', dir, { ...starting, ...check.reference, ...check.hidden }),
+      signal,
+    );
     const agent = await this.runPassTest(
       check.test,
       async (dir) => {
@@ -92,7 +96,10 @@ export class Judge {
       const results = await this.runCalls({ kind: 'python-calls', prelude: test.prelude, cases: test.cases }, dir, signal, test.seconds);
       const passed = results.map((result) => sameValue(result, { value: PASSED }));
       const failed = passed.indexOf(false);
-      return { passed, failure: failed < 0 ? undefined : `case ${failed + 1} gave ${results[failed] === undefined ? 'no result' : JSON.stringify(results[failed])}` };
+      return {
+        passed,
+        failure: failed < 0 ? undefined : `case ${failed + 1} gave ${results[failed] === undefined ? 'no result' : JSON.stringify(results[failed])}`,
+      };
     }
     const result = await this.sandbox.run('judge', {
       argv: ['/bin/sh', '-c', test.command],
@@ -103,7 +110,11 @@ export class Judge {
     });
     const passed = result.exitCode === 0 && !result.timedOut && !result.signal;
     if (passed) return { passed: [true] };
-    const status = result.timedOut ? `ran past its ${test.timeoutS} s limit` : result.signal ? `was killed by ${result.signal}` : `exited with ${result.exitCode}`;
+    const status = result.timedOut
+      ? `ran past its ${test.timeoutS} s limit`
+      : result.signal
+        ? `was killed by ${result.signal}`
+        : `exited with ${result.exitCode}`;
     const output = `${result.stdout.text()}${result.stderr.text()}`.trim().slice(-FAILURE_OUTPUT_CHARS);
     return { passed: [false], failure: `the check command ${status}${output ? `: ${output}` : ''}` };
   }

@@ -89,6 +89,7 @@ export function scorePasses(reference: PassRun, agent: PassRun): Verdict {
   const reward = cases === 0 ? 0 : passed / cases;
   const parts = [`${passed}/${cases} tests pass`];
   if (agent.failure) parts.push(`first failure: ${clip(agent.failure, 800)}`);
-  if (reference.failure) parts.unshift(`TASK BROKEN: the reference solution fails its own test (${clip(reference.failure, 400)}): fix the task's reference or its test`);
+  if (reference.failure)
+    parts.unshift(`TASK BROKEN: the reference solution fails its own test (${clip(reference.failure, 400)}): fix the task's reference or its test`);
   return { reward, success: cases > 0 && passed === cases, components: { tests: reward }, detail: parts.join('; ') };
 }

@@ -19,13 +19,27 @@ export const GENERIC_SCHEMA = {
   additionalProperties: false,
   required: ['id', 'instruction', 'files', 'check', 'reference'],
   properties: {
-    id: { description: 'Task id, stable across runs; the family is code/<set>.<id> ([A-Za-z0-9_-] kept, others become -).', type: 'string', minLength: 1, maxLength: 200 },
-    set: { description: "Set name (the family's part before the first dot); default: the file's name without .jsonl(.gz).", type: 'string', pattern: '^[A-Za-z0-9_-]+$' },
+    id: {
+      description: 'Task id, stable across runs; the family is code/<set>.<id> ([A-Za-z0-9_-] kept, others become -).',
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+    },
+    set: {
+      description: "Set name (the family's part before the first dot); default: the file's name without .jsonl(.gz).",
+      type: 'string',
+      pattern: '^[A-Za-z0-9_-]+$',
+    },
     instruction: { description: 'What the agent is asked to do, shown at reset.', type: 'string', minLength: 1 },
     files: { description: 'Workspace files at the start, path -> text; the agent sees them.', ...FILES },
     hidden_files: { description: 'Files only the judge sees, added to the judged copy of the workspace at submit.', ...FILES },
     check: { description: 'Shell command the judge runs in that copy; exit status 0 is success.', type: 'string', minLength: 1 },
-    reference: { description: "The solution: files that turn the start into a solved workspace (the expert writes them). Starting files it leaves out are put back as they were before the check runs.", ...FILES, minProperties: 1 },
+    reference: {
+      description:
+        'The solution: files that turn the start into a solved workspace (the expert writes them). Starting files it leaves out are put back as they were before the check runs.',
+      ...FILES,
+      minProperties: 1,
+    },
     test_command: { description: 'Command the run_tests tool runs in the workspace (visible tests).', type: 'string', minLength: 1 },
     language: { description: 'The language, for the family description (python, shell, ...).', type: 'string', minLength: 1 },
     timeout_s: { description: 'Time limit of the check command, seconds (default 60).', type: 'integer', minimum: 1, maximum: 600 },
@@ -61,7 +75,8 @@ export const GENERIC_NEAR_MISSES = ['submit-untouched', 'edit-visible-files', 'd
 export function genericInstance(row: GenericRow, set: string, file: string): TaskInstance {
   const hidden = row.hidden_files ?? {};
   const clash = Object.keys(hidden).find((path) => path in row.reference);
-  if (clash) throw new TaskSetError(`${file}: task ${JSON.stringify(row.id)}: hidden file "${clash}" is also a reference file (the judge would overwrite the solution)`);
+  if (clash)
+    throw new TaskSetError(`${file}: task ${JSON.stringify(row.id)}: hidden file "${clash}" is also a reference file (the judge would overwrite the solution)`);
   const kept = Object.keys(row.files).filter((path) => !(path in row.reference));
   return {
     instruction: row.instruction,
@@ -80,7 +95,9 @@ export function genericInstance(row: GenericRow, set: string, file: string): Tas
     }),
     // No candidate writes the solution: the observation would show the reference.
     candidates: [
-      ...Object.keys(row.files).slice(0, 10).map((path) => ({ name: 'read_file', arguments: { path } })),
+      ...Object.keys(row.files)
+        .slice(0, 10)
+        .map((path) => ({ name: 'read_file', arguments: { path } })),
       ...(row.test_command ? [{ name: 'run_tests', arguments: {} }] : []),
       { name: 'submit', arguments: {} },
     ],

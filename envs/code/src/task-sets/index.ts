@@ -93,7 +93,9 @@ function loadTaskSet(path: string): LoadedTask[] {
       };
     });
   }
-  throw new TaskSetError(`${path}: line 1 is none of the formats the code env knows (fields ${Object.keys(first).slice(0, 8).join(', ') || 'none'}); ${KNOWN_FORMATS}`);
+  throw new TaskSetError(
+    `${path}: line 1 is none of the formats the code env knows (fields ${Object.keys(first).slice(0, 8).join(', ') || 'none'}); ${KNOWN_FORMATS}`,
+  );
 }
 
 function pythonFunctionSetTask(set: string, id: string, row: unknown, task: PythonFunctionTask, description: string): LoadedTask {
@@ -135,7 +137,8 @@ function firstRow(path: string, text: string): Record<string, unknown> {
   } catch (error) {
     throw new TaskSetError(`${basename(path)} line ${index + 1}: not JSON (${(error as Error).message})`);
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new TaskSetError(`${basename(path)} line ${index + 1}: not a JSON object; ${KNOWN_FORMATS}`);
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new TaskSetError(`${basename(path)} line ${index + 1}: not a JSON object; ${KNOWN_FORMATS}`);
   return value as Record<string, unknown>;
 }
 

@@ -41,12 +41,7 @@ export function mbppTask(row: MbppRow): PythonFunctionTask {
   return {
     taskId: String(row.task_id),
     suite: 'MBPP',
-    instruction: [
-      `${row.text.trim()}`,
-      `Write the code in ${SOLUTION_FILE}. Your code should pass these tests:`,
-      '',
-      ...row.test_list,
-    ].join('\n'),
+    instruction: [`${row.text.trim()}`, `Write the code in ${SOLUTION_FILE}. Your code should pass these tests:`, '', ...row.test_list].join('\n'),
     start: `# ${SOLUTION_FILE}: write the code for MBPP task ${row.task_id} here.\n`,
     reference: `${row.code.replace(/\r\n/g, '\n').trimEnd()}\n`,
     tests: row.test_list.map((assertion) => (setup.trim() ? `${setup}\n${assertion}\n` : `${assertion}\n`)),

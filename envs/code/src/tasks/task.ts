@@ -88,9 +88,7 @@ export type HiddenCheck =
  *   passes when its value is `PASSED`, within `seconds`.
  * - `command`: a shell command run in the judged tree; exit 0 within `timeoutS` passes.
  */
-export type PassTest =
-  | { kind: 'python-cases'; prelude: string; cases: string[]; seconds: number }
-  | { kind: 'command'; command: string; timeoutS: number };
+export type PassTest = { kind: 'python-cases'; prelude: string; cases: string[]; seconds: number } | { kind: 'command'; command: string; timeoutS: number };
 
 /** The value a `python-cases` case returns when the test it runs passed. */
 export const PASSED = 'workgym-test-passed';
