@@ -64,11 +64,27 @@ export function expertAgent(options: Pick<AgentOptions, 'expertVariant'>, noise 
   return new ExpertAgent({ strategy: options.expertVariant, noise: noise.probability, seed: noise.seed });
 }
 
+/** The expert a command runs (`--agent expert`), with the strategy asked for (--expert-variant). */
+export interface ExpertAsk {
+  variant?: string;
+}
+
 /**
- * Refuses an expert strategy that a selected family does not have, before anything runs, naming
- * what each such family has (the env would refuse it at the first expert call).
+ * Refuses, before anything runs, an expert run on families that have no expert (no strategies:
+ * a task set's pages without a scripted solver) and an expert strategy that a selected family
+ * does not have, naming what each such family has (the env would refuse at the first expert call,
+ * and every episode would end as an env error).
  */
-export function checkExpertVariant(variant: string | undefined, families: readonly TaskFamily[]): void {
+export function checkExpert(expert: ExpertAsk | undefined, families: readonly TaskFamily[]): void {
+  if (!expert) return;
+  const without = families.filter((f) => !f.strategies?.length).map((f) => f.id!);
+  if (without.length > 0) {
+    throw new UsageError(
+      `--agent expert: ${without.length} selected ${without.length === 1 ? 'family has' : 'families have'} no expert ` +
+        `(${without.slice(0, 3).join(', ')}${without.length > 3 ? `, and ${without.length - 3} more` : ''}); narrow --family to families with one (\`workgym envs\` lists their strategies)`,
+    );
+  }
+  const variant = expert.variant;
   if (!variant) return;
   const named = (f: TaskFamily) => [...(f.strategies ?? []), ...(f.nearMisses ?? [])];
   const lacking = families.filter((f) => !named(f).includes(variant));

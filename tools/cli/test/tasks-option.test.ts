@@ -119,6 +119,16 @@ describe('--tasks', () => {
       ),
     ).toMatch(noFamilyRefusal('browser/miniwob.nope-*', 'browser/miniwob.click-button'));
   }, 300_000);
+
+  it('refuses --agent expert on pages with no expert before anything runs (rollout, eval); pages with one pass', async () => {
+    const refused = `workgym: --agent expert: 1 selected family has no expert (browser/miniwob.count-sides); narrow --family to families with one (\`workgym envs\` lists their strategies)`;
+    const rollout = (family: string) =>
+      workgym('rollout', '--env', 'browser', '--tasks', MINIWOB, '--family', family, '--agent', 'expert', '--out', join(dir, 'r'), '--dry-run');
+    expect(refusal(await rollout('browser/miniwob.*'))).toBe(refused);
+    expect(refusal(await workgym('eval', '--agent', 'expert', '--tasks', `browser=${MINIWOB}`, '--family', 'browser/miniwob.c*', '--dry-run'))).toBe(refused);
+    const withExperts = await rollout('browser/miniwob.click-*');
+    expect(withExperts.code, withExperts.stderr).toBe(0);
+  }, 300_000);
 });
 
 describe('--reset-options', () => {

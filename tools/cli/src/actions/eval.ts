@@ -8,7 +8,7 @@ import { PolicyServer } from '@workgym/trainers/serve';
 import { formatSuiteMetrics, refuseMixedVerifiers, suiteMetrics, type EpisodeRecord } from '@workgym/trajectories';
 import { AGENT_OPTIONS, agentFlag, type AgentOption } from '../agent-options.js';
 import { describeFamilies, familyCount, printPlan } from '../dry-run.js';
-import { expertAgent, openAIAgent, openAIAgentProblems, parseAgentOptions } from '../make-agent.js';
+import { expertAgent, openAIAgent, openAIAgentProblems, parseAgentOptions, type ExpertAsk } from '../make-agent.js';
 import { envNames } from '../env-registry.js';
 import { assignTaskSets, describeTaskSets } from '../task-sets.js';
 import { UsageError } from '../usage-error.js';
@@ -56,7 +56,7 @@ export async function evaluate(flags: EvalFlags): Promise<void> {
     checkAgentFlags(flags);
     const tasks = assignTaskSets(flags.tasks, flags.env, envNames());
     const runtime = await makeRuntime(flags.runtime);
-    const envs = await selectEnvs(flags.env, flags.family, runtime.kind, flags.expertVariant, tasks);
+    const envs = await selectEnvs(flags.env, flags.family, runtime.kind, expertAsk(flags), tasks);
     const { agent, close } = await makeEvalAgent(flags);
     try {
       const out = flags.out ?? join(await mkdtemp(join(tmpdir(), 'workgym-eval-')), 'run');
@@ -104,7 +104,7 @@ async function planEval(flags: EvalFlags): Promise<void> {
   }
   const agent = checkAgentFlags(flags);
   const tasks = assignTaskSets(flags.tasks, flags.env, envNames());
-  const envs = await matchFamilies(flags.env, flags.family, flags.expertVariant, tasks);
+  const envs = await matchFamilies(flags.env, flags.family, expertAsk(flags), tasks);
   if (agent === 'policy') await LinearPolicy.load(flags.policy!);
   const families = familyCount(envs);
   printPlan(`evaluate ${agent}${flags.policy ? ` ${flags.policy}` : ''}${flags.model ? ` ${String(flags.model)}` : ''} on the ${flags.split} split`, {
@@ -117,6 +117,10 @@ async function planEval(flags: EvalFlags): Promise<void> {
     out: flags.out ?? 'a temporary folder',
     writes: written,
   });
+}
+
+function expertAsk(flags: EvalFlags): ExpertAsk | undefined {
+  return flags.agent === 'expert' ? { variant: flags.expertVariant } : undefined;
 }
 
 /** The agent kind asked for, with its options checked as makeEvalAgent checks them. */

@@ -25,7 +25,7 @@ export async function runRollout(config: RolloutCliConfig): Promise<RolloutOutco
   const runtime = await makeRuntime(config.runtime);
   const replay = config.agent === 'replay' ? await openRun(config.from!) : undefined;
   try {
-    const envs = await selectEnvs(config.env, config.family, runtime.kind, config.agent === 'expert' ? config.expertVariant : undefined, tasks);
+    const envs = await selectEnvs(config.env, config.family, runtime.kind, config.agent === 'expert' ? { variant: config.expertVariant } : undefined, tasks);
     const agent = makeAgent(config, replay);
     const items = replay ? await replayItems(replay, envs) : undefined;
     let view: ReturnType<typeof progressView> | undefined;
@@ -84,7 +84,7 @@ export async function runRollout(config: RolloutCliConfig): Promise<RolloutOutco
 /** --dry-run: what runRollout checks before it starts, then the plan. */
 export async function planRollout(config: RolloutCliConfig): Promise<void> {
   const tasks = assignTaskSets(config.tasks, config.env, envNames());
-  const envs = await matchFamilies(config.env, config.family, config.agent === 'expert' ? config.expertVariant : undefined, tasks);
+  const envs = await matchFamilies(config.env, config.family, config.agent === 'expert' ? { variant: config.expertVariant } : undefined, tasks);
   if (config.agent === 'replay') mustExist(join(config.from!, 'manifest.json'), 'the run to replay (--from), its manifest');
   const holdsRun = existsSync(join(config.out, 'manifest.json'));
   if (config.resume && !holdsRun) throw new UsageError(`${config.out} holds no run to resume; drop --resume to start one`);

@@ -12,7 +12,7 @@ import {
 import type { EnvManifest } from '@workgym/protocol';
 import { findEnvs } from '../env-registry.js';
 import { specFor } from '../env-specs.js';
-import { checkExpertVariant } from '../make-agent.js';
+import { checkExpert, type ExpertAsk } from '../make-agent.js';
 import type { TaskSets } from '../task-sets.js';
 import { UsageError } from '../usage-error.js';
 
@@ -40,12 +40,12 @@ export async function selectEnvs(
   names: readonly string[] | undefined,
   family: string | undefined,
   runtime: 'docker' | 'local',
-  /** The expert strategy asked for (--expert-variant): every selected family must have it. */
-  expertVariant?: string,
+  /** The expert asked for (--agent expert, --expert-variant): every selected family must have it. */
+  expert?: ExpertAsk,
   tasks: TaskSets = {},
 ): Promise<SelectedEnv[]> {
   const selected: SelectedEnv[] = [];
-  for (const { manifest, families } of await matchFamilies(names, family, expertVariant, tasks)) {
+  for (const { manifest, families } of await matchFamilies(names, family, expert, tasks)) {
     selected.push({ name: manifest.name, spec: await envSpec(manifest, runtime, tasks[manifest.name]), families });
   }
   return selected;
@@ -75,7 +75,7 @@ const LISTED_FAMILIES = 40;
 export async function matchFamilies(
   names: readonly string[] | undefined,
   family: string | undefined,
-  expertVariant?: string,
+  expert?: ExpertAsk,
   tasks: TaskSets = {},
 ): Promise<MatchedEnv[]> {
   const match = family ? picomatch(family) : () => true;
@@ -89,7 +89,7 @@ export async function matchFamilies(
     listed.push(...all.map((f) => f.id!));
     const families = all.filter((f) => match(f.id!));
     if (families.length === 0) continue;
-    checkExpertVariant(expertVariant, families);
+    checkExpert(expert, families);
     matched.push({ name: manifest.name, manifest, families: families.map((f) => f.id!) });
   }
   if (matched.length === 0) {
