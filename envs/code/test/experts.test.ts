@@ -2,20 +2,13 @@
 // every family with every strategy, acts only on what it was shown and says why; every
 // near-miss fails), and experts that carry on when random candidate actions replace some of
 // their calls.
-import { PassThrough } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
-import { assertEnvConforms, EnvClient, Rng, serveEnv, ShownText, ungroundedValues, type StepReply } from '@workgym/protocol';
+import { describe, expect, it } from 'vitest';
+import { assertEnvConforms, Rng, ShownText, ungroundedValues, type StepReply } from '@workgym/protocol';
 import { CodeEnv } from '../src/index.js';
+import { servedInProcess } from './helpers.js';
 
 const env = new CodeEnv();
-const toServer = new PassThrough();
-const fromServer = new PassThrough();
-serveEnv(env, toServer, fromServer);
-const client = new EnvClient({ input: fromServer, output: toServer });
-afterAll(async () => {
-  await client.close();
-  await env.close();
-});
+const client = servedInProcess(env);
 
 const families = env.families().map((f) => f.id!);
 const NOISE = 0.2;

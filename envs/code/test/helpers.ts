@@ -1,10 +1,10 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { onTestFinished } from 'vitest';
-import { ClientClosedError, RemoteError, ServerExitedError, toolCall as call, type EnvClient, type ResetReply, type StepReply } from '@workgym/protocol';
+import { afterAll, onTestFinished } from 'vitest';
+import { ClientClosedError, EnvClient, RemoteError, serveEnv, ServerExitedError, toolCall as call, type ResetReply, type StepReply } from '@workgym/protocol';
 import { connectDocker, manifestServerSpec, type DockerRuntime, type EnvInstance, type EnvServerSpec } from '@workgym/runtime';
-import { manifest } from '../src/index.js';
+import { manifest, type CodeEnv } from '../src/index.js';
 
 let spec: Promise<EnvServerSpec> | undefined;
 
@@ -15,6 +15,19 @@ export function codeSpec(): Promise<EnvServerSpec> {
 }
 
 export { call };
+
+/** A client of `env` served in this process (local sandbox); both close after the test file. */
+export function servedInProcess(env: CodeEnv): EnvClient {
+  const toServer = new PassThrough();
+  const fromServer = new PassThrough();
+  serveEnv(env, toServer, fromServer);
+  const client = new EnvClient({ input: fromServer, output: toServer });
+  afterAll(async () => {
+    await client.close();
+    await env.close();
+  });
+  return client;
+}
 
 /** A container of the code env owned by the running test: closed when the test ends, however it ends. */
 export async function ownInstance(runtime: DockerRuntime, callDeadlineMs = 60_000): Promise<EnvInstance> {

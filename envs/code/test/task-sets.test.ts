@@ -5,13 +5,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
-import { assertEnvConforms, EnvClient, serveEnv, toolCall, type StepReply } from '@workgym/protocol';
+import { describe, expect, it } from 'vitest';
+import { assertEnvConforms, toolCall, type StepReply } from '@workgym/protocol';
 import { TaskSetError } from '@workgym/protocol/kit';
 import { CodeEnv, manifest } from '../src/index.js';
 import { GENERIC_SCHEMA } from '../src/task-sets/generic.js';
+import { servedInProcess } from './helpers.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'task-sets');
 const HUMANEVAL = join(FIXTURES, 'humaneval-mini.jsonl');
@@ -22,14 +22,7 @@ const HUMANEVAL_GZ = join(scratch, 'HumanEval.jsonl.gz');
 writeFileSync(HUMANEVAL_GZ, gzipSync(readFileSync(HUMANEVAL)));
 
 const env = new CodeEnv([], { tasks: [HUMANEVAL_GZ, MBPP, GENERIC] });
-const toServer = new PassThrough();
-const fromServer = new PassThrough();
-serveEnv(env, toServer, fromServer);
-const client = new EnvClient({ input: fromServer, output: toServer });
-afterAll(async () => {
-  await client.close();
-  await env.close();
-});
+const client = servedInProcess(env);
 
 /** Plays `calls` (then the expert, when `expert`), and returns the final reply. */
 async function episode(family: string, calls: { name: string; args?: object }[], expert = false): Promise<{ reply: StepReply; seen: string[] }> {

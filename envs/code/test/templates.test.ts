@@ -3,13 +3,13 @@
 // type-checks once copied into src/tasks/ with that command's rewrite rules.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { afterAll, describe, expect, it } from 'vitest';
-import { assertEnvConforms, EnvClient, serveEnv } from '@workgym/protocol';
+import { describe, expect, it } from 'vitest';
+import { assertEnvConforms } from '@workgym/protocol';
 import { CodeEnv } from '../src/index.js';
 import { TEMPLATES } from '../src/tasks/templates/index.js';
+import { servedInProcess } from './helpers.js';
 
 const PACKAGE = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TASKS = join(PACKAGE, 'src/tasks');
@@ -19,14 +19,7 @@ const shapes = readdirSync(TEMPLATE_DIR)
   .map((file) => file.slice(0, -'.ts'.length));
 
 const env = new CodeEnv(TEMPLATES);
-const toServer = new PassThrough();
-const fromServer = new PassThrough();
-serveEnv(env, toServer, fromServer);
-const client = new EnvClient({ input: fromServer, output: toServer });
-afterAll(async () => {
-  await client.close();
-  await env.close();
-});
+const client = servedInProcess(env);
 
 /** What `workgym family new code/<name> --like <shape>` writes to src/tasks/<name>.ts. */
 function copied(source: string, shape: string, name: string): string {
