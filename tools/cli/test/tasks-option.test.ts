@@ -86,9 +86,9 @@ describe('--tasks', () => {
       '--dry-run',
     );
     expect(rollout.code, rollout.stderr).toBe(0);
-    expect(rollout.stdout).toMatch(/envs: browser: \d+ famil(y|ies) \(browser\/miniwob\./);
+    expect(rollout.stdout).toContain('envs: browser: 13 families (browser/miniwob.choose-list, browser/miniwob.click-button,');
     expect(rollout.stdout).toContain(`tasks: browser=${MINIWOB}`);
-    const evaluation = await workgym('eval', '--agent', 'nothing', '--tasks', `browser=${MINIWOB}`, '--family', 'browser/miniwob.click-*', '--dry-run');
+    const evaluation = await workgym('eval', '--agent', 'nothing', '--tasks', `browser=${MINIWOB}`, '--family', 'browser/miniwob.click-b*', '--dry-run');
     expect(evaluation.code, evaluation.stderr).toBe(0);
     expect(evaluation.stdout).toContain('envs: browser: 1 family (browser/miniwob.click-button)');
     const check = await workgym('check', 'browser', '--tasks', MINIWOB, '--family', 'browser/miniwob.*', '--dry-run');
