@@ -2,7 +2,17 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assertUniqueTaskNames, readJsonLines, taskFamilyName, taskSetEnvValue, taskSetPathsFromEnv, TASKS_ENV } from '../src/kit/index.js';
+import {
+  assertUniqueTaskNames,
+  readJsonLines,
+  taskExcerpt,
+  taskFamilyName,
+  taskSetEnvValue,
+  taskSetName,
+  taskSetPathsFromEnv,
+  TASKS_ENV,
+  taskVerifierVersion,
+} from '../src/kit/index.js';
 
 const schema = {
   type: 'object',
@@ -59,5 +69,17 @@ describe('task-set paths and names', () => {
         { name: 's.a-b', id: 'a b' },
       ]),
     ).toThrow('tasks "a/b" and "a b" both become family s.a-b');
+  });
+
+  it('names a set from its file name, versions a task by loader and content, and clips descriptions to one line', () => {
+    expect(taskSetName('my tasks.v2')).toBe('my-tasks-v2');
+    expect(taskSetName('')).toBe('tasks');
+    const version = taskVerifierVersion('loader-1', { id: 'a', check: 'x' });
+    expect(version).toMatch(/^[0-9a-f]{16}$/);
+    expect(taskVerifierVersion('loader-1', { id: 'a', check: 'x' })).toBe(version);
+    expect(taskVerifierVersion('loader-2', { id: 'a', check: 'x' })).not.toBe(version);
+    expect(taskVerifierVersion('loader-1', { id: 'a', check: 'y' })).not.toBe(version);
+    expect(taskExcerpt('  two\n lines  ')).toBe('two lines');
+    expect(taskExcerpt('x'.repeat(200), 20)).toBe(`${'x'.repeat(17)}...`);
   });
 });

@@ -2,11 +2,10 @@
 // folder of files), a start page, an instruction, and the hidden truth its verifier checks: the
 // expected answer and/or the form submissions the site must receive. The site's server records
 // every form submission; the verifier compares the recorded fields, never the page.
-import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { TaskFamily } from '@workgym/protocol';
-import { assertUniqueTaskNames, readJsonLines, taskFamilyName, TaskSetError } from '@workgym/protocol/kit';
+import { assertUniqueTaskNames, readJsonLines, taskFamilyName, taskSetName, TaskSetError, taskVerifierVersion } from '@workgym/protocol/kit';
 import type { SiteApp, SiteRequest, SiteResponse } from '../sites/site-app.js';
 import { serveFile } from '../sites/static-files.js';
 import { norm, verification, type TaskInstance, type VerifyInput } from '../tasks/task.js';
@@ -70,7 +69,7 @@ const HOST = 'site.test';
 
 /** The tasks of a .jsonl file (or of a folder's tasks.jsonl), the set named after the file (or folder). */
 export function jsonlTaskSet(file: string, loaderVersion: string, setName = basename(file, '.jsonl')): TaskSetFamily[] {
-  const set = setName.replace(/[^A-Za-z0-9_-]/g, '-');
+  const set = taskSetName(setName);
   const lines = readJsonLines<BrowserTaskLine>(file, BROWSER_TASK_SCHEMA);
   const tasks = lines.map((line) => ({ line, name: `browser/${taskFamilyName(set, line.id)}` }));
   assertUniqueTaskNames(
@@ -87,7 +86,7 @@ export function jsonlTaskSet(file: string, loaderVersion: string, setName = base
       difficulty: 'medium',
       description: `${line.instruction.slice(0, 160)} (task ${line.id} of ${basename(file)})`,
       splits: ['train', 'test'],
-      verifierVersion: createHash('sha256').update(`${loaderVersion}\n`).update(JSON.stringify(line)).digest('hex').slice(0, 16),
+      verifierVersion: taskVerifierVersion(loaderVersion, line),
     };
     // A fixed task: every seed is a repeat.
     return { family, instance: () => jsonlTask(line, site) };

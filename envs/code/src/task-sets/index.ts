@@ -1,10 +1,18 @@
 // Task sets a team brings to the code env (`--tasks`): each task becomes one family,
 // code/<set>.<task id>, generated from its line of the file (the seed only repeats it).
-import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { assertUniqueTaskNames, readJsonLines, TaskSetError, taskFamilyName } from '@workgym/protocol/kit';
+import {
+  assertUniqueTaskNames,
+  readJsonLines,
+  taskExcerpt,
+  TaskSetError,
+  taskFamilyName,
+  taskSetName,
+  taskVerifierVersion,
+  unreadableTaskSet,
+} from '@workgym/protocol/kit';
 import type { FamilyDef, TaskInstance } from '../tasks/task.js';
 import { GENERIC_NEAR_MISSES, GENERIC_SCHEMA, genericInstance, looksLikeGeneric, type GenericRow } from './generic.js';
 import { REFERENCE_STRATEGY } from './expert.js';
@@ -58,7 +66,7 @@ export function loadTaskSets(paths: readonly string[], codeVersion: string): Loa
       // A fixed task: every seed and split is the same task (seeds are repeats).
       generate: () => task.instance,
     });
-    versions[name] = createHash('sha256').update(`${codeVersion}\n`).update(JSON.stringify(task.content)).digest('hex').slice(0, 16);
+    versions[name] = taskVerifierVersion(codeVersion, task.content);
   }
   return { families, versions };
 }
@@ -76,17 +84,17 @@ function loadTaskSet(path: string): LoadedTask[] {
   }
   if (looksLikeMbpp(first)) {
     return readJsonLines<MbppRow>(path, MBPP_SCHEMA, text).map((row) =>
-      pythonFunctionSetTask('mbpp', String(row.task_id), row, mbppTask(row), `MBPP problem ${row.task_id} from ${file}: ${clip(row.text, 120)}`),
+      pythonFunctionSetTask('mbpp', String(row.task_id), row, mbppTask(row), `MBPP problem ${row.task_id} from ${file}: ${taskExcerpt(row.text)}`),
     );
   }
   if (looksLikeGeneric(first)) {
-    const fileSet = file.replace(/\.jsonl(\.gz)?$/, '').replace(/[^A-Za-z0-9_-]/g, '-');
+    const fileSet = taskSetName(file.replace(/\.jsonl(\.gz)?$/, ''));
     return readJsonLines<GenericRow>(path, GENERIC_SCHEMA, text).map((row) => {
       const set = row.set ?? fileSet;
       return {
         set,
         id: row.id,
-        description: `${row.language ? `${row.language} task` : 'Task'} ${row.id} of ${file}: ${clip(row.instruction, 120)}`,
+        description: `${row.language ? `${row.language} task` : 'Task'} ${row.id} of ${file}: ${taskExcerpt(row.instruction)}`,
         nearMisses: GENERIC_NEAR_MISSES,
         content: row,
         instance: genericInstance(row, set, file),
@@ -113,7 +121,7 @@ function isFile(path: string): boolean {
   try {
     return statSync(path).isFile();
   } catch (error) {
-    throw new TaskSetError(`${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw unreadableTaskSet(path, error);
   }
 }
 
@@ -122,7 +130,7 @@ function readText(path: string, gzipped: boolean): string {
     const bytes = readFileSync(path);
     return (gzipped ? gunzipSync(bytes) : bytes).toString('utf8');
   } catch (error) {
-    throw new TaskSetError(`${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw unreadableTaskSet(path, error);
   }
 }
 
@@ -140,9 +148,4 @@ function firstRow(path: string, text: string): Record<string, unknown> {
   if (!value || typeof value !== 'object' || Array.isArray(value))
     throw new TaskSetError(`${basename(path)} line ${index + 1}: not a JSON object; ${KNOWN_FORMATS}`);
   return value as Record<string, unknown>;
-}
-
-function clip(text: string, length: number): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length <= length ? line : `${line.slice(0, length - 3)}...`;
 }

@@ -7,4 +7,16 @@ export { FamilyCatalogue, instanceRng, SPLITS, type CatalogueOptions } from './c
 export { EnvBase, type EnvIdentity } from './env-base.js';
 export { OpenSessions } from './open-sessions.js';
 export { formatElementLine, parseElementLine, parseElementLines, type ElementLine } from './element-lines.js';
-export { assertUniqueTaskNames, readJsonLines, taskFamilyName, taskSetEnvValue, taskSetPathsFromEnv, TaskSetError, TASKS_ENV } from './task-sets.js';
+export {
+  assertUniqueTaskNames,
+  readJsonLines,
+  taskExcerpt,
+  taskFamilyName,
+  taskSetEnvValue,
+  taskSetName,
+  taskSetPathsFromEnv,
+  TaskSetError,
+  TASKS_ENV,
+  taskVerifierVersion,
+  unreadableTaskSet,
+} from './task-sets.js';

@@ -2,6 +2,7 @@
 // runs them. The CLI names the paths; an env server finds them in WORKGYM_TASKS (under Docker
 // the runtime mounts each read-only and names the mount), an in-process env in its options
 // (EnvCreateOptions).
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
@@ -48,7 +49,7 @@ export function readJsonLines<T>(file: string, schema: object, content?: string)
   try {
     text = content ?? readFileSync(file, 'utf8');
   } catch (error) {
-    throw new TaskSetError(`${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw unreadableTaskSet(file, error);
   }
   const validate = ajv.compile<T>(schema);
   const rows: T[] = [];
@@ -88,7 +89,30 @@ function fieldPath(instancePath: string, child?: string): string {
  * task is a family that `--family` globs select and records name the same way in every run.
  */
 export function taskFamilyName(set: string, taskId: string): string {
-  return `${set}.${taskId.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+  return `${set}.${taskId.replace(OUTSIDE_NAME, '-')}`;
+}
+
+const OUTSIDE_NAME = /[^A-Za-z0-9_-]/g;
+
+/** A set's name from its file or folder name, as family names start: characters outside [A-Za-z0-9_-] as `-`. */
+export function taskSetName(name: string): string {
+  return name.replace(OUTSIDE_NAME, '-') || 'tasks';
+}
+
+/** A task-set family's verifier version: the loader's verifier code version hashed with the task's own content. */
+export function taskVerifierVersion(loaderVersion: string, content: unknown): string {
+  return createHash('sha256').update(`${loaderVersion}\n`).update(JSON.stringify(content)).digest('hex').slice(0, 16);
+}
+
+/** The TaskSetError of a path that cannot be read, naming why (ENOENT, EACCES, ...). */
+export function unreadableTaskSet(path: string, error: unknown): TaskSetError {
+  return new TaskSetError(`${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+}
+
+/** A task's text as one line of at most `length` characters, for its family's description. */
+export function taskExcerpt(text: string, length = 120): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length <= length ? line : `${line.slice(0, length - 3)}...`;
 }
 
 /** Throws a TaskSetError when two tasks of a set map to the same family name. */

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { TaskFamily } from '@workgym/protocol';
-import { assertUniqueTaskNames, taskFamilyName, TaskSetError } from '@workgym/protocol/kit';
+import { assertUniqueTaskNames, taskExcerpt, taskFamilyName, taskSetName, TaskSetError, taskVerifierVersion, unreadableTaskSet } from '@workgym/protocol/kit';
 import { TASK_NEAR_MISSES, TASK_STRATEGIES } from '../spreadsheetbench/family.js';
 import type { BenchTask } from '../spreadsheetbench/spreadsheetbench-task.js';
 import { readGenericTasks } from './generic.js';
@@ -51,22 +50,22 @@ function loadTaskSet(path: string, job: string, versions: LoaderVersions): SetTa
       'spreadsheetbench',
       entries,
       (e) => ({
-        description: `SpreadsheetBench task ${e.id}${e.instructionType ? ` (${e.instructionType})` : ''}: ${excerpt(e.instruction)}`,
-        version: taskVersion(versions.spreadsheetbench, { ...e, load: undefined, files: e.files.map((f) => sizes(path, f)) }),
+        description: `SpreadsheetBench task ${e.id}${e.instructionType ? ` (${e.instructionType})` : ''}: ${taskExcerpt(e.instruction)}`,
+        version: taskVerifierVersion(versions.spreadsheetbench, { ...e, load: undefined, files: e.files.map((f) => sizes(path, f)) }),
         load: e.load,
       }),
       job,
     );
   }
   const file = kind === 'jsonl' ? path : join(path, 'tasks.jsonl');
-  const set = setName(kind === 'jsonl' ? basename(path, extname(path)) : basename(path));
+  const set = taskSetName(kind === 'jsonl' ? basename(path, extname(path)) : basename(path));
   const entries = readGenericTasks(file);
   return named(
     set,
     entries,
     (e) => ({
-      description: `Task ${e.id} of ${basename(file)}: ${excerpt(e.line.instruction)}`,
-      version: taskVersion(versions.spreadsheetbench + versions.generic, e.line),
+      description: `Task ${e.id} of ${basename(file)}: ${taskExcerpt(e.line.instruction)}`,
+      version: taskVerifierVersion(versions.spreadsheetbench + versions.generic, e.line),
       load: e.load,
     }),
     job,
@@ -78,7 +77,7 @@ function layout(path: string): 'spreadsheetbench' | 'jsonl' | 'folder-jsonl' {
   try {
     isDir = statSync(path).isDirectory();
   } catch (error) {
-    throw new TaskSetError(`${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw unreadableTaskSet(path, error);
   }
   if (isDir && existsSync(join(path, 'dataset.json'))) return 'spreadsheetbench';
   if (isDir && existsSync(join(path, 'tasks.jsonl'))) return 'folder-jsonl';
@@ -113,21 +112,6 @@ function named<E extends { id: string }>(
       load,
     };
   });
-}
-
-/** The set part of a family name: the file or folder name with characters outside [A-Za-z0-9_-] as "-". */
-function setName(name: string): string {
-  return name.replace(/[^A-Za-z0-9_-]/g, '-') || 'tasks';
-}
-
-function excerpt(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
-}
-
-/** The loader's verifier code version and the task's own content (its index entry, its files' sizes). */
-function taskVersion(loader: string, content: unknown): string {
-  return createHash('sha256').update(loader).update(JSON.stringify(content)).digest('hex').slice(0, 16);
 }
 
 function sizes(dir: string, f: { input: string; answer: string }): [string, number, number] {
