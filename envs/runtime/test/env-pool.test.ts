@@ -71,6 +71,26 @@ describe('EnvPool', () => {
     await b.release();
   });
 
+  it('serves an earlier acquire first when a later one health-checks the instance it skipped', async () => {
+    await using pool = await EnvPool.create({ runtime: new LocalRuntime(), spec, size: 1, sessionsPerInstance: 1, healthCheckAfterMs: 0 });
+    const warm = await pool.acquire();
+    // The release marks the instance good this millisecond, so the first acquire leases it without
+    // a ping; the second, a millisecond later, finds it stale and pings it before the first leases.
+    const tick = Date.now();
+    while (Date.now() === tick);
+    await warm.release();
+    const results: string[] = [];
+    const first = pool.acquire().then((lease) => (results.push('first'), lease));
+    const firstAt = Date.now();
+    while (Date.now() === firstAt);
+    const second = pool.acquire().then((lease) => (results.push('second'), lease));
+    const a = await first;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(results).toEqual(['first']);
+    await a.release();
+    await (await second).release();
+  });
+
   it('replaces a container killed with docker kill mid-episode; the next lease finishes the episode', async () => {
     await using pool = await EnvPool.create({ runtime, spec, size: 1 });
     const lease = await pool.acquire();

@@ -138,7 +138,9 @@ export class EnvPool implements AsyncDisposable {
     const ticket = this.tickets++;
     // Another acquire may have taken the slot while freeSlot() was settling: check it again.
     for (let slot = await this.freeSlot(); slot; slot = await this.freeSlot()) {
-      if (!slot.retired && !slot.checking && slot.leased < slot.capacity) return this.lease(slot);
+      // An earlier acquire may have queued while this one's health check held the slot: it goes first.
+      this.handOver(slot, ticket);
+      if (this.leasable(slot)) return this.lease(slot);
     }
     signal?.throwIfAborted();
     return new Promise<Lease>((resolve, reject) => {
@@ -180,7 +182,7 @@ export class EnvPool implements AsyncDisposable {
 
   private async freeSlot(): Promise<Slot | undefined> {
     for (const slot of this.slots) {
-      if (slot.retired || slot.checking || slot.leased >= slot.capacity) continue;
+      if (!this.leasable(slot)) continue;
       if (!slot.instance.alive || slot.instance.client.error) {
         this.retire(slot, 'it died');
         continue;
@@ -240,8 +242,13 @@ export class EnvPool implements AsyncDisposable {
     return { client: slot.instance.client, instance: slot.instance, release, [Symbol.asyncDispose]: () => release() };
   }
 
-  private handOver(slot: Slot): void {
-    while (this.waiters.length > 0 && !slot.retired && !slot.checking && slot.leased < slot.capacity && slot.instance.alive) {
+  private leasable(slot: Slot): boolean {
+    return !slot.retired && !slot.checking && slot.leased < slot.capacity;
+  }
+
+  /** Leases the slot's free sessions to the waiters, in ticket order (only those before `beforeTicket`). */
+  private handOver(slot: Slot, beforeTicket = Infinity): void {
+    while (this.waiters.length > 0 && this.waiters[0]!.ticket < beforeTicket && this.leasable(slot) && slot.instance.alive) {
       this.waiters.shift()!.resolve(this.lease(slot));
     }
   }
