@@ -88,6 +88,15 @@ describe('the embedded learner', () => {
     expect(policy.meta.method).toBe('bc+dagger');
   }, 240_000);
 
+  it('trains the same policy from a run whose episodes finished in another order (parallel episodes on a loaded machine)', async () => {
+    const records = await expertRecords(counter, 6, 120);
+    const asFinished = new LinearPolicy(1 << 12);
+    const reordered = new LinearPolicy(1 << 12);
+    behaviourCloning(asFinished, records, { epochs: 2 });
+    behaviourCloning(reordered, [...records].reverse(), { epochs: 2 });
+    expect(Array.from(reordered.weights)).toEqual(Array.from(asFinished.weights));
+  });
+
   it('learns a real code env family (code/sql-query) by behaviour cloning: test-seed success rises clearly', async () => {
     const policy = new LinearPolicy(1 << 16);
     await using server = await PolicyServer.start({ policy });

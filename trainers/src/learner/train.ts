@@ -37,6 +37,20 @@ export function toDecisions(policy: LinearPolicy, records: readonly EpisodeRecor
   return { decisions, skipped };
 }
 
+/**
+ * The records sorted by task, then episode id. A run's records come in the order its episodes
+ * finished, which with parallel episodes depends on the machine's load; the seeded shuffle and
+ * the order-sensitive updates must start from the same order, or the same episodes train a
+ * different policy on a busy machine.
+ */
+function inTaskOrder(records: readonly EpisodeRecord[]): EpisodeRecord[] {
+  const key = (r: EpisodeRecord) => [r.env ?? '', r.family ?? '', r.split ?? '', String(r.seed ?? 0).padStart(20, '0'), r.groupId ?? '', r.episodeId ?? ''].join('\0');
+  return records
+    .map((record) => ({ record, key: key(record) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ record }) => record);
+}
+
 export interface TrainReport {
   method: string;
   episodes: number;
@@ -59,7 +73,7 @@ export interface BehaviourCloningOptions {
 
 /** Behaviour cloning: maximise log p(demonstrated candidate | state) over the records' steps. */
 export function behaviourCloning(policy: LinearPolicy, records: readonly EpisodeRecord[], options: BehaviourCloningOptions = {}): TrainReport {
-  const used = options.onlySuccessful === false ? records : records.filter((r) => r.success);
+  const used = inTaskOrder(options.onlySuccessful === false ? records : records.filter((r) => r.success));
   const { decisions, skipped } = toDecisions(policy, used, () => 1);
   if (decisions.length === 0) {
     throw new TrainerInputError(
