@@ -44,7 +44,8 @@ export function toDecisions(policy: LinearPolicy, records: readonly EpisodeRecor
  * different policy on a busy machine.
  */
 function inTaskOrder(records: readonly EpisodeRecord[]): EpisodeRecord[] {
-  const key = (r: EpisodeRecord) => [r.env ?? '', r.family ?? '', r.split ?? '', String(r.seed ?? 0).padStart(20, '0'), r.groupId ?? '', r.episodeId ?? ''].join('\0');
+  const key = (r: EpisodeRecord) =>
+    [r.env ?? '', r.family ?? '', r.split ?? '', String(r.seed ?? 0).padStart(20, '0'), r.groupId ?? '', r.episodeId ?? ''].join('\0');
   return records
     .map((record) => ({ record, key: key(record) }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
