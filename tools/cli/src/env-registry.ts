@@ -10,13 +10,52 @@ import { UsageError } from './usage-error.js';
  */
 const ENV_MANIFESTS: readonly EnvManifest[] = [code, browser, spreadsheet];
 
+/** An env and where it came from: `shipped`, a config file's path, or `--env-module`. */
+export interface RegisteredEnv {
+  manifest: EnvManifest;
+  source: string;
+}
+
+/** An env package that could not be loaded, in one line naming it and what is wrong. */
+export interface EnvLoadFailure {
+  message: string;
+}
+
+let outside: RegisteredEnv[] = [];
+let failures: EnvLoadFailure[] = [];
+
+/**
+ * Adds the envs loaded from outside the repository (env-modules.ts) beside the shipped ones, and
+ * remembers the packages that failed to load: a command naming an env none of them provides is
+ * told why. A name taken twice is refused, since either choice would run an env nobody meant.
+ */
+export function registerOutsideEnvs(envs: readonly RegisteredEnv[], broken: readonly EnvLoadFailure[]): void {
+  const all = [...registeredEnvs(), ...envs];
+  for (const env of envs) {
+    const first = all.find((other) => other.manifest.name === env.manifest.name)!;
+    if (first !== env) {
+      const taken = first.source === 'shipped' ? 'a shipped env' : `the env from ${first.source}`;
+      throw new UsageError(`the env package from ${env.source} is named ${JSON.stringify(env.manifest.name)}, as is ${taken}; rename one of them`);
+    }
+  }
+  outside = [...outside, ...envs];
+  failures = [...failures, ...broken];
+}
+
+/** Every env with where it came from, shipped ones first. */
+export function registeredEnvs(): RegisteredEnv[] {
+  return [...ENV_MANIFESTS.map((manifest) => ({ manifest, source: 'shipped' })), ...outside];
+}
+
 export function findEnvs(names?: readonly string[]): EnvManifest[] {
-  if (!names || names.length === 0) return [...ENV_MANIFESTS];
+  const manifests = registeredEnvs().map((env) => env.manifest);
+  if (!names || names.length === 0) return manifests;
   return names.map((name) => {
-    const manifest = ENV_MANIFESTS.find((m) => m.name === name);
+    const manifest = manifests.find((m) => m.name === name);
     if (!manifest) {
-      const known = ENV_MANIFESTS.map((m) => m.name).join(', ') || '(none yet)';
-      throw new UsageError(`unknown env ${JSON.stringify(name)}; known envs: ${known}`);
+      const known = manifests.map((m) => m.name).join(', ') || '(none yet)';
+      const unloaded = failures.map((f) => `; not loaded: ${f.message}`).join('');
+      throw new UsageError(`unknown env ${JSON.stringify(name)}; known envs: ${known}${unloaded}`);
     }
     return manifest;
   });
@@ -24,5 +63,5 @@ export function findEnvs(names?: readonly string[]): EnvManifest[] {
 
 /** The names of the registered envs. */
 export function envNames(): string[] {
-  return ENV_MANIFESTS.map((m) => m.name);
+  return registeredEnvs().map((env) => env.manifest.name);
 }

@@ -1,8 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { commandFor, describeCommanderError, describeError, printError, wantsJson } from './cli-error.js';
 import { addCommands } from './commands/index.js';
+import { loadOutsideEnvs, takeEnvModules } from './outside-envs.js';
 
-const args = process.argv.slice(2);
+const argv = process.argv.slice(2);
 // Known before parsing, so that commander's own complaints come as JSON too.
 let json = false;
 const program = new Command('workgym')
@@ -15,13 +16,20 @@ const program = new Command('workgym')
     writeErr: (text) => void (json || process.stderr.write(text)),
     outputError: (text, write) => write(text.replace(/^error: /, 'workgym: ')),
   })
-  .showHelpAfterError('(run with --help for usage)');
+  .showHelpAfterError('(run with --help for usage)')
+  // Taken out of the command line before parsing (every command takes it); declared for --help.
+  .option('--env-module <path>', 'also load the env package at PATH (a folder or its main module); repeatable; see docs/env-packages.md')
+  .configureHelp({ showGlobalOptions: true });
 
+let args = argv;
 try {
+  let modules: string[];
+  ({ args, modules } = takeEnvModules(argv));
+  await loadOutsideEnvs(modules, process.cwd(), (line) => console.error(line));
   // Only the command named is defined in full; what it runs is imported when it runs.
   await addCommands(program, args);
   json = wantsJson(program, args);
-  await program.parseAsync(process.argv);
+  await program.parseAsync(args, { from: 'user' });
 } catch (error) {
   // Every failure of every command ends here: one line and a hint (or JSON with --json), exit 1.
   if (error instanceof CommanderError) {

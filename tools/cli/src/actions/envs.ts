@@ -1,16 +1,18 @@
-import { envNames, findEnvs } from '../env-registry.js';
+import { envNames, findEnvs, registeredEnvs } from '../env-registry.js';
 import { formatTable } from '../format.js';
 import { assignTaskSets } from '../task-sets.js';
 
 export async function listEnvs(options: { json?: boolean; env?: string[]; tasks?: string[] }): Promise<void> {
   const tasks = assignTaskSets(options.tasks, options.env, envNames());
   const envs = [];
+  const sources = registeredEnvs();
   for (const manifest of findEnvs(options.env)) {
     const paths = tasks[manifest.name];
     const env = await manifest.create(paths ? { tasks: paths } : undefined);
     envs.push({
       name: env.name,
       version: env.version,
+      source: sources.find((s) => s.manifest === manifest)!.source,
       families: env.families().map((f) => ({
         id: f.id,
         job: f.job,
@@ -27,7 +29,8 @@ export async function listEnvs(options: { json?: boolean; env?: string[]; tasks?
   if (options.json) return void console.log(JSON.stringify({ envs }, null, 2));
   if (envs.length === 0) return void console.log('no environments are registered');
   for (const env of envs) {
-    console.log(`${env.name} ${env.version}: ${env.families.length} task families; tools: ${env.tools.map((t) => t.name).join(', ')}`);
+    const from = env.source === 'shipped' ? 'shipped' : `from ${env.source}`;
+    console.log(`${env.name} ${env.version} (${from}): ${env.families.length} task families; tools: ${env.tools.map((t) => t.name).join(', ')}`);
     const rows = env.families.map((f) => [f.id ?? '', f.job ?? '', f.difficulty ?? '', f.strategies.join(', ')]);
     console.log(formatTable([['family', 'job', 'difficulty', 'expert strategies (--expert-variant)'], ...rows]));
     console.log();

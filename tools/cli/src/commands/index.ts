@@ -68,10 +68,28 @@ const COMMANDS: readonly CommandEntry[] = [
     define: async () => (await import('./serve.js')).defineServe,
   },
   {
+    name: 'mcp',
+    args: [['<env>']],
+    summary: "serve an env as an MCP server (stdio, or HTTP with --port): the env's tools, start a task, submit, read the verdict",
+    define: async () => (await import('./mcp.js')).defineMcp,
+  },
+  {
     name: 'check',
     args: [['[envs...]']],
     summary: 'run the conformance suite (checkEnv) against envs served by a runtime',
     define: async () => (await import('./check.js')).defineCheck,
+  },
+  {
+    name: 'env',
+    summary: 'start an env package outside the repository',
+    subcommands: [
+      {
+        name: 'init',
+        args: [['<name>', 'the env, in kebab-case, e.g. ticket-triage']],
+        summary: 'write a working env package (manifest, one family with expert and verifier, tools, image, README, test)',
+        define: async () => (await import('./env.js')).defineEnvInit,
+      },
+    ],
   },
   {
     name: 'family',
