@@ -32,5 +32,11 @@ export interface EnvManifest {
   serverEntry: string;
   /** The env's image/ folder: a Dockerfile of its own instructions and the files they copy. */
   imageDir?: string;
+  /**
+   * Further programs the env starts inside its container (an MCP server it wraps), by name: each
+   * entry module is bundled like the server, with what it imports, into
+   * `/opt/workgym/bundles/<name>.mjs` of the image, so it runs there with no network.
+   */
+  bundles?: Record<string, string>;
   docker?: DockerOverrides;
 }

@@ -12,6 +12,8 @@ export interface ManifestParts {
   create: EnvManifest['create'];
   /** The container settings that differ from the runtime's defaults (memory, tmpfs, shared memory, ...). */
   docker?: DockerOverrides;
+  /** Programs bundled into the image beside the server (name -> entry module), run from `/opt/workgym/bundles/<name>.mjs`. */
+  bundles?: EnvManifest['bundles'];
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type Docker from 'dockerode';
 import { pack } from 'tar-stream';
 import { connectDocker } from '../docker/docker-connection.js';
@@ -23,7 +23,13 @@ export interface EnvImageSource {
    * apt-get install ...); the builder wraps them with FROM, Node, the server and the user.
    */
   imageDir?: string;
+  /** Further programs to bundle beside the server (name -> entry module), copied to /opt/workgym/bundles/<name>.mjs. */
+  bundles?: Record<string, string>;
 }
+
+/** Where the image holds the further programs an env bundles (EnvManifest.bundles). */
+export const BUNDLES_DIR = '/opt/workgym/bundles';
+const BUNDLE_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 export interface EnvImagePlan {
   name: string;
@@ -51,11 +57,13 @@ export async function planEnvImage(source: EnvImageSource, baseId: string): Prom
   const bundle = await bundleServer(source.serverEntry, source.bundleOut);
   const extra = source.imageDir ? await readTree(source.imageDir) : [];
   const fragment = extra.find((f) => f.path === 'image/Dockerfile')?.data.toString('utf8') ?? '';
+  const bundles = await bundlePrograms(source);
   const dockerfile = [
     `FROM ${baseId}`,
     fragment.trim(),
     'COPY workgym/node /usr/local/bin/node',
     'COPY workgym/server.mjs /opt/workgym/server.mjs',
+    bundles.length > 0 ? `COPY workgym/bundles/ ${BUNDLES_DIR}/` : '',
     `USER ${SERVER_USER}`,
     'WORKDIR /tmp',
     'ENTRYPOINT ["/usr/local/bin/node", "/opt/workgym/server.mjs"]',
@@ -66,6 +74,7 @@ export async function planEnvImage(source: EnvImageSource, baseId: string): Prom
   const files = [
     { path: 'Dockerfile', data: Buffer.from(dockerfile), mode: 0o644 },
     { path: 'workgym/server.mjs', data: await readFile(bundle), mode: 0o644 },
+    ...bundles,
     ...extra,
   ];
   const hash = createHash('sha256');
@@ -73,6 +82,18 @@ export async function planEnvImage(source: EnvImageSource, baseId: string): Prom
   hash.update(`node ${process.version} ${process.arch}\n`);
   for (const file of files) hash.update(`${file.path} ${file.mode} ${file.data.length}\n`).update(file.data);
   return { name: source.name, tag: `workgym/${source.name}:${hash.digest('hex').slice(0, 16)}`, bundle, dockerfile, files };
+}
+
+/** The env's further programs, each bundled beside the server's bundle and named for the image. */
+async function bundlePrograms(source: EnvImageSource): Promise<EnvImagePlan['files']> {
+  const programs = Object.entries(source.bundles ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  return Promise.all(
+    programs.map(async ([name, entry]) => {
+      if (!BUNDLE_NAME.test(name)) throw new Error(`${source.name}: bundle name ${JSON.stringify(name)} must match ${BUNDLE_NAME}`);
+      const out = await bundleServer(entry, join(dirname(source.bundleOut), 'bundles', `${name}.mjs`));
+      return { path: `workgym/bundles/${name}.mjs`, data: await readFile(out), mode: 0o644 };
+    }),
+  );
 }
 
 /** Builds the env's image unless one with the same content hash exists. */

@@ -11,6 +11,7 @@ export function manifestImageSource(manifest: EnvManifest, bundleDir: string): E
     serverEntry: manifest.serverEntry,
     bundleOut: join(bundleDir, manifest.name, 'server.mjs'),
     imageDir: manifest.imageDir,
+    bundles: manifest.bundles,
   };
 }
 
