@@ -1,5 +1,6 @@
 import { manifest as browser } from '@workgym/env-browser/manifest';
 import { manifest as code } from '@workgym/env-code/manifest';
+import { manifest as mcp } from '@workgym/env-mcp/manifest';
 import { manifest as spreadsheet } from '@workgym/env-spreadsheet/manifest';
 import type { EnvManifest } from '@workgym/protocol';
 import { UsageError } from './usage-error.js';
@@ -8,7 +9,7 @@ import { UsageError } from './usage-error.js';
  * Every env workgym ships; a new env adds its manifest here. Manifests load their env only when
  * it is opened, so naming them here costs a command nothing.
  */
-const ENV_MANIFESTS: readonly EnvManifest[] = [code, browser, spreadsheet];
+const ENV_MANIFESTS: readonly EnvManifest[] = [code, browser, spreadsheet, mcp];
 
 /** An env and where it came from: `shipped`, a config file's path, or `--env-module`. */
 export interface RegisteredEnv {
