@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import SlowFirstSequencer from './tools/scripts/vitest-sequencer.js';
 
 // Two tiers, told apart by the file name. `*.unit.test.ts` is the unit tier: pure TypeScript in
 // the test's own process (no Docker, Chromium, LibreOffice or Python, no env server or sandbox
@@ -32,6 +33,11 @@ export default defineConfig({
     hookTimeout: 180_000,
     // Docker-backed suites share one engine; a few files at a time keep 2 cores responsive.
     maxWorkers: 2,
+    // The slowest files start first, so that neither worker is left running one alone at the end.
+    sequence: { sequencer: SlowFirstSequencer },
+    // eventsource-parser publishes its TypeScript under the "source" condition too, which Node
+    // cannot load: it and the MCP SDK module that imports it are transformed like our own files.
+    server: { deps: { inline: [/@modelcontextprotocol\/sdk\/dist\/esm\/client\/streamableHttp/, 'eventsource-parser'] } },
     projects: [
       { extends: true, test: { name: 'unit', include: [UNIT_TESTS], exclude: NEVER_TESTS, env: UNIT_ENV } },
       {
