@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EnvManifest } from '@workgym/protocol';
-import { registerOutsideEnvs, type EnvLoadFailure, type RegisteredEnv } from './env-registry.js';
+import type { EnvLoadFailure, RegisteredEnv } from './env-registry.js';
 import { UsageError } from './usage-error.js';
 
 /** One env package to load: as written, where a relative path or a package name is looked up from, and who named it. */
@@ -16,11 +16,15 @@ interface EnvModuleRequest {
 class NotAnEnv extends Error {}
 
 /**
- * Loads the env packages the config file lists and the --env-module options name, and adds them
- * to the registry. A package that cannot be loaded is one warning line (which package, what is
- * wrong) and the other envs work on; a command that names its env is told the same line.
+ * Loads the env packages the config file lists (paths relative to it) and the --env-module
+ * options name (relative to `cwd`). A package that cannot be loaded is a failure, one line
+ * naming it and what is wrong, and the others load on.
  */
-export async function loadEnvModules(options: { config?: string; modules: readonly string[]; cwd: string; warn: (line: string) => void }): Promise<void> {
+export async function loadEnvModules(options: {
+  config?: string;
+  modules: readonly string[];
+  cwd: string;
+}): Promise<{ envs: RegisteredEnv[]; failures: EnvLoadFailure[] }> {
   const requests = [
     ...(options.config ? readConfig(options.config).map((spec) => ({ spec, base: dirname(options.config!), source: options.config! })) : []),
     ...options.modules.map((spec) => ({ spec, base: options.cwd, source: `--env-module ${spec}` })),
@@ -33,12 +37,10 @@ export async function loadEnvModules(options: { config?: string; modules: readon
       // The same package named twice (config and option) is one env.
       if (!envs.some((env) => env.manifest === manifest)) envs.push({ manifest, source: request.source });
     } catch (error) {
-      const message = `env package ${JSON.stringify(request.spec)} (from ${request.source}) ${describe(error)}`;
-      failures.push({ message });
-      options.warn(`workgym: not loaded: ${message}`);
+      failures.push({ message: `env package ${JSON.stringify(request.spec)} (from ${request.source}) ${describe(error)}` });
     }
   }
-  registerOutsideEnvs(envs, failures);
+  return { envs, failures };
 }
 
 /** The config file's env list: `{"envs": ["<package name or path>", ...]}`; anything else is refused. */

@@ -38,10 +38,16 @@ export function findConfigFile(dir: string): string | undefined {
   }
 }
 
-/** Loads the env packages of the config file and the --env-module options into the registry; nothing to load, nothing imported. */
+/**
+ * Loads the env packages of the config file and the --env-module options into the registry;
+ * nothing to load, nothing imported. A package that cannot be loaded is one warning line, and
+ * the other envs work on; a command naming an env it does not find is told the same line.
+ */
 export async function loadOutsideEnvs(modules: readonly string[], cwd: string, warn: (line: string) => void): Promise<void> {
   const config = findConfigFile(cwd);
   if (!config && modules.length === 0) return;
-  const { loadEnvModules } = await import('./env-modules.js');
-  await loadEnvModules({ config, modules, cwd, warn });
+  const [{ loadEnvModules }, { registerOutsideEnvs }] = await Promise.all([import('./env-modules.js'), import('./env-registry.js')]);
+  const { envs, failures } = await loadEnvModules({ config, modules, cwd });
+  for (const failure of failures) warn(`workgym: not loaded: ${failure.message}`);
+  registerOutsideEnvs(envs, failures);
 }
