@@ -7,8 +7,8 @@ cd "$(dirname "$0")/../.."
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
-# protobuf-compiler and python3-protobuf: the test that reads a proto export from Python.
-APT_PACKAGES=(docker.io debootstrap chromium protobuf-compiler python3-protobuf)
+# protobuf-compiler, python3-protobuf and python3-pytest: the Python package (python/) and its tests.
+APT_PACKAGES=(docker.io debootstrap chromium protobuf-compiler python3-protobuf python3-pytest)
 
 install_apt_packages() {
   local missing=()
