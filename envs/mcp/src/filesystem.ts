@@ -1,13 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import type { EnvCreateOptions } from '@workgym/protocol';
 import { McpEnv } from './env.js';
+import { filesystemServerEntry } from './filesystem-entry.js';
 import { FAMILIES } from './tasks/index.js';
 
 /** Where the env's image holds the bundled filesystem server (the manifest's `bundles`). */
 const IMAGE_SERVER = '/opt/workgym/bundles/filesystem.mjs';
-
-/** The entry module of the filesystem MCP server this package depends on (bundled into the image). */
-export const FILESYSTEM_SERVER_ENTRY = fileURLToPath(import.meta.resolve('@modelcontextprotocol/server-filesystem/dist/index.js'));
 
 /** The image sets this; elsewhere the env runs in this process (development, tests). */
 const inContainer = () => process.env.WORKGYM_MCP_CONTAINER === '1';
@@ -23,7 +20,7 @@ export function filesystemEnv(options: EnvCreateOptions = {}): Promise<McpEnv> {
     {
       name: 'mcp',
       job: 'assistant',
-      server: (root) => ({ command: process.execPath, args: [container ? IMAGE_SERVER : FILESYSTEM_SERVER_ENTRY, root], cwd: root }),
+      server: (root) => ({ command: process.execPath, args: [container ? IMAGE_SERVER : filesystemServerEntry(), root], cwd: root }),
       families: FAMILIES,
       inContainer: container,
     },
