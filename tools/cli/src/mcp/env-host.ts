@@ -29,20 +29,20 @@ export class EnvHost {
   /** Episodes being played or recorded: two sessions playing one task at once get different samples. */
   private readonly active = new Set<string>();
 
-  private constructor(
-    readonly options: HostOptions,
-    private readonly writer: RunWriter | undefined,
-  ) {}
+  private writer: RunWriter | undefined;
 
-  /** Opens the run (a new one, or more episodes for an MCP run already there) and starts the env. */
+  private constructor(readonly options: HostOptions) {}
+
+  /** Starts the env, then opens the run (a new one, or more episodes for an MCP run already there). */
   static async open(options: HostOptions): Promise<EnvHost> {
-    const writer = options.out ? await openMcpRun(options.out, options) : undefined;
-    const host = new EnvHost(options, writer);
+    if (options.out) await recordingTo(options.out);
+    const host = new EnvHost(options);
+    await host.client();
     try {
-      await host.client();
+      host.writer = options.out ? await openMcpRun(options.out, options) : undefined;
       return host;
     } catch (error) {
-      await host.close();
+      await host.instance?.close();
       throw error;
     }
   }
@@ -130,17 +130,19 @@ export function mcpAgent(client: { name: string; version: string } | undefined):
   return { kind: 'mcp', model: client ? `${client.name} ${client.version}`.trim() : '', contextPolicy: 'none' };
 }
 
-/** A new run, or the MCP run already in `dir` reopened to take more episodes; a run of another agent is refused. */
-async function openMcpRun(dir: string, options: HostOptions): Promise<RunWriter> {
-  if (!existsSync(join(dir, 'manifest.json'))) {
-    return createRun(dir, { spec: { rollout: { agent: mcpAgent(undefined), group: 1, maxSteps: options.limits.maxSteps }, caller: options.caller } });
-  }
-  const kind = await runAgentKind(dir);
+/**
+ * What recording to `dir` does: start a new run, or add episodes to the MCP run there. A run of
+ * another agent is refused: its episodes would mix agents under one name.
+ */
+export async function recordingTo(dir: string): Promise<'new run' | 'more episodes'> {
+  if (!existsSync(join(dir, 'manifest.json'))) return 'new run';
+  await using run = await openRun(dir);
+  const kind = (run.manifest.spec as { rollout?: { agent?: { kind?: string } } } | null)?.rollout?.agent?.kind;
   if (kind !== 'mcp') throw new UsageError(`${dir} holds a run of ${kind ? `the ${kind} agent` : 'another command'}; record MCP episodes to another --out`);
-  return resumeRun(dir);
+  return 'more episodes';
 }
 
-async function runAgentKind(dir: string): Promise<string | undefined> {
-  await using run = await openRun(dir);
-  return (run.manifest.spec as { rollout?: { agent?: { kind?: string } } } | null)?.rollout?.agent?.kind;
+async function openMcpRun(dir: string, options: HostOptions): Promise<RunWriter> {
+  if ((await recordingTo(dir)) === 'more episodes') return resumeRun(dir);
+  return createRun(dir, { spec: { rollout: { agent: mcpAgent(undefined), group: 1, maxSteps: options.limits.maxSteps }, caller: options.caller } });
 }

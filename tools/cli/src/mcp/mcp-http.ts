@@ -18,12 +18,14 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export interface HttpMcpServer {
   url: string;
+  /** Whether it listens on loopback only (and so checks the Host of each request). */
+  loopback: boolean;
   close(): Promise<void>;
 }
 
 export async function serveHttp(host: EnvHost, defaults: SessionDefaults, port: number, bindHost: string): Promise<HttpMcpServer> {
   const sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: Server }>();
-  const checkHost = LOOPBACK_NAMES.includes(urlHost(bindHost)) || bindHost === '::1';
+  const checkHost = LOOPBACK_NAMES.includes(urlHost(bindHost));
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (new URL(req.url ?? '/', 'http://host').pathname !== '/mcp') return refuse(res, 404, 'not found: the MCP endpoint is /mcp');
@@ -65,6 +67,7 @@ export async function serveHttp(host: EnvHost, defaults: SessionDefaults, port: 
   const address = http.address() as AddressInfo;
   return {
     url: `http://${urlHost(bindHost)}:${address.port}/mcp`,
+    loopback: checkHost,
     close: async () => {
       await Promise.allSettled([...sessions.values()].map(({ server }) => server.close()));
       http.closeAllConnections();

@@ -1,12 +1,11 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { LOCAL_WARNING } from '../commands/serve.js';
 import { describeFamilies, printPlan } from '../dry-run.js';
 import { envNames, findEnvs } from '../env-registry.js';
+import { UsageError } from '../usage-error.js';
 import { assignTaskSets, describeTaskSets } from '../task-sets.js';
 import { envSpec, makeRuntime, matchFamilies } from '../actions/select-envs.js';
-import { EnvHost } from './env-host.js';
+import { EnvHost, recordingTo } from './env-host.js';
 import { serveHttp, urlHost } from './mcp-http.js';
 import { mcpSession, type SessionDefaults } from './mcp-session.js';
 
@@ -31,6 +30,8 @@ export async function serveMcp(name: string, flags: McpFlags): Promise<void> {
   const [manifest] = findEnvs([name]);
   const tasks = assignTaskSets(flags.tasks, [name], envNames());
   const [matched] = await matchFamilies([name], flags.family, undefined, tasks);
+  if (flags.host !== '127.0.0.1' && flags.port === undefined)
+    throw new UsageError('--host says where --port listens: add --port, or drop --host to serve over stdio');
   const defaults: SessionDefaults = { seed: flags.seed, split: flags.split };
   if (flags.dryRun) {
     printPlan(`an MCP server for ${name} over ${flags.port === undefined ? 'stdio' : `streamable HTTP at http://${urlHost(flags.host)}:${flags.port}/mcp`}`, {
@@ -39,7 +40,7 @@ export async function serveMcp(name: string, flags: McpFlags): Promise<void> {
       'default task': `seed ${flags.seed}, split ${flags.split}`,
       limits: `${flags.maxSteps} steps per episode`,
       runtime: flags.runtime,
-      record: flags.out && `${flags.out}${existsSync(join(flags.out, 'manifest.json')) ? ' (more episodes for the MCP run there)' : ' (a new run)'}`,
+      record: flags.out && `${flags.out} (${await recordingTo(flags.out)})`,
     });
     return;
   }
@@ -77,6 +78,8 @@ export async function serveMcp(name: string, flags: McpFlags): Promise<void> {
   }
   const http = await serveHttp(host, defaults, flags.port, flags.host);
   process.stderr.write(`workgym mcp: serving ${name} at ${http.url}\n`);
+  if (!http.loopback)
+    process.stderr.write(`workgym mcp: warning: ${flags.host} is not a loopback address, and MCP asks no credentials: whoever reaches it acts in the env\n`);
   await stopped;
   await http.close();
   await host.close();
