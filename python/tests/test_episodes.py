@@ -1,15 +1,15 @@
-"""A whole episode in each shipped env under docker, through make(), with the expert's calls."""
+"""A whole episode in each shipped env under docker, with the expert's calls."""
+
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 import workgym
 from conftest import play_expert
 
-FAMILIES = ["code/py-fix-bug", "browser/mail-find-answer", "spreadsheet/computed-column"]
 
-
-@pytest.mark.parametrize("family", FAMILIES)
-def test_the_experts_calls_solve_an_episode(family):
+@pytest.mark.parametrize("family", ["code/py-fix-bug", "browser/mail-find-answer"])
+def test_the_experts_calls_solve_an_episode_of_a_made_env(family):
     with workgym.make(family, runtime="docker") as env:
         names = {tool["function"]["name"] for tool in env.tools}
         assert "submit" in names and all(t["type"] == "function" for t in env.tools)
@@ -21,6 +21,17 @@ def test_the_experts_calls_solve_an_episode(family):
             env.step({"name": "submit", "arguments": {}})
     with pytest.raises(workgym.ClientClosed):
         env.reset(seed=7)
+
+
+def test_envs_sharing_one_server_play_their_episodes_in_threads():
+    with workgym.serve("spreadsheet") as server:
+        envs = [workgym.Env(server, "spreadsheet/computed-column") for _ in range(2)]
+        with ThreadPoolExecutor(len(envs)) as pool:
+            ends = list(pool.map(play_expert, envs, [11, 12]))
+        assert [(reward, terminated) for _, reward, terminated, _, _ in ends] == [(1.0, True), (1.0, True)]
+        assert [env.task["seed"] for env in envs] == [11, 12]
+        for env in envs:
+            env.close()
 
 
 def test_openai_style_calls_and_invalid_ones_are_steps_of_the_episode(code_server):

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
@@ -109,7 +109,7 @@ describe('episode records', () => {
     expect(again.episodeId).toBe(byId[0]!.episodeId);
   });
 
-  it('read from Python with the shipped example and protoc-generated code from the .proto', async () => {
+  it('read from Python by the workgym package (python/), its classes generated from the .proto', async () => {
     const dir = join(tempDir(), 'run');
     const writer = await createRun(dir);
     const records = [fullEpisode([]), makeEpisode({ seed: 3, status: 'failure', reward: 0.25 }), makeEpisode({ seed: 4, steps: 3 })];
@@ -118,13 +118,11 @@ describe('episode records', () => {
     const out = join(dir, '..', 'episodes.pb');
     await exportRun(dir, { format: 'proto', out, includeTest: true });
 
-    const proto = join(import.meta.dirname, '..', 'proto');
-    const generated = join(dir, '..', 'py');
-    mkdirSync(generated);
-    execFileSync('protoc', ['-I', proto, `--python_out=${generated}`, 'episode.proto']);
+    const python = join(import.meta.dirname, '..', '..', 'python');
+    execFileSync('bash', [join(python, 'generate.sh')]);
     // Debian's python3 (with python3-protobuf, installed by tools/scripts/setup.sh).
-    const printed = execFileSync('/usr/bin/python3', [join(proto, 'read_episodes.py'), out], {
-      env: { ...process.env, PYTHONPATH: generated },
+    const printed = execFileSync('/usr/bin/python3', ['-m', 'workgym.runs', out], {
+      env: { ...process.env, PYTHONPATH: python, PYTHONDONTWRITEBYTECODE: '1' },
       encoding: 'utf8',
     });
     const byId = [...records].sort((a, b) => (a.episodeId! < b.episodeId! ? -1 : 1));
