@@ -4,7 +4,9 @@
 // envs, episodes and trainer, in one run, through the docker runtime as `workgym transfer` uses.
 //   node --conditions=source --import tsx bench/transfer.ts [--envs code,spreadsheet,browser] [--train 3] [--test 3]
 //     [--parallel 2] [--baseline sequential|none]
-// Figures come from the rollouts' own counters (RolloutStats): episodes, statuses, agent and env time.
+// Figures come from the rollouts' own counters (RolloutStats): episodes, statuses, agent and env time;
+// CPU time from the env containers' counters and this process's own, whose sum over the cores is the
+// least wall time any schedule of the same work could take here.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +18,7 @@ import { manifest as browser } from '@workgym/env-browser';
 import { manifest as code } from '@workgym/env-code';
 import { manifest as spreadsheet } from '@workgym/env-spreadsheet';
 import { embeddedTrainer, endpointAgent, readRecords, runEval, trainingSets, transferMatrix, type EvalEnv } from '@workgym/trainers';
+import { meterCpu, type CpuSpent } from './lib/cpu-meter.js';
 import { printTable } from './lib/stats.js';
 
 const { values: args } = parseArgs({
@@ -51,10 +54,12 @@ async function prepare(manifest: EnvManifest): Promise<EvalEnv> {
 }
 
 const envs = await Promise.all(wanted.map((name) => prepare(manifests[name]!)));
-const runtime = new DockerRuntime({ runId: `bench-transfer-${process.pid}` });
+const runId = `bench-transfer-${process.pid}`;
+const runtime = new DockerRuntime({ runId });
 
 interface Measured {
   wallMs: number;
+  cpu?: CpuSpent;
   /** Every rollout's counters: the expert episodes' and each set's evaluation. */
   stats: RolloutStats[];
 }
@@ -159,13 +164,33 @@ const arms: [string, Measured][] = [];
 const breakdownHead = ['arm', 'env', 'episodes', 'stuck', 'truncated', 'mean steps', 'agent min', 'env min', 'episode wall min'];
 /** Runs an arm and prints where its time went at once (a long baseline may be cut short). */
 async function measure(arm: string, run: () => Promise<Measured>): Promise<void> {
+  const meter = await meterCpu(runId);
   const m = await run();
+  m.cpu = await meter.stop();
   arms.push([arm, m]);
   console.error(`${arm}: ${minutes(m.wallMs)} (load ${load()})`);
   printTable(`${arm}: where the time went (minutes summed over episodes in flight; agent: the policy answering, env: env calls)`, [
     breakdownHead,
     ...breakdown(arm, m),
   ]);
+  printTable(`${arm}: CPU spent (seconds; containers miss at most their last second)`, cpuTable(m));
+}
+
+/** Where the CPU went, and the least wall time it allows on this machine's cores. */
+function cpuTable(m: Measured): string[][] {
+  const cpu = m.cpu!;
+  return [
+    [...envs.map((e) => `${e.name} containers`), 'this process', 'total', 'cores', 'CPU floor (total / cores)', 'wall time', 'wall / floor'],
+    [
+      ...envs.map((e) => (cpu.byEnv.get(e.name) ?? 0).toFixed(0)),
+      cpu.bench.toFixed(0),
+      cpu.total.toFixed(0),
+      String(cpu.cores),
+      minutes(cpu.floorMs),
+      minutes(m.wallMs),
+      (m.wallMs / cpu.floorMs).toFixed(2),
+    ],
+  ];
 }
 try {
   const loadBefore = load();

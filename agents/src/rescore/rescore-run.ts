@@ -21,6 +21,8 @@ export interface RescoreOptions {
   envs: ReadonlyMap<string, EnvServerSpec>;
   parallel: number;
   limits: EpisodeLimits;
+  /** The reset options the run's episodes were reset with (its manifest's `resetOptions`). */
+  resetOptions?: Record<string, unknown>;
   onProgress?: RolloutConfig['onProgress'];
   log?: (line: string) => void;
 }
@@ -133,6 +135,7 @@ async function replayAll(source: RunReader, records: readonly EpisodeRecord[], o
     seed: 0,
     parallel: options.parallel,
     limits: options.limits,
+    resetOptions: options.resetOptions,
     items,
     spec: { rescoring: source.dir },
     onProgress: options.onProgress,

@@ -128,7 +128,13 @@ async function openWriter(config: RolloutConfig, settings: RunSettings): Promise
     return resumeRun(config.out);
   }
   if (exists) throw new RunExistsError(`${config.out} already holds a run: add --resume to finish it, or pick another --out`);
-  const spec: RolloutSpec = { rollout: settings, caller: config.spec ?? null };
+  const tasks = config.envs.filter((e) => e.spec.tasks?.length).map((e) => [e.name, e.spec.tasks!] as const);
+  const spec: RolloutSpec = {
+    rollout: settings,
+    caller: config.spec ?? null,
+    ...(tasks.length > 0 ? { tasks: Object.fromEntries(tasks) } : {}),
+    ...(config.resetOptions ? { resetOptions: config.resetOptions } : {}),
+  };
   return createRun(config.out, { spec });
 }
 

@@ -8,10 +8,17 @@ export interface RunSettings {
   maxSteps: number;
 }
 
-/** The manifest's `spec` of a run a rollout writes: its settings, and what the caller said produced it. */
+/**
+ * The manifest's `spec` of a run a rollout writes: its settings, what the caller said produced it,
+ * and what a replay of its episodes needs to meet the same tasks (`data rescore` reads it).
+ */
 export interface RolloutSpec {
   rollout: RunSettings;
   caller: unknown;
+  /** Each env's task-set paths (absolute, as the env was given them), by env name; absent when none. */
+  tasks?: Record<string, readonly string[]>;
+  /** The reset options every episode's reset passed; absent when none. */
+  resetOptions?: Record<string, unknown>;
 }
 
 /**

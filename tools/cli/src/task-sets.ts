@@ -14,8 +14,8 @@ export const TASKS_HELP =
   'a task set (file or folder) for ENV to load beside its own families, each task a family <env>/<set>.<task id>; repeatable; a plain PATH when one env is selected';
 
 /** The repeatable --tasks option: its values are collected as given, assigned by `assignTaskSets`. */
-export function tasksOption(): Option {
-  return new Option('--tasks <[env=]path>', TASKS_HELP).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+export function tasksOption(help = TASKS_HELP): Option {
+  return new Option('--tasks <[env=]path>', help).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
 }
 
 /**

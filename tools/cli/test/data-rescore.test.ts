@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ExpertAgent, rollout } from '@workgym/agents';
 import { computeVerifierVersions, LocalRuntime } from '@workgym/runtime';
@@ -116,5 +117,73 @@ describe('workgym data rescore on a real env', () => {
     const { code, stdout, stderr } = await workgym('data', 'rescore', run, '--json');
     expect(code, stderr).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ episodes: 2, changed: 0, diverged: 0, failed: 0 });
+  });
+});
+
+describe('workgym data rescore of a task-set run', () => {
+  const fixture = fileURLToPath(new URL('../../../envs/code/test/fixtures/task-sets/code-tasks.jsonl', import.meta.url));
+
+  it(
+    'replays with the task set the run recorded, refuses a set that moved in one line, and takes --tasks for its new place',
+    { timeout: 600_000 },
+    async () => {
+      const set = join(dir, 'sets', 'code-tasks.jsonl');
+      await mkdir(dirname(set), { recursive: true });
+      await copyFile(fixture, set);
+      const run = join(dir, 'task-set');
+      const played = await workgym(
+        'rollout',
+        '--env',
+        'code',
+        '--tasks',
+        set,
+        '--family',
+        'code/code-tasks.slugify',
+        '--agent',
+        'expert',
+        '--runtime',
+        'local',
+        '--out',
+        run,
+      );
+      expect(played.code, played.stderr).toBe(0);
+      await using recorded = await openRun(run);
+      expect(recorded.manifest.spec).toMatchObject({ tasks: { code: [set] } });
+
+      const replayed = await workgym('data', 'rescore', run, '--json');
+      expect(replayed.code, replayed.stderr).toBe(0);
+      expect(JSON.parse(replayed.stdout)).toMatchObject({ episodes: 1, changed: 0, diverged: 0, failed: 0 });
+
+      const moved = join(dir, 'moved', 'code-tasks.jsonl');
+      await mkdir(dirname(moved), { recursive: true });
+      await rename(set, moved);
+      const gone = await workgym('data', 'rescore', run);
+      expect({ code: gone.code, stdout: gone.stdout, stderr: gone.stderr.trimEnd() }).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `workgym: the run's task set ${set} (env code) is gone; say where it is now with --tasks code=PATH\nhint: see \`workgym data rescore --help\``,
+      });
+      const found = await workgym('data', 'rescore', run, '--tasks', `code=${moved}`, '--json');
+      expect(found.code, found.stderr).toBe(0);
+      expect(JSON.parse(found.stdout)).toMatchObject({ episodes: 1, changed: 0, diverged: 0, failed: 0 });
+    },
+  );
+
+  it('refuses, before anything starts, a run with task-set families and no task set to load them from', { timeout: 300_000 }, async () => {
+    const run = join(dir, 'task-set');
+    const bare = join(dir, 'task-set-bare');
+    const writer = await createRun(bare);
+    await using reader = await openRun(run);
+    for await (const record of reader.records()) await writer.append(record);
+    await writer.finalize();
+    const { code, stdout, stderr } = await workgym('data', 'rescore', bare);
+    expect({ code, stdout, stderr: stderr.trimEnd() }).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'workgym: the run has episodes of families no env here has: code/code-tasks.slugify; if they came from a task set, pass it with --tasks ENV=PATH\n' +
+        'hint: see `workgym data rescore --help`',
+    });
+    expect(existsSync(`${bare}.rescore-1`)).toBe(false);
   });
 });

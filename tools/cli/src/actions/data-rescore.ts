@@ -3,6 +3,8 @@ import { basename, dirname, join } from 'node:path';
 import { rescoreRun, type RescoreReport } from '@workgym/agents/rescore';
 import { openRun, type EpisodeRecord } from '@workgym/trajectories';
 import { formatTable } from '../format.js';
+import { envNames as knownEnvNames } from '../env-registry.js';
+import { assignTaskSets, type TaskSets } from '../task-sets.js';
 import { UsageError } from '../usage-error.js';
 import { makeRuntime, progressLine, selectEnvs } from './select-envs.js';
 
@@ -10,21 +12,33 @@ interface RescoreFlags {
   out?: string;
   runtime?: 'docker' | 'local';
   parallel: number;
+  tasks?: string[];
   json?: boolean;
 }
 
-/** What a rollout stored in its manifest that a replay must keep (see rollout-config.ts). */
+/** What a rollout stored in its manifest that a replay must keep (see rollout-config.ts and RolloutSpec). */
 interface RecordedSettings {
   rollout?: { maxSteps?: number };
-  caller?: { runtime?: string; maxSteps?: number; stepTimeoutS?: number; envTimeoutS?: number; episodeTimeoutS?: number };
+  caller?: {
+    runtime?: string;
+    maxSteps?: number;
+    stepTimeoutS?: number;
+    envTimeoutS?: number;
+    episodeTimeoutS?: number;
+    resetOptions?: Record<string, unknown>;
+  };
+  tasks?: Record<string, string[]>;
+  resetOptions?: Record<string, unknown>;
 }
 
 export async function rescore(run: string, flags: RescoreFlags): Promise<void> {
-  const { settings, envNames, usedDocker } = await readRun(run);
+  const { settings, envNames, families, usedDocker } = await readRun(run);
   const kind = flags.runtime ?? recordedRuntime(settings, usedDocker);
   const out = flags.out ?? nextVersionDir(run);
+  const tasks = replayTaskSets(settings, flags.tasks, envNames);
   const runtime = await makeRuntime(kind);
-  const envs = await selectEnvs(envNames, undefined, kind);
+  const envs = await selectEnvs(envNames, undefined, kind, undefined, tasks);
+  refuseUnknownFamilies(families, envs);
   const caller = settings.caller ?? {};
   if (!flags.json) process.stderr.write(`[rescore] replaying ${run} on the ${kind} runtime into ${out}\n`);
   const report = await rescoreRun({
@@ -33,6 +47,7 @@ export async function rescore(run: string, flags: RescoreFlags): Promise<void> {
     runtime,
     envs: new Map(envs.map((e) => [e.name, e.spec])),
     parallel: flags.parallel,
+    resetOptions: settings.resetOptions ?? caller.resetOptions,
     limits: {
       maxSteps: settings.rollout?.maxSteps ?? caller.maxSteps ?? 30,
       stepDeadlineMs: (caller.stepTimeoutS ?? 120) * 1000,
@@ -44,7 +59,29 @@ export async function rescore(run: string, flags: RescoreFlags): Promise<void> {
   console.log(flags.json ? JSON.stringify(report, null, 2) : formatRescore(report));
 }
 
-async function readRun(run: string): Promise<{ settings: RecordedSettings; envNames: string[]; usedDocker: boolean }> {
+/**
+ * The task sets to replay with: --tasks where given (a set that moved), else the ones the run
+ * recorded, which must still be there.
+ */
+function replayTaskSets(settings: RecordedSettings, given: readonly string[] | undefined, envNames: readonly string[]): TaskSets {
+  if (given?.length) return assignTaskSets(given, envNames, knownEnvNames());
+  const recorded = settings.tasks ?? {};
+  for (const [env, paths] of Object.entries(recorded))
+    for (const path of paths)
+      if (!existsSync(path)) throw new UsageError(`the run's task set ${path} (env ${env}) is gone; say where it is now with --tasks ${env}=PATH`);
+  return recorded;
+}
+
+/** Episodes of families no selected env has (a task set not given) could only fail: refused before anything starts. */
+function refuseUnknownFamilies(families: ReadonlySet<string>, envs: readonly { families: readonly string[] }[]): void {
+  const known = new Set(envs.flatMap((e) => e.families));
+  const missing = [...families].filter((f) => !known.has(f)).sort();
+  if (missing.length === 0) return;
+  const shown = missing.slice(0, 3).join(', ') + (missing.length > 3 ? `, and ${missing.length - 3} more` : '');
+  throw new UsageError(`the run has episodes of families no env here has: ${shown}; if they came from a task set, pass it with --tasks ENV=PATH`);
+}
+
+async function readRun(run: string): Promise<{ settings: RecordedSettings; envNames: string[]; families: Set<string>; usedDocker: boolean }> {
   await using reader = await openRun(run);
   const records: EpisodeRecord[] = [];
   for await (const record of reader.records()) records.push(record);
@@ -52,6 +89,7 @@ async function readRun(run: string): Promise<{ settings: RecordedSettings; envNa
   return {
     settings: (reader.manifest.spec ?? {}) as RecordedSettings,
     envNames: [...new Set(records.map((r) => r.env!))],
+    families: new Set(records.map((r) => r.family!)),
     usedDocker: records.some((r) => Boolean(r.imageId)),
   };
 }
