@@ -5,7 +5,7 @@ import random
 
 from . import workgym_pb2 as pb
 from .cli import cli_command
-from .errors import RemoteError, WorkgymError
+from .errors import WorkgymError
 from .messages import message_dict
 from .server import EnvServer
 
@@ -131,8 +131,8 @@ class Env:
         if session is not None:
             try:
                 self.server.close_session(session)
-            except RemoteError:
-                pass  # already gone on the server's side: nothing is left to free
+            except WorkgymError:
+                pass  # closed already, or its server is gone: nothing is left to free
 
 
 def tool_calls(action):
