@@ -1,9 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TaskSetError } from '@workgym/protocol/kit';
 import { loadTaskSets } from '../src/task-sets/index.js';
+import { MCP_TASK_SCHEMA } from '../src/task-sets/task-file.js';
 
 let dir: string;
 
@@ -62,5 +63,11 @@ describe('MCP task files', () => {
         { id: 'a.1', instruction: 'x', check: 'true' },
       ]),
     ).rejects.toThrow(/both become family twice\.a-1/);
+  });
+
+  it('is the schema docs/envs/mcp.md prints', async () => {
+    const page = await readFile(new URL('../../../docs/envs/mcp.md', import.meta.url), 'utf8');
+    const block = /```json\n([\s\S]*?)\n```/.exec(page.slice(page.indexOf('## Task files')))?.[1];
+    expect(JSON.parse(block ?? 'null')).toEqual(MCP_TASK_SCHEMA);
   });
 });
