@@ -45,6 +45,12 @@ describe('an env package made by `workgym env init`', () => {
     expect(test.code, test.stdout + test.stderr).toBe(0);
     expect(test.stdout).toContain('# pass 1');
 
+    // One image whatever folder a command runs in (the check below runs in dir, the rollout in the package).
+    const plans = await Promise.all([dir, pkg].map((cwd) => workgym(cwd, 'images', 'build', '--env-module', pkg, NAME, '--dry-run')));
+    const tags = plans.map((plan) => new RegExp(`${NAME}: (workgym/${NAME}:[0-9a-f]{16}) (would be built|is up to date)`).exec(plan.stdout)?.[1]);
+    expect(tags[0], plans[0]!.stdout + plans[0]!.stderr).toBeDefined();
+    expect(tags[1]).toBe(tags[0]);
+
     const check = await workgym(dir, 'check', '--env-module', pkg, NAME, '--seeds', '1');
     expect(check.code, check.stdout + check.stderr).toBe(0);
     expect(check.stdout).toContain(`${NAME}: conforms`);

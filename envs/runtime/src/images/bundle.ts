@@ -16,6 +16,9 @@ export async function bundleServer(entry: string, outfile: string): Promise<stri
   const result = await build({
     entryPoints: [entry],
     outfile,
+    // The bundle names its modules by path from here: from the entry's folder, not the command's
+    // working folder, so the bundle (and the image's content-hash tag) is the same wherever it runs.
+    absWorkingDir: dirname(entry),
     write: false,
     bundle: true,
     platform: 'node',
