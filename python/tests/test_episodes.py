@@ -32,21 +32,3 @@ def test_envs_sharing_one_server_play_their_episodes_in_threads():
         assert [env.task["seed"] for env in envs] == [11, 12]
         for env in envs:
             env.close()
-
-
-def test_openai_style_calls_and_invalid_ones_are_steps_of_the_episode(code_server):
-    env = workgym.Env(code_server, "code/py-fix-bug", max_steps=3)
-    obs, info = env.reset(seed=3, split="test")
-    assert info["task"]["split"] == "test"
-    message = {
-        "role": "assistant",
-        "tool_calls": [{"id": "call_a", "type": "function", "function": {"name": "bash", "arguments": '{"command": "echo hi"}'}}],
-    }
-    obs, reward, terminated, truncated, info = env.step(message)
-    assert info["results"][0]["tool_call_id"] == "call_a" and "hi" in info["results"][0]["content"]
-    _, _, _, _, info = env.step([{"name": "no_such_tool", "arguments": {}}, {"name": "bash", "arguments": "{not json"}])
-    assert [r["error"]["kind"] for r in info["results"]] == ["unknown_tool", "invalid_arguments"]
-    obs, reward, terminated, truncated, info = env.step([])
-    assert info["results"][0]["error"]["kind"] == "no_tool_call"
-    assert (terminated, truncated, info["step"]) == (False, True, 3) and info["verdict"]["success"] is False
-    env.close()

@@ -1,4 +1,5 @@
-"""Each ProtocolError code reaches the caller as its own exception class."""
+"""Each ProtocolError code reaches the caller as its own exception class; a tool call that is
+invalid or fails is no exception but a result of its step."""
 
 import pytest
 
@@ -65,6 +66,24 @@ def test_a_server_that_exits_says_how_with_its_last_log_lines():
     with workgym.serve("no-such-env") as server:
         with pytest.raises(workgym.ServerExited, match=r'exit code 1\)[\s\S]*unknown env "no-such-env"'):
             server.hello()
+
+
+def test_openai_style_calls_and_invalid_ones_are_steps_of_the_episode(code_server):
+    env = workgym.Env(code_server, "code/py-fix-bug", max_steps=3)
+    obs, info = env.reset(seed=3, split="test")
+    assert info["task"]["split"] == "test"
+    message = {
+        "role": "assistant",
+        "tool_calls": [{"id": "call_a", "type": "function", "function": {"name": "bash", "arguments": '{"command": "echo hi"}'}}],
+    }
+    obs, reward, terminated, truncated, info = env.step(message)
+    assert info["results"][0]["tool_call_id"] == "call_a" and "hi" in info["results"][0]["content"]
+    _, _, _, _, info = env.step([{"name": "no_such_tool", "arguments": {}}, {"name": "bash", "arguments": "{not json"}])
+    assert [r["error"]["kind"] for r in info["results"]] == ["unknown_tool", "invalid_arguments"]
+    obs, reward, terminated, truncated, info = env.step([])
+    assert info["results"][0]["error"]["kind"] == "no_tool_call"
+    assert (terminated, truncated, info["step"]) == (False, True, 3) and info["verdict"]["success"] is False
+    env.close()
 
 
 def test_the_servers_answer_to_a_frame_it_cannot_read_fails_the_calls_in_flight(code_server):
