@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LinearPolicy } from '@workgym/trainers';
 import { openRun, type EpisodeRecord } from '@workgym/trajectories';
-import { CLI_ARGS, workgym } from './run-cli.js';
+import { FAST_CLI_ARGS, workgym } from './run-cli.js';
 
 let dir: string;
 let server: ChildProcess | undefined;
@@ -13,7 +13,7 @@ let baseURL: string;
 
 /** Starts `workgym serve-policy` on a free port and resolves with the URL it prints. */
 function servePolicy(policyDir: string): Promise<string> {
-  server = spawn(process.execPath, [...CLI_ARGS, 'serve-policy', policyDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  server = spawn(process.execPath, [...FAST_CLI_ARGS, 'serve-policy', policyDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     server!.stdout!.on('data', (chunk: Buffer) => {

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { beforePipe, commandPath, docsExamples, helpExamples, helpPages, outPath, type Example } from './help-examples.js';
-import { CLI_ARGS, noFamilyRefusal } from './run-cli.js';
+import { FAST_CLI_ARGS, noFamilyRefusal } from './run-cli.js';
 
 // Runs every example `workgym <command> --help` shows and every command of the docs' ```sh runnable
 // blocks, for real, in a working folder holding the runs and files the examples name. A command
@@ -19,7 +19,7 @@ import { CLI_ARGS, noFamilyRefusal } from './run-cli.js';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const DOCS = ['README.md', 'CONTRIBUTING.md', ...(await readdir(join(ROOT, 'docs'))).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 // The CLI from source, from any working folder: the loader by its absolute URL.
-const NODE_ARGS = CLI_ARGS.map((arg) => (arg === 'tsx' ? import.meta.resolve('tsx') : arg));
+const NODE_ARGS = FAST_CLI_ARGS.map((arg) => (arg === 'tsx' ? import.meta.resolve('tsx') : arg));
 const PRELUDE = [
   'set -o pipefail',
   `workgym() { ${[process.execPath, ...NODE_ARGS].map((a) => `'${a}'`).join(' ')} "$@" $WORKGYM_EXAMPLE_FLAGS; }`,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectDocker, LABEL_ENV, LABEL_OWNER } from '@workgym/runtime';
-import { CLI_ARGS, workgym } from './run-cli.js';
+import { FAST_CLI_ARGS, workgym } from './run-cli.js';
 
 const docker = connectDocker();
 const watches: Readable[] = [];
@@ -41,7 +41,7 @@ async function watchContainers(on: (event: ContainerEvent) => void): Promise<voi
 
 /** Starts `workgym ...args`; `pid` names it in its containers' owner label. */
 function startWorkgym(...args: string[]) {
-  const child = spawn(process.execPath, [...CLI_ARGS, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...FAST_CLI_ARGS, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let stdout = '';
   let stderr = '';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvClient, encodeFrame, FrameDecoder, toolCall, wire } from '@workgym/protocol';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { CLI_ARGS, workgym } from './run-cli.js';
+import { FAST_CLI_ARGS, workgym } from './run-cli.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const protoDir = join(repo, 'envs', 'protocol', 'proto');
@@ -16,7 +16,7 @@ const SERVE_TEST_MS = 300_000;
 
 /** `workgym serve ...args` as a real process, with what it wrote to stderr and how it exited. */
 function serve(...args: string[]) {
-  const child = spawn(process.execPath, [...CLI_ARGS, 'serve', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...FAST_CLI_ARGS, 'serve', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   onTestFinished(() => void child.kill('SIGTERM'));
   child.stdin.on('error', () => undefined); // a server that died is reported by its exit
   let stderr = '';
@@ -91,10 +91,14 @@ describe('workgym serve', { timeout: SERVE_TEST_MS }, () => {
     const generated = mkdtempSync(join(tmpdir(), 'workgym-py-'));
     execFileSync('protoc', ['-I', protoDir, `--python_out=${generated}`, 'workgym.proto']);
     // Debian's python3 (with python3-protobuf, installed by tools/scripts/setup.sh).
-    const python = spawn('/usr/bin/python3', [playExpert, '--family', 'code/sql-query', '--seed', '1', '--', process.execPath, ...CLI_ARGS, 'serve', 'code'], {
-      env: { ...process.env, PYTHONPATH: generated },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const python = spawn(
+      '/usr/bin/python3',
+      [playExpert, '--family', 'code/sql-query', '--seed', '1', '--', process.execPath, ...FAST_CLI_ARGS, 'serve', 'code'],
+      {
+        env: { ...process.env, PYTHONPATH: generated },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     onTestFinished(() => void python.kill('SIGTERM'));
     let printed = '';
     python.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
