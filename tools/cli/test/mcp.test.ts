@@ -105,8 +105,11 @@ describe('workgym mcp', { timeout: MCP_TEST_MS }, () => {
     expect(stderr).not.toContain('--runtime local');
   });
 
-  it('over streamable HTTP on loopback: bad input is an MCP error, never a crash; other Host names are refused', async () => {
-    const child = spawn(process.execPath, [...CLI_ARGS, 'mcp', 'spreadsheet', '--runtime', 'local', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  it('over streamable HTTP on loopback: bad input is an MCP error, never a crash; other Host names are refused; unfinished episodes are recorded as the client left them', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'workgym-mcp-')), 'run');
+    const child = spawn(process.execPath, [...CLI_ARGS, 'mcp', 'spreadsheet', '--runtime', 'local', '--port', '0', '--out', out], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     onTestFinished(() => void child.kill('SIGKILL'));
     let stdout = '';
     let stderr = '';
@@ -128,12 +131,21 @@ describe('workgym mcp', { timeout: MCP_TEST_MS }, () => {
     expect((await call(client, 'workgym_start_task', { family: FAMILY, seed: 4, split: 'test' })).text).toContain('(split test, seed 4)');
     expect((await call(client, 'write_cells', { range: 'Q1', values: 'not rows' })).isError).toBe(true);
     expect((await call(client, 'list_sheets')).isError).toBe(false);
+    await call(client, 'workgym_start_task', { family: FAMILY, seed: 5 });
 
     expect(await statusWithHost(url, 'attacker.example')).toBe(403);
     await client.close();
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stdout).toBe('');
+    // Neither episode was submitted: the one left for another task, and the one under way when the server stopped.
+    await using run = await openRun(out);
+    const records = [];
+    for await (const record of run.records()) records.push(record);
+    expect(records.map((r) => [r.episodeId, r.status, r.errorMessage, r.steps?.length])).toEqual([
+      [`${FAMILY}:test:4:0`, 'agent_error', 'agent failed at step 2: the MCP client started another task before this one ended', 2],
+      [`${FAMILY}:train:5:0`, 'agent_error', 'agent failed at step 0: the MCP client left before the episode ended', 0],
+    ]);
   });
 });
 

@@ -10,6 +10,8 @@ import { faultMessage, McpEpisode } from './mcp-episode.js';
 export const START_TOOL = 'workgym_start_task';
 export const VERDICT_TOOL = 'workgym_verdict';
 const SPLITS = ['train', 'test'];
+const ANOTHER_TASK = 'the MCP client started another task before this one ended';
+const LEFT = 'the MCP client left before the episode ended';
 /** Families listed in the start tool's schema; more are named in its description only. */
 const ENUM_LIMIT = 200;
 
@@ -21,6 +23,10 @@ export interface SessionDefaults {
 export function mcpSession(host: EnvHost, defaults: SessionDefaults): Server {
   const server = new Server({ name: `workgym-${host.options.env}`, version: '0.1.0' }, { capabilities: { tools: {} } });
   let episode: McpEpisode | undefined;
+  // Every episode of the session not yet over, so that none is left waiting for a call that will never come.
+  const live = new Set<McpEpisode>();
+  const abandon = (why: string, keep?: McpEpisode) => live.forEach((e) => e !== keep && e.abandon(why));
+  let closed = false;
   const envTools = new Set(host.tools.map((t) => t.name));
 
   const tools = [startTool(host.options.families, defaults), verdictTool(), ...host.tools.map(envTool)];
@@ -28,10 +34,13 @@ export function mcpSession(host: EnvHost, defaults: SessionDefaults): Server {
   server.setRequestHandler(CallToolRequestSchema, async ({ params }) => {
     const args = params.arguments ?? {};
     if (params.name === START_TOOL) {
-      episode?.abandon('the MCP client started another task before this one ended');
-      const started = await startTask(host, defaults, args, mcpAgent(server.getClientVersion()));
-      if (started instanceof McpEpisode) episode = started;
-      return started instanceof McpEpisode ? openingResult(started) : started;
+      abandon(ANOTHER_TASK);
+      const started = await startTask(host, defaults, args, mcpAgent(server.getClientVersion()), live);
+      if (!(started instanceof McpEpisode)) return started;
+      abandon(ANOTHER_TASK, started);
+      if (closed) abandon(LEFT);
+      episode = started;
+      return openingResult(started);
     }
     if (params.name === VERDICT_TOOL) return verdictResult(episode);
     if (!envTools.has(params.name))
@@ -46,7 +55,10 @@ export function mcpSession(host: EnvHost, defaults: SessionDefaults): Server {
       return failed(faultMessage(error));
     }
   });
-  server.onclose = () => episode?.abandon('the MCP client left before the episode ended');
+  server.onclose = () => {
+    closed = true;
+    abandon(LEFT);
+  };
   return server;
 }
 
@@ -55,6 +67,7 @@ async function startTask(
   defaults: SessionDefaults,
   args: Record<string, unknown>,
   agent: ReturnType<typeof mcpAgent>,
+  live: Set<McpEpisode>,
 ): Promise<McpEpisode | CallToolResult> {
   const families = host.options.families;
   const family = args.family ?? (families.length === 1 ? families[0] : undefined);
@@ -80,6 +93,8 @@ async function startTask(
     putBlob: host.putBlob,
   });
   host.record(episode.record, ids);
+  live.add(episode);
+  void episode.record.catch(() => undefined).finally(() => live.delete(episode));
   try {
     await episode.opening();
     return episode;
