@@ -18,9 +18,15 @@ export class McpServerError extends WorkgymError {
 
 /** What one MCP tool call gave back: its text content, and whether the server called it an error. */
 export interface McpToolResult {
+  /** The text, cut at MAX_RESULT_CHARS (saying so). */
   text: string;
+  /** The byte size of the text before any cut. */
+  rawSize: number;
   isError: boolean;
 }
+
+/** A result longer than this is cut: an observation is a model's input, and a frame has a size limit. */
+export const MAX_RESULT_CHARS = 100_000;
 
 /** How long the server may take to start and answer `initialize` and `tools/list`. */
 const START_TIMEOUT_MS = 30_000;
@@ -76,7 +82,8 @@ export class McpServer {
     }
     const content = Array.isArray(result.content) ? (result.content as { type: string; text?: string; mimeType?: string }[]) : [];
     const text = content.map((c) => (c.type === 'text' ? (c.text ?? '') : `[${c.type} content${c.mimeType ? ` (${c.mimeType})` : ''} not shown]`)).join('\n');
-    return { text, isError: result.isError === true };
+    const cut = text.length > MAX_RESULT_CHARS ? `${text.slice(0, MAX_RESULT_CHARS)}\n[... cut: ${text.length - MAX_RESULT_CHARS} more characters]` : text;
+    return { text: cut, rawSize: Buffer.byteLength(text), isError: result.isError === true };
   }
 
   /** Ends the server process (the SDK closes its stdin, then signals it). */

@@ -61,12 +61,12 @@ export class McpSession implements Session {
       this.shown.add(`Error (tool_error): ${message}`);
       throw new ActionError('tool_error', message);
     }
-    return { observation: this.observe(result.text || '(the tool returned no text)') };
+    return { observation: this.observe(result.text || '(the tool returned no text)', result.rawSize) };
   }
 
-  private observe(text: string): Observation {
+  private observe(text: string, rawSize = Buffer.byteLength(text)): Observation {
     this.shown.add(text);
-    this.current = { text, rawSize: Buffer.byteLength(text) };
+    this.current = { text, rawSize };
     return this.current;
   }
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 
 /** What a check command did: its exit code (null when killed) and the tail of its output. */
 export interface CheckRun {
@@ -52,11 +52,6 @@ export class Workspace {
     return full;
   }
 
-  /** The path as the agent sees it (absolute). */
-  shown(path: string): string {
-    return this.resolve(path);
-  }
-
   /** A file's content, `null` when nothing is there, or why it cannot be compared (a folder, a link, too large). */
   async read(path: string): Promise<{ content: string | null } | { problem: string }> {
     const full = this.resolve(path);
@@ -68,15 +63,6 @@ export class Workspace {
     if (!stats.isFile()) return { problem: `${path} is not a regular file` };
     if (stats.size > MAX_FILE_BYTES) return { problem: `${path} is larger than ${MAX_FILE_BYTES} bytes` };
     return { content: await readFile(full, 'utf8') };
-  }
-
-  /** Every regular file under the root, relative to it, sorted. */
-  async files(): Promise<string[]> {
-    const entries = await readdir(this.root, { recursive: true, withFileTypes: true });
-    return entries
-      .filter((e) => e.isFile())
-      .map((e) => relative(this.root, join(e.parentPath, e.name)))
-      .sort();
   }
 
   /**

@@ -80,8 +80,12 @@ describe('the mcp env in its container', () => {
     expect(played.map((r) => r.check).sort()).toEqual(['copy-notes', 'forget-data', 'keep-case', 'one-folder'].map((n) => `near-miss ${n} does not succeed`));
   }, 600_000);
 
-  it("passes the MCP server's tools through with their schemas; a tool error is an error observation", async () => {
-    const { reset, replies } = await play(instance.client, 'mcp/tidy.greeting', [['read_text_file', { path: '/etc/passwd' }]]);
+  it("passes the MCP server's tools through with their schemas; a tool error is an error observation; a long result is cut", async () => {
+    const { reset, replies } = await play(instance.client, 'mcp/tidy.greeting', [
+      ['read_text_file', { path: '/etc/passwd' }],
+      ['write_file', { path: '/workspace/big.txt', content: 'x'.repeat(150_000) }],
+      ['read_text_file', { path: '/workspace/big.txt' }],
+    ]);
     const names = reset.tools.map((t) => t.name);
     expect(names).toEqual(expect.arrayContaining(['read_text_file', 'write_file', 'move_file', 'list_directory', 'submit']));
     const write = JSON.parse(reset.tools.find((t) => t.name === 'write_file')!.parametersJson) as Record<string, unknown>;
@@ -89,6 +93,8 @@ describe('the mcp env in its container', () => {
     expect(reset.task?.instruction).toContain('The files are in /workspace.');
     expect(replies[0]!.results[0]!.error?.kind).toBe('tool_error');
     expect(replies[0]!.results[0]!.text).toMatch(/Access denied - path outside allowed directories/);
+    expect(replies[2]!.results[0]!.text).toBe(`${'x'.repeat(100_000)}\n[... cut: 50000 more characters]`);
+    expect(Number(replies[2]!.observation?.rawSize)).toBe(150_000);
   }, 120_000);
 
   it("judges a task file's task by its check command, which the agent's tools cannot reach", async () => {
