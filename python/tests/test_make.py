@@ -14,11 +14,15 @@ def test_the_cli_is_the_argument_then_WORKGYM_CLI(monkeypatch):
     assert cli_command(["/usr/bin/workgym"]) == ["/usr/bin/workgym"]
 
 
-def test_make_refuses_what_it_cannot_start():
+def test_make_refuses_what_it_cannot_start(tmp_path):
     with pytest.raises(ValueError, match='"<env>/<family>"'):
         workgym.make("code")
     with pytest.raises(ValueError, match="runtime must be docker or local, not 'cloud'"):
         workgym.make("code/py-fix-bug", runtime="cloud")
+    with pytest.raises(workgym.CliNotFound, match="cannot start /nonexistent/workgym: No such file or directory"):
+        workgym.make("code/py-fix-bug", cli="/nonexistent/workgym")
+    with pytest.raises(workgym.CliNotFound, match="cannot start /nonexistent/workgym"):
+        workgym.read_run(tmp_path, cli="/nonexistent/workgym")
 
 
 def test_tool_calls_in_each_accepted_shape():

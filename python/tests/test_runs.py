@@ -3,6 +3,8 @@
 import json
 import subprocess
 
+import pytest
+
 import workgym
 from workgym.cli import cli_command
 
@@ -23,3 +25,8 @@ def test_a_rollout_run_reads_as_one_dict_per_episode(tmp_path):
     # Plain JSON values only, every field present: what Dataset.from_list needs.
     assert json.loads(json.dumps(episodes)) == episodes
     assert first["self_evaluation"] is None
+
+
+def test_a_folder_that_is_no_run_is_refused_in_the_exports_words(tmp_path):
+    with pytest.raises(workgym.WorkgymError, match=r"workgym data export .*/missing failed: workgym: "):
+        workgym.read_run(tmp_path / "missing")

@@ -12,7 +12,7 @@ class WorkgymError(Exception):
 
 
 class CliNotFound(WorkgymError):
-    """No workgym command to start: pass cli=, set WORKGYM_CLI, or run from a checkout."""
+    """No workgym command found, or the one named cannot start: pass cli=, set WORKGYM_CLI, or run from a checkout."""
 
     code = "cli_not_found"
 

@@ -18,7 +18,7 @@ from google.protobuf.internal.decoder import _DecodeVarint32
 
 from . import episode_pb2
 from .cli import cli_command
-from .errors import WorkgymError
+from .errors import CliNotFound, WorkgymError
 from .messages import message_dict
 
 
@@ -50,7 +50,10 @@ def read_run(run, include_test=False, cli=None):
     with tempfile.TemporaryDirectory(prefix="workgym-run-") as tmp:
         out = os.path.join(tmp, "episodes.pb")
         argv = [*cli_command(cli), "data", "export", os.fspath(run), "--format", "proto", "--out", out]
-        done = subprocess.run(argv + (["--include-test"] if include_test else []), capture_output=True, text=True)
+        try:
+            done = subprocess.run(argv + (["--include-test"] if include_test else []), capture_output=True, text=True)
+        except OSError as error:
+            raise CliNotFound(f"cannot start {argv[0]}: {error.strerror}") from None
         if done.returncode != 0:
             raise WorkgymError(f"workgym data export {run} failed: {done.stderr.strip() or done.stdout.strip()}")
         return list(read_episodes(out))

@@ -10,7 +10,7 @@ import subprocess
 import threading
 
 from . import workgym_pb2 as pb
-from .errors import ClientClosed, DeadlineExceeded, FrameTooLarge, ProtocolViolation, ServerExited, remote_error
+from .errors import CliNotFound, ClientClosed, DeadlineExceeded, FrameTooLarge, ProtocolViolation, ServerExited, remote_error
 
 PROTOCOL_VERSION = 1
 MAX_FRAME_BYTES = 64 * 1024 * 1024
@@ -43,7 +43,10 @@ class EnvServer:
 
     def __init__(self, argv, name=None):
         self.name = name or " ".join(argv)
-        self._process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            self._process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        except OSError as error:
+            raise CliNotFound(f"cannot start {argv[0]}: {error.strerror}") from None
         self._stderr_tail = collections.deque(maxlen=STDERR_TAIL_LINES)
         self._pending = {}
         self._lock = threading.Lock()
