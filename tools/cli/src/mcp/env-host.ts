@@ -28,7 +28,6 @@ export class EnvHost {
   private readonly recordings = new Set<Promise<unknown>>();
   /** Episodes being played or recorded: two sessions playing one task at once get different samples. */
   private readonly active = new Set<string>();
-
   private writer: RunWriter | undefined;
 
   private constructor(readonly options: HostOptions) {}
