@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { CLI_ARGS } from './run-cli.js';
+import { FAST_CLI_ARGS } from './run-cli.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const exec = promisify(execFile);
@@ -19,11 +19,11 @@ async function run(command: string, args: string[], env: NodeJS.ProcessEnv = pro
 }
 
 describe('the Python package (python/)', () => {
-  it('passes its pytest suite against the CLI from source', { timeout: PYTEST_MS }, async () => {
+  it('passes its pytest suite against the CLI from source (bundled)', { timeout: PYTEST_MS }, async () => {
     const generated = await run('bash', ['python/generate.sh']);
     expect(generated, generated.output).toMatchObject({ code: 0 });
     // Debian's python3, with python3-protobuf and python3-pytest (installed by tools/scripts/setup.sh).
-    const cli = [process.execPath, ...CLI_ARGS].map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(' ');
+    const cli = [process.execPath, ...FAST_CLI_ARGS].map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(' ');
     const env = { ...process.env, WORKGYM_CLI: cli, PYTHONDONTWRITEBYTECODE: '1' };
     const pytest = await run('/usr/bin/python3', ['-m', 'pytest', 'python/tests', '-q', '-p', 'no:cacheprovider'], env);
     expect(pytest, pytest.output).toMatchObject({ code: 0 });
