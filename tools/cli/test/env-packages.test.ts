@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI_ARGS } from './run-cli.js';
+import { FAST_CLI_ARGS } from './run-cli.js';
 
 // An env package outside the repository, as its author makes and uses it: `workgym env init`,
 // `npm install` in it (workgym's packages are linked from this checkout, so no registry is
@@ -12,8 +12,8 @@ import { CLI_ARGS } from './run-cli.js';
 // --env-module, and nothing in workgym edited. Then what a broken package does to a command.
 
 const exec = promisify(execFile);
-// The CLI from source, from any working folder: the loader by its absolute URL.
-const NODE_ARGS = CLI_ARGS.map((arg) => (arg === 'tsx' ? import.meta.resolve('tsx') : arg));
+// The CLI from source (bundled by the global setup, else through tsx), from any working folder: a loader by its absolute URL.
+const NODE_ARGS = FAST_CLI_ARGS.map((arg) => (arg === 'tsx' ? import.meta.resolve('tsx') : arg));
 const NAME = 'desk-notes';
 let dir: string;
 let pkg: string;
