@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { beforePipe, commandPath, docsExamples, helpExamples, helpPages, outPath, type Example } from './help-examples.js';
-import { FAST_CLI_ARGS, noFamilyRefusal } from './run-cli.js';
+import { CLI_ARGS, FAST_CLI_ARGS, noFamilyRefusal } from './run-cli.js';
 
 // Runs every example `workgym <command> --help` shows and every command of the docs' ```sh runnable
 // blocks, for real, in a working folder holding the runs and files the examples name. A command
@@ -19,13 +19,18 @@ import { FAST_CLI_ARGS, noFamilyRefusal } from './run-cli.js';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const DOCS = ['README.md', 'CONTRIBUTING.md', ...(await readdir(join(ROOT, 'docs'))).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 // The CLI from source, from any working folder: the loader by its absolute URL.
-const NODE_ARGS = FAST_CLI_ARGS.map((arg) => (arg === 'tsx' ? import.meta.resolve('tsx') : arg));
-const PRELUDE = [
-  'set -o pipefail',
-  `workgym() { ${[process.execPath, ...NODE_ARGS].map((a) => `'${a}'`).join(' ')} "$@" $WORKGYM_EXAMPLE_FLAGS; }`,
-  'npx() { if [ "$1" = workgym ]; then shift; workgym "$@"; else command npx "$@"; fi; }',
-  '',
-].join('\n');
+const nodeArgs = (cliArgs: readonly string[]) => cliArgs.map((arg) => (arg === 'tsx' ? import.meta.resolve('tsx') : arg));
+const NODE_ARGS = nodeArgs(FAST_CLI_ARGS);
+const prelude = (args: readonly string[]) =>
+  [
+    'set -o pipefail',
+    `workgym() { ${[process.execPath, ...args].map((a) => `'${a}'`).join(' ')} "$@" $WORKGYM_EXAMPLE_FLAGS; }`,
+    'npx() { if [ "$1" = workgym ]; then shift; workgym "$@"; else command npx "$@"; fi; }',
+    '',
+  ].join('\n');
+const PRELUDE = prelude(NODE_ARGS);
+// `family new` imports the template it copies from its source at run time: that takes tsx's loader, which the bundle has not.
+const TSX_PRELUDE = prelude(nodeArgs(CLI_ARGS));
 /** The port the serve-policy examples name; another one (in every example) when it is taken here. */
 const POLICY_PORT = 8100;
 // The families the fixture runs hold: those the examples filter on (code/py-fix-bug, code/sql-*).
@@ -147,8 +152,9 @@ async function runExample(example: Example): Promise<{ code: number; output: str
   const dryRun = page?.dryRun ?? false;
   const command = withPort(dryRun ? beforePipe(example.command) : example.command);
   const cwd = await workingFolder(outPath(command));
+  const shell = page?.path.join(' ') === 'family new' ? TSX_PRELUDE : PRELUDE;
   return new Promise((resolve) => {
-    const child = spawn('bash', ['-c', PRELUDE + command], {
+    const child = spawn('bash', ['-c', shell + command], {
       cwd,
       env: { ...process.env, WORKGYM_EXAMPLE_FLAGS: dryRun ? '--dry-run' : '' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -18,7 +18,9 @@ export const CLI_ARGS = ['--conditions=source', '--import', 'tsx', main];
 
 /**
  * The node arguments that run the CLI from source fastest: the bundle of the sources that the
- * integration run's global setup made (tools/scripts/cli-bundle.ts), else CLI_ARGS.
+ * integration run's global setup made (tools/scripts/cli-bundle.ts), else CLI_ARGS. It has no
+ * TypeScript loader: a command that imports a .ts file at run time (`family new`, its template)
+ * takes CLI_ARGS.
  */
 export const FAST_CLI_ARGS = inject('cliBundle') ? [inject('cliBundle')] : CLI_ARGS;
 
