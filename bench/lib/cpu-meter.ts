@@ -28,11 +28,11 @@ export async function meterCpu(runId: string, everyMs = 1000): Promise<{ stop():
     const running = await docker.listContainers({ filters: { label: [`${LABEL_RUN}=${runId}`] } });
     await Promise.all(
       running.map(async (c) => {
-        // One-shot: the engine answers at once instead of sampling twice a second apart.
-        const stats = (await docker
-          .getContainer(c.Id)
-          .stats({ stream: false, 'one-shot': true } as { stream: false })
-          .catch(() => undefined)) as { cpu_stats?: { cpu_usage?: { total_usage?: number } } } | undefined;
+        // One-shot: the engine answers at once instead of sampling twice a second apart. A container
+        // removed mid-call can leave the call unanswered: it must not stop the polling.
+        const reading = docker.getContainer(c.Id).stats({ stream: false, 'one-shot': true } as { stream: false });
+        const stats = (await Promise.race([reading, setTimeout(5000, undefined)]).catch(() => undefined)) as
+          { cpu_stats?: { cpu_usage?: { total_usage?: number } } } | undefined;
         const ns = stats?.cpu_stats?.cpu_usage?.total_usage;
         if (typeof ns === 'number') latest.set(c.Id, { env: c.Labels[LABEL_ENV] ?? c.Image, ns });
       }),
