@@ -1,6 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvClient, encodeFrame, FrameDecoder, toolCall, wire } from '@workgym/protocol';
@@ -8,8 +6,6 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { FAST_CLI_ARGS, workgym } from './run-cli.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
-const protoDir = join(repo, 'envs', 'protocol', 'proto');
-const playExpert = join(repo, 'envs', 'protocol', 'python', 'play_expert.py');
 // Serving starts the CLI from source, and a container needs its server bundled and its image checked
 // first: slow on a busy machine.
 const SERVE_TEST_MS = 300_000;
@@ -85,31 +81,6 @@ describe('workgym serve', { timeout: SERVE_TEST_MS }, () => {
     await ended;
     expect(answers).toEqual(['1 hello', '0 frame_too_large']);
     expect(await exited).toBe(0);
-  });
-
-  it('is driven by a Python client written from workgym.proto alone', async () => {
-    const generated = mkdtempSync(join(tmpdir(), 'workgym-py-'));
-    execFileSync('protoc', ['-I', protoDir, `--python_out=${generated}`, 'workgym.proto']);
-    // Debian's python3 (with python3-protobuf, installed by tools/scripts/setup.sh).
-    const python = spawn(
-      '/usr/bin/python3',
-      [playExpert, '--family', 'code/sql-query', '--seed', '1', '--', process.execPath, ...FAST_CLI_ARGS, 'serve', 'code'],
-      {
-        env: { ...process.env, PYTHONPATH: generated },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    onTestFinished(() => void python.kill('SIGTERM'));
-    let printed = '';
-    python.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
-    const code = await new Promise((resolve) => python.once('exit', resolve));
-    const lines = printed.trim().split('\n');
-    expect(lines[0]).toMatch(/^hello: code \S+, protocol 1, capabilities .*expert/);
-    expect(lines[1]).toMatch(/^tasks: \d+ families, \d+ tools$/);
-    expect(lines[2]).toBe('reset: code/sql-query seed 1 split train');
-    expect(lines.slice(3, -2).every((line) => /^step \d+: \w+ ok$/.test(line))).toBe(true);
-    expect(lines.slice(-2)).toEqual(['verdict: terminated, reward 1.00, success True', 'server exited with code 0']);
-    expect(code).toBe(0);
   });
 
   it('names the known envs when asked to serve an unknown one', async () => {
