@@ -1,4 +1,4 @@
-"""A whole episode in each shipped env under docker, with the expert's calls."""
+"""A whole episode in each shipped env under docker, with the expert's calls (spreadsheet: the threaded test)."""
 
 from concurrent.futures import ThreadPoolExecutor
 
@@ -8,7 +8,7 @@ import workgym
 from conftest import play_expert
 
 
-@pytest.mark.parametrize("family", ["code/py-fix-bug", "browser/mail-find-answer"])
+@pytest.mark.parametrize("family", ["code/py-fix-bug", "browser/mail-find-answer", "mcp/organise-files"])
 def test_the_experts_calls_solve_an_episode_of_a_made_env(family):
     with workgym.make(family, runtime="docker") as env:
         names = {tool["function"]["name"] for tool in env.tools}
