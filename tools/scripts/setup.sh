@@ -7,8 +7,9 @@ cd "$(dirname "$0")/../.."
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
-# protobuf-compiler, python3-protobuf and python3-pytest: the Python package (python/) and its tests.
-APT_PACKAGES=(docker.io debootstrap chromium protobuf-compiler python3-protobuf python3-pytest)
+# protobuf-compiler, python3-protobuf and python3-pytest: the Python package (python/) and its tests;
+# python3-websocket: its client for an env gateway; redis-server: distributed rollouts' tests.
+APT_PACKAGES=(docker.io debootstrap chromium protobuf-compiler python3-protobuf python3-pytest python3-websocket redis-server)
 
 install_apt_packages() {
   local missing=()
