@@ -1,13 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import { WorkgymError } from '@workgym/protocol';
-import { EnvPool, type EnvRuntime, type EnvServerSpec, type Lease } from '@workgym/runtime';
-import type { EpisodeRecord, RunWriter } from '@workgym/trajectories';
+import { EnvPool, type EnvRuntime, type EnvServerSpec } from '@workgym/runtime';
+import type { RunWriter } from '@workgym/trajectories';
 import type { Agent } from '../agent.js';
-import { ActionFault, InfraFault } from '../faults.js';
-import { runEpisode, type EpisodeLimits, type EpisodeTask } from '../run-episode.js';
-import { attributeActionFault, type FaultAttribution } from './fault-attribution.js';
+import type { EpisodeLimits } from '../run-episode.js';
+import { playEpisode, probeEnvInfo, type EnvInfo, type PlayOptions } from './play-episode.js';
 import { RolloutStats, type EarlierEpisode } from './rollout-stats.js';
-import type { WorkItem } from './work-item.js';
 import type { WorkQueue } from './work-queue.js';
 
 export class RolloutStoppedError extends WorkgymError {
@@ -22,8 +20,6 @@ export interface RolloutEnv {
   /** Episodes the run holds or plans for the env (for progress). */
   total: number;
 }
-
-type EnvInfo = { version: string; imageId: string };
 
 export interface RolloutOptions {
   runtime: EnvRuntime;
@@ -65,11 +61,21 @@ export interface RolloutResult {
 export class RolloutRunner {
   private readonly controller = new AbortController();
   private readonly pools = new Map<string, EnvPool>();
+  private readonly playOptions: PlayOptions;
   readonly stats: RolloutStats;
 
   constructor(private readonly options: RolloutOptions) {
     // Every worker and every episode in flight listens to this one signal.
     setMaxListeners(0, this.controller.signal);
+    this.playOptions = {
+      agent: options.agent,
+      runId: options.writer.runId,
+      limits: options.limits,
+      resetOptions: options.resetOptions,
+      maxAttempts: options.maxAttempts,
+      putBlob: (bytes) => options.writer.putBlob(bytes),
+      log: options.log,
+    };
     this.stats = new RolloutStats(Object.fromEntries(options.envs.map((e) => [e.name, e.total])), options.earlier);
   }
 
@@ -108,27 +114,10 @@ export class RolloutRunner {
       });
       this.pools.set(env.name, pool);
     }
-    const envInfo = await this.envInfo(pool, signal);
+    const envInfo = await probeEnvInfo(pool, signal, this.options.log);
     if (!envInfo) return;
     const workers = Array.from({ length: Math.min(this.options.parallel, remaining) }, () => this.work(env.name, pool, envInfo, signal));
     await Promise.all(workers);
-  }
-
-  /** The env's version and image, from one instance; undefined when stopped. */
-  private async envInfo(pool: EnvPool, signal: AbortSignal): Promise<EnvInfo | undefined> {
-    for (;;) {
-      const probe = await this.lease(pool, signal);
-      if (!probe) return undefined;
-      try {
-        const hello = await probe.client.hello({ signal });
-        await probe.release();
-        return { version: hello.version, imageId: probe.instance.imageId ?? '' };
-      } catch (error) {
-        await probe.release({ fault: true });
-        if (signal.aborted) return undefined;
-        this.options.log?.(`hello failed, trying another instance: ${(error as Error).message}`);
-      }
-    }
   }
 
   private async work(env: string, pool: EnvPool, envInfo: EnvInfo, signal: AbortSignal): Promise<void> {
@@ -137,7 +126,7 @@ export class RolloutRunner {
       const item = await this.options.queue.take(env, signal);
       if (!item) return;
       const started = performance.now();
-      const record = await this.attempt(item, pool, envInfo, signal);
+      const record = await playEpisode(item, pool, envInfo, this.playOptions, signal);
       if (!record) return; // stopped mid-episode: left for a resume
       await this.options.writer.append(record);
       this.stats.record(record, performance.now() - started);
@@ -145,100 +134,4 @@ export class RolloutRunner {
       this.options.onProgress?.(this.stats);
     }
   }
-
-  /** The work item as the env is reset for it: with the run's reset options. */
-  private task(item: WorkItem): EpisodeTask {
-    return this.options.resetOptions ? { ...item, options: this.options.resetOptions } : item;
-  }
-
-  /**
-   * Plays the episode, retrying env faults on fresh instances; an action fault that a replay
-   * pins on the agent ends it as env_broken instead. Undefined when stopped.
-   */
-  private async attempt(item: WorkItem, pool: EnvPool, envInfo: EnvInfo, signal: AbortSignal): Promise<EpisodeRecord | undefined> {
-    const maxAttempts = this.options.maxAttempts ?? 3;
-    const faults: string[] = [];
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      const lease = await this.lease(pool, signal);
-      if (!lease) return undefined;
-      let closeFailed = false;
-      try {
-        const record = await runEpisode({
-          client: lease.client,
-          agent: this.options.agent,
-          task: this.task(item),
-          ids: { runId: this.options.writer.runId, episodeId: item.episodeId, groupId: item.groupId },
-          limits: this.options.limits,
-          env: { version: envInfo.version, imageId: lease.instance.imageId ?? envInfo.imageId },
-          putBlob: (bytes) => this.options.writer.putBlob(bytes),
-          onEnvFault: () => (closeFailed = true),
-          signal,
-        });
-        await lease.release({ fault: closeFailed });
-        return { ...record, attempts: attempt, errorMessage: [...faults, record.errorMessage].filter(Boolean).join('\n') };
-      } catch (error) {
-        await lease.release({ fault: error instanceof InfraFault });
-        if (signal.aborted) return undefined;
-        if (!(error instanceof InfraFault)) throw error;
-        this.options.log?.(`${item.episodeId}: attempt ${attempt} failed: ${error.message}`);
-        faults.push(error.message);
-        if (error instanceof ActionFault) {
-          const verdict = await this.replay(item, pool, error, signal);
-          if (!verdict) return undefined;
-          faults.push(verdict.message);
-          if (verdict.agentCaused) return { ...error.partial, attempts: attempt, errorMessage: faults.join('\n') };
-        }
-      }
-    }
-    return infraErrorRecord(item, this.options, envInfo, faults, maxAttempts);
-  }
-
-  /** Replays an action fault's episode on a fresh instance to find whose fault it was; undefined when stopped. */
-  private async replay(item: WorkItem, pool: EnvPool, fault: ActionFault, signal: AbortSignal): Promise<FaultAttribution | undefined> {
-    const lease = await this.lease(pool, signal);
-    if (!lease) return undefined;
-    let verdict: FaultAttribution | undefined;
-    try {
-      verdict = await attributeActionFault(lease.client, this.task(item), fault, this.options.limits, signal);
-      return verdict;
-    } catch (error) {
-      if (signal.aborted) return undefined;
-      throw error;
-    } finally {
-      await lease.release({ fault: !verdict?.healthy });
-    }
-  }
-
-  /** A lease, or undefined when the rollout was stopped; an env that cannot start throws (InstanceStartError). */
-  private async lease(pool: EnvPool, signal: AbortSignal): Promise<Lease | undefined> {
-    try {
-      return await pool.acquire(signal);
-    } catch (error) {
-      if (signal.aborted) return undefined;
-      throw error;
-    }
-  }
-}
-
-function infraErrorRecord(item: WorkItem, options: RolloutOptions, envInfo: EnvInfo, faults: string[], attempts: number): EpisodeRecord {
-  const now = Date.now();
-  return {
-    runId: options.writer.runId,
-    episodeId: item.episodeId,
-    groupId: item.groupId,
-    env: item.env,
-    family: item.family,
-    seed: item.seed,
-    split: item.split,
-    agent: options.agent.info,
-    envVersion: envInfo.version,
-    imageId: envInfo.imageId,
-    steps: [],
-    finalReward: 0,
-    success: false,
-    status: 'infra_error',
-    errorMessage: faults.join('\n'),
-    attempts,
-    timings: { startedAtMs: now, endedAtMs: now, agentMs: 0, envMs: 0, totalMs: 0 },
-  };
 }
