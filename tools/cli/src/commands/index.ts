@@ -74,6 +74,11 @@ const COMMANDS: readonly CommandEntry[] = [
     define: async () => (await import('./mcp.js')).defineMcp,
   },
   {
+    name: 'gateway',
+    summary: 'serve env sessions from warm local pools over WebSocket to trainers on other machines (bearer token, per-client caps)',
+    define: async () => (await import('./gateway.js')).defineGateway,
+  },
+  {
     name: 'check',
     args: [['[envs...]']],
     summary: 'run the conformance suite (checkEnv) against envs served by a runtime',
