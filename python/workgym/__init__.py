@@ -5,6 +5,9 @@
         obs, info = env.reset(seed=7)
         obs, reward, terminated, truncated, info = env.step(tool_calls)
 
+    # or on a `workgym gateway` on another machine (token: WORKGYM_GATEWAY_TOKEN by default)
+    with workgym.make("code/py-fix-bug", gateway="ws://envs.internal:8790/", token=token) as env: ...
+
 The message classes are generated from the repository's .proto files: run python/generate.sh
 once after a checkout (it needs protoc). See docs/python.md.
 """
@@ -19,6 +22,7 @@ from .errors import (
     EnvError,
     EpisodeOver,
     FrameTooLarge,
+    GatewayRefused,
     ProtocolViolation,
     RemoteError,
     ServerExited,
@@ -29,6 +33,7 @@ from .errors import (
     UnsupportedVersion,
     WorkgymError,
 )
+from .gateway import GatewayClient, connect
 from .runs import read_episodes, read_run
 from .server import EnvServer
 
@@ -43,6 +48,8 @@ __all__ = [
     "EnvServer",
     "EpisodeOver",
     "FrameTooLarge",
+    "GatewayClient",
+    "GatewayRefused",
     "ProtocolViolation",
     "RemoteError",
     "ServerExited",
@@ -52,6 +59,7 @@ __all__ = [
     "Unsupported",
     "UnsupportedVersion",
     "WorkgymError",
+    "connect",
     "make",
     "read_episodes",
     "read_run",

@@ -1,4 +1,4 @@
-"""Gymnasium-style envs over `workgym serve`: make(), reset(), step(), close()."""
+"""Gymnasium-style envs over `workgym serve` or a `workgym gateway`: make(), reset(), step(), close()."""
 
 import json
 import random
@@ -6,6 +6,7 @@ import random
 from . import workgym_pb2 as pb
 from .cli import cli_command
 from .errors import WorkgymError
+from .gateway import connect
 from .messages import message_dict
 from .server import EnvServer
 
@@ -24,16 +25,20 @@ def serve(env, runtime="docker", cli=None):
     return EnvServer([*cli_command(cli), "serve", env, "--runtime", runtime], name=f"workgym serve {env}")
 
 
-def make(env_id, runtime="docker", cli=None, max_steps=0, deadline_ms=None):
+def make(env_id, runtime="docker", cli=None, max_steps=0, deadline_ms=None, gateway=None, token=None):
     """An Env for the family `env_id` ("<env>/<family>", e.g. "code/py-fix-bug") on its own server.
 
     max_steps: the step limit of each episode (0: none; reaching it sets truncated).
     deadline_ms: how long a reset or step may take (None: the server's default, 5 minutes).
+    gateway: a `workgym gateway` URL (ws:// or wss://) to play on instead of a server of its own
+    (runtime and cli are then the gateway's business); token: its bearer token (None: the
+    WORKGYM_GATEWAY_TOKEN environment variable).
     """
     env_name, slash, _ = env_id.partition("/")
     if not slash or not env_name:
         raise ValueError(f'give a task family "<env>/<family>", e.g. "code/py-fix-bug", not {env_id!r}')
-    return Env(serve(env_name, runtime, cli), env_id, max_steps, deadline_ms, owns_server=True)
+    server = connect(gateway, token) if gateway else serve(env_name, runtime, cli)
+    return Env(server, env_id, max_steps, deadline_ms, owns_server=True)
 
 
 class Env:

@@ -29,6 +29,12 @@ class ServerExited(WorkgymError):
         self.stderr_tail = stderr_tail
 
 
+class GatewayRefused(WorkgymError):
+    """The gateway refused the connection (a wrong or missing token), or could not be reached."""
+
+    code = "gateway_refused"
+
+
 class ProtocolViolation(WorkgymError):
     """The server wrote something the protocol does not allow."""
 

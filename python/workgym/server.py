@@ -1,5 +1,8 @@
 """One `workgym serve` process and the step protocol spoken to it (envs/protocol/proto/workgym.proto).
 
+`Client` holds the calls; `EnvServer` speaks them over a server's stdio, `gateway.GatewayClient`
+over a WebSocket to `workgym gateway`.
+
 Requests go to the server's stdin and responses come back on its stdout, each a protobuf
 message after its length as a varint. A reader thread matches responses to calls by id, so
 several threads may drive sessions of one server at once (up to the server's max_sessions).
@@ -38,22 +41,15 @@ class _Pending:
         self.error = None
 
 
-class EnvServer:
-    """A started env server: `argv` is the whole command, e.g. workgym's `serve code --runtime docker`."""
+class Client:
+    """The calls of the protocol over some transport; a subclass sends bytes and delivers what comes back."""
 
-    def __init__(self, argv, name=None):
-        self.name = name or " ".join(argv)
-        try:
-            self._process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        except OSError as error:
-            raise CliNotFound(f"cannot start {argv[0]}: {error.strerror}") from None
-        self._stderr_tail = collections.deque(maxlen=STDERR_TAIL_LINES)
+    def __init__(self, name):
+        self.name = name
         self._pending = {}
         self._lock = threading.Lock()
         self._next_id = 1
         self._failure = None
-        threading.Thread(target=self._read_responses, name="workgym-responses", daemon=True).start()
-        threading.Thread(target=self._read_stderr, name="workgym-stderr", daemon=True).start()
 
     # The calls of the protocol; each returns the response message or raises a WorkgymError.
 
@@ -89,11 +85,7 @@ class EnvServer:
             if len(data) > MAX_FRAME_BYTES:
                 raise FrameTooLarge("frame_too_large", f"{name} is {len(data)} bytes, over the limit of {MAX_FRAME_BYTES}")
             self._pending[call_id] = pending
-            try:
-                self._process.stdin.write(encode_varint(len(data)) + data)
-                self._process.stdin.flush()
-            except OSError:
-                pass  # the reader thread reports how the server went
+            self._send(data)
         wait_s = (deadline_ms or SERVER_DEFAULT_DEADLINE_MS) / 1000 + DEADLINE_GRACE_S
         if not pending.done.wait(wait_s):
             with self._lock:
@@ -108,6 +100,63 @@ class EnvServer:
             raise ProtocolViolation(f"{self.name} answered {name} with {response.WhichOneof('result')}")
         return getattr(response, name)
 
+    def _send(self, data):
+        """Writes one Request (its bytes); a failure is the reader's to report."""
+        raise NotImplementedError
+
+    def _deliver(self, data):
+        """One Response's bytes, matched to the call waiting for it; False for bytes that are no Response."""
+        try:
+            response = pb.Response.FromString(data)
+        except Exception:  # noqa: BLE001 - any decoding failure means the same thing
+            self._fail(ProtocolViolation(f"{self.name} wrote an undecodable frame"))
+            return False
+        with self._lock:
+            pending = self._pending.pop(response.id, None)
+        if pending:
+            pending.response = response
+            pending.done.set()
+        elif response.id == 0 and response.WhichOneof("result") == "error":
+            # A frame of ours the server could not read: every call in flight may be it.
+            self._fail(remote_error(response.error.code, response.error.message))
+        # Else an answer to a call whose caller stopped waiting: dropped.
+        return True
+
+    def _fail(self, error):
+        with self._lock:
+            self._failure = self._failure or error
+            pending, self._pending = list(self._pending.values()), {}
+        for p in pending:
+            p.error = error
+            p.done.set()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class EnvServer(Client):
+    """A started env server: `argv` is the whole command, e.g. workgym's `serve code --runtime docker`."""
+
+    def __init__(self, argv, name=None):
+        super().__init__(name or " ".join(argv))
+        try:
+            self._process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        except OSError as error:
+            raise CliNotFound(f"cannot start {argv[0]}: {error.strerror}") from None
+        self._stderr_tail = collections.deque(maxlen=STDERR_TAIL_LINES)
+        threading.Thread(target=self._read_responses, name="workgym-responses", daemon=True).start()
+        threading.Thread(target=self._read_stderr, name="workgym-stderr", daemon=True).start()
+
+    def _send(self, data):
+        try:
+            self._process.stdin.write(encode_varint(len(data)) + data)
+            self._process.stdin.flush()
+        except OSError:
+            pass  # the reader thread reports how the server went
+
     def close(self, timeout_s=60):
         """Closes the server's input (it closes its sessions and exits) and waits for it."""
         self._fail(ClientClosed(f"{self.name} is closed"))
@@ -120,12 +169,6 @@ class EnvServer:
         except subprocess.TimeoutExpired:
             self._process.kill()
             return self._process.wait()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     # The reader threads.
 
@@ -140,19 +183,8 @@ class EnvServer:
             data = stream.read(header)
             if len(data) < header:
                 return self._server_gone()
-            try:
-                response = pb.Response.FromString(data)
-            except Exception:  # noqa: BLE001 - any decoding failure means the same thing
-                return self._fail(ProtocolViolation(f"{self.name} wrote an undecodable frame"))
-            with self._lock:
-                pending = self._pending.pop(response.id, None)
-            if pending:
-                pending.response = response
-                pending.done.set()
-            elif response.id == 0 and response.WhichOneof("result") == "error":
-                # A frame of ours the server could not read: every call in flight may be it.
-                self._fail(remote_error(response.error.code, response.error.message))
-            # Else an answer to a call whose caller stopped waiting: dropped.
+            if not self._deliver(data):
+                return
 
     def _read_stderr(self):
         for line in self._process.stderr:
@@ -164,14 +196,6 @@ class EnvServer:
         except subprocess.TimeoutExpired:
             code = None
         self._fail(ServerExited(f"{self.name} closed its output (exit code {code})", code, "\n".join(self._stderr_tail)))
-
-    def _fail(self, error):
-        with self._lock:
-            self._failure = self._failure or error
-            pending, self._pending = list(self._pending.values()), {}
-        for p in pending:
-            p.error = error
-            p.done.set()
 
 
 def _read_varint(stream):
