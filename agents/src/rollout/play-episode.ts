@@ -34,7 +34,13 @@ export interface PlayOptions {
  * recorded as infra_error. Undefined when `signal` stopped it (a resume, or another worker, runs
  * it again). Errors that a retry cannot help (an unknown family) are thrown.
  */
-export async function playEpisode(item: WorkItem, pool: EnvPool, envInfo: EnvInfo, options: PlayOptions, signal: AbortSignal): Promise<EpisodeRecord | undefined> {
+export async function playEpisode(
+  item: WorkItem,
+  pool: EnvPool,
+  envInfo: EnvInfo,
+  options: PlayOptions,
+  signal: AbortSignal,
+): Promise<EpisodeRecord | undefined> {
   const maxAttempts = options.maxAttempts ?? 3;
   const task = episodeTask(item, options.resetOptions);
   const faults: string[] = [];

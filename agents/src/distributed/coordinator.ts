@@ -1,0 +1,250 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { WorkgymError } from '@workgym/protocol';
+import type { AgentInfo, EpisodeRecord, RunWriter } from '@workgym/trajectories';
+import type { RolloutOutcome } from '../rollout/rollout.js';
+import { runPlanned, type RunPlan, type RunPlanConfig } from '../rollout/run-plan.js';
+import type { WorkItem } from '../rollout/work-item.js';
+import { connectionOptions, redactQueueUrl, type QueueAddress } from './queue-address.js';
+import { envQueueName, episodeIdOf, jobIdOf, queueName, resultsQueueName, runKey } from './queue-names.js';
+import { QueueStats, type FailedEpisode } from './queue-stats.js';
+import { describeIssues, resultJobSchema, type AgentSpec, type EpisodeJob } from './schemas.js';
+
+export interface DistributedRolloutConfig extends RunPlanConfig {
+  queue: QueueAddress;
+  /** The agent every episode runs with, as the workers make it (see agentFromSpec). */
+  agentSpec: AgentSpec;
+  /** What that agent records as itself: the run's settings, checked on a resume. */
+  agentInfo: AgentInfo;
+  /** Attempts per episode when the env side fails (default 3). */
+  maxAttempts?: number;
+  /** Called once the run is open, planned and enqueued; `todo`: the episodes this session waits for. */
+  onStart?: (coordinator: Coordinator, writer: RunWriter, todo: readonly WorkItem[]) => void;
+  onProgress?: (stats: QueueStats) => void;
+  /** An episode whose job failed for good, as soon as the coordinator sees it. */
+  onFailed?: (failure: FailedEpisode) => void;
+  log?: (line: string) => void;
+  /** How often the coordinator looks for failed jobs and listening workers (default 1000 ms). */
+  pollMs?: number;
+}
+
+export interface Coordinator {
+  readonly stats: QueueStats;
+  /** Stops waiting: the episodes still queued stay there, and a resume collects them. */
+  stop(): void;
+}
+
+export interface DistributedOutcome extends RolloutOutcome {
+  stats: QueueStats;
+  /** Episodes whose jobs failed for good (not in the run; a resume tries them again). */
+  failed: FailedEpisode[];
+}
+
+/** The queue holds another run's jobs. */
+export class QueueBusyError extends WorkgymError {
+  constructor(message: string) {
+    super('WORKGYM_QUEUE_BUSY', message);
+  }
+}
+
+/**
+ * Coordinates a rollout whose episodes workers on any machine play (startQueueWorker): plans the
+ * run exactly as rollout() does, enqueues one job per episode the run lacks (job id: the
+ * episode's), and is the run's only writer, appending each result once whatever retries or
+ * re-deliveries happened. Resolves once every episode is written or has failed for good.
+ */
+export async function distributedRollout(config: DistributedRolloutConfig): Promise<DistributedOutcome> {
+  return runPlanned(config, config.agentInfo, (plan) => coordinate(config, plan));
+}
+
+async function coordinate(config: DistributedRolloutConfig, plan: RunPlan): Promise<{ stats: QueueStats; stopped: boolean; failed: FailedEpisode[] }> {
+  const { writer, todo } = plan;
+  const name = queueName(config.queue);
+  const connection = connectionOptions(config.queue);
+  const log = config.log ?? (() => undefined);
+  const onError = (error: Error) => log(`queue ${redactQueueUrl(config.queue.url)}: ${error.message}`);
+  const redis = new Redis(connection);
+  redis.on('error', onError);
+  const envQueues = new Map(config.envs.map((e) => [e.name, new Queue(envQueueName(name, e.name), { connection })]));
+  const results = new Queue(resultsQueueName(name), { connection });
+  for (const queue of [...envQueues.values(), results]) queue.on('error', onError);
+  const stats = new QueueStats(plan.totals, plan.held);
+  const pending = new Set(todo.map((item) => item.episodeId));
+  const envOf = new Map(todo.map((item) => [item.episodeId, item.env]));
+  let wake!: () => void;
+  let woken = new Promise<void>((resolve) => (wake = resolve));
+  const nudge = () => {
+    wake();
+    woken = new Promise<void>((resolve) => (wake = resolve));
+  };
+  let stopped = false;
+  // The run store failed a write: the run stops, as an in-process rollout does.
+  let broken: unknown;
+  const fail = (episodeId: string, reason: string) => {
+    if (!pending.delete(episodeId)) return;
+    const failure = { episodeId, env: envOf.get(episodeId) ?? '', reason };
+    stats.failed.push(failure);
+    config.onFailed?.(failure);
+    nudge();
+  };
+  let consumer: Worker | undefined;
+  try {
+    const attached = await claimQueue(redis, name, writer.runId, [...envQueues.values(), results], config.queue);
+    await enqueue(config, plan, envQueues, results, attached);
+    config.onStart?.(
+      {
+        stats,
+        stop: () => {
+          stopped = true;
+          nudge();
+        },
+      },
+      writer,
+      todo,
+    );
+    consumer = new Worker(
+      resultsQueueName(name),
+      async (job) => {
+        const episodeId = episodeIdOf(job.id ?? '');
+        if (!pending.has(episodeId)) {
+          if (writer.has(episodeId)) stats.duplicates += 1;
+          return;
+        }
+        try {
+          await writeResult(writer, episodeId, job, stats);
+        } catch (error) {
+          if (error instanceof UnrecoverableError) fail(episodeId, error.message);
+          else broken ??= error;
+          nudge();
+          throw error;
+        }
+        pending.delete(episodeId);
+        config.onProgress?.(stats);
+        nudge();
+      },
+      // One result at a time: the check that an episode is not yet written and its write never interleave.
+      { connection, concurrency: 1, maxStalledCount: 1000 },
+    );
+    consumer.on('error', onError);
+    while (pending.size > 0 && !stopped && !broken) {
+      await Promise.race([woken, sleep(config.pollMs ?? 1000)]);
+      await findFailures(envQueues, results, pending, fail);
+      await countListeners(envQueues, stats);
+    }
+    if (broken) throw broken;
+    if (!stopped && stats.failed.length === 0) await releaseQueue(redis, name, writer.runId, envQueues);
+    return { stats, stopped, failed: stats.failed };
+  } finally {
+    await consumer?.close();
+    await Promise.allSettled([...envQueues.values(), results].map((queue) => queue.close()));
+    redis.disconnect();
+  }
+}
+
+/** Writes a result unless the run already holds it; a result that cannot be written fails for good. */
+async function writeResult(writer: RunWriter, episodeId: string, job: Job, stats: QueueStats): Promise<void> {
+  const parsed = resultJobSchema.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError(`a bad result came back for it: ${describeIssues(parsed.error)}`);
+  const { workerId, record, blobs } = parsed.data;
+  if (record.episodeId !== episodeId || record.runId !== writer.runId) {
+    throw new UnrecoverableError(`worker ${workerId} sent back episode ${record.episodeId} of run ${record.runId} as its result`);
+  }
+  for (const [sha256, base64] of Object.entries(blobs)) {
+    if ((await writer.putBlob(Buffer.from(base64, 'base64'))) !== sha256)
+      throw new UnrecoverableError(`worker ${workerId} sent back a blob whose bytes are not its sha256 ${sha256}`);
+  }
+  await writer.append(record as EpisodeRecord);
+  stats.recordFrom(workerId, record as EpisodeRecord);
+}
+
+/**
+ * Makes the queue this run's: refuses (one line) a queue that still holds another run's jobs.
+ * True when the queue already served this run (a resume re-attaches to its jobs).
+ */
+async function claimQueue(redis: Redis, name: string, runId: string, queues: Queue[], address: QueueAddress): Promise<boolean> {
+  const holder = await redis.get(runKey(name));
+  if (holder === runId) return true;
+  if (holder) {
+    const counts = await Promise.all(queues.map((q) => q.getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed')));
+    const jobs = counts.reduce((sum, n) => sum + n, 0);
+    if (jobs > 0) {
+      throw new QueueBusyError(
+        `queue ${name} on ${redactQueueUrl(address.url)} still holds ${jobs} job(s) of run ${holder}: resume that run to finish it, or start this one under another queue name`,
+      );
+    }
+  }
+  await redis.set(runKey(name), runId);
+  return false;
+}
+
+/**
+ * One job per episode still to run. Adding a job id the queue holds is a no-op, so enqueueing
+ * twice is harmless; re-attaching, a job that failed for good (or completed with no result
+ * left to write) is replaced so that it runs again.
+ */
+async function enqueue(config: DistributedRolloutConfig, plan: RunPlan, envQueues: Map<string, Queue>, results: Queue, attached: boolean): Promise<void> {
+  const tasks = new Map(config.envs.map((e) => [e.name, e.spec.tasks]));
+  for (const [env, queue] of envQueues) {
+    const items = plan.todo.filter((item) => item.env === env);
+    if (attached) {
+      await Promise.all(
+        items.map(async (item) => {
+          const id = jobIdOf(item.episodeId);
+          const state = await queue.getJobState(id);
+          const rerun = state === 'failed' || (state === 'completed' && ['unknown', 'completed'].includes(await results.getJobState(id)));
+          if (rerun) await queue.remove(id);
+        }),
+      );
+    }
+    for (let at = 0; at < items.length; at += 500) {
+      await queue.addBulk(
+        items.slice(at, at + 500).map((item) => {
+          const data: EpisodeJob = {
+            v: 1,
+            runId: plan.writer.runId,
+            item,
+            agent: config.agentSpec,
+            limits: config.limits,
+            ...(config.resetOptions ? { resetOptions: config.resetOptions } : {}),
+            ...(tasks.get(env)?.length ? { tasks: [...tasks.get(env)!] } : {}),
+            ...(config.maxAttempts ? { maxAttempts: config.maxAttempts } : {}),
+          };
+          // A worker error that is not about the job (its env could not start) is retried, maybe elsewhere.
+          return { name: 'episode', data, opts: { jobId: jobIdOf(item.episodeId), attempts: 3, backoff: { type: 'fixed', delay: 1000 } } };
+        }),
+      );
+    }
+  }
+}
+
+/** Marks failed the pending episodes whose jobs (or results) failed for good. */
+async function findFailures(
+  envQueues: Map<string, Queue>,
+  results: Queue,
+  pending: Set<string>,
+  fail: (episodeId: string, reason: string) => void,
+): Promise<void> {
+  for (const queue of [...envQueues.values(), results]) {
+    if ((await queue.getFailedCount()) === 0) continue;
+    for (const job of await queue.getFailed(0, -1)) {
+      const episodeId = episodeIdOf(job.id ?? '');
+      if (pending.has(episodeId)) fail(episodeId, job.failedReason || 'the job failed without a reason');
+    }
+  }
+}
+
+async function countListeners(envQueues: Map<string, Queue>, stats: QueueStats): Promise<void> {
+  for (const [env, queue] of envQueues) {
+    // CLIENT LIST may be refused by an ACL: then the count is unknown.
+    stats.listening.set(env, await queue.getWorkersCount().catch(() => undefined));
+  }
+}
+
+/** The run is complete: its jobs leave the queue, which is free for another run. */
+async function releaseQueue(redis: Redis, name: string, runId: string, envQueues: Map<string, Queue>): Promise<void> {
+  for (const queue of envQueues.values()) {
+    while ((await queue.clean(0, 1000, 'completed')).length > 0);
+  }
+  if ((await redis.get(runKey(name))) === runId) await redis.del(runKey(name));
+}
