@@ -70,6 +70,6 @@ function opened(socket: WebSocket, url: string): Promise<void> {
       const why = status === 401 ? 'refused the token (401 Unauthorized)' : `answered HTTP ${status} instead of a WebSocket`;
       reject(new GatewayConnectError(`the gateway at ${url} ${why}`, status));
     });
-    socket.once('error', (error) => reject(new GatewayConnectError(`cannot connect to the gateway at ${url}: ${error.message}`)));
+    socket.on('error', (error) => reject(new GatewayConnectError(`cannot connect to the gateway at ${url}: ${error.message}`)));
   });
 }
