@@ -31,6 +31,8 @@ export const rolloutConfigSchema = z
     stepTimeoutS: number('stepTimeoutS').default(120),
     envTimeoutS: number('envTimeoutS').default(60),
     episodeTimeoutS: number('episodeTimeoutS').default(1800),
+    queue: z.string().min(1).optional(),
+    queueName: z.string().min(1).optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -39,12 +41,28 @@ export const rolloutConfigSchema = z
       if (c.expertVariant) ctx.addIssue({ code: 'custom', message: '--expert-variant is for --agent expert', path: ['expertVariant'] });
       if (c.noise > 0) ctx.addIssue({ code: 'custom', message: '--noise is for --agent expert', path: ['noise'] });
     }
+    if (c.queueName && !c.queue) ctx.addIssue({ code: 'custom', message: '--queue-name is for --queue', path: ['queueName'] });
     if (c.agent === 'replay' && !c.from) {
       ctx.addIssue({ code: 'custom', message: 'the replay agent needs --from RUN (the run to replay)', path: ['from'] });
     }
   });
 
 export type RolloutCliConfig = z.infer<typeof rolloutConfigSchema>;
+
+/**
+ * Refuses, in one line, what a coordinator (--queue) cannot do, as the user wrote it (before the
+ * defaults): each worker chooses its own runtime and pool size, and the replay agent reads a run
+ * on this machine.
+ */
+function refuseUndistributable(given: Record<string, unknown>): void {
+  if (!given.queue) return;
+  const problems = [
+    given.agent === 'replay' && '--agent replay reads --from on this machine, so it cannot run on workers',
+    given.runtime !== undefined && 'each worker chooses its runtime (workgym worker --runtime): drop --runtime',
+    given.parallel !== undefined && 'each worker chooses how many episodes it runs at once (workgym worker --parallel): drop --parallel',
+  ].filter(Boolean);
+  if (problems.length > 0) throw new UsageError(`--queue: ${problems.join('; ')}`);
+}
 
 /** Merges a config file (if any) with the flags given, flags winning, and validates the result. */
 export async function loadRolloutConfig(flags: Record<string, unknown>, file?: string): Promise<RolloutCliConfig> {
@@ -60,7 +78,9 @@ export async function loadRolloutConfig(flags: Record<string, unknown>, file?: s
     }
   }
   const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
-  const result = rolloutConfigSchema.safeParse({ ...fromFile, ...given });
+  const merged: Record<string, unknown> = { ...fromFile, ...given };
+  refuseUndistributable(merged);
+  const result = rolloutConfigSchema.safeParse(merged);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `  ${i.path.join('.') || '(config)'}: ${i.message}`).join('\n');
     throw new UsageError(`invalid rollout configuration${file ? ` (${file} and flags)` : ''}:\n${problems}`);

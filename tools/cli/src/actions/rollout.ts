@@ -15,7 +15,8 @@ export async function rolloutCommand(flags: Record<string, unknown>): Promise<vo
   const { config: file, dryRun, ...rest } = flags;
   const config = await loadRolloutConfig(rest, file as string | undefined);
   if (dryRun) return planRollout(config);
-  const outcome = await runRollout(config);
+  // A coordinator loads the queue's library (BullMQ) only when asked for.
+  const outcome = config.queue ? await (await import('./rollout-queue.js')).coordinateRollout(config) : await runRollout(config);
   if (outcome.stopped) process.exitCode = 130;
 }
 
@@ -90,6 +91,7 @@ export async function planRollout(config: RolloutCliConfig): Promise<void> {
   if (config.resume && !holdsRun) throw new UsageError(`${config.out} holds no run to resume; drop --resume to start one`);
   if (!config.resume && holdsRun) throw new UsageError(`${config.out} already holds a run: add --resume to finish it, or pick another --out`);
   const families = familyCount(envs);
+  const queue = config.queue ? await (await import('./rollout-queue.js')).describeQueue(config) : undefined;
   printPlan(`rollout into ${config.out}${config.resume ? ' (resumed: only the episodes it lacks)' : ''}`, {
     agent: agentLine(config),
     envs: describeFamilies(envs),
@@ -99,12 +101,13 @@ export async function planRollout(config: RolloutCliConfig): Promise<void> {
       config.agent === 'replay'
         ? `those of ${config.from} in these families`
         : `${families} families x ${config.episodes} tasks x group ${config.group} = ${families * config.episodes * config.group}, split ${config.split}, seeds ${config.seed}..${config.seed + config.episodes - 1}`,
-    limits: `${config.maxSteps} steps per episode, ${config.parallel} in flight per env`,
-    runtime: config.runtime,
+    limits: `${config.maxSteps} steps per episode${queue ? '' : `, ${config.parallel} in flight per env`}`,
+    runtime: queue ? "each worker's (workgym worker --runtime)" : config.runtime,
+    queue,
   });
 }
 
-function agentLine(config: RolloutCliConfig): string {
+export function agentLine(config: RolloutCliConfig): string {
   if (config.agent === 'expert')
     return `expert${config.expertVariant ? ` (strategy ${config.expertVariant})` : ''}${config.noise ? `, noise ${config.noise}` : ''}`;
   if (config.agent === 'openai') return `openai ${config.model} at ${config.baseUrl}${config.candidates ? ', with candidates' : ''}, context ${config.context}`;
@@ -133,7 +136,7 @@ function makeAgent(config: RolloutCliConfig, replay?: Awaited<ReturnType<typeof 
  * On a resume, the line that says which episodes run again because their records were found
  * damaged (the run dropped them when it reopened); nothing when none do.
  */
-function damagedRerunLine(damaged: readonly ShardDamage[], todo: readonly WorkItem[]): string | undefined {
+export function damagedRerunLine(damaged: readonly ShardDamage[], todo: readonly WorkItem[]): string | undefined {
   const lost = new Set(damaged.flatMap((d) => d.episodes));
   const ids = todo.filter((item) => lost.has(item.episodeId)).map((item) => item.episodeId);
   const unnamed = damaged.filter((d) => d.episodes.length === 0).length;

@@ -115,6 +115,11 @@ const COMMANDS: readonly CommandEntry[] = [
     define: async () => (await import('./rollout.js')).defineRollout,
   },
   {
+    name: 'worker',
+    summary: 'play the episodes a coordinator (rollout --queue) queues on Redis, with local env pools, until SIGTERM drains it',
+    define: async () => (await import('./worker.js')).defineWorker,
+  },
+  {
     name: 'demo',
     summary: 'roll out expert and random agents across every env and show what was recorded',
     define: async () => (await import('./demo.js')).defineDemo,

@@ -3,6 +3,7 @@ import { addAgentOptions } from '../agent-options.js';
 import { addDryRunOption } from '../dry-run.js';
 import { lazy } from '../lazy.js';
 import { addOptions, PROBABILITY, readNumber } from '../options.js';
+import { QUEUE_URL_FORMS, queueNameOption, queueOption } from '../queue-options.js';
 import { resetOptionsOption, tasksOption } from '../task-sets.js';
 
 export function defineRollout(command: Command): void {
@@ -29,7 +30,13 @@ export function defineRollout(command: Command): void {
     .option('--out <dir>', 'the run folder to write')
     .option('--resume', 'continue the run in --out: run exactly the episodes it lacks');
   addDryRunOption(command);
-  addOptions(command, { runtime: {} }, { checkValues: false }).option('--from <run>', 'the run whose episodes the replay agent re-runs');
+  addOptions(command, { runtime: { help: 'docker | local (default docker); with --queue each worker chooses its own' } }, { checkValues: false }).option(
+    '--from <run>',
+    'the run whose episodes the replay agent re-runs',
+  );
+  command
+    .addOption(queueOption(`coordinate workers (\`workgym worker\`) through this Redis instead of running envs here; ${QUEUE_URL_FORMS}`))
+    .addOption(queueNameOption());
   addOptions(command, { stepTimeoutS: {}, envTimeoutS: {}, episodeTimeoutS: {} }, { checkValues: false })
     .addHelpText(
       'after',
@@ -61,6 +68,15 @@ the agent (env_broken, reward 0). An env that cannot start fails the run, which 
 An agent that makes the same calls and gets the same answer 5 steps in a row is looping: the
 episode ends as stuck (a failure of the agent, reward 0).
 
+Workers: with --queue URL the process runs no env: it plans the same episodes (same ids), queues
+those the run lacks on Redis, and writes what \`workgym worker\` processes (on any machines) send
+back; each episode is written once. --out, --resume and the summary work as without it; progress
+is shown per env and per worker, with the reason of any job a worker could not serve. Each worker
+chooses its runtime and pool size (workgym worker --runtime, --parallel), so --runtime and
+--parallel are refused here, as is --agent replay (it reads --from on this machine). The password
+(in the URL, or WORKGYM_REDIS_PASSWORD) is never printed nor stored: the run's manifest keeps the
+URL without it. See docs/rollouts.md.
+
 Examples:
   workgym rollout --agent expert --episodes 5 --out runs/expert
   workgym rollout --env code --family "code/*-fix-bug" --agent random --episodes 20 --group 4 --out runs/explore
@@ -70,7 +86,8 @@ Examples:
   workgym rollout --agent openai --model workgym-linear --base-url http://127.0.0.1:8100/v1 --candidates --out runs/bc
   workgym rollout --config rollout.json --resume
   workgym rollout --env browser --tasks miniwob-plusplus/miniwob --family "browser/miniwob.*" --agent nothing --out runs/miniwob
-  workgym rollout --env code --family "code/*-fix-bug" --agent expert --episodes 50 --out runs/fix --dry-run   # the plan; starts nothing`,
+  workgym rollout --env code --family "code/*-fix-bug" --agent expert --episodes 50 --out runs/fix --dry-run   # the plan; starts nothing
+  workgym rollout --env code --agent expert --episodes 50 --queue redis://127.0.0.1:6379 --out runs/queued   # with \`workgym worker\` processes`,
     )
     .action(lazy(async () => (await import('../actions/rollout.js')).rolloutCommand));
 }
