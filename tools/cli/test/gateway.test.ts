@@ -111,9 +111,17 @@ describe('workgym gateway (local runtime: spreadsheet and code, one code session
     expect(await client.hello()).toMatchObject({ name: 'spreadsheet,code', protocolVersion: 1, maxSessions: 2, capabilities: ['expert', 'candidates'] });
     const families = (await client.listTasks()).families.map((f) => f.id);
     expect(families).toEqual(expect.arrayContaining(['spreadsheet/computed-column', 'code/sql-query']));
-    for (const [family, seed] of [['spreadsheet/computed-column', 3], ['code/sql-query', 1]] as const) {
+    for (const [family, seed] of [
+      ['spreadsheet/computed-column', 3],
+      ['code/sql-query', 1],
+    ] as const) {
       const end = await playExpert(client, family, seed);
-      expect({ family, reward: end.reward, success: end.verdict?.success, terminated: end.terminated }).toEqual({ family, reward: 1, success: true, terminated: true });
+      expect({ family, reward: end.reward, success: end.verdict?.success, terminated: end.terminated }).toEqual({
+        family,
+        reward: 1,
+        success: true,
+        terminated: true,
+      });
     }
     await expect(client.reset({ family: 'browser/mail-find-answer', seed: 1 })).rejects.toThrow(/unknown_family: .*it serves spreadsheet, code/);
   });

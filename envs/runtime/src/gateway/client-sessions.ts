@@ -158,7 +158,14 @@ export class ClientSessions {
     let lease: Lease | undefined;
     try {
       lease = await this.lease(env, deadline);
-      const reply = await lease.client.reset({ family: spec.family, seed: spec.seed, split: spec.split, maxSteps: spec.maxSteps, options, deadlineMs: remaining(deadline) });
+      const reply = await lease.client.reset({
+        family: spec.family,
+        seed: spec.seed,
+        split: spec.split,
+        maxSteps: spec.maxSteps,
+        options,
+        deadlineMs: remaining(deadline),
+      });
       if (this.left.signal.aborted) {
         await lease.client.closeSession(reply.session, { deadlineMs: CLOSE_DEADLINE_MS }).catch(() => undefined);
         throw new CallRefusedError('env_error', 'the client left while its reset ran');
@@ -208,7 +215,10 @@ export class ClientSessions {
       return session;
     }
     if (this.idleClosed.has(id)) {
-      throw new CallRefusedError('unknown_session', `session ${JSON.stringify(id)} was closed after ${seconds(this.shared.limits.idleTimeoutMs)} without a call`);
+      throw new CallRefusedError(
+        'unknown_session',
+        `session ${JSON.stringify(id)} was closed after ${seconds(this.shared.limits.idleTimeoutMs)} without a call`,
+      );
     }
     throw new CallRefusedError('unknown_session', `no open session ${JSON.stringify(id)}`);
   }

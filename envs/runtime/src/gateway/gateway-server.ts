@@ -102,7 +102,11 @@ export async function serveGateway(options: GatewayOptions): Promise<Gateway> {
   await new Promise<void>((resolve, reject) => {
     http.once('error', (error: NodeJS.ErrnoException) => {
       clearInterval(sweep);
-      reject(error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL' ? new GatewayConfigError(`cannot listen on ${options.host ?? '127.0.0.1'} port ${options.port ?? 0}: ${error.code}`) : error);
+      reject(
+        error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL'
+          ? new GatewayConfigError(`cannot listen on ${options.host ?? '127.0.0.1'} port ${options.port ?? 0}: ${error.code}`)
+          : error,
+      );
     });
     http.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
   });

@@ -3,7 +3,7 @@ import { EnvPool, type EnvRuntime } from '@workgym/runtime';
 import { MIN_TOKEN_LENGTH, serveGateway } from '@workgym/runtime/gateway';
 import { LOCAL_WARNING } from '../commands/serve.js';
 import { TOKEN_VARIABLE } from '../commands/gateway.js';
-import { describeFamilies, printPlan } from '../dry-run.js';
+import { describeFamilies, mustExist, printPlan } from '../dry-run.js';
 import { envNames } from '../env-registry.js';
 import { assignTaskSets, describeTaskSets, type TaskSets } from '../task-sets.js';
 import { UsageError } from '../usage-error.js';
@@ -28,6 +28,7 @@ export async function gateway(flags: GatewayFlags): Promise<void> {
   const tasks = assignTaskSets(flags.tasks, flags.env, envNames());
   const matched = await matchFamilies(flags.env, undefined, undefined, tasks);
   if (flags.dryRun) {
+    if (flags.tokenFile) mustExist(flags.tokenFile, '--token-file');
     printPlan(`an env gateway at ws://${flags.host}:${flags.port}/`, {
       envs: describeFamilies(matched),
       tasks: describeTaskSets(tasks),
@@ -52,8 +53,11 @@ export async function gateway(flags: GatewayFlags): Promise<void> {
       log,
     });
     const families = server.envs.reduce((n, e) => n + e.tasks.families.length, 0);
-    console.log(`workgym gateway: serving ${[...pools.keys()].join(', ')} (${families} families; ${flags.pool} ${flags.runtime} env server(s) per env) at ${server.url}`);
-    if (!isLoopback(flags.host)) log(`warning: ${flags.host} is not a loopback address: the token is all that guards the envs, and ws:// sends it in clear (see docs/gateway.md for TLS)`);
+    console.log(
+      `workgym gateway: serving ${[...pools.keys()].join(', ')} (${families} families; ${flags.pool} ${flags.runtime} env server(s) per env) at ${server.url}`,
+    );
+    if (!isLoopback(flags.host))
+      log(`warning: ${flags.host} is not a loopback address: the token is all that guards the envs, and ws:// sends it in clear (see docs/gateway.md for TLS)`);
     await stopped;
     log('stopping: closing every session and env server');
     await server.close();
@@ -63,7 +67,13 @@ export async function gateway(flags: GatewayFlags): Promise<void> {
 }
 
 /** One warm pool per env; if one cannot start, those started are closed again. */
-async function startPools(matched: readonly MatchedEnv[], runtime: EnvRuntime, kind: 'docker' | 'local', size: number, tasks: TaskSets): Promise<Map<string, EnvPool>> {
+async function startPools(
+  matched: readonly MatchedEnv[],
+  runtime: EnvRuntime,
+  kind: 'docker' | 'local',
+  size: number,
+  tasks: TaskSets,
+): Promise<Map<string, EnvPool>> {
   const pools = new Map<string, EnvPool>();
   try {
     for (const { name, manifest } of matched) {
@@ -91,7 +101,8 @@ function readToken(file: string | undefined): string {
       `e.g. export ${TOKEN_VARIABLE}=$(openssl rand -hex 32); clients send it as a bearer token`,
     );
   }
-  if (token.length < MIN_TOKEN_LENGTH) throw new UsageError(`the gateway token from ${file ?? TOKEN_VARIABLE} is ${token.length} characters; it must be at least ${MIN_TOKEN_LENGTH}`);
+  if (token.length < MIN_TOKEN_LENGTH)
+    throw new UsageError(`the gateway token from ${file ?? TOKEN_VARIABLE} is ${token.length} characters; it must be at least ${MIN_TOKEN_LENGTH}`);
   return token;
 }
 
