@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { promisify } from 'node:util';
-import { RemoteError, wire, type DecodedResponse, type EnvClient, type Request } from '@workgym/protocol';
+import { RemoteError, toolCall, wire, type DecodedResponse, type EnvClient, type Request } from '@workgym/protocol';
 import { connectGateway, GatewayConnectError } from '@workgym/runtime/gateway';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { WebSocket } from 'ws';
@@ -124,6 +124,15 @@ describe('workgym gateway (local runtime: spreadsheet and code, one code session
       });
     }
     await expect(client.reset({ family: 'browser/mail-find-answer', seed: 1 })).rejects.toThrow(/unknown_family: .*it serves spreadsheet, code/);
+  });
+
+  it("keeps the token from the env servers: an agent's bash does not see it", async () => {
+    const client = await connect(gateway.url);
+    const { session } = await client.reset({ family: 'code/sql-query', seed: 7 });
+    const reply = await client.step(session, [toolCall('bash', { command: 'cat /proc/$PPID/environ /proc/self/environ | tr "\\0" "\\n"' })]);
+    await client.closeSession(session);
+    expect(reply.results[0]!.text).toContain('PATH=');
+    expect(reply.results[0]!.text).not.toContain(TOKEN);
   });
 
   it('refuses a connection without the token, or with another, before any frame (401)', async () => {

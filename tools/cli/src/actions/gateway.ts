@@ -95,6 +95,8 @@ function readToken(file: string | undefined): string {
       throw new UsageError(`--token-file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
   } else token = process.env[TOKEN_VARIABLE]?.trim();
+  // Env servers inherit this process's environment (--runtime local): an agent's bash would read it there.
+  delete process.env[TOKEN_VARIABLE];
   if (!token) {
     throw new UsageError(
       `no gateway token: set ${TOKEN_VARIABLE} (or --token-file) to a secret of at least ${MIN_TOKEN_LENGTH} characters`,
