@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -55,20 +57,16 @@ export class QueueBusyError extends WorkgymError {
  * re-deliveries happened. Resolves once every episode is written or has failed for good.
  */
 export async function distributedRollout(config: DistributedRolloutConfig): Promise<DistributedOutcome> {
-  return runPlanned(config, config.agentInfo, (plan) => coordinate(config, plan));
+  await checkQueueFree(config);
+  return runPlanned(config, config.agentInfo, (plan) => withQueues(config, (redis, name, queues) => coordinate(config, plan, redis, name, queues)));
 }
 
-async function coordinate(config: DistributedRolloutConfig, plan: RunPlan): Promise<{ stats: QueueStats; stopped: boolean; failed: FailedEpisode[] }> {
+type Coordinated = { stats: QueueStats; stopped: boolean; failed: FailedEpisode[] };
+
+async function coordinate(config: DistributedRolloutConfig, plan: RunPlan, redis: Redis, name: string, queues: Queue[]): Promise<Coordinated> {
   const { writer, todo } = plan;
-  const name = queueName(config.queue);
-  const connection = connectionOptions(config.queue);
-  const log = config.log ?? (() => undefined);
-  const onError = (error: Error) => log(`queue ${redactQueueUrl(config.queue.url)}: ${error.message}`);
-  const redis = new Redis(connection);
-  redis.on('error', onError);
-  const envQueues = new Map(config.envs.map((e) => [e.name, new Queue(envQueueName(name, e.name), { connection })]));
-  const results = new Queue(resultsQueueName(name), { connection });
-  for (const queue of [...envQueues.values(), results]) queue.on('error', onError);
+  const envQueues = new Map(config.envs.map((e, i) => [e.name, queues[i]!]));
+  const results = queues.at(-1)!;
   const stats = new QueueStats(plan.totals, plan.held);
   const pending = new Set(todo.map((item) => item.episodeId));
   const envOf = new Map(todo.map((item) => [item.episodeId, item.env]));
@@ -90,7 +88,8 @@ async function coordinate(config: DistributedRolloutConfig, plan: RunPlan): Prom
   };
   let consumer: Worker | undefined;
   try {
-    const attached = await claimQueue(redis, name, writer.runId, [...envQueues.values(), results], config.queue);
+    const holder = holderOf(config.out);
+    const attached = await claimQueue(redis, name, holder, queues, config.queue);
     await enqueue(config, plan, envQueues, results, attached);
     config.onStart?.(
       {
@@ -124,21 +123,19 @@ async function coordinate(config: DistributedRolloutConfig, plan: RunPlan): Prom
         nudge();
       },
       // One result at a time: the check that an episode is not yet written and its write never interleave.
-      { connection, concurrency: 1, maxStalledCount: 1000 },
+      { connection: connectionOptions(config.queue), concurrency: 1, maxStalledCount: 1000 },
     );
-    consumer.on('error', onError);
+    consumer.on('error', (error) => config.log?.(`queue ${redactQueueUrl(config.queue.url)}: ${error.message}`));
     while (pending.size > 0 && !stopped && !broken) {
       await Promise.race([woken, sleep(config.pollMs ?? 1000)]);
       await findFailures(envQueues, results, pending, fail);
       await countListeners(envQueues, stats);
     }
     if (broken) throw broken;
-    if (!stopped && stats.failed.length === 0) await releaseQueue(redis, name, writer.runId, envQueues);
+    if (!stopped && stats.failed.length === 0) await releaseQueue(redis, name, holder, envQueues);
     return { stats, stopped, failed: stats.failed };
   } finally {
     await consumer?.close();
-    await Promise.allSettled([...envQueues.values(), results].map((queue) => queue.close()));
-    redis.disconnect();
   }
 }
 
@@ -159,23 +156,72 @@ async function writeResult(writer: RunWriter, episodeId: string, job: Job, stats
 }
 
 /**
+ * Which run a queue serves: its id and when it was started (run ids are folder names, so two
+ * runs may share one; the start time, kept by every resume, tells them apart).
+ */
+interface QueueHolder {
+  runId: string;
+  startedAt: string;
+}
+
+function holderOf(runDir: string): QueueHolder {
+  const manifest = JSON.parse(readFileSync(join(runDir, 'manifest.json'), 'utf8')) as { runId?: unknown; startedAt?: unknown };
+  return { runId: String(manifest.runId ?? ''), startedAt: String(manifest.startedAt ?? '') };
+}
+
+/**
  * Makes the queue this run's: refuses (one line) a queue that still holds another run's jobs.
  * True when the queue already served this run (a resume re-attaches to its jobs).
  */
-async function claimQueue(redis: Redis, name: string, runId: string, queues: Queue[], address: QueueAddress): Promise<boolean> {
-  const holder = await redis.get(runKey(name));
-  if (holder === runId) return true;
-  if (holder) {
-    const counts = await Promise.all(queues.map((q) => q.getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed')));
-    const jobs = counts.reduce((sum, n) => sum + n, 0);
-    if (jobs > 0) {
-      throw new QueueBusyError(
-        `queue ${name} on ${redactQueueUrl(address.url)} still holds ${jobs} job(s) of run ${holder}: resume that run to finish it, or start this one under another queue name`,
-      );
-    }
-  }
-  await redis.set(runKey(name), runId);
+async function claimQueue(redis: Redis, name: string, run: QueueHolder, queues: Queue[], address: QueueAddress): Promise<boolean> {
+  const holder = await refuseBusyQueue(redis, name, run, queues, address);
+  if (holder?.runId === run.runId && holder.startedAt === run.startedAt) return true;
+  await redis.set(runKey(name), JSON.stringify(run));
   return false;
+}
+
+/** Throws QueueBusyError when the queue holds jobs of a run other than `run` (any run, for a run not yet made); the holder otherwise. */
+async function refuseBusyQueue(
+  redis: Redis,
+  name: string,
+  run: QueueHolder | undefined,
+  queues: Queue[],
+  address: QueueAddress,
+): Promise<QueueHolder | undefined> {
+  const stored = await redis.get(runKey(name));
+  const holder = stored ? (JSON.parse(stored) as QueueHolder) : undefined;
+  if (!holder || (holder.runId === run?.runId && holder.startedAt === run.startedAt)) return holder;
+  const counts = await Promise.all(queues.map((q) => q.getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed')));
+  const jobs = counts.reduce((sum, n) => sum + n, 0);
+  if (jobs === 0) return holder;
+  throw new QueueBusyError(
+    `queue ${name} on ${redactQueueUrl(address.url)} still holds ${jobs} job(s) of run ${holder.runId} (started ${holder.startedAt}): ` +
+      'resume that run to finish it, or start this one under another queue name',
+  );
+}
+
+/** Refuses a busy queue before the run is made or opened, so that a refusal leaves nothing behind. */
+async function checkQueueFree(config: DistributedRolloutConfig): Promise<void> {
+  const manifest = join(config.out, 'manifest.json');
+  const run = config.resume && existsSync(manifest) ? holderOf(config.out) : undefined;
+  await withQueues(config, (redis, name, queues) => refuseBusyQueue(redis, name, run, queues, config.queue));
+}
+
+/** A connection and the run's queues (its envs' and the results queue) for `work`, closed after it. */
+async function withQueues<T>(config: DistributedRolloutConfig, work: (redis: Redis, name: string, queues: Queue[]) => Promise<T>): Promise<T> {
+  const name = queueName(config.queue);
+  const connection = connectionOptions(config.queue);
+  const redis = new Redis(connection);
+  const onError = (error: Error) => config.log?.(`queue ${redactQueueUrl(config.queue.url)}: ${error.message}`);
+  redis.on('error', onError);
+  const queues = [...config.envs.map((e) => new Queue(envQueueName(name, e.name), { connection })), new Queue(resultsQueueName(name), { connection })];
+  for (const queue of queues) queue.on('error', onError);
+  try {
+    return await work(redis, name, queues);
+  } finally {
+    await Promise.allSettled(queues.map((queue) => queue.close()));
+    redis.disconnect();
+  }
 }
 
 /**
@@ -242,9 +288,9 @@ async function countListeners(envQueues: Map<string, Queue>, stats: QueueStats):
 }
 
 /** The run is complete: its jobs leave the queue, which is free for another run. */
-async function releaseQueue(redis: Redis, name: string, runId: string, envQueues: Map<string, Queue>): Promise<void> {
+async function releaseQueue(redis: Redis, name: string, run: QueueHolder, envQueues: Map<string, Queue>): Promise<void> {
   for (const queue of envQueues.values()) {
     while ((await queue.clean(0, 1000, 'completed')).length > 0);
   }
-  if ((await redis.get(runKey(name))) === runId) await redis.del(runKey(name));
+  if ((await redis.get(runKey(name))) === JSON.stringify(run)) await redis.del(runKey(name));
 }

@@ -53,12 +53,16 @@ export function parseQueueUrl(text: string, env: NodeJS.ProcessEnv = process.env
 export function redactQueueUrl(text: string): string {
   try {
     const url = new URL(text);
-    if (url.password) url.password = '***';
-    return url.toString().replace(/\/$/, '');
+    if (url.host) {
+      if (url.password) url.password = '***';
+      return url.toString().replace(/\/$/, '');
+    }
   } catch {
-    // Not a URL: a password, if any, sits between the scheme's "//" (or the start) and the last "@".
-    return text.replace(/^([^/@]*\/\/)?[^@]*@/, (_, scheme: string | undefined) => `${scheme ?? ''}***@`);
+    // Not a URL: redacted below.
   }
+  // Without a host the URL parser may read "user:password@host" as a scheme and a path: whatever
+  // precedes the last "@" (after a scheme's "//") may hold a password.
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/i, (_, scheme: string | undefined) => `${scheme ?? ''}***@`);
 }
 
 /** A queue name BullMQ can use in its keys (no ":"): letters, digits, ".", "_" and "-". */
