@@ -1,6 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { EpisodeSpec, Observation, Session } from '@workgym/protocol';
 import { CounterEnv } from '@workgym/protocol/testing';
 import { InProcessRuntime, inProcessSpec } from '@workgym/runtime';
 import { openRun, type EpisodeRecord } from '@workgym/trajectories';
@@ -54,6 +55,30 @@ export function counterWorker(queue: QueueAddress, overrides: Partial<QueueWorke
     stallMs: 2_000,
     ...overrides,
   });
+}
+
+/** The counter env with a "screenshot" (bytes that name the counter's value) in every observation: episodes that store blobs. */
+export class PictureCounterEnv extends CounterEnv {
+  override async reset(spec: EpisodeSpec): Promise<Session> {
+    const session = await super.reset(spec);
+    const framed = (o: Observation): Observation => ({ ...o, images: [{ data: Buffer.from(`frame: ${o.text}`), mimeType: 'image/png', label: 'screen' }] });
+    const close = () => session.close();
+    return {
+      instruction: session.instruction,
+      tools: session.tools,
+      get observation() {
+        return framed(session.observation);
+      },
+      step: async (call, signal) => {
+        const outcome = await session.step(call, signal);
+        return { ...outcome, observation: framed(outcome.observation) };
+      },
+      verify: (signal) => session.verify(signal),
+      expert: (signal, strategy) => session.expert!(signal, strategy),
+      close,
+      [Symbol.asyncDispose]: close,
+    };
+  }
 }
 
 /** The expert, `delayMs` slower at each step (so that a test can act while episodes run). */

@@ -1,8 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyRun } from '@workgym/trajectories';
+import { InProcessRuntime } from '@workgym/runtime';
+import { openRun, verifyRun } from '@workgym/trajectories';
 import { distributedRollout, runKey, type QueueWorker } from '../src/distributed/index.js';
-import { coordinatorConfig, counterWorker, plannedIds, queueOn, recordsOf } from './distributed-helpers.js';
+import { coordinatorConfig, counterWorker, PictureCounterEnv, plannedIds, queueOn, recordsOf } from './distributed-helpers.js';
 import { startRedis, type RedisServer } from './redis-server.js';
 
 let redis: RedisServer;
@@ -37,5 +38,21 @@ describe('a distributed rollout', () => {
     const client = new Redis(redis.port, '127.0.0.1');
     expect(await client.exists(runKey(queue.name!))).toBe(0);
     client.disconnect();
+  });
+
+  it("carries each episode's blobs (screenshots) to the run, where the record names them", async () => {
+    const queue = queueOn(redis.url);
+    const runtime = new InProcessRuntime({ counter: () => new PictureCounterEnv(8) });
+    const config = await coordinatorConfig(queue, { tasksPerFamily: 1, group: 2 });
+    const outcome = await closing([counterWorker(queue, { runtime })], () => distributedRollout(config));
+    expect(outcome).toMatchObject({ episodes: 2, failed: [] });
+    await using reader = await openRun(outcome.runDir);
+    for await (const record of reader.records()) {
+      for (const step of record.steps!) {
+        const image = step.observation!.images![0]!;
+        expect((await reader.blob(image.sha256!)).toString()).toBe(`frame: ${step.observation!.text}`);
+      }
+    }
+    expect((await verifyRun(outcome.runDir)).ok).toBe(true);
   });
 });
