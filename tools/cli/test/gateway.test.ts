@@ -135,6 +135,19 @@ describe('workgym gateway (local runtime: spreadsheet and code, one code session
     expect(reply.results[0]!.text).not.toContain(TOKEN);
   });
 
+  it('replaces the env server under a session whose call got no answer, once the session ends', async () => {
+    const client = await connect(gateway.url);
+    const { session } = await client.reset({ family: 'code/sql-query', seed: 8 });
+    // The agent's bash stops the env server (its parent): the step is never answered.
+    const stop = toolCall('bash', { command: 'kill -STOP $PPID' });
+    await expect(client.step(session, [stop], { deadlineMs: 3_000 })).rejects.toThrow(/within 3000 ms|deadline_exceeded/);
+    await waitFor('the gateway to count the session failed', () => gateway.output().includes(`session ${session} (code) failed: `));
+    await client.closeSession(session);
+    await waitFor('the env server to be replaced', () => /replacing code instance \S+: its lease reported a fault/.test(gateway.output()));
+    const end = await playExpert(client, 'code/sql-query', 9);
+    expect(end.verdict?.success).toBe(true);
+  });
+
   it('refuses a connection without the token, or with another, before any frame (401)', async () => {
     await expect(connectGateway(gateway.url, { token: `${TOKEN}x` })).rejects.toThrow(GatewayConnectError);
     await expect(connectGateway(gateway.url, { token: `${TOKEN}x` })).rejects.toThrow(/refused the token \(401 Unauthorized\)/);

@@ -200,7 +200,10 @@ export class ClientSessions {
     try {
       return await call(session, remaining(deadline));
     } catch (error) {
-      if (isFault(error)) session.faulted = true;
+      if (isFault(error) && !session.faulted) {
+        session.faulted = true;
+        this.shared.log(`${this.name}: session ${session.id} (${session.env}) failed: ${(error as Error).message}; its env server is replaced when it ends`);
+      }
       throw error;
     } finally {
       session.inFlight -= 1;
@@ -223,13 +226,18 @@ export class ClientSessions {
     throw new CallRefusedError('unknown_session', `no open session ${JSON.stringify(id)}`);
   }
 
-  /** Closes the session on its instance and gives the lease back; an instance that failed is replaced. */
+  /**
+   * Closes the session on its instance and gives the lease back. An instance that failed is
+   * replaced instead (its sessions go with it: no close is sent to what may not answer).
+   */
   private async end(session: RoutedSession): Promise<void> {
     if (!this.sessions.delete(session.id)) return;
     let fault = session.faulted;
-    await session.lease.client.closeSession(session.inner, { deadlineMs: CLOSE_DEADLINE_MS }).catch((error: unknown) => {
-      if (isFault(error)) fault = true;
-    });
+    if (!fault) {
+      await session.lease.client.closeSession(session.inner, { deadlineMs: CLOSE_DEADLINE_MS }).catch((error: unknown) => {
+        fault = isFault(error);
+      });
+    }
     await session.lease.release({ fault });
   }
 }
