@@ -55,6 +55,22 @@ describe('a distributed rollout under faults', () => {
     await episodes.close();
   });
 
+  it('a resumed coordinator collects the results workers left while it was away, without running those episodes again', async () => {
+    const queue = queueOn(redis.url);
+    const config = await coordinatorConfig(queue);
+    let played = 0;
+    let allPlayed!: () => void;
+    const done = new Promise<void>((resolve) => (allPlayed = resolve));
+    const worker = counterWorker(queue, { onEvent: (e) => e.kind === 'done' && ++played === 8 && allPlayed() });
+    // The coordinator enqueues and goes away; the worker plays every episode meanwhile.
+    await distributedRollout({ ...config, onStart: (c) => c.stop() });
+    await done;
+    const outcome = await closing([worker], () => distributedRollout({ ...config, resume: true }));
+    expect(outcome).toMatchObject({ planned: 8, skipped: 0, episodes: 8, failed: [] });
+    expect(played).toBe(8);
+    expect((await recordsOf(outcome.runDir)).map((r) => r.episodeId).sort()).toEqual(plannedIds([10, 11, 12, 13], 2));
+  });
+
   it('fails the jobs a worker cannot serve (a bad payload, an unknown env or family) with a one-line reason the coordinator shows, while the worker serves the rest', async () => {
     const queue = queueOn(redis.url);
     const episodes = episodeQueue(queue);

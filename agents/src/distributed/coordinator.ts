@@ -11,6 +11,7 @@ import type { WorkItem } from '../rollout/work-item.js';
 import { connectionOptions, redactQueueUrl, type QueueAddress } from './queue-address.js';
 import { envQueueName, episodeIdOf, jobIdOf, queueName, resultsQueueName, runKey } from './queue-names.js';
 import { QueueStats, type FailedEpisode } from './queue-stats.js';
+import { DEFAULT_STALL_MS } from './queue-worker.js';
 import { describeIssues, resultJobSchema, type AgentSpec, type EpisodeJob } from './schemas.js';
 
 export interface DistributedRolloutConfig extends RunPlanConfig {
@@ -29,6 +30,11 @@ export interface DistributedRolloutConfig extends RunPlanConfig {
   log?: (line: string) => void;
   /** How often the coordinator looks for failed jobs and listening workers (default 1000 ms). */
   pollMs?: number;
+  /**
+   * How long a result the coordinator took goes without its lock renewed (a coordinator killed
+   * while writing it) before a resumed coordinator takes it again (default 30 s, as the workers').
+   */
+  stallMs?: number;
 }
 
 export interface Coordinator {
@@ -123,7 +129,14 @@ async function coordinate(config: DistributedRolloutConfig, plan: RunPlan, redis
         nudge();
       },
       // One result at a time: the check that an episode is not yet written and its write never interleave.
-      { connection: connectionOptions(config.queue), concurrency: 1, maxStalledCount: 1000 },
+      {
+        connection: connectionOptions(config.queue),
+        concurrency: 1,
+        lockDuration: config.stallMs ?? DEFAULT_STALL_MS,
+        stalledInterval: config.stallMs ?? DEFAULT_STALL_MS,
+        // A result is only ever written once: however often it comes back, it is never failed for it.
+        maxStalledCount: 1000,
+      },
     );
     consumer.on('error', (error) => config.log?.(`queue ${redactQueueUrl(config.queue.url)}: ${error.message}`));
     while (pending.size > 0 && !stopped && !broken) {
