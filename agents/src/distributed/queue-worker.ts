@@ -94,7 +94,7 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
       try {
         spec = options.envSpec(env, job.tasks);
       } catch (error) {
-        throw new UnrecoverableError(`this worker cannot serve env ${env}: ${(error as Error).message}`);
+        throw refusal(`this worker cannot serve env ${env}: ${(error as Error).message}`);
       }
       warm = (async () => {
         const pool = await EnvPool.create({
@@ -122,7 +122,7 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
       try {
         agent = options.makeAgent(spec);
       } catch (error) {
-        throw new UnrecoverableError(`this worker cannot make the ${spec.kind} agent: ${(error as Error).message}`);
+        throw refusal(`this worker cannot make the ${spec.kind} agent: ${(error as Error).message}`);
       }
       agents.set(key, agent);
     }
@@ -131,14 +131,27 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
 
   const play = async (env: string, job: Job, token: string | undefined): Promise<{ workerId: string }> => {
     const parsed = episodeJobSchema.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`bad job payload: ${describeIssues(parsed.error)}`);
+    if (!parsed.success) throw refusal(`bad job payload: ${describeIssues(parsed.error)}`);
     const data = parsed.data;
     const { item } = data;
     if (item.env !== env || job.id !== jobIdOf(item.episodeId)) {
-      throw new UnrecoverableError(`bad job payload: episode ${item.episodeId} of env ${item.env} is not job ${job.id} of queue ${envQueueName(name, env)}`);
+      throw refusal(`bad job payload: episode ${item.episodeId} of env ${item.env} is not job ${job.id} of queue ${envQueueName(name, env)}`);
     }
     const agent = agentFor(data.agent);
-    const { pool, info } = await warmPool(env, data);
+    const giveBackJob = async (): Promise<never> => {
+      await job.moveToWait(token);
+      returned += 1;
+      emit({ kind: 'returned', env, episodeId: item.episodeId });
+      throw new WaitingError();
+    };
+    let warm: WarmPool;
+    try {
+      warm = await warmPool(env, data);
+    } catch (error) {
+      if (giveBack.signal.aborted) return giveBackJob();
+      throw error;
+    }
+    const { pool, info } = warm;
     emit({ kind: 'started', env, episodeId: item.episodeId });
     const blobs = new BlobCollector();
     let record;
@@ -151,20 +164,15 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
         giveBack.signal,
       );
     } catch (error) {
-      if (error instanceof RolloutConfigError) throw new UnrecoverableError(error.message);
+      if (error instanceof RolloutConfigError) throw refusal(error.message);
       throw error;
     }
-    if (!record) {
-      await job.moveToWait(token);
-      returned += 1;
-      emit({ kind: 'returned', env, episodeId: item.episodeId });
-      throw new WaitingError();
-    }
+    if (!record) return giveBackJob();
     let result;
     try {
       result = encodeResult(workerId, record, blobs.namedBy(record), maxResultBytes);
     } catch (error) {
-      if (error instanceof ResultTooLargeError) throw new UnrecoverableError(error.message);
+      if (error instanceof ResultTooLargeError) throw refusal(error.message);
       throw error;
     }
     await results.add('result', result, { jobId: job.id, removeOnComplete: true, removeOnFail: false });
@@ -214,4 +222,9 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
       await drain(0);
     },
   };
+}
+
+/** A job this worker cannot serve: failed for good, with a reason on one line (the coordinator prints it). */
+function refusal(reason: string): UnrecoverableError {
+  return new UnrecoverableError(reason.replace(/\s*\n\s*/g, '; '));
 }
