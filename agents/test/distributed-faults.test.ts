@@ -108,7 +108,7 @@ describe('a distributed rollout under faults', () => {
     await episodes.close();
   });
 
-  it('fails an episode whose result is above the size limit, naming both sizes, and writes nothing of it', async () => {
+  it('fails an episode whose result is above the size limit, naming both sizes, writes nothing of it, and a resume runs it again', async () => {
     const queue = queueOn(redis.url);
     const config = await coordinatorConfig(queue, { tasksPerFamily: 1, group: 2 });
     const outcome = await closing([counterWorker(queue, { maxResultBytes: 1000 })], () => distributedRollout(config));
@@ -117,6 +117,9 @@ describe('a distributed rollout under faults', () => {
     for (const { reason } of outcome.failed) {
       expect(reason).toMatch(/^the episode's result is \d+ bytes \(0 blob\(s\) included\), above the queue's limit of 1000 bytes: nothing was written for it$/);
     }
+    // A resume runs the failed episodes again (here on a worker with the default limit).
+    const resumed = await closing([counterWorker(queue)], () => distributedRollout({ ...config, resume: true }));
+    expect(resumed).toMatchObject({ planned: 2, skipped: 0, episodes: 2, failed: [] });
   });
 
   it('completes when Redis restarts mid-run (with its append-only file)', async () => {

@@ -139,9 +139,10 @@ async function coordinate(config: DistributedRolloutConfig, plan: RunPlan, redis
       },
     );
     consumer.on('error', (error) => config.log?.(`queue ${redactQueueUrl(config.queue.url)}: ${error.message}`));
+    const failedSeen = new Map<Queue, number>();
     while (pending.size > 0 && !stopped && !broken) {
       await Promise.race([woken, sleep(config.pollMs ?? 1000)]);
-      await findFailures(envQueues, results, pending, fail);
+      await findFailures(queues, failedSeen, pending, fail);
       await countListeners(envQueues, stats);
     }
     if (broken) throw broken;
@@ -240,7 +241,7 @@ async function withQueues<T>(config: DistributedRolloutConfig, work: (redis: Red
 /**
  * One job per episode still to run. Adding a job id the queue holds is a no-op, so enqueueing
  * twice is harmless; re-attaching, a job that failed for good (or completed with no result
- * left to write) is replaced so that it runs again.
+ * left to write, or with one that was refused) is replaced so that it runs again.
  */
 async function enqueue(config: DistributedRolloutConfig, plan: RunPlan, envQueues: Map<string, Queue>, results: Queue, attached: boolean): Promise<void> {
   const tasks = new Map(config.envs.map((e) => [e.name, e.spec.tasks]));
@@ -251,7 +252,10 @@ async function enqueue(config: DistributedRolloutConfig, plan: RunPlan, envQueue
         items.map(async (item) => {
           const id = jobIdOf(item.episodeId);
           const state = await queue.getJobState(id);
-          const rerun = state === 'failed' || (state === 'completed' && ['unknown', 'completed'].includes(await results.getJobState(id)));
+          const result = await results.getJobState(id);
+          // A result refused earlier is dropped, and its episode played again.
+          if (result === 'failed') await results.remove(id);
+          const rerun = state === 'failed' || (state === 'completed' && ['unknown', 'completed', 'failed'].includes(result));
           if (rerun) await queue.remove(id);
         }),
       );
@@ -278,14 +282,12 @@ async function enqueue(config: DistributedRolloutConfig, plan: RunPlan, envQueue
 }
 
 /** Marks failed the pending episodes whose jobs (or results) failed for good. */
-async function findFailures(
-  envQueues: Map<string, Queue>,
-  results: Queue,
-  pending: Set<string>,
-  fail: (episodeId: string, reason: string) => void,
-): Promise<void> {
-  for (const queue of [...envQueues.values(), results]) {
-    if ((await queue.getFailedCount()) === 0) continue;
+async function findFailures(queues: Queue[], seen: Map<Queue, number>, pending: Set<string>, fail: (episodeId: string, reason: string) => void): Promise<void> {
+  for (const queue of queues) {
+    // Only a queue whose count of failed jobs changed is read: a long run's failures are read once, not every poll.
+    const count = await queue.getFailedCount();
+    if (count === (seen.get(queue) ?? 0)) continue;
+    seen.set(queue, count);
     for (const job of await queue.getFailed(0, -1)) {
       const episodeId = episodeIdOf(job.id ?? '');
       if (pending.has(episodeId)) fail(episodeId, job.failedReason || 'the job failed without a reason');
