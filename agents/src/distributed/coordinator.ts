@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { WorkgymError } from '@workgym/protocol';
@@ -140,8 +139,13 @@ async function coordinate(config: DistributedRolloutConfig, plan: RunPlan, redis
     );
     consumer.on('error', (error) => config.log?.(`queue ${redactQueueUrl(config.queue.url)}: ${error.message}`));
     const failedSeen = new Map<Queue, number>();
+    const pollMs = config.pollMs ?? 1000;
+    let polled = 0;
     while (pending.size > 0 && !stopped && !broken) {
-      await Promise.race([woken, sleep(config.pollMs ?? 1000)]);
+      await nap(pollMs, woken);
+      // Results wake the loop (to see whether the run is complete); Redis is polled at most every pollMs.
+      if (Date.now() - polled < pollMs) continue;
+      polled = Date.now();
       await findFailures(queues, failedSeen, pending, fail);
       await countListeners(envQueues, stats);
     }
@@ -150,6 +154,16 @@ async function coordinate(config: DistributedRolloutConfig, plan: RunPlan, redis
     return { stats, stopped, failed: stats.failed };
   } finally {
     await consumer?.close();
+  }
+}
+
+/** Waits `ms`, or less if `woken` settles first. */
+async function nap(ms: number, woken: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([woken, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
