@@ -50,8 +50,8 @@ export default tseslint.config(
   {
     files: ['**/test/**', '**/*.test.ts'],
     rules: {
-      // Tests may borrow the runtime's counter-env helpers and the store's full-disk helpers by path.
-      '@nx/enforce-module-boundaries': boundaries(testLayers, ['(envs/runtime|trajectories)/test/[\\w.-]+\\.js$']),
+      // Tests may borrow the runtime's counter-env helpers, the store's full-disk helpers and the agents' redis-server by path.
+      '@nx/enforce-module-boundaries': boundaries(testLayers, ['(envs/runtime|trajectories|agents)/test/[\\w.-]+\\.js$']),
     },
   },
   // Layout is Prettier's (npm run format; npm test checks it): no lint rule argues with it.

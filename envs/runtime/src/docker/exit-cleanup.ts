@@ -26,8 +26,10 @@ function installHandlers(): void {
     ['SIGTERM', 143],
   ] as const) {
     process.once(signal, () => {
-      // Another handler (a rollout stopping gracefully) owns the exit when there is one.
-      if (process.listenerCount(signal) > 0) return void cleanUpNow();
+      // Another handler (a rollout stopping, a queue worker draining) owns the exit and its
+      // containers when there is one: a drain's episodes in flight still need theirs. What it
+      // leaves is removed on exit (below).
+      if (process.listenerCount(signal) > 0) return;
       void cleanUpNow().finally(() => process.exit(code));
     });
   }

@@ -58,17 +58,21 @@ export async function workerCommand(flags: WorkerFlags): Promise<void> {
   console.log(
     `workgym worker ${hostname()}:${process.pid} serving ${served.envs} (${served['in flight']}, ${flags.runtime} runtime) from ${served.queue}; SIGTERM drains within ${flags.drainS} s`,
   );
-  await untilSignal();
-  process.stderr.write(`[worker] draining: no new episode; those in flight finish or, after ${flags.drainS} s, go back to the queue\n`);
-  const quit = () => process.exit(130);
-  process.once('SIGINT', quit).once('SIGTERM', quit);
+  // One handler from now to the end: the first signal drains, a second quits at once. While it
+  // is there, the docker runtime leaves the containers to the drain (exit-cleanup.ts).
+  let signalled!: () => void;
+  const firstSignal = new Promise<void>((resolve) => (signalled = resolve));
+  let signals = 0;
+  const onSignal = () => (++signals === 1 ? signalled() : process.exit(130));
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   try {
-    await worker.drain(flags.drainS * 1000);
+    await firstSignal;
+    process.stderr.write(`[worker] draining: no new episode; those in flight finish or, after ${flags.drainS} s, go back to the queue\n`);
+    const { finished, returned } = await worker.drain(flags.drainS * 1000);
+    process.stderr.write(`[worker] drained: ${finished} episode(s) played in all, ${returned} given back to the queue; exiting\n`);
   } finally {
-    await worker.close();
-    process.off('SIGINT', quit).off('SIGTERM', quit);
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   }
-  process.stderr.write('[worker] drained; exiting\n');
 }
 
 /** The env's spec with the job's task sets: only sets this worker was given (--tasks), since a job is data anyone on the queue can write. */
@@ -78,16 +82,6 @@ function specWithTasks(specs: ReadonlyMap<string, EnvServerSpec>, env: string, j
   const unknown = (jobTasks ?? []).filter((path) => !spec.tasks?.includes(path));
   if (unknown.length > 0) throw new UsageError(`task set ${unknown.join(', ')} is not served by this worker (workgym worker --tasks ${env}=PATH)`);
   return { ...spec, tasks: jobTasks?.length ? [...jobTasks] : undefined };
-}
-
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop).off('SIGTERM', stop);
-      resolve();
-    };
-    process.once('SIGINT', stop).once('SIGTERM', stop);
-  });
 }
 
 /** One line per episode event on stderr: what this worker does, for its operator. */

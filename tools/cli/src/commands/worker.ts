@@ -39,7 +39,7 @@ once its heartbeat stops, the queue hands the episode to another worker.
 Stopping: SIGTERM or Ctrl-C drains: no new episode is taken, those in flight finish or, past
 --drain-s, are given back to the queue; then the worker exits 0. A second signal quits at once
 (its episodes go to other workers once their heartbeat is missed). Under docker, the containers
-of a worker that was killed are removed by the next workgym command on that host.
+of a worker that was killed are removed by the next workgym command that runs docker envs on that host (a worker, a rollout).
 
 The password (in the URL, or WORKGYM_REDIS_PASSWORD) is never printed.
 
