@@ -7,7 +7,7 @@ import type { Agent } from '../agent.js';
 import { RolloutConfigError } from '../faults.js';
 import { playEpisode, probeEnvInfo, type EnvInfo } from '../rollout/play-episode.js';
 import { connectionOptions, type QueueAddress } from './queue-address.js';
-import { envQueueName, jobIdOf, queueName, resultsQueueName } from './queue-names.js';
+import { envQueueName, episodeIdOf, jobIdOf, queueName, resultsQueueName } from './queue-names.js';
 import { BlobCollector, DEFAULT_MAX_RESULT_BYTES, encodeResult, ResultTooLargeError } from './result-payload.js';
 import { describeIssues, episodeJobSchema, type AgentSpec, type EpisodeJob } from './schemas.js';
 
@@ -40,6 +40,7 @@ export interface QueueWorkerOptions {
 
 export type WorkerEvent =
   | { kind: 'started'; env: string; episodeId: string }
+  /** `bytes`: the result's size on the queue (its JSON, blobs included). */
   | { kind: 'done'; env: string; episodeId: string; status: string; attempts: number; bytes: number }
   /** A job this worker cannot serve: it failed for good with `reason` (the coordinator shows it). */
   | { kind: 'refused'; env: string; episodeId: string; reason: string }
@@ -175,9 +176,9 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
       if (error instanceof ResultTooLargeError) throw refusal(error.message);
       throw error;
     }
-    await results.add('result', result, { jobId: job.id, removeOnComplete: true, removeOnFail: false });
+    await results.add('result', result.data, { jobId: job.id, removeOnComplete: true, removeOnFail: false });
     finished += 1;
-    emit({ kind: 'done', env, episodeId: item.episodeId, status: record.status ?? '', attempts: record.attempts ?? 1, bytes: JSON.stringify(result).length });
+    emit({ kind: 'done', env, episodeId: item.episodeId, status: record.status ?? '', attempts: record.attempts ?? 1, bytes: result.bytes });
     return { workerId };
   };
 
@@ -193,8 +194,7 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
     });
     worker.on('error', onError);
     worker.on('failed', (job, error) => {
-      if (job && error instanceof UnrecoverableError)
-        emit({ kind: 'refused', env, episodeId: (job.data as EpisodeJob)?.item?.episodeId ?? String(job.id), reason: error.message });
+      if (job && error instanceof UnrecoverableError) emit({ kind: 'refused', env, episodeId: episodeIdOf(job.id ?? ''), reason: error.message });
     });
     return worker;
   });

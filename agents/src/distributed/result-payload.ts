@@ -38,8 +38,8 @@ export class BlobCollector {
   }
 }
 
-/** The results job's data for a record, refused (ResultTooLargeError) above `limit` bytes. */
-export function encodeResult(workerId: string, record: EpisodeRecord, blobs: Map<string, Uint8Array>, limit: number): ResultJob {
+/** The results job's data for a record and its size in bytes, refused (ResultTooLargeError) above `limit` bytes. */
+export function encodeResult(workerId: string, record: EpisodeRecord, blobs: Map<string, Uint8Array>, limit: number): { data: ResultJob; bytes: number } {
   const data = {
     v: 1 as const,
     workerId,
@@ -48,7 +48,7 @@ export function encodeResult(workerId: string, record: EpisodeRecord, blobs: Map
   };
   const bytes = Buffer.byteLength(JSON.stringify(data));
   if (bytes > limit) throw new ResultTooLargeError(bytes, limit, blobs.size);
-  return data;
+  return { data, bytes };
 }
 
 function size(bytes: number): string {
