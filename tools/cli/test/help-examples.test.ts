@@ -68,7 +68,7 @@ afterAll(async () => {
 describe('examples', () => {
   it('every command has its --help examples collected, and the docs have runnable blocks', () => {
     const withExamples = new Set(fromHelp.map((e) => e.source));
-    for (const name of ['rollout', 'eval', 'train', 'transfer', 'data export', 'data stats', 'envs', 'images', 'serve', 'serve-policy', 'check']) {
+    for (const name of ['rollout', 'worker', 'eval', 'train', 'transfer', 'data export', 'data stats', 'envs', 'images', 'serve', 'serve-policy', 'check']) {
       expect(withExamples).toContain(`workgym ${name} --help`);
     }
     expect(fromDocs.length).toBeGreaterThan(0);

@@ -40,7 +40,7 @@ beforeAll(async () => {
 });
 
 describe('what a workgym command line loads', () => {
-  it.each(['--help', 'data --help', 'envs --help', 'rollout --help'])(
+  it.each(['--help', 'data --help', 'envs --help', 'rollout --help', 'worker --help'])(
     '`workgym %s` loads the CLI, commander and the protocol errors only',
     { timeout: 300_000 },
     async (line) => {
@@ -50,6 +50,12 @@ describe('what a workgym command line loads', () => {
       expect(files.filter((f) => f.startsWith('envs/protocol/'))).toEqual(['envs/protocol/src/errors.ts']);
     },
   );
+
+  it('`workgym rollout` without --queue loads nothing of the queue (bullmq, ioredis)', { timeout: 300_000 }, async () => {
+    const { npm } = await loaded('rollout', '--env', 'spreadsheet', '--agent', 'expert', '--out', join(dir, 'plan'), '--dry-run');
+    expect(npm).toContain('zod');
+    for (const queue of ['bullmq', 'ioredis']) expect(npm).not.toContain(queue);
+  });
 
   it('`workgym data stats RUN` loads the store, and nothing of the envs, runtime, agents or trainers', { timeout: 300_000 }, async () => {
     const { workspace, npm } = await loaded('data', 'stats', join(dir, 'run'));

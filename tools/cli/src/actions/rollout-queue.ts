@@ -2,6 +2,7 @@ import { agentFromSpec, distributedRollout, parseQueueUrl, type DistributedOutco
 import { agentSpecOf } from '../agent-spec.js';
 import { envNames } from '../env-registry.js';
 import { summaryTable } from '../progress.js';
+import { stallMsFromEnvironment } from '../queue-address.js';
 import { failedLine, queueProgressView, workerSummary } from '../queue-progress.js';
 import type { RolloutCliConfig } from '../rollout-config.js';
 import { assignTaskSets } from '../task-sets.js';
@@ -47,6 +48,7 @@ export async function coordinateRollout(config: RolloutCliConfig): Promise<Distr
     },
     // The manifest keeps the URL without its password, and no runtime or pool size: the workers chose those.
     spec: { ...withoutWorkerChoices(config), queue: queue.url },
+    stallMs: stallMsFromEnvironment(),
     onStart: (coordinator, writer, todo) => {
       const rerun = damagedRerunLine(writer.damaged, todo);
       if (rerun) process.stderr.write(`${rerun}\n`);
