@@ -7,7 +7,7 @@ import type { AgentInfo, EpisodeRecord, RunWriter } from '@workgym/trajectories'
 import type { RolloutOutcome } from '../rollout/rollout.js';
 import { runPlanned, type RunPlan, type RunPlanConfig } from '../rollout/run-plan.js';
 import type { WorkItem } from '../rollout/work-item.js';
-import { connectionOptions, redactQueueUrl, type QueueAddress } from './queue-address.js';
+import { connectionOptions, probeQueue, redactQueueUrl, type QueueAddress } from './queue-address.js';
 import { envQueueName, episodeIdOf, jobIdOf, queueName, resultsQueueName, runKey } from './queue-names.js';
 import { QueueStats, type FailedEpisode } from './queue-stats.js';
 import { DEFAULT_STALL_MS } from './queue-worker.js';
@@ -62,6 +62,7 @@ export class QueueBusyError extends WorkgymError {
  * re-deliveries happened. Resolves once every episode is written or has failed for good.
  */
 export async function distributedRollout(config: DistributedRolloutConfig): Promise<DistributedOutcome> {
+  await probeQueue(config.queue);
   await checkQueueFree(config);
   return runPlanned(config, config.agentInfo, (plan) => withQueues(config, (redis, name, queues) => coordinate(config, plan, redis, name, queues)));
 }

@@ -1,5 +1,6 @@
 import { WorkgymError } from '@workgym/protocol';
 import type { RedisOptions } from 'bullmq';
+import { Redis } from 'ioredis';
 
 /**
  * Where the queue lives. `url` never holds the password (it is safe to print and to store in a
@@ -88,4 +89,31 @@ export function connectionOptions(address: QueueAddress): RedisOptions {
     ...(url.protocol === 'rediss:' ? { tls: { servername: url.hostname } } : {}),
     maxRetriesPerRequest: null,
   };
+}
+
+/** The queue's Redis did not answer (down, wrong address, refused credentials). */
+export class QueueUnreachableError extends WorkgymError {
+  constructor(message: string) {
+    super('WORKGYM_QUEUE_UNREACHABLE', message);
+  }
+}
+
+/**
+ * Connects once and pings, failing in one line (QueueUnreachableError) when Redis does not
+ * answer within `timeoutMs` or refuses the credentials. Later connections wait out an outage
+ * instead (see connectionOptions): this tells a wrong address or password from a restart.
+ */
+export async function probeQueue(address: QueueAddress, timeoutMs = 10_000): Promise<void> {
+  const redis = new Redis({ ...connectionOptions(address), lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  let lastError: Error | undefined;
+  redis.on('error', (error: Error) => (lastError = error));
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    const reason = (lastError ?? (error as Error)).message;
+    throw new QueueUnreachableError(`cannot reach the queue at ${redactQueueUrl(address.url)}: ${reason}`);
+  } finally {
+    redis.disconnect();
+  }
 }
