@@ -35,6 +35,9 @@ describe('a distributed rollout', () => {
     expect((await verifyRun(outcome.runDir)).ok).toBe(true);
     expect(outcome.stats.envs[0]).toMatchObject({ done: 8, success: 8 });
     expect(outcome.stats.workers.reduce((n, w) => n + w.done, 0)).toBe(8);
+    expect(outcome.stats.workers.reduce((n, w) => n + w.success, 0)).toBe(8);
+    for (const w of outcome.stats.workers) expect(outcome.stats.workerRate(w.workerId)).toBeGreaterThan(0);
+    expect(outcome.stats.listening.get('counter')).toBe(2);
     const client = new Redis(redis.port, '127.0.0.1');
     expect(await client.exists(runKey(queue.name!))).toBe(0);
     client.disconnect();
