@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
@@ -198,6 +199,12 @@ describe('workgym rollout --queue with workgym worker processes', () => {
       expect(drained.code, drained.output).toBe(0);
       for (const output of [first.output(), done.output, drained.output]) expect(output).not.toContain(password);
       for (const file of filesUnder(run)) expect(readFileSync(file).includes(password), file).toBe(false);
+
+      const wrong = `pw-${randomBytes(12).toString('hex')}`;
+      const refused = await workgym(...worker(locked.url.replace('redis://', `redis://:${wrong}@`), '--env', 'spreadsheet', '--runtime', 'local'));
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(new RegExp(`^workgym: cannot reach the queue at redis://127\\.0\\.0\\.1:${locked.port}: WRONGPASS[^\n]*\n$`));
+      expect(refused.stdout + refused.stderr).not.toContain(wrong);
     },
   );
 
@@ -234,38 +241,20 @@ describe('workgym rollout --queue with workgym worker processes', () => {
     expect((await serving.exited).code).toBe(0);
   });
 
-  it(
-    'SIGTERM drains a worker: each episode it started is finished or given back, it exits 0, and another worker finishes the run',
-    { timeout: 600_000 },
-    async () => {
-      const run = await newRun();
-      const queue = redis.url;
-      const draining = start(worker(queue, '--queue-name', 'drain', '--env', 'spreadsheet', '--runtime', 'local', '--parallel', '2'));
-      await draining.waitFor(/serving spreadsheet/);
-      const coordinator = start(spreadsheet(queue, run, 12, '--queue-name', 'drain'));
-      await draining.waitFor(/: success, result sent/);
-      draining.child.kill('SIGTERM');
-      const drained = await draining.exited;
-      expect(drained.code, drained.output).toBe(0);
-      expect(drained.output).toMatch(/\[worker\] drained: \d+ episode\(s\) played in all, \d+ given back to the queue; exiting/);
-      const started = [...drained.output.matchAll(/\[worker\] (\S+): started/g)].map((m) => m[1]!);
-      const settled = [...drained.output.matchAll(/\[worker\] (\S+): (?:\w+, result sent|given back to the queue unfinished)/g)].map((m) => m[1]!);
-      expect(settled.sort()).toEqual(started.sort());
-
-      const finishing = start(worker(queue, '--queue-name', 'drain', '--env', 'spreadsheet', '--runtime', 'local'));
-      const done = await coordinator.exited;
-      expect(done.code, done.output).toBe(0);
-      expect((await records(run)).map((r) => r.episodeId!).sort()).toEqual(plannedIds('spreadsheet/clean-names', 12));
-      finishing.child.kill('SIGTERM');
-      expect((await finishing.exited).code).toBe(0);
-    },
-  );
-
-  it('refuses a queue URL that is not Redis, and what cannot be distributed, in one line', async () => {
+  it('refuses, in one line, a queue URL that is not Redis, an address no Redis answers at, and what cannot be distributed', { timeout: 300_000 }, async () => {
     const notRedis = await workgym('worker', '--queue', 'http://user:hunter2@127.0.0.1:6379', '--env', 'spreadsheet');
     expect(notRedis.code).toBe(1);
     expect(notRedis.stderr).toMatch(/^workgym: the queue URL http:\/\/user:\*\*\*@127\.0\.0\.1:6379 is not a Redis URL/);
     expect(notRedis.stderr).not.toContain('hunter2');
+    const nobody = await closedPort();
+    for (const command of [
+      worker(`redis://127.0.0.1:${nobody}`, '--env', 'spreadsheet', '--runtime', 'local'),
+      spreadsheet(`redis://127.0.0.1:${nobody}`, await newRun(), 1),
+    ]) {
+      const unreachable = await workgym(...command);
+      expect(unreachable.code).toBe(1);
+      expect(unreachable.stderr).toMatch(new RegExp(`^workgym: cannot reach the queue at redis://127\\.0\\.0\\.1:${nobody}: [^\n]*ECONNREFUSED[^\n]*\n$`));
+    }
     const replay = await workgym('rollout', '--agent', 'replay', '--from', 'runs/x', '--queue', redis.url, '--runtime', 'local', '--out', 'runs/y');
     expect(replay.code).toBe(1);
     expect(replay.stderr).toMatch(
@@ -287,6 +276,16 @@ async function firstContainer(child: ChildProcess): Promise<string> {
   watches.push(stream);
   const [chunk] = (await once(stream, 'data')) as [Buffer];
   return (JSON.parse(chunk.toString().split('\n')[0]!) as { id: string }).id;
+}
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
 }
 
 async function containerExists(docker: ReturnType<typeof connectDocker>, id: string): Promise<boolean> {

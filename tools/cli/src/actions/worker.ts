@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { parseQueueUrl, startQueueWorker, type WorkerEvent } from '@workgym/agents/distributed';
+import { parseQueueUrl, probeQueue, startQueueWorker, type WorkerEvent } from '@workgym/agents/distributed';
 import type { EnvServerSpec } from '@workgym/runtime';
 import { workerAgent } from '../agent-spec.js';
 import { findEnvs, envNames } from '../env-registry.js';
@@ -39,6 +39,8 @@ export async function workerCommand(flags: WorkerFlags): Promise<void> {
   };
   if (flags.dryRun) return printPlan('worker', served);
 
+  // A wrong address or password fails here, in one line; later the connection waits out an outage.
+  await probeQueue(queue);
   const runtime = await makeRuntime(flags.runtime);
   // Each env's spec once (under docker its image is built now, not at the first episode), with the
   // task sets this worker serves; a job gets the spec with its own sets, which must be among them.
