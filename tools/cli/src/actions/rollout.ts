@@ -107,7 +107,7 @@ export async function planRollout(config: RolloutCliConfig): Promise<void> {
   });
 }
 
-export function agentLine(config: RolloutCliConfig): string {
+function agentLine(config: RolloutCliConfig): string {
   if (config.agent === 'expert')
     return `expert${config.expertVariant ? ` (strategy ${config.expertVariant})` : ''}${config.noise ? `, noise ${config.noise}` : ''}`;
   if (config.agent === 'openai') return `openai ${config.model} at ${config.baseUrl}${config.candidates ? ', with candidates' : ''}, context ${config.context}`;
