@@ -92,7 +92,7 @@ async function inProcess(env: BenchEnv): Promise<Measured> {
   progress(`${env.name}: in-process`);
   // Warm first, as the queue's workers are (below): the figures compare steady states.
   await using pool = await EnvPool.create({ runtime, spec: env.spec, size: parallel });
-  return inRunFolder(async (out) => {
+  return await inRunFolder(async (out) => {
     const started = performance.now();
     const outcome = await rollout({ ...plan(env), runtime, agent: new ExpertAgent(), out, parallel, pools: new Map([[env.name, pool]]) });
     const e = outcome.stats.envs[0]!;
