@@ -1,6 +1,6 @@
 import { WorkgymError } from '@workgym/protocol';
 import type { RunWriter } from '@workgym/trajectories';
-import type { EnvPool, EnvRuntime } from '@workgym/runtime';
+import type { EnvPool, EnvRuntime, EnvServerSpec } from '@workgym/runtime';
 import type { Agent } from '../agent.js';
 import { RolloutRunner, type RolloutResult } from './rollout-runner.js';
 import type { RolloutStats } from './rollout-stats.js';
@@ -11,6 +11,8 @@ import { MemoryWorkQueue, type WorkQueue } from './work-queue.js';
 export { RolloutFailedError } from './run-plan.js';
 
 export interface RolloutConfig extends RunPlanConfig {
+  /** Each env's server spec and the family ids to run. */
+  envs: { name: string; spec: EnvServerSpec; families: string[] }[];
   runtime: EnvRuntime;
   agent: Agent;
   parallel: number;

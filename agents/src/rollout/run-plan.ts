@@ -21,8 +21,8 @@ import { planEpisodes, type WorkItem } from './work-item.js';
 
 /** What a run's plan depends on (the part of a rollout's config that is not about running it). */
 export interface RunPlanConfig {
-  /** Each env's server spec and the family ids to run. */
-  envs: { name: string; spec: EnvServerSpec; families: string[] }[];
+  /** Each env, the family ids to run and the task sets it loads (what of its server spec the run records). */
+  envs: { name: string; spec: Pick<EnvServerSpec, 'tasks'>; families: string[] }[];
   /** The run folder. */
   out: string;
   /** Continue the run in `out`, running exactly the episodes it does not have yet. */

@@ -32,7 +32,7 @@ export async function coordinateRollout(config: RolloutCliConfig): Promise<Distr
     agentSpec,
     agentInfo: agentFromSpec(agentSpec).info,
     // A coordinator runs no env server: of a spec, only the env's task sets are read (they go in each job).
-    envs: matched.map((e) => ({ name: e.name, families: e.families, spec: { name: e.name, serverBundle: '', tasks: tasks[e.name] } })),
+    envs: matched.map((e) => ({ name: e.name, families: e.families, spec: { tasks: tasks[e.name] } })),
     out: config.out,
     resume: config.resume,
     tasksPerFamily: config.episodes,
