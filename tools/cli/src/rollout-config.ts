@@ -87,3 +87,22 @@ export async function loadRolloutConfig(flags: Record<string, unknown>, file?: s
   }
   return result.data;
 }
+
+/** What of a rollout's config plans and opens its run, as `rollout()` and the queue's coordinator take it. */
+export function runPlanOptions(config: RolloutCliConfig) {
+  return {
+    out: config.out,
+    resume: config.resume,
+    tasksPerFamily: config.episodes,
+    group: config.group,
+    split: config.split,
+    seed: config.seed,
+    resetOptions: config.resetOptions,
+    limits: {
+      maxSteps: config.maxSteps,
+      stepDeadlineMs: config.stepTimeoutS * 1000,
+      episodeDeadlineMs: config.episodeTimeoutS * 1000,
+      envDeadlineMs: config.envTimeoutS * 1000,
+    },
+  };
+}

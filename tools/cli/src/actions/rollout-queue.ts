@@ -4,7 +4,7 @@ import { envNames } from '../env-registry.js';
 import { summaryTable } from '../progress.js';
 import { stallMsFromEnvironment } from '../queue-address.js';
 import { failedLine, queueProgressView, workerSummary } from '../queue-progress.js';
-import type { RolloutCliConfig } from '../rollout-config.js';
+import { runPlanOptions, type RolloutCliConfig } from '../rollout-config.js';
 import { assignTaskSets } from '../task-sets.js';
 import { damagedRerunLine } from './rollout.js';
 import { matchFamilies } from './select-envs.js';
@@ -33,19 +33,7 @@ export async function coordinateRollout(config: RolloutCliConfig): Promise<Distr
     agentInfo: agentFromSpec(agentSpec).info,
     // A coordinator runs no env server: of a spec, only the env's task sets are read (they go in each job).
     envs: matched.map((e) => ({ name: e.name, families: e.families, spec: { tasks: tasks[e.name] } })),
-    out: config.out,
-    resume: config.resume,
-    tasksPerFamily: config.episodes,
-    group: config.group,
-    split: config.split,
-    seed: config.seed,
-    resetOptions: config.resetOptions,
-    limits: {
-      maxSteps: config.maxSteps,
-      stepDeadlineMs: config.stepTimeoutS * 1000,
-      episodeDeadlineMs: config.episodeTimeoutS * 1000,
-      envDeadlineMs: config.envTimeoutS * 1000,
-    },
+    ...runPlanOptions(config),
     // The manifest keeps the URL without its password, and no runtime or pool size: the workers chose those.
     spec: { ...withoutWorkerChoices(config), queue: queue.url },
     stallMs: stallMsFromEnvironment(),

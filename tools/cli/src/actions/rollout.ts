@@ -4,7 +4,7 @@ import { NothingAgent, RandomAgent, ReplayAgent, SubmitAgent, rollout, type Agen
 import { openRun, type ShardDamage } from '@workgym/trajectories';
 import { expertAgent, openAIAgent } from '../make-agent.js';
 import { progressView, summaryTable } from '../progress.js';
-import { loadRolloutConfig, type RolloutCliConfig } from '../rollout-config.js';
+import { loadRolloutConfig, runPlanOptions, type RolloutCliConfig } from '../rollout-config.js';
 import { describeFamilies, familyCount, mustExist, printPlan } from '../dry-run.js';
 import { envNames } from '../env-registry.js';
 import { assignTaskSets, describeTaskSets } from '../task-sets.js';
@@ -42,20 +42,8 @@ export async function runRollout(config: RolloutCliConfig): Promise<RolloutOutco
       runtime,
       agent,
       envs,
-      out: config.out,
-      resume: config.resume,
-      tasksPerFamily: config.episodes,
-      group: config.group,
-      split: config.split,
-      seed: config.seed,
+      ...runPlanOptions(config),
       parallel: config.parallel,
-      resetOptions: config.resetOptions,
-      limits: {
-        maxSteps: config.maxSteps,
-        stepDeadlineMs: config.stepTimeoutS * 1000,
-        episodeDeadlineMs: config.episodeTimeoutS * 1000,
-        envDeadlineMs: config.envTimeoutS * 1000,
-      },
       items,
       spec: config,
       onStart: (runner, writer, todo) => {
