@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beforePipe, commandPath, docsExamples, helpExamples, helpPages, outPath, type Example } from './help-examples.js';
+import { beforePipe, commandPath, docsExamples, helpExamples, helpPages, outPath, withoutComment, type Example } from './help-examples.js';
 import { CLI_ARGS, FAST_CLI_ARGS, noFamilyRefusal } from './run-cli.js';
 
 // Runs every example `workgym <command> --help` shows and every command of the docs' ```sh runnable
@@ -33,6 +33,9 @@ const PRELUDE = prelude(NODE_ARGS);
 const TSX_PRELUDE = prelude(nodeArgs(CLI_ARGS));
 /** The port the serve-policy examples name; another one (in every example) when it is taken here. */
 const POLICY_PORT = 8100;
+/** The other names the examples give the fixture's expert run: links to it. */
+const FIXTURE_RUN_ALIASES = ['demo', 'qwen', 'trained', 'explore', 'recover'];
+const RUN_ALIASES = new RegExp(`\\bruns/(${FIXTURE_RUN_ALIASES.join('|')})\\b`, 'g');
 // The families the fixture runs hold: those the examples filter on (code/py-fix-bug, code/sql-*).
 const FIXTURE_FAMILIES = '{code/py-fix-bug,code/sql-query,spreadsheet/clean-names}';
 
@@ -117,9 +120,13 @@ describe('examples', () => {
   }, 120_000);
 });
 
-/** Each example once, in the order shown, leaving out those `already` has. */
+/**
+ * Each example once, in the order shown, leaving out those `already` has. Two examples that
+ * differ only in `npx`, a comment or which name of the fixture's one run they read (runs/demo,
+ * runs/expert, ...: links to the same run) run the same command on the same files: once.
+ */
 function dedupe(examples: Example[], already: readonly Example[] = []): Example[] {
-  const key = (e: Example) => e.command.replace(/^npx /, '').replace(/\s+#[^'"]*$/, '');
+  const key = (e: Example) => withoutComment(e.command.replace(/^npx /, '')).replace(RUN_ALIASES, 'runs/expert');
   const seen = new Set(already.map(key));
   return examples.filter((e) => !seen.has(key(e)) && seen.add(key(e)));
 }
@@ -202,7 +209,7 @@ async function makeFixture(root: string): Promise<void> {
   const cli = (...args: string[]) => runIn(base, args);
   await cli('rollout', '--agent', 'expert', '--family', FIXTURE_FAMILIES, '--episodes', '1', '--runtime', 'local', '--out', 'runs/expert');
   await cli('rollout', '--agent', 'submit', '--family', FIXTURE_FAMILIES, '--episodes', '1', '--runtime', 'local', '--out', 'runs/base');
-  for (const alias of ['demo', 'qwen', 'trained', 'explore', 'recover']) await symlink('expert', join(base, 'runs', alias));
+  for (const alias of FIXTURE_RUN_ALIASES) await symlink('expert', join(base, 'runs', alias));
   await cli('train', '--from', 'runs/expert', '--method', 'bc', '--out', 'policies/bc');
   const config = { agent: 'expert', env: ['code'], family: 'code/py-fix-bug', episodes: 1, runtime: 'local', out: 'runs/expert' };
   await writeFile(join(base, 'rollout.json'), JSON.stringify(config, null, 2));

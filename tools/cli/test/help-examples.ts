@@ -108,6 +108,19 @@ export function beforePipe(command: string): string {
   return command;
 }
 
+/** The command without its trailing shell comment (`a --x 1   # why it's so` → `a --x 1`), quotes respected. */
+export function withoutComment(command: string): string {
+  let quote: string | undefined;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '#' && /\s/.test(command[i - 1] ?? '')) return command.slice(0, i).trim();
+  }
+  return command;
+}
+
 /** The value of `--out` in a command, without a trailing slash: the path the example writes. */
 export function outPath(command: string): string | undefined {
   return /--out[= ]+("[^"]+"|'[^']+'|\S+)/

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { beforePipe, commandPath, docsExamples, helpExamples, helpPages, outPath } from './help-examples.js';
+import { beforePipe, commandPath, docsExamples, helpExamples, helpPages, outPath, withoutComment } from './help-examples.js';
 
 // How help-examples.test.ts finds the examples it runs; running them is that file's work.
 
@@ -38,5 +38,11 @@ describe('collecting examples', () => {
     expect(outPath('workgym rollout --agent expert')).toBeUndefined();
     expect(beforePipe(`workgym x --json | jq '.cells[] | select(.a)'`)).toBe('workgym x --json');
     expect(beforePipe(`workgym x --family "a|b"`)).toBe(`workgym x --family "a|b"`);
+  });
+
+  it("drops an example's trailing comment, whatever quotes it holds, and keeps a # inside quotes or a word", () => {
+    expect(withoutComment(`workgym data rescore runs/demo   # replay with today's verifiers`)).toBe('workgym data rescore runs/demo');
+    expect(withoutComment(`workgym x --family "a #b"  # the "a #b" family`)).toBe('workgym x --family "a #b"');
+    expect(withoutComment(`workgym x --label a#b`)).toBe('workgym x --label a#b');
   });
 });
