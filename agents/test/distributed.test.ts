@@ -2,7 +2,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InProcessRuntime } from '@workgym/runtime';
 import { openRun, verifyRun } from '@workgym/trajectories';
-import { distributedRollout, runKey, type QueueWorker } from '../src/distributed/index.js';
+import { agentFromSpec, distributedRollout, runKey, type QueueWorker } from '../src/distributed/index.js';
+import { startChatServer } from './fixtures/chat-server.js';
 import { coordinatorConfig, counterWorker, PictureCounterEnv, plannedIds, queueOn, recordsOf } from './distributed-helpers.js';
 import { startRedis, type RedisServer } from './redis-server.js';
 
@@ -57,5 +58,30 @@ describe('a distributed rollout', () => {
       }
     }
     expect((await verifyRun(outcome.runDir)).ok).toBe(true);
+  });
+  it("plays an openai agent's episodes from the worker, which calls the model server with its own key", async () => {
+    // The model the counter env wants: add the difference once, then submit.
+    const server = await startChatServer((request) => {
+      const [, from, to] = /from (\d+) to (\d+)/.exec(String(request.messages[1]!.content))!.map(Number) as [number, number, number];
+      const added = request.messages.some((m) => m.role === 'tool');
+      return { toolCalls: added ? [{ name: 'submit', arguments: '{}' }] : [{ name: 'add', arguments: JSON.stringify({ amount: to - from }) }] };
+    });
+    try {
+      const queue = queueOn(redis.url);
+      const agentSpec = { kind: 'openai' as const, seed: 10, model: 'test-model', baseUrl: server.baseURL, apiKeyEnv: 'MODEL_KEY' };
+      const worker = counterWorker(queue, { makeAgent: (spec) => agentFromSpec(spec, { env: { MODEL_KEY: 'sk-on-the-worker' } }) });
+      const config = await coordinatorConfig(queue, { agentSpec, agentInfo: agentFromSpec(agentSpec).info, tasksPerFamily: 2, group: 1 });
+      const outcome = await closing([worker], () => distributedRollout(config));
+      expect(outcome).toMatchObject({ episodes: 2, failed: [] });
+      const records = await recordsOf(outcome.runDir);
+      expect(records.map((r) => [r.agent?.kind, r.agent?.model, r.status])).toEqual([
+        ['openai', 'test-model', 'success'],
+        ['openai', 'test-model', 'success'],
+      ]);
+      expect(server.requests.length).toBe(4);
+      expect(new Set(server.authorizations)).toEqual(new Set(['Bearer sk-on-the-worker']));
+    } finally {
+      await server.close();
+    }
   });
 });
