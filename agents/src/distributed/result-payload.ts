@@ -33,8 +33,8 @@ export class BlobCollector {
 
   /** The blobs the record names (an attempt that failed may have stored others). */
   namedBy(record: EpisodeRecord): Map<string, Uint8Array> {
-    const json = JSON.stringify(record);
-    return new Map([...this.blobs].filter(([sha256]) => json.includes(sha256)));
+    const named = new Set(record.steps?.flatMap((step) => step.observation?.images?.map((image) => image.sha256) ?? []));
+    return new Map([...this.blobs].filter(([sha256]) => named.has(sha256)));
   }
 }
 
