@@ -17,9 +17,15 @@ export class InstanceStartError extends WorkgymError {
 export interface EnvPoolOptions {
   runtime: EnvRuntime;
   spec: EnvServerSpec;
-  /** Instances kept warm (default 1). */
+  /** Instances kept warm (default 1); `lanes` replaces it. */
   size?: number;
-  /** Sessions leased on one instance at once (default: the server's max_sessions). */
+  /**
+   * Sessions the pool's users hold at once: the pool keeps just enough instances for them,
+   * ceil(lanes / sessions per instance), packing sessions instead of spreading them over idle
+   * containers. Until the first server answers, `sessionsPerInstance` (or 1) is the guess.
+   */
+  lanes?: number;
+  /** Sessions leased on one instance at once, never more than the server's max_sessions (default: its max_sessions). */
   sessionsPerInstance?: number;
   /** An instance is replaced after serving this many leases, to bound slow leaks (default: never). */
   maxLeasesPerInstance?: number;
@@ -79,8 +85,10 @@ export class EnvPool implements AsyncDisposable {
   private readonly waiters: Waiter[] = [];
   /** Retired instances still shutting down: close() waits for them too. */
   private readonly retiring = new Set<Promise<void>>();
-  private readonly options: Required<Omit<EnvPoolOptions, 'sessionsPerInstance' | 'maxLeasesPerInstance' | 'callDeadlineMs'>> & EnvPoolOptions;
+  private readonly options: Required<Omit<EnvPoolOptions, 'lanes' | 'sessionsPerInstance' | 'maxLeasesPerInstance' | 'callDeadlineMs'>> & EnvPoolOptions;
   private starting = 0;
+  /** Sessions one instance serves, from the first server that answered hello. */
+  private capacity: number | undefined;
   private tickets = 0;
   private startFailures = 0;
   // Not unref()ed: while a start is pending a caller may be waiting on it, and nothing else
@@ -140,7 +148,7 @@ export class EnvPool implements AsyncDisposable {
     for (let slot = await this.freeSlot(); slot; slot = await this.freeSlot()) {
       // An earlier acquire may have queued while this one's health check held the slot: it goes first.
       this.handOver(slot, ticket);
-      if (this.leasable(slot)) return this.lease(slot);
+      if (this.leasable(slot) && this.leastLoaded(slot)) return this.lease(slot);
     }
     signal?.throwIfAborted();
     return new Promise<Lease>((resolve, reject) => {
@@ -180,8 +188,10 @@ export class EnvPool implements AsyncDisposable {
     return this.close();
   }
 
+  /** The least-loaded leasable instance (ties: the oldest), so that concurrent lanes spread over the containers' CPU. */
   private async freeSlot(): Promise<Slot | undefined> {
-    for (const slot of this.slots) {
+    // A stable sort keeps start order, which is age order, among equally loaded slots.
+    for (const slot of [...this.slots].sort((a, b) => a.leased - b.leased)) {
       if (!this.leasable(slot)) continue;
       if (!slot.instance.alive || slot.instance.client.error) {
         this.retire(slot, 'it died');
@@ -242,6 +252,11 @@ export class EnvPool implements AsyncDisposable {
     return { client: slot.instance.client, instance: slot.instance, release, [Symbol.asyncDispose]: () => release() };
   }
 
+  /** No other leasable instance holds fewer sessions (others may have leased while a pick settled). */
+  private leastLoaded(slot: Slot): boolean {
+    return this.slots.every((other) => other.leased >= slot.leased || !this.leasable(other));
+  }
+
   private leasable(slot: Slot): boolean {
     return !slot.retired && !slot.checking && slot.leased < slot.capacity;
   }
@@ -271,10 +286,21 @@ export class EnvPool implements AsyncDisposable {
   /** Starts the instances the pool lacks, unless a retry after a failed start is pending. */
   private refill(): void {
     if (this.closed || this.retryTimer) return;
-    const missing = this.options.size - this.slots.length - this.starting;
+    const missing = this.size() - this.slots.length - this.starting;
     for (let i = 0; i < missing; i++) {
-      this.startInstance().catch((error: unknown) => this.startFailed(error));
+      // Once a server has said how many sessions it serves, the lanes may need more instances than guessed.
+      this.startInstance().then(
+        () => this.refill(),
+        (error: unknown) => this.startFailed(error),
+      );
     }
+  }
+
+  /** Instances to keep: `size`, or as many as `lanes` need. */
+  private size(): number {
+    const { lanes, size, sessionsPerInstance } = this.options;
+    if (lanes === undefined) return size;
+    return Math.max(1, Math.ceil(lanes / (this.capacity ?? sessionsPerInstance ?? 1)));
   }
 
   private startFailed(error: unknown): void {
@@ -306,9 +332,11 @@ export class EnvPool implements AsyncDisposable {
       instance = await this.options.runtime.start(this.options.spec, { callDeadlineMs: this.options.callDeadlineMs });
       const hello = await instance.client.hello({ deadlineMs: 30_000 });
       if (this.closed) throw new PoolClosedError();
+      const served = Math.max(1, hello.maxSessions);
+      this.capacity = Math.min(this.options.sessionsPerInstance ?? served, served);
       const slot: Slot = {
         instance,
-        capacity: this.options.sessionsPerInstance ?? Math.max(1, hello.maxSessions),
+        capacity: this.capacity,
         leased: 0,
         served: 0,
         lastGood: Date.now(),
@@ -319,7 +347,7 @@ export class EnvPool implements AsyncDisposable {
       this.counters.started += 1;
       this.startFailures = 0;
       void instance.exited.then(() => this.retire(slot, 'it exited'));
-      if (this.warming && this.slots.length >= this.options.size) {
+      if (this.warming && this.slots.length >= this.size()) {
         this.warming.resolve();
         this.warming = undefined;
       }
