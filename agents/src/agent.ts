@@ -1,5 +1,6 @@
 import type { DecodedObservation, Decoded, ExpertReply, Task, ToolCall, ToolSpec } from '@workgym/protocol';
 import type { AgentInfo, TokenLogprob, TokenUsage } from '@workgym/trajectories';
+import type { Pacing } from './rollout/parallelism.js';
 
 /** One earlier step as the agent took it and the env answered it. */
 export interface Turn {
@@ -46,6 +47,11 @@ export interface AgentAction {
 export interface Agent {
   /** Recorded in every trajectory: kind, model, sampling, context policy. */
   readonly info: AgentInfo;
+  /**
+   * What paces its episodes (default 'cpu'): 'remote' when they mostly wait on something
+   * elsewhere (a model server), so that `--parallel auto` runs more of them than cores.
+   */
+  readonly pacing?: Pacing;
   act(context: AgentContext, signal: AbortSignal): Promise<AgentAction>;
   /** The agent's own probability (0..1) that it succeeded, asked once at the end. */
   selfEvaluate?(context: AgentContext, signal: AbortSignal): Promise<number | undefined>;

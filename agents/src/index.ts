@@ -15,5 +15,18 @@ export { MemoryWorkQueue, type WorkQueue } from './rollout/work-queue.js';
 export { RolloutStats, type EarlierEpisode, type EnvProgress } from './rollout/rollout-stats.js';
 export { attributeActionFault, type FaultAttribution } from './rollout/fault-attribution.js';
 export type { RolloutSpec, RunSettings } from './rollout/run-settings.js';
+export {
+  describeParallelism,
+  envNeeds,
+  hostCapacity,
+  planParallelism,
+  poolOptions,
+  type EnvNeeds,
+  type EnvParallelism,
+  type HostCapacity,
+  type Pacing,
+  type Parallel,
+  REMOTE_LANES_PER_CORE,
+} from './rollout/parallelism.js';
 export { RolloutRunner, RolloutStoppedError, type RolloutEnv, type RolloutOptions, type RolloutResult } from './rollout/rollout-runner.js';
 export { rollout, RolloutFailedError, RolloutStalledError, type RolloutConfig, type RolloutOutcome } from './rollout/rollout.js';

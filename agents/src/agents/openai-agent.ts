@@ -44,6 +44,8 @@ const DEFAULT_SYSTEM = 'You are an agent working in a software environment. Use 
 /** Any OpenAI-compatible chat-completions endpoint: vLLM, SGLang, Ollama, OpenAI. */
 export class OpenAIAgent implements Agent {
   readonly info;
+  // Its episodes wait on the model server, not on this machine's cores.
+  readonly pacing = 'remote';
   private readonly client: OpenAI;
   private readonly limiter: RateLimiter;
   private readonly policy: ContextPolicy;

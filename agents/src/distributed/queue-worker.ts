@@ -5,6 +5,7 @@ import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullm
 import { EnvPool, type EnvRuntime, type EnvServerSpec } from '@workgym/runtime';
 import type { Agent } from '../agent.js';
 import { RolloutConfigError } from '../faults.js';
+import { envNeeds, hostCapacity, planParallelism, poolOptions, type EnvParallelism, type Pacing, type Parallel } from '../rollout/parallelism.js';
 import { playEpisode, probeEnvInfo, type EnvInfo } from '../rollout/play-episode.js';
 import { connectionOptions, type QueueAddress } from './queue-address.js';
 import { envQueueName, episodeIdOf, jobIdOf, queueName, resultsQueueName } from './queue-names.js';
@@ -23,8 +24,15 @@ export interface QueueWorkerOptions {
   makeAgent(spec: AgentSpec): Agent;
   /** The envs whose queues this worker takes jobs from. */
   envs: string[];
-  /** Episodes in flight at once per env (each env's warm pool has this many instances). */
-  parallel: number;
+  /**
+   * Episodes in flight at once per env, or 'auto' (see planParallelism: the worker's cores and
+   * memory, each env's container limits, `pacing`); each env's warm pool packs them on containers.
+   */
+  parallel: Parallel;
+  /** What paces the jobs' agents, for 'auto' (default 'cpu'; 'remote' for model-server agents). */
+  pacing?: Pacing;
+  /** Called once with each env's lanes and containers, before the first job (a warning on each env it capped). */
+  onPlan?: (plan: readonly EnvParallelism[]) => void;
   /** Names this worker in the coordinator's progress (default: host name and process id). */
   workerId?: string;
   onEvent?: (event: WorkerEvent) => void;
@@ -80,6 +88,8 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
   // Aborted past a drain's deadline: every episode in flight listens.
   const giveBack = new AbortController();
   setMaxListeners(0, giveBack.signal);
+  const plan = planWorker(options);
+  const lanesOf = (env: string) => plan.find((p) => p.env === env)!;
   const pools = new Map<string, Promise<WarmPool>>();
   const agents = new Map<string, Agent>();
   let finished = 0;
@@ -100,8 +110,7 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
       warm = (async () => {
         const pool = await EnvPool.create({
           runtime: options.runtime,
-          spec,
-          size: options.parallel,
+          ...poolOptions(spec, lanesOf(env)),
           callDeadlineMs: job.limits.envDeadlineMs,
           log: options.log,
         });
@@ -185,7 +194,7 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
   const workers = options.envs.map((env) => {
     const worker = new Worker(envQueueName(name, env), (job, token) => play(env, job, token), {
       connection,
-      concurrency: options.parallel,
+      concurrency: lanesOf(env).lanes,
       name: workerId,
       lockDuration: stallMs,
       stalledInterval: stallMs,
@@ -227,4 +236,24 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
 /** A job this worker cannot serve: failed for good, with a reason on one line (the coordinator prints it). */
 function refusal(reason: string): UnrecoverableError {
   return new UnrecoverableError(reason.replace(/\s*\n\s*/g, '; '));
+}
+
+/**
+ * Each env's lanes for a worker, which cannot know how many episodes will come: sized from the
+ * env's spec without task sets (an env it cannot serve is sized by the defaults; its jobs are refused).
+ */
+function planWorker(options: QueueWorkerOptions): EnvParallelism[] {
+  const needs = options.envs.map((env) => {
+    let spec: EnvServerSpec;
+    try {
+      spec = options.envSpec(env, undefined);
+    } catch {
+      spec = { name: env, serverBundle: '' };
+    }
+    return { ...envNeeds(spec, Number.POSITIVE_INFINITY), name: env };
+  });
+  const plan = planParallelism(options.parallel, needs, hostCapacity(), options.pacing ?? 'cpu');
+  if (options.onPlan) options.onPlan(plan);
+  else for (const env of plan) if (env.warning) options.log?.(env.warning);
+  return plan;
 }

@@ -4,6 +4,7 @@ import { EnvPool, type EnvRuntime, type EnvServerSpec } from '@workgym/runtime';
 import type { RunWriter } from '@workgym/trajectories';
 import type { Agent } from '../agent.js';
 import type { EpisodeLimits } from '../run-episode.js';
+import { envNeeds, hostCapacity, planParallelism, poolOptions, type EnvParallelism, type HostCapacity, type Parallel } from './parallelism.js';
 import { playEpisode, probeEnvInfo, type EnvInfo, type PlayOptions } from './play-episode.js';
 import { RolloutStats, type EarlierEpisode } from './rollout-stats.js';
 import type { WorkQueue } from './work-queue.js';
@@ -27,8 +28,16 @@ export interface RolloutOptions {
   writer: RunWriter;
   queue: WorkQueue;
   envs: RolloutEnv[];
-  /** Episodes in flight at once per env (each env without a pool of the caller's gets its own warm pool of this size). */
-  parallel: number;
+  /**
+   * Episodes in flight at once per env, or 'auto' to size them from the host's cores and free
+   * memory (see planParallelism); an explicit number beyond what fits is cut, with a warning.
+   * Each env without a pool of the caller's gets its own warm pool for its lanes.
+   */
+  parallel: Parallel;
+  /** The machine the plan sizes for (default: this one's cores and available memory). */
+  host?: HostCapacity;
+  /** Episodes each env has left in `queue`, when known up front: the plan is then made at once (`plan`), before run(). */
+  remaining?: Record<string, number>;
   /**
    * Warm pools to lease from instead of starting new ones, by env name: several rollouts (the
    * training sets of a transfer matrix) then share one warm pool per env. The caller closes them.
@@ -42,6 +51,8 @@ export interface RolloutOptions {
   /** What the run held before this session (a resume), so that the stats describe the whole run. */
   earlier?: readonly EarlierEpisode[];
   onProgress?: (stats: RolloutStats) => void;
+  /** Called once with each env's lanes and containers, before any pool starts (a warning on each env it capped). */
+  onPlan?: (plan: readonly EnvParallelism[]) => void;
   log?: (line: string) => void;
 }
 
@@ -62,6 +73,7 @@ export class RolloutRunner {
   private readonly controller = new AbortController();
   private readonly pools = new Map<string, EnvPool>();
   private readonly playOptions: PlayOptions;
+  private planned: EnvParallelism[] | undefined;
   readonly stats: RolloutStats;
 
   constructor(private readonly options: RolloutOptions) {
@@ -77,6 +89,7 @@ export class RolloutRunner {
       log: options.log,
     };
     this.stats = new RolloutStats(Object.fromEntries(options.envs.map((e) => [e.name, e.total])), options.earlier);
+    if (options.remaining) this.planned = this.planFor(options.remaining);
   }
 
   /** Stops taking episodes and abandons those in flight; a `reason` other than a stop makes run() throw it. */
@@ -88,7 +101,10 @@ export class RolloutRunner {
     const signal = this.controller.signal;
     let failure: unknown;
     try {
-      await Promise.all(this.options.envs.map((env) => this.runEnv(env, signal)));
+      const plan = (this.planned ??= this.planFor(await this.options.queue.remaining()));
+      if (this.options.onPlan) this.options.onPlan(plan);
+      else for (const env of plan) if (env.warning) this.options.log?.(env.warning);
+      await Promise.all(this.options.envs.map((env, i) => this.runEnv(env, plan[i]!, signal)));
     } catch (error) {
       failure = error;
       this.controller.abort(error);
@@ -100,15 +116,23 @@ export class RolloutRunner {
     return { stats: this.stats, stopped: signal.aborted };
   }
 
-  private async runEnv(env: RolloutEnv, signal: AbortSignal): Promise<void> {
-    const remaining = (await this.options.queue.remaining())[env.name] ?? 0;
-    if (remaining === 0) return;
+  /** Each env's lanes and containers: from the start when the options give `remaining`, else once run() has asked the queue (empty before). */
+  get plan(): readonly EnvParallelism[] {
+    return this.planned ?? [];
+  }
+
+  private planFor(remaining: Record<string, number>): EnvParallelism[] {
+    const needs = this.options.envs.map((env) => ({ ...envNeeds(env.spec, remaining[env.name] ?? 0), name: env.name }));
+    return planParallelism(this.options.parallel, needs, this.options.host ?? hostCapacity(), this.options.agent.pacing ?? 'cpu');
+  }
+
+  private async runEnv(env: RolloutEnv, plan: EnvParallelism, signal: AbortSignal): Promise<void> {
+    if (plan.lanes === 0) return;
     let pool = this.options.pools?.get(env.name);
     if (!pool) {
       pool = await EnvPool.create({
         runtime: this.options.runtime,
-        spec: env.spec,
-        size: Math.min(this.options.parallel, remaining),
+        ...poolOptions(env.spec, plan),
         callDeadlineMs: this.options.limits.envDeadlineMs,
         log: this.options.log,
       });
@@ -116,7 +140,7 @@ export class RolloutRunner {
     }
     const envInfo = await probeEnvInfo(pool, signal, this.options.log);
     if (!envInfo) return;
-    const workers = Array.from({ length: Math.min(this.options.parallel, remaining) }, () => this.work(env.name, pool, envInfo, signal));
+    const workers = Array.from({ length: plan.lanes }, () => this.work(env.name, pool, envInfo, signal));
     await Promise.all(workers);
   }
 

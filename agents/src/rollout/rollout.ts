@@ -2,6 +2,7 @@ import { WorkgymError } from '@workgym/protocol';
 import type { RunWriter } from '@workgym/trajectories';
 import type { EnvPool, EnvRuntime, EnvServerSpec } from '@workgym/runtime';
 import type { Agent } from '../agent.js';
+import type { EnvParallelism, Parallel } from './parallelism.js';
 import { RolloutRunner, type RolloutResult } from './rollout-runner.js';
 import type { RolloutStats } from './rollout-stats.js';
 import { runPlanned, type RunCounts, type RunPlanConfig } from './run-plan.js';
@@ -15,7 +16,8 @@ export interface RolloutConfig extends RunPlanConfig {
   envs: { name: string; spec: EnvServerSpec; families: string[] }[];
   runtime: EnvRuntime;
   agent: Agent;
-  parallel: number;
+  /** Episodes in flight per env, or 'auto' (see RolloutOptions.parallel). */
+  parallel: Parallel;
   /** Warm pools to lease from, by env name (see RolloutOptions.pools); the caller closes them. */
   pools?: ReadonlyMap<string, EnvPool>;
   /** Builds the queue from the episodes still to run (default: the in-process queue). */
@@ -23,6 +25,8 @@ export interface RolloutConfig extends RunPlanConfig {
   /** Called once the run is open and planned, before the first episode; `todo`: the episodes this session runs. */
   onStart?: (runner: RolloutRunner, writer: RunWriter, todo: readonly WorkItem[]) => void;
   onProgress?: (stats: RolloutStats) => void;
+  /** Each env's lanes and containers, once, before any pool starts (see RolloutOptions.onPlan). */
+  onPlan?: (plan: readonly EnvParallelism[]) => void;
   log?: (line: string) => void;
 }
 
@@ -48,16 +52,24 @@ export async function rollout(config: RolloutConfig): Promise<RolloutOutcome> {
       queue: (config.queue ?? ((items) => new MemoryWorkQueue(items)))(todo),
       envs: config.envs.map((e) => ({ name: e.name, spec: e.spec, total: totals[e.name]! })),
       parallel: config.parallel,
+      remaining: countByEnv(todo),
       pools: config.pools,
       limits: config.limits,
       resetOptions: config.resetOptions,
       earlier: held,
       onProgress: config.onProgress,
+      onPlan: config.onPlan,
       log: config.log,
     });
     config.onStart?.(runner, writer, todo);
     return failIfStalled(runner.run(), (error) => runner.stop(error));
   });
+}
+
+function countByEnv(items: readonly WorkItem[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[item.env] = (counts[item.env] ?? 0) + 1;
+  return counts;
 }
 
 /**

@@ -2,7 +2,12 @@ import type { Environment } from './environment.js';
 
 /** Per-env exceptions to the hardened container defaults; each is named for what it loosens. */
 export interface DockerOverrides {
+  /** Memory limit of one container, whatever number of sessions it serves. */
   memoryBytes?: number;
+  /**
+   * CPU limit of one session, in billionths of a core: a container that serves n sessions at
+   * once gets n times it, up to the host's cores (the sessions share it).
+   */
   nanoCpus?: number;
   pidsLimit?: number;
   /** Extra writable tmpfs mounts: path -> mount options (e.g. "size=256m,mode=1777"). */
@@ -39,4 +44,10 @@ export interface EnvManifest {
    */
   bundles?: Record<string, string>;
   docker?: DockerOverrides;
+  /**
+   * Sessions a rollout runs at once in one container (default 1): a pool packs its episodes in
+   * flight onto as few containers as this allows. Never more than the server's max_sessions
+   * (the smaller one wins); each session is fresh, so the env must isolate them.
+   */
+  sessionsPerContainer?: number;
 }

@@ -12,6 +12,8 @@ export interface EnvServerSpec {
   image?: string;
   /** What this env truly needs beyond the hardened container defaults. */
   docker?: DockerOverrides;
+  /** Sessions one server (container) is meant to serve at once (the manifest's; default 1). */
+  sessionsPerContainer?: number;
   /** Extra environment variables for the server process. */
   env?: Record<string, string>;
   /**

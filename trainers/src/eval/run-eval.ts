@@ -1,4 +1,4 @@
-import { PerturbedAgent, rollout, type Agent, type RolloutStats } from '@workgym/agents';
+import { PerturbedAgent, rollout, type Agent, type Parallel, type RolloutStats } from '@workgym/agents';
 import type { EnvPool, EnvRuntime, EnvServerSpec } from '@workgym/runtime';
 import { openRun, type EpisodeRecord } from '@workgym/trajectories';
 import { evaluateRecords, type EvalOptions, type EvalReport } from './evaluate.js';
@@ -20,7 +20,8 @@ export interface RunEvalOptions extends EvalOptions {
   group?: number;
   seed?: number;
   maxSteps?: number;
-  parallel?: number;
+  /** Episodes in flight per env, or 'auto' (see RolloutConfig.parallel). */
+  parallel?: Parallel;
   stepTimeoutMs?: number;
   /** Reset options for every episode (see RolloutConfig.resetOptions). */
   resetOptions?: Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { rollout, type Agent, type AgentAction, type AgentContext } from '@workgym/agents';
+import { rollout, type Agent, type AgentAction, type AgentContext, type Parallel } from '@workgym/agents';
 import type { EnvRuntime } from '@workgym/runtime';
 import type { EvalEnv } from '../eval/run-eval.js';
 import { matchCandidate } from './candidate-match.js';
@@ -47,7 +47,7 @@ export interface DaggerOptions {
   /** Sampling temperature of the learner while collecting (default 0.5). */
   temperature?: number;
   seed?: number;
-  parallel?: number;
+  parallel?: Parallel;
   log?: (line: string) => void;
 }
 

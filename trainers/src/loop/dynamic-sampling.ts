@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { rollout, type Agent, type RolloutStats } from '@workgym/agents';
+import { rollout, type Agent, type Parallel, type RolloutStats } from '@workgym/agents';
 import type { EnvRuntime } from '@workgym/runtime';
 import type { EpisodeRecord } from '@workgym/trajectories';
 import { readRecords, type EvalEnv } from '../eval/run-eval.js';
@@ -21,7 +21,7 @@ export interface SamplingOptions {
    */
   maxRounds: number;
   maxSteps: number;
-  parallel: number;
+  parallel: Parallel;
   iteration: number;
   estimator: string;
   onProgress?: (stats: RolloutStats) => void;

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Agent, RolloutStats } from '@workgym/agents';
+import type { Agent, Parallel, RolloutStats } from '@workgym/agents';
 import type { EnvRuntime } from '@workgym/runtime';
 import type { EpisodeRecord } from '@workgym/trajectories';
 import { TrainerInputError } from '../errors.js';
@@ -50,7 +50,7 @@ export interface RlLoopOptions {
   temperature?: number;
   seed?: number;
   maxSteps?: number;
-  parallel?: number;
+  parallel?: Parallel;
   /**
    * Dynamic sampling (DAPO): at most this many sampling rounds per iteration, skipping groups
    * whose rewards do not vary (default 1: off, every group kept).

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Agent } from '@workgym/agents';
+import type { Agent, Parallel } from '@workgym/agents';
 import type { EnvRuntime } from '@workgym/runtime';
 import { wilson, type EpisodeRecord } from '@workgym/trajectories';
 import { pairByTask, successPairs } from '../eval/pair-by-task.js';
@@ -38,7 +38,7 @@ export function evaluationIterations(iterations: number, every: number): number[
 }
 
 export async function evaluateOnTest(
-  options: TestEvaluationOptions & { runtime: EnvRuntime; envs: EvalEnv[]; out: string; maxSteps: number; parallel: number },
+  options: TestEvaluationOptions & { runtime: EnvRuntime; envs: EvalEnv[]; out: string; maxSteps: number; parallel: Parallel },
   endpoint: PolicyEndpoint,
   iteration: number,
 ): Promise<TestEvaluation> {

@@ -10,8 +10,10 @@ export interface ManifestParts {
   name: string;
   /** Opens the env in this process; import the env's module here, so that naming the manifest loads none of it. */
   create: EnvManifest['create'];
-  /** The container settings that differ from the runtime's defaults (memory, tmpfs, shared memory, ...). */
+  /** The container settings that differ from the runtime's defaults (memory per container, CPU per session, tmpfs, shared memory, ...). */
   docker?: DockerOverrides;
+  /** Sessions a rollout runs at once in one container (default 1; at most the server's max_sessions); see EnvManifest. */
+  sessionsPerContainer?: number;
   /** Programs bundled into the image beside the server (name -> entry module), run from `/opt/workgym/bundles/<name>.mjs`. */
   bundles?: EnvManifest['bundles'];
 }

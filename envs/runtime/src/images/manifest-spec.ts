@@ -26,7 +26,8 @@ export interface ManifestSpecOptions extends ImageBuildOptions {
  */
 export async function manifestServerSpec(manifest: EnvManifest, options: ManifestSpecOptions): Promise<EnvServerSpec> {
   const source = manifestImageSource(manifest, options.bundleDir);
-  if (options.runtime === 'local') return { name: manifest.name, serverBundle: await bundleServer(source.serverEntry, source.bundleOut) };
+  const sessions = manifest.sessionsPerContainer === undefined ? {} : { sessionsPerContainer: manifest.sessionsPerContainer };
+  if (options.runtime === 'local') return { name: manifest.name, serverBundle: await bundleServer(source.serverEntry, source.bundleOut), ...sessions };
   const image = await buildEnvImage(source, options);
-  return { name: manifest.name, serverBundle: image.bundle, image: image.tag, docker: manifest.docker };
+  return { name: manifest.name, serverBundle: image.bundle, image: image.tag, docker: manifest.docker, ...sessions };
 }
