@@ -1,5 +1,6 @@
-import type { Agent } from '@workgym/agents';
+import type { Agent, Parallel } from '@workgym/agents';
 import { agentFromSpec, type AgentSpec } from '@workgym/agents/distributed';
+import { requestConcurrency } from './make-agent.js';
 import type { RolloutCliConfig } from './rollout-config.js';
 import { UsageError } from './usage-error.js';
 
@@ -23,10 +24,10 @@ export function agentSpecOf(config: RolloutCliConfig): AgentSpec {
  * (--api-key-env), never send another of its environment (the Redis password, a cloud key) to
  * the URL the job names.
  */
-export function workerAgent(spec: AgentSpec, limits: { parallel: number; keyVariables: readonly string[] }): Agent {
+export function workerAgent(spec: AgentSpec, limits: { parallel: Parallel; keyVariables: readonly string[] }): Agent {
   const variable = spec.apiKeyEnv ?? 'OPENAI_API_KEY';
   if (spec.kind === 'openai' && !limits.keyVariables.includes(variable)) {
     throw new UsageError(`the job's openai agent reads its key from ${variable}, which this worker does not allow (workgym worker --api-key-env ${variable})`);
   }
-  return agentFromSpec(spec, { maxConcurrency: limits.parallel * 4 });
+  return agentFromSpec(spec, { maxConcurrency: requestConcurrency(limits.parallel) });
 }

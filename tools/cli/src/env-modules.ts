@@ -130,7 +130,9 @@ function checkManifest(value: unknown): asserts value is EnvManifest {
               ? `names an image folder that is not there (${String(m.imageDir)})`
               : m.docker !== undefined && (typeof m.docker !== 'object' || m.docker === null)
                 ? 'has docker settings that are not an object'
-                : undefined;
+                : m.sessionsPerContainer !== undefined && !(Number.isInteger(m.sessionsPerContainer) && (m.sessionsPerContainer as number) >= 1)
+                  ? `has a sessionsPerContainer that is not a whole number >= 1 (${String(m.sessionsPerContainer)})`
+                  : undefined;
   if (wrong) throw new NotAnEnv(`exports a manifest that ${wrong}; make it with envManifest(import.meta.url, {...}) of @workgym/protocol/kit/manifest`);
 }
 

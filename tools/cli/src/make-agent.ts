@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ExpertAgent, OpenAIAgent, parsePolicy, type OpenAIAgentOptions } from '@workgym/agents';
+import { availableParallelism } from 'node:os';
+import { ExpertAgent, OpenAIAgent, parsePolicy, REMOTE_LANES_PER_CORE, type OpenAIAgentOptions, type Parallel } from '@workgym/agents';
 import type { TaskFamily } from '@workgym/protocol';
 import { TEMPERATURE, type AgentOption } from './agent-options.js';
 import { numberSchema } from './option-schemas.js';
@@ -100,4 +101,9 @@ export function checkExpert(expert: ExpertAsk | undefined, families: readonly Ta
 
 function kebab(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** Model requests an openai agent may have open at once: enough for every env's lanes (auto: the most a remote-paced env gets). */
+export function requestConcurrency(parallel: Parallel): number {
+  return (parallel === 'auto' ? REMOTE_LANES_PER_CORE * availableParallelism() : parallel) * 4;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { NumberRule } from './options.js';
+import { PARALLEL, type NumberRule } from './options.js';
 
 /**
  * A number option's rule (options.ts) as a zod schema, for what is checked as a whole: a rollout
@@ -14,3 +14,6 @@ export function numberSchema(rule: NumberRule): z.ZodNumber {
   if (rule.max !== undefined) schema = schema.max(rule.max, message);
   return schema;
 }
+
+/** --parallel in a rollout config: a count or auto (the flag's rule, options.ts PARALLEL). */
+export const parallelSchema = z.union([numberSchema(PARALLEL), z.literal('auto')], { error: PARALLEL.describe });

@@ -13,6 +13,8 @@ export interface NumberRule {
   /** Exclusive lower bound. */
   above?: number;
   max?: number;
+  /** Words it takes besides numbers (e.g. `auto`), as they are. */
+  words?: readonly string[];
   describe?: string;
 }
 
@@ -27,6 +29,8 @@ export interface OptionDef {
 }
 
 export const COUNT: NumberRule = { integer: true, min: 1 };
+/** Episodes in flight per env: a count, or auto (sized from the host and each env's limits). */
+export const PARALLEL: NumberRule = { ...COUNT, words: ['auto'], describe: 'a whole number >= 1 or auto' };
 export const WHOLE: NumberRule = { integer: true, min: 0 };
 const SECONDS: NumberRule = { above: 0 };
 export const PROBABILITY: NumberRule = { min: 0, max: 1, describe: 'a probability, 0 to 1' };
@@ -40,7 +44,11 @@ export const OPTIONS = {
   split: { flags: '--split <split>', help: 'train | test', choices: ['train', 'test'] },
   episodes: { flags: '--episodes <n>', help: 'tasks per family', number: COUNT },
   group: { flags: '--group <n>', help: 'rollouts per task', number: COUNT },
-  parallel: { flags: '--parallel <n>', help: 'episodes in flight per env', number: COUNT },
+  parallel: {
+    flags: '--parallel <n|auto>',
+    help: "episodes in flight per env, or auto: from the cores, the free memory and each env's container limits (an n that does not fit is cut, with a warning)",
+    number: PARALLEL,
+  },
   seed: { flags: '--seed <n>', help: 'first task seed', number: WHOLE },
   maxSteps: { flags: '--max-steps <n>', help: 'step limit per episode (truncates)', number: COUNT },
   epochs: { flags: '--epochs <n>', help: 'passes over the data', number: COUNT },
@@ -89,7 +97,7 @@ function sharedOption(def: OptionDef, use: OptionUse, checkValues: boolean): Opt
   const option = new Option(def.flags, use.help ?? def.help);
   const flag = option.long!;
   const choices = checkValues ? def.choices : undefined;
-  if (def.number) option.argParser((value: string) => readNumber(value, flag, def.number!, checkValues));
+  if (def.number) option.argParser((value: string) => (def.number!.words?.includes(value) ? value : readNumber(value, flag, def.number!, checkValues)));
   else if (def.list) option.argParser((value: string) => readList(value).map((item) => (choices ? readChoice(item, flag, choices) : item)));
   else if (choices) option.argParser((value: string) => readChoice(value, flag, choices));
   if (use.default !== undefined) option.default(use.default);

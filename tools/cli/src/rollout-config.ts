@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { agentOptionsShape, openAIAgentProblems } from './make-agent.js';
-import { numberSchema } from './option-schemas.js';
+import { numberSchema, parallelSchema } from './option-schemas.js';
 import { OPTIONS, PROBABILITY } from './options.js';
 import { UsageError } from './usage-error.js';
 
-const number = (key: 'episodes' | 'group' | 'parallel' | 'maxSteps' | 'seed' | 'stepTimeoutS' | 'envTimeoutS' | 'episodeTimeoutS') =>
-  numberSchema(OPTIONS[key].number);
+const number = (key: 'episodes' | 'group' | 'maxSteps' | 'seed' | 'stepTimeoutS' | 'envTimeoutS' | 'episodeTimeoutS') => numberSchema(OPTIONS[key].number);
 
 /** Everything `workgym rollout` accepts, from flags or a JSON config file (same names). */
 export const rolloutConfigSchema = z
@@ -18,7 +17,7 @@ export const rolloutConfigSchema = z
     agent: z.enum(['expert', 'random', 'nothing', 'submit', 'replay', 'openai']),
     episodes: number('episodes').default(1),
     group: number('group').default(1),
-    parallel: number('parallel').default(2),
+    parallel: parallelSchema.default('auto'),
     maxSteps: number('maxSteps').default(30),
     split: z.enum(OPTIONS.split.choices).default('train'),
     seed: number('seed').default(0),

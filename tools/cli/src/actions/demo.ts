@@ -10,7 +10,7 @@ export async function demo(options: { out: string; episodes: number; dryRun?: bo
         episodes: options.episodes,
         group: agent === 'random' ? 2 : 1,
         out: `${options.out}/${agent}`,
-        parallel: 2,
+        parallel: 'auto',
         maxSteps: agent === 'random' ? 12 : 30,
       }),
     );

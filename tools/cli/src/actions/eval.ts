@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NothingAgent, RandomAgent, SubmitAgent, type Agent } from '@workgym/agents';
+import { NothingAgent, RandomAgent, SubmitAgent, type Agent, type Parallel } from '@workgym/agents';
 import { evaluateRecords, formatEvalMarkdown, readRecords, runEval, type EvalReport } from '@workgym/trainers/eval';
 import { LinearPolicy } from '@workgym/trainers/learner';
 import { PolicyServer } from '@workgym/trainers/serve';
@@ -28,7 +28,7 @@ interface EvalFlags extends Partial<Record<AgentOption, unknown>> {
   group: number;
   seed: number;
   maxSteps: number;
-  parallel: number;
+  parallel: Parallel;
   runtime: 'docker' | 'local';
   out?: string;
   k?: number[];
@@ -75,6 +75,7 @@ export async function evaluate(flags: EvalFlags): Promise<void> {
         ks,
         excludeInfraErrors,
         onProgress: progressLine('eval'),
+        log: (line) => process.stderr.write(`[eval] ${line}\n`),
       });
       report = result.report;
       records = result.records;

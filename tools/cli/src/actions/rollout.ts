@@ -1,12 +1,23 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { NothingAgent, RandomAgent, ReplayAgent, SubmitAgent, rollout, type Agent, type RolloutOutcome, type WorkItem } from '@workgym/agents';
+import {
+  NothingAgent,
+  RandomAgent,
+  ReplayAgent,
+  SubmitAgent,
+  rollout,
+  type Agent,
+  type RolloutOutcome,
+  type RolloutStats,
+  type WorkItem,
+} from '@workgym/agents';
 import { openRun, type ShardDamage } from '@workgym/trajectories';
-import { expertAgent, openAIAgent } from '../make-agent.js';
+import { expertAgent, openAIAgent, requestConcurrency } from '../make-agent.js';
 import { progressView, summaryTable } from '../progress.js';
 import { loadRolloutConfig, runPlanOptions, type RolloutCliConfig } from '../rollout-config.js';
 import { describeFamilies, familyCount, mustExist, printPlan } from '../dry-run.js';
 import { envNames } from '../env-registry.js';
+import { parallelismPrinter } from '../parallel-plan.js';
 import { assignTaskSets, describeTaskSets } from '../task-sets.js';
 import { UsageError } from '../usage-error.js';
 import { makeRuntime, matchFamilies, selectEnvs } from './select-envs.js';
@@ -30,6 +41,8 @@ export async function runRollout(config: RolloutCliConfig): Promise<RolloutOutco
     const agent = makeAgent(config, replay);
     const items = replay ? await replayItems(replay, envs) : undefined;
     let view: ReturnType<typeof progressView> | undefined;
+    let stats: RolloutStats | undefined;
+    const printParallelism = parallelismPrinter('rollout');
     let stopRequested = false;
     const onSignal = (stop: () => void) => () => {
       if (stopRequested) process.exit(130);
@@ -51,7 +64,12 @@ export async function runRollout(config: RolloutCliConfig): Promise<RolloutOutco
         if (rerun) process.stderr.write(`${rerun}\n`);
         handler = onSignal(() => runner.stop());
         process.on('SIGINT', handler).on('SIGTERM', handler);
-        view = progressView(runner.stats);
+        stats = runner.stats;
+      },
+      // The plan's lines go before the live bars, which redraw the lines under them.
+      onPlan: (plan) => {
+        printParallelism(plan);
+        view = progressView(stats!);
       },
       onProgress: (stats) => view?.update(stats),
     }).finally(() => {
@@ -89,7 +107,7 @@ export async function planRollout(config: RolloutCliConfig): Promise<void> {
       config.agent === 'replay'
         ? `those of ${config.from} in these families`
         : `${families} families x ${config.episodes} tasks x group ${config.group} = ${families * config.episodes * config.group}, split ${config.split}, seeds ${config.seed}..${config.seed + config.episodes - 1}`,
-    limits: `${config.maxSteps} steps per episode${queue ? '' : `, ${config.parallel} in flight per env`}`,
+    limits: `${config.maxSteps} steps per episode${queue ? '' : `, ${config.parallel} in flight per env${config.parallel === 'auto' ? ' (sized at the start)' : ''}`}`,
     runtime: queue ? "each worker's (workgym worker --runtime)" : config.runtime,
     queue,
   });
@@ -116,7 +134,7 @@ function makeAgent(config: RolloutCliConfig, replay?: Awaited<ReturnType<typeof 
     case 'replay':
       return new ReplayAgent((episodeId) => replay!.get(episodeId));
     case 'openai':
-      return openAIAgent(config, { maxConcurrency: config.parallel * 4 });
+      return openAIAgent(config, { maxConcurrency: requestConcurrency(config.parallel) });
   }
 }
 

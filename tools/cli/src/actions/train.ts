@@ -1,3 +1,4 @@
+import type { Parallel } from '@workgym/agents';
 import { LinearPolicy, behaviourCloning, dagger, policyGradient, toDecisions } from '@workgym/trainers/learner';
 import { EmbeddedUpdater, ExternalUpdater, formatComparison, rlLoop, samplingSeed } from '@workgym/trainers/loop';
 import { computeAdvantages, formatAdvantageDiagnostics, scoredEpisodes, type AdvantageEstimator, type AdvantageScope } from '@workgym/trainers/rl';
@@ -33,7 +34,7 @@ interface TrainFlags {
   family?: string;
   runtime: 'docker' | 'local';
   maxSteps: number;
-  parallel: number;
+  parallel: Parallel;
   seed: number;
   trainerCommand?: string;
   baseUrl?: string;

@@ -1,4 +1,5 @@
-import type { RolloutStats } from '@workgym/agents';
+import { envNeeds, hostCapacity, planParallelism, type Parallel, type RolloutStats } from '@workgym/agents';
+import type { EnvServerSpec } from '@workgym/runtime';
 import { embeddedTrainer, externalTrainer, transferJson, transferMatrix } from '@workgym/trainers/transfer';
 import { openAIAgent, parseAgentOptions } from '../make-agent.js';
 import { UsageError } from '../usage-error.js';
@@ -13,7 +14,7 @@ interface TransferFlags {
   out?: string;
   runtime: 'docker' | 'local';
   maxSteps: number;
-  parallel: number;
+  parallel: Parallel;
   epochs: number;
   trainerCommand?: string;
   baseUrl?: string;
@@ -45,7 +46,7 @@ export async function transfer(flags: TransferFlags): Promise<void> {
     // Each trained policy is evaluated greedily; the candidates let a candidate policy choose.
     agentFor: (endpoint) => openAIAgent({ ...agent, baseUrl: endpoint.baseURL, model: endpoint.model, candidates: true, temperature: 0 }, { maxRetries: 2 }),
     maxSteps: flags.maxSteps,
-    parallel: flags.parallel,
+    parallel: sharedPoolSize(flags.parallel, envs),
     onProgress: setsProgress(),
     log: (line) => process.stderr.write(`[transfer] ${line}\n`),
   });
@@ -56,6 +57,21 @@ export async function transfer(flags: TransferFlags): Promise<void> {
     process.stderr.write(`[transfer] done in ${minutes} min; wrote ${files}\n`);
     console.log(transferJson(result));
   } else console.log(`done in ${minutes} min; wrote ${files}`);
+}
+
+/**
+ * The matrix shares one warm pool per env of one size; auto takes the smallest env's auto lanes,
+ * so that no env's share of the memory is exceeded (an explicit number is cut per env by the rollouts).
+ */
+function sharedPoolSize(parallel: Parallel, envs: readonly { name: string; spec: EnvServerSpec }[]): number {
+  if (parallel !== 'auto') return parallel;
+  const plan = planParallelism(
+    'auto',
+    envs.map((env) => envNeeds(env.spec, Number.POSITIVE_INFINITY)),
+    hostCapacity(),
+    'cpu',
+  );
+  return Math.min(...plan.map((env) => env.lanes));
 }
 
 /** --dry-run: the envs and families matched and the training sets of the matrix; nothing rolled out. */

@@ -1,9 +1,11 @@
 import { hostname } from 'node:os';
 import { parseQueueUrl, probeQueue, startQueueWorker, type WorkerEvent } from '@workgym/agents/distributed';
+import type { Parallel } from '@workgym/agents';
 import type { EnvServerSpec } from '@workgym/runtime';
 import { workerAgent } from '../agent-spec.js';
 import { findEnvs, envNames } from '../env-registry.js';
 import { printPlan } from '../dry-run.js';
+import { parallelismPrinter } from '../parallel-plan.js';
 import { stallMsFromEnvironment } from '../queue-address.js';
 import { assignTaskSets, describeTaskSets } from '../task-sets.js';
 import { UsageError } from '../usage-error.js';
@@ -13,7 +15,7 @@ interface WorkerFlags {
   queue?: string;
   queueName?: string;
   env?: string[];
-  parallel: number;
+  parallel: Parallel;
   runtime: 'docker' | 'local';
   tasks?: string[];
   drainS: number;
@@ -56,6 +58,7 @@ export async function workerCommand(flags: WorkerFlags): Promise<void> {
     envSpec: (env, jobTasks) => specWithTasks(specs, env, jobTasks),
     makeAgent: (spec) => workerAgent(spec, { parallel: flags.parallel, keyVariables }),
     onEvent: printEvent,
+    onPlan: parallelismPrinter('worker'),
   });
   console.log(
     `workgym worker ${hostname()}:${process.pid} serving ${served.envs} (${served['in flight']}, ${flags.runtime} runtime) from ${served.queue}; SIGTERM drains within ${flags.drainS} s`,

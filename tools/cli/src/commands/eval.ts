@@ -27,7 +27,7 @@ export function defineEval(command: Command): void {
     group: { help: 'rollouts per task (for pass@k)', default: 1 },
     seed: { default: 0 },
     maxSteps: { help: 'step limit per episode', default: 30 },
-    parallel: { default: 2 },
+    parallel: { default: 'auto' },
     runtime: { default: 'docker' },
   })
     .addOption(tasksOption())

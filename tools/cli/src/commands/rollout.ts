@@ -44,7 +44,15 @@ export function defineRollout(command: Command): void {
 Episodes: for each selected family, --episodes tasks (seeds --seed, --seed+1, ...), each run
 --group times. Episode ids are <family>:<split>:<seed>:<sample>, so reruns are idempotent and
 --resume runs exactly what is missing (with the run's agent, --group and --max-steps: a resume
-that changes them is refused). Each env has its own warm pool of --parallel instances.
+that changes them is refused). Each env has its own warm pool of containers.
+
+Parallelism: --parallel auto (the default) runs, per env, one episode per core for a CPU-paced
+agent (expert, random, replay, ...) and up to 8 per core for --agent openai (it waits on its
+model server), as many as fit in 80% of the available memory shared by the run's envs (each
+container's memory limit is its env's manifest's). Sessions are packed into containers as the
+env's manifest allows (sessionsPerContainer), each container limited to the CPU of its sessions.
+--parallel N asks for N per env; an N that does not fit in memory is cut, with a warning that says
+why. The plan is printed as the run starts. See docs/rollouts.md.
 
 Noise: with --agent expert --noise p, each step's expert call is replaced, with probability p, by
 a random candidate action of the observation (the choice is a hash of --seed, the episode and the
@@ -79,6 +87,7 @@ URL without it. See docs/rollouts.md.
 
 Examples:
   workgym rollout --agent expert --episodes 5 --out runs/expert
+  workgym rollout --env browser --agent expert --episodes 20 --parallel 4 --out runs/browser4   # 4 per env, if they fit in memory
   workgym rollout --env code --family "code/*-fix-bug" --agent random --episodes 20 --group 4 --out runs/explore
   workgym rollout --env spreadsheet --family spreadsheet/computed-column --agent nothing --out runs/floor
   workgym rollout --env code --family code/py-fix-bug --agent expert --expert-variant sed --noise 0.2 --episodes 20 --out runs/recover

@@ -69,7 +69,7 @@ export function defineTrain(command: Command): void {
     family: { help: 'only families whose id matches (online, DAgger)' },
     runtime: { default: 'docker' },
     maxSteps: { help: 'step limit per episode', default: 30 },
-    parallel: { default: 2 },
+    parallel: { default: 'auto' },
     seed: { help: 'first train seed (online, DAgger)', default: 0 },
   }).option('--trainer-command <cmd>', 'online: an external trainer instead of the embedded learner (see docs/trainers.md)');
   addAgentOptions(command, {

@@ -12,7 +12,7 @@ export function defineTransfer(command: Command): void {
   addOptions(command, {
     runtime: { default: 'docker' },
     maxSteps: { help: 'step limit per episode', default: 30 },
-    parallel: { default: 2 },
+    parallel: { default: 'auto' },
     epochs: { help: 'behaviour-cloning epochs of the embedded learner', default: 8 },
   })
     .option('--trainer-command <cmd>', 'train with an external trainer instead (gets {batch}: the expert episodes; prints the endpoint)')
@@ -37,7 +37,8 @@ plus an "untrained" baseline row. Each set's policy is evaluated greedily on eve
 split; cells are success rates with 95% Wilson intervals, and each trained cell's difference to
 the untrained row on the same test tasks (env, family, split, seed) with its 95% paired
 interval and exact McNemar p; cells with p < 0.05 are marked. One warm pool of --parallel
-instances per env serves the whole matrix, and the sets are evaluated at once through it.
+instances per env (auto: the fewest that --parallel auto gives any of the envs) serves the whole
+matrix, and the sets are evaluated at once through it.
 
 Examples:
   workgym transfer --out transfer/ --runtime local --train-episodes 20 --test-episodes 10

@@ -10,7 +10,7 @@ export function defineWorker(command: Command): void {
   command.addOption(queueOption(`the Redis the coordinator (\`workgym rollout --queue\`) queues episodes on: ${QUEUE_URL_FORMS}`)).addOption(queueNameOption());
   addOptions(command, {
     env: { help: "comma-separated envs to serve (default: all); the worker takes only these envs' episodes" },
-    parallel: { help: 'episodes in flight per env (one warm env instance each)', default: 2 },
+    parallel: { help: "episodes in flight per env, or auto: from this machine's cores and free memory and each env's container limits", default: 'auto' },
     runtime: { help: "docker (the env's hardened container) | local (this host, unsafe: see below)", default: 'docker' },
   })
     .addOption(
@@ -31,7 +31,9 @@ export function defineWorker(command: Command): void {
 The worker takes episodes of the envs it serves from the queue, plays each with the agent the
 job names (an openai agent calls its model server from here, with the key from this machine's
 environment), and sends the record, blobs included, to the coordinator, which alone writes the
-run. Each env gets a warm pool of --parallel instances, started with its first episode. A job
+run. Each env gets a warm pool, started with its first episode, for --parallel episodes at once
+(auto: sized from this machine's cores and free memory, as for a rollout of a CPU-paced agent;
+give a number for openai agents, which wait on their model server). A job
 this worker cannot serve (a bad payload, an env or task set it does not serve) fails with a
 reason the coordinator prints; the worker goes on. A worker that dies mid-episode loses nothing:
 once its heartbeat stops, the queue hands the episode to another worker.
