@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeParallelism, hostCapacity, planParallelism, type EnvNeeds } from '../src/index.js';
+import { HARDENED_DEFAULTS } from '@workgym/runtime';
+import { describeParallelism, envNeeds, hostCapacity, planParallelism, poolOptions, type EnvNeeds } from '../src/index.js';
 
 const GiB = 1024 ** 3;
 const CPU = 1e9;
@@ -84,5 +85,23 @@ describe('planParallelism', () => {
     expect(describeParallelism(planParallelism('auto', [code, browser, { ...sheet, episodes: 0 }], twoCores, 'cpu'))).toBe(
       'parallel: code 2 in flight on 2 containers (1 CPU each), browser 2 in flight on 1 container (2 CPU each)',
     );
+  });
+});
+
+describe('an env spec as the planner and the pool see it', () => {
+  const spec = { name: 'browser', serverBundle: 'server.mjs', docker: { memoryBytes: 2 * GiB, shmSizeBytes: 1 }, sessionsPerContainer: 4 };
+
+  it('reads the limits the spec declares, else the hardened defaults', () => {
+    expect(envNeeds(spec, 7)).toEqual({ name: 'browser', episodes: 7, memoryBytes: 2 * GiB, nanoCpus: HARDENED_DEFAULTS.nanoCpus, sessionsPerContainer: 4 });
+    expect(envNeeds({ name: 'code', serverBundle: 'server.mjs' }, 1)).toMatchObject({ memoryBytes: HARDENED_DEFAULTS.memoryBytes, sessionsPerContainer: 1 });
+  });
+
+  it("gives the pool the plan's lanes and each container the CPU of its sessions, keeping the spec's other settings", () => {
+    const [plan] = planParallelism(3, [envNeeds(spec, 10)], twoCores, 'cpu');
+    expect(poolOptions(spec, plan!)).toEqual({
+      spec: { ...spec, docker: { memoryBytes: 2 * GiB, shmSizeBytes: 1, nanoCpus: 2 * CPU } },
+      lanes: 3,
+      sessionsPerInstance: 4,
+    });
   });
 });
