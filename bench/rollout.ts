@@ -1,30 +1,38 @@
-// Expert episodes per minute per env and mixed, at parallelism 1, 2, 4, 8, and the share of
-// wall time the runner itself takes (everything that is neither the agent nor the env).
+// Throughput of the main job: expert episodes per hour for each env alone and for the three mixed,
+// at parallelism 1, 2, 4 and auto, side by side in one run. With each row: how busy the machine's
+// cores were, the runner's overhead per env (wall time of an episode neither the agent's nor the
+// env's) and the memory a live episode holds per env (its containers' memory over its lanes).
 // Run: node --conditions=source --import tsx bench/rollout.ts [env,env,...]
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExpertAgent, rollout } from '@workgym/agents';
+import { ExpertAgent, rollout, type Parallel, type RolloutStats } from '@workgym/agents';
 import type { EnvManifest } from '@workgym/protocol';
 import { counterServerEntry } from '@workgym/protocol/testing';
 import { buildEnvImage, DockerRuntime, manifestServerSpec, type EnvServerSpec } from '@workgym/runtime';
 import { manifest as browser } from '@workgym/env-browser';
 import { manifest as code } from '@workgym/env-code';
 import { manifest as spreadsheet } from '@workgym/env-spreadsheet';
+import { meterCpu, type CpuSpent } from './lib/cpu-meter.js';
 import { printTable } from './lib/stats.js';
 
 interface BenchEnv {
   name: string;
   spec: EnvServerSpec;
   families: string[];
+  /** Tasks per family: enough that warm-up is a small part of the run at every parallelism. */
+  perFamily: number;
 }
+
+const PER_FAMILY: Record<string, number> = { counter: 200, code: 5, browser: 4, spreadsheet: 10 };
+const MIXED_PER_FAMILY = 6;
 
 async function prepare(manifest: EnvManifest): Promise<BenchEnv> {
   const spec = await manifestServerSpec(manifest, { runtime: 'docker', bundleDir: join(tmpdir(), 'workgym-bench') });
   const env = await manifest.create();
   const families = env.families().map((f) => f.id!);
   await env.close?.();
-  return { name: manifest.name, spec, families };
+  return { name: manifest.name, spec, families, perFamily: PER_FAMILY[manifest.name]! };
 }
 
 const counterImage = await buildEnvImage({
@@ -36,54 +44,117 @@ const counter: BenchEnv = {
   name: 'counter',
   spec: { name: 'counter', serverBundle: counterImage.bundle, image: counterImage.tag },
   families: ['counter/reach-target'],
+  perFamily: PER_FAMILY.counter!,
 };
 const wanted = process.argv[2]?.split(',');
-const envs = [counter, ...(await Promise.all([code, browser, spreadsheet].filter((m) => !wanted || wanted.includes(m.name)).map(prepare)))];
-const runtime = new DockerRuntime({ runId: `bench-rollout-${process.pid}` });
+const envs = await Promise.all([code, browser, spreadsheet].filter((m) => !wanted || wanted.includes(m.name)).map(prepare));
 
-async function measure(selected: BenchEnv[], parallel: number) {
+interface Measured {
+  episodes: number;
+  success: number;
+  perHour: number;
+  cpu: CpuSpent;
+  /** Per env: lanes, runner overhead and median memory per live episode (bytes). */
+  byEnv: { env: string; lanes: number; overhead: number; memoryPerLive: number | undefined }[];
+}
+
+async function measure(selected: BenchEnv[], parallel: Parallel, tasksPerFamily: number): Promise<Measured> {
   const dir = await mkdtemp(join(tmpdir(), 'workgym-bench-rollout-'));
-  // Enough tasks that every worker runs several episodes; at least one task per family.
-  const perEnv = (env: BenchEnv) => Math.max(env.families.length, parallel * (env.name === 'counter' ? 40 : 3));
+  const runId = `bench-rollout-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const meter = await meterCpu(runId, 1000);
+  const lanes = new Map<string, number>();
+  const samples = new Map<string, number[]>(selected.map((e) => [e.name, []]));
+  let progress: RolloutStats | undefined;
+  // While an env still has episodes waiting, every one of its lanes holds a live episode.
+  const sampler = setInterval(() => {
+    for (const env of progress?.envs ?? []) {
+      const live = lanes.get(env.env) ?? 0;
+      const memory = meter.liveMemory(env.env);
+      if (live > 0 && memory > 0 && env.total - env.done > live) samples.get(env.env)!.push(memory / live);
+    }
+  }, 1000);
   const outcome = await rollout({
-    runtime,
+    runtime: new DockerRuntime({ runId }),
     agent: new ExpertAgent(),
-    envs: selected.map((e) => ({ ...e, families: e.families })),
+    envs: selected.map((e) => ({ name: e.name, spec: e.spec, families: e.families })),
     out: join(dir, 'run'),
-    tasksPerFamily: Math.max(...selected.map((e) => Math.ceil(perEnv(e) / e.families.length))),
+    tasksPerFamily,
     group: 1,
     split: 'train',
     seed: 1,
     parallel,
     limits: { maxSteps: 60, stepDeadlineMs: 60_000, episodeDeadlineMs: 600_000 },
-  });
+    onPlan: (plan) => {
+      for (const env of plan) lanes.set(env.env, env.lanes);
+    },
+    onProgress: (stats) => (progress = stats),
+  }).finally(() => clearInterval(sampler));
+  const cpu = await meter.stop();
   await rm(dir, { recursive: true, force: true });
   const stats = outcome.stats.envs;
-  const sum = (f: (e: (typeof stats)[number]) => number) => stats.reduce((a, e) => a + f(e), 0);
-  const episodes = sum((e) => e.done);
-  const success = sum((e) => e.success);
-  const overhead = 1 - (sum((e) => e.agentMs) + sum((e) => e.envMs)) / sum((e) => e.wallMs);
-  // The rate the rollout's own counters give (its summary prints the same): warm-up included, closing not.
-  return { episodes, success, perMinute: outcome.stats.overallRate(), overhead };
+  const episodes = stats.reduce((a, e) => a + e.done, 0);
+  return {
+    episodes,
+    success: stats.reduce((a, e) => a + e.success, 0),
+    // The rollout's own rate (its summary prints the same): warm-up included, closing not.
+    perHour: outcome.stats.overallRate() * 60,
+    cpu,
+    byEnv: stats.map((e) => ({
+      env: e.env,
+      lanes: lanes.get(e.env) ?? 0,
+      overhead: 1 - (e.agentMs + e.envMs) / e.wallMs,
+      memoryPerLive: median(samples.get(e.env)!),
+    })),
+  };
 }
 
-const rows = [['envs', 'parallel', 'episodes', 'expert success', 'episodes/min', 'vs parallel 1', 'runner overhead']];
-for (const selected of [...envs.map((e) => [e]), envs.filter((e) => e.name !== 'counter')]) {
-  if (selected.length === 0) continue;
+function median(values: number[]): number | undefined {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length > 0 ? sorted[Math.floor(sorted.length / 2)] : undefined;
+}
+
+const MiB = 1024 * 1024;
+const perEnv = (m: Measured, f: (e: Measured['byEnv'][number]) => string) => m.byEnv.map((e) => (m.byEnv.length > 1 ? `${e.env} ${f(e)}` : f(e))).join(', ');
+
+const rows = [
+  ['envs', 'parallel', 'lanes per env', 'episodes', 'success', 'episodes/hour', 'vs parallel 1', 'cores busy', 'runner overhead', 'MiB per live episode'],
+];
+const profile = [['envs', 'parallel', 'wall s', 'runner CPU s', 'env containers CPU s', 'docker engine CPU s', 'CPU s per episode', 'floor s (CPU / cores)']];
+const groups: [string, BenchEnv[], number][] = [
+  ['counter', [counter], counter.perFamily],
+  ...envs.map((e): [string, BenchEnv[], number] => [e.name, [e], e.perFamily]),
+];
+if (envs.length > 1) groups.push([`mixed (${envs.map((e) => e.name).join('+')})`, envs, MIXED_PER_FAMILY]);
+for (const [label, selected, perFamily] of groups) {
   let base = 0;
-  for (const parallel of [1, 2, 4, 8]) {
-    const m = await measure(selected, parallel);
-    base ||= m.perMinute;
+  for (const parallel of [1, 2, 4, 'auto'] as const) {
+    const m = await measure(selected, parallel, perFamily);
+    base ||= m.perHour;
     rows.push([
-      selected.length > 1 ? `mixed (${selected.map((e) => e.name).join('+')})` : selected[0]!.name,
+      label,
       String(parallel),
+      perEnv(m, (e) => String(e.lanes)),
       String(m.episodes),
       `${((100 * m.success) / m.episodes).toFixed(0)}%`,
-      m.perMinute.toFixed(1),
-      `${(m.perMinute / base).toFixed(2)}x`,
-      `${(100 * m.overhead).toFixed(2)}%`,
+      m.perHour.toFixed(0),
+      `${(m.perHour / base).toFixed(2)}x`,
+      `${(100 * m.cpu.hostBusy).toFixed(0)}%`,
+      perEnv(m, (e) => `${(100 * e.overhead).toFixed(1)}%`),
+      perEnv(m, (e) => (e.memoryPerLive === undefined ? '—' : (e.memoryPerLive / MiB).toFixed(0))),
+    ]);
+    const containers = [...m.cpu.byEnv.values()].reduce((a, b) => a + b, 0);
+    profile.push([
+      label,
+      String(parallel),
+      ((m.episodes / m.perHour) * 3600).toFixed(1),
+      m.cpu.bench.toFixed(1),
+      [...m.cpu.byEnv].map(([env, s]) => `${env} ${s.toFixed(1)}`).join(', ') || containers.toFixed(1),
+      m.cpu.engine.toFixed(1),
+      (m.cpu.total / m.episodes).toFixed(3),
+      (m.cpu.floorMs / 1000).toFixed(1),
     ]);
     console.error(rows.at(-1)!.join(' | '));
   }
 }
 printTable('Expert rollouts through the docker runtime', rows);
+printTable('Where the CPU went', profile);
