@@ -14,7 +14,7 @@ import { loadTaskSets, type TaskSetFamily } from './task-sets/index.js';
 export interface BrowserEnvOptions extends BrowserHostOptions {
   /** The families it serves (default: the catalogue, FAMILIES; tests pass the templates). */
   families?: readonly FamilyDef[];
-  /** Sessions (BrowserContexts) one server runs at once. */
+  /** Sessions (BrowserContexts) one server runs at once (default 8; a rollout packs the manifest's sessionsPerContainer). */
   maxSessions?: number;
   /**
    * Task sets (files or folders, see src/task-sets/): a MiniWoB++ folder adds
@@ -36,7 +36,7 @@ export class BrowserEnv extends EnvBase<FamilyDef> {
   constructor(private readonly options: BrowserEnvOptions = {}) {
     const taskSets = loadTaskSets(options.tasks ?? []);
     super(
-      { name: 'browser', version: '0.1.0', maxSessions: options.maxSessions ?? 4, capabilities: ['expert', 'candidates', 'images'] },
+      { name: 'browser', version: '0.1.0', maxSessions: options.maxSessions ?? 8, capabilities: ['expert', 'candidates', 'images'] },
       new FamilyCatalogue('browser', options.families ?? FAMILIES, {
         external: taskSets.map((t) => t.family),
         verifierVersions: VERIFIER_VERSIONS,
