@@ -41,23 +41,27 @@ async function probe(client: EnvClient, session: string, url: string): Promise<s
 const line = (text: string, label: string) => text.split('\n').find((l) => l.includes(`${label}:`)) ?? '';
 
 describe('episodes sharing one Chromium container', () => {
-  it('do not share cookies, storage, IndexedDB, broadcast channels or shared workers, even on the same origin', async () => {
+  it('do not share cookies, storage, IndexedDB, broadcast channels, shared workers or window names, even on the same origin', async () => {
     const client = instance.client;
     const [a, b] = await Promise.all([client.reset({ family: PROBE, seed: 1 }), client.reset({ family: PROBE, seed: 2 })]);
 
-    const first = await probe(client, b.session, 'http://site.test/probe.html?t=bbb');
+    const first = await probe(client, b.session, 'http://site.test/probe.html?t=bbb&other=aaa');
     expect(line(first, 'before')).toContain('cookie=- local=- session=- idb=-');
-    // Inside B, a second document hears B's channel and joins B's worker.
-    expect(line(first, 'heard')).toContain('msg-bbb');
+    // Inside B, a second document hears B's channel (before and after the window.open probe) and joins B's worker.
+    expect(line(first, 'heard')).toContain('msg-bbb after-bbb');
     expect(line(first, 'worker')).toMatch(/ear-bbb/);
+    // A window name finds B's own frame (its title is "Ear").
+    expect(line(first, 'open')).toContain('own=Ear');
 
     // B's page stays open, its worker alive and its channel listening, while A probes the same origin.
-    const other = await probe(client, a.session, 'http://site.test/probe.html?t=aaa');
+    const other = await probe(client, a.session, 'http://site.test/probe.html?t=aaa&other=bbb');
     expect(line(other, 'before')).toContain('cookie=- local=- session=- idb=-');
     expect(line(other, 'heard')).toContain('msg-aaa');
     expect(line(other, 'heard')).not.toContain('bbb');
     expect(line(other, 'worker')).toContain('ear-aaa');
     expect(line(other, 'worker')).not.toContain('bbb');
+    // B's frame, open under the name "ear-bbb", is not what that name finds from A.
+    expect(line(other, 'open')).toMatch(/own=Ear other=(none|blank)"/);
 
     const bAgain = (await client.step(b.session, [call('scroll', { direction: 'up' })])).observation!.text!;
     expect(line(bAgain, 'heard')).not.toContain('aaa');
