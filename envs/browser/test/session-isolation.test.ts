@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EnvClient } from '@workgym/protocol';
 import { DockerRuntime, manifestServerSpec, type EnvInstance } from '@workgym/runtime';
 import { BrowserEnv, manifest } from '../src/index.js';
+import type { SiteApp, SiteRequest, SiteResponse } from '../src/sites/site-app.js';
 import { SiteServer } from '../src/sites/site-server.js';
 import { call, idOf } from './helpers.js';
 
@@ -134,6 +135,40 @@ describe("a page's requests to another episode's site backend", () => {
       // The page reads its own site; B's port gives it nothing, and B's site never hears of it.
       expect(line(text, 'fetch')).toMatch(/fetch: 200 <!doctype html><title>Probe home.* \| failed TypeError \| failed TypeError/);
       expect(bSite).toHaveBeenCalledTimes(1);
+      await Promise.all([a.close(), b.close()]);
+    } finally {
+      started.mockRestore();
+      await env.close();
+    }
+  }, 120_000);
+});
+
+/** A site with a login session: /login sets an HttpOnly cookie, /whoami shows the Cookie header the site received. */
+class SessionSite implements SiteApp {
+  readonly host = 'login.test';
+  handle(req: SiteRequest): SiteResponse {
+    if (req.path === '/login') return { html: `<title>Login</title><p>logged in</p>`, setCookie: `sid=${req.query.get('user')}; HttpOnly; Path=/` };
+    return { html: `<title>Who</title><p>cookie header: ${req.cookie || 'none'}</p>` };
+  }
+}
+
+describe('HttpOnly cookies a site sets', () => {
+  it("reach that episode's site and no other episode's", async () => {
+    const env = new BrowserEnv({ tasks: [PROBE_TASKS] });
+    const signal = new AbortController().signal;
+    // Every episode's backends get the login site beside the probe site.
+    const start = SiteServer.start.bind(SiteServer);
+    const started = vi.spyOn(SiteServer, 'start').mockImplementation((apps) => start([...apps, new SessionSite()]));
+    try {
+      const a = await env.reset({ family: PROBE, seed: 1, split: 'train', options: {} }, signal);
+      const b = await env.reset({ family: PROBE, seed: 2, split: 'train', options: {} }, signal);
+      const open = async (session: typeof a, url: string) => (await session.step({ id: 'g', name: 'goto', arguments: { url } }, signal)).observation.text!;
+      await open(a, 'http://login.test/login?user=alice');
+      expect(await open(a, 'http://login.test/whoami')).toContain('cookie header: sid=alice');
+      expect(await open(b, 'http://login.test/whoami')).toContain('cookie header: none');
+      await open(b, 'http://login.test/login?user=bob');
+      expect(await open(b, 'http://login.test/whoami')).toContain('cookie header: sid=bob"');
+      expect(await open(a, 'http://login.test/whoami')).toContain('cookie header: sid=alice"');
       await Promise.all([a.close(), b.close()]);
     } finally {
       started.mockRestore();

@@ -5,10 +5,13 @@ export interface SiteRequest {
   query: URLSearchParams;
   /** The urlencoded body of a POST. */
   form: URLSearchParams;
+  /** The request's Cookie header ('' without one): an app with a login session reads it. */
+  cookie?: string;
 }
 
-/** A page, a redirect (forms POST and redirect), or any other body (a script, an image). */
-export type SiteResponse = { status?: number; html: string } | { redirect: string } | { status?: number; body: Buffer | string; contentType: string };
+/** A page (which may set a cookie: a login session's), a redirect (forms POST and redirect), or any other body (a script, an image). */
+export type SiteResponse =
+  { status?: number; html: string; setCookie?: string } | { redirect: string } | { status?: number; body: Buffer | string; contentType: string };
 
 /**
  * A web app with server-side state; verifiers read that state directly, never the DOM. A task

@@ -75,6 +75,7 @@ export class SiteServer implements AsyncDisposable {
         path: decodeURI(url.pathname),
         query: url.searchParams,
         form: new URLSearchParams(body),
+        cookie: req.headers.cookie ?? '',
       };
       send(res, await app.handle(request));
     } catch (error) {
@@ -105,6 +106,7 @@ function send(res: ServerResponse, response: SiteResponse): void {
   if ('redirect' in response) {
     res.writeHead(303, { Location: response.redirect }).end();
   } else if ('html' in response) {
+    if (response.setCookie) res.setHeader('Set-Cookie', response.setCookie);
     res.writeHead(response.status ?? 200, { 'Content-Type': 'text/html; charset=utf-8' }).end(response.html);
   } else {
     res.writeHead(response.status ?? 200, { 'Content-Type': response.contentType }).end(response.body);
