@@ -139,6 +139,8 @@ export class BrowserHost implements AsyncDisposable {
       await killBrowser(browser);
       throw new Error('the browser host is closed');
     }
+    // The blank tab Chromium opens at start keeps a renderer of its own that no episode uses.
+    for (const page of await browser.pages()) await page.close();
     this.browser = browser;
     return browser;
   }
