@@ -63,7 +63,7 @@ async function bareNavigation(n: number): Promise<number[]> {
     res.writeHead(200, { 'Content-Type': 'text/html' }).end(`<title>t</title><a href="/next">next</a>${'<p>text</p>'.repeat(60)}`),
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const browser = await puppeteer.launch({ executablePath: '/usr/bin/chromium', pipe: true, args: CHROMIUM_ARGS });
+  const browser = await puppeteer.launch({ executablePath: '/usr/bin/chromium', pipe: true, args: [...CHROMIUM_ARGS] });
   const page = await browser.newPage();
   const cdp = await page.createCDPSession();
   await cdp.send('Page.enable');

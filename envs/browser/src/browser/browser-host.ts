@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type BrowserContext } from 'puppeteer-core';
 
-export const CHROMIUM_ARGS = [
+// Frozen: puppeteer.launch removes the feature flags from the array it is given (it merges them
+// into its own), so a second launch from the same array would run without them.
+export const CHROMIUM_ARGS: readonly string[] = Object.freeze([
   // The container is the sandbox (no network, no capabilities, non-root); Chromium's own
   // namespace sandbox needs privileges the container does not grant.
   '--no-sandbox',
@@ -29,7 +31,7 @@ export const CHROMIUM_ARGS = [
   '--in-process-gpu',
   '--enable-features=NetworkServiceInProcess2',
   '--window-size=1280,900',
-];
+]);
 
 export interface BrowserHostOptions {
   executablePath?: string;
