@@ -7,15 +7,15 @@ export const manifest = envManifest(import.meta.url, {
   name: 'browser',
   // The env's own module is imported on first use: importing the manifest loads none of it.
   create: async (options) => new (await import('./env.js')).BrowserEnv({ tasks: options?.tasks }),
-  // Four episodes share one Chromium: ~80 MiB per live episode instead of ~215 MiB alone, and the
+  // Four episodes share one Chromium: ~72 MiB per live episode instead of ~190 MiB alone, and the
   // most episodes per CPU-second of the layouts measured (docs/envs/browser.md#sessions-per-container).
   sessionsPerContainer: 4,
   docker: {
     // Per session: an episode keeps about one core busy when its agent answers at once.
     nanoCpus: 1_000_000_000,
     // Chromium (browser process with GPU and network threads, one renderer per episode) next to
-    // Node: ~170 MiB warm and ~40 MiB per live episode, so 8 sessions (the server's maximum)
-    // measured ~470 MiB; twice that leaves room for heavier pages.
+    // Node: ~160 MiB warm and ~33 MiB per live episode, so 8 sessions (the server's maximum)
+    // measured ~430 MiB; more than twice that leaves room for heavier pages.
     memoryBytes: 1024 * MiB,
     // Every Chromium thread counts against the pids limit: ~40 for the browser, ~20 per renderer.
     pidsLimit: 1024,
