@@ -26,6 +26,7 @@ export {
   type HostCapacity,
   type Pacing,
   type Parallel,
+  CPU_LANES_PER_CORE,
   REMOTE_LANES_PER_CORE,
 } from './rollout/parallelism.js';
 export { RolloutRunner, RolloutStoppedError, type RolloutEnv, type RolloutOptions, type RolloutResult } from './rollout/rollout-runner.js';

@@ -11,12 +11,12 @@ const sheet: EnvNeeds = { name: 'spreadsheet', episodes: 100, memoryBytes: 1.5 *
 const twoCores = { cores: 2, availableMemoryBytes: 20 * GiB };
 
 describe('planParallelism', () => {
-  it('auto gives a CPU-paced agent one lane per core per env, packed into as few containers as the sessions allow', () => {
+  it('auto gives a CPU-paced agent two lanes per core per env, packed into as few containers as the sessions allow', () => {
     const plan = planParallelism('auto', [code, browser, sheet], twoCores, 'cpu');
     expect(plan.map(({ env, lanes, containers }) => ({ env, lanes, containers }))).toEqual([
-      { env: 'code', lanes: 2, containers: 2 },
-      { env: 'browser', lanes: 2, containers: 1 },
-      { env: 'spreadsheet', lanes: 2, containers: 1 },
+      { env: 'code', lanes: 4, containers: 4 },
+      { env: 'browser', lanes: 4, containers: 1 },
+      { env: 'spreadsheet', lanes: 4, containers: 1 },
     ]);
     expect(plan.every((env) => env.warning === undefined)).toBe(true);
   });
@@ -83,7 +83,7 @@ describe('planParallelism', () => {
 
   it('says the plan in one line', () => {
     expect(describeParallelism(planParallelism('auto', [code, browser, { ...sheet, episodes: 0 }], twoCores, 'cpu'))).toBe(
-      'parallel: code 2 in flight on 2 containers (1 CPU each), browser 2 in flight on 1 container (2 CPU each)',
+      'parallel: code 4 in flight on 4 containers (1 CPU each), browser 4 in flight on 1 container (2 CPU each)',
     );
   });
 });

@@ -28,6 +28,7 @@ export const SLOW_FIRST: readonly string[] = [
   'envs/browser/test/expert-recovery.test.ts', // 59
   'tools/cli/test/python-package.test.ts', // 55
   'envs/browser/test/templates.test.ts', // 50
+  'envs/browser/test/session-isolation.test.ts', // ~40 alone (issue 20)
   'envs/runtime/test/env-pool.test.ts', // 38
   'tools/cli/test/tasks-docker.test.ts', // 38
   'tools/cli/test/distributed.test.ts', // 37

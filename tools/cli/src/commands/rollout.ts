@@ -46,7 +46,7 @@ Episodes: for each selected family, --episodes tasks (seeds --seed, --seed+1, ..
 --resume runs exactly what is missing (with the run's agent, --group and --max-steps: a resume
 that changes them is refused). Each env has its own warm pool of containers.
 
-Parallelism: --parallel auto (the default) runs, per env, one episode per core for a CPU-paced
+Parallelism: --parallel auto (the default) runs, per env, two episodes per core for a CPU-paced
 agent (expert, random, replay, ...) and up to 8 per core for --agent openai (it waits on its
 model server), as many as fit in 80% of the available memory shared by the run's envs (each
 container's memory limit is its env's manifest's). Sessions are packed into containers as the
