@@ -2,7 +2,7 @@
 // at parallelism 1, 2, 4 and auto, side by side in one run. With each row: how busy the machine's
 // cores were, the runner's overhead per env (wall time of an episode neither the agent's nor the
 // env's) and the memory a live episode holds per env (its containers' memory over its lanes).
-// Run: node --conditions=source --import tsx bench/rollout.ts [env,env,...]
+// Run: node --conditions=source --import tsx bench/rollout.ts [env,env,...] [--only counter,code,browser,spreadsheet,mixed] [--rounds N]
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,7 +46,10 @@ const counter: BenchEnv = {
   families: ['counter/reach-target'],
   perFamily: PER_FAMILY.counter!,
 };
-const wanted = process.argv[2]?.split(',');
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1]?.split(',') : undefined;
+const rounds = args.includes('--rounds') ? Number(args[args.indexOf('--rounds') + 1]) : 1;
+const wanted = args[0] && !args[0].startsWith('--') ? args[0].split(',') : undefined;
 const envs = await Promise.all([code, browser, spreadsheet].filter((m) => !wanted || wanted.includes(m.name)).map(prepare));
 
 interface Measured {
@@ -117,43 +120,77 @@ const MiB = 1024 * 1024;
 const perEnv = (m: Measured, f: (e: Measured['byEnv'][number]) => string) => m.byEnv.map((e) => (m.byEnv.length > 1 ? `${e.env} ${f(e)}` : f(e))).join(', ');
 
 const rows = [
-  ['envs', 'parallel', 'lanes per env', 'episodes', 'success', 'episodes/hour', 'vs parallel 1', 'cores busy', 'runner overhead', 'MiB per live episode'],
+  [
+    'envs',
+    'parallel',
+    'lanes per env',
+    'episodes',
+    'success',
+    'episodes/hour (median; each round)',
+    'vs parallel 1',
+    'cores busy',
+    'runner overhead',
+    'MiB per live episode',
+  ],
 ];
-const profile = [['envs', 'parallel', 'wall s', 'runner CPU s', 'env containers CPU s', 'docker engine CPU s', 'CPU s per episode', 'floor s (CPU / cores)']];
+const profile = [
+  [
+    'envs',
+    'parallel',
+    'wall s',
+    'runner CPU s',
+    'env containers CPU s (by env, as polled)',
+    'docker engine CPU s',
+    'CPU s per episode',
+    'floor s (CPU / cores)',
+  ],
+];
 const groups: [string, BenchEnv[], number][] = [
   ['counter', [counter], counter.perFamily],
   ...envs.map((e): [string, BenchEnv[], number] => [e.name, [e], e.perFamily]),
 ];
 if (envs.length > 1) groups.push([`mixed (${envs.map((e) => e.name).join('+')})`, envs, MIXED_PER_FAMILY]);
+const PARALLEL: readonly Parallel[] = [1, 2, 4, 'auto'];
 for (const [label, selected, perFamily] of groups) {
-  let base = 0;
-  for (const parallel of [1, 2, 4, 'auto'] as const) {
-    const m = await measure(selected, parallel, perFamily);
-    base ||= m.perHour;
+  if (only && !only.includes(selected.length > 1 ? 'mixed' : label)) continue;
+  // Rounds interleave the settings, each round in another order, so that a slow spell of the
+  // machine does not land on one setting; each row is the round with the median rate.
+  const runs = new Map<Parallel, Measured[]>(PARALLEL.map((p) => [p, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < PARALLEL.length; i++) {
+      const parallel = PARALLEL[(i + round) % PARALLEL.length]!;
+      const m = await measure(selected, parallel, perFamily);
+      runs.get(parallel)!.push(m);
+      console.error(`${label} | parallel ${parallel} | round ${round + 1} | ${m.perHour.toFixed(0)} episodes/hour`);
+    }
+  }
+  const median = (p: Parallel) => [...runs.get(p)!].sort((a, b) => a.perHour - b.perHour)[Math.floor(rounds / 2)]!;
+  const base = median(1).perHour;
+  for (const parallel of PARALLEL) {
+    const m = median(parallel);
+    const all = runs.get(parallel)!.map((r) => r.perHour.toFixed(0));
     rows.push([
       label,
       String(parallel),
       perEnv(m, (e) => String(e.lanes)),
       String(m.episodes),
       `${((100 * m.success) / m.episodes).toFixed(0)}%`,
-      m.perHour.toFixed(0),
+      rounds > 1 ? `${m.perHour.toFixed(0)} (${all.join(', ')})` : m.perHour.toFixed(0),
       `${(m.perHour / base).toFixed(2)}x`,
       `${(100 * m.cpu.hostBusy).toFixed(0)}%`,
       perEnv(m, (e) => `${(100 * e.overhead).toFixed(1)}%`),
       perEnv(m, (e) => (e.memoryPerLive === undefined ? '—' : (e.memoryPerLive / MiB).toFixed(0))),
     ]);
-    const containers = [...m.cpu.byEnv.values()].reduce((a, b) => a + b, 0);
     profile.push([
       label,
       String(parallel),
       ((m.episodes / m.perHour) * 3600).toFixed(1),
       m.cpu.bench.toFixed(1),
-      [...m.cpu.byEnv].map(([env, s]) => `${env} ${s.toFixed(1)}`).join(', ') || containers.toFixed(1),
+      `${m.cpu.containers.toFixed(1)} (${[...m.cpu.byEnv].map(([env, s]) => `${env} ${s.toFixed(1)}`).join(', ')})`,
       m.cpu.engine.toFixed(1),
       (m.cpu.total / m.episodes).toFixed(3),
       (m.cpu.floorMs / 1000).toFixed(1),
     ]);
-    console.error(rows.at(-1)!.join(' | '));
   }
 }
 printTable('Expert rollouts through the docker runtime', rows);

@@ -7,11 +7,13 @@ import { setTimeout } from 'node:timers/promises';
 import { connectDocker, LABEL_ENV, LABEL_RUN } from '@workgym/runtime';
 
 export interface CpuSpent {
-  /** CPU seconds of each env's containers, by env name (every container the run started). */
+  /** CPU seconds of each env's containers, by env name, as polled (a lower bound). */
   byEnv: Map<string, number>;
+  /** CPU seconds of all containers, in full where the engine's parent cgroup can be read, else as polled. */
+  containers: number;
   /** CPU seconds of this process: the orchestration, the trainers and the policies answering. */
   bench: number;
-  /** CPU seconds of the Docker engine (dockerd, containerd and the containers' shims). */
+  /** CPU seconds of the Docker engine's daemons (dockerd, containerd; not the short-lived per-container shims). */
   engine: number;
   total: number;
   cores: number;
@@ -21,19 +23,23 @@ export interface CpuSpent {
   hostBusy: number;
 }
 
-interface ContainerStats {
-  cpu_stats?: { cpu_usage?: { total_usage?: number } };
-  memory_stats?: { usage?: number; stats?: Record<string, number> };
+interface Reading {
+  /** CPU the container used since it started (ns). */
+  cpuNs?: number;
+  /** What it holds in memory, as `docker stats` shows it: usage less the reclaimable file cache. */
+  memoryBytes?: number;
 }
 
 /**
- * Polls the CPU and memory counters of the containers labelled with `runId` every `everyMs` and
- * keeps each container's latest reading. A container's last interval before it is removed is not
- * seen, so the container figures are a lower bound (by at most `everyMs` of CPU per container).
+ * Polls the CPU and memory of the containers labelled with `runId` every `everyMs` and keeps each
+ * container's latest reading. Readings come from the container's cgroup files (cgroup v1 with the
+ * cgroupfs driver, as here: cheap enough to read often) or else from the engine's stats call. A
+ * container's last interval before it is removed is not seen, so the per-env figures are a lower
+ * bound; `containers`, read from the engine's parent cgroup, counts every container in full.
  */
 export async function meterCpu(
   runId: string,
-  everyMs = 1000,
+  everyMs = 250,
 ): Promise<{ stop(): Promise<CpuSpent>; /** Memory the env's running containers use now (bytes). */ liveMemory(env: string): number }> {
   const docker = await connectDocker();
   const latest = new Map<string, { env: string; ns: number }>();
@@ -41,20 +47,32 @@ export async function meterCpu(
   const startCpu = process.cpuUsage();
   const startEngine = await engineCpuSeconds();
   const startHost = await hostCpu();
+  const startContainers = await allContainersCpuNs();
+  const read = async (id: string): Promise<Reading> => {
+    const fromCgroup = await cgroupReading(id);
+    if (fromCgroup) return fromCgroup;
+    // One-shot: the engine answers at once instead of sampling twice a second apart. A container
+    // removed mid-call can leave the call unanswered: it must not stop the polling.
+    const reading = docker.getContainer(id).stats({ stream: false, 'one-shot': true } as { stream: false });
+    const stats = (await Promise.race([reading, setTimeout(5000, undefined)]).catch(() => undefined)) as
+      { cpu_stats?: { cpu_usage?: { total_usage?: number } }; memory_stats?: { usage?: number; stats?: Record<string, number> } } | undefined;
+    const usage = stats?.memory_stats?.usage;
+    const cache = stats?.memory_stats?.stats ?? {};
+    return {
+      cpuNs: stats?.cpu_stats?.cpu_usage?.total_usage,
+      memoryBytes: usage === undefined ? undefined : usage - (cache.total_inactive_file ?? cache.inactive_file ?? 0),
+    };
+  };
   const poll = async () => {
     const running = await docker.listContainers({ filters: { label: [`${LABEL_RUN}=${runId}`] } });
     const now = new Map<string, number>();
     await Promise.all(
       running.map(async (c) => {
-        // One-shot: the engine answers at once instead of sampling twice a second apart. A container
-        // removed mid-call can leave the call unanswered: it must not stop the polling.
-        const reading = docker.getContainer(c.Id).stats({ stream: false, 'one-shot': true } as { stream: false });
-        const stats = (await Promise.race([reading, setTimeout(5000, undefined)]).catch(() => undefined)) as ContainerStats | undefined;
         const env = c.Labels[LABEL_ENV] ?? c.Image;
-        const ns = stats?.cpu_stats?.cpu_usage?.total_usage;
-        if (typeof ns === 'number') latest.set(c.Id, { env, ns });
-        const bytes = residentBytes(stats);
-        if (bytes !== undefined) now.set(env, (now.get(env) ?? 0) + bytes);
+        const { cpuNs, memoryBytes } = await read(c.Id);
+        // CPU only grows: a container that stopped between the listing and the reading reads 0.
+        if (cpuNs !== undefined) latest.set(c.Id, { env, ns: Math.max(cpuNs, latest.get(c.Id)?.ns ?? 0) });
+        if (memoryBytes !== undefined) now.set(env, (now.get(env) ?? 0) + memoryBytes);
       }),
     );
     memory = now;
@@ -77,20 +95,34 @@ export async function meterCpu(
       const bench = (own.user + own.system) / 1e6;
       const engine = (await engineCpuSeconds()) - startEngine;
       const host = await hostCpu();
-      const total = [...byEnv.values()].reduce((a, b) => a + b, bench + engine);
+      const endContainers = await allContainersCpuNs();
+      const metered = [...byEnv.values()].reduce((a, b) => a + b, 0);
+      const containers = startContainers !== undefined && endContainers !== undefined ? (endContainers - startContainers) / 1e9 : metered;
+      const total = bench + engine + containers;
       const cores = availableParallelism();
       const hostBusy = 1 - (host.idle - startHost.idle) / (host.total - startHost.total);
-      return { byEnv, bench, engine, total, cores, floorMs: (total / cores) * 1000, hostBusy };
+      return { byEnv, containers, bench, engine, total, cores, floorMs: (total / cores) * 1000, hostBusy };
     },
   };
 }
 
-/** What the container holds in memory, as `docker stats` shows it: usage less the reclaimable file cache. */
-function residentBytes(stats: ContainerStats | undefined): number | undefined {
-  const usage = stats?.memory_stats?.usage;
-  if (typeof usage !== 'number') return undefined;
-  const s = stats?.memory_stats?.stats ?? {};
-  return usage - (s.total_inactive_file ?? s.inactive_file ?? 0);
+const CGROUP_V1 = '/sys/fs/cgroup';
+
+async function cgroupReading(id: string): Promise<Reading | undefined> {
+  const [usage, memoryUsage, memoryStat] = await Promise.all([
+    readFile(`${CGROUP_V1}/cpuacct/docker/${id}/cpuacct.usage`, 'utf8'),
+    readFile(`${CGROUP_V1}/memory/docker/${id}/memory.usage_in_bytes`, 'utf8'),
+    readFile(`${CGROUP_V1}/memory/docker/${id}/memory.stat`, 'utf8'),
+  ]).catch(() => []);
+  if (usage === undefined || memoryUsage === undefined || memoryStat === undefined) return undefined;
+  const inactive = Number(/^total_inactive_file (\d+)$/m.exec(memoryStat)?.[1] ?? 0);
+  return { cpuNs: Number(usage), memoryBytes: Number(memoryUsage) - inactive };
+}
+
+/** CPU of every container the engine ran, removed ones included (the parent cgroup keeps their usage). */
+async function allContainersCpuNs(): Promise<number | undefined> {
+  const usage = await readFile(`${CGROUP_V1}/cpuacct/docker/cpuacct.usage`, 'utf8').catch(() => undefined);
+  return usage === undefined ? undefined : Number(usage);
 }
 
 async function hostCpu(): Promise<{ idle: number; total: number }> {
@@ -98,14 +130,14 @@ async function hostCpu(): Promise<{ idle: number; total: number }> {
   return { idle: ticks[3]! + ticks[4]!, total: ticks.reduce((a, b) => a + b, 0) };
 }
 
-/** CPU seconds of the engine's processes so far (dockerd, containerd, the shims): what the runtime costs outside the containers. */
+/** CPU seconds of the engine's daemons so far: what the runtime costs outside the containers. */
 async function engineCpuSeconds(): Promise<number> {
   let sum = 0;
   for (const pid of await readdir('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
     const name = /\(([^)]*)\)/.exec(stat)?.[1] ?? '';
-    if (!/^(dockerd|containerd|containerd-shim.*)$/.test(name)) continue;
+    if (name !== 'dockerd' && name !== 'containerd') continue;
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     sum += (Number(fields[11]) + Number(fields[12])) / 100;
   }
