@@ -5,7 +5,7 @@ import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullm
 import { EnvPool, type EnvRuntime, type EnvServerSpec } from '@workgym/runtime';
 import type { Agent } from '../agent.js';
 import { RolloutConfigError } from '../faults.js';
-import { envNeeds, hostCapacity, planParallelism, poolOptions, type EnvParallelism, type Pacing, type Parallel } from '../rollout/parallelism.js';
+import { envNeeds, hostCapacity, planParallelism, poolOptions, reportPlan, type EnvParallelism, type Pacing, type Parallel } from '../rollout/parallelism.js';
 import { playEpisode, probeEnvInfo, type EnvInfo } from '../rollout/play-episode.js';
 import { connectionOptions, type QueueAddress } from './queue-address.js';
 import { envQueueName, episodeIdOf, jobIdOf, queueName, resultsQueueName } from './queue-names.js';
@@ -253,7 +253,6 @@ function planWorker(options: QueueWorkerOptions): EnvParallelism[] {
     return { ...envNeeds(spec, Number.POSITIVE_INFINITY), name: env };
   });
   const plan = planParallelism(options.parallel, needs, hostCapacity(), options.pacing ?? 'cpu');
-  if (options.onPlan) options.onPlan(plan);
-  else for (const env of plan) if (env.warning) options.log?.(env.warning);
+  reportPlan(plan, options.onPlan, options.log);
   return plan;
 }

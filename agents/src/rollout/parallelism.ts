@@ -126,3 +126,9 @@ export function poolOptions(spec: EnvServerSpec, plan: EnvParallelism): Pick<Env
     sessionsPerInstance: plan.sessionsPerContainer,
   };
 }
+
+/** Hands the plan to `onPlan`, or else logs the warning of each env it capped. */
+export function reportPlan(plan: readonly EnvParallelism[], onPlan?: (plan: readonly EnvParallelism[]) => void, log?: (line: string) => void): void {
+  if (onPlan) onPlan(plan);
+  else for (const env of plan) if (env.warning) log?.(env.warning);
+}

@@ -4,7 +4,7 @@ import { EnvPool, type EnvRuntime, type EnvServerSpec } from '@workgym/runtime';
 import type { RunWriter } from '@workgym/trajectories';
 import type { Agent } from '../agent.js';
 import type { EpisodeLimits } from '../run-episode.js';
-import { envNeeds, hostCapacity, planParallelism, poolOptions, type EnvParallelism, type HostCapacity, type Parallel } from './parallelism.js';
+import { envNeeds, hostCapacity, planParallelism, poolOptions, reportPlan, type EnvParallelism, type HostCapacity, type Parallel } from './parallelism.js';
 import { playEpisode, probeEnvInfo, type EnvInfo, type PlayOptions } from './play-episode.js';
 import { RolloutStats, type EarlierEpisode } from './rollout-stats.js';
 import type { WorkQueue } from './work-queue.js';
@@ -102,8 +102,7 @@ export class RolloutRunner {
     let failure: unknown;
     try {
       const plan = (this.planned ??= this.planFor(await this.options.queue.remaining()));
-      if (this.options.onPlan) this.options.onPlan(plan);
-      else for (const env of plan) if (env.warning) this.options.log?.(env.warning);
+      reportPlan(plan, this.options.onPlan, this.options.log);
       await Promise.all(this.options.envs.map((env, i) => this.runEnv(env, plan[i]!, signal)));
     } catch (error) {
       failure = error;
