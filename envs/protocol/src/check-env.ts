@@ -1,6 +1,7 @@
 import type { EnvClient } from './client.js';
 import { RemoteError } from './errors.js';
 import { clip, ShownText, ungroundedValues } from './grounding.js';
+import { guessStrategy, relaxStrategy } from './reward.js';
 import type { Decoded, DecodedTaskFamily, ResetReply, StepReply, Verdict } from './messages.js';
 import { checkToolSchema } from './tool-validator.js';
 
@@ -17,7 +18,14 @@ export interface CheckEnvOptions {
    * their expert checks are skipped, saying so, instead of failed. Every other family needs one.
    */
   expertOptional?: readonly string[];
+  /** Seeds the relaxation case plays each condition on (default 1..20). */
+  relaxationSeeds?: number[];
+  /** Seeds the guessing-floor case plays each guess on (default 1..50). */
+  guessSeeds?: number[];
 }
+
+/** The share of seeds a constant attempt may succeed on (the guessing floor). */
+export const GUESSING_FLOOR = 0.05;
 
 export interface CheckResult {
   check: string;
@@ -27,6 +35,8 @@ export interface CheckResult {
   message?: string;
   /** Why the check did not run (it counts as ok). */
   skipped?: string;
+  /** What a passing check measured (relaxation, guessing floor). */
+  detail?: string;
 }
 
 export interface ConformanceReport {
@@ -47,10 +57,10 @@ export async function checkEnv(client: EnvClient, options: CheckEnvOptions = {})
   const listed = catalogue.families;
   const families = options.families ? listed.filter((f) => options.families!.includes(f.id)) : listed;
   const results: CheckResult[] = [];
-  const record = async (check: string, where: { family?: string; seed?: number }, body: () => Promise<void>) => {
+  const record = async (check: string, where: { family?: string; seed?: number }, body: () => Promise<void | string>) => {
     try {
-      await body();
-      results.push({ check, ...where, ok: true });
+      const detail = await body();
+      results.push({ check, ...where, ok: true, ...(detail ? { detail } : {}) });
     } catch (error) {
       results.push({ check, ...where, ok: false, message: (error as Error).message });
     }
@@ -65,7 +75,7 @@ export async function checkEnv(client: EnvClient, options: CheckEnvOptions = {})
     const skip = (check: string, where: { family: string; seed: number }) => results.push({ check, ...where, ok: true, skipped: 'the family has no expert' });
     for (const seed of seeds) {
       const where = { family: family.id, seed };
-      const ctx = { client, family: family.id, seed, declared };
+      const ctx = { client, family: family.id, seed, declared, components: componentNames(family) };
       await record('deterministic reset', where, () => checkDeterministicReset(ctx));
       await record('tool schemas', where, () => checkToolSchemas(ctx));
       await record('invalid calls give error observations', where, () => checkInvalidCalls(ctx));
@@ -94,13 +104,23 @@ export async function checkEnv(client: EnvClient, options: CheckEnvOptions = {})
         skip(`expert strategy ${strategy} solves the task`, { family: family.id, seed });
         continue;
       }
-      const demo = await expertEpisode({ client, family: family.id, seed, declared }, maxSteps, strategy);
+      const demo = await expertEpisode({ client, family: family.id, seed, declared, components: componentNames(family) }, maxSteps, strategy);
       await record(`expert strategy ${strategy} solves the task`, { family: family.id, seed }, async () => {
         checkSolved(demo);
         checkGrounded(demo);
         checkRationale(demo);
       });
     }
+    const base = { client, family: family.id, seed: 0, declared, components: componentNames(family) };
+    const lanes = Math.max(1, Math.min(4, hello.maxSessions || 1));
+    const relaxationSeeds = options.relaxationSeeds ?? range(1, 20);
+    const guessSeeds = options.guessSeeds ?? range(1, 50);
+    if (noExpert) skip('relaxation', { family: family.id, seed: relaxationSeeds[0] ?? 0 });
+    else if (family.conditions.length === 0) results.push({ check: 'relaxation', family: family.id, ok: true, skipped: 'the family declares no conditions' });
+    else await record('relaxation', { family: family.id }, () => checkRelaxation(base, family.conditions, relaxationSeeds, maxSteps, lanes));
+    if (noExpert) skip('guessing floor', { family: family.id, seed: guessSeeds[0] ?? 0 });
+    else if (family.guesses.length === 0) results.push({ check: 'guessing floor', family: family.id, ok: true, skipped: 'the family declares no guesses' });
+    else await record('guessing floor', { family: family.id }, () => checkGuessingFloor(base, family.guesses, guessSeeds, maxSteps, lanes));
   }
   return { env: hello.name, ok: results.every((r) => r.ok), results };
 }
@@ -122,6 +142,69 @@ interface Ctx {
   seed: number;
   /** Tools the env lists in its catalogue. */
   declared: Set<string>;
+  /** The family's declared verdict components (empty: it declares none). */
+  components: string[];
+}
+
+function componentNames(family: DecodedTaskFamily): string[] {
+  return family.components.map((c) => c.name);
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+/** Runs `body` on every seed, at most `lanes` at once, and returns the results in seed order. */
+async function eachSeed<T>(seeds: readonly number[], lanes: number, body: (seed: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array(seeds.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < seeds.length) {
+      const i = next++;
+      out[i] = await body(seeds[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(lanes, seeds.length) }, lane));
+  return out;
+}
+
+/**
+ * Each condition the task states matters on every seed: the expert with one condition dropped
+ * (`relax:<condition>`) fails, and its shaped reward is 0 (partial credit for the wrong rows, the
+ * wrong product or the wrong count would pay a policy for skipping the condition).
+ */
+async function checkRelaxation(ctx: Ctx, conditions: readonly string[], seeds: readonly number[], maxSteps: number, lanes: number): Promise<string> {
+  const paid: string[] = [];
+  for (const condition of conditions) {
+    const strategy = relaxStrategy(condition);
+    const verdicts = await eachSeed(seeds, lanes, (seed) => playStrategy({ ...ctx, seed }, maxSteps, strategy));
+    verdicts.forEach((v, i) => {
+      if (v.success || v.shapedReward > 0)
+        paid.push(`${condition} dropped, seed ${seeds[i]}: success ${v.success}, shaped reward ${v.shapedReward} (${v.detail})`);
+    });
+  }
+  expect(
+    paid.length === 0,
+    `an attempt with a condition dropped was paid (draw again in generate where dropping it leaves the outcome unchanged, and credit only what needs the condition):\n  ${paid.join('\n  ')}`,
+  );
+  return `${conditions.join(', ')} each dropped on ${seeds.length} seeds: no success, shaped reward 0`;
+}
+
+/** No constant attempt succeeds on more than GUESSING_FLOOR of the seeds. */
+async function checkGuessingFloor(ctx: Ctx, guesses: readonly string[], seeds: readonly number[], maxSteps: number, lanes: number): Promise<string> {
+  const rates: string[] = [];
+  const over: string[] = [];
+  for (const guess of guesses) {
+    const verdicts = await eachSeed(seeds, lanes, (seed) => playStrategy({ ...ctx, seed }, maxSteps, guessStrategy(guess)));
+    const won = seeds.filter((_, i) => verdicts[i]!.success);
+    rates.push(`${guess} ${won.length}/${seeds.length}`);
+    if (won.length > GUESSING_FLOOR * seeds.length) over.push(`${guess} succeeds on ${won.length} of ${seeds.length} seeds (${won.join(', ')})`);
+  }
+  expect(
+    over.length === 0,
+    `a constant attempt succeeds on more than ${GUESSING_FLOOR * 100}% of seeds (spread the task's answers and choices so no fixed answer or position is right that often):\n  ${over.join('\n  ')}`,
+  );
+  return `succeeded: ${rates.join(', ')}`;
 }
 
 function expect(condition: boolean, message: string): asserts condition {
@@ -141,7 +224,8 @@ function checkCatalogue(envName: string, families: DecodedTaskFamily[]): void {
 }
 
 async function withSession<T>(ctx: Ctx, maxSteps: number, body: (reset: ResetReply) => Promise<T>): Promise<T> {
-  const reset = await ctx.client.reset({ family: ctx.family, seed: ctx.seed, maxSteps });
+  // Shaped reward, so that "scores 0" means no partial credit either.
+  const reset = await ctx.client.reset({ family: ctx.family, seed: ctx.seed, maxSteps, reward: 'shaped' });
   try {
     return await body(reset);
   } finally {
@@ -193,14 +277,20 @@ async function checkInvalidCalls(ctx: Ctx): Promise<void> {
   });
 }
 
-/** Checks the end-of-episode contract and returns the verdict. */
-function checkEnded(reply: StepReply, what: string): Decoded<Verdict> {
+/** Checks the end-of-episode contract (and that the verdict names the declared components) and returns the verdict. */
+function checkEnded(reply: StepReply, what: string, components: readonly string[]): Decoded<Verdict> {
   expect(reply.terminated || reply.truncated, `${what}: the episode did not end`);
   expect(!(reply.terminated && reply.truncated), `${what}: terminated and truncated are both set`);
   const verdict = reply.verdict;
   expect(verdict !== null, `${what}: an ended episode must carry a verdict`);
   expect(verdict.reward >= 0 && verdict.reward <= 1, `${what}: reward ${verdict.reward} is outside 0..1`);
   expect(reply.reward === verdict.reward, `${what}: the final step reward must equal the verdict's`);
+  expect(verdict.reward === verdict.shapedReward, `${what}: a shaped-reward episode paid ${verdict.reward}, not its shaped reward ${verdict.shapedReward}`);
+  const named = Object.keys(verdict.components ?? {}).sort();
+  expect(
+    components.length === 0 || JSON.stringify(named) === JSON.stringify([...components].sort()),
+    `${what}: the verdict names components ${named.join(', ')}, the family declares ${components.join(', ')}`,
+  );
   return verdict;
 }
 
@@ -242,7 +332,7 @@ async function expertEpisode(ctx: Ctx, maxSteps: number, strategy: string): Prom
       }
       expect(reply !== undefined, 'the expert took no step');
       expect(reply.terminated, `the expert did not finish within ${maxSteps} steps`);
-      played.verdict = checkEnded(reply, 'expert');
+      played.verdict = checkEnded(reply, 'expert', ctx.components);
       await expectEpisodeOver(ctx, reset.session);
     });
   } catch (error) {
@@ -275,22 +365,27 @@ function checkRationale(demo: ExpertEpisode): void {
   );
 }
 
-/** An adversarial attempt the family names must end without success. */
-async function checkNearMiss(ctx: Ctx, maxSteps: number, nearMiss: string): Promise<void> {
-  await withSession(ctx, maxSteps, async (reset) => {
+/** Plays the expert's `strategy` (a near-miss, a relaxation, a guess) to the end and returns the verdict. */
+async function playStrategy(ctx: Ctx, maxSteps: number, strategy: string): Promise<Decoded<Verdict>> {
+  return withSession(ctx, maxSteps, async (reset) => {
     let reply: StepReply | undefined;
     for (let step = 1; step <= maxSteps && !(reply?.terminated || reply?.truncated); step++) {
-      const action = await ctx.client.expert(reset.session, { strategy: nearMiss });
-      expect(action.calls.length > 0, `the near-miss returned no tool call at step ${step}`);
+      const action = await ctx.client.expert(reset.session, { strategy });
+      expect(action.calls.length > 0, `${strategy} returned no tool call at step ${step}`);
       reply = await ctx.client.step(reset.session, action.calls);
     }
-    expect(reply !== undefined, 'the near-miss took no step');
-    const verdict = checkEnded(reply, `near-miss ${nearMiss}`);
-    expect(
-      !verdict.success && verdict.reward < 1,
-      `the near-miss got reward ${verdict.reward} (success ${verdict.success}): ${verdict.detail} (the verifier accepts an attempt that games it: judge against the task's generated truth, not state the agent could edit, or draw the task so this attempt fails on every seed)`,
-    );
+    expect(reply !== undefined, `${strategy} took no step`);
+    return checkEnded(reply, strategy, ctx.components);
   });
+}
+
+/** An adversarial attempt the family names must end without success. */
+async function checkNearMiss(ctx: Ctx, maxSteps: number, nearMiss: string): Promise<void> {
+  const verdict = await playStrategy(ctx, maxSteps, nearMiss);
+  expect(
+    !verdict.success && verdict.reward < 1,
+    `the near-miss got reward ${verdict.reward} (success ${verdict.success}): ${verdict.detail} (the verifier accepts an attempt that games it: judge against the task's generated truth, not state the agent could edit, or draw the task so this attempt fails on every seed)`,
+  );
 }
 
 async function checkDoingNothing(ctx: Ctx): Promise<void> {
@@ -298,7 +393,7 @@ async function checkDoingNothing(ctx: Ctx): Promise<void> {
   await withSession(ctx, 1, async (reset) => {
     const reply = await ctx.client.step(reset.session, [{ id: 'noop', name: 'no_such_tool_xyz', argumentsJson: '{}' }]);
     expect(reply.truncated && !reply.terminated, 'reaching max_steps must set truncated (and not terminated)');
-    const verdict = checkEnded(reply, 'doing nothing');
+    const verdict = checkEnded(reply, 'doing nothing', ctx.components);
     expect(
       verdict.reward === 0 && !verdict.success,
       `doing nothing got reward ${verdict.reward} (the starting state must score 0: the verifier pays for work not done)`,
@@ -311,7 +406,7 @@ async function checkSubmitAtOnce(ctx: Ctx): Promise<void> {
     if (!reset.tools.some((t) => t.name === 'submit')) return;
     const reply = await ctx.client.step(reset.session, [{ id: 'submit', name: 'submit', argumentsJson: '{}' }]);
     expect(reply.terminated, 'submit must terminate the episode');
-    const verdict = checkEnded(reply, 'submit at once');
+    const verdict = checkEnded(reply, 'submit at once', ctx.components);
     expect(
       verdict.reward === 0 && !verdict.success,
       `submitting at once got reward ${verdict.reward} (the starting state must score 0: the verifier pays for work not done)`,

@@ -1,3 +1,4 @@
+import type { RewardMode } from './reward.js';
 import type { Readable, Writable } from 'node:stream';
 import { ClientClosedError, DeadlineExceededError, FrameTooLargeError, ProtocolViolationError, RemoteError, ServerExitedError } from './errors.js';
 import { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder } from './framing.js';
@@ -44,6 +45,8 @@ export interface ResetOptions extends CallOptions {
   split?: string;
   maxSteps?: number;
   options?: Record<string, unknown>;
+  /** What the episode's reward pays: success (the default) or the shaped reward. */
+  reward?: RewardMode;
 }
 
 interface Pending {
@@ -95,6 +98,7 @@ export class EnvClient implements AsyncDisposable {
       split: request.split ?? '',
       maxSteps: request.maxSteps ?? 0,
       optionsJson: request.options ? JSON.stringify(request.options) : '',
+      reward: request.reward ?? '',
     };
     return this.call('reset', body, request).then((r) => r.reset!);
   }
@@ -103,7 +107,7 @@ export class EnvClient implements AsyncDisposable {
     return this.call('step', { session, calls }, options).then((r) => r.step!);
   }
 
-  /** The expert's next action; `strategy` names one of the family's strategies or near-misses. */
+  /** The expert's next action; `strategy` names one of the family's strategies or near-misses, or `relax:<condition>` / `guess:<name>`. */
   expert(session: string, options?: CallOptions & { strategy?: string }): Promise<ExpertReply> {
     return this.call('expert', { session, strategy: options?.strategy ?? '' }, options).then((r) => r.expert!);
   }

@@ -3,9 +3,19 @@ import type { ExpertAction, Session } from './environment.js';
 import type { Observation, Task, ToolCall, Verdict } from './messages.js';
 import type { workgym } from './gen/workgym.js';
 import { validateToolCall } from './tool-validator.js';
+import { SHAPED_CAP, shapedReward, type ComponentDecl, type RewardMode } from './reward.js';
 
 type StepResponse = workgym.v1.StepResponse.$Properties;
 type ToolResult = workgym.v1.ToolResult.$Properties;
+
+/** How one episode is run: its step limit, and what its reward pays. */
+export interface EpisodeRules {
+  /** 0: no limit. */
+  maxSteps: number;
+  reward: RewardMode;
+  /** The family's declared components (empty: the env's own reward is the shaped one). */
+  components: readonly ComponentDecl[];
+}
 
 /**
  * The server-side life of one session: validates calls, counts steps, applies the step limit
@@ -25,7 +35,7 @@ export class Episode {
     readonly id: string,
     readonly task: Task,
     readonly session: Session,
-    private readonly maxSteps: number,
+    private readonly rules: EpisodeRules,
   ) {
     this.observation = session.observation;
   }
@@ -106,11 +116,11 @@ export class Episode {
       }
       if (terminated) break;
     }
-    const truncated = !terminated && this.maxSteps > 0 && this.steps >= this.maxSteps;
+    const truncated = !terminated && this.rules.maxSteps > 0 && this.steps >= this.rules.maxSteps;
     let verdict: Verdict | undefined;
     if (terminated || truncated) {
-      this.ended = terminated ? 'terminated' : `truncated at max_steps ${this.maxSteps}`;
-      verdict = await this.session.verify(signal);
+      this.ended = terminated ? 'terminated' : `truncated at max_steps ${this.rules.maxSteps}`;
+      verdict = this.paid(await this.session.verify(signal));
       reward = verdict.reward ?? 0;
     }
     return {
@@ -123,5 +133,20 @@ export class Episode {
       verdict,
       stepIndex: this.steps,
     };
+  }
+
+  /**
+   * The verdict with the reward the rules pay: success, or the shaped reward the family's
+   * declared components give (the env's own reward where it declares none).
+   */
+  private paid(verdict: Verdict): Verdict {
+    const success = verdict.success ?? false;
+    const shaped =
+      this.rules.components.length > 0
+        ? shapedReward(this.rules.components, success, verdict.components ?? {})
+        : success
+          ? 1
+          : Math.min(verdict.reward ?? 0, SHAPED_CAP);
+    return { ...verdict, reward: this.rules.reward === 'shaped' ? shaped : success ? 1 : 0, shapedReward: shaped };
   }
 }

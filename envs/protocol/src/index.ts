@@ -7,6 +7,18 @@ export type { DockerOverrides, EnvCreateOptions, EnvManifest } from './manifest.
 export { checkEnv, assertEnvConforms, type CheckEnvOptions, type CheckResult, type ConformanceReport } from './check-env.js';
 export { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder, type FrameEvent } from './framing.js';
 export { Rng, SEED_LIMIT, splitSeed } from './rng.js';
+export {
+  declaredComponents,
+  guessStrategy,
+  parseRewardMode,
+  relaxStrategy,
+  REWARD_MODES,
+  SHAPED_CAP,
+  shapedReward,
+  type ComponentDecl,
+  type ComponentKind,
+  type RewardMode,
+} from './reward.js';
 export { toolCall } from './tool-call.js';
 export { endsEpisode, ENDING_TOOLS } from './ending-tools.js';
 export { MAX_ARGUMENT_BYTES, checkToolSchema, validateToolCall } from './tool-validator.js';

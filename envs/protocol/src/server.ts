@@ -4,6 +4,7 @@ import type { Environment, Session } from './environment.js';
 import { Episode } from './episode.js';
 import { CallRefusedError } from './errors.js';
 import { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder } from './framing.js';
+import { declaredComponents, guessStrategy, parseRewardMode, relaxStrategy } from './reward.js';
 import { SEED_LIMIT } from './rng.js';
 import { PROTOCOL_VERSION, wire, type Decoded, type Request, type ResetRequest, type Response, type TaskFamily } from './messages.js';
 
@@ -166,6 +167,7 @@ class Connection {
       throw new CallRefusedError('too_many_sessions', `${this.env.name} serves ${limit} session(s) at once; close one first`);
     }
     const options = parseOptions(spec.optionsJson);
+    const reward = parseRewardMode(spec.reward);
     this.opening += 1;
     let session: Session;
     try {
@@ -190,7 +192,7 @@ class Connection {
       verifierVersion: family.verifierVersion ?? '',
       scenario: this.env.scenario?.(family.id!, spec.seed) ?? '',
     };
-    this.episodes.set(id, new Episode(id, task, session, spec.maxSteps));
+    this.episodes.set(id, new Episode(id, task, session, { maxSteps: spec.maxSteps, reward, components: declaredComponents(family) }));
     return { session: id, task, observation: session.observation, tools: [...session.tools] };
   }
 
@@ -215,12 +217,16 @@ class Connection {
   }
 }
 
-/** The strategy an expert call follows: the one named, or the seed's default among the family's. */
+/**
+ * The strategy an expert call follows: the one named, or the seed's default among the family's.
+ * Besides strategies and near-misses the family's expert plays `relax:<condition>` and
+ * `guess:<name>` for its declared conditions and guesses.
+ */
 function resolveStrategy(family: TaskFamily | undefined, seed: number, asked: string): string {
   const strategies = family?.strategies ?? [];
   if (asked === '') return strategies.length > 0 ? strategies[seed % strategies.length]! : '';
-  if (strategies.includes(asked) || (family?.nearMisses ?? []).includes(asked)) return asked;
-  const known = [...strategies, ...(family?.nearMisses ?? [])];
+  const known = [...strategies, ...(family?.nearMisses ?? []), ...(family?.conditions ?? []).map(relaxStrategy), ...(family?.guesses ?? []).map(guessStrategy)];
+  if (known.includes(asked)) return asked;
   throw new CallRefusedError(
     'bad_request',
     `${family?.id ?? 'this family'} has no expert strategy ${JSON.stringify(asked)}${known.length ? ` (it has ${known.join(', ')})` : ' (it has none)'}`,

@@ -55,6 +55,9 @@ export class FamilyCatalogue<Def extends FamilyDef<unknown>> {
           splits: [...SPLITS],
           strategies: [...def.strategies],
           nearMisses: [...def.nearMisses],
+          components: (def.components ?? []).map((c) => ({ name: c.name, kind: c.kind === 'guard' ? 1 : 0 })),
+          conditions: [...(def.conditions ?? [])],
+          guesses: [...(def.guesses ?? [])],
           verifierVersion: options.verifierVersions?.[def.name] ?? '',
         };
       }),

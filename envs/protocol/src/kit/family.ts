@@ -1,5 +1,6 @@
 import type { ExpertAction } from '../environment.js';
 import type { ToolCall } from '../messages.js';
+import type { ComponentDecl } from '../reward.js';
 import type { Rng } from '../rng.js';
 import { toolCall } from '../tool-call.js';
 
@@ -49,6 +50,28 @@ export interface FamilyDef<Instance> {
   strategies: readonly string[];
   /** Named scripted attempts that game the verifier; none may succeed (the conformance check plays each). */
   nearMisses: readonly string[];
+  /**
+   * The verdict's components in the order credit is given: `progress` for what a correct
+   * solution needs and a shortcut cannot produce (the right record before the right amount,
+   * formulas before values), `guard` for what holds when nothing was done (others untouched,
+   * only one sent, no other cell changed). The server computes shaped reward from this
+   * declaration (`shapedReward`); no family sums its own. Every verdict names exactly these.
+   */
+  components?: readonly ComponentDecl[];
+  /**
+   * The conditions the task states (category, rating, amount, status, date window, which
+   * record). `generate` guarantees that dropping any one changes the right outcome (another
+   * product, other rows, another count), drawing again where it would not; the expert plays
+   * `relax:<condition>`, the task done with that condition dropped, which must fail with shaped
+   * reward 0 (the conformance check's relaxation case).
+   */
+  conditions?: readonly string[];
+  /**
+   * Named constant attempts, the same whatever the seed (answer "2", buy the first product
+   * listed, triage every ticket Normal / Billing), played by the expert as `guess:<name>`: each
+   * may succeed on at most 5% of seeds (the conformance check's guessing floor).
+   */
+  guesses?: readonly string[];
   /**
    * Declared only by a family whose tasks are related: each block of `tasks` consecutive seeds
    * (0..tasks-1, tasks..2*tasks-1, ...) is one scenario, a world generated once and asked a

@@ -3,6 +3,7 @@
 // docs/adding-a-family.md and docs/architecture.md.
 export { defineTools, ToolTable, z, type ToolArgs, type ToolDefinition } from './tools.js';
 export { candidateCalls, expertAction, type Derived, type Difficulty, type ExpertStep, type FamilyDef, type InstanceOf, type PlannedCall } from './family.js';
+export type { ComponentDecl, ComponentKind } from '../reward.js';
 export { FamilyCatalogue, instanceRng, SPLITS, type CatalogueOptions } from './catalogue.js';
 export { EnvBase, type EnvIdentity } from './env-base.js';
 export { OpenSessions } from './open-sessions.js';
