@@ -70,6 +70,8 @@ export class BrowserEnv extends EnvBase<FamilyDef> {
         screenshots: spec.options.screenshots === true,
         strategies: def?.strategies ?? [],
         nearMisses: def?.nearMisses ?? [],
+        conditions: def?.conditions ?? [],
+        guesses: def?.guesses ?? [],
       });
       await session.open();
       return session;

@@ -10,12 +10,13 @@ import {
   type Verdict,
 } from '@workgym/protocol';
 import { expertAction } from '@workgym/protocol/kit';
+import { guessStrategy, relaxStrategy } from '@workgym/protocol';
 import type { BrowserContext } from 'puppeteer-core';
 import type { PageDriver, StepTimings } from './browser/page-driver.js';
 import { candidateActions } from './candidates.js';
 import type { SiteServer } from './sites/site-server.js';
 import type { SeenPage } from './tasks/expert-kit.js';
-import { score, type TaskInstance } from './tasks/task.js';
+import type { TaskInstance } from './tasks/task.js';
 import { TOOLS, type ToolName } from './tools.js';
 
 const MAX_TEXT_CHARS = 24_000;
@@ -28,9 +29,11 @@ export interface SessionParts {
   context: BrowserContext;
   driver: PageDriver;
   screenshots: boolean;
-  /** The family's expert strategies (the first is the default) and near-misses. */
+  /** The family's expert strategies (the first is the default), near-misses, conditions and guesses. */
   strategies: readonly string[];
   nearMisses: readonly string[];
+  conditions: readonly string[];
+  guesses: readonly string[];
 }
 
 /** One browser episode: its own BrowserContext, page and site backends. */
@@ -109,15 +112,17 @@ export class BrowserSession implements Session {
 
   async verify(): Promise<Verdict> {
     const v = this.parts.instance.verify({ answer: this.answerText, submitted: this.submitted });
-    return { reward: score(v), success: v.success, components: v.components, detail: v.detail };
+    // Only a suite that declares no components brings its own reward; the server shapes the rest.
+    return { success: v.success, components: v.components, detail: v.detail, ...(v.reward !== undefined ? { reward: v.reward } : {}) };
   }
 
   async expert(_signal: AbortSignal, strategy: string): Promise<ExpertAction> {
-    const { instance, strategies, nearMisses } = this.parts;
+    const { instance, strategies, nearMisses, conditions, guesses } = this.parts;
     if (!instance.expert) throw new CallRefusedError('unsupported', 'this task comes from an external suite and has no expert');
     const name = strategy || strategies[0]!;
-    if (!strategies.includes(name) && !nearMisses.includes(name)) {
-      throw new CallRefusedError('bad_request', `no expert strategy ${JSON.stringify(name)} (this family has ${[...strategies, ...nearMisses].join(', ')})`);
+    const known = [...strategies, ...nearMisses, ...conditions.map(relaxStrategy), ...guesses.map(guessStrategy)];
+    if (!known.includes(name)) {
+      throw new CallRefusedError('bad_request', `no expert strategy ${JSON.stringify(name)} (this family has ${known.join(', ')})`);
     }
     return expertAction(
       instance.expert({ url: new URL(this.parts.driver.url()), snapshot: this.parts.driver.snapshot, seen: this.seen, strategy: name }),

@@ -136,7 +136,6 @@ export function miniwobTask(dir: string, task: string, seed: number, split: stri
         success: state.done && state.reward > 0 && reward === 1,
         reward: state.done ? reward : 0,
         components: { miniwob_reward: reward, miniwob_raw_reward: raw },
-        gate: state.done,
         detail: `MiniWoB++ ${task}: done=${state.done} raw reward ${state.reward}${state.reason ? ` (${state.reason})` : ''}`,
       };
     },

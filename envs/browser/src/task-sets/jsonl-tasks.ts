@@ -145,9 +145,13 @@ function verifyTask(line: BrowserTaskLine, received: readonly Submission[], inpu
     components.no_wrong_submission = stray.length === 0 ? 1 : 0;
   }
   if (line.answer !== undefined) components.answer = input.answer !== undefined && norm(input.answer) === norm(line.answer) ? 1 : 0;
-  const gate = Object.entries(components).some(([name, value]) => name !== 'no_wrong_submission' && value === 1);
   const shown = received.map((s) => `${s.method} ${s.path}?${s.fields.toString()}`).join('; ') || 'none';
-  return verification(components, gate, `submissions received: ${shown}; answer ${JSON.stringify(input.answer ?? null)}`);
+  const verdict = verification(components, `submissions received: ${shown}; answer ${JSON.stringify(input.answer ?? null)}`);
+  // A task set declares no components, so its own reward is the shaped one: partial credit only
+  // once a submission or the answer was right (no_wrong_submission holds when nothing was sent).
+  const earned = Object.entries(components).some(([name, value]) => name !== 'no_wrong_submission' && value === 1);
+  const values = Object.values(components);
+  return { ...verdict, reward: earned ? values.reduce((a, b) => a + b, 0) / values.length : 0 };
 }
 
 function samePlace(got: Submission, want: ExpectedSubmission): boolean {

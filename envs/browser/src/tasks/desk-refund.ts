@@ -129,7 +129,6 @@ export const deskRefund: FamilyDef = {
         };
         return verification(
           components,
-          refunds.length > 0,
           `refunds: ${refunds.map((x) => `${money(x.amount)} on ${x.orderId} (${x.reason})`).join(', ') || 'none'}; expected ${money(amount)} on ${order.id}; ticket ${ticket.status}`,
         );
       },

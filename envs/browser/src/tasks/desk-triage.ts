@@ -65,7 +65,6 @@ export const deskTriage: FamilyDef = {
         };
         return verification(
           components,
-          ticket.category !== '' || ticket.priority !== '',
           `ticket #${ticket.id}: category ${ticket.category || 'unset'}, priority ${ticket.priority || 'unset'}; expected ${category}, ${priority} (${customer.tier} customer)`,
         );
       },

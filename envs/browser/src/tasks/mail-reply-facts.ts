@@ -116,7 +116,6 @@ export const mailReplyFacts: FamilyDef = {
         };
         return verification(
           components,
-          reply !== undefined,
           `sent: ${sent.map((m) => `to ${m.to}: ${JSON.stringify(m.body.slice(0, 120))}`).join('; ') || 'nothing'}; expected ${invoice} and ${money(amount)} to ${customer.email}`,
         );
       },

@@ -19,16 +19,12 @@ export interface Verification {
   success: boolean;
   /** Named parts of the result, each 0..1. */
   components: Record<string, number>;
-  /**
-   * Partial credit counts only once the task's main effect happened (an order, a refund, a saved
-   * field): while it is false the reward is 0, so doing nothing or submitting at once earns none.
-   */
-  gate: boolean;
   /** One line for logs and failed checks: what the backend holds against what was expected. */
   detail: string;
   /**
-   * The reward, when the task's suite computes its own (MiniWoB++); its components then need not
-   * be 0..1 (`miniwob_raw_reward` is the page's −1..1).
+   * The reward, only for task sets and external suites that declare no components (MiniWoB++,
+   * JSONL tasks); a generated family's shaped reward is computed by the server from its declared
+   * components. Its components then need not be 0..1 (`miniwob_raw_reward` is the page's −1..1).
    */
   reward?: number;
 }
@@ -82,28 +78,18 @@ export type FamilyDef = KitFamilyDef<TaskInstance> & { job: Job };
 
 /**
  * A verification that succeeds when every component is fully met. `components` are named checks,
- * 0 or 1 each (`plan`, `other_users_untouched`); `gate` is whether the task's main effect happened.
+ * 0 or 1 each (`plan`, `other_users_untouched`), exactly those the family declares.
  */
-export function verification(components: Record<string, number>, gate: boolean, detail: string): Verification {
-  return { success: Object.values(components).every((c) => c === 1), components, gate, detail };
+export function verification(components: Record<string, number>, detail: string): Verification {
+  return { success: Object.values(components).every((c) => c === 1), components, detail };
 }
 
 /**
- * The verdict of an information-seeking task: one component, `answer`, and the gate open only
- * when it is right (a wrong answer earns nothing). `right` is the family's own comparison.
+ * The verdict of an information-seeking task: one component, `answer` (a progress component the
+ * family declares). `right` is the family's own comparison.
  */
 export function answerVerification(given: string | undefined, expected: string, right: boolean): Verification {
-  return { success: right, components: { answer: right ? 1 : 0 }, gate: right, detail: `answer ${JSON.stringify(given ?? null)}; expected ${expected}` };
-}
-
-/** Reward from components: their mean once the gate is open, else 0; 1 only on full success. */
-export function score(v: Verification): number {
-  if (v.reward !== undefined) return v.reward;
-  if (v.success) return 1;
-  if (!v.gate) return 0;
-  const values = Object.values(v.components);
-  const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
-  return Math.min(0.9, mean);
+  return { success: right, components: { answer: right ? 1 : 0 }, detail: `answer ${JSON.stringify(given ?? null)}; expected ${expected}` };
 }
 
 /** Lower-case, collapsed whitespace: how answers and replies are compared. */

@@ -56,9 +56,7 @@ export const templateFamily: FamilyDef = {
           rest_of_record: user.name === original.name && user.email === original.email && user.role === original.role ? 1 : 0,
           other_users_untouched: JSON.stringify(users.filter((u) => u !== user)) === others ? 1 : 0,
         };
-        // The gate: partial credit only once one of the asked-for changes was saved.
-        const gate = components.plan === 1 || components.deactivated === 1;
-        return verification(components, gate, `${user.email}: plan ${user.plan}, ${user.active ? 'active' : 'inactive'}; expected free, inactive`);
+        return verification(components, `${user.email}: plan ${user.plan}, ${user.active ? 'active' : 'inactive'}; expected free, inactive`);
       },
     };
   },
