@@ -3,7 +3,19 @@ import { assertEnvConforms, checkEnv, type Environment, type EpisodeSpec, type S
 import { CounterEnv } from '../src/testing/index.js';
 import { connectInProcess } from './helpers.js';
 
-type Defect = 'random-reset' | 'lazy-expert' | 'generous-verifier' | 'bad-schema' | 'peeking-expert' | 'undeclared-value' | 'silent-expert' | 'no-expert';
+type Defect =
+  | 'random-reset'
+  | 'lazy-expert'
+  | 'generous-verifier'
+  | 'bad-schema'
+  | 'peeking-expert'
+  | 'undeclared-value'
+  | 'silent-expert'
+  | 'no-expert'
+  | 'condition-that-does-not-matter'
+  | 'lucky-guess'
+  | 'undeclared-component'
+  | 'free-partial-credit';
 
 /** A CounterEnv with one defect switched on, to show checkEnv catches it. */
 function broken(defect: Defect): Environment {
@@ -38,7 +50,36 @@ function withDefect(defect: Defect, session: Session): Session {
     case 'no-expert':
       return copy({ expert: undefined });
     case 'generous-verifier':
-      return copy({ verify: async () => ({ reward: 1, success: true }) });
+      return copy({ verify: async () => ({ reward: 1, success: true, components: { reached: 1, submitted: 1 } }) });
+    case 'condition-that-does-not-matter':
+      // Dropping the target still solves the task (the relaxed expert plays the default).
+      return copy({
+        async expert(this: Session, signal: AbortSignal, strategy: string) {
+          return expert.call(this, signal, strategy === 'relax:target' ? 'jump' : strategy);
+        },
+      });
+    case 'lucky-guess':
+      // The constant attempt is right on every seed.
+      return copy({
+        async expert(this: Session, signal: AbortSignal, strategy: string) {
+          return expert.call(this, signal, strategy === 'guess:add-ten' ? 'jump' : strategy);
+        },
+      });
+    case 'undeclared-component': {
+      const verify = session.verify.bind(session);
+      return copy({ verify: async (signal) => ({ ...(await verify(signal)), components: { reached: 0, submitted: 0, style: 1 } }) });
+    }
+    case 'free-partial-credit': {
+      // Pays "submitted" (the second progress component) without the counter reached: shaped
+      // reward gives it nothing, so only a verifier that claims "reached" is caught.
+      const verify = session.verify.bind(session);
+      return copy({
+        verify: async (signal) => {
+          const v = await verify(signal);
+          return { ...v, components: { ...v.components, reached: 1 } };
+        },
+      });
+    }
     case 'bad-schema':
       return copy({ tools: [{ name: 'add', description: 'x', parametersJson: '{"type": 12}' }, ...session.tools.slice(1)] });
     case 'silent-expert':
@@ -89,8 +130,12 @@ describe('checkEnv', () => {
         'expert strategy walk solves the task',
         'doing nothing fails',
         'submitting at once fails',
+        'relaxation',
+        'guessing floor',
       ]),
     );
+    expect(report.results.find((r) => r.check === 'relaxation')?.detail).toBe('target each dropped on 20 seeds: no success, shaped reward 0');
+    expect(report.results.find((r) => r.check === 'guessing floor')?.detail).toMatch(/^succeeded: add-ten [0-2]\/50$/);
     await client.close();
   });
 
@@ -103,6 +148,10 @@ describe('checkEnv', () => {
     ['peeking-expert', 'expert acts only on what it was shown'],
     ['undeclared-value', 'expert acts only on what it was shown'],
     ['silent-expert', 'expert says why'],
+    ['condition-that-does-not-matter', 'relaxation'],
+    ['lucky-guess', 'guessing floor'],
+    ['undeclared-component', 'expert solves the task'],
+    ['free-partial-credit', 'submitting at once fails'],
   ] as const)('catches an env with a %s defect', async (defect, check) => {
     const { client } = connectInProcess(broken(defect));
     // Seed 2's default strategy jumps to the target in one call.
@@ -121,21 +170,24 @@ describe('checkEnv', () => {
     expect(report.results.filter((r) => !r.ok)).toEqual([]);
     expect(report.ok).toBe(true);
     // Near-misses and other strategies are the expert's too.
-    expect(report.results.filter((r) => r.skipped)).toEqual(
-      [
+    const skipped = (check: string, seed?: number) => ({
+      check,
+      family: 'counter/reach-target',
+      ...(seed ? { seed } : {}),
+      ok: true,
+      skipped: 'the family has no expert',
+    });
+    expect(report.results.filter((r) => r.skipped)).toEqual([
+      ...[
         'expert solves the task',
         'expert acts only on what it was shown',
         'expert says why',
         'near-miss overshoot does not succeed',
         'expert strategy jump solves the task',
-      ].map((check) => ({
-        check,
-        family: 'counter/reach-target',
-        seed: 1,
-        ok: true,
-        skipped: 'the family has no expert',
-      })),
-    );
+      ].map((check) => skipped(check, 1)),
+      skipped('relaxation'),
+      skipped('guessing floor'),
+    ]);
     expect(report.results.filter((r) => r.check === 'doing nothing fails' || r.check === 'submitting at once fails').every((r) => r.ok && !r.skipped)).toBe(
       true,
     );

@@ -59,13 +59,22 @@ const family = (name: string, job?: string): FamilyDef<Walk> => ({
 });
 
 describe('FamilyCatalogue', () => {
-  const catalogue = new FamilyCatalogue('walk', [family('short'), family('long', 'courier')], {
+  const declared: FamilyDef<Walk> = {
+    ...family('short'),
+    components: [
+      { name: 'arrived', kind: 'progress' },
+      { name: 'nothing_trampled', kind: 'guard' },
+    ],
+    conditions: ['distance'],
+    guesses: ['ten-steps'],
+  };
+  const catalogue = new FamilyCatalogue('walk', [declared, family('long', 'courier')], {
     job: 'walker',
     external: [{ id: 'walk/outside', job: 'walker', difficulty: 'hard', splits: ['train'] }],
     verifierVersions: { short: '5d41402abc4b2a76' },
   });
 
-  it('lists every family as <env>/<name> with its job (or the env default), both splits, strategies, near-misses and verifier version, then the external ones', () => {
+  it('lists every family as <env>/<name> with its job (or the env default), both splits, strategies, near-misses, declared components (progress 0, guard 1), conditions, guesses and verifier version, then the external ones', () => {
     expect(catalogue.families).toEqual([
       {
         id: 'walk/short',
@@ -75,6 +84,12 @@ describe('FamilyCatalogue', () => {
         splits: ['train', 'test'],
         strategies: ['stride', 'step'],
         nearMisses: ['overshoot'],
+        components: [
+          { name: 'arrived', kind: 0 },
+          { name: 'nothing_trampled', kind: 1 },
+        ],
+        conditions: ['distance'],
+        guesses: ['ten-steps'],
         verifierVersion: '5d41402abc4b2a76',
       },
       {
@@ -85,6 +100,9 @@ describe('FamilyCatalogue', () => {
         splits: ['train', 'test'],
         strategies: ['stride', 'step'],
         nearMisses: ['overshoot'],
+        components: [],
+        conditions: [],
+        guesses: [],
         verifierVersion: '',
       },
       { id: 'walk/outside', job: 'walker', difficulty: 'hard', splits: ['train'] },

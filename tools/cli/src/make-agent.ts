@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { availableParallelism } from 'node:os';
 import { ExpertAgent, OpenAIAgent, parsePolicy, REMOTE_LANES_PER_CORE, type OpenAIAgentOptions, type Parallel } from '@workgym/agents';
-import type { TaskFamily } from '@workgym/protocol';
+import { guessStrategy, relaxStrategy, type TaskFamily } from '@workgym/protocol';
 import { TEMPERATURE, type AgentOption } from './agent-options.js';
 import { numberSchema } from './option-schemas.js';
 import { UsageError } from './usage-error.js';
@@ -87,7 +87,12 @@ export function checkExpert(expert: ExpertAsk | undefined, families: readonly Ta
   }
   const variant = expert.variant;
   if (!variant) return;
-  const named = (f: TaskFamily) => [...(f.strategies ?? []), ...(f.nearMisses ?? [])];
+  const named = (f: TaskFamily) => [
+    ...(f.strategies ?? []),
+    ...(f.nearMisses ?? []),
+    ...(f.conditions ?? []).map(relaxStrategy),
+    ...(f.guesses ?? []).map(guessStrategy),
+  ];
   const lacking = families.filter((f) => !named(f).includes(variant));
   if (lacking.length === 0) return;
   const has = (f: TaskFamily) =>

@@ -34,7 +34,7 @@ export class NotesSession implements Session {
   /** Judged against the generated truth, never against anything the agent could change. */
   async verify(): Promise<Verdict> {
     const right = this.answered?.trim() === this.task.notes[this.task.target]!.code;
-    return { reward: right ? 1 : 0, success: right, components: { answer: right ? 1 : 0 }, detail: `answered ${JSON.stringify(this.answered ?? null)}` };
+    return { success: right, components: { answer: right ? 1 : 0 }, detail: `answered ${JSON.stringify(this.answered ?? null)}` };
   }
 
   async expert(_signal: AbortSignal, strategy: string) {

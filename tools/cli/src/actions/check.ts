@@ -7,7 +7,16 @@ import { envSpec, makeRuntime, matchFamilies } from './select-envs.js';
 
 export async function check(
   names: string[],
-  options: { runtime: 'docker' | 'local'; seeds: number; family?: string; tasks?: string[]; json?: boolean; dryRun?: boolean },
+  options: {
+    runtime: 'docker' | 'local';
+    seeds: number;
+    relaxationSeeds: number;
+    guessSeeds: number;
+    family?: string;
+    tasks?: string[];
+    json?: boolean;
+    dryRun?: boolean;
+  },
 ): Promise<void> {
   const tasks = assignTaskSets(options.tasks, names, envNames());
   // Families are matched before any runtime starts: a glob that matches nothing costs no container.
@@ -22,6 +31,8 @@ export async function check(
       envs: envs.join('; '),
       tasks: describeTaskSets(tasks),
       seeds: `1..${options.seeds}`,
+      'relaxation seeds': `1..${options.relaxationSeeds}`,
+      'guess seeds': `1..${options.guessSeeds}`,
       runtime: options.runtime,
     });
   }
@@ -30,13 +41,23 @@ export async function check(
   for (const { manifest, families } of targets) {
     await using instance = await runtime.start(await envSpec(manifest, runtime.kind, tasks[manifest.name]));
     const expertOptional = await taskSetFamilies(manifest, tasks[manifest.name]);
-    const report = await checkEnv(instance.client, { seeds: Array.from({ length: options.seeds }, (_, i) => i + 1), families, expertOptional });
+    const report = await checkEnv(instance.client, {
+      seeds: upTo(options.seeds),
+      relaxationSeeds: upTo(options.relaxationSeeds),
+      guessSeeds: upTo(options.guessSeeds),
+      families,
+      expertOptional,
+    });
     reports.push(report);
     if (!options.json) printReport(report.env, report.results, families);
   }
   if (options.json) console.log(JSON.stringify({ reports }, null, 2));
   if (reports.length === 0) console.log('no environments are registered');
   if (reports.some((r) => !r.ok)) process.exitCode = 1;
+}
+
+function upTo(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i + 1);
 }
 
 /**
@@ -66,12 +87,16 @@ function printReport(env: string, results: CheckResult[], selected: string[] | u
   const only = selected ? ` (only ${selected.length === 1 ? selected[0] : `${selected.length} families`})` : '';
   console.log(`\n${env}${only}: ${results.every((r) => r.ok) ? 'conforms' : 'FAILS'}`);
   console.log(formatTable([['family', ...checks], ...families.map((f) => [f, ...checks.map((c) => cell(f, c))])]));
-  const skipped = [...new Set(results.filter((r) => r.skipped).map((r) => r.family!))];
-  if (skipped.length > 0) {
-    const shown = skipped.length > 10 ? `${skipped.slice(0, 10).join(', ')} and ${skipped.length - 10} more` : skipped.join(', ');
+  const noExpert = [...new Set(results.filter((r) => r.skipped === 'the family has no expert').map((r) => r.family!))];
+  if (noExpert.length > 0) {
+    const shown = noExpert.length > 10 ? `${noExpert.slice(0, 10).join(', ')} and ${noExpert.length - 10} more` : noExpert.join(', ');
     console.log(
-      `  skipped: the expert checks of ${skipped.length} task-set ${skipped.length === 1 ? 'family' : 'families'} with no expert (${shown}); the others ran`,
+      `  skipped: the expert checks of ${noExpert.length} task-set ${noExpert.length === 1 ? 'family' : 'families'} with no expert (${shown}); the others ran`,
     );
   }
-  for (const r of results.filter((x) => !x.ok)) console.log(`  ${r.check}${r.family ? ` [${r.family} seed ${r.seed}]` : ''}: ${r.message}`);
+  for (const r of results.filter((x) => x.skipped && x.skipped !== 'the family has no expert'))
+    console.log(`  ${r.check} [${r.family}]: skipped, ${r.skipped}`);
+  for (const r of results.filter((x) => x.ok && x.detail)) console.log(`  ${r.check} [${r.family}]: ${r.detail}`);
+  for (const r of results.filter((x) => !x.ok))
+    console.log(`  ${r.check}${r.family ? ` [${r.family}${r.seed !== undefined ? ` seed ${r.seed}` : ''}]` : ''}: ${r.message}`);
 }

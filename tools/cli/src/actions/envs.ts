@@ -21,6 +21,9 @@ export async function listEnvs(options: { json?: boolean; env?: string[]; tasks?
         splits: f.splits,
         strategies: f.strategies ?? [],
         nearMisses: f.nearMisses ?? [],
+        components: (f.components ?? []).map((c) => ({ name: c.name, kind: c.kind === 1 ? 'guard' : 'progress' })),
+        conditions: f.conditions ?? [],
+        guesses: f.guesses ?? [],
       })),
       tools: env.tools().map((t) => ({ name: t.name, description: t.description, parameters: JSON.parse(t.parametersJson || '{}') })),
     });

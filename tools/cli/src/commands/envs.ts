@@ -8,7 +8,7 @@ export function defineEnvs(command: Command): void {
     .addOption(tasksOption())
     .option(
       '--json',
-      'print JSON: {"envs":[{"name","version","source","families":[{"id","job","difficulty","description","splits","strategies","nearMisses"}],"tools":[...]}]}',
+      'print JSON: {"envs":[{"name","version","source","families":[{"id","job","difficulty","description","splits","strategies","nearMisses","components":[{"name","kind"}],"conditions","guesses"}],"tools":[...]}]}',
     )
     .addHelpText(
       'after',

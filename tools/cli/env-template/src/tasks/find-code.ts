@@ -30,6 +30,12 @@ export const findCode: FamilyDef<NotesTask> = {
   strategies: ['by-title', 'scan'],
   // A sloppy attempt that must fail on every seed: answering with the first note's code.
   nearMisses: ['first-note'],
+  // What the verdict is made of; the server turns it into shaped reward (success is the default).
+  components: [{ name: 'answer', kind: 'progress' }],
+  // What the task states: dropped, the answer must change on every seed ("relax:title" must fail).
+  conditions: ['title'],
+  // A constant attempt, the same on every seed: it may succeed on at most 5% of them.
+  guesses: ['fixed-code'],
   generate(rng) {
     const notes = drawNotes(rng);
     // Never the first note, so the first-note near-miss fails on every seed.
@@ -51,7 +57,10 @@ function askAbout(notes: { title: string; code: string }[], target: number): Not
     notes,
     target,
     expert({ opened, strategy }) {
-      if (strategy === 'first-note') return opened.has(0) ? answer(0, 'The first note shows a code: answer with it.') : open(0, 'Open the first note.');
+      if (strategy === 'guess:fixed-code') return { call: { name: 'answer', arguments: { text: 'ABC123' } }, text: 'Codes often look like ABC123.' };
+      // Without the title, any note's code would do: the first one.
+      if (strategy === 'first-note' || strategy === 'relax:title')
+        return opened.has(0) ? answer(0, 'The first note shows a code: answer with it.') : open(0, 'Open the first note.');
       if (opened.has(target)) return answer(target, `The note "${wanted.title}" shows the code ${wanted.code}: answer with it.`);
       if (strategy === 'scan') {
         const next = notes.findIndex((_, n) => !opened.has(n));
