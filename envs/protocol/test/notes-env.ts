@@ -41,6 +41,9 @@ export const findCode: FamilyDef<NotesTask> = {
   description: 'Find the code in the note with a given title and answer with it.',
   strategies: ['by-title', 'scan'],
   nearMisses: ['first-note'],
+  components: [{ name: 'answer', kind: 'progress' }],
+  conditions: ['title'],
+  guesses: ['fixed-code'],
   generate(rng) {
     const notes = drawNotes(rng);
     // Never the first note, so the first-note near-miss fails on every seed.
@@ -74,7 +77,10 @@ function askAbout(notes: { title: string; code: string }[], target: number): Not
     notes,
     target,
     expert({ opened, strategy }) {
-      if (strategy === 'first-note') return opened.has(0) ? answer(0, 'The first note shows a code: answer with it.') : open(0, 'Open the first note.');
+      if (strategy === 'guess:fixed-code') return { call: { name: 'answer', arguments: { text: 'ABC123' } }, text: 'Codes often look like ABC123.' };
+      // Without the title, any note's code would do: the first one.
+      if (strategy === 'first-note' || strategy === 'relax:title')
+        return opened.has(0) ? answer(0, 'The first note shows a code: answer with it.') : open(0, 'Open the first note.');
       if (opened.has(target)) return answer(target, `The note "${wanted.title}" shows the code ${wanted.code}: answer with it.`);
       if (strategy === 'scan') {
         const next = notes.findIndex((_, n) => !opened.has(n));
@@ -115,7 +121,7 @@ class NotesSession implements Session {
   /** Judged against the generated truth, never against anything the agent could change. */
   async verify(): Promise<Verdict> {
     const right = this.answered?.trim() === this.task.notes[this.task.target]!.code;
-    return { reward: right ? 1 : 0, success: right, components: { answer: right ? 1 : 0 }, detail: `answered ${JSON.stringify(this.answered ?? null)}` };
+    return { success: right, components: { answer: right ? 1 : 0 }, detail: `answered ${JSON.stringify(this.answered ?? null)}` };
   }
 
   async expert(_signal: AbortSignal, strategy: string) {
