@@ -1,14 +1,14 @@
 import { ActionError, type Rng, type Verdict } from '@workgym/protocol';
 import { instanceRng } from '@workgym/protocol/kit';
-import { parseRange } from './engine/a1.js';
+import { cellName, parseRange } from './engine/a1.js';
 import { agentMeter } from './engine/budget.js';
 import type { CellEdit } from './engine/calc-engine.js';
-import { cellKey } from './engine/sheet.js';
+import { cellKey, keyCol, keyRow } from './engine/sheet.js';
 import type { Value } from './engine/values.js';
 import { sameValue, showValue } from './engine/values.js';
 import type { Workbook } from './engine/workbook.js';
 import { cellsOf, get } from './tasks/helpers.js';
-import type { TaskInstance } from './tasks/task.js';
+import { OTHERS_UNCHANGED, type TaskInstance } from './tasks/task.js';
 
 /** How many times the formulas check perturbs the inputs. */
 export const PERTURBATIONS = 2;
@@ -80,11 +80,15 @@ async function copyInputs(from: Workbook, to: Workbook, ranges: readonly string[
 }
 
 /**
- * Scores a workbook against its task. Everything is judged against the task's own starting
- * workbook `start`, never against data the agent could edit. values: target cells after
- * recalculation (with a tolerance); formulas: the target cells are formulas that stay right when
- * the inputs are perturbed (so typed-in results fail); formats: the task's format rule; answer:
- * question tasks. Each component is in 0..1; the reward is their mean, success all of them at 1.
+ * Judges a workbook against its task. Everything is judged against the task's own starting
+ * workbook `start`, never against data the agent could edit. formulas: the formula-checked
+ * targets hold formulas that stay right when the inputs are perturbed (so typed-in results
+ * fail); values: the other targets right after recalculation (with a tolerance), a
+ * formula-checked one only when its formula passed, so constants where formulas are asked score
+ * 0 there; labels: the task's header cells; formats: the task's format rule; answer: question
+ * tasks; others_unchanged: no cell outside `writes` changed. The verdict carries success (every
+ * component 1) and the components; the server computes the reward from the family's declared
+ * components, so no reward is summed here.
  */
 export async function verifyTask(
   task: TaskInstance,
@@ -95,57 +99,113 @@ export async function verifyTask(
 ): Promise<Verdict> {
   const components: Record<string, number> = {};
   const details: string[] = [];
-  if (task.question) {
-    const a = checkAnswer(task, answer);
-    components.answer = a.score;
-    details.push(a.detail);
-  }
+  const record = (name: string, check: { score: number; detail: string }) => {
+    components[name] = Math.min(1, Math.max(0, check.score));
+    details.push(check.detail);
+  };
+  if (task.question) record('answer', checkAnswer(task, answer));
   if (task.expected) {
     const expected = task.expected(start);
-    const refs = Object.keys(expected);
-    const wrong = refs.filter((ref) => !sameValue(get(wb, ref), expected[ref]!));
-    components.values = task.valueMode === 'all' ? (wrong.length === 0 ? 1 : 0) : (refs.length - wrong.length) / refs.length;
-    details.push(
+    const formulaCells = task.formulas?.cells ?? [];
+    const passed = task.formulas ? await checkFormulas(task, start, wb, episode) : undefined;
+    if (passed) record('formulas', passed.check);
+    const labels = new Set(task.labels ?? []);
+    const data = Object.keys(expected).filter((ref) => !labels.has(ref));
+    const unearned = (ref: string) => formulaCells.includes(ref) && !passed!.good.has(ref);
+    record('values', checkValues(task, wb, expected, data, unearned, 'target cells'));
+    if (labels.size > 0)
+      record(
+        'labels',
+        checkValues({ valueMode: 'all' }, wb, expected, [...labels], () => false, 'header cells'),
+      );
+  }
+  if (task.formats) record('formats', task.formats(wb, start));
+  record(OTHERS_UNCHANGED, othersUnchanged(task, start, wb));
+  const success = Object.values(components).every((s) => s === 1);
+  return { reward: success ? 1 : 0, success, components, detail: details.join('; ') };
+}
+
+/**
+ * The share of `refs` that hold their expected value (all or nothing in valueMode "all"); a cell
+ * `unearned` says is a formula-checked target whose formula did not pass, which counts as wrong.
+ */
+function checkValues(
+  task: Pick<TaskInstance, 'valueMode'>,
+  wb: Workbook,
+  expected: Record<string, Value>,
+  refs: readonly string[],
+  unearned: (ref: string) => boolean,
+  what: string,
+): { score: number; detail: string } {
+  const wrong = refs.filter((ref) => unearned(ref) || !sameValue(get(wb, ref), expected[ref]!));
+  const score = refs.length === 0 ? 1 : task.valueMode === 'all' ? (wrong.length === 0 ? 1 : 0) : (refs.length - wrong.length) / refs.length;
+  const show = (r: string) =>
+    `${r} = ${JSON.stringify(showValue(get(wb, r)))} (expected ${JSON.stringify(showValue(expected[r]!))}${unearned(r) ? ', by a formula that stays right' : ''})`;
+  return {
+    score,
+    detail:
       wrong.length === 0
-        ? `all ${refs.length} target cells right`
-        : `${wrong.length} of ${refs.length} target cells wrong, e.g. ${wrong
-            .slice(0, 3)
-            .map((r) => `${r} = ${JSON.stringify(showValue(get(wb, r)))} (expected ${JSON.stringify(showValue(expected[r]!))})`)
-            .join(', ')}`,
-    );
-  }
-  if (task.formulas && task.expected) {
-    const { cells, inputs } = task.formulas;
-    const good = new Set(cells.filter((ref) => hasFormula(wb, ref)));
-    const noFormula = cells.length - good.size;
-    for (let round = 1; round <= PERTURBATIONS && good.size > 0; round++) {
-      const perturbed = perturbation(task, start, roundRng(episode.split, episode.seed, round)).wb;
-      const expected = task.expected(perturbed);
-      const agent = wb.clone();
-      try {
-        await copyInputs(perturbed, agent, inputs);
-      } catch (error) {
-        // Formulas that cannot be recalculated within the budget do not stay right.
-        if (!(error instanceof ActionError)) throw error;
-        good.clear();
-        break;
-      }
-      for (const ref of [...good]) if (!sameValue(get(agent, ref), expected[ref]!)) good.delete(ref);
+        ? `all ${refs.length} ${what} right`
+        : `${wrong.length} of ${refs.length} ${what} wrong, e.g. ${wrong.slice(0, 3).map(show).join(', ')}`,
+  };
+}
+
+/** The formula-checked targets whose formulas stay right through every perturbation round. */
+async function checkFormulas(
+  task: TaskInstance,
+  start: Workbook,
+  wb: Workbook,
+  episode: { split: string; seed: number },
+): Promise<{ good: Set<string>; check: { score: number; detail: string } }> {
+  const { cells, inputs } = task.formulas!;
+  const good = new Set(cells.filter((ref) => hasFormula(wb, ref)));
+  const noFormula = cells.length - good.size;
+  for (let round = 1; round <= PERTURBATIONS && good.size > 0; round++) {
+    const perturbed = perturbation(task, start, roundRng(episode.split, episode.seed, round)).wb;
+    const expected = task.expected!(perturbed);
+    const agent = wb.clone();
+    try {
+      await copyInputs(perturbed, agent, inputs);
+    } catch (error) {
+      // Formulas that cannot be recalculated within the budget do not stay right.
+      if (!(error instanceof ActionError)) throw error;
+      good.clear();
+      break;
     }
-    components.formulas = good.size / cells.length;
-    details.push(
-      `${good.size} of ${cells.length} target cells are formulas that stay right when the inputs change${noFormula > 0 ? ` (${noFormula} hold no formula)` : ''}`,
-    );
+    for (const ref of [...good]) if (!sameValue(get(agent, ref), expected[ref]!)) good.delete(ref);
   }
-  if (task.formats) {
-    const f = task.formats(wb, start);
-    components.formats = Math.min(1, Math.max(0, f.score));
-    details.push(f.detail);
+  const score = task.valueMode === 'all' ? (good.size === cells.length ? 1 : 0) : good.size / cells.length;
+  const detail = `${good.size} of ${cells.length} target cells are formulas that stay right when the inputs change${noFormula > 0 ? ` (${noFormula} hold no formula)` : ''}`;
+  return { good, check: { score, detail } };
+}
+
+/**
+ * 1 when every cell of the starting workbook's sheets that held a constant or a formula, outside
+ * the task's `writes` (default: the cells of `expected`), holds the same constant or the same
+ * formula at the end (a formula's value may follow the targets). Cells empty at the start are
+ * scratch space. A deleted sheet, deleted or inserted rows and overwritten inputs show as changes.
+ */
+export function othersUnchanged(task: TaskInstance, start: Workbook, wb: Workbook): { score: number; detail: string } {
+  const allowed = new Set(task.writes ? task.writes.flatMap(cellsOf) : Object.keys(task.expected?.(start) ?? {}));
+  const changed: string[] = [];
+  for (const before of start.sheets) {
+    const after = wb.sheet(before.name);
+    for (const [key, was] of before.cells) {
+      if (was.formula === undefined && (was.value === null || was.value === '')) continue;
+      const ref = `${before.name}!${cellName(keyRow(key), keyCol(key))}`;
+      if (allowed.has(ref)) continue;
+      const now = after?.cells.get(key);
+      const same = was.formula !== undefined ? was.formula === now?.formula : now?.formula === undefined && sameValue(was.value, now?.value ?? null);
+      if (!same) changed.push(ref);
+    }
   }
-  const scores = Object.values(components);
-  const reward = scores.length === 0 ? 0 : scores.reduce((s, x) => s + x, 0) / scores.length;
-  const success = scores.length > 0 && scores.every((s) => s === 1);
-  return { reward: success ? 1 : Math.min(reward, 0.99), success, components, detail: details.join('; ') };
+  return {
+    score: changed.length === 0 ? 1 : 0,
+    detail:
+      changed.length === 0
+        ? 'no cell outside the task changed'
+        : `${changed.length} cells outside the task changed (the task does not ask for them), e.g. ${changed.slice(0, 3).join(', ')}`,
+  };
 }
 
 function hasFormula(wb: Workbook, ref: string): boolean {

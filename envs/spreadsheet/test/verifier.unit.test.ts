@@ -64,19 +64,19 @@ describe('verifiers judge against the task, never against what the agent can edi
     expect(verdict.components?.formats).toBeLessThan(1);
   });
 
-  it('grouped-summary: constant formulas (=1518.1) keep none of the targets through the perturbation (kept 3 of 9)', async () => {
+  it('grouped-summary: constant formulas (=1518.1) keep none of the targets through the perturbation (kept 3 of 9), and none of their values count', async () => {
     for (const seed of [1, 2, 3]) {
       const { verdict } = await play('spreadsheet/grouped-summary', seed, 'constant-formulas');
-      expect(verdict.components).toMatchObject({ values: 1, formulas: 0 });
+      expect(verdict.components).toMatchObject({ values: 0, formulas: 0 });
       expect(verdict.success).toBe(false);
     }
   });
 
   it('a discount or a start date typed into the formula fails: the perturbation moves every input', async () => {
     const discount = await play('spreadsheet/computed-column', 1, 'hardcoded-discount');
-    expect(discount.verdict.components).toMatchObject({ values: 1, formulas: 0 });
+    expect(discount.verdict.components).toMatchObject({ values: 0, formulas: 0 });
     const start = await play('spreadsheet/date-arithmetic', 1, 'constant-start');
-    expect(start.verdict.components).toMatchObject({ values: 1, formulas: 0 });
+    expect(start.verdict.components).toMatchObject({ values: 0, formulas: 0 });
   });
 
   it('keeps every component in 0..1 and the reward below 1 without success, for every near-miss', async () => {

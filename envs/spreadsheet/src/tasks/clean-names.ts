@@ -3,7 +3,7 @@ import type { Workbook } from '../engine/workbook.js';
 import { derive, rowLine } from './expert-kit.js';
 import { call, FIRST, get, LAST } from './helpers.js';
 import { formulaColumnExpert, typedValues } from './shapes/formula-column.js';
-import type { FamilyDef } from './task.js';
+import { sheetComponents, type FamilyDef } from './task.js';
 
 const messy = (word: string, pick: number) => [word.toLowerCase(), word.toUpperCase(), word, word[0]!.toLowerCase() + word.slice(1).toUpperCase()][pick]!;
 const proper = (text: string) => text.toLowerCase().replace(/(^|[^a-z])([a-z])/g, (_, a: string, b: string) => a + b.toUpperCase());
@@ -16,6 +16,7 @@ export const cleanNames: FamilyDef = {
   description: 'Clean a column of names: trim and collapse spaces, Proper Case, into a new column.',
   strategies: ['formula-fill', 'typed-values'],
   nearMisses: ['proper-only'],
+  components: sheetComponents('values', 'labels'),
   generate(rng) {
     const n = rng.int(8, 14);
     const rows: Value[][] = [['Name', 'City']];
@@ -40,6 +41,7 @@ export const cleanNames: FamilyDef = {
       sheets: [{ name: 'People', rows }],
       focus: 'People',
       expected,
+      labels: ['People!C1'],
       expert: formulaColumnExpert({
         reads: [
           { sheet: 'People', range: `A1:B${last}`, sources: [`A2:A${last}`], why: `I need to see every name before cleaning them; reading A1:B${last}.` },

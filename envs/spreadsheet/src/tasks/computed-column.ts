@@ -3,7 +3,7 @@ import type { Workbook } from '../engine/workbook.js';
 import { rowLine } from './expert-kit.js';
 import { bump, call, get, num, PRODUCTS, round2, setValues } from './helpers.js';
 import { formulaColumnExpert, typedValues } from './shapes/formula-column.js';
-import type { FamilyDef } from './task.js';
+import { sheetComponents, type FamilyDef } from './task.js';
 
 const DISCOUNTS = [0, 0.05, 0.1, 0.15, 0.2];
 
@@ -14,6 +14,7 @@ export const computedColumn: FamilyDef = {
   description: 'Add a computed Net column (qty × price × (1 − discount), rounded to cents) with formulas.',
   strategies: ['fill-down', 'formula-block'],
   nearMisses: ['typed-values', 'hardcoded-discount'],
+  components: sheetComponents('formulas', 'values', 'labels'),
   generate(rng) {
     const n = rng.int(8, 15);
     const rows: Value[][] = [];
@@ -34,6 +35,7 @@ export const computedColumn: FamilyDef = {
       sheets: [{ name: 'Items', rows: [['Item', 'Qty', 'Unit price', 'Discount'], ...rows], formats: [{ range: `D2:D${last}`, format: { numFmt: '0%' } }] }],
       focus: 'Items',
       expected,
+      labels: ['Items!E1'],
       formulas: {
         cells,
         inputs: [`Items!B2:D${last}`],

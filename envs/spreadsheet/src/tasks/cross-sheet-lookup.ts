@@ -3,7 +3,7 @@ import type { Workbook } from '../engine/workbook.js';
 import { rowLine } from './expert-kit.js';
 import { bump, call, get, num, PRODUCTS, setValues } from './helpers.js';
 import { formulaColumnExpert, typedValues } from './shapes/formula-column.js';
-import type { FamilyDef } from './task.js';
+import { sheetComponents, type FamilyDef } from './task.js';
 
 /** Lookups across sheets: price each order line from a product table on another sheet. */
 export const crossSheetLookup: FamilyDef = {
@@ -12,6 +12,7 @@ export const crossSheetLookup: FamilyDef = {
   description: 'Look up unit prices from a Products sheet into Orders and compute line totals, with formulas.',
   strategies: ['vlookup-fill', 'index-match-block'],
   nearMisses: ['typed-values', 'price-constants'],
+  components: sheetComponents('formulas', 'values'),
   generate(rng) {
     const products = rng
       .sample(PRODUCTS, rng.int(4, 6))

@@ -3,7 +3,7 @@ import type { Workbook } from '../engine/workbook.js';
 import { rowLine } from './expert-kit.js';
 import { bump, call, FIRST, get, num, relabel, REGIONS, setValues } from './helpers.js';
 import { constantFormulas, formulaColumnExpert } from './shapes/formula-column.js';
-import type { FamilyDef } from './task.js';
+import { sheetComponents, type FamilyDef } from './task.js';
 
 /** Grouped aggregates: a per-region summary of a sales log with SUMIFS/COUNTIFS/AVERAGEIFS. */
 export const groupedSummary: FamilyDef = {
@@ -12,6 +12,7 @@ export const groupedSummary: FamilyDef = {
   description: 'Fill a per-region summary (total, count, average) of a sales log with conditional aggregate formulas.',
   strategies: ['sumifs-fill', 'sumif-block'],
   nearMisses: ['constant-formulas'],
+  components: sheetComponents('formulas', 'values'),
   generate(rng) {
     const regions = rng.sample(REGIONS, rng.int(3, 4));
     const n = rng.int(14, 22);

@@ -3,7 +3,7 @@ import type { Value } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
 import { derive, move, readIfUnseen, refDerivation, rowLine, rowLines, submit } from './expert-kit.js';
 import { call, FIRST, get, LAST } from './helpers.js';
-import type { FamilyDef } from './task.js';
+import { sheetComponents, type FamilyDef } from './task.js';
 
 /** The data rows of Customers as they are now (row number and A..C values). */
 function currentRows(wb: Workbook): { row: number; values: Value[] }[] {
@@ -20,6 +20,7 @@ export const removeDuplicates: FamilyDef = {
   description: 'Delete duplicate rows (same Email) in place, keeping first occurrences and the order.',
   strategies: ['bottom-up', 'top-down'],
   nearMisses: ['keep-last'],
+  components: sheetComponents('values'),
   generate(rng) {
     const people = rng.sample(FIRST, rng.int(7, 10)).map((f) => {
       const l = rng.pick(LAST);

@@ -4,7 +4,7 @@ import type { Workbook } from '../engine/workbook.js';
 import { derive, move, readIfUnseen, refDerivation, rowLine, rowLines, submit } from './expert-kit.js';
 import { fillDownMove, writeValuesMove, type FormulaBlock } from './formula-block.js';
 import { call, FIRST, get } from './helpers.js';
-import type { FamilyDef } from './task.js';
+import { sheetComponents, type FamilyDef } from './task.js';
 
 /** Ranks within teams of the rows as they are now: 1 for a team's first row, then counting on. */
 function ranksInOrder(wb: Workbook, last: number): number[] {
@@ -20,6 +20,7 @@ export const sortAndRank: FamilyDef = {
   description: 'Sort a score table by team then score (descending) and fill a rank-within-team column.',
   strategies: ['typed-ranks', 'countif-ranks'],
   nearMisses: ['team-only-sort'],
+  components: sheetComponents('values'),
   generate(rng) {
     const teams = rng.sample(['Red', 'Blue', 'Green', 'Gold'], rng.int(2, 3));
     const names = rng.sample(FIRST, rng.int(8, 12));

@@ -1,5 +1,5 @@
 import type { Rng } from '@workgym/protocol';
-import type { ExpertStep, FamilyDef as KitFamilyDef, PlannedCall } from '@workgym/protocol/kit';
+import type { ComponentDecl, ExpertStep, FamilyDef as KitFamilyDef, PlannedCall } from '@workgym/protocol/kit';
 import type { CellFormat, Value } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
 
@@ -21,7 +21,11 @@ export interface SheetInit {
 export interface ExpertView {
   /** The session's workbook as it is now, after every edit so far (the agent's, a noisy candidate's). */
   wb: Workbook;
-  /** The strategy or near-miss being played: one of the family's `strategies` or `nearMisses`. */
+  /**
+   * The strategy being played: one of the family's `strategies` or `nearMisses`, `relax:<c>` for
+   * each of its `conditions` (the task done right but for condition c) or `guess:<g>` for each
+   * of its `guesses` (the same constant attempt whatever the seed).
+   */
   strategy: string;
   /** Whether the episode has shown this text (whitespace runs count as one space). */
   shown(text: string): boolean;
@@ -80,8 +84,25 @@ export interface TaskInstance {
    * agent's workbook matches (numbers within a tolerance).
    */
   expected?: (start: Workbook) => Record<string, Value>;
-  /** "all": the values check passes only if every target is right (sorting, deduplication); default "fraction". */
+  /**
+   * "all": the values and formulas checks pass only if every target is right, else score 0
+   * (sorting, deduplication, and every family that states conditions, so that a condition
+   * dropped on some rows earns nothing); default "fraction".
+   */
   valueMode?: 'fraction' | 'all';
+  /**
+   * Cells of `expected` that are headers or labels ("Items!E1"): judged as the `labels`
+   * component, after `values`, so that writing the header alone earns nothing.
+   */
+  labels?: string[];
+  /**
+   * Ranges ("Items!E1:E9") the task may change; every other cell that holds something in the
+   * starting workbook must keep its constant or its formula (the `others_unchanged` guard:
+   * damage to inputs, other columns or other sheets, deleted rows, costs the whole reward).
+   * Default: the cells of `expected`. Cells empty at the start are scratch space; formats are
+   * not compared.
+   */
+  writes?: string[];
   /** Present when the targets must be formulas; needs `expected`. */
   formulas?: FormulaCheck;
   /**
@@ -99,6 +120,21 @@ export interface TaskInstance {
   expert(view: ExpertView): ExpertStep;
   /** Plausible calls that do not help, offered as candidate actions next to the strategies' next moves (build them with `call`). */
   distractors: PlannedCall[];
+}
+
+/** A progress component the verifier produces: see `verifyTask`. */
+export type SheetComponent = 'answer' | 'formulas' | 'values' | 'labels' | 'formats';
+
+/** The guard every generated task gets: no cell outside `TaskInstance.writes` changed. */
+export const OTHERS_UNCHANGED = 'others_unchanged';
+
+/**
+ * A family's `components`: the verifier's progress components it produces, in credit order
+ * (formulas before values, the data before its labels and formats), then the guard
+ * `others_unchanged`. `sheetComponents('formulas', 'values', 'labels')`.
+ */
+export function sheetComponents(...progress: SheetComponent[]): ComponentDecl[] {
+  return [...progress.map((name) => ({ name, kind: 'progress' as const })), { name: OTHERS_UNCHANGED, kind: 'guard' }];
 }
 
 /**
