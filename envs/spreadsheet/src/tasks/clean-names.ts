@@ -1,3 +1,4 @@
+import type { Rng } from '@workgym/protocol';
 import type { Value } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
 import { derive, rowLine } from './expert-kit.js';
@@ -7,7 +8,35 @@ import { sheetComponents, type FamilyDef } from './task.js';
 
 const messy = (word: string, pick: number) => [word.toLowerCase(), word.toUpperCase(), word, word[0]!.toLowerCase() + word.slice(1).toUpperCase()][pick]!;
 const proper = (text: string) => text.toLowerCase().replace(/(^|[^a-z])([a-z])/g, (_, a: string, b: string) => a + b.toUpperCase());
-const clean = (text: string) => proper(text.trim().replace(/ +/g, ' '));
+const trimmed = (text: string) => text.trim().replace(/ +/g, ' ');
+const clean = (text: string) => proper(trimmed(text));
+
+/**
+ * Rows of messy names and cities, drawn again from `rng` until some name has spaces to remove
+ * and some trimmed name is not yet capitalised: then neither trimming alone nor capitalising
+ * alone (a condition dropped) cleans every name.
+ */
+function drawPeople(rng: Rng): Value[][] {
+  for (;;) {
+    const n = rng.int(8, 14);
+    const rows: Value[][] = [];
+    for (let i = 0; i < n; i++) {
+      const pad = () => ' '.repeat(rng.int(0, 2));
+      const name = `${pad()}${messy(rng.pick(FIRST), rng.int(0, 3))}${' '.repeat(rng.int(1, 3))}${messy(rng.pick(LAST), rng.int(0, 3))}${pad()}`;
+      rows.push([name, rng.pick(['Oslo', 'Lyon', 'Porto', 'Graz', 'Turin'])]);
+    }
+    const names = rows.map((r) => String(r[0]));
+    if (names.some((x) => trimmed(x) !== x) && names.some((x) => proper(trimmed(x)) !== trimmed(x))) return rows;
+  }
+}
+
+/** The formula each careless strategy fills down instead of PROPER(TRIM(...)). */
+const CARELESS: Record<string, (r: number) => string> = {
+  'proper-only': (r) => `=PROPER(A${r})`,
+  'relax:trim': (r) => `=PROPER(A${r})`,
+  'relax:capitalise': (r) => `=TRIM(A${r})`,
+  'guess:copy-names': (r) => `=A${r}`,
+};
 
 /** Data cleaning: trim stray spaces and fix the capitalisation of names. */
 export const cleanNames: FamilyDef = {
@@ -16,17 +45,12 @@ export const cleanNames: FamilyDef = {
   description: 'Clean a column of names: trim and collapse spaces, Proper Case, into a new column.',
   strategies: ['formula-fill', 'typed-values'],
   nearMisses: ['proper-only'],
+  conditions: ['trim', 'capitalise'],
+  guesses: ['copy-names'],
   components: sheetComponents('values', 'labels'),
   generate(rng) {
-    const n = rng.int(8, 14);
-    const rows: Value[][] = [['Name', 'City']];
-    for (let i = 0; i < n; i++) {
-      const pad = () => ' '.repeat(rng.int(0, 2));
-      const name = `${pad()}${messy(rng.pick(FIRST), rng.int(0, 3))}${' '.repeat(rng.int(1, 3))}${messy(rng.pick(LAST), rng.int(0, 3))}${pad()}`;
-      rows.push([name, rng.pick(['Oslo', 'Lyon', 'Porto', 'Graz', 'Turin'])]);
-    }
-    // At least one name has spaces to remove, so capitalising alone never passes.
-    if (rows.slice(1).every((r) => (r[0] as string).trim().replace(/ +/g, ' ') === r[0])) rows[1]![0] = ` ${String(rows[1]![0])}`;
+    const rows: Value[][] = [['Name', 'City'], ...drawPeople(rng)];
+    const n = rows.length - 1;
     const last = n + 1;
     const example = '"  jOHN   smith" -> "John Smith"';
     const expected = (wb: Workbook) => {
@@ -42,6 +66,8 @@ export const cleanNames: FamilyDef = {
       focus: 'People',
       expected,
       labels: ['People!C1'],
+      // All or nothing, so that names a careless rule happens to get right earn nothing.
+      valueMode: 'all',
       expert: formulaColumnExpert({
         reads: [
           { sheet: 'People', range: `A1:B${last}`, sources: [`A2:A${last}`], why: `I need to see every name before cleaning them; reading A1:B${last}.` },
@@ -51,7 +77,7 @@ export const cleanNames: FamilyDef = {
           sheet: 'People',
           top: 2,
           bottom: last,
-          columns: [{ col: 'C', label: 'clean name', formula: (r) => (strategy === 'proper-only' ? `=PROPER(A${r})` : `=PROPER(TRIM(A${r}))`) }],
+          columns: [{ col: 'C', label: 'clean name', formula: CARELESS[strategy] ?? ((r) => `=PROPER(TRIM(A${r}))`) }],
           sources: [rowLine(wb, 'People', 1, 2), 'leading, trailing and repeated spaces removed', 'every word capitalised'],
           how: 'TRIM removes leading, trailing and repeated spaces of the name in column A, PROPER capitalises every word',
           rangeSources: [`C2:C${last}`],
@@ -69,7 +95,7 @@ export const cleanNames: FamilyDef = {
             ],
           ),
         },
-        wrongFormulas: ['proper-only'],
+        wrongFormulas: Object.keys(CARELESS),
         done: `C1 says "Clean name" and C2:C${last} hold each name trimmed and capitalised; submitting.`,
       }),
       distractors: [

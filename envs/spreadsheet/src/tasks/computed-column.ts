@@ -1,4 +1,5 @@
-import type { Value } from '../engine/values.js';
+import type { Rng } from '@workgym/protocol';
+import { sameValue, type Value } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
 import { rowLine } from './expert-kit.js';
 import { bump, call, get, num, PRODUCTS, round2, setValues } from './helpers.js';
@@ -7,6 +8,28 @@ import { sheetComponents, type FamilyDef } from './task.js';
 
 const DISCOUNTS = [0, 0.05, 0.1, 0.15, 0.2];
 
+/** The same formula whatever the seed, with the discount or the rounding left out. */
+const GUESSES: Record<string, (r: number) => string> = {
+  'guess:no-discount': (r) => `=ROUND(B${r}*C${r},2)`,
+  'guess:no-rounding': (r) => `=B${r}*C${r}*(1-D${r})`,
+};
+
+/**
+ * Item rows where the discount and the rounding the task states both matter: some row has a
+ * discount and some row's unrounded Net is not whole cents, drawn again from `rng` until so
+ * (leaving either out of the formula is then wrong).
+ */
+function drawItems(rng: Rng): Value[][] {
+  for (;;) {
+    const n = rng.int(8, 15);
+    const rows: Value[][] = [];
+    for (let i = 0; i < n; i++)
+      rows.push([`${rng.pick(PRODUCTS)} ${rng.int(1, 99)}`, rng.int(1, 40), rng.int(2, 300) + rng.pick([0, 0.5, 0.95]), rng.pick(DISCOUNTS)]);
+    const net = (r: Value[]) => num(r[1]!) * num(r[2]!) * (1 - num(r[3]!));
+    if (rows.some((r) => r[3] !== 0) && rows.some((r) => !sameValue(net(r), round2(net(r))))) return rows;
+  }
+}
+
 /** Computed columns: a net amount from quantity, price and discount. */
 export const computedColumn: FamilyDef = {
   name: 'computed-column',
@@ -14,12 +37,11 @@ export const computedColumn: FamilyDef = {
   description: 'Add a computed Net column (qty × price × (1 − discount), rounded to cents) with formulas.',
   strategies: ['fill-down', 'formula-block'],
   nearMisses: ['typed-values', 'hardcoded-discount'],
+  guesses: ['no-discount', 'no-rounding'],
   components: sheetComponents('formulas', 'values', 'labels'),
   generate(rng) {
-    const n = rng.int(8, 15);
-    const rows: Value[][] = [];
-    for (let i = 0; i < n; i++)
-      rows.push([`${rng.pick(PRODUCTS)} ${rng.int(1, 99)}`, rng.int(1, 40), rng.int(2, 300) + rng.pick([0, 0.5, 0.95]), rng.pick(DISCOUNTS)]);
+    const rows = drawItems(rng);
+    const n = rows.length;
     const last = n + 1;
     const cells = [...Array(n).keys()].map((i) => `Items!E${i + 2}`);
     const rule = 'Qty × Unit price × (1 − Discount), rounded to 2 decimals';
@@ -56,17 +78,18 @@ export const computedColumn: FamilyDef = {
           },
         ],
         header: { cell: 'E1', text: 'Net' },
-        block: ({ wb }) => ({
+        block: ({ wb, strategy }) => ({
           sheet: 'Items',
           top: 2,
           bottom: last,
-          columns: [{ col: 'E', label: 'Net', formula: (r) => `=ROUND(B${r}*C${r}*(1-D${r}),2)` }],
+          columns: [{ col: 'E', label: 'Net', formula: GUESSES[strategy] ?? ((r) => `=ROUND(B${r}*C${r}*(1-D${r}),2)`) }],
           sources: [rowLine(wb, 'Items', 1, 4), rule],
           how: 'Qty (column B) × Unit price (C) × (1 − Discount (D)) of the same row, rounded with ROUND(…, 2)',
           rangeSources: [`E2:E${last}`],
         }),
         expected,
         blockStrategies: ['formula-block'],
+        wrongFormulas: Object.keys(GUESSES),
         typed: {
           'typed-values': typedValues('Typing each row’s Net as a number.'),
           'hardcoded-discount': {

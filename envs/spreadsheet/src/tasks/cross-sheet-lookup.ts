@@ -1,9 +1,30 @@
+import type { Rng } from '@workgym/protocol';
 import type { Value } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
 import { rowLine } from './expert-kit.js';
 import { bump, call, get, num, PRODUCTS, setValues } from './helpers.js';
 import { formulaColumnExpert, typedValues } from './shapes/formula-column.js';
 import { sheetComponents, type FamilyDef } from './task.js';
+
+/** The same Unit price formula whatever the seed, instead of a lookup by Code. */
+const GUESSES: Record<string, (r: number) => string> = {
+  'guess:first-price': () => '=Products!$C$2',
+  'guess:same-row-price': (r) => `=Products!C${r}`,
+};
+
+/**
+ * Order lines over `products`, drawn again from `rng` until they name more than one product, so
+ * that no single price is right for every line (and there are more lines than products, so
+ * taking the price of the same row fails too).
+ */
+function drawOrders(rng: Rng, products: Value[][]): Value[][] {
+  for (;;) {
+    const n = rng.int(8, 14);
+    const orders: Value[][] = [];
+    for (let i = 0; i < n; i++) orders.push([`O-${2000 + i}`, rng.pick(products)[0]!, rng.int(1, 12), null, null]);
+    if (new Set(orders.map((o) => o[1])).size > 1) return orders;
+  }
+}
 
 /** Lookups across sheets: price each order line from a product table on another sheet. */
 export const crossSheetLookup: FamilyDef = {
@@ -12,15 +33,15 @@ export const crossSheetLookup: FamilyDef = {
   description: 'Look up unit prices from a Products sheet into Orders and compute line totals, with formulas.',
   strategies: ['vlookup-fill', 'index-match-block'],
   nearMisses: ['typed-values', 'price-constants'],
+  guesses: ['first-price', 'same-row-price'],
   components: sheetComponents('formulas', 'values'),
   generate(rng) {
     const products = rng
       .sample(PRODUCTS, rng.int(4, 6))
       .map((name, i) => [`P-${100 + i * 7 + rng.int(0, 6)}`, name, rng.int(3, 60) + rng.pick([0, 0.5, 0.25, 0.99])] as Value[]);
     const m = products.length + 1;
-    const n = rng.int(8, 14);
-    const orders: Value[][] = [];
-    for (let i = 0; i < n; i++) orders.push([`O-${2000 + i}`, rng.pick(products)[0]!, rng.int(1, 12), null, null]);
+    const orders = drawOrders(rng, products);
+    const n = orders.length;
     const last = n + 1;
     const targets = [...Array(n).keys()].flatMap((i) => [`Orders!D${i + 2}`, `Orders!E${i + 2}`]);
     const vlookup = (r: number) => `=VLOOKUP(B${r},Products!$A$2:$C$${m},3,FALSE)`;
@@ -90,8 +111,8 @@ export const crossSheetLookup: FamilyDef = {
             {
               col: 'D',
               label: 'Unit price',
-              formula: strategy === 'index-match-block' ? indexMatch : vlookup,
-              alternatives: (r) => [vlookup(r), indexMatch(r)],
+              formula: GUESSES[strategy] ?? (strategy === 'index-match-block' ? indexMatch : vlookup),
+              alternatives: (r) => (GUESSES[strategy] ? [] : [vlookup(r), indexMatch(r)]),
             },
             { col: 'E', label: 'Total', formula: (r) => `=C${r}*D${r}` },
           ],
@@ -101,6 +122,7 @@ export const crossSheetLookup: FamilyDef = {
         }),
         expected,
         blockStrategies: ['index-match-block'],
+        wrongFormulas: Object.keys(GUESSES),
         typed: {
           'typed-values': typedValues('Each line’s price and total, typed in.'),
           'price-constants': {

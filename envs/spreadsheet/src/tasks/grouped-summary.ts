@@ -12,6 +12,8 @@ export const groupedSummary: FamilyDef = {
   description: 'Fill a per-region summary (total, count, average) of a sales log with conditional aggregate formulas.',
   strategies: ['sumifs-fill', 'sumif-block'],
   nearMisses: ['constant-formulas'],
+  conditions: ['region'],
+  guesses: ['whole-log', 'first-row-region'],
   components: sheetComponents('formulas', 'values'),
   generate(rng) {
     const regions = rng.sample(REGIONS, rng.int(3, 4));
@@ -47,6 +49,19 @@ export const groupedSummary: FamilyDef = {
       C: (r: number) => `=COUNTIFS(${labels},A${r})`,
       D: (r: number) => `=B${r}/C${r}`,
     };
+    // The region condition dropped: every row sums, counts and averages the whole log.
+    const wholeLog = {
+      B: () => `=SUM(${amounts})`,
+      C: () => `=COUNT(${amounts})`,
+      D: (r: number) => `=B${r}/C${r}`,
+    };
+    // Every row matched on the first summary row's region.
+    const firstRegion = {
+      B: () => `=SUMIFS(${amounts},${labels},$A$2)`,
+      C: () => `=COUNTIFS(${labels},$A$2)`,
+      D: (r: number) => `=B${r}/C${r}`,
+    };
+    const careless: Record<string, typeof sumifs> = { 'relax:region': wholeLog, 'guess:whole-log': wholeLog, 'guess:first-row-region': firstRegion };
     const sumif = {
       B: (r: number) => `=SUMIF(${labels},A${r},${amounts})`,
       C: (r: number) => `=COUNTIF(${labels},A${r})`,
@@ -63,6 +78,8 @@ export const groupedSummary: FamilyDef = {
       ],
       focus: 'Summary',
       expected,
+      // All or nothing, so that a summary of the whole log earns nothing for the rows it happens to match.
+      valueMode: 'all',
       formulas: {
         cells,
         inputs: [`Sales!A2:A${last}`, `Sales!C2:C${last}`, `Summary!A2:A${k}`],
@@ -85,15 +102,16 @@ export const groupedSummary: FamilyDef = {
           },
         ],
         block: ({ wb, strategy }) => {
-          const formulas = strategy === 'sumif-block' ? sumif : sumifs;
+          const formulas = careless[strategy] ?? (strategy === 'sumif-block' ? sumif : sumifs);
+          const right = careless[strategy] ? () => [] : undefined;
           return {
             sheet: 'Summary',
             top: 2,
             bottom: k,
             columns: [
-              { col: 'B', label: 'Total amount', formula: formulas.B, alternatives: (r) => [sumifs.B(r), sumif.B(r)] },
-              { col: 'C', label: 'number of orders', formula: formulas.C, alternatives: (r) => [sumifs.C(r), sumif.C(r)] },
-              { col: 'D', label: 'average amount', formula: formulas.D, alternatives: (r) => [sumifs.D(r), sumif.D(r)] },
+              { col: 'B', label: 'Total amount', formula: formulas.B, alternatives: right ?? ((r) => [sumifs.B(r), sumif.B(r)]) },
+              { col: 'C', label: 'number of orders', formula: formulas.C, alternatives: right ?? ((r) => [sumifs.C(r), sumif.C(r)]) },
+              { col: 'D', label: 'average amount', formula: formulas.D, alternatives: right ?? ((r) => [sumifs.D(r), sumif.D(r)]) },
             ],
             sources: [rowLine(wb, 'Sales', 1, 3), rowLine(wb, 'Sales', last, 3), rowLine(wb, 'Summary', 1, 4), 'SUMIFS and COUNTIFS'],
             how: `the Amounts (Sales column C, rows 2-${last}) and the count of rows whose Region (Sales column A) equals the region in column A of the summary row; average = total / count`,
@@ -103,6 +121,7 @@ export const groupedSummary: FamilyDef = {
         expected,
         blockStrategies: ['sumif-block'],
         typed: { 'constant-formulas': constantFormulas('Each summary cell as a formula holding its number.') },
+        wrongFormulas: Object.keys(careless),
         done: "Every region's Total, Orders and Average are formulas over Sales and match its rows; submitting.",
       }),
       distractors: [

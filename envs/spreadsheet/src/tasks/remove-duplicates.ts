@@ -13,6 +13,11 @@ function currentRows(wb: Workbook): { row: number; values: Value[] }[] {
   return rows;
 }
 
+const PLANS = ['Free', 'Pro', 'Team'];
+
+/** Strategies that delete what they think is a duplicate without checking the table against the task (near-misses, conditions dropped). */
+const CARELESS = ['keep-last', 'relax:keep-first', 'relax:email'];
+
 /** Data cleaning: delete rows whose key repeats one above it. */
 export const removeDuplicates: FamilyDef = {
   name: 'remove-duplicates',
@@ -20,15 +25,20 @@ export const removeDuplicates: FamilyDef = {
   description: 'Delete duplicate rows (same Email) in place, keeping first occurrences and the order.',
   strategies: ['bottom-up', 'top-down'],
   nearMisses: ['keep-last'],
+  conditions: ['email', 'keep-first'],
+  guesses: ['delete-last-row'],
   components: sheetComponents('values'),
   generate(rng) {
     const people = rng.sample(FIRST, rng.int(7, 10)).map((f) => {
       const l = rng.pick(LAST);
-      return [`${f.toLowerCase()}.${l.toLowerCase()}@example.com`, `${f} ${l}`, rng.pick(['Free', 'Pro', 'Team'])] as Value[];
+      return [`${f.toLowerCase()}.${l.toLowerCase()}@example.com`, `${f} ${l}`, rng.pick(PLANS)] as Value[];
     });
     const rows: Value[][] = [...people];
-    // One duplicate at the end, of someone not last: keeping last occurrences then changes the order.
-    rows.push([...people[rng.int(0, people.length - 2)]!]);
+    // One duplicate at the end, of someone not last: keeping last occurrences then changes the
+    // order. It has another Plan (the customer changed it), so only its Email repeats: dropping
+    // "same Email" for "same row" keeps it.
+    const changed = people[rng.int(0, people.length - 2)]!;
+    rows.push([changed[0]!, changed[1]!, rng.pick(PLANS.filter((p) => p !== changed[2]))]);
     const dupes = rng.int(1, 3);
     for (let i = 0; i < dupes; i++) {
       // A duplicate goes somewhere after its original.
@@ -62,23 +72,30 @@ export const removeDuplicates: FamilyDef = {
           `I need to see every row's Email before deleting any; reading the table.`,
         );
         if (read) return read;
-        const key = (v: Value[]) => String(v[0]);
+        // Dropping "same Email" compares whole rows; dropping "keep first" keeps last occurrences.
+        const key = (v: Value[]) => (strategy === 'relax:email' ? v.map(String).join(' | ') : String(v[0]));
+        const keepLast = strategy === 'keep-last' || strategy === 'relax:keep-first';
         const wanted = people.map(key);
         const remaining = rows.map((r) => key(r.values));
+        if (strategy === 'guess:delete-last-row') {
+          if (rows.length < last - 1) return submit('I deleted the last row; submitting.');
+          const lastRow = rows[rows.length - 1]!;
+          return move('delete_rows', { sheet: 'Customers', row: lastRow.row }, 'Deleting the last row.', [
+            derive(lastRow.row, [rowLine(wb, 'Customers', lastRow.row, 3)], 'the last row of the table'),
+          ]);
+        }
         // Deleting later duplicates of the rows as they are must leave the original people in order;
         // when an earlier edit lost or reordered a customer, the table is typed back from what was shown.
         const firsts = remaining.filter((k, i) => remaining.indexOf(k) === i);
-        if (strategy !== 'keep-last' && firsts.join('\n') !== wanted.join('\n')) return retype(wb, view, people, rows.length);
-        const duplicates = rows.filter((r, i) =>
-          strategy === 'keep-last' ? remaining.indexOf(key(r.values), i + 1) !== -1 : remaining.indexOf(key(r.values)) !== i,
-        );
+        if (!CARELESS.includes(strategy) && firsts.join('\n') !== wanted.join('\n')) return retype(wb, view, people, rows.length);
+        const duplicates = rows.filter((r, i) => (keepLast ? remaining.indexOf(key(r.values), i + 1) !== -1 : remaining.indexOf(key(r.values)) !== i));
         if (duplicates.length === 0) return submit(`Every email in Customers now appears once, in the original order, with no blank rows; submitting.`);
         const target = strategy === 'top-down' ? duplicates[0]! : duplicates[duplicates.length - 1]!;
         const first = rows.find((r) => key(r.values) === key(target.values) && r.row !== target.row)!;
         return move(
           'delete_rows',
           { sheet: 'Customers', row: target.row },
-          `Row ${target.row} repeats the email ${key(target.values)} of row ${first.row}${strategy === 'top-down' ? ' (the first repeat from the top)' : strategy === 'keep-last' ? '' : ' (deleting from the bottom keeps the rows above in place)'}; deleting it.`,
+          `Row ${target.row} repeats the email ${key(target.values)} of row ${first.row}${strategy === 'top-down' ? ' (the first repeat from the top)' : keepLast || strategy === 'relax:email' ? '' : ' (deleting from the bottom keeps the rows above in place)'}; deleting it.`,
           [
             derive(
               target.row,
