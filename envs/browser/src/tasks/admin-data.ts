@@ -3,11 +3,10 @@ import { FIRST_NAMES, LAST_NAMES, type Rng } from './rng.js';
 
 const COUNTRIES = ['Portugal', 'Norway', 'Austria', 'France', 'Poland', 'Spain', 'Italy'];
 
-/** A seeded user base large enough to need filters or paging (40 to 60 users). */
-export function adminUsers(rng: Rng): User[] {
+/** A seeded user base large enough to need filters or paging (40 to 60 users unless `count` says). */
+export function adminUsers(rng: Rng, count = rng.int(40, 60)): User[] {
   const users: User[] = [];
   const seen = new Set<string>();
-  const count = rng.int(40, 60);
   while (users.length < count) {
     const first = rng.pick(FIRST_NAMES);
     const last = rng.pick(LAST_NAMES);

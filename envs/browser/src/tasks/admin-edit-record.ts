@@ -4,6 +4,9 @@ import { onUserForm, openUser } from './admin-expert.js';
 import { editRecords } from './expert-kit.js';
 import { type FamilyDef, verification } from './task.js';
 
+/** Edit whichever user the table lists first, with the asked plan and role. */
+const GUESS = 'first-listed';
+
 export const adminEditRecord: FamilyDef = {
   name: 'admin-edit-record',
   job: 'back-office',
@@ -11,9 +14,20 @@ export const adminEditRecord: FamilyDef = {
   description: 'Find a user by email in an admin table and change their plan and role.',
   strategies: ['search', 'page-through'],
   nearMisses: ['edit-extra-user'],
+  // The plan before the role; the rest of the record and every other user only take reward away.
+  components: [
+    { name: 'plan', kind: 'progress' },
+    { name: 'role', kind: 'progress' },
+    { name: 'rest_of_record', kind: 'guard' },
+    { name: 'other_users_untouched', kind: 'guard' },
+  ],
+  // The task names one record by its email and the values to set: no condition to drop.
+  conditions: [],
+  guesses: [GUESS],
   generate(rng) {
     const users = adminUsers(rng);
-    const user = rng.pick(users);
+    // Never the first row of the table: editing whichever user is listed first is never right.
+    const user = rng.pick(users.slice(1));
     const plan = rng.pick(PLANS.filter((p) => p !== user.plan));
     const role = user.role === 'admin' ? 'editor' : 'admin';
     const before = JSON.stringify(users.filter((u) => u !== user));
@@ -25,8 +39,9 @@ export const adminEditRecord: FamilyDef = {
       sites: [site],
       startUrl: 'http://admin.test/users',
       expert(view) {
-        // The near-miss also gives the same plan and role to another user.
-        const todo = view.strategy === 'edit-extra-user' ? [user, extra] : [user];
+        // The near-miss also gives the same plan and role to another user; the guess edits the first one listed.
+        const first = users[0]!;
+        const todo = view.strategy === 'edit-extra-user' ? [user, extra] : view.strategy === `guess:${GUESS}` ? [first] : [user];
         return editRecords(
           view,
           todo,
@@ -41,7 +56,7 @@ export const adminEditRecord: FamilyDef = {
             why: `${u.email} is set to ${plan} and ${role}: save.`,
           }),
           (u) => openUser(view, u.email, view.strategy === 'page-through' ? 'page-through' : 'search'),
-          `The table shows ${user.email} on the ${plan} plan with the ${role} role: submit.`,
+          `The table shows ${todo[0]!.email} on the ${plan} plan with the ${role} role: submit.`,
         );
       },
       verify() {

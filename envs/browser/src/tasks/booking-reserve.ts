@@ -1,5 +1,5 @@
 import { BookingSite, type BookingData, type Hotel } from '../sites/booking.js';
-import { CITIES, money, personName } from './rng.js';
+import { CITIES, drawUntil, money, personName, type Rng } from './rng.js';
 import type { Snapshot } from '../browser/ax-snapshot.js';
 import type { ExpertStep } from '@workgym/protocol/kit';
 import {
@@ -20,6 +20,9 @@ import {
 } from './expert-kit.js';
 import { type FamilyDef, verification } from './task.js';
 
+const MIN_RATING = 4.0;
+/** Book whichever hotel the results list first. */
+const GUESS = 'first-listed';
 const NAMES = ['Grand', 'Harbor', 'Garden', 'Central', 'Old Town', 'Riverside', 'Park', 'Station', 'Royal', 'Plaza'];
 
 export const bookingReserve: FamilyDef = {
@@ -30,32 +33,29 @@ export const bookingReserve: FamilyDef = {
     'Book the cheapest hotel meeting a rating and party size for given dates, through a search form with a date picker and a validated booking form.',
   strategies: ['type-date', 'date-picker'],
   nearMisses: ['cheapest-ignoring-rating'],
+  // The right hotel before the stay's dates, the party and the guest's details; one booking only.
+  components: [
+    { name: 'right_hotel', kind: 'progress' },
+    { name: 'dates', kind: 'progress' },
+    { name: 'guests', kind: 'progress' },
+    { name: 'guest_details', kind: 'progress' },
+    { name: 'one_booking', kind: 'guard' },
+  ],
+  // The city is a required search field, not a condition an attempt can drop.
+  conditions: ['rating', 'guests'],
+  guesses: [GUESS],
   generate(rng) {
-    const cities = rng.sample(CITIES, 3);
-    const hotels: Hotel[] = [];
-    let id = 1;
-    for (const city of cities) {
-      for (const n of rng.sample(NAMES, 6)) {
-        hotels.push({ id: id++, name: `${n} Hotel ${city}`, city, price: rng.int(60, 260) * 100, rating: rng.int(30, 50) / 10, maxGuests: rng.int(2, 4) });
-      }
-    }
-    const city = cities[0]!;
-    const guests = rng.int(2, 3);
-    const minRating = 4.0;
-    let eligible = hotels.filter((h) => h.city === city && h.maxGuests >= guests && h.rating >= minRating);
-    if (eligible.length === 0) {
-      const h = hotels.find((x) => x.city === city)!;
-      Object.assign(h, { rating: 4.5, maxGuests: 4 });
-      eligible = [h];
-    }
-    const target = [...eligible].sort((a, b) => a.price - b.price || a.id - b.id)[0]!;
-    // A cheaper hotel that takes the party but is rated too low, so the rating always matters.
-    if (!hotels.some((h) => h.city === city && h.maxGuests >= guests && h.rating < minRating && h.price < target.price)) {
-      Object.assign(
-        hotels.find((h) => h.city === city && h !== target)!,
-        { rating: 3.5, maxGuests: 4, price: target.price - 500 },
+    const drawn = drawUntil(rng, drawHotels, (t) => {
+      const inCity = t.hotels.filter((h) => h.city === t.city);
+      const listed = inCity.filter((h) => h.maxGuests >= t.guests);
+      // Dropping the rating, or the party size, books another hotel; so does booking the first one listed.
+      return (
+        t.target !== undefined && cheapest(listed) !== t.target && cheapest(inCity.filter((h) => h.rating >= MIN_RATING)) !== t.target && listed[0] !== t.target
       );
-    }
+    });
+    const { hotels, city, guests } = drawn;
+    const target = drawn.target!;
+    const minRating = MIN_RATING;
     const checkIn = `2025-0${rng.int(7, 9)}-${String(rng.int(1, 28)).padStart(2, '0')}`;
     const nights = rng.int(2, 5);
     const name = personName(rng);
@@ -64,12 +64,13 @@ export const bookingReserve: FamilyDef = {
     const data: BookingData = { hotels, bookings: [] };
     const site = new BookingSite(data);
 
-    /** The cheapest hotel of shown results rated high enough (the near-miss: the cheapest of all). */
+    /** The hotel the strategy books from shown results: the cheapest rated high enough (the near-miss: the cheapest of all). */
     const chooseHotel = (view: ExpertView, results: Snapshot): { hotel: string; step: ExpertStep } => {
       const rows = tableRows(results).map((r) => ({ name: r.cells[0]!, rating: Number.parseFloat(r.cells[1]!), price: r.cells[2]!, book: r.links[0]! }));
       const byPrice = [...rows].sort((a, b) => cents(a.price) - cents(b.price));
       const shown = (h: (typeof rows)[number]) => `${h.name} ${h.rating.toFixed(1)}, ${h.price}`;
-      if (view.strategy === 'cheapest-ignoring-rating')
+      if (view.strategy === `guess:${GUESS}`) return { hotel: rows[0]!.name, step: act(click(rows[0]!.book), `${shown(rows[0]!)} is listed first.`) };
+      if (view.strategy === 'cheapest-ignoring-rating' || view.strategy === 'relax:rating')
         return { hotel: byPrice[0]!.name, step: act(click(byPrice[0]!.book), `${shown(byPrice[0]!)} is the cheapest.`) };
       const good = byPrice.filter((h) => h.rating >= minRating);
       const best = good[0]!;
@@ -88,12 +89,14 @@ export const bookingReserve: FamilyDef = {
         if (booked) return act(submit(), `The page confirms booking ${booked.ref}: submit.`);
         const { snapshot } = view;
         const stay = `${nights} night(s) from ${checkIn}`;
-        const onResults = (p: { snapshot: Snapshot }) => p.snapshot.title === `Hotels in ${city}` && showsText(p.snapshot, `${stay}, ${guests} guest(s)`);
+        // The relaxation searches for one guest: it ignores the party size.
+        const party = view.strategy === 'relax:guests' ? 1 : guests;
+        const onResults = (p: { snapshot: Snapshot }) => p.snapshot.title === `Hotels in ${city}` && showsText(p.snapshot, `${stay}, ${party} guest(s)`);
         if (onResults(view)) return chooseHotel(view, snapshot).step;
         const results = [...view.seen].reverse().find(onResults);
         if (results) {
           const { hotel } = chooseHotel(view, results.snapshot);
-          if (snapshot.title === `Book ${hotel}` && showsText(snapshot, `${stay} for ${guests} guest(s)`)) {
+          if (snapshot.title === `Book ${hotel}` && showsText(snapshot, `${stay} for ${party} guest(s)`)) {
             return fillForm(
               snapshot,
               [
@@ -118,7 +121,7 @@ export const bookingReserve: FamilyDef = {
             cityField,
             { label: 'Check-in date', value: checkIn, why: `Check-in is on ${checkIn}.` },
             { label: 'Nights', value: String(nights), why: `The stay is ${nights} nights.` },
-            { label: 'Guests', value: String(guests), kind: 'select', why: `The hotel must take ${guests} guests.` },
+            { label: 'Guests', value: String(party), kind: 'select', why: `The hotel must take ${party} guests.` },
           ],
           'Search hotels',
           'City, date, nights and guests are set: search.',
@@ -127,11 +130,11 @@ export const bookingReserve: FamilyDef = {
       verify() {
         const b = data.bookings[0];
         const components = {
-          one_booking: data.bookings.length === 1 ? 1 : 0,
           right_hotel: b?.hotelId === target.id ? 1 : 0,
           dates: b?.checkIn === checkIn && b.nights === nights ? 1 : 0,
           guests: b?.guests === guests ? 1 : 0,
           guest_details: b && b.name === name && b.email.toLowerCase() === email && b.phone.replace(/\s/g, '') === phone.replace(/\s/g, '') ? 1 : 0,
+          one_booking: data.bookings.length <= 1 ? 1 : 0,
         };
         return verification(
           components,
@@ -143,6 +146,27 @@ export const bookingReserve: FamilyDef = {
     };
   },
 };
+
+/** Three cities of six hotels, the party size, and the cheapest hotel in the first city rated high enough for the party. */
+function drawHotels(rng: Rng): { hotels: Hotel[]; city: string; guests: number; target: Hotel | undefined } {
+  const cities = rng.sample(CITIES, 3);
+  const hotels: Hotel[] = [];
+  let id = 1;
+  for (const city of cities) {
+    for (const n of rng.sample(NAMES, 6)) {
+      hotels.push({ id: id++, name: `${n} Hotel ${city}`, city, price: rng.int(60, 260) * 100, rating: rng.int(30, 50) / 10, maxGuests: rng.int(1, 4) });
+    }
+  }
+  const city = cities[0]!;
+  const guests = rng.int(2, 3);
+  const target = cheapest(hotels.filter((h) => h.city === city && h.maxGuests >= guests && h.rating >= MIN_RATING));
+  return { hotels, city, guests, target };
+}
+
+/** The cheapest hotel; the first listed among equals. */
+function cheapest(hotels: readonly Hotel[]): Hotel | undefined {
+  return [...hotels].sort((a, b) => a.price - b.price || a.id - b.id)[0];
+}
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 

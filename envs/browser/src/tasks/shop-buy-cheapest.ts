@@ -1,16 +1,26 @@
 import { ShopSite, type Product } from '../sites/shop.js';
-import { shopData, CATEGORIES } from './shop-data.js';
-import { address, money, personName } from './rng.js';
+import { pastOrders, shopData, CATEGORIES } from './shop-data.js';
+import { address, drawUntil, money, personName, type Rng } from './rng.js';
 import type { ExpertStep } from '@workgym/protocol/kit';
 import { act, click, findNode, leave, list, navigate, submit, tableRows, type ExpertView } from './expert-kit.js';
 import { checkout, fillCart } from './shop-expert.js';
 import { type FamilyDef, verification } from './task.js';
+import { placedOrder, startOrders } from './shop-verify.js';
 
 interface Listed {
   name: string;
   price: string;
   rating: number;
 }
+
+/** Which listing an attempt reads (a category's or every product's), sorted by price or as listed, and how it picks. */
+interface Plan {
+  title: string;
+  byPrice: boolean;
+  choose(rows: readonly Listed[]): { row: Listed; why: string };
+}
+
+const GUESS = 'first-listed';
 
 export const shopBuyCheapest: FamilyDef = {
   name: 'shop-buy-cheapest',
@@ -19,50 +29,77 @@ export const shopBuyCheapest: FamilyDef = {
   description: 'Find the cheapest product of a category above a rating threshold in a web shop and order one for a customer.',
   strategies: ['compare-list', 'sort-by-price'],
   nearMisses: ['cheapest-ignoring-rating'],
+  // The right product before its quantity and the shipping details; one order, other orders as they were.
+  components: [
+    { name: 'right_item', kind: 'progress' },
+    { name: 'quantity', kind: 'progress' },
+    { name: 'shipping_details', kind: 'progress' },
+    { name: 'one_order', kind: 'guard' },
+    { name: 'other_orders_untouched', kind: 'guard' },
+  ],
+  conditions: ['category', 'rating'],
+  guesses: [GUESS],
   generate(rng) {
-    const data = shopData(rng);
-    const category = rng.pick(CATEGORIES);
-    const inCategory = data.products.filter((p) => p.category === category);
-    // A threshold (the median rating of the others) that rules out the cheapest product, so
-    // sorting by price alone is never enough.
-    const [cheapest, ...others] = [...inCategory].sort((a, b) => a.price - b.price) as [Product, ...Product[]];
-    const ratings = [...new Set(others.map((p) => p.rating))].sort((a, b) => a - b);
-    const minRating = ratings[Math.floor(ratings.length / 2)]!;
-    if (cheapest.rating >= minRating) cheapest.rating = Math.round((minRating - 0.3) * 10) / 10;
-    const target = inCategory.filter((p) => p.rating >= minRating).sort((a, b) => a.price - b.price)[0]!;
+    const { data, category, minRating, target } = drawUntil(rng, drawShop, (t) => {
+      const inCategory = t.data.products.filter((p) => p.category === t.category);
+      const rated = t.data.products.filter((p) => p.rating >= t.minRating);
+      // Dropping the rating, or the category, buys another product; so does buying the first one listed.
+      return cheapest(inCategory) !== t.target && cheapest(rated) !== t.target && byName(inCategory)[0] !== t.target;
+    });
     const customer = personName(rng);
     const addr = address(rng);
     const shop = new ShopSite(data);
+    const start = startOrders(shop);
     const title = `Products: ${category}`;
     const threshold = minRating.toFixed(1);
+    const shown = (p: Listed) => `${p.name} ${p.price} (${p.rating.toFixed(1)} stars)`;
+    const rated = (rows: readonly Listed[]) => rows.filter((p) => p.rating >= minRating);
 
-    /** The product the expert picked from a listing the episode showed, and why. */
-    const pick = (view: ExpertView): { name: string; why: string } | undefined => {
-      const sorted = view.strategy !== 'compare-list';
-      const page = [...view.seen].reverse().find((p) => p.snapshot.title === title && (!sorted || new URL(p.url).searchParams.get('sort') === 'price'));
+    const plans: Record<string, Plan> = {
+      'compare-list': {
+        title,
+        byPrice: false,
+        choose: (rows) => {
+          const good = rated(rows);
+          const best = [...good].sort((a, b) => cents(a.price) - cents(b.price))[0]!;
+          const why = `${category} rated at least ${threshold} stars: ${list(good.map(shown))}. The cheapest of them is ${best.name} at ${best.price}.`;
+          return { row: best, why };
+        },
+      },
+      'sort-by-price': {
+        title,
+        byPrice: true,
+        choose: (rows) => {
+          const best = rated(rows)[0]!;
+          const skipped = rows.slice(0, rows.indexOf(best));
+          const why = `Sorted by price, the first ${category} product rated at least ${threshold} is ${shown(best)}; ${list(skipped.map(shown))} ${skipped.length > 1 ? 'are' : 'is'} cheaper but rated lower.`;
+          return { row: best, why };
+        },
+      },
+      'cheapest-ignoring-rating': { title, byPrice: true, choose: (rows) => ({ row: rows[0]!, why: `Sorted by price, ${shown(rows[0]!)} comes first.` }) },
+      'relax:category': {
+        title: 'All products',
+        byPrice: true,
+        choose: (rows) => ({ row: rated(rows)[0]!, why: `Sorted by price, the first product rated at least ${threshold} is ${shown(rated(rows)[0]!)}.` }),
+      },
+      [`guess:${GUESS}`]: { title, byPrice: false, choose: (rows) => ({ row: rows[0]!, why: `${rows[0]!.name} is listed first.` }) },
+    };
+    plans['relax:rating'] = plans['cheapest-ignoring-rating']!;
+
+    /** The product the plan picks from a listing the episode showed, and why. */
+    const pick = (view: ExpertView, plan: Plan): { name: string; why: string } | undefined => {
+      const page = [...view.seen].reverse().find((p) => p.snapshot.title === plan.title && sortedBy(p.url) === (plan.byPrice ? 'price' : 'name'));
       if (!page) return undefined;
       const rows: Listed[] = tableRows(page.snapshot).map((r) => ({ name: r.cells[0]!, price: r.cells[2]!, rating: Number.parseFloat(r.cells[3]!) }));
-      const shown = (p: Listed) => `${p.name} ${p.price} (${p.rating.toFixed(1)} stars)`;
-      if (view.strategy === 'cheapest-ignoring-rating') return { name: rows[0]!.name, why: `Sorted by price, ${shown(rows[0]!)} comes first.` };
-      const good = rows.filter((p) => p.rating >= minRating);
-      if (sorted) {
-        const skipped = rows.slice(0, rows.indexOf(good[0]!));
-        return {
-          name: good[0]!.name,
-          why: `Sorted by price, the first ${category} product rated at least ${threshold} is ${shown(good[0]!)}; ${list(skipped.map(shown))} ${skipped.length > 1 ? 'are' : 'is'} cheaper but rated lower.`,
-        };
-      }
-      const best = [...good].sort((a, b) => cents(a.price) - cents(b.price))[0]!;
-      return {
-        name: best.name,
-        why: `${category} rated at least ${threshold} stars: ${list(good.map(shown))}. The cheapest of them is ${best.name} at ${best.price}.`,
-      };
+      const { row, why } = plan.choose(rows);
+      return { name: row.name, why };
     };
 
-    /** Opens the category's listing (sorted by price for the sorting strategies). */
-    const openListing = (view: ExpertView): ExpertStep => {
+    /** Opens the plan's listing (sorted by price where it sorts). */
+    const openListing = (view: ExpertView, plan: Plan): ExpertStep => {
       const { snapshot } = view;
-      if (snapshot.title === title) return act(click(findNode(snapshot, 'link', 'Price (low to high)')!), `Sort the ${category} by price, lowest first.`);
+      if (snapshot.title === plan.title) return act(click(findNode(snapshot, 'link', 'Price (low to high)')!), `Sort the products by price, lowest first.`);
+      if (plan.title === 'All products') return leave(view, 'All products', 'Compare every product');
       const link = findNode(snapshot, 'link', category);
       if (link) return act(click(link), `Open the ${category} category to compare its products.`);
       return leave(view, 'Home', `The home page lists the categories`);
@@ -75,31 +112,34 @@ export const shopBuyCheapest: FamilyDef = {
       expert(view) {
         const placed = shop.newOrders()[0];
         if (placed) return act(submit(), `Order #${placed.id} is placed: submit.`);
-        const choice = pick(view);
-        if (!choice) return openListing(view);
+        const plan = plans[view.strategy]!;
+        const choice = pick(view, plan);
+        if (!choice) return openListing(view, plan);
         const product = data.products.find((p) => p.name === choice.name)!;
         const step = fillCart(view, shop, [{ id: product.id, name: product.name, qty: 1 }], (v) => {
           const link = tableRows(v.snapshot)
             .flatMap((r) => r.links)
             .find((l) => l.name === product.name);
-          if (v.snapshot.title === title && link) return act(click(link), `${choice.why} Open its page.`);
-          const listing = [...v.seen].reverse().find((p) => p.snapshot.title === title);
-          return navigate(v, listing!.url, `Back to the ${category} list`) ?? openListing(v);
+          if (v.snapshot.title === plan.title && link) return act(click(link), `${choice.why} Open its page.`);
+          const listing = [...v.seen].reverse().find((p) => p.snapshot.title === plan.title);
+          return navigate(v, listing!.url, `Back to the list`) ?? openListing(v, plan);
         });
         return step ?? checkout(view, customer, addr);
       },
       verify() {
-        const orders = shop.newOrders();
-        const order = orders[0];
-        const line = order?.lines.length === 1 ? order.lines[0] : undefined;
-        const components = {
-          one_order: orders.length === 1 ? 1 : 0,
-          right_item: line?.productId === target.id ? 1 : 0,
-          quantity: line?.qty === 1 ? 1 : 0,
-          shipping_details: order && order.customer === customer && order.address === addr ? 1 : 0,
-        };
+        const { order, right, one_order, other_orders_untouched } = placedOrder(
+          shop,
+          start,
+          (o) => o.lines.length === 1 && o.lines[0]!.productId === target.id,
+        );
         return verification(
-          components,
+          {
+            right_item: right,
+            quantity: order?.lines[0]?.qty === 1 ? 1 : 0,
+            shipping_details: order && order.customer === customer && order.address === addr ? 1 : 0,
+            one_order,
+            other_orders_untouched,
+          },
           order
             ? `order #${order.id}: ${order.lines.map((l) => `${l.qty} x ${l.name}`).join(', ')} for ${order.customer}, ${order.address}; expected 1 x ${target.name} (${money(target.price)})`
             : 'no order was placed',
@@ -108,6 +148,31 @@ export const shopBuyCheapest: FamilyDef = {
     };
   },
 };
+
+/** A shop with past orders, a category and a threshold (the median rating of the category's others). */
+function drawShop(rng: Rng) {
+  const data = shopData(rng);
+  data.orders = pastOrders(rng, data.products, 4);
+  const category = rng.pick(CATEGORIES);
+  const inCategory = data.products.filter((p) => p.category === category);
+  const others = inCategory.filter((p) => p !== cheapest(inCategory));
+  const ratings = [...new Set(others.map((p) => p.rating))].sort((a, b) => a - b);
+  const minRating = ratings[Math.floor(ratings.length / 2)]!;
+  const target = cheapest(inCategory.filter((p) => p.rating >= minRating))!;
+  return { data, category, minRating, target };
+}
+
+function cheapest(products: readonly Product[]): Product | undefined {
+  return [...products].sort((a, b) => a.price - b.price)[0];
+}
+
+function byName(products: readonly Product[]): Product[] {
+  return [...products].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function sortedBy(url: string): string {
+  return new URL(url).searchParams.get('sort') ?? 'name';
+}
 
 function cents(shown: string): number {
   return Math.round(Number(shown.replace('$', '')) * 100);

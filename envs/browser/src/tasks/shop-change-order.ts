@@ -1,10 +1,20 @@
-import { ShopSite, shipping, type ShopOrder } from '../sites/shop.js';
-import { shopData } from './shop-data.js';
-import { address, personName } from './rng.js';
+import { ShopSite, type ShopOrder } from '../sites/shop.js';
+import { pastOrders, shopData } from './shop-data.js';
+import { address, drawUntil, type Rng } from './rng.js';
 import type { ExpertStep } from '@workgym/protocol/kit';
 import { act, click, fillForm, findNode, leave, navigate, submit, type ExpertView } from './expert-kit.js';
 import { checkout, fillCart, openProduct } from './shop-expert.js';
 import { type FamilyDef, verification } from './task.js';
+
+/** Change whichever pending order the order list shows first. */
+const GUESS = 'first-listed';
+
+/** The order an attempt changes and the line it gives the new quantity. */
+interface Edit {
+  order: ShopOrder;
+  productId: number;
+  why: string;
+}
 
 export const shopChangeOrder: FamilyDef = {
   name: 'shop-change-order',
@@ -13,41 +23,38 @@ export const shopChangeOrder: FamilyDef = {
   description: "Change a customer's pending order: one item's quantity and the shipping address.",
   strategies: ['one-save', 'field-by-field'],
   nearMisses: ['new-order-instead'],
+  // The asked item's quantity on the asked order before the address; the rest only takes reward away.
+  components: [
+    { name: 'quantity', kind: 'progress' },
+    { name: 'address', kind: 'progress' },
+    { name: 'rest_of_order', kind: 'guard' },
+    { name: 'other_orders_untouched', kind: 'guard' },
+  ],
+  conditions: ['order', 'item'],
+  guesses: [GUESS],
   generate(rng) {
-    const data = shopData(rng);
-    const orders: ShopOrder[] = [];
-    for (let i = 0; i < 6; i++) {
-      const lines = rng.sample(data.products, rng.int(2, 3)).map((p) => ({ productId: p.id, name: p.name, qty: rng.int(1, 3), price: p.price }));
-      const subtotal = lines.reduce((s, l) => s + l.qty * l.price, 0);
-      orders.push({
-        id: 1000 - 6 + i,
-        customer: personName(rng),
-        address: address(rng),
-        lines,
-        coupon: '',
-        subtotal,
-        discount: 0,
-        shipping: shipping(subtotal),
-        total: subtotal + shipping(subtotal),
-        status: i % 3 === 2 ? 'shipped' : 'pending',
-      });
-    }
-    data.orders = orders;
-    const pending = orders.filter((o) => o.status === 'pending');
-    const target = rng.pick(pending);
-    const line = rng.pick(target.lines);
+    const { data, target, sibling } = drawUntil(rng, drawOrders, (t) => t.data.orders.filter((o) => o.customer === t.target.customer).length === 2);
+    const orders = data.orders;
+    // Never the order's first line: changing whichever item is listed first is never right.
+    const line = rng.pick(target.lines.slice(1));
     const newQty = line.qty === 1 ? rng.int(2, 4) : 1;
     const newAddress = address(rng);
     const before = JSON.stringify(orders.filter((o) => o !== target));
     const otherLines = JSON.stringify(target.lines.filter((x) => x.productId !== line.productId));
     const shop = new ShopSite(data);
+    const firstListed = [...orders].reverse().find((o) => o.status === 'pending')!;
 
-    const openOrder = (view: ExpertView): ExpertStep => {
-      const link = findNode(view.snapshot, 'link', `Order #${target.id}`);
-      if (link) return act(click(link), `The order list shows order #${target.id}: open it.`);
+    const edits: Record<string, Edit> = {
+      'relax:order': { order: sibling, productId: line.productId, why: `the first order listed for ${target.customer}` },
+      'relax:item': { order: target, productId: target.lines[0]!.productId, why: `its first item` },
+      [`guess:${GUESS}`]: { order: firstListed, productId: line.productId, why: 'the first pending order listed' },
+    };
+
+    const openOrder = (view: ExpertView, order: ShopOrder): ExpertStep => {
+      const link = findNode(view.snapshot, 'link', `Order #${order.id}`);
+      if (link) return act(click(link), `The order list shows order #${order.id}: open it.`);
       return (
-        navigate(view, `http://shop.test/orders/${target.id}`, `Back to order #${target.id}`) ??
-        leave(view, 'Orders', `Order #${target.id} is in the order list`)
+        navigate(view, `http://shop.test/orders/${order.id}`, `Back to order #${order.id}`) ?? leave(view, 'Orders', `Order #${order.id} is in the order list`)
       );
     };
 
@@ -59,40 +66,42 @@ export const shopChangeOrder: FamilyDef = {
       return fillCart(view, shop, lines, (v, wanted) => openProduct(v, wanted.name, 'search')) ?? checkout(view, target.customer, newAddress);
     };
 
+    /** Sets the new quantity on `edit`'s line and the new address on its order, then submits. */
+    const change = (view: ExpertView, edit: Edit): ExpertStep => {
+      const { order, productId } = edit;
+      const changed = order.lines.find((x) => x.productId === productId);
+      if ((changed === undefined || changed.qty === newQty) && order.address === newAddress)
+        return act(submit(), `Order #${order.id} (${edit.why}) now shows the changes ${target.customer} asked for: submit.`);
+      if (view.snapshot.title !== `Order #${order.id}`) return openOrder(view, order);
+      // Every other line keeps the quantity the order showed when first opened.
+      const first = [...view.seen].find((p) => p.snapshot.title === `Order #${order.id}`)!.snapshot;
+      const quantities = order.lines.map((x) => {
+        const shown = findNode(first, 'spinbutton', `Quantity of ${x.name}`)?.value ?? '';
+        return x.productId === productId
+          ? { label: `Quantity of ${x.name}`, value: String(newQty), why: `${target.customer} wants ${newQty} of the ${line.name} instead of ${line.qty}.` }
+          : { label: `Quantity of ${x.name}`, value: shown, why: `Keep ${x.name} at ${shown}, as the order showed.` };
+      });
+      const addressField = { label: 'Shipping address', value: newAddress, why: `${target.customer} wants the order shipped to ${newAddress}.` };
+      // Field by field: save the quantity first, then the address.
+      const fields = view.strategy === 'field-by-field' && changed?.qty !== newQty ? quantities : [...quantities, addressField];
+      return fillForm(view.snapshot, fields, 'Save changes', `The form shows the changes ${target.customer} asked for: save them.`);
+    };
+
     return {
       instruction: `${target.customer} wrote in about order #${target.id}: they want ${newQty} of the ${line.name} instead of ${line.qty}, and the order shipped to ${newAddress} instead. Change the order (keep everything else as it is), then submit.`,
       sites: [shop],
       startUrl: 'http://shop.test/orders',
       expert(view) {
         if (view.strategy === 'new-order-instead') return newOrder(view);
-        const l = target.lines.find((x) => x.productId === line.productId);
-        if (l?.qty === newQty && target.address === newAddress)
-          return act(submit(), `Order #${target.id} now shows ${newQty} × ${line.name} and ships to ${newAddress}: submit.`);
-        if (view.snapshot.title !== `Order #${target.id}`) return openOrder(view);
-        // Every other line keeps the quantity the order showed when first opened.
-        const first = [...view.seen].find((p) => p.snapshot.title === `Order #${target.id}`)!.snapshot;
-        const quantities = target.lines.map((x) => {
-          const shown = findNode(first, 'spinbutton', `Quantity of ${x.name}`)?.value ?? '';
-          return x.productId === line.productId
-            ? { label: `Quantity of ${x.name}`, value: String(newQty), why: `${target.customer} wants ${newQty} of the ${line.name} instead of ${line.qty}.` }
-            : { label: `Quantity of ${x.name}`, value: shown, why: `Keep ${x.name} at ${shown}, as the order showed.` };
-        });
-        const addressField = { label: 'Shipping address', value: newAddress, why: `${target.customer} wants the order shipped to ${newAddress}.` };
-        // Field by field: save the quantity first, then the address.
-        const fields = view.strategy === 'field-by-field' && l?.qty !== newQty ? quantities : [...quantities, addressField];
-        return fillForm(view.snapshot, fields, 'Save changes', `The form shows the changes ${target.customer} asked for: save them.`);
+        return change(view, edits[view.strategy] ?? { order: target, productId: line.productId, why: 'the order asked for' });
       },
       verify() {
         const l = target.lines.find((x) => x.productId === line.productId);
         const components = {
           quantity: l?.qty === newQty ? 1 : 0,
           address: target.address === newAddress ? 1 : 0,
-          rest_unchanged:
-            JSON.stringify(target.lines.filter((x) => x.productId !== line.productId)) === otherLines &&
-            JSON.stringify(orders.filter((o) => o !== target)) === before &&
-            shop.newOrders().length === 0
-              ? 1
-              : 0,
+          rest_of_order: JSON.stringify(target.lines.filter((x) => x.productId !== line.productId)) === otherLines ? 1 : 0,
+          other_orders_untouched: JSON.stringify(orders.filter((o) => o !== target)) === before && shop.newOrders().length === 0 ? 1 : 0,
         };
         return verification(
           components,
@@ -102,3 +111,17 @@ export const shopChangeOrder: FamilyDef = {
     };
   },
 };
+
+/**
+ * Eight past orders; the target is a pending one that the list shows neither first nor first
+ * among its customer's: the customer's other pending order (its sibling) is newer.
+ */
+function drawOrders(rng: Rng): { data: ReturnType<typeof shopData>; target: ShopOrder; sibling: ShopOrder } {
+  const data = shopData(rng);
+  data.orders = pastOrders(rng, data.products, 8);
+  const pending = data.orders.filter((o) => o.status === 'pending');
+  const target = rng.pick(pending.slice(0, -1));
+  const sibling = rng.pick(pending.filter((o) => o.id > target.id));
+  sibling.customer = target.customer;
+  return { data, target, sibling };
+}

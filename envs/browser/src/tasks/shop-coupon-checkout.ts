@@ -1,9 +1,13 @@
 import { ShopSite } from '../sites/shop.js';
-import { shopData } from './shop-data.js';
-import { address, money, personName } from './rng.js';
+import { pastOrders, shopData } from './shop-data.js';
+import { address, drawUntil, money, personName } from './rng.js';
 import { act, submit } from './expert-kit.js';
 import { checkout, fillCart, openProduct } from './shop-expert.js';
 import { type FamilyDef, verification } from './task.js';
+import { placedOrder, startOrders } from './shop-verify.js';
+
+/** The same quantities whatever the instruction says: two of the first product, one of each other. */
+const GUESS = 'two-of-first';
 
 export const shopCouponCheckout: FamilyDef = {
   name: 'shop-coupon-checkout',
@@ -12,17 +16,35 @@ export const shopCouponCheckout: FamilyDef = {
   description: 'Put several products in given quantities in the cart, apply a coupon and place the order.',
   strategies: ['search', 'browse'],
   nearMisses: ['one-of-each'],
+  // The right products in the right quantities before the coupon and the shipping details.
+  components: [
+    { name: 'right_items', kind: 'progress' },
+    { name: 'coupon', kind: 'progress' },
+    { name: 'shipping_details', kind: 'progress' },
+    { name: 'one_order', kind: 'guard' },
+    { name: 'other_orders_untouched', kind: 'guard' },
+  ],
+  conditions: ['quantities'],
+  guesses: [GUESS],
   generate(rng) {
     const data = shopData(rng);
+    data.orders = pastOrders(rng, data.products, 4);
     const code = `SAVE${rng.int(10, 30)}${rng.chars(3)}`;
     const percent = rng.pick([10, 15, 20, 25]);
     data.coupons = { [code]: percent, [`OLD${rng.chars(4)}`]: 5 };
-    const wanted = rng.sample(data.products, 2).map((p, i) => ({ product: p, qty: i === 0 ? rng.int(2, 3) : 1 }));
+    // Two or three products, 1 to 5 of each, never one of each: no fixed quantities are often right.
+    const products = rng.sample(data.products, rng.int(2, 3));
+    const quantities = drawUntil(
+      rng,
+      (r) => products.map(() => r.int(1, 5)),
+      (qs) => qs.some((q) => q > 1),
+    );
+    const wanted = products.map((product, i) => ({ product, qty: quantities[i]! }));
     const customer = personName(rng);
     const addr = address(rng);
     const shop = new ShopSite(data);
+    const start = startOrders(shop);
     const list = wanted.map((w) => `${w.qty} x ${w.product.name}`).join(' and ');
-    const subtotal = wanted.reduce((s, w) => s + w.qty * w.product.price, 0);
     return {
       instruction: `Place an order for ${customer} with ${list}, use the coupon code ${code}, and ship to ${addr}. Submit when the order is placed.`,
       sites: [shop],
@@ -30,25 +52,25 @@ export const shopCouponCheckout: FamilyDef = {
       expert(view) {
         const placed = shop.newOrders()[0];
         if (placed) return act(submit(), `Order #${placed.id} is placed: submit.`);
-        // The near-miss ignores the quantities: one of each product.
-        const lines = wanted.map((w) => ({ id: w.product.id, name: w.product.name, qty: view.strategy === 'one-of-each' ? 1 : w.qty }));
+        // The near-miss and the relaxation ignore the quantities: one of each product; the guess types fixed ones.
+        const qty = (w: (typeof wanted)[number], i: number) =>
+          view.strategy === 'one-of-each' || view.strategy === 'relax:quantities' ? 1 : view.strategy === `guess:${GUESS}` ? (i === 0 ? 2 : 1) : w.qty;
+        const lines = wanted.map((w, i) => ({ id: w.product.id, name: w.product.name, qty: qty(w, i) }));
         const by = view.strategy === 'browse' ? 'browse' : 'search';
         return fillCart(view, shop, lines, (v, line) => openProduct(v, line.name, by)) ?? checkout(view, customer, addr, code);
       },
       verify() {
-        const orders = shop.newOrders();
-        const order = orders[0];
-        const itemsRight =
-          order !== undefined &&
-          order.lines.length === wanted.length &&
-          wanted.every((w) => order.lines.some((l) => l.productId === w.product.id && l.qty === w.qty));
-        const expectedDiscount = Math.round((subtotal * percent) / 100);
+        const { order, right, one_order, other_orders_untouched } = placedOrder(
+          shop,
+          start,
+          (o) => o.lines.length === wanted.length && wanted.every((w) => o.lines.some((l) => l.productId === w.product.id && l.qty === w.qty)),
+        );
         const components = {
-          one_order: orders.length === 1 ? 1 : 0,
-          right_items: itemsRight ? 1 : 0,
+          right_items: right,
           coupon: order?.coupon === code ? 1 : 0,
-          total: order && order.total === subtotal - expectedDiscount + order.shipping ? 1 : 0,
           shipping_details: order && order.customer === customer && order.address === addr ? 1 : 0,
+          one_order,
+          other_orders_untouched,
         };
         return verification(
           components,

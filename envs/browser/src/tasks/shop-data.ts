@@ -1,5 +1,5 @@
-import type { Product, ShopData } from '../sites/shop.js';
-import type { Rng } from './rng.js';
+import { shipping, type Product, type ShopData, type ShopOrder } from '../sites/shop.js';
+import { address, personName, type Rng } from './rng.js';
 
 const CATALOGUE: Record<string, string[]> = {
   Lamps: ['Arc Floor Lamp', 'Brass Desk Lamp', 'Clip Reading Light', 'Globe Pendant', 'Paper Lantern', 'Tripod Lamp', 'LED Strip Light'],
@@ -26,3 +26,26 @@ export function shopData(rng: Rng): ShopData {
 }
 
 export const CATEGORIES = Object.keys(CATALOGUE);
+
+/**
+ * `count` orders other customers placed before the episode (ids up to 999), every third one
+ * shipped: what a task must leave as it found it.
+ */
+export function pastOrders(rng: Rng, products: readonly Product[], count: number): ShopOrder[] {
+  return Array.from({ length: count }, (_, i) => {
+    const lines = rng.sample([...products], rng.int(2, 3)).map((p) => ({ productId: p.id, name: p.name, qty: rng.int(1, 3), price: p.price }));
+    const subtotal = lines.reduce((s, l) => s + l.qty * l.price, 0);
+    return {
+      id: 1000 - count + i,
+      customer: personName(rng),
+      address: address(rng),
+      lines,
+      coupon: '',
+      subtotal,
+      discount: 0,
+      shipping: shipping(subtotal),
+      total: subtotal + shipping(subtotal),
+      status: i % 3 === 2 ? 'shipped' : 'pending',
+    };
+  });
+}

@@ -85,11 +85,11 @@ export function verification(components: Record<string, number>, detail: string)
 }
 
 /**
- * The verdict of an information-seeking task: one component, `answer` (a progress component the
- * family declares). `right` is the family's own comparison.
+ * The verdict of an information-seeking task: the progress component `answer` (`right` is the
+ * family's own comparison), and the family's `guards` (the site's records untouched), each 0 or 1.
  */
-export function answerVerification(given: string | undefined, expected: string, right: boolean): Verification {
-  return { success: right, components: { answer: right ? 1 : 0 }, detail: `answer ${JSON.stringify(given ?? null)}; expected ${expected}` };
+export function answerVerification(given: string | undefined, expected: string, right: boolean, guards: Record<string, number> = {}): Verification {
+  return verification({ answer: right ? 1 : 0, ...guards }, `answer ${JSON.stringify(given ?? null)}; expected ${expected}`);
 }
 
 /** Lower-case, collapsed whitespace: how answers and replies are compared. */
