@@ -8,10 +8,15 @@ const client = inProcessClient();
 afterAll(() => client.close());
 
 describe('SpreadsheetEnv in process', () => {
-  it('passes the conformance suite on every family', async () => {
-    const report = await assertEnvConforms(client, { seeds: [1, 2] });
-    expect(report.results.filter((r) => r.check === 'expert solves the task')).toHaveLength(2 * new SpreadsheetEnv().families().length);
-  });
+  it('passes the conformance suite on every family, relaxation on seeds 1-20 and the guessing floor on 1-50 included', async () => {
+    const seeds = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+    const report = await assertEnvConforms(client, { seeds: [1, 2], relaxationSeeds: seeds(20), guessSeeds: seeds(50) });
+    const families = new SpreadsheetEnv().families();
+    expect(report.results.filter((r) => r.check === 'expert solves the task')).toHaveLength(2 * families.length);
+    for (const check of ['relaxation', 'guessing floor']) expect(report.results.filter((r) => r.check === check)).toHaveLength(families.length);
+    for (const r of report.results)
+      if (r.check === 'relaxation' || r.check === 'guessing floor') console.log(`${r.check} ${r.family}: ${r.detail ?? r.skipped}`);
+  }, 600_000);
 
   it('lists at least ten generated families with a job and a difficulty', async () => {
     const { families } = await client.listTasks();

@@ -2,9 +2,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildWorkbook, cellName, parseRange, readXlsx, type Workbook } from '../src/engine/index.js';
 import { SpreadsheetEnv } from '../src/index.js';
 import { formulaRefs } from '../src/engine/formula-refs.js';
+import { keyCol, keyRow } from '../src/engine/sheet.js';
 import { cellsOf, get } from '../src/tasks/helpers.js';
+import type { TaskInstance } from '../src/tasks/task.js';
 import { perturbation, PERTURBATIONS, roundRng } from '../src/verify.js';
-import { inProcessClient, open } from './helpers.js';
+import { call, inProcessClient, open } from './helpers.js';
+import type { ToolCall } from '@workgym/protocol';
 
 const client = inProcessClient();
 afterAll(() => client.close());
@@ -129,5 +132,130 @@ describe('verifiers judge against the task, never against what the agent can edi
       }
     }
     expect(problems).toEqual([]);
+  });
+});
+
+/** The generated families (every one declares its components; SpreadsheetBench keeps its own reward). */
+const generated = env.families().filter((f) => f.id !== 'spreadsheet/spreadsheetbench');
+
+/**
+ * Plays `strategy` under shaped reward; `before` turns the expert's final call (submit or answer)
+ * into the calls made instead (the attempt's own edits, then that call).
+ */
+async function shaped(family: string, seed: number, strategy = '', before?: (final: ToolCall, task: TaskInstance) => ToolCall[]) {
+  const reset = await client.reset({ family, seed, reward: 'shaped' });
+  const task = env.instance(family, seed);
+  try {
+    for (let i = 0; i < 60; i++) {
+      const action = await client.expert(reset.session, { strategy });
+      const final = action.calls[0]!;
+      const calls = before && (final.name === 'submit' || final.name === 'answer') ? before(final, task) : action.calls;
+      let reply;
+      for (const c of calls) reply = await client.step(reset.session, [c]);
+      if (reply!.terminated || reply!.truncated) return reply!.verdict!;
+    }
+    throw new Error(`${strategy} did not finish`);
+  } finally {
+    await client.closeSession(reset.session);
+  }
+}
+
+/** An episode of `calls` only, then submit (or answer "0"), under shaped reward. */
+async function attempt(family: string, seed: number, calls: ToolCall[]) {
+  const reset = await client.reset({ family, seed, reward: 'shaped' });
+  try {
+    for (const c of calls) await client.step(reset.session, [c]);
+    const end = env.instance(family, seed).question ? call('answer', { text: '0' }) : call('submit', {});
+    return (await client.step(reset.session, [end])).verdict!;
+  } finally {
+    await client.closeSession(reset.session);
+  }
+}
+
+/** A cell of the starting workbook that holds something and that the task does not ask to change: an input if any, else a header. */
+function untouchable(task: TaskInstance): string {
+  const start = buildWorkbook(task.sheets);
+  const allowed = new Set(task.writes ? task.writes.flatMap(cellsOf) : Object.keys(task.expected?.(start) ?? {}));
+  const cells = start.sheets.flatMap((sheet) =>
+    [...sheet.cells]
+      .filter(([, cell]) => cell.value !== null && cell.value !== '')
+      .map(([key]) => ({ key, ref: `${sheet.name}!${cellName(keyRow(key), keyCol(key))}` })),
+  );
+  const outside = cells.filter((c) => !allowed.has(c.ref));
+  return (outside.find((c) => keyRow(c.key) > 1) ?? outside[0]!).ref;
+}
+
+describe('shaped reward pays only for the job (issue 27)', () => {
+  it('is 0 for constants where formulas are asked, on every formula-checked family and near-miss that types them', async () => {
+    const cases: [string, string][] = [
+      ['spreadsheet/computed-column', 'typed-values'],
+      ['spreadsheet/computed-column', 'hardcoded-discount'],
+      ['spreadsheet/cross-sheet-lookup', 'typed-values'],
+      ['spreadsheet/cross-sheet-lookup', 'price-constants'],
+      ['spreadsheet/grouped-summary', 'constant-formulas'],
+    ];
+    for (const [family, strategy] of cases)
+      for (const seed of [1, 2, 3]) {
+        const verdict = await shaped(family, seed, strategy);
+        expect([family, strategy, seed, verdict.success, verdict.reward, verdict.shapedReward]).toEqual([family, strategy, seed, false, 0, 0]);
+        expect(verdict.components).toMatchObject({ formulas: 0, values: 0 });
+      }
+  });
+
+  it('is 0 for the header alone, and for the target format alone', async () => {
+    const cases: [string, ToolCall[]][] = [
+      ['spreadsheet/clean-names', [call('write_cells', { range: 'People!C1', values: [['Clean name']] })]],
+      ['spreadsheet/computed-column', [call('write_cells', { range: 'Items!E1', values: [['Net']] })]],
+      ['spreadsheet/computed-column', [call('set_format', { range: 'Items!E2:E20', number_format: '0.00' })]],
+      ['spreadsheet/grouped-summary', [call('set_format', { range: 'Summary!B2:D6', number_format: '0.00', bold: true })]],
+    ];
+    for (const [family, calls] of cases)
+      for (const seed of [1, 2]) {
+        const verdict = await attempt(family, seed, calls);
+        expect([family, seed, verdict.success, verdict.shapedReward], verdict.detail).toEqual([family, seed, false, 0]);
+      }
+  });
+
+  it('is 0 with any one condition dropped, on every family that states conditions', async () => {
+    const paid: string[] = [];
+    for (const family of generated)
+      for (const condition of family.conditions ?? [])
+        for (const seed of [1, 2, 3]) {
+          const verdict = await shaped(family.id!, seed, `relax:${condition}`);
+          if (verdict.success || verdict.shapedReward !== 0)
+            paid.push(`${family.id} relax:${condition} seed ${seed}: ${verdict.shapedReward} (${verdict.detail})`);
+        }
+    expect(paid).toEqual([]);
+    expect(generated.filter((f) => (f.conditions ?? []).length > 0).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('is 0 for a correct solution followed by damage: an input overwritten, or every data row deleted, on every generated family', async () => {
+    const paid: string[] = [];
+    for (const family of generated) {
+      for (const seed of [1, 2]) {
+        const overwrite = await shaped(family.id!, seed, '', (final, task) => {
+          const ref = untouchable(task);
+          return [call('write_cells', { range: ref, values: [['damaged']] }), final];
+        });
+        const wipe = await shaped(family.id!, seed, '', (final, task) => [call('delete_rows', { sheet: task.sheets[0]!.name, row: 2, count: 500 }), final]);
+        for (const [how, v] of [
+          ['an input overwritten', overwrite],
+          ['every data row deleted', wipe],
+        ] as const)
+          // Deleting a table the task rearranges (sorting, deduplication) is judged by its values; anything else by the guard.
+          if (v.success || v.shapedReward !== 0 || (how === 'an input overwritten' && v.components?.others_unchanged !== 0))
+            paid.push(`${family.id} seed ${seed}, ${how}: success ${v.success}, shaped ${v.shapedReward} (${v.detail})`);
+      }
+    }
+    expect(paid).toEqual([]);
+  });
+
+  it('still pays the expert 1, and names exactly the declared components, with others_unchanged a guard', async () => {
+    for (const family of generated) {
+      expect(family.components?.at(-1), family.id!).toMatchObject({ name: 'others_unchanged' });
+      const verdict = await shaped(family.id!, 3);
+      expect([family.id, verdict.success, verdict.shapedReward]).toEqual([family.id, true, 1]);
+      expect(Object.keys(verdict.components ?? {}).sort()).toEqual(family.components!.map((c) => c.name!).sort());
+    }
   });
 });
