@@ -20,12 +20,14 @@ describe('browser family templates pass the conformance suite (in-process, host 
     expect(families.map((f) => f.id)).toEqual(TEMPLATES.map((t) => `browser/${t.name}`));
   });
 
-  it('passes checkEnv on seeds 1 and 2: every strategy solves each template from what was shown, every near-miss fails, doing nothing and submitting at once fail', async () => {
+  it('passes checkEnv on seeds 1 and 2: every strategy solves each template from what was shown, every near-miss fails, doing nothing and submitting at once fail, each guess stays under the floor on 20 seeds', async () => {
     const { families } = await h.client.listTasks();
     // One lane per template: a run mostly waits on Chromium, and the env serves 4 sessions.
-    const reports = await Promise.all(families.map((f) => checkEnv(h.client, { seeds: [1, 2], families: [f.id] })));
+    const guessSeeds = Array.from({ length: 20 }, (_, i) => i + 1);
+    const reports = await Promise.all(families.map((f) => checkEnv(h.client, { seeds: [1, 2], families: [f.id], guessSeeds })));
     const results = reports.flatMap((r) => r.results);
     expect(results.filter((r) => r.check.startsWith('near-miss')).length).toBe(families.reduce((n, f) => n + 2 * f.nearMisses.length, 0));
+    expect(results.filter((r) => r.check === 'guessing floor' && !r.skipped).length).toBe(families.length);
     expect(results.filter((r) => !r.ok)).toEqual([]);
   }, 900_000);
 

@@ -1,13 +1,13 @@
 // Find one fact on a site's pages (a price, a code, a date) and answer with it; answer() ends the episode.
 import { ShopSite, type Product } from '../../sites/shop.js';
-import { answerFacts, seenTitled, showsText, textAfter, type ExpertView } from '../expert-kit.js';
+import { act, answer, answerFacts, seenTitled, showsText, textAfter, type ExpertView } from '../expert-kit.js';
 import { money } from '../rng.js';
 import { shopData } from '../shop-data.js';
 import { openProduct } from '../shop-expert.js';
 import { answerVerification, type FamilyDef } from '../task.js';
 
 // To make your own: change the description and the question, the page that shows the fact and
-// how it is read (`shownPrice`), the near-miss, and how an answer is compared (`verify`).
+// how it is read (`shownPrice`), the near-miss, the guess, and how an answer is compared (`verify`).
 export const templateFamily: FamilyDef = {
   name: 'template-find-answer',
   job: 'customer-support',
@@ -17,6 +17,15 @@ export const templateFamily: FamilyDef = {
   strategies: ['search', 'browse'],
   // Near-misses: answers that must not count (here: hedging with a second price).
   nearMisses: ['hedge-with-neighbour'],
+  // The answer is the progress; a guard takes reward away for changing the site (placing an order).
+  components: [
+    { name: 'answer', kind: 'progress' },
+    { name: 'no_order_placed', kind: 'guard' },
+  ],
+  // Conditions: none, the product is named (a filter question would list its category, rating...).
+  conditions: [],
+  // Guesses: a constant answer, the lowest price the shop has; right on about one seed in sixty.
+  guesses: ['answer-9.99'],
   generate(rng) {
     const data = shopData(rng);
     const product = rng.pick(data.products);
@@ -33,6 +42,7 @@ export const templateFamily: FamilyDef = {
       startUrl: 'http://shop.test/',
       answers: true,
       expert(view) {
+        if (view.strategy === 'guess:answer-9.99') return act(answer('$9.99'), 'Answer $9.99 without reading the shop.');
         // answerFacts: read each wanted fact from the pages seen, open the page of the first one missing, answer.
         return answerFacts(
           view.strategy === 'hedge-with-neighbour' ? [product, neighbour] : [product],
@@ -45,7 +55,7 @@ export const templateFamily: FamilyDef = {
       verify({ answer: given }) {
         const amounts = given?.match(/\d+(?:\.\d+)?/g) ?? [];
         const right = amounts.length === 1 && Math.round(Number(amounts[0]) * 100) === product.price;
-        return answerVerification(given, money(product.price), right);
+        return answerVerification(given, money(product.price), right, { no_order_placed: shop.newOrders().length === 0 ? 1 : 0 });
       },
     };
   },

@@ -6,7 +6,7 @@ import { editRecords, type FormField } from '../expert-kit.js';
 import { type FamilyDef, verification } from '../task.js';
 
 // To make your own: change the description and instruction, the record and the values asked for,
-// the form's fields and button, the near-miss, and the verifier's components. Another site: its
+// the form's fields and button, the near-miss, the guess, and the verifier's components. Another site: its
 // app in src/sites/ and its way to a record in the site's *-expert.ts (openTicket, openOrder...).
 export const templateFamily: FamilyDef = {
   name: 'template-form-filling',
@@ -17,10 +17,22 @@ export const templateFamily: FamilyDef = {
   strategies: ['search', 'page-through'],
   // Near-misses: plausible wrong edits the verifier must refuse (here: only half of the change).
   nearMisses: ['plan-only'],
+  // Components in the order credit is given: progress for each asked-for change (a shortcut cannot
+  // make them), guards for what holds when nothing was done (they only take reward away).
+  components: [
+    { name: 'plan', kind: 'progress' },
+    { name: 'deactivated', kind: 'progress' },
+    { name: 'rest_of_record', kind: 'guard' },
+    { name: 'other_users_untouched', kind: 'guard' },
+  ],
+  // Conditions: none, the record is named by its email (a filter task lists its plan, country...).
+  conditions: [],
+  // Guesses: constant attempts the generator keeps rare (here: the first user listed, never the one asked).
+  guesses: ['first-listed'],
   generate(rng) {
     // Everything comes from the seeded rng; the record starts where the task is not yet done.
     const users = adminUsers(rng);
-    const user = rng.pick(users);
+    const user = rng.pick(users.slice(1));
     Object.assign(user, { active: true, plan: rng.pick(['pro', 'enterprise'] as const) });
     const original = { ...user };
     const others = JSON.stringify(users.filter((u) => u !== user));
@@ -31,12 +43,13 @@ export const templateFamily: FamilyDef = {
       startUrl: 'http://admin.test/users',
       expert(view) {
         const planOnly = view.strategy === 'plan-only';
+        const record = view.strategy === 'guess:first-listed' ? users[0]! : user;
         const plan: FormField = { label: 'Plan', value: 'free', kind: 'select', why: 'The instruction asks for the free plan.' };
         const active: FormField = { label: 'Active', value: 'false', kind: 'check', why: 'The instruction asks to deactivate the account.' };
         // editRecords: open the record, fill each field that differs, press the button; submit once saved.
         return editRecords(
           view,
-          [user],
+          [record],
           (u) => ({
             saved: u.plan === 'free' && (planOnly || !u.active),
             onForm: onUserForm(view, u),
@@ -45,7 +58,7 @@ export const templateFamily: FamilyDef = {
             why: `${u.email} is set to the free plan${planOnly ? '' : ' and inactive'}: save.`,
           }),
           (u) => openUser(view, u.email, view.strategy === 'page-through' ? 'page-through' : 'search'),
-          `The table shows ${user.email} on the free plan${planOnly ? '' : ', inactive'}: submit.`,
+          `The table shows ${record.email} on the free plan${planOnly ? '' : ', inactive'}: submit.`,
         );
       },
       // Judge the backend against the generated truth: each asked-for change, and nothing else changed.
