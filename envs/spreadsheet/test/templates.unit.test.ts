@@ -17,17 +17,20 @@ const client = inProcessClient(TEMPLATES);
 afterAll(() => client.close());
 
 describe('spreadsheet family templates', () => {
-  it('pass the conformance suite, every strategy and near-miss included', async () => {
+  it('pass the conformance suite, every strategy, near-miss, condition and guess included', async () => {
     const families = TEMPLATES.map((t) => `spreadsheet/${t.name}`);
     const report = await assertEnvConforms(client, { seeds: [1, 2], families });
+    expect(report.results.filter((r) => r.check === 'relaxation' && !r.skipped)).toHaveLength(1);
     expect(report.results.filter((r) => r.check === 'expert solves the task')).toHaveLength(2 * TEMPLATES.length);
   }, 300_000);
 
-  it('are all in TEMPLATES, each with two strategies and a near-miss', () => {
+  it('are all in TEMPLATES, each with two strategies, a near-miss, a guess and its components ending with the others_unchanged guard', () => {
     expect(TEMPLATES.map((t) => t.name).sort()).toEqual(shapes.map((s) => `template-${s}`).sort());
     for (const t of TEMPLATES) {
       expect(t.strategies.length, t.name).toBeGreaterThanOrEqual(2);
       expect(t.nearMisses.length, t.name).toBeGreaterThanOrEqual(1);
+      expect(t.guesses?.length, t.name).toBeGreaterThanOrEqual(1);
+      expect(t.components?.at(-1), t.name).toEqual({ name: 'others_unchanged', kind: 'guard' });
     }
   });
 

@@ -3,7 +3,7 @@ import type { Value } from '../../engine/values.js';
 import { showValue } from '../../engine/values.js';
 import { cellAt, derive, move, normalFormula, readIfUnseen, refDerivation, rowLine } from '../expert-kit.js';
 import { call, get, num, PRODUCTS } from '../helpers.js';
-import type { FamilyDef } from '../task.js';
+import { sheetComponents, type FamilyDef } from '../task.js';
 
 const WAREHOUSES = ['Leeds', 'Lyon', 'Porto', 'Graz'];
 
@@ -16,13 +16,19 @@ export const templateFamily: FamilyDef = {
   // Ways the expert solves the task (each must reach reward 1), and attempts that must not.
   strategies: ['scan', 'scratch-formula'],
   nearMisses: ['total-of-all'],
+  components: sheetComponents('answer'),
+  // The task's conditions: the expert plays `relax:item` (every row summed), which must fail.
+  conditions: ['item'],
+  // Constant attempts, the same whatever the seed: each may succeed on at most 5% of seeds.
+  guesses: ['first-row-units'],
   generate(rng) {
     // Change: the data and the question. Draw every choice from `rng`: a seed always gives the same task.
     const items = rng.sample(PRODUCTS, 3);
     const n = rng.int(8, 14);
     const rows: Value[][] = [];
     for (let i = 0; i < n; i++) rows.push([items[i % items.length]!, rng.pick(WAREHOUSES), rng.int(1, 90)]);
-    // Asked about an item that is on some rows, not all: the total of every row is a wrong answer.
+    // Asked about an item that is on some rows, not all (so dropping the item condition is wrong),
+    // and on at least two (so the Units of one row, such as the first, are not the answer).
     const item = items[0]!;
     const total = rows.filter((r) => r[0] === item).reduce((s, r) => s + num(r[2]!), 0);
     const height = n + 1;
@@ -54,7 +60,9 @@ export const templateFamily: FamilyDef = {
         }
         // Change: how the answer is computed from the rows as they are now (a sort may have moved them).
         const picked: number[] = [];
-        for (let r = 2; r <= height; r++) if (strategy === 'total-of-all' || get(wb, `Stock!A${r}`) === item) picked.push(r);
+        const all = strategy === 'total-of-all' || strategy === 'relax:item';
+        for (let r = 2; r <= height; r++) if (all || get(wb, `Stock!A${r}`) === item) picked.push(r);
+        if (strategy === 'guess:first-row-units') picked.splice(1);
         const text = String(picked.reduce((s, r) => s + num(get(wb, `Stock!C${r}`)), 0));
         return move('answer', { text }, `Rows ${picked.join(', ')} hold ${item}; their Units add up to ${text}.`, [
           derive(

@@ -4,7 +4,7 @@ import type { Workbook } from '../../engine/workbook.js';
 import { rowLine } from '../expert-kit.js';
 import { bump, call, get, num } from '../helpers.js';
 import { formulaColumnExpert, typedValues } from '../shapes/formula-column.js';
-import type { FamilyDef } from '../task.js';
+import { sheetComponents, type FamilyDef } from '../task.js';
 
 /** A running total of a column of amounts, one formula per row. */
 export const templateFamily: FamilyDef = {
@@ -15,6 +15,11 @@ export const templateFamily: FamilyDef = {
   // Ways the expert solves the task (each must reach reward 1), and attempts that must not.
   strategies: ['fill-down', 'formula-block'],
   nearMisses: ['typed-values'],
+  // The verdict's components in credit order (the data before its header), then the guard
+  // others_unchanged. No `conditions`: the task states none (a filter on rows would be one).
+  components: sheetComponents('formulas', 'values', 'labels'),
+  // A constant attempt, the same formula whatever the seed: must succeed on at most 5% of seeds.
+  guesses: ['row-amount'],
   generate(rng) {
     // Change: the data. Draw every choice from `rng`: a seed always gives the same task.
     const n = rng.int(6, 12);
@@ -38,6 +43,7 @@ export const templateFamily: FamilyDef = {
       sheets: [{ name: 'Ledger', rows: [['Day', 'Amount'], ...rows] }],
       focus: 'Ledger',
       expected,
+      labels: ['Ledger!C1'],
       // The targets must be formulas: the check moves every input (`perturb`) and recalculates.
       formulas: {
         cells: rows.map((_, i) => `Ledger!C${i + 2}`),
@@ -48,17 +54,18 @@ export const templateFamily: FamilyDef = {
       expert: formulaColumnExpert({
         reads: [{ sheet: 'Ledger', range: `A1:B${last}`, why: `I need every Amount before adding them up; reading A1:B${last}.` }],
         header: { cell: 'C1', text: 'Running total' },
-        block: ({ wb }) => ({
+        block: ({ wb, strategy }) => ({
           sheet: 'Ledger',
           top: 2,
           bottom: last,
-          columns: [{ col: 'C', label: 'Running total', formula: (r) => `=SUM(B$2:B${r})` }],
+          columns: [{ col: 'C', label: 'Running total', formula: (r) => (strategy === 'guess:row-amount' ? `=B${r}` : `=SUM(B$2:B${r})`) }],
           sources: [rowLine(wb, 'Ledger', 1, 2), 'the sum of the Amounts from row 2 down to that row'],
           how: 'SUM of the Amount column B from row 2 (kept with $ when filled) down to the same row',
           rangeSources: [`C2:C${last}`],
         }),
         expected,
         blockStrategies: ['formula-block'],
+        wrongFormulas: ['guess:row-amount'],
         typed: { 'typed-values': typedValues('Typing each running total as a number.') },
         done: `C1 is "Running total" and C2:C${last} sum the Amounts down to their row; submitting.`,
       }),
