@@ -6,7 +6,7 @@ export interface DeskCustomer {
   id: number;
   name: string;
   email: string;
-  tier: 'standard' | 'premium';
+  tier: 'standard' | 'premium' | 'enterprise';
 }
 
 export interface DeskOrder {

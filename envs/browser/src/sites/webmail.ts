@@ -26,6 +26,14 @@ const NAV: [string, string][] = [
 ];
 const EMAIL = /^[\w.+-]+@[\w-]+(\.[\w-]+)+$/;
 
+/** A folder as the site lists it, searched for `q` (sender, subject, body): newest first, then by number. */
+export function listed(messages: readonly Mail[], folder: Mail['folder'], q = ''): Mail[] {
+  const needle = q.toLowerCase();
+  return messages
+    .filter((m) => m.folder === folder && (!needle || `${m.from} ${m.subject} ${m.body}`.toLowerCase().includes(needle)))
+    .sort((a, b) => b.date.localeCompare(a.date) || b.id - a.id);
+}
+
 /** A webmail: inbox with search, message view, reply, forward, compose, sent folder. */
 export class WebmailSite implements SiteApp {
   readonly host = 'mail.test';
@@ -55,10 +63,7 @@ export class WebmailSite implements SiteApp {
   }
 
   private folder(folder: Mail['folder'], q: string): SiteResponse {
-    const needle = q.toLowerCase();
-    const list = this.data.messages
-      .filter((m) => m.folder === folder && (!needle || `${m.from} ${m.subject} ${m.body}`.toLowerCase().includes(needle)))
-      .sort((a, b) => b.date.localeCompare(a.date) || b.id - a.id);
+    const list = listed(this.data.messages, folder, q);
     const rows = list.map((m) => [esc(folder === 'inbox' ? m.from : m.to), `<a href="/m/${m.id}">${esc(m.subject)}</a>`, esc(m.date)]);
     const search =
       folder === 'inbox'

@@ -36,6 +36,10 @@ export const TICKET_TEMPLATES: Record<Ticket['category'] & string, [string, stri
   '': [],
 };
 
+function tierOf(draw: number): DeskCustomer['tier'] {
+  return draw < 0.5 ? 'standard' : draw < 0.8 ? 'premium' : 'enterprise';
+}
+
 function day(rng: Rng): string {
   return `2025-0${rng.int(3, 9)}-${String(rng.int(10, 28))}`;
 }
@@ -47,28 +51,37 @@ export function deskData(rng: Rng, customers = 6): DeskData {
     id: 201 + i,
     name,
     email: `${name.toLowerCase().replace(' ', '.')}@example.com`,
-    tier: rng.next() < 0.4 ? 'premium' : 'standard',
+    tier: tierOf(rng.next()),
   }));
   const orders: DeskOrder[] = [];
-  let orderId = 5001;
-  for (const c of cs) {
-    for (let k = 0; k < rng.int(2, 3); k++) {
-      const items = rng.sample(ITEMS, rng.int(1, 3)).map((name) => ({ name, price: rng.int(8, 90) * 100 + rng.pick([0, 50, 99]), qty: rng.int(1, 2) }));
-      orders.push({
-        id: orderId++,
-        customerId: c.id,
-        items,
-        shipping: rng.pick([0, 499, 799]),
-        status: rng.pick(['delivered', 'delivered', 'in transit', 'processing'] as const),
-        tracking: `TRK${rng.chars(8, '0123456789')}`,
-        deliveryDate: day(rng),
-      });
-    }
-  }
+  for (const c of cs) orders.push(...customerOrders(rng, c.id, 5001 + orders.length, rng.int(2, 3)));
   const tickets: Ticket[] = cs.slice(0, 5).map((c, i) => {
     const category = rng.pick(['billing', 'shipping', 'product', 'account'] as const);
     const [subject, body] = rng.pick(TICKET_TEMPLATES[category]);
     return { id: 301 + i, customerId: c.id, subject, body, status: 'open', priority: '', category: '', replies: [] };
   });
   return { customers: cs, orders: rng.shuffle(orders), tickets, refunds: [] };
+}
+
+/** `count` orders of one customer, numbered from `firstId`. */
+export function customerOrders(rng: Rng, customerId: number, firstId: number, count: number): DeskOrder[] {
+  return Array.from({ length: count }, (_, k) => ({
+    id: firstId + k,
+    customerId,
+    items: rng.sample(ITEMS, rng.int(1, 3)).map((name) => ({ name, price: rng.int(8, 90) * 100 + rng.pick([0, 50, 99]), qty: rng.int(1, 2) })),
+    shipping: rng.pick([0, 499, 799]),
+    status: rng.pick(['delivered', 'delivered', 'in transit', 'processing'] as const),
+    tracking: `TRK${rng.chars(8, '0123456789')}`,
+    deliveryDate: day(rng),
+  }));
+}
+
+/**
+ * Damage costs: the desk holds the start state except what `allowed` puts back (the changes the
+ * task asks for, copied from `start` into a copy of the current state).
+ */
+export function deskUntouched(data: DeskData, start: DeskData, allowed: (now: DeskData) => void): boolean {
+  const now = structuredClone(data);
+  allowed(now);
+  return JSON.stringify(now) === JSON.stringify(start);
 }

@@ -85,6 +85,7 @@ export interface SeenOrder {
   delivery: string;
   /** [item, quantity, unit price, line total] per line. */
   lines: string[][];
+  shipping: string;
   total: string;
 }
 
@@ -102,6 +103,7 @@ export function seenOrders(view: ExpertView): SeenOrder[] {
       tracking: textAfter(s, 'Tracking number:') ?? '',
       delivery: textAfter(s, 'Expected delivery:') ?? '',
       lines: tableRows(s).map((r) => r.cells),
+      shipping: textAfter(s, 'Shipping:') ?? '',
       total: textAfter(s, 'Order total:') ?? '',
     });
   }

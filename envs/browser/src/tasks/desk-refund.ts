@@ -1,9 +1,9 @@
 import { HelpDeskSite, type DeskOrder } from '../sites/helpdesk.js';
-import { deskData } from './desk-data.js';
+import { deskData, deskUntouched } from './desk-data.js';
 import { money } from './rng.js';
 import { listedOrders, onCustomer, onTicket, openCustomer, openTicket, orderPageId, seenOrders, type CustomerRoute } from './desk-expert.js';
-import type { ExpertStep } from '@workgym/protocol/kit';
-import { act, click, fillForm, list, navigate, submit, type ExpertView } from './expert-kit.js';
+import type { Derived, ExpertStep } from '@workgym/protocol/kit';
+import { act, click, fillForm, list, navigate, seenTitled, submit, textAfter, type ExpertView } from './expert-kit.js';
 import { type FamilyDef, verification } from './task.js';
 
 export const deskRefund: FamilyDef = {
@@ -13,6 +13,16 @@ export const deskRefund: FamilyDef = {
   description: 'Handle a damaged-item ticket by policy: find the order that holds the item, refund the item (not shipping), solve the ticket.',
   strategies: ['ticket-link', 'directory'],
   nearMisses: ['refund-order-total'],
+  // The right refund (order and amount) comes first: a refund on the wrong order or of another amount earns nothing.
+  components: [
+    { name: 'refund', kind: 'progress' },
+    { name: 'reason', kind: 'progress' },
+    { name: 'replied_amount', kind: 'progress' },
+    { name: 'solved', kind: 'progress' },
+    { name: 'nothing_else_changed', kind: 'guard' },
+  ],
+  conditions: ['quantity', 'shipping'],
+  guesses: ['one-dollar'],
   generate(rng) {
     const data = deskData(rng);
     const ticket = rng.pick(data.tickets);
@@ -37,9 +47,13 @@ export const deskRefund: FamilyDef = {
     // A one-line order totals the item itself, and refunding the whole order (the near-miss) would pass.
     if (order.items.length === 1) order.items.push({ name: item.name === 'Gift Wrap' ? 'Greeting Card' : 'Gift Wrap', price: 350, qty: 1 });
     order.status = 'delivered';
+    // Each condition of the policy changes the amount: the quantity (2 or more) and the shipping (some).
+    item.qty = rng.int(2, 3);
+    if (order.shipping === 0) order.shipping = rng.pick([499, 799]);
     ticket.subject = `Broken ${item.name}`;
     ticket.body = `Hello, the ${item.name} I ordered arrived damaged and cannot be used. I would like my money back for it. Thanks, ${customer.name.split(' ')[0]}`;
     const amount = item.price * item.qty;
+    const start = structuredClone(data);
     const first = customer.name.split(' ')[0]!;
     const desk = new HelpDeskSite(data);
     const damaged = item.name;
@@ -56,48 +70,64 @@ export const deskRefund: FamilyDef = {
       }
       return openCustomer(view, customer, ticket.id, route);
     };
+    /** Where the strategy refunds and how much ("12.34"), once the pages it needs were shown. */
+    const plan = (view: ExpertView): { orderId: number; value: string; derived: Derived; why: string } | ExpertStep => {
+      if (view.strategy === 'guess:one-dollar') {
+        // A constant attempt: $1.00 on the first order the customer's page lists, whatever it holds.
+        const page = seenTitled(view, customer.name).find((p) => textAfter(p.snapshot, 'Support tier:') !== undefined);
+        const first = page && listedOrders(page.snapshot)[0];
+        if (!first) return openCustomer(view, customer, ticket.id, 'ticket-link');
+        const id = Number(first.link.name.split(' ')[1]);
+        const there = orderPageId(view.snapshot.title) === id || data.refunds.some((r) => r.orderId === id);
+        if (!there && onCustomer(view, customer)) return act(click(listedOrders(view.snapshot)[0]!.link), `Open ${first.link.name}, the first order listed.`);
+        if (!there) return openCustomer(view, customer, ticket.id, 'ticket-link');
+        return { orderId: id, value: '1.00', derived: { value: '1.00', sources: [], how: 'a fixed amount' }, why: 'Refund a fixed $1.00.' };
+      }
+      const byDirectory = view.strategy === 'directory';
+      const holding = seenOrders(view).find((o) => o.customer === customer.name && o.lines.some((l) => l[0] === item.name));
+      if (!holding) return findOrder(view, byDirectory ? 'directory' : 'ticket-link');
+      const [, qty, unit] = holding.lines.find((l) => l[0] === item.name)! as [string, string, string, string];
+      const line = (cents(unit) * Number(qty)) / 100;
+      const ways: Record<string, [number, string[], string]> = {
+        'refund-order-total': [cents(holding.total) / 100, [holding.total], 'the order total'],
+        // Relaxations: the policy done with one condition dropped.
+        'relax:quantity': [cents(unit) / 100, [unit], 'the unit price, whatever the quantity'],
+        'relax:shipping': [line + cents(holding.shipping) / 100, [unit, qty, holding.shipping], 'unit price times quantity plus shipping'],
+      };
+      const [amount, sources, how] = ways[view.strategy] ?? [line, [unit, qty], 'unit price times quantity of the damaged item'];
+      const value = amount.toFixed(2);
+      return {
+        orderId: holding.id,
+        value,
+        derived: { value, sources, how },
+        why: `The ${item.name} costs ${unit} and the order has ${qty}: refund ${how}, $${value}.`,
+      };
+    };
+
     return {
       instruction: `Handle ticket #${ticket.id} in the support desk. Refund policy for damaged items: refund the price of the damaged item (unit price times quantity, without shipping) on the order that contains it, with reason "Damaged item"; then reply to the customer confirming the refund amount and set the ticket to Solved. Submit when done.`,
       sites: [desk],
       startUrl: `http://desk.test/tickets/${ticket.id}`,
       expert(view) {
-        const byDirectory = view.strategy === 'directory';
-        const wholeOrder = view.strategy === 'refund-order-total';
-        const holding = seenOrders(view).find((o) => o.customer === customer.name && o.lines.some((l) => l[0] === item.name));
-        if (!holding) return findOrder(view, byDirectory ? 'directory' : 'ticket-link');
-        const line = holding.lines.find((l) => l[0] === item.name)!;
-        const [, qty, unit, lineTotal] = line as [string, string, string, string];
-        const refundShown = wholeOrder ? holding.total : lineTotal;
-        if (!data.refunds.some((r) => r.orderId === holding.id)) {
-          if (orderPageId(view.snapshot.title) !== holding.id) {
-            return (
-              navigate(view, `http://desk.test/orders/${holding.id}`, `Order ${holding.id} holds the ${item.name}: open it to refund`) ??
-              findOrder(view, 'ticket-link')
-            );
+        const p = plan(view);
+        if (!('orderId' in p)) return p;
+        const refundShown = `$${p.value}`;
+        if (!data.refunds.some((r) => r.orderId === p.orderId)) {
+          if (orderPageId(view.snapshot.title) !== p.orderId) {
+            return navigate(view, `http://desk.test/orders/${p.orderId}`, `Order ${p.orderId} is the one to refund: open it`) ?? findOrder(view, 'ticket-link');
           }
-          const value = wholeOrder ? holding.total.replace('$', '') : ((cents(unit) * Number(qty)) / 100).toFixed(2);
-          const derived = wholeOrder
-            ? { value, sources: [holding.total], how: 'the order total' }
-            : { value, sources: [unit, qty], how: 'unit price times quantity of the damaged item' };
           return fillForm(
             view.snapshot,
             [
-              {
-                label: 'Refund amount (USD)',
-                value,
-                why: wholeOrder
-                  ? `Refund the whole order: ${holding.total}.`
-                  : `The ${item.name} costs ${unit} and the order has ${qty}: the policy refunds ${unit} × ${qty} = $${value}, without shipping.`,
-                derived,
-              },
+              { label: 'Refund amount (USD)', value: p.value, why: p.why, derived: p.derived },
               { label: 'Refund reason', value: 'Damaged item', kind: 'select', why: 'The policy asks for the reason "Damaged item".' },
             ],
             'Issue refund',
-            `Amount and reason are set: issue the refund on order ${holding.id}.`,
+            `Amount and reason are set: issue the refund on order ${p.orderId}.`,
           );
         }
         if (ticket.status !== 'solved' || !ticket.replies.at(-1)?.includes(refundShown)) {
-          if (!onTicket(view, ticket.id)) return openTicket(view, ticket.id, byDirectory);
+          if (!onTicket(view, ticket.id)) return openTicket(view, ticket.id, view.strategy === 'directory');
           const reply = `Sorry about the ${item.name}. We have refunded ${refundShown} to your original payment method.`;
           return fillForm(
             view.snapshot,
@@ -114,22 +144,26 @@ export const deskRefund: FamilyDef = {
             'The reply and the Solved status are set: send the reply.',
           );
         }
-        return act(submit(), `Order ${holding.id} shows the refund of ${refundShown} and ticket #${ticket.id} is solved with the reply: submit.`);
+        return act(submit(), `Order ${p.orderId} shows the refund of ${refundShown} and ticket #${ticket.id} is solved with the reply: submit.`);
       },
       verify() {
-        const refunds = data.refunds;
-        const r = refunds[0];
-        const components = {
-          one_refund: refunds.length === 1 ? 1 : 0,
-          right_order: r?.orderId === order.id ? 1 : 0,
-          right_amount: r?.amount === amount ? 1 : 0,
-          reason: r?.reason === 'Damaged item' ? 1 : 0,
-          solved: ticket.status === 'solved' ? 1 : 0,
-          replied_amount: repliedOnly(ticket.replies, (amount / 100).toFixed(2)) ? 1 : 0,
-        };
+        const mine = data.refunds.filter((r) => r.orderId === order.id);
+        const untouched = deskUntouched(data, start, (now) => {
+          now.refunds = now.refunds.filter((r) => r.orderId !== order.id);
+          Object.assign(
+            now.tickets.find((t) => t.id === ticket.id)!,
+            { replies: [], status: 'open' },
+          );
+        });
         return verification(
-          components,
-          `refunds: ${refunds.map((x) => `${money(x.amount)} on ${x.orderId} (${x.reason})`).join(', ') || 'none'}; expected ${money(amount)} on ${order.id}; ticket ${ticket.status}`,
+          {
+            refund: mine.length === 1 && mine[0]!.amount === amount ? 1 : 0,
+            reason: mine.length > 0 && mine.every((r) => r.reason === 'Damaged item') ? 1 : 0,
+            replied_amount: repliedOnly(ticket.replies, (amount / 100).toFixed(2)) ? 1 : 0,
+            solved: ticket.status === 'solved' ? 1 : 0,
+            nothing_else_changed: untouched ? 1 : 0,
+          },
+          `refunds: ${data.refunds.map((x) => `${money(x.amount)} on ${x.orderId} (${x.reason})`).join(', ') || 'none'}; expected ${money(amount)} on ${order.id}; ticket ${ticket.status}${untouched ? '' : '; the desk changed elsewhere'}`,
         );
       },
     };

@@ -1,5 +1,5 @@
 import { HelpDeskSite } from '../sites/helpdesk.js';
-import { deskData } from './desk-data.js';
+import { customerOrders, deskData, deskUntouched } from './desk-data.js';
 import { listedOrders, onCustomer, onTicket, openCustomer, openTicket, seenOrders, type SeenOrder } from './desk-expert.js';
 import type { ExpertStep } from '@workgym/protocol/kit';
 import { act, click, fillForm, list, seenTitled, submit, type ExpertView } from './expert-kit.js';
@@ -11,17 +11,31 @@ export const deskReplyFacts: FamilyDef = {
   difficulty: 'medium',
   description: "Answer a where-is-my-order ticket with the tracking number and expected delivery date of the customer's order in transit.",
   strategies: ['ticket-link', 'directory'],
-  nearMisses: ['list-every-order'],
+  nearMisses: ['quote-two-orders'],
+  // The right order's facts come first: a generic reply or another order's facts earn nothing.
+  components: [
+    { name: 'tracking', kind: 'progress' },
+    { name: 'delivery_date', kind: 'progress' },
+    { name: 'solved', kind: 'progress' },
+    { name: 'no_wrong_facts', kind: 'guard' },
+    { name: 'nothing_else_changed', kind: 'guard' },
+  ],
+  conditions: ['status'],
+  guesses: ['generic-reply', 'second-listed'],
   generate(rng) {
     const data = deskData(rng);
     const ticket = rng.pick(data.tickets);
     const customer = data.customers.find((c) => c.id === ticket.customerId)!;
+    // A long order history, so that no fixed position in it is often the order in transit.
+    data.orders = rng.shuffle([...data.orders, ...customerOrders(rng, customer.id, 5001 + data.orders.length, rng.int(58, 70))]);
     const mine = data.orders.filter((o) => o.customerId === customer.id);
     for (const o of mine) if (o.status === 'in transit') o.status = 'delivered';
-    const order = rng.pick(mine);
+    // Never the first listed: that is the order a worker who ignores the status would quote.
+    const order = rng.pick(mine.slice(1));
     order.status = 'in transit';
     ticket.subject = 'Where is my order?';
     ticket.body = `Hi, I am still waiting for my order. Can you tell me where it is and when it will arrive? ${customer.name}`;
+    const start = structuredClone(data);
     const desk = new HelpDeskSite(data);
 
     /** The orders whose facts go into the reply, once the episode has shown them. */
@@ -31,7 +45,14 @@ export const deskReplyFacts: FamilyDef = {
       const page = seenTitled(view, customer.name).find((p) => p.snapshot.nodes.some((n) => n.name.startsWith('Support tier:')));
       if (!page) return openCustomer(view, customer, ticket.id, route);
       const listed = listedOrders(page.snapshot);
-      const wanted = view.strategy === 'list-every-order' ? listed : listed.filter((o) => o.status === 'in transit');
+      const inTransit = listed.filter((o) => o.status === 'in transit');
+      const ways: Record<string, typeof listed> = {
+        'quote-two-orders': [listed[0]!, ...inTransit],
+        'relax:status': listed.slice(0, 1),
+        'guess:second-listed': listed.slice(1, 2),
+        'guess:generic-reply': [],
+      };
+      const wanted = ways[view.strategy] ?? inTransit;
       const missing = wanted.filter((o) => !opened.some((s) => `Order ${s.id}` === o.link.name));
       if (missing.length === 0) return opened.filter((s) => wanted.some((o) => o.link.name === `Order ${s.id}`));
       if (!onCustomer(view, customer)) return openCustomer(view, customer, ticket.id, route);
@@ -52,9 +73,11 @@ export const deskReplyFacts: FamilyDef = {
         if (!Array.isArray(found)) return found;
         const sentences = found.map((o) => `Order ${o.id}: tracking number ${o.tracking}, expected delivery ${o.delivery}.`);
         const reply =
-          found.length === 1
-            ? `Your order ${found[0]!.id} is on its way: tracking number ${found[0]!.tracking}, expected delivery ${found[0]!.delivery}.`
-            : sentences.join(' ');
+          found.length === 0
+            ? GENERIC_REPLY
+            : found.length === 1
+              ? `Your order ${found[0]!.id} is on its way: tracking number ${found[0]!.tracking}, expected delivery ${found[0]!.delivery}.`
+              : sentences.join(' ');
         if (ticket.status === 'solved' && ticket.replies.at(-1) === reply) {
           return act(submit(), `Ticket #${ticket.id} shows the reply with the tracking number and delivery date, and status solved: submit.`);
         }
@@ -80,18 +103,27 @@ export const deskReplyFacts: FamilyDef = {
         // Any tracking number or date the reply gives must be this order's: listing every order fails.
         const dates = text.match(/\d{4}-\d{2}-\d{2}/g) ?? [];
         const trackings = text.match(/TRK\d+/g) ?? [];
+        const untouched = deskUntouched(data, start, (now) => {
+          Object.assign(
+            now.tickets.find((t) => t.id === ticket.id)!,
+            { replies: [], status: 'open' },
+          );
+        });
         const components = {
-          replied: ticket.replies.length > 0 ? 1 : 0,
           tracking: text.includes(order.tracking) ? 1 : 0,
           delivery_date: text.includes(order.deliveryDate) ? 1 : 0,
-          no_wrong_facts: dates.every((d) => d === order.deliveryDate) && trackings.every((t) => t === order.tracking) ? 1 : 0,
           solved: ticket.status === 'solved' ? 1 : 0,
+          no_wrong_facts: dates.every((d) => d === order.deliveryDate) && trackings.every((t) => t === order.tracking) ? 1 : 0,
+          nothing_else_changed: untouched ? 1 : 0,
         };
         return verification(
           components,
-          `replies: ${JSON.stringify(ticket.replies)}; expected ${order.tracking} and ${order.deliveryDate} (order ${order.id}) and nothing of other orders; ticket ${ticket.status}`,
+          `replies: ${JSON.stringify(ticket.replies)}; expected ${order.tracking} and ${order.deliveryDate} (order ${order.id}) and nothing of other orders; ticket ${ticket.status}${untouched ? '' : '; the desk changed elsewhere'}`,
         );
       },
     };
   },
 };
+
+/** A constant attempt's reply: it reads like an answer and names no order. */
+const GENERIC_REPLY = 'Thank you for your patience: your order is on its way and will arrive soon.';

@@ -1,73 +1,145 @@
-import { HelpDeskSite, type Ticket } from '../sites/helpdesk.js';
-import { deskData, TICKET_TEMPLATES } from './desk-data.js';
+import { HelpDeskSite, type DeskCustomer, type DeskData, type Ticket } from '../sites/helpdesk.js';
+import { deskData, deskUntouched, TICKET_TEMPLATES } from './desk-data.js';
 import { label, onTicket, openCustomer, openTicket, seenTier } from './desk-expert.js';
-import { editRecords } from './expert-kit.js';
+import type { ExpertStep } from '@workgym/protocol/kit';
+import { editRecords, type ExpertView, type FormField } from './expert-kit.js';
+import type { Rng } from './rng.js';
 import { type FamilyDef, verification } from './task.js';
+
+const PRIORITY: Record<DeskCustomer['tier'], Ticket['priority']> = { standard: 'normal', premium: 'high', enterprise: 'urgent' };
+
+/** Constant triages, the same whatever the tickets say: [priority of the first ticket, of the second, category]. */
+const GUESSES: Record<string, [Ticket['priority'], Ticket['priority'], Ticket['category']]> = {
+  'normal-billing': ['normal', 'normal', 'billing'],
+  // The most frequent pair of tiers (standard, then premium) with any one category.
+  'normal-high-billing': ['normal', 'high', 'billing'],
+};
+
+interface Asked {
+  ticket: Ticket;
+  customer: DeskCustomer;
+  category: Ticket['category'];
+}
+
+/**
+ * A desk and two of its tickets whose customers are on different tiers, so that no one priority
+ * fits both (dropping the tier condition, or a constant priority, always gets one wrong).
+ */
+function draw(rng: Rng): { data: DeskData; asked: [Asked, Asked] } {
+  for (;;) {
+    const data = deskData(rng);
+    const customerOf = (t: Ticket) => data.customers.find((c) => c.id === t.customerId)!;
+    const pairs = data.tickets.flatMap((a, i) =>
+      data.tickets.slice(i + 1).flatMap((b) => (customerOf(a).tier !== customerOf(b).tier ? [[a, b] as const] : [])),
+    );
+    if (pairs.length === 0) continue;
+    const pair = rng.pick(pairs);
+    const asked = pair.map((ticket) => ({
+      ticket,
+      customer: customerOf(ticket),
+      category: (Object.keys(TICKET_TEMPLATES) as Ticket['category'][]).find((k) => TICKET_TEMPLATES[k].some(([s]) => s === ticket.subject))!,
+    }));
+    return { data, asked: asked as [Asked, Asked] };
+  }
+}
 
 export const deskTriage: FamilyDef = {
   name: 'desk-triage',
   job: 'customer-support',
   difficulty: 'easy',
-  description: "Triage a help-desk ticket: set its category from its content and its priority from the customer's support tier.",
+  description: "Triage two help-desk tickets: each one's category from its content and its priority from its customer's support tier.",
   strategies: ['ticket-link', 'directory'],
   nearMisses: ['triage-every-ticket'],
+  // One progress component: a constant priority per ticket is right on a quarter of the seeds and a
+  // constant category on a sixteenth, so neither alone shows the tickets were read.
+  components: [
+    { name: 'triage', kind: 'progress' },
+    { name: 'nothing_else_changed', kind: 'guard' },
+  ],
+  conditions: ['tier'],
+  guesses: Object.keys(GUESSES),
   generate(rng) {
-    const data = deskData(rng);
-    const ticket = rng.pick(data.tickets);
-    const customer = data.customers.find((c) => c.id === ticket.customerId)!;
-    const category = (Object.keys(TICKET_TEMPLATES) as Ticket['category'][]).find((k) => TICKET_TEMPLATES[k].some(([s]) => s === ticket.subject))!;
-    const priority = customer.tier === 'premium' ? 'high' : 'normal';
-    const before = JSON.stringify(data.tickets.filter((t) => t !== ticket));
+    const { data, asked } = draw(rng);
+    const start = structuredClone(data);
     const desk = new HelpDeskSite(data);
+    const ids = asked.map((a) => `#${a.ticket.id}`).join(' and ');
+
+    /** The triage the strategy gives a ticket, once the pages it needs were shown (else the way to them). */
+    const triageOf = (view: ExpertView, a: Asked, index: number): FormField[] | ExpertStep => {
+      const guess = GUESSES[view.strategy.replace(/^guess:/, '')];
+      if (guess) {
+        const [p, c] = [guess[index as 0 | 1], guess[2]];
+        return fields(p, c, `Every ticket gets priority ${label(p)} and category ${label(c)}, whatever it says (a constant triage).`, '');
+      }
+      const why = `The ticket "${a.ticket.subject}" says: "${a.ticket.body}" That is a ${a.category} matter.`;
+      // A careless worker ignores the tier and gives everyone the default priority.
+      if (view.strategy === 'relax:tier') return fields('normal', a.category, 'Priority Normal, without looking at the customer’s tier.', why);
+      const tier = seenTier(view, a.customer);
+      if (tier === undefined) return openCustomer(view, a.customer, a.ticket.id, view.strategy === 'directory' ? 'directory' : 'ticket-link');
+      const p = PRIORITY[tier as DeskCustomer['tier']];
+      return fields(p, a.category, `${a.customer.name}'s page says "Support tier: ${tier}", so the policy gives priority ${label(p)}.`, why);
+    };
+
     return {
-      instruction: `Triage ticket #${ticket.id} in the support desk. Policy: the category is what the ticket is about (billing, shipping, product or account); the priority is High for customers on the premium support tier and Normal for everyone else (the tier is on the customer's page). Save the triage, then submit.`,
+      instruction: `Triage tickets ${ids} in the support desk. Policy: the category is what the ticket is about (billing, shipping, product or account); the priority comes from the customer's support tier (on the customer's page): Urgent for enterprise, High for premium, Normal for everyone else. Save the triage of each, then submit.`,
       sites: [desk],
       startUrl: 'http://desk.test/',
       expert(view) {
-        const byDirectory = view.strategy === 'directory';
-        const tier = seenTier(view, customer);
-        if (tier === undefined) return openCustomer(view, customer, ticket.id, byDirectory ? 'directory' : 'ticket-link');
-        const shownPriority = tier === 'premium' ? 'high' : 'normal';
-        const done = (t: Ticket) => t.priority === shownPriority && t.category === category;
-        // The near-miss copies the triage onto every ticket of the queue.
+        const wanted: { ticket: Ticket; fields: FormField[] }[] = [];
+        for (const [i, a] of asked.entries()) {
+          const f = triageOf(view, a, i);
+          if (!Array.isArray(f)) return f;
+          wanted.push({ ticket: a.ticket, fields: f });
+        }
+        // The near-miss copies the first ticket's triage onto every other ticket of the queue.
+        const others = view.strategy === 'triage-every-ticket' ? data.tickets.filter((t) => !asked.some((a) => a.ticket === t)) : [];
+        const records = [...wanted, ...others.map((ticket) => ({ ticket, fields: wanted[0]!.fields }))];
         return editRecords(
           view,
-          view.strategy === 'triage-every-ticket' ? data.tickets : [ticket],
-          (t) => ({
-            saved: done(t),
-            onForm: onTicket(view, t.id),
-            fields: [
-              {
-                label: 'Priority',
-                value: label(shownPriority),
-                kind: 'select',
-                why: `${customer.name}'s page says "Support tier: ${tier}", so the policy gives priority ${label(shownPriority)}.`,
-              },
-              {
-                label: 'Category',
-                value: label(category),
-                kind: 'select',
-                why: `The ticket "${ticket.subject}" says: "${ticket.body}" That is a ${category} matter.`,
-              },
-            ],
+          records,
+          (r) => ({
+            saved: r.ticket.priority === value(r.fields, 'Priority') && r.ticket.category === value(r.fields, 'Category'),
+            onForm: onTicket(view, r.ticket.id),
+            fields: r.fields,
             button: 'Save triage',
-            why: `Priority ${label(shownPriority)} and category ${label(category)} are chosen: save the triage.`,
+            why: `Priority ${r.fields[0]!.value} and category ${r.fields[1]!.value} are chosen for ticket #${r.ticket.id}: save the triage.`,
           }),
-          (t) => openTicket(view, t.id, byDirectory),
-          `Ticket #${ticket.id} is saved with priority ${label(shownPriority)} and category ${label(category)}: submit.`,
+          (r) => openTicket(view, r.ticket.id, view.strategy === 'directory'),
+          `Tickets ${ids} are saved with their priority and category: submit.`,
         );
       },
       verify() {
-        const components = {
-          category: ticket.category === category ? 1 : 0,
-          priority: ticket.priority === priority ? 1 : 0,
-          others_untouched: JSON.stringify(data.tickets.filter((t) => t !== ticket)) === before ? 1 : 0,
-        };
+        const priorityOk = asked.every((a) => a.ticket.priority === PRIORITY[a.customer.tier]);
+        const categoryOk = asked.every((a) => a.ticket.category === a.category);
+        const untouched = deskUntouched(data, start, (now) => {
+          for (const a of asked)
+            Object.assign(
+              now.tickets.find((t) => t.id === a.ticket.id)!,
+              { priority: '', category: '' },
+            );
+        });
         return verification(
-          components,
-          `ticket #${ticket.id}: category ${ticket.category || 'unset'}, priority ${ticket.priority || 'unset'}; expected ${category}, ${priority} (${customer.tier} customer)`,
+          { triage: priorityOk && categoryOk ? 1 : 0, nothing_else_changed: untouched ? 1 : 0 },
+          asked
+            .map(
+              (a) =>
+                `ticket #${a.ticket.id}: ${a.ticket.priority || 'unset'} / ${a.ticket.category || 'unset'}, expected ${PRIORITY[a.customer.tier]} / ${a.category} (${a.customer.tier} customer)`,
+            )
+            .join('; ') + (untouched ? '' : '; the desk changed elsewhere'),
         );
       },
     };
   },
 };
+
+function fields(priority: Ticket['priority'], category: Ticket['category'], whyPriority: string, whyCategory: string): FormField[] {
+  return [
+    { label: 'Priority', value: label(priority), kind: 'select', why: whyPriority },
+    { label: 'Category', value: label(category), kind: 'select', why: whyCategory || whyPriority },
+  ];
+}
+
+/** The backend value a form field's label stands for ("High" → "high"). */
+function value(f: readonly FormField[], name: string): string {
+  return f.find((x) => x.label === name)!.value.toLowerCase();
+}

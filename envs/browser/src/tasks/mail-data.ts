@@ -45,3 +45,34 @@ export function mailData(rng: Rng, count = 10): MailData & { people: Corresponde
 }
 
 export { TOPICS };
+
+/** A day of June 2025 as the inbox shows it. */
+export function june(day: number): string {
+  return `2025-06-${String(day).padStart(2, '0')}`;
+}
+
+/**
+ * The messages in a random order, numbered 1..n in it (a message's number and its place in a
+ * list of equal dates then say nothing of its role).
+ */
+export function numbered(rng: Rng, messages: Mail[]): Mail[] {
+  const out = rng.shuffle(messages);
+  out.forEach((m, i) => (m.id = i + 1));
+  return out;
+}
+
+/** `count` distinct (sender, topic) pairs, none of them in `taken`. */
+export function pairs<S>(rng: Rng, senders: readonly S[], topics: readonly string[], count: number, taken: (s: S, t: string) => boolean): [S, string][] {
+  const all = senders.flatMap((s) => topics.filter((t) => !taken(s, t)).map((t): [S, string] => [s, t]));
+  return rng.sample(all, Math.min(count, all.length));
+}
+
+/** Distinct correspondents of one domain (distinct names, so no two share an address). */
+export function correspondents(rng: Rng, count: number, domain: string): Correspondent[] {
+  const out: Correspondent[] = [];
+  while (out.length < count) {
+    const c = correspondent(rng, domain);
+    if (!out.some((o) => o.email === c.email)) out.push(c);
+  }
+  return out;
+}
