@@ -81,7 +81,8 @@ export interface TaskInstance {
    * text, boolean, or `{ error: '#DIV/0!' }`), headers included. Computed only from `start`,
    * a copy of the task's own starting workbook or of a perturbed one, never from the agent's
    * (read it with `get`). The values check scores the fraction of the record's cells the
-   * agent's workbook matches (numbers within a tolerance).
+   * agent's workbook matches (numbers within a tolerance); a cell of `formulas.cells` counts
+   * only when its formula passed the formulas check.
    */
   expected?: (start: Workbook) => Record<string, Value>;
   /**

@@ -79,7 +79,11 @@ export interface FormulaColumnSpec {
   blockStrategies?: readonly string[];
   /** Strategies and near-misses that fill the block by `TypedFill` instead, by name. */
   typed?: Readonly<Record<string, TypedFill>>;
-  /** Near-misses whose `block` formulas are wrong on purpose: filled down without checking their values. */
+  /**
+   * Near-misses, `relax:<condition>` and `guess:<name>` strategies whose `block` formulas are
+   * wrong on purpose (a condition left out, the same formula whatever the seed): filled down
+   * without checking their values.
+   */
   wrongFormulas?: readonly string[];
   /** A step after the formulas are in (a number format, a bold header), or undefined when there is none left. */
   finish?(view: ExpertView): ExpertStep | undefined;
