@@ -61,10 +61,10 @@ describe('verifiers judge against the task, never against what the agent can edi
     }
   });
 
-  it('highlight-rows: every overdue row, the amount ignored, scores below success', async () => {
-    const { verdict } = await play('spreadsheet/highlight-rows', 1, 'ignore-amount');
+  it('highlight-rows: every overdue row, the amount ignored, scores 0 on the rows (a wrong row is not netted out by right ones)', async () => {
+    const { verdict } = await play('spreadsheet/highlight-rows', 1, 'relax:amount');
     expect(verdict.success).toBe(false);
-    expect(verdict.components?.formats).toBeLessThan(1);
+    expect(verdict.components?.formats).toBe(0);
   });
 
   it('grouped-summary: constant formulas (=1518.1) keep none of the targets through the perturbation (kept 3 of 9), and none of their values count', async () => {

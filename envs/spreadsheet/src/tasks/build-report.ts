@@ -6,9 +6,12 @@ import type { Workbook } from '../engine/workbook.js';
 import { cellAt, derive, deriveFormulas, move, normalFormula, readIfUnseen, refDerivation, rowLine, rowLines, submit } from './expert-kit.js';
 import { fillDownMove, type FormulaBlock } from './formula-block.js';
 import { bump, call, get, num, PRODUCTS, relabel } from './helpers.js';
-import type { FamilyDef } from './task.js';
+import { sheetComponents, type FamilyDef } from './task.js';
 
 const HEADERS = ['Category', 'Total', 'Count', 'Max'];
+const CATEGORIES = ['Books', 'Games', 'Music', 'Garden', 'Kitchen', 'Sports', 'Toys'];
+/** The `fixed-categories` guess: the first three categories alphabetically, whatever the data holds. */
+const FIXED = ['Books', 'Games', 'Music'];
 
 /** Building a report sheet from raw data: a new sheet, per-category formulas, a grand total, bold headers. */
 export const buildReport: FamilyDef = {
@@ -16,9 +19,13 @@ export const buildReport: FamilyDef = {
   difficulty: 'hard',
   description: 'Create a Report sheet with per-category total, count and maximum formulas, a grand total row and a bold header.',
   strategies: ['one-block', 'fill-down'],
-  nearMisses: ['typed-values', 'wrong-sheet'],
+  nearMisses: ['typed-values', 'wrong-sheet', 'header-only'],
+  // Formulas before values before the labels and the bold header: the report's frame alone earns nothing.
+  components: sheetComponents('formulas', 'values', 'labels', 'formats'),
+  conditions: ['category'],
+  guesses: ['fixed-categories'],
   generate(rng) {
-    const categories = rng.sample(['Books', 'Games', 'Music', 'Garden', 'Kitchen', 'Sports', 'Toys'], rng.int(3, 5)).sort();
+    const categories = rng.sample(CATEGORIES, rng.int(3, 5)).sort();
     const n = rng.int(15, 25);
     const rows: Value[][] = [];
     for (let i = 0; i < n; i++) rows.push([categories[i % categories.length]!, `${rng.pick(PRODUCTS)} ${rng.int(1, 99)}`, rng.int(5, 500)]);
@@ -33,6 +40,8 @@ export const buildReport: FamilyDef = {
       C: (r: number) => `=COUNTIFS(${labels},A${r})`,
       D: (r: number) => `=MAXIFS(${amounts},${labels},A${r})`,
     };
+    // relax:category: the same aggregates over every row, the category ignored.
+    const overAll = { B: () => `=SUM(${amounts})`, C: () => `=COUNT(${amounts})`, D: () => `=MAX(${amounts})` };
     const grand = `=SUM(B2:B${k + 1})`;
     const cells = [...categories.flatMap((_, i) => ['B', 'C', 'D'].map((c) => `Report!${c}${i + 2}`)), `Report!B${totalRow}`];
     const expected = (wb: Workbook) => {
@@ -65,6 +74,9 @@ export const buildReport: FamilyDef = {
       sheets: [{ name: 'Data', rows: [['Category', 'Product', 'Amount'], ...data] }],
       focus: 'Data',
       expected,
+      // Every category's row must be right: a condition dropped on some rows earns nothing.
+      valueMode: 'all',
+      labels: ['A', 'B', 'C', 'D'].map((c) => `Report!${c}1`).concat([...categories, 'Grand total'].map((_, i) => `Report!A${i + 2}`)),
       formulas: {
         cells,
         inputs: [`Data!A2:A${last}`, `Data!C2:C${last}`],
@@ -109,17 +121,24 @@ export const buildReport: FamilyDef = {
         };
         const labels: Value[][] = [HEADERS, ...seen.map((c) => [c]), ['Grand total']];
         if (strategy === 'typed-values') return typedReport(wb, sheet, labels, expected(wb), k, totalRow) ?? boldOrSubmit(wb, sheet, boldHeaders);
-        if (strategy === 'one-block' || strategy === 'wrong-sheet') {
+        if (strategy === 'header-only') {
+          if (!HEADERS.every((h, j) => sameContent(wb, `${sheet}!${'ABCD'[j]}1`, h)))
+            return move('write_cells', { range: `${sheet}!A1:D1`, values: [HEADERS] }, 'Writing the report’s headers.');
+          return boldOrSubmit(wb, sheet, boldHeaders);
+        }
+        if (strategy !== 'fill-down') {
+          const cats = strategy === 'guess:fixed-categories' ? FIXED : seen;
+          const f = strategy === 'relax:category' ? overAll : perRow;
           const values: (string | null)[][] = [
             HEADERS,
-            ...seen.map((c, i) => [c, perRow.B(i + 2), perRow.C(i + 2), perRow.D(i + 2)]),
-            ['Grand total', grand, null, null],
+            ...cats.map((c, i) => [c, f.B(i + 2), f.C(i + 2), f.D(i + 2)]),
+            ['Grand total', `=SUM(B2:B${cats.length + 1})`, null, null],
           ];
           const right = values.every((row, i) => row.every((v, j) => sameContent(wb, `${sheet}!${'ABCD'[j]}${i + 1}`, v)));
           if (!right) {
             return move(
               'write_cells',
-              { range: `${sheet}!A1:D${totalRow}`, values },
+              { range: `${sheet}!A1:D${values.length}`, values },
               `${sheet} does not hold the report yet; I write it in one block: the headers, one row per category in alphabetical order (${seen.join(', ')}) with SUMIFS, COUNTIFS and MAXIFS over Data, and the Grand total row.`,
               [
                 refDerivation(sheet, `A1:D${totalRow}`, ['A1:D1', ...seen], 'a header row, one row per category, then the Grand total row'),
@@ -157,7 +176,7 @@ export const buildReport: FamilyDef = {
       },
       distractors: [
         call('read_range', { range: `Data!A1:C${last}` }),
-        call('sort', { range: `Data!A2:C${last}`, keys: [{ column: 'A' }] }),
+        call('set_format', { range: `Data!C2:C${last}`, number_format: '0.00' }),
         call('set_format', { range: 'Data!A1:C1', bold: true }),
       ],
     };

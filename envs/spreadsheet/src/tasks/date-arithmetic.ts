@@ -2,10 +2,10 @@ import { cellKey } from '../engine/sheet.js';
 import type { Value } from '../engine/values.js';
 import { dateToSerial, serialToDate } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
-import { move, refDerivation, rowLine } from './expert-kit.js';
+import { move, refDerivation, rowLine, submit } from './expert-kit.js';
 import { bump, call, get, num } from './helpers.js';
 import { formulaColumnExpert, typedValues } from './shapes/formula-column.js';
-import type { FamilyDef } from './task.js';
+import { sheetComponents, type FamilyDef } from './task.js';
 
 const eomonth = (serial: number) => {
   const d = serialToDate(serial);
@@ -19,7 +19,10 @@ export const dateArithmetic: FamilyDef = {
   difficulty: 'medium',
   description: 'Compute end dates and invoice dates (last day of the end month) with formulas and format them as dates.',
   strategies: ['fill-down', 'formula-block'],
-  nearMisses: ['typed-dates', 'constant-start'],
+  nearMisses: ['typed-dates', 'constant-start', 'format-only'],
+  // Formulas before values before the format: a date format alone earns nothing.
+  components: sheetComponents('formulas', 'values', 'formats'),
+  guesses: ['thirty-days'],
   generate(rng) {
     const n = rng.int(6, 12);
     const base = dateToSerial(new Date(Date.UTC(2024, rng.int(0, 11), 1)));
@@ -44,6 +47,48 @@ export const dateArithmetic: FamilyDef = {
     };
     const endOfMonth = (r: number) => `=EOMONTH(D${r},0)`;
     const dateOfMonth = (r: number) => `=DATE(YEAR(D${r}),MONTH(D${r})+1,0)`;
+    const formatMove = (wb: Workbook) =>
+      dated(wb) < 2 * n
+        ? move(
+            'set_format',
+            { range: `Projects!D2:E${last}`, number_format: 'yyyy-mm-dd' },
+            `End and Invoice date hold the right formulas but show serial numbers; the task asks for the yyyy-mm-dd format on D2:E${last}.`,
+            [refDerivation('Projects', `D2:E${last}`, [`D2:E${last}`], 'the End and Invoice date cells')],
+          )
+        : undefined;
+    const expert = formulaColumnExpert({
+      reads: [{ sheet: 'Projects', range: `A1:C${last}`, why: 'I need every project’s Start and Days; reading the table.' }],
+      block: ({ wb, strategy }) => ({
+        sheet: 'Projects',
+        top: 2,
+        bottom: last,
+        columns: [
+          { col: 'D', label: 'End', formula: (r) => `=B${r}+C${r}` },
+          {
+            col: 'E',
+            label: 'Invoice date',
+            formula: strategy === 'formula-block' ? dateOfMonth : endOfMonth,
+            alternatives: (r) => [endOfMonth(r), dateOfMonth(r)],
+          },
+        ],
+        sources: [rowLine(wb, 'Projects', 1, 5), 'Start + Days', "the last day of the End date's month"],
+        how: "End = Start (column B) + Days (C); the invoice date is the last day of the End date's month (EOMONTH(End,0), or DATE(year, month + 1, 0))",
+        rangeSources: [`D2:D${last}`, `E2:E${last}`],
+      }),
+      expected,
+      blockStrategies: ['formula-block'],
+      typed: {
+        'typed-dates': typedValues('Typing each End and Invoice date as a date number.'),
+        'constant-start': {
+          text: 'Each row’s start typed into its End formula.',
+          row: (r, { wb }) => [`=${num(get(wb, `Projects!B${r}`))}+C${r}`, endOfMonth(r)],
+        },
+        // The same duration for every project, whatever the table says.
+        'guess:thirty-days': { text: 'Every project takes thirty days.', row: (r) => [`=B${r}+30`, endOfMonth(r)] },
+      },
+      finish: ({ wb }) => formatMove(wb),
+      done: `End = Start + Days and Invoice date = month end of End are formulas in D2:E${last}, formatted yyyy-mm-dd; submitting.`,
+    });
     return {
       instruction:
         `Sheet Projects (A1:C${last}: Project, Start, Days) lists projects with a start date and a duration in calendar days. Fill D2:D${last} ("End") ` +
@@ -71,45 +116,8 @@ export const dateArithmetic: FamilyDef = {
         const ok = dated(wb);
         return { score: ok / (2 * n), detail: `${ok} of ${2 * n} End/Invoice cells have a date format` };
       },
-      expert: formulaColumnExpert({
-        reads: [{ sheet: 'Projects', range: `A1:C${last}`, why: 'I need every project’s Start and Days; reading the table.' }],
-        block: ({ wb, strategy }) => ({
-          sheet: 'Projects',
-          top: 2,
-          bottom: last,
-          columns: [
-            { col: 'D', label: 'End', formula: (r) => `=B${r}+C${r}` },
-            {
-              col: 'E',
-              label: 'Invoice date',
-              formula: strategy === 'formula-block' ? dateOfMonth : endOfMonth,
-              alternatives: (r) => [endOfMonth(r), dateOfMonth(r)],
-            },
-          ],
-          sources: [rowLine(wb, 'Projects', 1, 5), 'Start + Days', "the last day of the End date's month"],
-          how: "End = Start (column B) + Days (C); the invoice date is the last day of the End date's month (EOMONTH(End,0), or DATE(year, month + 1, 0))",
-          rangeSources: [`D2:D${last}`, `E2:E${last}`],
-        }),
-        expected,
-        blockStrategies: ['formula-block'],
-        typed: {
-          'typed-dates': typedValues('Typing each End and Invoice date as a date number.'),
-          'constant-start': {
-            text: 'Each row’s start typed into its End formula.',
-            row: (r, { wb }) => [`=${num(get(wb, `Projects!B${r}`))}+C${r}`, endOfMonth(r)],
-          },
-        },
-        finish: ({ wb }) =>
-          dated(wb) < 2 * n
-            ? move(
-                'set_format',
-                { range: `Projects!D2:E${last}`, number_format: 'yyyy-mm-dd' },
-                `End and Invoice date hold the right formulas but show serial numbers; the task asks for the yyyy-mm-dd format on D2:E${last}.`,
-                [refDerivation('Projects', `D2:E${last}`, [`D2:E${last}`], 'the End and Invoice date cells')],
-              )
-            : undefined,
-        done: `End = Start + Days and Invoice date = month end of End are formulas in D2:E${last}, formatted yyyy-mm-dd; submitting.`,
-      }),
+      expert: (view) =>
+        view.strategy === 'format-only' ? (formatMove(view.wb) ?? submit('The End and Invoice date cells have the date format.')) : expert(view),
       distractors: [
         call('set_formula', { cell: 'Projects!D2', formula: '=B2+C2-1' }),
         call('set_formula', { cell: 'Projects!E2', formula: '=EDATE(D2,1)' }),

@@ -3,9 +3,31 @@ import { sameValue, showValue } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
 import { cellAt, derive, move, normalFormula, readIfUnseen, refDerivation, rowLine, submit } from './expert-kit.js';
 import { bump, call, get, num } from './helpers.js';
-import type { FamilyDef } from './task.js';
+import { sheetComponents, type FamilyDef } from './task.js';
 
 const COLS = ['B', 'C', 'D', 'E'];
+
+/** A total cell: a row's Q1..Q4 (column F), or a column's item rows (the Total row). */
+interface Total {
+  ref: string;
+  /** The cells its formula adds (the grand total adds the row totals). */
+  parts: string[];
+  /** The quarter cells it adds up to, directly or through the row totals. */
+  quarters: string[];
+  range: string;
+  kind: 'row' | 'column';
+}
+
+/**
+ * The totals a strategy repairs: the broken ones for constant formulas, the row totals or the
+ * Total row alone for the guesses, every total otherwise.
+ */
+function totalsFor(strategy: string, totals: readonly Total[], broken: readonly string[]): readonly Total[] {
+  if (strategy === 'constant-formulas') return totals.filter((t) => broken.includes(t.ref));
+  if (strategy === 'guess:row-totals-only') return totals.filter((t) => t.kind === 'row');
+  if (strategy === 'guess:total-row-only') return totals.filter((t) => t.kind === 'column');
+  return totals;
+}
 
 /** Fixing broken formulas: #REF! and wrong ranges in row and column totals. */
 export const fixBrokenFormulas: FamilyDef = {
@@ -14,6 +36,8 @@ export const fixBrokenFormulas: FamilyDef = {
   description: 'Find and repair broken totals (#REF!, ranges that miss a row or a column) in a budget.',
   strategies: ['sum-ranges', 'plus-chain'],
   nearMisses: ['constant-formulas'],
+  components: sheetComponents('formulas', 'values'),
+  guesses: ['row-totals-only', 'total-row-only'],
   generate(rng) {
     const items = rng.sample(['Rent', 'Payroll', 'Travel', 'Software', 'Hardware', 'Marketing', 'Training', 'Legal', 'Utilities', 'Insurance'], rng.int(5, 8));
     const n = items.length;
@@ -38,9 +62,18 @@ export const fixBrokenFormulas: FamilyDef = {
       broken.push(`Budget!${c}${totalRow}`);
     });
     // Every total cell: a row's Q1..Q4, or a column's item rows.
-    const totals = [
-      ...items.map((_, i) => ({ ref: `Budget!F${i + 2}`, parts: COLS.map((c) => `${c}${i + 2}`), range: `B${i + 2}:E${i + 2}` })),
-      ...[...COLS, 'F'].map((c) => ({ ref: `Budget!${c}${totalRow}`, parts: items.map((_, i) => `${c}${i + 2}`), range: `${c}2:${c}${lastItem}` })),
+    const totals: Total[] = [
+      ...items.map((_, i) => {
+        const parts = COLS.map((c) => `${c}${i + 2}`);
+        return { ref: `Budget!F${i + 2}`, parts, quarters: parts, range: `B${i + 2}:E${i + 2}`, kind: 'row' as const };
+      }),
+      ...[...COLS, 'F'].map((c) => ({
+        ref: `Budget!${c}${totalRow}`,
+        parts: items.map((_, i) => `${c}${i + 2}`),
+        quarters: items.flatMap((_, i) => (c === 'F' ? COLS : [c]).map((q) => `${q}${i + 2}`)),
+        range: `${c}2:${c}${lastItem}`,
+        kind: 'column' as const,
+      })),
     ];
     const sum = (wb: Workbook, parts: string[]) => parts.reduce((s, p) => s + num(get(wb, `Budget!${p}`)), 0);
     return {
@@ -49,11 +82,10 @@ export const fixBrokenFormulas: FamilyDef = {
         `(each column's sum over rows 2-${lastItem}). Some of these formulas are broken (#REF! errors or ranges that miss cells). Find and fix them with formulas. Then submit.`,
       sheets: [{ name: 'Budget', rows }],
       focus: 'Budget',
-      expected: (wb) => {
-        const out: Record<string, Value> = {};
-        for (const t of totals) if (broken.includes(t.ref)) out[t.ref] = sum(wb, t.parts);
-        return out;
-      },
+      // Every total, so that one broken while fixing the others is wrong; only the broken ones
+      // must hold new formulas (the others are right from the start and earn nothing).
+      expected: (wb) => Object.fromEntries(totals.map((t) => [t.ref, sum(wb, t.quarters)])),
+      writes: [`Budget!F2:F${lastItem}`, `Budget!B${totalRow}:F${totalRow}`],
       formulas: {
         cells: broken,
         inputs: [`Budget!B2:E${lastItem}`],
@@ -71,10 +103,10 @@ export const fixBrokenFormulas: FamilyDef = {
           'I need to see the budget’s totals and their formulas; reading the sheet.',
         );
         if (read) return read;
-        const formulaFor = (t: (typeof totals)[number]) =>
+        const formulaFor = (t: Total) =>
           strategy === 'constant-formulas' ? `=${showValue(sum(wb, t.parts))}` : strategy === 'plus-chain' ? `=${t.parts.join('+')}` : `=SUM(${t.range})`;
-        const accepted = (t: (typeof totals)[number]) => [`=${t.parts.join('+')}`, `=SUM(${t.range})`].map(normalFormula);
-        for (const t of strategy === 'constant-formulas' ? totals.filter((x) => broken.includes(x.ref)) : totals) {
+        const accepted = (t: Total) => [`=${t.parts.join('+')}`, `=SUM(${t.range})`].map(normalFormula);
+        for (const t of totalsFor(strategy, totals, broken)) {
           const cell = cellAt(wb, t.ref);
           const right =
             strategy === 'constant-formulas'

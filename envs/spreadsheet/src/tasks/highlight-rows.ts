@@ -4,7 +4,7 @@ import type { Value } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
 import { move, readIfUnseen, refDerivation, rowLine, submit } from './expert-kit.js';
 import { call, FIRST, get, LAST, num } from './helpers.js';
-import type { FamilyDef } from './task.js';
+import { sheetComponents, type FamilyDef } from './task.js';
 
 const YELLOW = 'FFFF00';
 const COLUMNS = 4;
@@ -27,21 +27,27 @@ export const highlightRows: FamilyDef = {
   difficulty: 'easy',
   description: 'Give a yellow fill to the invoice rows that are overdue and above an amount.',
   strategies: ['row-by-row', 'grouped-ranges'],
-  nearMisses: ['rewrite-and-fill-all', 'ignore-amount'],
+  nearMisses: ['rewrite-and-fill-all'],
+  components: sheetComponents('formats'),
+  conditions: ['status', 'amount'],
+  guesses: ['first-row', 'all-rows'],
   generate(rng) {
     const n = rng.int(10, 16);
     const threshold = rng.pick([200, 250, 300, 400]);
     const rows: Value[][] = [];
     for (let i = 0; i < n; i++)
       rows.push([`INV-${5000 + i}`, `${rng.pick(FIRST)} ${rng.pick(LAST)}`, rng.int(50, 900), rng.pick(['Paid', 'Open', 'Overdue', 'Overdue'])]);
-    // At least one row matches the rule, and at least one overdue row is at or below the amount.
-    const match = rng.int(0, n - 1);
-    rows[match] = [`INV-${5000 + n}`, `${rng.pick(FIRST)} ${rng.pick(LAST)}`, threshold + rng.int(1, 300), 'Overdue'];
-    const decoy = rng.pick([...Array(n).keys()].filter((i) => i !== match));
-    rows[decoy] = [rows[decoy]![0]!, rows[decoy]![1]!, rng.int(50, threshold), 'Overdue'];
+    // Two rows match the rule (no single row is the answer); an overdue row at or below the amount
+    // and a row over the amount that is not overdue make each condition change the rows to fill.
+    const [match, second, amountDecoy, statusDecoy] = rng.sample([...Array(n).keys()], 4) as [number, number, number, number];
+    for (const i of [match, second]) rows[i] = [rows[i]![0]!, rows[i]![1]!, threshold + rng.int(1, 300), 'Overdue'];
+    rows[amountDecoy] = [rows[amountDecoy]![0]!, rows[amountDecoy]![1]!, rng.int(50, threshold), 'Overdue'];
+    rows[statusDecoy] = [rows[statusDecoy]![0]!, rows[statusDecoy]![1]!, threshold + rng.int(1, 300), rng.pick(['Paid', 'Open'])];
     const last = n + 1;
     const table = `A1:D${last}`;
-    const rule = (wb: Workbook, r: number) => get(wb, `Invoices!D${r}`) === 'Overdue' && num(get(wb, `Invoices!C${r}`)) > threshold;
+    const overdue = (wb: Workbook, r: number) => get(wb, `Invoices!D${r}`) === 'Overdue';
+    const over = (wb: Workbook, r: number) => num(get(wb, `Invoices!C${r}`)) > threshold;
+    const rule = (wb: Workbook, r: number) => overdue(wb, r) && over(wb, r);
     const targetKeys = (start: Workbook) =>
       new Set(
         [...Array(n).keys()]
@@ -56,7 +62,8 @@ export const highlightRows: FamilyDef = {
       sheets: [{ name: 'Invoices', rows: [['Invoice', 'Customer', 'Amount', 'Status'], ...rows] }],
       focus: 'Invoices',
       // The rows to fill come from the task's own copy of the invoices: a filled row counts when
-      // its content is one of those rows; any other filled row costs one.
+      // its content is one of those rows. Any other filled row is a wrong answer, not a cost that
+      // more right rows net out: filling a superset (a condition dropped) earns nothing.
       formats: (wb, start) => {
         const targets = targetKeys(start);
         const found = new Set<string>();
@@ -68,7 +75,7 @@ export const highlightRows: FamilyDef = {
           else wrong += 1;
         }
         return {
-          score: Math.max(0, found.size - wrong) / targets.size,
+          score: wrong > 0 ? 0 : found.size / targets.size,
           detail: `${found.size} of ${targets.size} matching rows filled, ${wrong} other rows filled`,
         };
       },
@@ -92,7 +99,7 @@ export const highlightRows: FamilyDef = {
             return move('set_format', { range: `Invoices!A2:D${height}`, fill_color: '#FFFF00' }, 'Filling every row.');
           return submit('Every row is filled.');
         }
-        const wanted = (r: number) => (strategy === 'ignore-amount' ? get(wb, `Invoices!D${r}`) === 'Overdue' : rule(wb, r));
+        const wanted = wantedRows(strategy, { overdue: (r) => overdue(wb, r), over: (r) => over(wb, r) });
         const fixes: { row: number; fill: boolean }[] = [];
         for (let r = 1; r <= height; r++) {
           const want = r > 1 && wanted(r);
@@ -108,12 +115,31 @@ export const highlightRows: FamilyDef = {
       },
       distractors: [
         call('set_format', { range: 'Invoices!A2:D2', fill_color: '#FFFF00' }),
-        call('sort', { range: `Invoices!A2:D${last}`, keys: [{ column: 'D' }] }),
+        call('set_format', { range: 'Invoices!A1:D1', bold: true }),
         call('read_range', { range: `Invoices!${table}` }),
       ],
     };
   },
 };
+
+/**
+ * The rows a strategy fills: the rule's (Overdue and over the amount), one condition of it
+ * (`relax:status`, `relax:amount`), or a fixed choice (`guess:first-row`, `guess:all-rows`).
+ */
+function wantedRows(strategy: string, is: { overdue(r: number): boolean; over(r: number): boolean }): (r: number) => boolean {
+  switch (strategy) {
+    case 'relax:status':
+      return is.over;
+    case 'relax:amount':
+      return is.overdue;
+    case 'guess:first-row':
+      return (r) => r === 2;
+    case 'guess:all-rows':
+      return () => true;
+    default:
+      return (r) => is.overdue(r) && is.over(r);
+  }
+}
 
 /** Fills (or clears) a run of adjacent rows, saying from their shown values why. */
 function fillMove(wb: Workbook, run: { row: number; fill: boolean }[], threshold: number): ExpertStep {
