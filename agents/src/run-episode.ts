@@ -1,4 +1,4 @@
-import type { DecodedObservation, EnvClient, StepReply, ToolCall } from '@workgym/protocol';
+import type { DecodedObservation, EnvClient, RewardMode, StepReply, ToolCall } from '@workgym/protocol';
 import type { EpisodeRecord, EpisodeStatus, ImageRef, StepRecord } from '@workgym/trajectories';
 import type { Agent, AgentAction, AgentContext, Turn } from './agent.js';
 import { AgentTurn, EpisodeTimeLimit } from './agent-turn.js';
@@ -44,6 +44,8 @@ export interface RunEpisodeOptions {
   task: EpisodeTask;
   ids: EpisodeIds;
   limits: EpisodeLimits;
+  /** What the final reward pays: the verdict's success, 0 or 1 (the default), or the shaped reward. */
+  reward?: RewardMode;
   env: { version: string; imageId: string };
   /** Stores an image's bytes; returns its sha256 (the run's blob store). */
   putBlob?: (bytes: Uint8Array) => Promise<string>;
@@ -59,6 +61,7 @@ export interface RunEpisodeOptions {
  */
 export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRecord> {
   const { client, agent, task, ids, limits } = options;
+  const rewardMode = options.reward ?? 'success';
   const startedAt = Date.now();
   const clock = performance.now();
   const envOptions = { signal: options.signal, deadlineMs: limits.envDeadlineMs };
@@ -74,7 +77,15 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
     }
   };
   const reset = await timedEnv(`reset ${task.family} seed ${task.seed}`, () =>
-    client.reset({ family: task.family, seed: task.seed, split: task.split, maxSteps: limits.maxSteps, options: task.options, ...envOptions }),
+    client.reset({
+      family: task.family,
+      seed: task.seed,
+      split: task.split,
+      maxSteps: limits.maxSteps,
+      options: task.options,
+      reward: rewardMode,
+      ...envOptions,
+    }),
   );
   let envFailed = false;
   let closed = false;
@@ -120,7 +131,9 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
     envVersion: options.env.version,
     imageId: options.env.imageId,
     steps,
-    finalReward: status === 'agent_error' || status === 'env_broken' || status === 'stuck' ? 0 : (last?.verdict?.reward ?? 0),
+    finalReward: agentFailed(status) ? 0 : (last?.verdict?.reward ?? 0),
+    rewardMode,
+    shapedReward: agentFailed(status) ? 0 : (last?.verdict?.shapedReward ?? 0),
     rewardComponents: last?.verdict?.components ?? {},
     success: status === 'success',
     status,
@@ -207,6 +220,11 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
  * spacing and key order aside), and got the same results and observation. A step with no call
  * breaks the run.
  */
+/** Statuses that are the agent's failure: reward 0, whatever the verifier would say. */
+function agentFailed(status: EpisodeStatus | undefined): boolean {
+  return status === 'agent_error' || status === 'env_broken' || status === 'stuck';
+}
+
 function repeatCounter(): (calls: readonly ToolCall[], reply: StepReply) => number {
   let previous = '';
   let count = 0;

@@ -52,7 +52,7 @@ describe('ExpertAgent', () => {
   it("fails the episode with the env's refusal, naming the family's strategies, for a strategy it does not have", async () => {
     const error = await play(new ExpertAgent({ strategy: 'teleport' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RolloutConfigError);
-    expect((error as Error).message).toMatch(/no expert strategy "teleport" \(it has jump, walk, overshoot\)/);
+    expect((error as Error).message).toMatch(/no expert strategy "teleport" \(it has jump, walk, overshoot, relax:target, guess:add-ten\)/);
   });
 
   it('with noise, replaces calls by candidate actions, marked injected, and the expert recovers from where they led', async () => {

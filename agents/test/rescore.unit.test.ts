@@ -1,10 +1,10 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EpisodeSpec, Environment, Observation, Session, TaskFamily } from '@workgym/protocol';
+import type { EpisodeSpec, Environment, Observation, RewardMode, Session, TaskFamily } from '@workgym/protocol';
 import { CounterEnv } from '@workgym/protocol/testing';
 import { InProcessRuntime, inProcessSpec } from '@workgym/runtime';
-import { openRun } from '@workgym/trajectories';
+import { createRun, openRun } from '@workgym/trajectories';
 import { describe, expect, it } from 'vitest';
 import { ExpertAgent, rollout, type Agent } from '../src/index.js';
 import { rescoreRun } from '../src/rescore/index.js';
@@ -12,7 +12,8 @@ import { limits } from './helpers.js';
 
 /**
  * The counter env with a verifier that can be changed: `lenient` also accepts a counter one
- * above the target (the overshoot near-miss), and reports another verifier version; `noisy`
+ * above the target (the overshoot near-miss), and reports another verifier version; `generous`
+ * counts it as reached without calling it a success (shaped reward 0.9, success 0); `noisy`
  * shows a different counter text each time it is opened (a non-deterministic env).
  */
 class VersionedCounterEnv implements Environment {
@@ -22,7 +23,7 @@ class VersionedCounterEnv implements Environment {
   private readonly inner = new CounterEnv();
   private static opened = 0;
 
-  constructor(private readonly verifier: { lenient?: boolean; noisy?: boolean } = {}) {}
+  constructor(private readonly verifier: Verifier = {}) {}
 
   families(): TaskFamily[] {
     return this.inner.families().map((f) => ({ ...f, verifierVersion: this.verifier.lenient ? 'lenient-verifier' : 'strict-verifier' }));
@@ -34,7 +35,7 @@ class VersionedCounterEnv implements Environment {
 
   async reset(spec: EpisodeSpec): Promise<Session> {
     const session = await this.inner.reset(spec);
-    const { lenient, noisy } = this.verifier;
+    const { lenient, generous, noisy } = this.verifier;
     const mark = noisy ? ` (opened ${++VersionedCounterEnv.opened})` : '';
     const shown = (o: Observation): Observation => ({ ...o, text: `${o.text}${mark}` });
     return {
@@ -52,8 +53,8 @@ class VersionedCounterEnv implements Environment {
         // The detail names where the counter ended: "counter ended at X, target Y".
         const [, ended, target] = /ended at (-?\d+), target (-?\d+)/.exec(verdict.detail ?? '')!.map(Number);
         const submitted = verdict.components?.submitted === 1;
-        if (!lenient || !submitted || ended !== target! + 1) return verdict;
-        return { ...verdict, reward: 1, success: true, components: { ...verdict.components, reached: 1 } };
+        if (!(lenient || generous) || !submitted || ended !== target! + 1) return verdict;
+        return { ...verdict, reward: 1, success: Boolean(lenient), components: { ...verdict.components, reached: 1 } };
       },
       expert: (s, strategy) => session.expert!(s, strategy),
       close: () => session.close(),
@@ -66,10 +67,16 @@ class VersionedCounterEnv implements Environment {
   async [Symbol.asyncDispose](): Promise<void> {}
 }
 
+interface Verifier {
+  lenient?: boolean;
+  generous?: boolean;
+  noisy?: boolean;
+}
+
 const envs = new Map([['counter', inProcessSpec('counter')]]);
 
 /** A run of 4 counter tasks: the expert solves seeds 0 and 1, the overshoot near-miss plays seeds 2 and 3. */
-async function recordedRun(): Promise<string> {
+async function recordedRun(reward?: RewardMode): Promise<string> {
   const dir = join(await mkdtemp(join(tmpdir(), 'workgym-rescore-')), 'run');
   const expert = new ExpertAgent({ strategy: 'jump' });
   const overshoot = new ExpertAgent({ strategy: 'overshoot' });
@@ -88,11 +95,12 @@ async function recordedRun(): Promise<string> {
     seed: 0,
     parallel: 2,
     limits: limits(),
+    reward,
   });
   return dir;
 }
 
-const rescore = (from: string, out: string, verifier: { lenient?: boolean; noisy?: boolean }) =>
+const rescore = (from: string, out: string, verifier: Verifier) =>
   rescoreRun({ from, out, runtime: new InProcessRuntime({ counter: () => new VersionedCounterEnv(verifier) }), envs, parallel: 2, limits: limits() });
 
 describe('rescoreRun', () => {
@@ -169,6 +177,31 @@ describe('rescoreRun', () => {
     const failed = (await rescored.get('counter/reach-target:train:0:0'))!;
     expect(failed).toMatchObject({ status: 'agent_error', success: false, finalReward: 0, verifierVersion: 'lenient-verifier' });
     expect(failed.steps).toEqual((await original.get('counter/reach-target:train:0:0'))!.steps);
+  });
+
+  it("pays each rescored episode under its record's reward mode, today's shaped reward kept beside it", async () => {
+    const from = await recordedRun();
+    const report = await rescore(from, `${from}.rescore-1`, { generous: true });
+    expect(report).toMatchObject({ episodes: 4, changed: 0 });
+    await using rescored = await openRun(`${from}.rescore-1`);
+    const byShaped = rescored.summaries().map((s) => [s.rewardMode, s.finalReward, s.shapedReward]);
+    expect(byShaped).toEqual([...Array(2).fill(['success', 1, 1]), ...Array(2).fill(['success', 0, 0.9])]);
+  });
+
+  it('pays an episode recorded before reward modes the shaped reward, as it was paid then', async () => {
+    const recorded = await recordedRun('shaped');
+    const from = `${recorded}-old`;
+    {
+      await using source = await openRun(recorded);
+      const writer = await createRun(from);
+      for await (const { rewardMode: _mode, shapedReward: _shaped, ...old } of source.records()) await writer.append(old);
+      await writer.finalize();
+    }
+    const report = await rescore(from, `${from}.rescore-1`, { generous: true });
+    expect(report).toMatchObject({ episodes: 4, changed: 2 });
+    expect(report.changes[0]).toMatchObject({ before: { success: false, reward: 0 }, after: { success: false, reward: 0.9 } });
+    await using rescored = await openRun(`${from}.rescore-1`);
+    expect(rescored.summaries().map((s) => [s.rewardMode, s.finalReward])).toEqual([...Array(2).fill(['shaped', 1]), ...Array(2).fill(['shaped', 0.9])]);
   });
 
   it('reports a replay whose observations differ from the recorded ones as diverged', async () => {

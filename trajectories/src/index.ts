@@ -31,6 +31,8 @@ export {
   UnknownContextPolicyError,
   WriterClosedError,
 } from './errors.js';
+export { paidReward, rewardModeOf, shapedRewardOf } from './record/reward.js';
+export type { RewardFields } from './record/reward.js';
 export { actionsHash, taskId, taskPosition, taskSplit, toolsHash } from './record/task.js';
 export { createRun, resumeRun } from './run/create-run.js';
 export type { CreateRunOptions, ResumeRunOptions } from './run/create-run.js';

@@ -201,6 +201,25 @@ describe('exports', () => {
     expect(first.extra_info).toMatchObject({ episode_id: 'a-1', task_id: 'browser/shop-buy-cheapest#10', success: true, steps: 3 });
   });
 
+  it("rl-parquet: the reward is what the record's mode paid; the shaped reward and the mode go with it", async () => {
+    const [won, lost, old] = episodes();
+    const dir = await runOf([
+      { ...won!, rewardMode: 'success', finalReward: 1, shapedReward: 1 },
+      { ...lost!, rewardMode: 'success', finalReward: 0, shapedReward: 0.5 },
+      // From before reward modes: paid the shaped reward.
+      { ...old!, finalReward: 0.25, success: false, status: 'failure' },
+    ]);
+    const out = join(dir, '..', 'modes.parquet');
+    await exportRun(dir, { format: 'rl-parquet', out });
+    const buf = readFileSync(out);
+    const rows = (await parquetReadObjects({ file: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) })) as RlRow[];
+    expect(rows.map((r) => [r.reward, r.extra_info.reward_mode, r.extra_info.shaped_reward])).toEqual([
+      [1, 'success', 1],
+      [0, 'success', 0.5],
+      [0.25, 'shaped', 0.25],
+    ]);
+  });
+
   it('stop when aborted, leaving no file (and no temp file) behind', async () => {
     const dir = await runOf(episodes());
     const out = join(dir, '..', 'aborted', 'sft.jsonl');

@@ -97,5 +97,7 @@ export function fullEpisode(images: { sha256: string; size: number }[]): Episode
     difficulty: 'medium',
     verifierVersion: '3f9a1c0b7d2e4a65',
     scenario: 'sales-2024',
+    rewardMode: 'shaped',
+    shapedReward: 0.75,
   };
 }

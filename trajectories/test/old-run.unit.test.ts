@@ -17,7 +17,7 @@ const FIXTURE = join(import.meta.dirname, 'fixtures', 'run-before-msgpackr');
 const SHOT = Buffer.from('a screenshot');
 
 /** Fields fullEpisode() gained after the fixture was written: they read back as their defaults. */
-const ADDED_SINCE = { difficulty: '', verifierVersion: '', scenario: '' };
+const ADDED_SINCE = { difficulty: '', verifierVersion: '', scenario: '', rewardMode: '', shapedReward: undefined };
 
 function written(): EpisodeRecord[] {
   const shot = createHash('sha256').update(SHOT).digest('hex');

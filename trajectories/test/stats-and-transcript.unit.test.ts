@@ -89,7 +89,7 @@ describe('formatTranscript', () => {
       'spreadsheet/pivot-sum#1099511627779',
       'openai qwen3-8b',
       'temperature 0.6',
-      'reward 0.75 (sums 1, formatting 0.5)',
+      'reward 0.75 [shaped]   shaped 0.75 (sums 1, formatting 0.5)',
       'self-evaluation 0.875',
       '── step 0',
       '[call call_a] write_cell({"cell":"F2","value":"=SUM(B2:B9)"})',

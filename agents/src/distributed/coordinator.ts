@@ -285,6 +285,7 @@ async function enqueue(config: DistributedRolloutConfig, plan: RunPlan, envQueue
             agent: config.agentSpec,
             limits: config.limits,
             ...(config.resetOptions ? { resetOptions: config.resetOptions } : {}),
+            reward: config.reward ?? 'success',
             ...(tasks.get(env)?.length ? { tasks: [...tasks.get(env)!] } : {}),
             ...(config.maxAttempts ? { maxAttempts: config.maxAttempts } : {}),
           };

@@ -170,7 +170,16 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
         item,
         pool,
         info,
-        { agent, runId: data.runId, limits: data.limits, resetOptions: data.resetOptions, maxAttempts: data.maxAttempts, putBlob: blobs.put, log: options.log },
+        {
+          agent,
+          runId: data.runId,
+          limits: data.limits,
+          resetOptions: data.resetOptions,
+          reward: data.reward,
+          maxAttempts: data.maxAttempts,
+          putBlob: blobs.put,
+          log: options.log,
+        },
         giveBack.signal,
       );
     } catch (error) {

@@ -1,3 +1,4 @@
+import { REWARD_MODES } from '@workgym/protocol';
 import { EPISODE_STATUSES } from '@workgym/trajectories';
 import { z } from 'zod';
 
@@ -59,6 +60,8 @@ export const episodeJobSchema = z.strictObject({
   agent: agentSpecSchema,
   limits: episodeLimitsSchema,
   resetOptions: z.record(z.string(), z.unknown()).optional(),
+  /** What the episode's final reward pays: the run's mode, so that every worker of a run pays the same. */
+  reward: z.enum(REWARD_MODES).optional(),
   /** The env's task-set paths, as the coordinator's machine named them: each worker must have them at the same paths. */
   tasks: z.array(z.string().min(1)).optional(),
   /** Attempts per episode when the env side fails (default 3). */

@@ -2,7 +2,18 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { createRun, openRun, RunExistsError, type EpisodeRecord, type RunReader, type RunWriter, type StepRecord } from '@workgym/trajectories';
+import {
+  createRun,
+  openRun,
+  paidReward,
+  rewardModeOf,
+  RunExistsError,
+  shapedRewardOf,
+  type EpisodeRecord,
+  type RunReader,
+  type RunWriter,
+  type StepRecord,
+} from '@workgym/trajectories';
 import type { EnvRuntime, EnvServerSpec } from '@workgym/runtime';
 import type { Agent, AgentAction, AgentContext } from '../agent.js';
 import { recordedAction } from '../agents/replay-agent.js';
@@ -77,7 +88,9 @@ const REPLAYED = new Set(['success', 'failure', 'truncated', 'stuck']);
  * Replays every episode of a run on a fresh env with the same task (env, family, split, seed),
  * re-verifies it with today's verifiers and writes the result as a new run: each record is the
  * recorded one (agent, text, calls, tokens, timings) with the replay's verdict and verifier
- * version. The run replayed is never written. A replay whose observations differ from the
+ * version, its final reward paid under the record's own reward mode (a record from before modes:
+ * shaped) from today's shaped reward, which the env server computes from the family's declared
+ * components. The run replayed is never written. A replay whose observations differ from the
  * recorded ones (see replayDivergence) is reported as diverged; its verdict is still today's
  * verdict of the recorded actions, to be read with that in mind.
  */
@@ -136,6 +149,8 @@ async function replayAll(source: RunReader, records: readonly EpisodeRecord[], o
     parallel: options.parallel,
     limits: options.limits,
     resetOptions: options.resetOptions,
+    // The replay's shaped reward is today's; each record is then paid it or its success under its own mode (rescored()).
+    reward: 'shaped',
     items,
     spec: { rescoring: source.dir },
     onProgress: options.onProgress,
@@ -211,7 +226,8 @@ function rescored(record: EpisodeRecord, replay: EpisodeRecord | undefined): { r
     return { record, failed: true };
   }
   const verifierVersion = replay.verifierVersion ?? '';
-  if (!replayable(record)) return { record: { ...record, verifierVersion }, failed: false };
+  const rewardMode = rewardModeOf(record);
+  if (!replayable(record)) return { record: { ...record, verifierVersion, rewardMode, shapedReward: shapedRewardOf(record) }, failed: false };
   const divergence = replayDivergence(record, replay);
   const steps = (record.steps ?? []).map((step, i): StepRecord => {
     const again = replay.steps?.[i];
@@ -222,7 +238,9 @@ function rescored(record: EpisodeRecord, replay: EpisodeRecord | undefined): { r
       ...record,
       steps,
       verifierVersion,
-      finalReward: replay.finalReward,
+      finalReward: paidReward(rewardMode, Boolean(replay.success), shapedRewardOf(replay)),
+      rewardMode,
+      shapedReward: shapedRewardOf(replay),
       rewardComponents: replay.rewardComponents,
       success: replay.success,
       status: replay.status,

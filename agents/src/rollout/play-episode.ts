@@ -1,5 +1,6 @@
+import type { RewardMode } from '@workgym/protocol';
 import type { EnvPool, Lease } from '@workgym/runtime';
-import type { AgentInfo, EpisodeRecord } from '@workgym/trajectories';
+import type { EpisodeRecord } from '@workgym/trajectories';
 import type { Agent } from '../agent.js';
 import { ActionFault, InfraFault } from '../faults.js';
 import { runEpisode, type EpisodeLimits, type EpisodeTask } from '../run-episode.js';
@@ -21,6 +22,8 @@ export interface PlayOptions {
   limits: EpisodeLimits;
   /** Reset options every episode's reset passes to its env (see EpisodeTask.options). */
   resetOptions?: Record<string, unknown>;
+  /** What every episode's final reward pays (default success; see RunEpisodeOptions.reward). */
+  reward?: RewardMode;
   /** Attempts per episode when the env side fails (default 3). */
   maxAttempts?: number;
   /** Stores a blob (a screenshot) and resolves with the sha256 the record names it by. */
@@ -55,6 +58,7 @@ export async function playEpisode(
         task,
         ids: { runId: options.runId, episodeId: item.episodeId, groupId: item.groupId },
         limits: options.limits,
+        reward: options.reward,
         env: { version: envInfo.version, imageId: lease.instance.imageId ?? envInfo.imageId },
         putBlob: options.putBlob,
         onEnvFault: () => (closeFailed = true),
@@ -76,7 +80,7 @@ export async function playEpisode(
       }
     }
   }
-  return infraErrorRecord(item, options.runId, options.agent.info, envInfo, faults, maxAttempts);
+  return infraErrorRecord(item, options, envInfo, faults, maxAttempts);
 }
 
 /** The env's version and image, from one instance; undefined when stopped. */
@@ -127,21 +131,23 @@ async function leaseOrStop(pool: EnvPool, signal: AbortSignal): Promise<Lease | 
   }
 }
 
-function infraErrorRecord(item: WorkItem, runId: string, agent: AgentInfo, envInfo: EnvInfo, faults: string[], attempts: number): EpisodeRecord {
+function infraErrorRecord(item: WorkItem, options: PlayOptions, envInfo: EnvInfo, faults: string[], attempts: number): EpisodeRecord {
   const now = Date.now();
   return {
-    runId,
+    runId: options.runId,
     episodeId: item.episodeId,
     groupId: item.groupId,
     env: item.env,
     family: item.family,
     seed: item.seed,
     split: item.split,
-    agent,
+    agent: options.agent.info,
     envVersion: envInfo.version,
     imageId: envInfo.imageId,
     steps: [],
     finalReward: 0,
+    rewardMode: options.reward ?? 'success',
+    shapedReward: 0,
     success: false,
     status: 'infra_error',
     errorMessage: faults.join('\n'),

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { WorkgymError } from '@workgym/protocol';
+import { WorkgymError, type RewardMode } from '@workgym/protocol';
 import { EnvPool, type EnvRuntime, type EnvServerSpec } from '@workgym/runtime';
 import type { RunWriter } from '@workgym/trajectories';
 import type { Agent } from '../agent.js';
@@ -46,6 +46,8 @@ export interface RolloutOptions {
   limits: EpisodeLimits;
   /** Reset options every episode's reset passes to its env (see EpisodeTask.options). */
   resetOptions?: Record<string, unknown>;
+  /** What every episode's final reward pays: success, 0 or 1 (the default), or the shaped reward. */
+  reward?: RewardMode;
   /** Attempts per episode when the env side fails (default 3). */
   maxAttempts?: number;
   /** What the run held before this session (a resume), so that the stats describe the whole run. */
@@ -84,6 +86,7 @@ export class RolloutRunner {
       runId: options.writer.runId,
       limits: options.limits,
       resetOptions: options.resetOptions,
+      reward: options.reward,
       maxAttempts: options.maxAttempts,
       putBlob: (bytes) => options.writer.putBlob(bytes),
       log: options.log,

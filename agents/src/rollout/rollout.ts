@@ -56,6 +56,7 @@ export async function rollout(config: RolloutConfig): Promise<RolloutOutcome> {
       pools: config.pools,
       limits: config.limits,
       resetOptions: config.resetOptions,
+      reward: config.reward,
       earlier: held,
       onProgress: config.onProgress,
       onPlan: config.onPlan,

@@ -1,4 +1,4 @@
-import { WorkgymError } from '@workgym/protocol';
+import { WorkgymError, type RewardMode } from '@workgym/protocol';
 import type { EnvServerSpec } from '@workgym/runtime';
 import {
   createRun,
@@ -34,6 +34,8 @@ export interface RunPlanConfig {
   limits: EpisodeLimits;
   /** Reset options for every episode's reset (a JSON object the families read); not part of the episode ids. */
   resetOptions?: Record<string, unknown>;
+  /** What every episode's final reward pays (default success); part of the run's settings, so a resume keeps it. */
+  reward?: RewardMode;
   /** Episodes to run instead of the planned ones (replay runs the episodes of another run). */
   items?: WorkItem[];
   /** What produced the run, stored in its manifest (as `caller`, next to the run's settings). */
@@ -79,7 +81,7 @@ export async function runPlanned<R extends { stopped: boolean }>(
   agent: AgentInfo,
   play: (plan: RunPlan) => Promise<R>,
 ): Promise<R & RunCounts> {
-  const settings: RunSettings = { agent, group: config.group, maxSteps: config.limits.maxSteps };
+  const settings: RunSettings = { agent, group: config.group, maxSteps: config.limits.maxSteps, reward: config.reward ?? 'success' };
   const earlier = config.resume ? await readEarlier(config, settings) : [];
   const writer = await openWriter(config, settings);
   try {

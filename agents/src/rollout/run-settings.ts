@@ -1,3 +1,4 @@
+import type { RewardMode } from '@workgym/protocol';
 import type { AgentInfo } from '@workgym/trajectories';
 import { RolloutConfigError } from '../faults.js';
 
@@ -6,6 +7,8 @@ export interface RunSettings {
   agent: AgentInfo;
   group: number;
   maxSteps: number;
+  /** What the final reward pays; absent in runs from before reward modes, which were paid the shaped reward. */
+  reward?: RewardMode;
 }
 
 /**
@@ -23,7 +26,7 @@ export interface RolloutSpec {
 
 /**
  * Refuses to resume a run with other settings than it was made with: its episodes would mix
- * agents, group sizes or step limits under one name. Runs from before settings were recorded
+ * agents, group sizes, step limits or reward modes under one name. Runs from before settings were recorded
  * have none to compare.
  */
 export function checkResumeSettings(dir: string, spec: unknown, given: RunSettings): void {
@@ -36,6 +39,7 @@ export function checkResumeSettings(dir: string, spec: unknown, given: RunSettin
     diff('agent sampling', canonical(stored.agent?.sampling), canonical(given.agent.sampling)),
     diff('group', stored.group, given.group),
     diff('max steps', stored.maxSteps, given.maxSteps),
+    diff('reward', stored.reward ?? 'shaped', given.reward ?? 'success'),
   ].filter((d): d is string => d !== undefined);
   if (differences.length > 0) {
     throw new RolloutConfigError(

@@ -37,6 +37,8 @@ export const PROBABILITY: NumberRule = { min: 0, max: 1, describe: 'a probabilit
 export const ANY_NUMBER: NumberRule = {};
 
 const RUNTIMES = ['docker', 'local'] as const;
+/** The reward modes (REWARD_MODES of @workgym/protocol; the CLI loads no protocol code before a command runs). */
+export const REWARD_CHOICES = ['success', 'shaped'] as const;
 
 export const OPTIONS = {
   env: { flags: '--env <names>', help: 'comma-separated envs (default: all)', list: true },
@@ -53,6 +55,11 @@ export const OPTIONS = {
   maxSteps: { flags: '--max-steps <n>', help: 'step limit per episode (truncates)', number: COUNT },
   epochs: { flags: '--epochs <n>', help: 'passes over the data', number: COUNT },
   runtime: { flags: '--runtime <kind>', help: 'docker | local', choices: RUNTIMES },
+  reward: {
+    flags: '--reward <mode>',
+    help: "what an episode's final reward pays: success (0 or 1, the default) | shaped (partial credit from the family's declared components)",
+    choices: REWARD_CHOICES,
+  },
   stepTimeoutS: { flags: '--step-timeout-s <s>', help: "seconds an agent may take to act (its own time: env calls made for it don't count)", number: SECONDS },
   envTimeoutS: { flags: '--env-timeout-s <s>', help: 'seconds one env call (reset, step, expert) may take before the env counts as hung', number: SECONDS },
   episodeTimeoutS: { flags: '--episode-timeout-s <s>', help: 'seconds an episode may take', number: SECONDS },

@@ -14,6 +14,7 @@ export const rolloutConfigSchema = z
     family: z.string().min(1).optional(),
     tasks: z.array(z.string().min(1)).optional(),
     resetOptions: z.record(z.string(), z.unknown()).optional(),
+    reward: z.enum(OPTIONS.reward.choices).default('success'),
     agent: z.enum(['expert', 'random', 'nothing', 'submit', 'replay', 'openai']),
     episodes: number('episodes').default(1),
     group: number('group').default(1),
@@ -97,6 +98,7 @@ export function runPlanOptions(config: RolloutCliConfig) {
     split: config.split,
     seed: config.seed,
     resetOptions: config.resetOptions,
+    reward: config.reward,
     limits: {
       maxSteps: config.maxSteps,
       stepDeadlineMs: config.stepTimeoutS * 1000,

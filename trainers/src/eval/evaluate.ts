@@ -3,6 +3,7 @@ import {
   ksUpTo,
   reliability,
   scenarioKey,
+  shapedRewardOf,
   type EpisodeRecord,
   type Outcome,
   type Reliability,
@@ -83,7 +84,7 @@ export function evaluateRecords(all: readonly EpisodeRecord[], options: EvalOpti
 }
 
 function outcome(r: EpisodeRecord): Outcome {
-  return { task: r.groupId || r.episodeId || '', scenario: scenarioKey(r), success: r.success ?? false, reward: r.finalReward ?? 0 };
+  return { task: r.groupId || r.episodeId || '', scenario: scenarioKey(r), success: r.success ?? false, reward: shapedRewardOf(r) };
 }
 
 function row(scope: EvalScope, key: string, records: EpisodeRecord[], ks: number[]): Omit<EvalRow, 'infraErrors'> {
@@ -117,7 +118,7 @@ export function formatEvalMarkdown(report: EvalReport, title = 'Evaluation'): st
   const out = [
     `# ${title}`,
     '',
-    `${report.episodes} episodes; ${infra}. Success with 95% Wilson intervals; mean score is the family's partial credit (final reward); ` +
+    `${report.episodes} episodes; ${infra}. Success with 95% Wilson intervals; mean score is the family's partial credit (the shaped reward, whatever the run's reward mode paid); ` +
       'pass@k and pass^k are the chance that at least one and that all of k tries of a task succeed (unbiased, over tasks with at least k rollouts)' +
       (scenarios
         ? "; scenarios is the minimum success over a scenario's tasks, averaged over scenarios with two or more tasks (their number in brackets)."

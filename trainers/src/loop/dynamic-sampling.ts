@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { RewardMode } from '@workgym/protocol';
 import { rollout, type Agent, type Parallel, type RolloutStats } from '@workgym/agents';
 import type { EnvRuntime } from '@workgym/runtime';
 import type { EpisodeRecord } from '@workgym/trajectories';
@@ -22,6 +23,8 @@ export interface SamplingOptions {
   maxRounds: number;
   maxSteps: number;
   parallel: Parallel;
+  /** What each episode's final reward (the advantages' input) pays (default success). */
+  reward?: RewardMode;
   iteration: number;
   estimator: string;
   onProgress?: (stats: RolloutStats) => void;
@@ -68,6 +71,7 @@ export async function sampleInformativeGroups(options: SamplingOptions): Promise
       seed,
       parallel: options.parallel,
       limits: { maxSteps: options.maxSteps, stepDeadlineMs: 60_000, episodeDeadlineMs: 30 * 60_000 },
+      reward: options.reward,
       spec: { purpose: 'rl', iteration: options.iteration, round: rounds, estimator: options.estimator },
       onProgress: options.onProgress,
       log: options.log,

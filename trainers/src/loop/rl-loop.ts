@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Agent, Parallel, RolloutStats } from '@workgym/agents';
+import type { RewardMode } from '@workgym/protocol';
 import type { EnvRuntime } from '@workgym/runtime';
 import type { EpisodeRecord } from '@workgym/trajectories';
 import { TrainerInputError } from '../errors.js';
@@ -51,6 +52,8 @@ export interface RlLoopOptions {
   seed?: number;
   maxSteps?: number;
   parallel?: Parallel;
+  /** What the rollouts' final rewards pay, and so the advantages see (default success, 0 or 1); test evaluations use it too. */
+  reward?: RewardMode;
   /**
    * Dynamic sampling (DAPO): at most this many sampling rounds per iteration, skipping groups
    * whose rewards do not vary (default 1: off, every group kept).
@@ -115,7 +118,7 @@ export async function rlLoop(options: RlLoopOptions): Promise<RlLoopResult> {
   const evaluate = async (iteration: number) => {
     if (!options.evaluation || !evaluateAt.has(iteration)) return;
     const evaluation = await evaluateOnTest(
-      { ...options.evaluation, runtime: options.runtime, envs: options.envs, out: options.out, maxSteps, parallel },
+      { ...options.evaluation, runtime: options.runtime, envs: options.envs, out: options.out, maxSteps, parallel, reward: options.reward },
       endpoint,
       iteration,
     );
@@ -151,6 +154,7 @@ export async function rlLoop(options: RlLoopOptions): Promise<RlLoopResult> {
       maxRounds,
       maxSteps,
       parallel,
+      reward: options.reward,
       iteration,
       estimator: options.estimator,
       onProgress: options.onProgress,

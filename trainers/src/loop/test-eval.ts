@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Agent, Parallel } from '@workgym/agents';
+import type { RewardMode } from '@workgym/protocol';
 import type { EnvRuntime } from '@workgym/runtime';
 import { wilson, type EpisodeRecord } from '@workgym/trajectories';
 import { pairByTask, successPairs } from '../eval/pair-by-task.js';
@@ -38,7 +39,7 @@ export function evaluationIterations(iterations: number, every: number): number[
 }
 
 export async function evaluateOnTest(
-  options: TestEvaluationOptions & { runtime: EnvRuntime; envs: EvalEnv[]; out: string; maxSteps: number; parallel: Parallel },
+  options: TestEvaluationOptions & { runtime: EnvRuntime; envs: EvalEnv[]; out: string; maxSteps: number; parallel: Parallel; reward?: RewardMode },
   endpoint: PolicyEndpoint,
   iteration: number,
 ): Promise<TestEvaluation> {
@@ -54,6 +55,7 @@ export async function evaluateOnTest(
     seed: options.seed ?? 0,
     maxSteps: options.maxSteps,
     parallel: options.parallel,
+    reward: options.reward,
   });
   const envs = [...new Set(records.map((r) => r.env ?? ''))].sort();
   const points = envs.map((env) => {

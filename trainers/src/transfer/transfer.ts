@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExpertAgent, rollout, type Agent, type RolloutStats } from '@workgym/agents';
 import type { EnvRuntime } from '@workgym/runtime';
+import type { RewardMode } from '@workgym/protocol';
 import type { EpisodeRecord } from '@workgym/trajectories';
 import { TrainerInputError } from '../errors.js';
 import { readRecords, runEval, type EvalEnv } from '../eval/run-eval.js';
@@ -25,6 +26,8 @@ export interface TransferOptions {
   /** Also evaluate the untrained policy (a first row, the baseline every cell is compared with; default true). */
   baseline?: boolean;
   maxSteps?: number;
+  /** What every episode's final reward pays, the expert's and the evaluations' (default success). */
+  reward?: RewardMode;
   /** Instances in each env's warm pool, and episodes in flight per env for each training set. */
   parallel?: number;
   /** Every training set's progress (and the expert episodes', as `expert`), by name, on each recorded episode. */
@@ -117,6 +120,7 @@ async function expertEpisodes(options: TransferOptions, pools: WarmPools, onProg
     parallel: options.parallel ?? 2,
     pools: pools.byEnv,
     limits: { maxSteps: options.maxSteps ?? 30, stepDeadlineMs: 60_000, episodeDeadlineMs: 30 * 60_000 },
+    reward: options.reward,
     spec: { purpose: 'transfer-expert' },
     onProgress,
   });
@@ -149,6 +153,7 @@ async function evaluate(
       tasksPerFamily: options.testTasksPerFamily,
       maxSteps: options.maxSteps,
       parallel: options.parallel,
+      reward: options.reward,
       pools: pools.byEnv,
       onProgress,
     });

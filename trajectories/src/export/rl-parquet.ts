@@ -2,6 +2,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
 import { functionTools, toConversation, type ConversationOptions } from '../views/conversation.js';
 import type { EpisodeRecord } from '../record/record.js';
+import { rewardModeOf, shapedRewardOf } from '../record/reward.js';
 import { taskId } from '../record/task.js';
 import { isTestEpisode, TEST_CANARY } from '../views/test-split.js';
 
@@ -39,7 +40,7 @@ const messageList = (name: string, withCalls: boolean): SchemaElement[] => [
 
 /** With test-split rows, a `canary` column (TEST_CANARY on those rows, null on the others). */
 const extraInfo = (withCanary: boolean): SchemaElement[] => [
-  { name: 'extra_info', repetition_type: 'REQUIRED', num_children: withCanary ? 14 : 13 },
+  { name: 'extra_info', repetition_type: 'REQUIRED', num_children: withCanary ? 16 : 15 },
   required('index', 'INT64'),
   text('split'),
   text('episode_id'),
@@ -50,6 +51,8 @@ const extraInfo = (withCanary: boolean): SchemaElement[] => [
   required('seed', 'INT64'),
   text('status'),
   required('success', 'BOOLEAN'),
+  text('reward_mode'),
+  required('shaped_reward', 'DOUBLE'),
   required('steps', 'INT32'),
   text('agent'),
   text('model'),
@@ -67,9 +70,10 @@ const extraInfo = (withCanary: boolean): SchemaElement[] => [
  *   tools         the tool list as JSON text (OpenAI function tools)
  *   response      the rest of the episode: [{role, content, tool_call_id, tool_calls:
  *                 [{id, name, arguments (JSON text)}]}]
- *   reward        the final reward
+ *   reward        the final reward: what the run's reward mode paid (success, 0 or 1, by default)
  *   extra_info    {index, split, episode_id, group_id, task_id, env, family, seed, status,
- *                  success, steps, agent, model, and canary when test-split episodes are in}
+ *                  success, reward_mode, shaped_reward (for analysis, whatever the mode), steps,
+ *                  agent, model, and canary when test-split episodes are in}
  */
 export function rlParquet(records: EpisodeRecord[], options: ConversationOptions = {}): Uint8Array {
   const withCanary = records.some((r) => isTestEpisode(r));
@@ -105,6 +109,8 @@ export function rlParquet(records: EpisodeRecord[], options: ConversationOptions
         seed: BigInt(record.seed ?? 0),
         status: record.status ?? '',
         success: record.success ?? false,
+        reward_mode: rewardModeOf(record),
+        shaped_reward: shapedRewardOf(record),
         steps: record.steps?.length ?? 0,
         agent: record.agent?.kind ?? '',
         model: record.agent?.model ?? '',

@@ -22,6 +22,8 @@ const FIELD_KINDS = {
   split: 'str',
   status: 'str',
   finalReward: 'num',
+  rewardMode: 'str',
+  shapedReward: 'num',
   success: 'bool',
   steps: 'num',
   promptTokens: 'num',
@@ -90,7 +92,7 @@ export class EpisodeIndex {
   get entries(): EpisodeSummary[] {
     if (this.list === undefined) {
       const { bytes, fields } = this.packed!;
-      this.list = fields ? fromTuples(packr.unpack(bytes) as unknown[][], fields) : (packr.unpack(bytes) as EpisodeSummary[]);
+      this.list = withRewardFields(fields ? fromTuples(packr.unpack(bytes) as unknown[][], fields) : (packr.unpack(bytes) as EpisodeSummary[]), fields);
       this.packed = undefined;
     }
     return this.list;
@@ -150,7 +152,7 @@ export class EpisodeIndex {
         index.list = undefined;
         index.packed = { bytes: file.entries };
       } else if (file?.version === 1 && Array.isArray(file.entries)) {
-        index.list = file.entries;
+        index.list = withRewardFields(file.entries, undefined);
       } else {
         return undefined;
       }
@@ -189,6 +191,19 @@ export class EpisodeIndex {
 function toTuple(entry: EpisodeSummary): unknown[] {
   const values = entry as unknown as Record<string, unknown>;
   return FIELD_ENTRIES.map(([field, kind]) => values[field] ?? DEFAULTS[kind]);
+}
+
+/**
+ * Entries from a file written before reward modes get no mode ("", read as shaped) and their
+ * final reward as their shaped reward: their episodes were paid it (see shapedRewardOf()).
+ */
+function withRewardFields(entries: EpisodeSummary[], fields: string[] | undefined): EpisodeSummary[] {
+  if (fields?.includes('shapedReward')) return entries;
+  for (const entry of entries) {
+    entry.rewardMode ??= '';
+    entry.shapedReward ??= entry.finalReward;
+  }
+  return entries;
 }
 
 function sameFields(fields: string[]): boolean {

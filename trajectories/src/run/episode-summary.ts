@@ -1,4 +1,5 @@
 import type { EpisodeRecord } from '../record/record.js';
+import { shapedRewardOf } from '../record/reward.js';
 import { actionsHash } from '../record/task.js';
 
 /**
@@ -19,6 +20,10 @@ export interface EpisodeSummary {
   split: string;
   status: string;
   finalReward: number;
+  /** What finalReward paid (EpisodeRecord.reward_mode): "" in records from before reward modes (read as shaped, see rewardModeOf()). */
+  rewardMode: string;
+  /** The shaped reward, whatever the mode (see shapedRewardOf(); an older index's entries get their finalReward). */
+  shapedReward: number;
   success: boolean;
   steps: number;
   promptTokens: number;
@@ -56,6 +61,8 @@ export function summarize(record: EpisodeRecord, location: { shard: string; offs
     split: record.split ?? '',
     status: record.status ?? '',
     finalReward: record.finalReward ?? 0,
+    rewardMode: record.rewardMode ?? '',
+    shapedReward: shapedRewardOf(record),
     success: record.success ?? false,
     steps: record.steps?.length ?? 0,
     promptTokens,

@@ -54,7 +54,7 @@ export function runStats(reader: RunReader): RunStats {
 }
 
 function outcome(s: EpisodeSummary): Outcome {
-  return { task: s.groupId || s.episodeId, scenario: scenarioKey(s), success: s.success, reward: s.finalReward };
+  return { task: s.groupId || s.episodeId, scenario: scenarioKey(s), success: s.success, reward: s.shapedReward };
 }
 
 function groupBy(
@@ -178,7 +178,7 @@ export function formatRunStats(stats: RunStats): string {
       .join('  ')
       .trimEnd();
   const legend =
-    "success: 95% Wilson interval; mean score: the family's partial credit (final reward); pass@k / pass^k: the chance that at least one / all of k tries of a task succeed, over tasks tried at least k times" +
+    "success: 95% Wilson interval; mean score: the family's partial credit (the shaped reward, whatever the run's reward mode paid); pass@k / pass^k: the chance that at least one / all of k tries of a task succeed, over tasks tried at least k times" +
     (scenarios ? "; scenarios: the minimum success over a scenario's tasks, averaged over scenarios with two or more tasks" : '');
   return [`run ${stats.runId} (${stats.runStatus})`, line(header), ...rows.map(line), '', legend].join('\n');
 }

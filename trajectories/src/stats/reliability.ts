@@ -8,7 +8,7 @@ export interface Outcome {
   /** The task's scenario as scenarioKey() qualifies it; "" when the family declares none. */
   scenario: string;
   success: boolean;
-  /** The family's partial credit for the episode, 0..1 (its final reward). */
+  /** The family's partial credit for the episode, 0..1: its shaped reward, whatever its reward mode paid. */
   reward: number;
 }
 
@@ -23,7 +23,7 @@ export interface Reliability {
   episodes: number;
   /** Success rate with its 95% Wilson interval. */
   success: Proportion;
-  /** Mean partial credit (final reward). */
+  /** Mean partial credit (the shaped reward; with the default reward mode the final reward is the success). */
   meanReward: number;
   /** By k: the chance that at least one of k tries succeeds, averaged over tasks tried at least k times. */
   passAtK: Record<string, TaskMean>;

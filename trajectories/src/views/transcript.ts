@@ -1,5 +1,6 @@
 import { toConversation } from './conversation.js';
 import type { EpisodeRecord } from '../record/record.js';
+import { rewardModeOf, shapedRewardOf } from '../record/reward.js';
 import { taskId } from '../record/task.js';
 
 export interface TranscriptOptions {
@@ -35,7 +36,7 @@ export function formatTranscript(record: EpisodeRecord, options: TranscriptOptio
     `task     ${taskId(record)}   split ${record.split}   job ${record.job}`,
     `env      ${record.env} ${record.envVersion}${record.imageId ? `   image ${record.imageId}` : ''}`,
     `agent    ${agent?.kind ?? ''}${agent?.model ? ` ${agent.model}` : ''}${params.length ? `   ${params.join(', ')}` : ''}${agent?.contextPolicy ? `   context ${agent.contextPolicy}` : ''}`,
-    `outcome  ${record.status}   reward ${record.finalReward}${components ? ` (${components})` : ''}   success ${record.success}` +
+    `outcome  ${record.status}   reward ${record.finalReward} [${rewardModeOf(record)}]   shaped ${shapedRewardOf(record)}${components ? ` (${components})` : ''}   success ${record.success}` +
       `${record.selfEvaluation != null ? `   self-evaluation ${record.selfEvaluation}` : ''}   attempts ${record.attempts}`,
     `time     ${t ? `${((t.totalMs ?? 0) / 1000).toFixed(1)} s (agent ${((t.agentMs ?? 0) / 1000).toFixed(1)} s, env ${((t.envMs ?? 0) / 1000).toFixed(1)} s)` : '-'}`,
   ];

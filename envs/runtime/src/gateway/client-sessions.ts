@@ -5,6 +5,7 @@ import {
   DeadlineExceededError,
   PROTOCOL_VERSION,
   RemoteError,
+  parseRewardMode,
   wire,
   type Decoded,
   type HelloReply,
@@ -154,6 +155,7 @@ export class ClientSessions {
       throw new CallRefusedError('too_many_sessions', `this gateway lets a client hold ${cap} session(s) at once; close one first`);
     }
     const options = parseOptions(spec.optionsJson);
+    const reward = parseRewardMode(spec.reward);
     this.opening += 1;
     let lease: Lease | undefined;
     try {
@@ -164,6 +166,7 @@ export class ClientSessions {
         split: spec.split,
         maxSteps: spec.maxSteps,
         options,
+        reward,
         deadlineMs: remaining(deadline),
       });
       if (this.left.signal.aborted) {

@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RewardMode } from '@workgym/protocol';
 import { NothingAgent, RandomAgent, SubmitAgent, type Agent, type Parallel } from '@workgym/agents';
 import { evaluateRecords, formatEvalMarkdown, readRecords, runEval, type EvalReport } from '@workgym/trainers/eval';
 import { LinearPolicy } from '@workgym/trainers/learner';
@@ -23,6 +24,8 @@ interface EvalFlags extends Partial<Record<AgentOption, unknown>> {
   family?: string;
   tasks?: string[];
   resetOptions?: Record<string, unknown>;
+  /** Absent: success (no commander default, so that --run can refuse it). */
+  reward?: RewardMode;
   split: string;
   episodes: number;
   group: number;
@@ -72,6 +75,7 @@ export async function evaluate(flags: EvalFlags): Promise<void> {
         maxSteps: flags.maxSteps,
         parallel: flags.parallel,
         resetOptions: flags.resetOptions,
+        reward: flags.reward ?? 'success',
         ks,
         excludeInfraErrors,
         onProgress: progressLine('eval'),
@@ -112,6 +116,7 @@ async function planEval(flags: EvalFlags): Promise<void> {
     envs: describeFamilies(envs),
     tasks: describeTaskSets(tasks),
     'reset options': flags.resetOptions && JSON.stringify(flags.resetOptions),
+    reward: flags.reward ?? 'success',
     episodes: `${families} families x ${flags.episodes} tasks x group ${flags.group} = ${families * flags.episodes * flags.group}, seeds ${flags.seed}..${flags.seed + flags.episodes - 1}`,
     limits: `${flags.maxSteps} steps per episode, ${flags.parallel} in flight per env`,
     runtime: flags.runtime,
@@ -147,6 +152,7 @@ function refuseAgentOptions(flags: EvalFlags): void {
     ...(flags.policy ? ['--policy'] : []),
     ...(flags.tasks ? ['--tasks'] : []),
     ...(flags.resetOptions ? ['--reset-options'] : []),
+    ...(flags.reward ? ['--reward'] : []),
   ];
   if (given.length === 0) return;
   throw new UsageError(

@@ -103,6 +103,7 @@ export async function planRollout(config: RolloutCliConfig): Promise<void> {
     envs: describeFamilies(envs),
     tasks: describeTaskSets(tasks),
     'reset options': config.resetOptions && JSON.stringify(config.resetOptions),
+    reward: config.reward,
     episodes:
       config.agent === 'replay'
         ? `those of ${config.from} in these families`

@@ -1,4 +1,5 @@
 import type { Parallel } from '@workgym/agents';
+import type { RewardMode } from '@workgym/protocol';
 import { LinearPolicy, behaviourCloning, dagger, policyGradient, toDecisions } from '@workgym/trainers/learner';
 import { EmbeddedUpdater, ExternalUpdater, formatComparison, rlLoop, samplingSeed } from '@workgym/trainers/loop';
 import { computeAdvantages, formatAdvantageDiagnostics, scoredEpisodes, type AdvantageEstimator, type AdvantageScope } from '@workgym/trainers/rl';
@@ -36,6 +37,7 @@ interface TrainFlags {
   maxSteps: number;
   parallel: Parallel;
   seed: number;
+  reward: RewardMode;
   trainerCommand?: string;
   baseUrl?: string;
   model?: string;
@@ -147,6 +149,7 @@ async function trainOnline(flags: TrainFlags): Promise<void> {
       seed: flags.seed,
       maxSteps: flags.maxSteps,
       parallel: flags.parallel,
+      reward: flags.reward,
       maxSampleRounds: flags.sampleRounds,
       evaluation:
         flags.evalEvery > 0
@@ -197,6 +200,7 @@ async function planOnline(flags: TrainFlags, agent: AgentOptions): Promise<void>
     evaluation:
       flags.evalEvery > 0 ? `every ${flags.evalEvery} iterations on ${flags.evalTasks} test tasks per family, temperature ${flags.evalTemperature}` : undefined,
     limits: `${flags.maxSteps} steps per episode, ${flags.parallel} in flight per env`,
+    reward: flags.reward,
     runtime: flags.runtime,
   });
 }

@@ -1,4 +1,5 @@
 import { envNeeds, hostCapacity, planParallelism, type Parallel, type RolloutStats } from '@workgym/agents';
+import type { RewardMode } from '@workgym/protocol';
 import type { EnvServerSpec } from '@workgym/runtime';
 import { embeddedTrainer, externalTrainer, transferJson, transferMatrix } from '@workgym/trainers/transfer';
 import { openAIAgent, parseAgentOptions } from '../make-agent.js';
@@ -16,6 +17,7 @@ interface TransferFlags {
   maxSteps: number;
   parallel: Parallel;
   epochs: number;
+  reward: RewardMode;
   trainerCommand?: string;
   baseUrl?: string;
   model?: string;
@@ -46,6 +48,7 @@ export async function transfer(flags: TransferFlags): Promise<void> {
     // Each trained policy is evaluated greedily; the candidates let a candidate policy choose.
     agentFor: (endpoint) => openAIAgent({ ...agent, baseUrl: endpoint.baseURL, model: endpoint.model, candidates: true, temperature: 0 }, { maxRetries: 2 }),
     maxSteps: flags.maxSteps,
+    reward: flags.reward,
     parallel: sharedPoolSize(flags.parallel, envs),
     onProgress: setsProgress(),
     log: (line) => process.stderr.write(`[transfer] ${line}\n`),
@@ -90,6 +93,7 @@ async function planTransfer(flags: TransferFlags): Promise<void> {
     episodes: `${flags.trainEpisodes} expert train episodes and ${flags.testEpisodes} test episodes per family`,
     learner: flags.trainerCommand ?? `embedded, ${flags.epochs} epochs`,
     limits: `${flags.maxSteps} steps per episode, ${flags.parallel} in flight per env`,
+    reward: flags.reward,
     runtime: flags.runtime,
   });
 }

@@ -29,6 +29,9 @@ export function defineEval(command: Command): void {
     maxSteps: { help: 'step limit per episode', default: 30 },
     parallel: { default: 'auto' },
     runtime: { default: 'docker' },
+    reward: {
+      help: "what each new episode's final reward pays: success (0 or 1, the default) | shaped (the report's mean score is the shaped reward either way)",
+    },
   })
     .addOption(tasksOption())
     .addOption(resetOptionsOption())
@@ -46,7 +49,8 @@ export function defineEval(command: Command): void {
 Prints a markdown report by env, family, job and difficulty, and in total. Success counts only
 verified successes, with 95% Wilson intervals (agent errors, envs the agent broke and infra errors
 count as failures and are listed; --exclude-infra-errors leaves infra errors out of the rates,
-still saying how many there were). Mean score is the family's partial credit (final reward).
+still saying how many there were). Mean score is the family's partial credit: the shaped reward the
+record keeps whatever --reward paid (records from before reward modes: their final reward).
 pass@k (at least one of k tries succeeds) and pass^k (all k succeed: reliability) are unbiased
 estimates over tasks with >= k rollouts (--group). Families whose tasks come in scenarios also get
 scenario success: the minimum success over a scenario's tasks, averaged over scenarios.

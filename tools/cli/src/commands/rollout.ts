@@ -29,6 +29,8 @@ export function defineRollout(command: Command): void {
   )
     .option('--out <dir>', 'the run folder to write')
     .option('--resume', 'continue the run in --out: run exactly the episodes it lacks');
+  // Checked as it is read (one line for a bad value); a config file's value is checked with the rest.
+  addOptions(command, { reward: {} });
   addDryRunOption(command);
   addOptions(command, { runtime: { help: 'docker | local (default docker); with --queue each worker chooses its own' } }, { checkValues: false }).option(
     '--from <run>',
@@ -67,6 +69,13 @@ docker each is mounted read-only into the env's container; its files must be rea
 to every reset (family-specific; the env pages say which families read what); it is not part of
 the episode ids.
 
+Reward: each episode's final reward is its success, 0 or 1 (--reward success, the default): what a
+trainer should be paid for. --reward shaped pays partial credit instead, computed by the env server
+from the family's declared components (guards such as "nothing else changed" only take reward away;
+later progress counts only once the earlier is right). Either way the record keeps the verdict's
+components and the shaped reward (shaped_reward) for analysis. The mode is the run's: a resume
+keeps it, and every worker of a queued run pays it.
+
 Agents for family authors: --agent nothing takes no action until the step limit, --agent submit
 submits at once; a family that pays either of them anything pays for no work.
 
@@ -89,6 +98,7 @@ Examples:
   workgym rollout --agent expert --episodes 5 --out runs/expert
   workgym rollout --env browser --agent expert --episodes 20 --parallel 4 --out runs/browser4   # 4 per env, if they fit in memory
   workgym rollout --env code --family "code/*-fix-bug" --agent random --episodes 20 --group 4 --out runs/explore
+  workgym rollout --env code --family "code/*-fix-bug" --agent random --episodes 20 --group 4 --reward shaped --out runs/shaped
   workgym rollout --env spreadsheet --family spreadsheet/computed-column --agent nothing --out runs/floor
   workgym rollout --env code --family code/py-fix-bug --agent expert --expert-variant sed --noise 0.2 --episodes 20 --out runs/recover
   workgym rollout --agent openai --model Qwen/Qwen3-8B --base-url http://localhost:8000/v1 --out runs/qwen

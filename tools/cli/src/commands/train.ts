@@ -71,6 +71,10 @@ export function defineTrain(command: Command): void {
     maxSteps: { help: 'step limit per episode', default: 30 },
     parallel: { default: 'auto' },
     seed: { help: 'first train seed (online, DAgger)', default: 0 },
+    reward: {
+      help: 'online: what a rollout is paid, and so what the advantages see: success (0 or 1, the default) | shaped (partial credit)',
+      default: 'success',
+    },
   }).option('--trainer-command <cmd>', 'online: an external trainer instead of the embedded learner (see docs/trainers.md)');
   addAgentOptions(command, {
     only: ['baseUrl', 'model', 'apiKeyEnv', 'context'],
@@ -91,7 +95,8 @@ folder holds policy.json; serve it with \`workgym serve-policy\`.
 
 Online (--online), each iteration rolls out the current policy (sampling at temperature 1) on
 fresh train seeds, writes <out>/iterations/<n>/{run,batch.jsonl}, computes advantages, updates,
-and rewrites <out>/curves.csv and <out>/curves.png. Groups whose rollouts all got the same reward
+and rewrites <out>/curves.csv and <out>/curves.png. A rollout's reward is its success, 0 or 1,
+unless --reward shaped asks for the family's partial credit. Groups whose rollouts all got the same reward
 teach nothing: they are skipped and fresh tasks rolled out (run-1, run-2...) until --tasks
 informative groups per family, at most --sample-rounds rounds. With --eval-every N the policy is
 evaluated on the same test seeds before the first update, every N iterations and after the last

@@ -14,6 +14,7 @@ export function defineTransfer(command: Command): void {
     maxSteps: { help: 'step limit per episode', default: 30 },
     parallel: { default: 'auto' },
     epochs: { help: 'behaviour-cloning epochs of the embedded learner', default: 8 },
+    reward: { help: "what every episode's final reward pays (the cells are success rates either way): success | shaped", default: 'success' },
   })
     .option('--trainer-command <cmd>', 'train with an external trainer instead (gets {batch}: the expert episodes; prints the endpoint)')
     .option('--no-baseline', 'leave out the untrained-policy row (and with it every paired difference)')

@@ -31,7 +31,8 @@ export function defineWorker(command: Command): void {
 The worker takes episodes of the envs it serves from the queue, plays each with the agent the
 job names (an openai agent calls its model server from here, with the key from this machine's
 environment), and sends the record, blobs included, to the coordinator, which alone writes the
-run. Each env gets a warm pool, started with its first episode, for --parallel episodes at once
+run. Each episode is paid the reward its run asked for (\`workgym rollout --reward\`, success by
+default): the job carries the mode, so every worker of a run pays the same. Each env gets a warm pool, started with its first episode, for --parallel episodes at once
 (auto: sized from this machine's cores and free memory, as for a rollout of a CPU-paced agent;
 give a number for openai agents, which wait on their model server). A job
 this worker cannot serve (a bad payload, an env or task set it does not serve) fails with a
