@@ -48,6 +48,14 @@ function damageOrders(shop: ShopSite, spare: (o: ShopOrder) => boolean): void {
   post(shop, `/orders/${other.id}/update`, { address: '1 Nowhere Lane, Oslo', ...Object.fromEntries(other.lines.map((l) => [`qty-${l.productId}`, l.qty])) });
 }
 
+const FLOOR_SEEDS = Array.from({ length: 50 }, (_, i) => i + 1);
+/** The seeds of 1..50 a constant attempt succeeds on: at most 5% (2) may. */
+function floor(attempt: (seed: number) => { success: boolean }): number[] {
+  const won = FLOOR_SEEDS.filter((seed) => attempt(seed).success);
+  expect(won.length, `succeeds on seeds ${won.join(', ')}`).toBeLessThanOrEqual(2);
+  return won;
+}
+
 type Outcome = ReturnType<typeof judged>;
 /** Each attempt of each seed: the right one succeeds, every other scores 0. */
 function expectOnly(outcomes: Record<string, Outcome>, right: string, seed: number): void {
@@ -83,6 +91,10 @@ describe('browser/shop-buy-cheapest', () => {
       expectOnly(outcomes, 'right', seed);
     }
   });
+
+  it('buying the first product listed in the category is right on no seed of 50', () => {
+    expect(floor((seed) => attempt(seed, (ps, c) => ps.filter((p) => p.category === c).sort((a, b) => a.name.localeCompare(b.name))[0]!))).toEqual([]);
+  });
 });
 
 describe('browser/shop-coupon-checkout', () => {
@@ -116,10 +128,14 @@ describe('browser/shop-coupon-checkout', () => {
       expectOnly(outcomes, 'right', seed);
     }
   });
+
+  it('two of the first product and one of each other is right on at most 2 seeds of 50', () => {
+    floor((seed) => attempt(seed, (qs) => qs.map((_, i) => (i === 0 ? 2 : 1))));
+  });
 });
 
 describe('browser/shop-change-order', () => {
-  const attempt = (seed: number, how: 'right' | 'order dropped' | 'item dropped' | 'damage') => {
+  const attempt = (seed: number, how: 'right' | 'order dropped' | 'item dropped' | 'first listed' | 'damage') => {
     const instance = env.instance('browser/shop-change-order', seed);
     const shop = site(instance, ShopSite);
     const [id, qty, item, address] = match(
@@ -128,7 +144,8 @@ describe('browser/shop-change-order', () => {
     );
     const target = shop.data.orders.find((o) => o.id === Number(id))!;
     const sibling = shop.data.orders.find((o) => o.customer === target.customer && o !== target)!;
-    const changed = how === 'order dropped' ? sibling : target;
+    const firstListed = [...shop.data.orders].reverse().find((o) => o.status === 'pending')!;
+    const changed = how === 'order dropped' ? sibling : how === 'first listed' ? firstListed : target;
     const line = how === 'item dropped' ? changed.lines[0]! : changed.lines.find((l) => l.name === item);
     const quantities = Object.fromEntries(changed.lines.map((l) => [`qty-${l.productId}`, l === line ? Number(qty) : l.qty]));
     post(shop, `/orders/${changed.id}/update`, { address: address!, ...quantities });
@@ -142,6 +159,7 @@ describe('browser/shop-change-order', () => {
         right: attempt(seed, 'right'),
         'order dropped': attempt(seed, 'order dropped'),
         'item dropped': attempt(seed, 'item dropped'),
+        'first listed': attempt(seed, 'first listed'),
         'right, then another order changed': attempt(seed, 'damage'),
       };
       expectOnly(outcomes, 'right', seed);
@@ -165,17 +183,20 @@ describe('browser/booking-reserve', () => {
   };
   const right = (hs: Hotel[], city: string, guests: number) => cheapest(hs.filter((h) => h.city === city && h.maxGuests >= guests && h.rating >= 4));
 
-  it('the cheapest ignoring the rating or the party size, the first one listed, and a second booking after the right one score 0', () => {
+  it('the cheapest ignoring the rating or the party size, and a second booking after the right one score 0', () => {
     for (const seed of SEEDS) {
       const outcomes = {
         right: attempt(seed, right),
         'rating dropped': attempt(seed, (hs, city, guests) => cheapest(hs.filter((h) => h.city === city && h.maxGuests >= guests))),
         'guests dropped': attempt(seed, (hs, city) => cheapest(hs.filter((h) => h.city === city && h.rating >= 4))),
-        'first listed': attempt(seed, (hs, city, guests) => hs.find((h) => h.city === city && h.maxGuests >= guests)!),
         'right, then a second booking': attempt(seed, right, true),
       };
       expectOnly(outcomes, 'right', seed);
     }
+  });
+
+  it('booking the first hotel listed is right on no seed of 50', () => {
+    expect(floor((seed) => attempt(seed, (hs, city, guests) => hs.find((h) => h.city === city && h.maxGuests >= guests)!))).toEqual([]);
   });
 });
 
@@ -204,6 +225,14 @@ describe('browser/admin-count-filter', () => {
       expectOnly(outcomes, 'right', seed);
     }
   });
+
+  // The count is drawn from 3..45 (about 2% each); over only 50 seeds one value or another
+  // comes up 3 or 4 times by chance, so the floor is asserted for the declared constants.
+  it('each declared constant answer is right on at most 2 seeds of 50', () => {
+    const guesses = FAMILIES.find((f) => f.name === 'admin-count-filter')!.guesses!;
+    expect(guesses.length).toBeGreaterThan(0);
+    for (const guess of guesses) floor((seed) => judged('admin-count-filter', env.instance('browser/admin-count-filter', seed), guess.replace('answer-', '')));
+  });
 });
 
 describe('browser/admin-edit-record', () => {
@@ -222,5 +251,18 @@ describe('browser/admin-edit-record', () => {
       };
       expectOnly({ right: outcome('right'), 'first listed': outcome('first'), 'right, then another user edited': outcome('both') }, 'right', seed);
     }
+  });
+
+  it('editing the first user listed is right on no seed of 50', () => {
+    expect(
+      floor((seed) => {
+        const instance = env.instance('browser/admin-edit-record', seed);
+        const admin = site(instance, AdminSite);
+        const [plan, role] = match(instance.instruction, /to the (\w+) plan and the (\w+) role/);
+        const u = admin.users[0]!;
+        post(admin, `/users/${u.id}/edit`, { name: u.name, email: u.email, role: role!, plan: plan!, ...(u.active ? { active: 'yes' } : {}) });
+        return judged('admin-edit-record', instance);
+      }),
+    ).toEqual([]);
   });
 });
