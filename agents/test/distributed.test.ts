@@ -44,6 +44,15 @@ describe('a distributed rollout', () => {
     client.disconnect();
   });
 
+  it("pays every episode the run's reward mode, whichever worker plays it", async () => {
+    const queue = queueOn(redis.url);
+    const workers = [counterWorker(queue, { workerId: 'one' }), counterWorker(queue, { workerId: 'two' })];
+    const outcome = await closing(workers, async () => distributedRollout(await coordinatorConfig(queue, { reward: 'shaped' })));
+    const records = await recordsOf(outcome.runDir);
+    expect(records).toHaveLength(8);
+    expect(records.map((r) => [r.rewardMode, r.finalReward, r.shapedReward])).toEqual(Array(8).fill(['shaped', 1, 1]));
+  });
+
   it("carries each episode's blobs (screenshots) to the run, where the record names them", async () => {
     const queue = queueOn(redis.url);
     const runtime = new InProcessRuntime({ counter: () => new PictureCounterEnv(8) });

@@ -11,6 +11,8 @@ from .messages import message_dict
 from .server import EnvServer
 
 RUNTIMES = ("docker", "local")
+# What an episode's reward pays (ResetRequest.reward): its success, 0 or 1, or the shaped reward.
+REWARDS = ("success", "shaped")
 MAX_SEED = 2**30 - 1
 
 
@@ -25,10 +27,13 @@ def serve(env, runtime="docker", cli=None):
     return EnvServer([*cli_command(cli), "serve", env, "--runtime", runtime], name=f"workgym serve {env}")
 
 
-def make(env_id, runtime="docker", cli=None, max_steps=0, deadline_ms=None, gateway=None, token=None):
+def make(env_id, runtime="docker", cli=None, max_steps=0, deadline_ms=None, gateway=None, token=None, reward="success"):
     """An Env for the family `env_id` ("<env>/<family>", e.g. "code/py-fix-bug") on its own server.
 
     max_steps: the step limit of each episode (0: none; reaching it sets truncated).
+    reward: what the episode's final reward pays: "success" (1 or 0, the default) or "shaped"
+    (partial credit from the family's declared components); info["verdict"]["shaped_reward"]
+    holds the shaped reward either way.
     deadline_ms: how long a reset or step may take (None: the server's default, 5 minutes).
     gateway: a `workgym gateway` URL (ws:// or wss://) to play on instead of a server of its own
     (runtime and cli are then the gateway's business); token: its bearer token (None: the
@@ -37,18 +42,26 @@ def make(env_id, runtime="docker", cli=None, max_steps=0, deadline_ms=None, gate
     env_name, slash, _ = env_id.partition("/")
     if not slash or not env_name:
         raise ValueError(f'give a task family "<env>/<family>", e.g. "code/py-fix-bug", not {env_id!r}')
+    check_reward(reward)
     server = connect(gateway, token) if gateway else serve(env_name, runtime, cli)
-    return Env(server, env_id, max_steps, deadline_ms, owns_server=True)
+    return Env(server, env_id, max_steps, deadline_ms, owns_server=True, reward=reward)
+
+
+def check_reward(reward):
+    if reward not in REWARDS:
+        raise ValueError(f"reward must be success or shaped, not {reward!r}")
+    return reward
 
 
 class Env:
     """One episode at a time of one task family, on a session of `server`."""
 
-    def __init__(self, server, family, max_steps=0, deadline_ms=None, owns_server=False):
+    def __init__(self, server, family, max_steps=0, deadline_ms=None, owns_server=False, reward="success"):
         self.server = server
         self.family = family
         self.max_steps = max_steps
         self.deadline_ms = deadline_ms
+        self.reward = check_reward(reward)
         self.session = None
         self.task = None
         self._owns_server = owns_server
@@ -61,13 +74,15 @@ class Env:
             self._tools = [openai_tool(t) for t in self.server.list_tasks().tools]
         return self._tools
 
-    def reset(self, seed=None, options=None, split="train"):
+    def reset(self, seed=None, options=None, split="train", reward=None):
         """Starts an episode: returns (observation, info).
 
         seed: 0 to 2^30 - 1 (None: a random one); the same (family, split, seed, options) gives
         the same task. split: "train" or "test" (disjoint by seed). options: the family's own
-        reset options (a dict; see the env's docs).
+        reset options (a dict; see the env's docs). reward: "success" or "shaped" for this
+        episode (None: the Env's, see make()).
         """
+        reward = self.reward if reward is None else check_reward(reward)
         self._close_session()
         seed = random.randint(0, MAX_SEED) if seed is None else seed
         reply = self.server.reset(
@@ -77,6 +92,7 @@ class Env:
             max_steps=self.max_steps,
             options_json=json.dumps(options) if options else "",
             deadline_ms=self.deadline_ms,
+            reward=reward,
         )
         self.session = reply.session
         self.task = message_dict(reply.task)

@@ -59,8 +59,8 @@ class Client:
     def list_tasks(self):
         return self.call("list_tasks", pb.ListTasksRequest())
 
-    def reset(self, family, seed, split="", max_steps=0, options_json="", deadline_ms=None):
-        request = pb.ResetRequest(family=family, seed=seed, split=split, max_steps=max_steps, options_json=options_json)
+    def reset(self, family, seed, split="", max_steps=0, options_json="", deadline_ms=None, reward=""):
+        request = pb.ResetRequest(family=family, seed=seed, split=split, max_steps=max_steps, options_json=options_json, reward=reward)
         return self.call("reset", request, deadline_ms)
 
     def step(self, session, calls, deadline_ms=None):

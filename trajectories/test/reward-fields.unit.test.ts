@@ -1,7 +1,7 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openRun, paidReward, rewardModeOf, runStats, shapedRewardOf, type EpisodeRecord } from '../src/index.js';
+import { createRun, openRun, paidReward, rewardModeOf, runStats, shapedRewardOf, type EpisodeRecord } from '../src/index.js';
 import { tempDir, writeRun } from './temp-dir.js';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'run-before-msgpackr');
@@ -25,6 +25,15 @@ describe('the reward fields of a record', () => {
     expect(shapedRewardOf({ rewardMode: 'success', finalReward: 0, shapedReward: 0.4 })).toBe(0.4);
     // An episode that ended without a verdict has shaped reward 0, not its (0) final reward by chance.
     expect(shapedRewardOf({ rewardMode: 'shaped', finalReward: 0.3, shapedReward: 0 })).toBe(0);
+  });
+
+  it('are refused on append when the mode is none the protocol knows', async () => {
+    const writer = await createRun(join(tempDir(), 'run'));
+    await expect(writer.append(episode(1, { status: 'failure', rewardMode: 'partial' }))).rejects.toThrow(
+      'episode spreadsheet/computed-column:train:1:0: reward mode "partial" is not one of success, shaped',
+    );
+    await writer.append(episode(2, { status: 'failure', rewardMode: '' }));
+    await writer.close();
   });
 
   it('pay success or the shaped reward', () => {

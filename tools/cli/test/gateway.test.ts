@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { promisify } from 'node:util';
-import { RemoteError, toolCall, wire, type DecodedResponse, type EnvClient, type Request } from '@workgym/protocol';
+import { RemoteError, toolCall, wire, type DecodedResponse, type EnvClient, type Request, type RewardMode } from '@workgym/protocol';
 import { connectGateway, GatewayConnectError } from '@workgym/runtime/gateway';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { WebSocket } from 'ws';
@@ -174,6 +174,25 @@ describe('workgym gateway (local runtime: spreadsheet and code, one code session
     await owner.closeSession(second.session);
     const third = await owner.reset({ family: 'spreadsheet/computed-column', seed: 3 });
     expect(third.session).not.toBe(first.session);
+  });
+
+  it("passes each reset's reward mode on: success by default, the shaped reward when asked, a mode no server knows refused", async () => {
+    const client = await connect(gateway.url);
+    const cut = async (reward?: RewardMode) => {
+      const { session } = await client.reset({ family: 'spreadsheet/computed-column', seed: 4, maxSteps: 1, reward });
+      const { verdict, truncated } = await client.step(session, []);
+      await client.closeSession(session);
+      expect({ truncated, success: verdict?.success }).toEqual({ truncated: true, success: false });
+      return { reward: verdict!.reward, shaped: verdict!.shapedReward };
+    };
+    const paid = await cut();
+    expect(paid.reward).toBe(0);
+    expect(await cut('shaped')).toEqual({ reward: paid.shaped, shaped: paid.shaped });
+    const end = await playExpert(client, 'spreadsheet/computed-column', 4);
+    expect({ reward: end.reward, shaped: end.verdict?.shapedReward }).toEqual({ reward: 1, shaped: 1 });
+    await expect(client.reset({ family: 'spreadsheet/computed-column', seed: 4, reward: 'partial' as RewardMode })).rejects.toThrow(
+      /bad_request: reward "partial" is not one of success, shaped/,
+    );
   });
 
   it('answers a frame that is no Request with bad_frame, as a stdio server does, and goes on', async () => {

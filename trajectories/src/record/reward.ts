@@ -1,5 +1,8 @@
 import type { RewardMode } from '@workgym/protocol';
 
+/** EpisodeRecord.reward_mode's values besides "" (a record from before reward modes). */
+export const REWARD_MODES: readonly RewardMode[] = ['success', 'shaped'];
+
 /** The reward fields of a record or of its index entry. */
 export interface RewardFields {
   finalReward?: number | null;

@@ -2,6 +2,7 @@ import { writeFilesAtomic, writeFilesAtomicSync } from '../storage/atomic-file.j
 import type { BlobStore } from '../storage/blob-store.js';
 import { DuplicateEpisodeError, InvalidRecordError, WriterClosedError } from '../errors.js';
 import { EPISODE_STATUSES, isEpisodeStatus } from '../record/record.js';
+import { REWARD_MODES } from '../record/reward.js';
 import type { EpisodeRecord, ToolSchema } from '../record/record.js';
 import { RecordCodec } from '../codec/record-codec.js';
 import type { RunCounts, RunManifest, ShardTable } from '../storage/run-files.js';
@@ -261,6 +262,9 @@ export class RunWriter implements AsyncDisposable {
     if (this.has(episodeId)) throw new DuplicateEpisodeError(episodeId);
     if (!isEpisodeStatus(record.status)) {
       throw new InvalidRecordError(`episode ${episodeId}: status ${JSON.stringify(record.status)} is not one of ${EPISODE_STATUSES.join(', ')}`);
+    }
+    if (record.rewardMode && !(REWARD_MODES as readonly string[]).includes(record.rewardMode)) {
+      throw new InvalidRecordError(`episode ${episodeId}: reward mode ${JSON.stringify(record.rewardMode)} is not one of ${REWARD_MODES.join(', ')}`);
     }
     const toolsHash = this.storeTools(record, episodeId);
     // The tool list is stored as its blob, named in tools_hash (see storeTools).

@@ -27,7 +27,7 @@ export function defineStats(command: Command): void {
     .option('--no-check', 'do not read the records to check them (faster on a large run; damage inside them then goes unnoticed)')
     .addHelpText(
       'after',
-      '\nPer env, family, job and difficulty: success with its 95% Wilson interval, mean score (partial credit), pass@k and\n' +
+      "\nPer env, family, job and difficulty: success with its 95% Wilson interval, mean score (partial credit: the shaped reward, whatever the run's --reward paid), pass@k and\n" +
         'pass^k for every k up to the group size (at least one / all of k tries of a task succeed), and scenario success\n' +
         "(the minimum over a scenario's tasks) for families whose tasks come in scenarios.\n" +
         '\nExamples:\n  workgym data stats runs/demo\n  workgym data stats runs/demo --json | jq .byEnv\n' +
