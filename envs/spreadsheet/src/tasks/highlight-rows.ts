@@ -30,19 +30,22 @@ export const highlightRows: FamilyDef = {
   nearMisses: ['rewrite-and-fill-all'],
   components: sheetComponents('formats'),
   conditions: ['status', 'amount'],
-  guesses: ['first-row', 'all-rows'],
+  guesses: ['first-row', 'all-rows', 'overdue-over-300'],
   generate(rng) {
     const n = rng.int(10, 16);
-    const threshold = rng.pick([200, 250, 300, 400]);
+    const threshold = rng.int(10, 80) * 10;
     const rows: Value[][] = [];
     for (let i = 0; i < n; i++)
       rows.push([`INV-${5000 + i}`, `${rng.pick(FIRST)} ${rng.pick(LAST)}`, rng.int(50, 900), rng.pick(['Paid', 'Open', 'Overdue', 'Overdue'])]);
-    // Two rows match the rule (no single row is the answer); an overdue row at or below the amount
-    // and a row over the amount that is not overdue make each condition change the rows to fill.
-    const [match, second, amountDecoy, statusDecoy] = rng.sample([...Array(n).keys()], 4) as [number, number, number, number];
-    for (const i of [match, second]) rows[i] = [rows[i]![0]!, rows[i]![1]!, threshold + rng.int(1, 300), 'Overdue'];
-    rows[amountDecoy] = [rows[amountDecoy]![0]!, rows[amountDecoy]![1]!, rng.int(50, threshold), 'Overdue'];
-    rows[statusDecoy] = [rows[statusDecoy]![0]!, rows[statusDecoy]![1]!, threshold + rng.int(1, 300), rng.pick(['Paid', 'Open'])];
+    // Two rows match the rule (no single row is the answer), one of them just over the amount; an
+    // overdue row at or just under it and a row over it that is not overdue make each condition
+    // change the rows to fill, and no fixed amount but the stated one splits them right.
+    const [match, close, amountDecoy, statusDecoy] = rng.sample([...Array(n).keys()], 4) as [number, number, number, number];
+    const set = (i: number, amount: number, status: string) => (rows[i] = [rows[i]![0]!, rows[i]![1]!, amount, status]);
+    set(match, threshold + rng.int(1, 300), 'Overdue');
+    set(close, threshold + rng.int(1, 4), 'Overdue');
+    set(amountDecoy, threshold - rng.int(0, 4), 'Overdue');
+    set(statusDecoy, threshold + rng.int(1, 300), rng.pick(['Paid', 'Open']));
     const last = n + 1;
     const table = `A1:D${last}`;
     const overdue = (wb: Workbook, r: number) => get(wb, `Invoices!D${r}`) === 'Overdue';
@@ -99,7 +102,7 @@ export const highlightRows: FamilyDef = {
             return move('set_format', { range: `Invoices!A2:D${height}`, fill_color: '#FFFF00' }, 'Filling every row.');
           return submit('Every row is filled.');
         }
-        const wanted = wantedRows(strategy, { overdue: (r) => overdue(wb, r), over: (r) => over(wb, r) });
+        const wanted = wantedRows(strategy, { overdue: (r) => overdue(wb, r), over: (r) => over(wb, r), amount: (r) => num(get(wb, `Invoices!C${r}`)) });
         const fixes: { row: number; fill: boolean }[] = [];
         for (let r = 1; r <= height; r++) {
           const want = r > 1 && wanted(r);
@@ -124,9 +127,10 @@ export const highlightRows: FamilyDef = {
 
 /**
  * The rows a strategy fills: the rule's (Overdue and over the amount), one condition of it
- * (`relax:status`, `relax:amount`), or a fixed choice (`guess:first-row`, `guess:all-rows`).
+ * (`relax:status`, `relax:amount`), or a fixed choice (`guess:first-row`, `guess:all-rows`, a fixed
+ * amount in `guess:overdue-over-300`).
  */
-function wantedRows(strategy: string, is: { overdue(r: number): boolean; over(r: number): boolean }): (r: number) => boolean {
+function wantedRows(strategy: string, is: { overdue(r: number): boolean; over(r: number): boolean; amount(r: number): number }): (r: number) => boolean {
   switch (strategy) {
     case 'relax:status':
       return is.over;
@@ -136,6 +140,8 @@ function wantedRows(strategy: string, is: { overdue(r: number): boolean; over(r:
       return (r) => r === 2;
     case 'guess:all-rows':
       return () => true;
+    case 'guess:overdue-over-300':
+      return (r) => is.overdue(r) && is.amount(r) > 300;
     default:
       return (r) => is.overdue(r) && is.over(r);
   }
