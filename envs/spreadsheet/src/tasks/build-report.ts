@@ -70,7 +70,7 @@ export const buildReport: FamilyDef = {
       instruction:
         `Sheet Data (A1:C${last}: Category, Product, Amount) holds raw sales. Build a new sheet named Report: headers Category, Total, Count, Max in A1:D1 (bold); ` +
         `from row 2 one row per category in alphabetical order with formulas for the category's total Amount, number of rows and largest Amount; ` +
-        `after the last category a row with "Grand total" in column A and, in column B, a formula for the sum of the category totals. Then submit.`,
+        `after the last category a row with "Grand total" in column A and, in column B, a formula for the sum of the category totals. Leave sheet Data as it is. Then submit.`,
       sheets: [{ name: 'Data', rows: [['Category', 'Product', 'Amount'], ...data] }],
       focus: 'Data',
       expected,

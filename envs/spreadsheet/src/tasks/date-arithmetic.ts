@@ -93,7 +93,7 @@ export const dateArithmetic: FamilyDef = {
       instruction:
         `Sheet Projects (A1:C${last}: Project, Start, Days) lists projects with a start date and a duration in calendar days. Fill D2:D${last} ("End") ` +
         `with Start + Days and E2:E${last} ("Invoice date") with the last day of the End date's month, using formulas, and give D2:E${last} the ` +
-        'number format yyyy-mm-dd. Then submit.',
+        'number format yyyy-mm-dd. Change no other cell. Then submit.',
       sheets: [
         {
           name: 'Projects',

@@ -79,7 +79,7 @@ export const fixBrokenFormulas: FamilyDef = {
     return {
       instruction:
         `Sheet Budget has items in rows 2-${lastItem}, quarters Q1-Q4 in columns B-E, a Total column F (each row's Q1+Q2+Q3+Q4) and a Total row ${totalRow} ` +
-        `(each column's sum over rows 2-${lastItem}). Some of these formulas are broken (#REF! errors or ranges that miss cells). Find and fix them with formulas. Then submit.`,
+        `(each column's sum over rows 2-${lastItem}). Some of these formulas are broken (#REF! errors or ranges that miss cells). Find and fix them with formulas, changing no other cell. Then submit.`,
       sheets: [{ name: 'Budget', rows }],
       focus: 'Budget',
       // Every total, so that one broken while fixing the others is wrong; only the broken ones

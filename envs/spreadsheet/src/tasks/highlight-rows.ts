@@ -61,7 +61,7 @@ export const highlightRows: FamilyDef = {
     return {
       instruction:
         `On sheet Invoices (${table}: Invoice, Customer, Amount, Status), give every row whose Status is "Overdue" and whose Amount is greater ` +
-        `than ${threshold} a yellow fill (#FFFF00) across columns A to D. Leave other rows unfilled. Then submit.`,
+        `than ${threshold} a yellow fill (#FFFF00) across columns A to D. Leave other rows unfilled and every value as it is. Then submit.`,
       sheets: [{ name: 'Invoices', rows: [['Invoice', 'Customer', 'Amount', 'Status'], ...rows] }],
       focus: 'Invoices',
       // The rows to fill come from the task's own copy of the invoices: a filled row counts when
