@@ -82,7 +82,10 @@ describe('SpreadsheetBench tasks', () => {
     await ep.step('write_cells', { range: 'Sheet1!C2', values: [[6], [20], [42]] });
     const end = await ep.step('submit');
     expect(end.verdict?.components).toEqual({ case_1: 1, case_2: 0, case_3: 0 });
-    expect(end.verdict?.reward).toBeCloseTo(1 / 3);
+    // Success is the reward; SpreadsheetBench declares no components, so its own fraction of
+    // test cases is the shaped reward.
+    expect(end.verdict?.reward).toBe(0);
+    expect(end.verdict?.shapedReward).toBeCloseTo(1 / 3);
     expect(end.verdict?.success).toBe(false);
   });
 });
