@@ -42,6 +42,8 @@ export class CodeSession implements Session {
     private readonly instance: TaskInstance,
     private readonly sandbox: Sandbox,
     private readonly judge: Judge,
+    /** The bytes of each database as the reset built it: the judge checks it ends the same. */
+    private readonly databases: Readonly<Record<string, Buffer>> = {},
   ) {
     this.files = new WorkspaceFiles(sandbox);
     const names: ToolName[] = ['bash', 'read_file', 'write_file', 'edit_file', 'list_files'];
@@ -118,7 +120,7 @@ export class CodeSession implements Session {
   }
 
   verify(signal: AbortSignal): Promise<Verdict> {
-    return this.track(this.judge.verify(this.instance, this.answer, AbortSignal.any([signal, this.closing.signal])));
+    return this.track(this.judge.verify(this.instance, this.answer, this.databases, AbortSignal.any([signal, this.closing.signal])));
   }
 
   /**

@@ -52,7 +52,7 @@ describe.each(ids)('%s', (family) => {
         expect(workspace).not.toContain(`answer: ${check.accept[0]}`);
       } else {
         for (const content of Object.values(check.reference)) expect(workspace).not.toContain(content);
-        if (check.kind === 'runs' && check.suite.kind === 'script') for (const input of check.suite.inputs.slice(1)) expect(workspace).not.toContain(input);
+        if (check.kind === 'runs' && check.suite.kind === 'script') for (const input of check.suite.inputs) expect(workspace).not.toContain(input);
       }
     }
   });

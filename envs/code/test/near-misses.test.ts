@@ -1,7 +1,8 @@
 // The near-misses of the code families cannot pass on any seed, not only on the seeds the
-// conformance check plays: hard-coded answers lose on some hidden case, and hidden inputs of
-// script tasks always give another output than the visible one (so printing the visible
-// output, or reading the visible file instead of INPUT, fails).
+// conformance check plays: hard-coded answers lose on some hidden case, hidden inputs of script
+// tasks always give another output than the visible one (so printing the visible output, or
+// reading the visible file instead of INPUT, fails), and a script with one condition dropped
+// gives another output on every hidden input.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,40 +72,65 @@ describe('near-misses of the function families lose on a hidden case of every se
   });
 });
 
-describe('script families: the hidden inputs never all give the visible input its output', () => {
+describe('script families, run with the real interpreters', () => {
   const dir = mkdtempSync(join(tmpdir(), 'workgym-near-misses-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** The reference's output on each input of the suite, run with the real interpreters. */
-  function outputs(instance: TaskInstance): string[] {
-    const check = instance.check;
-    if (check.kind !== 'runs' || check.suite.kind !== 'script') throw new Error('not a script family');
-    const suite = check.suite;
-    return suite.inputs.map((input, i) => {
-      const root = join(dir, `run-${process.hrtime.bigint()}-${i}`);
-      for (const [path, content] of Object.entries({ ...check.reference, [suite.inputPath]: input })) {
-        mkdirSync(dirname(join(root, path)), { recursive: true });
-        writeFileSync(join(root, path), content);
-      }
-      // The system's interpreters first: a version manager's shims cost seconds per start on a loaded machine.
-      execFileSync('/bin/sh', ['-c', suite.command], { cwd: root, env: { ...process.env, PATH: `/usr/bin:/bin:${process.env.PATH ?? ''}` } });
-      return readFileSync(join(root, suite.outputPath), 'utf8').trimEnd();
-    });
+  /** What `files` (the reference, a relaxation) write on `input` under the instance's script suite. */
+  function output(instance: TaskInstance, files: Record<string, string>, input: string): string {
+    const suite = scriptSuite(instance);
+    const root = join(dir, `run-${process.hrtime.bigint()}`);
+    for (const [path, content] of Object.entries({ ...files, [suite.inputPath]: input })) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), content);
+    }
+    // The system's interpreters first: a version manager's shims cost seconds per start on a loaded machine.
+    execFileSync('/bin/sh', ['-c', suite.command], { cwd: root, env: { ...process.env, PATH: `/usr/bin:/bin:${process.env.PATH ?? ''}` } });
+    return readFileSync(join(root, suite.outputPath), 'utf8').trimEnd();
   }
 
-  // sql-query seeds 19 and 20 ask for never-ordered products of a category that no database of
-  // the first draw has (an empty answer everywhere): the generator draws another database then.
-  it.each([
-    ['code/py-csv-transform', []],
-    ['code/sh-log-report', []],
-    ['code/sql-query', [19, 20]],
-  ])('%s', { timeout: 300_000 }, (family, extra) => {
-    for (const seed of [...Array.from({ length: 12 }, (_, i) => i + 1), ...(extra as number[])]) {
-      const [visible, ...hidden] = outputs(env.instance(family, seed));
-      expect(
-        hidden.some((output) => output !== visible),
-        `seed ${seed}`,
-      ).toBe(true);
+  function scriptSuite(instance: TaskInstance): Extract<Extract<TaskInstance['check'], { kind: 'runs' }>['suite'], { kind: 'script' }> {
+    const check = instance.check;
+    if (check.kind !== 'runs' || check.suite.kind !== 'script') throw new Error('not a script family');
+    return check.suite;
+  }
+
+  /** The visible data as the suite's input: the workspace's data file, or its database's SQL. */
+  function visibleInput(instance: TaskInstance): string {
+    return (
+      Object.values(instance.databases ?? {})[0] ??
+      instance.files[{ '.case/input.log': 'logs/app.log', '.case/input.csv': 'data/sales.csv' }[scriptSuite(instance).inputPath]!]!
+    );
+  }
+
+  const FAMILIES = ['code/py-csv-transform', 'code/sh-log-report', 'code/sql-query'];
+
+  // Printing the visible output, or reading the visible file instead of INPUT, passes no hidden case.
+  it.each(FAMILIES)('%s: every hidden input gives another output than the visible one', { timeout: 300_000 }, (family) => {
+    for (const seed of Array.from({ length: 6 }, (_, i) => i + 1)) {
+      const instance = env.instance(family, seed);
+      const reference = (instance.check as Extract<TaskInstance['check'], { kind: 'runs' }>).reference;
+      const visible = output(instance, reference, visibleInput(instance));
+      for (const input of scriptSuite(instance).inputs) expect(output(instance, reference, input), `seed ${seed}`).not.toBe(visible);
+    }
+  });
+
+  // The generator's own copy of each rule says dropping a condition changes the output; the real
+  // interpreters agree, so a relaxed script fails every hidden case (shaped reward 0).
+  it.each(FAMILIES)('%s: each relaxed script gives another output on every hidden input', { timeout: 300_000 }, (family) => {
+    const conditions = env.families().find((f) => f.id === family)!.conditions ?? [];
+    expect(conditions.length).toBe(2);
+    for (const seed of [1, 2, 3]) {
+      const instance = env.instance(family, seed);
+      const reference = (instance.check as Extract<TaskInstance['check'], { kind: 'runs' }>).reference;
+      const inputs = scriptSuite(instance).inputs;
+      const expected = inputs.map((input) => output(instance, reference, input));
+      for (const condition of conditions) {
+        const relaxed = written(instance, `relax:${condition}`);
+        inputs.forEach((input, i) => {
+          expect(output(instance, { [relaxed.path]: relaxed.content }, input), `seed ${seed} without ${condition}`).not.toBe(expected[i]);
+        });
+      }
     }
   });
 });

@@ -1,26 +1,50 @@
 import { describe, expect, it } from 'vitest';
-import { scoreRuns } from '../src/judge/score.js';
+import { scoreAnswer, scoreRuns } from '../src/judge/score.js';
 import type { HiddenCheck } from '../src/tasks/task.js';
 
 // The judge's verdict from the three runs of a family's cases, and what it tells a family's author.
 const check: Extract<HiddenCheck, { kind: 'runs' }> = {
   kind: 'runs',
   reference: { 'solution.py': 'def f(x): return x + 1' },
-  suite: { kind: 'python-calls', prelude: 'from solution import f', cases: ['f(1)', 'f(2)', 'f(3)'] },
+  suite: { kind: 'python-calls', prelude: 'from solution import f', cases: ['f(1)', 'f(2)', 'f(3)', 'f(4)'] },
 };
 const values = (...xs: unknown[]) => xs.map((value) => ({ value }));
 
 describe('scoreRuns', () => {
-  it('scores the cases the starting files fail as hidden and the rest as regression guards', () => {
-    const verdict = scoreRuns(check, values(2, 3, 4), values(2, 0, 0), values(2, 3, 0));
-    expect(verdict).toMatchObject({ reward: 0.5, success: false, components: { hidden_tests: 0.5, regression_tests: 1 } });
-    expect(verdict.detail).toBe('1/2 hidden tests pass; 1/1 regression tests pass; first failure: f(3): expected {"value":4}, got {"value":0}');
+  it('scores the cases the starting files fail as hidden and the rest as regression guards, and computes no reward', () => {
+    const verdict = scoreRuns(check, values(2, 3, 4, 5), values(2, 0, 0, 0), values(2, 3, 4, 0));
+    expect(verdict).toEqual({
+      success: false,
+      components: { hidden_tests: 2 / 3, regression_tests: 1, other_files_kept: 1 },
+      detail: '2/3 hidden tests pass; 1/1 regression tests pass; first failure: f(4): expected {"value":5}, got {"value":0}',
+    });
+  });
+
+  it('gives no credit for hidden cases that all expect one result: a constant, or a table of the visible examples', () => {
+    const oneResult = scoreRuns(check, values(7, 7, 8), values(0, 0, 0), values(7, 7, 0));
+    expect(oneResult.components).toMatchObject({ hidden_tests: 0 });
+    expect(scoreRuns(check, values(7, 7, 8), values(0, 0, 0), values(7, 7, 8))).toMatchObject({ success: true, components: { hidden_tests: 1 } });
+  });
+
+  it('fails a correct solution that changed a file the task does not ask to change', () => {
+    const verdict = scoreRuns(check, values(2, 3, 4), values(0, 0, 0), values(2, 3, 4), ['test_solution.py']);
+    expect(verdict).toMatchObject({ success: false, components: { hidden_tests: 1, regression_tests: 1, other_files_kept: 0 } });
+    expect(verdict.detail).toBe('3/3 hidden tests pass; changed outside the task: test_solution.py');
+  });
+
+  it('judges an answer, and a right answer after damage as a failure', () => {
+    expect(scoreAnswer(true, '42', [])).toEqual({ success: true, components: { answer: 1, other_files_kept: 1 }, detail: 'the answer is correct' });
+    expect(scoreAnswer(true, '42', ['a.py', 'b.py', 'c.py', 'd.py'])).toEqual({
+      success: false,
+      components: { answer: 1, other_files_kept: 0 },
+      detail: 'the answer is correct; changed outside the task: a.py, b.py, c.py and 1 more',
+    });
   });
 
   it('names a reference that fails to load as the family being broken', () => {
     const prelude = { error: 'prelude ImportError' };
     const verdict = scoreRuns(check, [prelude, prelude, prelude], [prelude, prelude, prelude], values(2, 3, 4));
-    expect(verdict.reward).toBe(0);
+    expect(verdict.success).toBe(false);
     expect(verdict.detail).toMatch(
       /^FAMILY BROKEN: the reference solution failed to load \(prelude ImportError\) on all 3 cases: fix the family's reference files or its prelude; 0\/0 hidden tests pass/,
     );
@@ -34,13 +58,13 @@ describe('scoreRuns', () => {
 
   it('names cases that never tell the reference and the starting files apart', () => {
     const verdict = scoreRuns(check, values(2, 3, 4), values(2, 3, 4), values(2, 3, 4));
-    expect(verdict).toMatchObject({ reward: 0, success: false });
+    expect(verdict).toMatchObject({ success: false, components: { hidden_tests: 0 } });
     expect(verdict.detail).toMatch(/^FAMILY BROKEN: no case tells the reference solution and the starting files apart/);
   });
 
   it('says nothing about the family when the reference raises on some cases only (an expected exception)', () => {
     const verdict = scoreRuns(check, [{ error: 'ValueError' }, ...values(3, 4)], values(0, 0, 0), [{ error: 'ValueError' }, ...values(3, 4)]);
-    expect(verdict).toMatchObject({ reward: 1, success: true });
+    expect(verdict).toMatchObject({ success: true });
     expect(verdict.detail).not.toMatch(/FAMILY BROKEN/);
   });
 });

@@ -80,7 +80,9 @@ describe('code task sets', () => {
       { name: 'write_file', args: { path: 'solution.py', content: 'def scaled_sum(xs):\n    return 0\n' } },
       { name: 'submit' },
     ]);
-    expect(half.reply.verdict).toMatchObject({ success: false, reward: 0.5 });
+    // Success is the reward by default; a task set declares no components, so its own share of
+    // passing cases stays its shaped reward.
+    expect(half.reply.verdict).toMatchObject({ success: false, reward: 0, shapedReward: 0.5 });
     expect(half.reply.verdict?.detail).toContain('case 1 gave {"error":"AssertionError"}');
   });
 

@@ -33,8 +33,9 @@ describe('code family templates', () => {
     expect(new CodeEnv().families().some((f) => f.id!.startsWith('code/template-'))).toBe(false);
   });
 
-  it('pass the conformance suite (seeds 1 and 2)', { timeout: 900_000 }, async () => {
-    const report = await assertEnvConforms(client, { seeds: [1, 2] });
+  it('pass the conformance suite (seeds 1 and 2), guessing floor included', { timeout: 900_000 }, async () => {
+    const report = await assertEnvConforms(client, { seeds: [1, 2], relaxationSeeds: [1], guessSeeds: [1] });
+    expect(report.results.filter((r) => r.check === 'guessing floor' && !r.skipped)).toHaveLength(TEMPLATES.length);
     const checks = report.results.map((r) => r.check);
     // Seeds 1 and 2 play the two default strategies; every other strategy is played once more.
     expect(checks.filter((c) => c === 'expert solves the task')).toHaveLength(2 * TEMPLATES.length);
@@ -54,6 +55,8 @@ describe('code family templates', () => {
     const family = TEMPLATES.find((t) => t.name === `template-${shape}`)!;
     expect(family.strategies.length).toBeGreaterThanOrEqual(2);
     expect(family.nearMisses.length).toBeGreaterThanOrEqual(1);
+    expect(family.components?.length).toBeGreaterThanOrEqual(2);
+    expect(family.guesses?.length).toBeGreaterThanOrEqual(1);
   });
 
   it('type-checks a template copied into src/tasks/ by the rewrite rules of `family new`', () => {

@@ -1,3 +1,4 @@
+import type { Verdict } from '@workgym/protocol';
 import type { FamilyDef as KitFamilyDef, ExpertStep, PlannedCall } from '@workgym/protocol/kit';
 
 /**
@@ -9,6 +10,19 @@ import type { FamilyDef as KitFamilyDef, ExpertStep, PlannedCall } from '@workgy
 export interface McpVerifier {
   check?: string;
   files?: Readonly<Record<string, string | null>>;
+  /**
+   * A generated family's own verdict (success and its declared components, no reward), from
+   * what the workspace holds; replaces `check` and `files`. Task files have none.
+   */
+  judge?(workspace: WorkspaceView): Promise<Verdict>;
+}
+
+/** What a generated family's judge may look at: files, and folder listings, never followed through a link. */
+export interface WorkspaceView {
+  /** A file's content, null when nothing is there, or why it cannot be compared (a folder, a link, too large). */
+  read(path: string): Promise<{ content: string | null } | { problem: string }>;
+  /** The names in a folder (at most `limit`), null when no folder is there (a link to one included). */
+  list(path: string, limit: number): Promise<string[] | null>;
 }
 
 /** What the expert may look at: what the episode has shown and which calls it has made. */

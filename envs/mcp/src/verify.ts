@@ -3,10 +3,12 @@ import type { McpVerifier } from './task.js';
 import type { Workspace } from './workspace.js';
 
 /**
- * The verdict on the workspace as the episode left it: 1 when every part of the verifier
- * passes, else 0 (a task is done or not; the components say which part failed).
+ * The verdict on the workspace as the episode left it: a generated family's own judge, or for a
+ * task file's task 1 when every part of the verifier passes, else 0 (a task is done or not; the
+ * components say which part failed).
  */
 export async function verifyWorkspace(verifier: McpVerifier, workspace: Workspace, signal: AbortSignal): Promise<Verdict> {
+  if (verifier.judge) return verifier.judge(workspace);
   const components: Record<string, number> = {};
   const problems: string[] = [];
   if (verifier.files) {

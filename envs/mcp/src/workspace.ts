@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, opendir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 
@@ -63,6 +63,24 @@ export class Workspace {
     if (!stats.isFile()) return { problem: `${path} is not a regular file` };
     if (stats.size > MAX_FILE_BYTES) return { problem: `${path} is larger than ${MAX_FILE_BYTES} bytes` };
     return { content: await readFile(full, 'utf8') };
+  }
+
+  /**
+   * The names in a folder, at most `limit` of them (read one by one, so a folder of a million
+   * files costs no more); null when no folder is there, or a link stands in its place.
+   */
+  async list(path: string, limit: number): Promise<string[] | null> {
+    const full = this.resolve(path);
+    const stats = await lstat(full).catch(() => undefined);
+    if (!stats?.isDirectory()) return null;
+    const names: string[] = [];
+    const dir = await opendir(full);
+    try {
+      for (let entry = await dir.read(); entry && names.length < limit; entry = await dir.read()) names.push(entry.name);
+    } finally {
+      await dir.close();
+    }
+    return names;
   }
 
   /**

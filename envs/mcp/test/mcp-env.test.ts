@@ -70,15 +70,40 @@ async function play(client: EnvClient, family: string, calls: [string, object][]
 }
 
 describe('the mcp env in its container', () => {
-  it('passes the conformance suite on organise-files (its near-misses fail) and on a task-file task', async () => {
+  it('passes the conformance suite on organise-files (its near-misses, its relaxation and its guesses fail) and on a task-file task', async () => {
     const report = await assertEnvConforms(instance.client, {
       seeds: [1],
+      relaxationSeeds: [1, 2],
+      guessSeeds: [1, 2],
       families: ['mcp/organise-files', 'mcp/tidy.greeting'],
       expertOptional: ['mcp/tidy.greeting'],
     });
     const played = report.results.filter((r) => r.family === 'mcp/organise-files' && r.check.startsWith('near-miss') && !r.skipped);
     expect(played.map((r) => r.check).sort()).toEqual(['copy-notes', 'forget-data', 'keep-case', 'one-folder'].map((n) => `near-miss ${n} does not succeed`));
+    const organise = report.results.filter((r) => r.family === 'mcp/organise-files' && !r.skipped).map((r) => r.check);
+    expect(organise).toEqual(expect.arrayContaining(['relaxation', 'guessing floor']));
   }, 600_000);
+
+  it('pays organise-files nothing for damage after the right layout: a stray file, or README.md changed', async () => {
+    for (const damage of [
+      { path: '/workspace/todo-later.txt', content: 'x\n' },
+      { path: '/workspace/README.md', content: 'Shared folder.\n' },
+    ]) {
+      const reset = await instance.client.reset({ family: 'mcp/organise-files', seed: 1, reward: 'shaped' });
+      try {
+        for (;;) {
+          const [call] = (await instance.client.expert(reset.session)).calls;
+          if (call!.name === 'submit') break;
+          await instance.client.step(reset.session, [call!]);
+        }
+        await instance.client.step(reset.session, [toolCall('write_file', damage)]);
+        const { verdict } = await instance.client.step(reset.session, [toolCall('submit', {})]);
+        expect(verdict, damage.path).toMatchObject({ success: false, shapedReward: 0, components: { notes_filed: 1, data_filed: 1, others_untouched: 0 } });
+      } finally {
+        await instance.client.closeSession(reset.session);
+      }
+    }
+  }, 120_000);
 
   it("passes the MCP server's tools through with their schemas; a tool error is an error observation; a long result is cut", async () => {
     const { reset, replies } = await play(instance.client, 'mcp/tidy.greeting', [

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, lstatSync, mkdirSync, realpathSync, unlinkSync, type Stats } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import type { Verdict } from '@workgym/protocol';
@@ -8,12 +8,13 @@ import type { Sandbox } from '../sandbox/sandbox.js';
 import { PASSED, type HiddenCheck, type PassTest, type Suite, type TaskInstance } from '../tasks/task.js';
 import { normalizeAnswer, normalizeOutput, sameValue } from './compare.js';
 import { JS_HARNESS, PYTHON_HARNESS } from './harnesses.js';
-import { scorePasses, scoreRuns, type PassRun, type RunResult } from './score.js';
+import { scoreAnswer, scorePasses, scoreRuns, type PassRun, type RunResult } from './score.js';
 
 type Result = RunResult;
 type CallSuite = Extract<Suite, { kind: 'python-calls' | 'js-calls' }>;
 type ScriptSuite = Extract<Suite, { kind: 'script' }>;
 type PassesCheck = Extract<HiddenCheck, { kind: 'passes' }>;
+type RunsCheck = Extract<HiddenCheck, { kind: 'runs' }>;
 
 const MAX_OUTPUT_FILE = 5 * 1024 * 1024;
 // What a failing check command printed is kept in the verdict's detail, for the task's author.
@@ -24,6 +25,9 @@ const CASE_SECONDS = 5;
 // (judged code may block the harness's alarm), and on the whole run after RUN_TIMEOUT_MS.
 const ANSWER_SLACK_MS = 10_000;
 const RUN_TIMEOUT_MS = 60_000;
+
+// Instances whose reference and starting results are kept (a seed replayed: conformance, groups of rollouts).
+const KNOWN_INSTANCES = 32;
 
 /** The judged process stopped answering: the cases not yet asked get no result. */
 class NoAnswer extends Error {}
@@ -39,30 +43,87 @@ class NoAnswer extends Error {}
  */
 export class Judge {
   private runs = 0;
+  /**
+   * The reference's and the starting files' results per instance: they depend on nothing the
+   * agent does, so a replayed seed runs the agent's cases only. Kept only when the reference
+   * answered every case (a run cut short by a loaded machine is not remembered).
+   */
+  private readonly known = new Map<string, { reference: Result[]; original: Result[] }>();
 
   constructor(private readonly sandbox: Sandbox) {}
 
-  async verify(instance: TaskInstance, answer: string | undefined, signal: AbortSignal): Promise<Verdict> {
+  /**
+   * @param databases the bytes of each database the reset built (path -> content): like every
+   *   starting file the task does not ask to change, it must end as it started
+   */
+  async verify(instance: TaskInstance, answer: string | undefined, databases: Readonly<Record<string, Buffer>>, signal: AbortSignal): Promise<Verdict> {
     await this.sandbox.killAll('agent');
     const check = instance.check;
-    if (check.kind === 'answer') return this.verifyAnswer(check.accept, answer);
     try {
       if (check.kind === 'passes') return await this.verifyPasses(instance.files, check, signal);
-      const starting = instance.files;
-      const reference = await this.run(check.suite, (dir) => this.sandbox.writeFiles('judge', dir, { ...starting, ...check.reference }), signal);
-      const original = await this.run(check.suite, (dir) => this.sandbox.writeFiles('judge', dir, starting), signal);
-      const agent = await this.run(check.suite, (dir) => this.copyWorkspace(dir, signal), signal);
-      return scoreRuns(check, reference, original, agent);
+      const kept = { ...keptFiles(instance.files, check.kind === 'runs' ? check.reference : {}), ...databases };
+      if (check.kind === 'answer') {
+        const copy = await this.freshRun((dir) => this.copyWorkspace(dir, signal));
+        return this.verifyAnswer(check.accept, answer, this.changedFiles(copy, kept));
+      }
+      const { reference, original } = await this.fixedRuns(instance.files, check, signal);
+      let changed: string[] = [];
+      const agent = await this.run(
+        check.suite,
+        async (dir) => {
+          await this.copyWorkspace(dir, signal);
+          changed = this.changedFiles(dir, kept);
+        },
+        signal,
+      );
+      return scoreRuns(check, reference, original, agent, changed);
     } finally {
       await this.sandbox.clean('judge');
     }
   }
 
-  private verifyAnswer(accept: string[], answer: string | undefined): Verdict {
+  /** The reference's and the untouched starting files' results, run once per instance (see `known`). */
+  private async fixedRuns(starting: Record<string, string>, check: RunsCheck, signal: AbortSignal): Promise<{ reference: Result[]; original: Result[] }> {
+    const key = createHash('sha256')
+      .update(JSON.stringify([starting, check]))
+      .digest('hex');
+    const known = this.known.get(key);
+    if (known) return known;
+    const reference = await this.run(check.suite, (dir) => this.sandbox.writeFiles('judge', dir, { ...starting, ...check.reference }), signal);
+    const original = await this.run(check.suite, (dir) => this.sandbox.writeFiles('judge', dir, starting), signal);
+    if (reference.every((r) => r !== undefined)) {
+      this.known.set(key, { reference, original });
+      if (this.known.size > KNOWN_INSTANCES) this.known.delete(this.known.keys().next().value!);
+    }
+    return { reference, original };
+  }
+
+  private verifyAnswer(accept: string[], answer: string | undefined, changed: string[]): Verdict {
     const root = this.sandbox.layout.workspace;
     const ok = answer !== undefined && accept.some((a) => normalizeAnswer(a, root) === normalizeAnswer(answer, root));
-    const detail = answer === undefined ? 'no answer was given' : ok ? 'the answer is correct' : `the answer ${JSON.stringify(answer.slice(0, 200))} is wrong`;
-    return { reward: ok ? 1 : 0, success: ok, components: { answer: ok ? 1 : 0 }, detail };
+    return scoreAnswer(ok, answer, changed);
+  }
+
+  /**
+   * The paths of `kept` that the judge's copy of the workspace (`dir`) does not hold as they
+   * were: missing, not a regular file inside the copy, larger than they were, or other bytes.
+   * Read as the judge, without following a link and never past the expected size.
+   */
+  private changedFiles(dir: string, kept: Readonly<Record<string, string | Buffer>>): string[] {
+    return this.sandbox.as('judge', () =>
+      Object.entries(kept)
+        .filter(([path, content]) => {
+          const want = typeof content === 'string' ? Buffer.from(content) : content;
+          try {
+            const full = join(dir, path);
+            if (!inside(dir, dirname(full))) return true;
+            return !readRegularFile(full, want.length).equals(want);
+          } catch {
+            return true;
+          }
+        })
+        .map(([path]) => path),
+    );
   }
 
   /**
@@ -210,10 +271,7 @@ export class Judge {
     return this.sandbox.as('judge', () => {
       const full = join(dir, path);
       try {
-        // The script may have replaced a directory on the way by a link out of its tree.
-        const root = realpathSync(dir);
-        const parent = realpathSync(dirname(full));
-        if (parent !== root && !parent.startsWith(root + sep)) return '<output is not a regular file>';
+        if (!inside(dir, dirname(full))) return '<output is not a regular file>';
         return normalizeOutput(readRegularFile(full, MAX_OUTPUT_FILE).toString('utf8'));
       } catch (error) {
         if (error instanceof NotRegularFileError) return '<output is not a regular file>';
@@ -243,6 +301,18 @@ async function ask(io: CommandConversation, nonce: string, tag: string, code: st
       return undefined;
     }
   }
+}
+
+/** Whether `path` resolves to `dir` or below it (the judged code may have replaced a directory on the way by a link out of its tree). */
+function inside(dir: string, path: string): boolean {
+  const root = realpathSync(dir);
+  const resolved = realpathSync(path);
+  return resolved === root || resolved.startsWith(root + sep);
+}
+
+/** The starting files the task does not ask to change: those the reference leaves as they are. */
+function keptFiles(files: Readonly<Record<string, string>>, reference: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(files).filter(([path]) => !(path in reference)));
 }
 
 function lstatOrUndefined(path: string) {

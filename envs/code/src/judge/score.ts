@@ -8,31 +8,66 @@ type RunsCheck = Extract<HiddenCheck, { kind: 'runs' }>;
 
 /**
  * The verdict from the three runs of a family's cases: the reference solution's, the untouched
- * starting files', and the agent's. A case counts as hidden when the reference and the starting
- * files disagree on it, as a regression guard when they agree.
+ * starting files', and the agent's; `changed` lists the starting files the task does not ask to
+ * change that the agent's workspace no longer holds as they were. A case counts as hidden when
+ * the reference and the starting files disagree on it, as a regression guard when they agree.
+ * No reward: the server pays success or the shaped reward of RUNS_COMPONENTS (tasks/task.ts).
  */
-export function scoreRuns(check: RunsCheck, reference: RunResult[], original: RunResult[], agent: RunResult[]): Verdict {
+export function scoreRuns(check: RunsCheck, reference: RunResult[], original: RunResult[], agent: RunResult[], changed: readonly string[] = []): Verdict {
   const usable = reference.map((_, i) => i).filter((i) => reference[i] !== undefined);
   // Cases the untouched workspace already passes only guard against regressions: an agent
   // that changes nothing passes none of the rest, so it scores exactly 0.
   const hidden = usable.filter((i) => !sameValue(reference[i], original[i]));
   const regression = usable.filter((i) => sameValue(reference[i], original[i]));
   const passes = (i: number) => agent[i] !== undefined && sameValue(agent[i], reference[i]);
-  const hiddenPassed = hidden.filter(passes).length;
+  const hiddenPassed = hidden.filter(passes);
   const regressionPassed = regression.filter(passes).length;
-  const components: Record<string, number> = {};
-  if (hidden.length > 0) components.hidden_tests = hiddenPassed / hidden.length;
-  if (regression.length > 0) components.regression_tests = regressionPassed / regression.length;
-  const reward = hidden.length === 0 ? 0 : (components.hidden_tests ?? 0) * (components.regression_tests ?? 1);
+  const components = {
+    hidden_tests: hiddenCredit(hidden, hiddenPassed, reference),
+    regression_tests: regression.length === 0 ? 1 : regressionPassed / regression.length,
+    other_files_kept: changed.length === 0 ? 1 : 0,
+  };
   const failed = usable.find((i) => !passes(i));
-  const parts = [`${hiddenPassed}/${hidden.length} hidden tests pass`];
+  const parts = [`${hiddenPassed.length}/${hidden.length} hidden tests pass`];
   if (regression.length > 0) parts.push(`${regressionPassed}/${regression.length} regression tests pass`);
   if (usable.length < reference.length) parts.push(`${reference.length - usable.length} case(s) skipped: the reference gave no result`);
   if (failed !== undefined) {
     parts.push(`first failure: ${caseName(check, failed)}: expected ${clip(JSON.stringify(reference[failed]), 200)}, got ${shown(agent[failed])}`);
   }
+  if (changed.length > 0) parts.push(`changed outside the task: ${changedList(changed)}`);
   const broken = familyFault(check, reference, hidden.length);
-  return { reward, success: hidden.length > 0 && failed === undefined, components, detail: [...(broken ? [broken] : []), ...parts].join('; ') };
+  return {
+    success: hidden.length > 0 && failed === undefined && changed.length === 0,
+    components,
+    detail: [...(broken ? [broken] : []), ...parts].join('; '),
+  };
+}
+
+/**
+ * The share of hidden cases passed, or 0 when the cases passed all expect one result short of
+ * passing them all: a constant, or a table of the visible examples that falls back to one for
+ * every other input, passes exactly those and earns nothing.
+ */
+function hiddenCredit(hidden: readonly number[], passed: readonly number[], reference: readonly RunResult[]): number {
+  if (hidden.length === 0) return 0;
+  if (passed.length === hidden.length) return 1;
+  const results = new Set(passed.map((i) => JSON.stringify(reference[i])));
+  return results.size < 2 ? 0 : passed.length / hidden.length;
+}
+
+/** The verdict of an `answer` check; `changed` as for scoreRuns (every starting file counts: the task changes none). */
+export function scoreAnswer(ok: boolean, answer: string | undefined, changed: readonly string[]): Verdict {
+  const parts = [answer === undefined ? 'no answer was given' : ok ? 'the answer is correct' : `the answer ${JSON.stringify(answer.slice(0, 200))} is wrong`];
+  if (changed.length > 0) parts.push(`changed outside the task: ${changedList(changed)}`);
+  return {
+    success: ok && changed.length === 0,
+    components: { answer: ok ? 1 : 0, other_files_kept: changed.length === 0 ? 1 : 0 },
+    detail: parts.join('; '),
+  };
+}
+
+function changedList(changed: readonly string[]): string {
+  return changed.length <= 3 ? changed.join(', ') : `${changed.slice(0, 3).join(', ')} and ${changed.length - 3} more`;
 }
 
 /**

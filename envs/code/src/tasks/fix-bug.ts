@@ -1,10 +1,10 @@
 import { FUNCTION_SPECS, concreteFunction, evaluateJs, replaceOnce, type ConcreteFunction, type Json } from './function-specs.js';
 import { jsTestFile, pyTestFile } from './render.js';
 import type { Rng } from '@workgym/protocol';
-import { FIX_BUG_STRATEGIES, fixBugTask } from './shapes/fix-bug.js';
+import { FIX_BUG_GUESSES, FIX_BUG_STRATEGIES, fixBugTask } from './shapes/fix-bug.js';
 import type { Language } from './shapes/implement-function.js';
 import { jsCallsSuite, pyCallsSuite, type FunctionCalls } from './shapes/suites.js';
-import type { FamilyDef, TaskInstance } from './task.js';
+import { RUNS_COMPONENTS, type FamilyDef, type TaskInstance } from './task.js';
 
 const PACKAGES = ['textkit', 'numtools', 'datautil', 'toolbox', 'minilib', 'utilpack'];
 const MODULES = ['core', 'text', 'lists', 'numbers', 'formatting', 'parsing', 'helpers', 'series'];
@@ -18,6 +18,8 @@ export function fixBugFamily(language: Language): FamilyDef {
     description: `Find and fix an injected bug in a small multi-module ${py ? 'Python' : 'JavaScript'} project with failing tests.`,
     strategies: FIX_BUG_STRATEGIES,
     nearMisses: ['special-case-visible-input', 'delete-failing-test'],
+    components: RUNS_COMPONENTS,
+    guesses: FIX_BUG_GUESSES,
     generate: (rng) => generate(rng, language),
   };
 }
@@ -66,7 +68,9 @@ function generate(rng: Rng, language: Language): TaskInstance {
     const broken = i === bug.module;
     const visible = broken ? [bug.exposing[0]!, ...pool.slice(0, 2)] : pool.slice(0, 3);
     const examples = visible.map((args) => ({ args, expected: reference(m.fn, args) }));
-    const hidden = [...pool.slice(3), ...(broken ? bug.exposing.slice(1) : [])];
+    // Hidden cases are never visible ones: a table of the visible examples earns nothing.
+    const shown = new Set(visible.map((args) => JSON.stringify(args)));
+    const hidden = distinct([...pool.slice(3), ...(broken ? bug.exposing.slice(1) : [])]).filter((args) => !shown.has(JSON.stringify(args)));
     const testFile = (shown: typeof examples) => (py ? pyTestFile(`${pkg}.${m.name}`, m.fn.name, shown) : jsTestFile(`../src/${m.name}.mjs`, m.fn.name, shown));
     files[m.path] = broken ? bug.buggy : m.source;
     files[m.test] = testFile(examples);
@@ -129,7 +133,11 @@ function specialCase(m: Module, buggy: string, failing: { args: Json[]; expected
   return buggy.replace(head, head + guard);
 }
 
-/** Picks a module and one of its function's bugs that the inputs expose (at least 3 of 40). */
+/**
+ * Picks a module and one of its function's bugs that the inputs expose (at least 4 distinct
+ * inputs of 40: one shown in the visible tests, and at least one hidden beside the two other
+ * visible inputs).
+ */
 function injectBug(rng: Rng, modules: Module[], py: boolean): Injected {
   for (const index of rng.shuffle([0, 1, 2])) {
     const m = modules[index]!;
@@ -139,8 +147,8 @@ function injectBug(rng: Rng, modules: Module[], py: boolean): Injected {
       const buggyJs = replaceOnce(m.fn.js, ...bug.js);
       if (!buggy || !buggyJs) continue;
       const pool = m.fn.spec.inputs(rng.fork(30 + index), m.fn.constants, 40);
-      const exposing = pool.filter((args) => !sameJson(evaluateJs(buggyJs, m.fn.name, args), evaluateJs(m.fn.js, m.fn.name, args)));
-      if (exposing.length >= 3) return { module: index, from, to, buggy, exposing: exposing.slice(0, 4) };
+      const exposing = distinct(pool.filter((args) => !sameJson(evaluateJs(buggyJs, m.fn.name, args), evaluateJs(m.fn.js, m.fn.name, args))));
+      if (exposing.length >= 4) return { module: index, from, to, buggy, exposing: exposing.slice(0, 5) };
     }
   }
   throw new Error(`no exposable bug among ${modules.map((m) => m.fn.spec.key).join(', ')}`);
@@ -150,6 +158,14 @@ function reference(fn: ConcreteFunction, args: Json[]): Json {
   const result = evaluateJs(fn.js, fn.name, args);
   if (result.error) throw new Error(`reference ${fn.name} threw ${result.error}`);
   return result.value!;
+}
+
+function distinct(inputs: Json[][]): Json[][] {
+  const seen = new Set<string>();
+  return inputs.filter((args) => {
+    const key = JSON.stringify(args);
+    return !seen.has(key) && Boolean(seen.add(key));
+  });
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

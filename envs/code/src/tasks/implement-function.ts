@@ -1,7 +1,7 @@
-import { FUNCTION_SPECS, concreteFunction, evaluateJs, type Json } from './function-specs.js';
+import { FUNCTION_SPECS, concreteFunction, evaluateJs, type ConcreteFunction, type Json } from './function-specs.js';
 import type { Rng } from '@workgym/protocol';
-import { HARD_CODE_EXAMPLES, IMPLEMENT_STRATEGIES, implementFunctionTask, type Language } from './shapes/implement-function.js';
-import type { FamilyDef, TaskInstance } from './task.js';
+import { FUNCTION_GUESSES, HARD_CODE_EXAMPLES, IMPLEMENT_STRATEGIES, implementFunctionTask, type Language } from './shapes/implement-function.js';
+import { RUNS_COMPONENTS, type FamilyDef, type TaskInstance } from './task.js';
 
 /** Implement one function against hidden tests; a few examples are visible. */
 export function implementFunctionFamily(language: Language): FamilyDef {
@@ -12,6 +12,8 @@ export function implementFunctionFamily(language: Language): FamilyDef {
     description: `Implement a ${py ? 'Python' : 'JavaScript'} function from its description; hidden tests check it.`,
     strategies: IMPLEMENT_STRATEGIES,
     nearMisses: [HARD_CODE_EXAMPLES],
+    components: RUNS_COMPONENTS,
+    guesses: FUNCTION_GUESSES,
     generate: (rng) => generate(rng, language),
   };
 }
@@ -21,11 +23,29 @@ function generate(rng: Rng, language: Language): TaskInstance {
   const spec = rng.pick(FUNCTION_SPECS);
   const fn = concreteFunction(spec, rng);
   const examples = spec.inputs(rng.fork(1), fn.constants, 3).map((args) => ({ args, expected: expected(fn.js, fn.name, args) }));
-  const hidden = spec.inputs(rng.fork(2), fn.constants, 12);
+  const hidden = hiddenInputs(
+    rng,
+    fn,
+    examples.map((e) => JSON.stringify(e.args)),
+  );
   const doc = fn.doc.replaceAll('`', '');
   const solution = py ? `${fn.py.replace(/:\n/, `:\n    """${doc}"""\n`)}\n` : `/** ${doc} */\nexport ${fn.js}\n`;
   const bugs = spec.bugs.map((bug) => (py ? bug.py : bug.js));
   return implementFunctionTask({ language, name: fn.name, params: spec.args, doc: fn.doc, solution, bugs, examples, hidden }, rng);
+}
+
+/**
+ * Twelve hidden argument lists, none a visible example's, whose results are not all one value
+ * and not all the first argument (so no constant attempt passes them all): drawn again from the
+ * next salt where they would be.
+ */
+function hiddenInputs(rng: Rng, fn: ConcreteFunction, visible: readonly string[]): Json[][] {
+  for (let salt = 2; ; salt++) {
+    const hidden = fn.spec.inputs(rng.fork(salt), fn.constants, 12 + visible.length).filter((args) => !visible.includes(JSON.stringify(args)));
+    const results = hidden.slice(0, 12).map((args) => JSON.stringify(expected(fn.js, fn.name, args)));
+    const identity = hidden.slice(0, 12).every((args, i) => JSON.stringify(args[0]) === results[i]);
+    if (new Set(results).size >= 2 && !identity) return hidden.slice(0, 12);
+  }
 }
 
 export function expected(source: string, name: string, args: Json[]): Json {

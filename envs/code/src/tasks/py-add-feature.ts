@@ -1,11 +1,11 @@
 import { replaceOnce } from './function-specs.js';
 import { pyValue } from './render.js';
-import type { Rng } from '@workgym/protocol';
+import { guessStrategy, type Rng } from '@workgym/protocol';
 import { readFile, RUN_TESTS, SUBMIT, bashLook, writeThenSubmit } from './expert/step.js';
 import { testVerdict } from './expert/tests-output.js';
 import { keep, workExpert } from './expert/work.js';
 import type { PlannedCall } from '@workgym/protocol/kit';
-import type { FamilyDef, TaskInstance } from './task.js';
+import { RUNS_COMPONENTS, type FamilyDef, type TaskInstance } from './task.js';
 
 interface Domain {
   pkg: string;
@@ -168,6 +168,8 @@ class ${d.cls}:
         return sorted(self._amounts)
 `;
 }
+
+const EMPTY_TESTS = 'empty-tests';
 
 const UNKNOWN = "    raise ValueError(f'unknown command {name}')\n";
 
@@ -383,6 +385,8 @@ def _scenario(ops):
         'method-without-command': (view) => writeThenSubmit('method-without-command', { [storePath]: reference[storePath]! }, view),
         // A new class that has the method, instead of the asked-for class and command.
         'feature-in-new-class': (view) => writeThenSubmit('feature-in-new-class', { [`${d.pkg}/extended.py`]: subclass }, view),
+        // The constant attempt: the feature unwritten, the visible tests emptied so nothing fails.
+        [guessStrategy(EMPTY_TESTS)]: (view) => writeThenSubmit(EMPTY_TESTS, { 'tests/test_store.py': '', 'tests/test_commands.py': '' }, view),
       },
     }),
     candidates,
@@ -396,5 +400,7 @@ export const pyAddFeature: FamilyDef = {
   description: 'Add a feature (a method and a text command) to a small Python project without breaking it.',
   strategies: ['edit-file', 'heredoc'],
   nearMisses: ['method-without-command', 'feature-in-new-class'],
+  components: RUNS_COMPONENTS,
+  guesses: [EMPTY_TESTS],
   generate,
 };

@@ -3,12 +3,14 @@ import type { ExpertStep, PlannedCall } from '@workgym/protocol/kit';
 import { bashLook, readFile, type Look } from './expert/step.js';
 import type { EpisodeView } from './expert/view.js';
 import { answerStep as answer, EVERY_CANDIDATE, findAnswerTask, looksThenAnswer } from './shapes/find-answer.js';
-import type { FamilyDef, TaskInstance } from './task.js';
+import { ANSWER_COMPONENTS, type FamilyDef, type TaskInstance } from './task.js';
 
-const APPS = ['orderly', 'tracksy', 'shipfast', 'notely', 'bookit'];
+const APPS = ['orderly', 'tracksy', 'shipfast', 'notely', 'bookit', 'payflow', 'stockly', 'mailbox', 'quizzer', 'planner'];
 const VERBS = ['create', 'update', 'delete', 'list', 'archive', 'restore', 'export', 'import', 'approve', 'reject'];
 const NOUNS = ['order', 'user', 'invoice', 'refund', 'coupon', 'ticket', 'report', 'shipment'];
-const MODULES = ['orders', 'users', 'billing', 'support', 'reports'];
+/** The constant attempt: the answer more seeds share than any other (measured over 300 seeds). */
+const GUESSES: Record<string, string> = { 'answer-25': '25' };
+const MODULES = ['orders', 'users', 'billing', 'support', 'reports', 'catalog', 'search', 'accounts', 'admin', 'exports'];
 
 interface Handler {
   name: string;
@@ -25,15 +27,18 @@ function handlerSource(h: Handler, rng: Rng): string {
 
 function generate(rng: Rng): TaskInstance {
   const app = rng.pick(APPS);
-  const timeout = rng.int(3, 40);
-  const slack = rng.int(2, 4);
+  // Wide ranges, so no one product is the answer to many seeds.
+  const timeout = rng.int(5, 120);
+  const slack = rng.int(2, 5);
   const legacyTimeout = timeout + rng.int(5, 20);
   const modules = rng.sample(MODULES, 3);
+  // Counts spread wide (2 to 60 audited handlers), so no one number is the answer to many seeds.
   const names = rng.sample(
     VERBS.flatMap((v) => NOUNS.map((n) => `${v}_${n}`)),
-    rng.int(7, 11),
+    rng.int(7, 64),
   );
-  const handlers: Handler[] = names.map((name, i) => ({ name, module: modules[i % 3]!, audited: rng.int(0, 2) > 0 }));
+  const auditShare = rng.int(1, 9) / 10;
+  const handlers: Handler[] = names.map((name, i) => ({ name, module: modules[i % 3]!, audited: i < 2 || rng.next() < auditShare }));
   const files: Record<string, string> = {
     [`${app}/__init__.py`]: `"""${app}: a small service."""\n`,
     [`${app}/config.py`]: `"""Defaults; deployments override them through environment variables."""\n\nDEFAULT_TIMEOUT = ${timeout}\nMAX_CONNECTIONS = ${rng.int(5, 50)}\nRETRY_LIMIT = ${rng.int(2, 6)}\n`,
@@ -169,6 +174,7 @@ class Client:
       question,
       files,
       strategies,
+      guesses: GUESSES,
       explore: [{ name: 'list_files', arguments: { depth: 3 } }, readFile(config), readFile(client), explore],
     },
     rng,
@@ -182,5 +188,7 @@ export const repoQuestion: FamilyDef = {
   description: 'Answer a question about a small code base (a default value, where a function lives, how many call sites) by exploring it.',
   strategies: ['grep', 'read'],
   nearMisses: [EVERY_CANDIDATE],
+  components: ANSWER_COMPONENTS,
+  guesses: Object.keys(GUESSES),
   generate,
 };

@@ -1,10 +1,10 @@
-import type { Rng } from '@workgym/protocol';
+import { guessStrategy, relaxStrategy, type Rng } from '@workgym/protocol';
 import { describeOutput, scriptPlan } from './expert/script-work.js';
 import { shownStdout } from './expert/shell.js';
 import { bashLook, SUBMIT } from './expert/step.js';
 import { workExpert } from './expert/work.js';
 import type { PlannedCall } from '@workgym/protocol/kit';
-import type { FamilyDef, TaskInstance } from './task.js';
+import { RUNS_COMPONENTS, type FamilyDef, type TaskInstance } from './task.js';
 
 const FIRST = ['Ana', 'Ben', 'Cleo', 'Dev', 'Eva', 'Finn', 'Gus', 'Hana', 'Ivo', 'Jun', 'Kai', 'Lea', 'Mo', 'Nia'];
 const LAST = ['Lopez', 'Smith', 'Novak', 'Tanaka', 'Okafor', 'Berg', 'Rossi', 'Kim'];
@@ -12,81 +12,142 @@ const COUNTRIES = ['DE', 'FR', 'JP', 'BR', 'US', 'IN', 'NG'];
 const CATEGORIES = ['tools', 'garden', 'kitchen', 'toys'];
 const PRODUCTS = ['hammer', 'rake', 'kettle', 'yo-yo', 'wrench', 'hose', 'whisk', 'kite', 'drill', 'shovel', 'ladle', 'puzzle'];
 
-interface Question {
-  /** Asks for a set of products that may well be empty: the generator makes sure the data sets differ on it. */
-  mayBeEmpty?: boolean;
-  ask(p: Params): string;
-  reference(p: Params): string;
-  wrong(p: Params): string[];
-}
+/** The conditions every question states: a year, and a product category. */
+const CONDITIONS = ['year', 'category'] as const;
+type Condition = (typeof CONDITIONS)[number];
+
+/** The constant attempt: a query that returns no row. */
+const EMPTY_RESULT = 'empty-result';
 
 interface Params {
-  limit: number;
   year: number;
   category: string;
+}
+
+interface Customer {
+  id: number;
+  name: string;
+  country: string;
+}
+
+interface Product {
+  id: number;
+  name: string;
+  category: string;
+  cents: number;
+}
+
+interface Order {
+  customer: number;
+  product: number;
+  quantity: number;
+  date: string;
+}
+
+/** A database as the generator drew it: its rows, and its SQL text. */
+interface Shop {
+  sql: string;
+  customers: Customer[];
+  products: Product[];
+  orders: Order[];
+}
+
+/** The SQL conditions of a question (the order's year, the product's category), one dropped for a relaxation. */
+function where(p: Params, drop: Condition | undefined, order = 'o', product = 'p'): string[] {
+  return [
+    ...(drop === 'year' ? [] : [`${order}.ordered_at >= '${p.year}-01-01' AND ${order}.ordered_at < '${p.year + 1}-01-01'`]),
+    ...(drop === 'category' ? [] : [`${product}.category = '${p.category}'`]),
+  ];
+}
+
+/** The orders a question counts, one condition dropped for a relaxation. */
+function counted(shop: Shop, p: Params, drop?: Condition): { order: Order; customer: Customer; product: Product }[] {
+  return shop.orders
+    .map((order) => ({ order, customer: shop.customers[order.customer - 1]!, product: shop.products[order.product - 1]! }))
+    .filter(({ order, product }) => (drop === 'year' || order.date.startsWith(`${p.year}-`)) && (drop === 'category' || product.category === p.category));
+}
+
+function sum<K>(rows: readonly { key: K; n: number }[]): Map<K, number> {
+  const totals = new Map<K, number>();
+  for (const { key, n } of rows) totals.set(key, (totals.get(key) ?? 0) + n);
+  return totals;
+}
+
+const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+interface Question {
+  ask(p: Params): string;
+  /** The reference query; without the condition `drop` for its relaxation. */
+  query(p: Params, drop?: Condition): string;
+  /** The rows the query returns on `shop` (the generator's own copy of the rule). */
+  rows(shop: Shop, p: Params, drop?: Condition): (string | number)[][];
 }
 
 const QUESTIONS: Question[] = [
   {
     ask: (p) =>
-      `the ${p.limit} customers who spent the most over all their orders (spent = sum of quantity * products.price_cents): two columns, the customer's name and the amount in cents; largest first, ties by name`,
-    reference: (p) => `SELECT c.name, SUM(o.quantity * p.price_cents) AS spent
+      `for each customer who ordered products in the category '${p.category}' in ${p.year} (ordered_at is YYYY-MM-DD), what they spent on them (quantity * products.price_cents): two columns, the customer's name and the amount in cents; largest first, ties by name`,
+    query: (p, drop) => `SELECT c.name, SUM(o.quantity * p.price_cents) AS spent
 FROM orders o
 JOIN customers c ON c.id = o.customer_id
 JOIN products p ON p.id = o.product_id
+WHERE ${where(p, drop).join('\n  AND ')}
 GROUP BY c.id
-ORDER BY spent DESC, c.name
-LIMIT ${p.limit};
+ORDER BY spent DESC, c.name;
 `,
-    wrong: (p) => [
-      `SELECT c.name, SUM(p.price_cents) AS spent\nFROM orders o\nJOIN customers c ON c.id = o.customer_id\nJOIN products p ON p.id = o.product_id\nGROUP BY c.id\nORDER BY spent DESC, c.name\nLIMIT ${p.limit};\n`,
-      `SELECT c.name, SUM(o.quantity * p.price_cents) AS spent\nFROM orders o\nJOIN customers c ON c.id = o.customer_id\nJOIN products p ON p.id = o.product_id\nGROUP BY c.id\nORDER BY spent\nLIMIT ${p.limit};\n`,
-    ],
+    rows: (shop, p, drop) =>
+      [...sum(counted(shop, p, drop).map(({ order, customer, product }) => ({ key: customer, n: order.quantity * product.cents })))]
+        .sort((a, b) => b[1] - a[1] || byteOrder(a[0].name, b[0].name))
+        .map(([customer, spent]) => [customer.name, spent]),
   },
   {
     ask: (p) =>
-      `for each country, the number of orders its customers placed in ${p.year} (ordered_at is YYYY-MM-DD): two columns, the country and the count; only countries with at least one such order; most orders first, ties by country`,
-    reference: (p) => `SELECT c.country, COUNT(*) AS n
+      `for each country, the number of orders its customers placed in ${p.year} (ordered_at is YYYY-MM-DD) for products in the category '${p.category}': two columns, the country and the count; only countries with at least one such order; most orders first, ties by country`,
+    query: (p, drop) => `SELECT c.country, COUNT(*) AS n
 FROM orders o
 JOIN customers c ON c.id = o.customer_id
-WHERE o.ordered_at >= '${p.year}-01-01' AND o.ordered_at < '${p.year + 1}-01-01'
+JOIN products p ON p.id = o.product_id
+WHERE ${where(p, drop).join('\n  AND ')}
 GROUP BY c.country
 ORDER BY n DESC, c.country;
 `,
-    wrong: (p) => [
-      `SELECT c.country, COUNT(*) AS n\nFROM orders o\nJOIN customers c ON c.id = o.customer_id\nGROUP BY c.country\nORDER BY n DESC, c.country;\n`,
-      `SELECT c.country, SUM(o.quantity) AS n\nFROM orders o\nJOIN customers c ON c.id = o.customer_id\nWHERE o.ordered_at LIKE '${p.year}-%'\nGROUP BY c.country\nORDER BY n DESC, c.country;\n`,
-    ],
-  },
-  {
-    mayBeEmpty: true,
-    ask: (p) => `the names of the products in the category '${p.category}' that were never ordered, one column, sorted by name`,
-    reference: (p) => `SELECT p.name
-FROM products p
-WHERE p.category = '${p.category}'
-  AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.product_id = p.id)
-ORDER BY p.name;
-`,
-    wrong: (p) => [
-      `SELECT p.name\nFROM products p\nWHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.product_id = p.id)\nORDER BY p.name;\n`,
-      `SELECT DISTINCT p.name\nFROM products p\nJOIN orders o ON o.product_id = p.id\nWHERE p.category = '${p.category}'\nORDER BY p.name;\n`,
-    ],
+    rows: (shop, p, drop) =>
+      [...sum(counted(shop, p, drop).map(({ customer }) => ({ key: customer.country, n: 1 })))]
+        .sort((a, b) => b[1] - a[1] || byteOrder(a[0], b[0]))
+        .map(([country, n]) => [country, n]),
   },
   {
     ask: (p) =>
-      `for each month of ${p.year} with orders, the total quantity ordered of products in the category '${p.category}': two columns, the month as YYYY-MM and the total (0 when none of that category); chronological order`,
-    reference: (p) => `SELECT substr(o.ordered_at, 1, 7) AS month,
-       SUM(CASE WHEN p.category = '${p.category}' THEN o.quantity ELSE 0 END) AS total
+      `the names of the products in the category '${p.category}' that nobody ordered in ${p.year} (ordered_at is YYYY-MM-DD), one column, sorted by name`,
+    query: (p, drop) => {
+      const year = drop === 'year' ? [] : where(p, 'category');
+      const category = drop === 'category' ? [] : [`p.category = '${p.category}'`];
+      const ordered = `NOT EXISTS (SELECT 1 FROM orders o WHERE ${['o.product_id = p.id', ...year].join(' AND ')})`;
+      return `SELECT p.name\nFROM products p\nWHERE ${[...category, ordered].join('\n  AND ')}\nORDER BY p.name;\n`;
+    },
+    rows: (shop, p, drop) => {
+      const ordered = new Set(shop.orders.filter((o) => drop === 'year' || o.date.startsWith(`${p.year}-`)).map((o) => o.product));
+      return shop.products
+        .filter((product) => (drop === 'category' || product.category === p.category) && !ordered.has(product.id))
+        .map((product) => product.name)
+        .sort(byteOrder)
+        .map((name) => [name]);
+    },
+  },
+  {
+    ask: (p) =>
+      `for each month of ${p.year} with orders of products in the category '${p.category}' (ordered_at is YYYY-MM-DD), the total quantity of them ordered: two columns, the month as YYYY-MM and the total; chronological order`,
+    query: (p, drop) => `SELECT substr(o.ordered_at, 1, 7) AS month, SUM(o.quantity) AS total
 FROM orders o
 JOIN products p ON p.id = o.product_id
-WHERE substr(o.ordered_at, 1, 4) = '${p.year}'
+WHERE ${where(p, drop).join('\n  AND ')}
 GROUP BY month
 ORDER BY month;
 `,
-    wrong: (p) => [
-      `SELECT substr(o.ordered_at, 1, 7) AS month, SUM(o.quantity) AS total\nFROM orders o\nJOIN products p ON p.id = o.product_id\nWHERE substr(o.ordered_at, 1, 4) = '${p.year}' AND p.category = '${p.category}'\nGROUP BY month\nORDER BY month;\n`,
-      `SELECT substr(o.ordered_at, 1, 7) AS month, COUNT(*) AS total\nFROM orders o\nJOIN products p ON p.id = o.product_id\nWHERE substr(o.ordered_at, 1, 4) = '${p.year}'\nGROUP BY month\nORDER BY month;\n`,
-    ],
+    rows: (shop, p, drop) =>
+      [...sum(counted(shop, p, drop).map(({ order }) => ({ key: order.date.slice(0, 7), n: order.quantity })))]
+        .sort((a, b) => byteOrder(a[0], b[0]))
+        .map(([month, total]) => [month, total]),
   },
 ];
 
@@ -96,58 +157,59 @@ const SCHEMA = [
   'CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id), product_id INTEGER NOT NULL REFERENCES products(id), quantity INTEGER NOT NULL, ordered_at TEXT NOT NULL)',
 ];
 
-interface Shop {
-  /** The database as SQL text (schema and rows). */
-  sql: string;
-  /** The names of the never-ordered products of a category, sorted. */
-  neverOrdered(category: string): string[];
-}
-
 function shop(rng: Rng): Shop {
-  const lines = [...SCHEMA.map((s) => `${s};`), 'BEGIN;'];
-  const customers = rng.int(8, 14);
-  for (let id = 1; id <= customers; id++) {
-    lines.push(`INSERT INTO customers VALUES (${id}, '${rng.pick(FIRST)} ${rng.pick(LAST)}', '${rng.pick(COUNTRIES)}');`);
-  }
-  const products = rng.sample(PRODUCTS, rng.int(8, 12));
-  products.forEach((name, i) => {
-    lines.push(`INSERT INTO products VALUES (${i + 1}, '${name}', '${CATEGORIES[i % CATEGORIES.length]}', ${rng.int(150, 9000)});`);
-  });
-  const ordered = new Set<number>();
-  for (let id = 1; id <= rng.int(30, 60); id++) {
+  const customers = Array.from({ length: rng.int(8, 14) }, (_, i) => ({
+    id: i + 1,
+    name: `${rng.pick(FIRST)} ${rng.pick(LAST)}`,
+    country: rng.pick(COUNTRIES),
+  }));
+  const products = rng
+    .sample(PRODUCTS, rng.int(8, 12))
+    .map((name, i) => ({ id: i + 1, name, category: CATEGORIES[i % CATEGORIES.length]!, cents: rng.int(150, 9000) }));
+  const orders = Array.from({ length: rng.int(30, 60) }, () => {
     const date = `${rng.int(2022, 2024)}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`;
-    // Leave the last few products unordered so "never ordered" has answers.
-    const product = rng.int(1, products.length - 3);
-    ordered.add(product);
-    lines.push(`INSERT INTO orders VALUES (${id}, ${rng.int(1, customers)}, ${product}, ${rng.int(1, 5)}, '${date}');`);
-  }
-  lines.push('COMMIT;');
-  return {
-    sql: lines.join('\n') + '\n',
-    neverOrdered: (category) => products.filter((_, i) => CATEGORIES[i % CATEGORIES.length] === category && !ordered.has(i + 1)).sort(),
-  };
+    // The last few products are never ordered, so "nobody ordered" has answers.
+    return { product: rng.int(1, products.length - 3), customer: rng.int(1, customers.length), quantity: rng.int(1, 5), date };
+  });
+  const lines = [
+    ...SCHEMA.map((s) => `${s};`),
+    'BEGIN;',
+    ...customers.map((c) => `INSERT INTO customers VALUES (${c.id}, '${c.name}', '${c.country}');`),
+    ...products.map((p) => `INSERT INTO products VALUES (${p.id}, '${p.name}', '${p.category}', ${p.cents});`),
+    ...orders.map((o, i) => `INSERT INTO orders VALUES (${i + 1}, ${o.customer}, ${o.product}, ${o.quantity}, '${o.date}');`),
+    'COMMIT;',
+  ];
+  return { sql: lines.join('\n') + '\n', customers, products, orders };
 }
 
-/**
- * The hidden databases: salts 2 and 3, unless the question's answer can be the same on every
- * database (an empty list, typically); then later salts replace them until one answer differs
- * from the visible database's, so answering the visible result as a constant never passes.
- */
-function hiddenShops(rng: Rng, visible: Shop, question: Question, params: Params): Shop[] {
-  const hidden = [shop(rng.fork(2)), shop(rng.fork(3))];
-  const answer = (s: Shop) => JSON.stringify(s.neverOrdered(params.category));
-  for (let salt = 4; question.mayBeEmpty && hidden.every((s) => answer(s) === answer(visible)); salt++) hidden[1] = shop(rng.fork(salt));
-  return hidden;
+/** Whether a database serves the question: it returns some row, and dropping either condition changes the rows. */
+function telling(question: Question, s: Shop, p: Params): boolean {
+  const rows = JSON.stringify(question.rows(s, p));
+  return rows !== '[]' && CONDITIONS.every((c) => JSON.stringify(question.rows(s, p, c)) !== rows);
+}
+
+/** `count` databases drawn from salts `first`, `first + 1`, ... that each pass `fit`. */
+function shops(rng: Rng, count: number, first: number, fit: (s: Shop) => boolean): Shop[] {
+  const found: Shop[] = [];
+  for (let salt = first; found.length < count; salt++) {
+    const s = shop(rng.fork(salt));
+    if (fit(s)) found.push(s);
+  }
+  return found;
 }
 
 const DB = 'shop.db';
 const QUERY = 'query.sql';
 
 function generate(rng: Rng): TaskInstance {
-  const params: Params = { limit: rng.int(3, 5), year: rng.int(2022, 2024), category: rng.pick(CATEGORIES) };
+  const params: Params = { year: rng.int(2022, 2024), category: rng.pick(CATEGORIES) };
   const question = rng.pick(QUESTIONS);
-  const visible = shop(rng.fork(1));
-  const reference = question.reference(params);
+  const fit = (s: Shop) => telling(question, s, params);
+  const [visible] = shops(rng, 1, 1, fit);
+  const shown = JSON.stringify(question.rows(visible!, params));
+  // Hidden databases whose rows differ from the visible one's: answering those as constants passes none.
+  const hidden = shops(rng, 2, 101, (s) => fit(s) && JSON.stringify(question.rows(s, params)) !== shown);
+  const reference = question.query(params);
   const ask = question.ask(params);
   const schema = bashLook(
     `sqlite3 ${DB} .schema`,
@@ -170,7 +232,9 @@ function generate(rng: Rng): TaskInstance {
   const candidates: PlannedCall[] = [
     schema.call,
     sample.call,
-    ...rng.shuffle([reference, ...question.wrong(params)]).map((content) => ({ name: 'write_file', arguments: { path: QUERY, content } })),
+    ...rng
+      .shuffle([reference, ...CONDITIONS.map((c) => question.query(params, c))])
+      .map((content) => ({ name: 'write_file', arguments: { path: QUERY, content } })),
     run.call,
     SUBMIT,
   ];
@@ -178,9 +242,9 @@ function generate(rng: Rng): TaskInstance {
     instruction:
       'shop.db is a SQLite database of a small shop (tables customers, products, orders; explore it with the sqlite3 command). ' +
       `Write one SQL SELECT statement in query.sql that returns ${ask}. ` +
-      'The hidden check runs query.sql with sqlite3 on this database and on other databases with the same schema and compares the rows (column names do not matter, order does). Call submit when you are done.',
+      'The hidden check runs query.sql with sqlite3 on other databases with the same schema and compares the rows (column names do not matter, order does). Call submit when you are done.',
     files: {},
-    databases: { [DB]: visible.sql },
+    databases: { [DB]: visible!.sql },
     check: {
       kind: 'runs',
       reference: { [QUERY]: reference },
@@ -189,7 +253,7 @@ function generate(rng: Rng): TaskInstance {
         command: 'rm -f .case/shop.db && sqlite3 .case/shop.db < .case/input.sql && sqlite3 -bail -csv .case/shop.db < query.sql > .case/output.csv',
         inputPath: '.case/input.sql',
         outputPath: '.case/output.csv',
-        inputs: [visible.sql, ...hiddenShops(rng, visible, question, params).map((s) => s.sql)],
+        inputs: hidden.map((s) => s.sql),
       },
     },
     expert: workExpert(
@@ -203,7 +267,10 @@ function generate(rng: Rng): TaskInstance {
         look: (style) => (style === 'tools' ? [schema] : [schema, sample]),
         run,
         whySubmit: (view) => `${QUERY} ran on ${DB} and gave ${describeOutput(shownStdout(view.output(run.call)))}: submit.`,
-        nearMisses: {},
+        nearMisses: {
+          ...Object.fromEntries(CONDITIONS.map((c) => [relaxStrategy(c), question.query(params, c)])),
+          [guessStrategy(EMPTY_RESULT)]: 'SELECT 1 WHERE 0;\n',
+        },
         hardCode: constantRows,
       }),
     ),
@@ -239,5 +306,8 @@ export const sqlQuery: FamilyDef = {
   description: 'Write a SQL query against a SQLite shop database; checked on hidden databases with the same schema.',
   strategies: ['write-file', 'heredoc'],
   nearMisses: ['hard-code-visible-output'],
+  components: RUNS_COMPONENTS,
+  conditions: CONDITIONS,
+  guesses: [EMPTY_RESULT],
   generate,
 };

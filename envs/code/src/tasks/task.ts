@@ -81,6 +81,19 @@ export type HiddenCheck =
       accept: string[];
     };
 
+/** The components of a generated family's `runs` verdict, in credit order (declared by every such family). */
+export const RUNS_COMPONENTS = [
+  { name: 'hidden_tests', kind: 'progress' },
+  { name: 'regression_tests', kind: 'guard' },
+  { name: 'other_files_kept', kind: 'guard' },
+] as const;
+
+/** The components of a generated family's `answer` verdict, in credit order. */
+export const ANSWER_COMPONENTS = [
+  { name: 'answer', kind: 'progress' },
+  { name: 'other_files_kept', kind: 'guard' },
+] as const;
+
 /**
  * The test of a `passes` check (task-set tasks: the suite's own test decides, not a comparison
  * with the reference's results):

@@ -1,6 +1,6 @@
-import type { Rng } from '@workgym/protocol';
+import { guessStrategy, relaxStrategy, type Rng, type Verdict } from '@workgym/protocol';
 import type { Derived, ExpertStep, PlannedCall } from '@workgym/protocol/kit';
-import type { ExpertView, FamilyDef, McpTask } from '../task.js';
+import type { ExpertView, FamilyDef, McpTask, WorkspaceView } from '../task.js';
 
 const PROJECTS = ['Apollo', 'Borealis', 'Cobalt', 'Delta', 'Ember', 'Falcon', 'Granite', 'Harbor', 'Juniper', 'Kestrel'];
 const NOTE_KINDS = ['minutes', 'todo', 'ideas', 'budget', 'review', 'plan', 'summary', 'contacts', 'risks', 'timeline'];
@@ -29,6 +29,21 @@ interface Organise {
 const STRATEGIES = ['one-by-one', 'read-together'] as const;
 /** Copies the notes instead of moving them; puts every note in one folder; leaves the data files; keeps the project's capitals. */
 const NEAR_MISSES = ['copy-notes', 'one-folder', 'forget-data', 'keep-case'] as const;
+/** The instruction's stated condition: folders named in lowercase (dropped, it is the keep-case near-miss). */
+const CONDITIONS = ['lowercase'] as const;
+/**
+ * Constant attempts, the same whatever the notes say: move the .csv files only; put every note
+ * in one folder named notes/ (and the .csv files in data/).
+ */
+const GUESSES = ['data-only', 'notes-folder'] as const;
+/** The verdict's components in credit order: the notes (they need reading) before the data files, then the guard. */
+const COMPONENTS = [
+  { name: 'notes_filed', kind: 'progress' },
+  { name: 'data_filed', kind: 'progress' },
+  { name: 'others_untouched', kind: 'guard' },
+] as const;
+/** How many names of one folder the judge reads at most: more than any right layout holds. */
+const LIST_LIMIT = 64;
 
 /**
  * Organise a shared folder: notes of two or three projects go to a folder per project (named in
@@ -42,6 +57,9 @@ export const organiseFiles: FamilyDef = {
   description: 'Sort a folder with the filesystem MCP server: notes into a folder per project (read from each note), data files into data/.',
   strategies: STRATEGIES,
   nearMisses: NEAR_MISSES,
+  components: COMPONENTS,
+  conditions: CONDITIONS,
+  guesses: GUESSES,
   generate(rng) {
     const world = generate(rng);
     return { task: (root) => organiseTask(world, root) };
@@ -64,17 +82,7 @@ function generate(rng: Rng): Organise {
 
 function organiseTask(world: Organise, root: string): McpTask {
   const files: Record<string, string> = { 'README.md': world.readme };
-  const expected: Record<string, string | null> = { 'README.md': world.readme };
-  for (const note of world.notes) {
-    files[note.name] = note.content;
-    expected[note.name] = null;
-    expected[`${note.project.toLowerCase()}/${note.name}`] = note.content;
-  }
-  for (const file of world.data) {
-    files[file.name] = file.content;
-    expected[file.name] = null;
-    expected[`data/${file.name}`] = file.content;
-  }
+  for (const file of [...world.notes, ...world.data]) files[file.name] = file.content;
   const projects = new Set(world.notes.map((n) => n.project)).size;
   return {
     instruction: [
@@ -84,14 +92,87 @@ function organiseTask(world: Organise, root: string): McpTask {
       'leave README.md where it is. Keep every file’s name and content, and leave no copy behind.',
     ].join(' '),
     files,
-    verifier: { files: expected },
+    verifier: { judge: (workspace) => judgeOrganised(world, workspace) },
     expert: (view) => nextStep(world, view),
   };
 }
 
+/**
+ * Where each file belongs (path -> content): each note in its project's folder in lowercase,
+ * each .csv file in data/, README.md where it was.
+ */
+function layout(world: Organise): Map<string, string> {
+  return new Map([
+    ['README.md', world.readme],
+    ...world.notes.map((n) => [`${n.project.toLowerCase()}/${n.name}`, n.content] as [string, string]),
+    ...world.data.map((d) => [`data/${d.name}`, d.content] as [string, string]),
+  ]);
+}
+
+/**
+ * The verdict from the generator's layout. A note or a data file counts as filed when it is at
+ * its place with its content and gone from the top. Notes earn credit only when the filed ones
+ * span two projects or more (every note in one folder earns nothing); the guard holds while the
+ * workspace has nothing beyond the layout and the files still to move (no other file or
+ * folder, README.md as it was). Folders are listed one level each, never past LIST_LIMIT names, never through a link.
+ */
+async function judgeOrganised(world: Organise, workspace: WorkspaceView): Promise<Verdict> {
+  const want = layout(world);
+  const holds = async (path: string) => {
+    const found = await workspace.read(path);
+    return 'content' in found && found.content === want.get(path);
+  };
+  const gone = async (name: string) => {
+    const found = await workspace.read(name);
+    return 'content' in found && found.content === null;
+  };
+  const filedNotes = [];
+  for (const n of world.notes) if ((await holds(`${n.project.toLowerCase()}/${n.name}`)) && (await gone(n.name))) filedNotes.push(n);
+  let filedData = 0;
+  for (const d of world.data) if ((await holds(`data/${d.name}`)) && (await gone(d.name))) filedData += 1;
+  const extra = await strayEntries(
+    want,
+    [...world.notes, ...world.data].map((f) => f.name),
+    workspace,
+  );
+  const readme = await holds('README.md');
+  const allNotes = filedNotes.length === world.notes.length;
+  const spread = new Set(filedNotes.map((n) => n.project)).size >= 2;
+  const components = {
+    notes_filed: allNotes ? 1 : spread ? filedNotes.length / world.notes.length : 0,
+    data_filed: filedData / world.data.length,
+    others_untouched: readme && extra.length === 0 ? 1 : 0,
+  };
+  const problems = [
+    ...(allNotes ? [] : [`${world.notes.length - filedNotes.length} of ${world.notes.length} notes are not in their project's folder (or left a copy)`]),
+    ...(filedData === world.data.length ? [] : [`${world.data.length - filedData} of ${world.data.length} .csv files are not in data/ (or left a copy)`]),
+    ...(readme ? [] : ['README.md does not hold what it held']),
+    ...(extra.length === 0
+      ? []
+      : [`the workspace holds what the task did not ask for: ${extra.slice(0, 3).join(', ')}${extra.length > 3 ? ` and ${extra.length - 3} more` : ''}`]),
+  ];
+  const success = problems.length === 0;
+  return { success, components, detail: success ? 'every file is where it belongs, and nothing else is there' : problems.join('; ') };
+}
+
+/**
+ * Entries outside the layout: at the top (a file not moved yet is the progress components'
+ * business, not stray), and in each folder the layout has (listed one level each).
+ */
+async function strayEntries(want: Map<string, string>, starting: readonly string[], workspace: WorkspaceView): Promise<string[]> {
+  const folders = new Set([...want.keys()].filter((p) => p.includes('/')).map((p) => p.slice(0, p.indexOf('/'))));
+  const stray: string[] = [];
+  for (const name of (await workspace.list('.', LIST_LIMIT)) ?? []) if (!want.has(name) && !folders.has(name) && !starting.includes(name)) stray.push(name);
+  for (const folder of folders) {
+    for (const name of (await workspace.list(folder, LIST_LIMIT)) ?? []) if (!want.has(`${folder}/${name}`)) stray.push(`${folder}/${name}`);
+  }
+  return stray;
+}
+
 /** The first step of the plan the episode has not made yet: list, read, make the folders, move, submit. */
 function nextStep(world: Organise, view: ExpertView): ExpertStep {
-  const step = plan(world, view).find((s) => !view.made(s.call));
+  const guess = guessPlan(world, view);
+  const step = (guess ?? plan(world, view)).find((s) => !view.made(s.call));
   return step ?? { call: { name: 'submit', arguments: {} }, text: 'Every file is where the instruction wants it: submit.' };
 }
 
@@ -118,7 +199,7 @@ function plan(world: Organise, view: ExpertView): ExpertStep[] {
   }
   const folderOf = (project: string) => {
     const shown = strategy === 'one-folder' ? world.notes[0]!.project : project;
-    return strategy === 'keep-case' ? shown : shown.toLowerCase();
+    return strategy === 'keep-case' || strategy === relaxStrategy('lowercase') ? shown : shown.toLowerCase();
   };
   const folder = (project: string): Derived => ({
     value: `${root}/${folderOf(project)}`,
@@ -166,6 +247,25 @@ function plan(world: Organise, view: ExpertView): ExpertStep[] {
         ],
       });
     }
+  }
+  return steps;
+}
+
+/** A constant attempt's steps (it reads nothing): the .csv files into data/, and for notes-folder every note into notes/. */
+function guessPlan(world: Organise, view: ExpertView): ExpertStep[] | undefined {
+  const { root, strategy } = view;
+  if (strategy !== guessStrategy('data-only') && strategy !== guessStrategy('notes-folder')) return undefined;
+  const move = (name: string, folder: string): ExpertStep => ({
+    call: call('move_file', { source: `${root}/${name}`, destination: `${root}/${folder}/${name}` }),
+    text: `guess: move ${name} into ${folder}/`,
+  });
+  const steps: ExpertStep[] = [
+    { call: call('list_directory', { path: root }), text: 'guess: list the folder' },
+    { call: call('create_directory', { path: `${root}/data` }), text: 'guess: make data/' },
+    ...world.data.map((d) => move(d.name, 'data')),
+  ];
+  if (strategy === guessStrategy('notes-folder')) {
+    steps.push({ call: call('create_directory', { path: `${root}/notes` }), text: 'guess: make notes/' }, ...world.notes.map((n) => move(n.name, 'notes')));
   }
   return steps;
 }

@@ -1,6 +1,6 @@
 // The "find the answer" shape: explore the workspace (files, a git history) and answer one
 // question with the answer tool; the check compares the answer with the generated truth.
-import type { Rng } from '@workgym/protocol';
+import { guessStrategy, type Rng } from '@workgym/protocol';
 import type { ExpertStep, PlannedCall } from '@workgym/protocol/kit';
 import { byStrategy, firstUnmade, type Look } from '../expert/step.js';
 import type { EpisodeView } from '../expert/view.js';
@@ -35,13 +35,23 @@ export interface FindAnswerTask {
   strategies: Record<string, (view: EpisodeView) => ExpertStep>;
   /** Candidate calls that explore (list, read, search); the answers follow them in a seeded order. */
   explore: PlannedCall[];
+  /**
+   * The family's constant attempts: guess name -> the answer it always gives (the answer most
+   * seeds share), played as `guess:<name>`; the family lists the names as its `guesses`.
+   */
+  guesses?: Record<string, string>;
+  /**
+   * `relax:<condition>` -> the expert's policy with that condition of the question ignored (the
+   * answer a careless reader gives); the family lists the conditions as its `conditions`.
+   */
+  relaxed?: Record<string, (view: EpisodeView) => ExpertStep>;
 }
 
 /**
  * The instance of a "find the answer" task: the instruction (`lead`, the question, how to
  * answer), an `answer` check accepting `question.answer`, the candidates (`explore`, then the
- * right and wrong answers shuffled by `rng`) and an expert playing `strategies` and the
- * near-miss `EVERY_CANDIDATE`.
+ * right and wrong answers shuffled by `rng`) and an expert playing `strategies`, the
+ * near-miss `EVERY_CANDIDATE` and the constant answers of `guesses`.
  */
 export function findAnswerTask(task: FindAnswerTask, rng: Rng): TaskInstance {
   const { question } = task;
@@ -56,6 +66,13 @@ export function findAnswerTask(task: FindAnswerTask, rng: Rng): TaskInstance {
         call: { name: 'answer', arguments: { text: everyCandidate } },
         text: `near-miss ${EVERY_CANDIDATE}: answer with every plausible value`,
       }),
+      ...Object.fromEntries(
+        Object.entries(task.guesses ?? {}).map(([name, text]) => [
+          guessStrategy(name),
+          () => ({ call: { name: 'answer', arguments: { text } }, text: `guess ${name}: the same answer whatever the question` }),
+        ]),
+      ),
+      ...task.relaxed,
     }),
     candidates: [...task.explore, ...rng.shuffle([question.answer, ...question.wrong]).map((text) => ({ name: 'answer', arguments: { text } }))],
   };

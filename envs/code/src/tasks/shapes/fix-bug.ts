@@ -1,6 +1,6 @@
 // The "fix a bug" shape: a project whose visible tests fail because of one bug in one module,
 // the candidates, and the expert that runs the tests, reads the module, fixes it and checks.
-import type { Rng } from '@workgym/protocol';
+import { guessStrategy, type Rng } from '@workgym/protocol';
 import type { PlannedCall } from '@workgym/protocol/kit';
 import { quote, readFile, RUN_TESTS, SUBMIT, writeThenSubmit } from '../expert/step.js';
 import { failingTests, firstMismatch, testVerdict } from '../expert/tests-output.js';
@@ -10,6 +10,12 @@ import type { Suite, TaskInstance } from '../task.js';
 
 /** The strategies of the shape's expert: `edit_file`, or `cat -n` and `sed -i` (a here-document for a multi-line fix) in bash. */
 export const FIX_BUG_STRATEGIES: readonly string[] = ['edit-file', 'sed'];
+
+/**
+ * The shape's constant attempt (`guess:<name>`): empty every visible test file, so run_tests has
+ * nothing left to fail, and submit. The bug stays and the tests are damage: it never pays.
+ */
+export const FIX_BUG_GUESSES: readonly string[] = ['empty-tests'];
 
 /** A source module of the project: one function, documented, with its own visible test file. */
 export interface SourceModule {
@@ -87,7 +93,11 @@ export function fixBugTask(task: FixBugTask, rng: Rng): TaskInstance {
       targets,
       check: () => ({ call: RUN_TESTS, why: 'The source changed since the tests last ran: run them again.' }),
       whySubmit: (view) => `The tests pass after the fix (${testVerdict(view.output(RUN_TESTS)) ?? 'no failures'}): submit.`,
-      nearMisses: Object.fromEntries(Object.entries(task.nearMisses).map(([name, files]) => [name, (view: EpisodeView) => writeThenSubmit(name, files, view)])),
+      nearMisses: Object.fromEntries(
+        Object.entries({ ...task.nearMisses, [guessStrategy(FIX_BUG_GUESSES[0]!)]: Object.fromEntries(task.modules.map((m) => [m.test, ''])) }).map(
+          ([name, files]) => [name, (view: EpisodeView) => writeThenSubmit(name, files, view)],
+        ),
+      ),
     }),
     candidates,
   };

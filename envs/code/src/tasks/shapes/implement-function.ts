@@ -1,9 +1,10 @@
 // The "implement a function" shape: a stub to fill in, visible examples that run_tests runs,
 // hidden calls of the function, candidates, and the expert that writes it from its description.
-import type { Rng } from '@workgym/protocol';
+import { guessStrategy, type Rng } from '@workgym/protocol';
 import type { PlannedCall } from '@workgym/protocol/kit';
 import { bashLook, readFile, RUN_TESTS, SUBMIT, writeThenSubmit } from '../expert/step.js';
 import { testVerdict } from '../expert/tests-output.js';
+import type { EpisodeView } from '../expert/view.js';
 import { keep, workExpert } from '../expert/work.js';
 import { replaceOnce, type Json } from '../function-specs.js';
 import { jsTestFile, pyTestFile } from '../render.js';
@@ -18,6 +19,13 @@ export const IMPLEMENT_STRATEGIES: readonly string[] = ['write-file', 'heredoc']
 
 /** The shape's near-miss: a lookup table of the visible examples, the first result for any other input. */
 export const HARD_CODE_EXAMPLES = 'hard-code-examples';
+
+/**
+ * The shape's constant attempts (`guess:<name>`): a function that returns its first argument,
+ * and one that returns None (null). The hidden results must never all be one value, so neither
+ * passes them all.
+ */
+export const FUNCTION_GUESSES: readonly string[] = ['return-first-argument', 'return-none'];
 
 /** One call of the function with the result the reference gives. */
 export interface Example {
@@ -44,8 +52,9 @@ export interface FunctionTask {
   /** The visible examples (about 3) that the test file checks. */
   examples: Example[];
   /**
-   * The argument lists of the hidden cases (about 12). Some must give a result other than the
-   * first example's, on inputs the examples do not hold, or the hard-coded near-miss passes.
+   * The argument lists of the hidden cases (about 12). Their results must not all be one value
+   * (a constant, or the table of examples falling back to the first result, would pass); a case
+   * whose arguments equal a visible example's is dropped, so hard-coding the examples earns nothing.
    */
   hidden: Json[][];
 }
@@ -77,7 +86,8 @@ export function implementFunctionTask(task: FunctionTask, rng: Rng): TaskInstanc
   ];
   const tests = py ? pyTestFile('solution', name, task.examples) : jsTestFile('./solution.mjs', name, task.examples);
   const call = `${name}(${signature})`;
-  const hidden = { module: py ? 'solution' : './solution.mjs', name, args: task.hidden };
+  const visible = new Set(task.examples.map((e) => JSON.stringify(e.args)));
+  const hidden = { module: py ? 'solution' : './solution.mjs', name, args: task.hidden.filter((args) => !visible.has(JSON.stringify(args))) };
   return {
     instruction:
       `Implement the function \`${call}\` in ${file}. ${doc}\n` +
@@ -119,10 +129,22 @@ export function implementFunctionTask(task: FunctionTask, rng: Rng): TaskInstanc
       nearMisses: {
         // Passes every visible example from a lookup table and guesses elsewhere.
         [HARD_CODE_EXAMPLES]: (view) => writeThenSubmit(HARD_CODE_EXAMPLES, { [file]: hardCoded(name, task.params, task.examples, py) }, view),
+        ...Object.fromEntries(
+          FUNCTION_GUESSES.map((guess) => [
+            guessStrategy(guess),
+            (view: EpisodeView) => writeThenSubmit(guess, { [file]: constant(name, task.params, guess, py) }, view),
+          ]),
+        ),
       },
     }),
     candidates,
   };
+}
+
+/** The function of a constant attempt: its first argument back, or None (null). */
+function constant(name: string, args: readonly string[], guess: string, py: boolean): string {
+  const value = guess === 'return-first-argument' ? args[0]! : py ? 'None' : 'null';
+  return py ? `def ${name}(${args.join(', ')}):\n    return ${value}\n` : `export function ${name}(${args.join(', ')}) {\n  return ${value};\n}\n`;
 }
 
 /** A function that answers the visible examples from a table and anything else with the first example's result. */

@@ -2,7 +2,11 @@
 import type { Rng } from '@workgym/protocol';
 import { bashLook, readFile } from '../expert/step.js';
 import { answerStep, EVERY_CANDIDATE, findAnswerTask, looksThenAnswer } from '../shapes/find-answer.js';
-import type { FamilyDef, TaskInstance } from '../task.js';
+import { ANSWER_COMPONENTS, type FamilyDef, type TaskInstance } from '../task.js';
+
+// CHANGE: the constant attempts: name -> the answer a policy would give whatever the task (the
+// answer most seeds share, a fallback shown in every workspace); each may be right on at most 5% of seeds.
+const GUESSES: Record<string, string> = { 'answer-8000': '8000' };
 
 function generate(rng: Rng): TaskInstance {
   // CHANGE: the workspace: the fact asked about, and distractors that look like it.
@@ -33,6 +37,7 @@ function generate(rng: Rng): TaskInstance {
       files,
       strategies: { grep: looksThenAnswer([grep], answer), read: looksThenAnswer([read], answer) },
       explore: [{ name: 'list_files', arguments: { depth: 3 } }, grep.call, read.call],
+      guesses: GUESSES,
     },
     rng,
   );
@@ -45,5 +50,7 @@ export const templateFamily: FamilyDef = {
   description: 'Find the port a small service listens on, among a fallback and an old port.',
   strategies: ['grep', 'read'],
   nearMisses: [EVERY_CANDIDATE],
+  components: ANSWER_COMPONENTS,
+  guesses: Object.keys(GUESSES),
   generate,
 };
