@@ -4,16 +4,27 @@ import { connectBrowserEnv } from './helpers.js';
 
 let h: ReturnType<typeof connectBrowserEnv>;
 
+/** Families checked at once: a run mostly waits on Chromium. */
+const LANES = 3;
+/** Sessions one family's relaxation and guessing-floor cases play at once (checkEnv's lanes). */
+const SEED_LANES = 4;
+
 beforeAll(() => {
-  h = connectBrowserEnv();
+  h = connectBrowserEnv({ maxSessions: LANES * SEED_LANES });
 });
 
 afterAll(async () => {
   await h?.close();
 });
 
-/** Families checked at once: a run mostly waits on Chromium, and the env serves 4 sessions. */
-const LANES = 3;
+/**
+ * Far fewer seeds than `workgym check` (relaxation 20, guessing floor 50), which plays the full
+ * cases: each relaxation and guess of the 12 families costs 2 to 4 s of this file per seed on a
+ * busy 2-core machine. Here each relaxation fails with shaped reward 0 and each guess fails on
+ * seed 1; test/shaped-rewards.unit.test.ts judges 20 and 50 seeds on the backends.
+ */
+const RELAXATION_SEEDS = [1];
+const GUESS_SEEDS = [1];
 
 describe('browser env conformance (in-process, host Chromium)', () => {
   it('lists at least 10 families with jobs, difficulties, two strategies and a near-miss each', async () => {
@@ -27,12 +38,17 @@ describe('browser env conformance (in-process, host Chromium)', () => {
     }
   });
 
-  it('passes checkEnv on every family: every strategy solves it from what was shown, saying why; every near-miss fails; doing nothing and submitting at once fail', async () => {
+  it('passes checkEnv on every family: every strategy solves it from what was shown, saying why; every near-miss fails; doing nothing and submitting at once fail; each condition dropped fails with shaped reward 0; no guess succeeds', async () => {
     const { families } = await h.client.listTasks();
     const lanes = Array.from({ length: LANES }, (_, lane) => families.filter((_, i) => i % LANES === lane).map((f) => f.id));
-    const reports = await Promise.all(lanes.map((ids) => checkEnv(h.client, { seeds: [2], families: ids })));
+    const options = { seeds: [2], relaxationSeeds: RELAXATION_SEEDS, guessSeeds: GUESS_SEEDS };
+    const reports = await Promise.all(lanes.map((ids) => checkEnv(h.client, { ...options, families: ids })));
     const results = reports.flatMap((r) => r.results);
     expect(results.filter((r) => r.check.startsWith('near-miss')).length).toBeGreaterThanOrEqual(families.length);
+    // Every family declares its components and at least one guess, and plays them.
+    expect(families.filter((f) => f.components.length === 0 || f.guesses.length === 0).map((f) => f.id)).toEqual([]);
+    expect(results.filter((r) => r.check === 'guessing floor' && !r.skipped).length).toBe(families.length);
+    expect(results.filter((r) => r.check === 'relaxation' && !r.skipped).length).toBe(families.filter((f) => f.conditions.length > 0).length);
     expect(results.filter((r) => !r.ok)).toEqual([]);
   }, 900_000);
 });
