@@ -61,7 +61,7 @@ export const cleanNames: FamilyDef = {
     return {
       instruction:
         `The Name column of sheet People (A2:A${last}) has stray spaces and wrong capitalisation. In column C, put header "Clean name" in C1 ` +
-        `and, in C2:C${last}, each name with leading, trailing and repeated spaces removed and every word capitalised (e.g. ${example}). Then submit.`,
+        `and, in C2:C${last}, each name with leading, trailing and repeated spaces removed and every word capitalised (e.g. ${example}). Change no other cell. Then submit.`,
       sheets: [{ name: 'People', rows }],
       focus: 'People',
       expected,

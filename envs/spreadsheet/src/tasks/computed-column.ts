@@ -53,7 +53,8 @@ export const computedColumn: FamilyDef = {
     };
     return {
       instruction:
-        `On sheet Items (A1:D${last}: Item, Qty, Unit price, Discount), put "Net" in E1 and in E2:E${last} a formula for each row: ` + `${rule}. Then submit.`,
+        `On sheet Items (A1:D${last}: Item, Qty, Unit price, Discount), put "Net" in E1 and in E2:E${last} a formula for each row: ` +
+        `${rule}. Change no other cell. Then submit.`,
       sheets: [{ name: 'Items', rows: [['Item', 'Qty', 'Unit price', 'Discount'], ...rows], formats: [{ range: `D2:D${last}`, format: { numFmt: '0%' } }] }],
       focus: 'Items',
       expected,

@@ -61,7 +61,7 @@ export const crossSheetLookup: FamilyDef = {
       instruction:
         `Sheet Orders (A1:E${last}) has order lines with a product Code and a Qty. Fill Orders!D2:D${last} (Unit price) with each line's price looked up ` +
         `by Code from sheet Products (A2:C${m}: Code, Name, Price), and Orders!E2:E${last} (Total) with Qty × Unit price. Use formulas, so the ` +
-        'sheet stays right when prices or quantities change. Then submit.',
+        'sheet stays right when prices or quantities change. Change no other cell. Then submit.',
       sheets: [
         { name: 'Orders', rows: [['Order', 'Code', 'Qty', 'Unit price', 'Total'], ...orders] },
         { name: 'Products', rows: [['Code', 'Name', 'Price'], ...products] },

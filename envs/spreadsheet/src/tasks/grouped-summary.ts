@@ -71,7 +71,7 @@ export const groupedSummary: FamilyDef = {
       instruction:
         `Sheet Sales (A1:C${last}: Region, Rep, Amount) is a sales log. On sheet Summary, for each region in A2:A${k}, fill B (Total amount), ` +
         `C (number of orders) and D (average amount per order) with formulas over the Sales sheet (for example SUMIFS and COUNTIFS), so the summary ` +
-        'follows when sales change. Then submit.',
+        'follows when sales change. Change no other cell. Then submit.',
       sheets: [
         { name: 'Sales', rows: [['Region', 'Rep', 'Amount'], ...shuffled] },
         { name: 'Summary', rows: summary },

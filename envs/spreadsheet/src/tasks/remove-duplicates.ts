@@ -51,7 +51,7 @@ export const removeDuplicates: FamilyDef = {
     return {
       instruction:
         `Sheet Customers (${table}, header in row 1) lists some customers more than once (same Email). Delete every row whose Email already ` +
-        'appears in a row above it, so each email is left once, in the original order, with no blank rows. Then submit.',
+        'appears in a row above it, so each email is left once, in the original order, with no blank rows. Change nothing else. Then submit.',
       sheets: [{ name: 'Customers', rows: [['Email', 'Name', 'Plan'], ...rows] }],
       focus: 'Customers',
       valueMode: 'all',

@@ -75,7 +75,7 @@ export const sortAndRank: FamilyDef = {
     return {
       instruction:
         `Sort the rows of sheet Scores (A2:D${last}; columns Name, Team, Score, Rank) by Team A→Z and, within a team, by Score from highest to lowest. ` +
-        `Then fill Rank (D2:D${last}) with each player's rank inside their team (1 = best score of the team). Then submit.`,
+        `Then fill Rank (D2:D${last}) with each player's rank inside their team (1 = best score of the team). Change nothing else. Then submit.`,
       sheets: [{ name: 'Scores', rows: [['Name', 'Team', 'Score', 'Rank'], ...start] }],
       focus: 'Scores',
       valueMode: 'all',
