@@ -79,6 +79,34 @@ describe('--reward', () => {
     expect(resumed.stderr).toMatch(/cannot resume .* its reward is "shaped", not "success"/);
   });
 
+  it('runs an eval under the mode asked for, and refuses --reward with --run (the run was paid already)', { timeout: 300_000 }, async () => {
+    const out = join(dir, 'eval');
+    const evaluated = await workgym(
+      'eval',
+      '--env-module',
+      counter,
+      '--env',
+      'counter',
+      '--runtime',
+      'local',
+      '--agent',
+      'random',
+      '--episodes',
+      '3',
+      '--reward',
+      'shaped',
+      '--out',
+      out,
+    );
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    expect((await records('eval')).map((r) => r.rewardMode)).toEqual(Array(3).fill('shaped'));
+    const refused = await workgym('eval', '--run', out, '--reward', 'shaped');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /^workgym: --run scores the episodes .* so --reward \(how to play new episodes, with --agent\) cannot change them; drop it$/m,
+    );
+  });
+
   it('refuses a mode it does not know, in one line and a hint, on every command that takes it', async () => {
     for (const command of [
       ['rollout', '--agent', 'random', '--out', join(dir, 'never')],
