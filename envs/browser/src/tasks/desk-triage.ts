@@ -3,7 +3,7 @@ import { deskData, deskUntouched, TICKET_TEMPLATES } from './desk-data.js';
 import { label, onTicket, openCustomer, openTicket, seenTier } from './desk-expert.js';
 import type { ExpertStep } from '@workgym/protocol/kit';
 import { editRecords, type ExpertView, type FormField } from './expert-kit.js';
-import type { Rng } from './rng.js';
+import { drawUntil, type Rng } from './rng.js';
 import { type FamilyDef, verification } from './task.js';
 
 const PRIORITY: Record<DeskCustomer['tier'], Ticket['priority']> = { standard: 'normal', premium: 'high', enterprise: 'urgent' };
@@ -26,21 +26,24 @@ interface Asked {
  * fits both (dropping the tier condition, or a constant priority, always gets one wrong).
  */
 function draw(rng: Rng): { data: DeskData; asked: [Asked, Asked] } {
-  for (;;) {
-    const data = deskData(rng);
-    const customerOf = (t: Ticket) => data.customers.find((c) => c.id === t.customerId)!;
-    const pairs = data.tickets.flatMap((a, i) =>
-      data.tickets.slice(i + 1).flatMap((b) => (customerOf(a).tier !== customerOf(b).tier ? [[a, b] as const] : [])),
-    );
-    if (pairs.length === 0) continue;
-    const pair = rng.pick(pairs);
-    const asked = pair.map((ticket) => ({
-      ticket,
-      customer: customerOf(ticket),
-      category: (Object.keys(TICKET_TEMPLATES) as Ticket['category'][]).find((k) => TICKET_TEMPLATES[k].some(([s]) => s === ticket.subject))!,
-    }));
-    return { data, asked: asked as [Asked, Asked] };
-  }
+  const data = drawUntil(rng, deskData, (d) => tierPairs(d).length > 0);
+  const asked = rng.pick(tierPairs(data)).map((ticket) => ({
+    ticket,
+    customer: customerOf(data, ticket),
+    category: (Object.keys(TICKET_TEMPLATES) as Ticket['category'][]).find((k) => TICKET_TEMPLATES[k].some(([s]) => s === ticket.subject))!,
+  }));
+  return { data, asked: asked as [Asked, Asked] };
+}
+
+function customerOf(data: DeskData, ticket: Ticket): DeskCustomer {
+  return data.customers.find((c) => c.id === ticket.customerId)!;
+}
+
+/** The pairs of tickets whose customers are on different tiers. */
+function tierPairs(data: DeskData): (readonly [Ticket, Ticket])[] {
+  return data.tickets.flatMap((a, i) =>
+    data.tickets.slice(i + 1).flatMap((b) => (customerOf(data, a).tier !== customerOf(data, b).tier ? [[a, b] as const] : [])),
+  );
 }
 
 export const deskTriage: FamilyDef = {

@@ -2,7 +2,7 @@ import { listed, WebmailSite, type Mail } from '../sites/webmail.js';
 import { correspondents, mailData, june, numbered, pairs, TOPICS, type Correspondent } from './mail-data.js';
 import { openMessage, seenMessage, type WantedMail } from './mail-expert.js';
 import { answerFacts, textAfter } from './expert-kit.js';
-import { norm, type FamilyDef, verification } from './task.js';
+import { answerVerification, norm, type FamilyDef } from './task.js';
 
 /**
  * Constant attempts: answer with the code of the booking email the inbox lists at this place.
@@ -82,11 +82,7 @@ export const mailFindAnswer: FamilyDef = {
       },
       verify({ answer: given }) {
         const right = given !== undefined && norm(given).replace(/^confirmation code:?\s*/, '') === norm(code);
-        const sent = mail.sent().length;
-        return verification(
-          { answer: right ? 1 : 0, nothing_sent: sent === 0 ? 1 : 0 },
-          `answer ${JSON.stringify(given ?? null)}; expected ${code}${sent ? `; ${sent} mails sent` : ''}`,
-        );
+        return answerVerification(given, code, right, { nothing_sent: mail.sent().length === 0 ? 1 : 0 });
       },
     };
   },
