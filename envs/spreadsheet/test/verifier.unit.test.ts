@@ -250,6 +250,15 @@ describe('shaped reward pays only for the job (issue 27)', () => {
     expect(paid).toEqual([]);
   });
 
+  it('still pays work a correct solution needs: the right formulas without their header earn 2 of 3 progress components', async () => {
+    const verdict = await shaped('spreadsheet/computed-column', 1, 'fill-down', (final) => [
+      call('write_cells', { range: 'Items!E1', values: [[null]] }),
+      final,
+    ]);
+    expect(verdict.components).toMatchObject({ formulas: 1, values: 1, labels: 0, others_unchanged: 1 });
+    expect([verdict.success, verdict.shapedReward]).toEqual([false, 2 / 3]);
+  });
+
   it('still pays the expert 1, and names exactly the declared components, with others_unchanged a guard', async () => {
     for (const family of generated) {
       expect(family.components?.at(-1), family.id!).toMatchObject({ name: 'others_unchanged' });
