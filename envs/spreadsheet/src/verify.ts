@@ -106,12 +106,12 @@ export async function verifyTask(
   if (task.question) record('answer', checkAnswer(task, answer));
   if (task.expected) {
     const expected = task.expected(start);
-    const formulaCells = task.formulas?.cells ?? [];
+    const formulaCells = new Set(task.formulas?.cells ?? []);
     const passed = task.formulas ? await checkFormulas(task, start, wb, episode) : undefined;
     if (passed) record('formulas', passed.check);
     const labels = new Set(task.labels ?? []);
     const data = Object.keys(expected).filter((ref) => !labels.has(ref));
-    const unearned = (ref: string) => formulaCells.includes(ref) && !passed!.good.has(ref);
+    const unearned = (ref: string) => formulaCells.has(ref) && !passed!.good.has(ref);
     record('values', checkValues(task, wb, expected, data, unearned, 'target cells'));
     if (labels.size > 0)
       record(
