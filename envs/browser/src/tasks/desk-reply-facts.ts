@@ -89,7 +89,9 @@ export const deskReplyFacts: FamilyDef = {
             {
               label: 'Reply to customer',
               value: reply,
-              why: `Order ${list(found.map((o) => String(o.id)))} is ${found.map((o) => o.status).join(', ')}; its page shows tracking number ${list(found.map((o) => o.tracking))} and expected delivery ${list(found.map((o) => o.delivery))}: tell the customer.`,
+              why: found.length
+                ? `Order ${list(found.map((o) => String(o.id)))} is ${found.map((o) => o.status).join(', ')}; its page shows tracking number ${list(found.map((o) => o.tracking))} and expected delivery ${list(found.map((o) => o.delivery))}: tell the customer.`
+                : 'A reply that reads like an answer, without looking any order up.',
               derived: { value: reply, sources: shown, how: 'reply template with the order page facts' },
             },
             { label: 'Status after reply', value: 'Solved', kind: 'select', why: 'The instruction asks to set the ticket to Solved with the reply.' },
