@@ -30,6 +30,18 @@ const records = [
 const rowOf = (report: ReturnType<typeof evaluateRecords>, scope: string, key: string) => report.rows.find((r) => r.scope === scope && r.key === key)!;
 
 describe('evaluation reliability', () => {
+  it("keeps each verdict component's mean per scope, over the episodes that name it", () => {
+    const judged = [
+      record({ episodeId: 'x', success: false, finalReward: 0, shapedReward: 0.5, rewardMode: 'success', rewardComponents: { reached: 1, submitted: 0 } }),
+      record({ episodeId: 'y', success: true, finalReward: 1, shapedReward: 1, rewardMode: 'success', rewardComponents: { reached: 1, submitted: 1 } }),
+      record({ episodeId: 'z', success: false, finalReward: 0, rewardComponents: {} }),
+    ];
+    const total = rowOf(evaluateRecords(judged), 'all', 'all');
+    expect(total.meanComponents).toEqual({ reached: 1, submitted: 0.5 });
+    // The mean score is the shaped reward; a record from before reward modes counts its final reward.
+    expect(total.meanReward).toBeCloseTo(0.5, 12);
+  });
+
   it('reports pass^k beside pass@k for every k up to the group size, with the values computed by hand', () => {
     const report = evaluateRecords(records);
     expect(report.ks).toEqual([1, 2, 3, 4]);

@@ -23,6 +23,8 @@ export interface EvalRow extends Reliability {
   errors: number;
   /** Episodes lost to infrastructure faults (infra_error): in `episodes` unless excluded. */
   infraErrors: number;
+  /** Each verdict component's mean over the episodes whose verdict names it, for analysis (what the shaped reward is made of). */
+  meanComponents: Record<string, number>;
 }
 
 export interface EvalReport {
@@ -103,7 +105,20 @@ function row(scope: EvalScope, key: string, records: EpisodeRecord[], ks: number
     meanSteps: mean((r) => r.steps?.length ?? 0),
     meanTokens: mean(tokens),
     errors: records.filter((r) => ERROR_STATUSES.has(r.status ?? '')).length,
+    meanComponents: meanComponents(records),
   };
+}
+
+function meanComponents(records: readonly EpisodeRecord[]): Record<string, number> {
+  const sums = new Map<string, { sum: number; n: number }>();
+  for (const r of records) {
+    for (const [name, value] of Object.entries(r.rewardComponents ?? {})) {
+      const entry = sums.get(name) ?? sums.set(name, { sum: 0, n: 0 }).get(name)!;
+      entry.sum += value;
+      entry.n += 1;
+    }
+  }
+  return Object.fromEntries([...sums].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, { sum, n }]) => [name, sum / n]));
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
