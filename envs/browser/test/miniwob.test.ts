@@ -79,10 +79,11 @@ describe('MiniWoB++ suite loader', () => {
     }
   });
 
-  it('keeps a partial page reward: raw and 0..1 components agree, the reward is not success', async () => {
+  it('keeps a partial page reward as the shaped reward: raw and 0..1 components agree, the reward is not success', async () => {
     // A checkbox task that lists some boxes but not all: submitting none checked is partly right.
+    // The suite declares no components, so its own reward is the shaped one.
     for (let seed = 0; seed < 30; seed++) {
-      const r = await h.client.reset({ family: 'browser/miniwob.click-checkboxes', seed });
+      const r = await h.client.reset({ family: 'browser/miniwob.click-checkboxes', seed, reward: 'shaped' });
       const boxes = r.observation!.text.split('\n').filter((l) => /\] checkbox /.test(l)).length;
       const list = r.task!.instruction.match(/^Select (.+) and click Submit\.$/)![1]!;
       const listed = list === 'nothing' ? 0 : list.split(', ').length;
@@ -94,6 +95,7 @@ describe('MiniWoB++ suite loader', () => {
       const raw = (boxes - 2 * listed) / boxes;
       expect(reply.verdict?.components).toEqual({ miniwob_reward: Math.max(0, raw), miniwob_raw_reward: raw });
       expect(reply.verdict?.reward).toBe(Math.max(0, raw));
+      expect(reply.verdict?.shapedReward).toBe(Math.max(0, raw));
       expect(reply.verdict?.success).toBe(false);
       await h.client.closeSession(r.session);
       return;
