@@ -55,6 +55,7 @@ const family = (name: string, job?: string): FamilyDef<Walk> => ({
   description: `Walk (${name}).`,
   strategies: ['stride', 'step'],
   nearMisses: ['overshoot'],
+  components: [],
   generate: (rng) => ({ target: rng.int(0, 1_000_000) }),
 });
 

@@ -148,9 +148,11 @@ describe('workgym family new, end to end in a copy of the repository', () => {
     const again = await workgym('family', 'new', FAMILY, '--like', 'implement-function');
     expect(refusal(again.stderr)).toMatch(/^workgym: code\/parse-duration exists already/);
 
-    const checked = await workgym('check', 'code', '--family', FAMILY, '--runtime', 'local', '--seeds', '1');
+    // The guessing floor plays the template's constant guesses (50 seeds by default: 3 here).
+    const checked = await workgym('check', 'code', '--family', FAMILY, '--runtime', 'local', '--seeds', '1', '--relaxation-seeds', '3', '--guess-seeds', '3');
     expect(checked.code, checked.stdout + checked.stderr).toBe(0);
     expect(checked.stdout).toContain(`code (only ${FAMILY}): conforms`);
+    expect(checked.stdout).toMatch(new RegExp(`guessing floor \\[${FAMILY}\\]: succeeded: .+ 0/3`));
     expect(checked.stdout).not.toMatch(/code\/py-/);
 
     const expert = await workgym(

@@ -63,6 +63,8 @@ export function loadTaskSets(paths: readonly string[], codeVersion: string): Loa
       description: task.description,
       strategies: [REFERENCE_STRATEGY],
       nearMisses: task.nearMisses,
+      // A brought task declares no components: its shaped reward is the share of its cases passed.
+      components: [],
       // A fixed task: every seed and split is the same task (seeds are repeats).
       generate: () => task.instance,
     });

@@ -56,8 +56,9 @@ export interface FamilyDef<Instance> {
    * formulas before values), `guard` for what holds when nothing was done (others untouched,
    * only one sent, no other cell changed). The server computes shaped reward from this
    * declaration (`shapedReward`); no family sums its own. Every verdict names exactly these.
+   * Empty only for tasks a task set brings, whose env reports their own reward.
    */
-  components?: readonly ComponentDecl[];
+  components: readonly ComponentDecl[];
   /**
    * The conditions the task states (category, rating, amount, status, date window, which
    * record). `generate` guarantees that dropping any one changes the right outcome (another
