@@ -56,6 +56,9 @@ function floor(attempt: (seed: number) => { success: boolean }): number[] {
   return won;
 }
 
+/** The family's declared guesses that pick by rank of price. */
+const guessedRanks = (family: string): string[] => FAMILIES.find((f) => f.name === family)!.guesses!.filter((g) => g.endsWith('-cheapest'));
+
 type Outcome = ReturnType<typeof judged>;
 /** Each attempt of each seed: the right one succeeds, every other scores 0. */
 function expectOnly(outcomes: Record<string, Outcome>, right: string, seed: number): void {
@@ -94,6 +97,12 @@ describe('browser/shop-buy-cheapest', () => {
 
   it('buying the first product listed in the category is right on no seed of 50', () => {
     expect(floor((seed) => attempt(seed, (ps, c) => ps.filter((p) => p.category === c).sort((a, b) => a.name.localeCompare(b.name))[0]!))).toEqual([]);
+  });
+
+  // The declared guesses are ranks 2 and 3; a policy could learn any rank, so 1..10 are played.
+  it('sorting the category by price and buying any fixed rank 1..10, ignoring the rating, is right on at most 2 seeds of 50', () => {
+    expect(guessedRanks('shop-buy-cheapest')).toEqual(['second-cheapest', 'third-cheapest']);
+    for (let k = 0; k < 10; k++) floor((seed) => attempt(seed, (ps, c) => ps.filter((p) => p.category === c).sort((a, b) => a.price - b.price)[k]!));
   });
 });
 
@@ -197,6 +206,12 @@ describe('browser/booking-reserve', () => {
 
   it('booking the first hotel listed is right on no seed of 50', () => {
     expect(floor((seed) => attempt(seed, (hs, city, guests) => hs.find((h) => h.city === city && h.maxGuests >= guests)!))).toEqual([]);
+  });
+
+  it('sorting the results by price and booking any fixed rank 1..10, ignoring the rating, is right on at most 2 seeds of 50', () => {
+    expect(guessedRanks('booking-reserve')).toEqual(['second-cheapest', 'third-cheapest']);
+    for (let k = 0; k < 10; k++)
+      floor((seed) => attempt(seed, (hs, city, guests) => hs.filter((h) => h.city === city && h.maxGuests >= guests).sort((a, b) => a.price - b.price)[k]!));
   });
 });
 

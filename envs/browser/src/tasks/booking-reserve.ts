@@ -1,5 +1,5 @@
 import { BookingSite, type BookingData, type Hotel } from '../sites/booking.js';
-import { CITIES, drawUntil, money, personName, type Rng } from './rng.js';
+import { CITIES, money, personName, type Rng } from './rng.js';
 import type { Snapshot } from '../browser/ax-snapshot.js';
 import type { ExpertStep } from '@workgym/protocol/kit';
 import {
@@ -24,6 +24,9 @@ const MIN_RATING = 4.0;
 /** Book whichever hotel the results list first. */
 const GUESS = 'first-listed';
 const NAMES = ['Grand', 'Harbor', 'Garden', 'Central', 'Old Town', 'Riverside', 'Park', 'Station', 'Royal', 'Plaza'];
+const HOTEL_NAMES = ['Hotel', 'Inn', 'Suites', 'Lodge'].flatMap((kind) => NAMES.map((n) => `${n} ${kind}`));
+/** Sort the results by price and book the hotel at a fixed rank, ignoring the rating. */
+const RANKS: Record<string, number> = { 'second-cheapest': 1, 'third-cheapest': 2 };
 
 export const bookingReserve: FamilyDef = {
   name: 'booking-reserve',
@@ -43,18 +46,11 @@ export const bookingReserve: FamilyDef = {
   ],
   // The city is a required search field, not a condition an attempt can drop.
   conditions: ['rating', 'guests'],
-  guesses: [GUESS],
+  guesses: [GUESS, ...Object.keys(RANKS)],
   generate(rng) {
-    const drawn = drawUntil(rng, drawHotels, (t) => {
-      const inCity = t.hotels.filter((h) => h.city === t.city);
-      const listed = inCity.filter((h) => h.maxGuests >= t.guests);
-      // Dropping the rating, or the party size, books another hotel; so does booking the first one listed.
-      return (
-        t.target !== undefined && cheapest(listed) !== t.target && cheapest(inCity.filter((h) => h.rating >= MIN_RATING)) !== t.target && listed[0] !== t.target
-      );
-    });
-    const { hotels, city, guests } = drawn;
-    const target = drawn.target!;
+    // Dropping the rating, or the party size, books another hotel; so would booking the first
+    // listed, the highest rated or the first listed rated high enough: the draw rules them out.
+    const { hotels, city, guests, target } = drawHotels(rng);
     const minRating = MIN_RATING;
     const checkIn = `2025-0${rng.int(7, 9)}-${String(rng.int(1, 28)).padStart(2, '0')}`;
     const nights = rng.int(2, 5);
@@ -70,6 +66,11 @@ export const bookingReserve: FamilyDef = {
       const byPrice = [...rows].sort((a, b) => cents(a.price) - cents(b.price));
       const shown = (h: (typeof rows)[number]) => `${h.name} ${h.rating.toFixed(1)}, ${h.price}`;
       if (view.strategy === `guess:${GUESS}`) return { hotel: rows[0]!.name, step: act(click(rows[0]!.book), `${shown(rows[0]!)} is listed first.`) };
+      const ranked = Object.entries(RANKS).find(([guess]) => view.strategy === `guess:${guess}`);
+      if (ranked) {
+        const [guess, i] = ranked;
+        return { hotel: byPrice[i]!.name, step: act(click(byPrice[i]!.book), `By price, ${shown(byPrice[i]!)} comes ${guess.split('-')[0]}.`) };
+      }
       if (view.strategy === 'cheapest-ignoring-rating' || view.strategy === 'relax:rating')
         return { hotel: byPrice[0]!.name, step: act(click(byPrice[0]!.book), `${shown(byPrice[0]!)} is the cheapest.`) };
       const good = byPrice.filter((h) => h.rating >= minRating);
@@ -147,25 +148,58 @@ export const bookingReserve: FamilyDef = {
   },
 };
 
-/** Three cities of six hotels, the party size, and the cheapest hotel in the first city rated high enough for the party. */
-function drawHotels(rng: Rng): { hotels: Hotel[]; city: string; guests: number; target: Hotel | undefined } {
+/** Hotels in the task's city that take the party: enough that no rank by price is the target on more than 4% of seeds. */
+const LISTED = 33;
+/** Hotels in the task's city too small for the party; the city's cheapest is one of them, rated high enough. */
+const TOO_SMALL = 6;
+
+/**
+ * Three cities (the first the task's), the party size and the target: its rank by price among
+ * the hotels taking the party is uniform over 2..LISTED - 1, exactly the cheaper ones rated
+ * below MIN_RATING, the dearest rated above the target. The target is listed after another
+ * hotel rated high enough.
+ */
+function drawHotels(rng: Rng): { hotels: Hotel[]; city: string; guests: number; target: Hotel } {
   const cities = rng.sample(CITIES, 3);
-  const hotels: Hotel[] = [];
-  let id = 1;
-  for (const city of cities) {
-    for (const n of rng.sample(NAMES, 6)) {
-      hotels.push({ id: id++, name: `${n} Hotel ${city}`, city, price: rng.int(60, 260) * 100, rating: rng.int(30, 50) / 10, maxGuests: rng.int(1, 4) });
-    }
-  }
   const city = cities[0]!;
   const guests = rng.int(2, 3);
-  const target = cheapest(hotels.filter((h) => h.city === city && h.maxGuests >= guests && h.rating >= MIN_RATING));
-  return { hotels, city, guests, target };
-}
-
-/** The cheapest hotel; the first listed among equals. */
-function cheapest(hotels: readonly Hotel[]): Hotel | undefined {
-  return [...hotels].sort((a, b) => a.price - b.price || a.id - b.id)[0];
+  const prices = rng
+    .sample(
+      Array.from({ length: 201 }, (_, i) => (60 + i) * 100),
+      LISTED + TOO_SMALL,
+    )
+    .sort((a, b) => a - b);
+  // The cheapest is too small; the rest are shuffled between taking the party or not.
+  const fits = [false, ...rng.shuffle([...Array<boolean>(LISTED).fill(true), ...Array<boolean>(TOO_SMALL - 1).fill(false)])];
+  const rank = rng.int(2, LISTED - 1);
+  let listed = 0;
+  const inCity = rng.sample(HOTEL_NAMES, prices.length).map((name, i): Omit<Hotel, 'id'> => {
+    if (fits[i]) listed++;
+    const [low, high] = !fits[i] ? [i === 0 ? 40 : 30, 50] : listed < rank ? [30, 39] : listed === rank ? [40, 47] : listed === LISTED ? [48, 50] : [30, 50];
+    return {
+      name: `${name} ${city}`,
+      city,
+      price: prices[i]!,
+      rating: rng.int(low, high) / 10,
+      maxGuests: fits[i] ? rng.int(guests, 4) : rng.int(1, guests - 1),
+    };
+  });
+  const target = inCity.filter((_, i) => fits[i])[rank - 1]!;
+  const elsewhere = cities
+    .slice(1)
+    .flatMap((c) =>
+      rng
+        .sample(HOTEL_NAMES, 6)
+        .map((name) => ({ name: `${name} ${c}`, city: c, price: rng.int(60, 260) * 100, rating: rng.int(30, 50) / 10, maxGuests: rng.int(1, 4) })),
+    );
+  const order = rng.shuffle([...inCity, ...elsewhere]);
+  const good = order.filter((h) => h.city === city && h.maxGuests >= guests && h.rating >= MIN_RATING);
+  if (good[0] === target) {
+    const [i, j] = [order.indexOf(target), order.indexOf(good[1]!)];
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const hotels = order.map((h, i) => ({ ...h, id: i + 1 }));
+  return { hotels, city, guests, target: hotels.find((h) => h.name === target.name)! };
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];

@@ -1,6 +1,6 @@
 import { ShopSite, type Product } from '../sites/shop.js';
 import { pastOrders, shopData, CATEGORIES } from './shop-data.js';
-import { address, drawUntil, money, personName, type Rng } from './rng.js';
+import { address, money, personName, type Rng } from './rng.js';
 import type { ExpertStep } from '@workgym/protocol/kit';
 import { act, click, findNode, leave, list, navigate, submit, tableRows, type ExpertView } from './expert-kit.js';
 import { checkout, fillCart } from './shop-expert.js';
@@ -21,6 +21,8 @@ interface Plan {
 }
 
 const GUESS = 'first-listed';
+/** Sort by price and buy the product at a fixed rank, ignoring the rating. */
+const RANKS: Record<string, number> = { 'second-cheapest': 1, 'third-cheapest': 2 };
 
 export const shopBuyCheapest: FamilyDef = {
   name: 'shop-buy-cheapest',
@@ -38,14 +40,11 @@ export const shopBuyCheapest: FamilyDef = {
     { name: 'other_orders_untouched', kind: 'guard' },
   ],
   conditions: ['category', 'rating'],
-  guesses: [GUESS],
+  guesses: [GUESS, ...Object.keys(RANKS)],
   generate(rng) {
-    const { data, category, minRating, target } = drawUntil(rng, drawShop, (t) => {
-      const inCategory = t.data.products.filter((p) => p.category === t.category);
-      const rated = t.data.products.filter((p) => p.rating >= t.minRating);
-      // Dropping the rating, or the category, buys another product; so does buying the first one listed.
-      return cheapest(inCategory) !== t.target && cheapest(rated) !== t.target && byName(inCategory)[0] !== t.target;
-    });
+    // Dropping any one condition, or buying the first listed, the highest rated or the first rated
+    // high enough, buys another product: the draw rules them out.
+    const { data, category, minRating, target } = drawShop(rng);
     const customer = personName(rng);
     const addr = address(rng);
     const shop = new ShopSite(data);
@@ -85,6 +84,12 @@ export const shopBuyCheapest: FamilyDef = {
       [`guess:${GUESS}`]: { title, byPrice: false, choose: (rows) => ({ row: rows[0]!, why: `${rows[0]!.name} is listed first.` }) },
     };
     plans['relax:rating'] = plans['cheapest-ignoring-rating']!;
+    for (const [guess, i] of Object.entries(RANKS))
+      plans[`guess:${guess}`] = {
+        title,
+        byPrice: true,
+        choose: (rows) => ({ row: rows[i]!, why: `Sorted by price, ${shown(rows[i]!)} comes ${guess.split('-')[0]}.` }),
+      };
 
     /** The product the plan picks from a listing the episode showed, and why. */
     const pick = (view: ExpertView, plan: Plan): { name: string; why: string } | undefined => {
@@ -149,17 +154,34 @@ export const shopBuyCheapest: FamilyDef = {
   },
 };
 
-/** A shop with past orders, a category and a threshold (the median rating of the category's others). */
+/** Products in the task's category: enough that no rank by price is the target on more than 4% of seeds. */
+const CATEGORY_SIZE = 36;
+
+/**
+ * A shop with past orders, a category of CATEGORY_SIZE products and a threshold; the target's
+ * rank by price is uniform over 2..CATEGORY_SIZE - 1: exactly the cheaper products are rated
+ * below the threshold, the dearest is rated above the target, the others anything. Names are
+ * swapped so that neither the first listed nor the first rated high enough is the target.
+ */
 function drawShop(rng: Rng) {
-  const data = shopData(rng);
-  data.orders = pastOrders(rng, data.products, 4);
   const category = rng.pick(CATEGORIES);
-  const inCategory = data.products.filter((p) => p.category === category);
-  const others = inCategory.filter((p) => p !== cheapest(inCategory));
-  const ratings = [...new Set(others.map((p) => p.rating))].sort((a, b) => a - b);
-  const minRating = ratings[Math.floor(ratings.length / 2)]!;
-  const target = cheapest(inCategory.filter((p) => p.rating >= minRating))!;
-  return { data, category, minRating, target };
+  const data = shopData(rng, { [category]: CATEGORY_SIZE });
+  data.orders = pastOrders(rng, data.products, 3);
+  const byPrice = data.products.filter((p) => p.category === category).sort((a, b) => a.price - b.price);
+  const rank = rng.int(2, CATEGORY_SIZE - 1);
+  const tenths = rng.int(35, 45);
+  byPrice.forEach((p, i) => {
+    const [low, high] = i < rank - 1 ? [25, tenths - 1] : i === rank - 1 ? [tenths, 47] : i === byPrice.length - 1 ? [48, 50] : [25, 50];
+    p.rating = rng.int(low, high) / 10;
+  });
+  // Dropping the category buys another product: the shop's cheapest, rated high enough, is in another.
+  const elsewhere = cheapest(data.products.filter((p) => p.category !== category))!;
+  elsewhere.price = byPrice[0]!.price - 50;
+  elsewhere.rating = rng.int(tenths, 50) / 10;
+  const target = byPrice[rank - 1]!;
+  const rated = byName(byPrice).filter((p) => p.rating >= tenths / 10);
+  if (rated[0] === target) [target.name, rated[1]!.name] = [rated[1]!.name, target.name];
+  return { data, category, minRating: tenths / 10, target };
 }
 
 function cheapest(products: readonly Product[]): Product | undefined {

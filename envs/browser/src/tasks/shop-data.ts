@@ -9,11 +9,19 @@ const CATALOGUE: Record<string, string[]> = {
   Mugs: ['Enamel Mug', 'Travel Mug', 'Stoneware Mug', 'Glass Mug', 'Espresso Cup Set', 'Thermal Mug'],
 };
 
-/** A seeded shop catalogue: every category, shuffled prices and ratings, no ties on price. */
-export function shopData(rng: Rng): ShopData {
+/** Model lines that enlarge a category past its base list ("Compact Glass Kettle"). */
+const VARIANTS = ['Compact', 'Deluxe', 'Classic', 'Nordic', 'Pro', 'Eco', 'Retro'];
+
+/**
+ * A seeded shop catalogue: every category, shuffled prices and ratings, no ties on price within
+ * a category. `sizes` enlarges categories (up to 40 products) with variants of their base names;
+ * without it the catalogue and its draws are the base ones.
+ */
+export function shopData(rng: Rng, sizes: Readonly<Record<string, number>> = {}): ShopData {
   const products: Product[] = [];
   let id = 101;
-  for (const [category, names] of Object.entries(CATALOGUE)) {
+  for (const [category, base] of Object.entries(CATALOGUE)) {
+    const names = [...base, ...VARIANTS.flatMap((v) => base.map((n) => `${v} ${n}`))].slice(0, Math.max(base.length, sizes[category] ?? 0));
     const prices = rng.sample(
       Array.from({ length: 60 }, (_, i) => 999 + i * 150),
       names.length,
