@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CallRefusedError, Rng, splitSeed, type EpisodeSpec, type Observation, type Session } from '../src/index.js';
-import { candidateCalls, defineTools, EnvBase, expertAction, FamilyCatalogue, instanceRng, z, type FamilyDef } from '../src/kit/index.js';
+import { candidateCalls, defineTools, drawUntil, EnvBase, expertAction, FamilyCatalogue, instanceRng, z, type FamilyDef } from '../src/kit/index.js';
 import { envManifest } from '../src/kit/manifest.js';
 
 const tools = defineTools({
@@ -244,5 +244,26 @@ describe('envManifest', () => {
     expect(envManifest('file:///repo/envs/walk/dist/manifest.js', { name: 'walk', create: async () => new WalkEnv() }).serverEntry).toBe(
       '/repo/envs/walk/dist/server.js',
     );
+  });
+});
+
+describe('drawUntil', () => {
+  it('draws from the same rng until the guarantee holds, so a seed still gives one task', () => {
+    const draw = (rng: Rng) => rng.int(0, 9);
+    const first = drawUntil(new Rng(7), draw, (n) => n === 3);
+    expect(first).toBe(3);
+    expect(drawUntil(new Rng(7), draw, (n) => n === 3)).toBe(first);
+  });
+
+  it('fails loudly when the guarantee never holds, instead of looping', () => {
+    let draws = 0;
+    expect(() =>
+      drawUntil(
+        new Rng(1),
+        (rng) => (draws++, rng.next()),
+        () => false,
+      ),
+    ).toThrow('no task meeting its guarantees in 500 draws');
+    expect(draws).toBe(500);
   });
 });

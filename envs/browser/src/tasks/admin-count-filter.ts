@@ -2,9 +2,9 @@ import { AdminSite, PLANS, type User } from '../sites/admin.js';
 import { adminUsers } from './admin-data.js';
 import { applied, filters, pageOf } from './admin-expert.js';
 import type { Snapshot } from '../browser/ax-snapshot.js';
-import type { ExpertStep } from '@workgym/protocol/kit';
+import { drawUntil, type ExpertStep } from '@workgym/protocol/kit';
 import { act, answer, click, fillForm, leave, mustFind, tableRows, type ExpertView } from './expert-kit.js';
-import { drawUntil, type Rng } from './rng.js';
+import type { Rng } from './rng.js';
 import { answerVerification, norm, type FamilyDef } from './task.js';
 
 const CONDITIONS = ['plan', 'country', 'status'] as const;

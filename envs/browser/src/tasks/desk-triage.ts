@@ -1,9 +1,9 @@
 import { HelpDeskSite, type DeskCustomer, type DeskData, type Ticket } from '../sites/helpdesk.js';
 import { deskData, deskUntouched, TICKET_TEMPLATES } from './desk-data.js';
 import { label, onTicket, openCustomer, openTicket, seenTier } from './desk-expert.js';
-import type { ExpertStep } from '@workgym/protocol/kit';
+import { drawUntil, type ExpertStep } from '@workgym/protocol/kit';
 import { editRecords, type ExpertView, type FormField } from './expert-kit.js';
-import { drawUntil, type Rng } from './rng.js';
+import type { Rng } from './rng.js';
 import { type FamilyDef, verification } from './task.js';
 
 const PRIORITY: Record<DeskCustomer['tier'], Ticket['priority']> = { standard: 'normal', premium: 'high', enterprise: 'urgent' };

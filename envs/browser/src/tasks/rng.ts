@@ -84,15 +84,3 @@ export function address(rng: Rng): string {
 export function money(cents: number): string {
   return `$${(cents / 100).toFixed(2)}`;
 }
-
-/**
- * A generator's guarantee: draws with `draw` until `holds` (each condition of the task matters,
- * no constant choice is right), from the same rng, so a seed still gives one task.
- */
-export function drawUntil<T>(rng: Rng, draw: (rng: Rng) => T, holds: (drawn: T) => boolean): T {
-  for (let tries = 0; tries < 500; tries++) {
-    const drawn = draw(rng);
-    if (holds(drawn)) return drawn;
-  }
-  throw new Error('the generator found no task meeting its guarantees in 500 draws');
-}

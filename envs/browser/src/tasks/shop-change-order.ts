@@ -1,7 +1,7 @@
 import { ShopSite, type ShopOrder } from '../sites/shop.js';
 import { pastOrders, shopData } from './shop-data.js';
-import { address, drawUntil, type Rng } from './rng.js';
-import type { ExpertStep } from '@workgym/protocol/kit';
+import { address, type Rng } from './rng.js';
+import { drawUntil, type ExpertStep } from '@workgym/protocol/kit';
 import { act, click, fillForm, findNode, leave, navigate, submit, type ExpertView } from './expert-kit.js';
 import { checkout, fillCart, openProduct } from './shop-expert.js';
 import { type FamilyDef, verification } from './task.js';

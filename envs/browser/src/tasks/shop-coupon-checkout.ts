@@ -1,6 +1,7 @@
 import { ShopSite } from '../sites/shop.js';
 import { pastOrders, shopData } from './shop-data.js';
-import { address, drawUntil, money, personName } from './rng.js';
+import { drawUntil } from '@workgym/protocol/kit';
+import { address, money, personName } from './rng.js';
 import { act, submit } from './expert-kit.js';
 import { checkout, fillCart, openProduct } from './shop-expert.js';
 import { type FamilyDef, verification } from './task.js';

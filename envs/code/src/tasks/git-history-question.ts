@@ -1,5 +1,5 @@
 import { relaxStrategy, type Rng } from '@workgym/protocol';
-import type { ExpertStep } from '@workgym/protocol/kit';
+import { drawUntil, type ExpertStep } from '@workgym/protocol/kit';
 import { bashLook, firstUnmade, type Look } from './expert/step.js';
 import { shownStdout } from './expert/shell.js';
 import type { EpisodeView } from './expert/view.js';
@@ -136,8 +136,7 @@ function targetMatters(h: History, kind: number): boolean {
 
 function generate(rng: Rng): TaskInstance {
   const kind = rng.int(0, 2);
-  let h = drawHistory(rng);
-  while (!targetMatters(h, kind)) h = drawHistory(rng);
+  const h = drawUntil(rng, drawHistory, (drawn) => targetMatters(drawn, kind));
   const { authors, commits, timeoutChanges, deletions } = h;
   const last = timeoutChanges[timeoutChanges.length - 1]!;
   // Never the newest change: the one a reader who skips the named commit would take.

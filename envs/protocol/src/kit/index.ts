@@ -4,6 +4,7 @@
 export { defineTools, ToolTable, z, type ToolArgs, type ToolDefinition } from './tools.js';
 export { candidateCalls, expertAction, type Derived, type Difficulty, type ExpertStep, type FamilyDef, type InstanceOf, type PlannedCall } from './family.js';
 export type { ComponentDecl, ComponentKind } from '../reward.js';
+export { drawUntil } from './draw-until.js';
 export { FamilyCatalogue, instanceRng, SPLITS, type CatalogueOptions } from './catalogue.js';
 export { EnvBase, type EnvIdentity } from './env-base.js';
 export { OpenSessions } from './open-sessions.js';

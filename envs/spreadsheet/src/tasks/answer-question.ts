@@ -1,4 +1,4 @@
-import type { ExpertStep } from '@workgym/protocol/kit';
+import { drawUntil, type ExpertStep } from '@workgym/protocol/kit';
 import type { Value } from '../engine/values.js';
 import { showValue } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
@@ -90,17 +90,19 @@ export const answerQuestion: FamilyDef = {
     const reps = rng.sample(FIRST, 5);
     const regions = rng.sample(REGIONS, 3);
     const kind = rng.next() < 0.5 ? 'total' : 'top';
-    let rows: Value[][];
-    let q: Question;
     // Draw again until the question is fair (most draws are).
-    for (;;) {
-      const n = rng.int(28, 40);
-      rows = [];
-      for (let i = 0; i < n; i++) rows.push([rng.pick(MONTHS), rng.pick(regions), rng.pick(reps), rng.int(1, 40), rng.int(10, 999)]);
-      const first = rng.pick(rows);
-      q = { kind, region: first[1] as string, month: first[0] as string };
-      if (fair(toSales(rows), q)) break;
-    }
+    const { rows, q } = drawUntil(
+      rng,
+      () => {
+        const n = rng.int(28, 40);
+        const rows: Value[][] = [];
+        for (let i = 0; i < n; i++) rows.push([rng.pick(MONTHS), rng.pick(regions), rng.pick(reps), rng.int(1, 40), rng.int(10, 999)]);
+        const first = rng.pick(rows);
+        const q: Question = { kind, region: first[1] as string, month: first[0] as string };
+        return { rows, q };
+      },
+      ({ rows, q }) => fair(toSales(rows), q),
+    );
     const right = answerOf(toSales(rows), q);
     const height = rows.length + 1;
     const table = `A1:E${height}`;

@@ -1,4 +1,5 @@
 import type { Rng } from '@workgym/protocol';
+import { drawUntil } from '@workgym/protocol/kit';
 import type { Value } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
 import { derive, rowLine } from './expert-kit.js';
@@ -17,17 +18,23 @@ const clean = (text: string) => proper(trimmed(text));
  * alone (a condition dropped) cleans every name.
  */
 function drawPeople(rng: Rng): Value[][] {
-  for (;;) {
-    const n = rng.int(8, 14);
-    const rows: Value[][] = [];
-    for (let i = 0; i < n; i++) {
-      const pad = () => ' '.repeat(rng.int(0, 2));
-      const name = `${pad()}${messy(rng.pick(FIRST), rng.int(0, 3))}${' '.repeat(rng.int(1, 3))}${messy(rng.pick(LAST), rng.int(0, 3))}${pad()}`;
-      rows.push([name, rng.pick(['Oslo', 'Lyon', 'Porto', 'Graz', 'Turin'])]);
-    }
-    const names = rows.map((r) => String(r[0]));
-    if (names.some((x) => trimmed(x) !== x) && names.some((x) => proper(trimmed(x)) !== trimmed(x))) return rows;
-  }
+  return drawUntil(
+    rng,
+    () => {
+      const n = rng.int(8, 14);
+      const rows: Value[][] = [];
+      for (let i = 0; i < n; i++) {
+        const pad = () => ' '.repeat(rng.int(0, 2));
+        const name = `${pad()}${messy(rng.pick(FIRST), rng.int(0, 3))}${' '.repeat(rng.int(1, 3))}${messy(rng.pick(LAST), rng.int(0, 3))}${pad()}`;
+        rows.push([name, rng.pick(['Oslo', 'Lyon', 'Porto', 'Graz', 'Turin'])]);
+      }
+      return rows;
+    },
+    (rows) => {
+      const names = rows.map((r) => String(r[0]));
+      return names.some((x) => trimmed(x) !== x) && names.some((x) => proper(trimmed(x)) !== trimmed(x));
+    },
+  );
 }
 
 /** The formula each careless strategy fills down instead of PROPER(TRIM(...)). */

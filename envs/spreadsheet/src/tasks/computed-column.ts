@@ -1,4 +1,5 @@
 import type { Rng } from '@workgym/protocol';
+import { drawUntil } from '@workgym/protocol/kit';
 import { sameValue, type Value } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
 import { rowLine } from './expert-kit.js';
@@ -20,14 +21,18 @@ const GUESSES: Record<string, (r: number) => string> = {
  * (leaving either out of the formula is then wrong).
  */
 function drawItems(rng: Rng): Value[][] {
-  for (;;) {
-    const n = rng.int(8, 15);
-    const rows: Value[][] = [];
-    for (let i = 0; i < n; i++)
-      rows.push([`${rng.pick(PRODUCTS)} ${rng.int(1, 99)}`, rng.int(1, 40), rng.int(2, 300) + rng.pick([0, 0.5, 0.95]), rng.pick(DISCOUNTS)]);
-    const net = (r: Value[]) => num(r[1]!) * num(r[2]!) * (1 - num(r[3]!));
-    if (rows.some((r) => r[3] !== 0) && rows.some((r) => !sameValue(net(r), round2(net(r))))) return rows;
-  }
+  const net = (r: Value[]) => num(r[1]!) * num(r[2]!) * (1 - num(r[3]!));
+  return drawUntil(
+    rng,
+    () => {
+      const n = rng.int(8, 15);
+      const rows: Value[][] = [];
+      for (let i = 0; i < n; i++)
+        rows.push([`${rng.pick(PRODUCTS)} ${rng.int(1, 99)}`, rng.int(1, 40), rng.int(2, 300) + rng.pick([0, 0.5, 0.95]), rng.pick(DISCOUNTS)]);
+      return rows;
+    },
+    (rows) => rows.some((r) => r[3] !== 0) && rows.some((r) => !sameValue(net(r), round2(net(r)))),
+  );
 }
 
 /** Computed columns: a net amount from quantity, price and discount. */

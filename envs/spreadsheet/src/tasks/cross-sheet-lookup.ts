@@ -1,4 +1,5 @@
 import type { Rng } from '@workgym/protocol';
+import { drawUntil } from '@workgym/protocol/kit';
 import type { Value } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
 import { rowLine } from './expert-kit.js';
@@ -18,12 +19,16 @@ const GUESSES: Record<string, (r: number) => string> = {
  * taking the price of the same row fails too).
  */
 function drawOrders(rng: Rng, products: Value[][]): Value[][] {
-  for (;;) {
-    const n = rng.int(8, 14);
-    const orders: Value[][] = [];
-    for (let i = 0; i < n; i++) orders.push([`O-${2000 + i}`, rng.pick(products)[0]!, rng.int(1, 12), null, null]);
-    if (new Set(orders.map((o) => o[1])).size > 1) return orders;
-  }
+  return drawUntil(
+    rng,
+    () => {
+      const n = rng.int(8, 14);
+      const orders: Value[][] = [];
+      for (let i = 0; i < n; i++) orders.push([`O-${2000 + i}`, rng.pick(products)[0]!, rng.int(1, 12), null, null]);
+      return orders;
+    },
+    (orders) => new Set(orders.map((o) => o[1])).size > 1,
+  );
 }
 
 /** Lookups across sheets: price each order line from a product table on another sheet. */

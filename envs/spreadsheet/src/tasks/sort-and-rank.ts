@@ -1,4 +1,5 @@
 import type { Rng } from '@workgym/protocol';
+import { drawUntil } from '@workgym/protocol/kit';
 import type { Value } from '../engine/values.js';
 import { sameValue } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
@@ -40,21 +41,25 @@ const BOTH_KEYS: { column: string; order: 'asc' | 'desc' }[] = [
  * two conditions), and from the starting order: drawn again from `rng` until it does.
  */
 function drawTable(rng: Rng): { start: Row[]; sorted: Row[] } {
-  for (;;) {
-    const teams = rng.sample(['Red', 'Blue', 'Green', 'Gold'], rng.int(2, 3));
-    const names = rng.sample(FIRST, rng.int(8, 12));
-    const scores = rng.sample(
-      [...Array(90).keys()].map((i) => i + 10),
-      names.length,
-    );
-    const rows: Row[] = names.map((name, i) => [name, rng.pick(teams), scores[i]!, null]);
-    const sorted = [...rows].sort((a, b) => byTeam(a, b) || byScore(a, b));
-    // Start from an order that is surely not the sorted one.
-    const start = sorted.map((r) => [...r]);
-    start.push(start.shift()!);
+  return drawUntil(
+    rng,
+    () => {
+      const teams = rng.sample(['Red', 'Blue', 'Green', 'Gold'], rng.int(2, 3));
+      const names = rng.sample(FIRST, rng.int(8, 12));
+      const scores = rng.sample(
+        [...Array(90).keys()].map((i) => i + 10),
+        names.length,
+      );
+      const rows: Row[] = names.map((name, i) => [name, rng.pick(teams), scores[i]!, null]);
+      const sorted = [...rows].sort((a, b) => byTeam(a, b) || byScore(a, b));
+      // Start from an order that is surely not the sorted one.
+      const start = sorted.map((r) => [...r]);
+      start.push(start.shift()!);
+      return { start, sorted };
+    },
     // Array.prototype.sort is stable, as the sort tool is: these are what dropping a key gives.
-    if (!sameOrder([...start].sort(byTeam), sorted) && !sameOrder([...start].sort(byScore), sorted)) return { start, sorted };
-  }
+    ({ start, sorted }) => !sameOrder([...start].sort(byTeam), sorted) && !sameOrder([...start].sort(byScore), sorted),
+  );
 }
 
 /** Sorting and ranking: sort a table by two keys, then number the ranks. */
