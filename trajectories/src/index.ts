@@ -31,7 +31,7 @@ export {
   UnknownContextPolicyError,
   WriterClosedError,
 } from './errors.js';
-export { paidReward, rewardModeOf, shapedRewardOf } from './record/reward.js';
+export { rewardModeOf, shapedRewardOf } from './record/reward.js';
 export type { RewardFields } from './record/reward.js';
 export { actionsHash, taskId, taskPosition, taskSplit, toolsHash } from './record/task.js';
 export { createRun, resumeRun } from './run/create-run.js';

@@ -1,7 +1,8 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRun, openRun, paidReward, rewardModeOf, runStats, shapedRewardOf, type EpisodeRecord } from '../src/index.js';
+import { paidReward } from '@workgym/protocol/reward';
+import { createRun, openRun, rewardModeOf, runStats, shapedRewardOf, type EpisodeRecord } from '../src/index.js';
 import { tempDir, writeRun } from './temp-dir.js';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'run-before-msgpackr');

@@ -5,7 +5,6 @@ import { basename, join, resolve } from 'node:path';
 import {
   createRun,
   openRun,
-  paidReward,
   rewardModeOf,
   RunExistsError,
   shapedRewardOf,
@@ -14,6 +13,7 @@ import {
   type RunWriter,
   type StepRecord,
 } from '@workgym/trajectories';
+import { paidReward } from '@workgym/protocol';
 import type { EnvRuntime, EnvServerSpec } from '@workgym/runtime';
 import type { Agent, AgentAction, AgentContext } from '../agent.js';
 import { recordedAction } from '../agents/replay-agent.js';

@@ -3,7 +3,7 @@ import type { ExpertAction, Session } from './environment.js';
 import type { Observation, Task, ToolCall, Verdict } from './messages.js';
 import type { workgym } from './gen/workgym.js';
 import { validateToolCall } from './tool-validator.js';
-import { SHAPED_CAP, shapedReward, type ComponentDecl, type RewardMode } from './reward.js';
+import { paidReward, SHAPED_CAP, shapedReward, type ComponentDecl, type RewardMode } from './reward.js';
 
 type StepResponse = workgym.v1.StepResponse.$Properties;
 type ToolResult = workgym.v1.ToolResult.$Properties;
@@ -147,6 +147,6 @@ export class Episode {
         : success
           ? 1
           : Math.min(verdict.reward ?? 0, SHAPED_CAP);
-    return { ...verdict, reward: this.rules.reward === 'shaped' ? shaped : success ? 1 : 0, shapedReward: shaped };
+    return { ...verdict, reward: paidReward(this.rules.reward, success, shaped), shapedReward: shaped };
   }
 }

@@ -10,6 +10,7 @@ export { Rng, SEED_LIMIT, splitSeed } from './rng.js';
 export {
   declaredComponents,
   guessStrategy,
+  paidReward,
   parseRewardMode,
   relaxStrategy,
   REWARD_MODES,

@@ -23,6 +23,11 @@ export const relaxStrategy = (condition: string): string => `relax:${condition}`
 /** The expert strategy that plays the constant attempt `guess`. */
 export const guessStrategy = (guess: string): string => `guess:${guess}`;
 
+/** What an episode is paid under `mode`: its success, 0 or 1, or its shaped reward. */
+export function paidReward(mode: RewardMode, success: boolean, shaped: number): number {
+  return mode === 'shaped' ? shaped : success ? 1 : 0;
+}
+
 /** The mode a reset asked for: "" means success; anything else is refused. */
 export function parseRewardMode(asked: string): RewardMode {
   if (asked === '') return 'success';

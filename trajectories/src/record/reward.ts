@@ -1,7 +1,4 @@
-import type { RewardMode } from '@workgym/protocol';
-
-/** EpisodeRecord.reward_mode's values besides "" (a record from before reward modes). */
-export const REWARD_MODES: readonly RewardMode[] = ['success', 'shaped'];
+import type { RewardMode } from '@workgym/protocol/reward';
 
 /** The reward fields of a record or of its index entry. */
 export interface RewardFields {
@@ -21,9 +18,4 @@ export function rewardModeOf(record: RewardFields): RewardMode {
 /** The record's shaped reward; a record from before reward modes was paid it as its final reward. */
 export function shapedRewardOf(record: RewardFields): number {
   return record.shapedReward ?? record.finalReward ?? 0;
-}
-
-/** What an episode is paid under `mode`: its success, 0 or 1, or its shaped reward. */
-export function paidReward(mode: RewardMode, success: boolean, shaped: number): number {
-  return mode === 'shaped' ? shaped : success ? 1 : 0;
 }

@@ -2,7 +2,7 @@ import { writeFilesAtomic, writeFilesAtomicSync } from '../storage/atomic-file.j
 import type { BlobStore } from '../storage/blob-store.js';
 import { DuplicateEpisodeError, InvalidRecordError, WriterClosedError } from '../errors.js';
 import { EPISODE_STATUSES, isEpisodeStatus } from '../record/record.js';
-import { REWARD_MODES } from '../record/reward.js';
+import { REWARD_MODES } from '@workgym/protocol/reward';
 import type { EpisodeRecord, ToolSchema } from '../record/record.js';
 import { RecordCodec } from '../codec/record-codec.js';
 import type { RunCounts, RunManifest, ShardTable } from '../storage/run-files.js';
