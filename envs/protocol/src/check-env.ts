@@ -75,7 +75,7 @@ export async function checkEnv(client: EnvClient, options: CheckEnvOptions = {})
     const skip = (check: string, where: { family: string; seed?: number }) => results.push({ check, ...where, ok: true, skipped: 'the family has no expert' });
     for (const seed of seeds) {
       const where = { family: family.id, seed };
-      const ctx = { client, family: family.id, seed, declared, components: componentNames(family) };
+      const ctx = { client, family: family.id, seed, declared, components: componentNames(family), tiers: family.tiers };
       await record('deterministic reset', where, () => checkDeterministicReset(ctx));
       await record('tool schemas', where, () => checkToolSchemas(ctx));
       await record('invalid calls give error observations', where, () => checkInvalidCalls(ctx));
@@ -144,6 +144,8 @@ interface Ctx {
   declared: Set<string>;
   /** The family's declared verdict components (empty: it declares none). */
   components: string[];
+  /** The family's tiers (empty: every task is of the family's difficulty). */
+  tiers?: string[];
 }
 
 function componentNames(family: DecodedTaskFamily): string[] {
@@ -220,6 +222,8 @@ function checkCatalogue(envName: string, families: DecodedTaskFamily[]): void {
     ids.add(f.id);
     expect(f.job.length > 0, `${f.id} has no job`);
     expect(['easy', 'medium', 'hard'].includes(f.difficulty), `${f.id} difficulty must be easy|medium|hard, not ${JSON.stringify(f.difficulty)}`);
+    const badTiers = f.tiers.filter((t) => !['easy', 'medium', 'hard'].includes(t));
+    expect(badTiers.length === 0, `${f.id} tiers must be easy|medium|hard, not ${JSON.stringify(badTiers)}`);
   }
 }
 
@@ -238,6 +242,9 @@ async function checkDeterministicReset(ctx: Ctx): Promise<void> {
   const first = await withSession(ctx, 0, async (r) => view(r));
   const second = await withSession(ctx, 0, async (r) => view(r));
   expect(first === second, 'two resets with the same seed gave different tasks or first observations');
+  const tier = (JSON.parse(first) as { task?: { difficulty?: string } }).task?.difficulty ?? '';
+  const tiers = ctx.tiers ?? [];
+  expect(tiers.length === 0 || tiers.includes(tier), `the task's difficulty ${JSON.stringify(tier)} is none of the family's tiers (${tiers.join(', ')})`);
 }
 
 async function checkToolSchemas(ctx: Ctx): Promise<void> {

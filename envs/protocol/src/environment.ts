@@ -74,5 +74,10 @@ export interface Environment extends AsyncDisposable {
    * asked different things). "" (or no method) when the family's tasks are independent.
    */
   scenario?(family: string, seed: number): string;
+  /**
+   * The difficulty tier of a task, for a family whose instances come in tiers (Task.difficulty).
+   * "" (or no method) when every instance is of the family's difficulty.
+   */
+  tier?(family: string, seed: number, split: string): string;
   close(): Promise<void>;
 }

@@ -188,7 +188,7 @@ class Connection {
       split,
       instruction: session.instruction,
       job: family.job ?? '',
-      difficulty: family.difficulty ?? '',
+      difficulty: this.env.tier?.(family.id!, spec.seed, split) || (family.difficulty ?? ''),
       verifierVersion: family.verifierVersion ?? '',
       scenario: this.env.scenario?.(family.id!, spec.seed) ?? '',
     };

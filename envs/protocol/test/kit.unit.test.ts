@@ -91,6 +91,8 @@ describe('FamilyCatalogue', () => {
         ],
         conditions: ['distance'],
         guesses: ['ten-steps'],
+        tiers: [],
+        heldOut: false,
         verifierVersion: '5d41402abc4b2a76',
       },
       {
@@ -104,6 +106,8 @@ describe('FamilyCatalogue', () => {
         components: [],
         conditions: [],
         guesses: [],
+        tiers: [],
+        heldOut: false,
         verifierVersion: '',
       },
       { id: 'walk/outside', job: 'walker', difficulty: 'hard', splits: ['train'] },
@@ -115,10 +119,34 @@ describe('FamilyCatalogue', () => {
   });
 
   it('generates instances with the one seeding rule: splitSeed, whatever the family', () => {
-    expect(catalogue.instance('walk/short', 7)).toEqual(family('x').generate(new Rng(splitSeed('train', 7)), 0));
-    expect(catalogue.instance('walk/long', 7, 'test')).toEqual(family('x').generate(new Rng(splitSeed('test', 7)), 0));
+    expect(catalogue.instance('walk/short', 7)).toEqual(family('x').generate(new Rng(splitSeed('train', 7)), 0, 'easy'));
+    expect(catalogue.instance('walk/long', 7, 'test')).toEqual(family('x').generate(new Rng(splitSeed('test', 7)), 0, 'easy'));
     expect(instanceRng('test', 7).next()).toBe(new Rng(splitSeed('test', 7)).next());
     expect(() => catalogue.instance('walk/short', 7, 'validation')).toThrow('no split "validation"');
+  });
+
+  it('draws each instance its tier from a generator of its own: every tier comes up, the rest of the instance is as without tiers, and the catalogue lists the tiers and held-out families', () => {
+    const tiered: FamilyDef<Walk & { tier: string }> = {
+      ...family('tiered'),
+      tiers: ['easy', 'medium', 'hard'],
+      heldOut: true,
+      generate: (rng, _task, tier) => ({ target: rng.int(0, 1_000_000), tier }),
+    };
+    const withTiers = new FamilyCatalogue('walk', [tiered, family('plain')], { job: 'walker' });
+    const seeds = Array.from({ length: 60 }, (_, i) => i);
+    const tiers = seeds.map((seed) => withTiers.tier('walk/tiered', seed));
+    expect(new Set(tiers)).toEqual(new Set(['easy', 'medium', 'hard']));
+    for (const seed of seeds) {
+      const instance = withTiers.instance('walk/tiered', seed) as Walk & { tier: string };
+      expect(instance.tier).toBe(tiers[seed]);
+      expect(instance.target).toBe(withTiers.instance('walk/plain', seed).target);
+    }
+    expect(withTiers.tier('walk/plain', 3)).toBe('easy');
+    expect(withTiers.families.map((f) => [f.tiers, f.heldOut])).toEqual([
+      [['easy', 'medium', 'hard'], true],
+      [[], false],
+    ]);
+    expect(() => new FamilyCatalogue('walk', [{ ...tiered, tiers: ['easy', 'easy'] }], { job: 'walker' })).toThrow('declares a tier twice');
   });
 
   it('refuses an unknown id with the protocol unknown_family code, and does not generate external families', () => {

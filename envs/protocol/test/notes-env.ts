@@ -44,27 +44,31 @@ export const findCode: FamilyDef<NotesTask> = {
   components: [{ name: 'answer', kind: 'progress' }],
   conditions: ['title'],
   guesses: ['fixed-code'],
-  generate(rng) {
-    const notes = drawNotes(rng);
+  // The tier is the generator's knob: how many notes there are to look through.
+  tiers: ['easy', 'medium', 'hard'],
+  generate(rng, _task, tier) {
+    const notes = drawNotes(rng, NOTES_BY_TIER[tier]);
     // Never the first note, so the first-note near-miss fails on every seed.
     return askAbout(notes, rng.int(1, notes.length - 1));
   },
 };
 
 /**
- * notes/find-each-code: related tasks. The three seeds of a scenario get the same four notes
+ * notes/find-each-code: related tasks. The three seeds of a scenario get the same notes
  * (the kit hands them one generator) and ask in turn about notes 2, 3 and 4 (`task` 0, 1, 2).
  */
 export const findEachCode: FamilyDef<NotesTask> = {
   ...findCode,
   name: 'find-each-code',
-  description: 'Find the code in one of four notes; the seeds of a scenario ask about each note but the first.',
+  description: 'Find the code in one of the notes; the seeds of a scenario ask about notes 2, 3 and 4.',
   scenario: { tasks: 3 },
-  generate: (rng, task) => askAbout(drawNotes(rng), task + 1),
+  generate: (rng, task, tier) => askAbout(drawNotes(rng, NOTES_BY_TIER[tier]), task + 1),
 };
 
-function drawNotes(rng: Rng): { title: string; code: string }[] {
-  return rng.sample(TITLES, 4).map((title) => ({ title, code: rng.chars(6) }));
+const NOTES_BY_TIER = { easy: 4, medium: 5, hard: 6 } as const;
+
+function drawNotes(rng: Rng, count: number): { title: string; code: string }[] {
+  return rng.sample(TITLES, count).map((title) => ({ title, code: rng.chars(6) }));
 }
 
 /** The task that asks for the code of note `target`, with its expert. */

@@ -13,6 +13,21 @@ describe('the worked example of docs/adding-a-family.md', () => {
     await client.close();
   });
 
+  it("records each task's tier as its difficulty: the reset names it, and the tier sets how many notes there are to look through", async () => {
+    const env = new NotesEnv();
+    const { client } = connectInProcess(env);
+    const notesByTier: Record<string, number> = {};
+    for (let seed = 0; seed < 30; seed++) {
+      const reset = await client.reset({ family: 'notes/find-code', seed });
+      notesByTier[reset.task!.difficulty] = env.instance('notes/find-code', seed).notes.length;
+      await client.closeSession(reset.session);
+    }
+    expect(notesByTier).toEqual({ easy: 4, medium: 5, hard: 6 });
+    const listed = (await client.listTasks()).families.find((f) => f.id === 'notes/find-code');
+    expect(listed?.tiers).toEqual(['easy', 'medium', 'hard']);
+    await client.close();
+  });
+
   it('fails the suite when a near-miss it names succeeds', async () => {
     const { client } = connectInProcess(new NotesEnv([{ ...findCode, nearMisses: ['by-title'] }]));
     const report = await checkEnv(client, { seeds: [1] });

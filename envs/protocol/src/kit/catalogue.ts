@@ -1,7 +1,7 @@
 import { CallRefusedError } from '../errors.js';
 import type { TaskFamily } from '../messages.js';
 import { Rng, splitSeed } from '../rng.js';
-import type { FamilyDef, InstanceOf } from './family.js';
+import type { Difficulty, FamilyDef, InstanceOf } from './family.js';
 
 /** The generated families' splits: disjoint by seed (see `instanceRng`). */
 export const SPLITS: readonly string[] = ['train', 'test'];
@@ -58,6 +58,8 @@ export class FamilyCatalogue<Def extends FamilyDef<unknown>> {
           components: (def.components ?? []).map((c) => ({ name: c.name, kind: c.kind === 'guard' ? 1 : 0 })),
           conditions: [...(def.conditions ?? [])],
           guesses: [...(def.guesses ?? [])],
+          tiers: [...familyTiers(def)],
+          heldOut: def.heldOut === true,
           verifierVersion: options.verifierVersions?.[def.name] ?? '',
         };
       }),
@@ -86,8 +88,15 @@ export class FamilyCatalogue<Def extends FamilyDef<unknown>> {
   instance(id: string, seed: number, split = 'train'): InstanceOf<Def> {
     const def = this.get(id);
     const tasks = scenarioTasks(def);
-    // A scenario's seeds share the world's generator: the one its first seed's block number gives.
-    return def.generate(instanceRng(split, Math.floor(seed / tasks)), seed % tasks) as InstanceOf<Def>;
+    // A scenario's seeds share the world's generator (and tier): the ones its block number gives.
+    const block = Math.floor(seed / tasks);
+    return def.generate(instanceRng(split, block), seed % tasks, drawTier(def, split, block)) as InstanceOf<Def>;
+  }
+
+  /** The tier of the task (id, seed, split): drawn from its seed for a family with tiers, else the family's difficulty. */
+  tier(id: string, seed: number, split = 'train'): Difficulty {
+    const def = this.get(id);
+    return drawTier(def, split, Math.floor(seed / scenarioTasks(def)));
   }
 
   /** The scenario the seed's task belongs to (its block's number), or "" for a family without scenarios. */
@@ -101,4 +110,26 @@ function scenarioTasks(def: FamilyDef<unknown>): number {
   const tasks = def.scenario?.tasks ?? 1;
   if (!Number.isInteger(tasks) || tasks < 1) throw new TypeError(`family ${def.name} declares scenarios of ${tasks} tasks; it must be a whole number >= 1`);
   return tasks;
+}
+
+function familyTiers(def: FamilyDef<unknown>): readonly Difficulty[] {
+  const tiers = def.tiers ?? [];
+  if (new Set(tiers).size !== tiers.length) throw new TypeError(`family ${def.name} declares a tier twice: ${tiers.join(', ')}`);
+  return tiers;
+}
+
+/**
+ * Salt of the tier's own generator: the tier is not drawn from the instance's generator, so a
+ * family's instances draw the same values whatever its tiers (adding a tier shifts nothing else).
+ */
+const TIER_SALT = 0x71e2;
+
+function drawTier(def: FamilyDef<unknown>, split: string, block: number): Difficulty {
+  const tiers = familyTiers(def);
+  if (tiers.length === 0) return def.difficulty;
+  return tiers[
+    instanceRng(split, block)
+      .fork(TIER_SALT)
+      .int(0, tiers.length - 1)
+  ]!;
 }

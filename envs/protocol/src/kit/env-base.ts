@@ -58,6 +58,11 @@ export abstract class EnvBase<Def extends FamilyDef<unknown>> implements Environ
     return this.catalogue.find(family) ? this.catalogue.scenario(family, seed) : '';
   }
 
+  /** The tier of the task (family, seed, split) as its family draws it ("" for a family not defined here). */
+  tier(family: string, seed: number, split = 'train'): string {
+    return this.catalogue.find(family) ? this.catalogue.tier(family, seed, split) : '';
+  }
+
   /** A session of the task `spec` names; `await using` closes it. */
   async reset(spec: EpisodeSpec, signal: AbortSignal): Promise<Session & AsyncDisposable> {
     return this.sessions.track(await this.open(spec, signal));

@@ -81,8 +81,24 @@ export interface FamilyDef<Instance> {
    * reports the minimum success over its tasks. Without it every seed draws a world of its own.
    */
   scenario?: { tasks: number };
-  /** The instance from its generator; `task` is the seed's task in its scenario (always 0 without one). */
-  generate(rng: Rng, task: number): Instance;
+  /**
+   * The difficulty tiers the family's instances come in: a knob of the generator (size,
+   * distractors, steps) that `generate` turns by its `tier` argument. The kit draws each
+   * instance's tier (a scenario's, for a scenario family) from a generator of its own, so the
+   * instance's other draws do not depend on it, and the reset's `Task.difficulty` records it.
+   * Without tiers every instance is of `difficulty`.
+   */
+  tiers?: readonly Difficulty[];
+  /**
+   * Kept out of training: trainers draw no training episode from this family by default, so
+   * evaluation on it measures generalisation to an unseen family. Each job names at least one.
+   */
+  heldOut?: boolean;
+  /**
+   * The instance from its generator; `task` is the seed's task in its scenario (always 0 without
+   * one); `tier` the instance's tier (`difficulty` for a family without tiers).
+   */
+  generate(rng: Rng, task: number, tier: Difficulty): Instance;
 }
 
 /** The instance type a family definition generates. */
