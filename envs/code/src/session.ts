@@ -56,7 +56,7 @@ export class CodeSession implements Session {
     const text = `Workspace ${this.files.displayRoot}:\n${listing.text}`;
     this.observation = this.observe(text, Buffer.byteLength(text));
     const check = instance.check;
-    const watched = Object.keys({ ...instance.files, ...(check.kind === 'answer' ? {} : check.reference) });
+    const watched = Object.keys({ ...instance.files, ...('reference' in check ? check.reference : {}) });
     this.history = new EpisodeHistory((path) => this.files.content(path), watched);
     this.history.show(instruction);
     for (const tool of this.tools) this.history.show(`${tool.name} ${tool.description} ${tool.parametersJson}`);

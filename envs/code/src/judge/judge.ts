@@ -8,13 +8,14 @@ import type { Sandbox } from '../sandbox/sandbox.js';
 import { PASSED, type HiddenCheck, type PassTest, type Suite, type TaskInstance } from '../tasks/task.js';
 import { normalizeAnswer, normalizeOutput, sameValue } from './compare.js';
 import { JS_HARNESS, PYTHON_HARNESS } from './harnesses.js';
-import { scoreAnswer, scorePasses, scoreRuns, type PassRun, type RunResult } from './score.js';
+import { scoreAnswer, scorePasses, scoreRuns, scoreState, type PassRun, type RunResult } from './score.js';
 
 type Result = RunResult;
 type CallSuite = Extract<Suite, { kind: 'python-calls' | 'js-calls' }>;
 type ScriptSuite = Extract<Suite, { kind: 'script' }>;
 type PassesCheck = Extract<HiddenCheck, { kind: 'passes' }>;
 type RunsCheck = Extract<HiddenCheck, { kind: 'runs' }>;
+type StateCheck = Extract<HiddenCheck, { kind: 'state' }>;
 
 const MAX_OUTPUT_FILE = 5 * 1024 * 1024;
 // What a failing check command printed is kept in the verdict's detail, for the task's author.
@@ -61,6 +62,7 @@ export class Judge {
     const check = instance.check;
     try {
       if (check.kind === 'passes') return await this.verifyPasses(instance.files, check, signal);
+      if (check.kind === 'state') return await this.verifyState(check, signal);
       const kept = { ...keptFiles(instance.files, check.kind === 'runs' ? check.reference : {}), ...databases };
       if (check.kind === 'answer') {
         const copy = await this.freshRun((dir) => this.copyWorkspace(dir, signal));
@@ -124,6 +126,16 @@ export class Judge {
         })
         .map(([path]) => path),
     );
+  }
+
+  /**
+   * A task judged by the state the agent left: the check's Python reads the workspace in place,
+   * as the judge user (who cannot write there), and gives each component its share.
+   */
+  private async verifyState(check: StateCheck, signal: AbortSignal): Promise<Verdict> {
+    const names = Object.keys(check.components);
+    const suite: CallSuite = { kind: 'python-calls', prelude: check.prelude, cases: Object.values(check.components) };
+    return scoreState(names, await this.runCalls(suite, this.sandbox.layout.workspace, signal));
   }
 
   /**

@@ -128,3 +128,26 @@ export function scorePasses(reference: PassRun, agent: PassRun): Verdict {
     parts.unshift(`TASK BROKEN: the reference solution fails its own test (${clip(reference.failure, 400)}): fix the task's reference or its test`);
   return { reward, success: cases > 0 && passed === cases, components: { tests: reward }, detail: parts.join('; ') };
 }
+
+/**
+ * The verdict of a `state` check: each component's share as its Python expression computed it
+ * ([share, detail]); a component that raised or gave no result gets 0. Success when every one is 1.
+ */
+export function scoreState(names: readonly string[], results: readonly RunResult[]): Verdict {
+  const components: Record<string, number> = {};
+  const parts: string[] = [];
+  for (const [i, name] of names.entries()) {
+    const [share, detail] = stateResult(results[i]);
+    components[name] = share;
+    parts.push(`${name}: ${detail}`);
+  }
+  return { success: names.length > 0 && Object.values(components).every((share) => share === 1), components, detail: parts.join('; ') };
+}
+
+function stateResult(result: RunResult): [number, string] {
+  const error = errorOf(result);
+  if (error !== undefined) return [0, `the check raised ${error}`];
+  const value = result && typeof result === 'object' && 'value' in result ? result.value : undefined;
+  if (!Array.isArray(value) || typeof value[0] !== 'number') return [0, `no result (${shown(result)})`];
+  return [Math.min(1, Math.max(0, value[0])), clip(String(value[1] ?? ''), 300)];
+}

@@ -1,3 +1,4 @@
+import { truncateSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkgymError } from '@workgym/protocol';
 import type { Commit, TaskInstance } from '../tasks/task.js';
@@ -34,12 +35,23 @@ export async function prepareWorkspace(sandbox: Sandbox, instance: TaskInstance,
   } else {
     sandbox.writeFiles('agent', root, instance.files);
   }
+  shapeFiles(sandbox, instance);
   const databases: Record<string, Buffer> = {};
   for (const [path, sql] of Object.entries(instance.databases ?? {})) {
     await runOrFail(sandbox, path, ['sqlite3', '-bail', path], sql, signal);
     databases[path] = sandbox.as('agent', () => readRegularFile(join(root, path), MAX_DATABASE_BYTES));
   }
   return databases;
+}
+
+/** Gives files their declared apparent sizes (a hole after the text) and ages (modification times before now). */
+function shapeFiles(sandbox: Sandbox, instance: TaskInstance): void {
+  const root = sandbox.layout.workspace;
+  const now = Date.now() / 1000;
+  sandbox.as('agent', () => {
+    for (const [path, size] of Object.entries(instance.sizes ?? {})) truncateSync(join(root, path), size);
+    for (const [path, age] of Object.entries(instance.ages ?? {})) utimesSync(join(root, path), now - age, now - age);
+  });
 }
 
 async function runOrFail(sandbox: Sandbox, what: string, argv: string[], stdin: string, signal: AbortSignal): Promise<void> {

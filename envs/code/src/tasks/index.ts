@@ -1,4 +1,7 @@
 import { gitHistoryQuestion } from './git-history-question.js';
+import { itDiskCleanup } from './it-disk-cleanup.js';
+import { itRotateSecret } from './it-rotate-secret.js';
+import { itUserAudit } from './it-user-audit.js';
 import { jsFixBug } from './js-fix-bug.js';
 import { jsImplementFunction } from './js-implement-function.js';
 import { pyAddFeature } from './py-add-feature.js';
@@ -22,4 +25,7 @@ export const FAMILIES: readonly FamilyDef[] = [
   sqlQuery,
   repoQuestion,
   gitHistoryQuestion,
+  itDiskCleanup,
+  itRotateSecret,
+  itUserAudit,
 ];

@@ -76,6 +76,22 @@ export type HiddenCheck =
       test: PassTest;
     }
   | {
+      kind: 'state';
+      /**
+       * Python run once, as the judge user, with the agent's workspace itself as its working
+       * directory (read, never written or copied, so sizes, holes, modes and times are as the
+       * agent left them): the parsers and the hidden truth. It must drop '.' from sys.path before
+       * importing anything, so no module the agent planted is imported.
+       */
+      prelude: string;
+      /**
+       * The family's components by name, each a Python expression over the prelude's names whose
+       * value is [share, detail]: share 0..1 (1 when the component holds), detail a short text
+       * for the verdict. The judge names exactly these.
+       */
+      components: Record<string, string>;
+    }
+  | {
       kind: 'answer';
       /** Accepted answers; compared after normalisation (case, quotes, spaces, numbers, paths). The first is the one a candidate offers. */
       accept: string[];
@@ -118,6 +134,14 @@ export interface TaskInstance {
   files: Record<string, string>;
   /** A history to build .git from; its last commit's tree equals `files`. */
   git?: Commit[];
+  /**
+   * Apparent sizes in bytes (path -> size) of files of `files` that the reset extends with a
+   * hole after writing them: a big log or core dump that costs no memory (`ls -l` and `find
+   * -size` show the size; `du` shows the blocks, almost none).
+   */
+  sizes?: Record<string, number>;
+  /** Ages in seconds (path -> age) of files of `files`: the reset sets their modification times that long before it. */
+  ages?: Record<string, number>;
   /** SQLite databases created at reset from SQL text: path -> SQL. */
   databases?: Record<string, string>;
   /** Command that `run_tests` runs in the workspace, for families with visible tests. */
