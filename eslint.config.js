@@ -14,14 +14,17 @@ const sourceLayers = {
   'layer:protocol': [],
   'layer:runtime': ['layer:protocol'],
   'layer:env': ['layer:protocol'],
+  // A composite env (envs/workday) puts single-app envs' sessions together through their doors.
+  'layer:composite-env': ['layer:protocol', 'layer:env'],
   'layer:trajectories': ['layer:protocol'],
   'layer:agents': ['layer:protocol', 'layer:runtime', 'layer:trajectories'],
   'layer:trainers': ['layer:protocol', 'layer:runtime', 'layer:trajectories', 'layer:agents'],
-  'layer:cli': ['layer:protocol', 'layer:runtime', 'layer:env', 'layer:trajectories', 'layer:agents', 'layer:trainers'],
+  'layer:cli': ['layer:protocol', 'layer:runtime', 'layer:env', 'layer:composite-env', 'layer:trajectories', 'layer:agents', 'layer:trainers'],
 };
 const testLayers = {
   ...sourceLayers,
   'layer:env': ['layer:protocol', 'layer:runtime'],
+  'layer:composite-env': ['layer:protocol', 'layer:env', 'layer:runtime'],
   'layer:trainers': [...sourceLayers['layer:trainers'], 'layer:env'],
 };
 
@@ -50,8 +53,8 @@ export default tseslint.config(
   {
     files: ['**/test/**', '**/*.test.ts'],
     rules: {
-      // Tests may borrow the runtime's counter-env helpers, the store's full-disk helpers and the agents' redis-server by path.
-      '@nx/enforce-module-boundaries': boundaries(testLayers, ['(envs/runtime|trajectories|agents)/test/[\\w.-]+\\.js$']),
+      // Tests may borrow the runtime's counter-env helpers, the kit's worked notes env, the store's full-disk helpers and the agents' redis-server by path.
+      '@nx/enforce-module-boundaries': boundaries(testLayers, ['(envs/runtime|envs/protocol|trajectories|agents)/test/[\\w.-]+\\.js$']),
     },
   },
   // Layout is Prettier's (npm run format; npm test checks it): no lint rule argues with it.

@@ -15,7 +15,7 @@ import type { BrowserContext } from 'puppeteer-core';
 import type { PageDriver, StepTimings } from './browser/page-driver.js';
 import { candidateActions } from './candidates.js';
 import type { SiteServer } from './sites/site-server.js';
-import type { SeenPage } from './tasks/expert-kit.js';
+import type { ExpertView, SeenPage } from './tasks/expert-kit.js';
 import type { TaskInstance } from './tasks/task.js';
 import { TOOLS, type ToolName } from './tools.js';
 
@@ -124,10 +124,12 @@ export class BrowserSession implements Session {
     if (!known.includes(name)) {
       throw new CallRefusedError('bad_request', `no expert strategy ${JSON.stringify(name)} (this family has ${known.join(', ')})`);
     }
-    return expertAction(
-      instance.expert({ url: new URL(this.parts.driver.url()), snapshot: this.parts.driver.snapshot, seen: this.seen, strategy: name }),
-      'expert',
-    );
+    return expertAction(instance.expert(this.expertView(name)), 'expert');
+  }
+
+  /** What an expert decides from at this state: the current page and every page shown (a composite env's expert reads it too). */
+  expertView(strategy: string): ExpertView {
+    return { url: new URL(this.parts.driver.url()), snapshot: this.parts.driver.snapshot, seen: this.seen, strategy };
   }
 
   async close(): Promise<void> {

@@ -154,7 +154,8 @@ export class SpreadsheetSession implements Session {
     return this.task.verify(this.wb, this.answerText, this.edits);
   }
 
-  private expertView(strategy: string): ExpertView {
+  /** What an expert decides from at this state: the workbook and what the episode showed (a composite env's expert reads it too). */
+  expertView(strategy: string): ExpertView {
     return { wb: this.wb, strategy, shown: (text) => this.shown.contains(text), made: (c) => this.made.has(callKey(c)) };
   }
 

@@ -185,7 +185,7 @@ async function checkFormulas(
  * formula at the end (a formula's value may follow the targets). Cells empty at the start are
  * scratch space. A deleted sheet, deleted or inserted rows and overwritten inputs show as changes.
  */
-export function othersUnchanged(task: TaskInstance, start: Workbook, wb: Workbook): { score: number; detail: string } {
+export function othersUnchanged(task: Pick<TaskInstance, 'writes' | 'expected'>, start: Workbook, wb: Workbook): { score: number; detail: string } {
   const allowed = new Set(task.writes ? task.writes.flatMap(cellsOf) : Object.keys(task.expected?.(start) ?? {}));
   const changed: string[] = [];
   for (const before of start.sheets) {

@@ -2,6 +2,7 @@ import { manifest as browser } from '@workgym/env-browser/manifest';
 import { manifest as code } from '@workgym/env-code/manifest';
 import { manifest as mcp } from '@workgym/env-mcp/manifest';
 import { manifest as spreadsheet } from '@workgym/env-spreadsheet/manifest';
+import { manifest as workday } from '@workgym/env-workday/manifest';
 import type { EnvManifest } from '@workgym/protocol';
 import { UsageError } from './usage-error.js';
 
@@ -9,7 +10,7 @@ import { UsageError } from './usage-error.js';
  * Every env workgym ships; a new env adds its manifest here. Manifests load their env only when
  * it is opened, so naming them here costs a command nothing.
  */
-const ENV_MANIFESTS: readonly EnvManifest[] = [code, browser, spreadsheet, mcp];
+const ENV_MANIFESTS: readonly EnvManifest[] = [code, browser, spreadsheet, mcp, workday];
 
 /** An env and where it came from: `shipped`, a config file's path, or `--env-module`. */
 export interface RegisteredEnv {

@@ -7,6 +7,7 @@ export type { ComponentDecl, ComponentKind } from '../reward.js';
 export { drawUntil } from './draw-until.js';
 export { FamilyCatalogue, instanceRng, SPLITS, type CatalogueOptions } from './catalogue.js';
 export { EnvBase, type EnvIdentity } from './env-base.js';
+export { composeSessions, CompositeSession, compositeTools, ENDING_TOOL_TABLE, type CompositeEnding, type CompositeParts } from './composite.js';
 export { OpenSessions } from './open-sessions.js';
 export { formatElementLine, parseElementLine, parseElementLines, type ElementLine } from './element-lines.js';
 export {
