@@ -57,7 +57,11 @@ export class CodeSession implements Session {
     this.observation = this.observe(text, Buffer.byteLength(text));
     const check = instance.check;
     const watched = Object.keys({ ...instance.files, ...('reference' in check ? check.reference : {}) });
-    this.history = new EpisodeHistory((path) => this.files.content(path), watched);
+    this.history = new EpisodeHistory(
+      (path) => this.files.content(path),
+      watched,
+      (path) => this.files.mode(path),
+    );
     this.history.show(instruction);
     for (const tool of this.tools) this.history.show(`${tool.name} ${tool.description} ${tool.parametersJson}`);
     this.history.show(text);

@@ -17,7 +17,7 @@ const env = new CodeEnv();
 
 /** The state of an untouched workspace, as a near-miss's first step sees it. */
 function untouched(instance: TaskInstance): EpisodeView {
-  return { content: (path) => instance.files[path], shown: () => false, made: () => false, output: () => undefined };
+  return { content: (path) => instance.files[path], mode: (path) => instance.modes?.[path], shown: () => false, made: () => false, output: () => undefined };
 }
 
 /** The file a writing near-miss writes first. */

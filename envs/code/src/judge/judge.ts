@@ -8,7 +8,7 @@ import type { Sandbox } from '../sandbox/sandbox.js';
 import { PASSED, type HiddenCheck, type PassTest, type Suite, type TaskInstance } from '../tasks/task.js';
 import { normalizeAnswer, normalizeOutput, sameValue } from './compare.js';
 import { JS_HARNESS, PYTHON_HARNESS } from './harnesses.js';
-import { scoreAnswer, scorePasses, scoreRuns, scoreState, type PassRun, type RunResult } from './score.js';
+import { describeMode, scoreAnswer, scoreModes, scorePasses, scoreRuns, scoreState, type PassRun, type RunResult } from './score.js';
 
 type Result = RunResult;
 type CallSuite = Extract<Suite, { kind: 'python-calls' | 'js-calls' }>;
@@ -62,6 +62,7 @@ export class Judge {
     const check = instance.check;
     try {
       if (check.kind === 'passes') return await this.verifyPasses(instance.files, check, signal);
+      if (check.kind === 'modes') return this.verifyModes(instance, check.expected);
       if (check.kind === 'state') return await this.verifyState(check, signal);
       const kept = { ...keptFiles(instance.files, check.kind === 'runs' ? check.reference : {}), ...databases };
       if (check.kind === 'answer') {
@@ -136,6 +137,46 @@ export class Judge {
     const names = Object.keys(check.components);
     const suite: CallSuite = { kind: 'python-calls', prelude: check.prelude, cases: Object.values(check.components) };
     return scoreState(names, await this.runCalls(suite, this.sandbox.layout.workspace, signal));
+  }
+
+  /**
+   * A permission task: every judged path's bits, read with lstat in the workspace itself (the
+   * agent's processes are dead by now), against the expected ones; every starting file must
+   * hold its bytes. In the container this runs as the server, which may enter the directories
+   * a policy closes to everyone but their owner; a link or a path leading out counts as wrong.
+   */
+  private verifyModes(instance: TaskInstance, expected: Readonly<Record<string, number>>): Verdict {
+    const root = this.sandbox.layout.workspace;
+    const start = instance.modes ?? {};
+    const modeNow = (path: string): number | undefined => {
+      try {
+        const full = join(root, path);
+        if (!inside(root, dirname(full))) return undefined;
+        const stat = lstatSync(full);
+        return stat.isSymbolicLink() ? undefined : stat.mode & 0o7777;
+      } catch {
+        return undefined;
+      }
+    };
+    const off = Object.keys(expected).filter((path) => modeNow(path) !== expected[path]);
+    const asked = off.filter((path) => start[path] !== expected[path]);
+    const moved = off.filter((path) => start[path] === expected[path]);
+    const changed = Object.entries(instance.files)
+      .filter(([path, content]) => {
+        const want = Buffer.from(content);
+        try {
+          const full = join(root, path);
+          return !inside(root, dirname(full)) || !readRegularFile(full, want.length).equals(want);
+        } catch {
+          return true;
+        }
+      })
+      .map(([path]) => path);
+    return scoreModes(
+      asked.map((path) => `${path} is ${describeMode(modeNow(path))}, not ${describeMode(expected[path])}`),
+      moved,
+      changed,
+    );
   }
 
   /**

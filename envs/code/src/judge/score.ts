@@ -66,6 +66,27 @@ export function scoreAnswer(ok: boolean, answer: string | undefined, changed: re
   };
 }
 
+/**
+ * The verdict of a `modes` check: `wrong` says which asked-for paths do not hold their mode
+ * (all must: see MODES_COMPONENTS), `moved` lists paths whose right starting mode was changed,
+ * `changed` starting files whose bytes were changed or that are gone.
+ */
+export function scoreModes(wrong: readonly string[], moved: readonly string[], changed: readonly string[]): Verdict {
+  const parts = [wrong.length === 0 ? 'every path the policy covers has its mode' : `${wrong.length} path(s) off the policy: ${changedList(wrong)}`];
+  if (moved.length > 0) parts.push(`modes changed that were right: ${changedList(moved)}`);
+  if (changed.length > 0) parts.push(`changed outside the task: ${changedList(changed)}`);
+  return {
+    success: wrong.length === 0 && moved.length === 0 && changed.length === 0,
+    components: { modes_set: wrong.length === 0 ? 1 : 0, other_modes_kept: moved.length === 0 ? 1 : 0, other_files_kept: changed.length === 0 ? 1 : 0 },
+    detail: parts.join('; '),
+  };
+}
+
+/** A mode as `ls` readers and chmod users write it (0640), or "missing" (nothing there, or a link). */
+export function describeMode(mode: number | undefined): string {
+  return mode === undefined ? 'missing' : mode.toString(8).padStart(4, '0');
+}
+
 function changedList(changed: readonly string[]): string {
   return changed.length <= 3 ? changed.join(', ') : `${changed.slice(0, 3).join(', ')} and ${changed.length - 3} more`;
 }

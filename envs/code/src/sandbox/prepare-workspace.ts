@@ -1,4 +1,4 @@
-import { truncateSync, utimesSync } from 'node:fs';
+import { chmodSync, truncateSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkgymError } from '@workgym/protocol';
 import type { Commit, TaskInstance } from '../tasks/task.js';
@@ -36,6 +36,10 @@ export async function prepareWorkspace(sandbox: Sandbox, instance: TaskInstance,
     sandbox.writeFiles('agent', root, instance.files);
   }
   shapeFiles(sandbox, instance);
+  const deepestFirst = Object.entries(instance.modes ?? {}).sort(([a], [b]) => b.split('/').length - a.split('/').length);
+  sandbox.as('agent', () => {
+    for (const [path, mode] of deepestFirst) chmodSync(join(root, path), mode);
+  });
   const databases: Record<string, Buffer> = {};
   for (const [path, sql] of Object.entries(instance.databases ?? {})) {
     await runOrFail(sandbox, path, ['sqlite3', '-bail', path], sql, signal);

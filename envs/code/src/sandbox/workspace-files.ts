@@ -96,6 +96,16 @@ export class WorkspaceFiles {
     }
   }
 
+  /** The permission bits of a workspace path (not following a link), or undefined when there is nothing there. */
+  mode(path: string): number | undefined {
+    try {
+      const full = this.resolve(path);
+      return this.sandbox.as('agent', () => lstatSync(full).mode & 0o7777);
+    } catch {
+      return undefined;
+    }
+  }
+
   write(path: string, content: string): string {
     const full = this.resolve(path);
     this.sandbox.as('agent', () =>

@@ -1,4 +1,8 @@
 import { gitHistoryQuestion } from './git-history-question.js';
+import { itLogCause } from './it-log-cause.js';
+import { itFixPermissions } from './it-fix-permissions.js';
+import { itFixServiceConfig } from './it-fix-service-config.js';
+import { itScheduleJob } from './it-schedule-job.js';
 import { itDiskCleanup } from './it-disk-cleanup.js';
 import { itRotateSecret } from './it-rotate-secret.js';
 import { itUserAudit } from './it-user-audit.js';
@@ -25,6 +29,10 @@ export const FAMILIES: readonly FamilyDef[] = [
   sqlQuery,
   repoQuestion,
   gitHistoryQuestion,
+  itLogCause,
+  itFixServiceConfig,
+  itFixPermissions,
+  itScheduleJob,
   itDiskCleanup,
   itRotateSecret,
   itUserAudit,

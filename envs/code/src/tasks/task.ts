@@ -92,6 +92,15 @@ export type HiddenCheck =
       components: Record<string, string>;
     }
   | {
+      kind: 'modes';
+      /**
+       * Every path the task judges (files and directories, relative to the workspace) -> the
+       * permission bits it must end with. Read from the workspace itself with lstat: a copy
+       * would not keep them, and the judge user cannot enter the directories a policy closes.
+       */
+      expected: Record<string, number>;
+    }
+  | {
       kind: 'answer';
       /** Accepted answers; compared after normalisation (case, quotes, spaces, numbers, paths). The first is the one a candidate offers. */
       accept: string[];
@@ -107,6 +116,17 @@ export const RUNS_COMPONENTS = [
 /** The components of a generated family's `answer` verdict, in credit order. */
 export const ANSWER_COMPONENTS = [
   { name: 'answer', kind: 'progress' },
+  { name: 'other_files_kept', kind: 'guard' },
+] as const;
+
+/**
+ * The components of a `modes` verdict, in credit order. `modes_set` is all or nothing: each
+ * rule of a permission policy is a condition, and a policy half applied (the keys still
+ * readable by everyone) is not half safe.
+ */
+export const MODES_COMPONENTS = [
+  { name: 'modes_set', kind: 'progress' },
+  { name: 'other_modes_kept', kind: 'guard' },
   { name: 'other_files_kept', kind: 'guard' },
 ] as const;
 
@@ -142,6 +162,11 @@ export interface TaskInstance {
   sizes?: Record<string, number>;
   /** Ages in seconds (path -> age) of files of `files`: the reset sets their modification times that long before it. */
   ages?: Record<string, number>;
+  /**
+   * Permission bits set at reset once the files are written: path -> mode, for files and the
+   * directories that hold them (deepest first, so a closed directory is set last).
+   */
+  modes?: Record<string, number>;
   /** SQLite databases created at reset from SQL text: path -> SQL. */
   databases?: Record<string, string>;
   /** Command that `run_tests` runs in the workspace, for families with visible tests. */

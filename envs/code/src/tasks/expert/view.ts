@@ -9,6 +9,8 @@ import type { PlannedCall } from '@workgym/protocol/kit';
 export interface EpisodeView {
   /** The text of a workspace file now; undefined when it is not a readable regular file. */
   content(path: string): string | undefined;
+  /** The permission bits of a workspace path now (not following a link); undefined when there is nothing. */
+  mode(path: string): number | undefined;
   /** Whether the episode has shown `text` (whitespace runs collapsed, as the grounding rule reads it). */
   shown(text: string): boolean;
   /** Whether `call` ran without error while every file in `unchanged` held what it holds now. */
@@ -33,10 +35,12 @@ export class EpisodeHistory implements EpisodeView {
   /**
    * @param read the current text of a workspace file
    * @param watched the files whose state a call is remembered with (the task's files)
+   * @param readMode the current permission bits of a workspace path
    */
   constructor(
     private readonly read: (path: string) => string | undefined,
     private readonly watched: readonly string[],
+    private readonly readMode: (path: string) => number | undefined = () => undefined,
   ) {}
 
   /** Text the agent was shown outside any call (the instruction, the tools, the first observation). */
@@ -51,6 +55,10 @@ export class EpisodeHistory implements EpisodeView {
 
   content(path: string): string | undefined {
     return this.read(path);
+  }
+
+  mode(path: string): number | undefined {
+    return this.readMode(path);
   }
 
   shown(text: string): boolean {
