@@ -31,7 +31,7 @@ describe('browser env conformance (in-process, host Chromium)', () => {
     const { families } = await h.client.listTasks();
     expect(families.length).toBeGreaterThanOrEqual(10);
     for (const f of families) {
-      expect(['customer-support', 'back-office']).toContain(f.job);
+      expect(['customer-support', 'back-office', 'office-assistant']).toContain(f.job);
       expect(f.splits).toEqual(['train', 'test']);
       expect(f.strategies.length, f.id).toBeGreaterThanOrEqual(2);
       expect(f.nearMisses.length, f.id).toBeGreaterThanOrEqual(1);

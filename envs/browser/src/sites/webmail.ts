@@ -1,9 +1,10 @@
-import { errors, esc, field, page, table } from './html.js';
+import { errors, esc, field, page, selectField, table } from './html.js';
 import { formText, notFound, route, type SiteApp, type SiteRequest, type SiteResponse } from './site-app.js';
 
 export interface Mail {
   id: number;
-  folder: 'inbox' | 'sent';
+  /** 'inbox', 'sent', 'trash' (deleted) or one of `MailData.folders`. */
+  folder: string;
   from: string;
   to: string;
   subject: string;
@@ -12,11 +13,18 @@ export interface Mail {
   /** The message this one replies to or forwards. */
   inReplyTo?: number;
   forwardOf?: number;
+  flagged?: boolean;
 }
 
 export interface MailData {
   me: string;
   messages: Mail[];
+  /**
+   * Folders of the user's own, beside inbox and sent. With them the webmail files mail: a
+   * message can be moved, flagged or deleted (to the trash), one by one or by ticking rows of
+   * the inbox. Without them none of that is shown.
+   */
+  folders?: string[];
 }
 
 const NAV: [string, string][] = [
@@ -27,7 +35,7 @@ const NAV: [string, string][] = [
 const EMAIL = /^[\w.+-]+@[\w-]+(\.[\w-]+)+$/;
 
 /** A folder as the site lists it, searched for `q` (sender, subject, body): newest first, then by number. */
-export function listed(messages: readonly Mail[], folder: Mail['folder'], q = ''): Mail[] {
+export function listed(messages: readonly Mail[], folder: string, q = ''): Mail[] {
   const needle = q.toLowerCase();
   return messages
     .filter((m) => m.folder === folder && (!needle || `${m.from} ${m.subject} ${m.body}`.toLowerCase().includes(needle)))
@@ -55,37 +63,90 @@ export class WebmailSite implements SiteApp {
     if ((m = route(p, '/m/:id'))) return this.message(Number(m.id));
     if (p === '/compose' && req.method === 'GET') return this.compose(req);
     if (p === '/send' && req.method === 'POST') return this.send(req);
+    const folders = this.data.folders;
+    if (folders) {
+      if ((m = route(p, '/f/:name')) && [...folders, 'trash'].includes(m.name!)) return this.folder(m.name!, '');
+      if ((m = route(p, '/m/:id/:action')) && req.method === 'POST') return this.file(Number(m.id), m.action!, req);
+      if (p === '/bulk' && req.method === 'POST') return this.bulk(req);
+    }
     return notFound();
   }
 
   private render(title: string, body: string): SiteResponse {
-    return { html: page(title, `Mail — ${this.data.me}`, NAV, body) };
+    const folders = this.data.folders;
+    const nav: [string, string][] = folders ? [NAV[0]!, ...folders.map((f): [string, string] => [`/f/${f}`, f]), ['/f/trash', 'Trash'], ...NAV.slice(1)] : NAV;
+    return { html: page(title, `Mail — ${this.data.me}`, nav, body) };
   }
 
-  private folder(folder: Mail['folder'], q: string): SiteResponse {
+  private folder(folder: string, q: string): SiteResponse {
     const list = listed(this.data.messages, folder, q);
-    const rows = list.map((m) => [esc(folder === 'inbox' ? m.from : m.to), `<a href="/m/${m.id}">${esc(m.subject)}</a>`, esc(m.date)]);
+    const filing = this.data.folders !== undefined && folder === 'inbox';
+    const rows = list.map((m) => [
+      esc(folder === 'sent' ? m.to : m.from),
+      // A subject wrapped over two lines has its centre between them, where a click opens nothing.
+      `<a href="/m/${m.id}"${this.data.folders ? ' style="white-space:nowrap"' : ''}>${esc(m.subject)}</a>`,
+      esc(m.date),
+      ...(this.data.folders ? [m.flagged ? 'Flagged' : ''] : []),
+      ...(filing ? [`<input type="checkbox" name="ids" value="${m.id}" form="bulk" aria-label="Select ${esc(m.subject)}">`] : []),
+    ]);
     const search =
       folder === 'inbox'
         ? `<form method="get" action="/" role="search">${field('q', 'Search mail', q, 'search')} <button type="submit">Search</button></form>`
         : '';
-    return this.render(
-      folder === 'inbox' ? 'Inbox' : 'Sent',
-      `${search}<p>${list.length} messages</p>${table([folder === 'inbox' ? 'From' : 'To', 'Subject', 'Date'], rows)}`,
-    );
+    const headers = [folder === 'sent' ? 'To' : 'From', 'Subject', 'Date', ...(this.data.folders ? ['Flag'] : []), ...(filing ? ['Select'] : [])];
+    const bulk = filing
+      ? `<form method="post" action="/bulk" id="bulk">${selectField('to', 'Move selected to', this.data.folders!)} <button type="submit" name="action" value="move">Move selected</button> <button type="submit" name="action" value="flag">Flag selected</button></form>`
+      : '';
+    const title = folder === 'inbox' ? 'Inbox' : folder === 'sent' ? 'Sent' : folder === 'trash' ? 'Trash' : folder;
+    return this.render(title, `${search}<p>${list.length} messages</p>${bulk}${table(headers, rows)}`);
   }
 
   private message(id: number): SiteResponse {
     const m = this.data.messages.find((x) => x.id === id);
     if (!m) return notFound();
+    const folders = this.data.folders;
+    const filing = folders
+      ? `<p>Folder: ${esc(m.folder === 'inbox' ? 'Inbox' : m.folder === 'trash' ? 'Trash' : m.folder)} · ${m.flagged ? 'Flagged' : 'Not flagged'}</p>
+<form method="post" action="/m/${m.id}/move" class="inline">${selectField('to', 'Move to', [['inbox', 'Inbox'], ...folders.map((f): [string, string] => [f, f])], m.folder)} <button type="submit">Move</button></form>
+<form method="post" action="/m/${m.id}/flag" class="inline"><button type="submit">${m.flagged ? 'Remove flag' : 'Flag'}</button></form>
+<form method="post" action="/m/${m.id}/delete" class="inline"><button type="submit">Delete</button></form>`
+      : '';
     return this.render(
       m.subject,
-      `<p>From: ${esc(m.from)}</p><p>To: ${esc(m.to)}</p><p>Date: ${esc(m.date)}</p><article>${m.body
+      `<p>From: ${esc(m.from)}</p><p>To: ${esc(m.to)}</p><p>Date: ${esc(m.date)}</p>${filing}<article>${m.body
         .split('\n')
         .map((l) => `<p>${esc(l)}</p>`)
         .join('')}</article>
 <p><a href="/compose?reply=${m.id}">Reply</a> · <a href="/compose?forward=${m.id}">Forward</a></p>`,
     );
+  }
+
+  /** Moves, flags (or unflags) or deletes one received message; back to the inbox, or to the message after a flag. */
+  private file(id: number, action: string, req: SiteRequest): SiteResponse {
+    const m = this.data.messages.find((x) => x.id === id && x.folder !== 'sent');
+    if (!m) return notFound();
+    if (action === 'flag') {
+      m.flagged = !m.flagged;
+      return { redirect: `/m/${m.id}` };
+    }
+    if (action === 'delete') m.folder = 'trash';
+    else if (action === 'move' && ['inbox', ...this.data.folders!].includes(formText(req, 'to'))) m.folder = formText(req, 'to');
+    else return notFound();
+    return { redirect: '/' };
+  }
+
+  /** The inbox's ticked rows moved to a folder or flagged. */
+  private bulk(req: SiteRequest): SiteResponse {
+    const ids = new Set(req.form.getAll('ids').map(Number));
+    const to = formText(req, 'to');
+    const action = formText(req, 'action');
+    if (action === 'move' && !this.data.folders!.includes(to)) return notFound();
+    for (const m of this.data.messages) {
+      if (!ids.has(m.id) || m.folder !== 'inbox') continue;
+      if (action === 'move') m.folder = to;
+      else if (action === 'flag') m.flagged = true;
+    }
+    return { redirect: '/' };
   }
 
   private compose(req: SiteRequest, errs: string[] = [], draft?: { to: string; subject: string; body: string; ref: string }): SiteResponse {

@@ -4,13 +4,16 @@ import { bookingReserve } from './booking-reserve.js';
 import { deskRefund } from './desk-refund.js';
 import { deskReplyFacts } from './desk-reply-facts.js';
 import { deskTriage } from './desk-triage.js';
+import { formFromDocument } from './form-from-document.js';
 import { mailFindAnswer } from './mail-find-answer.js';
 import { mailForward } from './mail-forward.js';
 import { mailReplyFacts } from './mail-reply-facts.js';
+import { mailTriageRules } from './mail-triage-rules.js';
 import { shopBuyCheapest } from './shop-buy-cheapest.js';
 import { shopChangeOrder } from './shop-change-order.js';
 import { shopCouponCheckout } from './shop-coupon-checkout.js';
 import type { FamilyDef } from './task.js';
+import { travelBookPolicy } from './travel-book-policy.js';
 
 /** Every built-in family, in catalogue order. */
 export const FAMILIES: readonly FamilyDef[] = [
@@ -26,4 +29,7 @@ export const FAMILIES: readonly FamilyDef[] = [
   bookingReserve,
   adminEditRecord,
   adminCountFilter,
+  travelBookPolicy,
+  mailTriageRules,
+  formFromDocument,
 ];

@@ -3,7 +3,7 @@ import type { ExpertView } from './expert-kit.js';
 import type { SiteApp } from '../sites/site-app.js';
 
 /** The job a browser family trains; each family names its own. */
-export type Job = 'customer-support' | 'back-office';
+export type Job = 'customer-support' | 'back-office' | 'office-assistant';
 
 /** What the episode ended with, as `verify` gets it; the rest of the outcome is the site backends' state. */
 export interface VerifyInput {
