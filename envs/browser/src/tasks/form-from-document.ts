@@ -149,7 +149,11 @@ export const formFromDocument: FamilyDef = {
           why: billable ? `It is billable to ${client}.` : 'It is not billable to a client.',
         },
       ];
-      if (billable) out.push({ label: 'Client', value: client, kind: 'select', why: `The client is ${client}.` });
+      out.push(
+        billable
+          ? { label: 'Client', value: client, kind: 'select', why: `The client is ${client}.` }
+          : { label: 'Client', value: 'None', kind: 'select', why: 'A claim billable to no client names none.' },
+      );
       out.push({
         label: 'I confirm this receipt has not been claimed before',
         value: 'true',
