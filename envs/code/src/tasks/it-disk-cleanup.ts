@@ -66,14 +66,13 @@ function drawTree(rng: Rng, tier: Difficulty): Tree {
   for (const service of rng.sample(SERVICES, t.services)) {
     const dir = `var/log/${service}`;
     add(`${dir}/${service}.log`, logText(service, rng), sizeOf(rng, 1, 30), rng.int(60, 3000), 'keep');
-    add(`${dir}/${service}.log.1`, logText(service, rng), sizeOf(rng, 5, 40), DAY + rng.int(2000, 40_000), 'rotated');
+    // Rotated every `every` days, the last time `since` days ago: NAME.log.k was last written
+    // (k - 1) periods before that. Never near a day boundary, so find -mtime reads each one way.
     const every = rng.pick([1, 1, 2, 7]);
-    for (let k = 2; k <= rng.int(...t.rotations); k++) {
-      const age = (k - 1) * every * DAY + rng.int(2000, 40_000);
-      // Nothing within a day of the limit, so "more than D days" reads one way with any tool.
-      const clear = Math.abs(age - days * DAY) > 1.2 * DAY ? age : age + 2.5 * DAY;
-      add(`${dir}/${service}.log.${k}.gz`, `\x1f${service} log ${k}\n`, sizeOf(rng, 2, 30), clear, 'rotated');
-    }
+    const since = rng.int(0, every - 1);
+    const age = (k: number) => ((k - 1) * every + since) * DAY + rng.int(Math.round(0.15 * DAY), Math.round(0.85 * DAY));
+    add(`${dir}/${service}.log.1`, logText(service, rng), sizeOf(rng, 5, 40), age(1), 'rotated');
+    for (let k = 2; k <= rng.int(...t.rotations); k++) add(`${dir}/${service}.log.${k}.gz`, `\x1f${service} log ${k}\n`, sizeOf(rng, 2, 30), age(k), 'rotated');
   }
   for (let i = 0; i < rng.int(2, 4); i++) {
     const program = rng.pick(PROGRAMS);
@@ -113,7 +112,7 @@ function drawTree(rng: Rng, tier: Difficulty): Tree {
 
 /** Whether the task allows deleting `e`: every rule, or all but `drop`. */
 function allowed(e: Entry, days: number, drop?: Condition): boolean {
-  if (e.kind === 'rotated') return drop === 'age' || e.age > days * DAY;
+  if (e.kind === 'rotated') return drop === 'age' || Math.floor(e.age / DAY) > days;
   if (e.kind === 'backup' || e.kind === 'core') return true;
   return drop === 'newest-backup' && e.path.startsWith('backups/');
 }
@@ -134,9 +133,8 @@ function telling(tree: Tree): boolean {
   const needed = need(tree) * MB;
   const free = entries.filter((e) => allowed(e, days));
   return (
-    // No rotated log within a day of the limit: "more than D days" reads one way with any tool.
-    rotated.every((e) => Math.abs(e.age - days * DAY) > 1.2 * DAY) &&
-    rotated.some((e) => e.age > days * DAY) &&
+    rotated.some((e) => allowed(e, days)) &&
+    rotated.some((e) => !allowed(e, days)) &&
     biggest.path.startsWith('data/') &&
     (['rotated', 'core', 'backup'] as const).every((k) => total(free.filter((e) => e.kind !== k)) < needed)
   );
@@ -212,7 +210,7 @@ function generate(rng: Rng, _task: number, tier: Difficulty): TaskInstance {
   const dbDirs = [...new Set(allBackups.map((p) => p.split('/').slice(0, 2).join('/')))];
   const instruction =
     `This workspace is a copy of a server's disk, and the disk is full. Free at least ${needMb} MB (1 MB = 1048576 bytes) by deleting only: ` +
-    `rotated logs under var/log (NAME.log.N or NAME.log.N.gz) last modified more than ${days} days ago; the core dumps in var/crash; ` +
+    `rotated logs under var/log (NAME.log.N or NAME.log.N.gz) last modified more than ${days} days ago, as find -mtime +${days} counts days (whole days of age); the core dumps in var/crash; ` +
     'and in each database folder of backups/ every backup but the newest one (by modification time). ' +
     'Delete or change nothing else: not the current logs (NAME.log), not data/, home/ or var/cache. ' +
     'The big files here are sparse, so count apparent sizes (ls -l, du --apparent-size, find -size); du without --apparent-size shows almost nothing. Call submit when you are done.';

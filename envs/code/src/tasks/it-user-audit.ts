@@ -203,7 +203,8 @@ function generate(rng: Rng, _task: number, tier: Difficulty): TaskInstance {
   const files = renderFiles(world);
   const team = world.team;
   const answer = accounts(world);
-  const join = (names: string[]) => names.join(', ');
+  // An empty list (a near-miss may find nobody) is answered in words: the answer tool takes no empty text.
+  const join = (names: string[]) => (names.length > 0 ? names.join(', ') : 'none');
   const sudoFiles = Object.keys(files).filter((p) => p.startsWith('etc/sudoers'));
   const passwdLines = files['etc/passwd']!.split('\n');
   const groupLine = files['etc/group']!.split('\n').find((l) => l.startsWith(`${team.name}:`))!;
