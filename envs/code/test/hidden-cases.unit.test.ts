@@ -38,6 +38,8 @@ describe('hidden cases are disjoint from the visible ones', () => {
       'code/sh-log-report',
       'code/py-csv-transform',
       'code/sql-query',
+      'code/it-fix-service-config',
+      'code/it-schedule-job',
     ]);
   });
 

@@ -84,11 +84,11 @@ if __name__ == '__main__':
 
 /**
  * The check's program, `python3 -c PROBE CASE OUTPUT`, run in the judged copy of the workspace.
- * CASE is `GET PORT PATH...`: start the service as the task runs it, wait for the port, ask each
- * path, stop it; or `settings KEY...`: the config's values of those keys (section.key), as
- * configparser reads them.
+ * CASE is `GET PORT PATH...`: start the service as the task runs it, wait until it listens (on
+ * whatever port) or exits, ask each path on PORT, stop it; or `settings KEY...`: the config's
+ * values of those keys (section.key), as configparser reads them.
  */
-const PROBE = String.raw`import configparser, socket, subprocess, sys, time, urllib.request
+const PROBE = String.raw`import configparser, os, socket, subprocess, sys, time, urllib.request
 words = open(sys.argv[1]).read().split()
 out = open(sys.argv[2], 'w')
 
@@ -99,6 +99,20 @@ def listening(port):
         return True
     except OSError:
         return False
+
+
+def listens(pid):
+    # Any listening socket of the service, whatever its port: one on the wrong port ends the wait.
+    try:
+        fds = {os.readlink('/proc/%d/fd/%s' % (pid, fd)) for fd in os.listdir('/proc/%d/fd' % pid)}
+        for table in ('/proc/net/tcp', '/proc/net/tcp6'):
+            for row in open(table).read().split('\n')[1:]:
+                cols = row.split()
+                if len(cols) > 9 and cols[3] == '0A' and 'socket:[%s]' % cols[9] in fds:
+                    return True
+    except OSError:
+        pass
+    return False
 
 
 if words[0] == 'settings':
@@ -119,8 +133,8 @@ for _ in range(50):
     time.sleep(0.2)
 service = subprocess.Popen(['python3', 'service/app.py', 'service/app.ini'], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 try:
-    for _ in range(80):
-        if service.poll() is not None or listening(port):
+    for _ in range(100):
+        if service.poll() is not None or listens(service.pid):
             break
         time.sleep(0.1)
     for path in paths:

@@ -207,7 +207,7 @@ function generate(rng: Rng, _task: number, tier: Difficulty): TaskInstance {
   return {
     ...findAnswerTask(
       {
-        lead: `${LOG} holds one day of syslog from the host ${host}. The service ${service} failed ${when} and did not come back.`,
+        lead: `${LOG} holds one day of syslog from the host ${host}. The service ${service} failed ${when} and did not come back. Read the log and`,
         question: {
           text: `What caused that failure? Answer with ${kind.ask}, nothing else.`,
           answer: target.value,
