@@ -1,4 +1,7 @@
 import { answerQuestion } from './answer-question.js';
+import { bkCategoryMonthSummary } from './bk-category-month-summary.js';
+import { bkFindDuplicatesMissing } from './bk-find-duplicates-missing.js';
+import { bkTrialBalance } from './bk-trial-balance.js';
 import { buildReport } from './build-report.js';
 import { cleanNames } from './clean-names.js';
 import { computedColumn } from './computed-column.js';
@@ -24,4 +27,7 @@ export const FAMILIES: readonly FamilyDef[] = [
   dateArithmetic,
   buildReport,
   answerQuestion,
+  bkCategoryMonthSummary,
+  bkFindDuplicatesMissing,
+  bkTrialBalance,
 ];
