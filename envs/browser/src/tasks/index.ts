@@ -1,6 +1,10 @@
 import { adminCountFilter } from './admin-count-filter.js';
 import { adminEditRecord } from './admin-edit-record.js';
 import { bookingReserve } from './booking-reserve.js';
+import { calResolveConflict } from './cal-resolve-conflict.js';
+import { calScheduleMeeting } from './cal-schedule-meeting.js';
+import { contactsMergeDuplicates } from './contacts-merge-duplicates.js';
+import { contactsUpdate } from './contacts-update.js';
 import { deskRefund } from './desk-refund.js';
 import { deskReplyFacts } from './desk-reply-facts.js';
 import { deskTriage } from './desk-triage.js';
@@ -32,4 +36,8 @@ export const FAMILIES: readonly FamilyDef[] = [
   travelBookPolicy,
   mailTriageRules,
   formFromDocument,
+  calScheduleMeeting,
+  calResolveConflict,
+  contactsUpdate,
+  contactsMergeDuplicates,
 ];
