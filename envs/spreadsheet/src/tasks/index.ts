@@ -1,4 +1,8 @@
 import { answerQuestion } from './answer-question.js';
+import { bkAgeingReport } from './bk-ageing-report.js';
+import { bkBankReconcile } from './bk-bank-reconcile.js';
+import { bkInvoiceTotals } from './bk-invoice-totals.js';
+import { bkCurrencyConvert } from './bk-currency-convert.js';
 import { bkCategoryMonthSummary } from './bk-category-month-summary.js';
 import { bkFindDuplicatesMissing } from './bk-find-duplicates-missing.js';
 import { bkTrialBalance } from './bk-trial-balance.js';
@@ -27,6 +31,10 @@ export const FAMILIES: readonly FamilyDef[] = [
   dateArithmetic,
   buildReport,
   answerQuestion,
+  bkBankReconcile,
+  bkInvoiceTotals,
+  bkAgeingReport,
+  bkCurrencyConvert,
   bkCategoryMonthSummary,
   bkFindDuplicatesMissing,
   bkTrialBalance,
