@@ -54,10 +54,10 @@ describe('the transfer matrix', () => {
     const csv = (await readFile(result.files.csv, 'utf8')).trim().split('\n');
     expect(csv).toHaveLength(1 + 8);
     expect(csv[0]).toBe(
-      'train_set,train_envs,test_env,episodes,successes,success_rate,ci_low,ci_high,pairs,diff_vs_untrained,diff_low,diff_high,mcnemar_p,only_untrained,only_trained,differs',
+      'train_set,train_envs,test_env,families,episodes,successes,success_rate,ci_low,ci_high,pairs,diff_vs_untrained,diff_low,diff_high,mcnemar_p,only_untrained,only_trained,differs',
     );
-    expect(csv[1]).toMatch(/^untrained,,code,3,\d,[\d.]+,[\d.]+,[\d.]+,,,,,,,,$/);
-    expect(csv[3]).toMatch(/^code,code,code,3,\d,[\d.]+,[\d.]+,[\d.]+,3,-?[\d.]+,-?[\d.]+,-?[\d.]+,[\d.e-]+,\d,\d,(true|false)$/);
+    expect(csv[1]).toMatch(/^untrained,,code,all,3,\d,[\d.]+,[\d.]+,[\d.]+,,,,,,,,$/);
+    expect(csv[3]).toMatch(/^code,code,code,all,3,\d,[\d.]+,[\d.]+,[\d.]+,3,-?[\d.]+,-?[\d.]+,-?[\d.]+,[\d.e-]+,\d,\d,(true|false)$/);
     const md = await readFile(result.files.markdown, 'utf8');
     expect(md).toContain('| train \\ test | code | counter |');
     expect(md.split('\n').filter((l) => /^\| (untrained|code|counter|all) \|/.test(l))).toHaveLength(4);
@@ -88,8 +88,8 @@ describe('the transfer matrix', () => {
     // 2 / 2^7 = 0.015625.
     expect(transferMarkdown(matrix)).toContain('| code | 80.0% [49.0%–94.3%] n=10<br>**Δ +70.0 pts [+40.0, +100.0] p=0.016 *** |');
     expect(transferCsv(matrix).trim().split('\n').slice(1)).toEqual([
-      'untrained,,code,10,1,0.1000,0.0179,0.4042,,,,,,,,',
-      'code,code,code,10,8,0.8000,0.4902,0.9433,10,0.7000,0.4000,1.0000,0.01563,0,7,true',
+      'untrained,,code,all,10,1,0.1000,0.0179,0.4042,,,,,,,,',
+      'code,code,code,all,10,8,0.8000,0.4902,0.9433,10,0.7000,0.4000,1.0000,0.01563,0,7,true',
     ]);
   });
 

@@ -63,6 +63,12 @@ export const OPTIONS = {
   stepTimeoutS: { flags: '--step-timeout-s <s>', help: "seconds an agent may take to act (its own time: env calls made for it don't count)", number: SECONDS },
   envTimeoutS: { flags: '--env-timeout-s <s>', help: 'seconds one env call (reset, step, expert) may take before the env counts as hung', number: SECONDS },
   episodeTimeoutS: { flags: '--episode-timeout-s <s>', help: 'seconds an episode may take', number: SECONDS },
+  // Held-out families (train, transfer, eval): read by held-out.ts, where a glob's braces may hold commas.
+  holdOut: {
+    flags: '--hold-out <globs>',
+    help: "comma-separated family globs to hold out of training in place of the catalogue's held-out families (each must match a selected family)",
+  },
+  includeHeldOut: { flags: '--include-held-out', help: "train on the catalogue's held-out families too (nothing is then reported as held out)" },
   // Which recorded episodes a command reads (data export, data sft).
   onlyEnvs: { flags: '--env <names>', help: 'only these envs (comma-separated)', list: true },
   onlyFamilies: { flags: '--family <ids>', help: 'only these task families (comma-separated)', list: true },

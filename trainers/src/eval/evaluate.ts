@@ -9,8 +9,9 @@ import {
   type Reliability,
   type TaskMean,
 } from '@workgym/trajectories';
+import { FAMILY_SPLITS, familySplit, type FamilySplit } from './held-out.js';
 
-export type EvalScope = 'all' | 'env' | 'family' | 'job' | 'difficulty';
+export type EvalScope = 'all' | 'env' | 'family' | 'job' | 'difficulty' | 'family split';
 
 /** A scope's reliability figures (success, mean score, pass@k, pass^k, scenarios), steps, tokens and errors. */
 export interface EvalRow extends Reliability {
@@ -45,6 +46,11 @@ export interface EvalOptions {
    * default: an agent must not gain from episodes the infrastructure lost).
    */
   excludeInfraErrors?: boolean;
+  /**
+   * The families kept out of training: when the records hold one, the report adds the scope
+   * `family split` (rows `trained families` and `held-out families`): unseen seeds against unseen families.
+   */
+  heldOut?: ReadonlySet<string>;
 }
 
 const isInfraError = (r: EpisodeRecord) => r.status === 'infra_error';
@@ -53,7 +59,8 @@ const ERROR_STATUSES = new Set(['agent_error', 'env_broken', 'stuck', 'infra_err
 
 /**
  * Success (Wilson intervals), mean score, pass@k and pass^k, scenario success, mean steps and
- * tokens: in total and per env, family, job and difficulty.
+ * tokens: in total and per env, family, job and difficulty (the instance's tier), and trained
+ * against held-out families when the records hold a held-out one.
  */
 export function evaluateRecords(all: readonly EpisodeRecord[], options: EvalOptions = {}): EvalReport {
   const records = options.excludeInfraErrors ? all.filter((r) => !isInfraError(r)) : all;
@@ -67,6 +74,9 @@ export function evaluateRecords(all: readonly EpisodeRecord[], options: EvalOpti
     ['job', (r) => r.job ?? '', byName],
     ['difficulty', (r) => r.difficulty ?? '', compareDifficulties],
   ];
+  const heldOut = options.heldOut ?? new Set<string>();
+  if (all.some((r) => heldOut.has(r.family ?? '')))
+    scopes.push(['family split', (r) => familySplit(r, heldOut), (a, b) => FAMILY_SPLITS.indexOf(a as FamilySplit) - FAMILY_SPLITS.indexOf(b as FamilySplit)]);
   for (const [scope, keyOf, order] of scopes) {
     const buckets = new Map<string, EpisodeRecord[]>();
     for (const r of all) buckets.set(keyOf(r), [...(buckets.get(keyOf(r)) ?? []), r]);
@@ -123,7 +133,7 @@ function meanComponents(records: readonly EpisodeRecord[]): Record<string, numbe
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
-/** The report as markdown: one table per scope (env, family, job, difficulty), then the total. */
+/** The report as markdown: one table per scope (env, family, job, difficulty, family split), then the total. */
 export function formatEvalMarkdown(report: EvalReport, title = 'Evaluation'): string {
   const infra =
     report.infraErrorsAre === 'failures'
@@ -141,7 +151,7 @@ export function formatEvalMarkdown(report: EvalReport, title = 'Evaluation'): st
     '',
   ];
   const estimate = (m: TaskMean | undefined) => (m ? pct(m.value) : '-');
-  for (const scope of ['env', 'family', 'job', 'difficulty', 'all'] as const) {
+  for (const scope of ['env', 'family', 'job', 'difficulty', 'family split', 'all'] as const) {
     const rows = report.rows.filter((r) => r.scope === scope);
     if (rows.length === 0) continue;
     out.push(`## ${scope === 'all' ? 'Total' : `By ${scope}`}`, '');

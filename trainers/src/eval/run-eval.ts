@@ -3,11 +3,17 @@ import type { RewardMode } from '@workgym/protocol';
 import type { EnvPool, EnvRuntime, EnvServerSpec } from '@workgym/runtime';
 import { openRun, type EpisodeRecord } from '@workgym/trajectories';
 import { evaluateRecords, type EvalOptions, type EvalReport } from './evaluate.js';
+import { heldOutOf } from './held-out.js';
 
 export interface EvalEnv {
   name: string;
   spec: EnvServerSpec;
   families: string[];
+  /**
+   * Families kept out of training (the catalogue's held_out, or the user's choice): trainers draw
+   * no training episode from them, and their evaluations report them apart (unseen families).
+   */
+  heldOut?: string[];
 }
 
 export interface RunEvalOptions extends EvalOptions {
@@ -70,5 +76,5 @@ export async function runEval(options: RunEvalOptions): Promise<{ report: EvalRe
     log: options.log,
   });
   const records = await readRecords(options.out);
-  return { report: evaluateRecords(records, options), records, runDir: options.out };
+  return { report: evaluateRecords(records, { ...options, heldOut: heldOutOf(options.envs) }), records, runDir: options.out };
 }

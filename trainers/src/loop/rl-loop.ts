@@ -5,6 +5,7 @@ import type { RewardMode } from '@workgym/protocol';
 import type { EnvRuntime } from '@workgym/runtime';
 import type { EpisodeRecord } from '@workgym/trajectories';
 import { TrainerInputError } from '../errors.js';
+import { heldOutOf, trainingEnvs } from '../eval/held-out.js';
 import type { EvalEnv } from '../eval/run-eval.js';
 import {
   computeAdvantages,
@@ -32,6 +33,7 @@ import {
 
 export interface RlLoopOptions {
   runtime: EnvRuntime;
+  /** The envs and families: training samples their families but the held-out ones; test evaluations cover all. */
   envs: EvalEnv[];
   updater: PolicyUpdater;
   /**
@@ -104,6 +106,8 @@ export async function rlLoop(options: RlLoopOptions): Promise<RlLoopResult> {
   if (options.evaluation && !(options.evaluation.every >= 1 && options.evaluation.tasksPerFamily >= 1)) {
     throw new TrainerInputError('test evaluation needs at least 1 task per family and an interval of at least 1 iteration');
   }
+  const sampled = trainingEnvs(options.envs);
+  if (sampled.length === 0) throw new TrainerInputError('every family selected is held out of training: nothing to train on');
   await mkdir(options.out, { recursive: true });
   const points: CurvePoint[] = [];
   const tests: TestPoint[] = [];
@@ -126,7 +130,7 @@ export async function rlLoop(options: RlLoopOptions): Promise<RlLoopResult> {
     tests.push(...evaluation.points);
     options.onEvaluation?.(evaluation);
     if (evaluations.length > 1) {
-      comparison = compareEvaluations(evaluations[0]!, evaluation);
+      comparison = compareEvaluations(evaluations[0]!, evaluation, heldOutOf(options.envs));
       await writeFile(join(options.out, 'comparison.json'), JSON.stringify(comparison, null, 2) + '\n');
       for (const line of formatComparison(comparison)) options.log?.(`test: ${line}`);
     }
@@ -145,7 +149,7 @@ export async function rlLoop(options: RlLoopOptions): Promise<RlLoopResult> {
     );
     const batch = await sampleInformativeGroups({
       runtime: options.runtime,
-      envs: options.envs,
+      envs: sampled,
       agent,
       dir,
       tasksPerRound: options.tasksPerIteration,

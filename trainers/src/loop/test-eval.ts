@@ -3,6 +3,7 @@ import type { Agent, Parallel } from '@workgym/agents';
 import type { RewardMode } from '@workgym/protocol';
 import type { EnvRuntime } from '@workgym/runtime';
 import { wilson, type EpisodeRecord } from '@workgym/trajectories';
+import { FAMILY_SPLITS, familySplit } from '../eval/held-out.js';
 import { pairByTask, successPairs } from '../eval/pair-by-task.js';
 import { runEval, type EvalEnv } from '../eval/run-eval.js';
 import { pairedComparison, type PairedComparison } from '../stats/paired.js';
@@ -75,18 +76,28 @@ export interface LearningComparison {
   /** Updates applied to the two policies compared. */
   from: number;
   to: number;
-  rows: { scope: 'family' | 'total'; key: string; comparison: PairedComparison }[];
+  /** Per family; per family split (trained and held-out families) when a held-out family was evaluated; in total. */
+  rows: { scope: 'family' | 'family split' | 'total'; key: string; comparison: PairedComparison }[];
 }
 
-/** Pairs the two evaluations by task and tests the difference (exact McNemar, paired bootstrap interval). */
-export function compareEvaluations(first: TestEvaluation, last: TestEvaluation): LearningComparison {
+/**
+ * Pairs the two evaluations by task and tests the difference (exact McNemar, paired bootstrap
+ * interval), per family, per family split when `heldOut` names an evaluated family, and in total.
+ */
+export function compareEvaluations(first: TestEvaluation, last: TestEvaluation, heldOut: ReadonlySet<string> = new Set()): LearningComparison {
   const pairs = pairByTask(first.records, last.records).pairs;
   const families = [...new Set(pairs.map((p) => p.family))].sort();
+  const splits = families.some((f) => heldOut.has(f)) ? FAMILY_SPLITS : [];
   const rows = [
     ...families.map((family) => ({
       scope: 'family' as const,
       key: family,
       comparison: pairedComparison(successPairs(pairs.filter((p) => p.family === family))),
+    })),
+    ...splits.map((split) => ({
+      scope: 'family split' as const,
+      key: split,
+      comparison: pairedComparison(successPairs(pairs.filter((p) => familySplit(p.a, heldOut) === split))),
     })),
     { scope: 'total' as const, key: 'all', comparison: pairedComparison(successPairs(pairs)) },
   ];

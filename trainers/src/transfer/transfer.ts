@@ -5,6 +5,7 @@ import type { EnvRuntime } from '@workgym/runtime';
 import type { RewardMode } from '@workgym/protocol';
 import type { EpisodeRecord } from '@workgym/trajectories';
 import { TrainerInputError } from '../errors.js';
+import { heldOutOf, trainingEnvs } from '../eval/held-out.js';
 import { readRecords, runEval, type EvalEnv } from '../eval/run-eval.js';
 import { endpointAgent, type PolicyEndpoint } from '../loop/endpoint.js';
 import { matrixCells, type TransferMatrix } from './matrix.js';
@@ -14,6 +15,7 @@ import { writeTransfer, type TransferFiles } from './write-transfer.js';
 
 export interface TransferOptions {
   runtime: EnvRuntime;
+  /** The envs and families: the expert episodes leave their held-out families out; every set is evaluated on all. */
   envs: EvalEnv[];
   out: string;
   trainer?: TransferTrainer;
@@ -49,10 +51,11 @@ export function trainingSets(envs: readonly string[]): { name: string; envs: str
 }
 
 /**
- * The transfer matrix: for each training set, train a policy on its envs' expert episodes,
- * evaluate it on every env's test split, and write the success rates, each paired with the
- * untrained row on the same tasks, as markdown, CSV, JSON and a PNG heatmap (rows: training
- * sets; columns: test envs). One warm pool per env serves the whole matrix: the expert episodes
+ * The transfer matrix: for each training set, train a policy on its envs' expert episodes
+ * (held-out families left out), evaluate it on every env's test split (held-out families in), and
+ * write the success rates, each paired with the untrained row on the same tasks, as markdown,
+ * CSV, JSON and a PNG heatmap (rows: training sets; columns: test envs); a cell of an env with
+ * held-out families is also split into trained families (unseen seeds) and held-out families. One warm pool per env serves the whole matrix: the expert episodes
  * and every set's evaluation lease from it, and the sets are evaluated at once, each as soon as
  * it is trained, so the envs never start twice and no set waits for another to finish.
  */
@@ -100,18 +103,21 @@ export async function transferMatrix(options: TransferOptions): Promise<Transfer
   if (failure ?? failed) throw failure ?? failed!.reason;
   const evaluated = new Map<string, EpisodeRecord[]>();
   for (const [name, records] of evaluations) evaluated.set(name, await records);
-  const matrix: TransferMatrix = { trainSets: sets, testEnvs: names, cells: matrixCells(sets, names, evaluated) };
+  const matrix: TransferMatrix = { trainSets: sets, testEnvs: names, cells: matrixCells(sets, names, evaluated, heldOutOf(options.envs)) };
   return { ...matrix, files: await writeTransfer(options.out, matrix) };
 }
 
-/** The expert episodes of every env (train split), rolled out through the warm pools. */
+/** The expert episodes of every env's families but the held-out ones (train split), rolled out through the warm pools. */
 async function expertEpisodes(options: TransferOptions, pools: WarmPools, onProgress: (stats: RolloutStats) => void): Promise<EpisodeRecord[]> {
   const dir = join(options.out, 'expert');
-  options.log?.(`expert episodes (${options.trainTasksPerFamily} per family)`);
+  const envs = trainingEnvs(options.envs);
+  const heldOut = [...heldOutOf(options.envs)];
+  options.log?.(`expert episodes (${options.trainTasksPerFamily} per family)${heldOut.length ? `; held out of training: ${heldOut.join(', ')}` : ''}`);
+  if (envs.length === 0) return [];
   await rollout({
     runtime: options.runtime,
     agent: new ExpertAgent(),
-    envs: options.envs,
+    envs,
     out: dir,
     tasksPerFamily: options.trainTasksPerFamily,
     group: 1,

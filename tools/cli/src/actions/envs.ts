@@ -17,6 +17,8 @@ export async function listEnvs(options: { json?: boolean; env?: string[]; tasks?
         id: f.id,
         job: f.job,
         difficulty: f.difficulty,
+        tiers: f.tiers ?? [],
+        heldOut: f.heldOut === true,
         description: f.description,
         splits: f.splits,
         strategies: f.strategies ?? [],
@@ -34,8 +36,14 @@ export async function listEnvs(options: { json?: boolean; env?: string[]; tasks?
   for (const env of envs) {
     const from = env.source === 'shipped' ? 'shipped' : `from ${env.source}`;
     console.log(`${env.name} ${env.version} (${from}): ${env.families.length} task families; tools: ${env.tools.map((t) => t.name).join(', ')}`);
-    const rows = env.families.map((f) => [f.id ?? '', f.job ?? '', f.difficulty ?? '', f.strategies.join(', ')]);
-    console.log(formatTable([['family', 'job', 'difficulty', 'expert strategies (--expert-variant)'], ...rows]));
+    const rows = env.families.map((f) => [
+      f.id ?? '',
+      f.job ?? '',
+      f.tiers.join(', ') || (f.difficulty ?? ''),
+      f.heldOut ? 'held out' : '',
+      f.strategies.join(', '),
+    ]);
+    console.log(formatTable([['family', 'job', 'difficulty (tiers)', 'training', 'expert strategies (--expert-variant)'], ...rows]));
     console.log();
   }
 }

@@ -11,11 +11,14 @@ import { AGENT_OPTIONS, agentFlag, type AgentOption } from '../agent-options.js'
 import { describeFamilies, familyCount, printPlan } from '../dry-run.js';
 import { expertAgent, openAIAgent, openAIAgentProblems, parseAgentOptions, type ExpertAsk } from '../make-agent.js';
 import { envNames } from '../env-registry.js';
+import { applyHoldOut, declaredHeldOut, describeHeldOut, heldOutFamilies } from '../held-out.js';
 import { assignTaskSets, describeTaskSets } from '../task-sets.js';
 import { UsageError } from '../usage-error.js';
 import { makeRuntime, matchFamilies, progressLine, selectEnvs } from './select-envs.js';
 
 interface EvalFlags extends Partial<Record<AgentOption, unknown>> {
+  /** Family globs reported as held out in place of the catalogue's held-out families. */
+  holdOut?: string;
   run?: string;
   mixVerifiers?: boolean;
   agent?: string;
@@ -53,13 +56,13 @@ export async function evaluate(flags: EvalFlags): Promise<void> {
     refuseAgentOptions(flags);
     records = await readRecords(flags.run);
     refuseMixedVerifiers(records, flags.mixVerifiers);
-    report = evaluateRecords(records, { ks, excludeInfraErrors });
+    report = evaluateRecords(records, { ks, excludeInfraErrors, heldOut: await runHeldOut(records, flags) });
     title = `Evaluation of ${flags.run}`;
   } else {
     checkAgentFlags(flags);
     const tasks = assignTaskSets(flags.tasks, flags.env, envNames());
     const runtime = await makeRuntime(flags.runtime);
-    const envs = await selectEnvs(flags.env, flags.family, runtime.kind, expertAsk(flags), tasks);
+    const envs = applyHoldOut(await selectEnvs(flags.env, flags.family, runtime.kind, expertAsk(flags), tasks), flags);
     const { agent, close } = await makeEvalAgent(flags);
     try {
       const out = flags.out ?? join(await mkdtemp(join(tmpdir(), 'workgym-eval-')), 'run');
@@ -104,16 +107,22 @@ async function planEval(flags: EvalFlags): Promise<void> {
     refuseAgentOptions(flags);
     const records = await readRecords(flags.run);
     refuseMixedVerifiers(records, flags.mixVerifiers);
-    printPlan(`evaluate the ${records.length} episodes of ${flags.run}`, { 'pass@k for k': flags.k?.join(', '), writes: written });
+    const heldOut = [...(await runHeldOut(records, flags))].sort();
+    printPlan(`evaluate the ${records.length} episodes of ${flags.run}`, {
+      'pass@k for k': flags.k?.join(', '),
+      'held-out families': heldOut.join(', ') || 'none',
+      writes: written,
+    });
     return;
   }
   const agent = checkAgentFlags(flags);
   const tasks = assignTaskSets(flags.tasks, flags.env, envNames());
-  const envs = await matchFamilies(flags.env, flags.family, expertAsk(flags), tasks);
+  const envs = applyHoldOut(await matchFamilies(flags.env, flags.family, expertAsk(flags), tasks), flags);
   if (agent === 'policy') await LinearPolicy.load(flags.policy!);
   const families = familyCount(envs);
   printPlan(`evaluate ${agent}${flags.policy ? ` ${flags.policy}` : ''}${flags.model ? ` ${String(flags.model)}` : ''} on the ${flags.split} split`, {
     envs: describeFamilies(envs),
+    'held out': describeHeldOut(envs),
     tasks: describeTaskSets(tasks),
     'reset options': flags.resetOptions && JSON.stringify(flags.resetOptions),
     reward: flags.reward ?? 'success',
@@ -123,6 +132,16 @@ async function planEval(flags: EvalFlags): Promise<void> {
     out: flags.out ?? 'a temporary folder',
     writes: written,
   });
+}
+
+/**
+ * The run's held-out families: those --hold-out names among the run's families, else those the
+ * catalogues of the registered envs hold out now (the records name each episode's env and family).
+ */
+async function runHeldOut(records: readonly EpisodeRecord[], flags: EvalFlags): Promise<Set<string>> {
+  const families = [...new Set(records.map((r) => r.family ?? ''))].sort();
+  const declared = flags.holdOut === undefined ? await declaredHeldOut([...new Set(records.map((r) => r.env ?? ''))]) : [];
+  return new Set(heldOutFamilies(families, declared, flags));
 }
 
 function expertAsk(flags: EvalFlags): ExpertAsk | undefined {

@@ -29,6 +29,8 @@ export interface SelectedEnv {
   name: string;
   spec: EnvServerSpec;
   families: string[];
+  /** The matched families the catalogue holds out of training (TaskFamily.held_out). */
+  heldOut: string[];
 }
 
 /**
@@ -45,8 +47,8 @@ export async function selectEnvs(
   tasks: TaskSets = {},
 ): Promise<SelectedEnv[]> {
   const selected: SelectedEnv[] = [];
-  for (const { manifest, families } of await matchFamilies(names, family, expert, tasks)) {
-    selected.push({ name: manifest.name, spec: await envSpec(manifest, runtime, tasks[manifest.name]), families });
+  for (const { manifest, families, heldOut } of await matchFamilies(names, family, expert, tasks)) {
+    selected.push({ name: manifest.name, spec: await envSpec(manifest, runtime, tasks[manifest.name]), families, heldOut });
   }
   return selected;
 }
@@ -62,6 +64,8 @@ export interface MatchedEnv {
   name: string;
   manifest: EnvManifest;
   families: string[];
+  /** The matched families the catalogue holds out of training (TaskFamily.held_out). */
+  heldOut: string[];
 }
 
 /** How many families a refusal lists before it says how many more there are. */
@@ -90,7 +94,7 @@ export async function matchFamilies(
     const families = all.filter((f) => match(f.id!));
     if (families.length === 0) continue;
     checkExpert(expert, families);
-    matched.push({ name: manifest.name, manifest, families: families.map((f) => f.id!) });
+    matched.push({ name: manifest.name, manifest, families: families.map((f) => f.id!), heldOut: families.filter((f) => f.heldOut).map((f) => f.id!) });
   }
   if (matched.length === 0) {
     const more = listed.length > LISTED_FAMILIES ? ` and ${listed.length - LISTED_FAMILIES} more (\`workgym envs\` lists them)` : '';

@@ -3,15 +3,16 @@ import type { RewardMode } from '@workgym/protocol';
 import { LinearPolicy, behaviourCloning, dagger, policyGradient, toDecisions } from '@workgym/trainers/learner';
 import { EmbeddedUpdater, ExternalUpdater, formatComparison, rlLoop, samplingSeed } from '@workgym/trainers/loop';
 import { computeAdvantages, formatAdvantageDiagnostics, scoredEpisodes, type AdvantageEstimator, type AdvantageScope } from '@workgym/trainers/rl';
-import { readRecords } from '@workgym/trainers/eval';
-import { refuseMixedVerifiers, refuseTestEpisodes } from '@workgym/trajectories';
+import { readRecords, trainingEnvs } from '@workgym/trainers/eval';
+import { refuseMixedVerifiers, refuseTestEpisodes, type EpisodeRecord } from '@workgym/trajectories';
 import { METHODS } from '../commands/train.js';
 import { describeFamilies, familyCount, printPlan } from '../dry-run.js';
+import { applyHoldOut, declaredHeldOut, describeHeldOut, heldOutFamilies, type HoldOutFlags } from '../held-out.js';
 import { openAIAgent, parseAgentOptions, type AgentOptions } from '../make-agent.js';
 import { UsageError } from '../usage-error.js';
 import { makeRuntime, matchFamilies, progressLine, selectEnvs } from './select-envs.js';
 
-interface TrainFlags {
+interface TrainFlags extends HoldOutFlags {
   from?: string[];
   method: string;
   out?: string;
@@ -53,15 +54,18 @@ export async function train(flags: TrainFlags): Promise<void> {
   if (!flags.from?.length)
     throw new UsageError('--from RUN is required (a run folder of episodes, e.g. from `workgym rollout --agent expert`), or use --online');
   const policy = flags.init ? await LinearPolicy.load(flags.init) : new LinearPolicy();
-  const records = (await Promise.all(flags.from.map((dir) => readRecords(dir)))).flat();
-  refuseTestEpisodes(records, flags.includeTest);
-  refuseMixedVerifiers(records, flags.mixVerifiers);
+  const read = (await Promise.all(flags.from.map((dir) => readRecords(dir)))).flat();
+  refuseTestEpisodes(read, flags.includeTest);
+  refuseMixedVerifiers(read, flags.mixVerifiers);
+  const records = await withoutHeldOut(read, flags);
   if (flags.dryRun) {
-    const dagger = flags.daggerRounds > 0 ? await matchFamilies(flags.env, flags.family) : undefined;
+    const dagger = flags.daggerRounds > 0 ? applyHoldOut(await matchFamilies(flags.env, flags.family), flags) : undefined;
     return printPlan(`train ${flags.method} on ${records.length} episodes of ${flags.from.join(', ')} into ${flags.out}`, {
       start: flags.init ?? 'an untrained policy',
       epochs: flags.epochs ?? (flags.method === 'bc' ? 8 : 1),
-      dagger: dagger && `${flags.daggerRounds} rounds of ${flags.tasks} tasks per family on ${describeFamilies(dagger)}, runtime ${flags.runtime}`,
+      dagger:
+        dagger &&
+        `${flags.daggerRounds} rounds of ${flags.tasks} tasks per family on ${describeFamilies(trainingEnvs(dagger))}, runtime ${flags.runtime}; held out: ${describeHeldOut(dagger)}`,
     });
   }
   process.stderr.write(`[train] ${records.length} episodes from ${flags.from.join(', ')}\n`);
@@ -76,7 +80,8 @@ export async function train(flags: TrainFlags): Promise<void> {
     );
     if (flags.daggerRounds > 0) {
       const runtime = await makeRuntime(flags.runtime);
-      const envs = await selectEnvs(flags.env, flags.family, runtime.kind);
+      const envs = trainingEnvs(applyHoldOut(await selectEnvs(flags.env, flags.family, runtime.kind), flags));
+      if (envs.length === 0) throw new UsageError('every family selected for DAgger is held out of training; --include-held-out trains on them');
       const result = await dagger(policy, {
         runtime,
         envs: envs.map((e) => ({ ...e, maxSteps: flags.maxSteps })),
@@ -115,7 +120,8 @@ async function trainOnline(flags: TrainFlags): Promise<void> {
     throw new UsageError('--trainer-command needs --base-url and --model: the endpoint of the policy before the first update');
   if (flags.dryRun) return planOnline(flags, agent);
   const runtime = await makeRuntime(flags.runtime);
-  const envs = await selectEnvs(flags.env, flags.family, runtime.kind);
+  const envs = trainable(applyHoldOut(await selectEnvs(flags.env, flags.family, runtime.kind), flags));
+  if (envs.some((e) => e.heldOut.length)) process.stderr.write(`[rl] held out of training: ${describeHeldOut(envs)}\n`);
   const updater = flags.trainerCommand
     ? new ExternalUpdater({
         command: flags.trainerCommand,
@@ -188,19 +194,45 @@ async function trainOnline(flags: TrainFlags): Promise<void> {
 
 /** --dry-run of --online: the envs, the starting policy and the learner, checked; nothing rolled out. */
 async function planOnline(flags: TrainFlags, agent: AgentOptions): Promise<void> {
-  const envs = await matchFamilies(flags.env, flags.family);
+  const envs = trainable(applyHoldOut(await matchFamilies(flags.env, flags.family), flags));
   if (flags.init && !flags.trainerCommand) await LinearPolicy.load(flags.init);
-  const families = familyCount(envs);
+  const families = familyCount(trainingEnvs(envs));
   printPlan(`online ${flags.method} into ${flags.out}`, {
     envs: describeFamilies(envs),
+    'held out': describeHeldOut(envs),
     iterations: `${flags.iterations} of ${families} families x ${flags.tasks} tasks x group ${flags.group} (up to ${flags.sampleRounds} sampling rounds)`,
     learner: flags.trainerCommand
       ? `${flags.trainerCommand} (starting from ${agent.model} at ${agent.baseUrl})`
       : `embedded, starting from ${flags.init ?? 'an untrained policy'}`,
     evaluation:
-      flags.evalEvery > 0 ? `every ${flags.evalEvery} iterations on ${flags.evalTasks} test tasks per family, temperature ${flags.evalTemperature}` : undefined,
+      flags.evalEvery > 0
+        ? `every ${flags.evalEvery} iterations on ${flags.evalTasks} test tasks per family (held-out ones too), temperature ${flags.evalTemperature}`
+        : undefined,
     limits: `${flags.maxSteps} steps per episode, ${flags.parallel} in flight per env`,
     reward: flags.reward,
     runtime: flags.runtime,
   });
+}
+
+/** The envs, refused when every family is held out: online training would have nothing to sample. */
+function trainable<E extends { families: string[]; heldOut: string[] }>(envs: E[]): E[] {
+  if (envs.every((e) => e.families.every((f) => e.heldOut.includes(f))))
+    throw new UsageError('every family selected is held out of training: nothing to train on (--include-held-out trains on them, --hold-out picks others)');
+  return envs;
+}
+
+/**
+ * The offline episodes without those of held-out families (the catalogue's, or --hold-out's), so
+ * a run of every family (the demo's, say) does not teach the families kept for unseen-family tests.
+ */
+async function withoutHeldOut(records: EpisodeRecord[], flags: TrainFlags): Promise<EpisodeRecord[]> {
+  const families = [...new Set(records.map((r) => r.family ?? ''))];
+  const declared = await declaredHeldOut([...new Set(records.map((r) => r.env ?? ''))]);
+  const held = new Set(heldOutFamilies(families, declared, flags));
+  const kept = records.filter((r) => !held.has(r.family ?? ''));
+  if (kept.length < records.length)
+    process.stderr.write(
+      `[train] left out ${records.length - kept.length} episodes of held-out families (${[...held].sort().join(', ')}); --include-held-out learns from them\n`,
+    );
+  return kept;
 }

@@ -5,9 +5,10 @@ import { embeddedTrainer, externalTrainer, transferJson, transferMatrix } from '
 import { openAIAgent, parseAgentOptions } from '../make-agent.js';
 import { UsageError } from '../usage-error.js';
 import { describeFamilies, printPlan } from '../dry-run.js';
+import { applyHoldOut, describeHeldOut, type HoldOutFlags } from '../held-out.js';
 import { makeRuntime, matchFamilies, selectEnvs } from './select-envs.js';
 
-interface TransferFlags {
+interface TransferFlags extends HoldOutFlags {
   env?: string[];
   family?: string;
   trainEpisodes: number;
@@ -33,7 +34,7 @@ export async function transfer(flags: TransferFlags): Promise<void> {
     throw new UsageError('--trainer-command needs --base-url and --model (the policy before training)');
   if (flags.dryRun) return planTransfer(flags);
   const runtime = await makeRuntime(flags.runtime);
-  const envs = await selectEnvs(flags.env, flags.family, runtime.kind);
+  const envs = applyHoldOut(await selectEnvs(flags.env, flags.family, runtime.kind), flags);
   const started = performance.now();
   const result = await transferMatrix({
     runtime,
@@ -79,7 +80,7 @@ function sharedPoolSize(parallel: Parallel, envs: readonly { name: string; spec:
 
 /** --dry-run: the envs and families matched and the training sets of the matrix; nothing rolled out. */
 async function planTransfer(flags: TransferFlags): Promise<void> {
-  const envs = await matchFamilies(flags.env, flags.family);
+  const envs = applyHoldOut(await matchFamilies(flags.env, flags.family), flags);
   const names = envs.map((e) => e.name);
   const sets = [
     ...names,
@@ -89,6 +90,7 @@ async function planTransfer(flags: TransferFlags): Promise<void> {
   ];
   printPlan(`transfer matrix into ${flags.out}`, {
     envs: describeFamilies(envs),
+    'held out': describeHeldOut(envs),
     'training sets': sets.join(', '),
     episodes: `${flags.trainEpisodes} expert train episodes and ${flags.testEpisodes} test episodes per family`,
     learner: flags.trainerCommand ?? `embedded, ${flags.epochs} epochs`,

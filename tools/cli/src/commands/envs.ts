@@ -8,11 +8,21 @@ export function defineEnvs(command: Command): void {
     .addOption(tasksOption())
     .option(
       '--json',
-      'print JSON: {"envs":[{"name","version","source","families":[{"id","job","difficulty","description","splits","strategies","nearMisses","components":[{"name","kind"}],"conditions","guesses"}],"tools":[...]}]}',
+      'print JSON: {"envs":[{"name","version","source","families":[{"id","job","difficulty","tiers","heldOut","description","splits","strategies","nearMisses","components":[{"name","kind"}],"conditions","guesses"}],"tools":[...]}]}; tiers: the difficulties its instances come in (each task\'s own is its difficulty; [] when all are of "difficulty"); heldOut: kept out of training (unseen-family evaluation)',
     )
     .addHelpText(
       'after',
-      '\nExamples:\n  workgym envs\n  workgym envs --json | jq ".envs[].families[].id"\n  workgym envs --tasks browser=miniwob-plusplus/miniwob   # with the families of a task set',
+      `
+The table's "difficulty (tiers)" column lists the tiers a family's instances come in (each task's
+own tier is its difficulty), or its one difficulty; "training" says "held out" for a family kept
+out of training (train, transfer and DAgger draw no training episode from it; eval and transfer
+report it apart as an unseen family).
+
+Examples:
+  workgym envs
+  workgym envs --json | jq ".envs[].families[].id"
+  workgym envs --json | jq '.envs[].families[] | select(.heldOut) | .id'
+  workgym envs --tasks browser=miniwob-plusplus/miniwob   # with the families of a task set`,
     )
     .action(lazy(async () => (await import('../actions/envs.js')).listEnvs));
 }

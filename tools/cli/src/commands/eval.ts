@@ -22,6 +22,7 @@ export function defineEval(command: Command): void {
   addOptions(command, {
     env: {},
     family: { help: 'only families whose id matches' },
+    holdOut: { help: "comma-separated family globs to report as held out in place of the catalogue's held-out families (each must match a family evaluated)" },
     split: { default: 'test' },
     episodes: { default: 10 },
     group: { help: 'rollouts per task (for pass@k)', default: 1 },
@@ -46,7 +47,8 @@ export function defineEval(command: Command): void {
     .addHelpText(
       'after',
       `
-Prints a markdown report by env, family, job and difficulty, and in total. Success counts only
+Prints a markdown report by env, family, job, difficulty (each instance's tier) and family
+split, and in total. Success counts only
 verified successes, with 95% Wilson intervals (agent errors, envs the agent broke and infra errors
 count as failures and are listed; --exclude-infra-errors leaves infra errors out of the rates,
 still saying how many there were). Mean score is the family's partial credit: the shaped reward the
@@ -54,6 +56,12 @@ record keeps whatever --reward paid (records from before reward modes: their fin
 pass@k (at least one of k tries succeeds) and pass^k (all k succeed: reliability) are unbiased
 estimates over tasks with >= k rollouts (--group). Families whose tasks come in scenarios also get
 scenario success: the minimum success over a scenario's tasks, averaged over scenarios.
+
+Family split: when the episodes hold a held-out family, the report also gives "trained
+families" (unseen seeds of families training draws from) against "held-out families" (families
+kept out of training: unseen families), rows of scope "family split" in --json. Held out are the
+families the catalogue marks so (\`workgym envs\`; with --run, the catalogue of the registered
+envs the records name, as it is now), or those --hold-out names in their place.
 
 Suite metrics: episodes of a public benchmark's task set (--tasks; families <env>/<set>.<task>)
 also get the metric the benchmark publishes, in a table of their own (and "suites" in --json):
@@ -65,6 +73,7 @@ Examples:
   workgym eval --agent policy --policy policies/bc --env code --episodes 30 --runtime local
   workgym eval --agent openai --model Qwen/Qwen3-8B --base-url http://localhost:8000/v1 --group 4 --json eval.json
   workgym eval --run runs/qwen --k 1,4 --json eval.json    # pass@1, pass@4, pass^1, pass^4
+  workgym eval --run runs/qwen --hold-out "code/sql-*"    # report these families as the held-out ones
   workgym eval --agent random --env code --family "code/sql-*" --episodes 20
   workgym eval --agent random --tasks browser=miniwob-plusplus/miniwob --family "browser/miniwob.*" --episodes 2   # also the suite metric (MiniWoB mean reward)
 

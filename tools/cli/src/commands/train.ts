@@ -67,6 +67,8 @@ export function defineTrain(command: Command): void {
     group: { help: 'rollouts per task (online)', default: 4 },
     env: { help: 'comma-separated envs (online, DAgger)' },
     family: { help: 'only families whose id matches (online, DAgger)' },
+    holdOut: {},
+    includeHeldOut: {},
     runtime: { default: 'docker' },
     maxSteps: { help: 'step limit per episode', default: 30 },
     parallel: { default: 'auto' },
@@ -102,6 +104,12 @@ informative groups per family, at most --sample-rounds rounds. With --eval-every
 evaluated on the same test seeds before the first update, every N iterations and after the last
 (<out>/evals/<n>, test-curves.csv, success with 95% Wilson intervals in curves.png), and
 <out>/comparison.json holds the last evaluation against the first, paired by task (McNemar).
+Held-out families (the catalogue's held_out, marked in \`workgym envs\`; --hold-out names others
+in their place) are kept out of training: online iterations and DAgger rounds sample no task of
+them and offline training leaves out --from's episodes of them (a line says how many), unless
+--include-held-out. The online test evaluations cover them, and comparison.json also compares
+"trained families" and "held-out families" (unseen families).
+
 An untrained policy scores every candidate alike, so greedy it always takes the first one; from
 scratch, evaluate with --eval-temperature 1 to compare against the random policy it starts as.
 
@@ -111,6 +119,7 @@ Examples:
   workgym train --from runs/expert --method bc --dagger-rounds 3 --env code --runtime local --out policies/dagger
   workgym train --from runs/explore --method rloo --init policies/bc --out policies/rloo
   workgym train --online --method grpo --init policies/bc --env code --iterations 10 --group 4 --out rl/code
+  workgym train --online --method grpo --env code --hold-out "code/sql-*" --eval-every 5 --out rl/unseen-sql
   workgym train --online --method grpo --env spreadsheet --family spreadsheet/clean-names --runtime local --max-steps 15 \\
     --iterations 8 --tasks 8 --pg-step normalized --lr 0.5 --eval-every 2 --eval-tasks 60 --eval-temperature 1 --out rl/clean-names
   workgym train --online --method rloo --trainer-command "python my_trainer.py {batch}" --base-url http://localhost:8000/v1 --model qwen --out rl/ext`,
