@@ -21,9 +21,10 @@ async function expertUntilFinal(c: EnvClient, episode: OpenEpisode): Promise<{ n
   throw new Error('the expert did not finish');
 }
 
-async function verdictAfter(family: string, seed: number, change: (episode: OpenEpisode) => Promise<unknown>): Promise<Verdict> {
+/** The verdict after `change`, made once the expert's work is done (or on the untouched start: `expert` false). */
+async function verdictAfter(family: string, seed: number, change: (episode: OpenEpisode) => Promise<unknown>, expert = true): Promise<Verdict> {
   const episode = await open(client, family, seed);
-  await expertUntilFinal(client, episode);
+  if (expert) await expertUntilFinal(client, episode);
   await change(episode);
   const reply: StepReply = await episode.step('submit');
   await episode.close();
@@ -89,14 +90,18 @@ describe('it-disk-cleanup judge', () => {
   });
 
   it('finds one byte written into the hole of a protected file, a file replaced by a link, and a truncated current log', async () => {
-    const poke = await verdictAfter(family, 2, (e) =>
-      e.bash('f=$(ls data/*/*.db | head -n 1); printf \'x\' | dd of="$f" bs=1 seek=5000000 conv=notrunc status=none'),
-    );
-    expect(poke.components).toMatchObject({ space_freed: 1, protected_kept: 0 });
-    const link = await verdictAfter(family, 3, (e) => e.bash('f=$(ls home/*/notes.txt | head -n 1); cp "$f" /tmp/n && rm "$f" && ln -s /tmp/n "$f"'));
-    expect(link.components!.protected_kept).toBe(0);
-    const current = await verdictAfter(family, 4, (e) => e.bash('f=$(ls var/log/*/*.log | head -n 1); truncate -s -1 "$f"'));
-    expect(current.components!.protected_kept).toBe(0);
+    // On the untouched start (nothing freed yet): the guard alone tells these apart.
+    const damage = [
+      'f=$(ls data/*/*.db | head -n 1); printf \'x\' | dd of="$f" bs=1 seek=5000000 conv=notrunc status=none',
+      'f=$(ls home/*/notes.txt | head -n 1); mv "$f" "$f.bak" && ln -s notes.txt.bak "$f"',
+      'f=$(ls var/log/*/*.log | head -n 1); truncate -s -1 "$f"',
+    ];
+    for (const [i, command] of damage.entries()) {
+      const verdict = await verdictAfter(family, 2 + i, (e) => e.bash(command), false);
+      expect(verdict.components, command).toMatchObject({ space_freed: 0, protected_kept: 0 });
+    }
+    const untouched = await verdictAfter(family, 2, (e) => e.bash('true'), false);
+    expect(untouched.components).toMatchObject({ space_freed: 0, protected_kept: 1 });
   });
 
   it('gives the declared apparent sizes and ages at reset', async () => {
