@@ -146,8 +146,9 @@ export const bkCategoryMonthSummary: FamilyDef = {
     const header = (c: number) => `${col(c)}$1`;
     const sumifs = (extra: (c: number) => string) => (r: number, c: number) =>
       `=SUMIFS(${J('E')},${J('C')},$A${r},${J('B')},"Expense",${J('A')},">="&${header(c)},${J('A')},"<="&${extra(c)})`;
+    const monthEnd = sumifs((c) => `EOMONTH(${header(c)},0)`);
     const formulas: Record<string, (r: number, c: number) => string> = {
-      'fill-grid': sumifs((c) => `EOMONTH(${header(c)},0)`),
+      'fill-grid': monthEnd,
       'write-block': (r, c) => `=SUMIFS(${J('E')},${J('A')},">="&${header(c)},${J('A')},"<"&EDATE(${header(c)},1),${J('B')},"Expense",${J('C')},$A${r})`,
       'relax:type': (r, c) => `=SUMIFS(${J('E')},${J('C')},$A${r},${J('A')},">="&${header(c)},${J('A')},"<="&EOMONTH(${header(c)},0))`,
       'relax:category': (_r, c) => `=SUMIFS(${J('E')},${J('B')},"Expense",${J('A')},">="&${header(c)},${J('A')},"<="&EOMONTH(${header(c)},0))`,
@@ -157,7 +158,8 @@ export const bkCategoryMonthSummary: FamilyDef = {
         const base = `${J('E')},${J('C')},$A${r},${J('B')},"Expense"`;
         return `=SUMIFS(${base},${month(header(c))})+SUMIFS(${base},${month(`EDATE(${header(c)},${shift})`)})`;
       },
-      'guess:first-category': (_r, c) => sumifs((cc) => `EOMONTH(${header(cc)},0)`)(2, c).replace('$A2', '$A$2'),
+      // Every row reads the first category's label.
+      'guess:first-category': (_r, c) => monthEnd(2, c).replace('$A2', '$A$2'),
       'guess:whole-year': (r) => `=SUMIFS(${J('E')},${J('C')},$A${r},${J('B')},"Expense")`,
     };
     const sources = (wb: Workbook) => [rowLine(wb, 'Journal', 1, 5), rowLine(wb, 'Summary', 1, totalCol - 1), 'SUMIFS', 'Expense'];
