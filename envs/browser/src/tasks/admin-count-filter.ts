@@ -17,6 +17,8 @@ export const adminCountFilter: FamilyDef = {
   name: 'admin-count-filter',
   job: 'back-office',
   difficulty: 'medium',
+  // back-office's unseen family: the admin site is trained on through admin-edit-record.
+  heldOut: true,
   description: 'Count the users matching three conditions with the admin table filters and answer with the number.',
   strategies: ['filters', 'count-rows'],
   nearMisses: ['ignore-status', 'hedged-answer'],

@@ -32,6 +32,8 @@ export const bookingReserve: FamilyDef = {
   name: 'booking-reserve',
   job: 'customer-support',
   difficulty: 'hard',
+  // customer-support's unseen family: shop-buy-cheapest trains the same choice under conditions.
+  heldOut: true,
   description:
     'Book the cheapest hotel meeting a rating and party size for given dates, through a search form with a date picker and a validated booking form.',
   strategies: ['type-date', 'date-picker'],

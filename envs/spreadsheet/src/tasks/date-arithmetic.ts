@@ -17,6 +17,8 @@ const isDateFormat = (fmt: string | undefined) => !!fmt && /[yd]/i.test(fmt.repl
 export const dateArithmetic: FamilyDef = {
   name: 'date-arithmetic',
   difficulty: 'medium',
+  // data-analyst's unseen family: the formula families train the skills it combines.
+  heldOut: true,
   description: 'Compute end dates and invoice dates (last day of the end month) with formulas and format them as dates.',
   strategies: ['fill-down', 'formula-block'],
   nearMisses: ['typed-dates', 'constant-start', 'format-only'],
