@@ -12,7 +12,7 @@ export interface EpisodeSummary {
   env: string;
   family: string;
   job: string;
-  /** The family's difficulty, verifier version and scenario; "" in indexes written before they were recorded. */
+  /** The task's difficulty (its tier where the family has tiers), the verifier version and the scenario; "" in indexes written before they were recorded. */
   difficulty: string;
   verifierVersion: string;
   scenario: string;

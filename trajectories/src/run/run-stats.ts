@@ -33,7 +33,7 @@ export interface RunStats extends GroupStats {
   byEnv: Record<string, GroupStats>;
   byFamily: Record<string, GroupStats>;
   byJob: Record<string, GroupStats>;
-  /** By the family's difficulty ("" for records written before it was recorded). */
+  /** By the task's difficulty: its tier where the family has tiers ("" for records written before it was recorded). */
   byDifficulty: Record<string, GroupStats>;
 }
 
