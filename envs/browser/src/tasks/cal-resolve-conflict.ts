@@ -83,7 +83,8 @@ export const calResolveConflict: FamilyDef = {
       const day = (d: string) => ({ title: dayLabel(d), open: () => openDay(view, d, `Read ${dayLabel(d)}: who is busy when and which rooms are taken.`) });
       const from = namesDay ? data.days.indexOf(move.day) : 0;
       const to = Math.max(data.days.indexOf(slot.day), data.days.indexOf(move.day));
-      if (view.strategy.startsWith('guess:')) return both;
+      // A relaxation or a guess is judged by where the event ends up: it reads nothing (a shorter episode).
+      if (/^(guess|relax):/.test(view.strategy)) return [];
       // Without the day named, the days are read from Monday until the overlap shows.
       const upTo = data.days.slice(from, data.days.indexOf(move.day) + 1).map(day);
       if (view.strategy !== 'person-weeks') return [...upTo, ...both, ...data.days.slice(from, to + 1).map(day)];

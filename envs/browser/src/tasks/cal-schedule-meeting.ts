@@ -77,7 +77,8 @@ export const calScheduleMeeting: FamilyDef = {
       const days = data.days.slice(data.days.indexOf(slot.day), last + 1).reverse();
       const day = (d: string) => ({ title: dayLabel(d), open: () => openDay(view, d, `Read ${dayLabel(d)}: who is busy when and which rooms are taken.`) });
       const rooms = { title: 'Rooms', open: () => leave(view, 'Rooms', 'The rooms list says how many seats each room has') };
-      if (view.strategy.startsWith('guess:')) return [];
+      // A relaxation or a guess is judged by what it books: it reads nothing (a shorter episode).
+      if (/^(guess|relax):/.test(view.strategy)) return [];
       if (view.strategy === 'day-views') return [rooms, ...days.map(day)];
       const weeks = names.map((n) => ({ title: `Week of ${n}`, open: () => openWeek(view, n, `Read the week of ${n}, an attendee.`) }));
       return [...weeks, rooms, day(slot.day)];
