@@ -1,4 +1,4 @@
-import { act, AdminSite, adminUsers, applied, fillForm, filters, leave, submit, type User } from '@workgym/env-browser/apps';
+import { act, AdminSite, adminUsers, applied, fillForm, filters, findNode, leave, submit, type User } from '@workgym/env-browser/apps';
 import { call, get, othersUnchanged } from '@workgym/env-spreadsheet/apps';
 import type { Rng } from '@workgym/protocol';
 import { drawUntil, type Difficulty, type ExpertStep } from '@workgym/protocol/kit';
@@ -73,7 +73,10 @@ export const adminFiguresReport: FamilyDef = {
       return text === undefined ? undefined : Number(text.split(' ')[0]);
     };
     const filterStep = (view: WorkdayView, f: Filter, line: string): ExpertStep => {
-      if (view.page.snapshot.title !== 'Users') return leave(view.page, 'Users', 'The users table has the filters');
+      // A page without the filter form (another page, or one shown before it finished loading): the menu's Users page has it.
+      if (view.page.snapshot.title !== 'Users' || !findNode(view.page.snapshot, ['textbox', 'searchbox'], 'Search name or email')) {
+        return leave(view.page, 'Users', 'The users table has the filters');
+      }
       const why = `The report asks for "${line}": filter the users by it.`;
       return fillForm(view.page.snapshot, filters(f, why), 'Apply filters', `The filters for "${line}" are set: apply them.`);
     };
