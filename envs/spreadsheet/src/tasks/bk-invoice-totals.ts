@@ -193,7 +193,8 @@ export const bkInvoiceTotals: FamilyDef = {
         );
       }
       const values = f.wrong[strategy] ? {} : want;
-      const write = strategy === 'one-block' ? blockMove : fillDownMove;
+      // Careless fills (relaxations, guesses) as one block each: the conformance check plays them on 20-50 seeds.
+      const write = strategy === 'one-block' || f.wrong[strategy] ? blockMove : fillDownMove;
       return (
         write(wb, lineBlock, values) ??
         write(wb, totalBlock, values) ??
