@@ -3,11 +3,14 @@
 // It loads no browser: the session pieces are the package root's.
 export type { Snapshot, SnapshotNode } from './browser/ax-snapshot.js';
 export { AdminSite, PLANS, ROLES, type User } from './sites/admin.js';
+export { CalendarSite, clock, dayLabel, overlaps, span, type CalendarData, type CalEvent, type CalPerson, type Room } from './sites/calendar.js';
 export { HelpDeskSite, orderTotal, type DeskCustomer, type DeskData, type DeskOrder, type Ticket } from './sites/helpdesk.js';
 export type { SiteApp } from './sites/site-app.js';
 export { listed, WebmailSite, type Mail, type MailData } from './sites/webmail.js';
 export { adminUsers } from './tasks/admin-data.js';
 export { applied, filters, pageOf } from './tasks/admin-expert.js';
+export { drawCalendar } from './tasks/cal-data.js';
+export { openDay, openWeek, readNext } from './tasks/cal-expert.js';
 export { deskData, deskUntouched } from './tasks/desk-data.js';
 export { onTicket, openTicket } from './tasks/desk-expert.js';
 export {

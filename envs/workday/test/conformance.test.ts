@@ -26,7 +26,7 @@ describe('workday env conformance (in-process, host Chromium)', () => {
     expect(families.length).toBeGreaterThanOrEqual(4);
     for (const f of families) {
       expect(f.id).toMatch(/^workday\//);
-      expect(['customer-support', 'back-office', 'bookkeeping']).toContain(f.job);
+      expect(['customer-support', 'back-office', 'bookkeeping', 'office-assistant']).toContain(f.job);
       expect(f.strategies.length, f.id).toBeGreaterThanOrEqual(2);
       expect(f.nearMisses.length, f.id).toBeGreaterThanOrEqual(1);
       expect(f.conditions.length, f.id).toBeGreaterThanOrEqual(1);

@@ -3,7 +3,7 @@ import type { ExpertView as SheetView, SheetInit, Workbook } from '@workgym/env-
 import type { CompositeEnding, ExpertStep, FamilyDef as KitFamilyDef, PlannedCall } from '@workgym/protocol/kit';
 
 /** The jobs the workday families train. */
-export type Job = 'customer-support' | 'back-office' | 'bookkeeping';
+export type Job = 'customer-support' | 'back-office' | 'bookkeeping' | 'office-assistant';
 
 /**
  * What the expert decides from: both apps as the episode has shown them (the browser's current
