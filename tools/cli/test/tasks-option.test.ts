@@ -52,7 +52,7 @@ describe('--tasks', () => {
       `workgym: --tasks ${MINIWOB}: say which env loads it, --tasks ENV=${MINIWOB} (a plain path needs exactly one env selected)`,
     );
     expect(refusal(await workgym('rollout', '--agent', 'nothing', '--out', join(dir, 'r'), '--tasks', `shop=${MINIWOB}`, '--dry-run'))).toBe(
-      `workgym: --tasks shop=${MINIWOB}: unknown env "shop"; known envs: code, browser, spreadsheet, mcp`,
+      `workgym: --tasks shop=${MINIWOB}: unknown env "shop"; known envs: code, browser, spreadsheet, mcp, workday`,
     );
     expect(refusal(await workgym('eval', '--agent', 'nothing', '--env', 'code', '--tasks', `browser=${MINIWOB}`, '--dry-run'))).toBe(
       `workgym: --tasks browser=${MINIWOB}: env browser is not among the selected envs (code)`,
