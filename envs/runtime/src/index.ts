@@ -12,6 +12,7 @@ export { bundleServer } from './images/bundle.js';
 export {
   VERIFIER_VERSIONS_FILE,
   computeVerifierVersions,
+  packageDirOf,
   verifierVersionsModule,
   writeVerifierVersions,
   type VerifierSources,

@@ -1,13 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { computeVerifierVersions, VERIFIER_VERSIONS_FILE, verifierVersionsModule } from '@workgym/runtime';
+import { join } from 'node:path';
+import { computeVerifierVersions, packageDirOf, VERIFIER_VERSIONS_FILE, verifierVersionsModule } from '@workgym/runtime';
 import { describe, expect, it } from 'vitest';
 import { findEnvs } from '../src/env-registry.js';
 
 // The generated versions module of every env is what its sources give today: an edit to a
 // verifier without a build (or a hand-edited version) fails here instead of mislabelling runs.
 describe.each(findEnvs())('the $name env', (manifest) => {
-  const packageDir = dirname(manifest.imageDir!);
+  // The package of the server entry, as the server bundler finds it: an env may build from
+  // another env's image folder (workday uses the browser's).
+  const packageDir = packageDirOf(manifest.serverEntry)!;
 
   it('has a verifier versions module that matches its sources', async () => {
     const committed = await readFile(join(packageDir, VERIFIER_VERSIONS_FILE), 'utf8');
