@@ -3,19 +3,21 @@ import { CallRefusedError } from '../errors.js';
 import { ENDING_TOOLS } from '../ending-tools.js';
 import type { Image, Observation, ToolCall, ToolSpec, Verdict } from '../messages.js';
 import { toolCall } from '../tool-call.js';
-import { defineTools, z } from './tools.js';
+import { defineTools, z, type ToolTable } from './tools.js';
 
-/**
- * The composite's own ending tools, the same names and arguments as every single-app env's
- * (`submit`, `answer`), so a policy that learnt to end an episode in one app ends one here too.
- */
-export const ENDING_TOOL_TABLE = defineTools({
+const ENDING_DEFINITIONS = {
   answer: {
     description: 'Give the final answer to the question: ends the episode and checks it.',
     args: z.strictObject({ text: z.string().min(1).max(10_000).describe('The answer, as short as the question allows.') }),
   },
   submit: { description: 'Declare the task done: ends the episode and checks the result in every app.', args: z.strictObject({}) },
-});
+};
+
+/**
+ * The composite's own ending tools, the same names and arguments as every single-app env's
+ * (`submit`, `answer`), so a policy that learnt to end an episode in one app ends one here too.
+ */
+export const ENDING_TOOL_TABLE: ToolTable<typeof ENDING_DEFINITIONS> = defineTools(ENDING_DEFINITIONS);
 
 /** How the episode ended, as the composite's verifier gets it; the rest is the apps' own state. */
 export interface CompositeEnding {
