@@ -153,7 +153,13 @@ export const bkTrialBalance: FamilyDef = {
       (drawn) => {
         const right = unbalanced(drawn);
         return (
-          right.length === 1 && unbalanced(drawn, 'posted').length === 2 && accounts.every((a) => drawn.some((l) => l.account === a && l.status === 'Posted'))
+          right.length === 1 &&
+          unbalanced(drawn, 'posted').length === 2 &&
+          // Every account has posted debits and credits: a total of 0 would stay 0 under the
+          // formula check's perturbation, and a constant 0 typed there would pass it.
+          accounts.every((a) =>
+            ['debit', 'credit'].every((side) => drawn.some((l) => l.account === a && l.status === 'Posted' && l[side as 'debit' | 'credit'] !== null)),
+          )
         );
       },
     );
