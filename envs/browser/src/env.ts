@@ -1,11 +1,9 @@
 import type { EpisodeSpec, Session } from '@workgym/protocol';
 import { EnvBase, FamilyCatalogue } from '@workgym/protocol/kit';
-import type { BrowserContext } from 'puppeteer-core';
 import { BrowserHost, type BrowserHostOptions } from './browser/browser-host.js';
-import { DEFAULT_SETTLE, PageDriver, type SettleOptions } from './browser/page-driver.js';
-import { BrowserSession } from './session.js';
+import { DEFAULT_SETTLE, type SettleOptions } from './browser/page-driver.js';
+import { openBrowserSession } from './open-session.js';
 import { VERIFIER_VERSIONS } from './gen/verifier-versions.js';
-import { SiteServer } from './sites/site-server.js';
 import { FAMILIES } from './tasks/index.js';
 import type { FamilyDef, TaskInstance } from './tasks/task.js';
 import { TOOLS } from './tools.js';
@@ -54,32 +52,16 @@ export class BrowserEnv extends EnvBase<FamilyDef> {
 
   protected async open(spec: EpisodeSpec, signal: AbortSignal): Promise<Session> {
     const instance = this.instance(spec.family, spec.seed, spec.split);
-    // Each resource taken is released if a later one fails, so a failed reset leaks nothing.
-    const site = await SiteServer.start(instance.sites);
-    let context: BrowserContext | undefined;
-    try {
-      context = await this.host.newContext(site.proxy, signal);
-      const page = await context.newPage();
-      const driver = await PageDriver.create(page, this.options.settle ?? DEFAULT_SETTLE);
-      const def = this.catalogue.find(spec.family) ?? this.taskSets.get(spec.family)?.family;
-      const session = new BrowserSession({
-        instance,
-        site,
-        context,
-        driver,
-        screenshots: spec.options.screenshots === true,
-        strategies: def?.strategies ?? [],
-        nearMisses: def?.nearMisses ?? [],
-        conditions: def?.conditions ?? [],
-        guesses: def?.guesses ?? [],
-      });
-      await session.open();
-      return session;
-    } catch (error) {
-      await context?.close().catch(() => undefined);
-      await site.close();
-      throw error;
-    }
+    const def = this.catalogue.find(spec.family) ?? this.taskSets.get(spec.family)?.family;
+    const page = {
+      instance,
+      screenshots: spec.options.screenshots === true,
+      strategies: def?.strategies ?? [],
+      nearMisses: def?.nearMisses ?? [],
+      conditions: def?.conditions ?? [],
+      guesses: def?.guesses ?? [],
+    };
+    return openBrowserSession(this.host, page, signal, this.options.settle ?? DEFAULT_SETTLE);
   }
 
   protected override async release(): Promise<void> {

@@ -6,6 +6,5 @@ export { DEFAULT_SETTLE, type SettleOptions, type StepTimings } from './browser/
 export type { FamilyDef, Job, TaskInstance } from './tasks/task.js';
 // The session over one page, for an env that composes the browser with other apps (envs/workday).
 export { BrowserHost, type BrowserHostOptions } from './browser/browser-host.js';
-export { PageDriver } from './browser/page-driver.js';
-export { BrowserSession } from './session.js';
-export { SiteServer } from './sites/site-server.js';
+export { openBrowserSession, type PageSessionSpec } from './open-session.js';
+export type { BrowserSession } from './session.js';

@@ -1,4 +1,4 @@
-import { BrowserHost, BrowserSession, PageDriver, SiteServer, TOOLS as PAGE_TOOLS, type BrowserHostOptions } from '@workgym/env-browser';
+import { BrowserHost, openBrowserSession, TOOLS as PAGE_TOOLS, type BrowserHostOptions, type BrowserSession } from '@workgym/env-browser';
 import { buildWorkbook, SpreadsheetSession, TOOLS as SHEET_TOOLS } from '@workgym/env-spreadsheet/apps';
 import type { EpisodeSpec, Session } from '@workgym/protocol';
 import { composeSessions, compositeTools, EnvBase, expertAction, FamilyCatalogue } from '@workgym/protocol/kit';
@@ -75,38 +75,18 @@ export class WorkdayEnv extends EnvBase<FamilyDef> {
     });
   }
 
-  /** The browser side: the sites on their proxy, a BrowserContext and its page at the start URL; released if any part fails. */
-  private async openPage(instance: WorkdayInstance, def: FamilyDef, signal: AbortSignal): Promise<BrowserSession> {
-    const site = await SiteServer.start(instance.sites);
-    let context: Awaited<ReturnType<BrowserHost['newContext']>> | undefined;
-    try {
-      context = await this.host.newContext(site.proxy, signal);
-      const driver = await PageDriver.create(await context.newPage());
-      const session = new BrowserSession({
-        instance: {
-          instruction: instance.instruction,
-          sites: instance.sites,
-          startUrl: instance.startUrl,
-          verify: () => {
-            throw new Error('a workday page is not verified alone: the composite asks the family');
-          },
-        },
-        site,
-        context,
-        driver,
-        screenshots: false,
-        strategies: def.strategies,
-        nearMisses: def.nearMisses,
-        conditions: def.conditions ?? [],
-        guesses: def.guesses ?? [],
-      });
-      await session.open();
-      return session;
-    } catch (error) {
-      await context?.close().catch(() => undefined);
-      await site.close();
-      throw error;
-    }
+  /** The browser side: the family's sites and start page, verified only as part of the composite. */
+  private openPage(instance: WorkdayInstance, def: FamilyDef, signal: AbortSignal): Promise<BrowserSession> {
+    const page = {
+      instruction: instance.instruction,
+      sites: instance.sites,
+      startUrl: instance.startUrl,
+      verify: () => {
+        throw new Error('a workday page is not verified alone: the composite asks the family');
+      },
+    };
+    const names = { strategies: def.strategies, nearMisses: def.nearMisses, conditions: def.conditions ?? [], guesses: def.guesses ?? [] };
+    return openBrowserSession(this.host, { instance: page, screenshots: false, ...names }, signal);
   }
 
   protected override async release(): Promise<void> {

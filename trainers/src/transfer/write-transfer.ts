@@ -27,11 +27,11 @@ function resultMarkdown(c: CellResult, label = ''): string {
   return `${success}<br>${c.vsUntrained.differs ? `**${difference}**` : difference}`;
 }
 
-/** A cell's parts, trained families first, each with the label it goes by. */
+/** A cell's parts, trained families first, each with its name in the CSV's families column ("trained", "held-out"). */
 function partsOf(c: TransferCell): [string, CellPart][] {
   return [
-    ...(c.trainedFamilies ? [['trained families', c.trainedFamilies] as [string, CellPart]] : []),
-    ...(c.heldOutFamilies ? [['held-out families', c.heldOutFamilies] as [string, CellPart]] : []),
+    ...(c.trainedFamilies ? [['trained', c.trainedFamilies] as [string, CellPart]] : []),
+    ...(c.heldOutFamilies ? [['held-out', c.heldOutFamilies] as [string, CellPart]] : []),
   ];
 }
 
@@ -86,7 +86,7 @@ export function transferMarkdown(matrix: TransferMatrix): string {
 function heldOutMarkdown(matrix: TransferMatrix, table: (cell: (c: TransferCell) => string) => string[]): string[] {
   const parts = matrix.cells.flatMap(partsOf);
   if (parts.length === 0) return [];
-  const heldOut = [...new Set(parts.filter(([label]) => label === 'held-out families').flatMap(([, p]) => p.families))].sort();
+  const heldOut = [...new Set(parts.filter(([name]) => name === 'held-out').flatMap(([, p]) => p.families))].sort();
   return [
     '## Unseen seeds and unseen families',
     '',
@@ -96,7 +96,7 @@ function heldOutMarkdown(matrix: TransferMatrix, table: (cell: (c: TransferCell)
     ...table(
       (c) =>
         partsOf(c)
-          .map(([label, part]) => resultMarkdown(part, `${label}: `))
+          .map(([name, part]) => resultMarkdown(part, `${name} families: `))
           .join('<br>') || '—',
     ),
     '',
@@ -109,11 +109,7 @@ export function transferCsv(matrix: TransferMatrix): string {
     'train_set,train_envs,test_env,families,episodes,successes,success_rate,ci_low,ci_high,pairs,diff_vs_untrained,diff_low,diff_high,mcnemar_p,only_untrained,only_trained,differs';
   const rows = matrix.cells.flatMap((c) => {
     const envs = matrix.trainSets.find((s) => s.name === c.trainSet)!.envs.join(' ');
-    const parts: [string, CellResult][] = [
-      ['all', c],
-      ...(c.trainedFamilies ? [['trained', c.trainedFamilies] as [string, CellResult]] : []),
-      ...(c.heldOutFamilies ? [['held-out', c.heldOutFamilies] as [string, CellResult]] : []),
-    ];
+    const parts: [string, CellResult][] = [['all', c], ...partsOf(c)];
     return parts.map(([families, part]) => csvRow(c.trainSet, envs, c.testEnv, families, part));
   });
   return [head, ...rows].join('\n') + '\n';

@@ -215,6 +215,16 @@ function generate(rng: Rng, _task: number, tier: Difficulty): TaskInstance {
     'Delete or change nothing else: not the current logs (NAME.log), not data/, home/ or var/cache. ' +
     'The big files here are sparse, so count apparent sizes (ls -l, du --apparent-size, find -size); du without --apparent-size shows almost nothing. Call submit when you are done.';
   const findOld = `find var/log -name '*.log.*' -mtime +${days}`;
+  // Both strategies look at the core dumps and the backups the same way; they differ in the logs.
+  const dumpsAndBackups = [
+    bashLook('ls -l var/crash', ['var/crash'], 'the core dump folder the task names', 'List the core dumps and their sizes.'),
+    bashLook(
+      `ls -lt ${dbDirs.join(' ')}`,
+      dbDirs,
+      'the database folders of backups/, newest first',
+      "List each database's backups newest first: the first of each stays.",
+    ),
+  ];
   const looks = {
     find: [
       bashLook(
@@ -223,13 +233,7 @@ function generate(rng: Rng, _task: number, tier: Difficulty): TaskInstance {
         'the rotated logs of var/log older than the limit the task states, with dates and sizes',
         `List the rotated logs modified more than ${days} days ago.`,
       ),
-      bashLook('ls -l var/crash', ['var/crash'], 'the core dump folder the task names', 'List the core dumps and their sizes.'),
-      bashLook(
-        `ls -lt ${dbDirs.join(' ')}`,
-        dbDirs,
-        'the database folders of backups/, newest first',
-        "List each database's backups newest first: the first of each stays.",
-      ),
+      ...dumpsAndBackups,
     ],
     ls: [
       bashLook(
@@ -238,13 +242,7 @@ function generate(rng: Rng, _task: number, tier: Difficulty): TaskInstance {
         'every log folder, newest first',
         'List every log folder with modification times, newest first.',
       ),
-      bashLook('ls -l var/crash', ['var/crash'], 'the core dump folder the task names', 'List the core dumps and their sizes.'),
-      bashLook(
-        `ls -lt ${dbDirs.join(' ')}`,
-        dbDirs,
-        'the database folders of backups/, newest first',
-        "List each database's backups newest first: the first of each stays.",
-      ),
+      ...dumpsAndBackups,
     ],
   };
   const oldLogs = free.filter((e) => e.kind === 'rotated').map((e) => e.path);

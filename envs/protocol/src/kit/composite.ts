@@ -133,7 +133,7 @@ export class CompositeSession implements Session {
   /** An app's candidate, if the composite offers its tool and it is not listed yet, numbered anew. */
   private addCandidate(call: ToolCall, seen: Set<string>, out: ToolCall[]): void {
     const name = call.name ?? '';
-    if (!this.owner.has(name) && !this.tools.some((t) => t.name === name)) return;
+    if (!this.tools.some((t) => t.name === name)) return;
     const key = `${name} ${call.argumentsJson ?? ''}`;
     if (seen.has(key)) return;
     seen.add(key);

@@ -80,8 +80,7 @@ export async function train(flags: TrainFlags): Promise<void> {
     );
     if (flags.daggerRounds > 0) {
       const runtime = await makeRuntime(flags.runtime);
-      const envs = trainingEnvs(applyHoldOut(await selectEnvs(flags.env, flags.family, runtime.kind), flags));
-      if (envs.length === 0) throw new UsageError('every family selected for DAgger is held out of training; --include-held-out trains on them');
+      const envs = trainingEnvs(trainable(applyHoldOut(await selectEnvs(flags.env, flags.family, runtime.kind), flags)));
       const result = await dagger(policy, {
         runtime,
         envs: envs.map((e) => ({ ...e, maxSteps: flags.maxSteps })),
