@@ -1,14 +1,10 @@
-import { PassThrough } from 'node:stream';
-import { EnvClient, serveEnv } from '@workgym/protocol';
-import { CounterEnv } from '@workgym/protocol/testing';
+import type { EnvClient } from '@workgym/protocol';
+import { connectInProcess, CounterEnv } from '@workgym/protocol/testing';
 import type { EpisodeLimits, EpisodeTask } from '../src/index.js';
 
 /** An EnvClient on the counter test env, joined by in-memory streams. */
 export function counterClient(env = new CounterEnv(8)): EnvClient {
-  const toServer = new PassThrough();
-  const fromServer = new PassThrough();
-  serveEnv(env, toServer, fromServer);
-  return new EnvClient({ input: fromServer, output: toServer });
+  return connectInProcess(env).client;
 }
 
 export const counterTask = (seed = 1): EpisodeTask => ({ env: 'counter', family: 'counter/reach-target', seed, split: 'train' });

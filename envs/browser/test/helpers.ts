@@ -1,21 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
-import { EnvClient, serveEnv } from '@workgym/protocol';
+import { connectInProcess } from '@workgym/protocol/testing';
 import { BrowserEnv, type BrowserEnvOptions } from '../src/index.js';
 
 /** A browser env served in this process over in-memory streams, with a client. */
 export function connectBrowserEnv(options: BrowserEnvOptions = {}) {
   const env = new BrowserEnv(options);
-  const toServer = new PassThrough();
-  const fromServer = new PassThrough();
-  const server = serveEnv(env, toServer, fromServer);
-  const client = new EnvClient({ input: fromServer, output: toServer }, { deadlineMs: 60_000 });
-  const close = async () => {
-    await client.close();
-    await server.close();
-    await env.close();
-  };
-  return { env, client, server, close };
+  return { env, ...connectInProcess(env, { client: { deadlineMs: 60_000 } }) };
 }
 
 export { toolCall as call } from '@workgym/protocol';

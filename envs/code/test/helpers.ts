@@ -2,7 +2,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, onTestFinished } from 'vitest';
-import { ClientClosedError, EnvClient, RemoteError, serveEnv, ServerExitedError, toolCall as call, type ResetReply, type StepReply } from '@workgym/protocol';
+import { ClientClosedError, RemoteError, ServerExitedError, toolCall as call, type EnvClient, type ResetReply, type StepReply } from '@workgym/protocol';
+import { connectInProcess } from '@workgym/protocol/testing';
 import { connectDocker, manifestServerSpec, type DockerRuntime, type EnvInstance, type EnvServerSpec } from '@workgym/runtime';
 import { manifest, type CodeEnv } from '../src/index.js';
 
@@ -18,14 +19,8 @@ export { call };
 
 /** A client of `env` served in this process (local sandbox); both close after the test file. */
 export function servedInProcess(env: CodeEnv): EnvClient {
-  const toServer = new PassThrough();
-  const fromServer = new PassThrough();
-  serveEnv(env, toServer, fromServer);
-  const client = new EnvClient({ input: fromServer, output: toServer });
-  afterAll(async () => {
-    await client.close();
-    await env.close();
-  });
+  const { client, close } = connectInProcess(env);
+  afterAll(close);
   return client;
 }
 

@@ -1,28 +1,9 @@
 import { spawn } from 'node:child_process';
-import { PassThrough } from 'node:stream';
 import { onTestFinished } from 'vitest';
-import {
-  EnvClient,
-  FrameDecoder,
-  serveEnv,
-  wire,
-  type EnvClientOptions,
-  type Environment,
-  type EpisodeSpec,
-  type ServeOptions,
-  type Session,
-  type ValidToolCall,
-} from '../src/index.js';
-import { CounterEnv, counterServerEntry } from '../src/testing/index.js';
+import { EnvClient, FrameDecoder, wire, type EnvClientOptions, type EpisodeSpec, type Session, type ValidToolCall } from '../src/index.js';
+import { connectInProcess, CounterEnv, counterServerEntry } from '../src/testing/index.js';
 
-/** A client and a server joined by in-memory streams. */
-export function connectInProcess(env: Environment, options: { client?: EnvClientOptions; server?: ServeOptions } = {}) {
-  const toServer = new PassThrough();
-  const fromServer = new PassThrough();
-  const server = serveEnv(env, toServer, fromServer, options.server);
-  const client = new EnvClient({ input: fromServer, output: toServer }, options.client);
-  return { client, server, toServer, fromServer };
-}
+export { connectInProcess };
 
 /** The counter env server as a real child process, run from source. */
 export function spawnCounterServer(options: EnvClientOptions = {}) {

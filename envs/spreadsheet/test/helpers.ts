@@ -1,17 +1,14 @@
-import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EnvClient, serveEnv, toolCall as call, type ResetReply, type StepReply } from '@workgym/protocol';
+import { toolCall as call, type EnvClient, type ResetReply, type StepReply } from '@workgym/protocol';
+import { connectInProcess } from '@workgym/protocol/testing';
 import { manifestServerSpec, type EnvServerSpec } from '@workgym/runtime';
 import { manifest, SpreadsheetEnv } from '../src/index.js';
 import type { FamilyDef } from '../src/tasks/task.js';
 
 /** A client talking to a SpreadsheetEnv of `families` (default: the shipped ones) and task sets `tasks` in this process over in-memory streams. */
 export function inProcessClient(families?: readonly FamilyDef[], tasks?: readonly string[]): EnvClient {
-  const toServer = new PassThrough();
-  const fromServer = new PassThrough();
-  serveEnv(new SpreadsheetEnv(families, { tasks }), toServer, fromServer);
-  return new EnvClient({ input: fromServer, output: toServer });
+  return connectInProcess(new SpreadsheetEnv(families, { tasks })).client;
 }
 
 let spec: Promise<EnvServerSpec> | undefined;
