@@ -158,10 +158,10 @@ describe('form-from-document', () => {
     const app = site(instance, ExpensesSite);
     const i = instance.instruction;
     const [, employee, employeeId] = /for (.+) \(employee ID (E-\d+)\)/.exec(i)!;
-    const merchant = /receipt from (.+) in the Documents/.exec(i)![1]!;
+    const [, merchant, card] = /receipt from (.+) paid with the card ending (\d{4}), in the Documents/.exec(i)!;
     const category = /category ([\w ]+),/.exec(i)![1]!;
     const client = /billable to the client ([^.]+)\./.exec(i)?.[1];
-    const receipt = app.data.documents.find((d) => d.merchant === merchant)!;
+    const receipt = app.data.documents.find((d) => d.merchant === merchant && d.cardLast4 === card)!;
     const file = (r: Receipt, change: Record<string, string> = {}) =>
       post(app, '/claims/new', {
         employee: employee!,

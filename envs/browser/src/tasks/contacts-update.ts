@@ -42,6 +42,9 @@ export const contactsUpdate: FamilyDef = {
     { name: 'other_contacts_untouched', kind: 'guard' },
   ],
   // Without the company every namesake is "the contact named X", and each of them is updated.
+  // One namesake picked blind is right 1 in k (3-5 by tier): the companies are drawn and the
+  // directory lists namesakes by company, so the person's place among them is uniform, and only
+  // an unrealistic crowd of namesakes would push it to 5% (docs/envs/browser.md).
   conditions: ['company'],
   guesses: [GUESS],
   generate(rng, _task, tier) {

@@ -1,6 +1,6 @@
-import { drawUntil, type Difficulty } from '@workgym/protocol/kit';
+import { drawUntil, type Difficulty, type ExpertStep } from '@workgym/protocol/kit';
 import { ExpensesSite, type ExpenseData, type Receipt, type ReceiptLine } from '../sites/expenses.js';
-import { act, click, fillForm, findNode, leave, navigate, seenTitled, submit, textAfter, type ExpertView, type FormField } from './expert-kit.js';
+import { act, fillForm, leave, navigate, seenTitled, submit, textAfter, type ExpertView, type FormField } from './expert-kit.js';
 import { money, personName, type Rng } from './rng.js';
 import { type FamilyDef, norm, verification } from './task.js';
 
@@ -61,13 +61,23 @@ const MERCHANTS: { name: string; category: string; items: [string, number, numbe
     ] as [string, number, number][],
   })),
 ];
-/** Receipts in the documents, lines per receipt, and which look-alike amounts appear, per tier. */
-const TIER: Record<Difficulty, { documents: number; lines: [number, number]; discount: boolean; service: boolean }> = {
-  easy: { documents: 5, lines: [2, 3], discount: false, service: false },
-  medium: { documents: 8, lines: [3, 5], discount: false, service: true },
-  hard: { documents: 12, lines: [5, 7], discount: true, service: true },
+/**
+ * The tier's knob: receipts in the documents (merchants repeat, from a pool of `merchants`), the
+ * employee's cards, how many receipts the target's merchant has, lines per receipt, and which
+ * look-alike amounts appear.
+ */
+const TIER: Record<
+  Difficulty,
+  { documents: number; merchants: number; cards: number; sameMerchant: [number, number]; lines: [number, number]; discount: boolean; service: boolean }
+> = {
+  easy: { documents: 30, merchants: 6, cards: 2, sameMerchant: [4, 5], lines: [2, 3], discount: false, service: false },
+  medium: { documents: 36, merchants: 8, cards: 3, sameMerchant: [5, 6], lines: [3, 5], discount: false, service: true },
+  hard: { documents: 44, merchants: 10, cards: 3, sameMerchant: [6, 8], lines: [5, 7], discount: true, service: true },
 };
-const GUESS = 'last-document';
+/** The constant pick: the document listed at this place (0 is the newest upload), whatever it is. */
+const GUESS = 'third-listed';
+const GUESS_AT = 2;
+const PORTAL = 'http://expenses.test';
 
 export const formFromDocument: FamilyDef = {
   name: 'form-from-document',
@@ -75,7 +85,7 @@ export const formFromDocument: FamilyDef = {
   difficulty: 'medium',
   tiers: ['easy', 'medium', 'hard'],
   description:
-    'File an expense claim from a scanned receipt: find the receipt among the documents, read its total (not the subtotal), date of sale (not the printed or return date), merchant and number, and fill and submit the validated claim form.',
+    'File an expense claim from a scanned receipt: find the receipt among the documents (one of several from its merchant: the one paid with the card named), read its total (not the subtotal), date of sale (not the printed or return date), merchant and number, and fill and submit the validated claim form.',
   strategies: ['document-first', 'form-first'],
   nearMisses: ['printed-date'],
   // The amount of the right receipt comes first (another receipt's total, or this one's
@@ -88,17 +98,13 @@ export const formFromDocument: FamilyDef = {
     { name: 'employee', kind: 'progress' },
     { name: 'one_claim', kind: 'guard' },
   ],
-  conditions: ['merchant', 'total'],
+  conditions: ['merchant', 'card', 'total'],
   guesses: [GUESS],
   generate(rng, _task, tier) {
-    // Dropping the merchant claims the newest receipt, the constant guess the oldest: neither is it.
     const { documents, target } = drawUntil(
       rng,
       (r) => drawReceipts(r, tier),
-      ({ documents, target }) => {
-        const listed = byUpload(documents);
-        return listed[0] !== target && listed.at(-1) !== target && new Set(documents.map((d) => d.total)).size === documents.length;
-      },
+      ({ documents }) => new Set(documents.map((d) => d.total)).size === documents.length,
     );
     const category = MERCHANTS.find((m) => m.name === target.merchant)!.category;
     const billable = rng.next() < 0.5;
@@ -107,14 +113,36 @@ export const formFromDocument: FamilyDef = {
     const employeeId = `E-${rng.chars(5, '0123456789')}`;
     const data: ExpenseData = { documents, categories: CATEGORIES, clients: CLIENTS, claims: [] };
     const site = new ExpensesSite(data);
-    const formUrl = 'http://expenses.test/claims/new';
+    const formUrl = `${PORTAL}/claims/new`;
+    const listed = byUpload(documents);
+    const sameMerchant = listed.filter((d) => d.merchant === target.merchant);
 
-    /** The receipt an attempt claims: the merchant's, the newest (merchant dropped) or the oldest (the guess). */
+    /**
+     * The receipt an attempt claims: the asked one; without the card the merchant's newest,
+     * without the merchant the card's newest (neither is it); the guess whatever is listed third.
+     */
     const claimed = (strategy: string): Receipt => {
-      const listed = byUpload(documents);
-      if (strategy === 'relax:merchant') return listed[0]!;
-      if (strategy === `guess:${GUESS}`) return listed.at(-1)!;
+      if (strategy === 'relax:card') return sameMerchant[0]!;
+      if (strategy === 'relax:merchant') return listed.find((d) => d.cardLast4 === target.cardLast4)!;
+      if (strategy === `guess:${GUESS}`) return listed[GUESS_AT]!;
       return target;
+    };
+    /** The receipts opened in turn: the merchant's, newest first, until the card matches; the claimed one alone when it is not the asked one. */
+    const opened = (receipt: Receipt): Receipt[] => (receipt === target ? sameMerchant.slice(0, sameMerchant.indexOf(target) + 1) : [receipt]);
+    const docUrl = (receipt: Receipt) => `${PORTAL}/documents/${receipt.id}`;
+    const pageOf = (view: ExpertView, receipt: Receipt) => [...view.seen].reverse().find((p) => p.url === docUrl(receipt));
+
+    /** Opens a receipt from the documents list; leaving one of the merchant's paid with another card, says so. */
+    const openReceipt = (view: ExpertView, receipt: Receipt): ExpertStep => {
+      const card = view.snapshot.title === `Receipt from ${target.merchant}` ? textAfter(view.snapshot, 'Paid by card ending ') : undefined;
+      const back =
+        card && card !== target.cardLast4
+          ? `This receipt was paid with the card ending ${card}, not ${target.cardLast4}: back to the documents for the next receipt from ${receipt.merchant}`
+          : `Find the receipt from ${receipt.merchant} uploaded ${receipt.uploaded} in the documents`;
+      return (
+        navigate(view, docUrl(receipt), `The documents list a receipt from ${receipt.merchant} uploaded ${receipt.uploaded}: open it`) ??
+        leave(view, 'Documents', back)
+      );
     };
 
     /** The claim form's values, read from the receipt's page as the episode showed it. */
@@ -164,27 +192,24 @@ export const formFromDocument: FamilyDef = {
     };
 
     return {
-      instruction: `File an expense claim on the Expenses portal for ${employee} (employee ID ${employeeId}) for the receipt from ${target.merchant} in the Documents: the total charged as the amount, the date of sale as the expense date, the merchant and receipt number as printed, category ${category}, ${billable ? `billable to the client ${client}` : 'not billable to a client'}. Submit one claim, then submit.`,
+      instruction: `File an expense claim on the Expenses portal for ${employee} (employee ID ${employeeId}) for the receipt from ${target.merchant} paid with the card ending ${target.cardLast4}, in the Documents: the total charged as the amount, the date of sale as the expense date, the merchant and receipt number as printed, category ${category}, ${billable ? `billable to the client ${client}` : 'not billable to a client'}. Submit one claim, then submit.`,
       sites: [site],
-      startUrl: 'http://expenses.test/',
+      startUrl: `${PORTAL}/`,
       expert(view) {
         if (data.claims.length > 0) return act(submit(), `The portal confirms claim ${data.claims[0]!.ref}: submit.`);
         const receipt = claimed(view.strategy);
         const { snapshot } = view;
         if (view.strategy === 'form-first' && seenTitled(view, 'New expense claim').length === 0)
           return leave(view, 'New claim', 'See what the claim form asks for first');
-        const receiptPage = seenTitled(view, `Receipt from ${receipt.merchant}`)[0];
-        if (!receiptPage) {
-          const link = findNode(snapshot, 'link', `Receipt from ${receipt.merchant}`);
-          if (link) return act(click(link), `The documents list the receipt from ${receipt.merchant}: open it.`);
-          return leave(view, 'Documents', `Find the receipt from ${receipt.merchant} in the documents`);
-        }
+        const next = opened(receipt).find((r) => !pageOf(view, r));
+        if (next) return openReceipt(view, next);
+        const receiptPage = pageOf(view, receipt)!;
         if (snapshot.title === 'New expense claim') {
           return fillForm(
             snapshot,
             fields(view, receipt, receiptPage.snapshot),
             'Submit claim',
-            `Every field matches the receipt from ${receipt.merchant}: submit the claim.`,
+            `Every field matches the receipt from ${receipt.merchant} paid with the card ending ${receipt.cardLast4}: submit the claim.`,
           );
         }
         return navigate(view, formUrl, 'Back to the claim form') ?? leave(view, 'New claim', 'Open the claim form');
@@ -208,17 +233,62 @@ export const formFromDocument: FamilyDef = {
   },
 };
 
-/** The tier's receipts from distinct merchants and the one the task claims. */
+/** Where each listed receipt comes from, newest upload first: its merchant and the card that paid it. */
+interface Slot {
+  merchant: (typeof MERCHANTS)[number];
+  card: string;
+}
+
+/**
+ * The tier's receipts and the one the task claims. The target's place in the list is drawn
+ * (never among the first two: a newer receipt of its merchant and a newer one paid with its card
+ * come before it), and so is how many of its merchant's receipts are newer (at least one), so
+ * neither says which it is; its merchant's other receipts were paid with other cards.
+ */
 function drawReceipts(rng: Rng, tier: Difficulty): { documents: Receipt[]; target: Receipt } {
   const t = TIER[tier];
-  const merchants = rng.sample(MERCHANTS, t.documents);
-  const days = rng.sample(
-    Array.from({ length: 40 }, (_, i) => i),
-    t.documents,
+  const pool = rng.sample(MERCHANTS, t.merchants);
+  const [merchant, others] = [pool[0]!, pool.slice(1)];
+  const cards = distinctCards(rng, t.cards);
+  const count = rng.int(...t.sameMerchant);
+  const newer = rng.int(1, count - 1);
+  const at = rng.int(newer + 1, t.documents - count + newer);
+  const slots: Slot[] = Array.from({ length: t.documents }, () => ({ merchant: rng.pick(others), card: rng.pick(cards) }));
+  const card = rng.pick(cards);
+  const otherCards = cards.filter((c) => c !== card);
+  const before = rng.shuffle(Array.from({ length: at }, (_, i) => i));
+  const after = rng.sample(
+    Array.from({ length: t.documents - at - 1 }, (_, i) => at + 1 + i),
+    count - 1 - newer,
   );
+  for (const i of [...before.slice(0, newer), ...after]) slots[i] = { merchant, card: rng.pick(otherCards) };
+  slots[at] = { merchant, card };
+  const cardNewer = before.slice(newer);
+  if (!cardNewer.some((i) => slots[i]!.card === card)) slots[rng.pick(cardNewer)]!.card = card;
+  const documents = receipts(rng, t, slots);
+  return { documents, target: documents[at]! };
+}
+
+/** `count` different last four digits of the employee's cards. */
+function distinctCards(rng: Rng, count: number): string[] {
+  const cards = new Set<string>();
+  while (cards.size < count) cards.add(rng.chars(4, '0123456789'));
+  return [...cards];
+}
+
+/** The receipts of the slots, in the same order: uploads on distinct days, numbered in a shuffled order (so a document's number says nothing). */
+function receipts(rng: Rng, t: (typeof TIER)[Difficulty], slots: readonly Slot[]): Receipt[] {
+  const uploads = rng
+    .sample(
+      Array.from({ length: 160 }, (_, i) => addDays('2025-01-20', i)),
+      slots.length,
+    )
+    .sort((a, b) => b.localeCompare(a));
+  const ids = rng.shuffle(slots.map((_, i) => i + 1));
   const numbers = new Set<string>();
-  const documents = merchants.map((m, i): Receipt => {
-    const sale = addDays('2025-04-01', days[i]!);
+  return slots.map(({ merchant: m, card }, i): Receipt => {
+    const uploaded = uploads[i]!;
+    const sale = addDays(uploaded, -rng.int(4, 6));
     const lines: ReceiptLine[] = rng
       .sample(m.items, rng.int(...t.lines))
       .map(([item, low, high]) => ({ item, qty: rng.int(1, 3), price: rng.int(low * 100, high * 100) }));
@@ -231,23 +301,22 @@ function drawReceipts(rng: Rng, tier: Difficulty): { documents: Receipt[]; targe
     while (numbers.has(number)) number = `${m.name.slice(0, 2).toUpperCase()}-${rng.chars(5, '0123456789')}`;
     numbers.add(number);
     return {
-      id: i + 1,
+      id: ids[i]!,
       merchant: m.name,
       number,
       saleDate: sale,
       printed: addDays(sale, rng.int(1, 3)),
       returnBy: addDays(sale, 30),
-      uploaded: addDays(sale, rng.int(4, 6)),
+      uploaded,
       lines,
       discount,
       taxRate,
       tax,
       serviceCharge,
       total: subtotal - discount + tax + serviceCharge,
-      cardLast4: rng.chars(4, '0123456789'),
+      cardLast4: card,
     };
   });
-  return { documents, target: rng.pick(documents) };
 }
 
 /** The documents as the portal lists them: newest upload first. */
