@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import {
   conversationBefore,
@@ -46,12 +46,13 @@ export class OpenAIAgent implements Agent {
   readonly info;
   // Its episodes wait on the model server, not on this machine's cores.
   readonly pacing = 'remote';
-  private readonly client: OpenAI;
+  // The SDK (~150 modules) loads with the first request: commands that make an agent without
+  // asking a model (a dry run, a plan) do not pay for it.
+  private client?: Promise<OpenAI>;
   private readonly limiter: RateLimiter;
   private readonly policy: ContextPolicy;
 
   constructor(private readonly options: OpenAIAgentOptions) {
-    this.client = new OpenAI({ baseURL: options.baseURL, apiKey: options.apiKey, maxRetries: options.maxRetries ?? 4 });
     this.limiter = new RateLimiter(options.maxConcurrency ?? 8, options.requestsPerMinute);
     this.policy = options.context ?? { kind: 'full' };
     this.info = {
@@ -113,9 +114,11 @@ export class OpenAIAgent implements Agent {
     const o = this.options;
     // The SDK sends body fields it does not know as they are.
     const extra = candidates ? { workgym_candidates: candidates } : {};
+    this.client ??= import('openai').then(({ default: SDK }) => new SDK({ baseURL: o.baseURL, apiKey: o.apiKey, maxRetries: o.maxRetries ?? 4 }));
+    const client = this.client;
     return this.limiter.run(
-      () =>
-        this.client.chat.completions.create(
+      async () =>
+        (await client).chat.completions.create(
           {
             ...extra,
             model: o.model,

@@ -1,5 +1,4 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ActionError, WorkgymError, type ToolSpec } from '@workgym/protocol';
 
 /** How to start an MCP server over stdio: the program, its arguments and its working folder. */
@@ -48,6 +47,11 @@ export class McpServer {
 
   /** Starts the server and lists its tools; one clear McpServerError when either fails. */
   static async start(server: McpServerCommand): Promise<McpServer> {
+    // The SDK loads with the first server, not with the env (whose catalogue every CLI command reads).
+    const [{ Client }, { StdioClientTransport }] = await Promise.all([
+      import('@modelcontextprotocol/sdk/client/index.js'),
+      import('@modelcontextprotocol/sdk/client/stdio.js'),
+    ]);
     const transport = new StdioClientTransport({
       command: server.command,
       args: [...server.args],

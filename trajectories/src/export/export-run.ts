@@ -98,7 +98,7 @@ export async function exportRun(run: string | RunReader, options: ExportOptions)
       if (options.format === 'rl-parquet') {
         const records: EpisodeRecord[] = [];
         for await (const record of read) records.push(record);
-        await sink.write(rlParquet(records, options));
+        await sink.write(await rlParquet(records, options));
         report.rows = records.length;
         return;
       }

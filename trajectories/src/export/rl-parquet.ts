@@ -1,4 +1,3 @@
-import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
 import { functionTools, toConversation, type ConversationOptions } from '../views/conversation.js';
 import type { EpisodeRecord } from '../record/record.js';
@@ -75,7 +74,9 @@ const extraInfo = (withCanary: boolean): SchemaElement[] => [
  *                  success, reward_mode, shaped_reward (for analysis, whatever the mode), steps,
  *                  agent, model, and canary when test-split episodes are in}
  */
-export function rlParquet(records: EpisodeRecord[], options: ConversationOptions = {}): Uint8Array {
+export async function rlParquet(records: EpisodeRecord[], options: ConversationOptions = {}): Promise<Uint8Array> {
+  // The writer loads here, with the one export that needs it, not with every command that reads runs.
+  const { parquetWriteBuffer } = await import('hyparquet-writer');
   const withCanary = records.some((r) => isTestEpisode(r));
   const rows = records.map((record, index) => {
     const conversation = toConversation(record, options);

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type BrowserContext } from 'puppeteer-core';
+import type { Browser, BrowserContext } from 'puppeteer-core';
 
 // Frozen: puppeteer.launch removes the feature flags from the array it is given (it merges them
 // into its own), so a second launch from the same array would run without them.
@@ -122,6 +122,9 @@ export class BrowserHost implements AsyncDisposable {
     this.profileRoot ??= await mkdtemp(join(tmpdir(), 'workgym-chromium-'));
     const profile = join(this.profileRoot, `profile-${this.launches}`);
     this.launches += 1;
+    // Puppeteer loads with the first launch, not with the env: listing its families (every CLI
+    // command that matches --family) does not load it.
+    const { default: puppeteer } = await import('puppeteer-core');
     const browser = await puppeteer.launch({
       executablePath: this.executablePath,
       headless: true,

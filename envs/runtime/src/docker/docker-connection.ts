@@ -1,10 +1,13 @@
-import Docker from 'dockerode';
+import { createRequire } from 'node:module';
+import type Docker from 'dockerode';
 
 let shared: Docker | undefined;
 
 /** The Docker engine named by DOCKER_HOST, or the local socket. */
 export function connectDocker(): Docker {
-  shared ??= new Docker();
+  // dockerode loads gRPC and SSH clients (~300 modules): loaded on the first connection, so a
+  // command that never reaches the engine (a dry run, the data commands) does not pay for it.
+  shared ??= new (createRequire(import.meta.url)('dockerode') as typeof Docker)();
   return shared;
 }
 

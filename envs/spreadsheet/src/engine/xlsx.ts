@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { ActionError } from '@workgym/protocol';
 import { cellName, MAX_COLS, MAX_ROWS, type RangeAddress } from './a1.js';
 import { Meter } from './budget.js';
@@ -19,7 +19,9 @@ export interface WriteXlsxOptions {
 
 /** The workbook as .xlsx bytes that Excel and LibreOffice open. */
 export async function writeXlsx(wb: Workbook, options: WriteXlsxOptions = {}): Promise<Buffer> {
-  const out = new ExcelJS.Workbook();
+  // ExcelJS loads with the first file written, not with the env (whose catalogue every CLI command reads).
+  const { default: Excel } = await import('exceljs');
+  const out = new Excel.Workbook();
   out.creator = 'workgym';
   // Ask spreadsheet apps to recompute on open rather than trust the stored results.
   out.calcProperties = { fullCalcOnLoad: true };
