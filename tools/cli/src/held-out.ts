@@ -1,5 +1,6 @@
 import picomatch from 'picomatch';
 import { registeredEnvs } from './env-registry.js';
+import { listFamilies } from './family-list.js';
 import { UsageError } from './usage-error.js';
 
 // Which families training keeps out (train --online, transfer, DAgger) and which an eval reports
@@ -11,9 +12,6 @@ export interface HoldOutFlags {
   /** Train on the held-out families too (nothing is reported apart then). */
   includeHeldOut?: boolean;
 }
-
-/** How many families a refusal lists before it says how many more there are. */
-const LISTED = 40;
 
 /** The globs of --hold-out: split at commas outside braces, so `code/{a,b}` stays one glob. */
 export function readGlobs(value: string): string[] {
@@ -47,8 +45,7 @@ export function heldOutFamilies(families: readonly string[], declared: readonly 
   const matchers = globs.map((glob) => ({ glob, match: picomatch(glob) }));
   const none = matchers.find(({ match }) => !families.some((f) => match(f)));
   if (none) {
-    const more = families.length > LISTED ? ` and ${families.length - LISTED} more` : '';
-    throw new UsageError(`--hold-out ${JSON.stringify(none.glob)} matches none of the families: ${families.slice(0, LISTED).join(', ')}${more}`);
+    throw new UsageError(`--hold-out ${JSON.stringify(none.glob)} matches none of the families: ${listFamilies(families)}`);
   }
   return families.filter((f) => matchers.some(({ match }) => match(f)));
 }

@@ -11,6 +11,7 @@ import {
 } from '@workgym/runtime';
 import type { EnvManifest } from '@workgym/protocol';
 import { findEnvs } from '../env-registry.js';
+import { listFamilies } from '../family-list.js';
 import { specFor } from '../env-specs.js';
 import { checkExpert, type ExpertAsk } from '../make-agent.js';
 import type { TaskSets } from '../task-sets.js';
@@ -68,9 +69,6 @@ export interface MatchedEnv {
   heldOut: string[];
 }
 
-/** How many families a refusal lists before it says how many more there are. */
-const LISTED_FAMILIES = 40;
-
 /**
  * The registry's envs and families that match --env and --family (each env opened in this
  * process with its --tasks sets), without starting or building anything (a dry run stops here).
@@ -97,10 +95,7 @@ export async function matchFamilies(
     matched.push({ name: manifest.name, manifest, families: families.map((f) => f.id!), heldOut: families.filter((f) => f.heldOut).map((f) => f.id!) });
   }
   if (matched.length === 0) {
-    const more = listed.length > LISTED_FAMILIES ? ` and ${listed.length - LISTED_FAMILIES} more (\`workgym envs\` lists them)` : '';
-    throw new UsageError(
-      `no task family matches${family ? ` --family ${JSON.stringify(family)}` : ''}; the families: ${listed.slice(0, LISTED_FAMILIES).join(', ') || 'none'}${more}`,
-    );
+    throw new UsageError(`no task family matches${family ? ` --family ${JSON.stringify(family)}` : ''}; the families: ${listFamilies(listed)}`);
   }
   return matched;
 }
