@@ -9,7 +9,7 @@ import { CalendarSite, dayLabel, overlaps, PRIORITY_LEVELS, type CalEvent } from
 import { ContactsSite, directoryOrder, squash, type Contact } from '../src/sites/contacts.js';
 import type { SiteApp } from '../src/sites/site-app.js';
 import { WebmailSite } from '../src/sites/webmail.js';
-import { slots } from '../src/tasks/cal-data.js';
+import { slots, type SlotRule } from '../src/tasks/cal-data.js';
 import { FAMILIES } from '../src/tasks/index.js';
 import type { TaskInstance } from '../src/tasks/task.js';
 
@@ -51,9 +51,11 @@ function meeting(instance: TaskInstance) {
   const deadline = data.days.findIndex((d) => instance.instruction.includes(`on ${dayLabel(d)} or earlier`));
   const attendees = names.map((n) => data.people.find((p) => p.name === n)!.id).sort((a, b) => a - b);
   const rule = { people: attendees, length: Number(length), seats, hours: true };
-  const slot = slots(data, rule, data.days.slice(0, deadline + 1).reverse(), true)[0]!;
+  /** The latest slot by the deadline under the instruction's rule, or with a part of it changed. */
+  const latest = (change: Partial<SlotRule> = {}) => slots(data, { ...rule, ...change }, data.days.slice(0, deadline + 1).reverse(), true)[0]!;
+  const slot = latest();
   const event = { title: title!, day: slot.day, start: slot.start, end: slot.end, roomId: slot.roomId, attendees, priority: 'normal' as const };
-  return { ...cal, event, seats };
+  return { ...cal, event, seats, attendees, latest };
 }
 
 describe('browser/cal-schedule-meeting verifier', () => {
@@ -88,6 +90,23 @@ describe('browser/cal-schedule-meeting verifier', () => {
       const missing = play(seed, (m) => m.save('/events/new', { ...m.event, attendees: m.event.attendees.slice(1) }));
       expect([missing.success, missing.components.attendees], `seed ${seed}`).toEqual([false, 0]);
     }
+  });
+
+  it("every named attendee's calendar decides the time: the latest slot with any one of them ignored scores 0, on 20 seeds of every tier", () => {
+    const tiers = new Set<string>();
+    for (let seed = 1; seed <= 20; seed++) {
+      const { event, attendees } = meeting(env.instance('browser/cal-schedule-meeting', seed));
+      tiers.add(`${attendees.length} attendees`);
+      for (const dropped of attendees) {
+        const v = play(seed, (m) => {
+          const slot = m.latest({ people: attendees.filter((a) => a !== dropped) });
+          expect([slot.day, slot.start], `seed ${seed}: attendee ${dropped} dropped`).not.toEqual([event.day, event.start]);
+          m.save('/events/new', { ...m.event, day: slot.day, start: slot.start, end: slot.end, roomId: slot.roomId });
+        });
+        expect([v.success, v.shaped], `seed ${seed}: attendee ${dropped} dropped: ${v.detail}`).toEqual([false, 0]);
+      }
+    }
+    expect([...tiers].sort()).toEqual(['2 attendees', '3 attendees', '4 attendees']);
   });
 
   it('moving an event already in the calendar costs everything', () => {

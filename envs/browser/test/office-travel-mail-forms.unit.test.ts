@@ -2,7 +2,7 @@
 // cases, played on the sites' own request handlers as an agent's clicks would: the right result
 // pays, a look-alike (one policy rule broken, a vendor's newsletter, the subtotal) earns no
 // shaped reward, and damage after a right result (a second booking, a deletion, a sent mail, a
-// second claim) takes everything.
+// second claim) takes everything. Travel's fixed-rank picks are measured here too.
 import { shapedReward } from '@workgym/protocol';
 import { instanceRng } from '@workgym/protocol/kit';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +16,8 @@ import type { TaskInstance } from '../src/tasks/task.js';
 
 const env = new BrowserEnv();
 const SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
+/** The seeds a constant attempt is measured on, as the conformance suite's guessing floor does. */
+const FLOOR_SEEDS = Array.from({ length: 50 }, (_, i) => i + 1);
 
 function site<T>(instance: TaskInstance, kind: new (...args: never[]) => T): T {
   return instance.sites.find((s): s is T & TaskInstance['sites'][number] => s instanceof kind)!;
@@ -41,27 +43,31 @@ describe('travel-book-policy', () => {
     const app = site(instance, TravelSite);
     const { flights, hotels, policy } = app.data;
     const [, from, to, date] = /from (\w+) to (\w+) on (\S+),/.exec(instance.instruction)!;
+    const back = /flight back to \w+ on (\S+),/.exec(instance.instruction)![1]!;
     const meeting = /at (\d\d:\d\d) that day/.exec(instance.instruction)![1]!;
     const deadline = clock(Number(meeting.slice(0, 2)) * 60 - policy.arriveMinutesBefore);
     const nights = Number(/hotel for (\d) nights/.exec(instance.instruction)![1]);
     const [, traveller, email] = /trip for (.+) \((\S+)\)/.exec(instance.instruction)!;
-    const route = flights.filter((f) => f.from === from && f.to === to && f.date === date).sort((a, b) => a.fare - b.fare);
+    const byFare = (a: Flight, b: Flight) => a.fare - b.fare;
+    const route = flights.filter((f) => f.from === from && f.to === to && f.date === date).sort(byFare);
+    const way = flights.filter((f) => f.from === to && f.to === from && f.date === back).sort(byFare);
     const keeps = {
       class: (f: Flight) => f.fareClass === 'Economy' || f.arrives - f.departs >= policy.businessFromHours * 60,
       refundable: (f: Flight) => f.refundable,
-      arrival: (f: Flight) => clock(f.arrives) <= deadline,
+      arrival: (f: Flight) => f.to !== to || clock(f.arrives) <= deadline,
     };
     const within = (f: Flight, ignore?: string) => Object.entries(keeps).every(([rule, ok]) => rule === ignore || ok(f));
     const city = hotels.filter((h) => h.city === to).sort((a, b) => a.km - b.km);
-    const book = (flight: Flight, hotel = city.find((h) => h.rate <= policy.nightlyCap)!, n = nights) =>
-      post(app, '/trip', { flight: flight.id, hotel: hotel.id, nights: n, traveller: traveller!, email: email! });
-    return { instance, app, route, within, city, book, nights };
+    const right = { out: route.find((f) => within(f))!, hotel: city.find((h) => h.rate <= policy.nightlyCap)!, back: way.find((f) => within(f))! };
+    const book = (out: Flight, hotel = right.hotel, n = nights, ret = right.back, who = traveller!) =>
+      post(app, '/trip', { flight: out.id, hotel: hotel.id, return: ret.id, nights: n, traveller: who, email: email! });
+    return { instance, app, route, way, within, city, right, book, nights, query: { from: from!, to: to!, date: date!, nights: String(nights) } };
   };
 
-  it('pays the cheapest flight within every rule and the nearest hotel under the cap; a rule broken, the cap ignored or a second booking earns nothing', () => {
+  it('pays the cheapest flight each way within every rule and the nearest hotel under the cap; a rule broken, the cap ignored or a second booking earns nothing', () => {
     for (const seed of SEEDS) {
       const right = travel(seed);
-      right.book(right.route.find((f) => right.within(f))!);
+      right.book(right.right.out);
       expect(judged('travel-book-policy', right.instance).success, `seed ${seed}`).toBe(true);
       // A second booking after the right one: the guard takes everything.
       right.book(right.route[0]!);
@@ -72,21 +78,28 @@ describe('travel-book-policy', () => {
         expect(judged('travel-book-policy', t.instance).shaped, `seed ${seed}, ${rule} broken`).toBe(0);
       }
       const overCap = travel(seed);
-      overCap.book(
-        overCap.route.find((f) => overCap.within(f))!,
-        overCap.city[0],
-      );
+      overCap.book(overCap.right.out, overCap.city[0]);
       expect(overCap.city[0]!.rate).toBeGreaterThan(overCap.app.data.policy.nightlyCap);
       expect(judged('travel-book-policy', overCap.instance).shaped).toBe(0);
-      // The right itinerary for the wrong number of nights earns the itinerary's share only.
-      const nights = travel(seed);
-      nights.book(
-        nights.route.find((f) => nights.within(f))!,
-        undefined,
-        nights.nights + 1,
-      );
-      expect(judged('travel-book-policy', nights.instance)).toMatchObject({ success: false, components: { right_itinerary: 1, trip_details: 0 } });
+      // The cheapest flight back whatever its class or fare rules, with the rest right.
+      const cheapBack = travel(seed);
+      if (cheapBack.way[0] !== cheapBack.right.back) {
+        cheapBack.book(cheapBack.right.out, undefined, undefined, cheapBack.way[0]);
+        expect(judged('travel-book-policy', cheapBack.instance).shaped, `seed ${seed}, the cheapest flight back`).toBe(0);
+      }
+      // The right itinerary for someone else earns the itinerary's share only.
+      const other = travel(seed);
+      other.book(other.right.out, undefined, undefined, undefined, 'Pat Other');
+      expect(judged('travel-book-policy', other.instance)).toMatchObject({ success: false, components: { right_itinerary: 1, trip_details: 0 } });
     }
+  });
+
+  // So the number of nights cannot be wrong in a booked trip with the right flights.
+  it('refuses a flight back that is not on the day the stay ends', () => {
+    const t = travel(1);
+    const html = t.book(t.right.out, undefined, t.nights + 1);
+    expect(html).toContain('Choose the flights and a hotel first.');
+    expect(t.app.data.trips).toEqual([]);
   });
 
   it('grows the flights and hotels to compare with the tier', () => {
@@ -95,7 +108,48 @@ describe('travel-book-policy', () => {
     expect(size('easy').flights.length).toBeLessThan(size('medium').flights.length);
     expect(size('medium').hotels.length).toBeLessThan(size('hard').hotels.length);
   });
+
+  // A policy that learnt positions instead of the rules: a fixed rank in each table the trip goes
+  // through (flights out and back as listed or by fare; hotels as listed, by distance or by rate).
+  it('no fixed ranks in the three tables book the right trip on more than 2 of seeds 1..50; the declared fixed-ranks guess is the measured one', () => {
+    const wins = new Map<string, number[]>();
+    const guessWins: number[] = [];
+    for (const seed of FLOOR_SEEDS) {
+      const t = travel(seed);
+      const { out, hotel, back } = t.right;
+      const hotelQuery = { flight: String(out.id), nights: t.query.nights };
+      const returnQuery = { ...hotelQuery, hotel: String(hotel.id) };
+      const orders = {
+        out: { listed: selected(t.app, '/flights', t.query), fare: selected(t.app, '/flights', { ...t.query, sort: 'fare' }) },
+        hotel: {
+          listed: selected(t.app, '/hotels', hotelQuery),
+          distance: selected(t.app, '/hotels', { ...hotelQuery, sort: 'distance' }),
+          rate: [...t.city].sort((a, b) => a.rate - b.rate || a.id - b.id).map((h) => h.name),
+        },
+        back: { listed: selected(t.app, '/return', returnQuery), fare: selected(t.app, '/return', { ...returnQuery, sort: 'fare' }) },
+      };
+      const ranks = (leg: keyof typeof orders, name: string) =>
+        Object.entries(orders[leg]).map(([order, shown]) => `${leg} ${order} #${shown.indexOf(name) + 1}`);
+      const [outs, hotels, backs] = [ranks('out', out.code), ranks('hotel', hotel.name), ranks('back', back.code)];
+      for (const a of outs) for (const b of hotels) for (const c of backs) wins.set(`${a}, ${b}, ${c}`, [...(wins.get(`${a}, ${b}, ${c}`) ?? []), seed]);
+      // The declared guess, booked: the 2nd flight out listed, the cheapest hotel, the 4th flight back listed.
+      const named = (flights: Flight[], code: string) => flights.find((f) => f.code === code)!;
+      const cheapest = t.city.find((h) => h.name === orders.hotel.rate[0])!;
+      t.book(named(t.route, orders.out.listed[1]!), cheapest, t.nights, named(t.way, orders.back.listed[3]!));
+      if (judged('travel-book-policy', t.instance).success) guessWins.push(seed);
+    }
+    const [best, seeds] = [...wins].reduce((x, y) => (y[1].length > x[1].length ? y : x));
+    expect(seeds.length, `${best} is right on seeds ${seeds.join(', ')}`).toBeLessThanOrEqual(2);
+    expect(guessWins).toEqual(wins.get('out listed #2, hotel rate #1, back listed #4') ?? []);
+    expect(FAMILIES.find((f) => f.name === 'travel-book-policy')!.guesses).toContain('fixed-ranks');
+  });
 });
+
+/** The names a page's Select links offer, in the page's order (the site's own handler renders it). */
+function selected(app: SiteApp, path: string, query: Record<string, string>): string[] {
+  const res = app.handle({ method: 'GET', path, query: new URLSearchParams(query), form: new URLSearchParams() }) as { html?: string };
+  return [...(res.html ?? '').matchAll(/aria-label="Select ([^"]+)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&'));
+}
 
 describe('mail-triage-rules', () => {
   const triage = (seed: number) => {

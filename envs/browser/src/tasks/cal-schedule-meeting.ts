@@ -6,7 +6,12 @@ import { act, fillForm, leave, list, submit, type ExpertView, type FormField } f
 import type { Rng } from './rng.js';
 import { norm, verification, type FamilyDef } from './task.js';
 
-const CONDITIONS = ['attendee-1', 'attendee-2', 'length', 'room_capacity', 'deadline'] as const;
+/**
+ * Every named attendee's calendar is a condition: the first, the second, the next-to-last and the
+ * last named cover all of them in every tier (2 to 4 attendees; with fewer, two name the same one).
+ */
+const ATTENDEES = ['attendee-1', 'attendee-2', 'attendee-next-to-last', 'attendee-last'] as const;
+const CONDITIONS = [...ATTENDEES, 'length', 'room_capacity', 'deadline'] as const;
 /** Book a fixed slot without reading a calendar: the deadline day's last or first, or Monday's first. */
 const GUESSES = ['deadline-last-slot', 'deadline-first-slot', 'monday-first-slot'] as const;
 const BUSY = ['Focus time', 'Client visit', 'Workshop', 'Training', 'Site visit'];
@@ -51,7 +56,7 @@ export const calScheduleMeeting: FamilyDef = {
   guesses: GUESSES,
   generate(rng, _task, tier) {
     // Ignoring any one attendee's calendar, the length, the room's seats or the deadline books
-    // another time; so does either fixed guess.
+    // another time; so does each fixed guess.
     const m = drawUntil(
       rng,
       (r) => drawMeeting(r, tier),
@@ -129,11 +134,11 @@ export const calScheduleMeeting: FamilyDef = {
 };
 
 /**
- * A week where the latest free slot is drawn on the deadline day (at least four lengths before
- * 17:00) or on the day before (anywhere; the attendees meet together after it), and the deadline
- * day after it is taken in three pieces, each at least the meeting's length, in a drawn order:
- * the first attendee busy, the second attendee busy, and every room big enough booked (a smaller
- * one free). So dropping either attendee or the seats finds a later slot.
+ * A week where the latest free slot is drawn on the deadline day (where the pieces below fit
+ * after it) or on the day before (anywhere; the attendees meet together after it), and the
+ * deadline day after it is taken in one piece per attendee and one for the rooms, each at least
+ * the meeting's length, in a drawn order: in each piece one attendee busy, or every room big
+ * enough booked (a smaller one free). So dropping any attendee or the seats finds a later slot.
  */
 function drawMeeting(rng: Rng, tier: Difficulty): Meeting {
   const t = TIERS[tier];
@@ -142,11 +147,12 @@ function drawMeeting(rng: Rng, tier: Difficulty): Meeting {
   const length = rng.pick(t.lengths);
   const seats = rng.pick([8, 10]);
   const deadline = rng.int(2, 3);
-  const onDeadline = rng.next() < 0.5;
+  const pieces = attendees.length + 1;
+  const onDeadline = rng.next() < 0.5 && (pieces + 1) * length <= WORK_END - WORK_START;
   const [day, last] = [data.days[deadline - (onDeadline ? 0 : 1)]!, data.days[deadline]!];
   const ids = attendees.map((p) => p.id);
   const big = data.rooms.filter((r) => r.seats >= seats).map((r) => r.id);
-  const target = WORK_START + rng.int(0, (WORK_END - WORK_START - (onDeadline ? 4 : 1) * length) / 30) * 30;
+  const target = WORK_START + rng.int(0, (WORK_END - WORK_START - (onDeadline ? pieces + 1 : 1) * length) / 30) * 30;
   // Nobody invited and no big room is busy from the target on, but for the events planted below.
   const taken = (e: CalEvent) => e.attendees.some((a) => ids.includes(a)) || big.includes(e.roomId);
   data.events = data.events.filter((e) => !taken(e) || (e.day !== day && e.day !== last) || (e.day === day && e.end <= target));
@@ -156,12 +162,13 @@ function drawMeeting(rng: Rng, tier: Difficulty): Meeting {
   let from = onDeadline ? target + length : WORK_START;
   if (!onDeadline && target + length < WORK_END)
     data.events.push({ id: 0, title: 'Team offsite', day, start: target + length, end: WORK_END, attendees: [...ids], roomId: 0, priority: 'high' });
-  const spare = (WORK_END - from - 3 * length) / 30;
-  const cuts = [rng.int(0, spare), rng.int(0, spare)].sort((a, b) => a - b);
-  const extra = [cuts[0]!, cuts[1]! - cuts[0]!, spare - cuts[1]!];
-  for (const [i, piece] of rng.shuffle([0, 1, 2]).entries()) {
-    const to = from + length + extra[i]! * 30;
-    if (piece < 2) busy(from, to, [ids[piece]!, rng.pick(bystanders)], 0);
+  // The half hours left over, cut at drawn points among the pieces.
+  const spare = (WORK_END - from - pieces * length) / 30;
+  const cuts = [0, ...Array.from({ length: pieces - 1 }, () => rng.int(0, spare)).sort((a, b) => a - b), spare];
+  const order = rng.shuffle(Array.from({ length: pieces }, (_, i) => i));
+  for (const [i, piece] of order.entries()) {
+    const to = from + length + (cuts[i + 1]! - cuts[i]!) * 30;
+    if (piece < ids.length) busy(from, to, [ids[piece]!, rng.pick(bystanders)], 0);
     else for (const roomId of big) busy(from, to, [rng.pick(bystanders)], roomId);
     from = to;
   }
@@ -178,8 +185,8 @@ function choose(m: Meeting, strategy: string): Slot[] {
   if (strategy === 'guess:monday-first-slot') return [{ day: m.data.days[0]!, start: WORK_START, end: WORK_START + m.length, roomId: bigEnough }];
   const rule: SlotRule = { people: ids, length: m.length, seats: m.seats, hours: true };
   let lastDay = m.deadline;
-  if (strategy === 'relax:attendee-1') rule.people = ids.slice(1);
-  if (strategy === 'relax:attendee-2') rule.people = ids.filter((_, i) => i !== 1);
+  const dropped = droppedAttendee(strategy, ids.length);
+  if (dropped !== undefined) rule.people = ids.filter((_, i) => i !== dropped);
   if (strategy === 'relax:length') rule.length = 30;
   if (strategy === 'relax:room_capacity') rule.seats = 0;
   if (strategy === 'relax:deadline') lastDay = m.data.days.length - 1;
@@ -187,4 +194,11 @@ function choose(m: Meeting, strategy: string): Slot[] {
   if (!latest) return [];
   if (strategy !== 'book-twice') return [latest];
   return [latest, ...choose(m, 'guess:deadline-last-slot')];
+}
+
+/** The index of the attendee a relaxation drops (in the instruction's order), if it drops one. */
+function droppedAttendee(strategy: string, count: number): number | undefined {
+  const at: Record<(typeof ATTENDEES)[number], number> = { 'attendee-1': 0, 'attendee-2': 1, 'attendee-next-to-last': count - 2, 'attendee-last': count - 1 };
+  const name = strategy.slice('relax:'.length);
+  return strategy.startsWith('relax:') && name in at ? at[name as keyof typeof at] : undefined;
 }

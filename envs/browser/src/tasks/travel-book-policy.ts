@@ -1,25 +1,50 @@
 import { drawUntil, type Difficulty, type ExpertStep } from '@workgym/protocol/kit';
-import { clock, TravelSite, type FareClass, type Flight, type Hotel, type TravelData, type TravelPolicy } from '../sites/travel.js';
+import { addDays, clock, TravelSite, type FareClass, type Flight, type Hotel, type TravelData, type TravelPolicy } from '../sites/travel.js';
 import type { Snapshot } from '../browser/ax-snapshot.js';
 import { act, click, fillForm, findNode, leave, list, navigate, seenTitled, showsText, submit, tableRows } from './expert-kit.js';
 import { CITIES, money, personName, type Rng } from './rng.js';
 import { type FamilyDef, verification } from './task.js';
 
-/** The policy's flight rules; each one dropped books a cheaper flight. */
+/** The policy's flight rules; each one dropped books a cheaper flight out. */
 type Rule = 'class' | 'refundable' | 'arrival';
 const RULES: readonly Rule[] = ['class', 'refundable', 'arrival'];
-/** Flights on the route that day and hotels in the city, per tier: the size and the look-alikes. */
-const SIZE: Record<Difficulty, { flights: number; hotels: number }> = {
-  easy: { flights: 10, hotels: 5 },
-  medium: { flights: 16, hotels: 8 },
-  hard: { flights: 24, hotels: 12 },
+/** The way back has no meeting to reach: class and fare rules only. */
+const RETURN_RULES: readonly Rule[] = ['class', 'refundable'];
+/** The latest a flight back lands. */
+const LAST_ARRIVAL = 23 * 60;
+/**
+ * Flights out on the route that day, hotels in the city and flights back the day the stay ends,
+ * per tier. Three independent choices, each among many, so no fixed rank in the shown lists
+ * (the 4th cheapest each way, the 2nd nearest hotel) books the right trip on over about 1% of
+ * seeds.
+ */
+const SIZE: Record<Difficulty, { flights: number; hotels: number; returns: number }> = {
+  easy: { flights: 12, hotels: 8, returns: 10 },
+  medium: { flights: 18, hotels: 10, returns: 14 },
+  hard: { flights: 24, hotels: 12, returns: 18 },
 };
 const VENUES = ['Congress Centre', 'Trade Fair', 'City Hall', 'Innovation Campus'];
 const HOTEL_WORDS = ['Grand', 'Harbor', 'Garden', 'Central', 'Old Town', 'Riverside', 'Park', 'Station', 'Royal', 'Plaza', 'Bridge', 'Market'];
 const AIRLINES = ['TP', 'SK', 'OS', 'LH', 'AF', 'LO', 'IB', 'AZ'];
 
+/** A fixed rank (from 0) in a table as listed or ordered by a column: fare for flights; distance or rate for hotels. */
+type Rank = readonly ['listed' | 'fare' | 'distance' | 'rate', number];
+/** A constant attempt: a fixed rank in each of the three tables, whatever the policy says. */
+interface Blind {
+  out: Rank;
+  hotel: Rank;
+  back: Rank;
+}
 /** The strategies' and near-misses' ways through the tables: which rule an attempt ignores, or a constant choice. */
-type Choice = { ignore?: Rule | 'hotel_cap' } | { constant: 'first-listed' | 'cheapest-each' };
+type Choice = { ignore?: Rule | 'hotel_cap' } | { constant: Blind };
+const CHEAPEST_EACH: Blind = { out: ['fare', 0], hotel: ['rate', 0], back: ['fare', 0] };
+const GUESSES: Record<string, Blind> = {
+  'first-listed': { out: ['listed', 0], hotel: ['listed', 0], back: ['listed', 0] },
+  'cheapest-each': CHEAPEST_EACH,
+  // The fixed ranks right most often over 1000 seeds of each tier (14 of 3000; the unit test's
+  // measurement finds no fixed ranks right on more than 2 of seeds 1..50).
+  'fixed-ranks': { out: ['listed', 1], hotel: ['rate', 0], back: ['listed', 3] },
+};
 
 export const travelBookPolicy: FamilyDef = {
   name: 'travel-book-policy',
@@ -27,55 +52,57 @@ export const travelBookPolicy: FamilyDef = {
   difficulty: 'hard',
   tiers: ['easy', 'medium', 'hard'],
   description:
-    'Book a business trip (flight and hotel) on a travel site: the cheapest flight within the company policy (class by flight length, refundable, arriving before the meeting) and the hotel nearest the venue within the nightly cap.',
+    'Book a business trip (flight out, hotel, flight back) on a travel site: the cheapest flight each way within the company policy (class by flight length, refundable, arriving before the meeting) and the hotel nearest the venue within the nightly cap.',
   strategies: ['read-all', 'sort'],
   nearMisses: ['two-bookings'],
-  // The itinerary (flight and hotel together: every policy rule bears on it) before the trip's
-  // nights and traveller; one booking only.
+  // The itinerary (both flights and the hotel together: every policy rule bears on it) before the
+  // trip's nights and traveller; one booking only.
   components: [
     { name: 'right_itinerary', kind: 'progress' },
     { name: 'trip_details', kind: 'progress' },
     { name: 'one_booking', kind: 'guard' },
   ],
   conditions: [...RULES, 'hotel_cap'],
-  guesses: ['first-listed', 'cheapest-each'],
+  guesses: Object.keys(GUESSES),
   generate(rng, _task, tier) {
     const [from, to] = rng.sample(CITIES, 2) as [string, string];
     const date = `2025-0${rng.int(7, 9)}-${String(rng.int(1, 28)).padStart(2, '0')}`;
     const meeting = rng.int(14, 17) * 60;
     const policy: TravelPolicy = { businessFromHours: rng.int(4, 5), arriveMinutesBefore: 120, nightlyCap: rng.pick([150, 180, 200, 220]) * 100 };
     const deadline = meeting - policy.arriveMinutesBefore;
-    const { flights: flightCount, hotels: hotelCount } = SIZE[tier];
+    const size = SIZE[tier];
     const route = drawUntil(
       rng,
-      (r) => drawFlights(r, flightCount, { from, to, date }, policy, deadline),
+      (r) => drawFlights(r, size.flights, { from, to, date }, policy, deadline, RULES),
       ({ flights, target }) => byDeparture(flights)[0] !== target,
     );
     const venue = rng.pick(VENUES);
-    const stay = drawUntil(
-      rng,
-      (r) => drawHotels(r, hotelCount, to, policy.nightlyCap),
-      ({ hotels, target }) => hotels[0] !== target && cheapest(hotels, (h) => h.rate) !== target,
-    );
-    // Other days and the way back: the same route on the next day is one search field away.
-    const nextDay = `${date.slice(0, 8)}${String(Number(date.slice(8)) + 1).padStart(2, '0')}`;
+    // The flight out alone makes both constant guesses wrong: it is never the first listed or the cheapest.
+    const stay = drawHotels(rng, size.hotels, to, policy.nightlyCap);
+    const nights = rng.int(2, 4);
+    const back = addDays(date, nights);
+    const way = drawFlights(rng, size.returns, { from: to, to: from, date: back }, policy, LAST_ARRIVAL, RETURN_RULES);
+    // Other days: the same route the next day, and the way back on the day of the trip out,
+    // are one search field or one night away.
     const others = [
-      ...drawFlights(rng, 6, { from, to, date: nextDay }, policy, deadline).flights,
-      ...drawFlights(rng, 6, { from: to, to: from, date }, policy, deadline).flights,
+      ...drawFlights(rng, 6, { from, to, date: addDays(date, 1) }, policy, deadline, RULES).flights,
+      ...drawFlights(rng, 6, { from: to, to: from, date }, policy, LAST_ARRIVAL, RETURN_RULES).flights,
     ];
-    const flights = [...route.flights, ...others].map((f, i) => ({ ...f, id: i + 1 }));
-    const target = flights[route.flights.indexOf(route.target)]!;
+    const drawn = [...route.flights, ...way.flights, ...others];
+    const flights = drawn.map((f, i) => ({ ...f, id: i + 1 }));
+    const target = flights[drawn.indexOf(route.target)]!;
+    const targetBack = flights[drawn.indexOf(way.target)]!;
     const hotels = stay.hotels.map((h, i) => ({ ...h, id: i + 1 }));
     const targetHotel = hotels[stay.hotels.indexOf(stay.target)]!;
-    const nights = rng.int(2, 4);
     const traveller = personName(rng);
     const email = `${traveller.toLowerCase().replace(' ', '.')}@company.example`;
     const data: TravelData = { venue, flights, hotels, policy, trips: [] };
     const site = new TravelSite(data);
-    const rules = `economy under ${policy.businessFromHours}h (business from ${policy.businessFromHours}h), refundable, arriving by ${clock(deadline)}`;
+    const rulesOut = `economy under ${policy.businessFromHours}h (business from ${policy.businessFromHours}h), refundable, arriving by ${clock(deadline)}`;
+    const rulesBack = `economy under ${policy.businessFromHours}h (business from ${policy.businessFromHours}h), refundable (no meeting to reach on the way back)`;
 
-    /** The flight an attempt picks from a shown results table. */
-    const pickFlight = (choice: Choice, shown: Snapshot): Picked => {
+    /** The flight an attempt picks from a shown results table, out (with the arrival rule) or back. */
+    const pickFlight = (choice: Choice, shown: Snapshot, out: boolean): Picked => {
       const rows = tableRows(shown).map((r) => ({
         code: r.cells[0]!,
         arrives: r.cells[2]!,
@@ -87,16 +114,17 @@ export const travelBookPolicy: FamilyDef = {
       }));
       const label = (f: (typeof rows)[number]) => `${f.code} ${f.fareClass} ${money(f.fare)}`;
       if ('constant' in choice) {
-        const f = choice.constant === 'first-listed' ? rows[0]! : cheapest(rows, (r) => r.fare);
-        return { name: f.code, step: act(click(f.link), `${label(f)} is ${choice.constant === 'first-listed' ? 'listed first' : 'the cheapest fare'}.`) };
+        const [f, why] = ranked(rows, choice.constant[out ? 'out' : 'back'], { fare: (r) => r.fare });
+        return { name: f.code, step: act(click(f.link), `${label(f)} ${why}.`) };
       }
       const within = (f: (typeof rows)[number]) =>
         (choice.ignore === 'class' || f.fareClass === 'Economy' || f.minutes >= policy.businessFromHours * 60) &&
         (choice.ignore === 'refundable' || f.rules === 'Refundable') &&
-        (choice.ignore === 'arrival' || f.arrives <= clock(deadline));
+        (!out || choice.ignore === 'arrival' || f.arrives <= clock(deadline));
       const ok = rows.filter(within);
       const best = cheapest(ok, (r) => r.fare);
-      const why = `The policy allows ${rules} (the meeting is at ${clock(meeting)}, arrive 2 hours before). Within it: ${list(ok.map(label))}. The cheapest is ${best.code}: select it.`;
+      const policyNow = out ? `${rulesOut} (the meeting is at ${clock(meeting)}, arrive 2 hours before)` : rulesBack;
+      const why = `The policy allows ${policyNow}. Within it: ${list(ok.map(label))}. The cheapest is ${best.code}: select it.`;
       return { name: best.code, step: act(click(best.link), why) };
     };
 
@@ -105,8 +133,8 @@ export const travelBookPolicy: FamilyDef = {
       const rows = tableRows(shown).map((r) => ({ name: r.cells[0]!, km: Number.parseFloat(r.cells[1]!), rate: cents(r.cells[2]!), link: r.links[0]! }));
       const label = (h: (typeof rows)[number]) => `${h.name} (${h.km.toFixed(1)} km, ${money(h.rate)})`;
       if ('constant' in choice) {
-        const h = choice.constant === 'first-listed' ? rows[0]! : cheapest(rows, (r) => r.rate);
-        return { name: h.name, step: act(click(h.link), `${label(h)} is ${choice.constant === 'first-listed' ? 'listed first' : 'the cheapest'}.`) };
+        const [h, why] = ranked(rows, choice.constant.hotel, { distance: (r) => r.km, rate: (r) => r.rate });
+        return { name: h.name, step: act(click(h.link), `${label(h)} ${why}.`) };
       }
       const ok = rows.filter((h) => choice.ignore === 'hotel_cap' || h.rate <= policy.nightlyCap);
       const best = cheapest(ok, (r) => r.km);
@@ -115,15 +143,16 @@ export const travelBookPolicy: FamilyDef = {
     };
 
     const choiceOf = (strategy: string, booked: number): Choice => {
-      if (strategy === 'guess:first-listed') return { constant: 'first-listed' };
+      const guess = strategy.startsWith('guess:') ? GUESSES[strategy.slice(6)] : undefined;
+      if (guess) return { constant: guess };
       // The near-miss books the cheapest of each first, then the right trip.
-      if (strategy === 'guess:cheapest-each' || (strategy === 'two-bookings' && booked === 0)) return { constant: 'cheapest-each' };
+      if (strategy === 'two-bookings' && booked === 0) return { constant: CHEAPEST_EACH };
       const relaxed = strategy.startsWith('relax:') ? (strategy.slice(6) as Rule | 'hotel_cap') : undefined;
       return relaxed ? { ignore: relaxed } : {};
     };
 
     return {
-      instruction: `Book a business trip for ${traveller} (${email}) on TripDesk: a flight from ${from} to ${to} on ${date}, for a meeting at the ${venue} at ${clock(meeting)} that day, and a hotel for ${nights} nights. Follow the company travel policy on TripDesk's Policy page: the cheapest flight within the policy and, among hotels within its nightly cap, the one nearest the ${venue}. Make one booking, then submit.`,
+      instruction: `Book a business trip for ${traveller} (${email}) on TripDesk: a flight from ${from} to ${to} on ${date}, for a meeting at the ${venue} at ${clock(meeting)} that day, a hotel for ${nights} nights, and the flight back to ${from} on ${back}, the day the stay ends. Follow the company travel policy on TripDesk's Policy page: the cheapest flight each way within the policy and, among hotels within its nightly cap, the one nearest the ${venue}. Make one booking, then submit.`,
       sites: [site],
       startUrl: 'http://travel.test/',
       expert(view) {
@@ -134,16 +163,22 @@ export const travelBookPolicy: FamilyDef = {
         const { snapshot } = view;
         if (!('constant' in choice) && seenTitled(view, 'Travel policy').length === 0) return leave(view, 'Policy', 'Read the travel policy first');
         const sorted = view.strategy === 'sort';
-        const isResults = (p: { url: string; snapshot: Snapshot }) =>
-          p.snapshot.title === `Flights ${from} to ${to}` &&
-          showsText(p.snapshot, `${date},`) &&
-          (!sorted || new URL(p.url).searchParams.get('sort') === 'fare');
-        const onPage = { url: view.url.href, snapshot };
-        if (isResults(onPage)) return pickFlight(choice, snapshot).step;
-        if (sorted && snapshot.title === `Flights ${from} to ${to}` && showsText(snapshot, `${date},`))
-          return act(click(findNode(snapshot, 'link', 'Sort by fare')!), 'Sort the flights by fare, cheapest first.');
-        const results = [...view.seen].reverse().find(isResults);
-        if (!results) {
+        /** A page of the trip's way titled `title` that shows `text`, in the order the strategy reads (`sort` and the link's name that gives it). */
+        const stage = (title: string, text: string, sort: string, link: string) => {
+          const matches = (p: { snapshot: Snapshot }) => p.snapshot.title === title && showsText(p.snapshot, text);
+          const is = (p: { url: string; snapshot: Snapshot }) => matches(p) && (!sorted || new URL(p.url).searchParams.get('sort') === sort);
+          const here = { url: view.url.href, snapshot };
+          return {
+            here: is(here),
+            /** On the page but in the shown order: the click that sorts it. */
+            sortHere: sorted && matches(here) && !is(here) ? findNode(snapshot, 'link', link) : undefined,
+            seen: [...view.seen].reverse().find(is),
+          };
+        };
+        const results = stage(`Flights ${from} to ${to}`, `${date},`, 'fare', 'Sort by fare');
+        if (results.here) return pickFlight(choice, snapshot, true).step;
+        if (results.sortHere) return act(click(results.sortHere), 'Sort the flights by fare, cheapest first.');
+        if (!results.seen) {
           if (snapshot.title !== 'Search flights') return leave(view, 'Search', `Search flights from ${from} to ${to}`);
           return fillForm(
             snapshot,
@@ -157,18 +192,19 @@ export const travelBookPolicy: FamilyDef = {
             'Route, date and nights are set: search.',
           );
         }
-        const flightCode = pickFlight(choice, results.snapshot).name;
-        const isHotels = (p: { url: string; snapshot: Snapshot }) =>
-          p.snapshot.title === `Hotels in ${to}` &&
-          showsText(p.snapshot, `Flight ${flightCode} `) &&
-          (!sorted || new URL(p.url).searchParams.get('sort') === 'distance');
-        if (isHotels(onPage)) return pickHotel(choice, snapshot).step;
-        if (sorted && snapshot.title === `Hotels in ${to}` && showsText(snapshot, `Flight ${flightCode} `))
-          return act(click(findNode(snapshot, 'link', 'Sort by distance')!), `Sort the hotels by distance to the ${venue}.`);
-        const hotelsPage = [...view.seen].reverse().find(isHotels);
-        if (!hotelsPage) return navigate(view, results.url, `Back to the flights from ${from} to ${to}`)!;
-        const hotelName = pickHotel(choice, hotelsPage.snapshot).name;
-        if (snapshot.title === 'Trip summary' && showsText(snapshot, `Flight ${flightCode},`) && showsText(snapshot, `Hotel ${hotelName},`)) {
+        const flightCode = pickFlight(choice, results.seen.snapshot, true).name;
+        const hotelsPage = stage(`Hotels in ${to}`, `Flight ${flightCode} `, 'distance', 'Sort by distance');
+        if (hotelsPage.here) return pickHotel(choice, snapshot).step;
+        if (hotelsPage.sortHere) return act(click(hotelsPage.sortHere), `Sort the hotels by distance to the ${venue}.`);
+        if (!hotelsPage.seen) return navigate(view, results.seen.url, `Back to the flights from ${from} to ${to}`)!;
+        const hotelName = pickHotel(choice, hotelsPage.seen.snapshot).name;
+        const returns = stage(`Return flights ${to} to ${from}`, `Outbound ${flightCode} on ${date}, ${hotelName} for`, 'fare', 'Sort by fare');
+        if (returns.here) return pickFlight(choice, snapshot, false).step;
+        if (returns.sortHere) return act(click(returns.sortHere), 'Sort the flights back by fare, cheapest first.');
+        if (!returns.seen) return navigate(view, hotelsPage.seen.url, `Back to the hotels in ${to}`)!;
+        const backCode = pickFlight(choice, returns.seen.snapshot, false).name;
+        const summary = [`Flight ${flightCode},`, `Hotel ${hotelName},`, `Return flight ${backCode},`];
+        if (snapshot.title === 'Trip summary' && summary.every((text) => showsText(snapshot, text))) {
           return fillForm(
             snapshot,
             [
@@ -176,21 +212,22 @@ export const travelBookPolicy: FamilyDef = {
               { label: 'Traveller email', value: email, why: `${traveller}'s email is ${email}.` },
             ],
             'Confirm booking',
-            `Flight ${flightCode} and ${hotelName} for ${nights} nights, traveller filled in: confirm.`,
+            `Flight ${flightCode}, ${hotelName} for ${nights} nights and ${backCode} back, traveller filled in: confirm.`,
           );
         }
-        return navigate(view, hotelsPage.url, `Back to the hotels in ${to}`)!;
+        return navigate(view, returns.seen.url, `Back to the flights from ${to} to ${from}`)!;
       },
       verify() {
         const t = data.trips[0];
         const components = {
-          right_itinerary: t?.flightId === target.id && t.hotelId === targetHotel.id ? 1 : 0,
+          right_itinerary: t?.flightId === target.id && t.hotelId === targetHotel.id && t.returnId === targetBack.id ? 1 : 0,
           trip_details: t && t.nights === nights && t.traveller === traveller && t.email.toLowerCase() === email ? 1 : 0,
           one_booking: data.trips.length <= 1 ? 1 : 0,
         };
+        const first = t ? `; first: flight ${t.flightId}, hotel ${t.hotelId}, return ${t.returnId}, ${t.nights} nights, ${t.traveller}` : '';
         return verification(
           components,
-          `${data.trips.length} trip(s)${t ? `; first: flight ${t.flightId}, hotel ${t.hotelId}, ${t.nights} nights, ${t.traveller}` : ''}; expected flight ${target.code} (${money(target.fare)}), ${targetHotel.name}, ${nights} nights, ${traveller}`,
+          `${data.trips.length} trip(s)${first}; expected flight ${target.code} (${money(target.fare)}), ${targetHotel.name}, return ${targetBack.code} (${money(targetBack.fare)}), ${nights} nights, ${traveller}`,
         );
       },
     };
@@ -210,9 +247,9 @@ interface Route {
 }
 
 /**
- * `count` flights on one route and day and the one the policy books: its rank by fare is uniform
- * over 3..count-1, every cheaper flight breaks a rule, and for each rule one cheaper flight
- * breaks only that one (so dropping any rule books it).
+ * `count` flights on one route and day and the one the policy's `rules` book: its rank by fare is
+ * uniform over rules.length..count-1, every cheaper flight breaks a rule, and for each rule one
+ * cheaper flight breaks only that one (so dropping any rule books it).
  */
 function drawFlights(
   rng: Rng,
@@ -220,16 +257,17 @@ function drawFlights(
   route: Route,
   policy: TravelPolicy,
   deadline: number,
+  rules: readonly Rule[],
 ): { flights: Omit<Flight, 'id'>[]; target: Omit<Flight, 'id'> } {
   const fares = rng.sample(
     Array.from({ length: 700 }, (_, i) => (90 + i) * 100),
     count,
   );
   fares.sort((a, b) => a - b);
-  const rank = rng.int(3, count - 1);
+  const rank = rng.int(rules.length, count - 1);
   const single = rng.sample(
     Array.from({ length: rank }, (_, i) => i),
-    RULES.length,
+    rules.length,
   );
   const codes = rng.sample(
     AIRLINES.flatMap((a) => Array.from({ length: 40 }, (_, i) => `${a} ${100 + i * 17}`)),
@@ -240,14 +278,14 @@ function drawFlights(
       i === rank
         ? []
         : single.includes(i)
-          ? [RULES[single.indexOf(i)]!]
+          ? [rules[single.indexOf(i)]!]
           : i < rank
             ? drawUntil(
                 rng,
-                (r) => RULES.filter(() => r.next() < 0.5),
+                (r) => rules.filter(() => r.next() < 0.5),
                 (b) => b.length > 0,
               )
-            : RULES.filter(() => rng.next() < 0.4);
+            : rules.filter(() => rng.next() < 0.25);
     return { ...flightBreaking(rng, broken, policy, deadline), ...route, code: codes[i]!, fare };
   });
   return { flights, target: flights[rank]! };
@@ -271,7 +309,10 @@ function flightBreaking(
 
 /**
  * `count` hotels in the city and the one to book: the nearest within the nightly cap, never the
- * nearest of all (over the cap) and its rank by distance uniform over 2..count-1.
+ * nearest of all (the hotels nearer are over the cap). Its rank by distance and by rate are drawn
+ * together, uniform over the pairs that fit (as many hotels cheaper as there are farther away at
+ * most), so it is no fixed rank in either order: the cheaper ones are farther and within the cap,
+ * the rest of the farther ones within it or over it.
  */
 function drawHotels(rng: Rng, count: number, city: string, cap: number): { hotels: Omit<Hotel, 'id'>[]; target: Omit<Hotel, 'id'> } {
   const kms = rng
@@ -280,16 +321,34 @@ function drawHotels(rng: Rng, count: number, city: string, cap: number): { hotel
       count,
     )
     .sort((a, b) => a - b);
-  const rank = rng.int(1, count - 1);
+  const [rank, cheaper] = rng.pick(
+    Array.from({ length: count - 1 }, (_, i) => i + 1).flatMap((k) => Array.from({ length: count - k }, (_, r) => [k, r] as const)),
+  );
   const names = rng.sample(
     HOTEL_WORDS.flatMap((w) => ['Hotel', 'Inn', 'Suites'].map((k) => `${w} ${k}`)),
     count,
   );
-  const over = () => cap + rng.int(1, 15) * 1000;
-  const under = () => cap - rng.int(0, 10) * 1000;
-  const byDistance = kms.map((km, i) => ({ name: names[i]!, city, km, rate: i < rank ? over() : i === rank ? under() : rng.next() < 0.5 ? over() : under() }));
+  const farther = rng.shuffle(Array.from({ length: count - 1 - rank }, (_, i) => rank + 1 + i));
+  const pricier = farther.slice(cheaper).filter(() => rng.next() < 0.5);
+  // Rates within the cap, cheapest first: the `cheaper` ones, the target's, then the pricier ones.
+  const within = rng.sample(
+    Array.from({ length: 121 }, (_, i) => cap - i * 100),
+    cheaper + 1 + pricier.length,
+  );
+  within.sort((a, b) => a - b);
+  const ranked = [...farther.slice(0, cheaper), rank, ...pricier];
+  const rate = (i: number) => (ranked.includes(i) ? within[ranked.indexOf(i)]! : cap + rng.int(1, 150) * 100);
+  const byDistance = kms.map((km, i) => ({ name: names[i]!, city, km, rate: rate(i) }));
   const target = byDistance[rank]!;
   return { hotels: rng.shuffle(byDistance), target };
+}
+
+/** The row at a fixed rank of a shown table (its last row if the table is shorter), and the words saying so. */
+function ranked<T>(rows: readonly T[], [order, at]: Rank, keys: Partial<Record<Rank[0], (row: T) => number>>): [T, string] {
+  const key = keys[order];
+  const sorted = key ? [...rows].sort((a, b) => key(a) - key(b)) : rows;
+  const i = Math.min(at, sorted.length - 1);
+  return [sorted[i]!, `is number ${i + 1} ${order === 'listed' ? 'listed' : `by ${order}`}`];
 }
 
 function byDeparture(flights: readonly Omit<Flight, 'id'>[]): Omit<Flight, 'id'>[] {
