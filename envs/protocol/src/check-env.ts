@@ -18,9 +18,9 @@ export interface CheckEnvOptions {
    * their expert checks are skipped, saying so, instead of failed. Every other family needs one.
    */
   expertOptional?: readonly string[];
-  /** Seeds the relaxation case plays each condition on (default 1..20). */
+  /** Seeds the relaxation case plays each condition on (default 1..20; none: the case is skipped, saying so). */
   relaxationSeeds?: number[];
-  /** Seeds the guessing-floor case plays each guess on (default 1..50). */
+  /** Seeds the guessing-floor case plays each guess on (default 1..50; none: the case is skipped, saying so). */
   guessSeeds?: number[];
 }
 
@@ -116,9 +116,11 @@ export async function checkEnv(client: EnvClient, options: CheckEnvOptions = {})
     const relaxationSeeds = options.relaxationSeeds ?? range(1, 20);
     const guessSeeds = options.guessSeeds ?? range(1, 50);
     if (noExpert) skip('relaxation', { family: family.id });
+    else if (relaxationSeeds.length === 0) results.push({ check: 'relaxation', family: family.id, ok: true, skipped: 'no relaxation seeds were asked for' });
     else if (family.conditions.length === 0) results.push({ check: 'relaxation', family: family.id, ok: true, skipped: 'the family declares no conditions' });
     else await record('relaxation', { family: family.id }, () => checkRelaxation(base, family.conditions, relaxationSeeds, maxSteps, lanes));
     if (noExpert) skip('guessing floor', { family: family.id });
+    else if (guessSeeds.length === 0) results.push({ check: 'guessing floor', family: family.id, ok: true, skipped: 'no guess seeds were asked for' });
     else if (family.guesses.length === 0) results.push({ check: 'guessing floor', family: family.id, ok: true, skipped: 'the family declares no guesses' });
     else await record('guessing floor', { family: family.id }, () => checkGuessingFloor(base, family.guesses, guessSeeds, maxSteps, lanes));
   }

@@ -162,6 +162,20 @@ describe('checkEnv', () => {
     await client.close();
   });
 
+  it('skips the relaxation and guessing-floor cases asked for on no seeds, saying so, and plays them on the seeds asked', async () => {
+    // A guess that always succeeds: skipped on no seeds, caught on one.
+    const { client } = connectInProcess(broken('lucky-guess'));
+    const none = await checkEnv(client, { seeds: [2], relaxationSeeds: [], guessSeeds: [] });
+    expect(none.ok).toBe(true);
+    expect(none.results.filter((r) => r.skipped && !r.skipped.startsWith('the family'))).toEqual([
+      { check: 'relaxation', family: 'counter/reach-target', ok: true, skipped: 'no relaxation seeds were asked for' },
+      { check: 'guessing floor', family: 'counter/reach-target', ok: true, skipped: 'no guess seeds were asked for' },
+    ]);
+    const one = await checkEnv(client, { seeds: [2], relaxationSeeds: [], guessSeeds: [1] });
+    expect(one.results.find((r) => r.check === 'guessing floor')).toMatchObject({ ok: false });
+    await client.close();
+  });
+
   it('fails a family with no expert, unless it is one that may have none (a task set), whose expert checks it skips, saying why', async () => {
     const failed = await checkEnv(connectInProcess(broken('no-expert')).client, { seeds: [1] });
     expect(failed.ok).toBe(false);

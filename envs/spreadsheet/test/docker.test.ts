@@ -19,9 +19,9 @@ afterAll(async () => {
 
 describe('spreadsheet env in its container', () => {
   it('passes the conformance suite through a hardened container', async () => {
-    // Relaxation and the guessing floor on two seeds: the container serves relax: and guess:
+    // Relaxation and the guessing floor on one seed: the container serves relax: and guess:
     // strategies; env.unit.test.ts plays them on seeds 1-20 and 1-50 in process.
-    const report = await assertEnvConforms(instance.client, { seeds: [1], relaxationSeeds: [1, 2], guessSeeds: [1, 2] });
+    const report = await assertEnvConforms(instance.client, { seeds: [1], relaxationSeeds: [1], guessSeeds: [1] });
     expect(report.ok).toBe(true);
     expect(instance.imageId).toMatch(/^sha256:/);
   }, 300_000);

@@ -18,9 +18,11 @@ afterAll(async () => {
 });
 
 describe('workday env in its hardened container (the browser layer: no network, read-only root, non-root)', () => {
-  it('passes the conformance suite on two seeds with Chromium and the workbook inside the container', async () => {
-    // One seed of each relaxation and guess: conformance.test.ts plays them in-process, `workgym check` 20 and 50.
-    const report = await assertEnvConforms(instance!.client, { seeds: [1, 2], relaxationSeeds: [1], guessSeeds: [1] });
+  it('passes the conformance suite with Chromium and the workbook inside the container', async () => {
+    // The container serves the env's own code: conformance.test.ts plays the same cases in-process
+    // on seeds 1 and 2 with relaxations and guesses (`workgym check`: 20 and 50 seeds); here every
+    // strategy, near-miss and ending on one seed show the hardened container runs them.
+    const report = await assertEnvConforms(instance!.client, { seeds: [1], relaxationSeeds: [], guessSeeds: [] });
     expect(report.ok).toBe(true);
   }, 600_000);
 
