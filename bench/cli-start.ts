@@ -6,6 +6,9 @@
  * - `workgym --help` (goal: within 3x of bare Node) and `workgym envs --json` (which opens every
  *   env to list its families and tools), from the build (tools/cli/bin/workgym.js, what
  *   `npx workgym` runs) and from source (tsx, what the CLI tests run);
+ * - `workgym rollout --dry-run` over every env (what most CLI tests and --help examples run),
+ *   against the same with the npm packages it loaded at start before they moved to where they
+ *   are used (EAGER_PACKAGES, preloaded with --import);
  * - opening each env in-process through its manifest, to show what `envs` pays for.
  *
  * Every round runs every command once, in a rotating order, so a loaded machine slows them alike;
@@ -35,10 +38,20 @@ const openEnv = (env: string) => [
   `const { manifest } = await import('@workgym/env-${env}/manifest'); const e = await manifest.create(); e.families(); e.tools(); await e.close?.();`,
 ];
 
+/**
+ * The npm packages a command loaded at start before they moved to where they are used (the OpenAI
+ * agent's first request, the first Docker connection, Chromium launch, .xlsx written, MCP server,
+ * rl-parquet export): preloading them gives the old start as a baseline in the same run.
+ */
+const EAGER_PACKAGES = ['openai', 'dockerode', 'puppeteer-core', 'exceljs', '@modelcontextprotocol/sdk/client/index.js', 'hyparquet-writer'];
+const dryRun = ['rollout', '--agent', 'expert', '--episodes', '1', '--out', 'runs/bench-cli-start', '--dry-run'];
+
 const COMMANDS: { label: string; args: string[] }[] = [
   { label: 'node -e 0 (bare Node)', args: ['-e', '0'] },
   { label: 'workgym --help (build)', args: [bin, '--help'] },
   { label: 'workgym envs --json (build)', args: [bin, 'envs', '--json'] },
+  { label: 'workgym rollout --dry-run, every env (build)', args: [bin, ...dryRun] },
+  { label: 'the same, with the packages loaded eagerly as before', args: [...EAGER_PACKAGES.flatMap((p) => ['--import', p]), bin, ...dryRun] },
   { label: 'workgym --help (source, tsx)', args: [...fromSource, '--help'] },
   { label: 'workgym envs --json (source, tsx)', args: [...fromSource, 'envs', '--json'] },
   ...['code', 'browser', 'spreadsheet'].map((env) => ({ label: `open the ${env} env in-process (build)`, args: openEnv(env) })),
