@@ -19,12 +19,12 @@ afterAll(async () => {
 });
 
 describe('code env in its container', () => {
-  it('passes the conformance suite on every family (seeds 1 and 2)', { timeout: 900_000 }, async () => {
+  it('passes the conformance suite on every family (seed 1; experts.test.ts plays seed 3 in process)', { timeout: 900_000 }, async () => {
     // Relaxations and guesses run in process in experts.test.ts (the same judge): here the
     // container plays the relaxations of one seed.
-    const report = await assertEnvConforms(instance.client, { seeds: [1, 2], relaxationSeeds: [1], guessSeeds: [] });
+    const report = await assertEnvConforms(instance.client, { seeds: [1], relaxationSeeds: [1], guessSeeds: [] });
     const families = new CodeEnv().families().length;
-    expect(report.results.filter((r) => r.check === 'expert solves the task')).toHaveLength(2 * families);
+    expect(report.results.filter((r) => r.check === 'expert solves the task')).toHaveLength(families);
   });
 
   it('runs agent commands as an unprivileged user and the server as root with only SETUID, SETGID, KILL, DAC_OVERRIDE and FOWNER', async () => {
