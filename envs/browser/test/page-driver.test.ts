@@ -26,6 +26,8 @@ const PAGES: Record<string, string> = {
   '/ticking': `<title>Ticking</title><p id="clock">0</p><script>setInterval(() => { clock.textContent = String(Number(clock.textContent) + 1); }, 1000);</script><button onclick="setTimeout(() => { out.textContent = 'done'; })">go</button><p id="out">idle</p>`,
   '/polling': `<title>Polling</title><p id="tick">0</p><script>(function tick() { document.getElementById('tick').textContent = String(Date.now()); setTimeout(tick, 100); })();</script><button onclick="out.textContent = 'clicked'">go</button><p id="out">idle</p>`,
   '/slow-timer': `<title>Slow timer</title><button onclick="setTimeout(() => { out.textContent = 'late'; }, 3000)">go</button><p id="out">idle</p>`,
+  // A link wrapped over two lines: its box's centre is between the lines, past the link's end on the second.
+  '/wrapped': `<title>Wrapped</title><p style="width: 20ch; font: 16px/1.5 monospace">Some words here: <a href="/rendered-on-load">go on</a> and the rest of it.</p>`,
   '/form': `<title>Form</title><form method="post" action="/submit"><input name="q" aria-label="Query"><button>send</button></form>`,
 };
 
@@ -99,6 +101,12 @@ describe('a step observes the page once it has finished reacting', () => {
     expect(driver.url()).toBe('http://settle.test/rendered-on-load');
     expect(snapshot.title).toBe('Loaded');
     expect(snapshot.text).toContain('rendered by script');
+  });
+
+  it('clicks a link wrapped over two lines on the link, not between its lines', async () => {
+    const driver = await open('/wrapped', WIDE);
+    await driver.click(idOf(driver, 'link', 'go on'));
+    expect(driver.url()).toBe('http://settle.test/rendered-on-load');
   });
 
   it('follows a form post through its redirect', async () => {

@@ -28,7 +28,10 @@ export const PREPARE_CLICK = `function () {
   if (this.nodeType === 1 && this.tagName === 'OPTION') return { option: this.label.trim() };
   ${VISIBLE}
   if (disabled) return { error: 'not_interactable', message: 'the element is disabled' };
-  const x = r.left + r.width / 2, y = r.top + r.height / 2;
+  // The centre of its first box with an area, as Puppeteer's clickable point: a link wrapped over
+  // two lines has its bounding box's centre between the lines, off the link.
+  const box = [...part.getClientRects()].find((q) => q.width * q.height >= 1) || r;
+  const x = box.left + box.width / 2, y = box.top + box.height / 2;
   const hit = document.elementFromPoint(x, y);
   if (hit && hit !== el && !el.contains(hit) && !hit.contains(el)) {
     const label = hit.closest('label');

@@ -83,8 +83,7 @@ export class WebmailSite implements SiteApp {
     const filing = this.data.folders !== undefined && folder === 'inbox';
     const rows = list.map((m) => [
       esc(folder === 'sent' ? m.to : m.from),
-      // A subject wrapped over two lines has its centre between them, where a click opens nothing.
-      `<a href="/m/${m.id}"${this.data.folders ? ' style="white-space:nowrap"' : ''}>${esc(m.subject)}</a>`,
+      `<a href="/m/${m.id}">${esc(m.subject)}</a>`,
       esc(m.date),
       ...(this.data.folders ? [m.flagged ? 'Flagged' : ''] : []),
       ...(filing ? [`<input type="checkbox" name="ids" value="${m.id}" form="bulk" aria-label="Select ${esc(m.subject)}">`] : []),
