@@ -9,6 +9,7 @@ import { listed, WebmailSite, type Mail } from '../src/sites/webmail.js';
 import { TICKET_TEMPLATES } from '../src/tasks/desk-data.js';
 import { FAMILIES } from '../src/tasks/index.js';
 import type { TaskInstance } from '../src/tasks/task.js';
+import { site } from './backend-attempts.js';
 
 const env = new BrowserEnv();
 const SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
@@ -28,10 +29,6 @@ interface Attempts {
   damage: Attempt;
   /** Per declared guess: the constant attempt. */
   guesses: Record<string, Attempt>;
-}
-
-function site<T>(instance: TaskInstance, kind: new (...args: never[]) => T): T {
-  return instance.sites.find((s): s is T & TaskInstance['sites'][number] => s instanceof kind)!;
 }
 
 const money = (cents: number) => `$${(cents / 100).toFixed(2)}`;

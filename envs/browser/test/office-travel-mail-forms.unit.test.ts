@@ -3,39 +3,18 @@
 // pays, a look-alike (one policy rule broken, a vendor's newsletter, the subtotal) earns no
 // shaped reward, and damage after a right result (a second booking, a deletion, a sent mail, a
 // second claim) takes everything. Travel's fixed-rank picks are measured here too.
-import { shapedReward } from '@workgym/protocol';
 import { instanceRng } from '@workgym/protocol/kit';
 import { describe, expect, it } from 'vitest';
 import { BrowserEnv } from '../src/index.js';
 import { ExpensesSite, type Receipt } from '../src/sites/expenses.js';
-import type { SiteApp, SiteRequest } from '../src/sites/site-app.js';
+import type { SiteApp } from '../src/sites/site-app.js';
 import { clock, TravelSite, type Flight } from '../src/sites/travel.js';
 import { WebmailSite, type Mail } from '../src/sites/webmail.js';
 import { FAMILIES } from '../src/tasks/index.js';
-import type { TaskInstance } from '../src/tasks/task.js';
+import { FLOOR_SEEDS, judged, post, site } from './backend-attempts.js';
 
 const env = new BrowserEnv();
 const SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
-/** The seeds a constant attempt is measured on, as the conformance suite's guessing floor does. */
-const FLOOR_SEEDS = Array.from({ length: 50 }, (_, i) => i + 1);
-
-function site<T>(instance: TaskInstance, kind: new (...args: never[]) => T): T {
-  return instance.sites.find((s): s is T & TaskInstance['sites'][number] => s instanceof kind)!;
-}
-
-/** A form POST, the way the page's form sends it. */
-function post(app: SiteApp, path: string, fields: Record<string, string | number>): string {
-  const form = new URLSearchParams(Object.entries(fields).map(([k, v]): [string, string] => [k, String(v)]));
-  const req: SiteRequest = { method: 'POST', path, query: new URLSearchParams(), form };
-  const res = app.handle(req) as { html?: string };
-  return res.html ?? '';
-}
-
-function judged(family: string, instance: TaskInstance) {
-  const def = FAMILIES.find((f) => f.name === family)!;
-  const v = instance.verify({ answer: undefined, submitted: true });
-  return { success: v.success, shaped: shapedReward(def.components, v.success, v.components), components: v.components };
-}
 
 describe('travel-book-policy', () => {
   const travel = (seed: number) => {

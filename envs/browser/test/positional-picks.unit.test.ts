@@ -4,49 +4,17 @@
 // at most 2; over 1000 seeds no fixed place succeeds on over 5%. With the right item drawn among
 // 25-70 places, some place or other comes up 3 times in any 50 seeds by chance, so every place is
 // held to the 5% over 1000 seeds, where the share is the generator's and not the luck of 50.
-import { shapedReward } from '@workgym/protocol';
 import { describe, expect, it } from 'vitest';
 import { BrowserEnv } from '../src/index.js';
 import { ContactsSite, directoryOrder, type Contact } from '../src/sites/contacts.js';
 import { ExpensesSite, type Receipt } from '../src/sites/expenses.js';
-import type { SiteApp } from '../src/sites/site-app.js';
 import { WebmailSite } from '../src/sites/webmail.js';
 import { FAMILIES } from '../src/tasks/index.js';
 import type { TaskInstance } from '../src/tasks/task.js';
+import { floor, FLOOR_SEEDS, judged, post, site, topShare } from './backend-attempts.js';
 
 const env = new BrowserEnv();
-const FLOOR_SEEDS = Array.from({ length: 50 }, (_, i) => i + 1);
 const SHARE_SEEDS = 1000;
-
-function site<T>(instance: TaskInstance, kind: new (...args: never[]) => T): T {
-  return instance.sites.find((s): s is T & TaskInstance['sites'][number] => s instanceof kind)!;
-}
-
-function post(app: SiteApp, path: string, fields: Record<string, string>): void {
-  void app.handle({ method: 'POST', path, query: new URLSearchParams(), form: new URLSearchParams(fields) });
-}
-
-function judged(family: string, instance: TaskInstance) {
-  const v = instance.verify({ answer: undefined, submitted: true });
-  return { success: v.success, shaped: shapedReward(FAMILIES.find((f) => f.name === family)!.components, v.success, v.components), detail: v.detail };
-}
-
-/** The seeds of 1..50 an attempt succeeds on: at most 5% (2) may. */
-function floor(attempt: (seed: number) => { success: boolean }): number[] {
-  const won = FLOOR_SEEDS.filter((seed) => attempt(seed).success);
-  expect(won.length, `succeeds on seeds ${won.join(', ')}`).toBeLessThanOrEqual(2);
-  return won;
-}
-
-/** The share of seeds 1..n on which the most frequent place (of those `place` gives) is the right one. */
-function topShare(n: number, place: (seed: number) => number): number {
-  const counts = new Map<number, number>();
-  for (let seed = 1; seed <= n; seed++) {
-    const p = place(seed);
-    counts.set(p, (counts.get(p) ?? 0) + 1);
-  }
-  return Math.max(...counts.values()) / n;
-}
 
 const guesses = (family: string) => FAMILIES.find((f) => f.name === family)!.guesses;
 

@@ -2,35 +2,15 @@
 // clicks would (the sites' own request handlers): an attempt with one condition dropped, or a
 // correct solution followed by damage elsewhere, earns no shaped reward at all.
 import { describe, expect, it } from 'vitest';
-import { shapedReward } from '@workgym/protocol';
 import { BrowserEnv } from '../src/index.js';
 import { AdminSite, type User } from '../src/sites/admin.js';
 import { BookingSite, type Hotel } from '../src/sites/booking.js';
-import type { SiteApp, SiteRequest } from '../src/sites/site-app.js';
 import { ShopSite, type Product, type ShopOrder } from '../src/sites/shop.js';
 import { FAMILIES } from '../src/tasks/index.js';
-import type { TaskInstance } from '../src/tasks/task.js';
+import { floor, judged, post, site, topShare } from './backend-attempts.js';
 
 const env = new BrowserEnv();
 const SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
-
-function site<T>(instance: TaskInstance, kind: new (...args: never[]) => T): T {
-  return instance.sites.find((s): s is T & TaskInstance['sites'][number] => s instanceof kind)!;
-}
-
-/** A form POST to the site, the way the page's form sends it. */
-function post(app: SiteApp, path: string, fields: Record<string, string | number>): void {
-  const form = new URLSearchParams(Object.entries(fields).map(([k, v]): [string, string] => [k, String(v)]));
-  const req: SiteRequest = { method: 'POST', path, query: new URLSearchParams(), form };
-  void app.handle(req);
-}
-
-/** The verdict and its shaped reward under the family's declared components. */
-function judged(family: string, instance: TaskInstance, answer?: string) {
-  const def = FAMILIES.find((f) => f.name === family)!;
-  const v = instance.verify({ answer, submitted: true });
-  return { success: v.success, shaped: shapedReward(def.components ?? [], v.success, v.components), detail: v.detail };
-}
 
 const match = (text: string, re: RegExp): string[] => re.exec(text)!.slice(1);
 const cheapest = <T extends { price: number; id: number }>(xs: readonly T[]): T => [...xs].sort((a, b) => a.price - b.price || a.id - b.id)[0]!;
@@ -46,25 +26,6 @@ function order(shop: ShopSite, lines: readonly { id: number; qty: number }[], na
 function damageOrders(shop: ShopSite, spare: (o: ShopOrder) => boolean): void {
   const other = shop.data.orders.find((o) => o.status === 'pending' && o.id < 1000 && !spare(o))!;
   post(shop, `/orders/${other.id}/update`, { address: '1 Nowhere Lane, Oslo', ...Object.fromEntries(other.lines.map((l) => [`qty-${l.productId}`, l.qty])) });
-}
-
-const FLOOR_SEEDS = Array.from({ length: 50 }, (_, i) => i + 1);
-/** The seeds of 1..50 a constant attempt succeeds on: at most 5% (2) may. */
-function floor(attempt: (seed: number) => { success: boolean }): number[] {
-  const won = FLOOR_SEEDS.filter((seed) => attempt(seed).success);
-  expect(won.length, `succeeds on seeds ${won.join(', ')}`).toBeLessThanOrEqual(2);
-  return won;
-}
-
-/**
- * How often, over seeds 1..n, the most frequent rank by price is the right one: a policy that
- * sorts by price and always takes one rank, ignoring the rating, wins that often. Over 1000
- * seeds the share is the generator's, not the luck of 50 seeds.
- */
-function topRankShare(n: number, rightRank: (seed: number) => number): number {
-  const counts = new Map<number, number>();
-  for (let seed = 1; seed <= n; seed++) counts.set(rightRank(seed), (counts.get(rightRank(seed)) ?? 0) + 1);
-  return Math.max(...counts.values()) / n;
 }
 
 /** The family's declared guesses that pick by rank of price. */
@@ -113,7 +74,7 @@ describe('browser/shop-buy-cheapest', () => {
   it('sorting by price and buying the 2nd or 3rd (the declared guesses) is right on at most 2 seeds of 50; no fixed rank is right on over 5% of 1000 seeds', () => {
     expect(guessedRanks('shop-buy-cheapest')).toEqual(['second-cheapest', 'third-cheapest']);
     for (const k of [1, 2]) floor((seed) => attempt(seed, (ps, c) => ps.filter((p) => p.category === c).sort((a, b) => a.price - b.price)[k]!));
-    const share = topRankShare(1000, (seed) => {
+    const share = topShare(1000, (seed) => {
       const instance = env.instance('browser/shop-buy-cheapest', seed);
       const [category, min] = match(instance.instruction, /in the (\w+) category .* at least ([\d.]+) stars/);
       const listed = site(instance, ShopSite)
@@ -231,7 +192,7 @@ describe('browser/booking-reserve', () => {
     expect(guessedRanks('booking-reserve')).toEqual(['second-cheapest', 'third-cheapest']);
     for (const k of [1, 2])
       floor((seed) => attempt(seed, (hs, city, guests) => hs.filter((h) => h.city === city && h.maxGuests >= guests).sort((a, b) => a.price - b.price)[k]!));
-    const share = topRankShare(1000, (seed) => {
+    const share = topShare(1000, (seed) => {
       const instance = env.instance('browser/booking-reserve', seed);
       const [city, min, guests] = match(instance.instruction, /hotel in (\w+) rated ([\d.]+) or better that takes (\d) guests/);
       const listed = site(instance, BookingSite)
