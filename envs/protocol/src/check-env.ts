@@ -22,7 +22,15 @@ export interface CheckEnvOptions {
   relaxationSeeds?: number[];
   /** Seeds the guessing-floor case plays each guess on (default 1..50; none: the case is skipped, saying so). */
   guessSeeds?: number[];
+  /**
+   * Seeds the infeasible case reports at once on, for a family listing `infeasible` (default
+   * 1..20; none: the case is skipped, saying so); the first two infeasible ones are played in full.
+   */
+  infeasibleSeeds?: number[];
 }
+
+/** The share of a family's seeds that are infeasible, where it lists the feature (INFEASIBLE TASKS in workgym.proto). */
+export const INFEASIBLE_SHARE = { min: 0.2, max: 0.3 };
 
 /** The share of seeds a constant attempt may succeed on (the guessing floor). */
 export const GUESSING_FLOOR = 0.05;
@@ -95,6 +103,7 @@ export async function checkEnv(client: EnvClient, options: CheckEnvOptions = {})
       }
       await record('doing nothing fails', where, () => checkDoingNothing(ctx));
       await record('submitting at once fails', where, () => checkSubmitAtOnce(ctx));
+      await record('reporting infeasible at once fails', where, () => checkReportAtOnce(ctx));
     }
     // The seed picks the default strategy; every other one is checked on the first seed.
     for (const strategy of seeds.length > 0 ? family.strategies : []) {
@@ -123,6 +132,11 @@ export async function checkEnv(client: EnvClient, options: CheckEnvOptions = {})
     else if (guessSeeds.length === 0) results.push({ check: 'guessing floor', family: family.id, ok: true, skipped: 'no guess seeds were asked for' });
     else if (family.guesses.length === 0) results.push({ check: 'guessing floor', family: family.id, ok: true, skipped: 'the family declares no guesses' });
     else await record('guessing floor', { family: family.id }, () => checkGuessingFloor(base, family.guesses, guessSeeds, maxSteps, lanes));
+    if (family.features.includes('infeasible')) {
+      const probe = options.infeasibleSeeds ?? range(1, 20);
+      if (probe.length === 0) results.push({ check: 'infeasible', family: family.id, ok: true, skipped: 'no infeasible seeds were asked for' });
+      else results.push(...(await checkInfeasible(base, family, probe, maxSteps, lanes, noExpert)));
+    }
   }
   return { env: hello.name, ok: results.every((r) => r.ok), results };
 }
@@ -421,6 +435,85 @@ async function checkSubmitAtOnce(ctx: Ctx): Promise<void> {
       `submitting at once got reward ${verdict.reward} (the starting state must score 0: the verifier pays for work not done)`,
     );
   });
+}
+
+/** `report_infeasible` at once: it earns nothing on a feasible seed (giving up is never a strategy). */
+async function checkReportAtOnce(ctx: Ctx): Promise<void> {
+  await withSession(ctx, 0, async (reset) => {
+    if (!reset.tools.some((t) => t.name === REPORT)) return;
+    const verdict = await reportAtOnce(ctx, reset.session);
+    if (verdict.infeasible) return;
+    expect(
+      verdict.reward === 0 && !verdict.success,
+      `reporting a feasible task infeasible got reward ${verdict.reward} (the report must earn nothing where the task can be done)`,
+    );
+  });
+}
+
+const REPORT = 'report_infeasible';
+
+async function reportAtOnce(ctx: Ctx, session: string): Promise<Decoded<Verdict>> {
+  const reply = await ctx.client.step(session, [{ id: 'report', name: REPORT, argumentsJson: JSON.stringify({ reason: 'conformance check' }) }]);
+  expect(reply.terminated, `${REPORT} must terminate the episode`);
+  return checkEnded(reply, `${REPORT} at once`, ctx.components);
+}
+
+/**
+ * A family listing `infeasible`: reporting at once succeeds exactly on its infeasible seeds, a
+ * share of 20-30%, and earns nothing elsewhere; on the first two infeasible seeds the expert
+ * solves the task (by finding out and reporting), and no near-miss, nothing done or an early
+ * submit succeeds.
+ */
+async function checkInfeasible(
+  ctx: Ctx,
+  family: DecodedTaskFamily,
+  seeds: readonly number[],
+  maxSteps: number,
+  lanes: number,
+  noExpert: boolean,
+): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  const record = async (check: string, seed: number | undefined, body: () => Promise<void | string>) => {
+    const where = { family: family.id, ...(seed !== undefined ? { seed } : {}) };
+    try {
+      const detail = await body();
+      results.push({ check, ...where, ok: true, ...(detail ? { detail } : {}) });
+    } catch (error) {
+      results.push({ check, ...where, ok: false, message: (error as Error).message });
+    }
+  };
+  let infeasible: number[] = [];
+  await record('infeasible', undefined, async () => {
+    const verdicts = await eachSeed(seeds, lanes, (seed) => withSession({ ...ctx, seed }, 0, (reset) => reportAtOnce({ ...ctx, seed }, reset.session)));
+    infeasible = seeds.filter((_, i) => verdicts[i]!.infeasible);
+    const wrong = seeds.filter((seed, i) => verdicts[i]!.success !== verdicts[i]!.infeasible || (!verdicts[i]!.infeasible && verdicts[i]!.shapedReward > 0));
+    expect(
+      wrong.length === 0,
+      `reporting at once was judged wrong on seeds ${wrong.join(', ')} (it must succeed exactly where Verdict.infeasible is set, and earn nothing elsewhere)`,
+    );
+    const share = infeasible.length / seeds.length;
+    expect(
+      share >= INFEASIBLE_SHARE.min && share <= INFEASIBLE_SHARE.max,
+      `${infeasible.length} of ${seeds.length} seeds are infeasible; a family listing "infeasible" has ${INFEASIBLE_SHARE.min * 100}-${INFEASIBLE_SHARE.max * 100}%`,
+    );
+    return `infeasible seeds ${infeasible.join(', ')} of ${seeds.length}: reporting at once succeeds there and earns 0 elsewhere`;
+  });
+  for (const seed of infeasible.slice(0, 2)) {
+    const at = { ...ctx, seed };
+    if (!noExpert) {
+      const demo = await expertEpisode(at, maxSteps, '');
+      await record('infeasible seed: expert solves the task', seed, async () => {
+        checkSolved(demo);
+        checkGrounded(demo);
+        checkRationale(demo);
+      });
+      for (const nearMiss of family.nearMisses)
+        await record(`infeasible seed: near-miss ${nearMiss} does not succeed`, seed, () => checkNearMiss(at, maxSteps, nearMiss));
+    }
+    await record('infeasible seed: doing nothing fails', seed, () => checkDoingNothing(at));
+    await record('infeasible seed: submitting at once fails', seed, () => checkSubmitAtOnce(at));
+  }
+  return results;
 }
 
 async function expectEpisodeOver(ctx: Ctx, session: string): Promise<void> {

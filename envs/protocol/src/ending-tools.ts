@@ -1,10 +1,10 @@
 /**
- * The tools that end an episode: in every workgym env a successful `submit` or `answer` step
- * is `terminated`, and no other tool ends one (workgym.proto, EPISODES). Agents that put calls of
+ * The tools that end an episode: in every workgym env a successful `submit`, `answer` or
+ * `report_infeasible` step is `terminated`, and no other tool ends one (workgym.proto, EPISODES). Agents that put calls of
  * their own in place of a policy's (noise, perturbations) leave these out, so the episode goes on
  * from where the call led instead of ending there.
  */
-export const ENDING_TOOLS: readonly string[] = ['submit', 'answer'];
+export const ENDING_TOOLS: readonly string[] = ['submit', 'answer', 'report_infeasible'];
 
 /** Whether a call of the tool `name` ends the episode. */
 export const endsEpisode = (name: string): boolean => ENDING_TOOLS.includes(name);

@@ -51,6 +51,13 @@ export interface Session extends AsyncDisposable {
    * in-process caller) means the family's default.
    */
   expert?(signal: AbortSignal, strategy: string): Promise<ExpertAction>;
+  /**
+   * A canonical snapshot of all the state an agent can change in the session (every record of
+   * every site, every cell of every sheet, the file tree), read on the env's side, never through
+   * what the agent sees: the kit compares the reset's with the end's (`diffStates`). Needed by
+   * families with infeasible seeds, where success means nothing changed.
+   */
+  state?(): Promise<Readonly<Record<string, string>>>;
   close(): Promise<void>;
 }
 

@@ -130,6 +130,7 @@ describe('checkEnv', () => {
         'expert strategy walk solves the task',
         'doing nothing fails',
         'submitting at once fails',
+        'reporting infeasible at once fails',
         'relaxation',
         'guessing floor',
       ]),

@@ -1,7 +1,23 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CallRefusedError, Rng, splitSeed, type EpisodeSpec, type Observation, type Session } from '../src/index.js';
-import { candidateCalls, defineTools, drawUntil, EnvBase, expertAction, FamilyCatalogue, instanceRng, z, type FamilyDef } from '../src/kit/index.js';
+import {
+  candidateCalls,
+  canonicalJson,
+  defineTools,
+  describeChanges,
+  diffStates,
+  drawUntil,
+  EnvBase,
+  expertAction,
+  FamilyCatalogue,
+  infeasibleSeed,
+  instanceRng,
+  joinStates,
+  REPORT_INFEASIBLE_TOOL,
+  z,
+  type FamilyDef,
+} from '../src/kit/index.js';
 import { envManifest } from '../src/kit/manifest.js';
 
 const tools = defineTools({
@@ -94,6 +110,7 @@ describe('FamilyCatalogue', () => {
         tiers: [],
         heldOut: false,
         verifierVersion: '5d41402abc4b2a76',
+        features: [],
       },
       {
         id: 'walk/long',
@@ -109,6 +126,7 @@ describe('FamilyCatalogue', () => {
         tiers: [],
         heldOut: false,
         verifierVersion: '',
+        features: [],
       },
       { id: 'walk/outside', job: 'walker', difficulty: 'hard', splits: ['train'] },
     ]);
@@ -119,8 +137,8 @@ describe('FamilyCatalogue', () => {
   });
 
   it('generates instances with the one seeding rule: splitSeed, whatever the family', () => {
-    expect(catalogue.instance('walk/short', 7)).toEqual(family('x').generate(new Rng(splitSeed('train', 7)), 0, 'easy'));
-    expect(catalogue.instance('walk/long', 7, 'test')).toEqual(family('x').generate(new Rng(splitSeed('test', 7)), 0, 'easy'));
+    expect(catalogue.instance('walk/short', 7)).toEqual(family('x').generate(new Rng(splitSeed('train', 7)), 0, 'easy', { infeasible: false }));
+    expect(catalogue.instance('walk/long', 7, 'test')).toEqual(family('x').generate(new Rng(splitSeed('test', 7)), 0, 'easy', { infeasible: false }));
     expect(instanceRng('test', 7).next()).toBe(new Rng(splitSeed('test', 7)).next());
     expect(() => catalogue.instance('walk/short', 7, 'validation')).toThrow('no split "validation"');
   });
@@ -223,7 +241,7 @@ describe('EnvBase', () => {
   it('answers families, tools and instances from its catalogue and tool table', () => {
     const env = new WalkEnv();
     expect(env.families().map((f) => f.id)).toEqual(['walk/short']);
-    expect(env.tools()).toBe(tools.specs);
+    expect(env.tools()).toEqual([...tools.specs, ...REPORT_INFEASIBLE_TOOL.specs]);
     expect(env.instance('walk/short', 3)).toEqual(env.catalogue.instance('walk/short', 3, 'train'));
     expect([env.name, env.version, env.maxSessions, env.capabilities]).toEqual(['walk', '1.0.0', 3, []]);
   });
@@ -252,11 +270,11 @@ describe('EnvBase', () => {
     expect(env.released).toBe(1);
   });
 
-  it('hands out sessions that pass the env session through: state, steps and (only where it has one) the expert', async () => {
+  it('hands out sessions that pass the env session through, with report_infeasible added: state, steps and (only where it has one) the expert', async () => {
     const env = new WalkEnv();
     const session = await env.reset(spec(1), new AbortController().signal);
     expect(session.observation).toEqual({ text: 'start' });
-    expect(session.tools).toBe(tools.specs);
+    expect(session.tools).toEqual([...tools.specs, ...REPORT_INFEASIBLE_TOOL.specs]);
     expect(session.expert).toBeUndefined();
     await env.close();
   });
@@ -293,5 +311,35 @@ describe('drawUntil', () => {
       ),
     ).toThrow('no task meeting its guarantees in 500 draws');
     expect(draws).toBe(500);
+  });
+});
+
+describe('state snapshots and infeasible seeds', () => {
+  it('diffs two snapshots key by key: changed, added and removed, in key order', () => {
+    const changes = diffStates({ a: '1', b: '2', c: '3' }, { a: '1', b: '9', d: '4' });
+    expect(changes).toEqual([
+      { key: 'b', before: '2', after: '9' },
+      { key: 'c', before: '3' },
+      { key: 'd', after: '4' },
+    ]);
+    expect(describeChanges(changes, 2)).toBe('3 things (b changed, c removed, and 1 more)');
+    expect(diffStates({ a: '1' }, { a: '1' })).toEqual([]);
+  });
+
+  it('writes records canonically and joins the snapshots of several apps under their names', () => {
+    expect(canonicalJson({ b: [{ y: 1, x: 2 }], a: null })).toBe(canonicalJson({ a: null, b: [{ x: 2, y: 1 }] }));
+    expect(joinStates({ browser: { 'site:shop/1': '{}' }, sheet: { 'cell:A1': '2' } })).toEqual({ 'browser/site:shop/1': '{}', 'sheet/cell:A1': '2' });
+  });
+
+  it('makes exactly one seed in every four infeasible, at places that differ by block and split', () => {
+    for (const split of ['train', 'test']) {
+      for (let block = 0; block < 50; block++) {
+        const seeds = [0, 1, 2, 3].map((i) => block * 4 + i);
+        expect(seeds.filter((seed) => infeasibleSeed(split, seed))).toHaveLength(1);
+      }
+    }
+    const places = (split: string) => Array.from({ length: 50 }, (_, block) => [0, 1, 2, 3].findIndex((i) => infeasibleSeed(split, block * 4 + i)));
+    expect(new Set(places('train')).size).toBe(4);
+    expect(places('train')).not.toEqual(places('test'));
   });
 });

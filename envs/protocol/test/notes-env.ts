@@ -11,6 +11,10 @@ const TOOLS = defineTools({
     description: 'Show a note by its number in the list.',
     args: z.strictObject({ number: z.number().int().min(1).describe('The number the list shows before the title.') }),
   },
+  star_note: {
+    description: 'Star a note by its number in the list.',
+    args: z.strictObject({ number: z.number().int().min(1).describe('The number the list shows before the title.') }),
+  },
   answer: {
     description: 'Give the final answer: ends the episode.',
     args: z.strictObject({ text: z.string().min(1).describe('The answer, as short as the question allows.') }),
@@ -20,6 +24,7 @@ const TOOLS = defineTools({
 /** What the expert decides from: what the episode has shown (the notes it opened) and the strategy to play. */
 interface NotesView {
   opened: ReadonlySet<number>;
+  starred: ReadonlySet<number>;
   strategy: string;
 }
 
@@ -27,12 +32,12 @@ interface NotesView {
 interface NotesTask {
   instruction: string;
   notes: { title: string; code: string }[];
-  /** Index of the note the instruction asks about. */
+  /** Index of the note the instruction asks about; -1 when no note has the asked title (an infeasible seed). */
   target: number;
   expert(view: NotesView): ExpertStep;
 }
 
-const TITLES = ['Boiler service', 'Office move', 'Team offsite', 'Vendor contract', 'Server migration', 'Hiring plan'];
+const TITLES = ['Boiler service', 'Office move', 'Team offsite', 'Vendor contract', 'Server migration', 'Hiring plan', 'Budget review'];
 
 /** notes/find-code: find the code in the note with a given title. */
 export const findCode: FamilyDef<NotesTask> = {
@@ -65,6 +70,26 @@ export const findEachCode: FamilyDef<NotesTask> = {
   generate: (rng, task, tier) => askAbout(drawNotes(rng, NOTES_BY_TIER[tier]), task + 1),
 };
 
+/**
+ * notes/find-code-or-report: a quarter of its seeds (the kit's `infeasible` feature) ask about a
+ * title no note has; the list shows every title, so the expert reads it and reports instead.
+ */
+export const findCodeOrReport: FamilyDef<NotesTask> = {
+  ...findCode,
+  name: 'find-code-or-report',
+  description: 'Find the code in the note with a given title and answer with it, or report that no note has the title.',
+  nearMisses: ['first-note', 'star-and-report'],
+  features: ['infeasible'],
+  generate(rng, _task, tier, { infeasible }) {
+    const count = NOTES_BY_TIER[tier];
+    // One note more than the list shows is drawn: the one taken out gives an infeasible seed its title.
+    const drawn = drawNotes(rng, count + 1);
+    const cut = rng.int(1, count);
+    const notes = drawn.filter((_, n) => n !== cut);
+    return infeasible ? askAboutMissing(notes, drawn[cut]!.title) : askAbout(notes, rng.int(1, count - 1));
+  },
+};
+
 const NOTES_BY_TIER = { easy: 4, medium: 5, hard: 6 } as const;
 
 function drawNotes(rng: Rng, count: number): { title: string; code: string }[] {
@@ -80,7 +105,11 @@ function askAbout(notes: { title: string; code: string }[], target: number): Not
     instruction: `What is the code in the note "${wanted.title}"? Answer with the code only.`,
     notes,
     target,
-    expert({ opened, strategy }) {
+    expert({ opened, starred, strategy }) {
+      if (strategy === 'star-and-report')
+        return starred.has(0)
+          ? { call: { name: 'report_infeasible', arguments: { reason: 'No such note.' } }, text: 'Report that there is no such note.' }
+          : { call: { name: 'star_note', arguments: { number: 1 } }, text: 'Star the first note.' };
       if (strategy === 'guess:fixed-code') return { call: { name: 'answer', arguments: { text: 'ABC123' } }, text: 'Codes often look like ABC123.' };
       // Without the title, any note's code would do: the first one.
       if (strategy === 'first-note' || strategy === 'relax:title')
@@ -95,11 +124,35 @@ function askAbout(notes: { title: string; code: string }[], target: number): Not
   };
 }
 
+/** The task that asks for the code of a note titled `title`, which none of `notes` is. */
+function askAboutMissing(notes: { title: string; code: string }[], title: string): NotesTask {
+  const asked = askAbout([...notes, { title, code: '' }], notes.length);
+  const titles = notes.map((note) => note.title);
+  const reason = `No note is titled "${title}": the list has ${titles.map((t) => `"${t}"`).join(', ')}.`;
+  return {
+    ...asked,
+    notes,
+    target: -1,
+    expert(view) {
+      if (view.strategy === 'star-and-report' && !view.starred.has(0))
+        return { call: { name: 'star_note', arguments: { number: 1 } }, text: 'Star the first note.' };
+      if (view.strategy === 'star-and-report' || view.strategy === '' || findCode.strategies.includes(view.strategy))
+        return {
+          call: { name: 'report_infeasible', arguments: { reason } },
+          text: `The list shows every note's title, and none is "${title}": there is no code to give, so report it.`,
+          derived: [{ value: reason, sources: [title, ...titles], how: 'the asked title and the titles the list shows' }],
+        };
+      return asked.expert(view);
+    },
+  };
+}
+
 /** One episode: the list of notes, then whatever note the agent opens. */
 class NotesSession implements Session {
   readonly tools = TOOLS.specs;
   observation: Observation;
   private readonly opened = new Set<number>();
+  private readonly starred = new Set<number>();
   private answered: string | undefined;
 
   constructor(private readonly task: NotesTask) {
@@ -115,21 +168,30 @@ class NotesSession implements Session {
       this.answered = TOOLS.parse('answer', call.arguments).text;
       return { observation: this.show('Answer recorded.'), terminated: true };
     }
-    const { number } = TOOLS.parse('open_note', call.arguments);
+    const { number } = TOOLS.parse(call.name as 'open_note' | 'star_note', call.arguments);
     const note = this.task.notes[number - 1];
     if (!note) throw new ActionError('not_found', `there is no note ${number}`);
+    if (call.name === 'star_note') {
+      this.starred.add(number - 1);
+      return { observation: this.show(`Starred "${note.title}".`) };
+    }
     this.opened.add(number - 1);
     return { observation: this.show(`${note.title}\nCode: ${note.code}`) };
   }
 
   /** Judged against the generated truth, never against anything the agent could change. */
   async verify(): Promise<Verdict> {
-    const right = this.answered?.trim() === this.task.notes[this.task.target]!.code;
+    const right = this.task.target >= 0 && this.answered?.trim() === this.task.notes[this.task.target]!.code;
     return { success: right, components: { answer: right ? 1 : 0 }, detail: `answered ${JSON.stringify(this.answered ?? null)}` };
   }
 
   async expert(_signal: AbortSignal, strategy: string) {
-    return expertAction(this.task.expert({ opened: this.opened, strategy }), 'expert');
+    return expertAction(this.task.expert({ opened: this.opened, starred: this.starred, strategy }), 'expert');
+  }
+
+  /** What the agent can change: which notes are starred. */
+  async state(): Promise<Record<string, string>> {
+    return Object.fromEntries(this.task.notes.map((note, n) => [`note:${n + 1}`, this.starred.has(n) ? 'starred' : '']));
   }
 
   async close(): Promise<void> {}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assertEnvConforms, checkEnv } from '../src/index.js';
 import { connectInProcess } from './helpers.js';
-import { findCode, NotesEnv } from './notes-env.js';
+import { findCode, findCodeOrReport, NotesEnv } from './notes-env.js';
 
 describe('the worked example of docs/adding-a-family.md', () => {
   it('passes the conformance suite: every strategy solves it from what was shown, saying why; the near-miss fails', async () => {
@@ -45,3 +45,58 @@ describe('the worked example of docs/adding-a-family.md', () => {
     await client.close();
   });
 });
+
+describe('a family with infeasible seeds (the kit judges report_infeasible)', () => {
+  it('passes the infeasible case: reporting at once wins exactly on a quarter of the seeds, the expert reports there from what the list showed', async () => {
+    const { client } = connectInProcess(new NotesEnv([findCodeOrReport]));
+    const report = await assertEnvConforms(client, { seeds: [1, 2], infeasibleSeeds: range(0, 39) });
+    const infeasible = report.results.find((r) => r.check === 'infeasible')!;
+    expect(infeasible.detail).toMatch(/^infeasible seeds (\d+, ){9}\d+ of 40:/); // one seed in every four
+    const onInfeasible = report.results.filter((r) => r.check.startsWith('infeasible seed:')).map((r) => r.check);
+    expect(onInfeasible).toContain('infeasible seed: expert solves the task');
+    expect(onInfeasible).toContain('infeasible seed: near-miss star-and-report does not succeed');
+    const listed = (await client.listTasks()).families[0]!;
+    expect(listed.features).toEqual(['infeasible']);
+    expect(listed.components.map((c) => `${c.name}:${c.kind}`)).toEqual(['answer:0', 'feasibility:1']);
+    await client.close();
+  });
+
+  it('pays a report only on an infeasible seed with nothing changed, and fails an infeasible seed answered instead', async () => {
+    const env = new NotesEnv([findCodeOrReport]);
+    const { client } = connectInProcess(env);
+    const infeasible = range(0, 11).filter((seed) => env.catalogue.infeasible('notes/find-code-or-report', seed));
+    expect(infeasible).toHaveLength(3);
+    const feasible = range(0, 11).find((seed) => !infeasible.includes(seed))!;
+    const play = async (seed: number, calls: [string, Record<string, unknown>][]) => {
+      const reset = await client.reset({ family: 'notes/find-code-or-report', seed, reward: 'shaped' });
+      expect(reset.tools.map((t) => t.name)).toEqual(['open_note', 'star_note', 'answer', 'report_infeasible']);
+      let reply;
+      for (const [i, [name, args]] of calls.entries()) reply = await client.step(reset.session, [{ id: `c${i}`, name, argumentsJson: JSON.stringify(args) }]);
+      await client.closeSession(reset.session);
+      return reply!.verdict!;
+    };
+    const report: [string, Record<string, unknown>] = ['report_infeasible', { reason: 'no such note' }];
+    expect(await play(infeasible[0]!, [report])).toMatchObject({ success: true, infeasible: true, components: { answer: 1, feasibility: 1 } });
+    const starred = await play(infeasible[0]!, [['star_note', { number: 2 }], report]);
+    expect(starred).toMatchObject({ success: false, shapedReward: 0, infeasible: true });
+    expect(starred.detail).toContain('but changed 1 thing (note:2 changed) first');
+    const answered = await play(infeasible[1]!, [['answer', { text: 'ABC123' }]]);
+    expect(answered).toMatchObject({ success: false, infeasible: true, components: { feasibility: 0 } });
+    expect(await play(feasible, [report])).toMatchObject({ success: false, reward: 0, shapedReward: 0, infeasible: false });
+    await client.close();
+  });
+
+  it('fails the infeasible case when the expert does the nearest thing instead of reporting', async () => {
+    const actAnyway: typeof findCodeOrReport = { ...findCodeOrReport, strategies: ['first-note'], nearMisses: [] };
+    const { client } = connectInProcess(new NotesEnv([actAnyway]));
+    const report = await checkEnv(client, { seeds: [], infeasibleSeeds: range(1, 8) });
+    const failed = report.results.filter((r) => !r.ok);
+    expect(failed.map((r) => r.check)).toEqual(['infeasible seed: expert solves the task', 'infeasible seed: expert solves the task']);
+    expect(failed[0]!.message).toContain('only report_infeasible succeeds on it');
+    await client.close();
+  });
+});
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}

@@ -1,7 +1,9 @@
 import { CallRefusedError } from '../errors.js';
 import type { TaskFamily } from '../messages.js';
+import type { ComponentDecl } from '../reward.js';
 import { Rng, splitSeed } from '../rng.js';
-import type { Difficulty, FamilyDef, InstanceOf } from './family.js';
+import { FEASIBILITY, infeasibleSeed } from './feasibility.js';
+import { FEATURES, type Difficulty, type FamilyDef, type InstanceOf } from './family.js';
 
 /** The generated families' splits: disjoint by seed (see `instanceRng`). */
 export const SPLITS: readonly string[] = ['train', 'test'];
@@ -55,11 +57,12 @@ export class FamilyCatalogue<Def extends FamilyDef<unknown>> {
           splits: [...SPLITS],
           strategies: [...def.strategies],
           nearMisses: [...def.nearMisses],
-          components: (def.components ?? []).map((c) => ({ name: c.name, kind: c.kind === 'guard' ? 1 : 0 })),
+          components: familyComponents(def).map((c) => ({ name: c.name, kind: c.kind === 'guard' ? 1 : 0 })),
           conditions: [...(def.conditions ?? [])],
           guesses: [...(def.guesses ?? [])],
           tiers: [...familyTiers(def)],
           heldOut: def.heldOut === true,
+          features: [...familyFeatures(def)],
           verifierVersion: options.verifierVersions?.[def.name] ?? '',
         };
       }),
@@ -90,7 +93,18 @@ export class FamilyCatalogue<Def extends FamilyDef<unknown>> {
     const tasks = scenarioTasks(def);
     // A scenario's seeds share the world's generator (and tier): the ones its block number gives.
     const block = Math.floor(seed / tasks);
-    return def.generate(instanceRng(split, block), seed % tasks, drawTier(def, split, block)) as InstanceOf<Def>;
+    const variant = { infeasible: this.infeasible(id, seed, split) };
+    return def.generate(instanceRng(split, block), seed % tasks, drawTier(def, split, block), variant) as InstanceOf<Def>;
+  }
+
+  /** Whether the task (id, seed, split) asks for what cannot be done (only for a family listing `infeasible`). */
+  infeasible(id: string, seed: number, split = 'train'): boolean {
+    return familyFeatures(this.get(id)).includes('infeasible') && infeasibleSeed(split, seed);
+  }
+
+  /** The family's components as the catalogue lists them: its own, then the kit's `feasibility` guard where it has the feature. */
+  components(id: string): ComponentDecl[] {
+    return familyComponents(this.get(id));
   }
 
   /** The tier of the task (id, seed, split): drawn from its seed for a family with tiers, else the family's difficulty. */
@@ -110,6 +124,20 @@ function scenarioTasks(def: FamilyDef<unknown>): number {
   const tasks = def.scenario?.tasks ?? 1;
   if (!Number.isInteger(tasks) || tasks < 1) throw new TypeError(`family ${def.name} declares scenarios of ${tasks} tasks; it must be a whole number >= 1`);
   return tasks;
+}
+
+function familyFeatures(def: FamilyDef<unknown>): readonly string[] {
+  const features = def.features ?? [];
+  const unknown = features.filter((f) => !FEATURES.includes(f));
+  if (unknown.length > 0) throw new TypeError(`family ${def.name} lists unknown features ${unknown.join(', ')} (known: ${FEATURES.join(', ')})`);
+  return FEATURES.filter((f) => features.includes(f));
+}
+
+function familyComponents(def: FamilyDef<unknown>): ComponentDecl[] {
+  const own = [...(def.components ?? [])];
+  if (!familyFeatures(def).includes('infeasible')) return own;
+  if (own.some((c) => c.name === FEASIBILITY)) throw new TypeError(`family ${def.name} declares a component named ${FEASIBILITY}, which the kit adds`);
+  return [...own, { name: FEASIBILITY, kind: 'guard' }];
 }
 
 function familyTiers(def: FamilyDef<unknown>): readonly Difficulty[] {

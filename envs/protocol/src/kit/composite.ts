@@ -3,6 +3,7 @@ import { CallRefusedError } from '../errors.js';
 import { ENDING_TOOLS } from '../ending-tools.js';
 import type { Image, Observation, ToolCall, ToolSpec, Verdict } from '../messages.js';
 import { toolCall } from '../tool-call.js';
+import { joinStates, type StateSnapshot } from './state.js';
 import { defineTools, z, type ToolTable } from './tools.js';
 
 const ENDING_DEFINITIONS = {
@@ -91,6 +92,18 @@ export class CompositeSession implements Session {
 
   async verify(signal: AbortSignal): Promise<Verdict> {
     return this.parts.verify(this.ending, signal);
+  }
+
+  /** Every app's state under its name (`browser/…`, `sheet/…`); an app that cannot snapshot its state is a TypeError. */
+  async state(): Promise<StateSnapshot> {
+    const apps = Object.entries(this.parts.apps);
+    const states = await Promise.all(
+      apps.map(([app, session]) => {
+        if (!session.state) throw new TypeError(`the app ${app} cannot snapshot its state (Session.state)`);
+        return session.state();
+      }),
+    );
+    return joinStates(Object.fromEntries(apps.map(([app], i) => [app, states[i]!])));
   }
 
   async expert(signal: AbortSignal, strategy: string): Promise<ExpertAction> {

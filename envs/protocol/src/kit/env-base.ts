@@ -2,6 +2,7 @@ import type { Environment, EpisodeSpec, Session } from '../environment.js';
 import type { TaskFamily, ToolSpec } from '../messages.js';
 import type { FamilyCatalogue } from './catalogue.js';
 import type { FamilyDef, InstanceOf } from './family.js';
+import { FeasibilitySession, REPORT_INFEASIBLE_TOOL } from './feasibility.js';
 import { OpenSessions } from './open-sessions.js';
 
 /** What the server's Hello says about an env. */
@@ -44,8 +45,9 @@ export abstract class EnvBase<Def extends FamilyDef<unknown>> implements Environ
     return this.catalogue.families;
   }
 
+  /** The env's tools, and `report_infeasible`, which every session of a defined family offers. */
   tools(): readonly ToolSpec[] {
-    return this.toolSpecs;
+    return this.catalogue.definitions.length > 0 ? [...this.toolSpecs, ...REPORT_INFEASIBLE_TOOL.specs] : this.toolSpecs;
   }
 
   /** The task a (family, seed, split) stands for, without opening a session. */
@@ -63,9 +65,20 @@ export abstract class EnvBase<Def extends FamilyDef<unknown>> implements Environ
     return this.catalogue.find(family) ? this.catalogue.tier(family, seed, split) : '';
   }
 
-  /** A session of the task `spec` names; `await using` closes it. */
+  /**
+   * A session of the task `spec` names; `await using` closes it. A defined family's session
+   * offers `report_infeasible`, judged by the kit (`FeasibilitySession`).
+   */
   async reset(spec: EpisodeSpec, signal: AbortSignal): Promise<Session & AsyncDisposable> {
-    return this.sessions.track(await this.open(spec, signal));
+    const session = await this.open(spec, signal);
+    if (!this.catalogue.find(spec.family)) return this.sessions.track(session);
+    try {
+      const judging = { infeasible: this.catalogue.infeasible(spec.family, spec.seed, spec.split), components: this.catalogue.components(spec.family) };
+      return this.sessions.track(await FeasibilitySession.open(session, judging));
+    } catch (error) {
+      await session.close();
+      throw error;
+    }
   }
 
   /** Opens one session of the task `spec` names; what it takes is released if it fails half-way. */

@@ -7,6 +7,26 @@ import { toolCall } from '../tool-call.js';
 /** How hard a family's tasks are, as the catalogue lists it beside the family. */
 export type Difficulty = 'easy' | 'medium' | 'hard';
 
+/**
+ * What a family's tasks have beyond a request the instruction states in full (TaskFamily.features):
+ * `infeasible`: a quarter of its seeds ask for what cannot be done (see `Variant`).
+ */
+export type Feature = 'infeasible';
+
+/** The features a family may list, in the order the catalogue lists them. */
+export const FEATURES: readonly Feature[] = ['infeasible'];
+
+/** What the kit decides about an instance before its generator runs. */
+export interface Variant {
+  /**
+   * The request cannot be done (a family listing the `infeasible` feature; always false
+   * otherwise): the generator makes the item absent, the figure missing or the request break a
+   * rule the task states, in an instance that looks like the feasible ones. Only
+   * `report_infeasible`, with nothing changed, succeeds on it.
+   */
+  infeasible: boolean;
+}
+
 /** A tool call as a family writes it: a name and arguments (the session gives it an id). */
 export interface PlannedCall {
   /** One of the session's tools. */
@@ -95,10 +115,17 @@ export interface FamilyDef<Instance> {
    */
   heldOut?: boolean;
   /**
-   * The instance from its generator; `task` is the seed's task in its scenario (always 0 without
-   * one); `tier` the instance's tier (`difficulty` for a family without tiers).
+   * What the family's tasks have beyond a fully stated request. `infeasible`: the kit makes one
+   * seed in every four infeasible (`Variant.infeasible`), offers `report_infeasible` to judge
+   * them, and adds the guard `feasibility` after the family's own components.
    */
-  generate(rng: Rng, task: number, tier: Difficulty): Instance;
+  features?: readonly Feature[];
+  /**
+   * The instance from its generator; `task` is the seed's task in its scenario (always 0 without
+   * one); `tier` the instance's tier (`difficulty` for a family without tiers); `variant` what
+   * the kit decided of the instance (its feasibility).
+   */
+  generate(rng: Rng, task: number, tier: Difficulty, variant: Variant): Instance;
 }
 
 /** The instance type a family definition generates. */

@@ -2,7 +2,21 @@
 // same shape, and an env written outside this repository can have it too. See
 // docs/adding-a-family.md and docs/architecture.md.
 export { defineTools, ToolTable, z, type ToolArgs, type ToolDefinition } from './tools.js';
-export { candidateCalls, expertAction, type Derived, type Difficulty, type ExpertStep, type FamilyDef, type InstanceOf, type PlannedCall } from './family.js';
+export {
+  candidateCalls,
+  expertAction,
+  FEATURES,
+  type Derived,
+  type Difficulty,
+  type ExpertStep,
+  type FamilyDef,
+  type Feature,
+  type InstanceOf,
+  type PlannedCall,
+  type Variant,
+} from './family.js';
+export { FEASIBILITY, FeasibilitySession, infeasibleSeed, REPORT_INFEASIBLE, REPORT_INFEASIBLE_TOOL, type FeasibilityJudging } from './feasibility.js';
+export { canonicalJson, describeChanges, diffStates, joinStates, type StateChange, type StateSnapshot } from './state.js';
 export type { ComponentDecl, ComponentKind } from '../reward.js';
 export { drawUntil } from './draw-until.js';
 export { FamilyCatalogue, instanceRng, SPLITS, type CatalogueOptions } from './catalogue.js';

@@ -29,6 +29,7 @@ export class OpenSessions {
 /** A session that tells its list when it closes; everything else is the env's own session. */
 class TrackedSession implements Session, AsyncDisposable {
   readonly expert?: (signal: AbortSignal, strategy: string) => Promise<ExpertAction>;
+  readonly state?: () => Promise<Readonly<Record<string, string>>>;
 
   constructor(
     private readonly inner: Session,
@@ -36,6 +37,7 @@ class TrackedSession implements Session, AsyncDisposable {
   ) {
     // Only a session that has an expert offers one (the server answers `unsupported` otherwise).
     if (inner.expert) this.expert = (signal, strategy) => inner.expert!(signal, strategy);
+    if (inner.state) this.state = () => inner.state!();
   }
 
   get instruction(): string {
