@@ -6,6 +6,7 @@ export { AdminSite, PLANS, ROLES, type User } from './sites/admin.js';
 export { CalendarSite, clock, dayLabel, overlaps, span, type CalendarData, type CalEvent, type CalPerson, type Room } from './sites/calendar.js';
 export { HelpDeskSite, orderTotal, type DeskCustomer, type DeskData, type DeskOrder, type Ticket } from './sites/helpdesk.js';
 export type { SiteApp } from './sites/site-app.js';
+export { recordsState, sitesState } from './sites/state.js';
 export { listed, WebmailSite, type Mail, type MailData } from './sites/webmail.js';
 export { adminUsers } from './tasks/admin-data.js';
 export { applied, filters, pageOf } from './tasks/admin-expert.js';

@@ -9,12 +9,13 @@ import {
   type ValidToolCall,
   type Verdict,
 } from '@workgym/protocol';
-import { expertAction } from '@workgym/protocol/kit';
+import { expertAction, type StateSnapshot } from '@workgym/protocol/kit';
 import { guessStrategy, relaxStrategy } from '@workgym/protocol';
 import type { BrowserContext } from 'puppeteer-core';
 import type { PageDriver, StepTimings } from './browser/page-driver.js';
 import { candidateActions } from './candidates.js';
 import type { SiteServer } from './sites/site-server.js';
+import { sitesState } from './sites/state.js';
 import type { ExpertView, SeenPage } from './tasks/expert-kit.js';
 import type { TaskInstance } from './tasks/task.js';
 import { TOOLS, type ToolName } from './tools.js';
@@ -125,6 +126,14 @@ export class BrowserSession implements Session {
       throw new CallRefusedError('bad_request', `no expert strategy ${JSON.stringify(name)} (this family has ${known.join(', ')})`);
     }
     return expertAction(instance.expert(this.expertView(name)), 'expert');
+  }
+
+  /**
+   * Every record of every site backend the episode serves (`site:shop/orders/4412` -> canonical
+   * JSON), read from the apps, not the page: what the kit diffs from reset to the end.
+   */
+  async state(): Promise<StateSnapshot> {
+    return sitesState(this.parts.instance.sites);
   }
 
   /** What an expert decides from at this state: the current page and every page shown (a composite env's expert reads it too). */

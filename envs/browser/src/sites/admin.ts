@@ -1,5 +1,6 @@
 import { errors, esc, field, page, selectField, table } from './html.js';
 import { formText, notFound, route, type SiteApp, type SiteRequest, type SiteResponse } from './site-app.js';
+import { recordsState } from './state.js';
 
 export interface User {
   id: number;
@@ -21,6 +22,11 @@ export class AdminSite implements SiteApp {
   readonly host = 'admin.test';
 
   constructor(readonly users: User[]) {}
+
+  /** Every record the app holds (SiteApp.state). */
+  state(): Record<string, string> {
+    return recordsState({ users: this.users });
+  }
 
   handle(req: SiteRequest): SiteResponse {
     const p = req.path;

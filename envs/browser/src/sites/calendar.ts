@@ -1,5 +1,6 @@
 import { errors, esc, field, page, selectField, table } from './html.js';
 import { formText, notFound, route, type SiteApp, type SiteRequest, type SiteResponse } from './site-app.js';
+import { recordsState } from './state.js';
 
 export interface CalPerson {
   id: number;
@@ -82,6 +83,11 @@ export class CalendarSite implements SiteApp {
 
   constructor(readonly data: CalendarData) {
     this.nextId = Math.max(0, ...data.events.map((e) => e.id)) + 1;
+  }
+
+  /** Every record the app holds (SiteApp.state). */
+  state(): Record<string, string> {
+    return recordsState(this.data);
   }
 
   handle(req: SiteRequest): SiteResponse {

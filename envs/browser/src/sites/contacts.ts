@@ -1,5 +1,6 @@
 import { errors, esc, field, page, table } from './html.js';
 import { formText, notFound, route, type SiteApp, type SiteRequest, type SiteResponse } from './site-app.js';
+import { recordsState } from './state.js';
 
 export interface Contact {
   id: number;
@@ -54,6 +55,11 @@ export class ContactsSite implements SiteApp {
 
   constructor(readonly data: ContactsData) {
     this.nextId = Math.max(0, ...data.contacts.map((c) => c.id)) + 1;
+  }
+
+  /** Every record the app holds (SiteApp.state). */
+  state(): Record<string, string> {
+    return recordsState(this.data);
   }
 
   handle(req: SiteRequest): SiteResponse {

@@ -1,6 +1,7 @@
 import { money } from '../tasks/rng.js';
 import { errors, esc, field, page, selectField, table } from './html.js';
 import { formText, notFound, route, type SiteApp, type SiteRequest, type SiteResponse } from './site-app.js';
+import { recordsState } from './state.js';
 
 export interface DeskCustomer {
   id: number;
@@ -60,6 +61,11 @@ export class HelpDeskSite implements SiteApp {
   readonly host = 'desk.test';
 
   constructor(readonly data: DeskData) {}
+
+  /** Every record the app holds (SiteApp.state). */
+  state(): Record<string, string> {
+    return recordsState(this.data);
+  }
 
   handle(req: SiteRequest): SiteResponse {
     const p = req.path;

@@ -1,6 +1,7 @@
 import { money } from '../tasks/rng.js';
 import { errors, esc, field, page, table } from './html.js';
 import { formText, notFound, route, type SiteApp, type SiteRequest, type SiteResponse } from './site-app.js';
+import { recordsState } from './state.js';
 
 export interface Product {
   id: number;
@@ -68,6 +69,12 @@ export class ShopSite implements SiteApp {
   /** Orders placed during the episode. */
   newOrders(): ShopOrder[] {
     return this.data.orders.filter((o) => o.id >= this.firstNew);
+  }
+
+  /** Every record the app holds (SiteApp.state), with the cart's lines and the coupon applied at checkout. */
+  state(): Record<string, string> {
+    const cart = [...this.cart].map(([productId, qty]) => [`cart/${productId}`, String(qty)]);
+    return { ...recordsState(this.data), ...Object.fromEntries(cart), ...(this.coupon ? { 'checkout/coupon': JSON.stringify(this.coupon) } : {}) };
   }
 
   handle(req: SiteRequest): SiteResponse {

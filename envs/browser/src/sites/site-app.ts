@@ -25,6 +25,12 @@ export interface SiteApp {
   readonly host: string;
   /** Answers one request; it may change the app's state (a POST), which is what verifiers read. */
   handle(request: SiteRequest): SiteResponse | Promise<SiteResponse>;
+  /**
+   * Everything a request can change, as entries keyed by a stable path (`orders/4412`) with
+   * canonical strings (`recordsState` of state.ts); the session prefixes the app's name. Absent
+   * on an app that serves only fixed files.
+   */
+  state?(): Record<string, string>;
 }
 
 /** Text of a POSTed field, trimmed. */

@@ -1,6 +1,7 @@
 import { money } from '../tasks/rng.js';
 import { errors, esc, field, page, selectField, table } from './html.js';
 import { formText, notFound, type SiteApp, type SiteRequest, type SiteResponse } from './site-app.js';
+import { recordsState } from './state.js';
 
 export type FareClass = 'Economy' | 'Business';
 
@@ -92,6 +93,11 @@ export class TravelSite implements SiteApp {
   private counter = 1;
 
   constructor(readonly data: TravelData) {}
+
+  /** Every record the app holds (SiteApp.state). */
+  state(): Record<string, string> {
+    return recordsState(this.data);
+  }
 
   handle(req: SiteRequest): SiteResponse {
     const p = req.path;

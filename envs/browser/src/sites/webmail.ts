@@ -1,5 +1,6 @@
 import { errors, esc, field, page, selectField, table } from './html.js';
 import { formText, notFound, route, type SiteApp, type SiteRequest, type SiteResponse } from './site-app.js';
+import { recordsState } from './state.js';
 
 export interface Mail {
   id: number;
@@ -53,6 +54,11 @@ export class WebmailSite implements SiteApp {
 
   sent(): Mail[] {
     return this.data.messages.filter((m) => m.folder === 'sent');
+  }
+
+  /** Every record the app holds (SiteApp.state). */
+  state(): Record<string, string> {
+    return recordsState(this.data);
   }
 
   handle(req: SiteRequest): SiteResponse {

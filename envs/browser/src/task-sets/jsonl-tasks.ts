@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { TaskFamily } from '@workgym/protocol';
-import { assertUniqueTaskNames, readJsonLines, taskFamilyName, taskSetName, TaskSetError, taskVerifierVersion } from '@workgym/protocol/kit';
+import { assertUniqueTaskNames, canonicalJson, readJsonLines, taskFamilyName, taskSetName, TaskSetError, taskVerifierVersion } from '@workgym/protocol/kit';
 import type { SiteApp, SiteRequest, SiteResponse } from '../sites/site-app.js';
 import { serveFile } from '../sites/static-files.js';
 import { norm, verification, type TaskInstance, type VerifyInput } from '../tasks/task.js';
@@ -106,6 +106,11 @@ export class RecordingSite implements SiteApp {
   readonly submissions: Submission[] = [];
 
   constructor(private readonly root: string) {}
+
+  /** The submissions received (SiteApp.state): a form sent is the one change an agent makes here. */
+  state(): Record<string, string> {
+    return Object.fromEntries(this.submissions.map((s, i) => [`submissions/${i}`, canonicalJson({ method: s.method, path: s.path, fields: [...s.fields] })]));
+  }
 
   async handle(req: SiteRequest): Promise<SiteResponse> {
     const page = !/\.[a-z0-9]+$/i.test(req.path) || /\.html?$/i.test(req.path);
