@@ -331,15 +331,17 @@ describe('state snapshots and infeasible seeds', () => {
     expect(joinStates({ browser: { 'site:shop/1': '{}' }, sheet: { 'cell:A1': '2' } })).toEqual({ 'browser/site:shop/1': '{}', 'sheet/cell:A1': '2' });
   });
 
-  it('makes exactly one seed in every four infeasible, at places that differ by block and split', () => {
+  it('makes exactly one seed in every four infeasible, at places that differ by block, split and family', () => {
     for (const split of ['train', 'test']) {
       for (let block = 0; block < 50; block++) {
         const seeds = [0, 1, 2, 3].map((i) => block * 4 + i);
-        expect(seeds.filter((seed) => infeasibleSeed(split, seed))).toHaveLength(1);
+        expect(seeds.filter((seed) => infeasibleSeed('walk/short', split, seed))).toHaveLength(1);
       }
     }
-    const places = (split: string) => Array.from({ length: 50 }, (_, block) => [0, 1, 2, 3].findIndex((i) => infeasibleSeed(split, block * 4 + i)));
-    expect(new Set(places('train')).size).toBe(4);
-    expect(places('train')).not.toEqual(places('test'));
+    const places = (family: string, split: string) =>
+      Array.from({ length: 50 }, (_, block) => [0, 1, 2, 3].findIndex((i) => infeasibleSeed(family, split, block * 4 + i)));
+    expect(new Set(places('walk/short', 'train')).size).toBe(4);
+    expect(places('walk/short', 'train')).not.toEqual(places('walk/short', 'test'));
+    expect(places('walk/short', 'train')).not.toEqual(places('walk/long', 'train'));
   });
 });

@@ -89,7 +89,7 @@ describe('a family with infeasible seeds (the kit judges report_infeasible)', ()
   it('fails the infeasible case when the expert does the nearest thing instead of reporting', async () => {
     const actAnyway: typeof findCodeOrReport = { ...findCodeOrReport, strategies: ['first-note'], nearMisses: [] };
     const { client } = connectInProcess(new NotesEnv([actAnyway]));
-    const report = await checkEnv(client, { seeds: [], infeasibleSeeds: range(1, 8) });
+    const report = await checkEnv(client, { seeds: [], infeasibleSeeds: range(0, 7) });
     const failed = report.results.filter((r) => !r.ok);
     expect(failed.map((r) => r.check)).toEqual(['infeasible seed: expert solves the task', 'infeasible seed: expert solves the task']);
     expect(failed[0]!.message).toContain('only report_infeasible succeeds on it');

@@ -19,7 +19,7 @@ function size(instance: ReturnType<typeof catalogue.instance>): number {
 }
 
 describe('workday families (no browser)', () => {
-  it('offers the browser and workbook tools under their own names, the workbook fill handle left out, submit once, then the kit's report_infeasible', () => {
+  it('offers the browser and workbook tools under their own names, the workbook fill handle left out, submit once, then report_infeasible from the kit', () => {
     const names = new WorkdayEnv().tools().map((t) => t.name);
     expect(names.slice(0, 7)).toEqual(['click', 'fill', 'select', 'press', 'scroll', 'goto', 'back']);
     expect(names).toContain('write_cells');

@@ -6,6 +6,7 @@ interface ListedFamily {
   job: string;
   tiers: string[];
   heldOut: boolean;
+  features: string[];
   components: unknown[];
 }
 
@@ -52,5 +53,13 @@ describe('the catalogue across envs', () => {
       expect(listed.length, job).toBeGreaterThanOrEqual(6);
       for (const f of listed) expect(f.tiers, f.id).toEqual(['easy', 'medium', 'hard']);
     }
+  });
+
+  it('gives every family a features list; at least 6 families, in the code, spreadsheet and browser envs, have infeasible seeds', async () => {
+    const families = await generatedFamilies();
+    for (const { family } of families) expect(Array.isArray(family.features), family.id).toBe(true);
+    const infeasible = families.filter(({ family }) => family.features.includes('infeasible'));
+    expect(infeasible.length).toBeGreaterThanOrEqual(6);
+    expect([...new Set(infeasible.map((f) => f.env))]).toEqual(expect.arrayContaining(['code', 'spreadsheet', 'browser']));
   });
 });

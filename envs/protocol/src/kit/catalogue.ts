@@ -99,7 +99,7 @@ export class FamilyCatalogue<Def extends FamilyDef<unknown>> {
 
   /** Whether the task (id, seed, split) asks for what cannot be done (only for a family listing `infeasible`). */
   infeasible(id: string, seed: number, split = 'train'): boolean {
-    return familyFeatures(this.get(id)).includes('infeasible') && infeasibleSeed(split, seed);
+    return familyFeatures(this.get(id)).includes('infeasible') && infeasibleSeed(id, split, seed);
   }
 
   /** The family's components as the catalogue lists them: its own, then the kit's `feasibility` guard where it has the feature. */

@@ -30,14 +30,22 @@ const BLOCK = 4;
 const PLACE_SALT = 0x1f3a;
 
 /**
- * Whether the seed of a family listing `infeasible` is one of its infeasible ones: one seed in
- * every block of four consecutive seeds, at a place drawn from the block (split included), so the
- * share is exact over any run of seeds and no arithmetic on the seed finds them.
+ * Whether the seed of the family `family` (its id) is one of its infeasible ones, where it lists
+ * `infeasible`: one seed in every block of four consecutive seeds, at a place drawn from the
+ * family, the split and the block, so the share is exact over any run of seeds, no arithmetic on
+ * the seed finds them, and the families' infeasible seeds are not the same ones.
  */
-export function infeasibleSeed(split: string, seed: number): boolean {
+export function infeasibleSeed(family: string, split: string, seed: number): boolean {
   const block = Math.floor(seed / BLOCK);
-  const place = new Rng(splitSeed(split, block)).fork(PLACE_SALT).int(0, BLOCK - 1);
+  const place = new Rng(splitSeed(split, block)).fork(PLACE_SALT ^ nameHash(family)).int(0, BLOCK - 1);
   return seed % BLOCK === place;
+}
+
+/** FNV-1a of a name: a family's own salt. */
+function nameHash(name: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
 }
 
 /** What the kit knows of the task it judges feasibility for. */

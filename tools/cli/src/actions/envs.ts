@@ -19,6 +19,7 @@ export async function listEnvs(options: { json?: boolean; env?: string[]; tasks?
         difficulty: f.difficulty,
         tiers: f.tiers ?? [],
         heldOut: f.heldOut === true,
+        features: f.features ?? [],
         description: f.description,
         splits: f.splits,
         strategies: f.strategies ?? [],
@@ -41,9 +42,10 @@ export async function listEnvs(options: { json?: boolean; env?: string[]; tasks?
       f.job ?? '',
       f.tiers.join(', ') || (f.difficulty ?? ''),
       f.heldOut ? 'held out' : '',
+      f.features.join(', '),
       f.strategies.join(', '),
     ]);
-    console.log(formatTable([['family', 'job', 'difficulty (tiers)', 'training', 'expert strategies (--expert-variant)'], ...rows]));
+    console.log(formatTable([['family', 'job', 'difficulty (tiers)', 'training', 'features', 'expert strategies (--expert-variant)'], ...rows]));
     console.log();
   }
 }
