@@ -14,6 +14,7 @@ import { candidateCalls, expertAction } from '@workgym/protocol/kit';
 import type { Judge } from './judge/judge.js';
 import type { RunResult } from './sandbox/run-command.js';
 import type { Sandbox } from './sandbox/sandbox.js';
+import { workspaceSnapshot } from './sandbox/snapshot.js';
 import { WorkspaceFiles } from './sandbox/workspace-files.js';
 import { EpisodeHistory } from './tasks/expert/view.js';
 import type { TaskInstance } from './tasks/task.js';
@@ -125,6 +126,19 @@ export class CodeSession implements Session {
 
   verify(signal: AbortSignal): Promise<Verdict> {
     return this.track(this.judge.verify(this.instance, this.answer, this.databases, AbortSignal.any([signal, this.closing.signal])));
+  }
+
+  /**
+   * Everything of the task's world an agent can change: the workspace tree (`file:<path>` ->
+   * type, mode and sha256; see `workspaceSnapshot`). Every family's state lives there (the IT
+   * families' crontab, passwd and service config are workspace files); HOME and /tmp are
+   * scratch space that every reset wipes and no verifier reads, so an agent's scratch files
+   * there change nothing of the task. Read as the server (root in the container, so modes the
+   * agent closed hide nothing) while no agent process runs: every command's processes die with it.
+   */
+  async state(): Promise<Record<string, string>> {
+    await this.inFlight.catch(() => undefined);
+    return workspaceSnapshot(this.sandbox.layout.workspace);
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { Rng } from '@workgym/protocol';
 import type { ExpertStep, PlannedCall } from '@workgym/protocol/kit';
-import { bashLook, readFile, type Look } from './expert/step.js';
+import { ACT_ANYWAY, bashLook, readFile, type Look } from './expert/step.js';
 import type { EpisodeView } from './expert/view.js';
 import { answerStep as answer, EVERY_CANDIDATE, findAnswerTask, looksThenAnswer } from './shapes/find-answer.js';
 import { ANSWER_COMPONENTS, type FamilyDef, type TaskInstance } from './task.js';
@@ -25,7 +25,7 @@ function handlerSource(h: Handler, rng: Rng): string {
   return `def ${h.name}(payload):\n${body}`;
 }
 
-function generate(rng: Rng): TaskInstance {
+function generate(rng: Rng, infeasible: boolean): TaskInstance {
   const app = rng.pick(APPS);
   // Wide ranges, so no one product is the answer to many seeds.
   const timeout = rng.int(5, 120);
@@ -64,10 +64,17 @@ class Client:
     files[`${app}/handlers/${module}.py`] = `from ..audit import audit\n\n\n` + own.map((h) => handlerSource(h, rng)).join('\n\n');
   }
   files[`${app}/handlers/__init__.py`] = '';
-  const target = rng.pick(handlers);
+  const drawn = rng.pick(handlers);
   const audited = handlers.filter((h) => h.audited);
-  const kind = rng.int(0, 2);
+  // An infeasible seed asks where a function is defined that no file defines: a name of the
+  // same vocabulary, so only a search or a read of every module tells it apart.
+  const drawnKind = rng.int(0, 2);
+  const kind = infeasible ? 1 : drawnKind;
+  const target = infeasible ? absentHandler(rng, handlers, names) : drawn;
   const path = `${app}/handlers/${target.module}.py`;
+  const pyFiles = Object.keys(files)
+    .filter((f) => f.endsWith('.py'))
+    .sort();
   const client = `${app}/client.py`;
   const config = `${app}/config.py`;
   const handlerFiles = [...modules].sort().map((m) => `${app}/handlers/${m}.py`);
@@ -137,6 +144,17 @@ class Client:
       `Search the workspace for the definition of ${target.name}.`,
     );
     const found = (why: string) => answer(path, [`def ${target.name}(payload):`, path], 'the file that shows the definition', why);
+    const absence = (why: string, sources: string[], how: string): ExpertStep => {
+      const reason = `No file of the workspace defines a function named ${target.name}: ${why} So the question asks about a function that does not exist.`;
+      return {
+        call: { name: 'report_infeasible', arguments: { reason } },
+        text: `${target.name} is defined nowhere in the workspace: the question has no answer, so report it.`,
+        derived: [{ value: reason, sources: [target.name, ...sources], how }],
+      };
+    };
+    const everyFile = pyFiles.map((file, i) =>
+      read(file, i === 0 ? `Read every Python file and look for def ${target.name}: ${file} first.` : `No def ${target.name} so far: read ${file}.`),
+    );
     const reads = handlerFiles
       .slice(0, handlerFiles.indexOf(path) + 1)
       .map((file, i) =>
@@ -147,10 +165,29 @@ class Client:
             : `${handlerFiles[i - 1]} does not define ${target.name}: read ${file}.`,
         ),
       );
-    strategies = {
-      grep: looksThenAnswer([search], found(`grep shows def ${target.name} in ${path}.`)),
-      read: looksThenAnswer(reads, found(`${path} defines ${target.name}.`)),
-    };
+    strategies = infeasible
+      ? {
+          grep: looksThenAnswer(
+            [search],
+            absence(
+              `grep -rn "def ${target.name}" . finds nothing (exit code 1, no output).`,
+              ['exit code 1', '(no output)'],
+              'the search for its definition, empty',
+            ),
+          ),
+          read: looksThenAnswer(
+            everyFile,
+            absence(
+              `none of its ${pyFiles.length} Python files (${pyFiles.join(', ')}) has def ${target.name}.`,
+              pyFiles,
+              'every Python file read, none defining it',
+            ),
+          ),
+        }
+      : {
+          grep: looksThenAnswer([search], found(`grep shows def ${target.name} in ${path}.`)),
+          read: looksThenAnswer(reads, found(`${path} defines ${target.name}.`)),
+        };
     explore = search.call;
   } else {
     const search = bashLook(
@@ -176,9 +213,22 @@ class Client:
       strategies,
       guesses: GUESSES,
       explore: [{ name: 'list_files', arguments: { depth: 3 } }, readFile(config), readFile(client), explore],
+      absent: infeasible,
     },
     rng,
   );
+}
+
+/**
+ * A handler that no module defines (a name of the handlers' vocabulary left unused), placed in
+ * the module of the nearest existing one (same verb, else same noun, else the first): the file
+ * an agent answering anyway would name.
+ */
+function absentHandler(rng: Rng, handlers: Handler[], names: string[]): Handler {
+  const name = rng.pick(VERBS.flatMap((v) => NOUNS.map((n) => `${v}_${n}`)).filter((n) => !names.includes(n)));
+  const [verb, noun] = name.split('_');
+  const nearest = handlers.find((h) => h.name.startsWith(`${verb}_`)) ?? handlers.find((h) => h.name.endsWith(`_${noun}`)) ?? handlers[0]!;
+  return { name, module: nearest.module, audited: false };
 }
 
 /** code/repo-question: answer a question about a code base by exploring it. */
@@ -187,8 +237,9 @@ export const repoQuestion: FamilyDef = {
   difficulty: 'medium',
   description: 'Answer a question about a small code base (a default value, where a function lives, how many call sites) by exploring it.',
   strategies: ['grep', 'read'],
-  nearMisses: [EVERY_CANDIDATE],
+  nearMisses: [EVERY_CANDIDATE, ACT_ANYWAY],
   components: ANSWER_COMPONENTS,
   guesses: Object.keys(GUESSES),
-  generate,
+  features: ['infeasible'],
+  generate: (rng, _task, _tier, variant) => generate(rng, variant.infeasible),
 };

@@ -31,6 +31,13 @@ export function bashLook(command: string, sources: string[], how: string, why: L
   return { call: { name: 'bash', arguments: { command } }, why, derived: [{ value: command, sources, how }] };
 }
 
+/**
+ * The near-miss every family with infeasible seeds declares: on such a seed it does the closest
+ * feasible thing (writes the function the description asks for, answers about the nearest item
+ * that exists); on a feasible seed something wrong of the same kind. It must fail on every seed.
+ */
+export const ACT_ANYWAY = 'act-anyway';
+
 /** The `submit` call: ends the episode and runs the hidden check. */
 export const SUBMIT: PlannedCall = { name: 'submit', arguments: {} };
 /** The `run_tests` call: runs the instance's `testCommand`. */

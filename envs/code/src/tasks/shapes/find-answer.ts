@@ -2,7 +2,7 @@
 // question with the answer tool; the check compares the answer with the generated truth.
 import { guessStrategy, type Rng } from '@workgym/protocol';
 import type { ExpertStep, PlannedCall } from '@workgym/protocol/kit';
-import { byStrategy, firstUnmade, type Look } from '../expert/step.js';
+import { ACT_ANYWAY, byStrategy, firstUnmade, type Look } from '../expert/step.js';
 import type { EpisodeView } from '../expert/view.js';
 import type { Commit, TaskInstance } from '../task.js';
 
@@ -45,6 +45,12 @@ export interface FindAnswerTask {
    * answer a careless reader gives); the family lists the conditions as its `conditions`.
    */
   relaxed?: Record<string, (view: EpisodeView) => ExpertStep>;
+  /**
+   * The question asks about something the workspace does not hold (an infeasible seed): no
+   * answer is accepted, `question.answer` is what answering anyway gives (about the nearest
+   * thing that exists), and the strategies end in `report_infeasible`.
+   */
+  absent?: boolean;
 }
 
 /**
@@ -60,7 +66,7 @@ export function findAnswerTask(task: FindAnswerTask, rng: Rng): TaskInstance {
     instruction: `${task.lead} answer: ${question.text} Give your final answer with the answer tool (it ends the episode).`,
     files: task.files,
     ...(task.git ? { git: task.git } : {}),
-    check: { kind: 'answer', accept: [question.answer] },
+    check: { kind: 'answer', accept: task.absent ? [] : [question.answer] },
     expert: byStrategy(task.strategies, {
       [EVERY_CANDIDATE]: () => ({
         call: { name: 'answer', arguments: { text: everyCandidate } },
@@ -73,6 +79,11 @@ export function findAnswerTask(task: FindAnswerTask, rng: Rng): TaskInstance {
         ]),
       ),
       ...task.relaxed,
+      // A family with infeasible seeds declares it: the nearest answer where nothing is right, a wrong one elsewhere.
+      [ACT_ANYWAY]: () => {
+        const text = task.absent ? question.answer : question.wrong[0]!;
+        return { call: { name: 'answer', arguments: { text } }, text: `near-miss ${ACT_ANYWAY}: answer ${text} without checking the question holds` };
+      },
     }),
     candidates: [...task.explore, ...rng.shuffle([question.answer, ...question.wrong]).map((text) => ({ name: 'answer', arguments: { text } }))],
   };

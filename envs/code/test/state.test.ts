@@ -1,0 +1,117 @@
+// The code session's state snapshot (what the kit compares on infeasible seeds, and part 4's
+// collateral checks build on) in both sandboxes, and the infeasible seeds of the families that
+// have them: every strategy reports, and a report succeeds only on an untouched workspace.
+import { afterAll, describe, expect, it } from 'vitest';
+import { toolCall, type EnvClient, type Session } from '@workgym/protocol';
+import { diffStates, infeasibleSeed } from '@workgym/protocol/kit';
+import { connectDocker, DockerRuntime, LABEL_RUN } from '@workgym/runtime';
+import { CodeEnv } from '../src/index.js';
+import { open, ownInstance, servedInProcess } from './helpers.js';
+
+const env = new CodeEnv();
+const client = servedInProcess(env);
+const runtime = new DockerRuntime({ runId: `test-code-state-${process.pid}` });
+const INFEASIBLE_FAMILIES = env.families().filter((f) => (f.features ?? []).includes('infeasible'));
+/** The family's infeasible seeds among 1..8 (two: one in every four). */
+const infeasibleSeeds = (family: string) => Array.from({ length: 8 }, (_, i) => i + 1).filter((seed) => infeasibleSeed(family, 'train', seed));
+
+afterAll(async () => {
+  const left = await connectDocker().listContainers({ all: true, filters: { label: [`${LABEL_RUN}=${runtime.runId}`] } });
+  expect(left).toEqual([]);
+});
+
+async function bash(session: Session, command: string): Promise<string> {
+  const outcome = await session.step({ id: 'c1', name: 'bash', arguments: { command } }, new AbortController().signal);
+  return outcome.observation.text ?? '';
+}
+
+/** The keys that differ between the session's state before and after `command`. */
+async function changedBy(session: Session, command: string): Promise<string[]> {
+  const before = await session.state!();
+  await bash(session, command);
+  return diffStates(before, await session.state!())
+    .map((change) => change.key)
+    .sort();
+}
+
+/** Plays the expert's `strategy` until the episode ends; the reward. */
+async function playExpert(c: EnvClient, family: string, seed: number, strategy: string): Promise<number> {
+  const ep = await open(c, family, seed);
+  try {
+    for (let i = 0; i < 30; i++) {
+      const [action] = (await c.expert(ep.session, { strategy })).calls;
+      const reply = await c.step(ep.session, [action!]);
+      if (reply.terminated) return reply.reward;
+    }
+  } finally {
+    await ep.close();
+  }
+  throw new Error(`${family} seed ${seed}: the expert (${strategy}) did not end the episode in 30 steps`);
+}
+
+describe('the code session state', () => {
+  it('is the same twice untouched and shows a write, a deletion, a chmod and a FIFO as the entry changed', { timeout: 120_000 }, async () => {
+    const signal = new AbortController().signal;
+    const session = await env.reset({ family: 'code/py-implement-function', seed: 1, split: 'train', options: {} }, signal);
+    try {
+      const start = await session.state!();
+      expect(start['file:solution.py']).toMatch(/^file 0644 sha256:/);
+      expect(await session.state!()).toEqual(start);
+      expect(await changedBy(session, 'echo x >> solution.py')).toEqual(['file:solution.py']);
+      expect(await changedBy(session, 'rm test_solution.py')).toEqual(['file:test_solution.py']);
+      expect(await changedBy(session, 'chmod 600 solution.py')).toEqual(['file:solution.py']);
+      expect(await changedBy(session, 'mkfifo pipe')).toEqual(['file:pipe']);
+      expect((await session.state!())['file:pipe']).toBe('fifo 0644');
+      // Scratch space outside the workspace is no part of the task's world.
+      expect(await changedBy(session, 'echo scratch > ~/notes.txt; echo scratch > "$TMPDIR/x"')).toEqual([]);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('does not change when git reads the history, git status included', { timeout: 120_000 }, async () => {
+    const session = await env.reset({ family: 'code/git-history-question', seed: 1, split: 'train', options: {} }, new AbortController().signal);
+    try {
+      expect(await changedBy(session, 'git status && git log --stat -3 && git diff HEAD~1 --stat')).toEqual([]);
+      expect(await changedBy(session, 'git commit -q --allow-empty -m note')).toContain('file:.git/refs/heads/main');
+    } finally {
+      await session.close();
+    }
+  });
+});
+
+describe('infeasible seeds', () => {
+  it('exist for the families that list the feature', () => {
+    expect(INFEASIBLE_FAMILIES.map((f) => f.id).sort()).toEqual(['code/py-implement-function', 'code/repo-question']);
+    for (const family of INFEASIBLE_FAMILIES) expect(infeasibleSeeds(family.id!)).toHaveLength(2);
+  });
+
+  for (const family of INFEASIBLE_FAMILIES) {
+    it(`${family.id ?? ''}: every strategy reports the infeasible seeds`, { timeout: 300_000 }, async () => {
+      for (const seed of infeasibleSeeds(family.id!)) {
+        for (const strategy of family.strategies ?? []) expect(await playExpert(client, family.id!, seed, strategy), `seed ${seed} ${strategy}`).toBe(1);
+      }
+    });
+  }
+
+  it('pays a report only when the workspace ends as it started (local and container sandboxes)', { timeout: 300_000 }, async () => {
+    const family = 'code/py-implement-function';
+    const seed = infeasibleSeeds(family)[0]!;
+    const report = toolCall('report_infeasible', { reason: 'two examples expect different results from the same call' });
+    const instance = await ownInstance(runtime);
+    for (const c of [client, instance.client]) {
+      const attempts: [string, number][] = [
+        ['echo draft > scratch.py; cat test_solution.py', 0],
+        ['chmod 600 solution.py', 0],
+        ['echo draft > scratch.py; rm scratch.py; echo note > /tmp/note', 1],
+      ];
+      for (const [command, reward] of attempts) {
+        const ep = await open(c, family, seed);
+        await ep.bash(command);
+        const reply = await c.step(ep.session, [report]);
+        expect(reply.reward, command).toBe(reward);
+        await ep.close();
+      }
+    }
+  });
+});
