@@ -44,6 +44,7 @@ export const REFERENCE_PAGES: readonly ReferencePage[] = [
       'envs/spreadsheet/src/tasks/helpers.ts',
       'envs/spreadsheet/src/tasks/expert-kit.ts',
       'envs/spreadsheet/src/tasks/formula-block.ts',
+      'envs/spreadsheet/src/tasks/infeasible.ts',
       'envs/spreadsheet/src/tasks/shapes',
     ],
   },

@@ -1,6 +1,7 @@
 import {
   ActionError,
   CallRefusedError,
+  endsEpisode,
   Rng,
   ShownText,
   type ExpertAction,
@@ -12,11 +13,12 @@ import {
   type ValidToolCall,
   type Verdict,
 } from '@workgym/protocol';
-import { candidateCalls, expertAction, type ExpertStep, type PlannedCall } from '@workgym/protocol/kit';
+import { candidateCalls, expertAction, type ExpertStep, type PlannedCall, type StateSnapshot } from '@workgym/protocol/kit';
 import { WorkbookEditor } from './editor.js';
 import type { Workbook } from './engine/workbook.js';
 import { writeXlsx } from './engine/xlsx.js';
 import { renderView, sheetList } from './render.js';
+import { workbookState } from './state.js';
 import { uniqueCalls } from './tasks/expert-kit.js';
 import type { ExpertView } from './tasks/task.js';
 import { TOOLS } from './tools.js';
@@ -97,7 +99,8 @@ export class SpreadsheetSession implements Session {
   private candidates(): ToolCall[] {
     const useful = this.task.strategies
       .map((strategy) => this.task.expert(this.expertView(strategy)).call)
-      .filter((c) => c.name !== 'submit' && c.name !== 'answer');
+      // No ending among them: report_infeasible there would tell a random agent which seeds are infeasible.
+      .filter((c) => !endsEpisode(c.name));
     const rng = new Rng(this.task.seed * 1_000 + this.steps);
     const mixed = rng.shuffle(
       uniqueCalls([...useful, ...rng.sample([...this.task.distractors], Math.min(this.task.distractors.length, MAX_CANDIDATES - useful.length))]),
@@ -152,6 +155,11 @@ export class SpreadsheetSession implements Session {
 
   async verify(): Promise<Verdict> {
     return this.task.verify(this.wb, this.answerText, this.edits);
+  }
+
+  /** Every sheet, styled or non-empty cell, table and defined name of the workbook as it is now (`workbookState`). */
+  async state(): Promise<StateSnapshot> {
+    return workbookState(this.wb);
   }
 
   /** What an expert decides from at this state: the workbook and what the episode showed (a composite env's expert reads it too). */

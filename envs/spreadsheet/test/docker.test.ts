@@ -32,8 +32,11 @@ describe('spreadsheet env in its container', () => {
     const client = inProcessClient();
     const files = new Map<string, Buffer>();
     const ours = new Map<string, Awaited<ReturnType<typeof readXlsx>>>();
-    for (const family of new SpreadsheetEnv().families()) {
-      for (const seed of [1, 2]) {
+    const env = new SpreadsheetEnv();
+    for (const family of env.families()) {
+      // Two seeds whose expert ends with a workbook: on an infeasible seed it reports instead.
+      const infeasible = (seed: number) => env.catalogue.find(family.id!) !== undefined && env.catalogue.infeasible(family.id!, seed);
+      for (const seed of [1, 2, 3].filter((s) => !infeasible(s)).slice(0, 2)) {
         const ep = await open(client, family.id!, seed);
         const last = await runExpert(client, ep.session);
         await ep.close();

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Decoded, ToolCall, Verdict } from '@workgym/protocol';
+import { REPORT_INFEASIBLE } from '@workgym/protocol/kit';
 import { call, inProcessClient } from './helpers.js';
 
 // Shaped reward pays only for the job (issue 27): on highlight-rows, fix-broken-formulas,
@@ -10,7 +11,7 @@ import { call, inProcessClient } from './helpers.js';
 const client = inProcessClient();
 afterAll(() => client.close());
 
-const ENDING = new Set(['submit', 'answer']);
+const ENDING = new Set(['submit', 'answer', REPORT_INFEASIBLE]);
 
 interface Play {
   /** The expert strategy (a strategy, near-miss, `relax:` or `guess:`). */

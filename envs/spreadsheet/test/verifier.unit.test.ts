@@ -8,6 +8,7 @@ import type { TaskInstance } from '../src/tasks/task.js';
 import { perturbation, PERTURBATIONS, roundRng } from '../src/verify.js';
 import { call, inProcessClient, open } from './helpers.js';
 import type { ToolCall } from '@workgym/protocol';
+import { FEASIBILITY, REPORT_INFEASIBLE } from '@workgym/protocol/kit';
 
 const client = inProcessClient();
 afterAll(() => client.close());
@@ -115,7 +116,8 @@ describe('verifiers judge against the task, never against what the agent can edi
   it('moves every input the reference formulas read, and declares it among the inputs the check resets', async () => {
     const problems: string[] = [];
     for (const family of withFormulas) {
-      for (const seed of [1, 2]) {
+      // Seeds whose expert writes formulas: an infeasible one's reports and writes nothing.
+      for (const seed of [1, 2, 3].filter((s) => !env.catalogue.infeasible(family.id!, s)).slice(0, 2)) {
         const task = env.instance(family.id!, seed);
         const start = buildWorkbook(task.sheets);
         const { wb } = await play(family.id!, seed, '');
@@ -149,7 +151,7 @@ async function shaped(family: string, seed: number, strategy = '', before?: (fin
     for (let i = 0; i < 60; i++) {
       const action = await client.expert(reset.session, { strategy });
       const final = action.calls[0]!;
-      const calls = before && (final.name === 'submit' || final.name === 'answer') ? before(final, task) : action.calls;
+      const calls = before && ['submit', 'answer', REPORT_INFEASIBLE].includes(final.name) ? before(final, task) : action.calls;
       let reply;
       for (const c of calls) reply = await client.step(reset.session, [c]);
       if (reply!.terminated || reply!.truncated) return reply!.verdict!;
@@ -261,7 +263,10 @@ describe('shaped reward pays only for the job (issue 27)', () => {
 
   it('still pays the expert 1, and names exactly the declared components, with others_unchanged a guard', async () => {
     for (const family of generated) {
-      expect(family.components?.at(-1), family.id!).toMatchObject({ name: 'others_unchanged' });
+      const own = family.components!.filter((c) => c.name !== FEASIBILITY);
+      expect(own.at(-1), family.id!).toMatchObject({ name: 'others_unchanged' });
+      // The kit's guard comes last, on exactly the families whose seeds may be infeasible.
+      expect(family.components!.at(-1)!.name === FEASIBILITY, family.id!).toBe((family.features ?? []).includes('infeasible'));
       const verdict = await shaped(family.id!, 3);
       expect([family.id, verdict.success, verdict.shapedReward]).toEqual([family.id, true, 1]);
       expect(Object.keys(verdict.components ?? {}).sort()).toEqual(family.components!.map((c) => c.name!).sort());

@@ -2,8 +2,10 @@ import { drawUntil, type ExpertStep } from '@workgym/protocol/kit';
 import type { Value } from '../engine/values.js';
 import { showValue } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
+import { buildWorkbook } from './build-workbook.js';
 import { cellAt, derive, move, normalFormula, readIfUnseen, refDerivation, rowLine } from './expert-kit.js';
 import { call, FIRST, get, num, REGIONS } from './helpers.js';
+import { reportInfeasible } from './infeasible.js';
 import { sheetComponents, type ExpertView, type FamilyDef } from './task.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun'];
@@ -64,16 +66,39 @@ function answerOf(sales: readonly Sale[], q: Question, dropped?: Condition): str
 const firstRowAnswer = (sales: readonly Sale[], q: Question) => (q.kind === 'total' ? String(sales[0]!.revenue) : repAnswer(sales[0]!));
 
 /**
+ * The month nearest the asked one (the earlier on a tie) in which the asked region has rows: the
+ * `act-anyway` near-miss answers for it, the closest figure the table has.
+ */
+function nearestMonth(sales: readonly Sale[], q: Question): string | undefined {
+  const at = MONTHS.indexOf(q.month);
+  const distance = (m: string) => Math.abs(MONTHS.indexOf(m) - at) * 2 + (MONTHS.indexOf(m) > at ? 1 : 0);
+  const months = MONTHS.filter((m) => m !== q.month && sales.some((s) => s.region === q.region && s.month === m));
+  return months.sort((a, b) => distance(a) - distance(b))[0];
+}
+
+const actAnyway = (sales: readonly Sale[], q: Question) => answerOf(sales, { ...q, month: nearestMonth(sales, q)! });
+
+/**
  * Whether `q` suits the drawn rows: at least two rows match (no single row is the answer), one
- * rep leads alone, each condition dropped gives another answer, and so does the first row.
+ * rep leads alone, each condition dropped gives another answer, and so do the first row and the
+ * nearest other month of the region.
  */
 function fair(sales: readonly Sale[], q: Question): boolean {
   const rows = selected(sales, q);
-  if (rows.length < 2) return false;
+  if (rows.length < 2 || nearestMonth(sales, q) === undefined) return false;
   const top = ranking(rows);
   if (q.kind === 'top' && top.length > 1 && top[0]!.units === top[1]!.units) return false;
   const right = answerOf(sales, q);
-  return CONDITIONS.every((c) => answerOf(sales, q, c) !== right) && firstRowAnswer(sales, q) !== right;
+  return CONDITIONS.every((c) => answerOf(sales, q, c) !== right) && firstRowAnswer(sales, q) !== right && actAnyway(sales, q) !== right;
+}
+
+/**
+ * Whether `q` suits the drawn rows of an infeasible seed: no row has both its region and its
+ * month, but the region has rows in other months and the month rows of other regions, so only
+ * reading the rows shows the figure is not there.
+ */
+function absent(sales: readonly Sale[], q: Question): boolean {
+  return selected(sales, q).length === 0 && selected(sales, q, 'region').length > 0 && selected(sales, q, 'month').length > 0;
 }
 
 /** Answering a question from the data: read, aggregate, answer. */
@@ -82,11 +107,14 @@ export const answerQuestion: FamilyDef = {
   difficulty: 'medium',
   description: 'Answer a question about a sales table (a region and month total, or who sold the most there and how much) with the answer tool.',
   strategies: ['scan', 'scratch-formula'],
-  nearMisses: ['list-all'],
+  nearMisses: ['list-all', 'act-anyway'],
   components: sheetComponents('answer'),
   conditions: CONDITIONS,
   guesses: ['answer-2', 'first-row'],
-  generate(rng) {
+  // A question about the sales of a region in a month: on an infeasible seed that region sold
+  // nothing that month, which only reading the table shows.
+  features: ['infeasible'],
+  generate(rng, _task, _tier, { infeasible }) {
     const reps = rng.sample(FIRST, 5);
     const regions = rng.sample(REGIONS, 3);
     const kind = rng.next() < 0.5 ? 'total' : 'top';
@@ -97,32 +125,48 @@ export const answerQuestion: FamilyDef = {
         const n = rng.int(28, 40);
         const rows: Value[][] = [];
         for (let i = 0; i < n; i++) rows.push([rng.pick(MONTHS), rng.pick(regions), rng.pick(reps), rng.int(1, 40), rng.int(10, 999)]);
+        if (infeasible) {
+          // A region and a month with no row together (a few of the 18 pairs usually are).
+          const pairs = regions.flatMap((region) => MONTHS.map((month): Question => ({ kind, region, month })));
+          return { rows, q: rng.pick(pairs) };
+        }
         const first = rng.pick(rows);
         const q: Question = { kind, region: first[1] as string, month: first[0] as string };
         return { rows, q };
       },
-      ({ rows, q }) => fair(toSales(rows), q),
+      ({ rows, q }) => (infeasible ? absent(toSales(rows), q) : fair(toSales(rows), q)),
     );
-    const right = answerOf(toSales(rows), q);
     const height = rows.length + 1;
     const table = `A1:E${height}`;
     const question =
       kind === 'total'
         ? `What is the total Revenue of region ${q.region} in ${q.month}? Answer with the number only.`
         : `Which rep sold the most Units in region ${q.region} in ${q.month}, and how many? Answer with the name and the Units, like "Name: 12".`;
+    const sheets = [{ name: 'Sales', rows: [['Month', 'Region', 'Rep', 'Units', 'Revenue'], ...rows] }];
+    let start: Workbook | undefined;
     return {
       instruction:
         `Sheet Sales (${table}: Month, Region, Rep, Units, Revenue) holds this half-year's sales. ${question} Give it with the answer tool. ` +
         `Leave the table as it is; columns ${SCRATCH} and after are free for scratch work.`,
-      sheets: [{ name: 'Sales', rows: [['Month', 'Region', 'Rep', 'Units', 'Revenue'], ...rows] }],
+      sheets,
       focus: 'Sales',
-      question: kind === 'total' ? { accept: [right], numeric: Number(right) } : { accept: repSpellings(ranking(selected(toSales(rows), q))[0]!) },
+      // An infeasible seed has no right answer: only report_infeasible succeeds (the kit's verdict).
+      question: infeasible
+        ? { accept: [] }
+        : kind === 'total'
+          ? { accept: [answerOf(toSales(rows), q)], numeric: Number(answerOf(toSales(rows), q)) }
+          : { accept: repSpellings(ranking(selected(toSales(rows), q))[0]!) },
       expert(view) {
         const read = readIfUnseen(view, 'Sales', `A1:E${height}`, [table], `I need every sale row before answering; reading the whole table (${table}).`);
         if (read) return read;
         const { strategy } = view;
         const sales = salesRows(view.wb, height);
         if (strategy === 'list-all') return listAll(sales, q);
+        if (strategy === 'act-anyway') {
+          const month = nearestMonth(sales, q)!;
+          return move('answer', { text: actAnyway(sales, q) }, `Answering for ${month}, the month nearest ${q.month} with rows of region ${q.region}.`);
+        }
+        if (infeasible && !strategy.startsWith('relax:') && !strategy.startsWith('guess:')) return notThere(view, height, q, (start ??= buildWorkbook(sheets)));
         if (strategy === 'guess:answer-2') return move('answer', { text: '2' }, 'Answering 2.');
         if (strategy === 'guess:first-row') return move('answer', { text: firstRowAnswer(sales, q) }, 'Answering from the first row.');
         if (strategy.startsWith('relax:')) {
@@ -247,9 +291,50 @@ function scratchTop(view: ExpertView, height: number, q: Question): ExpertStep {
   ]);
 }
 
-/** The list-all near-miss: every possible answer at once. */
+/**
+ * An infeasible seed's expert: the table read, `scan` sees that no row has the region and the
+ * month; `scratch-formula` lets a COUNTIFS count them (0) and clears it again. Either reports why.
+ */
+function notThere(view: ExpertView, height: number, q: Question, start: Workbook): ExpertStep {
+  const { wb } = view;
+  const count = { cell: `Sales!${SCRATCH}1`, formula: `=COUNTIFS(${criteria(height, q)})` };
+  if (view.strategy === 'scratch-formula' && !view.made({ name: 'set_formula', arguments: count })) {
+    return move('set_formula', count, `Before adding anything up, a COUNTIFS in a spare cell (${SCRATCH}1) counts the rows with ${matchWords(q)}.`, [
+      refDerivation('Sales', `${SCRATCH}1`, [rowLine(wb, 'Sales', 1, 5)], 'the first empty column right of the table'),
+      derive(
+        count.formula,
+        [rowLine(wb, 'Sales', 1, 5), `A1:E${height}`, q.region, q.month],
+        'rows whose Region (B) and Month (A) match the question, counted',
+      ),
+    ]);
+  }
+  const regionRows = salesRows(wb, height).filter((s) => s.region === q.region);
+  const months = MONTHS.filter((m) => regionRows.some((s) => s.month === m));
+  const asked = q.kind === 'total' ? 'its total Revenue' : 'its top rep';
+  const reason = `No row of sheet Sales has Region ${q.region} and Month ${q.month}: region ${q.region} has rows only in ${months.join(', ')}, so ${asked} in ${q.month} is not in the workbook.`;
+  return reportInfeasible(
+    wb,
+    start,
+    reason,
+    [rowLine(wb, 'Sales', 1, 5), q.region, q.month, ...regionRows.map((s) => rowLine(wb, 'Sales', s.row, 5))],
+    `the rows with Region ${q.region}: their months, none of them ${q.month}`,
+  );
+}
+
+/** The list-all near-miss: every possible answer at once (every rep of the region, where the month has none of its rows). */
 function listAll(sales: readonly Sale[], q: Question): ExpertStep {
-  if (q.kind === 'top') return move('answer', { text: ranking(selected(sales, q)).map(repAnswer).join(', ') }, 'Naming every rep there.');
+  if (q.kind === 'top') {
+    const rows = selected(sales, q);
+    return move(
+      'answer',
+      {
+        text: ranking(rows.length > 0 ? rows : selected(sales, q, 'month'))
+          .map(repAnswer)
+          .join(', '),
+      },
+      'Naming every rep there.',
+    );
+  }
   const sums = new Map<string, number>();
   for (const s of sales) if (s.region === q.region) sums.set(s.month, (sums.get(s.month) ?? 0) + s.revenue);
   return move('answer', { text: [...sums.values()].join(', ') }, 'Giving every month’s total of the region.');

@@ -5,8 +5,10 @@ import type { Value } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
 import { daysIn, serialOf, yearMonth } from './bk-ledger.js';
 import { COMPANIES, money } from './bk-names.js';
-import { rowLine } from './expert-kit.js';
+import { buildWorkbook } from './build-workbook.js';
+import { readIfUnseen, rowLine } from './expert-kit.js';
 import { bump, call, get, num, round2, setValues } from './helpers.js';
+import { reportInfeasible } from './infeasible.js';
 import { formulaColumnExpert, typedValues } from './shapes/formula-column.js';
 import { sheetComponents, type FamilyDef } from './task.js';
 
@@ -72,11 +74,14 @@ export const bkCurrencyConvert: FamilyDef = {
   description:
     'Convert foreign-currency transactions to EUR at the rate of their month from a Rates sheet (one EUR in each currency), with lookup formulas rounded to the cent.',
   strategies: ['index-match', 'vlookup-block'],
-  nearMisses: ['typed-values', 'rate-constants'],
+  nearMisses: ['typed-values', 'rate-constants', 'act-anyway'],
   components: sheetComponents('formulas', 'values'),
   conditions: ['month', 'direction'],
   guesses: ['first-month-rate', 'unconverted'],
-  generate(rng, _task, tier) {
+  // A needed input missing: on an infeasible seed one transaction is in a currency the Rates
+  // sheet has no column for, which only comparing the two sheets shows.
+  features: ['infeasible'],
+  generate(rng, _task, tier, { infeasible }) {
     const size = SIZE[tier];
     const year = rng.int(2023, 2025);
     const firstMonth = rng.int(1, 13 - size.months);
@@ -127,6 +132,9 @@ export const bkCurrencyConvert: FamilyDef = {
         );
       },
     );
+    // Drawn after the feasible seeds' draws, so those instances stay as they were.
+    const stray = infeasible ? rng.pick(txns.filter((t) => t.currency !== 'EUR')) : undefined;
+    if (stray) stray.currency = rng.pick(CURRENCIES.filter(([code]) => !codes.includes(code)))[0];
     const n = txns.length + 1;
     const k = months.length + 1;
     const lastCol = columnName(codes.length + 1);
@@ -160,30 +168,86 @@ export const bkCurrencyConvert: FamilyDef = {
       return out;
     };
     const euroRule = euro ? ' Amounts already in EUR stay as they are.' : '';
+    // act-anyway leaves one row unconverted: the one with no rate where there is one, else the last foreign-currency row.
+    const unconvertedRow = 2 + (stray ? txns.indexOf(stray) : txns.findLastIndex((t) => t.currency !== 'EUR'));
+    const reads = [
+      {
+        sheet: 'Transactions',
+        range: `A1:E${n}`,
+        sources: [`A1:F${n}`],
+        why: 'I need every transaction’s date, currency and amount; reading Transactions.',
+      },
+      { sheet: 'Rates', range: `A1:${lastCol}${k}`, why: `The rates are on sheet Rates, which I have not seen; reading its table (A1:${lastCol}${k}).` },
+    ];
+    const sheets = [
+      {
+        name: 'Transactions',
+        rows: [
+          ['Date', 'Ref', 'Counterparty', 'Currency', 'Amount', 'Amount EUR'],
+          ...txns.map((t) => [t.date, t.ref, t.party, t.currency, money(t.cents), null]),
+        ],
+        formats: [
+          { range: `A2:A${n}`, format: { numFmt: 'yyyy-mm-dd' } },
+          { range: `E2:F${n}`, format: { numFmt: '#,##0.00' } },
+        ],
+      },
+      {
+        name: 'Rates',
+        rows: [['Month', ...codes], ...months.map((m, i) => [m, ...codes.map((c) => rates.get(c)![i]!)])],
+        formats: [{ range: `A2:A${k}`, format: { numFmt: 'yyyy-mm' } }],
+      },
+    ];
+    const solve = formulaColumnExpert({
+      reads,
+      block: ({ wb, strategy }) => ({
+        sheet: 'Transactions',
+        top: 2,
+        bottom: n,
+        columns: [
+          {
+            col: 'F',
+            label: 'Amount EUR',
+            formula: wrong[strategy] ?? (strategy === 'vlookup-block' ? vlookup : indexMatch),
+            alternatives: (r) => (wrong[strategy] ? [] : [indexMatch(r), vlookup(r)]),
+          },
+        ],
+        sources: [
+          rowLine(wb, 'Transactions', 1, 6),
+          rowLine(wb, 'Rates', 1, codes.length + 1),
+          rowLine(wb, 'Rates', k, codes.length + 1),
+          'divided by the rate',
+          'ROUND(…,2)',
+        ],
+        how: `the Amount (E) divided by the rate in the Rates row of the transaction's month (EOMONTH(Date,-1)+1 matched in Rates column A) and the column of its Currency (D, matched in the Rates header), rounded to the cent${euro ? '; an EUR amount as it is' : ''}`,
+        rangeSources: [`F2:F${n}`],
+      }),
+      expected,
+      blockStrategies: ['vlookup-block'],
+      typed: {
+        'typed-values': typedValues('Typing each converted amount in.'),
+        'act-anyway': {
+          text: `Every row converted by lookup but row ${unconvertedRow}, left in its own currency.`,
+          row: (r) => [r === unconvertedRow ? `=E${r}` : indexMatch(r)],
+        },
+        'rate-constants': {
+          text: 'Each row divided by its rate typed into the formula.',
+          row: (r, { wb, want }) => {
+            const v = want[`Transactions!F${r}`] as number;
+            return get(wb, `Transactions!D${r}`) === 'EUR' ? [`=E${r}`] : [`=ROUND(E${r}/${Number((num(get(wb, `Transactions!E${r}`)) / v).toFixed(6))},2)`];
+          },
+        },
+      },
+      wrongFormulas: Object.keys(wrong),
+      done: 'Every amount is converted to EUR at its own month’s rate, divided and rounded to the cent, by lookup formulas; submitting.',
+    });
+    let start: Workbook | undefined;
     return {
       instruction:
         `Sheet Transactions (A1:F${n}: Date, Ref, Counterparty, Currency, Amount, Amount EUR) lists payments in several currencies; dates are serial day numbers. ` +
         `Sheet Rates (A1:${lastCol}${k}) holds one row per month (column A: the month's first day) and one column per currency: how many units of that currency one EUR buys that month. ` +
         `Fill Transactions!F2:F${n} with each amount in EUR: the Amount divided by the rate of its currency in its own month's row, rounded to the cent with ROUND(…,2).${euroRule} ` +
         'Use a lookup formula, so the column follows when the rates or the transactions change. Change no other cell. Then submit.',
-      sheets: [
-        {
-          name: 'Transactions',
-          rows: [
-            ['Date', 'Ref', 'Counterparty', 'Currency', 'Amount', 'Amount EUR'],
-            ...txns.map((t) => [t.date, t.ref, t.party, t.currency, money(t.cents), null]),
-          ],
-          formats: [
-            { range: `A2:A${n}`, format: { numFmt: 'yyyy-mm-dd' } },
-            { range: `E2:F${n}`, format: { numFmt: '#,##0.00' } },
-          ],
-        },
-        {
-          name: 'Rates',
-          rows: [['Month', ...codes], ...months.map((m, i) => [m, ...codes.map((c) => rates.get(c)![i]!)])],
-          formats: [{ range: `A2:A${k}`, format: { numFmt: 'yyyy-mm' } }],
-        },
-      ],
+      sheets,
       focus: 'Transactions',
       expected,
       // All or nothing: a conversion at the latest rate is right for the latest month's rows and still wrong.
@@ -193,57 +257,25 @@ export const bkCurrencyConvert: FamilyDef = {
         inputs: [`Transactions!A2:A${n}`, `Transactions!D2:E${n}`, `Rates!A1:${lastCol}${k}`],
         perturb: (wb, r) => nextYear(wb, r, { n, k, currencies: codes, euro }),
       },
-      expert: formulaColumnExpert({
-        reads: [
-          {
-            sheet: 'Transactions',
-            range: `A1:E${n}`,
-            sources: [`A1:F${n}`],
-            why: 'I need every transaction’s date, currency and amount; reading Transactions.',
-          },
-          { sheet: 'Rates', range: `A1:${lastCol}${k}`, why: `The rates are on sheet Rates, which I have not seen; reading its table (A1:${lastCol}${k}).` },
-        ],
-        block: ({ wb, strategy }) => ({
-          sheet: 'Transactions',
-          top: 2,
-          bottom: n,
-          columns: [
-            {
-              col: 'F',
-              label: 'Amount EUR',
-              formula: wrong[strategy] ?? (strategy === 'vlookup-block' ? vlookup : indexMatch),
-              alternatives: (r) => (wrong[strategy] ? [] : [indexMatch(r), vlookup(r)]),
-            },
-          ],
-          sources: [
-            rowLine(wb, 'Transactions', 1, 6),
-            rowLine(wb, 'Rates', 1, codes.length + 1),
-            rowLine(wb, 'Rates', k, codes.length + 1),
-            'divided by the rate',
-            'ROUND(…,2)',
-          ],
-          how: `the Amount (E) divided by the rate in the Rates row of the transaction's month (EOMONTH(Date,-1)+1 matched in Rates column A) and the column of its Currency (D, matched in the Rates header), rounded to the cent${euro ? '; an EUR amount as it is' : ''}`,
-          rangeSources: [`F2:F${n}`],
-        }),
-        expected,
-        blockStrategies: ['vlookup-block'],
-        typed: {
-          'typed-values': typedValues('Typing each converted amount in.'),
-          'rate-constants': {
-            text: 'Each row divided by its rate typed into the formula.',
-            row: (r, { wb, want }) => {
-              const v = want[`Transactions!F${r}`] as number;
-              return get(wb, `Transactions!D${r}`) === 'EUR' ? [`=E${r}`] : [`=ROUND(E${r}/${Number((num(get(wb, `Transactions!E${r}`)) / v).toFixed(6))},2)`];
-            },
-          },
-        },
-        wrongFormulas: Object.keys(wrong),
-        done: 'Every amount is converted to EUR at its own month’s rate, divided and rounded to the cent, by lookup formulas; submitting.',
-      }),
+      expert: (view) => {
+        if (!stray || !bkCurrencyConvert.strategies.includes(view.strategy)) return solve(view);
+        for (const table of reads) {
+          const read = readIfUnseen(view, table.sheet, table.range, table.sources ?? [table.range], table.why);
+          if (read) return read;
+        }
+        const r = unconvertedRow;
+        return reportInfeasible(
+          view.wb,
+          (start ??= buildWorkbook(sheets)),
+          `Transaction ${stray.ref} (Transactions row ${r}) is in ${stray.currency}, but sheet Rates has rates only for ${codes.join(', ')}: there is no ${stray.currency} rate to convert it to EUR with.`,
+          [rowLine(view.wb, 'Transactions', r, 5), rowLine(view.wb, 'Rates', 1, codes.length + 1)],
+          'the Currency of that transaction, which is not among the currency columns of the Rates header',
+        );
+      },
       distractors: [
         call('read_range', { range: `Rates!A1:${lastCol}${k}` }),
         call('set_formula', { cell: 'Transactions!F2', formula: `=E2*Rates!B${k}` }),
-        call('set_format', { range: `Transactions!F2:F${n}`, number_format: '0.00' }),
+        call('set_format', { range: 'Transactions!A1:F1', bold: true }),
       ],
     };
   },
