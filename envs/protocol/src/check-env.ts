@@ -98,8 +98,9 @@ export async function checkEnv(client: EnvClient, options: CheckEnvOptions = {})
         await record(expertChecks[2]!, where, async () => checkRationale(demo));
       }
       for (const nearMiss of family.nearMisses) {
-        if (noExpert) skip(`near-miss ${nearMiss} does not succeed`, where);
-        else await record(`near-miss ${nearMiss} does not succeed`, where, () => checkNearMiss(ctx, maxSteps, nearMiss));
+        const check = nearMissCheck(nearMiss);
+        if (noExpert) skip(check, where);
+        else await record(check, where, () => checkNearMiss(ctx, maxSteps, nearMiss));
       }
       await record('doing nothing fails', where, () => checkDoingNothing(ctx));
       await record('submitting at once fails', where, () => checkSubmitAtOnce(ctx));
@@ -402,9 +403,24 @@ async function playStrategy(ctx: Ctx, maxSteps: number, strategy: string): Promi
   });
 }
 
-/** An adversarial attempt the family names must end without success. */
+/** The near-miss the kit adds to a family whose whole state it judges: the expert plus one change the task does not expect. */
+const COLLATERAL = 'collateral';
+
+/** The case a near-miss is reported as: the kit's own is the `collateral` case. */
+function nearMissCheck(nearMiss: string): string {
+  return nearMiss === COLLATERAL ? COLLATERAL : `near-miss ${nearMiss} does not succeed`;
+}
+
+/** An adversarial attempt the family names must end without success (the kit's `collateral` one on its `no_collateral` guard). */
 async function checkNearMiss(ctx: Ctx, maxSteps: number, nearMiss: string): Promise<void> {
   const verdict = await playStrategy(ctx, maxSteps, nearMiss);
+  if (nearMiss === COLLATERAL) {
+    expect(
+      !verdict.success && verdict.components?.['no_collateral'] === 0,
+      `the expert's work plus one change the task does not expect was not caught (success ${verdict.success}, no_collateral ${verdict.components?.['no_collateral']}): ${verdict.detail} (take every changeable thing into Session.state and expect only the task's own changes)`,
+    );
+    return;
+  }
   expect(
     !verdict.success && verdict.reward < 1,
     `the near-miss got reward ${verdict.reward} (success ${verdict.success}): ${verdict.detail} (the verifier accepts an attempt that games it: judge against the task's generated truth, not state the agent could edit, or draw the task so this attempt fails on every seed)`,
@@ -507,8 +523,7 @@ async function checkInfeasible(
         checkGrounded(demo);
         checkRationale(demo);
       });
-      for (const nearMiss of family.nearMisses)
-        await record(`infeasible seed: near-miss ${nearMiss} does not succeed`, seed, () => checkNearMiss(at, maxSteps, nearMiss));
+      for (const nearMiss of family.nearMisses) await record(`infeasible seed: ${nearMissCheck(nearMiss)}`, seed, () => checkNearMiss(at, maxSteps, nearMiss));
     }
     await record('infeasible seed: doing nothing fails', seed, () => checkDoingNothing(at));
     await record('infeasible seed: submitting at once fails', seed, () => checkSubmitAtOnce(at));

@@ -58,6 +58,17 @@ export interface Session extends AsyncDisposable {
    * families with infeasible seeds, where success means nothing changed.
    */
   state?(): Promise<Readonly<Record<string, string>>>;
+  /**
+   * Whether the task expects the state at `key` (a key of `state`) to change: the family's
+   * declared changes. For a family whose whole state is judged (`FamilyDef.collateral`), any
+   * other change fails the kit's guard `no_collateral`.
+   */
+  expectsChange?(key: string): boolean;
+  /**
+   * Changes the state at `key` the way an agent could (another record edited, another cell
+   * written, a file deleted): the conformance check's `collateral` case makes one such change.
+   */
+  touch?(key: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -51,6 +51,9 @@ export const findCode: FamilyDef<NotesTask> = {
   guesses: ['fixed-code'],
   // The tier is the generator's knob: how many notes there are to look through.
   tiers: ['easy', 'medium', 'hard'],
+  // The kit judges the whole state: the task changes nothing (the session expects no change), so
+  // starring a note on the way fails.
+  collateral: true,
   generate(rng, _task, tier) {
     const notes = drawNotes(rng, NOTES_BY_TIER[tier]);
     // Never the first note, so the first-note near-miss fails on every seed.
@@ -191,7 +194,17 @@ class NotesSession implements Session {
 
   /** What the agent can change: which notes are starred. */
   async state(): Promise<Record<string, string>> {
-    return Object.fromEntries(this.task.notes.map((note, n) => [`note:${n + 1}`, this.starred.has(n) ? 'starred' : '']));
+    return Object.fromEntries(this.task.notes.map((_, n) => [`note:${n + 1}`, this.starred.has(n) ? 'starred' : '']));
+  }
+
+  /** The task is a question: it expects no change at all. */
+  expectsChange(): boolean {
+    return false;
+  }
+
+  /** Stars the note at `key` (`note:<number>`), as the star_note tool would. */
+  async touch(key: string): Promise<void> {
+    this.starred.add(Number(key.slice('note:'.length)) - 1);
   }
 
   async close(): Promise<void> {}

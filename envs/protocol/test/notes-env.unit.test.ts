@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertEnvConforms, checkEnv } from '../src/index.js';
+import { assertEnvConforms, checkEnv, type EpisodeSpec, type Session } from '../src/index.js';
 import { connectInProcess } from './helpers.js';
 import { findCode, findCodeOrReport, NotesEnv } from './notes-env.js';
 
@@ -9,6 +9,7 @@ describe('the worked example of docs/adding-a-family.md', () => {
     const report = await assertEnvConforms(client, { seeds: [1, 2, 3] });
     const checks = report.results.map((r) => r.check);
     expect(checks).toContain('near-miss first-note does not succeed');
+    expect(checks).toContain('collateral');
     expect(checks).toContain('expert strategy by-title solves the task'); // seed 1 plays scan, its default
     await client.close();
   });
@@ -57,7 +58,8 @@ describe('a family with infeasible seeds (the kit judges report_infeasible)', ()
     expect(onInfeasible).toContain('infeasible seed: near-miss star-and-report does not succeed');
     const listed = (await client.listTasks()).families[0]!;
     expect(listed.features).toEqual(['infeasible']);
-    expect(listed.components.map((c) => `${c.name}:${c.kind}`)).toEqual(['answer:0', 'feasibility:1']);
+    expect(listed.components.map((c) => `${c.name}:${c.kind}`)).toEqual(['answer:0', 'no_collateral:1', 'feasibility:1']);
+    expect(listed.nearMisses).toEqual(['first-note', 'star-and-report', 'collateral']);
     await client.close();
   });
 
@@ -76,7 +78,11 @@ describe('a family with infeasible seeds (the kit judges report_infeasible)', ()
       return reply!.verdict!;
     };
     const report: [string, Record<string, unknown>] = ['report_infeasible', { reason: 'no such note' }];
-    expect(await play(infeasible[0]!, [report])).toMatchObject({ success: true, infeasible: true, components: { answer: 1, feasibility: 1 } });
+    expect(await play(infeasible[0]!, [report])).toMatchObject({
+      success: true,
+      infeasible: true,
+      components: { answer: 1, no_collateral: 1, feasibility: 1 },
+    });
     const starred = await play(infeasible[0]!, [['star_note', { number: 2 }], report]);
     expect(starred).toMatchObject({ success: false, shapedReward: 0, infeasible: true });
     expect(starred.detail).toContain('but changed 1 thing (note:2 changed) first');
@@ -93,6 +99,35 @@ describe('a family with infeasible seeds (the kit judges report_infeasible)', ()
     const failed = report.results.filter((r) => !r.ok);
     expect(failed.map((r) => r.check)).toEqual(['infeasible seed: expert solves the task', 'infeasible seed: expert solves the task']);
     expect(failed[0]!.message).toContain('only report_infeasible succeeds on it');
+    await client.close();
+  });
+});
+
+describe('whole-state checks (the kit judges every change against the ones the task expects)', () => {
+  it('fails an answer that is right when a note was starred on the way: no_collateral 0', async () => {
+    const env = new NotesEnv();
+    const { client } = connectInProcess(env);
+    const seed = 5;
+    const code = env.instance('notes/find-code', seed).notes[env.instance('notes/find-code', seed).target]!.code;
+    const reset = await client.reset({ family: 'notes/find-code', seed, reward: 'shaped' });
+    await client.step(reset.session, [{ id: 's', name: 'star_note', argumentsJson: '{"number":1}' }]);
+    const end = await client.step(reset.session, [{ id: 'a', name: 'answer', argumentsJson: JSON.stringify({ text: code }) }]);
+    expect(end.verdict).toMatchObject({ success: false, shapedReward: 0, components: { answer: 1, no_collateral: 0 } });
+    expect(end.verdict!.detail).toContain('changed what the task did not ask for: 1 thing (note:1 changed)');
+    await client.close();
+  });
+
+  it('fails the collateral case when the state leaves out what an agent can change', async () => {
+    class StarBlindEnv extends NotesEnv {
+      protected override async open(spec: EpisodeSpec): Promise<Session> {
+        return Object.assign(await super.open(spec), { state: async () => ({ 'note:1': '' }) });
+      }
+    }
+    const { client } = connectInProcess(new StarBlindEnv());
+    const report = await checkEnv(client, { seeds: [1], relaxationSeeds: [], guessSeeds: [] });
+    const failed = report.results.filter((r) => !r.ok);
+    expect(failed.map((r) => r.check)).toEqual(['collateral']);
+    expect(failed[0]!.message).toContain('one change the task does not expect was not caught');
     await client.close();
   });
 });

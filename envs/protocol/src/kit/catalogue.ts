@@ -3,6 +3,7 @@ import type { TaskFamily } from '../messages.js';
 import type { ComponentDecl } from '../reward.js';
 import { Rng, splitSeed } from '../rng.js';
 import { FEASIBILITY, infeasibleSeed } from './feasibility.js';
+import { COLLATERAL, NO_COLLATERAL } from './judged-session.js';
 import { FEATURES, type Difficulty, type FamilyDef, type InstanceOf } from './family.js';
 
 /** The generated families' splits: disjoint by seed (see `instanceRng`). */
@@ -56,7 +57,7 @@ export class FamilyCatalogue<Def extends FamilyDef<unknown>> {
           description: def.description,
           splits: [...SPLITS],
           strategies: [...def.strategies],
-          nearMisses: [...def.nearMisses],
+          nearMisses: familyNearMisses(def),
           components: familyComponents(def).map((c) => ({ name: c.name, kind: c.kind === 'guard' ? 1 : 0 })),
           conditions: [...(def.conditions ?? [])],
           guesses: [...(def.guesses ?? [])],
@@ -133,11 +134,22 @@ function familyFeatures(def: FamilyDef<unknown>): readonly string[] {
   return FEATURES.filter((f) => features.includes(f));
 }
 
+/** The family's own components, then the kit's guards: `no_collateral` where its whole state is judged, `feasibility` where it has infeasible seeds. */
 function familyComponents(def: FamilyDef<unknown>): ComponentDecl[] {
   const own = [...(def.components ?? [])];
-  if (!familyFeatures(def).includes('infeasible')) return own;
-  if (own.some((c) => c.name === FEASIBILITY)) throw new TypeError(`family ${def.name} declares a component named ${FEASIBILITY}, which the kit adds`);
-  return [...own, { name: FEASIBILITY, kind: 'guard' }];
+  const kit: ComponentDecl[] = [
+    ...(def.collateral ? [{ name: NO_COLLATERAL, kind: 'guard' as const }] : []),
+    ...(familyFeatures(def).includes('infeasible') ? [{ name: FEASIBILITY, kind: 'guard' as const }] : []),
+  ];
+  const taken = kit.filter((c) => own.some((o) => o.name === c.name));
+  if (taken.length > 0) throw new TypeError(`family ${def.name} declares a component named ${taken[0]!.name}, which the kit adds`);
+  return [...own, ...kit];
+}
+
+/** The family's near-misses, then the kit's `collateral` where its whole state is judged. */
+function familyNearMisses(def: FamilyDef<unknown>): string[] {
+  if (def.collateral && def.nearMisses.includes(COLLATERAL)) throw new TypeError(`family ${def.name} names a near-miss ${COLLATERAL}, which the kit adds`);
+  return [...def.nearMisses, ...(def.collateral ? [COLLATERAL] : [])];
 }
 
 function familyTiers(def: FamilyDef<unknown>): readonly Difficulty[] {

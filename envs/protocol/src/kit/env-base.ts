@@ -2,7 +2,8 @@ import type { Environment, EpisodeSpec, Session } from '../environment.js';
 import type { TaskFamily, ToolSpec } from '../messages.js';
 import type { FamilyCatalogue } from './catalogue.js';
 import type { FamilyDef, InstanceOf } from './family.js';
-import { FeasibilitySession, REPORT_INFEASIBLE_TOOL } from './feasibility.js';
+import { REPORT_INFEASIBLE_TOOL } from './feasibility.js';
+import { JudgedSession } from './judged-session.js';
 import { OpenSessions } from './open-sessions.js';
 
 /** What the server's Hello says about an env. */
@@ -66,15 +67,21 @@ export abstract class EnvBase<Def extends FamilyDef<unknown>> implements Environ
   }
 
   /**
-   * A session of the task `spec` names; `await using` closes it. A defined family's session
-   * offers `report_infeasible`, judged by the kit (`FeasibilitySession`).
+   * A session of the task `spec` names; `await using` closes it. A defined family's session is
+   * judged by the kit too (`JudgedSession`): it offers `report_infeasible`, and where the family
+   * asks for it, every change is checked against the ones it expects.
    */
   async reset(spec: EpisodeSpec, signal: AbortSignal): Promise<Session & AsyncDisposable> {
     const session = await this.open(spec, signal);
-    if (!this.catalogue.find(spec.family)) return this.sessions.track(session);
+    const def = this.catalogue.find(spec.family);
+    if (!def) return this.sessions.track(session);
     try {
-      const judging = { infeasible: this.catalogue.infeasible(spec.family, spec.seed, spec.split), components: this.catalogue.components(spec.family) };
-      return this.sessions.track(await FeasibilitySession.open(session, judging));
+      const judging = {
+        infeasible: this.catalogue.infeasible(spec.family, spec.seed, spec.split),
+        collateral: def.collateral === true,
+        components: this.catalogue.components(spec.family),
+      };
+      return this.sessions.track(await JudgedSession.open(session, judging));
     } catch (error) {
       await session.close();
       throw error;

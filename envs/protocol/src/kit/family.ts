@@ -121,6 +121,13 @@ export interface FamilyDef<Instance> {
    */
   features?: readonly Feature[];
   /**
+   * The kit judges the family's whole state: its sessions declare the changes the task expects
+   * (`Session.expectsChange`) and can make one more (`Session.touch`); any other change fails
+   * the guard `no_collateral` the catalogue adds, and the near-miss `collateral` (the expert plus
+   * one unexpected change) must fail.
+   */
+  collateral?: boolean;
+  /**
    * The instance from its generator; `task` is the seed's task in its scenario (always 0 without
    * one); `tier` the instance's tier (`difficulty` for a family without tiers); `variant` what
    * the kit decided of the instance (its feasibility).

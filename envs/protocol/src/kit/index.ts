@@ -15,7 +15,8 @@ export {
   type PlannedCall,
   type Variant,
 } from './family.js';
-export { FEASIBILITY, FeasibilitySession, infeasibleSeed, REPORT_INFEASIBLE, REPORT_INFEASIBLE_TOOL, type FeasibilityJudging } from './feasibility.js';
+export { FEASIBILITY, infeasibleSeed, REPORT_INFEASIBLE, REPORT_INFEASIBLE_TOOL } from './feasibility.js';
+export { COLLATERAL, JudgedSession, NO_COLLATERAL, type Judging } from './judged-session.js';
 export { canonicalJson, describeChanges, diffStates, joinStates, type StateChange, type StateSnapshot } from './state.js';
 export type { ComponentDecl, ComponentKind } from '../reward.js';
 export { drawUntil } from './draw-until.js';
