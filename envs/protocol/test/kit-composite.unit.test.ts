@@ -40,6 +40,18 @@ class CounterApp implements Session {
     throw new Error('an app of a composite is never verified alone');
   }
 
+  async state(): Promise<Record<string, string>> {
+    return { count: String(this.count), label: this.tool };
+  }
+
+  expectsChange(key: string): boolean {
+    return key === 'count';
+  }
+
+  async touch(key: string): Promise<void> {
+    if (key === 'count') this.count += 10;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     if (this.failClose) throw new Error(`${this.tool} failed to close`);
@@ -121,5 +133,15 @@ describe('CompositeSession (kit)', () => {
     await expect(session.close()).rejects.toThrow(/bump failed to close/);
     expect([left.closed, right.closed]).toEqual([true, true]);
     await expect(session.step({ id: 'c1', name: 'bump', arguments: {} }, signal)).rejects.toThrow(/closed/);
+  });
+
+  it("joins the apps' states under their names, and routes expected changes and touches to the app a key names", async () => {
+    const { session, left, right } = pair();
+    await session.step({ id: '1', name: 'bump', arguments: {} }, signal);
+    expect(await session.state()).toEqual({ 'left/count': '1', 'left/label': 'bump', 'right/count': '0', 'right/label': 'tick' });
+    expect([session.expectsChange('left/count'), session.expectsChange('right/label')]).toEqual([true, false]);
+    await session.touch('right/count');
+    expect([left.count, right.count]).toEqual([1, 10]);
+    expect(() => session.expectsChange('middle/count')).toThrow('no app of this composite owns the state key "middle/count"');
   });
 });

@@ -106,6 +106,28 @@ export class CompositeSession implements Session {
     return joinStates(Object.fromEntries(apps.map(([app], i) => [app, states[i]!])));
   }
 
+  /** Whether the app the key belongs to (`<app>/<its key>`) expects its state there to change. */
+  expectsChange(key: string): boolean {
+    const { session, own } = this.appOf(key);
+    if (!session.expectsChange) throw new TypeError(`an app of this composite declares no expected changes (Session.expectsChange): ${key}`);
+    return session.expectsChange(own);
+  }
+
+  /** Changes the state at `key` in the app it belongs to. */
+  async touch(key: string): Promise<void> {
+    const { session, own } = this.appOf(key);
+    if (!session.touch) throw new TypeError(`an app of this composite cannot change its state for a check (Session.touch): ${key}`);
+    await session.touch(own);
+  }
+
+  /** The app a joined state key names, and the key in that app's own terms. */
+  private appOf(key: string): { session: Session; own: string } {
+    const slash = key.indexOf('/');
+    const session = slash > 0 ? this.parts.apps[key.slice(0, slash)] : undefined;
+    if (!session) throw new TypeError(`no app of this composite owns the state key ${JSON.stringify(key)}`);
+    return { session, own: key.slice(slash + 1) };
+  }
+
   async expert(signal: AbortSignal, strategy: string): Promise<ExpertAction> {
     if (!this.parts.expert) throw new CallRefusedError('unsupported', 'this composite task has no expert');
     return this.parts.expert(strategy, signal);
