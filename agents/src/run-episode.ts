@@ -136,6 +136,8 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
     shapedReward: agentFailed(status) ? 0 : (last?.verdict?.shapedReward ?? 0),
     rewardComponents: last?.verdict?.components ?? {},
     success: status === 'success',
+    // Known from the verdict only: an episode that ended without one records false.
+    infeasible: last?.verdict?.infeasible ?? false,
     status,
     errorMessage,
     attempts: 1,

@@ -25,6 +25,8 @@ def test_a_rollout_run_reads_as_one_dict_per_episode(tmp_path):
     # Plain JSON values only, every field present: what Dataset.from_list needs.
     assert json.loads(json.dumps(episodes)) == episodes
     assert first["self_evaluation"] is None
+    # computed-column has no infeasible seeds: the field is there (episode.proto), and false.
+    assert first["infeasible"] is False
 
 
 def test_a_folder_that_is_no_run_is_refused_in_the_exports_words(tmp_path):

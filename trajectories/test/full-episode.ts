@@ -99,5 +99,6 @@ export function fullEpisode(images: { sha256: string; size: number }[]): Episode
     scenario: 'sales-2024',
     rewardMode: 'shaped',
     shapedReward: 0.75,
+    infeasible: true,
   };
 }

@@ -17,7 +17,7 @@ const FIXTURE = join(import.meta.dirname, 'fixtures', 'run-before-msgpackr');
 const SHOT = Buffer.from('a screenshot');
 
 /** Fields fullEpisode() gained after the fixture was written: they read back as their defaults. */
-const ADDED_SINCE = { difficulty: '', verifierVersion: '', scenario: '', rewardMode: '', shapedReward: undefined };
+const ADDED_SINCE = { difficulty: '', verifierVersion: '', scenario: '', rewardMode: '', shapedReward: undefined, infeasible: false };
 
 function written(): EpisodeRecord[] {
   const shot = createHash('sha256').update(SHOT).digest('hex');

@@ -243,6 +243,7 @@ function rescored(record: EpisodeRecord, replay: EpisodeRecord | undefined): { r
       shapedReward: shapedRewardOf(replay),
       rewardComponents: replay.rewardComponents,
       success: replay.success,
+      infeasible: replay.infeasible ?? false,
       status: replay.status,
       errorMessage: replay.errorMessage,
     },

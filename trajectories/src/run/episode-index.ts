@@ -25,6 +25,7 @@ const FIELD_KINDS = {
   rewardMode: 'str',
   shapedReward: 'num',
   success: 'bool',
+  infeasible: 'bool',
   steps: 'num',
   promptTokens: 'num',
   completionTokens: 'num',
@@ -92,7 +93,7 @@ export class EpisodeIndex {
   get entries(): EpisodeSummary[] {
     if (this.list === undefined) {
       const { bytes, fields } = this.packed!;
-      this.list = withRewardFields(fields ? fromTuples(packr.unpack(bytes) as unknown[][], fields) : (packr.unpack(bytes) as EpisodeSummary[]), fields);
+      this.list = withLaterFields(fields ? fromTuples(packr.unpack(bytes) as unknown[][], fields) : (packr.unpack(bytes) as EpisodeSummary[]), fields);
       this.packed = undefined;
     }
     return this.list;
@@ -152,7 +153,7 @@ export class EpisodeIndex {
         index.list = undefined;
         index.packed = { bytes: file.entries };
       } else if (file?.version === 1 && Array.isArray(file.entries)) {
-        index.list = withRewardFields(file.entries, undefined);
+        index.list = withLaterFields(file.entries, undefined);
       } else {
         return undefined;
       }
@@ -196,12 +197,18 @@ function toTuple(entry: EpisodeSummary): unknown[] {
 /**
  * Entries from a file written before reward modes get no mode ("", read as shaped) and their
  * final reward as their shaped reward: their episodes were paid it (see shapedRewardOf()).
+ * Entries from before infeasible seeds were recorded read as feasible, as their records do.
  */
-function withRewardFields(entries: EpisodeSummary[], fields: string[] | undefined): EpisodeSummary[] {
-  if (fields?.includes('shapedReward')) return entries;
+function withLaterFields(entries: EpisodeSummary[], fields: string[] | undefined): EpisodeSummary[] {
+  const rewards = !fields?.includes('shapedReward');
+  const feasibility = !fields?.includes('infeasible');
+  if (!rewards && !feasibility) return entries;
   for (const entry of entries) {
-    entry.rewardMode ??= '';
-    entry.shapedReward ??= entry.finalReward;
+    if (rewards) {
+      entry.rewardMode ??= '';
+      entry.shapedReward ??= entry.finalReward;
+    }
+    if (feasibility) entry.infeasible ??= false;
   }
   return entries;
 }

@@ -25,6 +25,8 @@ export interface EpisodeSummary {
   /** The shaped reward, whatever the mode (see shapedRewardOf(); an older index's entries get their finalReward). */
   shapedReward: number;
   success: boolean;
+  /** The seed asked for what cannot be done (EpisodeRecord.infeasible); false in indexes written before it was recorded. */
+  infeasible: boolean;
   steps: number;
   promptTokens: number;
   completionTokens: number;
@@ -64,6 +66,7 @@ export function summarize(record: EpisodeRecord, location: { shard: string; offs
     rewardMode: record.rewardMode ?? '',
     shapedReward: shapedRewardOf(record),
     success: record.success ?? false,
+    infeasible: record.infeasible ?? false,
     steps: record.steps?.length ?? 0,
     promptTokens,
     completionTokens,

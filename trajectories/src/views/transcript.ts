@@ -33,7 +33,7 @@ export function formatTranscript(record: EpisodeRecord, options: TranscriptOptio
   const t = record.timings;
   const lines = [
     `episode  ${record.episodeId}   run ${record.runId}   group ${record.groupId}`,
-    `task     ${taskId(record)}   split ${record.split}   job ${record.job}`,
+    `task     ${taskId(record)}   split ${record.split}   job ${record.job}${record.infeasible ? '   infeasible (the request cannot be done; only report_infeasible succeeds)' : ''}`,
     `env      ${record.env} ${record.envVersion}${record.imageId ? `   image ${record.imageId}` : ''}`,
     `agent    ${agent?.kind ?? ''}${agent?.model ? ` ${agent.model}` : ''}${params.length ? `   ${params.join(', ')}` : ''}${agent?.contextPolicy ? `   context ${agent.contextPolicy}` : ''}`,
     `outcome  ${record.status}   reward ${record.finalReward} [${rewardModeOf(record)}]   shaped ${shapedRewardOf(record)}${components ? ` (${components})` : ''}   success ${record.success}` +
