@@ -1,6 +1,6 @@
 export type { Agent, AgentAction, AgentContext, Turn } from './agent.js';
 export { ExpertAgent, type ExpertAgentOptions } from './agents/expert-agent.js';
-export { NothingAgent, SubmitAgent } from './agents/baseline-agents.js';
+export { GiveUpAgent, NothingAgent, SubmitAgent } from './agents/baseline-agents.js';
 export { RandomAgent } from './agents/random-agent.js';
 export { PerturbedAgent } from './agents/perturbed-agent.js';
 export { ReplayAgent, ReplayMissingError } from './agents/replay-agent.js';

@@ -1,5 +1,8 @@
 import type { Agent, AgentAction, AgentContext } from '../agent.js';
 
+/** The ending tool every generated family offers (workgym.proto, INFEASIBLE TASKS), named here so the agents need not load the env kit. */
+const REPORT_INFEASIBLE = 'report_infeasible';
+
 /**
  * Takes no action at any step, so the episode runs into its step limit: a family that pays
  * anything for this pays for nothing (the conformance check's "doing nothing fails").
@@ -22,5 +25,20 @@ export class SubmitAgent implements Agent {
   async act(context: AgentContext): Promise<AgentAction> {
     if (!context.tools.some((t) => t.name === 'submit')) throw new Error(`${context.task.family} offers no submit tool to call`);
     return { calls: [{ id: `submit-${context.stepIndex}`, name: 'submit', argumentsJson: '{}' }], text: 'submitting at once' };
+  }
+}
+
+/**
+ * Calls `report_infeasible` at the first step without looking at the task: succeeds exactly on
+ * the infeasible seeds and scores 0 on every feasible one, so an eval of it shows what giving up
+ * is worth (the conformance check's "reporting infeasible at once").
+ */
+export class GiveUpAgent implements Agent {
+  readonly info = { kind: 'give-up', model: '', contextPolicy: 'none' };
+
+  async act(context: AgentContext): Promise<AgentAction> {
+    if (!context.tools.some((t) => t.name === REPORT_INFEASIBLE)) throw new Error(`${context.task.family} offers no ${REPORT_INFEASIBLE} tool to call`);
+    const argumentsJson = JSON.stringify({ reason: 'giving up at once, without looking at the task' });
+    return { calls: [{ id: `give-up-${context.stepIndex}`, name: REPORT_INFEASIBLE, argumentsJson }], text: 'reporting the task infeasible at once' };
   }
 }

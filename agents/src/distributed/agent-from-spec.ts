@@ -1,6 +1,6 @@
 import { parsePolicy } from '@workgym/trajectories';
 import type { Agent } from '../agent.js';
-import { NothingAgent, SubmitAgent } from '../agents/baseline-agents.js';
+import { GiveUpAgent, NothingAgent, SubmitAgent } from '../agents/baseline-agents.js';
 import { ExpertAgent } from '../agents/expert-agent.js';
 import { OpenAIAgent } from '../agents/openai-agent.js';
 import { RandomAgent } from '../agents/random-agent.js';
@@ -21,6 +21,8 @@ export function agentFromSpec(spec: AgentSpec, options: { env?: NodeJS.ProcessEn
       return new NothingAgent();
     case 'submit':
       return new SubmitAgent();
+    case 'give-up':
+      return new GiveUpAgent();
     case 'openai': {
       if (!spec.model || !spec.baseUrl) throw new RolloutConfigError('the openai agent needs a model and a base URL');
       return new OpenAIAgent({

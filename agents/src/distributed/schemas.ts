@@ -6,7 +6,7 @@ import { z } from 'zod';
 // (results) validates before anything runs. Payloads are data, never code; every object is
 // strict, so a field this version does not know (an API key, say) is refused, not ignored.
 
-export const AGENT_KINDS = ['expert', 'random', 'nothing', 'submit', 'openai'] as const;
+export const AGENT_KINDS = ['expert', 'random', 'nothing', 'submit', 'give-up', 'openai'] as const;
 
 /** The agent an episode runs with, as data. An openai agent's key is never here: the worker reads `apiKeyEnv` from its own environment. */
 export const agentSpecSchema = z.strictObject({

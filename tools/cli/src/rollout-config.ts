@@ -15,7 +15,7 @@ export const rolloutConfigSchema = z
     tasks: z.array(z.string().min(1)).optional(),
     resetOptions: z.record(z.string(), z.unknown()).optional(),
     reward: z.enum(OPTIONS.reward.choices).default('success'),
-    agent: z.enum(['expert', 'random', 'nothing', 'submit', 'replay', 'openai']),
+    agent: z.enum(['expert', 'random', 'nothing', 'submit', 'give-up', 'replay', 'openai']),
     episodes: number('episodes').default(1),
     group: number('group').default(1),
     parallel: parallelSchema.default('auto'),

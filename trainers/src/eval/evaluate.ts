@@ -4,8 +4,10 @@ import {
   reliability,
   scenarioKey,
   shapedRewardOf,
+  wilson,
   type EpisodeRecord,
   type Outcome,
+  type Proportion,
   type Reliability,
   type TaskMean,
 } from '@workgym/trajectories';
@@ -26,6 +28,19 @@ export interface EvalRow extends Reliability {
   infraErrors: number;
   /** Each verdict component's mean over the episodes whose verdict names it, for analysis (what the shaped reward is made of). */
   meanComponents: Record<string, number>;
+  /**
+   * Success on the feasible seeds and on the infeasible ones apart, with 95% Wilson intervals: in
+   * the rows `all` and `family` when the episodes hold an infeasible seed (EpisodeRecord.infeasible).
+   * An agent that reports every task infeasible wins the infeasible seeds and nothing else: its
+   * feasible success is 0 however its total reads.
+   */
+  feasibility?: SeedSuccess;
+}
+
+/** Success on each kind of seed; a kind with no episodes has n 0. */
+export interface SeedSuccess {
+  feasible: Proportion;
+  infeasible: Proportion;
 }
 
 export interface EvalReport {
@@ -34,6 +49,8 @@ export interface EvalReport {
   /** Episodes recorded as infra_error, and whether the rates count them as failures or leave them out. */
   infraErrors: number;
   infraErrorsAre: 'failures' | 'excluded';
+  /** Episodes on infeasible seeds among `episodes`; present when there is one (the rows then split success by seed, see EvalRow.feasibility). */
+  infeasibleEpisodes?: number;
   ks: number[];
   rows: EvalRow[];
 }
@@ -60,7 +77,8 @@ const ERROR_STATUSES = new Set(['agent_error', 'env_broken', 'stuck', 'infra_err
 /**
  * Success (Wilson intervals), mean score, pass@k and pass^k, scenario success, mean steps and
  * tokens: in total and per env, family, job and difficulty (the instance's tier), and trained
- * against held-out families when the records hold a held-out one.
+ * against held-out families when the records hold a held-out one; success on feasible and on
+ * infeasible seeds apart, in total and per family, when they hold an infeasible seed.
  */
 export function evaluateRecords(all: readonly EpisodeRecord[], options: EvalOptions = {}): EvalReport {
   const records = options.excludeInfraErrors ? all.filter((r) => !isInfraError(r)) : all;
@@ -74,6 +92,8 @@ export function evaluateRecords(all: readonly EpisodeRecord[], options: EvalOpti
     ['job', (r) => r.job ?? '', byName],
     ['difficulty', (r) => r.difficulty ?? '', compareDifficulties],
   ];
+  const infeasibleEpisodes = records.filter(isInfeasible).length;
+  const split = infeasibleEpisodes > 0 ? new Set<EvalScope>(['all', 'family']) : new Set<EvalScope>();
   const heldOut = options.heldOut ?? new Set<string>();
   if (all.some((r) => heldOut.has(r.family ?? '')))
     scopes.push(['family split', (r) => familySplit(r, heldOut), (a, b) => FAMILY_SPLITS.indexOf(a as FamilySplit) - FAMILY_SPLITS.indexOf(b as FamilySplit)]);
@@ -83,16 +103,29 @@ export function evaluateRecords(all: readonly EpisodeRecord[], options: EvalOpti
     for (const key of [...buckets.keys()].sort(order)) {
       const bucket = buckets.get(key)!;
       const counted = options.excludeInfraErrors ? bucket.filter((r) => !isInfraError(r)) : bucket;
-      if (counted.length > 0) rows.push({ ...row(scope, key, counted, ks), infraErrors: bucket.filter(isInfraError).length });
+      if (counted.length === 0) continue;
+      rows.push({
+        ...row(scope, key, counted, ks),
+        infraErrors: bucket.filter(isInfraError).length,
+        ...(split.has(scope) ? { feasibility: seedSuccess(counted) } : {}),
+      });
     }
   }
   return {
     episodes: records.length,
     infraErrors: all.filter(isInfraError).length,
     infraErrorsAre: options.excludeInfraErrors ? 'excluded' : 'failures',
+    ...(infeasibleEpisodes > 0 ? { infeasibleEpisodes } : {}),
     ks,
     rows,
   };
+}
+
+const isInfeasible = (r: EpisodeRecord) => r.infeasible === true;
+
+function seedSuccess(records: readonly EpisodeRecord[]): SeedSuccess {
+  const of = (mine: readonly EpisodeRecord[]) => wilson(mine.filter((r) => r.success === true).length, mine.length);
+  return { feasible: of(records.filter((r) => !isInfeasible(r))), infeasible: of(records.filter(isInfeasible)) };
 }
 
 function outcome(r: EpisodeRecord): Outcome {
@@ -133,7 +166,10 @@ function meanComponents(records: readonly EpisodeRecord[]): Record<string, numbe
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
-/** The report as markdown: one table per scope (env, family, job, difficulty, family split), then the total. */
+/**
+ * The report as markdown: success on feasible and infeasible seeds when the episodes hold an
+ * infeasible one, then one table per scope (env, family, job, difficulty, family split), then the total.
+ */
 export function formatEvalMarkdown(report: EvalReport, title = 'Evaluation'): string {
   const infra =
     report.infraErrorsAre === 'failures'
@@ -149,6 +185,7 @@ export function formatEvalMarkdown(report: EvalReport, title = 'Evaluation'): st
         ? "; scenarios is the minimum success over a scenario's tasks, averaged over scenarios with two or more tasks (their number in brackets)."
         : '.'),
     '',
+    ...feasibilityTable(report),
   ];
   const estimate = (m: TaskMean | undefined) => (m ? pct(m.value) : '-');
   for (const scope of ['env', 'family', 'job', 'difficulty', 'family split', 'all'] as const) {
@@ -190,4 +227,32 @@ export function formatEvalMarkdown(report: EvalReport, title = 'Evaluation'): st
     out.push('');
   }
   return out.join('\n');
+}
+
+/**
+ * Success on feasible and on infeasible seeds apart, per family and in total: first, because a
+ * total that counts reports of infeasibility can hide an agent that gives up on every task.
+ */
+function feasibilityTable(report: EvalReport): string[] {
+  if (!report.infeasibleEpisodes) return [];
+  const rows = [...report.rows.filter((r) => r.scope === 'family'), ...report.rows.filter((r) => r.scope === 'all')];
+  const head = ['family', 'feasible episodes', 'feasible success', '95% CI', 'infeasible episodes', 'infeasible success', '95% CI'];
+  const cells = (p: Proportion) => [String(p.n), p.n ? pct(p.rate) : '-', p.n ? `${pct(p.low)}–${pct(p.high)}` : '-'];
+  return [
+    '## Feasible and infeasible seeds',
+    '',
+    `${report.infeasibleEpisodes} of the ${report.episodes} episodes were on infeasible seeds, where the request cannot be done and only report_infeasible succeeds. ` +
+      'Success on feasible seeds is the work done; on infeasible seeds, seeing that it cannot be done. Reporting infeasible scores 0 on every feasible seed, ' +
+      'so an agent that gives up on every task shows 0% in the feasible column.',
+    '',
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...rows
+      .filter((r) => r.feasibility)
+      .map(
+        (r) =>
+          `| ${[r.scope === 'all' ? 'total' : r.key || '(not recorded)', ...cells(r.feasibility!.feasible), ...cells(r.feasibility!.infeasible)].join(' | ')} |`,
+      ),
+    '',
+  ];
 }

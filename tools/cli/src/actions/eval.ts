@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RewardMode } from '@workgym/protocol';
-import { NothingAgent, RandomAgent, SubmitAgent, type Agent, type Parallel } from '@workgym/agents';
+import { GiveUpAgent, NothingAgent, RandomAgent, SubmitAgent, type Agent, type Parallel } from '@workgym/agents';
 import { evaluateRecords, formatEvalMarkdown, readRecords, runEval, type EvalReport } from '@workgym/trainers/eval';
 import { LinearPolicy } from '@workgym/trainers/learner';
 import { PolicyServer } from '@workgym/trainers/serve';
@@ -15,6 +15,10 @@ import { applyHoldOut, declaredHeldOut, describeHeldOut, heldOutFamilies } from 
 import { assignTaskSets, describeTaskSets } from '../task-sets.js';
 import { UsageError } from '../usage-error.js';
 import { makeRuntime, matchFamilies, progressLine, selectEnvs } from './select-envs.js';
+
+/** The agents eval runs new episodes with (commands/eval.ts offers the same). */
+const EVAL_AGENTS = ['expert', 'random', 'nothing', 'submit', 'give-up', 'openai', 'policy'];
+const EVAL_AGENTS_LISTED = `${EVAL_AGENTS.slice(0, -1).join(', ')} or ${EVAL_AGENTS.at(-1)}`;
 
 interface EvalFlags extends Partial<Record<AgentOption, unknown>> {
   /** Family globs reported as held out in place of the catalogue's held-out families. */
@@ -152,8 +156,7 @@ function expertAsk(flags: EvalFlags): ExpertAsk | undefined {
 function checkAgentFlags(flags: EvalFlags): string {
   if (!flags.agent) throw new UsageError('give --run DIR to evaluate a run, or --agent expert|random|openai|policy to run new episodes');
   if (flags.expertVariant && flags.agent !== 'expert') throw new UsageError('--expert-variant is for --agent expert');
-  if (!['expert', 'random', 'nothing', 'submit', 'openai', 'policy'].includes(flags.agent))
-    throw new UsageError(`--agent must be expert, random, nothing, submit, openai or policy, not ${JSON.stringify(flags.agent)}`);
+  if (!EVAL_AGENTS.includes(flags.agent)) throw new UsageError(`--agent must be ${EVAL_AGENTS_LISTED}, not ${JSON.stringify(flags.agent)}`);
   const options = parseAgentOptions(flags as unknown as Record<string, unknown>, { temperature: 0 });
   if (flags.agent === 'openai' && openAIAgentProblems(options).length) throw new UsageError(openAIAgentProblems(options).join('; '));
   if (flags.agent === 'policy' && !flags.policy) throw new UsageError('--agent policy needs --policy DIR (a folder from `workgym train`)');
@@ -191,6 +194,8 @@ async function makeEvalAgent(flags: EvalFlags): Promise<{ agent: Agent; close: (
       return { agent: new NothingAgent(), close: none };
     case 'submit':
       return { agent: new SubmitAgent(), close: none };
+    case 'give-up':
+      return { agent: new GiveUpAgent(), close: none };
     case 'openai':
       return { agent: openAIAgent(options), close: none };
     case 'policy': {
@@ -201,6 +206,6 @@ async function makeEvalAgent(flags: EvalFlags): Promise<{ agent: Agent; close: (
       return { agent, close: () => server.close() };
     }
     default:
-      throw new UsageError(`--agent must be expert, random, nothing, submit, openai or policy, not ${JSON.stringify(flags.agent)}`);
+      throw new UsageError(`--agent must be ${EVAL_AGENTS_LISTED}, not ${JSON.stringify(flags.agent)}`);
   }
 }

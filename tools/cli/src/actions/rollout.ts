@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  GiveUpAgent,
   NothingAgent,
   RandomAgent,
   ReplayAgent,
@@ -132,6 +133,8 @@ function makeAgent(config: RolloutCliConfig, replay?: Awaited<ReturnType<typeof 
       return new NothingAgent();
     case 'submit':
       return new SubmitAgent();
+    case 'give-up':
+      return new GiveUpAgent();
     case 'replay':
       return new ReplayAgent((episodeId) => replay!.get(episodeId));
     case 'openai':

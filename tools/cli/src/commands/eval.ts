@@ -13,9 +13,9 @@ export function defineEval(command: Command): void {
     .option('--run <dir>', 'score the episodes of an existing run, as they were played, instead of running new ones (the agent options are for new ones)')
     .option(MIX_VERIFIERS_FLAG, `with --run: ${MIX_VERIFIERS_HELP}`);
   addAgentOptions(command, {
-    kinds: ['expert', 'random', 'nothing', 'submit', 'openai', 'policy'],
+    kinds: ['expert', 'random', 'nothing', 'submit', 'give-up', 'openai', 'policy'],
     help: {
-      agent: 'expert | random | nothing | submit | openai | policy (a saved embedded policy, served for you)',
+      agent: 'expert | random | nothing | submit | give-up | openai | policy (a saved embedded policy, served for you)',
       temperature: 'sampling temperature, 0 to 2 (default 0: greedy; --agent openai or policy)',
     },
   }).option('--policy <dir>', 'the policy folder (--agent policy)');
@@ -63,6 +63,13 @@ kept out of training: unseen families), rows of scope "family split" in --json. 
 families the catalogue marks so (\`workgym envs\`; with --run, the catalogue of the registered
 envs the records name, as it is now), or those --hold-out names in their place.
 
+Infeasible seeds: when the episodes hold a seed that asked for what cannot be done (a family with
+the infeasible feature; \`workgym envs\`), the report first gives success on feasible and on
+infeasible seeds apart, per family and in total, with 95% Wilson intervals ("feasibility" on the
+rows of scope all and family in --json, and "infeasibleEpisodes"). Reporting infeasible earns 0 on
+a feasible seed: --agent give-up, which reports every task infeasible at once, scores 0% on the
+feasible seeds and 100% on the infeasible ones.
+
 Suite metrics: episodes of a public benchmark's task set (--tasks; families <env>/<set>.<task>)
 also get the metric the benchmark publishes, in a table of their own (and "suites" in --json):
 miniwob: mean raw reward per task (-1..1) and success rate; spreadsheetbench: soft (cases right
@@ -75,6 +82,7 @@ Examples:
   workgym eval --run runs/qwen --k 1,4 --json eval.json    # pass@1, pass@4, pass^1, pass^4
   workgym eval --run runs/qwen --hold-out "code/sql-*"    # report these families as the held-out ones
   workgym eval --agent random --env code --family "code/sql-*" --episodes 20
+  workgym eval --agent give-up --env code --family code/repo-question --episodes 8 --runtime local   # feasible 0%, infeasible 100%
   workgym eval --agent random --tasks browser=miniwob-plusplus/miniwob --family "browser/miniwob.*" --episodes 2   # also the suite metric (MiniWoB mean reward)
 
 Compare two runs of the same tasks, paired by task: workgym eval compare RUN_A RUN_B (see its --help).`,

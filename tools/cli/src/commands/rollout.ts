@@ -10,7 +10,7 @@ export function defineRollout(command: Command): void {
   command.option('--config <file>', 'read these options from a JSON file (same names, camelCase); flags override it');
   // No defaults here, so that a config file's values hold; rollout-config.ts checks every value at once.
   addOptions(command, { env: {}, family: {} }, { checkValues: false }).addOption(tasksOption()).addOption(resetOptionsOption());
-  addAgentOptions(command, { kinds: ['expert', 'random', 'nothing', 'submit', 'replay', 'openai'], checkValues: false }).option(
+  addAgentOptions(command, { kinds: ['expert', 'random', 'nothing', 'submit', 'give-up', 'replay', 'openai'], checkValues: false }).option(
     '--noise <p>',
     "with probability p, a step's expert call is replaced by a random candidate action, marked injected (--agent expert)",
     (value: string) => readNumber(value, '--noise', PROBABILITY, false),
@@ -77,7 +77,9 @@ components and the shaped reward (shaped_reward) for analysis. The mode is the r
 keeps it, and every worker of a queued run pays it.
 
 Agents for family authors: --agent nothing takes no action until the step limit, --agent submit
-submits at once; a family that pays either of them anything pays for no work.
+submits at once; a family that pays either of them anything pays for no work. --agent give-up
+calls report_infeasible at once: it must succeed exactly on the infeasible seeds of a family
+with the infeasible feature (a quarter of them) and nowhere else.
 
 Faults: an env that dies or hangs is replaced and the episode retried (up to 3 attempts, then
 infra_error); an env that fails again at the same agent action on a fresh instance was broken by
