@@ -39,13 +39,14 @@ export function floor(attempt: (seed: number) => { success: boolean }): number[]
 /**
  * The share of seeds 1..n on which the most frequent place (of those `place` gives: a rank, a
  * position in a list) is the right one: a policy that always takes that place wins that often.
- * Over 1000 seeds the share is the generator's, not the luck of 50 seeds.
+ * Over 1000 seeds the share is the generator's, not the luck of 50 seeds. A seed with no right
+ * place (`undefined`: an infeasible seed, where nothing may be picked) counts for no place.
  */
-export function topShare(n: number, place: (seed: number) => number): number {
+export function topShare(n: number, place: (seed: number) => number | undefined): number {
   const counts = new Map<number, number>();
   for (let seed = 1; seed <= n; seed++) {
     const p = place(seed);
-    counts.set(p, (counts.get(p) ?? 0) + 1);
+    if (p !== undefined) counts.set(p, (counts.get(p) ?? 0) + 1);
   }
   return Math.max(...counts.values()) / n;
 }

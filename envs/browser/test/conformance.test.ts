@@ -25,6 +25,12 @@ afterAll(async () => {
  */
 const RELAXATION_SEEDS = [1];
 const GUESS_SEEDS = [1, 2];
+/**
+ * Two whole blocks of four seeds, where the kit places one infeasible seed each: the share is
+ * exactly a quarter, and the expert, near-misses and endings are played on both infeasible
+ * seeds; `workgym check` reports at once on seeds 1..20.
+ */
+const INFEASIBLE_SEEDS = [4, 5, 6, 7, 8, 9, 10, 11];
 
 describe('browser env conformance (in-process, host Chromium)', () => {
   it('lists at least 10 families with jobs, difficulties, two strategies and a near-miss each', async () => {
@@ -41,7 +47,7 @@ describe('browser env conformance (in-process, host Chromium)', () => {
   it('passes checkEnv on every family: every strategy solves it from what was shown, saying why; every near-miss fails; doing nothing and submitting at once fail; each condition dropped fails with shaped reward 0; no guess succeeds', async () => {
     const { families } = await h.client.listTasks();
     const lanes = Array.from({ length: LANES }, (_, lane) => families.filter((_, i) => i % LANES === lane).map((f) => f.id));
-    const options = { seeds: [2], relaxationSeeds: RELAXATION_SEEDS, guessSeeds: GUESS_SEEDS };
+    const options = { seeds: [2], relaxationSeeds: RELAXATION_SEEDS, guessSeeds: GUESS_SEEDS, infeasibleSeeds: INFEASIBLE_SEEDS };
     const reports = await Promise.all(lanes.map((ids) => checkEnv(h.client, { ...options, families: ids })));
     const results = reports.flatMap((r) => r.results);
     expect(results.filter((r) => r.check.startsWith('near-miss')).length).toBeGreaterThanOrEqual(families.length);

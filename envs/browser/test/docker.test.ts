@@ -26,9 +26,10 @@ describe('browser env in its hardened container', () => {
     // seeds. Relaxations and guesses are the env's own code whichever process serves it: they play
     // in-process there (and on 20 and 50 seeds in shaped-rewards.unit.test.ts and `workgym check`).
     // Families in lanes, as the container's sessions allow: an episode mostly waits on Chromium.
+    // One block of four seeds holds one infeasible seed, whose state snapshots the container takes.
     const { families } = await instance!.client.listTasks();
     const lanes = Array.from({ length: LANES }, (_, lane) => families.filter((_, i) => i % LANES === lane).map((f) => f.id));
-    const options = { seeds: [1], relaxationSeeds: [], guessSeeds: [] };
+    const options = { seeds: [1], relaxationSeeds: [], guessSeeds: [], infeasibleSeeds: [4, 5, 6, 7] };
     const reports = await Promise.all(lanes.map((ids) => checkEnv(instance!.client, { ...options, families: ids })));
     const results = reports.flatMap((r) => r.results);
     expect(results.filter((r) => r.check === 'expert solves the task').length).toBe(families.length);

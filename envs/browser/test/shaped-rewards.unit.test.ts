@@ -1,6 +1,7 @@
 // Issue 27's hacks on the shop, booking and admin families, played on the backends as an agent's
 // clicks would (the sites' own request handlers): an attempt with one condition dropped, or a
 // correct solution followed by damage elsewhere, earns no shaped reward at all.
+import { FamilyCatalogue } from '@workgym/protocol/kit';
 import { describe, expect, it } from 'vitest';
 import { BrowserEnv } from '../src/index.js';
 import { AdminSite, type User } from '../src/sites/admin.js';
@@ -56,7 +57,9 @@ describe('browser/shop-buy-cheapest', () => {
   const right = (ps: Product[], c: string, min: number) => cheapest(ps.filter((p) => p.category === c && p.rating >= min));
 
   it('the cheapest of the category ignoring the rating, or of every category, and damage after the right order score 0', () => {
-    for (const seed of SEEDS) {
+    // An infeasible seed has no right product (infeasible-families.unit.test.ts).
+    const catalogue = new FamilyCatalogue('browser', FAMILIES);
+    for (const seed of SEEDS.filter((s) => !catalogue.infeasible('browser/shop-buy-cheapest', s))) {
       const outcomes = {
         right: attempt(seed, right),
         'rating dropped': attempt(seed, (ps, c) => cheapest(ps.filter((p) => p.category === c))),
@@ -80,7 +83,8 @@ describe('browser/shop-buy-cheapest', () => {
       const listed = site(instance, ShopSite)
         .data.products.filter((p) => p.category === category)
         .sort((a, b) => a.price - b.price);
-      return listed.findIndex((p) => p.rating >= Number(min));
+      const rank = listed.findIndex((p) => p.rating >= Number(min));
+      return rank < 0 ? undefined : rank;
     });
     expect(share).toBeLessThanOrEqual(0.05);
   });

@@ -1,18 +1,25 @@
 import { HelpDeskSite, type DeskOrder } from '../sites/helpdesk.js';
+import { addDays } from '../sites/travel.js';
 import { deskData, deskUntouched } from './desk-data.js';
 import { money } from './rng.js';
 import { listedOrders, onCustomer, onTicket, openCustomer, openTicket, orderPageId, seenOrders, type CustomerRoute } from './desk-expert.js';
 import type { Derived, ExpertStep } from '@workgym/protocol/kit';
-import { act, click, fillForm, list, navigate, seenTitled, submit, textAfter, type ExpertView } from './expert-kit.js';
+import { act, click, fillForm, list, navigate, reportInfeasible, seenTitled, submit, textAfter, type ExpertView } from './expert-kit.js';
 import { type FamilyDef, verification } from './task.js';
 
 export const deskRefund: FamilyDef = {
   name: 'desk-refund',
   job: 'customer-support',
   difficulty: 'hard',
-  description: 'Handle a damaged-item ticket by policy: find the order that holds the item, refund the item (not shipping), solve the ticket.',
+  description:
+    'Handle a damaged-item ticket by policy: find the order that holds the item, refund the item (not shipping) if it was delivered within the refund window, solve the ticket; on a quarter of the seeds the order is past the window, and the right ending is to report that no refund is allowed.',
   strategies: ['ticket-link', 'directory'],
-  nearMisses: ['refund-order-total'],
+  // act-anyway: refunds the item as a goodwill gesture, as an agent does when the policy refuses
+  // it; on a seed within the window the reason is wrong.
+  nearMisses: ['refund-order-total', 'act-anyway'],
+  // Seeds where the order was delivered before the window the instruction states: the request is
+  // outside the policy, and only reporting it, with nothing refunded or replied, succeeds.
+  features: ['infeasible'],
   // The right refund (order and amount) comes first: a refund on the wrong order or of another amount earns nothing.
   components: [
     { name: 'refund', kind: 'progress' },
@@ -23,7 +30,7 @@ export const deskRefund: FamilyDef = {
   ],
   conditions: ['quantity', 'shipping'],
   guesses: ['one-dollar'],
-  generate(rng) {
+  generate(rng, _task, _tier, variant) {
     const data = deskData(rng);
     const ticket = rng.pick(data.tickets);
     const customer = data.customers.find((c) => c.id === ticket.customerId)!;
@@ -50,6 +57,11 @@ export const deskRefund: FamilyDef = {
     // Each condition of the policy changes the amount: the quantity (2 or more) and the shipping (some).
     item.qty = rng.int(2, 3);
     if (order.shipping === 0) order.shipping = rng.pick([499, 799]);
+    // The window is a rule of the instruction; the order's delivery date, on its page, is inside
+    // it or (infeasible) past it, never on its last day.
+    const today = `2025-10-${String(rng.int(1, 20)).padStart(2, '0')}`;
+    const windowDays = rng.pick([14, 30, 45, 60]);
+    order.deliveryDate = addDays(today, -(variant.infeasible ? rng.int(windowDays + 1, windowDays + 35) : rng.int(1, windowDays - 1)));
     ticket.subject = `Broken ${item.name}`;
     ticket.body = `Hello, the ${item.name} I ordered arrived damaged and cannot be used. I would like my money back for it. Thanks, ${customer.name.split(' ')[0]}`;
     const amount = item.price * item.qty;
@@ -86,6 +98,14 @@ export const deskRefund: FamilyDef = {
       const byDirectory = view.strategy === 'directory';
       const holding = seenOrders(view).find((o) => o.customer === customer.name && o.lines.some((l) => l[0] === item.name));
       if (!holding) return findOrder(view, byDirectory ? 'directory' : 'ticket-link');
+      if (variant.infeasible && deskRefund.strategies.includes(view.strategy)) {
+        const days = Math.round((Date.parse(today) - Date.parse(holding.delivery)) / 86_400_000);
+        return reportInfeasible(
+          `Order ${holding.id} holds the ${item.name}; it was delivered on ${holding.delivery}, ${days} days before today (${today}), past the ${windowDays}-day refund window of the policy: no refund is allowed.`,
+          [`Order ${holding.id}`, item.name, holding.delivery, today, `${windowDays} days`],
+          'days from the delivery date on the order page to today, against the policy window',
+        );
+      }
       const [, qty, unit] = holding.lines.find((l) => l[0] === item.name)! as [string, string, string, string];
       const line = (cents(unit) * Number(qty)) / 100;
       const ways: Record<string, [number, string[], string]> = {
@@ -100,12 +120,12 @@ export const deskRefund: FamilyDef = {
         orderId: holding.id,
         value,
         derived: { value, sources, how },
-        why: `The ${item.name} costs ${unit} and the order has ${qty}: refund ${how}, $${value}.`,
+        why: `${variant.infeasible ? '' : `Order ${holding.id} was delivered on ${holding.delivery}, within the ${windowDays}-day window. `}The ${item.name} costs ${unit} and the order has ${qty}: refund ${how}, $${value}.`,
       };
     };
 
     return {
-      instruction: `Handle ticket #${ticket.id} in the support desk. Refund policy for damaged items: refund the price of the damaged item (unit price times quantity, without shipping) on the order that contains it, with reason "Damaged item"; then reply to the customer confirming the refund amount and set the ticket to Solved. Submit when done.`,
+      instruction: `Handle ticket #${ticket.id} in the support desk. Refund policy for damaged items: only orders delivered within the last ${windowDays} days are refunded (today is ${today}; an order's page shows its delivery date); refund the price of the damaged item (unit price times quantity, without shipping) on the order that contains it, with reason "Damaged item"; then reply to the customer confirming the refund amount and set the ticket to Solved. Submit when done.`,
       sites: [desk],
       startUrl: `http://desk.test/tickets/${ticket.id}`,
       expert(view) {
@@ -120,7 +140,9 @@ export const deskRefund: FamilyDef = {
             view.snapshot,
             [
               { label: 'Refund amount (USD)', value: p.value, why: p.why, derived: p.derived },
-              { label: 'Refund reason', value: 'Damaged item', kind: 'select', why: 'The policy asks for the reason "Damaged item".' },
+              view.strategy === 'act-anyway'
+                ? { label: 'Refund reason', value: 'Goodwill', kind: 'select', why: 'Refund it as a goodwill gesture, whatever the refund window says.' }
+                : { label: 'Refund reason', value: 'Damaged item', kind: 'select', why: 'The policy asks for the reason "Damaged item".' },
             ],
             'Issue refund',
             `Amount and reason are set: issue the refund on order ${p.orderId}.`,

@@ -2,7 +2,7 @@
 // it makes must be one a student could make from what the episode has shown: it clicks elements
 // of the current page, types values the instruction or a page showed, and declares the values it
 // computes (a refund amount, a reply) with the shown values they come from.
-import type { Derived, ExpertStep, PlannedCall } from '@workgym/protocol/kit';
+import { REPORT_INFEASIBLE, type Derived, type ExpertStep, type PlannedCall } from '@workgym/protocol/kit';
 import type { Snapshot, SnapshotNode } from '../browser/ax-snapshot.js';
 
 /** A page the episode showed the agent: its address (the observation's URL line) and content. */
@@ -60,6 +60,15 @@ export const goto = (url: string): PlannedCall => ({ name: 'goto', arguments: { 
 export const submit = (): PlannedCall => ({ name: 'submit', arguments: {} });
 /** The answer tool's call of an information-seeking task (`answers: true`); ends the episode. */
 export const answer = (text: string): PlannedCall => ({ name: 'answer', arguments: { text } });
+
+/**
+ * The step that ends an infeasible seed: `report_infeasible` (the kit's tool) with `reason`, a
+ * sentence the expert wrote from what the pages showed, declared as derived from `sources`
+ * (those shown values) the way `how` says.
+ */
+export function reportInfeasible(reason: string, sources: readonly string[], how: string): ExpertStep {
+  return act({ name: REPORT_INFEASIBLE, arguments: { reason } }, `${reason} Report that it cannot be done.`, [{ value: reason, sources: [...sources], how }]);
+}
 
 /**
  * Opens `url` the way a person would: clicks the page's link to it, or types the address when an

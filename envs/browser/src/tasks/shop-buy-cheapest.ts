@@ -2,7 +2,7 @@ import { ShopSite, type Product } from '../sites/shop.js';
 import { pastOrders, shopData, CATEGORIES } from './shop-data.js';
 import { address, money, personName, type Rng } from './rng.js';
 import type { ExpertStep } from '@workgym/protocol/kit';
-import { act, click, findNode, leave, list, navigate, submit, tableRows, type ExpertView } from './expert-kit.js';
+import { act, click, findNode, leave, list, navigate, reportInfeasible, submit, tableRows, type ExpertView } from './expert-kit.js';
 import { checkout, fillCart } from './shop-expert.js';
 import { type FamilyDef, verification } from './task.js';
 import { placedOrder, startOrders } from './shop-verify.js';
@@ -13,11 +13,25 @@ interface Listed {
   rating: number;
 }
 
-/** Which listing an attempt reads (a category's or every product's), sorted by price or as listed, and how it picks. */
+/** How a listing is sorted: as listed (by name), by price, or by rating. */
+type Sort = 'name' | 'price' | 'rating';
+const SORT_LINKS: Record<Sort, [link: string, how: string]> = {
+  name: ['Name', 'by name'],
+  price: ['Price (low to high)', 'by price, lowest first'],
+  rating: ['Rating', 'by rating, best first'],
+};
+
+/** No listed product meets every condition: why, from the shown values in `sources`. */
+interface Absent {
+  reason: string;
+  sources: string[];
+}
+
+/** Which listing an attempt reads (a category's or every product's), how it is sorted, and how it picks. */
 interface Plan {
   title: string;
-  byPrice: boolean;
-  choose(rows: readonly Listed[]): { row: Listed; why: string };
+  sort: Sort;
+  choose(rows: readonly Listed[]): { row: Listed; why: string } | Absent;
 }
 
 const GUESS = 'first-listed';
@@ -28,9 +42,15 @@ export const shopBuyCheapest: FamilyDef = {
   name: 'shop-buy-cheapest',
   job: 'customer-support',
   difficulty: 'medium',
-  description: 'Find the cheapest product of a category above a rating threshold in a web shop and order one for a customer.',
+  description:
+    'Find the cheapest product of a category above a rating threshold in a web shop and order one for a customer; on a quarter of the seeds no product of the category is rated high enough, and the right ending is to report that.',
   strategies: ['compare-list', 'sort-by-price'],
-  nearMisses: ['cheapest-ignoring-rating'],
+  // act-anyway: orders the category's best rated product, the nearest to the asked rating where
+  // none reaches it; it never is the target where one does (the dearest product outrates it).
+  nearMisses: ['cheapest-ignoring-rating', 'act-anyway'],
+  // Seeds where no product of the category reaches the rating (the instruction reads the same):
+  // ordering the nearest one is the mistake a shopper makes, reporting it is the job.
+  features: ['infeasible'],
   // The right product before its quantity and the shipping details; one order, other orders as they were.
   components: [
     { name: 'right_item', kind: 'progress' },
@@ -41,10 +61,10 @@ export const shopBuyCheapest: FamilyDef = {
   ],
   conditions: ['category', 'rating'],
   guesses: [GUESS, ...Object.keys(RANKS)],
-  generate(rng) {
+  generate(rng, _task, _tier, variant) {
     // Dropping any one condition, or buying the first listed, the highest rated or the first rated
     // high enough, buys another product: the draw rules them out.
-    const { data, category, minRating, target } = drawShop(rng);
+    const { data, category, minRating, target } = drawShop(rng, variant.infeasible);
     const customer = personName(rng);
     const addr = address(rng);
     const shop = new ShopSite(data);
@@ -53,13 +73,23 @@ export const shopBuyCheapest: FamilyDef = {
     const threshold = minRating.toFixed(1);
     const shown = (p: Listed) => `${p.name} ${p.price} (${p.rating.toFixed(1)} stars)`;
     const rated = (rows: readonly Listed[]) => rows.filter((p) => p.rating >= minRating);
+    /** The listing shows no product of the category rated high enough: the best rated proves it. */
+    const absent = (rows: readonly Listed[]): Absent => {
+      const top = [...rows].sort((a, b) => b.rating - a.rating)[0]!;
+      const stars = `${top.rating.toFixed(1)} stars`;
+      return {
+        reason: `None of the ${rows.length} ${category} products is rated ${threshold} stars or more: the best rated, ${top.name}, has ${stars}, so there is no product to order.`,
+        sources: [category, threshold, `${rows.length} products`, top.name, stars],
+      };
+    };
 
     const plans: Record<string, Plan> = {
       'compare-list': {
         title,
-        byPrice: false,
+        sort: 'name',
         choose: (rows) => {
           const good = rated(rows);
+          if (good.length === 0) return absent(rows);
           const best = [...good].sort((a, b) => cents(a.price) - cents(b.price))[0]!;
           const why = `${category} rated at least ${threshold} stars: ${list(good.map(shown))}. The cheapest of them is ${best.name} at ${best.price}.`;
           return { row: best, why };
@@ -67,43 +97,49 @@ export const shopBuyCheapest: FamilyDef = {
       },
       'sort-by-price': {
         title,
-        byPrice: true,
+        sort: 'price',
         choose: (rows) => {
-          const best = rated(rows)[0]!;
+          const best = rated(rows)[0];
+          if (!best) return absent(rows);
           const skipped = rows.slice(0, rows.indexOf(best));
           const why = `Sorted by price, the first ${category} product rated at least ${threshold} is ${shown(best)}; ${list(skipped.map(shown))} ${skipped.length > 1 ? 'are' : 'is'} cheaper but rated lower.`;
           return { row: best, why };
         },
       },
-      'cheapest-ignoring-rating': { title, byPrice: true, choose: (rows) => ({ row: rows[0]!, why: `Sorted by price, ${shown(rows[0]!)} comes first.` }) },
+      'cheapest-ignoring-rating': { title, sort: 'price', choose: (rows) => ({ row: rows[0]!, why: `Sorted by price, ${shown(rows[0]!)} comes first.` }) },
+      'act-anyway': { title, sort: 'rating', choose: (rows) => ({ row: rows[0]!, why: `Sorted by rating, ${shown(rows[0]!)} comes first.` }) },
       'relax:category': {
         title: 'All products',
-        byPrice: true,
+        sort: 'price',
         choose: (rows) => ({ row: rated(rows)[0]!, why: `Sorted by price, the first product rated at least ${threshold} is ${shown(rated(rows)[0]!)}.` }),
       },
-      [`guess:${GUESS}`]: { title, byPrice: false, choose: (rows) => ({ row: rows[0]!, why: `${rows[0]!.name} is listed first.` }) },
+      [`guess:${GUESS}`]: { title, sort: 'name', choose: (rows) => ({ row: rows[0]!, why: `${rows[0]!.name} is listed first.` }) },
     };
     plans['relax:rating'] = plans['cheapest-ignoring-rating']!;
     for (const [guess, i] of Object.entries(RANKS))
       plans[`guess:${guess}`] = {
         title,
-        byPrice: true,
+        sort: 'price',
         choose: (rows) => ({ row: rows[i]!, why: `Sorted by price, ${shown(rows[i]!)} comes ${guess.split('-')[0]}.` }),
       };
 
-    /** The product the plan picks from a listing the episode showed, and why. */
-    const pick = (view: ExpertView, plan: Plan): { name: string; why: string } | undefined => {
-      const page = [...view.seen].reverse().find((p) => p.snapshot.title === plan.title && sortedBy(p.url) === (plan.byPrice ? 'price' : 'name'));
+    /** The product the plan picks from a listing the episode showed and why, or why there is none. */
+    const pick = (view: ExpertView, plan: Plan): { name: string; why: string } | Absent | undefined => {
+      const page = [...view.seen].reverse().find((p) => p.snapshot.title === plan.title && sortedBy(p.url) === plan.sort);
       if (!page) return undefined;
       const rows: Listed[] = tableRows(page.snapshot).map((r) => ({ name: r.cells[0]!, price: r.cells[2]!, rating: Number.parseFloat(r.cells[3]!) }));
-      const { row, why } = plan.choose(rows);
-      return { name: row.name, why };
+      const choice = plan.choose(rows);
+      return 'row' in choice ? { name: choice.row.name, why: choice.why } : choice;
     };
 
-    /** Opens the plan's listing (sorted by price where it sorts). */
+    /** Opens the plan's listing (sorted the plan's way). */
     const openListing = (view: ExpertView, plan: Plan): ExpertStep => {
       const { snapshot } = view;
-      if (snapshot.title === plan.title) return act(click(findNode(snapshot, 'link', 'Price (low to high)')!), `Sort the products by price, lowest first.`);
+      // On the listing but sorted another way (its page under the plan's sort would have been picked).
+      if (snapshot.title === plan.title) {
+        const [link, how] = SORT_LINKS[plan.sort];
+        return act(click(findNode(snapshot, 'link', link)!), `Sort the products ${how}.`);
+      }
       if (plan.title === 'All products') return leave(view, 'All products', 'Compare every product');
       const link = findNode(snapshot, 'link', category);
       if (link) return act(click(link), `Open the ${category} category to compare its products.`);
@@ -120,6 +156,11 @@ export const shopBuyCheapest: FamilyDef = {
         const plan = plans[view.strategy]!;
         const choice = pick(view, plan);
         if (!choice) return openListing(view, plan);
+        if ('reason' in choice) {
+          // Nothing may change before the report: a cart filled along the way is emptied first.
+          const emptied = fillCart(view, shop, [], () => openListing(view, plan));
+          return emptied ?? reportInfeasible(choice.reason, choice.sources, "the listing's count and its best rated product, against the rating asked");
+        }
         const product = data.products.find((p) => p.name === choice.name)!;
         const step = fillCart(view, shop, [{ id: product.id, name: product.name, qty: 1 }], (v) => {
           const link = tableRows(v.snapshot)
@@ -135,7 +176,7 @@ export const shopBuyCheapest: FamilyDef = {
         const { order, right, one_order, other_orders_untouched } = placedOrder(
           shop,
           start,
-          (o) => o.lines.length === 1 && o.lines[0]!.productId === target.id,
+          (o) => target !== undefined && o.lines.length === 1 && o.lines[0]!.productId === target.id,
         );
         return verification(
           {
@@ -145,9 +186,9 @@ export const shopBuyCheapest: FamilyDef = {
             one_order,
             other_orders_untouched,
           },
-          order
-            ? `order #${order.id}: ${order.lines.map((l) => `${l.qty} x ${l.name}`).join(', ')} for ${order.customer}, ${order.address}; expected 1 x ${target.name} (${money(target.price)})`
-            : 'no order was placed',
+          `${order ? `order #${order.id}: ${order.lines.map((l) => `${l.qty} x ${l.name}`).join(', ')} for ${order.customer}, ${order.address}` : 'no order was placed'}; ${
+            target ? `expected 1 x ${target.name} (${money(target.price)})` : `no ${category} product is rated ${threshold} stars or more`
+          }`,
         );
       },
     };
@@ -162,8 +203,11 @@ const CATEGORY_SIZE = 36;
  * rank by price is uniform over 2..CATEGORY_SIZE - 1: exactly the cheaper products are rated
  * below the threshold, the dearest is rated above the target, the others anything. Names are
  * swapped so that neither the first listed nor the first rated high enough is the target.
+ * `infeasible`: every product of the category is rated below the threshold, some just below it,
+ * and there is no target; the shop's cheapest product rated high enough is still in another
+ * category.
  */
-function drawShop(rng: Rng) {
+function drawShop(rng: Rng, infeasible: boolean) {
   const category = rng.pick(CATEGORIES);
   const data = shopData(rng, { [category]: CATEGORY_SIZE });
   data.orders = pastOrders(rng, data.products, 3);
@@ -174,13 +218,17 @@ function drawShop(rng: Rng) {
     const [low, high] = i < rank - 1 ? [25, tenths - 1] : i === rank - 1 ? [tenths, 47] : i === byPrice.length - 1 ? [48, 50] : [25, 50];
     p.rating = rng.int(low, high) / 10;
   });
+  if (infeasible) {
+    for (const p of byPrice) p.rating = rng.int(25, tenths - 1) / 10;
+    for (const p of rng.sample(byPrice, rng.int(1, 3))) p.rating = (tenths - 1) / 10;
+  }
   // Dropping the category buys another product: the shop's cheapest, rated high enough, is in another.
   const elsewhere = cheapest(data.products.filter((p) => p.category !== category))!;
   elsewhere.price = byPrice[0]!.price - 50;
   elsewhere.rating = rng.int(tenths, 50) / 10;
-  const target = byPrice[rank - 1]!;
+  const target = infeasible ? undefined : byPrice[rank - 1]!;
   const rated = byName(byPrice).filter((p) => p.rating >= tenths / 10);
-  if (rated[0] === target) [target.name, rated[1]!.name] = [rated[1]!.name, target.name];
+  if (target && rated[0] === target) [target.name, rated[1]!.name] = [rated[1]!.name, target.name];
   return { data, category, minRating: tenths / 10, target };
 }
 
