@@ -141,6 +141,22 @@ describe('runStats reliability', () => {
     expect(table).toMatch(/^ {2}\(not recorded\)\s+1\s/m);
   });
 
+  it('splits feasible and infeasible seeds when the run holds an infeasible one, and leaves the split out otherwise', async () => {
+    const withInfeasible = [
+      ...episodes(),
+      { ...makeEpisode({ seed: 8, taskSeed: 3, groupId: 'q3', env: 'code', family: 'code/q', status: 'success' }), infeasible: true },
+    ];
+    await using reader = await openRun(await writeRun(withInfeasible));
+    const stats = runStats(reader);
+    expect(Object.keys(stats.byFeasibility)).toEqual(['feasible', 'infeasible']);
+    expect(stats.byFeasibility.infeasible).toMatchObject({ episodes: 1, successes: 1 });
+    expect(stats.byFeasibility.feasible).toMatchObject({ episodes: 7, successes: 4 });
+    expect(formatRunStats(stats)).toMatch(/^by feasibility\s*$\n^ {2}feasible\s+7\s+57\.1%/m);
+    await using plain = await openRun(await writeRun(episodes()));
+    expect(runStats(plain).byFeasibility).toEqual({});
+    expect(formatRunStats(runStats(plain))).not.toContain('by feasibility');
+  });
+
   it('leaves the scenario column out when no family declares scenarios', async () => {
     await using reader = await openRun(await writeRun(episodes().filter((e) => !('scenario' in e))));
     expect(formatRunStats(runStats(reader))).not.toContain('scenarios');

@@ -28,7 +28,7 @@ describe('the agents for family authors', () => {
       const result = await workgym('rollout', ...args, '--out', run);
       expect(result.code, result.stderr).toBe(0);
     }
-    const [nothing, submit, giveUp] = await Promise.all(['nothing', 'submit', 'give-up'].map((agent) => only(join(dir, agent))));
+    const [nothing, submit, giveUp] = [await only(join(dir, 'nothing')), await only(join(dir, 'submit')), await only(join(dir, 'give-up'))];
     expect(nothing).toMatchObject({ status: 'truncated', finalReward: 0, agent: { kind: 'nothing' } });
     expect(nothing.steps).toHaveLength(3);
     expect(submit).toMatchObject({ status: 'failure', finalReward: 0, agent: { kind: 'submit' } });

@@ -35,6 +35,11 @@ export interface RunStats extends GroupStats {
   byJob: Record<string, GroupStats>;
   /** By the task's difficulty: its tier where the family has tiers ("" for records written before it was recorded). */
   byDifficulty: Record<string, GroupStats>;
+  /**
+   * By whether the seed could be done ("feasible", "infeasible"), when the run holds an
+   * infeasible seed; empty otherwise. Giving up scores only on the infeasible ones.
+   */
+  byFeasibility: Record<string, GroupStats>;
 }
 
 /** Counts from the episode index alone (no record is decoded). */
@@ -50,6 +55,7 @@ export function runStats(reader: RunReader): RunStats {
     byFamily: groupBy(summaries, (s) => s.family, ks),
     byJob: groupBy(summaries, (s) => s.job, ks),
     byDifficulty: groupBy(summaries, (s) => s.difficulty, ks, compareDifficulties),
+    byFeasibility: summaries.some((s) => s.infeasible) ? groupBy(summaries, (s) => (s.infeasible ? 'infeasible' : 'feasible'), ks) : {},
   };
 }
 
@@ -125,7 +131,7 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
  */
 export function formatRunStats(stats: RunStats): string {
   const noisy = stats.injectedSteps > 0;
-  const groups = [stats, ...[stats.byEnv, stats.byFamily, stats.byJob, stats.byDifficulty].flatMap((g) => Object.values(g))];
+  const groups = [stats, ...[stats.byEnv, stats.byFamily, stats.byJob, stats.byDifficulty, stats.byFeasibility].flatMap((g) => Object.values(g))];
   const scenarios = groups.some((g) => g.scenarios);
   const header = [
     '',
@@ -171,6 +177,7 @@ export function formatRunStats(stats: RunStats): string {
   section('by family', stats.byFamily);
   section('by job', stats.byJob);
   section('by difficulty', stats.byDifficulty);
+  if (Object.keys(stats.byFeasibility).length > 0) section('by feasibility', stats.byFeasibility);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
     cells
