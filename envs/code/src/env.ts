@@ -39,8 +39,8 @@ export class CodeEnv extends EnvBase<FamilyDef> {
     // The sandbox is made on first use, so listing tasks never needs root or a temp directory.
     this.sandboxInstance ??= Sandbox.fromEnvironment();
     this.judge ??= new Judge(this.sandboxInstance);
-    const databases = await prepareWorkspace(this.sandboxInstance, instance, signal);
-    return new CodeSession(instance.instruction, instance, this.sandboxInstance, this.judge, databases);
+    await prepareWorkspace(this.sandboxInstance, instance, signal);
+    return new CodeSession(instance.instruction, instance, this.sandboxInstance, this.judge);
   }
 
   protected override async release(): Promise<void> {

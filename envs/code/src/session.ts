@@ -17,10 +17,26 @@ import type { Sandbox } from './sandbox/sandbox.js';
 import { workspaceSnapshot } from './sandbox/snapshot.js';
 import { WorkspaceFiles } from './sandbox/workspace-files.js';
 import { EpisodeHistory } from './tasks/expert/view.js';
-import type { TaskInstance } from './tasks/task.js';
+import { declaredChanges, expectsChange, type TaskInstance } from './tasks/task.js';
 import { DEFAULT_TIMEOUT_S, TOOLS, type ToolName } from './tools.js';
 
 const TEST_TIMEOUT_S = 120;
+/** The prefix of a workspace entry's key in `state()`. */
+const FILE_KEY = 'file:';
+/** `touch`'s change: never through a link, and a file the agent cannot write gets its mode changed instead. */
+const TOUCH = `import os, stat, sys
+path = sys.argv[1]
+st = os.lstat(path)
+if stat.S_ISLNK(st.st_mode):
+    target = os.readlink(path)
+    os.unlink(path)
+    os.symlink(target + '.moved', path)
+elif stat.S_ISREG(st.st_mode) and os.access(path, os.W_OK):
+    with open(path, 'ab') as f:
+        f.write(b'\\n# changed\\n')
+else:
+    os.chmod(path, stat.S_IMODE(st.st_mode) ^ 0o002)
+`;
 
 /** One episode in the code sandbox. */
 export class CodeSession implements Session {
@@ -28,6 +44,8 @@ export class CodeSession implements Session {
   readonly observation: Observation;
   private readonly files: WorkspaceFiles;
   private readonly candidates: ToolCall[];
+  /** The workspace paths the task may change (see `declaredChanges`). */
+  private readonly changes: readonly string[];
   private answer: string | undefined;
   /** What the episode has shown and done: the expert decides from this and the workspace alone. */
   private readonly history: EpisodeHistory;
@@ -43,8 +61,6 @@ export class CodeSession implements Session {
     private readonly instance: TaskInstance,
     private readonly sandbox: Sandbox,
     private readonly judge: Judge,
-    /** The bytes of each database as the reset built it: the judge checks it ends the same. */
-    private readonly databases: Readonly<Record<string, Buffer>> = {},
   ) {
     this.files = new WorkspaceFiles(sandbox);
     const names: ToolName[] = ['bash', 'read_file', 'write_file', 'edit_file', 'list_files'];
@@ -53,6 +69,7 @@ export class CodeSession implements Session {
     if (instance.check.kind === 'answer') names.push('answer');
     this.tools = TOOLS.select(names);
     this.candidates = candidateCalls(instance.candidates);
+    this.changes = declaredChanges(instance);
     const listing = this.files.list('.', 3);
     const text = `Workspace ${this.files.displayRoot}:\n${listing.text}`;
     this.observation = this.observe(text, Buffer.byteLength(text));
@@ -125,7 +142,7 @@ export class CodeSession implements Session {
   }
 
   verify(signal: AbortSignal): Promise<Verdict> {
-    return this.track(this.judge.verify(this.instance, this.answer, this.databases, AbortSignal.any([signal, this.closing.signal])));
+    return this.track(this.judge.verify(this.instance, this.answer, AbortSignal.any([signal, this.closing.signal])));
   }
 
   /**
@@ -139,6 +156,24 @@ export class CodeSession implements Session {
   async state(): Promise<Record<string, string>> {
     await this.inFlight.catch(() => undefined);
     return workspaceSnapshot(this.sandbox.layout.workspace);
+  }
+
+  /** Whether the task expects the state at `key` to change: a workspace path it declares (`declaredChanges`). */
+  expectsChange(key: string): boolean {
+    return key.startsWith(FILE_KEY) && expectsChange(this.changes, key.slice(FILE_KEY.length));
+  }
+
+  /**
+   * Changes the workspace entry at `key` as the agent, with a command like any of its own (so
+   * the same in both sandboxes): a regular file gets a line appended, a link another target, a
+   * directory or anything else its others-write bit flipped.
+   */
+  async touch(key: string): Promise<void> {
+    if (!key.startsWith(FILE_KEY)) throw new Error(`${key} is not a workspace path`);
+    await this.inFlight.catch(() => undefined);
+    const argv = ['python3', '-I', '-c', TOUCH, key.slice(FILE_KEY.length)];
+    const result = await this.track(this.sandbox.run('agent', { argv, cwd: this.sandbox.layout.workspace, timeoutMs: 10_000, signal: this.closing.signal }));
+    if (result.exitCode !== 0) throw new Error(`could not change ${key}: ${result.stderr.text()}`);
   }
 
   /**

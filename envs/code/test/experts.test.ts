@@ -72,6 +72,8 @@ describe('code experts in process', () => {
         expect.arrayContaining(['code/sh-log-report', 'code/py-csv-transform', 'code/sql-query', 'code/git-history-question']),
       );
       expect(played('guessing floor')).toEqual(families);
+      // Every family's whole state is judged: the expert plus one unexpected change fails on no_collateral.
+      expect(played('collateral')).toEqual(families);
       expect(checks.filter((c) => c === 'expert acts only on what it was shown')).toHaveLength(families.length);
       expect(checks.filter((c) => c.startsWith('near-miss ')).length).toBeGreaterThanOrEqual(families.length);
       expect(checks.filter((c) => c.startsWith('expert strategy ')).length).toBeGreaterThanOrEqual(families.length);

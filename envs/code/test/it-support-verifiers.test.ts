@@ -122,9 +122,9 @@ describe('it-fix-permissions judges every mode by lstat', () => {
 
   it('fails a right path changed, and a file rewritten', { timeout: 300_000 }, async () => {
     const moved = await fixThen(3, (expected, start) => `chmod 600 ${rightFile(expected, start)}`);
-    expect(moved.components).toMatchObject({ modes_set: 1, other_modes_kept: 0 });
+    expect(moved.components).toMatchObject({ modes_set: 1, no_collateral: 0 });
     const rewritten = await fixThen(3, (expected, start) => `echo rotated > ${rightFile(expected, start)}`);
-    expect(rewritten.components).toMatchObject({ modes_set: 1, other_files_kept: 0 });
+    expect(rewritten.components).toMatchObject({ modes_set: 1, no_collateral: 0 });
   });
 });
 
@@ -151,7 +151,7 @@ describe('it-fix-service-config starts the service from the workspace', () => {
     const verdict = (await cheat.step('submit')).verdict!;
     expect(verdict.success).toBe(false);
     // It answers right: only the guard on the service's code catches it.
-    expect(verdict.components).toMatchObject({ hidden_tests: 1, other_files_kept: 0 });
+    expect(verdict.components).toMatchObject({ hidden_tests: 1, no_collateral: 0 });
   });
 
   it('fails the right answers with another setting changed', { timeout: 300_000 }, async () => {

@@ -15,7 +15,7 @@ describe('scoreRuns', () => {
     const verdict = scoreRuns(check, values(2, 3, 4, 5), values(2, 0, 0, 0), values(2, 3, 4, 0));
     expect(verdict).toEqual({
       success: false,
-      components: { hidden_tests: 2 / 3, regression_tests: 1, other_files_kept: 1 },
+      components: { hidden_tests: 2 / 3, regression_tests: 1 },
       detail: '2/3 hidden tests pass; 1/1 regression tests pass; first failure: f(4): expected {"value":5}, got {"value":0}',
     });
   });
@@ -26,19 +26,9 @@ describe('scoreRuns', () => {
     expect(scoreRuns(check, values(7, 7, 8), values(0, 0, 0), values(7, 7, 8))).toMatchObject({ success: true, components: { hidden_tests: 1 } });
   });
 
-  it('fails a correct solution that changed a file the task does not ask to change', () => {
-    const verdict = scoreRuns(check, values(2, 3, 4), values(0, 0, 0), values(2, 3, 4), ['test_solution.py']);
-    expect(verdict).toMatchObject({ success: false, components: { hidden_tests: 1, regression_tests: 1, other_files_kept: 0 } });
-    expect(verdict.detail).toBe('3/3 hidden tests pass; changed outside the task: test_solution.py');
-  });
-
-  it('judges an answer, and a right answer after damage as a failure', () => {
-    expect(scoreAnswer(true, '42', [])).toEqual({ success: true, components: { answer: 1, other_files_kept: 1 }, detail: 'the answer is correct' });
-    expect(scoreAnswer(true, '42', ['a.py', 'b.py', 'c.py', 'd.py'])).toEqual({
-      success: false,
-      components: { answer: 1, other_files_kept: 0 },
-      detail: 'the answer is correct; changed outside the task: a.py, b.py, c.py and 1 more',
-    });
+  it('judges an answer', () => {
+    expect(scoreAnswer(true, '42')).toEqual({ success: true, components: { answer: 1 }, detail: 'the answer is correct' });
+    expect(scoreAnswer(false, '41')).toEqual({ success: false, components: { answer: 0 }, detail: 'the answer "41" is wrong' });
   });
 
   it('names a reference that fails to load as the family being broken', () => {

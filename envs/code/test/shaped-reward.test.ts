@@ -7,11 +7,15 @@ import { toolCall, type StepReply } from '@workgym/protocol';
 import { CodeEnv } from '../src/index.js';
 import { servedInProcess } from './helpers.js';
 
-const client = servedInProcess(new CodeEnv());
+const env = new CodeEnv();
+const client = servedInProcess(env);
+
+/** The family's first seed with a task to do (an infeasible seed's expert reports instead of working). */
+const feasibleSeed = (family: string) => [1, 2, 3, 4].find((seed) => !env.catalogue.infeasible(family, seed, 'train'))!;
 
 /** Plays `strategy` to the end in a shaped-reward episode and returns the verdict. */
-async function play(family: string, seed: number, strategy: string) {
-  const reset = await client.reset({ family, seed, maxSteps: 40, reward: 'shaped' });
+async function play(family: string, strategy: string) {
+  const reset = await client.reset({ family, seed: feasibleSeed(family), maxSteps: 40, reward: 'shaped' });
   try {
     let reply: StepReply | undefined;
     while (!reply?.terminated && !reply?.truncated) reply = await client.step(reset.session, (await client.expert(reset.session, { strategy })).calls);
@@ -23,7 +27,7 @@ async function play(family: string, seed: number, strategy: string) {
 
 /** Plays the expert up to its final call, runs `damage` (a bash command), then makes that final call. */
 async function damageBeforeTheEnd(family: string, damage: string) {
-  const reset = await client.reset({ family, seed: 1, maxSteps: 40, reward: 'shaped' });
+  const reset = await client.reset({ family, seed: feasibleSeed(family), maxSteps: 40, reward: 'shaped' });
   try {
     for (;;) {
       const [call] = (await client.expert(reset.session)).calls;
@@ -46,24 +50,24 @@ describe('shaped reward of the code families', () => {
     ['code/py-fix-bug', 'special-case-visible-input'],
     ['code/js-fix-bug', 'special-case-visible-input'],
   ])('%s: hard-coding the visible examples (%s) earns 0', { timeout: 120_000 }, async (family, nearMiss) => {
-    const verdict = await play(family, 1, nearMiss);
+    const verdict = await play(family, nearMiss);
     expect(verdict).toMatchObject({ success: false, reward: 0, shapedReward: 0, components: { hidden_tests: 0 } });
   });
 
   it('py-fix-bug: a right fix, then a changed README, pays 0', { timeout: 120_000 }, async () => {
     const verdict = await damageBeforeTheEnd('code/py-fix-bug', 'echo "# reviewed" >> README.md');
-    expect(verdict).toMatchObject({ success: false, shapedReward: 0, components: { hidden_tests: 1, regression_tests: 1, other_files_kept: 0 } });
-    expect(verdict.detail).toMatch(/changed outside the task: README\.md$/);
+    expect(verdict).toMatchObject({ success: false, shapedReward: 0, components: { hidden_tests: 1, regression_tests: 1, no_collateral: 0 } });
+    expect(verdict.detail).toMatch(/changed what the task did not ask for: .*README\.md/);
   });
 
   it('sql-query: the right query, then rows deleted from the database, pays 0', { timeout: 120_000 }, async () => {
     const verdict = await damageBeforeTheEnd('code/sql-query', 'sqlite3 shop.db "DELETE FROM orders WHERE id = 1"');
-    expect(verdict).toMatchObject({ success: false, shapedReward: 0, components: { hidden_tests: 1, other_files_kept: 0 } });
-    expect(verdict.detail).toMatch(/changed outside the task: shop\.db$/);
+    expect(verdict).toMatchObject({ success: false, shapedReward: 0, components: { hidden_tests: 1, no_collateral: 0 } });
+    expect(verdict.detail).toMatch(/changed what the task did not ask for: .*shop\.db/);
   });
 
   it('git-history-question: the right answer after a deleted file pays 0', { timeout: 120_000 }, async () => {
     const verdict = await damageBeforeTheEnd('code/git-history-question', 'rm settings.py');
-    expect(verdict).toMatchObject({ success: false, shapedReward: 0, components: { answer: 1, other_files_kept: 0 } });
+    expect(verdict).toMatchObject({ success: false, shapedReward: 0, components: { answer: 1, no_collateral: 0 } });
   });
 });

@@ -1,11 +1,13 @@
-// The code session's state snapshot (what the kit compares on infeasible seeds, and part 4's
-// collateral checks build on) in both sandboxes, and the infeasible seeds of the families that
-// have them: every strategy reports, and a report succeeds only on an untouched workspace.
+// The code session's state snapshot (what the kit compares on infeasible seeds and for the
+// whole-state guard no_collateral) in both sandboxes, the changes each task expects and the
+// kit's collateral near-miss (touch), and the infeasible seeds of the families that have them:
+// every strategy reports, and a report succeeds only on an untouched workspace.
 import { afterAll, describe, expect, it } from 'vitest';
-import { toolCall, type EnvClient, type Session } from '@workgym/protocol';
+import { toolCall, type EnvClient, type Session, type StepReply } from '@workgym/protocol';
 import { diffStates, infeasibleSeed } from '@workgym/protocol/kit';
 import { connectDocker, DockerRuntime, LABEL_RUN } from '@workgym/runtime';
 import { CodeEnv } from '../src/index.js';
+import { declaredChanges, expectsChange, type TaskInstance } from '../src/tasks/task.js';
 import { open, ownInstance, servedInProcess } from './helpers.js';
 
 const env = new CodeEnv();
@@ -34,20 +36,29 @@ async function changedBy(session: Session, command: string): Promise<string[]> {
     .sort();
 }
 
-/** Plays the expert's `strategy` until the episode ends; the reward. */
-async function playExpert(c: EnvClient, family: string, seed: number, strategy: string): Promise<number> {
+/** Plays the expert's `strategy` until the episode ends, after `first` (a bash command) when given; the last reply. */
+async function playReply(c: EnvClient, family: string, seed: number, strategy: string, first?: string): Promise<StepReply> {
   const ep = await open(c, family, seed);
   try {
+    if (first) await ep.bash(first);
     for (let i = 0; i < 30; i++) {
       const [action] = (await c.expert(ep.session, { strategy })).calls;
       const reply = await c.step(ep.session, [action!]);
-      if (reply.terminated) return reply.reward;
+      if (reply.terminated) return reply;
     }
   } finally {
     await ep.close();
   }
   throw new Error(`${family} seed ${seed}: the expert (${strategy}) did not end the episode in 30 steps`);
 }
+
+/** Plays the expert's `strategy` until the episode ends; the reward. */
+async function playExpert(c: EnvClient, family: string, seed: number, strategy: string): Promise<number> {
+  return (await playReply(c, family, seed, strategy)).reward;
+}
+
+/** The family's first seed with a task to do. */
+const feasibleSeed = (family: string) => [1, 2, 3, 4].find((seed) => !infeasibleSeed(family, 'train', seed))!;
 
 describe('the code session state', () => {
   it('is the same twice untouched and shows a write, a deletion, a chmod and a FIFO as the entry changed', { timeout: 120_000 }, async () => {
@@ -78,6 +89,44 @@ describe('the code session state', () => {
       await session.close();
     }
   });
+});
+
+describe('whole-state checks', () => {
+  it('declare what each kind of check changes, and nothing for a question', () => {
+    const changes = (family: string, seed = 2) => declaredChanges(env.instance(family, seed)).sort();
+    expect(changes('code/sh-log-report')).toEqual(['report.sh']);
+    expect(changes('code/it-user-audit')).toEqual([]);
+    const permissions = env.instance('code/it-fix-permissions', 2);
+    const check = permissions.check as Extract<TaskInstance['check'], { kind: 'modes' }>;
+    expect(changes('code/it-fix-permissions').length).toBeGreaterThan(0);
+    for (const path of changes('code/it-fix-permissions')) expect(permissions.modes?.[path]).not.toBe(check.expected[path]);
+    expect(changes('code/it-disk-cleanup').length).toBeGreaterThan(0);
+    expect(expectsChange(['service/app.ini'], 'service')).toBe(false);
+    expect(expectsChange(['logs'], 'logs/a.log')).toBe(true);
+    expect(expectsChange(['service/app.ini'], 'service/app.py')).toBe(false);
+  });
+
+  it(
+    'fail the expert plus one touched entry, and a scratch file in the workspace, on no_collateral (local and container sandboxes)',
+    { timeout: 600_000 },
+    async () => {
+      const instance = await ownInstance(runtime);
+      for (const c of [client, instance.client]) {
+        // A file family (one touched file) and a modes family (touched by its mode when the agent cannot write it).
+        for (const family of ['code/py-fix-bug', 'code/it-fix-permissions']) {
+          expect((await playReply(c, family, feasibleSeed(family), '')).verdict).toMatchObject({ success: true, components: { no_collateral: 1 } });
+          const touched = (await playReply(c, family, feasibleSeed(family), 'collateral')).verdict!;
+          expect(touched, family).toMatchObject({ success: false, components: { no_collateral: 0 } });
+          expect(touched.detail).toMatch(/changed what the task did not ask for: 1 thing \(file:\S+ changed\)/);
+        }
+        const question = 'code/repo-question';
+        expect((await playReply(c, question, feasibleSeed(question), '', 'echo note > /tmp/note')).verdict).toMatchObject({ success: true });
+        const scratch = (await playReply(c, question, feasibleSeed(question), '', 'echo draft > notes.txt')).verdict!;
+        expect(scratch).toMatchObject({ success: false, components: { answer: 1, no_collateral: 0 } });
+        expect(scratch.detail).toMatch(/file:notes\.txt added/);
+      }
+    },
+  );
 });
 
 describe('infeasible seeds', () => {

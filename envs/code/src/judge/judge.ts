@@ -53,33 +53,18 @@ export class Judge {
 
   constructor(private readonly sandbox: Sandbox) {}
 
-  /**
-   * @param databases the bytes of each database the reset built (path -> content): like every
-   *   starting file the task does not ask to change, it must end as it started
-   */
-  async verify(instance: TaskInstance, answer: string | undefined, databases: Readonly<Record<string, Buffer>>, signal: AbortSignal): Promise<Verdict> {
+  /** The family's verdict; the files the task does not ask to change are the kit's `no_collateral`, judged on the session's state. */
+  async verify(instance: TaskInstance, answer: string | undefined, signal: AbortSignal): Promise<Verdict> {
     await this.sandbox.killAll('agent');
     const check = instance.check;
     try {
       if (check.kind === 'passes') return await this.verifyPasses(instance.files, check, signal);
       if (check.kind === 'modes') return this.verifyModes(instance, check.expected);
       if (check.kind === 'state') return await this.verifyState(check, signal);
-      const kept = { ...keptFiles(instance.files, check.kind === 'runs' ? check.reference : {}), ...databases };
-      if (check.kind === 'answer') {
-        const copy = await this.freshRun((dir) => this.copyWorkspace(dir, signal));
-        return this.verifyAnswer(check.accept, answer, this.changedFiles(copy, kept));
-      }
+      if (check.kind === 'answer') return this.verifyAnswer(check.accept, answer);
       const { reference, original } = await this.fixedRuns(instance.files, check, signal);
-      let changed: string[] = [];
-      const agent = await this.run(
-        check.suite,
-        async (dir) => {
-          await this.copyWorkspace(dir, signal);
-          changed = this.changedFiles(dir, kept);
-        },
-        signal,
-      );
-      return scoreRuns(check, reference, original, agent, changed);
+      const agent = await this.run(check.suite, (dir) => this.copyWorkspace(dir, signal), signal);
+      return scoreRuns(check, reference, original, agent);
     } finally {
       await this.sandbox.clean('judge');
     }
@@ -101,32 +86,10 @@ export class Judge {
     return { reference, original };
   }
 
-  private verifyAnswer(accept: string[], answer: string | undefined, changed: string[]): Verdict {
+  private verifyAnswer(accept: string[], answer: string | undefined): Verdict {
     const root = this.sandbox.layout.workspace;
     const ok = answer !== undefined && accept.some((a) => normalizeAnswer(a, root) === normalizeAnswer(answer, root));
-    return scoreAnswer(ok, answer, changed);
-  }
-
-  /**
-   * The paths of `kept` that the judge's copy of the workspace (`dir`) does not hold as they
-   * were: missing, not a regular file inside the copy, larger than they were, or other bytes.
-   * Read as the judge, without following a link and never past the expected size.
-   */
-  private changedFiles(dir: string, kept: Readonly<Record<string, string | Buffer>>): string[] {
-    return this.sandbox.as('judge', () =>
-      Object.entries(kept)
-        .filter(([path, content]) => {
-          const want = typeof content === 'string' ? Buffer.from(content) : content;
-          try {
-            const full = join(dir, path);
-            if (!inside(dir, dirname(full))) return true;
-            return !readRegularFile(full, want.length).equals(want);
-          } catch {
-            return true;
-          }
-        })
-        .map(([path]) => path),
-    );
+    return scoreAnswer(ok, answer);
   }
 
   /**
@@ -140,9 +103,9 @@ export class Judge {
   }
 
   /**
-   * A permission task: every judged path's bits, read with lstat in the workspace itself (the
-   * agent's processes are dead by now), against the expected ones; every starting file must
-   * hold its bytes. In the container this runs as the server, which may enter the directories
+   * A permission task: every path the policy moves off its starting mode, read with lstat in the
+   * workspace itself (the agent's processes are dead by now), against the expected bits (the
+   * kit's `no_collateral` judges every other mode and byte). In the container this runs as the server, which may enter the directories
    * a policy closes to everyone but their owner; a link or a path leading out counts as wrong.
    */
   private verifyModes(instance: TaskInstance, expected: Readonly<Record<string, number>>): Verdict {
@@ -158,25 +121,8 @@ export class Judge {
         return undefined;
       }
     };
-    const off = Object.keys(expected).filter((path) => modeNow(path) !== expected[path]);
-    const asked = off.filter((path) => start[path] !== expected[path]);
-    const moved = off.filter((path) => start[path] === expected[path]);
-    const changed = Object.entries(instance.files)
-      .filter(([path, content]) => {
-        const want = Buffer.from(content);
-        try {
-          const full = join(root, path);
-          return !inside(root, dirname(full)) || !readRegularFile(full, want.length).equals(want);
-        } catch {
-          return true;
-        }
-      })
-      .map(([path]) => path);
-    return scoreModes(
-      asked.map((path) => `${path} is ${describeMode(modeNow(path))}, not ${describeMode(expected[path])}`),
-      moved,
-      changed,
-    );
+    const asked = Object.keys(expected).filter((path) => start[path] !== expected[path] && modeNow(path) !== expected[path]);
+    return scoreModes(asked.map((path) => `${path} is ${describeMode(modeNow(path))}, not ${describeMode(expected[path])}`));
   }
 
   /**
@@ -361,11 +307,6 @@ function inside(dir: string, path: string): boolean {
   const root = realpathSync(dir);
   const resolved = realpathSync(path);
   return resolved === root || resolved.startsWith(root + sep);
-}
-
-/** The starting files the task does not ask to change: those the reference leaves as they are. */
-function keptFiles(files: Readonly<Record<string, string>>, reference: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(files).filter(([path]) => !(path in reference)));
 }
 
 function lstatOrUndefined(path: string) {

@@ -8,12 +8,12 @@ type RunsCheck = Extract<HiddenCheck, { kind: 'runs' }>;
 
 /**
  * The verdict from the three runs of a family's cases: the reference solution's, the untouched
- * starting files', and the agent's; `changed` lists the starting files the task does not ask to
- * change that the agent's workspace no longer holds as they were. A case counts as hidden when
- * the reference and the starting files disagree on it, as a regression guard when they agree.
- * No reward: the server pays success or the shaped reward of RUNS_COMPONENTS (tasks/task.ts).
+ * starting files', and the agent's. A case counts as hidden when the reference and the starting
+ * files disagree on it, as a regression guard when they agree. No reward: the server pays
+ * success or the shaped reward of RUNS_COMPONENTS (tasks/task.ts); the kit's `no_collateral`
+ * judges the files the task does not ask to change.
  */
-export function scoreRuns(check: RunsCheck, reference: RunResult[], original: RunResult[], agent: RunResult[], changed: readonly string[] = []): Verdict {
+export function scoreRuns(check: RunsCheck, reference: RunResult[], original: RunResult[], agent: RunResult[]): Verdict {
   const usable = reference.map((_, i) => i).filter((i) => reference[i] !== undefined);
   // Cases the untouched workspace already passes only guard against regressions: an agent
   // that changes nothing passes none of the rest, so it scores exactly 0.
@@ -25,7 +25,6 @@ export function scoreRuns(check: RunsCheck, reference: RunResult[], original: Ru
   const components = {
     hidden_tests: hiddenCredit(hidden, hiddenPassed, reference),
     regression_tests: regression.length === 0 ? 1 : regressionPassed / regression.length,
-    other_files_kept: changed.length === 0 ? 1 : 0,
   };
   const failed = usable.find((i) => !passes(i));
   const parts = [`${hiddenPassed.length}/${hidden.length} hidden tests pass`];
@@ -34,10 +33,9 @@ export function scoreRuns(check: RunsCheck, reference: RunResult[], original: Ru
   if (failed !== undefined) {
     parts.push(`first failure: ${caseName(check, failed)}: expected ${clip(JSON.stringify(reference[failed]), 200)}, got ${shown(agent[failed])}`);
   }
-  if (changed.length > 0) parts.push(`changed outside the task: ${changedList(changed)}`);
   const broken = familyFault(check, reference, hidden.length);
   return {
-    success: hidden.length > 0 && failed === undefined && changed.length === 0,
+    success: hidden.length > 0 && failed === undefined,
     components,
     detail: [...(broken ? [broken] : []), ...parts].join('; '),
   };
@@ -55,30 +53,25 @@ function hiddenCredit(hidden: readonly number[], passed: readonly number[], refe
   return results.size < 2 ? 0 : passed.length / hidden.length;
 }
 
-/** The verdict of an `answer` check; `changed` as for scoreRuns (every starting file counts: the task changes none). */
-export function scoreAnswer(ok: boolean, answer: string | undefined, changed: readonly string[]): Verdict {
-  const parts = [answer === undefined ? 'no answer was given' : ok ? 'the answer is correct' : `the answer ${JSON.stringify(answer.slice(0, 200))} is wrong`];
-  if (changed.length > 0) parts.push(`changed outside the task: ${changedList(changed)}`);
+/** The verdict of an `answer` check (the task changes no file: the kit's `no_collateral` judges that). */
+export function scoreAnswer(ok: boolean, answer: string | undefined): Verdict {
   return {
-    success: ok && changed.length === 0,
-    components: { answer: ok ? 1 : 0, other_files_kept: changed.length === 0 ? 1 : 0 },
-    detail: parts.join('; '),
+    success: ok,
+    components: { answer: ok ? 1 : 0 },
+    detail: answer === undefined ? 'no answer was given' : ok ? 'the answer is correct' : `the answer ${JSON.stringify(answer.slice(0, 200))} is wrong`,
   };
 }
 
 /**
  * The verdict of a `modes` check: `wrong` says which asked-for paths do not hold their mode
- * (all must: see MODES_COMPONENTS), `moved` lists paths whose right starting mode was changed,
- * `changed` starting files whose bytes were changed or that are gone.
+ * (all must: see MODES_COMPONENTS). Modes and bytes the policy leaves as they were are the
+ * kit's `no_collateral`.
  */
-export function scoreModes(wrong: readonly string[], moved: readonly string[], changed: readonly string[]): Verdict {
-  const parts = [wrong.length === 0 ? 'every path the policy covers has its mode' : `${wrong.length} path(s) off the policy: ${changedList(wrong)}`];
-  if (moved.length > 0) parts.push(`modes changed that were right: ${changedList(moved)}`);
-  if (changed.length > 0) parts.push(`changed outside the task: ${changedList(changed)}`);
+export function scoreModes(wrong: readonly string[]): Verdict {
   return {
-    success: wrong.length === 0 && moved.length === 0 && changed.length === 0,
-    components: { modes_set: wrong.length === 0 ? 1 : 0, other_modes_kept: moved.length === 0 ? 1 : 0, other_files_kept: changed.length === 0 ? 1 : 0 },
-    detail: parts.join('; '),
+    success: wrong.length === 0,
+    components: { modes_set: wrong.length === 0 ? 1 : 0 },
+    detail: wrong.length === 0 ? 'every path the policy covers has its mode' : `${wrong.length} path(s) off the policy: ${changedList(wrong)}`,
   };
 }
 

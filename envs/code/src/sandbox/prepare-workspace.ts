@@ -2,11 +2,7 @@ import { chmodSync, truncateSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkgymError } from '@workgym/protocol';
 import type { Commit, TaskInstance } from '../tasks/task.js';
-import { readRegularFile } from './regular-file.js';
 import type { Sandbox } from './sandbox.js';
-
-// A generated database is a few kilobytes; a larger one is a family's mistake.
-const MAX_DATABASE_BYTES = 4 * 1024 * 1024;
 
 export class WorkspaceSetupError extends WorkgymError {
   constructor(message: string) {
@@ -17,11 +13,9 @@ export class WorkspaceSetupError extends WorkgymError {
 /**
  * Gives the next episode a clean machine: every process of the agent and the judge killed,
  * their files (workspace, home, /tmp, /dev/shm...) and IPC objects removed, then the task's
- * files written as the agent. At most two short processes run (git, sqlite3). Returns the bytes
- * of each database built (path -> content), read before the agent acts: the judge's record of
- * how it started.
+ * files written as the agent. At most two short processes run (git, sqlite3).
  */
-export async function prepareWorkspace(sandbox: Sandbox, instance: TaskInstance, signal: AbortSignal): Promise<Record<string, Buffer>> {
+export async function prepareWorkspace(sandbox: Sandbox, instance: TaskInstance, signal: AbortSignal): Promise<void> {
   await sandbox.clean('agent', 'judge');
   const root = sandbox.layout.workspace;
   if (instance.git) {
@@ -40,12 +34,7 @@ export async function prepareWorkspace(sandbox: Sandbox, instance: TaskInstance,
   sandbox.as('agent', () => {
     for (const [path, mode] of deepestFirst) chmodSync(join(root, path), mode);
   });
-  const databases: Record<string, Buffer> = {};
-  for (const [path, sql] of Object.entries(instance.databases ?? {})) {
-    await runOrFail(sandbox, path, ['sqlite3', '-bail', path], sql, signal);
-    databases[path] = sandbox.as('agent', () => readRegularFile(join(root, path), MAX_DATABASE_BYTES));
-  }
-  return databases;
+  for (const [path, sql] of Object.entries(instance.databases ?? {})) await runOrFail(sandbox, path, ['sqlite3', '-bail', path], sql, signal);
 }
 
 /** Gives files their declared apparent sizes (a hole after the text) and ages (modification times before now). */

@@ -19,6 +19,7 @@ export function fixBugFamily(language: Language): FamilyDef {
     strategies: FIX_BUG_STRATEGIES,
     nearMisses: ['special-case-visible-input', 'delete-failing-test'],
     components: RUNS_COMPONENTS,
+    collateral: true,
     guesses: FIX_BUG_GUESSES,
     generate: (rng) => generate(rng, language),
   };

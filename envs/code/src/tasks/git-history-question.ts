@@ -297,6 +297,7 @@ export const gitHistoryQuestion: FamilyDef = {
   strategies: ['read-patches', 'filter-log'],
   nearMisses: [EVERY_CANDIDATE],
   components: ANSWER_COMPONENTS,
+  collateral: true,
   conditions: [TARGET],
   guesses: Object.keys(GUESSES),
   generate,

@@ -20,6 +20,7 @@ export function implementFunctionFamily(language: Language): FamilyDef {
     strategies: IMPLEMENT_STRATEGIES,
     nearMisses: py ? [HARD_CODE_EXAMPLES, ACT_ANYWAY] : [HARD_CODE_EXAMPLES],
     components: RUNS_COMPONENTS,
+    collateral: true,
     guesses: FUNCTION_GUESSES,
     generate: (rng, _task, _tier, variant) => generate(rng, language, variant.infeasible),
   };

@@ -5,6 +5,11 @@ import type { EpisodeView } from './expert/view.js';
 import { pyJson, STATE_PRELUDE } from './state-check.js';
 import type { FamilyDef, TaskInstance } from './task.js';
 
+/**
+ * `protected_kept` stays beside the kit's `no_collateral`: a protected file past the snapshot's
+ * hashing cap (a big log, a core dump) is known there by size and time only, and this reads its
+ * bytes.
+ */
 const COMPONENTS = [
   { name: 'space_freed', kind: 'progress' },
   { name: 'protected_kept', kind: 'guard' },
@@ -324,6 +329,7 @@ function generate(rng: Rng, _task: number, tier: Difficulty): TaskInstance {
       prelude: `${STATE_PRELUDE}\n${CHECKS}\nTRUTH = ${pyJson(truth)}\n`,
       components: { space_freed: 'space_freed()', protected_kept: 'protected_kept()' },
     },
+    changes: free.map((e) => e.path),
     expert: (view, strategy) => (nearMisses[strategy] ?? strategies[strategy as 'find' | 'ls'] ?? strategies.find)(view),
     candidates,
   };
@@ -340,6 +346,7 @@ export const itDiskCleanup: FamilyDef = {
   strategies: ['find', 'ls'],
   nearMisses: [TRUNCATE_CURRENT, WHOLE_TREE_FIND],
   components: COMPONENTS,
+  collateral: true,
   conditions: CONDITIONS,
   guesses: Object.keys(GUESSES),
   generate,

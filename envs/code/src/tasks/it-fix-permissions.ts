@@ -261,6 +261,7 @@ export const itFixPermissions: FamilyDef = {
   strategies: ['chmod-each', 'find-rules'],
   nearMisses: ['owner-exec-only', 'recursive-secrets-600'],
   components: MODES_COMPONENTS,
+  collateral: true,
   conditions: CONDITIONS,
   guesses: ['chmod-r-755', 'chmod-r-go-rwx'],
   generate,

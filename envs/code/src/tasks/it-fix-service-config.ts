@@ -362,6 +362,7 @@ export const itFixServiceConfig: FamilyDef = {
   strategies: ['edit-file', 'shell'],
   nearMisses: [HARD_CODE, APPEND],
   components: RUNS_COMPONENTS,
+  collateral: true,
   conditions: CONDITIONS,
   guesses: ['port-8080', 'copy-example'],
   generate,

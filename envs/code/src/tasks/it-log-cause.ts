@@ -244,6 +244,7 @@ export const itLogCause: FamilyDef = {
   strategies: ['grep', 'read'],
   nearMisses: [EVERY_CANDIDATE],
   components: ANSWER_COMPONENTS,
+  collateral: true,
   conditions: CONDITIONS,
   guesses: ['first-error', 'answer-8080'],
   generate,

@@ -7,7 +7,11 @@ import { keep, workExpert, type Target } from './expert/work.js';
 import { pyJson, STATE_PRELUDE } from './state-check.js';
 import type { FamilyDef, TaskInstance } from './task.js';
 
-/** The components of a rotation, in credit order. */
+/**
+ * The components of a rotation, in credit order. `other_keys_kept` stays beside the kit's
+ * `no_collateral`: the files holding the secret are changes the task expects, and only a parse
+ * of each tells the keys beside the secret kept from keys lost or rewritten in them.
+ */
 const COMPONENTS = [
   { name: 'new_value_set', kind: 'progress' },
   { name: 'old_value_gone', kind: 'progress' },
@@ -494,6 +498,7 @@ function generate(rng: Rng, _task: number, tier: Difficulty): TaskInstance {
       prelude,
       components: { new_value_set: 'new_value_set()', old_value_gone: 'old_value_gone()', other_keys_kept: 'other_keys_kept()' },
     },
+    changes: [...d.trees.keys()].filter((path) => done[path] !== start[path]),
     expert,
     candidates,
   };
@@ -510,6 +515,7 @@ export const itRotateSecret: FamilyDef = {
   strategies: ['edit-file', 'sed'],
   nearMisses: [ONE_FILE, PLAIN_SED],
   components: COMPONENTS,
+  collateral: true,
   conditions: CONDITIONS,
   guesses: Object.keys(GUESSES),
   generate,

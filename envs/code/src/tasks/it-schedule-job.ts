@@ -263,6 +263,7 @@ export const itScheduleJob: FamilyDef = {
   strategies: ['write-file', 'append'],
   nearMisses: [REPLACE, SWAP],
   components: RUNS_COMPONENTS,
+  collateral: true,
   conditions: CONDITIONS,
   guesses: Object.keys(GUESSES),
   generate,

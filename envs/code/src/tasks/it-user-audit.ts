@@ -290,6 +290,7 @@ export const itUserAudit: FamilyDef = {
   strategies: ['grep', 'read'],
   nearMisses: [EVERY_CANDIDATE, PRIMARY_ONLY_MISSED, COMMENTED_RULES],
   components: ANSWER_COMPONENTS,
+  collateral: true,
   conditions: CONDITIONS,
   guesses: Object.keys(GUESSES),
   generate,

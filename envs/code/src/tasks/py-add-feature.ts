@@ -401,6 +401,7 @@ export const pyAddFeature: FamilyDef = {
   strategies: ['edit-file', 'heredoc'],
   nearMisses: ['method-without-command', 'feature-in-new-class'],
   components: RUNS_COMPONENTS,
+  collateral: true,
   guesses: [EMPTY_TESTS],
   generate,
 };

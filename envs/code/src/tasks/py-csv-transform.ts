@@ -254,6 +254,7 @@ export const pyCsvTransform: FamilyDef = {
   strategies: ['write-file', 'heredoc'],
   nearMisses: [HARD_CODE, 'read-visible-csv'],
   components: RUNS_COMPONENTS,
+  collateral: true,
   conditions: CONDITIONS,
   guesses: Object.keys(GUESSES),
   generate,

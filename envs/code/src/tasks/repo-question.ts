@@ -239,6 +239,7 @@ export const repoQuestion: FamilyDef = {
   strategies: ['grep', 'read'],
   nearMisses: [EVERY_CANDIDATE, ACT_ANYWAY],
   components: ANSWER_COMPONENTS,
+  collateral: true,
   guesses: Object.keys(GUESSES),
   features: ['infeasible'],
   generate: (rng, _task, _tier, variant) => generate(rng, variant.infeasible),

@@ -237,6 +237,7 @@ export const shLogReport: FamilyDef = {
   strategies: ['write-file', 'heredoc'],
   nearMisses: [HARD_CODE, 'read-visible-log'],
   components: RUNS_COMPONENTS,
+  collateral: true,
   conditions: CONDITIONS,
   guesses: Object.keys(GUESSES),
   generate,

@@ -307,6 +307,7 @@ export const sqlQuery: FamilyDef = {
   strategies: ['write-file', 'heredoc'],
   nearMisses: ['hard-code-visible-output'],
   components: RUNS_COMPONENTS,
+  collateral: true,
   conditions: CONDITIONS,
   guesses: [EMPTY_RESULT],
   generate,

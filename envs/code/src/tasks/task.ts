@@ -106,29 +106,24 @@ export type HiddenCheck =
       accept: string[];
     };
 
-/** The components of a generated family's `runs` verdict, in credit order (declared by every such family). */
+/**
+ * The components of a generated family's `runs` verdict, in credit order (declared by every such
+ * family). Every other file kept is the kit's guard `no_collateral` (see `expectsChange`).
+ */
 export const RUNS_COMPONENTS = [
   { name: 'hidden_tests', kind: 'progress' },
   { name: 'regression_tests', kind: 'guard' },
-  { name: 'other_files_kept', kind: 'guard' },
 ] as const;
 
-/** The components of a generated family's `answer` verdict, in credit order. */
-export const ANSWER_COMPONENTS = [
-  { name: 'answer', kind: 'progress' },
-  { name: 'other_files_kept', kind: 'guard' },
-] as const;
+/** The components of a generated family's `answer` verdict, in credit order (the files kept: `no_collateral`). */
+export const ANSWER_COMPONENTS = [{ name: 'answer', kind: 'progress' }] as const;
 
 /**
  * The components of a `modes` verdict, in credit order. `modes_set` is all or nothing: each
  * rule of a permission policy is a condition, and a policy half applied (the keys still
- * readable by everyone) is not half safe.
+ * readable by everyone) is not half safe. Every other mode and byte kept is `no_collateral`.
  */
-export const MODES_COMPONENTS = [
-  { name: 'modes_set', kind: 'progress' },
-  { name: 'other_modes_kept', kind: 'guard' },
-  { name: 'other_files_kept', kind: 'guard' },
-] as const;
+export const MODES_COMPONENTS = [{ name: 'modes_set', kind: 'progress' }] as const;
 
 /**
  * The test of a `passes` check (task-set tasks: the suite's own test decides, not a comparison
@@ -172,6 +167,13 @@ export interface TaskInstance {
   /** Command that `run_tests` runs in the workspace, for families with visible tests. */
   testCommand?: string;
   check: HiddenCheck;
+  /**
+   * Workspace paths the task may change besides those its check names (a `runs` check's
+   * reference files, the paths whose mode a `modes` check sets): the files a `state` check
+   * judges, scratch space the instruction grants. A directory covers all it holds. Any other
+   * change fails the kit's guard `no_collateral` (see `expectsChange`).
+   */
+  changes?: readonly string[];
   /** The next expert (or near-miss) step at a state of this instance's episode (`workExpert`, `byStrategy`). */
   expert: Expert;
   /**
@@ -187,3 +189,28 @@ export interface TaskInstance {
  * in `FAMILIES` (src/tasks/index.ts).
  */
 export type FamilyDef = KitFamilyDef<TaskInstance>;
+
+/**
+ * The workspace paths a task may change (`TaskInstance.changes` is where a family declares
+ * more): a `runs` or `passes` check's reference files, the paths a `modes` check moves off their
+ * starting mode; an `answer` check's task changes nothing.
+ */
+export function declaredChanges(instance: TaskInstance): string[] {
+  const check = instance.check;
+  const own =
+    check.kind === 'runs' || check.kind === 'passes'
+      ? Object.keys(check.reference)
+      : check.kind === 'modes'
+        ? Object.keys(check.expected).filter((path) => instance.modes?.[path] !== check.expected[path])
+        : [];
+  return [...own, ...(instance.changes ?? [])];
+}
+
+/**
+ * Whether the task expects the workspace path `path` to change: a declared path or what lies
+ * below one. The directories above a declared path are not (a policy's closed directory keeps
+ * its mode while the files in it change).
+ */
+export function expectsChange(declared: readonly string[], path: string): boolean {
+  return declared.some((d) => path === d || path.startsWith(`${d}/`));
+}

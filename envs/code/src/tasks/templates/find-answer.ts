@@ -51,6 +51,7 @@ export const templateFamily: FamilyDef = {
   strategies: ['grep', 'read'],
   nearMisses: [EVERY_CANDIDATE],
   components: ANSWER_COMPONENTS,
+  collateral: true,
   guesses: Object.keys(GUESSES),
   generate,
 };

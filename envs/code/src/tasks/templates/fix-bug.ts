@@ -58,6 +58,7 @@ export const templateFamily: FamilyDef = {
   strategies: FIX_BUG_STRATEGIES,
   nearMisses: ['delete-failing-test'],
   components: RUNS_COMPONENTS,
+  collateral: true,
   guesses: FIX_BUG_GUESSES,
   generate,
 };

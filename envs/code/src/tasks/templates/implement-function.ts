@@ -46,6 +46,7 @@ export const templateFamily: FamilyDef = {
   strategies: IMPLEMENT_STRATEGIES,
   nearMisses: [HARD_CODE_EXAMPLES],
   components: RUNS_COMPONENTS,
+  collateral: true,
   guesses: FUNCTION_GUESSES,
   generate,
 };
