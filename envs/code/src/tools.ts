@@ -12,7 +12,8 @@ export const TOOLS = defineTools({
       'Run a bash command in the workspace as an unprivileged user, without network. Each call starts a fresh shell in the workspace ' +
       '(cd and variables do not carry over; files do). When the command ends, every process it started is killed, background ones too. ' +
       'Returns the exit code, duration, stdout and stderr; ' +
-      'long output keeps its beginning and end and says how much was cut. Python 3, Node.js, git and sqlite3 are installed.',
+      'long output keeps its beginning and end and says how much was cut. Python 3, Node.js, git and sqlite3 are installed. ' +
+      'Whatever you leave changed in the workspace counts as your work: keep scratch files in /tmp.',
     args: z.strictObject({
       command: z.string().min(1).describe('The bash command line to run.'),
       timeout_s: z
