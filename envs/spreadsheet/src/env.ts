@@ -1,8 +1,10 @@
-import type { EpisodeSpec, Session } from '@workgym/protocol';
+import { endsEpisode, type EpisodeSpec, type Session } from '@workgym/protocol';
 import type { EnvCreateOptions } from '@workgym/protocol';
 import { EnvBase, FamilyCatalogue } from '@workgym/protocol/kit';
 import { VERIFIER_VERSIONS } from './gen/verifier-versions.js';
+import { parseRange } from './engine/a1.js';
 import { buildWorkbook } from './tasks/build-workbook.js';
+import { restoreMove } from './tasks/infeasible.js';
 import { FAMILIES } from './tasks/index.js';
 import type { FamilyDef } from './tasks/task.js';
 import { SpreadsheetSession, type SessionTask } from './session.js';
@@ -46,15 +48,26 @@ export class SpreadsheetEnv extends EnvBase<FamilyDef> {
     const def = this.catalogue.get(spec.family);
     const instance = this.instance(spec.family, spec.seed, spec.split);
     const start = buildWorkbook(instance.sheets);
+    const changes = [...(instance.writes ?? Object.keys(instance.expected?.(start) ?? {})), ...(instance.scratch ?? [])];
+    const declared = changes.map((range) => parseRange(range));
+    const mayChange = (sheet: string, row: number, col: number) =>
+      declared.some((r) => r.sheet === sheet && row >= r.top && row <= r.bottom && col >= r.left && col <= r.right);
     const task: SessionTask = {
       instruction: instance.instruction,
       focus: instance.focus,
       question: instance.question !== undefined,
       seed: spec.seed,
       strategies: def.strategies,
-      expert: (view) => instance.expert(view),
+      // Before its ending, the expert puts back what the episode changed outside the task (a
+      // candidate action that bolded a header): the kit's no_collateral fails any such change.
+      expert: (view) => {
+        const step = instance.expert(view);
+        if (!endsEpisode(step.call.name)) return step;
+        return restoreMove(view.wb, start, 'the task asks for no change there', mayChange) ?? step;
+      },
       distractors: instance.distractors,
       verify: async (wb, answer) => verifyTask(instance, start, wb, answer, spec),
+      changes,
     };
     return new SpreadsheetSession(task, start.clone());
   }

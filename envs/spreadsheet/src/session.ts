@@ -16,6 +16,7 @@ import {
 import { candidateCalls, expertAction, type ExpertStep, type PlannedCall, type StateSnapshot } from '@workgym/protocol/kit';
 import { WorkbookEditor } from './editor.js';
 import type { Workbook } from './engine/workbook.js';
+import { cellName, parseRange, quoteSheet, type RangeAddress } from './engine/a1.js';
 import { writeXlsx } from './engine/xlsx.js';
 import { renderView, sheetList } from './render.js';
 import { workbookState } from './state.js';
@@ -38,6 +39,12 @@ export interface SessionTask {
   distractors: readonly PlannedCall[];
   /** Scores the final workbook; `edits` are the calls that changed it, in order. */
   verify(wb: Workbook, answer: string | undefined, edits: readonly PlannedCall[]): Promise<Verdict>;
+  /**
+   * The ranges ("Items!E1:E9", "Sales!G:IV") the task may change: its targets and the scratch
+   * area its instruction grants. `expectsChange` expects exactly their cells and the sheets they
+   * lie on (a sheet the task creates); without it the session expects no change.
+   */
+  changes?: readonly string[];
 }
 
 const READ_ONLY = new Set(['list_sheets', 'read_range']);
@@ -63,6 +70,8 @@ export class SpreadsheetSession implements Session {
   private closed = false;
   /** Aborts the recalculation in flight when the session closes. */
   private readonly closing = new AbortController();
+  /** The task's declared changes (`SessionTask.changes`), parsed once. */
+  private readonly declared: readonly RangeAddress[];
 
   constructor(
     private readonly task: SessionTask,
@@ -76,6 +85,7 @@ export class SpreadsheetSession implements Session {
     this.shown.add(task.instruction);
     for (const tool of this.tools) this.shown.add(`${tool.name} ${tool.description} ${tool.parametersJson}`);
     this.shown.add(this.viewText());
+    this.declared = (task.changes ?? []).map((range) => parseRange(range));
   }
 
   /** The observation of the state as it is; its text has already been counted as shown. */
@@ -162,6 +172,39 @@ export class SpreadsheetSession implements Session {
     return workbookState(this.wb);
   }
 
+  /**
+   * Whether the task expects the state at `key` to change: a `cell:` key inside one of the task's
+   * declared ranges (`SessionTask.changes`), or the `sheet:` key of a sheet one of them lies on.
+   */
+  expectsChange(key: string): boolean {
+    const at = stateKeyAt(key);
+    if (!at) return false;
+    return this.declared.some(
+      (r) =>
+        r.sheet === at.sheet &&
+        (at.cell === undefined || (at.cell.top >= r.top && at.cell.top <= r.bottom && at.cell.left >= r.left && at.cell.left <= r.right)),
+    );
+  }
+
+  /**
+   * Changes the state at `key` the way an agent's call would: a `cell:` key gets another value
+   * (write_cells); a sheet, table or defined name, which no tool edits in place, gets a row
+   * inserted above its first row (insert_rows), which moves everything on it.
+   */
+  async touch(key: string): Promise<void> {
+    const at = stateKeyAt(key);
+    const sheet = at ? this.wb.sheet(at.sheet) : this.editor.defaultSheet;
+    if (!sheet) throw new Error(`no sheet holds the state key ${key}`);
+    const prefix = `${quoteSheet(sheet.name)}!`;
+    if (at?.cell) {
+      const now = sheet.get(at.cell.top, at.cell.left)?.value ?? null;
+      const other = typeof now === 'number' ? now + 1 : `${typeof now === 'string' ? now : ''} (edited)`;
+      await this.editor.apply('write_cells', { range: `${prefix}${cellName(at.cell.top, at.cell.left)}`, values: [[other]] }, this.closing.signal);
+      return;
+    }
+    await this.editor.apply('insert_rows', { sheet: sheet.name, row: 1, count: 1 }, this.closing.signal);
+  }
+
   /** What an expert decides from at this state: the workbook and what the episode showed (a composite env's expert reads it too). */
   expertView(strategy: string): ExpertView {
     return { wb: this.wb, strategy, shown: (text) => this.shown.contains(text), made: (c) => this.made.has(callKey(c)) };
@@ -182,6 +225,16 @@ export class SpreadsheetSession implements Session {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+/** The sheet (and cell) a `workbookState` key names: `cell:<Sheet>!<A1>` or `sheet:<Sheet>`; undefined for tables and names. */
+function stateKeyAt(key: string): { sheet: string; cell?: { top: number; left: number } } | undefined {
+  if (key.startsWith('cell:')) {
+    const r = parseRange(key.slice('cell:'.length));
+    return { sheet: r.sheet!, cell: { top: r.top, left: r.left } };
+  }
+  if (key.startsWith('sheet:')) return { sheet: parseRange(`${key.slice('sheet:'.length)}!A1`).sheet! };
+  return undefined;
 }
 
 const callKey = (c: { name: string; arguments: Record<string, unknown> }) => `${c.name} ${JSON.stringify(c.arguments)}`;

@@ -8,7 +8,7 @@ import type { Value } from './engine/values.js';
 import { sameValue, showValue } from './engine/values.js';
 import type { Workbook } from './engine/workbook.js';
 import { cellsOf, get } from './tasks/helpers.js';
-import { OTHERS_UNCHANGED, type TaskInstance } from './tasks/task.js';
+import type { TaskInstance } from './tasks/task.js';
 
 /** How many times the formulas check perturbs the inputs. */
 export const PERTURBATIONS = 2;
@@ -86,7 +86,8 @@ async function copyInputs(from: Workbook, to: Workbook, ranges: readonly string[
  * fail); values: the other targets right after recalculation (with a tolerance), a
  * formula-checked one only when its formula passed, so constants where formulas are asked score
  * 0 there; labels: the task's header cells; formats: the task's format rule; answer: question
- * tasks; others_unchanged: no cell outside `writes` changed. The verdict carries success (every
+ * tasks. Changes outside the task's `writes` are the kit's guard `no_collateral` (every generated
+ * family judges its whole state), not this verdict's. The verdict carries success (every
  * component 1) and the components; the server computes the reward from the family's declared
  * components, so no reward is summed here.
  */
@@ -120,7 +121,6 @@ export async function verifyTask(
       );
   }
   if (task.formats) record('formats', task.formats(wb, start));
-  record(OTHERS_UNCHANGED, othersUnchanged(task, start, wb));
   const success = Object.values(components).every((s) => s === 1);
   return { reward: success ? 1 : 0, success, components, detail: details.join('; ') };
 }

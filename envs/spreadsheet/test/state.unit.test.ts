@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson, diffStates, type StateSnapshot } from '@workgym/protocol/kit';
 import { readXlsx } from '../src/engine/xlsx.js';
 import { SpreadsheetEnv } from '../src/index.js';
+import { SpreadsheetSession } from '../src/session.js';
 import { workbookState } from '../src/state.js';
 import { buildWorkbook } from '../src/tasks/build-workbook.js';
 import { rawXlsx } from './raw-xlsx.js';
@@ -107,5 +108,56 @@ describe('the spreadsheet session state', () => {
       }),
     );
     expect(workbookState(wb)['name:TaxRate']).toBe(canonicalJson({ formula: 'Settings!$A$2' }));
+  });
+
+  it("expects changes only inside the task's declared ranges and the sheets they lie on, and touches a key as a call would", async () => {
+    const wb = buildWorkbook([
+      {
+        name: 'Items',
+        rows: [
+          ['Item', 'Qty'],
+          ['Pen', 3],
+          ['Ink', 5],
+        ],
+      },
+      { name: 'Other sheet', rows: [['kept']] },
+    ]);
+    const session = new SpreadsheetSession(
+      {
+        instruction: 'Write Total in C1 and each row total below it; columns E and after are free for scratch work.',
+        focus: 'Items',
+        question: false,
+        seed: 1,
+        strategies: [],
+        expert: () => {
+          throw new Error('no expert in this test');
+        },
+        distractors: [],
+        verify: () => {
+          throw new Error('not verified in this test');
+        },
+        changes: ['Items!C1:C3', 'Items!E:IV', 'Report!A1:B2'],
+      },
+      wb,
+    );
+    const expected = ['cell:Items!C2', 'cell:Items!E1', 'cell:Items!IV9000', 'sheet:Report', 'cell:Report!B2', 'sheet:Items'];
+    const unexpected = ['cell:Items!B2', 'cell:Items!C4', 'cell:Items!D1', 'cell:Report!C1', "cell:'Other sheet'!A1", "sheet:'Other sheet'", 'name:TaxRate'];
+    for (const key of expected) expect(session.expectsChange(key), key).toBe(true);
+    for (const key of unexpected) expect(session.expectsChange(key), key).toBe(false);
+
+    const start = await session.state();
+    await session.touch('cell:Items!B2');
+    const touched = await session.state();
+    expect(changedKeys(start, touched)).toEqual(['cell:Items!B2']);
+    expect(JSON.parse(touched['cell:Items!B2']!)).toEqual({ value: 4 });
+    await session.touch("cell:'Other sheet'!A1");
+    expect(JSON.parse((await session.state())["cell:'Other sheet'!A1"]!)).toEqual({ value: 'kept (edited)' });
+    // No tool edits a sheet's key in place: touching it moves every cell on the sheet down a row.
+    const beforeSheet = await session.state();
+    await session.touch('sheet:Items');
+    const moved = await session.state();
+    expect(moved['cell:Items!A2']).toBe(beforeSheet['cell:Items!A1']);
+    expect(moved['cell:Items!A1']).toBeUndefined();
+    await session.close();
   });
 });

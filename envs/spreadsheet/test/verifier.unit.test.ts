@@ -8,7 +8,7 @@ import type { TaskInstance } from '../src/tasks/task.js';
 import { perturbation, PERTURBATIONS, roundRng } from '../src/verify.js';
 import { call, inProcessClient, open } from './helpers.js';
 import type { ToolCall } from '@workgym/protocol';
-import { FEASIBILITY, REPORT_INFEASIBLE } from '@workgym/protocol/kit';
+import { FEASIBILITY, NO_COLLATERAL, REPORT_INFEASIBLE } from '@workgym/protocol/kit';
 
 const client = inProcessClient();
 afterAll(() => client.close());
@@ -244,8 +244,8 @@ describe('shaped reward pays only for the job (issue 27)', () => {
           ['an input overwritten', overwrite],
           ['every data row deleted', wipe],
         ] as const)
-          // Deleting a table the task rearranges (sorting, deduplication) is judged by its values; anything else by the guard.
-          if (v.success || v.shapedReward !== 0 || (how === 'an input overwritten' && v.components?.others_unchanged !== 0))
+          // Deleting a table the task rearranges (sorting, deduplication) is judged by its values; anything else by the kit's guard.
+          if (v.success || v.shapedReward !== 0 || (how === 'an input overwritten' && v.components?.no_collateral !== 0))
             paid.push(`${family.id} seed ${seed}, ${how}: success ${v.success}, shaped ${v.shapedReward} (${v.detail})`);
       }
     }
@@ -257,14 +257,14 @@ describe('shaped reward pays only for the job (issue 27)', () => {
       call('write_cells', { range: 'Items!E1', values: [[null]] }),
       final,
     ]);
-    expect(verdict.components).toMatchObject({ formulas: 1, values: 1, labels: 0, others_unchanged: 1 });
+    expect(verdict.components).toMatchObject({ formulas: 1, values: 1, labels: 0, no_collateral: 1 });
     expect([verdict.success, verdict.shapedReward]).toEqual([false, 2 / 3]);
   });
 
-  it('still pays the expert 1, and names exactly the declared components, with others_unchanged a guard', async () => {
+  it("still pays the expert 1, and names exactly the declared components, with the kit's no_collateral a guard", async () => {
     for (const family of generated) {
       const own = family.components!.filter((c) => c.name !== FEASIBILITY);
-      expect(own.at(-1), family.id!).toMatchObject({ name: 'others_unchanged' });
+      expect(own.at(-1), family.id!).toMatchObject({ name: NO_COLLATERAL, kind: 1 });
       // The kit's guard comes last, on exactly the families whose seeds may be infeasible.
       expect(family.components!.at(-1)!.name === FEASIBILITY, family.id!).toBe((family.features ?? []).includes('infeasible'));
       const verdict = await shaped(family.id!, 3);

@@ -109,6 +109,7 @@ export const answerQuestion: FamilyDef = {
   strategies: ['scan', 'scratch-formula'],
   nearMisses: ['list-all', 'act-anyway'],
   components: sheetComponents('answer'),
+  collateral: true,
   conditions: CONDITIONS,
   guesses: ['answer-2', 'first-row'],
   // A question about the sales of a region in a month: on an infeasible seed that region sold
@@ -150,6 +151,8 @@ export const answerQuestion: FamilyDef = {
         `Leave the table as it is; columns ${SCRATCH} and after are free for scratch work.`,
       sheets,
       focus: 'Sales',
+      // IV is the last column the workbook keeps.
+      scratch: [`Sales!${SCRATCH}:IV`],
       // An infeasible seed has no right answer: only report_infeasible succeeds (the kit's verdict).
       question: infeasible
         ? { accept: [] }

@@ -107,6 +107,7 @@ export const bkAgeingReport: FamilyDef = {
   strategies: ['fill-down', 'one-block'],
   nearMisses: ['typed-values', 'constant-formulas'],
   components: sheetComponents('formulas', 'values'),
+  collateral: true,
   conditions: ['as-of', 'bucket-edges', 'paid'],
   guesses: ['all-current', 'by-invoice-date'],
   generate(rng, _task, tier) {

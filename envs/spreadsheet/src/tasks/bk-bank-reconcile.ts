@@ -183,6 +183,7 @@ export const bkBankReconcile: FamilyDef = {
   strategies: ['whole-column', 'page-by-page'],
   nearMisses: ['amount-only', 'ref-only'],
   components: sheetComponents('values'),
+  collateral: true,
   conditions: [...RULES],
   guesses: ['all-unmatched', 'same-row-ref'],
   generate(rng, _task, tier) {

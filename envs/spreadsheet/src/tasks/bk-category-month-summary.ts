@@ -80,6 +80,7 @@ export const bkCategoryMonthSummary: FamilyDef = {
   strategies: ['fill-grid', 'write-block'],
   nearMisses: ['typed-totals', 'totals-only'],
   components: sheetComponents('formulas', 'values', 'labels'),
+  collateral: true,
   conditions: CONDITIONS,
   guesses: ['first-category', 'whole-year'],
   generate(rng, _task, tier) {

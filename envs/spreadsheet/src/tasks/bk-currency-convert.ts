@@ -76,6 +76,7 @@ export const bkCurrencyConvert: FamilyDef = {
   strategies: ['index-match', 'vlookup-block'],
   nearMisses: ['typed-values', 'rate-constants', 'act-anyway'],
   components: sheetComponents('formulas', 'values'),
+  collateral: true,
   conditions: ['month', 'direction'],
   guesses: ['first-month-rate', 'unconverted'],
   // A needed input missing: on an infeasible seed one transaction is in a currency the Rates

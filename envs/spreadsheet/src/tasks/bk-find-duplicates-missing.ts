@@ -105,6 +105,7 @@ export const bkFindDuplicatesMissing: FamilyDef = {
   strategies: ['formula-flags', 'typed-flags'],
   nearMisses: ['flags-only', 'missing-only'],
   components: sheetComponents('values', 'labels'),
+  collateral: true,
   conditions: CONDITIONS,
   guesses: ['no-duplicates', 'last-payment'],
   generate(rng, _task, tier) {

@@ -93,6 +93,7 @@ export const bkInvoiceTotals: FamilyDef = {
   strategies: ['fill-down', 'one-block'],
   nearMisses: ['typed-values', 'constant-formulas'],
   components: sheetComponents('formulas', 'values'),
+  collateral: true,
   conditions: [...CONDITIONS],
   guesses: ['flat-20-percent', 'no-tax'],
   generate(rng, _task, tier) {

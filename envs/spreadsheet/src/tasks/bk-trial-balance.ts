@@ -124,6 +124,7 @@ export const bkTrialBalance: FamilyDef = {
   strategies: ['fill-grid', 'write-block'],
   nearMisses: ['typed-balance', 'answer-only'],
   components: sheetComponents('formulas', 'values', 'labels', 'answer'),
+  collateral: true,
   conditions: CONDITIONS,
   guesses: ['first-entry', 'balances'],
   generate(rng, _task, tier) {

@@ -22,6 +22,7 @@ export const buildReport: FamilyDef = {
   nearMisses: ['typed-values', 'wrong-sheet', 'header-only'],
   // Formulas before values before the labels and the bold header: the report's frame alone earns nothing.
   components: sheetComponents('formulas', 'values', 'labels', 'formats'),
+  collateral: true,
   conditions: ['category'],
   guesses: ['fixed-categories'],
   generate(rng) {
@@ -176,7 +177,9 @@ export const buildReport: FamilyDef = {
       },
       distractors: [
         call('read_range', { range: `Data!A1:C${last}` }),
-        call('set_format', { range: `Data!C2:C${last}`, number_format: '0.00' }),
+        // Bold, not a number format: the expert puts back what a candidate changed outside the
+        // Report, and no grounded call could name the number format the data had.
+        call('set_format', { range: `Data!C2:C${last}`, bold: true }),
         call('set_format', { range: 'Data!A1:C1', bold: true }),
       ],
     };

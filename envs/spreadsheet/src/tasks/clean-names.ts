@@ -55,6 +55,7 @@ export const cleanNames: FamilyDef = {
   conditions: ['trim', 'capitalise'],
   guesses: ['copy-names'],
   components: sheetComponents('values', 'labels'),
+  collateral: true,
   generate(rng) {
     const rows: Value[][] = [['Name', 'City'], ...drawPeople(rng)];
     const n = rows.length - 1;

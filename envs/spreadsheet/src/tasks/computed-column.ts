@@ -44,6 +44,7 @@ export const computedColumn: FamilyDef = {
   nearMisses: ['typed-values', 'hardcoded-discount'],
   guesses: ['no-discount', 'no-rounding'],
   components: sheetComponents('formulas', 'values', 'labels'),
+  collateral: true,
   generate(rng) {
     const rows = drawItems(rng);
     const n = rows.length;

@@ -40,6 +40,7 @@ export const crossSheetLookup: FamilyDef = {
   nearMisses: ['typed-values', 'price-constants'],
   guesses: ['first-price', 'same-row-price'],
   components: sheetComponents('formulas', 'values'),
+  collateral: true,
   generate(rng) {
     const products = rng
       .sample(PRODUCTS, rng.int(4, 6))

@@ -24,6 +24,7 @@ export const dateArithmetic: FamilyDef = {
   nearMisses: ['typed-dates', 'constant-start', 'format-only'],
   // Formulas before values before the format: a date format alone earns nothing.
   components: sheetComponents('formulas', 'values', 'formats'),
+  collateral: true,
   guesses: ['thirty-days'],
   generate(rng) {
     const n = rng.int(6, 12);

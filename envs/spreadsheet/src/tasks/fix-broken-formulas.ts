@@ -37,6 +37,7 @@ export const fixBrokenFormulas: FamilyDef = {
   strategies: ['sum-ranges', 'plus-chain'],
   nearMisses: ['constant-formulas'],
   components: sheetComponents('formulas', 'values'),
+  collateral: true,
   guesses: ['row-totals-only', 'total-row-only'],
   generate(rng) {
     const items = rng.sample(['Rent', 'Payroll', 'Travel', 'Software', 'Hardware', 'Marketing', 'Training', 'Legal', 'Utilities', 'Insurance'], rng.int(5, 8));

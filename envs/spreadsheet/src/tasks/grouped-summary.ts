@@ -15,6 +15,7 @@ export const groupedSummary: FamilyDef = {
   conditions: ['region'],
   guesses: ['whole-log', 'first-row-region'],
   components: sheetComponents('formulas', 'values'),
+  collateral: true,
   generate(rng) {
     const regions = rng.sample(REGIONS, rng.int(3, 4));
     const n = rng.int(14, 22);

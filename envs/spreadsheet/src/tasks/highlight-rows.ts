@@ -2,6 +2,7 @@ import type { ExpertStep } from '@workgym/protocol/kit';
 import { cellKey } from '../engine/sheet.js';
 import type { Value } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
+import { othersUnchanged } from '../verify.js';
 import { move, readIfUnseen, refDerivation, rowLine, submit } from './expert-kit.js';
 import { call, FIRST, get, LAST, num } from './helpers.js';
 import { sheetComponents, type FamilyDef } from './task.js';
@@ -29,6 +30,7 @@ export const highlightRows: FamilyDef = {
   strategies: ['row-by-row', 'grouped-ranges'],
   nearMisses: ['rewrite-and-fill-all'],
   components: sheetComponents('formats'),
+  collateral: true,
   conditions: ['status', 'amount'],
   guesses: ['first-row', 'all-rows', 'overdue-over-300'],
   generate(rng) {
@@ -64,6 +66,8 @@ export const highlightRows: FamilyDef = {
         `than ${threshold} a yellow fill (#FFFF00) across columns A to D. Leave other rows unfilled and every value as it is. Then submit.`,
       sheets: [{ name: 'Invoices', rows: [['Invoice', 'Customer', 'Amount', 'Status'], ...rows] }],
       focus: 'Invoices',
+      // Any data row may get its fill, so every cell of them is a declared change.
+      writes: [`Invoices!A2:D${last}`],
       // The rows to fill come from the task's own copy of the invoices: a filled row counts when
       // its content is one of those rows. Any other filled row is a wrong answer, not a cost that
       // more right rows net out: filling a superset (a condition dropped) earns nothing.
@@ -77,9 +81,12 @@ export const highlightRows: FamilyDef = {
           if (highlighted(wb, r) && targets.has(key) && !found.has(key)) found.add(key);
           else wrong += 1;
         }
+        // The data rows are declared changes (their fills), so no_collateral does not see a value
+        // changed there: fills count only on the rows as they were.
+        const values = othersUnchanged({ writes: [] }, start, wb);
         return {
-          score: wrong > 0 ? 0 : found.size / targets.size,
-          detail: `${found.size} of ${targets.size} matching rows filled, ${wrong} other rows filled`,
+          score: wrong > 0 || values.score < 1 ? 0 : found.size / targets.size,
+          detail: `${found.size} of ${targets.size} matching rows filled, ${wrong} other rows filled${values.score < 1 ? `; ${values.detail}` : ''}`,
         };
       },
       expert(view) {

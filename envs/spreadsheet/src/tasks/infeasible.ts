@@ -21,11 +21,17 @@ function content(cell: Cell | undefined): string | number | boolean | null {
 
 /**
  * The next call that puts a cell of `wb` back as the starting workbook `start` had it (its
- * content, its bold, a fill it did not have), or undefined when every cell is back. Number
- * formats and fill colours never show in the grid, so no tool argument could be grounded in them:
- * the families' candidate actions change neither.
+ * content, its bold, a fill it did not have), or undefined when every cell is back; cells
+ * `mayChange` accepts (a task's declared changes) are left as they are. Number formats and fill
+ * colours never show in the grid, so no tool argument could be grounded in them: the families'
+ * candidate actions change neither outside a task's targets. `reason` ends the step's text.
  */
-export function restoreMove(wb: Workbook, start: Workbook): ExpertStep | undefined {
+export function restoreMove(
+  wb: Workbook,
+  start: Workbook,
+  reason = 'reporting that the task cannot be done must leave the workbook as it was',
+  mayChange: (sheet: string, row: number, col: number) => boolean = () => false,
+): ExpertStep | undefined {
   for (const first of start.sheets) {
     const now = wb.sheet(first.name);
     if (!now) continue;
@@ -33,10 +39,10 @@ export function restoreMove(wb: Workbook, start: Workbook): ExpertStep | undefin
     for (const key of keys) {
       const [was, is] = [first.cells.get(key), now.cells.get(key)];
       const [row, col] = [keyRow(key), keyCol(key)];
+      if (mayChange(first.name, row, col)) continue;
       const ref = at(first.name, cellName(row, col));
       const where = derive(ref, [first.name, columnName(col), String(row)], 'the cell at that column and row of the sheet');
-      const why = (what: string) =>
-        `${ref} ${what} since the task began; putting it back first, since reporting that the task cannot be done must leave the workbook as it was.`;
+      const why = (what: string) => `${ref} ${what} since the task began; putting it back first, since ${reason}.`;
       const held = content(was);
       if (held !== content(is)) {
         const shownBefore = held === null ? 'nothing' : JSON.stringify(showValue(was!.value));

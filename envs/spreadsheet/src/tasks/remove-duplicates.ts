@@ -28,6 +28,7 @@ export const removeDuplicates: FamilyDef = {
   conditions: ['email', 'keep-first'],
   guesses: ['delete-last-row'],
   components: sheetComponents('values'),
+  collateral: true,
   generate(rng) {
     const people = rng.sample(FIRST, rng.int(7, 10)).map((f) => {
       const l = rng.pick(LAST);

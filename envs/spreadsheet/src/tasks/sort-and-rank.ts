@@ -72,6 +72,7 @@ export const sortAndRank: FamilyDef = {
   conditions: ['team', 'score'],
   guesses: ['ranks-in-place'],
   components: sheetComponents('values'),
+  collateral: true,
   generate(rng) {
     const { start, sorted } = drawTable(rng);
     const last = sorted.length + 1;

@@ -97,13 +97,17 @@ export interface TaskInstance {
    */
   labels?: string[];
   /**
-   * Ranges ("Items!E1:E9") the task may change; every other cell that holds something in the
-   * starting workbook must keep its constant or its formula (the `others_unchanged` guard:
-   * damage to inputs, other columns or other sheets, deleted rows, costs the whole reward).
-   * Default: the cells of `expected`. Cells empty at the start are scratch space; formats are
-   * not compared.
+   * Ranges ("Items!E1:E9") the task may change, and a sheet the task creates ("Missing!A1:B40"):
+   * the cells the task's session expects to change (`SessionTask.changes`). Any other change to
+   * the workbook (a value, formula or style of another cell, an inserted row) fails the kit's
+   * guard `no_collateral`. Default: the cells of `expected`.
    */
   writes?: string[];
+  /**
+   * Ranges the instruction grants as scratch space ("columns G and after are free for scratch
+   * work": "Sales!G:IV", IV the last column the workbook keeps): changes there are expected too, as `writes` are.
+   */
+  scratch?: string[];
   /** Present when the targets must be formulas; needs `expected`. */
   formulas?: FormulaCheck;
   /**
@@ -126,16 +130,14 @@ export interface TaskInstance {
 /** A progress component the verifier produces: see `verifyTask`. */
 export type SheetComponent = 'answer' | 'formulas' | 'values' | 'labels' | 'formats';
 
-/** The guard every generated task gets: no cell outside `TaskInstance.writes` changed. */
-export const OTHERS_UNCHANGED = 'others_unchanged';
-
 /**
  * A family's `components`: the verifier's progress components it produces, in credit order
- * (formulas before values, the data before its labels and formats), then the guard
- * `others_unchanged`. `sheetComponents('formulas', 'values', 'labels')`.
+ * (formulas before values, the data before its labels and formats). The guard comes from the kit:
+ * every generated family sets `collateral: true`, so a change outside `TaskInstance.writes` fails
+ * `no_collateral`. `sheetComponents('formulas', 'values', 'labels')`.
  */
 export function sheetComponents(...progress: SheetComponent[]): ComponentDecl[] {
-  return [...progress.map((name) => ({ name, kind: 'progress' as const })), { name: OTHERS_UNCHANGED, kind: 'guard' }];
+  return progress.map((name) => ({ name, kind: 'progress' as const }));
 }
 
 /**

@@ -17,6 +17,7 @@ export const templateFamily: FamilyDef = {
   strategies: ['scan', 'scratch-formula'],
   nearMisses: ['total-of-all'],
   components: sheetComponents('answer'),
+  collateral: true,
   // The task's conditions: the expert plays `relax:item` (every row summed), which must fail.
   conditions: ['item'],
   // Constant attempts, the same whatever the seed: each may succeed on at most 5% of seeds.
@@ -36,9 +37,12 @@ export const templateFamily: FamilyDef = {
     return {
       instruction:
         `Sheet Stock (${table}: Item, Warehouse, Units) lists each item's stock per warehouse. How many Units of ${item} are there ` +
-        'in all warehouses together? Answer with the number only, with the answer tool.',
+        'in all warehouses together? Answer with the number only, with the answer tool. Leave the table as it is; columns E and ' +
+        'after are free for scratch work.',
       sheets: [{ name: 'Stock', rows: [['Item', 'Warehouse', 'Units'], ...rows] }],
       focus: 'Stock',
+      // Change: the scratch area the instruction grants (any other change fails the kit's no_collateral; IV is the last column).
+      scratch: ['Stock!E:IV'],
       // Accepted answers (compared without case, spaces, quotes, thousands separators), or a number.
       question: { accept: [String(total)], numeric: total },
       expert(view) {

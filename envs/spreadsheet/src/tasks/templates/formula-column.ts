@@ -15,9 +15,11 @@ export const templateFamily: FamilyDef = {
   // Ways the expert solves the task (each must reach reward 1), and attempts that must not.
   strategies: ['fill-down', 'formula-block'],
   nearMisses: ['typed-values'],
-  // The verdict's components in credit order (the data before its header), then the guard
-  // others_unchanged. No `conditions`: the task states none (a filter on rows would be one).
+  // The verdict's components in credit order (the data before its header). No `conditions`: the
+  // task states none (a filter on rows would be one).
   components: sheetComponents('formulas', 'values', 'labels'),
+  // The kit judges the whole workbook: a change outside the targets fails its guard no_collateral.
+  collateral: true,
   // A constant attempt, the same formula whatever the seed: must succeed on at most 5% of seeds.
   guesses: ['row-amount'],
   generate(rng) {
