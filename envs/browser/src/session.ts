@@ -15,7 +15,7 @@ import type { BrowserContext } from 'puppeteer-core';
 import type { PageDriver, StepTimings } from './browser/page-driver.js';
 import { candidateActions } from './candidates.js';
 import type { SiteServer } from './sites/site-server.js';
-import { sitesState } from './sites/state.js';
+import { sitesState, touchSites } from './sites/state.js';
 import type { ExpertView, SeenPage } from './tasks/expert-kit.js';
 import type { TaskInstance } from './tasks/task.js';
 import { TOOLS, type ToolName } from './tools.js';
@@ -134,6 +134,16 @@ export class BrowserSession implements Session {
    */
   async state(): Promise<StateSnapshot> {
     return sitesState(this.parts.instance.sites);
+  }
+
+  /** The family's declared changes (`TaskInstance.expectsChange`); none for a task that declares none. */
+  expectsChange(key: string): boolean {
+    return this.parts.instance.expectsChange?.(key) ?? false;
+  }
+
+  /** Edits the record at `key` server-side, as a request to its site could. */
+  async touch(key: string): Promise<void> {
+    touchSites(this.parts.instance.sites, key);
   }
 
   /** What an expert decides from at this state: the current page and every page shown (a composite env's expert reads it too). */

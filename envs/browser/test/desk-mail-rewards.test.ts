@@ -1,7 +1,6 @@
 // Issue 27 for the desk and mail families: shaped reward pays only for the job. Each attempt
 // changes the backends directly, as an agent's clicks would (the browser plays the same
 // attempts as relax:/guess: experts in the conformance test).
-import { shapedReward } from '@workgym/protocol';
 import { describe, expect, it } from 'vitest';
 import { BrowserEnv } from '../src/index.js';
 import { HelpDeskSite, type DeskData, type Ticket } from '../src/sites/helpdesk.js';
@@ -9,9 +8,9 @@ import { listed, WebmailSite, type Mail } from '../src/sites/webmail.js';
 import { TICKET_TEMPLATES } from '../src/tasks/desk-data.js';
 import { FAMILIES } from '../src/tasks/index.js';
 import type { TaskInstance } from '../src/tasks/task.js';
-import { site } from './backend-attempts.js';
+import { judging, site, verdictOf } from './backend-attempts.js';
 
-const env = new BrowserEnv();
+const env = judging(new BrowserEnv());
 const SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
 const GUESS_SEEDS = Array.from({ length: 50 }, (_, i) => i + 1);
 
@@ -181,12 +180,10 @@ const ATTEMPTS: Record<string, (instance: TaskInstance) => Attempts> = {
 
 /** Plays `attempts` (in order) on a fresh instance of the seed and returns its verdict with the shaped reward. */
 function play(name: string, seed: number, pick: (a: Attempts) => Attempt[]) {
-  const family = FAMILIES.find((f) => f.name === name)!;
   const instance = env.instance(`browser/${name}`, seed);
   let answer: string | undefined;
   for (const attempt of pick(ATTEMPTS[name]!(instance))) answer = attempt() ?? answer;
-  const v = instance.verify({ answer, submitted: true });
-  return { ...v, shaped: shapedReward(family.components!, v.success, v.components) };
+  return verdictOf(instance, answer);
 }
 
 describe.each(Object.keys(ATTEMPTS))('browser/%s: shaped reward pays only for the job', (name) => {
@@ -194,7 +191,8 @@ describe.each(Object.keys(ATTEMPTS))('browser/%s: shaped reward pays only for th
   const sample = ATTEMPTS[name]!(env.instance(`browser/${name}`, 1));
 
   it('declares its components, conditions and guesses, and the attempts here cover them', () => {
-    expect(family.components!.some((c) => c.kind === 'guard')).toBe(true);
+    // A guard against damage: the family's own, or the kit's no_collateral on the whole state.
+    expect(family.collateral || family.components!.some((c) => c.kind === 'guard')).toBe(true);
     expect(Object.keys(sample.relaxed)).toEqual([...family.conditions!]);
     expect(Object.keys(sample.guesses)).toEqual([...family.guesses!]);
   });

@@ -2,7 +2,6 @@
 // (the requests a browser's clicks send) and the verdict is read from the backends, with the
 // shaped reward the server would pay. The browser plays the experts, relaxations and guesses in
 // conformance.test.ts and `workgym check`.
-import { shapedReward } from '@workgym/protocol';
 import { describe, expect, it } from 'vitest';
 import { BrowserEnv } from '../src/index.js';
 import { CalendarSite, dayLabel, overlaps, PRIORITY_LEVELS, type CalEvent } from '../src/sites/calendar.js';
@@ -10,10 +9,10 @@ import { ContactsSite, directoryOrder, squash, type Contact } from '../src/sites
 import type { SiteApp } from '../src/sites/site-app.js';
 import { WebmailSite } from '../src/sites/webmail.js';
 import { slots, type SlotRule } from '../src/tasks/cal-data.js';
-import { FAMILIES } from '../src/tasks/index.js';
 import type { TaskInstance } from '../src/tasks/task.js';
+import { judged, judging } from './backend-attempts.js';
 
-const env = new BrowserEnv();
+const env = judging(new BrowserEnv());
 const SEEDS = [1, 2, 3, 4, 5, 6];
 
 function post(site: SiteApp, path: string, form: [string, string][]) {
@@ -21,8 +20,7 @@ function post(site: SiteApp, path: string, form: [string, string][]) {
 }
 
 function verdict(name: string, instance: TaskInstance) {
-  const v = instance.verify({ answer: undefined, submitted: true });
-  return { ...v, shaped: shapedReward(FAMILIES.find((f) => f.name === name)!.components!, v.success, v.components) };
+  return judged(name, instance);
 }
 
 function calendar(instance: TaskInstance) {

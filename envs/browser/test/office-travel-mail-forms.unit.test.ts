@@ -11,9 +11,9 @@ import type { SiteApp } from '../src/sites/site-app.js';
 import { clock, TravelSite, type Flight } from '../src/sites/travel.js';
 import { WebmailSite, type Mail } from '../src/sites/webmail.js';
 import { FAMILIES } from '../src/tasks/index.js';
-import { FLOOR_SEEDS, judged, post, site } from './backend-attempts.js';
+import { FLOOR_SEEDS, judged, judging, post, site } from './backend-attempts.js';
 
-const env = new BrowserEnv();
+const env = judging(new BrowserEnv());
 const SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
 
 describe('travel-book-policy', () => {

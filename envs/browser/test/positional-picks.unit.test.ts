@@ -11,9 +11,9 @@ import { ExpensesSite, type Receipt } from '../src/sites/expenses.js';
 import { WebmailSite } from '../src/sites/webmail.js';
 import { FAMILIES } from '../src/tasks/index.js';
 import type { TaskInstance } from '../src/tasks/task.js';
-import { floor, FLOOR_SEEDS, judged, post, site, topShare } from './backend-attempts.js';
+import { floor, FLOOR_SEEDS, judged, judging, post, site, topShare } from './backend-attempts.js';
 
-const env = new BrowserEnv();
+const env = judging(new BrowserEnv());
 const SHARE_SEEDS = 1000;
 
 const guesses = (family: string) => FAMILIES.find((f) => f.name === family)!.guesses;

@@ -8,9 +8,9 @@ import { AdminSite, type User } from '../src/sites/admin.js';
 import { BookingSite, type Hotel } from '../src/sites/booking.js';
 import { ShopSite, type Product, type ShopOrder } from '../src/sites/shop.js';
 import { FAMILIES } from '../src/tasks/index.js';
-import { floor, judged, post, site, topShare } from './backend-attempts.js';
+import { floor, judged, judging, post, site, topShare } from './backend-attempts.js';
 
-const env = new BrowserEnv();
+const env = judging(new BrowserEnv());
 const SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
 
 const match = (text: string, re: RegExp): string[] => re.exec(text)!.slice(1);

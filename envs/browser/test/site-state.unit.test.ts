@@ -4,7 +4,7 @@ import { AdminSite } from '../src/sites/admin.js';
 import { HelpDeskSite } from '../src/sites/helpdesk.js';
 import { ShopSite } from '../src/sites/shop.js';
 import type { SiteApp } from '../src/sites/site-app.js';
-import { sitesState } from '../src/sites/state.js';
+import { sitesState, touchSites } from '../src/sites/state.js';
 import { WebmailSite } from '../src/sites/webmail.js';
 import { FAMILIES } from '../src/tasks/index.js';
 import type { TaskInstance } from '../src/tasks/task.js';
@@ -28,6 +28,15 @@ function changed(instance: TaskInstance, change: () => void): string[] {
 }
 
 describe('the sites state snapshot (Session.state)', () => {
+  it.each(FAMILIES.map((f) => f.name))('%s: touching an entry (Session.touch) changes exactly that entry, whichever it is', (family) => {
+    const keys = Object.keys(sitesState(instanceOf(family).sites));
+    // The first, the middle (the one the collateral case picks among the unexpected) and the last key.
+    for (const key of new Set([keys[0]!, keys[Math.floor(keys.length / 2)]!, keys.at(-1)!])) {
+      const instance = instanceOf(family);
+      expect(changed(instance, () => touchSites(instance.sites, key))).toEqual([key]);
+    }
+  });
+
   it.each(FAMILIES.map((f) => f.name))('%s: every site has records, and two untouched snapshots are equal', (family) => {
     for (const seed of [1, 2, 3]) {
       const instance = instanceOf(family, seed);

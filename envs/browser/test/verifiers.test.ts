@@ -5,15 +5,16 @@ import { BrowserEnv } from '../src/index.js';
 import { HelpDeskSite, orderTotal } from '../src/sites/helpdesk.js';
 import { WebmailSite } from '../src/sites/webmail.js';
 import type { TaskInstance } from '../src/tasks/task.js';
+import { judging, verdictOf } from './backend-attempts.js';
 
-const env = new BrowserEnv();
+const env = judging(new BrowserEnv());
 const SEEDS = [0, 1, 2, 3, 4, 5, 6, 7];
 
 function site<T>(instance: TaskInstance, kind: new (...args: never[]) => T): T {
   return instance.sites.find((s): s is T & TaskInstance['sites'][number] => s instanceof kind)!;
 }
 
-const verdict = (instance: TaskInstance, answer?: string) => instance.verify({ answer, submitted: true });
+const verdict = (instance: TaskInstance, answer?: string) => verdictOf(instance, answer);
 
 describe('browser/desk-reply-facts', () => {
   const setUp = (seed: number) => {

@@ -1,6 +1,6 @@
 import { errors, esc, field, page, selectField, table } from './html.js';
 import { formText, notFound, route, type SiteApp, type SiteRequest, type SiteResponse } from './site-app.js';
-import { recordsState } from './state.js';
+import { recordsState, touchRecords } from './state.js';
 
 export interface User {
   id: number;
@@ -26,6 +26,10 @@ export class AdminSite implements SiteApp {
   /** Every record the app holds (SiteApp.state). */
   state(): Record<string, string> {
     return recordsState({ users: this.users });
+  }
+
+  touch(key: string): void {
+    touchRecords({ users: this.users }, key);
   }
 
   handle(req: SiteRequest): SiteResponse {

@@ -1,7 +1,7 @@
 import { money } from '../tasks/rng.js';
 import { errors, esc, field, page, selectField, table } from './html.js';
 import { formText, notFound, route, type SiteApp, type SiteRequest, type SiteResponse } from './site-app.js';
-import { recordsState } from './state.js';
+import { recordsState, touchRecords } from './state.js';
 
 export interface Hotel {
   id: number;
@@ -67,6 +67,10 @@ export class BookingSite implements SiteApp {
   /** Every record the app holds (SiteApp.state). */
   state(): Record<string, string> {
     return recordsState(this.data);
+  }
+
+  touch(key: string): void {
+    touchRecords(this.data, key);
   }
 
   handle(req: SiteRequest): SiteResponse {

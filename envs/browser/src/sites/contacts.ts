@@ -1,6 +1,6 @@
 import { errors, esc, field, page, table } from './html.js';
 import { formText, notFound, route, type SiteApp, type SiteRequest, type SiteResponse } from './site-app.js';
-import { recordsState } from './state.js';
+import { recordsState, touchRecords } from './state.js';
 
 export interface Contact {
   id: number;
@@ -60,6 +60,10 @@ export class ContactsSite implements SiteApp {
   /** Every record the app holds (SiteApp.state). */
   state(): Record<string, string> {
     return recordsState(this.data);
+  }
+
+  touch(key: string): void {
+    touchRecords(this.data, key);
   }
 
   handle(req: SiteRequest): SiteResponse {

@@ -1,7 +1,7 @@
 import { money } from '../tasks/rng.js';
 import { errors, esc, field, page, table } from './html.js';
 import { formText, notFound, route, type SiteApp, type SiteRequest, type SiteResponse } from './site-app.js';
-import { recordsState } from './state.js';
+import { recordsState, touchRecords } from './state.js';
 
 export interface Product {
   id: number;
@@ -75,6 +75,15 @@ export class ShopSite implements SiteApp {
   state(): Record<string, string> {
     const cart = [...this.cart].map(([productId, qty]) => [`cart/${productId}`, String(qty)]);
     return { ...recordsState(this.data), ...Object.fromEntries(cart), ...(this.coupon ? { 'checkout/coupon': JSON.stringify(this.coupon) } : {}) };
+  }
+
+  /** A record edited; a cart line one more; the applied coupon removed. */
+  touch(key: string): void {
+    if (key === 'checkout/coupon') this.coupon = '';
+    else if (key.startsWith('cart/')) {
+      const productId = Number(key.slice('cart/'.length));
+      this.cart.set(productId, (this.cart.get(productId) ?? 0) + 1);
+    } else touchRecords(this.data, key);
   }
 
   handle(req: SiteRequest): SiteResponse {

@@ -31,6 +31,11 @@ export interface SiteApp {
    * on an app that serves only fixed files.
    */
   state?(): Record<string, string>;
+  /**
+   * Changes the entry `key` of `state()` server-side, as a request could (`touchRecords` of
+   * state.ts): the conformance check's one change a task does not expect (`Session.touch`).
+   */
+  touch?(key: string): void;
 }
 
 /** Text of a POSTed field, trimmed. */

@@ -22,10 +22,9 @@ export const adminCountFilter: FamilyDef = {
   description: 'Count the users matching three conditions with the admin table filters and answer with the number.',
   strategies: ['filters', 'count-rows'],
   nearMisses: ['ignore-status', 'hedged-answer'],
-  components: [
-    { name: 'answer', kind: 'progress' },
-    { name: 'users_untouched', kind: 'guard' },
-  ],
+  // The kit judges every user: a question changes nothing (no expectsChange).
+  collateral: true,
+  components: [{ name: 'answer', kind: 'progress' }],
   conditions: CONDITIONS,
   guesses: GUESSES,
   generate(rng) {
@@ -33,7 +32,6 @@ export const adminCountFilter: FamilyDef = {
     const { users, plan, country, count } = drawUntil(rng, drawUsers, (t) =>
       CONDITIONS.every((c) => countOf(t.users, without({ plan: t.plan, country: t.country, status: 'active' }, c)) !== t.count),
     );
-    const start = JSON.stringify(users);
     const site = new AdminSite(users);
 
     /** Filters the table by the conditions not dropped (and no status when the rows are counted by reading). */
@@ -98,7 +96,7 @@ export const adminCountFilter: FamilyDef = {
         // Exactly one number, the right one: hedging with several numbers does not count.
         const numbers = given === undefined ? [] : (norm(given).match(/-?\d+/g) ?? []);
         const right = numbers.length === 1 && Number(numbers[0]) === count;
-        return answerVerification(given, String(count), right, { users_untouched: JSON.stringify(users) === start ? 1 : 0 });
+        return answerVerification(given, String(count), right);
       },
     };
   },

@@ -14,12 +14,13 @@ export const adminEditRecord: FamilyDef = {
   description: 'Find a user by email in an admin table and change their plan and role.',
   strategies: ['search', 'page-through'],
   nearMisses: ['edit-extra-user'],
-  // The plan before the role; the rest of the record and every other user only take reward away.
+  // The kit judges every user: the named one is the task's one change (expectsChange).
+  collateral: true,
+  // The plan before the role; the rest of the record only takes reward away.
   components: [
     { name: 'plan', kind: 'progress' },
     { name: 'role', kind: 'progress' },
     { name: 'rest_of_record', kind: 'guard' },
-    { name: 'other_users_untouched', kind: 'guard' },
   ],
   // The task names one record by its email and the values to set: no condition to drop.
   conditions: [],
@@ -30,7 +31,6 @@ export const adminEditRecord: FamilyDef = {
     const user = rng.pick(users.slice(1));
     const plan = rng.pick(PLANS.filter((p) => p !== user.plan));
     const role = user.role === 'admin' ? 'editor' : 'admin';
-    const before = JSON.stringify(users.filter((u) => u !== user));
     const original = { ...user };
     const site = new AdminSite(users);
     const extra = users.find((u) => u !== user && (u.plan !== plan || u.role !== role))!;
@@ -59,12 +59,12 @@ export const adminEditRecord: FamilyDef = {
           `The table shows ${todo[0]!.email} on the ${plan} plan with the ${role} role: submit.`,
         );
       },
+      expectsChange: (key) => key === `site:admin/users/${user.id}`,
       verify() {
         const components = {
           plan: user.plan === plan ? 1 : 0,
           role: user.role === role ? 1 : 0,
           rest_of_record: user.name === original.name && user.email === original.email && user.active === original.active ? 1 : 0,
-          other_users_untouched: JSON.stringify(users.filter((u) => u !== user)) === before ? 1 : 0,
         };
         return verification(components, `${user.email}: plan ${user.plan}, role ${user.role}; expected ${plan}, ${role}`);
       },

@@ -1,4 +1,5 @@
 import { BookingSite, type BookingData, type Hotel } from '../sites/booking.js';
+import { recordsAdded } from '../sites/state.js';
 import { CITIES, money, personName, type Rng } from './rng.js';
 import type { Snapshot } from '../browser/ax-snapshot.js';
 import type { ExpertStep } from '@workgym/protocol/kit';
@@ -38,6 +39,8 @@ export const bookingReserve: FamilyDef = {
     'Book the cheapest hotel meeting a rating and party size for given dates, through a search form with a date picker and a validated booking form.',
   strategies: ['type-date', 'date-picker'],
   nearMisses: ['cheapest-ignoring-rating'],
+  // The kit judges the whole site: the booking made is the task's change (recordsAdded); how many, the family judges.
+  collateral: true,
   // The right hotel before the stay's dates, the party and the guest's details; one booking only.
   components: [
     { name: 'right_hotel', kind: 'progress' },
@@ -130,6 +133,7 @@ export const bookingReserve: FamilyDef = {
           'City, date, nights and guests are set: search.',
         );
       },
+      expectsChange: recordsAdded(site, 'bookings'),
       verify() {
         const b = data.bookings[0];
         const components = {

@@ -41,11 +41,12 @@ export const calResolveConflict: FamilyDef = {
     'Someone is double-booked: move the lower-priority event to the first later slot where its attendees and its room are free, in working hours, keeping everything else.',
   strategies: ['day-views', 'person-weeks'],
   nearMisses: ['move-both'],
-  // The moved event at the right time; its own details and every other event only take away.
+  // The kit judges the whole calendar: the event that moves is the task's one change (expectsChange).
+  collateral: true,
+  // The moved event at the right time; its own details only take away.
   components: [
     { name: 'new_slot', kind: 'progress' },
     { name: 'event_details_kept', kind: 'guard' },
-    { name: 'others_untouched', kind: 'guard' },
   ],
   conditions: CONDITIONS,
   guesses: GUESSES,
@@ -65,7 +66,6 @@ export const calResolveConflict: FamilyDef = {
     const { data, person, keep, move } = c;
     const target = plan(initial, 'expert').slot!;
     const original = { ...move };
-    const others = JSON.stringify(data.events.filter((e) => e !== move));
     const count = data.events.length;
     const site = new CalendarSite(data);
     const namesDay = TIERS[tier].namesDay;
@@ -124,6 +124,7 @@ export const calResolveConflict: FamilyDef = {
         }
         return act(submit(), `The overlap is resolved as the rule says: submit.`);
       },
+      expectsChange: (key) => key === `site:calendar/events/${move.id}`,
       verify() {
         const kept =
           move.title === original.title &&
@@ -133,7 +134,6 @@ export const calResolveConflict: FamilyDef = {
         const components = {
           new_slot: sameTime(move, target) ? 1 : 0,
           event_details_kept: kept ? 1 : 0,
-          others_untouched: data.events.length === count && JSON.stringify(data.events.filter((e) => e !== move)) === others ? 1 : 0,
         };
         return verification(
           components,

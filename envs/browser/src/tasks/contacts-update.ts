@@ -35,11 +35,12 @@ export const contactsUpdate: FamilyDef = {
     'Update the contact entry of someone who emailed new details (role, phone, email) with exactly those fields, found among namesakes at other companies.',
   strategies: ['search', 'browse'],
   nearMisses: ['new-contact-instead'],
-  // The changed fields of the right entry; the rest of it and every other entry only take away.
+  // The kit judges the contacts and the mailbox: the named entry is the task's one change (expectsChange).
+  collateral: true,
+  // The changed fields of the right entry; the rest of it only takes away.
   components: [
     { name: 'fields', kind: 'progress' },
     { name: 'rest_of_record', kind: 'guard' },
-    { name: 'other_contacts_untouched', kind: 'guard' },
   ],
   // Without the company every namesake is "the contact named X", and each of them is updated.
   // One namesake picked blind is right 1 in k (3-5 by tier): the companies are drawn and the
@@ -55,7 +56,6 @@ export const contactsUpdate: FamilyDef = {
     );
     const { data, target, namesakes, changes } = u;
     const original = { ...target };
-    const others = JSON.stringify(data.contacts.filter((c) => c !== target));
     const count = data.contacts.length;
     const fields = Object.keys(changes) as Changed[];
     const mail = mailData(rng, 8);
@@ -113,6 +113,7 @@ export const contactsUpdate: FamilyDef = {
         if (next) return update(view, next, by);
         return act(submit(), `${target.name}'s entry at ${target.company} shows the new ${list(fields)}: submit.`);
       },
+      expectsChange: (key) => key === `site:contacts/contacts/${target.id}`,
       verify() {
         const now = data.contacts.find((c) => c.id === target.id);
         const right = fields.filter((k) => now && squash(now[k]) === squash(changes[k]!)).length;
@@ -120,7 +121,6 @@ export const contactsUpdate: FamilyDef = {
         const components = {
           fields: right / fields.length,
           rest_of_record: kept ? 1 : 0,
-          other_contacts_untouched: data.contacts.length === count && JSON.stringify(data.contacts.filter((c) => c !== target)) === others ? 1 : 0,
         };
         const got = now ? fields.map((k) => `${k} ${JSON.stringify(now[k])}`).join(', ') : 'the entry is gone';
         return verification(

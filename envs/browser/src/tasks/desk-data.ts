@@ -85,3 +85,13 @@ export function deskUntouched(data: DeskData, start: DeskData, allowed: (now: De
   allowed(now);
   return JSON.stringify(now) === JSON.stringify(start);
 }
+
+/**
+ * A record the task changes holds what `start` (a copy taken at the start) held, apart from the
+ * fields the task changes: the whole-state check (`no_collateral`) sees a record changed or not,
+ * this sees which of its fields did.
+ */
+export function restKept<T extends object>(now: T, start: T, changed: readonly (keyof T)[]): boolean {
+  const rest = (record: T) => JSON.stringify(Object.entries(record).filter(([k]) => !changed.includes(k as keyof T)));
+  return rest(now) === rest(start);
+}

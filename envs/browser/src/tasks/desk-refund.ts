@@ -1,6 +1,6 @@
 import { HelpDeskSite, type DeskOrder } from '../sites/helpdesk.js';
 import { addDays } from '../sites/travel.js';
-import { deskData, deskUntouched } from './desk-data.js';
+import { deskData, restKept } from './desk-data.js';
 import { money } from './rng.js';
 import { listedOrders, onCustomer, onTicket, openCustomer, openTicket, orderPageId, seenOrders, type CustomerRoute } from './desk-expert.js';
 import type { Derived, ExpertStep } from '@workgym/protocol/kit';
@@ -20,13 +20,15 @@ export const deskRefund: FamilyDef = {
   // Seeds where the order was delivered before the window the instruction states: the request is
   // outside the policy, and only reporting it, with nothing refunded or replied, succeeds.
   features: ['infeasible'],
+  // The kit judges the whole desk: the ticket and new refunds are the task's changes (expectsChange).
+  collateral: true,
   // The right refund (order and amount) comes first: a refund on the wrong order or of another amount earns nothing.
   components: [
     { name: 'refund', kind: 'progress' },
     { name: 'reason', kind: 'progress' },
     { name: 'replied_amount', kind: 'progress' },
     { name: 'solved', kind: 'progress' },
-    { name: 'nothing_else_changed', kind: 'guard' },
+    { name: 'rest_of_ticket', kind: 'guard' },
   ],
   conditions: ['quantity', 'shipping'],
   guesses: ['one-dollar'],
@@ -65,7 +67,7 @@ export const deskRefund: FamilyDef = {
     ticket.subject = `Broken ${item.name}`;
     ticket.body = `Hello, the ${item.name} I ordered arrived damaged and cannot be used. I would like my money back for it. Thanks, ${customer.name.split(' ')[0]}`;
     const amount = item.price * item.qty;
-    const start = structuredClone(data);
+    const ticketStart = structuredClone(ticket);
     const first = customer.name.split(' ')[0]!;
     const desk = new HelpDeskSite(data);
     const damaged = item.name;
@@ -168,24 +170,19 @@ export const deskRefund: FamilyDef = {
         }
         return act(submit(), `Order ${p.orderId} shows the refund of ${refundShown} and ticket #${ticket.id} is solved with the reply: submit.`);
       },
+      // The ticket (reply, status) and one refund, the desk's first (it starts with none): a second refund fails no_collateral.
+      expectsChange: (key) => key === `site:desk/tickets/${ticket.id}` || key === 'site:desk/refunds/#0',
       verify() {
         const mine = data.refunds.filter((r) => r.orderId === order.id);
-        const untouched = deskUntouched(data, start, (now) => {
-          now.refunds = now.refunds.filter((r) => r.orderId !== order.id);
-          Object.assign(
-            now.tickets.find((t) => t.id === ticket.id)!,
-            { replies: [], status: 'open' },
-          );
-        });
         return verification(
           {
             refund: mine.length === 1 && mine[0]!.amount === amount ? 1 : 0,
             reason: mine.length > 0 && mine.every((r) => r.reason === 'Damaged item') ? 1 : 0,
             replied_amount: repliedOnly(ticket.replies, (amount / 100).toFixed(2)) ? 1 : 0,
             solved: ticket.status === 'solved' ? 1 : 0,
-            nothing_else_changed: untouched ? 1 : 0,
+            rest_of_ticket: restKept(ticket, ticketStart, ['replies', 'status']) ? 1 : 0,
           },
-          `refunds: ${data.refunds.map((x) => `${money(x.amount)} on ${x.orderId} (${x.reason})`).join(', ') || 'none'}; expected ${money(amount)} on ${order.id}; ticket ${ticket.status}${untouched ? '' : '; the desk changed elsewhere'}`,
+          `refunds: ${data.refunds.map((x) => `${money(x.amount)} on ${x.orderId} (${x.reason})`).join(', ') || 'none'}; expected ${money(amount)} on ${order.id}; ticket ${ticket.status}`,
         );
       },
     };

@@ -1,5 +1,5 @@
 import { HelpDeskSite } from '../sites/helpdesk.js';
-import { customerOrders, deskData, deskUntouched } from './desk-data.js';
+import { customerOrders, deskData, restKept } from './desk-data.js';
 import { listedOrders, onCustomer, onTicket, openCustomer, openTicket, seenOrders, type SeenOrder } from './desk-expert.js';
 import type { ExpertStep } from '@workgym/protocol/kit';
 import { act, click, fillForm, list, seenTitled, submit, type ExpertView } from './expert-kit.js';
@@ -12,13 +12,15 @@ export const deskReplyFacts: FamilyDef = {
   description: "Answer a where-is-my-order ticket with the tracking number and expected delivery date of the customer's order in transit.",
   strategies: ['ticket-link', 'directory'],
   nearMisses: ['quote-two-orders'],
+  // The kit judges the whole desk: the ticket's reply and status are the task's one change (expectsChange).
+  collateral: true,
   // The right order's facts come first: a generic reply or another order's facts earn nothing.
   components: [
     { name: 'tracking', kind: 'progress' },
     { name: 'delivery_date', kind: 'progress' },
     { name: 'solved', kind: 'progress' },
     { name: 'no_wrong_facts', kind: 'guard' },
-    { name: 'nothing_else_changed', kind: 'guard' },
+    { name: 'rest_of_ticket', kind: 'guard' },
   ],
   conditions: ['status'],
   guesses: ['generic-reply', 'second-listed'],
@@ -35,7 +37,7 @@ export const deskReplyFacts: FamilyDef = {
     order.status = 'in transit';
     ticket.subject = 'Where is my order?';
     ticket.body = `Hi, I am still waiting for my order. Can you tell me where it is and when it will arrive? ${customer.name}`;
-    const start = structuredClone(data);
+    const ticketStart = structuredClone(ticket);
     const desk = new HelpDeskSite(data);
 
     /** The orders whose facts go into the reply, once the episode has shown them. */
@@ -100,27 +102,22 @@ export const deskReplyFacts: FamilyDef = {
           'The reply and the Solved status are set: send it.',
         );
       },
+      expectsChange: (key) => key === `site:desk/tickets/${ticket.id}`,
       verify() {
         const text = ticket.replies.join('\n');
         // Any tracking number or date the reply gives must be this order's: listing every order fails.
         const dates = text.match(/\d{4}-\d{2}-\d{2}/g) ?? [];
         const trackings = text.match(/TRK\d+/g) ?? [];
-        const untouched = deskUntouched(data, start, (now) => {
-          Object.assign(
-            now.tickets.find((t) => t.id === ticket.id)!,
-            { replies: [], status: 'open' },
-          );
-        });
         const components = {
           tracking: text.includes(order.tracking) ? 1 : 0,
           delivery_date: text.includes(order.deliveryDate) ? 1 : 0,
           solved: ticket.status === 'solved' ? 1 : 0,
           no_wrong_facts: dates.every((d) => d === order.deliveryDate) && trackings.every((t) => t === order.tracking) ? 1 : 0,
-          nothing_else_changed: untouched ? 1 : 0,
+          rest_of_ticket: restKept(ticket, ticketStart, ['replies', 'status']) ? 1 : 0,
         };
         return verification(
           components,
-          `replies: ${JSON.stringify(ticket.replies)}; expected ${order.tracking} and ${order.deliveryDate} (order ${order.id}) and nothing of other orders; ticket ${ticket.status}${untouched ? '' : '; the desk changed elsewhere'}`,
+          `replies: ${JSON.stringify(ticket.replies)}; expected ${order.tracking} and ${order.deliveryDate} (order ${order.id}) and nothing of other orders; ticket ${ticket.status}`,
         );
       },
     };

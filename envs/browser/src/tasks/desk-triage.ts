@@ -1,5 +1,5 @@
 import { HelpDeskSite, type DeskCustomer, type DeskData, type Ticket } from '../sites/helpdesk.js';
-import { deskData, deskUntouched, TICKET_TEMPLATES } from './desk-data.js';
+import { deskData, restKept, TICKET_TEMPLATES } from './desk-data.js';
 import { label, onTicket, openCustomer, openTicket, seenTier } from './desk-expert.js';
 import { drawUntil, type ExpertStep } from '@workgym/protocol/kit';
 import { editRecords, type ExpertView, type FormField } from './expert-kit.js';
@@ -53,17 +53,19 @@ export const deskTriage: FamilyDef = {
   description: "Triage two help-desk tickets: each one's category from its content and its priority from its customer's support tier.",
   strategies: ['ticket-link', 'directory'],
   nearMisses: ['triage-every-ticket'],
+  // The kit judges the whole desk: the two asked tickets are the task's changes (expectsChange).
+  collateral: true,
   // One progress component: a constant priority per ticket is right on a quarter of the seeds and a
   // constant category on a sixteenth, so neither alone shows the tickets were read.
   components: [
     { name: 'triage', kind: 'progress' },
-    { name: 'nothing_else_changed', kind: 'guard' },
+    { name: 'rest_of_tickets', kind: 'guard' },
   ],
   conditions: ['tier'],
   guesses: Object.keys(GUESSES),
   generate(rng) {
     const { data, asked } = draw(rng);
-    const start = structuredClone(data);
+    const ticketsStart = asked.map((a) => structuredClone(a.ticket));
     const desk = new HelpDeskSite(data);
     const ids = asked.map((a) => `#${a.ticket.id}`).join(' and ');
 
@@ -111,24 +113,19 @@ export const deskTriage: FamilyDef = {
           `Tickets ${ids} are saved with their priority and category: submit.`,
         );
       },
+      expectsChange: (key) => asked.some((a) => key === `site:desk/tickets/${a.ticket.id}`),
       verify() {
         const priorityOk = asked.every((a) => a.ticket.priority === PRIORITY[a.customer.tier]);
         const categoryOk = asked.every((a) => a.ticket.category === a.category);
-        const untouched = deskUntouched(data, start, (now) => {
-          for (const a of asked)
-            Object.assign(
-              now.tickets.find((t) => t.id === a.ticket.id)!,
-              { priority: '', category: '' },
-            );
-        });
+        const rest = asked.every((a, i) => restKept(a.ticket, ticketsStart[i]!, ['priority', 'category']));
         return verification(
-          { triage: priorityOk && categoryOk ? 1 : 0, nothing_else_changed: untouched ? 1 : 0 },
+          { triage: priorityOk && categoryOk ? 1 : 0, rest_of_tickets: rest ? 1 : 0 },
           asked
             .map(
               (a) =>
                 `ticket #${a.ticket.id}: ${a.ticket.priority || 'unset'} / ${a.ticket.category || 'unset'}, expected ${PRIORITY[a.customer.tier]} / ${a.category} (${a.customer.tier} customer)`,
             )
-            .join('; ') + (untouched ? '' : '; the desk changed elsewhere'),
+            .join('; ') + (rest ? '' : '; a ticket changed beyond its triage'),
         );
       },
     };

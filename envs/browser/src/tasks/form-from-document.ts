@@ -1,5 +1,6 @@
 import { drawUntil, type Difficulty, type ExpertStep } from '@workgym/protocol/kit';
 import { ExpensesSite, type ExpenseData, type Receipt, type ReceiptLine } from '../sites/expenses.js';
+import { recordsAdded } from '../sites/state.js';
 import { act, fillForm, leave, navigate, seenTitled, submit, textAfter, type ExpertView, type FormField } from './expert-kit.js';
 import { money, personName, type Rng } from './rng.js';
 import { type FamilyDef, norm, verification } from './task.js';
@@ -88,6 +89,8 @@ export const formFromDocument: FamilyDef = {
     'File an expense claim from a scanned receipt: find the receipt among the documents (one of several from its merchant: the one paid with the card named), read its total (not the subtotal), date of sale (not the printed or return date), merchant and number, and fill and submit the validated claim form.',
   strategies: ['document-first', 'form-first'],
   nearMisses: ['printed-date'],
+  // The kit judges the whole site: the claim filed is the task's change (recordsAdded); how many, the family judges.
+  collateral: true,
   // The amount of the right receipt comes first (another receipt's total, or this one's
   // subtotal, earns nothing), then its number, date, coding and the employee; one claim only.
   components: [
@@ -214,6 +217,7 @@ export const formFromDocument: FamilyDef = {
         }
         return navigate(view, formUrl, 'Back to the claim form') ?? leave(view, 'New claim', 'Open the claim form');
       },
+      expectsChange: recordsAdded(site, 'claims'),
       verify() {
         const c = data.claims[0];
         const components = {

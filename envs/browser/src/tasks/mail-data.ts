@@ -76,3 +76,13 @@ export function correspondents(rng: Rng, count: number, domain: string): Corresp
   }
   return out;
 }
+
+/**
+ * The change sending mail makes (a family's `expectsChange`): a message the mailbox did not hold
+ * at the start (`data` as generated). Any other change (a message edited, moved or deleted)
+ * fails the kit's `no_collateral`; how many are sent, and to whom, the family judges.
+ */
+export function sentChanges(data: MailData): (key: string) => boolean {
+  const start = new Set(data.messages.map((m) => `site:mail/messages/${m.id}`));
+  return (key) => key.startsWith('site:mail/messages/') && !start.has(key);
+}

@@ -19,10 +19,9 @@ export const mailFindAnswer: FamilyDef = {
   description: 'Find a confirmation code in one email among 50-60 booking confirmations and answer with it.',
   strategies: ['browse', 'search'],
   nearMisses: ['answer-every-code'],
-  components: [
-    { name: 'answer', kind: 'progress' },
-    { name: 'nothing_sent', kind: 'guard' },
-  ],
+  // The kit judges the whole mailbox: a question changes nothing (no expectsChange), so a mail sent fails.
+  collateral: true,
+  components: [{ name: 'answer', kind: 'progress' }],
   conditions: ['sender', 'topic'],
   guesses: Object.keys(GUESS_PLACES),
   generate(rng) {
@@ -82,7 +81,7 @@ export const mailFindAnswer: FamilyDef = {
       },
       verify({ answer: given }) {
         const right = given !== undefined && norm(given).replace(/^confirmation code:?\s*/, '') === norm(code);
-        return answerVerification(given, code, right, { nothing_sent: mail.sent().length === 0 ? 1 : 0 });
+        return answerVerification(given, code, right);
       },
     };
   },

@@ -1,5 +1,5 @@
 import { listed, WebmailSite, type Mail } from '../sites/webmail.js';
-import { correspondent, correspondents, june, mailData, numbered, pairs, TOPICS, type Correspondent } from './mail-data.js';
+import { correspondent, correspondents, june, mailData, numbered, pairs, sentChanges, TOPICS, type Correspondent } from './mail-data.js';
 import { onMessage, openMessage, type WantedMail } from './mail-expert.js';
 import type { ExpertStep } from '@workgym/protocol/kit';
 import { act, click, fillForm, findNode, leave, submit, type ExpertView } from './expert-kit.js';
@@ -20,6 +20,8 @@ export const mailForward: FamilyDef = {
   description: 'Find one email by sender and topic among 50-60 vendor emails in a webmail inbox and forward it to a colleague.',
   strategies: ['search', 'browse'],
   nearMisses: ['compose-new'],
+  // The kit judges the whole mailbox: the mail sent is the task's change (sentChanges).
+  collateral: true,
   // The forward of the right email comes first: a forward of another one earns nothing.
   components: [
     { name: 'forwarded_right_message', kind: 'progress' },
@@ -63,6 +65,7 @@ export const mailForward: FamilyDef = {
     data.messages = numbered(rng, [...data.messages, original, ...decoys, ...rest, question]);
     const id = original.id;
     const mail = new WebmailSite(data);
+    const sends = sentChanges(data);
     const want = (m: Mail): WantedMail => ({ id: m.id, from: m.from, subject: m.subject });
 
     /** The email the strategy forwards. */
@@ -118,6 +121,7 @@ export const mailForward: FamilyDef = {
         const query = view.strategy === 'browse' ? undefined : view.strategy === 'search' ? sender.email : SEARCH;
         return openMessage(view, wanted, query);
       },
+      expectsChange: sends,
       verify() {
         const sent = mail.sent();
         // Only a forward of the message itself counts: a new mail that copies its words does not.

@@ -1,5 +1,5 @@
 import { listed, WebmailSite, type Mail } from '../sites/webmail.js';
-import { correspondent, june, mailData, numbered } from './mail-data.js';
+import { correspondent, june, mailData, numbered, sentChanges } from './mail-data.js';
 import { LAST_NAMES, money } from './rng.js';
 import type { Snapshot } from '../browser/ax-snapshot.js';
 import { onMessage, openMessage, seenMessage, type WantedMail } from './mail-expert.js';
@@ -22,6 +22,8 @@ export const mailReplyFacts: FamilyDef = {
   description: "Reply to a customer's email with facts (invoice number and amount) found in one of 50-60 billing emails.",
   strategies: ['search', 'browse'],
   nearMisses: ['quote-both-invoices'],
+  // The kit judges the whole mailbox: the mail sent is the task's change (sentChanges).
+  collateral: true,
   // The right invoice's facts come first: a generic reply or another invoice's facts earn nothing.
   components: [
     { name: 'invoice_number', kind: 'progress' },
@@ -72,6 +74,7 @@ export const mailReplyFacts: FamilyDef = {
     data.messages = numbered(rng, [...data.messages, question, target, ...decoys]);
     const q = question.id;
     const mail = new WebmailSite(data);
+    const sends = sentChanges(data);
     const first = customer.name.split(' ')[0]!;
     const asked = { id: q, from: customer.email, subject: 'Open invoice?' };
     const want = (m: Mail): WantedMail => ({ id: m.id, from: m.from, subject: m.subject });
@@ -136,6 +139,7 @@ export const mailReplyFacts: FamilyDef = {
         }
         return openMessage(view, asked, query(customer.email));
       },
+      expectsChange: sends,
       verify() {
         const sent = mail.sent();
         const reply = sent.find((m) => m.inReplyTo === q) ?? sent.find((m) => m.to.toLowerCase() === customer.email);

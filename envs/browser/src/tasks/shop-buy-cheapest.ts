@@ -5,7 +5,7 @@ import type { ExpertStep } from '@workgym/protocol/kit';
 import { act, click, findNode, leave, list, navigate, reportInfeasible, submit, tableRows, type ExpertView } from './expert-kit.js';
 import { checkout, fillCart } from './shop-expert.js';
 import { type FamilyDef, verification } from './task.js';
-import { placedOrder, startOrders } from './shop-verify.js';
+import { orderChanges, placedOrder } from './shop-verify.js';
 
 interface Listed {
   name: string;
@@ -48,16 +48,17 @@ export const shopBuyCheapest: FamilyDef = {
   // act-anyway: orders the category's best rated product, the nearest to the asked rating where
   // none reaches it; it never is the target where one does (the dearest product outrates it).
   nearMisses: ['cheapest-ignoring-rating', 'act-anyway'],
+  // The kit judges the whole shop: the order placed, the cart and the coupon are the task's changes (orderChanges).
+  collateral: true,
   // Seeds where no product of the category reaches the rating (the instruction reads the same):
   // ordering the nearest one is the mistake a shopper makes, reporting it is the job.
   features: ['infeasible'],
-  // The right product before its quantity and the shipping details; one order, other orders as they were.
+  // The right product before its quantity and the shipping details; one order.
   components: [
     { name: 'right_item', kind: 'progress' },
     { name: 'quantity', kind: 'progress' },
     { name: 'shipping_details', kind: 'progress' },
     { name: 'one_order', kind: 'guard' },
-    { name: 'other_orders_untouched', kind: 'guard' },
   ],
   conditions: ['category', 'rating'],
   guesses: [GUESS, ...Object.keys(RANKS)],
@@ -68,7 +69,7 @@ export const shopBuyCheapest: FamilyDef = {
     const customer = personName(rng);
     const addr = address(rng);
     const shop = new ShopSite(data);
-    const start = startOrders(shop);
+    const changes = orderChanges(shop);
     const title = `Products: ${category}`;
     const threshold = minRating.toFixed(1);
     const shown = (p: Listed) => `${p.name} ${p.price} (${p.rating.toFixed(1)} stars)`;
@@ -172,19 +173,15 @@ export const shopBuyCheapest: FamilyDef = {
         });
         return step ?? checkout(view, customer, addr);
       },
+      expectsChange: changes,
       verify() {
-        const { order, right, one_order, other_orders_untouched } = placedOrder(
-          shop,
-          start,
-          (o) => target !== undefined && o.lines.length === 1 && o.lines[0]!.productId === target.id,
-        );
+        const { order, right, one_order } = placedOrder(shop, (o) => target !== undefined && o.lines.length === 1 && o.lines[0]!.productId === target.id);
         return verification(
           {
             right_item: right,
             quantity: order?.lines[0]?.qty === 1 ? 1 : 0,
             shipping_details: order && order.customer === customer && order.address === addr ? 1 : 0,
             one_order,
-            other_orders_untouched,
           },
           `${order ? `order #${order.id}: ${order.lines.map((l) => `${l.qty} x ${l.name}`).join(', ')} for ${order.customer}, ${order.address}` : 'no order was placed'}; ${
             target ? `expected 1 x ${target.name} (${money(target.price)})` : `no ${category} product is rated ${threshold} stars or more`

@@ -23,12 +23,13 @@ export const shopChangeOrder: FamilyDef = {
   description: "Change a customer's pending order: one item's quantity and the shipping address.",
   strategies: ['one-save', 'field-by-field'],
   nearMisses: ['new-order-instead'],
+  // The kit judges the whole shop: the asked order is the task's one change (expectsChange); a new order or cart line fails.
+  collateral: true,
   // The asked item's quantity on the asked order before the address; the rest only takes reward away.
   components: [
     { name: 'quantity', kind: 'progress' },
     { name: 'address', kind: 'progress' },
     { name: 'rest_of_order', kind: 'guard' },
-    { name: 'other_orders_untouched', kind: 'guard' },
   ],
   conditions: ['order', 'item'],
   guesses: [GUESS],
@@ -39,7 +40,6 @@ export const shopChangeOrder: FamilyDef = {
     const line = rng.pick(target.lines.slice(1));
     const newQty = line.qty === 1 ? rng.int(2, 4) : 1;
     const newAddress = address(rng);
-    const before = JSON.stringify(orders.filter((o) => o !== target));
     const otherLines = JSON.stringify(target.lines.filter((x) => x.productId !== line.productId));
     const shop = new ShopSite(data);
     const firstListed = [...orders].reverse().find((o) => o.status === 'pending')!;
@@ -95,13 +95,13 @@ export const shopChangeOrder: FamilyDef = {
         if (view.strategy === 'new-order-instead') return newOrder(view);
         return change(view, edits[view.strategy] ?? { order: target, productId: line.productId, why: 'the order asked for' });
       },
+      expectsChange: (key) => key === `site:shop/orders/${target.id}`,
       verify() {
         const l = target.lines.find((x) => x.productId === line.productId);
         const components = {
           quantity: l?.qty === newQty ? 1 : 0,
           address: target.address === newAddress ? 1 : 0,
           rest_of_order: JSON.stringify(target.lines.filter((x) => x.productId !== line.productId)) === otherLines ? 1 : 0,
-          other_orders_untouched: JSON.stringify(orders.filter((o) => o !== target)) === before && shop.newOrders().length === 0 ? 1 : 0,
         };
         return verification(
           components,

@@ -5,7 +5,7 @@ import { address, money, personName } from './rng.js';
 import { act, submit } from './expert-kit.js';
 import { checkout, fillCart, openProduct } from './shop-expert.js';
 import { type FamilyDef, verification } from './task.js';
-import { placedOrder, startOrders } from './shop-verify.js';
+import { orderChanges, placedOrder } from './shop-verify.js';
 
 /** The same quantities whatever the instruction says: two of the first product, one of each other. */
 const GUESS = 'two-of-first';
@@ -17,13 +17,14 @@ export const shopCouponCheckout: FamilyDef = {
   description: 'Put several products in given quantities in the cart, apply a coupon and place the order.',
   strategies: ['search', 'browse'],
   nearMisses: ['one-of-each'],
+  // The kit judges the whole shop: the order placed, the cart and the coupon are the task's changes (orderChanges).
+  collateral: true,
   // The right products in the right quantities before the coupon and the shipping details.
   components: [
     { name: 'right_items', kind: 'progress' },
     { name: 'coupon', kind: 'progress' },
     { name: 'shipping_details', kind: 'progress' },
     { name: 'one_order', kind: 'guard' },
-    { name: 'other_orders_untouched', kind: 'guard' },
   ],
   conditions: ['quantities'],
   guesses: [GUESS],
@@ -44,7 +45,7 @@ export const shopCouponCheckout: FamilyDef = {
     const customer = personName(rng);
     const addr = address(rng);
     const shop = new ShopSite(data);
-    const start = startOrders(shop);
+    const changes = orderChanges(shop);
     const list = wanted.map((w) => `${w.qty} x ${w.product.name}`).join(' and ');
     return {
       instruction: `Place an order for ${customer} with ${list}, use the coupon code ${code}, and ship to ${addr}. Submit when the order is placed.`,
@@ -60,10 +61,10 @@ export const shopCouponCheckout: FamilyDef = {
         const by = view.strategy === 'browse' ? 'browse' : 'search';
         return fillCart(view, shop, lines, (v, line) => openProduct(v, line.name, by)) ?? checkout(view, customer, addr, code);
       },
+      expectsChange: changes,
       verify() {
-        const { order, right, one_order, other_orders_untouched } = placedOrder(
+        const { order, right, one_order } = placedOrder(
           shop,
-          start,
           (o) => o.lines.length === wanted.length && wanted.every((w) => o.lines.some((l) => l.productId === w.product.id && l.qty === w.qty)),
         );
         const components = {
@@ -71,7 +72,6 @@ export const shopCouponCheckout: FamilyDef = {
           coupon: order?.coupon === code ? 1 : 0,
           shipping_details: order && order.customer === customer && order.address === addr ? 1 : 0,
           one_order,
-          other_orders_untouched,
         };
         return verification(
           components,

@@ -58,6 +58,13 @@ export interface TaskInstance {
    * the generated truth: pair each "has the right value" with "changed nothing else".
    */
   verify(input: VerifyInput): Verification;
+  /**
+   * The changes the task asks for, as keys of the session's state (`site:desk/tickets/301`, a new
+   * refund `site:desk/refunds/#0`): declared from the generated task, never from the backends'
+   * state at the end. A family with `collateral: true` declares it, and the kit fails any other
+   * change on its guard `no_collateral`.
+   */
+  expectsChange?(key: string): boolean;
   /** Runs once after the start page loaded (MiniWoB++: seed the page, turn the timer off, start). */
   prepare?(page: PageHooks): Promise<void>;
   /** Runs after every action; true ends the episode (MiniWoB++: the page says it is done). */

@@ -1,5 +1,6 @@
 import { drawUntil, type Difficulty, type ExpertStep } from '@workgym/protocol/kit';
 import { addDays, clock, TravelSite, type FareClass, type Flight, type Hotel, type TravelData, type TravelPolicy } from '../sites/travel.js';
+import { recordsAdded } from '../sites/state.js';
 import type { Snapshot } from '../browser/ax-snapshot.js';
 import { act, click, fillForm, findNode, leave, list, navigate, seenTitled, showsText, submit, tableRows } from './expert-kit.js';
 import { CITIES, money, personName, type Rng } from './rng.js';
@@ -55,6 +56,8 @@ export const travelBookPolicy: FamilyDef = {
     'Book a business trip (flight out, hotel, flight back) on a travel site: the cheapest flight each way within the company policy (class by flight length, refundable, arriving before the meeting) and the hotel nearest the venue within the nightly cap.',
   strategies: ['read-all', 'sort'],
   nearMisses: ['two-bookings'],
+  // The kit judges the whole site: the trip booked is the task's change (recordsAdded); how many, the family judges.
+  collateral: true,
   // The itinerary (both flights and the hotel together: every policy rule bears on it) before the
   // trip's nights and traveller; one booking only.
   components: [
@@ -217,6 +220,7 @@ export const travelBookPolicy: FamilyDef = {
         }
         return navigate(view, returns.seen.url, `Back to the flights from ${to} to ${from}`)!;
       },
+      expectsChange: recordsAdded(site, 'trips'),
       verify() {
         const t = data.trips[0];
         const components = {
