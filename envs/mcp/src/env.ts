@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import type { EnvCreateOptions, EpisodeSpec, Session, ToolSpec } from '@workgym/protocol';
-import { defineTools, EnvBase, FamilyCatalogue, z } from '@workgym/protocol/kit';
+import { defineTools, EnvBase, FamilyCatalogue, REPORT_INFEASIBLE, z } from '@workgym/protocol/kit';
 import { VERIFIER_VERSIONS } from './gen/verifier-versions.js';
 import { McpServer, McpServerError, type McpServerCommand } from './mcp-server.js';
 import { McpSession } from './session.js';
@@ -56,7 +56,7 @@ export class McpEnv extends EnvBase<FamilyDef> {
     try {
       const server = await McpServer.start(definition.server(workspace.root));
       await server.close();
-      const clash = server.tools.find((t) => ENDING.has(t.name ?? ''));
+      const clash = server.tools.find((t) => ENDING.has(t.name ?? '') || t.name === REPORT_INFEASIBLE);
       if (clash) throw new McpServerError(`the MCP server has a tool named ${clash.name}, which workgym keeps for ending an episode`);
       return new McpEnv(definition, workspace, setTasks, [...server.tools, ...ENDING.specs]);
     } catch (error) {
@@ -70,7 +70,7 @@ export class McpEnv extends EnvBase<FamilyDef> {
     await this.workspace.reset(task.files);
     const server = await McpServer.start(this.definition.server(this.workspace.root));
     const strategies = this.catalogue.find(spec.family)?.strategies ?? [];
-    return new McpSession(task, server, this.tools(), this.workspace, strategies, spec.seed);
+    return new McpSession(task, server, this.ownTools, this.workspace, strategies, spec.seed);
   }
 
   private task(spec: EpisodeSpec): McpTask {

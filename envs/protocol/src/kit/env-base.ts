@@ -34,7 +34,8 @@ export abstract class EnvBase<Def extends FamilyDef<unknown>> implements Environ
   protected constructor(
     identity: EnvIdentity,
     readonly catalogue: FamilyCatalogue<Def>,
-    private readonly toolSpecs: readonly ToolSpec[],
+    /** The env's own tools: what its sessions offer (the kit adds `report_infeasible` around a defined family's). */
+    protected readonly ownTools: readonly ToolSpec[],
   ) {
     this.name = identity.name;
     this.version = identity.version;
@@ -48,7 +49,7 @@ export abstract class EnvBase<Def extends FamilyDef<unknown>> implements Environ
 
   /** The env's tools, and `report_infeasible`, which every session of a defined family offers. */
   tools(): readonly ToolSpec[] {
-    return this.catalogue.definitions.length > 0 ? [...this.toolSpecs, ...REPORT_INFEASIBLE_TOOL.specs] : this.toolSpecs;
+    return this.catalogue.definitions.length > 0 ? [...this.ownTools, ...REPORT_INFEASIBLE_TOOL.specs] : this.ownTools;
   }
 
   /** The task a (family, seed, split) stands for, without opening a session. */
