@@ -203,7 +203,7 @@ class WalkSession implements Session {
   }
 
   async verify() {
-    return { reward: 0, success: false };
+    return { reward: 0.5, success: false };
   }
 
   async close() {
@@ -275,6 +275,8 @@ describe('EnvBase', () => {
     const session = await env.reset(spec(1), new AbortController().signal);
     expect(session.observation).toEqual({ text: 'start' });
     expect(session.tools).toEqual([...tools.specs, ...REPORT_INFEASIBLE_TOOL.specs]);
+    // A family without components keeps its env's own reward (the server's shaped reward is it).
+    expect(await session.verify(new AbortController().signal)).toEqual({ reward: 0.5, success: false, infeasible: false });
     expect(session.expert).toBeUndefined();
     await env.close();
   });

@@ -78,7 +78,7 @@ export class JudgedSession implements Session {
 
   async verify(signal: AbortSignal): Promise<Verdict> {
     const verdict = this.reason === undefined ? await this.judgeWork(signal) : await this.judgeReport(this.reason);
-    return { ...verdict, reward: verdict.success ? 1 : 0, infeasible: this.judging.infeasible };
+    return { ...verdict, infeasible: this.judging.infeasible };
   }
 
   close(): Promise<void> {
@@ -115,14 +115,14 @@ export class JudgedSession implements Session {
     if (this.judging.collateral) verdict = await this.withCollateral(verdict);
     if (!this.judging.infeasible) return this.withComponent(verdict, FEASIBILITY, 1);
     const detail = `the task could not be done as asked, and only report_infeasible succeeds on it (the verifier found: ${verdict.detail ?? ''})`;
-    return { ...this.withComponent(verdict, FEASIBILITY, 0), success: false, detail };
+    return { ...this.withComponent(verdict, FEASIBILITY, 0), success: false, reward: 0, detail };
   }
 
   private async withCollateral(verdict: Verdict): Promise<Verdict> {
     const unexpected = await this.unexpectedChanges();
     if (unexpected.length === 0) return this.withComponent(verdict, NO_COLLATERAL, 1);
     const detail = `${verdict.detail ?? ''}; changed what the task did not ask for: ${describeChanges(unexpected)}`;
-    return { ...this.withComponent(verdict, NO_COLLATERAL, 0), success: false, detail };
+    return { ...this.withComponent(verdict, NO_COLLATERAL, 0), success: false, reward: 0, detail };
   }
 
   private async unexpectedChanges(): Promise<StateChange[]> {
@@ -132,13 +132,13 @@ export class JudgedSession implements Session {
   private async judgeReport(reason: string): Promise<Verdict> {
     const quoted = JSON.stringify(reason);
     if (!this.judging.infeasible) {
-      return { success: false, components: this.components(0, 0, 0), detail: `reported ${quoted}, but the task could be done` };
+      return { success: false, reward: 0, components: this.components(0, 0, 0), detail: `reported ${quoted}, but the task could be done` };
     }
     const changes = diffStates(this.start!, await this.inner.state!());
     if (changes.length > 0) {
-      return { success: false, components: this.components(1, 0, 0), detail: `reported ${quoted}, but changed ${describeChanges(changes)} first` };
+      return { success: false, reward: 0, components: this.components(1, 0, 0), detail: `reported ${quoted}, but changed ${describeChanges(changes)} first` };
     }
-    return { success: true, components: this.components(1, 1, 1), detail: `the task could not be done, and the report said so: ${quoted}` };
+    return { success: true, reward: 1, components: this.components(1, 1, 1), detail: `the task could not be done, and the report said so: ${quoted}` };
   }
 
   /** Every declared component: `feasibility`, the family's progress components and its guards. */
