@@ -47,13 +47,20 @@ for line in lines:
 open('.env', 'w').write('\\n'.join(out))
 EOF`;
 
-  it('accepts another quoting that gives the same value, and ignores modules planted for its parsers', async () => {
-    const verdict = await verdictAfter(family, 1, async (e) => {
+  it('accepts another quoting that gives the same value, and ignores modules planted for its parsers (which fail only as collateral)', async () => {
+    const requote = async (e: OpenEpisode) => {
       expect(await e.bash(doubleQuoteEnv)).toMatch(/exit code 0/);
       expect(await e.bash("grep -c '=\"' .env")).toMatch(/exit code 0/);
+    };
+    const verdict = await verdictAfter(family, 1, requote);
+    expect(verdict.success, verdict.detail ?? undefined).toBe(true);
+    const planted = await verdictAfter(family, 1, async (e) => {
+      await requote(e);
       await e.bash("printf 'raise SystemExit(3)\\n' > configparser.py && cp configparser.py shlex.py");
     });
-    expect(verdict.success, verdict.detail ?? undefined).toBe(true);
+    // The parsers still read the rotated files right; the planted modules are files the task did not ask for.
+    expect(planted.components).toMatchObject({ new_value_set: 1, old_value_gone: 1, other_keys_kept: 1, no_collateral: 0 });
+    expect(planted.detail).toContain('file:configparser.py added');
   });
 
   it('fails a JSON file broken by an unescaped quote, and counts that place as not rotated', async () => {
