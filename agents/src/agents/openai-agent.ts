@@ -39,9 +39,7 @@ export interface OpenAIAgentOptions {
   sendCandidates?: boolean;
 }
 
-const DEFAULT_SYSTEM =
-  'You are an agent working in a software environment. Use the tools to complete the task. ' +
-  'Call submit when you are done. If what you find shows the task cannot be done as asked, change nothing and call report_infeasible (where it is offered) with the reason.';
+const DEFAULT_SYSTEM = 'You are an agent working in a software environment. Use the tools to complete the task. ' + 'Call submit when you are done.';
 
 /** Any OpenAI-compatible chat-completions endpoint: vLLM, SGLang, Ollama, OpenAI. */
 export class OpenAIAgent implements Agent {
