@@ -1,7 +1,5 @@
+import { REPORT_INFEASIBLE } from '@workgym/protocol';
 import type { Agent, AgentAction, AgentContext } from '../agent.js';
-
-/** The ending tool every generated family offers (workgym.proto, INFEASIBLE TASKS), named here so the agents need not load the env kit. */
-const REPORT_INFEASIBLE = 'report_infeasible';
 
 /**
  * Takes no action at any step, so the episode runs into its step limit: a family that pays

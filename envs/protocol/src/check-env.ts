@@ -1,5 +1,7 @@
 import type { EnvClient } from './client.js';
+import { REPORT_INFEASIBLE } from './ending-tools.js';
 import { RemoteError } from './errors.js';
+import { COLLATERAL, NO_COLLATERAL } from './kit/judged-session.js';
 import { clip, ShownText, ungroundedValues } from './grounding.js';
 import { guessStrategy, relaxStrategy } from './reward.js';
 import type { Decoded, DecodedTaskFamily, ResetReply, StepReply, Verdict } from './messages.js';
@@ -403,9 +405,6 @@ async function playStrategy(ctx: Ctx, maxSteps: number, strategy: string): Promi
   });
 }
 
-/** The near-miss the kit adds to a family whose whole state it judges: the expert plus one change the task does not expect. */
-const COLLATERAL = 'collateral';
-
 /** The case a near-miss is reported as: the kit's own is the `collateral` case. */
 function nearMissCheck(nearMiss: string): string {
   return nearMiss === COLLATERAL ? COLLATERAL : `near-miss ${nearMiss} does not succeed`;
@@ -416,8 +415,8 @@ async function checkNearMiss(ctx: Ctx, maxSteps: number, nearMiss: string): Prom
   const verdict = await playStrategy(ctx, maxSteps, nearMiss);
   if (nearMiss === COLLATERAL) {
     expect(
-      !verdict.success && verdict.components?.['no_collateral'] === 0,
-      `the expert's work plus one change the task does not expect was not caught (success ${verdict.success}, no_collateral ${verdict.components?.['no_collateral']}): ${verdict.detail} (take every changeable thing into Session.state and expect only the task's own changes)`,
+      !verdict.success && verdict.components?.[NO_COLLATERAL] === 0,
+      `the expert's work plus one change the task does not expect was not caught (success ${verdict.success}, no_collateral ${verdict.components?.[NO_COLLATERAL]}): ${verdict.detail} (take every changeable thing into Session.state and expect only the task's own changes)`,
     );
     return;
   }
@@ -456,7 +455,7 @@ async function checkSubmitAtOnce(ctx: Ctx): Promise<void> {
 /** `report_infeasible` at once: it earns nothing on a feasible seed (giving up is never a strategy). */
 async function checkReportAtOnce(ctx: Ctx): Promise<void> {
   await withSession(ctx, 0, async (reset) => {
-    if (!reset.tools.some((t) => t.name === REPORT)) return;
+    if (!reset.tools.some((t) => t.name === REPORT_INFEASIBLE)) return;
     const verdict = await reportAtOnce(ctx, reset.session);
     if (verdict.infeasible) return;
     expect(
@@ -466,12 +465,10 @@ async function checkReportAtOnce(ctx: Ctx): Promise<void> {
   });
 }
 
-const REPORT = 'report_infeasible';
-
 async function reportAtOnce(ctx: Ctx, session: string): Promise<Decoded<Verdict>> {
-  const reply = await ctx.client.step(session, [{ id: 'report', name: REPORT, argumentsJson: JSON.stringify({ reason: 'conformance check' }) }]);
-  expect(reply.terminated, `${REPORT} must terminate the episode`);
-  return checkEnded(reply, `${REPORT} at once`, ctx.components);
+  const reply = await ctx.client.step(session, [{ id: 'report', name: REPORT_INFEASIBLE, argumentsJson: JSON.stringify({ reason: 'conformance check' }) }]);
+  expect(reply.terminated, `${REPORT_INFEASIBLE} must terminate the episode`);
+  return checkEnded(reply, `${REPORT_INFEASIBLE} at once`, ctx.components);
 }
 
 /**

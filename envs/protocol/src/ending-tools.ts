@@ -4,7 +4,10 @@
  * their own in place of a policy's (noise, perturbations) leave these out, so the episode goes on
  * from where the call led instead of ending there.
  */
-export const ENDING_TOOLS: readonly string[] = ['submit', 'answer', 'report_infeasible'];
+/** The ending tool every generated family's session offers: the request cannot be done (workgym.proto, INFEASIBLE TASKS). */
+export const REPORT_INFEASIBLE = 'report_infeasible';
+
+export const ENDING_TOOLS: readonly string[] = ['submit', 'answer', REPORT_INFEASIBLE];
 
 /** Whether a call of the tool `name` ends the episode. */
 export const endsEpisode = (name: string): boolean => ENDING_TOOLS.includes(name);

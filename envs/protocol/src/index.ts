@@ -21,7 +21,7 @@ export {
   type RewardMode,
 } from './reward.js';
 export { toolCall } from './tool-call.js';
-export { endsEpisode, ENDING_TOOLS } from './ending-tools.js';
+export { endsEpisode, ENDING_TOOLS, REPORT_INFEASIBLE } from './ending-tools.js';
 export { MAX_ARGUMENT_BYTES, checkToolSchema, validateToolCall } from './tool-validator.js';
 export {
   ActionError,

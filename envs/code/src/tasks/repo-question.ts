@@ -1,5 +1,5 @@
 import type { Rng } from '@workgym/protocol';
-import type { ExpertStep, PlannedCall } from '@workgym/protocol/kit';
+import { REPORT_INFEASIBLE, type ExpertStep, type PlannedCall } from '@workgym/protocol/kit';
 import { ACT_ANYWAY, bashLook, readFile, type Look } from './expert/step.js';
 import type { EpisodeView } from './expert/view.js';
 import { answerStep as answer, EVERY_CANDIDATE, findAnswerTask, looksThenAnswer } from './shapes/find-answer.js';
@@ -147,7 +147,7 @@ class Client:
     const absence = (why: string, sources: string[], how: string): ExpertStep => {
       const reason = `No file of the workspace defines a function named ${target.name}: ${why} So the question asks about a function that does not exist.`;
       return {
-        call: { name: 'report_infeasible', arguments: { reason } },
+        call: { name: REPORT_INFEASIBLE, arguments: { reason } },
         text: `${target.name} is defined nowhere in the workspace: the question has no answer, so report it.`,
         derived: [{ value: reason, sources: [target.name, ...sources], how }],
       };

@@ -1,8 +1,8 @@
+import { REPORT_INFEASIBLE } from '../ending-tools.js';
 import { Rng, splitSeed } from '../rng.js';
 import { defineTools, z, type ToolTable } from './tools.js';
 
-/** The tool every generated family's session offers to say its request cannot be done. */
-export const REPORT_INFEASIBLE = 'report_infeasible';
+export { REPORT_INFEASIBLE };
 
 /** The guard a family listing the `infeasible` feature has last: the episode's ending matches the seed (a report on an infeasible seed, anything else on the others). */
 export const FEASIBILITY = 'feasibility';

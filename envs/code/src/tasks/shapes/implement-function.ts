@@ -1,7 +1,7 @@
 // The "implement a function" shape: a stub to fill in, visible examples that run_tests runs,
 // hidden calls of the function, candidates, and the expert that writes it from its description.
 import { guessStrategy, type Rng } from '@workgym/protocol';
-import type { ExpertStep, PlannedCall } from '@workgym/protocol/kit';
+import { REPORT_INFEASIBLE, type ExpertStep, type PlannedCall } from '@workgym/protocol/kit';
 import { ACT_ANYWAY, bashLook, byStrategy, lookStep, readFile, RUN_TESTS, SUBMIT, writeThenSubmit, type Expert, type Look } from '../expert/step.js';
 import { testVerdict } from '../expert/tests-output.js';
 import type { EpisodeView } from '../expert/view.js';
@@ -177,7 +177,7 @@ function contradictionExpert(task: FunctionTask & { contradiction: readonly [num
     `${w.testFile} calls ${callText} in example ${a} and again in example ${b}, expecting ${JSON.stringify(first!.expected)} the first time and ` +
     `${JSON.stringify(second!.expected)} the second: a function returns one value for the same arguments, so no ${task.name} passes both examples.`;
   const report: ExpertStep = {
-    call: { name: 'report_infeasible', arguments: { reason } },
+    call: { name: REPORT_INFEASIBLE, arguments: { reason } },
     text: `Examples ${a} and ${b} of ${w.testFile} call ${task.name} with the same arguments and expect different results: no implementation can pass both, so report it and write nothing.`,
     derived: [{ value: reason, sources: lines, how: 'the two assertions of the test file that make the same call and expect different values' }],
   };
