@@ -9,12 +9,14 @@ export type Difficulty = 'easy' | 'medium' | 'hard';
 
 /**
  * What a family's tasks have beyond a request the instruction states in full (TaskFamily.features):
- * `infeasible`: a quarter of its seeds ask for what cannot be done (see `Variant`).
+ * `infeasible`: a quarter of its seeds ask for what cannot be done (see `Variant`);
+ * `people`: success needs what only a person of the task says (`FamilyDef.people`);
+ * `policy`: the instruction says only "follow company policy", and the agent must find the rule.
  */
-export type Feature = 'infeasible';
+export type Feature = 'infeasible' | 'people' | 'policy';
 
 /** The features a family may list, in the order the catalogue lists them. */
-export const FEATURES: readonly Feature[] = ['infeasible'];
+export const FEATURES: readonly Feature[] = ['infeasible', 'people', 'policy'];
 
 /** What the kit decides about an instance before its generator runs. */
 export interface Variant {
