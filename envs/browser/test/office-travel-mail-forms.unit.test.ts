@@ -155,7 +155,7 @@ describe('mail-triage-rules', () => {
       const sent = triage(seed);
       sent.apply();
       post(sent.mail, '/send', { to: 'someone@company.example', subject: 'Done', body: 'Triaged.', ref: '' });
-      expect(judged('mail-triage-rules', sent.instance)).toMatchObject({ shaped: 0, components: { filed: 1, nothing_sent: 0 } });
+      expect(judged('mail-triage-rules', sent.instance)).toMatchObject({ shaped: 0, components: { filed: 1, no_collateral: 0 } });
       // A personal mail about an invoice, and a vendor's order mail, are no vendor invoices.
       const lookalike = triage(seed);
       lookalike.apply();
@@ -166,7 +166,25 @@ describe('mail-triage-rules', () => {
       deleted.apply();
       const newsletter = deleted.mail.data.messages.find((m) => m.folder === 'Archive')!;
       post(deleted.mail, `/m/${newsletter.id}/delete`, {});
-      expect(judged('mail-triage-rules', deleted.instance)).toMatchObject({ shaped: 0, components: { nothing_deleted: 0 } });
+      expect(judged('mail-triage-rules', deleted.instance)).toMatchObject({ shaped: 0, components: { filed: 0 } });
+      // A mail the rules leave in the inbox, deleted: misfiled, and a change the task does not expect.
+      const routine = triage(seed);
+      routine.apply();
+      const kept = routine.mail.data.messages.find((m) => m.folder === 'inbox' && !m.flagged)!;
+      post(routine.mail, `/m/${kept.id}/delete`, {});
+      expect(judged('mail-triage-rules', routine.instance)).toMatchObject({ shaped: 0, components: { filed: 0, no_collateral: 0 } });
+    }
+  });
+
+  it('a flag taken back leaves the mail as it was: flagging and unflagging a mail the rules leave alone still pays', () => {
+    for (const seed of SEEDS.slice(0, 5)) {
+      const t = triage(seed);
+      t.apply();
+      const routine = t.mail.data.messages.find((m) => m.folder === 'inbox' && !m.flagged)!;
+      post(t.mail, `/m/${routine.id}/flag`, {});
+      expect(judged('mail-triage-rules', t.instance)).toMatchObject({ success: false, components: { no_collateral: 0 } });
+      post(t.mail, `/m/${routine.id}/flag`, {});
+      expect(judged('mail-triage-rules', t.instance).success, `seed ${seed}`).toBe(true);
     }
   });
 

@@ -135,7 +135,9 @@ export class WebmailSite implements SiteApp {
     const m = this.data.messages.find((x) => x.id === id && x.folder !== 'sent');
     if (!m) return notFound();
     if (action === 'flag') {
-      m.flagged = !m.flagged;
+      // Unflagged is no flag at all, as generated mail starts: a flag taken back leaves the record as it was.
+      if (m.flagged) delete m.flagged;
+      else m.flagged = true;
       return { redirect: `/m/${m.id}` };
     }
     if (action === 'delete') m.folder = 'trash';

@@ -1,5 +1,6 @@
 import { drawUntil, type Difficulty, type ExpertStep } from '@workgym/protocol/kit';
 import { CalendarSite, clock, dayLabel, overlaps, span, type CalendarData, type CalEvent, type CalPerson } from '../sites/calendar.js';
+import { recordsAdded } from '../sites/state.js';
 import { drawCalendar, sameTime, slots, WORK_END, WORK_START, type Busyness, type Slot, type SlotRule } from './cal-data.js';
 import { openDay, openWeek, readNext, slotFields } from './cal-expert.js';
 import { act, fillForm, leave, list, submit, type ExpertView, type FormField } from './expert-kit.js';
@@ -42,15 +43,17 @@ export const calScheduleMeeting: FamilyDef = {
     'Book a meeting of a given length for named attendees in the latest slot by a deadline day where all of them are free, in working hours, in a free room with enough seats.',
   strategies: ['person-weeks', 'day-views'],
   nearMisses: ['book-twice'],
+  // The kit judges the whole calendar: the events booked are the task's changes (recordsAdded);
+  // how many, the family judges.
+  collateral: true,
   // The right time first (it needs every calendar read), then a fitting room, the invitees and
-  // the title; one new event, and nothing already in the calendar changed.
+  // the title; one new event.
   components: [
     { name: 'slot', kind: 'progress' },
     { name: 'room', kind: 'progress' },
     { name: 'attendees', kind: 'progress' },
     { name: 'title', kind: 'progress' },
     { name: 'one_new_event', kind: 'guard' },
-    { name: 'others_untouched', kind: 'guard' },
   ],
   conditions: CONDITIONS,
   guesses: GUESSES,
@@ -71,7 +74,6 @@ export const calScheduleMeeting: FamilyDef = {
     const target = choose(initial, 'expert')[0]!;
     const ids = attendees.map((p) => p.id);
     const startIds = new Set(data.events.map((e) => e.id));
-    const before = JSON.stringify(data.events);
     const deadline = data.days[m.deadline]!;
     const site = new CalendarSite(data);
     const names = attendees.map((p) => p.name);
@@ -114,6 +116,7 @@ export const calScheduleMeeting: FamilyDef = {
         if (!next) return act(submit(), `"${title}" is booked: submit.`);
         return book(view, next);
       },
+      expectsChange: recordsAdded(site, 'events'),
       verify() {
         const added = data.events.filter((e) => !startIds.has(e.id));
         const e = added.find((x) => norm(x.title) === norm(title)) ?? added[0];
@@ -124,7 +127,6 @@ export const calScheduleMeeting: FamilyDef = {
           attendees: e && [...e.attendees].sort((a, b) => a - b).join() === [...ids].sort((a, b) => a - b).join() ? 1 : 0,
           title: e && norm(e.title) === norm(title) ? 1 : 0,
           one_new_event: added.length <= 1 ? 1 : 0,
-          others_untouched: JSON.stringify(data.events.filter((x) => startIds.has(x.id))) === before ? 1 : 0,
         };
         const got = e ? `${e.title} ${dayLabel(e.day)} ${span(e)} room ${room?.name ?? 'none'} with ${e.attendees.join(',')}` : 'no new event';
         return verification(components, `${got}; expected ${dayLabel(target.day)} ${span(target)}, ${seats}+ seats, ${ids.join(',')} (${added.length} new)`);

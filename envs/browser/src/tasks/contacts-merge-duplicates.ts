@@ -39,14 +39,15 @@ export const contactsMergeDuplicates: FamilyDef = {
     'Merge the contact entries that share an email once case and spaces are ignored, keeping the more recently updated phone, and leave namesakes with other emails alone.',
   strategies: ['by-name', 'by-email'],
   nearMisses: ['keep-older-phone'],
+  // The kit judges the whole directory: the duplicated entries are the task's changes
+  // (expectsChange), so a namesake merged or any other entry changed fails its no_collateral.
+  collateral: true,
   // Every duplicate merged with the newer phone before the emails kept; the merged entries' other
-  // fields, the namesakes and everyone else only take away.
+  // fields only take away (the snapshot sees an entry changed, not which of its fields).
   components: [
     { name: 'merged_newer_phone', kind: 'progress' },
     { name: 'emails_kept', kind: 'progress' },
     { name: 'survivors_intact', kind: 'guard' },
-    { name: 'lookalikes_kept', kind: 'guard' },
-    { name: 'others_untouched', kind: 'guard' },
   ],
   // Same name is not the rule (namesakes get merged); the phone listed first is not always the newer.
   conditions: ['same_email', 'newer_phone'],
@@ -63,9 +64,8 @@ export const contactsMergeDuplicates: FamilyDef = {
       },
     );
     const { data, pairs, lookalikes } = d;
-    const start = new Map(data.contacts.map((c) => [c.id, JSON.stringify(c)]));
-    const paired = new Set(pairs.flatMap((p) => [p.keep.id, p.other.id]));
-    const alike = new Set(lookalikes.flatMap((p) => [p.keep.id, p.other.id]));
+    const count = data.contacts.length;
+    const paired = new Set(pairs.flatMap((p) => [`site:contacts/contacts/${p.keep.id}`, `site:contacts/contacts/${p.other.id}`]));
     const original = new Map(pairs.map((p) => [p, { ...p.keep }]));
     const first = directoryOrder(data.contacts).slice(0, 2);
 
@@ -118,19 +118,16 @@ export const contactsMergeDuplicates: FamilyDef = {
         const next = todo.find((m) => data.contacts.includes(m.keep) && data.contacts.includes(m.other));
         return next ? merge(view, next) : act(submit(), 'Every duplicate is merged: submit.');
       },
+      expectsChange: (key) => paired.has(key),
       verify() {
         const alive = (p: Merge) => data.contacts.filter((c) => c === p.keep || c === p.other);
         const merged = pairs.every((p) => alive(p).length === 1 && squash(alive(p)[0]!.phone) === squash(p.phoneFrom.phone));
         const emails = pairs.every((p) => alive(p).length === 1 && squash(alive(p)[0]!.email) === squash(p.keep.email));
         const intact = pairs.every((p) => alive(p).every((c) => (['name', 'company', 'role', 'city'] as const).every((k) => c[k] === original.get(p)![k])));
-        const unchanged = (where: (id: number) => boolean) =>
-          [...start].filter(([id]) => where(id)).every(([id, json]) => JSON.stringify(data.contacts.find((c) => c.id === id)) === json);
         const components = {
           merged_newer_phone: merged ? 1 : 0,
           emails_kept: emails ? 1 : 0,
           survivors_intact: intact ? 1 : 0,
-          lookalikes_kept: unchanged((id) => alike.has(id)) ? 1 : 0,
-          others_untouched: unchanged((id) => !paired.has(id) && !alike.has(id)) && data.contacts.every((c) => start.has(c.id)) ? 1 : 0,
         };
         const got = pairs
           .map(
@@ -140,7 +137,7 @@ export const contactsMergeDuplicates: FamilyDef = {
                 .join(' + ')} (want ${p.phoneFrom.phone})`,
           )
           .join('; ');
-        return verification(components, `${got}; ${start.size - data.contacts.length} entries removed, ${pairs.length} expected`);
+        return verification(components, `${got}; ${count - data.contacts.length} entries removed, ${pairs.length} expected`);
       },
     };
   },

@@ -40,13 +40,13 @@ export const mailTriageRules: FamilyDef = {
     "Triage a webmail inbox by written rules: vendors' invoices to Finance, the CEO's mail flagged, newsletters archived, among look-alikes (a vendor's newsletter, a personal mail about an invoice, mail about the CEO).",
   strategies: ['open-each', 'bulk'],
   nearMisses: ['delete-newsletters'],
+  // The kit judges the whole mailbox: the mails the rules file or flag are the task's changes
+  // (expectsChange), so a mail sent, or any other mail moved, flagged or deleted, fails its
+  // no_collateral; a received mail deleted is also misfiled.
+  collateral: true,
   // One component for the filing: each rule alone is a constant policy's worth, so only every
-  // mail right counts; nothing deleted, nothing sent.
-  components: [
-    { name: 'filed', kind: 'progress' },
-    { name: 'nothing_deleted', kind: 'guard' },
-    { name: 'nothing_sent', kind: 'guard' },
-  ],
+  // mail right counts.
+  components: [{ name: 'filed', kind: 'progress' }],
   conditions: ['vendor', 'invoice', 'ceo', 'newsletter'],
   guesses: ['keyword-rules', 'archive-all'],
   generate(rng, _task, tier) {
@@ -143,6 +143,9 @@ export const mailTriageRules: FamilyDef = {
       return { folder: 'inbox', flagged: m.from === ceo.email && ignore !== 'ceo' };
     };
     const truth = new Map(messages.map((m) => [m.id, filing(m)]));
+    const refiled = new Set(
+      messages.filter((m) => truth.get(m.id)!.folder !== m.folder || truth.get(m.id)!.flagged !== Boolean(m.flagged)).map((m) => `site:mail/messages/${m.id}`),
+    );
 
     /** The filing an attempt aims for. */
     const wanted =
@@ -199,17 +202,14 @@ export const mailTriageRules: FamilyDef = {
         if (next.folder === 'inbox') return openMessage(view, next, undefined);
         return openFiled(view, next);
       },
+      expectsChange: (key) => refiled.has(key),
       verify() {
-        // The received mail against the rules; a sent mail has no filing (nothing_sent judges it).
+        // The received mail against the rules; a sent mail has no filing (the kit's no_collateral judges it).
         const misfiled = messages.filter((m) => {
           const t = truth.get(m.id);
           return t && (m.folder !== t.folder || Boolean(m.flagged) !== t.flagged);
         });
-        const components = {
-          filed: misfiled.length === 0 ? 1 : 0,
-          nothing_deleted: messages.every((m) => m.folder !== 'trash') ? 1 : 0,
-          nothing_sent: messages.every((m) => m.folder !== 'sent') ? 1 : 0,
-        };
+        const components = { filed: misfiled.length === 0 ? 1 : 0 };
         const shown = (f: Filing) => `${f.folder}${f.flagged ? ', flagged' : ''}`;
         return verification(
           components,

@@ -85,7 +85,7 @@ export type FamilyDef = KitFamilyDef<TaskInstance> & { job: Job };
 
 /**
  * A verification that succeeds when every component is fully met. `components` are named checks,
- * 0 or 1 each (`plan`, `other_users_untouched`), exactly those the family declares.
+ * 0 or 1 each (`plan`, `rest_of_record`), exactly those the family declares.
  */
 export function verification(components: Record<string, number>, detail: string): Verification {
   return { success: Object.values(components).every((c) => c === 1), components, detail };

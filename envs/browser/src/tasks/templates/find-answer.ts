@@ -17,11 +17,11 @@ export const templateFamily: FamilyDef = {
   strategies: ['search', 'browse'],
   // Near-misses: answers that must not count (here: hedging with a second price).
   nearMisses: ['hedge-with-neighbour'],
-  // The answer is the progress; a guard takes reward away for changing the site (placing an order).
-  components: [
-    { name: 'answer', kind: 'progress' },
-    { name: 'no_order_placed', kind: 'guard' },
-  ],
+  // The kit judges the whole site: a question changes nothing (no expectsChange), so an order
+  // placed or a cart filled fails the kit's guard no_collateral.
+  collateral: true,
+  // The answer is the progress.
+  components: [{ name: 'answer', kind: 'progress' }],
   // Conditions: none, the product is named (a filter question would list its category, rating...).
   conditions: [],
   // Guesses: a constant answer, the lowest price the shop has; right on about one seed in sixty.
@@ -55,7 +55,7 @@ export const templateFamily: FamilyDef = {
       verify({ answer: given }) {
         const amounts = given?.match(/\d+(?:\.\d+)?/g) ?? [];
         const right = amounts.length === 1 && Math.round(Number(amounts[0]) * 100) === product.price;
-        return answerVerification(given, money(product.price), right, { no_order_placed: shop.newOrders().length === 0 ? 1 : 0 });
+        return answerVerification(given, money(product.price), right);
       },
     };
   },

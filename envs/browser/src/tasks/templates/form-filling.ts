@@ -17,13 +17,16 @@ export const templateFamily: FamilyDef = {
   strategies: ['search', 'page-through'],
   // Near-misses: plausible wrong edits the verifier must refuse (here: only half of the change).
   nearMisses: ['plan-only'],
+  // The kit judges the whole site: the task declares what it changes (expectsChange, here the one
+  // user), and any other change fails the kit's guard no_collateral.
+  collateral: true,
   // Components in the order credit is given: progress for each asked-for change (a shortcut cannot
-  // make them), guards for what holds when nothing was done (they only take reward away).
+  // make them), guards for what holds when nothing was done (they only take reward away; here the
+  // fields of the edited record not asked for, which the kit's snapshot cannot tell apart).
   components: [
     { name: 'plan', kind: 'progress' },
     { name: 'deactivated', kind: 'progress' },
     { name: 'rest_of_record', kind: 'guard' },
-    { name: 'other_users_untouched', kind: 'guard' },
   ],
   // Conditions: none, the record is named by its email (a filter task lists its plan, country...).
   conditions: [],
@@ -35,7 +38,6 @@ export const templateFamily: FamilyDef = {
     const user = rng.pick(users.slice(1));
     Object.assign(user, { active: true, plan: rng.pick(['pro', 'enterprise'] as const) });
     const original = { ...user };
-    const others = JSON.stringify(users.filter((u) => u !== user));
     const site = new AdminSite(users);
     return {
       instruction: `In the admin console, offboard the user with the email ${user.email}: deactivate the account and move it to the free plan. Leave everything else as it is, then submit.`,
@@ -61,13 +63,14 @@ export const templateFamily: FamilyDef = {
           `The table shows ${record.email} on the free plan${planOnly ? '' : ', inactive'}: submit.`,
         );
       },
-      // Judge the backend against the generated truth: each asked-for change, and nothing else changed.
+      // The changes the task asks for, as the session's state keys: from the generated task, never the end state.
+      expectsChange: (key) => key === `site:admin/users/${user.id}`,
+      // Judge the backend against the generated truth: each asked-for change, and the rest of the record kept.
       verify() {
         const components = {
           plan: user.plan === 'free' ? 1 : 0,
           deactivated: user.active ? 0 : 1,
           rest_of_record: user.name === original.name && user.email === original.email && user.role === original.role ? 1 : 0,
-          other_users_untouched: JSON.stringify(users.filter((u) => u !== user)) === others ? 1 : 0,
         };
         return verification(components, `${user.email}: plan ${user.plan}, ${user.active ? 'active' : 'inactive'}; expected free, inactive`);
       },
