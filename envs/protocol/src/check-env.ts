@@ -2,6 +2,7 @@ import type { EnvClient } from './client.js';
 import { REPORT_INFEASIBLE } from './ending-tools.js';
 import { RemoteError } from './errors.js';
 import { COLLATERAL, NO_COLLATERAL } from './kit/judged-session.js';
+import { GENERIC_PROBES, MESSAGE, MUTED, PARAPHRASE_STRATEGIES } from './kit/people.js';
 import { clip, ShownText, ungroundedValues } from './grounding.js';
 import { guessStrategy, relaxStrategy } from './reward.js';
 import type { Decoded, DecodedTaskFamily, ResetReply, StepReply, Verdict } from './messages.js';
@@ -107,6 +108,10 @@ export async function checkEnv(client: EnvClient, options: CheckEnvOptions = {})
       await record('doing nothing fails', where, () => checkDoingNothing(ctx));
       await record('submitting at once fails', where, () => checkSubmitAtOnce(ctx));
       await record('reporting infeasible at once fails', where, () => checkReportAtOnce(ctx));
+      if (family.features.includes('people')) {
+        if (noExpert) skip('paraphrase', where);
+        else await record('paraphrase', where, () => checkParaphrases(ctx, maxSteps));
+      }
     }
     // The seed picks the default strategy; every other one is checked on the first seed.
     for (const strategy of seeds.length > 0 ? family.strategies : []) {
@@ -331,11 +336,13 @@ interface ExpertEpisode {
   silentSteps: number[];
   /** The env answered `unsupported`: the family has no expert. */
   noExpert?: boolean;
+  /** What the task's people said, in order: "who (channel): text". */
+  turns: { who: string; channel: string; text: string }[];
 }
 
 /** Plays one episode with the expert's `strategy`, tracking what the episode has shown. */
 async function expertEpisode(ctx: Ctx, maxSteps: number, strategy: string): Promise<ExpertEpisode> {
-  const played: ExpertEpisode = { ungrounded: [], silentSteps: [] };
+  const played: ExpertEpisode = { ungrounded: [], silentSteps: [], turns: [] };
   try {
     await withSession(ctx, maxSteps, async (reset) => {
       const shown = new ShownText();
@@ -354,6 +361,7 @@ async function expertEpisode(ctx: Ctx, maxSteps: number, strategy: string): Prom
         const failed = reply.results.find((r) => r.error);
         expect(!failed, `the expert made an invalid call at step ${step}: ${failed?.text}`);
         for (const result of reply.results) shown.add(result.text);
+        played.turns.push(...reply.results.flatMap((r) => r.people));
         shown.add(reply.observation?.text ?? '');
       }
       expect(reply !== undefined, 'the expert took no step');
@@ -405,9 +413,41 @@ async function playStrategy(ctx: Ctx, maxSteps: number, strategy: string): Promi
   });
 }
 
-/** The case a near-miss is reported as: the kit's own is the `collateral` case. */
+/** The case a near-miss is reported as: the kit's own are the `collateral` and `muted` cases. */
 function nearMissCheck(nearMiss: string): string {
-  return nearMiss === COLLATERAL ? COLLATERAL : `near-miss ${nearMiss} does not succeed`;
+  return nearMiss === COLLATERAL || nearMiss === MUTED ? nearMiss : `near-miss ${nearMiss} does not succeed`;
+}
+
+/**
+ * A people family: the expert asking every fact in each of its paraphrases solves the task and
+ * hears the same answers, and a message that asks for nothing specific gets none of them.
+ */
+async function checkParaphrases(ctx: Ctx, maxSteps: number): Promise<string> {
+  const heard: string[] = [];
+  for (const strategy of PARAPHRASE_STRATEGIES) {
+    const demo = await expertEpisode(ctx, maxSteps, strategy);
+    expect(
+      !demo.failure && demo.verdict?.success === true,
+      `the expert asking in the words of ${strategy} did not solve the task: ${demo.failure ?? demo.verdict?.detail}`,
+    );
+    heard.push(demo.turns.map((t) => `${t.who} (${t.channel}): ${t.text}`).join('\n'));
+  }
+  expect(heard[0] !== '', "the expert heard no person (a people family's expert asks them what only they know)");
+  const differ = heard.findIndex((h) => h !== heard[0]);
+  expect(differ < 0, `the same questions in other words got other answers:\n${heard[0]}\n-- and with ${PARAPHRASE_STRATEGIES[differ]} --\n${heard[differ]}`);
+  const demo = await expertEpisode(ctx, maxSteps, PARAPHRASE_STRATEGIES[0]!);
+  const answers = demo.turns.map((t) => t.text);
+  const reachable = [...new Set(demo.turns.filter((t) => t.channel === MESSAGE).map((t) => t.who))];
+  for (const who of reachable) {
+    await withSession(ctx, maxSteps, async (reset) => {
+      for (const text of GENERIC_PROBES) {
+        const reply = await ctx.client.step(reset.session, [{ id: 'probe', name: MESSAGE, argumentsJson: JSON.stringify({ to: who, text }) }]);
+        const leaked = reply.results.flatMap((r) => r.people).find((t) => answers.some((a) => t.text.includes(a)));
+        expect(!leaked, `${who} answered ${JSON.stringify(text)}, which asks for nothing, with ${JSON.stringify(leaked?.text)}`);
+      }
+    });
+  }
+  return `${PARAPHRASE_STRATEGIES.length} paraphrases got the same answers; ${reachable.length} person(s) answered ${GENERIC_PROBES.length} generic messages with nothing private`;
 }
 
 /** An adversarial attempt the family names must end without success (the kit's `collateral` one on its `no_collateral` guard). */

@@ -1,4 +1,5 @@
 import type { Derivation, Observation, TaskFamily, ToolCall, ToolSpec, Verdict } from './messages.js';
+import type { People, PersonTurn } from './kit/people.js';
 
 /** What an env server is told to open: one task instance. */
 export interface EpisodeSpec {
@@ -6,6 +7,12 @@ export interface EpisodeSpec {
   seed: number;
   split: string;
   options: Record<string, unknown>;
+  /**
+   * The task's people, for a family listing the `people` feature (the kit sets it before `open`):
+   * an env's own channel (a ticket thread, webmail) delivers the agent's words through it, and
+   * the family's expert reads from it what the people have said.
+   */
+  people?: People;
 }
 
 /** A tool call whose name is one of the session's tools and whose arguments match its schema. */
@@ -23,6 +30,8 @@ export interface StepOutcome {
   /** The task reached an end state (submitted, solved, failed for good). */
   terminated?: boolean;
   info?: Record<string, unknown>;
+  /** What the task's people said because of this call (the kit fills it in for a people family). */
+  people?: PersonTurn[];
 }
 
 /** The expert's next action: the calls, why (from what the episode showed), and computed values. */

@@ -107,7 +107,7 @@ export class Episode {
         reward += outcome.reward ?? 0;
         terminated = outcome.terminated ?? false;
         info = outcome.info;
-        results.push({ callId: call.id ?? '', text: outcome.observation.text ?? '' });
+        results.push({ callId: call.id ?? '', text: outcome.observation.text ?? '', ...(outcome.people?.length ? { people: outcome.people } : {}) });
       } catch (error) {
         if (!(error instanceof ActionError) || signal.aborted) throw error;
         const text = `Error (${error.kind}): ${error.message}`;

@@ -5,6 +5,7 @@ import { Episode } from './episode.js';
 import { CallRefusedError } from './errors.js';
 import { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder } from './framing.js';
 import { declaredComponents, guessStrategy, parseRewardMode, relaxStrategy } from './reward.js';
+import { PARAPHRASE_STRATEGIES } from './kit/people.js';
 import { SEED_LIMIT } from './rng.js';
 import { PROTOCOL_VERSION, wire, type Decoded, type Request, type ResetRequest, type Response, type TaskFamily } from './messages.js';
 
@@ -225,7 +226,13 @@ class Connection {
 function resolveStrategy(family: TaskFamily | undefined, seed: number, asked: string): string {
   const strategies = family?.strategies ?? [];
   if (asked === '') return strategies.length > 0 ? strategies[seed % strategies.length]! : '';
-  const known = [...strategies, ...(family?.nearMisses ?? []), ...(family?.conditions ?? []).map(relaxStrategy), ...(family?.guesses ?? []).map(guessStrategy)];
+  const known = [
+    ...strategies,
+    ...(family?.nearMisses ?? []),
+    ...(family?.conditions ?? []).map(relaxStrategy),
+    ...(family?.guesses ?? []).map(guessStrategy),
+    ...(family?.features?.includes('people') ? PARAPHRASE_STRATEGIES : []),
+  ];
   if (known.includes(asked)) return asked;
   throw new CallRefusedError(
     'bad_request',

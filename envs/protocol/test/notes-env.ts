@@ -3,7 +3,18 @@
 // An env outside this package imports the same names from '@workgym/protocol' and
 // '@workgym/protocol/kit'; notes-env.unit.test.ts runs the conformance suite on it.
 import { ActionError, type EpisodeSpec, type Rng, type Observation, type Session, type StepOutcome, type ValidToolCall, type Verdict } from '../src/index.js';
-import { candidateCalls, defineTools, EnvBase, expertAction, FamilyCatalogue, z, type ExpertStep, type FamilyDef } from '../src/kit/index.js';
+import {
+  candidateCalls,
+  defineTools,
+  EnvBase,
+  expertAction,
+  FamilyCatalogue,
+  type People,
+  z,
+  type ExpertStep,
+  type FamilyDef,
+  type Person,
+} from '../src/kit/index.js';
 
 // The tools: a zod object each, with descriptions; the kit makes the JSON Schemas and the parser.
 const TOOLS = defineTools({
@@ -26,6 +37,8 @@ interface NotesView {
   opened: ReadonlySet<number>;
   starred: ReadonlySet<number>;
   strategy: string;
+  /** The task's people and what they have said (a people family). */
+  people?: People;
 }
 
 /** One generated task: the notes, the one asked about, and the expert. */
@@ -34,6 +47,8 @@ interface NotesTask {
   notes: { title: string; code: string }[];
   /** Index of the note the instruction asks about; -1 when no note has the asked title (an infeasible seed). */
   target: number;
+  /** Who the agent can ask (a people family). */
+  people?: Person[];
   expert(view: NotesView): ExpertStep;
 }
 
@@ -92,6 +107,71 @@ export const findCodeOrReport: FamilyDef<NotesTask> = {
     return infeasible ? askAboutMissing(notes, drawn[cut]!.title) : askAbout(notes, rng.int(1, count - 1));
   },
 };
+
+/**
+ * notes/ask-for-code: only a colleague knows which note holds the code (the kit's `people`
+ * feature). The agent messages them; on some seeds they name the wrong note first and correct
+ * themselves in the same reply. Muted, the expert never learns the title and fails.
+ */
+export const askForCode: FamilyDef<NotesTask> = {
+  ...findCode,
+  name: 'ask-for-code',
+  description: 'Ask the colleague which note holds the code they need, then answer with it.',
+  strategies: ['by-title'],
+  features: ['people'],
+  people: (task) => task.people ?? [],
+  generate(rng, _task, tier) {
+    const notes = drawNotes(rng, NOTES_BY_TIER[tier]);
+    const target = rng.int(1, notes.length - 1);
+    // A third of the seeds: the colleague first names another note, then corrects it.
+    const slip = rng.int(0, 2) === 0 ? notes[rng.pick([...notes.keys()].filter((n) => n !== target))]!.title : undefined;
+    return askColleague(notes, target, slip);
+  },
+};
+
+const COLLEAGUE = { id: 'sam.lee', name: 'Sam Lee', role: 'office manager' } as const;
+
+/** The task whose note only the colleague can name: the list shows titles, and any of them could be it. */
+function askColleague(notes: { title: string; code: string }[], target: number, slip: string | undefined): NotesTask {
+  const wanted = notes[target]!;
+  const asked = askAbout(notes, target);
+  const person: Person = {
+    ...COLLEAGUE,
+    tone: 'casual',
+    channel: 'message',
+    facts: [
+      {
+        id: 'note',
+        about: 'which note holds the code',
+        asks: ['which|what & note', 'note & title*|name*|called'],
+        paraphrases: ['Which note should I use?', 'What is the title of the note with your code?', 'Can you tell me the name of the note you need?'],
+        answer: `The one you need is titled "${wanted.title}".`,
+        value: wanted.title,
+        ...(slip ? { slip: `It's the note "${slip}".` } : {}),
+      },
+    ],
+  };
+  return {
+    ...asked,
+    instruction: `${COLLEAGUE.name} (${COLLEAGUE.id}), the ${COLLEAGUE.role}, needs the code from one of the notes; only they know which. Ask them, then answer with that note's code only.`,
+    people: [person],
+    expert(view) {
+      const people = view.people!;
+      const title = people.heard(COLLEAGUE.id, 'note');
+      if (title === undefined && !people.wasAsked(COLLEAGUE.id, 'note'))
+        return people.ask(COLLEAGUE.id, 'note', `Only ${COLLEAGUE.name} knows which note holds the code: ask them.`);
+      if (title === undefined || view.strategy === 'first-note' || view.strategy === 'relax:title' || view.strategy === 'guess:fixed-code')
+        return asked.expert({ ...view, strategy: view.strategy === 'by-title' || view.strategy === '' ? 'first-note' : view.strategy });
+      const n = notes.findIndex((note) => note.title === title);
+      if (view.opened.has(n))
+        return { call: { name: 'answer', arguments: { text: notes[n]!.code } }, text: `The note "${title}" shows the code ${notes[n]!.code}: answer with it.` };
+      return {
+        call: { name: 'open_note', arguments: { number: n + 1 } },
+        text: `${COLLEAGUE.name} said the note is "${title}", which the list shows as note ${n + 1}: open it.`,
+      };
+    },
+  };
+}
 
 const NOTES_BY_TIER = { easy: 4, medium: 5, hard: 6 } as const;
 
@@ -158,7 +238,10 @@ class NotesSession implements Session {
   private readonly starred = new Set<number>();
   private answered: string | undefined;
 
-  constructor(private readonly task: NotesTask) {
+  constructor(
+    private readonly task: NotesTask,
+    private readonly people?: People,
+  ) {
     this.observation = this.show(task.notes.map((note, n) => `${n + 1}. ${note.title}`).join('\n'));
   }
 
@@ -189,7 +272,7 @@ class NotesSession implements Session {
   }
 
   async expert(_signal: AbortSignal, strategy: string) {
-    return expertAction(this.task.expert({ opened: this.opened, starred: this.starred, strategy }), 'expert');
+    return expertAction(this.task.expert({ opened: this.opened, starred: this.starred, strategy, people: this.people }), 'expert');
   }
 
   /** What the agent can change: which notes are starred. */
@@ -230,6 +313,6 @@ export class NotesEnv extends EnvBase<FamilyDef<NotesTask>> {
   }
 
   protected async open(spec: EpisodeSpec): Promise<Session> {
-    return new NotesSession(this.instance(spec.family, spec.seed, spec.split));
+    return new NotesSession(this.instance(spec.family, spec.seed, spec.split), spec.people);
   }
 }

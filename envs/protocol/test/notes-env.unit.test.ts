@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assertEnvConforms, checkEnv, type EpisodeSpec, type Session } from '../src/index.js';
 import { connectInProcess } from './helpers.js';
-import { findCode, findCodeOrReport, NotesEnv } from './notes-env.js';
+import { askForCode, findCode, findCodeOrReport, NotesEnv } from './notes-env.js';
 
 describe('the worked example of docs/adding-a-family.md', () => {
   it('passes the conformance suite: every strategy solves it from what was shown, saying why; the near-miss fails', async () => {
@@ -128,6 +128,72 @@ describe('whole-state checks (the kit judges every change against the ones the t
     const failed = report.results.filter((r) => !r.ok);
     expect(failed.map((r) => r.check)).toEqual(['collateral']);
     expect(failed[0]!.message).toContain('one change the task does not expect was not caught');
+    await client.close();
+  });
+});
+
+describe('a family with people (the kit offers message and judges what only a person says)', () => {
+  it('passes the paraphrase and muted cases: every wording gets the same answer, and muted the expert fails', async () => {
+    const { client } = connectInProcess(new NotesEnv([askForCode]));
+    const report = await assertEnvConforms(client, { seeds: [1, 2, 3] });
+    const paraphrase = report.results.filter((r) => r.check === 'paraphrase');
+    expect(paraphrase).toHaveLength(3);
+    expect(paraphrase[0]!.detail).toBe('3 paraphrases got the same answers; 1 person(s) answered 5 generic messages with nothing private');
+    expect(report.results.filter((r) => r.check === 'muted')).toHaveLength(3);
+    const listed = (await client.listTasks()).families[0]!;
+    expect(listed.features).toEqual(['people']);
+    expect(listed.nearMisses).toEqual(['first-note', 'collateral', 'muted']);
+    await client.close();
+  });
+
+  it("records every person's turn with the call that caused it, a correction as a turn of its own", async () => {
+    const env = new NotesEnv([askForCode]);
+    const { client } = connectInProcess(env);
+    const seed = range(0, 20).find((s) => env.catalogue.people('notes/ask-for-code', s)[0]!.facts[0]!.slip !== undefined)!;
+    const title = env.catalogue.people('notes/ask-for-code', seed)[0]!.facts[0]!.value;
+    const reset = await client.reset({ family: 'notes/ask-for-code', seed });
+    expect(reset.tools.map((t) => t.name)).toEqual(['open_note', 'star_note', 'answer', 'message', 'report_infeasible']);
+    const ask = await client.step(reset.session, [
+      { id: 'm', name: 'message', argumentsJson: JSON.stringify({ to: 'sam.lee', text: 'Hi Sam, what is the title of the note?' }) },
+    ]);
+    expect(ask.results[0]!.people.map((t) => [t.who, t.channel])).toEqual([
+      ['sam.lee', 'message'],
+      ['sam.lee', 'message'],
+    ]);
+    expect(ask.results[0]!.people[1]!.text).toBe(`Sorry, my mistake! The one you need is titled "${title}".`);
+    expect(ask.results[0]!.text).toBe(ask.results[0]!.people.map((t) => `Sam Lee (office manager): ${t.text}`).join('\n'));
+    const vague = await client.step(reset.session, [{ id: 'v', name: 'message', argumentsJson: JSON.stringify({ to: 'sam.lee', text: 'Anything else?' }) }]);
+    expect(vague.results[0]!.people.map((t) => t.text)).toEqual(['Sorry, no idea about that.']);
+    const nobody = await client.step(reset.session, [{ id: 'n', name: 'message', argumentsJson: JSON.stringify({ to: 'alex', text: 'Which note?' }) }]);
+    expect(nobody.results[0]!.error).toMatchObject({
+      kind: 'invalid_arguments',
+      message: 'no one called "alex" can be messaged here (you can message: sam.lee)',
+    });
+    const open = await client.step(reset.session, [{ id: 'o', name: 'open_note', argumentsJson: '{"number":1}' }]);
+    expect(open.results[0]!.people).toEqual([]);
+    await client.close();
+  });
+
+  it('fails the muted case when the instruction alone is enough to solve the task', async () => {
+    // An expert that knows the note without asking: what a family whose instruction gives it away would have.
+    const solvesAlone: typeof askForCode = {
+      ...askForCode,
+      generate(rng, task, tier, variant) {
+        const asked = askForCode.generate(rng, task, tier, variant);
+        const target = asked.target;
+        return {
+          ...asked,
+          expert: ({ opened }) =>
+            opened.has(target)
+              ? { call: { name: 'answer', arguments: { text: asked.notes[target]!.code } }, text: 'The note the instruction names shows the code.' }
+              : { call: { name: 'open_note', arguments: { number: target + 1 } }, text: 'Open the note the instruction names.' },
+        };
+      },
+    };
+    const { client } = connectInProcess(new NotesEnv([solvesAlone]));
+    const report = await checkEnv(client, { seeds: [1], relaxationSeeds: [], guessSeeds: [] });
+    const failed = report.results.filter((r) => !r.ok).map((r) => r.check);
+    expect(failed).toContain('muted');
     await client.close();
   });
 });

@@ -5,6 +5,7 @@ import { Rng, splitSeed } from '../rng.js';
 import { FEASIBILITY, infeasibleSeed } from './feasibility.js';
 import { COLLATERAL, NO_COLLATERAL } from './judged-session.js';
 import { FEATURES, type Difficulty, type FamilyDef, type InstanceOf } from './family.js';
+import { MUTED, type Person } from './people.js';
 
 /** The generated families' splits: disjoint by seed (see `instanceRng`). */
 export const SPLITS: readonly string[] = ['train', 'test'];
@@ -98,6 +99,12 @@ export class FamilyCatalogue<Def extends FamilyDef<unknown>> {
     return def.generate(instanceRng(split, block), seed % tasks, drawTier(def, split, block), variant) as InstanceOf<Def>;
   }
 
+  /** The people of the task (id, seed, split): none for a family without the `people` feature. */
+  people(id: string, seed: number, split = 'train'): readonly Person[] {
+    const def = this.get(id);
+    return def.people ? def.people(this.instance(id, seed, split)) : [];
+  }
+
   /** Whether the task (id, seed, split) asks for what cannot be done (only for a family listing `infeasible`). */
   infeasible(id: string, seed: number, split = 'train'): boolean {
     return familyFeatures(this.get(id)).includes('infeasible') && infeasibleSeed(id, split, seed);
@@ -146,10 +153,17 @@ function familyComponents(def: FamilyDef<unknown>): ComponentDecl[] {
   return [...own, ...kit];
 }
 
-/** The family's near-misses, then the kit's `collateral` where its whole state is judged. */
+/** The family's near-misses, then the kit's: `collateral` where its whole state is judged, `muted` where it has people. */
 function familyNearMisses(def: FamilyDef<unknown>): string[] {
-  if (def.collateral && def.nearMisses.includes(COLLATERAL)) throw new TypeError(`family ${def.name} names a near-miss ${COLLATERAL}, which the kit adds`);
-  return [...def.nearMisses, ...(def.collateral ? [COLLATERAL] : [])];
+  const hasPeople = familyFeatures(def).includes('people');
+  if (hasPeople !== (def.people !== undefined))
+    throw new TypeError(
+      `family ${def.name} ${hasPeople ? 'lists the people feature but defines no people' : 'defines people but does not list the people feature'}`,
+    );
+  const kit = [...(def.collateral ? [COLLATERAL] : []), ...(hasPeople ? [MUTED] : [])];
+  const taken = kit.find((name) => def.nearMisses.includes(name));
+  if (taken) throw new TypeError(`family ${def.name} names a near-miss ${taken}, which the kit adds`);
+  return [...def.nearMisses, ...kit];
 }
 
 function familyTiers(def: FamilyDef<unknown>): readonly Difficulty[] {

@@ -4,6 +4,7 @@ import type { FamilyCatalogue } from './catalogue.js';
 import type { FamilyDef, InstanceOf } from './family.js';
 import { REPORT_INFEASIBLE_TOOL } from './feasibility.js';
 import { JudgedSession } from './judged-session.js';
+import { MESSAGE_TOOL, People } from './people.js';
 import { OpenSessions } from './open-sessions.js';
 
 /** What the server's Hello says about an env. */
@@ -47,9 +48,11 @@ export abstract class EnvBase<Def extends FamilyDef<unknown>> implements Environ
     return this.catalogue.families;
   }
 
-  /** The env's tools, and `report_infeasible`, which every session of a defined family offers. */
+  /** The env's tools, and the kit's: `report_infeasible` (every session of a defined family) and `message` (a family with people). */
   tools(): readonly ToolSpec[] {
-    return this.catalogue.definitions.length > 0 ? [...this.ownTools, ...REPORT_INFEASIBLE_TOOL.specs] : this.ownTools;
+    if (this.catalogue.definitions.length === 0) return this.ownTools;
+    const message = this.catalogue.definitions.some((def) => def.people) ? MESSAGE_TOOL.specs : [];
+    return [...this.ownTools, ...message, ...REPORT_INFEASIBLE_TOOL.specs];
   }
 
   /** The task a (family, seed, split) stands for, without opening a session. */
@@ -73,14 +76,17 @@ export abstract class EnvBase<Def extends FamilyDef<unknown>> implements Environ
    * asks for it, every change is checked against the ones it expects.
    */
   async reset(spec: EpisodeSpec, signal: AbortSignal): Promise<Session & AsyncDisposable> {
-    const session = await this.open(spec, signal);
     const def = this.catalogue.find(spec.family);
+    const cast = def ? this.catalogue.people(spec.family, spec.seed, spec.split) : [];
+    const people = cast.length > 0 ? new People(cast) : undefined;
+    const session = await this.open(people ? { ...spec, people } : spec, signal);
     if (!def) return this.sessions.track(session);
     try {
       const judging = {
         infeasible: this.catalogue.infeasible(spec.family, spec.seed, spec.split),
         collateral: def.collateral === true,
         components: this.catalogue.components(spec.family),
+        people,
       };
       return this.sessions.track(await JudgedSession.open(session, judging));
     } catch (error) {

@@ -3,6 +3,7 @@ import type { ToolCall } from '../messages.js';
 import type { ComponentDecl } from '../reward.js';
 import type { Rng } from '../rng.js';
 import { toolCall } from '../tool-call.js';
+import type { Person } from './people.js';
 
 /** How hard a family's tasks are, as the catalogue lists it beside the family. */
 export type Difficulty = 'easy' | 'medium' | 'hard';
@@ -129,6 +130,13 @@ export interface FamilyDef<Instance> {
    * one unexpected change) must fail.
    */
   collateral?: boolean;
+  /**
+   * The instance's people, for a family listing `people`: who the agent can reach, and what only
+   * they know. The kit offers `message` where one of them answers on it, adds the near-miss
+   * `muted` (the expert with no one answering must fail), and hands the env the episode's
+   * `People` (`EpisodeSpec.people`) for its own channels and its expert.
+   */
+  people?(instance: Instance): readonly Person[];
   /**
    * The instance from its generator; `task` is the seed's task in its scenario (always 0 without
    * one); `tier` the instance's tier (`difficulty` for a family without tiers); `variant` what

@@ -38,3 +38,20 @@ export {
   taskVerifierVersion,
   unreadableTaskSet,
 } from './task-sets.js';
+export {
+  asked,
+  GENERIC_PROBES,
+  MESSAGE,
+  MESSAGE_TOOL,
+  messageResult,
+  MUTED,
+  PARAPHRASE_PREFIX,
+  PARAPHRASE_STRATEGIES,
+  People,
+  reachable,
+  replyOf,
+  type Fact,
+  type PeopleMode,
+  type Person,
+  type PersonTurn,
+} from './people.js';

@@ -3,6 +3,8 @@ import type { ExpertAction, Session, StepOutcome, ValidToolCall } from '../envir
 import type { Observation, ToolSpec, Verdict } from '../messages.js';
 import type { ComponentDecl } from '../reward.js';
 import { FEASIBILITY, REPORT_INFEASIBLE, REPORT_INFEASIBLE_TOOL } from './feasibility.js';
+import { ActionError } from '../errors.js';
+import { MESSAGE, MESSAGE_TOOL, messageResult, MUTED, PARAPHRASE_PREFIX, type People } from './people.js';
 import { describeChanges, diffStates, type StateChange, type StateSnapshot } from './state.js';
 
 /** The guard of a family whose whole state the kit judges: nothing changed that the task does not expect. */
@@ -22,6 +24,8 @@ export interface Judging {
   collateral: boolean;
   /** The family's components as the catalogue lists them (the kit's guards included). */
   components: readonly ComponentDecl[];
+  /** The task's people, for a family listing `people`: the session offers `message` where one of them answers on it. */
+  people?: People;
 }
 
 /**
@@ -45,8 +49,10 @@ export class JudgedSession implements Session {
     private readonly judging: Judging,
     private readonly start: StateSnapshot | undefined,
   ) {
-    if (inner.tools.some((t) => t.name === REPORT_INFEASIBLE)) throw new TypeError(`the session already offers a tool named ${REPORT_INFEASIBLE}`);
-    this.tools = [...inner.tools, ...REPORT_INFEASIBLE_TOOL.specs];
+    const added = [...(judging.people?.on(MESSAGE).length ? MESSAGE_TOOL.specs : []), ...REPORT_INFEASIBLE_TOOL.specs];
+    const clash = inner.tools.find((t) => added.some((a) => a.name === t.name));
+    if (clash) throw new TypeError(`the session already offers a tool named ${clash.name}`);
+    this.tools = [...inner.tools, ...added];
     if (inner.expert) this.expert = (signal, strategy) => this.expertAction(signal, strategy);
     if (inner.state) this.state = () => inner.state!();
   }
@@ -69,6 +75,24 @@ export class JudgedSession implements Session {
   }
 
   async step(call: ValidToolCall, signal: AbortSignal): Promise<StepOutcome> {
+    const outcome = call.name === MESSAGE && this.judging.people ? this.message(this.judging.people, call) : await this.innerStep(call, signal);
+    const people = this.judging.people?.takeTurns() ?? [];
+    return people.length > 0 ? { ...outcome, people } : outcome;
+  }
+
+  /** Delivers a `message` call and answers with the reply (the observation shows it). */
+  private message(people: People, call: ValidToolCall): StepOutcome {
+    const { to, text } = MESSAGE_TOOL.parse(MESSAGE, call.arguments);
+    const person = people.person(to);
+    if (!person || person.channel !== MESSAGE) {
+      const known = people.on(MESSAGE).map((p) => p.id);
+      throw new ActionError('invalid_arguments', `no one called ${JSON.stringify(to)} can be messaged here (you can message: ${known.join(', ')})`);
+    }
+    const reply = messageResult(person, people.send(to, text));
+    return { observation: { text: reply, rawSize: Buffer.byteLength(reply) } };
+  }
+
+  private async innerStep(call: ValidToolCall, signal: AbortSignal): Promise<StepOutcome> {
     if (call.name !== REPORT_INFEASIBLE) return this.inner.step(call, signal);
     this.reason = REPORT_INFEASIBLE_TOOL.parse(REPORT_INFEASIBLE, call.arguments).reason;
     const text = `Reported that the task cannot be done: ${this.reason}`;
@@ -91,6 +115,15 @@ export class JudgedSession implements Session {
 
   /** The expert's next action; the `collateral` near-miss first changes what the task does not expect, before the ending call. */
   private async expertAction(signal: AbortSignal, strategy: string): Promise<ExpertAction> {
+    const people = this.judging.people;
+    if (people && strategy === MUTED) {
+      people.mode = 'muted';
+      return this.inner.expert!(signal, '');
+    }
+    if (people && strategy.startsWith(PARAPHRASE_PREFIX)) {
+      people.paraphrase = Number(strategy.slice(PARAPHRASE_PREFIX.length));
+      return this.inner.expert!(signal, '');
+    }
     if (strategy !== COLLATERAL || !this.judging.collateral) return this.inner.expert!(signal, strategy);
     const action = await this.inner.expert!(signal, '');
     if (!this.touched && action.calls.some((call) => ENDING_TOOLS.includes(call.name ?? ''))) {
