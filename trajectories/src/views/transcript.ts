@@ -65,6 +65,7 @@ export function formatTranscript(record: EpisodeRecord, options: TranscriptOptio
       const result = (step.results ?? []).find((r) => r.callId === call.id);
       if (result) {
         lines.push(`[result${result.errorKind ? ` error ${result.errorKind}: ${result.errorMessage}` : ''}]\n    ${indent(result.text ?? '')}`);
+        for (const turn of result.people ?? []) lines.push(`[person ${turn.who} on ${turn.channel}] ${turn.name}: ${indent(turn.text ?? '')}`);
       }
     }
   }
