@@ -12,7 +12,7 @@ export { adminUsers } from './tasks/admin-data.js';
 export { applied, filters, pageOf } from './tasks/admin-expert.js';
 export { drawCalendar } from './tasks/cal-data.js';
 export { openDay, openWeek, readNext } from './tasks/cal-expert.js';
-export { deskData, deskUntouched } from './tasks/desk-data.js';
+export { deskData, restKept } from './tasks/desk-data.js';
 export { onTicket, openTicket } from './tasks/desk-expert.js';
 export {
   act,

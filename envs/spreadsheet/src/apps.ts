@@ -6,7 +6,6 @@ export { buildWorkbook } from './tasks/build-workbook.js';
 export { at, derive, move, readIfUnseen, rowLine } from './tasks/expert-kit.js';
 export { call, get, num, round2 } from './tasks/helpers.js';
 export type { ExpertView, SheetInit } from './tasks/task.js';
-export { othersUnchanged } from './verify.js';
 export { TOOLS } from './tools.js';
 export { Workbook } from './engine/workbook.js';
 export { sameValue, showValue, type Value } from './engine/values.js';

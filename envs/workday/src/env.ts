@@ -49,6 +49,7 @@ export class WorkdayEnv extends EnvBase<FamilyDef> {
         instruction: instance.instruction,
         focus: instance.focus,
         question: false,
+        changes: instance.sheetChanges,
         seed: spec.seed,
         // The composite's expert plays the strategies; the workbook's own candidates are its distractors.
         strategies: [],
@@ -81,6 +82,7 @@ export class WorkdayEnv extends EnvBase<FamilyDef> {
       instruction: instance.instruction,
       sites: instance.sites,
       startUrl: instance.startUrl,
+      ...(instance.pageChanges && { expectsChange: instance.pageChanges }),
       verify: () => {
         throw new Error('a workday page is not verified alone: the composite asks the family');
       },

@@ -47,13 +47,15 @@ describe('workday env conformance (in-process, host Chromium)', () => {
     await h.client.closeSession(reset.session);
   });
 
-  it('passes checkEnv on every family: every strategy solves it from what both apps showed; near-misses, relaxations, guesses, doing nothing and submitting at once fail', async () => {
+  it('passes checkEnv on every family: every strategy solves it from what both apps showed; near-misses, relaxations, guesses, the collateral case, doing nothing and submitting at once fail', async () => {
     const { families } = await h.client.listTasks();
     const options = { seeds: SEEDS, relaxationSeeds: RELAXATION_SEEDS, guessSeeds: GUESS_SEEDS };
     const reports = await Promise.all(families.map((f) => checkEnv(h.client, { ...options, families: [f.id!] })));
     const results = reports.flatMap((r) => r.results);
     expect(results.filter((r) => r.check === 'relaxation' && !r.skipped).length).toBe(families.length);
     expect(results.filter((r) => r.check === 'guessing floor' && !r.skipped).length).toBe(families.length);
+    // Every family judges both apps whole: its expert plus one change in either app it does not expect fails on no_collateral.
+    expect(results.filter((r) => r.check === 'collateral' && !r.skipped).length).toBe(families.length * SEEDS.length);
     expect(results.filter((r) => !r.ok)).toEqual([]);
   }, 900_000);
 });

@@ -77,16 +77,6 @@ export function customerOrders(rng: Rng, customerId: number, firstId: number, co
 }
 
 /**
- * Damage costs: the desk holds the start state except what `allowed` puts back (the changes the
- * task asks for, copied from `start` into a copy of the current state).
- */
-export function deskUntouched(data: DeskData, start: DeskData, allowed: (now: DeskData) => void): boolean {
-  const now = structuredClone(data);
-  allowed(now);
-  return JSON.stringify(now) === JSON.stringify(start);
-}
-
-/**
  * A record the task changes holds what `start` (a copy taken at the start) held, apart from the
  * fields the task changes: the whole-state check (`no_collateral`) sees a record changed or not,
  * this sees which of its fields did.

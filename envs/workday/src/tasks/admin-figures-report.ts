@@ -1,5 +1,5 @@
 import { act, AdminSite, adminUsers, applied, fillForm, filters, findNode, leave, submit, type User } from '@workgym/env-browser/apps';
-import { call, get, othersUnchanged } from '@workgym/env-spreadsheet/apps';
+import { call, get } from '@workgym/env-spreadsheet/apps';
 import type { Rng } from '@workgym/protocol';
 import { drawUntil, type Difficulty, type ExpertStep } from '@workgym/protocol/kit';
 import { readTable, writeBlock } from './steps.js';
@@ -32,11 +32,10 @@ export const adminFiguresReport: FamilyDef = {
   description: "Fill a report workbook's figures (users by status, plan and country, one per line) with the counts the admin console's filters give.",
   strategies: ['all-then-write', 'cell-by-cell'],
   nearMisses: ['first-figure-everywhere'],
-  components: [
-    { name: 'counts', kind: 'progress' },
-    { name: 'report_others_unchanged', kind: 'guard' },
-    { name: 'users_untouched', kind: 'guard' },
-  ],
+  // The kit judges both apps whole: the Count column is the task's one change (sheetChanges); any
+  // other cell, or any user, changed fails its no_collateral.
+  collateral: true,
+  components: [{ name: 'counts', kind: 'progress' }],
   conditions: CONDITIONS,
   guesses: ['zeros', 'all-twos'],
   generate(rng, _task, tier) {
@@ -56,7 +55,6 @@ export const adminFiguresReport: FamilyDef = {
         );
       },
     );
-    const start = JSON.stringify(users);
     const site = new AdminSite(users);
     const last = figures.length + 1;
     const labels = figures.map(label);
@@ -87,6 +85,7 @@ export const adminFiguresReport: FamilyDef = {
       startUrl: 'http://admin.test/users',
       sheets: [{ name: SHEET, rows: [['Figure', 'Count'], ...labels.map((l) => [l])] }],
       focus: SHEET,
+      sheetChanges: [`${SHEET}!B2:B${last}`],
       distractors: [call('read_range', { range: `${SHEET}!A1:B1` }), call('list_sheets')],
       expert(view) {
         const read = readTable(view, SHEET, `A1:B${last}`, 'Read the report to see which figures it asks for.');
@@ -134,17 +133,12 @@ export const adminFiguresReport: FamilyDef = {
           `The console showed ${counts.map((n, i) => `${n} for "${labels[i]}"`).join(', ')}: enter them.`,
         );
       },
-      verify({ wb, start: startBook }) {
+      verify({ wb }) {
         const wrong = figures.flatMap((f, i) => {
           const v = get(wb, `${SHEET}!B${i + 2}`);
           return v === countOf(users, f) ? [] : [`"${labels[i]}" ${JSON.stringify(v)} (expected ${countOf(users, f)})`];
         });
-        const report = othersUnchanged({ writes: [`${SHEET}!B2:B${last}`] }, startBook, wb);
-        const untouched = JSON.stringify(users) === start;
-        return verdict(
-          { counts: wrong.length === 0 ? 1 : 0, report_others_unchanged: report.score, users_untouched: untouched ? 1 : 0 },
-          `${wrong.length === 0 ? 'every count right' : `wrong: ${wrong.join(', ')}`}; ${report.detail}${untouched ? '' : '; users were edited'}`,
-        );
+        return verdict({ counts: wrong.length === 0 ? 1 : 0 }, wrong.length === 0 ? 'every count right' : `wrong: ${wrong.join(', ')}`);
       },
     };
   },

@@ -13,7 +13,7 @@ import {
   WebmailSite,
   type Mail,
 } from '@workgym/env-browser/apps';
-import { call, get, othersUnchanged } from '@workgym/env-spreadsheet/apps';
+import { call, get } from '@workgym/env-spreadsheet/apps';
 import { drawUntil, type Difficulty, type ExpertStep } from '@workgym/protocol/kit';
 import { cents, centsAmount, readTable, tableLines, writeBlock } from './steps.js';
 import { verdict, type FamilyDef, type WorkdayView } from './task.js';
@@ -36,11 +36,10 @@ export const mailFiguresLedger: FamilyDef = {
   description: "Enter the month's figures a colleague mailed (among last month's mail and a draft of this month's) into the June row of the ledger sheet.",
   strategies: ['search', 'browse'],
   nearMisses: ['reply-with-figures', 'june-into-may-row'],
-  components: [
-    { name: 'figures', kind: 'progress' },
-    { name: 'ledger_others_unchanged', kind: 'guard' },
-    { name: 'mail_untouched', kind: 'guard' },
-  ],
+  // The kit judges both apps whole: the June row is the task's one change (sheetChanges); any
+  // other cell changed, or a mail sent, fails its no_collateral.
+  collateral: true,
+  components: [{ name: 'figures', kind: 'progress' }],
   conditions: ['month', 'final'],
   guesses: ['copy-previous-row', 'zeros'],
   generate(rng, _task, tier) {
@@ -77,7 +76,6 @@ export const mailFiguresLedger: FamilyDef = {
     ];
     const messages = numbered(rng, [...inbox.messages, final, ...lookAlikes]);
     const mail = new WebmailSite({ me: inbox.me, messages });
-    const startMail = JSON.stringify(mail.data);
     const columns = accounts.length + 1;
     const lastCol = String.fromCharCode(64 + columns);
 
@@ -103,6 +101,7 @@ export const mailFiguresLedger: FamilyDef = {
         },
       ],
       focus: SHEET,
+      sheetChanges: [`${SHEET}!B7:${lastCol}7`],
       distractors: [call('read_range', { range: `${SHEET}!A1:${lastCol}1` }), call('list_sheets')],
       expert(view) {
         const step = lookUp(view);
@@ -133,16 +132,14 @@ export const mailFiguresLedger: FamilyDef = {
           `"${from.subject}" from ${from.from} lists ${lines.join(', ')}: enter them in the order of the ledger's columns.`,
         );
       },
-      verify({ wb, start }) {
+      verify({ wb }) {
         const wrong = accounts.flatMap((a, i) => {
           const v = get(wb, `${SHEET}!${String.fromCharCode(66 + i)}7`);
           return typeof v === 'number' && Math.abs(v * 100 - june[i]!) < 0.5 ? [] : [`${a} ${JSON.stringify(v)} (expected ${cents(june[i]!)})`];
         });
-        const ledger = othersUnchanged({ writes: [`${SHEET}!B7:${lastCol}7`] }, start, wb);
-        const untouched = JSON.stringify(mail.data) === startMail;
         return verdict(
-          { figures: wrong.length === 0 ? 1 : 0, ledger_others_unchanged: ledger.score, mail_untouched: untouched ? 1 : 0 },
-          `${wrong.length === 0 ? 'the June row holds the final figures' : `June row wrong: ${wrong.join(', ')}`}; ${ledger.detail}${untouched ? '' : '; mail was sent'}`,
+          { figures: wrong.length === 0 ? 1 : 0 },
+          wrong.length === 0 ? 'the June row holds the final figures' : `June row wrong: ${wrong.join(', ')}`,
         );
       },
     };

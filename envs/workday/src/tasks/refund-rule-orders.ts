@@ -1,5 +1,5 @@
-import { act, deskData, HelpDeskSite, onTicket, openTicket, seenTitled, submit, type DeskData } from '@workgym/env-browser/apps';
-import { call, get, num, othersUnchanged, round2, rowLine } from '@workgym/env-spreadsheet/apps';
+import { act, deskData, HelpDeskSite, onTicket, openTicket, seenTitled, submit } from '@workgym/env-browser/apps';
+import { call, get, num, round2, rowLine } from '@workgym/env-spreadsheet/apps';
 import type { Rng } from '@workgym/protocol';
 import { drawUntil, type Difficulty, type ExpertStep } from '@workgym/protocol/kit';
 import { readTable, writeBlock } from './steps.js';
@@ -58,11 +58,10 @@ export const refundRuleOrders: FamilyDef = {
     "Correct the refund column of the returns workbook by this month's refund rule, which the returns team posted in the support desk (window days, restocking fee, a category not refunded).",
   strategies: ['values', 'formulas'],
   nearMisses: ['strict-window'],
-  components: [
-    { name: 'refunds', kind: 'progress' },
-    { name: 'sheet_others_unchanged', kind: 'guard' },
-    { name: 'desk_untouched', kind: 'guard' },
-  ],
+  // The kit judges both apps whole: the Refund column is the task's one change (sheetChanges);
+  // any other cell, or anything in the desk, changed fails its no_collateral.
+  collateral: true,
+  components: [{ name: 'refunds', kind: 'progress' }],
   conditions: CONDITIONS,
   guesses: ['zero-all', 'fee-15-all'],
   generate(rng, _task, tier) {
@@ -102,7 +101,6 @@ export const refundRuleOrders: FamilyDef = {
     }));
     data.tickets = rng.shuffle([...data.tickets, ...ruleTickets]);
     const june = ruleTickets.find((t) => t.subject === 'Refund rule for June returns')!;
-    const start: DeskData = structuredClone(data);
     const desk = new HelpDeskSite(data);
     const last = rows.length + 1;
     const lines = (view: WorkdayView) => rows.map((_, i) => rowLine(view.sheet.wb, SHEET, i + 2, 6));
@@ -149,6 +147,7 @@ export const refundRuleOrders: FamilyDef = {
         },
       ],
       focus: SHEET,
+      sheetChanges: [`${SHEET}!F2:F${last}`],
       distractors: [call('read_range', { range: `${SHEET}!A1:F1` }), call('list_sheets')],
       expert(view) {
         const step = lookUp(view);
@@ -184,17 +183,15 @@ export const refundRuleOrders: FamilyDef = {
           `The rule (${ruleLine}) applied to each return: write the refunds into column F.`,
         );
       },
-      verify({ wb, start: startBook }) {
+      verify({ wb }) {
         const right = rows.map((r) => refund(rule, r));
         const wrong = rows.flatMap((r, i) => {
           const v = get(wb, `${SHEET}!F${i + 2}`);
           return typeof v === 'number' && Math.abs(v - right[i]!) < 0.005 ? [] : [`${r.order}: ${JSON.stringify(v)} (expected ${right[i]})`];
         });
-        const sheet = othersUnchanged({ writes: [`${SHEET}!F2:F${last}`] }, startBook, wb);
-        const untouched = JSON.stringify(data) === JSON.stringify(start);
         return verdict(
-          { refunds: wrong.length === 0 ? 1 : 0, sheet_others_unchanged: sheet.score, desk_untouched: untouched ? 1 : 0 },
-          `${wrong.length === 0 ? 'every refund right' : `${wrong.length} of ${rows.length} refunds wrong, e.g. ${wrong.slice(0, 3).join(', ')}`}; ${sheet.detail}${untouched ? '' : '; the desk changed'}`,
+          { refunds: wrong.length === 0 ? 1 : 0 },
+          wrong.length === 0 ? 'every refund right' : `${wrong.length} of ${rows.length} refunds wrong, e.g. ${wrong.slice(0, 3).join(', ')}`,
         );
       },
     };

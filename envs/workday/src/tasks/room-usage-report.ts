@@ -16,7 +16,7 @@ import {
   type ExpertView,
   type Room,
 } from '@workgym/env-browser/apps';
-import { get, othersUnchanged } from '@workgym/env-spreadsheet/apps';
+import { get } from '@workgym/env-spreadsheet/apps';
 import type { Rng } from '@workgym/protocol';
 import { drawUntil, type Difficulty, type ExpertStep } from '@workgym/protocol/kit';
 import { readTable, writeBlock } from './steps.js';
@@ -74,11 +74,10 @@ export const roomUsageReport: FamilyDef = {
     "Enter in the Rooms sheet the hours each HQ room is booked in the Team Calendar's week, leaving out cancelled events and the Annex building's rooms of the same names.",
   strategies: ['room-weeks', 'day-views'],
   nearMisses: ['count-events', 'minutes'],
-  components: [
-    { name: 'hours', kind: 'progress' },
-    { name: 'rooms_others_unchanged', kind: 'guard' },
-    { name: 'calendar_untouched', kind: 'guard' },
-  ],
+  // The kit judges both apps whole: the Hours column is the task's one change (sheetChanges); any
+  // other cell, or anything in the calendar, changed fails its no_collateral.
+  collateral: true,
+  components: [{ name: 'hours', kind: 'progress' }],
   conditions: ['building', 'cancelled'],
   guesses: Object.keys(GUESSES),
   generate(rng, _task, tier) {
@@ -101,7 +100,6 @@ export const roomUsageReport: FamilyDef = {
       },
     );
     const truth = listed.map((n) => figure(bookingsOf(data, full(n, HOME)), 'expert'));
-    const before = JSON.stringify(data);
     const site = new CalendarSite(data);
     const last = listed.length + 1;
 
@@ -134,6 +132,7 @@ export const roomUsageReport: FamilyDef = {
       startUrl: 'http://calendar.test/week',
       sheets: [{ name: SHEET, rows: [['Room', 'Building', 'Hours booked'], ...listed.map((n) => [n, HOME])] }],
       focus: SHEET,
+      sheetChanges: [`${SHEET}!C2:C${last}`],
       distractors: [],
       expert(view) {
         const read = readTable(view, SHEET, `A1:C${last}`, 'Read the Rooms sheet to see which rooms the report asks for.');
@@ -149,17 +148,12 @@ export const roomUsageReport: FamilyDef = {
           return writeBlock(SHEET, { corner: 'C2', from: ['column C'] }, values, listed, 'a typical week', 'Put a typical number of hours on every room.');
         return writeRooms(view, values);
       },
-      verify({ wb, start }) {
+      verify({ wb }) {
         const wrong = listed.flatMap((n, i) => {
           const v = get(wb, `${SHEET}!C${i + 2}`);
           return v === truth[i] ? [] : [`${n} ${JSON.stringify(v)} (expected ${truth[i]})`];
         });
-        const sheet = othersUnchanged({ writes: [`${SHEET}!C2:C${last}`] }, start, wb);
-        const untouched = JSON.stringify(data) === before;
-        return verdict(
-          { hours: wrong.length === 0 ? 1 : 0, rooms_others_unchanged: sheet.score, calendar_untouched: untouched ? 1 : 0 },
-          `${wrong.length === 0 ? 'every room right' : `wrong: ${wrong.join(', ')}`}; ${sheet.detail}${untouched ? '' : '; the calendar was edited'}`,
-        );
+        return verdict({ hours: wrong.length === 0 ? 1 : 0 }, wrong.length === 0 ? 'every room right' : `wrong: ${wrong.join(', ')}`);
       },
     };
 

@@ -1,7 +1,6 @@
 import {
   act,
   deskData,
-  deskUntouched,
   fillForm,
   FIRST_NAMES,
   HelpDeskSite,
@@ -9,10 +8,11 @@ import {
   list,
   onTicket,
   openTicket,
+  restKept,
   seenTitled,
   submit,
 } from '@workgym/env-browser/apps';
-import { call, get, othersUnchanged, rowLine } from '@workgym/env-spreadsheet/apps';
+import { call, get, rowLine } from '@workgym/env-spreadsheet/apps';
 import type { Rng } from '@workgym/protocol';
 import type { Difficulty, ExpertStep } from '@workgym/protocol/kit';
 import { cents, centsAmount, readTable, writeBlock } from './steps.js';
@@ -40,14 +40,16 @@ export const sheetToTicketReply: FamilyDef = {
     'Answer a ticket that asks about an order: the desk shows which order, the orders workbook its status and amount; reply with both and solve the ticket.',
   strategies: ['ticket-first', 'sheet-first'],
   nearMisses: ['quote-customer-orders', 'note-in-sheet'],
+  // The kit judges both apps whole: the asked ticket (its reply and status) is the task's one
+  // change (pageChanges); another ticket answered, or any cell written, fails its no_collateral.
+  collateral: true,
   // The amount first: another order's status may coincide, its amount never does.
   components: [
     { name: 'amount', kind: 'progress' },
     { name: 'status', kind: 'progress' },
     { name: 'solved', kind: 'progress' },
     { name: 'no_wrong_facts', kind: 'guard' },
-    { name: 'desk_untouched', kind: 'guard' },
-    { name: 'sheet_untouched', kind: 'guard' },
+    { name: 'rest_of_ticket', kind: 'guard' },
   ],
   conditions: ['ticket', 'order'],
   guesses: ['generic-reply', 'first-row'],
@@ -66,7 +68,7 @@ export const sheetToTicketReply: FamilyDef = {
     if (rows[0] === target) [rows[0], rows[1]] = [rows[1]!, rows[0]!];
     ticket.subject = 'Question about my order';
     ticket.body = `Hello, could you tell me the status of my order ${target.id} and the amount I was charged for it? Thanks, ${customer.name}`;
-    const start = structuredClone(data);
+    const ticketStart = structuredClone(ticket);
     const desk = new HelpDeskSite(data);
     const last = rows.length + 1;
     const rowOf = (r: OrderRow) => rows.indexOf(r) + 2;
@@ -107,6 +109,8 @@ export const sheetToTicketReply: FamilyDef = {
         },
       ],
       focus: SHEET,
+      sheetChanges: [],
+      pageChanges: (key) => key === `site:desk/tickets/${ticket.id}`,
       distractors: [call('read_range', { range: `${SHEET}!A1:E1` }), call('list_sheets')],
       expert(view) {
         const step = lookUp(view);
@@ -151,28 +155,21 @@ export const sheetToTicketReply: FamilyDef = {
           'The reply and the Solved status are set: send it.',
         );
       },
-      verify({ wb, start: startBook }) {
+      verify() {
         const text = ticket.replies.join('\n').toLowerCase();
         const amounts: string[] = text.match(/\d+\.\d{2}/g) ?? [];
         const ids = text.match(/so-\d+/g) ?? [];
         const said = STATUSES.filter((s) => text.includes(s));
-        const untouched = deskUntouched(data, start, (now) => {
-          Object.assign(
-            now.tickets.find((t) => t.id === ticket.id)!,
-            { replies: [], status: 'open' },
-          );
-        });
-        const sheet = othersUnchanged({ writes: [] }, startBook, wb);
+        const rest = restKept(ticket, ticketStart, ['replies', 'status']);
         return verdict(
           {
             amount: amounts.includes(cents(target.amount)) ? 1 : 0,
             status: said.length === 1 && said[0] === target.status ? 1 : 0,
             solved: ticket.status === 'solved' ? 1 : 0,
             no_wrong_facts: amounts.every((a) => a === cents(target.amount)) && ids.every((i) => i === target.id.toLowerCase()) ? 1 : 0,
-            desk_untouched: untouched ? 1 : 0,
-            sheet_untouched: sheet.score,
+            rest_of_ticket: rest ? 1 : 0,
           },
-          `replies ${JSON.stringify(ticket.replies)}; expected ${target.id} ${target.status} $${cents(target.amount)}; ticket ${ticket.status}${untouched ? '' : '; the desk changed elsewhere'}; ${sheet.detail}`,
+          `replies ${JSON.stringify(ticket.replies)}; expected ${target.id} ${target.status} $${cents(target.amount)}; ticket ${ticket.status}${rest ? '' : '; the rest of the ticket changed'}`,
         );
       },
     };

@@ -45,6 +45,19 @@ export interface WorkdayInstance {
   focus: string;
   /** Calls offered as the workbook's candidate actions that do not help (reads of other ranges). */
   distractors: PlannedCall[];
+  /**
+   * The workbook ranges the task changes (`Returns!F2:F9`), from the generated task: the workbook
+   * session expects exactly their cells (the spreadsheet's `SessionTask.changes`); none where the
+   * change is in the browser.
+   */
+  sheetChanges: readonly string[];
+  /**
+   * The browser state keys the task changes (`site:desk/tickets/301`), from the generated task,
+   * never from the backends at the end (the browser's `TaskInstance.expectsChange`); absent where
+   * the change is in the workbook. Every family judges its whole state (`collateral: true`): any
+   * other change in either app fails the kit's `no_collateral`.
+   */
+  pageChanges?(key: string): boolean;
   /** The next call of `view.strategy`, in either app, from what the episode showed. */
   expert(view: WorkdayView): ExpertStep;
   /** The verdict over both apps' final state, against the generated truth. */
