@@ -16,7 +16,7 @@ export async function demo(options: { out: string; episodes: number; dryRun?: bo
         maxSteps: agent === 'random' ? 12 : 30,
       }),
     );
-    if (!options.dryRun) console.log(await feasibilityLine(out));
+    if (!options.dryRun) console.log(`${await feasibilityLine(out)}\n${await peopleLine(out)}`);
   }
   if (options.dryRun) return;
   console.log(
@@ -31,4 +31,19 @@ async function feasibilityLine(run: string): Promise<string> {
   if (!infeasible) return 'No episode of this run asked for what cannot be done.';
   const part = (g: { successes: number; episodes: number } | undefined) => `${g?.successes ?? 0}/${g?.episodes ?? 0}`;
   return `Succeeded on ${part(feasible)} feasible seeds and on ${part(infeasible)} infeasible ones (there only report_infeasible, with nothing changed, succeeds).`;
+}
+
+/** What the task's people said in the run: their turns are recorded with the calls that reached them. */
+async function peopleLine(run: string): Promise<string> {
+  await using reader = await openRun(run);
+  let turns = 0;
+  const episodes = new Set<string>();
+  for await (const record of reader.records()) {
+    const said = (record.steps ?? []).flatMap((step) => (step.results ?? []).flatMap((result) => result.people ?? []));
+    if (said.length === 0) continue;
+    turns += said.length;
+    episodes.add(record.episodeId ?? '');
+  }
+  if (turns === 0) return 'No person of a task said anything in this run.';
+  return `People of the tasks said ${turns} thing(s) in ${episodes.size} episode(s); each turn is in the record with the call that reached them.`;
 }
