@@ -19,7 +19,7 @@ interface CompareFlags {
   family?: string;
 }
 
-type Scope = 'all' | 'env' | 'family' | 'job';
+type Scope = 'all' | 'env' | 'family' | 'job' | 'feasibility';
 
 export interface CompareRow extends PairedComparison {
   scope: Scope;
@@ -70,6 +70,10 @@ function compareRows(pairs: readonly TaskPair[]): CompareRow[] {
     ['env', (p) => p.a.env ?? ''],
     ['family', (p) => p.a.family ?? ''],
     ['job', (p) => p.a.job ?? ''],
+    // Giving up wins only where the task cannot be done: the two kinds of seed are compared apart too.
+    ...(pairs.some((p) => p.a.infeasible)
+      ? [['feasibility', (p: TaskPair) => (p.a.infeasible ? 'infeasible' : 'feasible')] as [Scope, (p: TaskPair) => string]]
+      : []),
   ];
   const rows: CompareRow[] = [];
   for (const [scope, keyOf] of scopes) {
@@ -85,7 +89,7 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const signedPct = (x: number) => `${x > 0 ? '+' : ''}${(100 * x).toFixed(1)}%`;
 const interval = (low: number, high: number, sign = pct) => `${sign(low)} to ${sign(high)}`;
 
-/** The report as markdown: what was left out, then one table per env, family and job, then the total. */
+/** The report as markdown: what was left out, then one table per env, family, job and (with infeasible seeds) feasibility, then the total. */
 export function formatCompare(report: CompareReport): string {
   const out = [
     `# ${report.b} (B) against ${report.a} (A), paired by task`,
@@ -98,7 +102,7 @@ export function formatCompare(report: CompareReport): string {
   const left = [leftOut('A', report.onlyInA), leftOut('B', report.onlyInB)].filter(Boolean);
   if (report.unpairedEpisodes) left.push(`${report.unpairedEpisodes} episodes past the other run's number of episodes of their task`);
   if (left.length) out.push(`Left out: ${left.join('; ')}.`, '');
-  for (const scope of ['env', 'family', 'job', 'all'] as const) {
+  for (const scope of ['env', 'family', 'job', 'feasibility', 'all'] as const) {
     const rows = report.rows.filter((r) => r.scope === scope);
     if (rows.length === 0) continue;
     const head = [scope === 'all' ? '' : scope, 'pairs', 'A', 'A 95% CI', 'B', 'B 95% CI', 'B − A', '95% CI', 'McNemar p', 'only A', 'only B'];
