@@ -10,7 +10,7 @@ import {
   type ValidToolCall,
   type Verdict,
 } from '@workgym/protocol';
-import { expertAction, type PlannedCall } from '@workgym/protocol/kit';
+import { expertAction, type PlannedCall, type StateSnapshot } from '@workgym/protocol/kit';
 import type { McpServer } from './mcp-server.js';
 import type { McpTask } from './task.js';
 import { verifyWorkspace } from './verify.js';
@@ -85,6 +85,21 @@ export class McpSession implements Session {
       made: (c) => this.made.has(callKey(c)),
     });
     return expertAction(step, `expert-${this.steps + 1}`);
+  }
+
+  /** The workspace's whole tree (`file:<path>` -> type, mode and sha256), read from disk, not through the server. */
+  async state(): Promise<StateSnapshot> {
+    return this.workspace.snapshot();
+  }
+
+  /** The task's declared changes (`McpTask.expectsChange`); none for a task that declares none. */
+  expectsChange(key: string): boolean {
+    return this.task.expectsChange?.(key) ?? false;
+  }
+
+  /** Changes the entry at `key` on disk, as one of the server's tools could. */
+  async touch(key: string): Promise<void> {
+    await this.workspace.touch(key);
   }
 
   private stop(): Promise<void> {

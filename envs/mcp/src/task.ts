@@ -17,12 +17,10 @@ export interface McpVerifier {
   judge?(workspace: WorkspaceView): Promise<Verdict>;
 }
 
-/** What a generated family's judge may look at: files, and folder listings, never followed through a link. */
+/** What a generated family's judge may look at: files, never followed through a link (the kit judges the rest of the tree). */
 export interface WorkspaceView {
   /** A file's content, null when nothing is there, or why it cannot be compared (a folder, a link, too large). */
   read(path: string): Promise<{ content: string | null } | { problem: string }>;
-  /** The names in a folder (at most `limit`), null when no folder is there (a link to one included). */
-  list(path: string, limit: number): Promise<string[] | null>;
 }
 
 /** What the expert may look at: what the episode has shown and which calls it has made. */
@@ -41,6 +39,12 @@ export interface McpTask {
   /** The workspace's files at the start (path relative to the workspace -> content). */
   files: Readonly<Record<string, string>>;
   verifier: McpVerifier;
+  /**
+   * The changes the task asks for, as keys of the workspace's snapshot (`file:data/visits.csv`),
+   * from the generated task, never from the workspace at the end. A family with `collateral: true`
+   * declares them, and the kit fails any other change on its guard `no_collateral`.
+   */
+  expectsChange?(key: string): boolean;
   /** The next move of a strategy or near-miss; tasks of a task file have none. */
   expert?(view: ExpertView): ExpertStep;
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { lstat, mkdir, opendir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createReadStream, mkdtempSync } from 'node:fs';
+import { appendFile, lstat, mkdir, readdir, readFile, readlink, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 
@@ -16,6 +17,10 @@ const CHECK_TIMEOUT_MS = 60_000;
 const OUTPUT_TAIL = 2_000;
 /** Expected files larger than this are not read (the verdict says so). */
 const MAX_FILE_BYTES = 1024 * 1024;
+/** Bytes of one file a state snapshot hashes; a bigger one is described by its size and modification time. */
+const MAX_HASHED_FILE = 16 * 1024 * 1024;
+/** Entries one state snapshot looks at: a tree made huge ends in one `workspace:truncated` key instead of a long walk. */
+const MAX_ENTRIES = 10_000;
 
 /**
  * The folder the MCP server works in, and the only place its tools reach: a tmpfs of its own in
@@ -66,21 +71,50 @@ export class Workspace {
   }
 
   /**
-   * The names in a folder, at most `limit` of them (read one by one, so a folder of a million
-   * files costs no more); null when no folder is there, or a link stands in its place.
+   * The whole tree as a canonical snapshot (the session's `state()`): `file:<relative path>` for
+   * every entry, links never followed, each value its type and permission bits, with a regular
+   * file's sha256 (past MAX_HASHED_FILE its size and modification time) or a link's target.
    */
-  async list(path: string, limit: number): Promise<string[] | null> {
-    const full = this.resolve(path);
-    const stats = await lstat(full).catch(() => undefined);
-    if (!stats?.isDirectory()) return null;
-    const names: string[] = [];
-    const dir = await opendir(full);
-    try {
-      for (let entry = await dir.read(); entry && names.length < limit; entry = await dir.read()) names.push(entry.name);
-    } finally {
-      await dir.close();
+  async snapshot(): Promise<Record<string, string>> {
+    const state: Record<string, string> = {};
+    const pending = [''];
+    let seen = 0;
+    while (pending.length > 0) {
+      const folder = pending.pop()!;
+      const names = (await readdir(folder === '' ? this.root : join(this.root, folder))).sort();
+      for (const name of names) {
+        if (seen++ >= MAX_ENTRIES) {
+          state['workspace:truncated'] = `more than ${MAX_ENTRIES} entries; the rest not looked at`;
+          return state;
+        }
+        const path = folder === '' ? name : `${folder}/${name}`;
+        const full = join(this.root, path);
+        const stats = await lstat(full);
+        const mode = (stats.mode & 0o7777).toString(8).padStart(4, '0');
+        if (stats.isDirectory()) {
+          state[`file:${path}`] = `directory ${mode}`;
+          pending.push(path);
+        } else if (stats.isSymbolicLink()) state[`file:${path}`] = `symlink -> ${JSON.stringify(await readlink(full))}`;
+        else if (!stats.isFile()) state[`file:${path}`] = `special ${mode}`;
+        else state[`file:${path}`] = `file ${mode} ${stats.size <= MAX_HASHED_FILE ? await sha256(full) : `size ${stats.size} modified ${stats.mtimeMs}`}`;
+      }
     }
-    return names;
+    return state;
+  }
+
+  /**
+   * Changes the entry at a `snapshot` key as the MCP server's tools could: a file gets a line
+   * appended, a folder a new file, a link another target.
+   */
+  async touch(key: string): Promise<void> {
+    const full = this.resolve(key.replace(/^file:/, ''));
+    const stats = await lstat(full);
+    if (stats.isDirectory()) await writeFile(join(full, 'edited.txt'), 'edited\n');
+    else if (stats.isSymbolicLink()) {
+      const target = await readlink(full);
+      await unlink(full);
+      await symlink(`${target}-edited`, full);
+    } else await appendFile(full, '(edited)\n');
   }
 
   /**
@@ -122,4 +156,11 @@ export class Workspace {
       });
     });
   }
+}
+
+/** `sha256:<hex>` of a file's bytes, read as a stream. */
+async function sha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return `sha256:${hash.digest('hex')}`;
 }

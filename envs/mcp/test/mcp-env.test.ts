@@ -70,7 +70,7 @@ async function play(client: EnvClient, family: string, calls: [string, object][]
 }
 
 describe('the mcp env in its container', () => {
-  it('passes the conformance suite on organise-files (its near-misses, its relaxation and its guesses fail) and on a task-file task', async () => {
+  it('passes the conformance suite on organise-files (its near-misses, its relaxation, its guesses and the collateral case fail) and on a task-file task', async () => {
     const report = await assertEnvConforms(instance.client, {
       seeds: [1],
       relaxationSeeds: [1, 2],
@@ -81,12 +81,14 @@ describe('the mcp env in its container', () => {
     const played = report.results.filter((r) => r.family === 'mcp/organise-files' && r.check.startsWith('near-miss') && !r.skipped);
     expect(played.map((r) => r.check).sort()).toEqual(['copy-notes', 'forget-data', 'keep-case', 'one-folder'].map((n) => `near-miss ${n} does not succeed`));
     const organise = report.results.filter((r) => r.family === 'mcp/organise-files' && !r.skipped).map((r) => r.check);
-    expect(organise).toEqual(expect.arrayContaining(['relaxation', 'guessing floor']));
+    // The kit's collateral case: the expert's layout plus README.md edited fails on no_collateral.
+    expect(organise).toEqual(expect.arrayContaining(['relaxation', 'guessing floor', 'collateral']));
   }, 600_000);
 
-  it('pays organise-files nothing for damage after the right layout: a stray file, or README.md changed', async () => {
+  it("pays organise-files nothing for damage after the right layout, on the kit's whole-workspace check: a stray file at the top or in data/, or README.md changed", async () => {
     for (const damage of [
       { path: '/workspace/todo-later.txt', content: 'x\n' },
+      { path: '/workspace/data/extra.csv', content: 'date,count\n' },
       { path: '/workspace/README.md', content: 'Shared folder.\n' },
     ]) {
       const reset = await instance.client.reset({ family: 'mcp/organise-files', seed: 1, reward: 'shaped' });
@@ -98,7 +100,7 @@ describe('the mcp env in its container', () => {
         }
         await instance.client.step(reset.session, [toolCall('write_file', damage)]);
         const { verdict } = await instance.client.step(reset.session, [toolCall('submit', {})]);
-        expect(verdict, damage.path).toMatchObject({ success: false, shapedReward: 0, components: { notes_filed: 1, data_filed: 1, others_untouched: 0 } });
+        expect(verdict, damage.path).toMatchObject({ success: false, shapedReward: 0, components: { notes_filed: 1, data_filed: 1, no_collateral: 0 } });
       } finally {
         await instance.client.closeSession(reset.session);
       }

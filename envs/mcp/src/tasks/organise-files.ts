@@ -36,20 +36,18 @@ const CONDITIONS = ['lowercase'] as const;
  * in one folder named notes/ (and the .csv files in data/).
  */
 const GUESSES = ['data-only', 'notes-folder'] as const;
-/** The verdict's components in credit order: the notes (they need reading) before the data files, then the guard. */
+/** The verdict's components in credit order: the notes (they need reading) before the data files. */
 const COMPONENTS = [
   { name: 'notes_filed', kind: 'progress' },
   { name: 'data_filed', kind: 'progress' },
-  { name: 'others_untouched', kind: 'guard' },
 ] as const;
-/** How many names of one folder the judge reads at most: more than any right layout holds. */
-const LIST_LIMIT = 64;
 
 /**
  * Organise a shared folder: notes of two or three projects go to a folder per project (named in
  * the note's first line, not in its file name), data files to data/, the README stays. The
  * verifier knows where each file belongs from the generator: every file at its place with its
- * content, and nothing left behind.
+ * content, and nothing left behind; the kit judges the whole workspace (`collateral`), so the
+ * moves the layout makes are its only changes.
  */
 export const organiseFiles: FamilyDef = {
   name: 'organise-files',
@@ -58,6 +56,9 @@ export const organiseFiles: FamilyDef = {
   strategies: STRATEGIES,
   nearMisses: NEAR_MISSES,
   components: COMPONENTS,
+  // The kit judges the whole workspace: the layout's moves are the task's changes
+  // (expectsChange), so README.md edited or anything else made, anywhere, fails its no_collateral.
+  collateral: true,
   conditions: CONDITIONS,
   guesses: GUESSES,
   generate(rng) {
@@ -93,6 +94,7 @@ function organiseTask(world: Organise, root: string): McpTask {
     ].join(' '),
     files,
     verifier: { judge: (workspace) => judgeOrganised(world, workspace) },
+    expectsChange: moves(world),
     expert: (view) => nextStep(world, view),
   };
 }
@@ -110,11 +112,25 @@ function layout(world: Organise): Map<string, string> {
 }
 
 /**
+ * The snapshot keys the layout changes: each note and data file gone from the top, and the
+ * folders made and filled (each project's in lowercase, data/). README.md stays as it is.
+ */
+function moves(world: Organise): (key: string) => boolean {
+  const paths = new Set<string>();
+  for (const [path] of layout(world)) {
+    if (!path.includes('/')) continue;
+    paths.add(path);
+    paths.add(path.slice(0, path.indexOf('/')));
+    paths.add(path.slice(path.indexOf('/') + 1));
+  }
+  return (key) => key.startsWith('file:') && paths.has(key.slice('file:'.length));
+}
+
+/**
  * The verdict from the generator's layout. A note or a data file counts as filed when it is at
  * its place with its content and gone from the top. Notes earn credit only when the filed ones
- * span two projects or more (every note in one folder earns nothing); the guard holds while the
- * workspace has nothing beyond the layout and the files still to move (no other file or
- * folder, README.md as it was). Folders are listed one level each, never past LIST_LIMIT names, never through a link.
+ * span two projects or more (every note in one folder earns nothing). Anything else changed
+ * (README.md, a stray file or folder) is the kit's no_collateral.
  */
 async function judgeOrganised(world: Organise, workspace: WorkspaceView): Promise<Verdict> {
   const want = layout(world);
@@ -130,43 +146,18 @@ async function judgeOrganised(world: Organise, workspace: WorkspaceView): Promis
   for (const n of world.notes) if ((await holds(`${n.project.toLowerCase()}/${n.name}`)) && (await gone(n.name))) filedNotes.push(n);
   let filedData = 0;
   for (const d of world.data) if ((await holds(`data/${d.name}`)) && (await gone(d.name))) filedData += 1;
-  const extra = await strayEntries(
-    want,
-    [...world.notes, ...world.data].map((f) => f.name),
-    workspace,
-  );
-  const readme = await holds('README.md');
   const allNotes = filedNotes.length === world.notes.length;
   const spread = new Set(filedNotes.map((n) => n.project)).size >= 2;
   const components = {
     notes_filed: allNotes ? 1 : spread ? filedNotes.length / world.notes.length : 0,
     data_filed: filedData / world.data.length,
-    others_untouched: readme && extra.length === 0 ? 1 : 0,
   };
   const problems = [
     ...(allNotes ? [] : [`${world.notes.length - filedNotes.length} of ${world.notes.length} notes are not in their project's folder (or left a copy)`]),
     ...(filedData === world.data.length ? [] : [`${world.data.length - filedData} of ${world.data.length} .csv files are not in data/ (or left a copy)`]),
-    ...(readme ? [] : ['README.md does not hold what it held']),
-    ...(extra.length === 0
-      ? []
-      : [`the workspace holds what the task did not ask for: ${extra.slice(0, 3).join(', ')}${extra.length > 3 ? ` and ${extra.length - 3} more` : ''}`]),
   ];
   const success = problems.length === 0;
-  return { success, components, detail: success ? 'every file is where it belongs, and nothing else is there' : problems.join('; ') };
-}
-
-/**
- * Entries outside the layout: at the top (a file not moved yet is the progress components'
- * business, not stray), and in each folder the layout has (listed one level each).
- */
-async function strayEntries(want: Map<string, string>, starting: readonly string[], workspace: WorkspaceView): Promise<string[]> {
-  const folders = new Set([...want.keys()].filter((p) => p.includes('/')).map((p) => p.slice(0, p.indexOf('/'))));
-  const stray: string[] = [];
-  for (const name of (await workspace.list('.', LIST_LIMIT)) ?? []) if (!want.has(name) && !folders.has(name) && !starting.includes(name)) stray.push(name);
-  for (const folder of folders) {
-    for (const name of (await workspace.list(folder, LIST_LIMIT)) ?? []) if (!want.has(`${folder}/${name}`)) stray.push(`${folder}/${name}`);
-  }
-  return stray;
+  return { success, components, detail: success ? 'every file is where it belongs' : problems.join('; ') };
 }
 
 /** The first step of the plan the episode has not made yet: list, read, make the folders, move, submit. */
