@@ -29,6 +29,10 @@ export interface Ticket {
   priority: '' | 'low' | 'normal' | 'high' | 'urgent';
   category: '' | 'billing' | 'shipping' | 'product' | 'account';
   replies: string[];
+  /** The support group it is assigned to (escalation), on a desk with `groups`; absent until assigned. */
+  group?: string;
+  /** Internal notes, which the customer never sees; absent until one is added. */
+  notes?: string[];
 }
 
 export interface Refund {
@@ -42,6 +46,13 @@ export interface DeskData {
   orders: DeskOrder[];
   tickets: Ticket[];
   refunds: Refund[];
+  /**
+   * The support groups a ticket can be escalated to: a desk that has them shows each ticket's
+   * escalation form (group and internal note) and links the company handbook (`handbook`).
+   */
+  groups?: string[];
+  /** The company handbook's address, linked from every page's menu. */
+  handbook?: string;
 }
 
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
@@ -80,13 +91,15 @@ export class HelpDeskSite implements SiteApp {
     if ((m = route(p, '/tickets/:id'))) return this.ticket(Number(m.id), []);
     if ((m = route(p, '/tickets/:id/triage')) && req.method === 'POST') return this.triage(Number(m.id), req);
     if ((m = route(p, '/tickets/:id/reply')) && req.method === 'POST') return this.reply(Number(m.id), req);
+    if ((m = route(p, '/tickets/:id/escalate')) && req.method === 'POST' && this.data.groups) return this.escalate(Number(m.id), req, this.data.groups);
     if ((m = route(p, '/orders/:id'))) return this.order(Number(m.id), []);
     if ((m = route(p, '/orders/:id/refund')) && req.method === 'POST') return this.refund(Number(m.id), req);
     return notFound();
   }
 
   private render(title: string, body: string): SiteResponse {
-    return { html: page(title, 'Support Desk', NAV, body) };
+    const nav: [string, string][] = this.data.handbook ? [...NAV, [this.data.handbook, 'Company handbook']] : NAV;
+    return { html: page(title, 'Support Desk', nav, body) };
   }
 
   private customerOf(id: number): DeskCustomer | undefined {
@@ -144,8 +157,31 @@ ${selectField(
   ],
   t.status,
 )}
-<p><button type="submit">Send reply</button></p></form>`,
+<p><button type="submit">Send reply</button></p></form>${this.escalation(t)}`,
     );
+  }
+
+  /** The escalation form of a desk with groups: the ticket's group and its internal notes. */
+  private escalation(t: Ticket): string {
+    const groups = this.data.groups;
+    if (!groups) return '';
+    const notes = (t.notes ?? []).map((n) => `<li>${esc(n)}</li>`).join('');
+    return `<h2>Escalation</h2><p>Assigned group: ${esc(t.group ?? 'none')}</p>${notes ? `<h3>Internal notes</h3><ul>${notes}</ul>` : ''}
+<form method="post" action="/tickets/${t.id}/escalate">${selectField('group', 'Assign to group', [['', 'Choose…'], ...groups.map((g): [string, string] => [g, g])], t.group ?? '')}
+<label for="note">Internal note</label><textarea id="note" name="note" rows="3" cols="60"></textarea>
+<p><button type="submit">Save escalation</button></p></form>`;
+  }
+
+  private escalate(id: number, req: SiteRequest, groups: readonly string[]): SiteResponse {
+    const t = this.data.tickets.find((x) => x.id === id);
+    if (!t) return notFound();
+    const group = formText(req, 'group');
+    const note = formText(req, 'note');
+    if (!groups.includes(group)) return this.ticket(id, ['Choose a group.']);
+    if (!note) return this.ticket(id, ['Write an internal note for the group.']);
+    t.group = group;
+    t.notes = [...(t.notes ?? []), note];
+    return { redirect: `/tickets/${id}` };
   }
 
   private triage(id: number, req: SiteRequest): SiteResponse {

@@ -17,8 +17,8 @@ export type SiteResponse =
  * A web app with server-side state; verifiers read that state directly, never the DOM. A task
  * builds a fresh one per episode from its generated data (`new AdminSite(users)`) and lists it in
  * `TaskInstance.sites`; the apps in src/sites/ are AdminSite, BookingSite, CalendarSite,
- * ContactsSite, ExpensesSite, HelpDeskSite, ShopSite, TravelSite and WebmailSite. A new app
- * renders its pages with the helpers of html.ts.
+ * ContactsSite, ExpensesSite, HelpDeskSite, KbSite (the company handbook), ShopSite, TravelSite
+ * and WebmailSite. A new app renders its pages with the helpers of html.ts.
  */
 export interface SiteApp {
   /** The host it answers for, e.g. "shop.test"; pages are at `http://<host>/...`. */

@@ -5,6 +5,10 @@ import { calResolveConflict } from './cal-resolve-conflict.js';
 import { calScheduleMeeting } from './cal-schedule-meeting.js';
 import { contactsMergeDuplicates } from './contacts-merge-duplicates.js';
 import { contactsUpdate } from './contacts-update.js';
+import { deskPolicyDataRequest } from './desk-policy-data-request.js';
+import { deskPolicyLateCredit } from './desk-policy-late-credit.js';
+import { deskPolicyRefund } from './desk-policy-refund.js';
+import { deskPolicyRouting } from './desk-policy-routing.js';
 import { deskRefund } from './desk-refund.js';
 import { deskReplyFacts } from './desk-reply-facts.js';
 import { deskTriage } from './desk-triage.js';
@@ -40,4 +44,8 @@ export const FAMILIES: readonly FamilyDef[] = [
   calResolveConflict,
   contactsUpdate,
   contactsMergeDuplicates,
+  deskPolicyRefund,
+  deskPolicyDataRequest,
+  deskPolicyLateCredit,
+  deskPolicyRouting,
 ];
