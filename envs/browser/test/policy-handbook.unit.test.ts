@@ -8,7 +8,7 @@ import { KbSite, searchArticles } from '../src/sites/kb.js';
 import { drawPolicy, handbook } from '../src/tasks/kb-data.js';
 import { money, Rng } from '../src/tasks/rng.js';
 import type { TaskInstance } from '../src/tasks/task.js';
-import { judging, post, site, verdictOf } from './backend-attempts.js';
+import { floor, judging, post, site, verdictOf } from './backend-attempts.js';
 
 const env = judging(new BrowserEnv());
 const SEEDS = Array.from({ length: 30 }, (_, i) => i + 1);
@@ -204,11 +204,15 @@ describe('the policy families', () => {
       expect(probe.text).toContain(`${tier} ${priority![0]!.toUpperCase()}${priority!.slice(1)}`);
       expect(probe.ticket.body.toLowerCase()).toContain('urgent');
       const others = ['low', 'normal', 'high'].filter((p) => p !== priority);
+      // relax:tier: the standard tier's priority, never the customer's.
+      const standard = /standard (Low|Normal|High)/.exec(probe.text)![1]!.toLowerCase();
+      expect(standard).not.toBe(priority);
       const otherGroup = probe.desk.data.groups!.find((g) => g !== group)!;
       const tries: [string, string, string, boolean][] = [
         ['policy', priority!, group!, true],
         ['urgent', 'urgent', group!, false],
         ['other-priority', others[0]!, group!, false],
+        ['standard-priority', standard, group!, false],
         ['other-group', priority!, otherGroup, false],
       ];
       for (const [name, p, g, ok] of tries) {
@@ -220,5 +224,31 @@ describe('the policy families', () => {
         if (name !== 'other-group') expect(v.shaped).toBe(ok ? 1 : 0);
       }
     }
+  });
+
+  it('the declared guesses win on at most 2 of seeds 1..50: a fixed refund, a generic refusal, a fixed triage', () => {
+    floor((seed) => {
+      const w = world('desk-policy-refund', seed);
+      const orderId = Number(/order (\d+)/.exec(w.ticket.body)![1]);
+      post(w.desk, `/orders/${orderId}/refund`, { amount: '1.00', reason: 'Damaged item' });
+      return verdictOf(w.instance);
+    });
+    floor((seed) => {
+      const w = world('desk-policy-late-credit', seed);
+      const orderId = Number(/order (\d+)/i.exec(w.ticket.subject)![1]);
+      post(w.desk, `/orders/${orderId}/refund`, { amount: '1.00', reason: 'Late delivery' });
+      return verdictOf(w.instance);
+    });
+    floor((seed) => {
+      const w = world('desk-policy-data-request', seed);
+      reply(w.desk, w.ticket.id, 'Sorry, we cannot share that information.', 'solved');
+      return verdictOf(w.instance);
+    });
+    floor((seed) => {
+      const w = world('desk-policy-routing', seed);
+      post(w.desk, `/tickets/${w.ticket.id}/triage`, { priority: 'normal', category: 'billing' });
+      post(w.desk, `/tickets/${w.ticket.id}/escalate`, { group: w.desk.data.groups![0]!, note: 'Routed.' });
+      return verdictOf(w.instance);
+    });
   });
 });
