@@ -112,6 +112,7 @@ class Env:
                 "tool_call_id": r.call_id,
                 "content": r.text,
                 "error": {"kind": r.error.kind, "message": r.error.message} if r.HasField("error") else None,
+                "people": [{"who": t.who, "name": t.name, "channel": t.channel, "text": t.text} for t in r.people],
             }
             for r in reply.results
         ]

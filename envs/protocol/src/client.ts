@@ -47,7 +47,21 @@ export interface ResetOptions extends CallOptions {
   options?: Record<string, unknown>;
   /** What the episode's reward pays: success (the default) or the shaped reward. */
   reward?: RewardMode;
+  /** Who plays the task's people: the env's scripted people (the default), or this client's `playPerson` ("client"). */
+  people?: 'scripted' | 'client';
 }
+
+/** What the server asks of a client that plays the task's people: one person's reply. */
+export interface PersonAsk {
+  session: string;
+  /** The person's id. */
+  person: string;
+  /** OpenAI chat messages: who the person is and what they know (system), then the conversation, the agent's message last. */
+  messages: { role: 'system' | 'user' | 'assistant'; content: string }[];
+}
+
+/** Plays a person: their reply to the last message (a language model behind an OpenAI-compatible endpoint, say). */
+export type PersonPlayer = (ask: PersonAsk, signal: AbortSignal) => Promise<string>;
 
 interface Pending {
   call: CallName;
@@ -64,6 +78,11 @@ export class EnvClient implements AsyncDisposable {
   private readonly deadlineMs: number;
   private nextId = 1;
   private failure: Error | undefined;
+  /**
+   * Plays the people of the sessions reset with `people: 'client'`: the server asks for each
+   * reply, and the answer (or why there is none) goes back to it.
+   */
+  playPerson: PersonPlayer | undefined;
 
   constructor(
     private readonly transport: Transport,
@@ -99,6 +118,7 @@ export class EnvClient implements AsyncDisposable {
       maxSteps: request.maxSteps ?? 0,
       optionsJson: request.options ? JSON.stringify(request.options) : '',
       reward: request.reward ?? '',
+      people: request.people ?? '',
     };
     return this.call('reset', body, request).then((r) => r.reset!);
   }
@@ -181,6 +201,10 @@ export class EnvClient implements AsyncDisposable {
       } catch (error) {
         return this.fail(new ProtocolViolationError(`${this.describe()} wrote an undecodable frame`, { cause: error }));
       }
+      if (response.person) {
+        void this.answerPerson(response.person);
+        continue;
+      }
       const pending = this.pending.get(response.id);
       if (pending) pending.resolve(response);
       else if (!this.abandoned.delete(response.id)) {
@@ -188,6 +212,20 @@ export class EnvClient implements AsyncDisposable {
         return this.fail(new ProtocolViolationError(`${this.describe()} sent ${detail}`));
       }
     }
+  }
+
+  /** Plays the person the server asks for and sends the reply back (or why there is none: the server then fails the step with people_error). */
+  private async answerPerson(ask: NonNullable<DecodedResponse['person']>): Promise<void> {
+    const reply = { requestId: ask.requestId, text: '', error: '' };
+    const signal = AbortSignal.timeout(this.deadlineMs);
+    try {
+      if (!this.playPerson) throw new Error('this client plays no people (it was given no person player)');
+      const messages = JSON.parse(ask.messagesJson) as PersonAsk['messages'];
+      reply.text = await this.playPerson({ session: ask.session, person: ask.person, messages }, signal);
+    } catch (error) {
+      reply.error = (error as Error).message ?? String(error);
+    }
+    await this.call('personReply', reply).catch(() => undefined);
   }
 
   private async serverGone(reason: string): Promise<void> {

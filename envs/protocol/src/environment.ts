@@ -1,5 +1,5 @@
 import type { Derivation, Observation, TaskFamily, ToolCall, ToolSpec, Verdict } from './messages.js';
-import type { People, PersonTurn } from './kit/people.js';
+import type { People, PersonTurn, PersonVoice } from './kit/people.js';
 
 /** What an env server is told to open: one task instance. */
 export interface EpisodeSpec {
@@ -13,6 +13,11 @@ export interface EpisodeSpec {
    * the family's expert reads from it what the people have said.
    */
   people?: People;
+  /**
+   * Who plays the task's people instead of their script (a reset with people "client": the
+   * client's language model, asked over the protocol); the kit builds `people` with it.
+   */
+  peopleVoice?: PersonVoice;
 }
 
 /** A tool call whose name is one of the session's tools and whose arguments match its schema. */

@@ -1,4 +1,4 @@
-export { EnvClient, type CallOptions, type EnvClientOptions, type ResetOptions, type Transport } from './client.js';
+export { EnvClient, type CallOptions, type EnvClientOptions, type PersonAsk, type PersonPlayer, type ResetOptions, type Transport } from './client.js';
 export { DEFAULT_DEADLINE_MS, serveEnv, type EnvServer, type ServeOptions } from './server.js';
 export { serveStdio } from './stdio.js';
 export type { Environment, EpisodeSpec, ExpertAction, Session, StepOutcome, ValidToolCall } from './environment.js';

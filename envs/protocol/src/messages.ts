@@ -11,6 +11,7 @@ export type Response = workgym.v1.Response.$Properties;
 export type TaskFamily = workgym.v1.TaskFamily.$Properties;
 export type Task = workgym.v1.Task.$Properties;
 export type ResetRequest = workgym.v1.ResetRequest.$Properties;
+export type PersonReplyRequest = workgym.v1.PersonReplyRequest.$Properties;
 export type ToolSpec = workgym.v1.ToolSpec.$Properties;
 export type ToolCall = workgym.v1.ToolCall.$Properties;
 export type Image = workgym.v1.Image.$Properties;

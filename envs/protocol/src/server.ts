@@ -5,9 +5,9 @@ import { Episode } from './episode.js';
 import { CallRefusedError } from './errors.js';
 import { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder } from './framing.js';
 import { declaredComponents, guessStrategy, parseRewardMode, relaxStrategy } from './reward.js';
-import { PARAPHRASE_STRATEGIES } from './kit/people.js';
+import { PARAPHRASE_STRATEGIES, type ChatMessage } from './kit/people.js';
 import { SEED_LIMIT } from './rng.js';
-import { PROTOCOL_VERSION, wire, type Decoded, type Request, type ResetRequest, type Response, type TaskFamily } from './messages.js';
+import { PROTOCOL_VERSION, wire, type Decoded, type PersonReplyRequest, type Request, type ResetRequest, type Response, type TaskFamily } from './messages.js';
 
 type DecodedRequest = Decoded<Request>;
 
@@ -57,8 +57,14 @@ export function serveEnv(env: Environment, input: Readable, output: Writable, op
   return { done, close, [Symbol.asyncDispose]: close };
 }
 
+/** How long the server waits for a client to play a person (the step's own deadline may end it sooner). */
+const PERSON_REPLY_MS = DEFAULT_DEADLINE_MS;
+
 class Connection {
   private readonly episodes = new Map<string, Episode>();
+  /** Replies the server awaits from a client that plays the people, by request id. */
+  private readonly personAsks = new Map<number, { resolve(text: string): void; reject(error: Error): void }>();
+  private nextPersonAsk = 1;
   private opening = 0;
   private readonly log: (line: string) => void;
   private shuttingDown: Promise<void> | undefined;
@@ -88,6 +94,8 @@ class Connection {
 
   async shutdown(): Promise<void> {
     this.shuttingDown ??= (async () => {
+      for (const ask of this.personAsks.values()) ask.reject(new Error('the server is shutting down'));
+      this.personAsks.clear();
       await Promise.allSettled([...this.episodes.values()].map((e) => e.session.close()));
       this.episodes.clear();
       await this.env.close();
@@ -134,6 +142,9 @@ class Connection {
       case 'close':
         await this.closeEpisode(request.close!.session);
         return { close: {} };
+      case 'personReply':
+        this.personReplied(request.personReply!);
+        return { personReply: {} };
       default:
         throw new CallRefusedError('bad_request', 'the request carries no call');
     }
@@ -169,10 +180,15 @@ class Connection {
     }
     const options = parseOptions(spec.optionsJson);
     const reward = parseRewardMode(spec.reward);
+    if (!['', 'scripted', 'client'].includes(spec.people)) {
+      throw new CallRefusedError('bad_request', `people must be "scripted" or "client", not ${JSON.stringify(spec.people)}`);
+    }
+    const id = randomUUID();
+    const peopleVoice = spec.people === 'client' ? (person: string, messages: ChatMessage[]) => this.askPerson(id, person, messages) : undefined;
     this.opening += 1;
     let session: Session;
     try {
-      session = await this.env.reset({ family: family.id!, seed: spec.seed, split, options }, signal);
+      session = await this.env.reset({ family: family.id!, seed: spec.seed, split, options, ...(peopleVoice ? { peopleVoice } : {}) }, signal);
       if (signal.aborted || this.shuttingDown) {
         // Nobody will learn this session's id (the client was told deadline_exceeded, or the
         // stream is closing): close it before its slot is given back.
@@ -182,7 +198,6 @@ class Connection {
     } finally {
       this.opening -= 1;
     }
-    const id = randomUUID();
     const task = {
       family: family.id!,
       seed: spec.seed,
@@ -195,6 +210,35 @@ class Connection {
     };
     this.episodes.set(id, new Episode(id, task, session, { maxSteps: spec.maxSteps, reward, components: declaredComponents(family) }));
     return { session: id, task, observation: session.observation, tools: [...session.tools] };
+  }
+
+  /** Asks the client to play `person` (a reset with people "client") and waits for the reply. */
+  private askPerson(session: string, person: string, messages: ChatMessage[]): Promise<string> {
+    const requestId = this.nextPersonAsk;
+    this.nextPersonAsk = this.nextPersonAsk >= 0xffffffff ? 1 : this.nextPersonAsk + 1;
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.personAsks.delete(requestId);
+        reject(new Error(`no reply came from the client within ${PERSON_REPLY_MS} ms`));
+      }, PERSON_REPLY_MS);
+      timer.unref();
+      const settle = () => {
+        clearTimeout(timer);
+        this.personAsks.delete(requestId);
+      };
+      this.personAsks.set(requestId, {
+        resolve: (text) => (settle(), resolve(text)),
+        reject: (error) => (settle(), reject(error)),
+      });
+      this.send({ id: 0, person: { requestId, session, person, messagesJson: JSON.stringify(messages) } });
+    });
+  }
+
+  private personReplied(reply: Decoded<PersonReplyRequest>): void {
+    const ask = this.personAsks.get(reply.requestId);
+    if (!ask) throw new CallRefusedError('bad_request', `no person's reply is awaited with request_id ${reply.requestId}`);
+    if (reply.error) ask.reject(new Error(reply.error));
+    else ask.resolve(reply.text);
   }
 
   private async expert(session: string, strategy: string, signal: AbortSignal) {

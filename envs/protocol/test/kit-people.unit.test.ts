@@ -53,15 +53,15 @@ describe('a scripted person', () => {
     ]);
   });
 
-  it('is heard only once it answered: muted, the fact was asked but nothing was said', () => {
+  it('is heard only once it answered: muted, the fact was asked but nothing was said', async () => {
     const people = new People([owner]);
     expect(people.heard('dana.kim', 'rounding')).toBeUndefined();
     people.mode = 'muted';
-    expect(people.send('dana.kim', 'Which rounding rule should I follow?')).toEqual([]);
+    expect(await people.send('dana.kim', 'Which rounding rule should I follow?')).toEqual([]);
     expect(people.wasAsked('dana.kim', 'rounding')).toBe(true);
     expect(people.heard('dana.kim', 'rounding')).toBeUndefined();
     people.mode = 'scripted';
-    const turns = people.send('dana.kim', 'Which spec holds for rounding?');
+    const turns = await people.send('dana.kim', 'Which spec holds for rounding?');
     expect(turns).toEqual([{ who: 'dana.kim', name: 'Dana Kim', channel: 'message', text: owner.facts[0]!.answer }]);
     expect(people.heard('dana.kim', 'rounding')).toBe('half to even');
     expect(people.takeTurns()).toEqual(turns);
@@ -78,7 +78,7 @@ describe('a scripted person', () => {
     ]);
   });
 
-  it('refuses a person whose data does not hold up, naming what is wrong', () => {
+  it('refuses a person whose data does not hold up, naming what is wrong', async () => {
     const fact = owner.facts[0]!;
     expect(() => new People([{ ...owner, facts: [{ ...fact, paraphrases: fact.paraphrases.slice(0, 2) }] }])).toThrow(
       "dana.kim's fact rounding has 2 paraphrases; it needs at least 3",
@@ -90,6 +90,6 @@ describe('a scripted person', () => {
       'dana.kim answers the generic message "What should I do next?" with rounding',
     );
     expect(() => new People([owner, owner])).toThrow("the task's people share an id: dana.kim, dana.kim");
-    expect(() => new People([owner]).send('sam', 'hi')).toThrow('no person "sam" in this task (there are: dana.kim)');
+    await expect(new People([owner]).send('sam', 'hi')).rejects.toThrow('no person "sam" in this task (there are: dana.kim)');
   });
 });

@@ -78,7 +78,7 @@ export abstract class EnvBase<Def extends FamilyDef<unknown>> implements Environ
   async reset(spec: EpisodeSpec, signal: AbortSignal): Promise<Session & AsyncDisposable> {
     const def = this.catalogue.find(spec.family);
     const cast = def ? this.catalogue.people(spec.family, spec.seed, spec.split) : [];
-    const people = cast.length > 0 ? new People(cast) : undefined;
+    const people = cast.length > 0 ? new People(cast, 'scripted', spec.peopleVoice) : undefined;
     const session = await this.open(people ? { ...spec, people } : spec, signal);
     if (!def) return this.sessions.track(session);
     try {

@@ -75,20 +75,20 @@ export class JudgedSession implements Session {
   }
 
   async step(call: ValidToolCall, signal: AbortSignal): Promise<StepOutcome> {
-    const outcome = call.name === MESSAGE && this.judging.people ? this.message(this.judging.people, call) : await this.innerStep(call, signal);
+    const outcome = call.name === MESSAGE && this.judging.people ? await this.message(this.judging.people, call) : await this.innerStep(call, signal);
     const people = this.judging.people?.takeTurns() ?? [];
     return people.length > 0 ? { ...outcome, people } : outcome;
   }
 
   /** Delivers a `message` call and answers with the reply (the observation shows it). */
-  private message(people: People, call: ValidToolCall): StepOutcome {
+  private async message(people: People, call: ValidToolCall): Promise<StepOutcome> {
     const { to, text } = MESSAGE_TOOL.parse(MESSAGE, call.arguments);
     const person = people.person(to);
     if (!person || person.channel !== MESSAGE) {
       const known = people.on(MESSAGE).map((p) => p.id);
       throw new ActionError('invalid_arguments', `no one called ${JSON.stringify(to)} can be messaged here (you can message: ${known.join(', ')})`);
     }
-    const reply = messageResult(person, people.send(to, text));
+    const reply = messageResult(person, await people.send(to, text));
     return { observation: { text: reply, rawSize: Buffer.byteLength(reply) } };
   }
 

@@ -1,3 +1,4 @@
+import { CallRefusedError } from '../errors.js';
 import type { ExpertStep } from './family.js';
 import { defineTools, z, type ToolTable } from './tools.js';
 
@@ -62,6 +63,27 @@ export interface PersonTurn {
  */
 export type PeopleMode = 'scripted' | 'muted';
 
+/** An OpenAI chat message: what a person is played from. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/**
+ * Plays a person from chat messages and gives their reply: the client's language model (a reset
+ * with people "client"). The kit writes the messages and checks the reply.
+ */
+export type PersonVoice = (person: string, messages: ChatMessage[]) => Promise<string>;
+
+/**
+ * A person could not be played: the voice failed, or its reply left out a fact the agent asked
+ * for or gave one nobody asked for. The person's fault, never the agent's: the step fails with
+ * the protocol's people_error, and a rollout retries the episode like an infra fault.
+ */
+export function peopleError(message: string): CallRefusedError {
+  return new CallRefusedError('people_error', message);
+}
+
 /** Messages that ask for nothing specific: no person may answer one with anything private. */
 export const GENERIC_PROBES: readonly string[] = [
   'Hello!',
@@ -77,11 +99,14 @@ export class People {
   paraphrase = 0;
   private readonly heardValues = new Map<string, string>();
   private readonly askedFacts = new Set<string>();
+  private readonly conversations = new Map<string, ChatMessage[]>();
   private pending: PersonTurn[] = [];
 
   constructor(
     readonly cast: readonly Person[],
     public mode: PeopleMode = 'scripted',
+    /** Who plays the people instead of their script (a client's language model); the kit checks each reply. */
+    private readonly voice?: PersonVoice,
   ) {
     for (const person of cast) checkPerson(person);
     const ids = cast.map((p) => p.id);
@@ -99,18 +124,40 @@ export class People {
   }
 
   /**
-   * Delivers `text` to the person `to` and returns their reply, as turns (none when muted); the
+   * Delivers `text` to the person `to` and returns their reply, as turns (none when muted): by
+   * their script, or played by the voice and checked (a people_error when the reply fails). The
    * turns are kept for the step's record too (`takeTurns`).
    */
-  send(to: string, text: string): PersonTurn[] {
+  async send(to: string, text: string): Promise<PersonTurn[]> {
     const person = this.person(to);
     if (!person) throw new RangeError(`no person ${JSON.stringify(to)} in this task (there are: ${this.cast.map((p) => p.id).join(', ') || 'none'})`);
-    for (const fact of asked(person, text)) this.askedFacts.add(`${person.id}/${fact.id}`);
+    const facts = asked(person, text);
+    const before = new Set(this.askedFacts);
+    for (const fact of facts) this.askedFacts.add(`${person.id}/${fact.id}`);
     if (this.mode === 'muted') return [];
-    const turns = replyOf(person, text).map((said) => ({ who: person.id, name: person.name, channel: person.channel, text: said }));
-    for (const fact of asked(person, text)) this.heardValues.set(`${person.id}/${fact.id}`, fact.value);
+    const said = this.voice ? [await this.played(person, text, facts, before)] : replyOf(person, text);
+    const turns = said.map((line) => ({ who: person.id, name: person.name, channel: person.channel, text: line }));
+    for (const fact of facts) this.heardValues.set(`${person.id}/${fact.id}`, fact.value);
     this.pending.push(...turns);
     return turns;
+  }
+
+  /** The voice's reply to `text`, checked: it gives every fact asked for and none that nobody has asked for. */
+  private async played(person: Person, text: string, facts: readonly Fact[], askedBefore: ReadonlySet<string>): Promise<string> {
+    const history = this.conversations.get(person.id) ?? [];
+    const messages = [{ role: 'system' as const, content: personBrief(person, facts) }, ...history, { role: 'user' as const, content: text }];
+    let reply: string;
+    try {
+      reply = await this.voice!(person.id, messages);
+    } catch (error) {
+      throw peopleError(`${person.name} could not be played: ${(error as Error).message}`);
+    }
+    const left = facts.find((fact) => !mentions(reply, fact.value));
+    if (left) throw peopleError(`${person.name}'s reply left out ${left.about}, which the message asked for: ${JSON.stringify(reply)}`);
+    const leaked = person.facts.find((fact) => !facts.includes(fact) && !askedBefore.has(`${person.id}/${fact.id}`) && mentions(reply, fact.value));
+    if (leaked) throw peopleError(`${person.name}'s reply gave ${leaked.about}, which nobody asked for: ${JSON.stringify(reply)}`);
+    this.conversations.set(person.id, [...history, { role: 'user', content: text }, { role: 'assistant', content: reply }]);
+    return reply;
   }
 
   /** The turns said since the last call, for the step that caused them. */
@@ -215,6 +262,26 @@ function correction(person: Person, fact: Fact): string {
 function nothingAsked(person: Person, text: string): string {
   if (text.includes('?')) return person.tone === 'formal' ? "I'm afraid I don't know that." : 'Sorry, no idea about that.';
   return person.tone === 'formal' ? 'Thank you. Let me know what you need from me.' : 'Sure, just tell me what you need.';
+}
+
+/** What the voice plays the person from: who they are, what they know, and what this message lets them say. */
+export function personBrief(person: Person, asking: readonly Fact[]): string {
+  const known = person.facts.map((fact) => `- ${fact.about}: ${fact.answer}`).join('\n');
+  const now =
+    asking.length > 0
+      ? `The message asks for ${asking.map((f) => f.about).join(' and ')}: say ${asking.map((f) => JSON.stringify(f.value)).join(' and ')} in your reply, exactly as written.`
+      : 'The message asks for none of what you know: say none of it. If it is a question, say you do not know.';
+  return [
+    `You are ${person.name}, ${person.role}. Someone working on a task writes to you; answer as ${person.name}, in a ${person.tone} tone, in one to three sentences.`,
+    `What you know:\n${known}`,
+    `Say what you know only when asked for it. ${now}`,
+  ].join('\n\n');
+}
+
+/** Whether `text` states `value`, case, spaces and punctuation aside ("1,240,000" in "1240000."). */
+function mentions(text: string, value: string): boolean {
+  const bare = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  return bare(text).includes(bare(value));
 }
 
 /** Lower case, words only, one space apart, padded so that a phrase matches on word boundaries. */
