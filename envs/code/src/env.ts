@@ -40,7 +40,7 @@ export class CodeEnv extends EnvBase<FamilyDef> {
     this.sandboxInstance ??= Sandbox.fromEnvironment();
     this.judge ??= new Judge(this.sandboxInstance);
     await prepareWorkspace(this.sandboxInstance, instance, signal);
-    return new CodeSession(instance.instruction, instance, this.sandboxInstance, this.judge);
+    return new CodeSession(instance.instruction, instance, this.sandboxInstance, this.judge, spec.people);
   }
 
   protected override async release(): Promise<void> {

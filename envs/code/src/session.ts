@@ -10,7 +10,7 @@ import {
   type ValidToolCall,
   type Verdict,
 } from '@workgym/protocol';
-import { candidateCalls, expertAction } from '@workgym/protocol/kit';
+import { candidateCalls, expertAction, type People } from '@workgym/protocol/kit';
 import type { Judge } from './judge/judge.js';
 import type { RunResult } from './sandbox/run-command.js';
 import type { Sandbox } from './sandbox/sandbox.js';
@@ -61,6 +61,7 @@ export class CodeSession implements Session {
     private readonly instance: TaskInstance,
     private readonly sandbox: Sandbox,
     private readonly judge: Judge,
+    people?: People,
   ) {
     this.files = new WorkspaceFiles(sandbox);
     const names: ToolName[] = ['bash', 'read_file', 'write_file', 'edit_file', 'list_files'];
@@ -79,6 +80,7 @@ export class CodeSession implements Session {
       (path) => this.files.content(path),
       watched,
       (path) => this.files.mode(path),
+      people,
     );
     this.history.show(instruction);
     for (const tool of this.tools) this.history.show(`${tool.name} ${tool.description} ${tool.parametersJson}`);

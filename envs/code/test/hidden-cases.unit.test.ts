@@ -40,6 +40,8 @@ describe('hidden cases are disjoint from the visible ones', () => {
       'code/sql-query',
       'code/it-fix-service-config',
       'code/it-schedule-job',
+      'code/py-ask-spec',
+      'code/py-ask-config',
     ]);
   });
 

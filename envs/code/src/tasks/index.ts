@@ -9,6 +9,8 @@ import { itUserAudit } from './it-user-audit.js';
 import { jsFixBug } from './js-fix-bug.js';
 import { jsImplementFunction } from './js-implement-function.js';
 import { pyAddFeature } from './py-add-feature.js';
+import { pyAskConfig } from './py-ask-config.js';
+import { pyAskSpec } from './py-ask-spec.js';
 import { pyCsvTransform } from './py-csv-transform.js';
 import { pyFixBug } from './py-fix-bug.js';
 import { pyImplementFunction } from './py-implement-function.js';
@@ -36,4 +38,6 @@ export const FAMILIES: readonly FamilyDef[] = [
   itDiskCleanup,
   itRotateSecret,
   itUserAudit,
+  pyAskSpec,
+  pyAskConfig,
 ];

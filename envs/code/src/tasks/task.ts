@@ -1,4 +1,4 @@
-import type { FamilyDef as KitFamilyDef, PlannedCall } from '@workgym/protocol/kit';
+import type { FamilyDef as KitFamilyDef, Person, PlannedCall } from '@workgym/protocol/kit';
 import type { Expert } from './expert/step.js';
 
 /**
@@ -174,6 +174,8 @@ export interface TaskInstance {
    * change fails the kit's guard `no_collateral` (see `expectsChange`).
    */
   changes?: readonly string[];
+  /** Who the agent can reach and what only they know (a family listing `people`, whose `people` returns these). */
+  people?: Person[];
   /** The next expert (or near-miss) step at a state of this instance's episode (`workExpert`, `byStrategy`). */
   expert: Expert;
   /**

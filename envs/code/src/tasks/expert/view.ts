@@ -1,5 +1,5 @@
 import { ShownText } from '@workgym/protocol';
-import type { PlannedCall } from '@workgym/protocol/kit';
+import type { People, PlannedCall } from '@workgym/protocol/kit';
 
 /**
  * What the expert may know of an episode: the workspace as it is now and what the episode has
@@ -17,6 +17,8 @@ export interface EpisodeView {
   made(call: PlannedCall, unchanged?: readonly string[]): boolean;
   /** What the latest successful run of `call` showed. */
   output(call: PlannedCall): string | undefined;
+  /** The task's people and what they have said (a family listing `people`); the expert asks them through it. */
+  readonly people?: People;
 }
 
 interface Made {
@@ -36,11 +38,13 @@ export class EpisodeHistory implements EpisodeView {
    * @param read the current text of a workspace file
    * @param watched the files whose state a call is remembered with (the task's files)
    * @param readMode the current permission bits of a workspace path
+   * @param people the episode's people, for a family that has them
    */
   constructor(
     private readonly read: (path: string) => string | undefined,
     private readonly watched: readonly string[],
     private readonly readMode: (path: string) => number | undefined = () => undefined,
+    readonly people?: People,
   ) {}
 
   /** Text the agent was shown outside any call (the instruction, the tools, the first observation). */
