@@ -60,6 +60,7 @@ export class BrowserEnv extends EnvBase<FamilyDef> {
       nearMisses: def?.nearMisses ?? [],
       conditions: def?.conditions ?? [],
       guesses: def?.guesses ?? [],
+      ...(spec.people ? { people: spec.people } : {}),
     };
     return openBrowserSession(this.host, page, signal, this.options.settle ?? DEFAULT_SETTLE);
   }

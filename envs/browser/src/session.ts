@@ -9,7 +9,7 @@ import {
   type ValidToolCall,
   type Verdict,
 } from '@workgym/protocol';
-import { expertAction, type StateSnapshot } from '@workgym/protocol/kit';
+import { expertAction, type People, type StateSnapshot } from '@workgym/protocol/kit';
 import { guessStrategy, relaxStrategy } from '@workgym/protocol';
 import type { BrowserContext } from 'puppeteer-core';
 import type { PageDriver, StepTimings } from './browser/page-driver.js';
@@ -35,6 +35,8 @@ export interface SessionParts {
   nearMisses: readonly string[];
   conditions: readonly string[];
   guesses: readonly string[];
+  /** The task's people (a family listing `people`): its experts read what they said. */
+  people?: People;
 }
 
 /** One browser episode: its own BrowserContext, page and site backends. */
@@ -47,7 +49,13 @@ export class BrowserSession implements Session {
   /** Every page this episode showed, so experts act on what was seen and nothing else. */
   private readonly seen: SeenPage[] = [];
 
-  constructor(private readonly parts: SessionParts) {}
+  /** What failed a person's reply on a site's channel during the current step (SiteApp.meet). */
+  private peopleFault: Error | undefined;
+
+  constructor(private readonly parts: SessionParts) {
+    const people = parts.people;
+    if (people) for (const app of parts.instance.sites) app.meet?.(people, (error) => (this.peopleFault ??= error));
+  }
 
   /** Read after open(): an external suite's page states its own instruction. */
   get instruction(): string {
@@ -104,6 +112,10 @@ export class BrowserSession implements Session {
         throw new ActionError('unknown_tool', `no tool ${call.name}`);
     }
     const t1 = performance.now();
+    const fault = this.peopleFault;
+    this.peopleFault = undefined;
+    // The person's fault, not the agent's: the step fails with it (a PeopleError is the protocol's people_error).
+    if (fault) throw fault;
     const done = (await this.parts.instance.afterStep?.(this.parts.driver)) ?? false;
     this.observation = await this.observe();
     const end = performance.now();
@@ -148,7 +160,8 @@ export class BrowserSession implements Session {
 
   /** What an expert decides from at this state: the current page and every page shown (a composite env's expert reads it too). */
   expertView(strategy: string): ExpertView {
-    return { url: new URL(this.parts.driver.url()), snapshot: this.parts.driver.snapshot, seen: this.seen, strategy };
+    const view = { url: new URL(this.parts.driver.url()), snapshot: this.parts.driver.snapshot, seen: this.seen, strategy };
+    return this.parts.people ? { ...view, people: this.parts.people } : view;
   }
 
   async close(): Promise<void> {

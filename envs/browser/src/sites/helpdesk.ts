@@ -1,3 +1,4 @@
+import type { People, PersonTurn } from '@workgym/protocol/kit';
 import { money } from '../tasks/rng.js';
 import { errors, esc, field, page, selectField, table } from './html.js';
 import { formText, notFound, route, type SiteApp, type SiteRequest, type SiteResponse } from './site-app.js';
@@ -8,6 +9,8 @@ export interface DeskCustomer {
   name: string;
   email: string;
   tier: 'standard' | 'premium' | 'enterprise';
+  /** The id of the task's Person who writes as this customer (channel `desk`): they answer replies on their tickets. */
+  person?: string;
 }
 
 export interface DeskOrder {
@@ -33,6 +36,12 @@ export interface Ticket {
   group?: string;
   /** Internal notes, which the customer never sees; absent until one is added. */
   notes?: string[];
+  /**
+   * What the customer wrote back on the thread (a Person of the task answering a reply), each
+   * after the agent's reply number `after` (1 = the first); absent until they answer. It lives in
+   * the ticket's record, which a task that has the agent reply already expects to change.
+   */
+  thread?: { after: number; from: string; text: string }[];
 }
 
 export interface Refund {
@@ -71,7 +80,16 @@ export function orderTotal(o: DeskOrder): number {
 export class HelpDeskSite implements SiteApp {
   readonly host = 'desk.test';
 
+  private people: People | undefined;
+  private fault: (error: Error) => void = () => undefined;
+
   constructor(readonly data: DeskData) {}
+
+  /** The task's people: a customer who is one of them answers the agent's replies on the ticket. */
+  meet(people: People, fault: (error: Error) => void): void {
+    this.people = people;
+    this.fault = fault;
+  }
 
   /** Every record the app holds (SiteApp.state). */
   state(): Record<string, string> {
@@ -82,7 +100,7 @@ export class HelpDeskSite implements SiteApp {
     touchRecords(this.data, key);
   }
 
-  handle(req: SiteRequest): SiteResponse {
+  handle(req: SiteRequest): SiteResponse | Promise<SiteResponse> {
     const p = req.path;
     let m: Record<string, string> | undefined;
     if (p === '/') return this.queue();
@@ -137,7 +155,12 @@ export class HelpDeskSite implements SiteApp {
     const t = this.data.tickets.find((x) => x.id === id);
     if (!t) return notFound();
     const c = this.customerOf(t.customerId)!;
-    const replies = t.replies.map((r) => `<blockquote>${esc(r)}</blockquote>`).join('');
+    const answers = (after: number) =>
+      (t.thread ?? [])
+        .filter((m) => m.after === after)
+        .map((m) => `<blockquote><p>${esc(m.from)} (customer) wrote:</p><p>${esc(m.text)}</p></blockquote>`)
+        .join('');
+    const replies = t.replies.map((r, i) => `<blockquote>${esc(r)}</blockquote>${answers(i + 1)}`).join('');
     return this.render(
       `Ticket #${t.id}: ${t.subject}`,
       `${errors(errs)}<p>From: <a href="/customers/${c.id}">${esc(c.name)}</a> (${esc(c.email)})</p><p>Status: ${esc(t.status)}</p>
@@ -197,7 +220,7 @@ ${selectField(
     return { redirect: `/tickets/${id}` };
   }
 
-  private reply(id: number, req: SiteRequest): SiteResponse {
+  private reply(id: number, req: SiteRequest): SiteResponse | Promise<SiteResponse> {
     const t = this.data.tickets.find((x) => x.id === id);
     if (!t) return notFound();
     const text = formText(req, 'reply');
@@ -206,7 +229,28 @@ ${selectField(
     if (!['open', 'pending', 'solved'].includes(status)) return this.ticket(id, ['Choose a status.']);
     t.replies.push(text);
     t.status = status as Ticket['status'];
-    return { redirect: `/tickets/${id}` };
+    const shown: SiteResponse = { redirect: `/tickets/${id}` };
+    const person = this.people && this.recipient(t, this.people);
+    return this.people && person ? this.deliver(t, this.people, person, text).then(() => shown) : shown;
+  }
+
+  /** The Person of the task the ticket's customer is, when they answer on the desk. */
+  private recipient(t: Ticket, people: People): string | undefined {
+    const person = this.customerOf(t.customerId)?.person;
+    return person !== undefined && people.person(person)?.channel === 'desk' ? person : undefined;
+  }
+
+  /** A public reply reaches the customer, a Person of the task; their answer joins the thread (none when muted). */
+  private async deliver(t: Ticket, people: People, person: string, text: string): Promise<void> {
+    let turns: PersonTurn[];
+    try {
+      turns = await people.send(person, text);
+    } catch (error) {
+      this.fault(error as Error);
+      throw error;
+    }
+    const said = turns.map((turn) => ({ after: t.replies.length, from: turn.name, text: turn.text }));
+    if (said.length > 0) t.thread = [...(t.thread ?? []), ...said];
   }
 
   private refunded(orderId: number): number {

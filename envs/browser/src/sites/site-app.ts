@@ -1,3 +1,5 @@
+import type { People } from '@workgym/protocol/kit';
+
 /** One request to a site, already parsed (the env's proxy routes it by host). */
 export interface SiteRequest {
   method: string;
@@ -36,6 +38,13 @@ export interface SiteApp {
    * state.ts): the conformance check's one change a task does not expect (`Session.touch`).
    */
   touch?(key: string): void;
+  /**
+   * The task's people, for an app that is one of their channels (the desk's ticket thread): the
+   * session hands them over before the first request, and the app delivers what the agent says
+   * there with `people.send`, showing the replies where the agent reads them. A person who could
+   * not be played (`send` threw) goes to `fault`: the session fails the step with it.
+   */
+  meet?(people: People, fault: (error: Error) => void): void;
 }
 
 /** Text of a POSTed field, trimmed. */

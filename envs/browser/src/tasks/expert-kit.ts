@@ -2,7 +2,7 @@
 // it makes must be one a student could make from what the episode has shown: it clicks elements
 // of the current page, types values the instruction or a page showed, and declares the values it
 // computes (a refund amount, a reply) with the shown values they come from.
-import { REPORT_INFEASIBLE, type Derived, type ExpertStep, type PlannedCall } from '@workgym/protocol/kit';
+import { REPORT_INFEASIBLE, type Derived, type ExpertStep, type People, type PlannedCall } from '@workgym/protocol/kit';
 import type { Snapshot, SnapshotNode } from '../browser/ax-snapshot.js';
 
 /** A page the episode showed the agent: its address (the observation's URL line) and content. */
@@ -28,6 +28,8 @@ export interface ExpertView {
   seen: readonly SeenPage[];
   /** One of the family's strategies or near-misses. */
   strategy: string;
+  /** The task's people and what they have said, for a family listing `people`. */
+  people?: People;
 }
 
 /**

@@ -5,6 +5,8 @@ import { calResolveConflict } from './cal-resolve-conflict.js';
 import { calScheduleMeeting } from './cal-schedule-meeting.js';
 import { contactsMergeDuplicates } from './contacts-merge-duplicates.js';
 import { contactsUpdate } from './contacts-update.js';
+import { deskAskApproval } from './desk-ask-approval.js';
+import { deskAskOrder } from './desk-ask-order.js';
 import { deskPolicyDataRequest } from './desk-policy-data-request.js';
 import { deskPolicyLateCredit } from './desk-policy-late-credit.js';
 import { deskPolicyRefund } from './desk-policy-refund.js';
@@ -48,4 +50,6 @@ export const FAMILIES: readonly FamilyDef[] = [
   deskPolicyDataRequest,
   deskPolicyLateCredit,
   deskPolicyRouting,
+  deskAskOrder,
+  deskAskApproval,
 ];

@@ -1,4 +1,4 @@
-import type { ExpertStep, FamilyDef as KitFamilyDef } from '@workgym/protocol/kit';
+import type { ExpertStep, FamilyDef as KitFamilyDef, Person } from '@workgym/protocol/kit';
 import type { ExpertView } from './expert-kit.js';
 import type { SiteApp } from '../sites/site-app.js';
 
@@ -65,6 +65,11 @@ export interface TaskInstance {
    * change on its guard `no_collateral`.
    */
   expectsChange?(key: string): boolean;
+  /**
+   * Who the agent can reach, for a family listing `people` (its `people` returns them): what only
+   * they know is never in the instruction or on a page until they say it.
+   */
+  people?: readonly Person[];
   /** Runs once after the start page loaded (MiniWoB++: seed the page, turn the timer off, start). */
   prepare?(page: PageHooks): Promise<void>;
   /** Runs after every action; true ends the episode (MiniWoB++: the page says it is done). */

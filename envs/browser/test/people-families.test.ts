@@ -1,0 +1,31 @@
+// The people families played in Chromium as `workgym check` plays them: the customer answers the
+// agent's reply on the ticket's thread, the expert acts on what they said (a slip corrected, an
+// offer accepted or declined), and the kit's muted and paraphrase cases hold.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkEnv } from '@workgym/protocol';
+import { FAMILIES } from '../src/tasks/index.js';
+import { connectBrowserEnv } from './helpers.js';
+
+let h: ReturnType<typeof connectBrowserEnv>;
+
+beforeAll(() => {
+  h = connectBrowserEnv({ maxSessions: 4 });
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+const PEOPLE = FAMILIES.filter((f) => f.features?.includes('people')).map((f) => `browser/${f.name}`);
+/** desk-ask-order's customer slips on seed 3; desk-ask-approval's accepts on 1 and 2 and declines on 3 (desk-thread.unit.test.ts checks it). */
+const SEEDS = [1, 2, 3];
+
+describe('people families in Chromium', () => {
+  it('pass checkEnv: the expert asks the customer on the ticket and acts on the answer; muted, near-misses, relaxations, guesses and collateral fail', async () => {
+    expect(PEOPLE).toEqual(['browser/desk-ask-order', 'browser/desk-ask-approval']);
+    const report = await checkEnv(h.client, { families: PEOPLE, seeds: SEEDS, relaxationSeeds: [1, 2], guessSeeds: [1, 2, 3] });
+    expect(report.results.filter((r) => !r.ok)).toEqual([]);
+    expect(report.results.filter((r) => r.check === 'muted' && r.ok)).toHaveLength(PEOPLE.length * SEEDS.length);
+    expect(report.results.filter((r) => r.check === 'paraphrase' && r.ok)).toHaveLength(PEOPLE.length * SEEDS.length);
+  }, 1_500_000);
+});
