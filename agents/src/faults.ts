@@ -18,6 +18,12 @@ export class InfraFault extends WorkgymError {
 }
 
 /**
+ * A person of the task could not be played (reset with people "client": the player failed, or
+ * its reply left out what was asked or gave what was not): the person's fault, never the agent's.
+ */
+export class PeopleFault extends InfraFault {}
+
+/**
  * The env failed after the agent had acted: carrying out one of its steps, or in the next env
  * call made for it (the expert's action). Whose fault that was is settled by replaying the
  * episode's steps on a fresh instance (see attributeActionFault).
@@ -55,6 +61,7 @@ export function classifyEnvError(error: unknown, during: string): Error {
   if (error instanceof RemoteError && CONFIG_CODES.has(error.remoteCode)) {
     return new RolloutConfigError(`${during}: ${error.message}`, { cause: error });
   }
+  if (error instanceof RemoteError && error.remoteCode === 'people_error') return new PeopleFault(`${during}: ${error.message}`, { cause: error });
   if (
     error instanceof ServerExitedError ||
     error instanceof ProtocolViolationError ||

@@ -5,10 +5,11 @@ export { RandomAgent } from './agents/random-agent.js';
 export { PerturbedAgent } from './agents/perturbed-agent.js';
 export { ReplayAgent, ReplayMissingError } from './agents/replay-agent.js';
 export { OpenAIAgent, type OpenAIAgentOptions } from './agents/openai-agent.js';
+export { openAIPeoplePlayer, type OpenAIPeopleOptions } from './people-player.js';
 // Context policies live with the conversation they shape (trajectories), which exports rebuild too.
 export { describePolicy, parsePolicy, type ContextPolicy } from '@workgym/trajectories';
 export { RateLimiter } from './agents/rate-limiter.js';
-export { ActionFault, classifyEnvError, InfraFault, RolloutConfigError } from './faults.js';
+export { ActionFault, classifyEnvError, InfraFault, PeopleFault, RolloutConfigError } from './faults.js';
 export { runEpisode, STUCK_AFTER, type EpisodeIds, type EpisodeLimits, type EpisodeTask, type RunEpisodeOptions } from './run-episode.js';
 export { planEpisodes, workItem, type PlanOptions, type WorkItem } from './rollout/work-item.js';
 export { MemoryWorkQueue, type WorkQueue } from './rollout/work-queue.js';

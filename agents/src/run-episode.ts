@@ -46,6 +46,8 @@ export interface RunEpisodeOptions {
   limits: EpisodeLimits;
   /** What the final reward pays: the verdict's success, 0 or 1 (the default), or the shaped reward. */
   reward?: RewardMode;
+  /** Who plays the task's people: the env's scripts (the default), or the client's `playPerson`. */
+  people?: 'scripted' | 'client';
   env: { version: string; imageId: string };
   /** Stores an image's bytes; returns its sha256 (the run's blob store). */
   putBlob?: (bytes: Uint8Array) => Promise<string>;
@@ -84,6 +86,7 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
       maxSteps: limits.maxSteps,
       options: task.options,
       reward: rewardMode,
+      ...(options.people ? { people: options.people } : {}),
       ...envOptions,
     }),
   );

@@ -1,8 +1,8 @@
-import type { RewardMode } from '@workgym/protocol';
+import type { PersonPlayer, RewardMode } from '@workgym/protocol';
 import type { EnvPool, Lease } from '@workgym/runtime';
 import type { EpisodeRecord } from '@workgym/trajectories';
 import type { Agent } from '../agent.js';
-import { ActionFault, InfraFault } from '../faults.js';
+import { ActionFault, InfraFault, PeopleFault } from '../faults.js';
 import { runEpisode, type EpisodeLimits, type EpisodeTask } from '../run-episode.js';
 import { attributeActionFault, type FaultAttribution } from './fault-attribution.js';
 import type { WorkItem } from './work-item.js';
@@ -24,6 +24,12 @@ export interface PlayOptions {
   resetOptions?: Record<string, unknown>;
   /** What every episode's final reward pays (default success; see RunEpisodeOptions.reward). */
   reward?: RewardMode;
+  /**
+   * Plays the tasks' people instead of their scripts: every reset asks the env for people
+   * "client", and the env asks this for each person's reply. A person it cannot play is the
+   * person's fault (people_error): retried like an infra fault, never pinned on the agent.
+   */
+  playPeople?: PersonPlayer;
   /** Attempts per episode when the env side fails (default 3). */
   maxAttempts?: number;
   /** Stores a blob (a screenshot) and resolves with the sha256 the record names it by. */
@@ -47,10 +53,12 @@ export async function playEpisode(
   const maxAttempts = options.maxAttempts ?? 3;
   const task = episodeTask(item, options.resetOptions);
   const faults: string[] = [];
+  let lastPeopleFault = false;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const lease = await leaseOrStop(pool, signal);
     if (!lease) return undefined;
     let closeFailed = false;
+    lease.client.playPerson = options.playPeople;
     try {
       const record = await runEpisode({
         client: lease.client,
@@ -59,6 +67,7 @@ export async function playEpisode(
         ids: { runId: options.runId, episodeId: item.episodeId, groupId: item.groupId },
         limits: options.limits,
         reward: options.reward,
+        ...(options.playPeople ? { people: 'client' as const } : {}),
         env: { version: envInfo.version, imageId: lease.instance.imageId ?? envInfo.imageId },
         putBlob: options.putBlob,
         onEnvFault: () => (closeFailed = true),
@@ -72,7 +81,9 @@ export async function playEpisode(
       if (!(error instanceof InfraFault)) throw error;
       options.log?.(`${item.episodeId}: attempt ${attempt} failed: ${error.message}`);
       faults.push(error.message);
-      if (error instanceof ActionFault) {
+      lastPeopleFault = error instanceof PeopleFault || error.cause instanceof PeopleFault;
+      // A person the client could not play is the person's fault: no replay can pin it on the agent.
+      if (error instanceof ActionFault && !(error.cause instanceof PeopleFault)) {
         const verdict = await replay(task, pool, error, options.limits, signal);
         if (!verdict) return undefined;
         faults.push(verdict.message);
@@ -80,7 +91,7 @@ export async function playEpisode(
       }
     }
   }
-  return infraErrorRecord(item, options, envInfo, faults, maxAttempts);
+  return infraErrorRecord(item, options, envInfo, faults, maxAttempts, lastPeopleFault ? 'people_error' : 'infra_error');
 }
 
 /** The env's version and image, from one instance; undefined when stopped. */
@@ -131,7 +142,14 @@ async function leaseOrStop(pool: EnvPool, signal: AbortSignal): Promise<Lease | 
   }
 }
 
-function infraErrorRecord(item: WorkItem, options: PlayOptions, envInfo: EnvInfo, faults: string[], attempts: number): EpisodeRecord {
+function infraErrorRecord(
+  item: WorkItem,
+  options: PlayOptions,
+  envInfo: EnvInfo,
+  faults: string[],
+  attempts: number,
+  status: 'infra_error' | 'people_error',
+): EpisodeRecord {
   const now = Date.now();
   return {
     runId: options.runId,
@@ -149,7 +167,7 @@ function infraErrorRecord(item: WorkItem, options: PlayOptions, envInfo: EnvInfo
     rewardMode: options.reward ?? 'success',
     shapedReward: 0,
     success: false,
-    status: 'infra_error',
+    status,
     errorMessage: faults.join('\n'),
     attempts,
     timings: { startedAtMs: now, endedAtMs: now, agentMs: 0, envMs: 0, totalMs: 0 },

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { WorkgymError, type RewardMode } from '@workgym/protocol';
+import { WorkgymError, type PersonPlayer, type RewardMode } from '@workgym/protocol';
 import { EnvPool, type EnvRuntime, type EnvServerSpec } from '@workgym/runtime';
 import type { RunWriter } from '@workgym/trajectories';
 import type { Agent } from '../agent.js';
@@ -48,6 +48,8 @@ export interface RolloutOptions {
   resetOptions?: Record<string, unknown>;
   /** What every episode's final reward pays: success, 0 or 1 (the default), or the shaped reward. */
   reward?: RewardMode;
+  /** Plays the tasks' people instead of their scripts (see PlayOptions.playPeople). */
+  playPeople?: PersonPlayer;
   /** Attempts per episode when the env side fails (default 3). */
   maxAttempts?: number;
   /** What the run held before this session (a resume), so that the stats describe the whole run. */
@@ -87,6 +89,7 @@ export class RolloutRunner {
       limits: options.limits,
       resetOptions: options.resetOptions,
       reward: options.reward,
+      playPeople: options.playPeople,
       maxAttempts: options.maxAttempts,
       putBlob: (bytes) => options.writer.putBlob(bytes),
       log: options.log,

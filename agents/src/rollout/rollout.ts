@@ -1,4 +1,4 @@
-import { WorkgymError } from '@workgym/protocol';
+import { WorkgymError, type PersonPlayer } from '@workgym/protocol';
 import type { RunWriter } from '@workgym/trajectories';
 import type { EnvPool, EnvRuntime, EnvServerSpec } from '@workgym/runtime';
 import type { Agent } from '../agent.js';
@@ -14,6 +14,8 @@ export { RolloutFailedError } from './run-plan.js';
 export interface RolloutConfig extends RunPlanConfig {
   /** Each env's server spec and the family ids to run. */
   envs: { name: string; spec: EnvServerSpec; families: string[] }[];
+  /** Plays the tasks' people instead of their scripts (a language model: `openAIPeoplePlayer`); default: scripted. */
+  playPeople?: PersonPlayer;
   runtime: EnvRuntime;
   agent: Agent;
   /** Episodes in flight per env, or 'auto' (see RolloutOptions.parallel). */
@@ -57,6 +59,7 @@ export async function rollout(config: RolloutConfig): Promise<RolloutOutcome> {
       limits: config.limits,
       resetOptions: config.resetOptions,
       reward: config.reward,
+      playPeople: config.playPeople,
       earlier: held,
       onProgress: config.onProgress,
       onPlan: config.onPlan,

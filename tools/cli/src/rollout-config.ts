@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { agentOptionsShape, openAIAgentProblems } from './make-agent.js';
+import { peopleOptionProblems, peopleOptionsShape } from './people-options.js';
 import { numberSchema, parallelSchema } from './option-schemas.js';
 import { OPTIONS, PROBABILITY } from './options.js';
 import { UsageError } from './usage-error.js';
@@ -26,6 +27,7 @@ export const rolloutConfigSchema = z
     resume: z.boolean().default(false),
     runtime: z.enum(OPTIONS.runtime.choices).default('docker'),
     ...agentOptionsShape,
+    ...peopleOptionsShape,
     noise: numberSchema(PROBABILITY).default(0),
     from: z.string().optional(),
     stepTimeoutS: number('stepTimeoutS').default(120),
@@ -37,6 +39,7 @@ export const rolloutConfigSchema = z
   .strict()
   .superRefine((c, ctx) => {
     if (c.agent === 'openai') for (const message of openAIAgentProblems(c)) ctx.addIssue({ code: 'custom', message, path: ['model'] });
+    for (const message of peopleOptionProblems(c)) ctx.addIssue({ code: 'custom', message, path: ['peopleModel'] });
     if (c.agent !== 'expert') {
       if (c.expertVariant) ctx.addIssue({ code: 'custom', message: '--expert-variant is for --agent expert', path: ['expertVariant'] });
       if (c.noise > 0) ctx.addIssue({ code: 'custom', message: '--noise is for --agent expert', path: ['noise'] });
@@ -60,6 +63,7 @@ function refuseUndistributable(given: Record<string, unknown>): void {
     given.agent === 'replay' && '--agent replay reads --from on this machine, so it cannot run on workers',
     given.runtime !== undefined && 'each worker chooses its runtime (workgym worker --runtime): drop --runtime',
     given.parallel !== undefined && 'each worker chooses how many episodes it runs at once (workgym worker --parallel): drop --parallel',
+    given.peopleModel !== undefined && "the tasks' people are played on this machine, not on workers: drop --people-model",
   ].filter(Boolean);
   if (problems.length > 0) throw new UsageError(`--queue: ${problems.join('; ')}`);
 }

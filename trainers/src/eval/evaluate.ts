@@ -70,9 +70,10 @@ export interface EvalOptions {
   heldOut?: ReadonlySet<string>;
 }
 
-const isInfraError = (r: EpisodeRecord) => r.status === 'infra_error';
+/** Lost by the infrastructure, or by a person of the task the client played: never the agent's doing. */
+const isInfraError = (r: EpisodeRecord) => r.status === 'infra_error' || r.status === 'people_error';
 /** Episodes that did not end on the task's own terms: the agent failed, looped or broke the env, or the infrastructure failed. */
-const ERROR_STATUSES = new Set(['agent_error', 'env_broken', 'stuck', 'infra_error']);
+const ERROR_STATUSES = new Set(['agent_error', 'env_broken', 'stuck', 'infra_error', 'people_error']);
 
 /**
  * Success (Wilson intervals), mean score, pass@k and pass^k, scenario success, mean steps and

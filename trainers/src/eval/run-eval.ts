@@ -1,5 +1,5 @@
 import { PerturbedAgent, rollout, type Agent, type Parallel, type RolloutStats } from '@workgym/agents';
-import type { RewardMode } from '@workgym/protocol';
+import type { PersonPlayer, RewardMode } from '@workgym/protocol';
 import type { EnvPool, EnvRuntime, EnvServerSpec } from '@workgym/runtime';
 import { openRun, type EpisodeRecord } from '@workgym/trajectories';
 import { evaluateRecords, type EvalOptions, type EvalReport } from './evaluate.js';
@@ -34,6 +34,8 @@ export interface RunEvalOptions extends EvalOptions {
   resetOptions?: Record<string, unknown>;
   /** What each episode's final reward pays (default success; the report's mean score is the shaped reward either way). */
   reward?: RewardMode;
+  /** Plays the tasks' people instead of their scripts (see RolloutConfig.playPeople). */
+  playPeople?: PersonPlayer;
   /**
    * Random candidate actions (never `submit` or `answer`) for each episode's first N steps, before
    * the agent takes over: how well it acts from states off its own path. The same task gets the
@@ -71,6 +73,7 @@ export async function runEval(options: RunEvalOptions): Promise<{ report: EvalRe
     limits: { maxSteps: options.maxSteps ?? 30, stepDeadlineMs: options.stepTimeoutMs ?? 60_000, episodeDeadlineMs: 30 * 60_000 },
     resetOptions: options.resetOptions,
     reward: options.reward,
+    playPeople: options.playPeople,
     spec: { purpose: 'eval', agent: agent.info, ...(options.resetOptions ? { resetOptions: options.resetOptions } : {}) },
     onProgress: options.onProgress,
     log: options.log,

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExpertAgent, rollout, type Agent, type RolloutStats } from '@workgym/agents';
 import type { EnvRuntime } from '@workgym/runtime';
-import type { RewardMode } from '@workgym/protocol';
+import type { PersonPlayer, RewardMode } from '@workgym/protocol';
 import type { EpisodeRecord } from '@workgym/trajectories';
 import { TrainerInputError } from '../errors.js';
 import { heldOutOf, trainingEnvs } from '../eval/held-out.js';
@@ -30,6 +30,8 @@ export interface TransferOptions {
   maxSteps?: number;
   /** What every episode's final reward pays, the expert's and the evaluations' (default success). */
   reward?: RewardMode;
+  /** Plays the tasks' people instead of their scripts, in the expert's and the evaluations' episodes (see RolloutConfig.playPeople). */
+  playPeople?: PersonPlayer;
   /** Instances in each env's warm pool, and episodes in flight per env for each training set. */
   parallel?: number;
   /** Every training set's progress (and the expert episodes', as `expert`), by name, on each recorded episode. */
@@ -127,6 +129,7 @@ async function expertEpisodes(options: TransferOptions, pools: WarmPools, onProg
     pools: pools.byEnv,
     limits: { maxSteps: options.maxSteps ?? 30, stepDeadlineMs: 60_000, episodeDeadlineMs: 30 * 60_000 },
     reward: options.reward,
+    playPeople: options.playPeople,
     spec: { purpose: 'transfer-expert' },
     onProgress,
   });
@@ -160,6 +163,7 @@ async function evaluate(
       maxSteps: options.maxSteps,
       parallel: options.parallel,
       reward: options.reward,
+      playPeople: options.playPeople,
       pools: pools.byEnv,
       onProgress,
     });

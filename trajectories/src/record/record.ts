@@ -21,7 +21,7 @@ export type EpisodeTimings = workgym.trajectories.v1.Timings.$Properties;
 // env_broken: the env failed at one of the agent's actions, and again at the same action on a fresh
 // instance, so the agent broke it (a failure of the agent, never retried away). stuck: the agent
 // repeated one call with the same arguments too many times in a row (a failure of the agent).
-export const EPISODE_STATUSES = ['success', 'failure', 'truncated', 'agent_error', 'env_broken', 'stuck', 'infra_error'] as const;
+export const EPISODE_STATUSES = ['success', 'failure', 'truncated', 'agent_error', 'env_broken', 'stuck', 'infra_error', 'people_error'] as const;
 export type EpisodeStatus = (typeof EPISODE_STATUSES)[number];
 
 export function isEpisodeStatus(value: unknown): value is EpisodeStatus {

@@ -13,6 +13,7 @@ import { expertAgent, openAIAgent, openAIAgentProblems, parseAgentOptions, type 
 import { envNames } from '../env-registry.js';
 import { applyHoldOut, declaredHeldOut, describeHeldOut, heldOutFamilies } from '../held-out.js';
 import { assignTaskSets, describeTaskSets } from '../task-sets.js';
+import { describePeople, peopleOptionProblems, peoplePlayer } from '../people-options.js';
 import { UsageError } from '../usage-error.js';
 import { makeRuntime, matchFamilies, progressLine, selectEnvs } from './select-envs.js';
 
@@ -31,6 +32,8 @@ interface EvalFlags extends Partial<Record<AgentOption, unknown>> {
   family?: string;
   tasks?: string[];
   resetOptions?: Record<string, unknown>;
+  peopleModel?: string;
+  peopleBaseUrl?: string;
   /** Absent: success (no commander default, so that --run can refuse it). */
   reward?: RewardMode;
   split: string;
@@ -83,6 +86,7 @@ export async function evaluate(flags: EvalFlags): Promise<void> {
         parallel: flags.parallel,
         resetOptions: flags.resetOptions,
         reward: flags.reward ?? 'success',
+        playPeople: await peoplePlayer(flags),
         ks,
         excludeInfraErrors,
         onProgress: progressLine('eval'),
@@ -129,6 +133,7 @@ async function planEval(flags: EvalFlags): Promise<void> {
     'held out': describeHeldOut(envs),
     tasks: describeTaskSets(tasks),
     'reset options': flags.resetOptions && JSON.stringify(flags.resetOptions),
+    people: describePeople(flags),
     reward: flags.reward ?? 'success',
     episodes: `${families} families x ${flags.episodes} tasks x group ${flags.group} = ${families * flags.episodes * flags.group}, seeds ${flags.seed}..${flags.seed + flags.episodes - 1}`,
     limits: `${flags.maxSteps} steps per episode, ${flags.parallel} in flight per env`,
@@ -160,6 +165,8 @@ function checkAgentFlags(flags: EvalFlags): string {
   const options = parseAgentOptions(flags as unknown as Record<string, unknown>, { temperature: 0 });
   if (flags.agent === 'openai' && openAIAgentProblems(options).length) throw new UsageError(openAIAgentProblems(options).join('; '));
   if (flags.agent === 'policy' && !flags.policy) throw new UsageError('--agent policy needs --policy DIR (a folder from `workgym train`)');
+  const people = peopleOptionProblems(flags);
+  if (people.length) throw new UsageError(people.join('; '));
   return flags.agent;
 }
 
@@ -174,6 +181,8 @@ function refuseAgentOptions(flags: EvalFlags): void {
     ...(flags.policy ? ['--policy'] : []),
     ...(flags.tasks ? ['--tasks'] : []),
     ...(flags.resetOptions ? ['--reset-options'] : []),
+    ...(flags.peopleModel ? ['--people-model'] : []),
+    ...(flags.peopleBaseUrl ? ['--people-base-url'] : []),
     ...(flags.reward ? ['--reward'] : []),
   ];
   if (given.length === 0) return;

@@ -15,6 +15,7 @@ import {
 import { openRun, type ShardDamage } from '@workgym/trajectories';
 import { expertAgent, openAIAgent, requestConcurrency } from '../make-agent.js';
 import { progressView, summaryTable } from '../progress.js';
+import { describePeople, peoplePlayer } from '../people-options.js';
 import { loadRolloutConfig, runPlanOptions, type RolloutCliConfig } from '../rollout-config.js';
 import { describeFamilies, familyCount, mustExist, printPlan } from '../dry-run.js';
 import { envNames } from '../env-registry.js';
@@ -57,6 +58,7 @@ export async function runRollout(config: RolloutCliConfig): Promise<RolloutOutco
       agent,
       envs,
       ...runPlanOptions(config),
+      playPeople: await peoplePlayer(config),
       parallel: config.parallel,
       items,
       spec: config,
@@ -104,6 +106,7 @@ export async function planRollout(config: RolloutCliConfig): Promise<void> {
     envs: describeFamilies(envs),
     tasks: describeTaskSets(tasks),
     'reset options': config.resetOptions && JSON.stringify(config.resetOptions),
+    people: describePeople(config),
     reward: config.reward,
     episodes:
       config.agent === 'replay'

@@ -3,6 +3,7 @@ import type { RewardMode } from '@workgym/protocol';
 import type { EnvServerSpec } from '@workgym/runtime';
 import { embeddedTrainer, externalTrainer, transferJson, transferMatrix } from '@workgym/trainers/transfer';
 import { openAIAgent, parseAgentOptions } from '../make-agent.js';
+import { describePeople, peopleOptionProblems, peoplePlayer } from '../people-options.js';
 import { UsageError } from '../usage-error.js';
 import { describeFamilies, printPlan } from '../dry-run.js';
 import { applyHoldOut, describeHeldOut, type HoldOutFlags } from '../held-out.js';
@@ -23,6 +24,8 @@ interface TransferFlags extends HoldOutFlags {
   baseUrl?: string;
   model?: string;
   baseline: boolean;
+  peopleModel?: string;
+  peopleBaseUrl?: string;
   json?: boolean;
   dryRun?: boolean;
 }
@@ -32,6 +35,8 @@ export async function transfer(flags: TransferFlags): Promise<void> {
   const agent = parseAgentOptions(flags as unknown as Record<string, unknown>);
   if (flags.trainerCommand && (!agent.baseUrl || !agent.model))
     throw new UsageError('--trainer-command needs --base-url and --model (the policy before training)');
+  const people = peopleOptionProblems(flags);
+  if (people.length) throw new UsageError(people.join('; '));
   if (flags.dryRun) return planTransfer(flags);
   const runtime = await makeRuntime(flags.runtime);
   const envs = applyHoldOut(await selectEnvs(flags.env, flags.family, runtime.kind), flags);
@@ -50,6 +55,7 @@ export async function transfer(flags: TransferFlags): Promise<void> {
     agentFor: (endpoint) => openAIAgent({ ...agent, baseUrl: endpoint.baseURL, model: endpoint.model, candidates: true, temperature: 0 }, { maxRetries: 2 }),
     maxSteps: flags.maxSteps,
     reward: flags.reward,
+    playPeople: await peoplePlayer(flags),
     parallel: sharedPoolSize(flags.parallel, envs),
     onProgress: setsProgress(),
     log: (line) => process.stderr.write(`[transfer] ${line}\n`),
@@ -96,6 +102,7 @@ async function planTransfer(flags: TransferFlags): Promise<void> {
     learner: flags.trainerCommand ?? `embedded, ${flags.epochs} epochs`,
     limits: `${flags.maxSteps} steps per episode, ${flags.parallel} in flight per env`,
     reward: flags.reward,
+    people: describePeople(flags),
     runtime: flags.runtime,
   });
 }

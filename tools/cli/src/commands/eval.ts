@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { addAgentOptions } from '../agent-options.js';
+import { addPeopleOptions } from '../people-options.js';
 import { addDryRunOption } from '../dry-run.js';
 import { lazy } from '../lazy.js';
 import { MIX_VERIFIERS_FLAG, MIX_VERIFIERS_HELP } from '../mix-verifiers.js';
@@ -19,6 +20,7 @@ export function defineEval(command: Command): void {
       temperature: 'sampling temperature, 0 to 2 (default 0: greedy; --agent openai or policy)',
     },
   }).option('--policy <dir>', 'the policy folder (--agent policy)');
+  addPeopleOptions(command);
   addOptions(command, {
     env: {},
     family: { help: 'only families whose id matches' },

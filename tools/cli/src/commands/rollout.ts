@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { addAgentOptions } from '../agent-options.js';
 import { addDryRunOption } from '../dry-run.js';
+import { addPeopleOptions } from '../people-options.js';
 import { lazy } from '../lazy.js';
 import { addOptions, PROBABILITY, readNumber } from '../options.js';
 import { QUEUE_URL_FORMS, queueNameOption, queueOption } from '../queue-options.js';
@@ -10,7 +11,7 @@ export function defineRollout(command: Command): void {
   command.option('--config <file>', 'read these options from a JSON file (same names, camelCase); flags override it');
   // No defaults here, so that a config file's values hold; rollout-config.ts checks every value at once.
   addOptions(command, { env: {}, family: {} }, { checkValues: false }).addOption(tasksOption()).addOption(resetOptionsOption());
-  addAgentOptions(command, { kinds: ['expert', 'random', 'nothing', 'submit', 'give-up', 'replay', 'openai'], checkValues: false }).option(
+  addPeopleOptions(addAgentOptions(command, { kinds: ['expert', 'random', 'nothing', 'submit', 'give-up', 'replay', 'openai'], checkValues: false })).option(
     '--noise <p>',
     "with probability p, a step's expert call is replaced by a random candidate action, marked injected (--agent expert)",
     (value: string) => readNumber(value, '--noise', PROBABILITY, false),

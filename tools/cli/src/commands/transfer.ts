@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { addAgentOptions } from '../agent-options.js';
+import { addPeopleOptions } from '../people-options.js';
 import { addDryRunOption } from '../dry-run.js';
 import { lazy } from '../lazy.js';
 import { addOptions, COUNT, numberOption } from '../options.js';
@@ -29,6 +30,7 @@ export function defineTransfer(command: Command): void {
       model: 'with --trainer-command: the model name before training',
     },
   });
+  addPeopleOptions(command);
   addDryRunOption(command)
     .addHelpText(
       'after',
