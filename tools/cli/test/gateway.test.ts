@@ -193,6 +193,9 @@ describe('workgym gateway (local runtime: spreadsheet and code, one code session
     await expect(client.reset({ family: 'spreadsheet/computed-column', seed: 4, reward: 'partial' as RewardMode })).rejects.toThrow(
       /bad_request: reward "partial" is not one of success, shaped/,
     );
+    await expect(client.reset({ family: 'spreadsheet/computed-column', seed: 4, people: 'client' })).rejects.toThrow(
+      /bad_request: a gateway does not pass the playing of people on to its clients/,
+    );
   });
 
   it('answers a frame that is no Request with bad_frame, as a stdio server does, and goes on', async () => {

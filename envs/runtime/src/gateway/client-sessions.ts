@@ -156,6 +156,9 @@ export class ClientSessions {
     }
     const options = parseOptions(spec.optionsJson);
     const reward = parseRewardMode(spec.reward);
+    // The env server would ask the gateway, not this client, to play each person.
+    if (spec.people === 'client')
+      throw new CallRefusedError('bad_request', 'a gateway does not pass the playing of people on to its clients: reset with people "scripted"');
     this.opening += 1;
     let lease: Lease | undefined;
     try {
