@@ -61,7 +61,7 @@ export class SpreadsheetEnv extends EnvBase<FamilyDef> {
       // Before its ending, the expert puts back what the episode changed outside the task (a
       // candidate action that bolded a header): the kit's no_collateral fails any such change.
       expert: (view) => {
-        const step = instance.expert(view);
+        const step = instance.expert({ ...view, people: spec.people });
         if (!endsEpisode(step.call.name)) return step;
         return restoreMove(view.wb, start, 'the task asks for no change there', mayChange) ?? step;
       },

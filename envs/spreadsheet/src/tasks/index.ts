@@ -1,4 +1,6 @@
 import { answerQuestion } from './answer-question.js';
+import { askApproval } from './ask-approval.js';
+import { askTarget } from './ask-target.js';
 import { bkAgeingReport } from './bk-ageing-report.js';
 import { bkBankReconcile } from './bk-bank-reconcile.js';
 import { bkInvoiceTotals } from './bk-invoice-totals.js';
@@ -38,4 +40,6 @@ export const FAMILIES: readonly FamilyDef[] = [
   bkCategoryMonthSummary,
   bkFindDuplicatesMissing,
   bkTrialBalance,
+  askTarget,
+  askApproval,
 ];

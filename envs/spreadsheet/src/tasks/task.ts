@@ -1,5 +1,5 @@
 import type { Rng } from '@workgym/protocol';
-import type { ComponentDecl, ExpertStep, FamilyDef as KitFamilyDef, PlannedCall } from '@workgym/protocol/kit';
+import type { ComponentDecl, ExpertStep, FamilyDef as KitFamilyDef, People, Person, PlannedCall } from '@workgym/protocol/kit';
 import type { CellFormat, Value } from '../engine/values.js';
 import type { Workbook } from '../engine/workbook.js';
 
@@ -31,6 +31,8 @@ export interface ExpertView {
   shown(text: string): boolean;
   /** Whether the episode already made this exact call. */
   made(call: PlannedCall): boolean;
+  /** The task's people and what they have said (a family listing `people`): the expert asks them and acts on what it heard. */
+  people?: People;
 }
 
 /**
@@ -125,6 +127,8 @@ export interface TaskInstance {
   expert(view: ExpertView): ExpertStep;
   /** Plausible calls that do not help, offered as candidate actions next to the strategies' next moves (build them with `call`). */
   distractors: PlannedCall[];
+  /** Who the agent can reach, for a family listing `people` (its `people` returns them): what only they know is part of the task. */
+  people?: Person[];
 }
 
 /** A progress component the verifier produces: see `verifyTask`. */
