@@ -32,3 +32,21 @@ def test_envs_sharing_one_server_play_their_episodes_in_threads():
         assert [env.task["seed"] for env in envs] == [11, 12]
         for env in envs:
             env.close()
+
+
+def test_a_persons_turns_come_with_the_call_that_reached_them():
+    with workgym.make("code/py-ask-config", runtime="docker") as env:
+        assert "message" in {tool["function"]["name"] for tool in env.tools}
+        env.reset(seed=3)
+        said = []
+        for _ in range(30):
+            obs, reward, terminated, truncated, info = env.step(env.expert())
+            for result in info["results"]:
+                said += [(turn, result["content"]) for turn in result["people"]]
+            if terminated or truncated:
+                break
+        assert reward == 1.0 and terminated
+        assert said, "the expert of a people family asks someone"
+        for turn, content in said:
+            assert turn["channel"] == "message" and turn["who"] and turn["name"]
+            assert turn["text"] and turn["text"] in content
