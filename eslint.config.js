@@ -54,7 +54,7 @@ export default tseslint.config(
     files: ['**/test/**', '**/*.test.ts'],
     rules: {
       // Tests may borrow the runtime's counter-env helpers, the kit's worked notes env, the store's full-disk helpers and the agents' redis-server by path.
-      '@nx/enforce-module-boundaries': boundaries(testLayers, ['(envs/runtime|envs/protocol|trajectories|agents)/test/[\\w.-]+\\.js$']),
+      '@nx/enforce-module-boundaries': boundaries(testLayers, ['(envs/runtime|envs/protocol|trajectories|agents)/test/(fixtures/)?[\\w.-]+\\.js$']),
     },
   },
   // Layout is Prettier's (npm run format; npm test checks it): no lint rule argues with it.

@@ -37,4 +37,11 @@ describe('evaluation and infrastructure faults', () => {
     expect(row).toMatchObject({ episodes: 1, errors: 1, infraErrors: 0 });
     expect(row.success.rate).toBe(0);
   });
+
+  it('treats an episode whose person could not be played (people_error) like one lost to infrastructure: never the agent failing', () => {
+    const lost = [...records.slice(0, 4), record({ episodeId: 'c:0', groupId: 'c', status: 'people_error' }), records[5]!];
+    const report = evaluateRecords(lost, { excludeInfraErrors: true });
+    expect(report).toMatchObject({ episodes: 4, infraErrors: 2 });
+    expect(total(report).success).toMatchObject({ successes: 2, n: 4 });
+  });
 });

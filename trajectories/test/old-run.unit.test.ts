@@ -19,9 +19,14 @@ const SHOT = Buffer.from('a screenshot');
 /** Fields fullEpisode() gained after the fixture was written: they read back as their defaults. */
 const ADDED_SINCE = { difficulty: '', verifierVersion: '', scenario: '', rewardMode: '', shapedReward: undefined, infeasible: false };
 
+/** A person's turns in a step's results came after the fixture too: they read back as none. */
+function withoutPeople(record: EpisodeRecord): EpisodeRecord {
+  return { ...record, steps: record.steps?.map((step) => ({ ...step, results: step.results?.map((result) => ({ ...result, people: [] })) })) };
+}
+
 function written(): EpisodeRecord[] {
   const shot = createHash('sha256').update(SHOT).digest('hex');
-  return [{ ...fullEpisode([{ sha256: shot, size: SHOT.length }]), ...ADDED_SINCE }, makeEpisode({ seed: 7, steps: 3, logprobs: true })];
+  return [withoutPeople({ ...fullEpisode([{ sha256: shot, size: SHOT.length }]), ...ADDED_SINCE }), makeEpisode({ seed: 7, steps: 3, logprobs: true })];
 }
 
 async function readAll(dir: string): Promise<EpisodeRecord[]> {
