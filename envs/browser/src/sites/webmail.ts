@@ -1,3 +1,4 @@
+import type { People, PersonTurn } from '@workgym/protocol/kit';
 import { errors, esc, field, page, selectField, table } from './html.js';
 import { formText, notFound, route, type SiteApp, type SiteRequest, type SiteResponse } from './site-app.js';
 import { recordsState, touchRecords } from './state.js';
@@ -47,9 +48,17 @@ export function listed(messages: readonly Mail[], folder: string, q = ''): Mail[
 export class WebmailSite implements SiteApp {
   readonly host = 'mail.test';
   private nextId: number;
+  private people: People | undefined;
+  private fault: (error: Error) => void = () => undefined;
 
   constructor(readonly data: MailData) {
     this.nextId = Math.max(0, ...data.messages.map((m) => m.id)) + 1;
+  }
+
+  /** The task's people: a colleague who is one of them (an address at the user's own domain) answers mail sent to them. */
+  meet(people: People, fault: (error: Error) => void): void {
+    this.people = people;
+    this.fault = fault;
   }
 
   sent(): Mail[] {
@@ -65,7 +74,7 @@ export class WebmailSite implements SiteApp {
     touchRecords(this.data, key);
   }
 
-  handle(req: SiteRequest): SiteResponse {
+  handle(req: SiteRequest): SiteResponse | Promise<SiteResponse> {
     const p = req.path;
     let m: Record<string, string> | undefined;
     if (p === '/') return this.folder('inbox', req.query.get('q') ?? '');
@@ -179,14 +188,14 @@ ${field('to', 'To', d.to, 'text')}${field('subject', 'Subject', d.subject)}
     );
   }
 
-  private send(req: SiteRequest): SiteResponse {
+  private send(req: SiteRequest): SiteResponse | Promise<SiteResponse> {
     const draft = { to: formText(req, 'to'), subject: formText(req, 'subject'), body: req.form.get('body') ?? '', ref: formText(req, 'ref') };
     const errs = [];
     if (!EMAIL.test(draft.to)) errs.push('Enter one valid email address in To.');
     if (!draft.subject) errs.push('The subject is empty.');
     if (errs.length) return this.compose(req, errs, draft);
     const [kind, ref] = draft.ref.split(':');
-    this.data.messages.push({
+    const mail: Mail = {
       id: this.nextId++,
       folder: 'sent',
       from: this.data.me,
@@ -196,7 +205,45 @@ ${field('to', 'To', d.to, 'text')}${field('subject', 'Subject', d.subject)}
       date: '2025-06-30',
       ...(kind === 'reply' ? { inReplyTo: Number(ref) } : {}),
       ...(kind === 'forward' ? { forwardOf: Number(ref) } : {}),
+    };
+    this.data.messages.push(mail);
+    const shown: SiteResponse = { redirect: '/sent' };
+    const person = this.people && this.recipient(mail.to, this.people);
+    return this.people && person ? this.deliver(mail, this.people, person).then(() => shown) : shown;
+  }
+
+  /**
+   * The Person of the task an address reaches: a colleague answers at `<their id>@` the user's own
+   * domain (dana.kim@company.example), on the channel `mail`.
+   */
+  private recipient(to: string, people: People): string | undefined {
+    const [local, domain] = to.toLowerCase().split('@');
+    const mine = this.data.me.toLowerCase().split('@')[1];
+    return domain === mine && local !== undefined && people.person(local)?.channel === 'mail' ? local : undefined;
+  }
+
+  /**
+   * A mail reaches a colleague, a Person of the task; their answer (a slip and its correction in
+   * one mail) arrives in the inbox as their reply to it. Muted, nothing arrives.
+   */
+  private async deliver(mail: Mail, people: People, person: string): Promise<void> {
+    let turns: PersonTurn[];
+    try {
+      turns = await people.send(person, mail.body);
+    } catch (error) {
+      this.fault(error as Error);
+      throw error;
+    }
+    if (turns.length === 0) return;
+    this.data.messages.push({
+      id: this.nextId++,
+      folder: 'inbox',
+      from: mail.to.toLowerCase(),
+      to: this.data.me,
+      subject: /^re:/i.test(mail.subject) ? mail.subject : `Re: ${mail.subject}`,
+      body: turns.map((turn) => turn.text).join('\n'),
+      date: mail.date,
+      inReplyTo: mail.id,
     });
-    return { redirect: '/sent' };
   }
 }

@@ -15,6 +15,7 @@ import { deskRefund } from './desk-refund.js';
 import { deskReplyFacts } from './desk-reply-facts.js';
 import { deskTriage } from './desk-triage.js';
 import { formFromDocument } from './form-from-document.js';
+import { mailAskColleague } from './mail-ask-colleague.js';
 import { mailFindAnswer } from './mail-find-answer.js';
 import { mailForward } from './mail-forward.js';
 import { mailReplyFacts } from './mail-reply-facts.js';
@@ -52,4 +53,5 @@ export const FAMILIES: readonly FamilyDef[] = [
   deskPolicyRouting,
   deskAskOrder,
   deskAskApproval,
+  mailAskColleague,
 ];
