@@ -30,6 +30,17 @@ describe('people families in Chromium', () => {
     expect(report.results.filter((r) => r.check === 'paraphrase' && r.ok)).toHaveLength(DESK.length * SEEDS.length);
   }, 1_500_000);
 
+  // chat-ask-detail's account manager slips on seed 1; the agreed plan is free on 1, enterprise on 2 and 3 (chat-site.unit.test.ts).
+  it('pass checkEnv on the team chat: the expert asks the account manager in a direct message and sets the plan they name in the admin console', async () => {
+    expect(PEOPLE).toContain('browser/chat-ask-detail');
+    const families = ['browser/chat-ask-detail'];
+    const report = await checkEnv(h.client, { families, seeds: SEEDS, relaxationSeeds: [1, 2], guessSeeds: [1, 2, 3] });
+    expect(report.results.filter((r) => !r.ok)).toEqual([]);
+    expect(report.results.filter((r) => r.check === 'muted' && r.ok)).toHaveLength(SEEDS.length);
+    expect(report.results.filter((r) => r.check === 'paraphrase' && r.ok)).toHaveLength(SEEDS.length);
+    expect(report.results.filter((r) => r.check === 'collateral' && r.ok)).toHaveLength(SEEDS.length);
+  }, 1_500_000);
+
   // mail-ask-colleague's colleague slips on seed 1 (mail-people.unit.test.ts checks slips and answers).
   it('pass checkEnv on the webmail: the expert mails the colleague, reads their answer in the inbox and replies to the customer with it', async () => {
     expect(PEOPLE).toContain('browser/mail-ask-colleague');

@@ -3,6 +3,7 @@ import { adminEditRecord } from './admin-edit-record.js';
 import { bookingReserve } from './booking-reserve.js';
 import { calResolveConflict } from './cal-resolve-conflict.js';
 import { calScheduleMeeting } from './cal-schedule-meeting.js';
+import { chatAskDetail } from './chat-ask-detail.js';
 import { contactsMergeDuplicates } from './contacts-merge-duplicates.js';
 import { contactsUpdate } from './contacts-update.js';
 import { deskAskApproval } from './desk-ask-approval.js';
@@ -53,5 +54,6 @@ export const FAMILIES: readonly FamilyDef[] = [
   deskPolicyRouting,
   deskAskOrder,
   deskAskApproval,
+  chatAskDetail,
   mailAskColleague,
 ];
