@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CallRefusedError } from '@workgym/protocol';
 import { FamilyCatalogue, People } from '@workgym/protocol/kit';
+import type { ContactsSite } from '../src/sites/contacts.js';
 import { listed, type WebmailSite } from '../src/sites/webmail.js';
 import type { SiteRequest } from '../src/sites/site-app.js';
 import { FAMILIES } from '../src/tasks/index.js';
@@ -131,5 +132,44 @@ describe('the webmail as a channel', () => {
   it('reads a stated day in the ways people write it, and not another day', () => {
     for (const text of ['on July 8.', 'July 8th', 'the 8th of July', '8 July', '2025-07-08']) expect(statesJulyDay(text, 8), text).toBe(true);
     for (const text of ['July 18', 'June 8', '2025-07-18', '18 July']) expect(statesJulyDay(text, 8), text).toBe(false);
+  });
+});
+
+describe('contacts-ask-colleague', () => {
+  it("draws on seeds 1..50 a new number on no page, never the entry's own or the switchboard, slips on some seeds, and namesakes at other companies", async () => {
+    let slips = 0;
+    for (let seed = 1; seed <= 50; seed++) {
+      const task = catalogue.instance('browser/contacts-ask-colleague', seed);
+      const person = task.people![0]!;
+      const fact = person.facts[0]!;
+      const [mail, contacts] = task.sites as [WebmailSite, ContactsSite];
+      expect(task.instruction, `seed ${seed}`).toContain(`${person.name} (${person.id}@company.example)`);
+      expect(task.instruction).not.toContain(fact.value);
+      expect(JSON.stringify([mail.data, contacts.data])).not.toContain(fact.value);
+      expect(fact.value.endsWith(' 0000')).toBe(false);
+      const client = contacts.data.contacts.find((c) => task.instruction.includes(`client ${c.name} of ${c.company}`))!;
+      expect(contacts.data.contacts.filter((c) => c.name === client.name && c.company !== client.company)).toHaveLength(2);
+      if (fact.slip !== undefined) {
+        slips++;
+        expect(fact.slip).not.toContain(fact.value);
+      }
+    }
+    expect(slips).toBeGreaterThan(5);
+    expect(slips).toBeLessThan(45);
+  });
+
+  it("gets the account manager's number in the inbox when mailed, and sends nothing private to a mail asking nothing", async () => {
+    const task = catalogue.instance('browser/contacts-ask-colleague', 3);
+    const mail = task.sites[0] as WebmailSite;
+    const people = new People(task.people!, 'scripted');
+    mail.meet(people, (error) => {
+      throw error;
+    });
+    const person = task.people![0]!;
+    const to = `${person.id}@company.example`;
+    await send(mail, { to, subject: 'Hello', body: 'Thanks for the intro last week.' });
+    expect(mail.data.messages.at(-1)!.body).not.toContain(person.facts[0]!.value);
+    await send(mail, { to, subject: 'Number', body: person.facts[0]!.paraphrases[2]! });
+    expect(mail.data.messages.at(-1)!.body.split('\n')).toEqual([person.facts[0]!.slip, expect.stringContaining(person.facts[0]!.answer)]);
   });
 });

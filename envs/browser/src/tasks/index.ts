@@ -4,6 +4,7 @@ import { bookingReserve } from './booking-reserve.js';
 import { calResolveConflict } from './cal-resolve-conflict.js';
 import { calScheduleMeeting } from './cal-schedule-meeting.js';
 import { chatAskDetail } from './chat-ask-detail.js';
+import { contactsAskColleague } from './contacts-ask-colleague.js';
 import { contactsMergeDuplicates } from './contacts-merge-duplicates.js';
 import { contactsUpdate } from './contacts-update.js';
 import { deskAskApproval } from './desk-ask-approval.js';
@@ -56,4 +57,5 @@ export const FAMILIES: readonly FamilyDef[] = [
   deskAskApproval,
   chatAskDetail,
   mailAskColleague,
+  contactsAskColleague,
 ];
