@@ -1,17 +1,12 @@
 import type { Command } from 'commander';
-import { z } from 'zod';
 import type { PersonPlayer } from '@workgym/protocol';
 
 // Who plays the tasks' people, for every command that runs episodes (rollout, eval, transfer):
 // by default the families' scripts; with --people-model and --people-base-url, a chat model.
+// The help texts load this module: it loads nothing else until a command runs.
 
 /** The environment variable holding the people endpoint's API key ("none" is sent when unset). */
 export const PEOPLE_API_KEY_ENV = 'WORKGYM_PEOPLE_API_KEY';
-
-export const peopleOptionsShape = {
-  peopleModel: z.string().min(1).optional(),
-  peopleBaseUrl: z.string().url().optional(),
-};
 
 export type PeopleOptions = { peopleModel?: string; peopleBaseUrl?: string };
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { agentOptionsShape, openAIAgentProblems } from './make-agent.js';
-import { peopleOptionProblems, peopleOptionsShape } from './people-options.js';
+import { peopleOptionProblems } from './people-options.js';
 import { numberSchema, parallelSchema } from './option-schemas.js';
 import { OPTIONS, PROBABILITY } from './options.js';
 import { UsageError } from './usage-error.js';
@@ -27,7 +27,8 @@ export const rolloutConfigSchema = z
     resume: z.boolean().default(false),
     runtime: z.enum(OPTIONS.runtime.choices).default('docker'),
     ...agentOptionsShape,
-    ...peopleOptionsShape,
+    peopleModel: z.string().min(1).optional(),
+    peopleBaseUrl: z.string().url().optional(),
     noise: numberSchema(PROBABILITY).default(0),
     from: z.string().optional(),
     stepTimeoutS: number('stepTimeoutS').default(120),
