@@ -18,7 +18,6 @@ export const SLOW_FIRST: readonly string[] = [
   'envs/code/test/experts.test.ts', // 393
   'envs/browser/test/people-families.test.ts', // 230
   'envs/browser/test/policy-families.test.ts', // 182
-  'envs/spreadsheet/test/env.unit.test.ts', // 295 on a busy machine
   'tools/cli/test/tasks-option.test.ts', // 324
   'envs/browser/test/docker.test.ts', // 495 before, ~240 now
   'trainers/test/learner.test.ts', // 264
