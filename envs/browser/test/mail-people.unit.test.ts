@@ -148,7 +148,8 @@ describe('contacts-ask-colleague', () => {
       expect(JSON.stringify([mail.data, contacts.data])).not.toContain(fact.value);
       expect(fact.value.endsWith(' 0000')).toBe(false);
       const client = contacts.data.contacts.find((c) => task.instruction.includes(`client ${c.name} of ${c.company}`))!;
-      expect(contacts.data.contacts.filter((c) => c.name === client.name && c.company !== client.company)).toHaveLength(2);
+      const namesakes = { easy: 1, medium: 2, hard: 3 }[catalogue.tier('browser/contacts-ask-colleague', seed)];
+      expect(contacts.data.contacts.filter((c) => c.name === client.name && c.company !== client.company)).toHaveLength(namesakes);
       if (fact.slip !== undefined) {
         slips++;
         expect(fact.slip).not.toContain(fact.value);
@@ -159,7 +160,8 @@ describe('contacts-ask-colleague', () => {
   });
 
   it("gets the account manager's number in the inbox when mailed, and sends nothing private to a mail asking nothing", async () => {
-    const task = catalogue.instance('browser/contacts-ask-colleague', 3);
+    // Seed 5: the account manager slips.
+    const task = catalogue.instance('browser/contacts-ask-colleague', 5);
     const mail = task.sites[0] as WebmailSite;
     const people = new People(task.people!, 'scripted');
     mail.meet(people, (error) => {

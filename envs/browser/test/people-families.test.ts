@@ -52,14 +52,15 @@ describe('people families in Chromium', () => {
     expect(report.results.filter((r) => r.check === 'collateral' && r.ok)).toHaveLength(SEEDS.length);
   }, 1_500_000);
 
-  // contacts-ask-colleague's account manager slips on seed 3 (mail-people.unit.test.ts checks the draws).
+  // contacts-ask-colleague's seeds 2, 3 and 5 are of its three tiers, and its account manager slips on 5 (mail-people.unit.test.ts checks the draws).
   it('pass checkEnv on the webmail and the contacts: the expert mails the account manager and sets the number they give on the client', async () => {
     expect(PEOPLE).toContain('browser/contacts-ask-colleague');
     const families = ['browser/contacts-ask-colleague'];
-    const report = await checkEnv(h.client, { families, seeds: SEEDS, relaxationSeeds: [1, 2], guessSeeds: [1, 2, 3] });
+    const seeds = [2, 3, 5];
+    const report = await checkEnv(h.client, { families, seeds, relaxationSeeds: [1, 2], guessSeeds: [1, 2, 3] });
     expect(report.results.filter((r) => !r.ok)).toEqual([]);
-    expect(report.results.filter((r) => r.check === 'muted' && r.ok)).toHaveLength(SEEDS.length);
-    expect(report.results.filter((r) => r.check === 'paraphrase' && r.ok)).toHaveLength(SEEDS.length);
-    expect(report.results.filter((r) => r.check === 'collateral' && r.ok)).toHaveLength(SEEDS.length);
+    expect(report.results.filter((r) => r.check === 'muted' && r.ok)).toHaveLength(seeds.length);
+    expect(report.results.filter((r) => r.check === 'paraphrase' && r.ok)).toHaveLength(seeds.length);
+    expect(report.results.filter((r) => r.check === 'collateral' && r.ok)).toHaveLength(seeds.length);
   }, 1_500_000);
 });

@@ -11,12 +11,20 @@ import { verification, type FamilyDef } from './task.js';
 
 const PHONE = CONTACT_FIELDS.find(([k]) => k === 'phone')![1];
 
+const SIZES = {
+  easy: { people: [20, 28], namesakes: 1, mails: 6 },
+  medium: { people: [25, 35], namesakes: 2, mails: 8 },
+  hard: { people: [35, 45], namesakes: 3, mails: 10 },
+} as const;
+
 export const contactsAskColleague: FamilyDef = {
   name: 'contacts-ask-colleague',
   job: 'office-assistant',
   difficulty: 'medium',
   description:
     "A client's phone number changed and only a colleague (their account manager) has the new one: email the colleague, read the answer in the inbox (on some seeds a wrong number first, corrected in the same mail), and set that number on the client's entry in the contacts directory, among namesakes at other companies.",
+  // The tier is the directory's size: 1 / 2 / 3 namesakes among 20-28 / 25-35 / 35-45 people, 6 / 8 / 10 mails.
+  tiers: ['easy', 'medium', 'hard'],
   strategies: ['search', 'browse'],
   // wrong-namesake: asks, then sets the number on the first namesake the directory lists at
   // another company, as an agent does that looks the client up by name alone.
@@ -34,10 +42,11 @@ export const contactsAskColleague: FamilyDef = {
   conditions: ['phone'],
   // A constant attempt: the company's switchboard (the city's prefix and 0000), never the new line.
   guesses: ['switchboard'],
-  generate(rng) {
-    const crowd = people(rng, rng.int(25, 35));
+  generate(rng, _task, tier) {
+    const size = SIZES[tier];
+    const crowd = people(rng, rng.int(size.people[0], size.people[1]));
     const client = crowd[0]!;
-    const namesakes = otherCompanies(rng, [client.company], 2).map((co) => contactAt(rng, client.name, co));
+    const namesakes = otherCompanies(rng, [client.company], size.namesakes).map((co) => contactAt(rng, client.name, co));
     const data = directory(rng, [...crowd, ...namesakes]);
     const original = { ...client };
     const count = data.contacts.length;
@@ -47,7 +56,7 @@ export const contactsAskColleague: FamilyDef = {
     while ([client.phone, phone].includes(slipPhone)) slipPhone = phoneLike(rng, client.phone);
     // A third of the seeds: the colleague first gives another number, then corrects it.
     const slip = rng.int(0, 2) === 0;
-    const mail = mailData(rng, 8);
+    const mail = mailData(rng, size.mails);
     let name = personName(rng);
     while (name === client.name) name = personName(rng);
     const pid = name.toLowerCase().replace(' ', '.');
