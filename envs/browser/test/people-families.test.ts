@@ -32,35 +32,28 @@ describe('people families in Chromium', () => {
 
   // chat-ask-detail's account manager slips on seed 1; the agreed plan is free on 1, enterprise on 2 and 3 (chat-site.unit.test.ts).
   it('pass checkEnv on the team chat: the expert asks the account manager in a direct message and sets the plan they name in the admin console', async () => {
-    expect(PEOPLE).toContain('browser/chat-ask-detail');
-    const families = ['browser/chat-ask-detail'];
-    const report = await checkEnv(h.client, { families, seeds: SEEDS, relaxationSeeds: [1, 2], guessSeeds: [1, 2, 3] });
-    expect(report.results.filter((r) => !r.ok)).toEqual([]);
-    expect(report.results.filter((r) => r.check === 'muted' && r.ok)).toHaveLength(SEEDS.length);
-    expect(report.results.filter((r) => r.check === 'paraphrase' && r.ok)).toHaveLength(SEEDS.length);
-    expect(report.results.filter((r) => r.check === 'collateral' && r.ok)).toHaveLength(SEEDS.length);
+    await expectConforms('browser/chat-ask-detail', SEEDS);
   }, 1_500_000);
 
   // mail-ask-colleague's colleague slips on seed 1 (mail-people.unit.test.ts checks slips and answers).
   it('pass checkEnv on the webmail: the expert mails the colleague, reads their answer in the inbox and replies to the customer with it', async () => {
-    expect(PEOPLE).toContain('browser/mail-ask-colleague');
-    const families = ['browser/mail-ask-colleague'];
-    const report = await checkEnv(h.client, { families, seeds: SEEDS, relaxationSeeds: [1, 2], guessSeeds: [1, 2, 3] });
-    expect(report.results.filter((r) => !r.ok)).toEqual([]);
-    expect(report.results.filter((r) => r.check === 'muted' && r.ok)).toHaveLength(SEEDS.length);
-    expect(report.results.filter((r) => r.check === 'paraphrase' && r.ok)).toHaveLength(SEEDS.length);
-    expect(report.results.filter((r) => r.check === 'collateral' && r.ok)).toHaveLength(SEEDS.length);
+    await expectConforms('browser/mail-ask-colleague', SEEDS);
   }, 1_500_000);
 
   // contacts-ask-colleague's seeds 2, 3 and 5 are of its three tiers, and its account manager slips on 5 (mail-people.unit.test.ts checks the draws).
   it('pass checkEnv on the webmail and the contacts: the expert mails the account manager and sets the number they give on the client', async () => {
-    expect(PEOPLE).toContain('browser/contacts-ask-colleague');
-    const families = ['browser/contacts-ask-colleague'];
-    const seeds = [2, 3, 5];
-    const report = await checkEnv(h.client, { families, seeds, relaxationSeeds: [1, 2], guessSeeds: [1, 2, 3] });
-    expect(report.results.filter((r) => !r.ok)).toEqual([]);
-    expect(report.results.filter((r) => r.check === 'muted' && r.ok)).toHaveLength(seeds.length);
-    expect(report.results.filter((r) => r.check === 'paraphrase' && r.ok)).toHaveLength(seeds.length);
-    expect(report.results.filter((r) => r.check === 'collateral' && r.ok)).toHaveLength(seeds.length);
+    await expectConforms('browser/contacts-ask-colleague', [2, 3, 5]);
   }, 1_500_000);
 });
+
+/** One people family passes checkEnv on `seeds`, with its muted, paraphrase and collateral cases on each. */
+async function expectConforms(family: string, seeds: number[]): Promise<void> {
+  expect(PEOPLE).toContain(family);
+  const report = await checkEnv(h.client, { families: [family], seeds, relaxationSeeds: [1, 2], guessSeeds: [1, 2, 3] });
+  expect(report.results.filter((r) => !r.ok)).toEqual([]);
+  for (const check of ['muted', 'paraphrase', 'collateral'])
+    expect(
+      report.results.filter((r) => r.check === check && r.ok),
+      check,
+    ).toHaveLength(seeds.length);
+}

@@ -423,21 +423,22 @@ function nearMissCheck(nearMiss: string): string {
  * hears the same answers, and a message that asks for nothing specific gets none of them.
  */
 async function checkParaphrases(ctx: Ctx, maxSteps: number): Promise<string> {
-  const heard: string[] = [];
+  const demos: ExpertEpisode[] = [];
   for (const strategy of PARAPHRASE_STRATEGIES) {
     const demo = await expertEpisode(ctx, maxSteps, strategy);
     expect(
       !demo.failure && demo.verdict?.success === true,
       `the expert asking in the words of ${strategy} did not solve the task: ${demo.failure ?? demo.verdict?.detail}`,
     );
-    heard.push(demo.turns.map((t) => `${t.who} (${t.channel}): ${t.text}`).join('\n'));
+    demos.push(demo);
   }
+  const heard = demos.map((demo) => demo.turns.map((t) => `${t.who} (${t.channel}): ${t.text}`).join('\n'));
   expect(heard[0] !== '', "the expert heard no person (a people family's expert asks them what only they know)");
   const differ = heard.findIndex((h) => h !== heard[0]);
   expect(differ < 0, `the same questions in other words got other answers:\n${heard[0]}\n-- and with ${PARAPHRASE_STRATEGIES[differ]} --\n${heard[differ]}`);
-  const demo = await expertEpisode(ctx, maxSteps, PARAPHRASE_STRATEGIES[0]!);
-  const answers = demo.turns.map((t) => t.text);
-  const reachable = [...new Set(demo.turns.filter((t) => t.channel === MESSAGE).map((t) => t.who))];
+  const turns = demos[0]!.turns;
+  const answers = turns.map((t) => t.text);
+  const reachable = [...new Set(turns.filter((t) => t.channel === MESSAGE).map((t) => t.who))];
   for (const who of reachable) {
     await withSession(ctx, maxSteps, async (reset) => {
       for (const text of GENERIC_PROBES) {

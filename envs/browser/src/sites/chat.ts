@@ -1,4 +1,5 @@
-import type { People, PersonTurn } from '@workgym/protocol/kit';
+import type { People } from '@workgym/protocol/kit';
+import { PeopleChannel } from './people-channel.js';
 import { esc, field, page, table } from './html.js';
 import { formText, notFound, route, type SiteApp, type SiteRequest, type SiteResponse } from './site-app.js';
 import { recordsState, touchRecords } from './state.js';
@@ -57,15 +58,13 @@ const NAV: [string, string][] = [
 export class ChatSite implements SiteApp {
   readonly host = 'chat.test';
 
-  private people: People | undefined;
-  private fault: (error: Error) => void = () => undefined;
+  private readonly people = new PeopleChannel(CHAT);
 
   constructor(readonly data: ChatData) {}
 
   /** The task's people: a colleague who is one of them answers direct messages. */
   meet(people: People, fault: (error: Error) => void): void {
-    this.people = people;
-    this.fault = fault;
+    this.people.meet(people, fault);
   }
 
   /** Every record the app holds (SiteApp.state). */
@@ -142,20 +141,12 @@ export class ChatSite implements SiteApp {
     if (!text) return this.conversation(id, ['Write a message.']);
     talk.messages.push({ from: ME, text });
     const shown: SiteResponse = { redirect: `/dm/${id}` };
-    const people = this.people;
-    const person = c.person !== undefined && people?.person(c.person)?.channel === CHAT ? c.person : undefined;
-    return people && person ? this.deliver(talk, people, person, text).then(() => shown) : shown;
+    return this.people.reaches(c.person) ? this.deliver(talk, c.person, text).then(() => shown) : shown;
   }
 
   /** A direct message reaches the colleague, a Person of the task; their answer joins the conversation (none when muted). */
-  private async deliver(talk: Conversation, people: People, person: string, text: string): Promise<void> {
-    let turns: PersonTurn[];
-    try {
-      turns = await people.send(person, text);
-    } catch (error) {
-      this.fault(error as Error);
-      throw error;
-    }
+  private async deliver(talk: Conversation, person: string, text: string): Promise<void> {
+    const turns = await this.people.send(person, text);
     talk.messages.push(...turns.map((turn) => ({ from: turn.name, text: turn.text })));
   }
 }

@@ -1,4 +1,5 @@
-import type { People, PersonTurn } from '@workgym/protocol/kit';
+import type { People } from '@workgym/protocol/kit';
+import { PeopleChannel } from './people-channel.js';
 import { money } from '../tasks/rng.js';
 import { errors, esc, field, page, selectField, table } from './html.js';
 import { formText, notFound, route, type SiteApp, type SiteRequest, type SiteResponse } from './site-app.js';
@@ -80,15 +81,13 @@ export function orderTotal(o: DeskOrder): number {
 export class HelpDeskSite implements SiteApp {
   readonly host = 'desk.test';
 
-  private people: People | undefined;
-  private fault: (error: Error) => void = () => undefined;
+  private readonly people = new PeopleChannel('desk');
 
   constructor(readonly data: DeskData) {}
 
   /** The task's people: a customer who is one of them answers the agent's replies on the ticket. */
   meet(people: People, fault: (error: Error) => void): void {
-    this.people = people;
-    this.fault = fault;
+    this.people.meet(people, fault);
   }
 
   /** Every record the app holds (SiteApp.state). */
@@ -230,25 +229,14 @@ ${selectField(
     t.replies.push(text);
     t.status = status as Ticket['status'];
     const shown: SiteResponse = { redirect: `/tickets/${id}` };
-    const person = this.people && this.recipient(t, this.people);
-    return this.people && person ? this.deliver(t, this.people, person, text).then(() => shown) : shown;
-  }
-
-  /** The Person of the task the ticket's customer is, when they answer on the desk. */
-  private recipient(t: Ticket, people: People): string | undefined {
+    // The ticket's customer answers on the desk when they are a Person of the task.
     const person = this.customerOf(t.customerId)?.person;
-    return person !== undefined && people.person(person)?.channel === 'desk' ? person : undefined;
+    return this.people.reaches(person) ? this.deliver(t, person, text).then(() => shown) : shown;
   }
 
   /** A public reply reaches the customer, a Person of the task; their answer joins the thread (none when muted). */
-  private async deliver(t: Ticket, people: People, person: string, text: string): Promise<void> {
-    let turns: PersonTurn[];
-    try {
-      turns = await people.send(person, text);
-    } catch (error) {
-      this.fault(error as Error);
-      throw error;
-    }
+  private async deliver(t: Ticket, person: string, text: string): Promise<void> {
+    const turns = await this.people.send(person, text);
     const said = turns.map((turn) => ({ after: t.replies.length, from: turn.name, text: turn.text }));
     if (said.length > 0) t.thread = [...(t.thread ?? []), ...said];
   }

@@ -1,4 +1,5 @@
-import type { People, PersonTurn } from '@workgym/protocol/kit';
+import type { People } from '@workgym/protocol/kit';
+import { PeopleChannel } from './people-channel.js';
 import { errors, esc, field, page, selectField, table } from './html.js';
 import { formText, notFound, route, type SiteApp, type SiteRequest, type SiteResponse } from './site-app.js';
 import { recordsState, touchRecords } from './state.js';
@@ -48,8 +49,7 @@ export function listed(messages: readonly Mail[], folder: string, q = ''): Mail[
 export class WebmailSite implements SiteApp {
   readonly host = 'mail.test';
   private nextId: number;
-  private people: People | undefined;
-  private fault: (error: Error) => void = () => undefined;
+  private readonly people = new PeopleChannel('mail');
 
   constructor(readonly data: MailData) {
     this.nextId = Math.max(0, ...data.messages.map((m) => m.id)) + 1;
@@ -57,8 +57,7 @@ export class WebmailSite implements SiteApp {
 
   /** The task's people: a colleague who is one of them (an address at the user's own domain) answers mail sent to them. */
   meet(people: People, fault: (error: Error) => void): void {
-    this.people = people;
-    this.fault = fault;
+    this.people.meet(people, fault);
   }
 
   sent(): Mail[] {
@@ -208,32 +207,25 @@ ${field('to', 'To', d.to, 'text')}${field('subject', 'Subject', d.subject)}
     };
     this.data.messages.push(mail);
     const shown: SiteResponse = { redirect: '/sent' };
-    const person = this.people && this.recipient(mail.to, this.people);
-    return this.people && person ? this.deliver(mail, this.people, person).then(() => shown) : shown;
+    const person = this.recipient(mail.to);
+    return this.people.reaches(person) ? this.deliver(mail, person).then(() => shown) : shown;
   }
 
   /**
-   * The Person of the task an address reaches: a colleague answers at `<their id>@` the user's own
-   * domain (dana.kim@company.example), on the channel `mail`.
+   * Whom an address names: a colleague is `<their id>@` the user's own domain
+   * (dana.kim@company.example); the channel says whether they are a Person who answers on `mail`.
    */
-  private recipient(to: string, people: People): string | undefined {
+  private recipient(to: string): string | undefined {
     const [local, domain] = to.toLowerCase().split('@');
-    const mine = this.data.me.toLowerCase().split('@')[1];
-    return domain === mine && local !== undefined && people.person(local)?.channel === 'mail' ? local : undefined;
+    return domain === this.data.me.toLowerCase().split('@')[1] ? local : undefined;
   }
 
   /**
    * A mail reaches a colleague, a Person of the task; their answer (a slip and its correction in
    * one mail) arrives in the inbox as their reply to it. Muted, nothing arrives.
    */
-  private async deliver(mail: Mail, people: People, person: string): Promise<void> {
-    let turns: PersonTurn[];
-    try {
-      turns = await people.send(person, mail.body);
-    } catch (error) {
-      this.fault(error as Error);
-      throw error;
-    }
+  private async deliver(mail: Mail, person: string): Promise<void> {
+    const turns = await this.people.send(person, mail.body);
     if (turns.length === 0) return;
     this.data.messages.push({
       id: this.nextId++,
