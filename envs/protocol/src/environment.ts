@@ -1,5 +1,6 @@
 import type { Derivation, Observation, TaskFamily, ToolCall, ToolSpec, Verdict } from './messages.js';
 import type { People, PersonTurn, PersonVoice } from './kit/people.js';
+import type { StateChange } from './kit/state.js';
 
 /** What an env server is told to open: one task instance. */
 export interface EpisodeSpec {
@@ -68,8 +69,9 @@ export interface Session extends AsyncDisposable {
   /**
    * A canonical snapshot of all the state an agent can change in the session (every record of
    * every site, every cell of every sheet, the file tree), read on the env's side, never through
-   * what the agent sees: the kit compares the reset's with the end's (`diffStates`). Needed by
-   * families with infeasible seeds, where success means nothing changed.
+   * what the agent sees: the kit compares the reset's with the end's (`diffStates`) and records
+   * every change in the verdict (Verdict.changes). Needed by families with infeasible seeds,
+   * where success means nothing changed, and by families whose whole state is judged.
    */
   state?(): Promise<Readonly<Record<string, string>>>;
   /**
@@ -83,6 +85,13 @@ export interface Session extends AsyncDisposable {
    * written, a file deleted): the conformance check's `collateral` case makes one such change.
    */
   touch?(key: string): Promise<void>;
+  /**
+   * `changes` (between two `state` snapshots, the reset's and now) as a person reads them: the
+   * same keys, in the same order, with a canonical value (a hash) replaced by a readable one
+   * where the session knows it (the code env gives a small text file's text at both ends). The
+   * kit records them in the verdict (Verdict.changes); without it the canonical values go there.
+   */
+  presentChanges?(changes: StateChange[]): Promise<StateChange[]>;
   close(): Promise<void>;
 }
 

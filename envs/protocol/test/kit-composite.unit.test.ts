@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ActionError, type Observation, type Session, type StepOutcome, type ValidToolCall, type Verdict } from '../src/index.js';
-import { composeSessions, defineTools, z, type CompositeEnding } from '../src/kit/index.js';
+import { composeSessions, defineTools, z, type CompositeEnding, type StateChange } from '../src/kit/index.js';
 import { toolCall } from '../src/tool-call.js';
 
 const signal = new AbortController().signal;
@@ -143,5 +143,22 @@ describe('CompositeSession (kit)', () => {
     await session.touch('right/count');
     expect([left.count, right.count]).toEqual([1, 10]);
     expect(() => session.expectsChange('middle/count')).toThrow('no app of this composite owns the state key "middle/count"');
+  });
+});
+
+describe('CompositeSession presenting changes (kit)', () => {
+  it('has each app present its own changes, under the app name again, in the order given', async () => {
+    const left = Object.assign(new CounterApp('bump'), {
+      presentChanges: async (changes: StateChange[]) => changes.map((c) => ({ ...c, after: `${c.after} bumps` })),
+    });
+    const { session } = pair(left);
+    const changes = [
+      { key: 'left/count', before: '0', after: '2' },
+      { key: 'right/count', before: '0', after: '1' },
+    ];
+    expect(await session.presentChanges(changes)).toEqual([
+      { key: 'left/count', before: '0', after: '2 bumps' },
+      { key: 'right/count', before: '0', after: '1' },
+    ]);
   });
 });

@@ -3,7 +3,7 @@ import { CallRefusedError } from '../errors.js';
 import { ENDING_TOOLS } from '../ending-tools.js';
 import type { Image, Observation, ToolCall, ToolSpec, Verdict } from '../messages.js';
 import { toolCall } from '../tool-call.js';
-import { joinStates, type StateSnapshot } from './state.js';
+import { joinStates, type StateChange, type StateSnapshot } from './state.js';
 import { defineTools, z, type ToolTable } from './tools.js';
 
 const ENDING_DEFINITIONS = {
@@ -118,6 +118,23 @@ export class CompositeSession implements Session {
     const { session, own } = this.appOf(key);
     if (!session.touch) throw new TypeError(`an app of this composite cannot change its state for a check (Session.touch): ${key}`);
     await session.touch(own);
+  }
+
+  /** Changes as each app presents its own (`Session.presentChanges`), under the app's name again. */
+  async presentChanges(changes: StateChange[]): Promise<StateChange[]> {
+    const byApp = new Map<string, StateChange[]>();
+    for (const change of changes) {
+      const app = change.key.slice(0, change.key.indexOf('/'));
+      byApp.set(app, [...(byApp.get(app) ?? []), change]);
+    }
+    const shown = new Map<string, StateChange>();
+    for (const [app, own] of byApp) {
+      const session = this.parts.apps[app];
+      const unprefixed = own.map((c) => ({ ...c, key: c.key.slice(app.length + 1) }));
+      const presented = session?.presentChanges ? await session.presentChanges(unprefixed) : unprefixed;
+      for (const c of presented) shown.set(`${app}/${c.key}`, { ...c, key: `${app}/${c.key}` });
+    }
+    return changes.map((c) => shown.get(c.key) ?? c);
   }
 
   /** The app a joined state key names, and the key in that app's own terms. */

@@ -18,6 +18,15 @@ export {
 export { FEASIBILITY, infeasibleSeed, REPORT_INFEASIBLE, REPORT_INFEASIBLE_TOOL } from './feasibility.js';
 export { COLLATERAL, JudgedSession, NO_COLLATERAL, type Judging } from './judged-session.js';
 export { canonicalJson, describeChanges, diffStates, joinStates, type StateChange, type StateSnapshot } from './state.js';
+export {
+  MAX_RECORDED_CHANGES,
+  MAX_RECORDED_TOTAL_BYTES,
+  MAX_RECORDED_VALUE_BYTES,
+  recordChanges,
+  type PresentChanges,
+  type RecordedChange,
+  type RecordedChanges,
+} from './recorded-changes.js';
 export type { ComponentDecl, ComponentKind } from '../reward.js';
 export { drawUntil } from './draw-until.js';
 export { FamilyCatalogue, instanceRng, SPLITS, type CatalogueOptions } from './catalogue.js';

@@ -5,6 +5,7 @@ import type { ComponentDecl } from '../reward.js';
 import { FEASIBILITY, REPORT_INFEASIBLE, REPORT_INFEASIBLE_TOOL } from './feasibility.js';
 import { ActionError } from '../errors.js';
 import { MESSAGE, MESSAGE_TOOL, messageResult, MUTED, PARAPHRASE_PREFIX, type People } from './people.js';
+import { recordChanges } from './recorded-changes.js';
 import { describeChanges, diffStates, type StateChange, type StateSnapshot } from './state.js';
 
 /** The guard of a family whose whole state the kit judges: nothing changed that the task does not expect. */
@@ -34,7 +35,8 @@ export interface Judging {
  * the reset (`Session.state`); the report earns nothing on any other seed, and an infeasible seed
  * ended any other way fails. For a family whose whole state is judged, any change the session
  * does not expect fails the guard `no_collateral`, and the expert plays the `collateral`
- * near-miss. Everything else is the env's own session.
+ * near-miss. Where the session can snapshot its state, every verdict lists what changed since
+ * the reset (Verdict.changes, as the session presents them). Everything else is the env's own session.
  */
 export class JudgedSession implements Session {
   readonly tools: readonly ToolSpec[];
@@ -57,12 +59,15 @@ export class JudgedSession implements Session {
     if (inner.state) this.state = () => inner.state!();
   }
 
-  /** Wraps `inner`; where the end will be compared with the start, the start's state is taken now. */
+  /**
+   * Wraps `inner`; where it can snapshot its state, the start's is taken now, for every family:
+   * the verdict records what changed (one snapshot per reset costs little next to the reset).
+   */
   static async open(inner: Session, judging: Judging): Promise<JudgedSession> {
     if (judging.collateral && !(inner.state && inner.expectsChange && inner.touch))
       throw new TypeError('a family whose whole state is judged needs sessions with state, expectsChange and touch');
     if (judging.infeasible && !inner.state) throw new TypeError('an infeasible task needs a session that can snapshot its state (Session.state)');
-    const start = judging.infeasible || judging.collateral ? await inner.state!() : undefined;
+    const start = inner.state ? await inner.state() : undefined;
     return new JudgedSession(inner, judging, start);
   }
 
@@ -100,9 +105,13 @@ export class JudgedSession implements Session {
     return { observation: this.ended, terminated: true };
   }
 
+  /** The verdict, with what changed since the reset where the session can tell (judged after the family's verifier ran). */
   async verify(signal: AbortSignal): Promise<Verdict> {
-    const verdict = this.reason === undefined ? await this.judgeWork(signal) : await this.judgeReport(this.reason);
-    return { ...verdict, infeasible: this.judging.infeasible };
+    const work = this.reason === undefined ? await this.inner.verify(signal) : undefined;
+    const changes = this.start && diffStates(this.start, await this.inner.state!());
+    const verdict = work ? this.judgeWork(work, changes) : this.judgeReport(this.reason!, changes);
+    const recorded = changes ? await recordChanges(changes, this.inner.presentChanges?.bind(this.inner)) : {};
+    return { ...verdict, infeasible: this.judging.infeasible, ...recorded };
   }
 
   close(): Promise<void> {
@@ -143,33 +152,27 @@ export class JudgedSession implements Session {
   }
 
   /** The episode ended without a report: the family's verdict, failed by unexpected changes and by an infeasible seed. */
-  private async judgeWork(signal: AbortSignal): Promise<Verdict> {
-    let verdict = await this.inner.verify(signal);
-    if (this.judging.collateral) verdict = await this.withCollateral(verdict);
+  private judgeWork(work: Verdict, changes: StateChange[] | undefined): Verdict {
+    const verdict = this.judging.collateral ? this.withCollateral(work, changes!) : work;
     if (!this.judging.infeasible) return this.withComponent(verdict, FEASIBILITY, 1);
     const detail = `the task could not be done as asked, and only report_infeasible succeeds on it (the verifier found: ${verdict.detail ?? ''})`;
     return { ...this.withComponent(verdict, FEASIBILITY, 0), success: false, reward: 0, detail };
   }
 
-  private async withCollateral(verdict: Verdict): Promise<Verdict> {
-    const unexpected = await this.unexpectedChanges();
+  private withCollateral(verdict: Verdict, changes: readonly StateChange[]): Verdict {
+    const unexpected = changes.filter((change) => !this.inner.expectsChange!(change.key));
     if (unexpected.length === 0) return this.withComponent(verdict, NO_COLLATERAL, 1);
     const detail = `${verdict.detail ?? ''}; changed what the task did not ask for: ${describeChanges(unexpected)}`;
     return { ...this.withComponent(verdict, NO_COLLATERAL, 0), success: false, reward: 0, detail };
   }
 
-  private async unexpectedChanges(): Promise<StateChange[]> {
-    return diffStates(this.start!, await this.inner.state!()).filter((change) => !this.inner.expectsChange!(change.key));
-  }
-
-  private async judgeReport(reason: string): Promise<Verdict> {
+  private judgeReport(reason: string, changes: readonly StateChange[] | undefined): Verdict {
     const quoted = JSON.stringify(reason);
     if (!this.judging.infeasible) {
       return { success: false, reward: 0, components: this.components(0, 0, 0), detail: `reported ${quoted}, but the task could be done` };
     }
-    const changes = diffStates(this.start!, await this.inner.state!());
-    if (changes.length > 0) {
-      return { success: false, reward: 0, components: this.components(1, 0, 0), detail: `reported ${quoted}, but changed ${describeChanges(changes)} first` };
+    if (changes!.length > 0) {
+      return { success: false, reward: 0, components: this.components(1, 0, 0), detail: `reported ${quoted}, but changed ${describeChanges(changes!)} first` };
     }
     return { success: true, reward: 1, components: this.components(1, 1, 1), detail: `the task could not be done, and the report said so: ${quoted}` };
   }
