@@ -19,7 +19,9 @@ const sourceLayers = {
   'layer:trajectories': ['layer:protocol'],
   'layer:agents': ['layer:protocol', 'layer:runtime', 'layer:trajectories'],
   'layer:trainers': ['layer:protocol', 'layer:runtime', 'layer:trajectories', 'layer:agents'],
-  'layer:cli': ['layer:protocol', 'layer:runtime', 'layer:env', 'layer:composite-env', 'layer:trajectories', 'layer:agents', 'layer:trainers'],
+  // The viewer (tools/viewer) reads runs and what trainers wrote, as files: only the store.
+  'layer:viewer': ['layer:trajectories'],
+  'layer:cli': ['layer:protocol', 'layer:runtime', 'layer:env', 'layer:composite-env', 'layer:trajectories', 'layer:agents', 'layer:trainers', 'layer:viewer'],
 };
 const testLayers = {
   ...sourceLayers,

@@ -158,6 +158,12 @@ const COMMANDS: readonly CommandEntry[] = [
     ],
   },
   {
+    name: 'view',
+    args: [['[sources...]', 'run folders, training folders, eval JSON files, transfer folders']],
+    summary: 'browse runs, episodes, evals and transfer in a local web app (read-only; live while a run is written), or write it as a static site (--bundle)',
+    define: async () => (await import('./view.js')).defineView,
+  },
+  {
     name: 'transfer',
     summary: 'train on each env alone, on all envs and on all but one; test on every env; write the transfer matrix',
     define: async () => (await import('./transfer.js')).defineTransfer,

@@ -131,7 +131,7 @@ export interface StateChangeView {
 
 /** What a person wants to see of one env's state at the end, worked out from the record. */
 export type EnvView =
-  | { kind: 'browser' }
+  | { kind: 'browser'; changes: StateChangeView[] }
   | { kind: 'code'; files: { path: string; status: 'added' | 'removed' | 'changed'; diff: string; binary: boolean }[] }
   | { kind: 'spreadsheet'; cells: { sheet: string; cell: string; before?: string; after?: string }[] }
   | { kind: 'records'; changes: StateChangeView[] };
@@ -191,4 +191,15 @@ export interface ViewerData {
   training(source: string): Promise<TrainingView>;
   /** A URL the app may put in an <img src>: same-origin (server) or a relative file (bundle). */
   blobUrl(source: string, sha256: string): string;
+}
+
+/**
+ * A bundle's episode list (data key `rows:<source>`): the bundled rows in store order, their
+ * facets, and per row its lower-cased searchable text; the app pages them with RowTable
+ * (model/query.ts), as the server does. See writeBundle.
+ */
+export interface BundleRows {
+  rows: EpisodeRow[];
+  facets: EpisodePage['facets'];
+  texts: string[];
 }
