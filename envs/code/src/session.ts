@@ -10,10 +10,11 @@ import {
   type ValidToolCall,
   type Verdict,
 } from '@workgym/protocol';
-import { candidateCalls, expertAction, type People } from '@workgym/protocol/kit';
+import { candidateCalls, expertAction, type People, type StateChange } from '@workgym/protocol/kit';
 import type { Judge } from './judge/judge.js';
 import type { RunResult } from './sandbox/run-command.js';
 import type { Sandbox } from './sandbox/sandbox.js';
+import { presentFileChanges } from './sandbox/file-changes.js';
 import { workspaceSnapshot } from './sandbox/snapshot.js';
 import { WorkspaceFiles } from './sandbox/workspace-files.js';
 import { EpisodeHistory } from './tasks/expert/view.js';
@@ -158,6 +159,12 @@ export class CodeSession implements Session {
   async state(): Promise<Record<string, string>> {
     await this.inFlight.catch(() => undefined);
     return workspaceSnapshot(this.sandbox.layout.workspace);
+  }
+
+  /** Workspace changes with small text files' text at both ends instead of their hashes (`presentFileChanges`). */
+  async presentChanges(changes: StateChange[]): Promise<StateChange[]> {
+    await this.inFlight.catch(() => undefined);
+    return presentFileChanges(changes, this.instance.files, this.sandbox);
   }
 
   /** Whether the task expects the state at `key` to change: a workspace path it declares (`declaredChanges`). */

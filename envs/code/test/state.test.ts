@@ -91,6 +91,48 @@ describe('the code session state', () => {
   });
 });
 
+describe('the changes a verdict records', () => {
+  const HASHED = /^file 0[0-7]{3} sha256:[0-9a-f]{64}$/;
+  const byKey = (verdict: StepReply['verdict']) =>
+    new Map(verdict!.changes.map((c) => [c.key, { before: c.before ?? undefined, after: c.after ?? undefined }]));
+
+  it("show a small text file's text at both ends, and the canonical value of anything else (local and container sandboxes)", { timeout: 300_000 }, async () => {
+    const instance = await ownInstance(runtime);
+    for (const c of [client, instance.client]) {
+      const fixed = 'code/py-fix-bug';
+      const seed = feasibleSeed(fixed);
+      const solved = byKey((await playReply(c, fixed, seed, '')).verdict);
+      const edited = [...solved].filter(([, change]) => change.before !== undefined && change.after !== undefined);
+      expect(edited.length).toBeGreaterThan(0);
+      for (const [key, change] of edited) {
+        expect(change.before, key).toBe(env.instance(fixed, seed).files[key.slice('file:'.length)]);
+        expect(change.after).not.toMatch(HASHED);
+        expect(change.after).not.toBe(change.before);
+      }
+      const family = 'code/py-implement-function';
+      const start = env.instance(family, feasibleSeed(family)).files;
+      const made = [
+        "printf 'hi\\n' > small.txt",
+        "head -c 70000 /dev/zero | tr '\\0' a > big.txt",
+        "printf 'a\\0b' > bin.dat",
+        'chmod 600 test_solution.py',
+        'rm solution.py && ln -s /etc/passwd solution.py',
+      ].join(' && ');
+      const ep = await open(c, family, feasibleSeed(family));
+      await ep.bash(made);
+      const changes = byKey((await ep.step('submit')).verdict);
+      await ep.close();
+      expect(changes.get('file:small.txt')).toEqual({ before: undefined, after: 'hi\n' });
+      expect(changes.get('file:big.txt')!.after).toMatch(HASHED);
+      expect(changes.get('file:bin.dat')!.after).toMatch(HASHED);
+      const chmod = changes.get('file:test_solution.py')!;
+      expect([chmod.before, chmod.after].map((v) => v!.replace(/ sha256:\S+/, ''))).toEqual(['file 0644', 'file 0600']);
+      // The task's text before; after, the agent's link as a link: nothing is read through it.
+      expect(changes.get('file:solution.py')).toEqual({ before: start['solution.py'], after: 'symlink -> "/etc/passwd"' });
+    }
+  });
+});
+
 describe('whole-state checks', () => {
   it('declare what each kind of check changes, and nothing for a question', () => {
     const changes = (family: string, seed = 2) => declaredChanges(env.instance(family, seed)).sort();
