@@ -132,7 +132,8 @@ function dedupe(examples: Example[], already: readonly Example[] = []): Example[
 }
 
 function isServer(example: Example): boolean {
-  return commandPath(example.command, pages)?.path.join(' ') === 'serve-policy';
+  const path = commandPath(example.command, pages)?.path.join(' ');
+  return path === 'serve-policy' || (path === 'view' && !example.command.includes('--bundle'));
 }
 
 /** The examples that fail, as lines naming where each is shown, its exit code and its output's end; two at a time. */
@@ -230,7 +231,7 @@ async function runIn(cwd: string, args: string[]): Promise<void> {
   if (code !== 0) throw new Error(`fixture: workgym ${args.join(' ')} exited ${code}:\n${output}`);
 }
 
-/** Starts a server example (serve-policy) in the fixture and waits until it says it serves. */
+/** Starts a server example (serve-policy, view) in the fixture and waits until it says it serves. */
 async function startServer(shown: string): Promise<{ kill: () => void }> {
   const command = withPort(shown);
   const child = spawn('bash', ['-c', `${PRELUDE}${command}`], { cwd: await workingFolder(undefined), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -25,12 +25,19 @@ import { UsageError } from '../usage-error.js';
 import { makeRuntime, matchFamilies, selectEnvs } from './select-envs.js';
 
 export async function rolloutCommand(flags: Record<string, unknown>): Promise<void> {
-  const { config: file, dryRun, ...rest } = flags;
+  const { config: file, dryRun, view, ...rest } = flags;
   const config = await loadRolloutConfig(rest, file as string | undefined);
   if (dryRun) return planRollout(config);
-  // A coordinator loads the queue's library (BullMQ) only when asked for.
-  const outcome = config.queue ? await (await import('./rollout-queue.js')).coordinateRollout(config) : await runRollout(config);
-  if (outcome.stopped) process.exitCode = 130;
+  // The viewer (and its module) only when asked for; it opens the run once the rollout has made it.
+  const viewer = view ? (await import('./view.js')).viewWhenCreated(config.out) : undefined;
+  try {
+    // A coordinator loads the queue's library (BullMQ) only when asked for.
+    const outcome = config.queue ? await (await import('./rollout-queue.js')).coordinateRollout(config) : await runRollout(config);
+    if (outcome.stopped) process.exitCode = 130;
+    else if (viewer) await viewer.untilStopped();
+  } finally {
+    await viewer?.close();
+  }
 }
 
 /** Runs a validated rollout with live progress, a graceful stop on SIGINT/SIGTERM and a summary. */

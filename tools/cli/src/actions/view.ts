@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { BundleError, SourceError, startViewer, writeBundle } from '@workgym/viewer';
+import type { Viewer } from '@workgym/viewer';
 import { printError } from '../cli-error.js';
 import { UsageError } from '../usage-error.js';
 
@@ -39,10 +42,53 @@ async function serveUntilStopped(sources: string[], flags: ViewFlags): Promise<v
     }
     throw error;
   });
-  console.log(`viewing ${sources.join(', ')} at ${viewer.url} (Ctrl-C stops)`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
+  console.log(`serving ${sources.join(', ')} at ${viewer.url} (Ctrl-C stops)`);
+  await stopSignal();
+  await viewer.close();
+}
+
+function stopSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop).off('SIGTERM', stop);
+      resolve();
+    };
     process.once('SIGINT', stop).once('SIGTERM', stop);
   });
-  await viewer.close();
+}
+
+/** How often `rollout --view` looks for the run it waits on. */
+const CREATED_POLL_MS = 250;
+
+/**
+ * `rollout --view`: serves the run at `dir` as soon as the rollout has created it and prints
+ * its URL. A viewer that cannot start says so in one line; the rollout goes on.
+ */
+export function viewWhenCreated(dir: string): { untilStopped(): Promise<void>; close(): Promise<void> } {
+  let closed = false;
+  const started = (async (): Promise<Viewer | undefined> => {
+    while (!existsSync(join(dir, 'manifest.json'))) {
+      if (closed) return undefined;
+      await new Promise((resolve) => setTimeout(resolve, CREATED_POLL_MS));
+    }
+    return startViewer({ sources: [dir] }).then(
+      (viewer) => {
+        console.log(`[rollout] viewer: serving ${dir} at ${viewer.url}`);
+        return viewer;
+      },
+      (error: Error) => void console.error(`[rollout] the viewer did not start: ${error.message}`),
+    );
+  })();
+  return {
+    untilStopped: async () => {
+      const viewer = await started;
+      if (!viewer) return;
+      console.log(`[rollout] the viewer still serves ${dir} at ${viewer.url} (Ctrl-C stops)`);
+      await stopSignal();
+    },
+    close: async () => {
+      closed = true;
+      await (await started)?.close();
+    },
+  };
 }

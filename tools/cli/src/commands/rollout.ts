@@ -29,7 +29,8 @@ export function defineRollout(command: Command): void {
     { checkValues: false },
   )
     .option('--out <dir>', 'the run folder to write')
-    .option('--resume', 'continue the run in --out: run exactly the episodes it lacks');
+    .option('--resume', 'continue the run in --out: run exactly the episodes it lacks')
+    .option('--view', 'serve the run in the web viewer as it is written and print its URL (as `workgym view`); it stays up after the rollout until Ctrl-C');
   // Checked as it is read (one line for a bad value); a config file's value is checked with the rest.
   addOptions(command, { reward: {} });
   addDryRunOption(command);

@@ -19,8 +19,8 @@ says otherwise, and runs until Ctrl-C. See docs/viewer.md.
 
 Examples:
   workgym view runs/demo
-  workgym view runs/base runs/tuned --port 8080
-  workgym view runs/demo --bundle share/demo --episodes 'status=failure'`,
+  workgym view runs/base runs/expert            # compare them: #/compare/r0,r1
+  workgym view runs/demo --bundle share/demo --episodes 'status=success'`,
     )
     .action(lazy(async () => (await import('../actions/view.js')).view));
 }
