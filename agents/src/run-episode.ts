@@ -138,6 +138,9 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
     rewardMode,
     shapedReward: agentFailed(status) ? 0 : (last?.verdict?.shapedReward ?? 0),
     rewardComponents: last?.verdict?.components ?? {},
+    verdictDetail: last?.verdict?.detail ?? '',
+    stateChanges: stateChangesOf(last?.verdict),
+    stateChangesTruncated: last?.verdict?.changesTruncated ?? false,
     success: status === 'success',
     // Known from the verdict only: an episode that ended without one records false.
     infeasible: last?.verdict?.infeasible ?? false,
@@ -226,6 +229,16 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRec
  * breaks the run.
  */
 /** Statuses that are the agent's failure: reward 0, whatever the verifier would say. */
+/** The verdict's state changes as plain records: a decoded message leaves an unset `before` or `after` null. */
+function stateChangesOf(verdict: StepReply['verdict'] | undefined): NonNullable<EpisodeRecord['stateChanges']> {
+  return (verdict?.changes ?? []).map((c) => ({
+    key: c.key,
+    ...(c.before != null ? { before: c.before } : {}),
+    ...(c.after != null ? { after: c.after } : {}),
+    ...(c.truncated ? { truncated: true } : {}),
+  }));
+}
+
 function agentFailed(status: EpisodeStatus | undefined): boolean {
   return status === 'agent_error' || status === 'env_broken' || status === 'stuck';
 }

@@ -54,7 +54,8 @@ class VersionedCounterEnv implements Environment {
         const [, ended, target] = /ended at (-?\d+), target (-?\d+)/.exec(verdict.detail ?? '')!.map(Number);
         const submitted = verdict.components?.submitted === 1;
         if (!(lenient || generous) || !submitted || ended !== target! + 1) return verdict;
-        return { ...verdict, reward: 1, success: Boolean(lenient), components: { ...verdict.components, reached: 1 } };
+        const judged = { detail: `${verdict.detail} (judged leniently)`, changes: [{ key: 'counter', before: '0', after: String(ended) }] };
+        return { ...verdict, ...judged, reward: 1, success: Boolean(lenient), components: { ...verdict.components, reached: 1 } };
       },
       expert: (s, strategy) => session.expert!(s, strategy),
       close: () => session.close(),
@@ -146,6 +147,10 @@ describe('rescoreRun', () => {
     const before = (await original.get('counter/reach-target:train:2:0'))!;
     const after = (await rescored.get('counter/reach-target:train:2:0'))!;
     expect(after.agent).toEqual(before.agent);
+    // The verdict's detail and state changes are the replay's.
+    expect(before.verdictDetail).not.toMatch(/leniently/);
+    expect(after).toMatchObject({ verdictDetail: expect.stringMatching(/ \(judged leniently\)$/) as unknown, stateChangesTruncated: false });
+    expect(after.stateChanges!.map((c) => [c.key, c.before, c.after])).toEqual([['counter', '0', expect.stringMatching(/^\d+$/)]]);
     expect(after.steps!.map((s) => [s.text, s.toolCalls])).toEqual(before.steps!.map((s) => [s.text, s.toolCalls]));
   });
 

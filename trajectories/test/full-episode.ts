@@ -106,5 +106,11 @@ export function fullEpisode(images: { sha256: string; size: number }[]): Episode
     rewardMode: 'shaped',
     shapedReward: 0.75,
     infeasible: true,
+    verdictDetail: 'B7 holds =SUM(B2:B6); the header row is not bold',
+    stateChanges: [
+      { key: 'cell:Sales!B7', before: '{"value":null}', after: '{"formula":"=SUM(B2:B6)","value":12}', truncated: true },
+      { key: 'cell:Sales!C7', after: '{"value":"total"}', truncated: false },
+    ],
+    stateChangesTruncated: true,
   };
 }

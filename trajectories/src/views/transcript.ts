@@ -40,6 +40,12 @@ export function formatTranscript(record: EpisodeRecord, options: TranscriptOptio
       `${record.selfEvaluation != null ? `   self-evaluation ${record.selfEvaluation}` : ''}   attempts ${record.attempts}`,
     `time     ${t ? `${((t.totalMs ?? 0) / 1000).toFixed(1)} s (agent ${((t.agentMs ?? 0) / 1000).toFixed(1)} s, env ${((t.envMs ?? 0) / 1000).toFixed(1)} s)` : '-'}`,
   ];
+  if (record.verdictDetail) lines.push(`verdict  ${cut(record.verdictDetail)}`);
+  const changes = record.stateChanges ?? [];
+  if (changes.length > 0 || record.stateChangesTruncated) {
+    const more = record.stateChangesTruncated ? ' (more left out)' : '';
+    lines.push(`changed  ${changes.length} thing${changes.length === 1 ? '' : 's'} in the env's state${more}: ${cut(changes.map((c) => c.key).join(', '))}`);
+  }
   if (record.errorMessage) lines.push(`error    ${record.errorMessage}`);
   lines.push('', `instruction:\n    ${indent(record.instruction ?? '')}`);
   const shown = shownObservations(record);
