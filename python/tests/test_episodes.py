@@ -30,6 +30,11 @@ def test_envs_sharing_one_server_play_their_episodes_in_threads():
             ends = list(pool.map(play_expert, envs, [11, 12]))
         assert [(reward, terminated) for _, reward, terminated, _, _ in ends] == [(1.0, True), (1.0, True)]
         assert [env.task["seed"] for env in envs] == [11, 12]
+        for _, _, _, _, info in ends:
+            # What changed since the reset comes with the verdict: here the cells the expert wrote.
+            changes = info["verdict"]["changes"]
+            assert changes and all(c["key"].startswith("cell:") and c["after"] is not None for c in changes)
+            assert info["verdict"]["changes_truncated"] is False
         for env in envs:
             env.close()
 
