@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DEADLINE_MS, DEFAULT_MAX_FRAME_BYTES, SEED_LIMIT } from '../src/index.js';
+import { MAX_RECORDED_CHANGES, MAX_RECORDED_TOTAL_BYTES, MAX_RECORDED_VALUE_BYTES } from '../src/kit/index.js';
 
 // workgym.proto must be all a client needs: what it says of the server has to be what the
 // server and every env do. These read the comments and the sources they describe.
@@ -50,5 +51,12 @@ describe('workgym.proto', () => {
     expect(proto).toContain(`0 means the server's default, ${DEFAULT_DEADLINE_MS} ms`);
     expect(proto).toContain(`length over the server's limit (${DEFAULT_MAX_FRAME_BYTES} bytes`);
     expect(proto).toContain(`Seeds run from 0 to\n//   ${SEED_LIMIT - 1} (2^30 - 1) on every split`);
+  });
+
+  it('states the caps on the changes a verdict records', () => {
+    const text = proto.replace(/\n\/\/ +/g, ' ');
+    const [value, total] = [MAX_RECORDED_VALUE_BYTES / 1024, MAX_RECORDED_TOTAL_BYTES / 1024 / 1024];
+    expect(text).toContain(`at most ${MAX_RECORDED_CHANGES} changes (the first by key), each value at most ${value} KiB`);
+    expect(text).toContain(`${total} MiB of values in all`);
   });
 });
