@@ -40,7 +40,7 @@ beforeAll(async () => {
 });
 
 describe('what a workgym command line loads', () => {
-  it.each(['--help', 'data --help', 'envs --help', 'rollout --help', 'worker --help'])(
+  it.each(['--help', 'data --help', 'envs --help', 'rollout --help', 'worker --help', 'view --help'])(
     '`workgym %s` loads the CLI, commander and the protocol errors only',
     { timeout: 300_000 },
     async (line) => {

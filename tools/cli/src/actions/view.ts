@@ -21,7 +21,7 @@ export async function view(sources: string[], flags: ViewFlags): Promise<void> {
   try {
     if (flags.bundle !== undefined) {
       const report = await writeBundle({ sources, out: flags.bundle, ...(flags.episodes !== undefined ? { episodes: flags.episodes } : {}) });
-      console.log(`wrote ${flags.bundle}: ${report.episodes} episodes, ${report.blobs} images; open ${report.index} in a browser`);
+      console.log(`wrote ${flags.bundle}: ${count(report.episodes, 'episode')}, ${count(report.blobs, 'image')}; open ${report.index} in a browser`);
       return;
     }
     await serveUntilStopped(sources, flags);
@@ -92,3 +92,5 @@ export function viewWhenCreated(dir: string): { untilStopped(): Promise<void>; c
     },
   };
 }
+
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;

@@ -127,13 +127,39 @@ export interface StateChangeView {
   key: string;
   before?: string;
   after?: string;
+  /** The env cut before or after to its value cap (64 KiB). */
+  truncated?: boolean;
+}
+
+/** A spreadsheet cell's canonical value (the env kit's JSON), read. */
+export interface CellValue {
+  value?: string;
+  formula?: string;
+  format?: string;
 }
 
 /** What a person wants to see of one env's state at the end, worked out from the record. */
 export type EnvView =
   | { kind: 'browser'; changes: StateChangeView[] }
-  | { kind: 'code'; files: { path: string; status: 'added' | 'removed' | 'changed'; diff: string; binary: boolean }[] }
-  | { kind: 'spreadsheet'; cells: { sheet: string; cell: string; before?: string; after?: string }[] }
+  | {
+      kind: 'code';
+      files: {
+        path: string;
+        status: 'added' | 'removed' | 'changed';
+        diff: string;
+        /** No text to diff (a binary or big file, a directory, a link): `note` says what changed, e.g. `file 644 sha256:… → file 755 sha256:…`. */
+        binary: boolean;
+        note?: string;
+        truncated?: boolean;
+      }[];
+    }
+  | {
+      kind: 'spreadsheet';
+      /** `before`/`after`: the canonical JSON as recorded; `was`/`now`: the same, read. */
+      cells: { sheet: string; cell: string; before?: string; after?: string; was?: CellValue; now?: CellValue; truncated?: boolean }[];
+      /** Other changes of the workbook (sheets added, tables, names), as recorded. */
+      other: StateChangeView[];
+    }
   | { kind: 'records'; changes: StateChangeView[] };
 
 /** An episode as the episode page shows it: the record, plus what was worked out of it. */
