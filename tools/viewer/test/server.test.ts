@@ -24,10 +24,9 @@ let svgSha: string;
 
 const get = async (path: string) => {
   const res = await fetch(new URL(path, viewer.url));
-  return {
-    res,
-    body: res.headers.get('content-type')?.startsWith('application/json') ? ((await res.json()) as unknown) : Buffer.from(await res.arrayBuffer()),
-  };
+  const bytes = Buffer.from(await res.arrayBuffer());
+  const body: unknown = res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(bytes.toString()) : undefined;
+  return { res, bytes, body };
 };
 const json = async <T>(path: string): Promise<T> => {
   const { res, body } = await get(path);
@@ -124,15 +123,15 @@ describe('the viewer server', () => {
 
   it("serves the app's files, and index.html for any other path (client routes), never a file outside it", async () => {
     const asset = await get('/assets/app.js');
-    expect([asset.res.status, asset.res.headers.get('content-type'), asset.body.toString()]).toEqual([
+    expect([asset.res.status, asset.res.headers.get('content-type'), asset.bytes.toString()]).toEqual([
       200,
       'text/javascript; charset=utf-8',
       'console.log("app")',
     ]);
     for (const path of ['/', '/run/r0/episode/a-0', '/..%2f..%2fpackage.json', '/%E0%A4%A']) {
-      const { res, body } = await get(path);
+      const { res, bytes } = await get(path);
       expect([res.status, res.headers.get('content-type')], path).toEqual([200, 'text/html; charset=utf-8']);
-      expect(body.toString(), path).toContain('<!doctype html>');
+      expect(bytes.toString(), path).toContain('<!doctype html>');
     }
     expect((await fetch(new URL('/api/sources', viewer.url), { method: 'POST' })).status).toBe(405);
   });
@@ -191,7 +190,7 @@ describe('the viewer server', () => {
     await json('/api/episode?source=r0&id=a-1');
     const png = await get(`/api/blob?source=r0&sha=${pngSha}`);
     expect([png.res.status, png.res.headers.get('content-type'), png.res.headers.get('content-disposition')]).toEqual([200, 'image/png', null]);
-    expect(Buffer.compare(png.body as Buffer, PNG)).toBe(0);
+    expect(Buffer.compare(png.bytes, PNG)).toBe(0);
     const svg = await get(`/api/blob?source=r0&sha=${svgSha}`);
     expect([svg.res.status, svg.res.headers.get('content-type'), svg.res.headers.get('content-disposition')]).toEqual([
       200,
