@@ -2,7 +2,8 @@
 # The checks `npm test` runs before the tests, on the built workspace (setup.sh builds it):
 # types, lint and layout, side by side (each is one single-threaded process, and CI has 2 cores).
 # Types are checked as one program (tsconfig.typecheck.json: every package's sources and tests,
-# bench and tools/scripts, with the same options as each package's tsconfig.json), and lint as
+# bench and tools/scripts, with the same options as each package's tsconfig.json; the viewer's
+# web app apart, with the DOM's types and JSX: tools/viewer/src/app/tsconfig.json), and lint as
 # one ESLint run over the repository: per package, each file of a package's upstream sources was
 # checked again in every package above it (the `source` condition resolves imports to them), and
 # each package paid ESLint's and TypeScript's start-up. A clean clone has no Nx cache to skip them.
@@ -14,6 +15,7 @@ trap 'rm -rf "$logs"' EXIT
 
 declare -A checks=(
   [types]='npx tsc -p tsconfig.typecheck.json'
+  [app-types]='npx tsc -p tools/viewer/src/app/tsconfig.json'
   [lint]='npx eslint .'
   [format]='npx prettier --check .'
 )
@@ -24,7 +26,7 @@ for name in "${!checks[@]}"; do
 done
 
 failed=0
-for name in types lint format; do
+for name in types app-types lint format; do
   if wait "${pids[$name]}"; then
     printf '[checks] %s: ok\n' "$name" >&2
   else

@@ -1,0 +1,67 @@
+import { interval, number, percent } from '../format.js';
+
+type Json = Record<string, unknown>;
+
+/**
+ * An eval report (`eval --json`, `comparison.json`) as tables: each array of objects in it (its
+ * `rows`) becomes a table of its fields; a rate with an interval reads `45.0% (30.1% – 60.2%)`.
+ */
+export function EvalTables({ report }: { report: unknown }) {
+  const top = report && typeof report === 'object' && !Array.isArray(report) ? (report as Json) : {};
+  const tables = Object.entries(top).filter(([, value]) => Array.isArray(value) && value.length > 0 && value.every(isObject)) as [string, Json[]][];
+  const facts = Object.entries(top).filter(([, value]) => value === null || typeof value !== 'object');
+  return (
+    <section aria-labelledby="eval-title">
+      <h2 id="eval-title">Evaluation</h2>
+      {facts.length ? (
+        <dl class="facts">{facts.map(([key, value]) => [<dt key={`t-${key}`}>{key}</dt>, <dd key={`d-${key}`}>{cellText(value)}</dd>])}</dl>
+      ) : null}
+      {tables.map(([name, rows]) => (
+        <ObjectTable key={name} caption={name} rows={rows} />
+      ))}
+      <details>
+        <summary>The report as written</summary>
+        <pre class="json">{JSON.stringify(report, null, 2)}</pre>
+      </details>
+    </section>
+  );
+}
+
+function ObjectTable({ caption, rows }: { caption: string; rows: Json[] }) {
+  const headers = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  return (
+    <table class="eval">
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          {headers.map((h) => (
+            <th scope="col" key={h}>
+              {h}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row, i) => (
+          <tr key={i}>
+            {headers.map((h) => (
+              <td key={h}>{cellText(row[h])}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+const isObject = (value: unknown): value is Json => !!value && typeof value === 'object' && !Array.isArray(value);
+
+function cellText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'number') return number(value);
+  if (typeof value !== 'object') return String(value);
+  const v = value as Json;
+  if (typeof v.rate === 'number' && typeof v.low === 'number' && typeof v.high === 'number')
+    return `${percent(v.rate)} (${interval({ low: v.low, high: v.high })})`;
+  return JSON.stringify(value);
+}
