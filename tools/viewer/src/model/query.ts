@@ -122,10 +122,12 @@ export class RowTable {
     const key = `${sort}:${direction}`;
     let order = this.orders.get(key);
     if (!order) {
-      const value = SORT_VALUE[sort];
-      const sign = direction === 'asc' ? 1 : -1;
-      // Ties keep store order in both directions, so paging is stable.
-      order = Uint32Array.from(this.rows.keys()).sort((a, b) => sign * compare(value(this.rows[a]!), value(this.rows[b]!)) || a - b);
+      order = Uint32Array.from(this.rows.keys());
+      if (sort !== 'index') {
+        const values = this.rows.map(SORT_VALUE[sort]);
+        // Ties keep store order in both directions, so paging is stable.
+        order.sort(direction === 'asc' ? (a, b) => compare(values[a]!, values[b]!) || a - b : (a, b) => compare(values[b]!, values[a]!) || a - b);
+      } else if (direction === 'desc') order.reverse();
       this.orders.set(key, order);
     }
     return order;

@@ -79,6 +79,17 @@ export class RunSource {
   /** The run's overview, or that of some of its episodes (a bundle's selection). */
   async overview(only?: readonly EpisodeSummary[]): Promise<RunOverview> {
     await this.refresh();
+    // The app polls it on a live run: the same run and scan give the same figures.
+    const key = `${this.version}:${this.facts.size}`;
+    if (!only && this.cachedOverview?.key === key) return this.cachedOverview.overview;
+    const overview = await this.computeOverview(only);
+    if (!only) this.cachedOverview = { key, overview };
+    return overview;
+  }
+
+  private cachedOverview?: { key: string; overview: RunOverview };
+
+  private async computeOverview(only?: readonly EpisodeSummary[]): Promise<RunOverview> {
     const { reader } = this.snapshot;
     const summaries = only ?? this.snapshot.summaries;
     const durations: number[] = [];
