@@ -4,8 +4,8 @@
  * field may be missing in older runs.
  */
 
-/** Per episode, the searchable text is cut here: 100,000 episodes stay within ~400 MB at worst, ~10 MB typically. */
-export const TEXT_CAP = 4096;
+/** Per episode, the searchable text is cut here: 100,000 episodes hold at most ~200 MB of it (~20 MB typically). */
+export const TEXT_CAP = 2048;
 
 interface LooseRecord {
   instruction?: string | null;
