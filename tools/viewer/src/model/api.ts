@@ -204,7 +204,33 @@ export interface TrainingView {
   /** An eval report (`eval --json` file, or comparison.json) as it was written. */
   eval?: unknown;
   /** transfer.json as it was written. */
-  transfer?: { trainSets: string[]; testEnvs: string[]; cells: { trainSet: string; testEnv: string; success: Rate | number; vsUntrained?: unknown }[] };
+  transfer?: TransferMatrix;
+}
+
+/** transfer.json as `workgym transfer` writes it (trainers' TransferReport), the parts the app reads. */
+export interface TransferMatrix {
+  /** Rows: `untrained` first (unless --no-baseline), then each training set with its envs. */
+  trainSets: { name: string; envs: string[] }[];
+  testEnvs: string[];
+  cells: {
+    trainSet: string;
+    testEnv: string;
+    success: Rate;
+    /** Paired with the untrained row over the same test tasks; absent in the untrained row. */
+    vsUntrained?: {
+      pairs: number;
+      difference: number;
+      low: number;
+      high: number;
+      mcnemarP: number;
+      onlyUntrained: number;
+      onlyTrained: number;
+      differs: boolean;
+    };
+    trainedFamilies?: unknown;
+    heldOutFamilies?: unknown;
+  }[];
+  differsBelowP?: number;
 }
 
 /** The calls the app makes; implemented over HTTP (server) and over data files (bundle). */

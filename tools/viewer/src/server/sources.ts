@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import type { SourceInfo, TrainingView } from '../model/api.js';
+import type { SourceInfo, TrainingView, TransferMatrix } from '../model/api.js';
 import { csvColumns } from '../model/training.js';
 import { RunSource } from './run-source.js';
 
@@ -21,7 +21,7 @@ export class FileSource {
     const view: TrainingView = { source: this.info };
     if (statSync(this.path).isFile()) {
       const json = await readJson(this.path);
-      if (this.info.kind === 'transfer') view.transfer = json as TrainingView['transfer'];
+      if (this.info.kind === 'transfer') view.transfer = json as TransferMatrix;
       else view.eval = json;
       return view;
     }
@@ -32,7 +32,7 @@ export class FileSource {
     const comparison = await readText(join(this.path, 'comparison.json'));
     if (comparison !== undefined) view.eval = JSON.parse(comparison);
     const transfer = await readText(join(this.path, 'transfer.json'));
-    if (transfer !== undefined) view.transfer = JSON.parse(transfer) as TrainingView['transfer'];
+    if (transfer !== undefined) view.transfer = JSON.parse(transfer) as TransferMatrix;
     return view;
   }
 }
