@@ -82,7 +82,11 @@ beforeAll(async () => {
   await writeFile(join(dir, 'eval.json'), JSON.stringify({ rows: [{ scope: 'all', key: 'all', n: 3 }] }));
   await writeFile(
     join(dir, 'transfer.json'),
-    JSON.stringify({ trainSets: ['code'], testEnvs: ['code'], cells: [{ trainSet: 'code', testEnv: 'code', success: { n: 3, successes: 1 } }] }),
+    JSON.stringify({
+      trainSets: [{ name: 'code', envs: ['code'] }],
+      testEnvs: ['code'],
+      cells: [{ trainSet: 'code', testEnv: 'code', success: { n: 3, successes: 1, rate: 1 / 3, low: 0.06, high: 0.79 } }],
+    }),
   );
   const app = join(dir, 'app');
   await mkdir(join(app, 'assets'), { recursive: true });
