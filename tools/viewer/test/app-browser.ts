@@ -75,8 +75,9 @@ export async function go(page: Page, hash: string): Promise<void> {
 export const IMAGES_LOADED = '[...document.images].length > 0 && [...document.images].every((img) => img.complete && img.naturalWidth > 0)';
 
 /** Saves a screenshot for docs/viewer.md when WORKGYM_VIEWER_SCREENSHOTS names a folder (see docs/viewer.md). */
-export async function docScreenshot(page: Page, name: string): Promise<void> {
+export async function docScreenshot(page: Page, name: string, scrollTo?: string): Promise<void> {
   const dir = process.env.WORKGYM_VIEWER_SCREENSHOTS;
   if (!dir) return;
+  if (scrollTo) await inPage(page, `document.querySelector(${JSON.stringify(scrollTo)}).scrollIntoView()`);
   await page.screenshot({ path: join(dir, `viewer-${name}.png`) as `${string}.png` });
 }

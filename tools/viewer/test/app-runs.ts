@@ -187,7 +187,7 @@ export async function writeTrainingFolder(dir: string): Promise<void> {
   for (let it = 0; it <= 4; it++)
     for (const env of ['code', 'spreadsheet']) {
       const rate = 0.1 + it * 0.15 + (env === 'code' ? 0.05 : 0);
-      curves.push(`${it},${env},32,${rate.toFixed(3)},${rate.toFixed(3)},2,8`);
+      curves.push(`${it},${env},32,${(0.2 + rate * 0.7).toFixed(3)},${rate.toFixed(3)},2,8`);
       tests.push(
         `${it},${env},30,${Math.round(rate * 30)},${rate.toFixed(3)},${Math.max(0, rate - 0.15).toFixed(3)},${Math.min(1, rate + 0.15).toFixed(3)},${rate.toFixed(3)}`,
       );

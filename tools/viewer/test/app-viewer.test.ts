@@ -88,6 +88,7 @@ describe('the viewer app in Chromium', () => {
     expect(await inPage(watch.page, 'location.hash')).toBe('#/run/r0/episodes?family=code%2Ffix-bug');
     const families = await watch.page.$$eval('table.episodes tbody tr td:nth-child(3)', (cells) => cells.map((cell) => cell.textContent));
     expect(families).toEqual(Array(10).fill('code/fix-bug'));
+    await docScreenshot(watch.page, 'episodes');
     await watch.page.select('#filter-success', 'no');
     await waitForText(watch.page, '5 episodes match');
 
@@ -102,7 +103,6 @@ describe('the viewer app in Chromium', () => {
     await waitForText(watch.page, 'showing 1–20');
     await watch.page.click('nav[aria-label="Pages of episodes"] a');
     await waitForText(watch.page, 'showing 21–30');
-    await docScreenshot(watch.page, 'episodes');
   });
 
   it('opens a browser episode: screenshots beside the page text, candidates with the chosen one, people, the verdict', async () => {
@@ -128,7 +128,7 @@ describe('the viewer app in Chromium', () => {
     const chosen = await watch.page.$$eval('#step-0 .candidates li.chosen', (items) => items.map((item) => item.textContent));
     expect(chosen).toHaveLength(1);
     expect(chosen[0]).toContain('"id": 12');
-    await docScreenshot(watch.page, 'episode-browser');
+    await docScreenshot(watch.page, 'episode-browser', '#step-0');
 
     // Keyboard: j/k between steps (each has its link and takes focus), n/p between episodes.
     await watch.page.keyboard.press('j');
@@ -150,7 +150,7 @@ describe('the viewer app in Chromium', () => {
     expect(await watch.page.$$eval('.diff-add', (lines) => lines.map((line) => line.textContent?.trim()))).toContain('+    return a + b');
     expect(await watch.page.$$eval('.diff-del', (lines) => lines.map((line) => line.textContent?.trim()))).toContain('-    return a - b');
     expect(await text()).toMatch(/NOTES\.md\s*added/);
-    await docScreenshot(watch.page, 'episode-code');
+    await docScreenshot(watch.page, 'episode-code', '#env-title');
   });
 
   it('opens a spreadsheet episode with its changed cells before and after', async () => {
@@ -158,7 +158,7 @@ describe('the viewer app in Chromium', () => {
     await waitForText(watch.page, 'Cells that changed');
     const row = await watch.page.$eval('table.cells tbody tr', (tr) => [...tr.children].map((cell) => cell.textContent));
     expect(row).toEqual(['Summary', 'B2', 'value0', 'formula=SUM(Data!B2:B9)value1200']);
-    await docScreenshot(watch.page, 'episode-spreadsheet');
+    await docScreenshot(watch.page, 'episode-spreadsheet', '#verdict-title');
   });
 
   it('compares two runs per family with the difference, and links the episodes where they disagree', async () => {

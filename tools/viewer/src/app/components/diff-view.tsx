@@ -1,6 +1,7 @@
 /** A unified diff, each line coloured by what it is (CSS classes, no markup from the data). */
 export function DiffView({ diff }: { diff: string }) {
-  const lines = diff.split('\n');
+  // The patch's own header (`Index:`, a rule of `=`) repeats the path the file's heading shows.
+  const lines = diff.split('\n').filter((line, i, all) => !/^(Index: |={20,}$)/.test(line) && !(line === '' && i === all.length - 1));
   return (
     <pre class="diff">
       {lines.map((line, i) => (

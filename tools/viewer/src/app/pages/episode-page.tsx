@@ -106,7 +106,7 @@ function Facts({ record }: { record: RecordView }) {
     ['attempts', String(record.attempts)],
   ];
   return (
-    <dl class="facts">
+    <dl class="facts inline">
       {facts.filter(([, value]) => value !== '').map(([term, value]) => [<dt key={`t-${term}`}>{term}</dt>, <dd key={`d-${term}`}>{value}</dd>])}
     </dl>
   );

@@ -6,6 +6,8 @@ import type { EpisodeQuery } from '../../model/api.js';
 import { isChosen, resultOf, type ImageView, type StepView } from './record.js';
 
 const SHA256 = /^[0-9a-f]{64}$/;
+/** A few candidates are shown at once; a long list (a page's every element) waits to be opened. */
+const OPEN_CANDIDATES = 8;
 
 export function StepSection({ step, source, episodeId, query }: { step: StepView; source: string; episodeId: string; query: EpisodeQuery }) {
   const title = `step-${step.index}-title`;
@@ -90,7 +92,7 @@ function Screenshot({ image, source, step }: { image: ImageView; source: string;
 
 function Candidates({ step }: { step: StepView }) {
   return (
-    <details class="candidates">
+    <details class="candidates" open={step.observation.candidates.length <= OPEN_CANDIDATES}>
       <summary>{step.observation.candidates.length} candidate actions</summary>
       <ol>
         {step.observation.candidates.map((candidate, i) => {

@@ -148,8 +148,8 @@ function Heatmap({ transfer }: { transfer: NonNullable<TrainingView['transfer']>
   );
 }
 
-/** Near white to mid blue: dark text keeps at least 5:1 contrast on the darkest shade. */
+/** Near white to mid blue: the text (#1a1a1a) keeps at least 5:1 contrast on the darkest shade. */
 function heat(rate: number): string {
   const r = Math.min(1, Math.max(0, Number.isFinite(rate) ? rate : 0));
-  return `hsl(215 70% ${Math.round(97 - r * 42)}%)`;
+  return `hsl(215 70% ${Math.round(97 - r * 37)}%)`;
 }
