@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -251,6 +252,13 @@ describe('the viewer server', () => {
     expect((await json<TrainingView>('/api/training?source=r4')).transfer?.cells[0]?.trainSet).toBe('code');
   });
 
+  it('refuses a request naming another host (DNS rebinding), and takes localhost', async () => {
+    const port = new URL(viewer.url).port;
+    expect(await statusWithHost(`rebound.example:${port}`)).toEqual({ status: 403, error: 'the viewer answers only requests to its own address (Host)' });
+    expect(await statusWithHost(`127.0.0.1:${Number(port) + 1}`)).toMatchObject({ status: 403 });
+    expect(await statusWithHost(`localhost:${port}`)).toEqual({ status: 200 });
+  });
+
   it('never writes into a run it serves', async () => {
     const before = await listing(runA);
     await json('/api/overview?source=r0');
@@ -295,6 +303,22 @@ describe('a run being written', () => {
     }
   });
 });
+
+/** GET /api/sources with this Host header (fetch cannot set one). */
+function statusWithHost(host: string): Promise<{ status: number; error?: string }> {
+  const { hostname, port } = new URL(viewer.url);
+  return new Promise((resolve, reject) => {
+    request({ hostname, port, path: '/api/sources', headers: { host } }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () =>
+        resolve(res.statusCode === 200 ? { status: 200 } : { status: res.statusCode!, error: (JSON.parse(body) as { error: string }).error }),
+      );
+    })
+      .on('error', reject)
+      .end();
+  });
+}
 
 async function overviewOf(v: Viewer): Promise<RunOverview> {
   return (await fetch(new URL('/api/overview?source=r0', v.url))).json() as Promise<RunOverview>;

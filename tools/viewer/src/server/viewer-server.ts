@@ -34,7 +34,10 @@ export const DEFAULT_APP_DIR = fileURLToPath(new URL('../../dist/app/', import.m
 export async function startViewer(options: ViewerOptions): Promise<Viewer> {
   const sources = await openSources(options.sources);
   const appDir = options.appDir ?? DEFAULT_APP_DIR;
-  const server = createServer((req, res) => void handle(req, res, sources, appDir));
+  const server = createServer((req, res) => {
+    const { address, port } = server.address() as AddressInfo;
+    void handle(req, res, sources, appDir, loopbackHosts(address, port));
+  });
   const closeSources = () => Promise.all(sources.map((s) => (s instanceof RunSource ? s.close() : undefined)));
   try {
     await new Promise<void>((resolve, reject) => {
@@ -60,12 +63,29 @@ export async function startViewer(options: ViewerOptions): Promise<Viewer> {
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, sources: readonly Source[], appDir: string): Promise<void> {
+/**
+ * The Host names a request to a loopback address may carry. A web page elsewhere can point a
+ * name of its own at 127.0.0.1 (DNS rebinding) and read the API as same-origin; its requests
+ * carry that name, so they are refused. Undefined (any Host) when serving on another address.
+ */
+function loopbackHosts(address: string, port: number): ReadonlySet<string> | undefined {
+  if (!['127.0.0.1', '::1', 'localhost'].includes(address) && !address.startsWith('127.')) return undefined;
+  return new Set([address.includes(':') ? `[${address}]` : address, '127.0.0.1', 'localhost', '[::1]'].map((h) => `${h}:${port}`));
+}
+
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  sources: readonly Source[],
+  appDir: string,
+  hosts: ReadonlySet<string> | undefined,
+): Promise<void> {
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
   const url = new URL(req.url ?? '/', 'http://viewer.invalid');
   const isApi = url.pathname.startsWith('/api/');
   if (isApi) res.setHeader('Cache-Control', 'no-store');
   try {
+    if (hosts && !hosts.has(req.headers.host?.toLowerCase() ?? '')) throw new HttpError(403, 'the viewer answers only requests to its own address (Host)');
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'the viewer only reads: GET');
     if (isApi) send(res, req, await answerApi(url.pathname.slice('/api/'.length), url.searchParams, sources));
     else await serveStatic(url.pathname, appDir, req, res);
