@@ -22,7 +22,8 @@ interface Snapshot {
   reader: RunReader;
   summaries: EpisodeSummary[];
   rows: EpisodeRow[];
-  byId: Map<string, number>;
+  /** Row index by episode id: made on first use (an episode page, the scan), not before the first list page. */
+  byId?: Map<string, number>;
   table: RowTable;
   texts: (string | undefined)[];
 }
@@ -116,8 +117,8 @@ export class RunSource {
   /** The episode's record and what was worked out of it; undefined when the run has no such episode. */
   async episode(episodeId: string, query: EpisodeQuery = {}): Promise<EpisodeView | undefined> {
     await this.refresh();
-    const { reader, byId, table } = this.snapshot;
-    const index = byId.get(episodeId);
+    const { reader, table } = this.snapshot;
+    const index = this.indexOf(episodeId);
     if (index === undefined) return undefined;
     const record = (await reader.get(episodeId))!;
     this.noteImages(record);
@@ -182,12 +183,18 @@ export class RunSource {
     return this.agentInfo;
   }
 
+  private indexOf(episodeId: string): number | undefined {
+    const snapshot = this.snapshot;
+    snapshot.byId ??= new Map(snapshot.rows.map((r) => [r.episodeId, r.index]));
+    return snapshot.byId.get(episodeId);
+  }
+
   private async load(): Promise<Snapshot> {
     const reader = await openRun(this.dir);
     const summaries = reader.summaries();
     const rows = summaries.map(rowOf);
     const texts = summaries.map((s) => this.facts.get(s.episodeId)?.text);
-    return { reader, summaries, rows, byId: new Map(rows.map((r) => [r.episodeId, r.index])), table: new RowTable(rows, texts), texts };
+    return { reader, summaries, rows, table: new RowTable(rows, texts), texts };
   }
 
   private async reload(): Promise<void> {
@@ -231,7 +238,7 @@ export class RunSource {
       this.facts.set(id, facts);
       this.noteImages(record);
       // The current snapshot's: a reload during the scan built its texts from the facts so far.
-      const index = this.snapshot.byId.get(id);
+      const index = this.indexOf(id);
       if (index !== undefined) this.snapshot.texts[index] = facts.text;
       if (++n % SCAN_BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
     }
