@@ -201,22 +201,46 @@ export async function writeTrainingFolder(dir: string): Promise<void> {
     low: Math.max(0, successes / n - 0.15),
     high: Math.min(1, successes / n + 0.15),
   });
+  const versus = (difference: number, low: number, high: number, differs: boolean) => ({
+    pairs: 30,
+    difference,
+    low,
+    high,
+    mcnemarP: differs ? 0.001 : 0.2,
+    onlyUntrained: 1,
+    onlyTrained: Math.round(difference * 30) + 1,
+    differs,
+  });
   await writeFile(
     join(dir, 'comparison.json'),
-    JSON.stringify({ from: 0, to: 4, rows: [{ scope: 'all', key: 'all', comparison: { difference: 0.6, low: 0.4, high: 0.8, p: 0.001 } }] }),
+    JSON.stringify({
+      from: 0,
+      to: 4,
+      rows: [
+        {
+          scope: 'total',
+          key: 'all',
+          comparison: { pairs: 60, a: rate(8, 60), b: rate(44, 60), onlyA: 1, onlyB: 37, difference: 0.6, low: 0.45, high: 0.73, mcnemarP: 0.001 },
+        },
+      ],
+    }),
   );
   await writeFile(
     join(dir, 'transfer.json'),
     JSON.stringify({
-      trainSets: ['untrained', 'code', 'code+spreadsheet'],
+      trainSets: [
+        { name: 'untrained', envs: [] },
+        { name: 'code', envs: ['code'] },
+        { name: 'code+spreadsheet', envs: ['code', 'spreadsheet'] },
+      ],
       testEnvs: ['code', 'spreadsheet'],
       cells: [
         { trainSet: 'untrained', testEnv: 'code', success: rate(3, 30) },
         { trainSet: 'untrained', testEnv: 'spreadsheet', success: rate(2, 30) },
-        { trainSet: 'code', testEnv: 'code', success: rate(21, 30) },
-        { trainSet: 'code', testEnv: 'spreadsheet', success: rate(6, 30) },
-        { trainSet: 'code+spreadsheet', testEnv: 'code', success: rate(20, 30) },
-        { trainSet: 'code+spreadsheet', testEnv: 'spreadsheet', success: rate(24, 30) },
+        { trainSet: 'code', testEnv: 'code', success: rate(21, 30), vsUntrained: versus(0.6, 0.42, 0.78, true) },
+        { trainSet: 'code', testEnv: 'spreadsheet', success: rate(6, 30), vsUntrained: versus(0.13, -0.03, 0.3, false) },
+        { trainSet: 'code+spreadsheet', testEnv: 'code', success: rate(20, 30), vsUntrained: versus(0.57, 0.38, 0.75, true) },
+        { trainSet: 'code+spreadsheet', testEnv: 'spreadsheet', success: rate(24, 30), vsUntrained: versus(0.73, 0.55, 0.88, true) },
       ],
       differsBelowP: 0.05,
     }),

@@ -185,8 +185,14 @@ describe('the viewer app in Chromium', () => {
     expect(heat).toHaveLength(6);
     expect(heat[5]![0]).toContain('80.0%');
     expect(new Set(heat.map(([, colour]) => colour)).size).toBeGreaterThan(3);
-    expect(await text()).toContain('Evaluation');
+    expect(heat[2]![0]).toMatch(/Δ \+60\.0 pt \(\+42\.0 pt to \+78\.0 pt; p 0\.001\)/);
+    // comparison.json's rows, a rate with its interval and the paired difference in columns of their own.
+    const evalTable = await watch.page.$eval('table.eval', (table) => table.textContent ?? '');
+    expect(evalTable).toContain('comparison.b');
+    expect(evalTable).toContain('73.3% (');
+    expect(evalTable).toContain('comparison.mcnemarP');
     await docScreenshot(watch.page, 'training');
+    await docScreenshot(watch.page, 'transfer', '#eval-title');
   });
 
   it('shows new episodes of a run being written without a reload', async () => {

@@ -27,7 +27,8 @@ export function EvalTables({ report }: { report: unknown }) {
   );
 }
 
-function ObjectTable({ caption, rows }: { caption: string; rows: Json[] }) {
+function ObjectTable({ caption, rows: nested }: { caption: string; rows: Json[] }) {
+  const rows = nested.map((row) => flatten(row));
   const headers = [...new Set(rows.flatMap((row) => Object.keys(row)))];
   return (
     <table class="eval">
@@ -55,6 +56,18 @@ function ObjectTable({ caption, rows }: { caption: string; rows: Json[] }) {
 }
 
 const isObject = (value: unknown): value is Json => !!value && typeof value === 'object' && !Array.isArray(value);
+const isRate = (value: Json) => typeof value.rate === 'number' && typeof value.low === 'number' && typeof value.high === 'number';
+
+/** Nested objects (a comparison, pass@k by k) become columns named by their path; a rate stays one cell. */
+function flatten(row: Json, prefix = '', depth = 0): Json {
+  const out: Json = {};
+  for (const [key, value] of Object.entries(row)) {
+    const name = prefix ? `${prefix}.${key}` : key;
+    if (isObject(value) && !isRate(value) && depth < 2) Object.assign(out, flatten(value, name, depth + 1));
+    else out[name] = value;
+  }
+  return out;
+}
 
 function cellText(value: unknown): string {
   if (value === undefined || value === null) return '';

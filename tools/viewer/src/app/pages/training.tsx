@@ -1,4 +1,4 @@
-import type { Rate, TrainingView } from '../../model/api.js';
+import type { SourceInfo, TransferMatrix } from '../../model/api.js';
 import { ChartCanvas, PALETTE } from '../components/chart.js';
 import { Pending } from '../components/status.js';
 import { useData } from '../data/context.js';
@@ -8,6 +8,8 @@ import { EvalTables } from './eval-tables.js';
 
 type Columns = Record<string, (number | string)[]>;
 
+const KIND_TITLES: Record<SourceInfo['kind'], string> = { run: 'Run', training: 'Training outputs', eval: 'Eval report', transfer: 'Transfer matrix' };
+
 export function TrainingPage({ source }: { source: string }) {
   const data = useData();
   const loaded = useLoaded(() => data.training(source), [source]);
@@ -15,7 +17,9 @@ export function TrainingPage({ source }: { source: string }) {
   const view = loaded.value;
   return (
     <article class="training">
-      <h1>{view.source.name}</h1>
+      <h1>
+        {KIND_TITLES[view.source.kind]} {view.source.name}
+      </h1>
       {view.curves ? <Curves title="Training curves" columns={view.curves} ys={['success_rate', 'mean_reward']} /> : null}
       {view.testCurves ? <Curves title="Test curves (held-out seeds)" columns={view.testCurves} ys={['success_rate']} band /> : null}
       {view.eval !== undefined ? <EvalTables report={view.eval} /> : null}
@@ -100,16 +104,17 @@ function ColumnsTable({ caption, columns }: { caption: string; columns: Columns 
   );
 }
 
-const isRate = (value: unknown): value is Rate => !!value && typeof value === 'object' && typeof (value as Rate).rate === 'number';
-
 /** The transfer matrix: a table (rows: what was trained on, columns: the env tested) whose cells are shaded by success. */
-function Heatmap({ transfer }: { transfer: NonNullable<TrainingView['transfer']> }) {
+function Heatmap({ transfer }: { transfer: TransferMatrix }) {
   const cell = (trainSet: string, testEnv: string) => transfer.cells.find((c) => c.trainSet === trainSet && c.testEnv === testEnv);
   return (
     <section aria-labelledby="transfer-title">
       <h2 id="transfer-title">Transfer matrix</h2>
       <table class="heatmap">
-        <caption>Success on each test env (columns) after training on each set (rows), with 95% Wilson intervals</caption>
+        <caption>
+          Success on each test env (columns) after training on each set (rows), with 95% Wilson intervals; Δ: against the untrained row on the same tasks, in
+          bold where it differs
+        </caption>
         <thead>
           <tr>
             <th scope="col">trained on</th>
@@ -122,19 +127,25 @@ function Heatmap({ transfer }: { transfer: NonNullable<TrainingView['transfer']>
         </thead>
         <tbody>
           {transfer.trainSets.map((set) => (
-            <tr key={set}>
-              <th scope="row">{set}</th>
+            <tr key={set.name}>
+              <th scope="row">
+                {set.name}
+                {set.envs.length && set.envs.join('+') !== set.name ? <span class="small muted"> ({set.envs.join(', ')})</span> : null}
+              </th>
               {transfer.testEnvs.map((env) => {
-                const found = cell(set, env);
+                const found = cell(set.name, env);
                 if (!found) return <td key={env}>–</td>;
-                const rate = isRate(found.success) ? found.success.rate : Number(found.success);
+                const versus = found.vsUntrained;
                 return (
-                  <td key={env} class="heat" style={{ backgroundColor: heat(rate) }}>
-                    {percent(rate)}
-                    {isRate(found.success) ? (
-                      <span class="small">
-                        {' '}
-                        ({interval(found.success)}; n {number(found.success.n)})
+                  <td key={env} class="heat" style={{ backgroundColor: heat(found.success.rate) }}>
+                    {percent(found.success.rate)}
+                    <span class="small">
+                      {' '}
+                      ({interval(found.success)}; n {number(found.success.n)})
+                    </span>
+                    {versus ? (
+                      <span class={versus.differs ? 'small differs' : 'small'}>
+                        <br />Δ {signedPoints(versus.difference)} ({signedPoints(versus.low)} to {signedPoints(versus.high)}; p {versus.mcnemarP.toFixed(3)})
                       </span>
                     ) : null}
                   </td>
@@ -147,6 +158,8 @@ function Heatmap({ transfer }: { transfer: NonNullable<TrainingView['transfer']>
     </section>
   );
 }
+
+const signedPoints = (value: number) => `${value > 0 ? '+' : ''}${(value * 100).toFixed(1)} pt`;
 
 /** Near white to mid blue: the text (#1a1a1a) keeps at least 5:1 contrast on the darkest shade. */
 function heat(rate: number): string {
