@@ -51,10 +51,18 @@ export function runOverview(source: SourceInfo, run: RunFacts, summaries: readon
     promptTokens: distribution(summaries.map((s) => s.promptTokens)),
     completionTokens: distribution(summaries.map((s) => s.completionTokens)),
   };
-  if (scan && scan.durations.length > 0) overview.durationSeconds = distribution(scan.durations);
-  const calibration = scan && calibrationOf(scan.selfEvaluations);
-  if (calibration) overview.calibration = calibration;
-  return overview;
+  return scan ? withScan(overview, scan) : overview;
+}
+
+/** The overview with what the background scan has read so far: durations and calibration. */
+export function withScan(overview: RunOverview, scan: ScanFacts): RunOverview {
+  const { durationSeconds: _d, calibration: _c, ...rest } = overview;
+  const calibration = calibrationOf(scan.selfEvaluations);
+  return {
+    ...rest,
+    ...(scan.durations.length > 0 ? { durationSeconds: distribution(scan.durations) } : {}),
+    ...(calibration ? { calibration } : {}),
+  };
 }
 
 const CALIBRATION_BINS = 10;

@@ -4,7 +4,7 @@ import { openRun } from '@workgym/trajectories';
 import type { EpisodeRecord, EpisodeSummary, RunReader } from '@workgym/trajectories';
 import type { EpisodePage, EpisodeQuery, EpisodeRow, EpisodeView, RunOverview, SourceInfo } from '../model/api.js';
 import { envViewOf } from '../model/env-view.js';
-import { runOverview } from '../model/overview.js';
+import { runOverview, withScan } from '../model/overview.js';
 import { recordFacts } from '../model/record-facts.js';
 import type { RecordFacts } from '../model/record-facts.js';
 import { RowTable } from '../model/query.js';
@@ -17,6 +17,8 @@ const REFRESH_MS = 1000;
 const RETIRE_MS = 30_000;
 /** The background scan lets requests in between batches of this many records. */
 const SCAN_BATCH = 64;
+/** The scan starts this long after the run is opened. */
+const SCAN_DELAY_MS = 1000;
 
 interface Snapshot {
   reader: RunReader;
@@ -44,6 +46,7 @@ export class RunSource {
   /** Image mime types by blob sha256, from the records read (the blob store keeps none). */
   readonly mimes = new Map<string, string>();
   private scanning?: Promise<void>;
+  private scanDelay?: NodeJS.Timeout;
   private scanError?: Error;
   private closed = false;
   private readonly retiring = new Set<NodeJS.Timeout>();
@@ -57,7 +60,9 @@ export class RunSource {
     const source = new RunSource(info, dir);
     source.fingerprint = await runFingerprint(dir);
     source.snapshot = await source.load();
-    source.startScan();
+    // The first list page and episode page come first; the scan then takes what CPU is left.
+    source.scanDelay = setTimeout(() => source.startScan(), SCAN_DELAY_MS);
+    source.scanDelay.unref();
     return source;
   }
 
@@ -80,19 +85,19 @@ export class RunSource {
   /** The run's overview, or that of some of its episodes (a bundle's selection). */
   async overview(only?: readonly EpisodeSummary[]): Promise<RunOverview> {
     await this.refresh();
-    // The app polls it on a live run: the same run and scan give the same figures.
-    const key = `${this.version}:${this.facts.size}`;
-    if (!only && this.cachedOverview?.key === key) return this.cachedOverview.overview;
-    const overview = await this.computeOverview(only);
-    if (!only) this.cachedOverview = { key, overview };
-    return overview;
-  }
-
-  private cachedOverview?: { key: string; overview: RunOverview };
-
-  private async computeOverview(only?: readonly EpisodeSummary[]): Promise<RunOverview> {
-    const { reader } = this.snapshot;
     const summaries = only ?? this.snapshot.summaries;
+    // The app polls it on a live run: the index's figures change only with the run's version.
+    let fromIndex = only ? undefined : this.indexOverview;
+    if (fromIndex?.version !== this.version) {
+      const { reader } = this.snapshot;
+      const live = only ? false : this.live;
+      fromIndex = runOverview(
+        this.info,
+        { runId: reader.manifest.runId, spec: reader.manifest.spec, agent: await this.agent(), live, version: this.version },
+        summaries,
+      );
+      if (!only) this.indexOverview = fromIndex;
+    }
     const durations: number[] = [];
     const selfEvaluations: { predicted: number; success: boolean }[] = [];
     for (const s of summaries) {
@@ -100,13 +105,10 @@ export class RunSource {
       if (f?.durationSeconds !== undefined) durations.push(f.durationSeconds);
       if (f?.selfEvaluation !== undefined) selfEvaluations.push({ predicted: f.selfEvaluation, success: s.success });
     }
-    return runOverview(
-      this.info,
-      { runId: reader.manifest.runId, spec: reader.manifest.spec, agent: await this.agent(), live: only ? false : this.live, version: this.version },
-      summaries,
-      { durations, selfEvaluations },
-    );
+    return withScan(fromIndex, { durations, selfEvaluations });
   }
+
+  private indexOverview?: RunOverview;
 
   async episodes(query: EpisodeQuery): Promise<EpisodePage> {
     await this.refresh();
@@ -148,6 +150,7 @@ export class RunSource {
 
   /** Waits until every record has been scanned (the bundle writer and tests need the whole text). */
   async scanned(): Promise<void> {
+    if (!this.scanComplete) this.startScan();
     while (this.scanning) await this.scanning;
     if (this.scanError) throw this.scanError;
   }
@@ -167,6 +170,7 @@ export class RunSource {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.scanDelay);
     for (const timer of this.retiring) clearTimeout(timer);
     await this.scanning?.catch(() => undefined);
     await this.snapshot.reader.close();
@@ -214,7 +218,8 @@ export class RunSource {
   }
 
   private startScan(): void {
-    if (this.scanning) return;
+    if (this.scanning || this.closed) return;
+    clearTimeout(this.scanDelay);
     this.scanning = this.scan()
       .catch((error: unknown) => void (this.scanError = error as Error))
       .finally(() => {
