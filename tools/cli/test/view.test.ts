@@ -48,6 +48,33 @@ describe('workgym view', () => {
     expect(await exited).toBe(0);
   });
 
+  it('rollout --view serves the run it writes, and keeps serving it after the rollout until SIGINT', { timeout: 300_000 }, async () => {
+    const out = join(dir, 'rolled');
+    const child = spawn(
+      process.execPath,
+      [...FAST_CLI_ARGS, 'rollout', '--agent', 'expert', '--family', 'code/sql-query', '--episodes', '1', '--runtime', 'local', '--out', out, '--view'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (c: Buffer) => {
+        output += c.toString();
+        const found = /\[rollout\] the viewer still serves .* at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+        if (found) resolve(found[1]!);
+      });
+      void exited.then(() => reject(new Error(`exited before serving:\n${output}`)));
+    });
+    expect(output).toContain(`[rollout] viewer: serving ${out} at ${url}`);
+    const overview = (await (await fetch(new URL('/api/overview?source=r0', url))).json()) as { episodes: number; live: boolean };
+    expect(overview).toMatchObject({ episodes: 1, live: false });
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  });
+
   it('says in one line, exit 2, when a source is missing or not something it reads', async () => {
     const missing = await workgym('view', join(dir, 'nope'));
     expect([missing.code, missing.stderr]).toEqual([2, `workgym: ${join(dir, 'nope')}: no such file or folder\n`]);
