@@ -38,18 +38,19 @@ export function useRoute(): Route {
 const POLL_MS = 2000;
 
 /**
- * The run's overview, polled every 2 s while the run is being written: a page that depends on
- * `version` reloads its data when new episodes arrive, without reloading the page.
+ * The run's overview, polled every 2 s while the run is being written (a page that depends on
+ * `version` reloads its data when new episodes arrive, without reloading the page) and while the
+ * server's background scan has not yet read every record (durations and calibration fill in).
  */
 export function useLiveOverview(source: string): Loaded<RunOverview> {
   const data = useData();
   const [tick, setTick] = useState(0);
   const overview = useLoaded(() => data.overview(source), [source, tick], true);
-  const live = overview.state === 'ready' && overview.value.live;
+  const polling = overview.state === 'ready' && (overview.value.live || (overview.value.durationSeconds?.count ?? 0) < overview.value.episodes);
   useEffect(() => {
-    if (!live) return;
+    if (!polling) return;
     const timer = setTimeout(() => setTick((n) => n + 1), POLL_MS);
     return () => clearTimeout(timer);
-  }, [live, tick]);
+  }, [polling, tick]);
   return overview;
 }

@@ -57,7 +57,7 @@ function CodeFiles({ files }: { files: Extract<EnvView, { kind: 'code' }>['files
   );
 }
 
-function Cells({ cells }: { cells: Extract<EnvView, { kind: 'spreadsheet' }>['cells'] }) {
+function Cells({ cells }: { cells: CellChange[] }) {
   return (
     <table class="cells">
       <caption>Cells that changed (formula and value)</caption>
@@ -70,7 +70,7 @@ function Cells({ cells }: { cells: Extract<EnvView, { kind: 'spreadsheet' }>['ce
         </tr>
       </thead>
       <tbody>
-        {cells.map((cell, i) => (
+        {[...cells].sort(byPlace).map((cell, i) => (
           <tr key={i}>
             <td>{cell.sheet}</td>
             <th scope="row">{cell.cell}</th>
@@ -86,6 +86,20 @@ function Cells({ cells }: { cells: Extract<EnvView, { kind: 'spreadsheet' }>['ce
       </tbody>
     </table>
   );
+}
+
+type CellChange = Extract<EnvView, { kind: 'spreadsheet' }>['cells'][number];
+
+/** Sheet, then column, then row as numbers: C2 before C10 (the record keeps its keys in text order). */
+function byPlace(a: CellChange, b: CellChange): number {
+  const [colA = '', rowA = 0] = place(a.cell);
+  const [colB = '', rowB = 0] = place(b.cell);
+  return a.sheet.localeCompare(b.sheet) || colA.length - colB.length || colA.localeCompare(colB) || rowA - rowB || a.cell.localeCompare(b.cell);
+}
+
+function place(cell: string): [string, number] {
+  const match = /^\$?([A-Za-z]+)\$?(\d+)$/.exec(cell);
+  return match ? [match[1]!.toUpperCase(), Number(match[2])] : [cell, 0];
 }
 
 /** A cell as a person reads it: its formula, then the value it shows, then its format. */
