@@ -56,7 +56,7 @@ export function record(spec: EpisodeSpec): EpisodeRecord {
       },
       text: step.text ?? '',
       toolCalls: [{ id: `call_${i}`, name: step.call.name, argumentsJson: JSON.stringify(step.call.args) }],
-      rawOutput: '',
+      rawOutput: step.text ? `${step.text}<tool_call>${JSON.stringify(step.call)}</tool_call>` : '',
       usage: { promptTokens: 500 + 100 * i, completionTokens: 20 + i },
       results: [{ callId: `call_${i}`, text: step.result, errorKind: '', errorMessage: '', people: step.people ?? [] }],
       reward: i === steps.length - 1 && spec.success ? 1 : 0,

@@ -58,6 +58,8 @@ describe('the viewer app in Chromium', () => {
   it('shows a run overview: success with intervals, statuses, distributions and calibration as charts', async () => {
     await watch.page.goto(`${viewer.url}#/run/r0`);
     await waitForText(watch.page, 'Success by family');
+    // Durations and calibration come from the server's background scan: the page fills them in as it polls.
+    await waitForText(watch.page, 'Calibration');
     const main = await text();
     for (const wanted of [
       'browser/shop-buy-cheapest',
@@ -122,9 +124,11 @@ describe('the viewer app in Chromium', () => {
       'Dana Kim',
       'order 17 holds the cheapest kettle',
       'site:shop/orders/17',
+      'duration3.1 s',
       '"price":19.5',
     ])
       expect(main).toContain(wanted);
+    expect(await watch.page.$eval('#step-0 .raw-output', (details) => details.textContent)).toContain('<tool_call>{"name":"click"');
     const chosen = await watch.page.$$eval('#step-0 .candidates li.chosen', (items) => items.map((item) => item.textContent));
     expect(chosen).toHaveLength(1);
     expect(chosen[0]).toContain('"id": 12');

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'preact/hooks';
 import type { EpisodePage, EpisodeQuery } from '../../model/api.js';
 import { Pending } from '../components/status.js';
 import { useData } from '../data/context.js';
@@ -9,13 +10,22 @@ import { FilterForm } from './filter-form.js';
 
 /** Rows per page: the server answers a page from its index, so a 100,000-episode run pages as fast as a small one. */
 const PAGE = 50;
+const TEXT_POLL_MS = 1000;
 
 export function EpisodeListPage({ source, query }: { source: string; query: EpisodeQuery }) {
   const data = useData();
   const overview = useLiveOverview(source);
   const version = overview.state === 'ready' ? overview.value.version : -1;
   const limit = query.limit ?? PAGE;
-  const loaded = useLoaded(() => data.episodes(source, { ...query, limit }), [source, formatQuery(query), version], true);
+  // While the server's text index is still being built, ask again: more episodes may match.
+  const [pass, setPass] = useState(0);
+  const loaded = useLoaded(() => data.episodes(source, { ...query, limit }), [source, formatQuery(query), version, pass], true);
+  const searching = loaded.state === 'ready' && !loaded.value.textComplete;
+  useEffect(() => {
+    if (!searching) return;
+    const timer = setTimeout(() => setPass((n) => n + 1), TEXT_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [searching, pass]);
   const name = overview.state === 'ready' ? overview.value.source.name : source;
   return (
     <article>

@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'preact/hooks';
 import type { EpisodeQuery, EpisodeView } from '../../model/api.js';
 import { LongText } from '../components/long-text.js';
 import { Pending } from '../components/status.js';
@@ -104,6 +104,7 @@ function Facts({ record }: { record: RecordView }) {
     ['feasibility', record.infeasible ? 'infeasible seed' : 'feasible seed'],
     ['agent', [record.agent.kind, record.agent.model, record.agent.contextPolicy].filter(Boolean).join(' · ')],
     ['attempts', String(record.attempts)],
+    ['duration', record.seconds ? `${number(record.seconds)} s` : ''],
   ];
   return (
     <dl class="facts inline">
@@ -158,10 +159,17 @@ const STEP_PREVIOUS = new Set(['k', 'ArrowLeft']);
 const EPISODE_NEXT = new Set(['n', ']']);
 const EPISODE_PREVIOUS = new Set(['p', '[']);
 
-function useKeyboard({ source, episodeId, step, query, view, last }: Props & { view: EpisodeView; last: number }) {
-  useEffect(() => {
+/**
+ * The keys, bound as the episode is committed to the page (a layout effect: a key pressed as soon
+ * as the episode shows is never missed); the handler reads the page as last rendered.
+ */
+function useKeyboard(props: Props & { view: EpisodeView; last: number }) {
+  const latest = useRef(props);
+  latest.current = props;
+  useLayoutEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+      const { source, episodeId, step, query, view, last } = latest.current;
       const goStep = (k: number) => navigate(href.episode(source, episodeId, query, Math.max(0, Math.min(last, k))), true);
       const goEpisode = (id: string | undefined) => id !== undefined && navigate(href.episode(source, id, query));
       if (STEP_NEXT.has(event.key) && last >= 0) goStep(step === undefined ? 0 : step + 1);
@@ -173,7 +181,7 @@ function useKeyboard({ source, episodeId, step, query, view, last }: Props & { v
     };
     addEventListener('keydown', onKey);
     return () => removeEventListener('keydown', onKey);
-  }, [source, episodeId, step, formatQuery(query), view, last]);
+  }, []);
 }
 
 function typing(target: EventTarget | null): boolean {

@@ -33,6 +33,7 @@ export interface StepView {
   index: number;
   observation: { text: string; rawSize: number; images: ImageView[]; candidates: ToolCallView[] };
   text: string;
+  rawOutput: string;
   toolCalls: ToolCallView[];
   results: ResultView[];
   reward: number;
@@ -65,6 +66,8 @@ export interface RecordView {
   stateChangesTruncated: boolean;
   errorMessage: string;
   attempts: number;
+  /** Seconds from the episode's start to its end; 0 when the record has no timings. */
+  seconds: number;
   agent: { kind: string; model: string; contextPolicy: string };
   steps: StepView[];
 }
@@ -112,6 +115,7 @@ function step(value: unknown, position: number): StepView {
       candidates: arr(observation.candidates).map(toolCall),
     },
     text: str(s.text),
+    rawOutput: str(s.rawOutput),
     toolCalls: arr(s.toolCalls).map(toolCall),
     results: arr(s.results).map(result),
     reward: num(s.reward),
@@ -148,6 +152,7 @@ export function readRecord(record: Record<string, unknown>): RecordView {
     stateChangesTruncated: record.stateChangesTruncated === true,
     errorMessage: str(record.errorMessage),
     attempts: num(record.attempts),
+    seconds: num(obj(record.timings).totalMs) / 1000,
     agent: { kind: str(agent.kind), model: str(agent.model), contextPolicy: str(agent.contextPolicy) },
     steps: arr(record.steps).map(step),
   };

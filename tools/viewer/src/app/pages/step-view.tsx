@@ -37,6 +37,12 @@ export function StepSection({ step, source, episodeId, query }: { step: StepView
           </div>
         );
       })}
+      {step.rawOutput && step.rawOutput !== step.text ? (
+        <details class="raw-output">
+          <summary>The model's raw output</summary>
+          <LongText text={step.rawOutput} />
+        </details>
+      ) : null}
       <p class="muted usage">
         {number(step.usage.promptTokens)} prompt tokens, {number(step.usage.completionTokens)} completion tokens
       </p>
