@@ -88,6 +88,16 @@ describe('writeBundle', () => {
     expect(await readdir(join(out, 'data', 'r0'))).toEqual(expect.arrayContaining(['episode-0.js', 'episode-1.js', 'episode-2.js', 'rows.js', 'overview.js']));
   });
 
+  it('keeps a key named __proto__ as data, never as a prototype (each value is parsed as JSON, not read as a literal)', async () => {
+    const spec = JSON.parse('{"agent":"expert","options":{"__proto__":{"polluted":true}}}') as object;
+    await writeRun(join(dir, 'run-proto'), [{ episodeId: 'p-0' }], { spec });
+    const out = join(dir, 'proto');
+    await writeBundle({ sources: [join(dir, 'run-proto')], out, appDir: app });
+    const options = ((await loadData(out)).get('overview:r0') as RunOverview & { spec: { options: Record<string, unknown> } }).spec.options;
+    expect(Object.hasOwn(options, '__proto__')).toBe(true);
+    expect(options.polluted).toBeUndefined();
+  });
+
   it('holds only the episodes selected, by ids or by a list query, with neighbours among them', async () => {
     const byIds = await loadData((await bundle('ids', 'a-0,a-2')).out);
     expect((byIds.get('rows:r0') as BundleRows).rows.map((r) => [r.index, r.episodeId])).toEqual([

@@ -182,7 +182,7 @@ async function copyImages(
   }
 }
 
-/** Writes data files: each one or more `window.__workgym.put(key, json);` lines. */
+/** Writes data files: each one or more `window.__workgym.put(key, JSON.parse(json));` lines. */
 class DataWriter {
   private readonly made = new Set<string>();
 
@@ -195,7 +195,11 @@ class DataWriter {
       await mkdir(dir, { recursive: true });
       this.made.add(dir);
     }
-    const lines = Object.entries({ [key]: value, ...more }).map(([k, v]) => `window.__workgym.put(${JSON.stringify(k)}, ${JSON.stringify(v)});\n`);
+    // A JSON text read as an object literal would make a key named __proto__ the value's
+    // prototype; JSON.parse keeps it a key like any other.
+    const lines = Object.entries({ [key]: value, ...more }).map(
+      ([k, v]) => `window.__workgym.put(${JSON.stringify(k)}, JSON.parse(${JSON.stringify(JSON.stringify(v))}));\n`,
+    );
     await writeFile(path, lines.join(''));
   }
 }
