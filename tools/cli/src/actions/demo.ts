@@ -20,7 +20,7 @@ export async function demo(options: { out: string; episodes: number; dryRun?: bo
   }
   if (options.dryRun) return;
   console.log(
-    `\nThe runs are in ${options.out}/. Try:\n  workgym data stats ${options.out}/expert\n  workgym data export ${options.out}/expert --format openai --out expert.jsonl`,
+    `\nThe runs are in ${options.out}/. Try:\n  workgym view ${options.out}/expert ${options.out}/random\n  workgym data stats ${options.out}/expert\n  workgym data export ${options.out}/expert --format openai --out expert.jsonl`,
   );
 }
 
