@@ -17,7 +17,17 @@ const FIXTURE = join(import.meta.dirname, 'fixtures', 'run-before-msgpackr');
 const SHOT = Buffer.from('a screenshot');
 
 /** Fields fullEpisode() gained after the fixture was written: they read back as their defaults. */
-const ADDED_SINCE = { difficulty: '', verifierVersion: '', scenario: '', rewardMode: '', shapedReward: undefined, infeasible: false };
+const ADDED_SINCE = {
+  difficulty: '',
+  verifierVersion: '',
+  scenario: '',
+  rewardMode: '',
+  shapedReward: undefined,
+  infeasible: false,
+  verdictDetail: '',
+  stateChanges: [],
+  stateChangesTruncated: false,
+};
 
 /** A person's turns in a step's results came after the fixture too: they read back as none. */
 function withoutPeople(record: EpisodeRecord): EpisodeRecord {
