@@ -1,3 +1,4 @@
+import { TextTable } from '../components/text-table.js';
 import { interval, number, percent } from '../format.js';
 
 type Json = Record<string, unknown>;
@@ -30,29 +31,7 @@ export function EvalTables({ report }: { report: unknown }) {
 function ObjectTable({ caption, rows: nested }: { caption: string; rows: Json[] }) {
   const rows = nested.map((row) => flatten(row));
   const headers = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  return (
-    <table class="eval">
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          {headers.map((h) => (
-            <th scope="col" key={h}>
-              {h}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row, i) => (
-          <tr key={i}>
-            {headers.map((h) => (
-              <td key={h}>{cellText(row[h])}</td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  return <TextTable class="eval" caption={caption} headers={headers} rows={rows.length} cell={(r, h) => cellText(rows[r]![h])} />;
 }
 
 const isObject = (value: unknown): value is Json => !!value && typeof value === 'object' && !Array.isArray(value);

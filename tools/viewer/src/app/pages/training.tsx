@@ -1,6 +1,7 @@
 import type { SourceInfo, TransferMatrix } from '../../model/api.js';
 import { ChartCanvas, PALETTE } from '../components/chart.js';
 import { Pending } from '../components/status.js';
+import { TextTable } from '../components/text-table.js';
 import { useData } from '../data/context.js';
 import { interval, number, percent } from '../format.js';
 import { useLoaded } from '../hooks.js';
@@ -80,26 +81,7 @@ function ColumnsTable({ caption, columns }: { caption: string; columns: Columns 
   return (
     <details>
       <summary>{caption}</summary>
-      <table>
-        <thead>
-          <tr>
-            {headers.map((h) => (
-              <th scope="col" key={h}>
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {Array.from({ length: rows }, (_, r) => (
-            <tr key={r}>
-              {headers.map((h) => (
-                <td key={h}>{String(columns[h]![r] ?? '')}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <TextTable headers={headers} rows={rows} cell={(r, h) => String(columns[h]![r] ?? '')} />
     </details>
   );
 }
