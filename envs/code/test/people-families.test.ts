@@ -11,8 +11,8 @@ import { servedInProcess } from './helpers.js';
 
 const env = new CodeEnv([pyAskSpec, pyAskConfig]);
 const client = servedInProcess(env);
-// Seed 10 of py-ask-spec and seed 2 of py-ask-config have a slip; the other two of each do not.
-const SEEDS = [2, 3, 10];
+// Seed 4 of py-ask-spec and seeds 2 and 4 of py-ask-config have a slip; the others do not.
+const SEEDS = [2, 3, 4];
 
 describe('code families with people', () => {
   it('pass the conformance suite with the paraphrase and muted cases, slips among the seeds', { timeout: 1_800_000 }, async () => {

@@ -12,14 +12,17 @@ export interface SpecRule {
   js: string;
 }
 
-/** A function two specs disagree about: its rules drawn with their constants, and its inputs. */
+/** The three rules of one function, one per spec. */
+export type SpecRules = [SpecRule, SpecRule, SpecRule];
+
+/** A function three specs disagree about: its rules drawn with their constants, and its inputs. */
 interface SpecKind {
   module: string;
   name: string;
   params: string;
   topic: string;
   purpose: string;
-  rules(rng: Rng): [SpecRule, SpecRule];
+  rules(rng: Rng): SpecRules;
   input(rng: Rng): Json[];
 }
 
@@ -45,9 +48,15 @@ const KINDS: readonly SpecKind[] = [
           py: `return -(-cents // ${step}) * ${step}`,
           js: `function round_refund(cents) { return Math.ceil(cents / ${step}) * ${step}; }`,
         },
+        {
+          doc: `Refund amounts are rounded up to the next multiple of ${2 * step} cents; an amount that already is a multiple stays as it is.`,
+          py: `return -(-cents // ${2 * step}) * ${2 * step}`,
+          js: `function round_refund(cents) { return Math.ceil(cents / ${2 * step}) * ${2 * step}; }`,
+        },
       ];
     },
-    input: (rng) => [rng.int(1, 3000)],
+    // Whole dollars now and then: the amounts all three rules leave as they are.
+    input: (rng) => [rng.int(0, 3) === 0 ? rng.int(1, 30) * 100 : rng.int(1, 3000)],
   },
   {
     module: 'tickets',
@@ -67,11 +76,18 @@ const KINDS: readonly SpecKind[] = [
           py: 'return sorted(tickets, key=lambda t: -t[1])',
           js: 'function order_tickets(tickets) { return [...tickets].sort((a, b) => b[1] - a[1]); }',
         },
+        {
+          doc: 'Tickets are listed highest priority first; tickets of equal priority are listed by name, Z to A.',
+          py: 'return sorted(sorted(tickets, key=lambda t: t[0], reverse=True), key=lambda t: -t[1])',
+          js: 'function order_tickets(tickets) { return [...tickets].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0)); }',
+        },
       ];
     },
+    // Sometimes every priority differs (the rules agree), sometimes several tie.
     input(rng) {
-      const names = rng.sample(['backup', 'billing', 'cache', 'deploy', 'email', 'login', 'mobile', 'search', 'upload'], rng.int(4, 6));
-      return [names.map((name) => [name, rng.int(1, 3)])];
+      const names = rng.sample(['backup', 'billing', 'cache', 'deploy', 'email', 'login', 'mobile', 'search', 'upload'], rng.int(3, 6));
+      const priorities = rng.int(0, 2) === 0 ? rng.sample([1, 2, 3, 4, 5, 6], names.length) : names.map(() => rng.int(1, 3));
+      return [names.map((name, i) => [name, priorities[i]!])];
     },
   },
   {
@@ -83,10 +99,10 @@ const KINDS: readonly SpecKind[] = [
     rules(rng) {
       const low = rng.pick([2000, 3000, 4000, 5000]);
       const high = low + rng.pick([1000, 2000, 3000]);
-      const [small, big] = rng.pick([
-        [5, 10],
-        [10, 15],
-        [10, 20],
+      const [small, middle, big] = rng.pick([
+        [5, 10, 15],
+        [10, 15, 20],
+        [5, 10, 20],
       ] as const);
       return [
         {
@@ -99,25 +115,31 @@ const KINDS: readonly SpecKind[] = [
           py: `return total * ${small} // 100 if total >= ${high} else 0`,
           js: `function discount_cents(total) { return total >= ${high} ? Math.floor((total * ${small}) / 100) : 0; }`,
         },
+        {
+          doc: `Orders of ${low} cents or more get ${middle}% off, rounded down to whole cents; smaller orders get no discount.`,
+          py: `return total * ${middle} // 100 if total >= ${low} else 0`,
+          js: `function discount_cents(total) { return total >= ${low} ? Math.floor((total * ${middle}) / 100) : 0; }`,
+        },
       ];
     },
     input: (rng) => [rng.int(5, 150) * 100 + rng.pick([0, 0, 50, 99])],
   },
 ];
 
-/** The spec files, in the order `rules` gives their rules: the first is the older. */
-export const SPEC_FILES = ['docs/spec-v1.md', 'docs/spec-v2.md'] as const;
+/** The spec files, in the order `rules` gives their rules: the first is the oldest. */
+export const SPEC_FILES = ['docs/spec-v1.md', 'docs/spec-v2.md', 'docs/spec-v3.md'] as const;
 
 /**
- * code/py-ask-spec: implement a function whose repository has two specs that disagree; only the
- * product owner knows which holds (on a third of the seeds they name the other first and correct
- * themselves). The hidden cases are inputs where the specs disagree, so the wrong spec passes
- * none of them; the visible examples are inputs where they agree.
+ * code/py-ask-spec: implement a function whose repository has three specs that disagree; only the
+ * product owner knows which holds (on a third of the seeds they name another first and correct
+ * themselves). Three, not two, so that picking one without asking is right a third of the time.
+ * The hidden cases are inputs where every two specs disagree, so a wrong spec passes none of them;
+ * the visible examples are inputs where all three agree.
  */
 export const pyAskSpec: FamilyDef = {
   name: 'py-ask-spec',
   difficulty: 'medium',
-  description: 'Implement a Python function whose two specs disagree; ask the product owner which one holds.',
+  description: 'Implement a Python function whose three specs disagree; ask the product owner which one holds.',
   strategies: IMPLEMENT_STRATEGIES,
   nearMisses: ['other-spec', 'agreed-cases-only'],
   components: RUNS_COMPONENTS,
@@ -131,9 +153,9 @@ export const pyAskSpec: FamilyDef = {
 /** What the generator draws: the kind, each spec's rule, which holds, the examples and the hidden inputs. */
 export interface SpecDraw {
   kind: SpecKind;
-  rules: [SpecRule, SpecRule];
-  /** 0 when docs/spec-v1.md holds, 1 for docs/spec-v2.md. */
-  holds: 0 | 1;
+  rules: SpecRules;
+  /** The index into SPEC_FILES of the spec that holds. */
+  holds: number;
   visible: Json[][];
   hidden: Json[][];
 }
@@ -141,17 +163,16 @@ export interface SpecDraw {
 /** The draw of one instance (exported for the generator's unit test, which evaluates both rules). */
 export function drawSpecs(rng: Rng): SpecDraw {
   const kind = rng.pick(KINDS);
-  const drawn = kind.rules(rng);
-  const rules: [SpecRule, SpecRule] = rng.int(0, 1) === 0 ? drawn : [drawn[1], drawn[0]];
-  const holds = rng.int(0, 1) as 0 | 1;
+  const rules = rng.shuffle(kind.rules(rng)) as SpecRules;
+  const holds = rng.int(0, rules.length - 1);
   for (let salt = 1; ; salt++) {
     const inputs = rng.fork(salt);
     const pool = distinct(Array.from({ length: 80 }, () => kind.input(inputs)));
     const results = pool.map((args) => rules.map((rule) => JSON.stringify(ruleResult(kind, rule, args))));
-    const visible = pool.filter((_, i) => results[i]![0] === results[i]![1]).slice(0, 3);
-    // Every hidden case tells the specs apart, and neither result is the argument itself.
-    const hidden = pool.filter((args, i) => results[i]![0] !== results[i]![1] && results[i]!.every((r) => r !== JSON.stringify(args[0]))).slice(0, 10);
-    const truths = new Set(hidden.map((args) => JSON.stringify(ruleResult(kind, rules[holds], args))));
+    const visible = pool.filter((_, i) => new Set(results[i]).size === 1).slice(0, 3);
+    // Every hidden case tells every spec from every other, and no result is the argument itself.
+    const hidden = pool.filter((args, i) => new Set(results[i]).size === rules.length && results[i]!.every((r) => r !== JSON.stringify(args[0]))).slice(0, 10);
+    const truths = new Set(hidden.map((args) => JSON.stringify(ruleResult(kind, rules[holds]!, args))));
     if (visible.length === 3 && hidden.length >= 8 && truths.size >= 2) return { kind, rules, holds, visible, hidden };
   }
 }
@@ -166,12 +187,12 @@ export function ruleResult(kind: { name: string }, rule: SpecRule, args: Json[])
 function generate(rng: Rng): TaskInstance {
   const draw = drawSpecs(rng);
   const { kind, rules, holds } = draw;
-  const [name, ...authors] = rng.sample(PERSON_NAMES, 1).concat(rng.sample(TEAMS, 2));
+  const [name, ...authors] = rng.sample(PERSON_NAMES, 1).concat(rng.sample(TEAMS, SPEC_FILES.length));
   const id = personId(name!);
   const formal = rng.int(0, 1) === 0;
   const slip = rng.int(0, 2) === 0;
   const label = (n: number) => `spec-v${n + 1}`;
-  const dates = ['2025-03-04', '2025-09-18'];
+  const dates = ['2025-03-04', '2025-09-18', '2026-02-11'];
   const docs = Object.fromEntries(
     SPEC_FILES.map((path, n) => [
       path,
@@ -181,12 +202,13 @@ function generate(rng: Rng): TaskInstance {
   const file = `${kind.module}.py`;
   const module = (rule: SpecRule, spec: string) => `def ${kind.name}(${kind.params}):\n    """${rule.doc} (${spec})"""\n    ${rule.py}\n`;
   const solutions = Object.fromEntries(rules.map((rule, n) => [label(n), module(rule, SPEC_FILES[n]!)]));
+  const specList = `${SPEC_FILES.slice(0, -1).join(', ')} and ${SPEC_FILES.at(-1)}`;
   const fallback =
     rules.map((rule, n) => `def _spec_v${n + 1}(${kind.params}):\n    ${rule.py}\n\n\n`).join('') +
-    `def ${kind.name}(${kind.params}):\n    """Where ${SPEC_FILES.join(' and ')} disagree the rule is undecided."""\n` +
-    `    first, second = _spec_v1(${kind.params}), _spec_v2(${kind.params})\n` +
-    `    if first != second:\n        raise ValueError('the specs disagree here; the rule is undecided')\n    return first\n`;
-  const other = label(1 - holds);
+    `def ${kind.name}(${kind.params}):\n    """Where ${specList} disagree the rule is undecided."""\n` +
+    `    results = [${rules.map((_, n) => `_spec_v${n + 1}(${kind.params})`).join(', ')}]\n` +
+    `    if any(result != results[0] for result in results):\n        raise ValueError('the specs disagree here; the rule is undecided')\n    return results[0]\n`;
+  const other = rng.pick(SPEC_FILES.map((_, n) => n).filter((n) => n !== holds));
   const answer = formal
     ? `Please follow ${label(holds)} (${SPEC_FILES[holds]}); it is the one that holds for this release.`
     : `Go with ${label(holds)} (${SPEC_FILES[holds]}), that's the one that holds for this release.`;
@@ -199,16 +221,16 @@ function generate(rng: Rng): TaskInstance {
     facts: [
       {
         id: 'spec',
-        about: 'which of the two specs holds',
+        about: 'which of the three specs holds',
         asks: ['which|what & spec*|version', 'spec* & follow*|use|implement*|hold*|appl*|valid|current'],
         paraphrases: [
-          'Which of the two specs in docs/ holds for this release?',
-          'Should I implement spec-v1.md or spec-v2.md?',
+          'Which of the three specs in docs/ holds for this release?',
+          'Should I implement spec-v1.md, spec-v2.md or spec-v3.md?',
           'The spec documents disagree; which version is the current one?',
         ],
         answer,
         value: label(holds),
-        ...(slip ? { slip: `Follow ${other} (${SPEC_FILES[1 - holds]}).` } : {}),
+        ...(slip ? { slip: `Follow ${label(other)} (${SPEC_FILES[other]}).` } : {}),
       },
     ],
   };
@@ -227,18 +249,18 @@ function generate(rng: Rng): TaskInstance {
       solutions,
       truth: label(holds),
       fallback,
-      fallbackWhy: `${name} did not answer, and ${SPEC_FILES.join(' and ')} disagree: write only what both specs agree on in ${file}, and refuse the cases they disagree on rather than guess.`,
-      fallbackSources: [ruleLine(0), ruleLine(1)],
-      fallbackHow: `${kind.name} from both specs' rules, refusing where they differ`,
+      fallbackWhy: `${name} did not answer, and ${specList} disagree: write only what all three specs agree on in ${file}, and refuse the cases they disagree on rather than guess.`,
+      fallbackSources: rules.map((_, n) => ruleLine(n)),
+      fallbackHow: `${kind.name} from the three specs' rules, refusing where they differ`,
       sources: (value) => [ruleLine(Number(value.slice(-1)) - 1)],
       how: (value) => `${kind.name} written from the rule of ${value}, the spec ${name} said holds`,
       whyChange: (value) =>
         `${name} said ${value} holds; it says: "${rules[Number(value.slice(-1)) - 1]!.doc}" Write ${kind.name} that way in ${file}; the examples in test_${kind.module}.py agree.`,
       instruction:
         `Implement \`${kind.name}(${kind.params})\` in ${file}: ${kind.purpose}. ` +
-        `The rule is in the spec, but ${SPEC_FILES.join(' and ')} disagree on it; only ${name} (${id}), the product owner, knows which of them holds for this release. ` +
+        `The rule is in the spec, but ${specList} disagree on it; only ${name} (${id}), the product owner, knows which of them holds for this release. ` +
         `test_${kind.module}.py has a few examples (run them with run_tests); hidden tests check more cases. Call submit when you are done.`,
-      nearMisses: { 'other-spec': solutions[other]!, 'agreed-cases-only': fallback },
+      nearMisses: { 'other-spec': solutions[label(other)]!, 'agreed-cases-only': fallback },
     },
     rng,
   );
