@@ -24,7 +24,7 @@ export interface RecordFacts {
 export function recordFacts(record: object): RecordFacts {
   const r = record as LooseRecord;
   const facts: RecordFacts = { text: searchText(r) };
-  const seconds = durationMs(r) / 1000;
+  const seconds = durationSeconds(r);
   if (seconds > 0) facts.durationSeconds = seconds;
   if (typeof r.selfEvaluation === 'number' && Number.isFinite(r.selfEvaluation)) facts.selfEvaluation = r.selfEvaluation;
   return facts;
@@ -44,9 +44,9 @@ function searchText(r: LooseRecord): string {
   return parts.join('\n').slice(0, TEXT_CAP).toLowerCase();
 }
 
-function durationMs(r: LooseRecord): number {
-  const t = r.timings;
-  if (!t) return 0;
-  if (t.totalMs) return t.totalMs;
-  return t.startedAtMs && t.endedAtMs ? t.endedAtMs - t.startedAtMs : 0;
+/** Seconds from the episode's start to its end; 0 when the record has no timings. */
+export function durationSeconds(record: object): number {
+  const t = (record as LooseRecord).timings;
+  const ms = !t ? 0 : t.totalMs || (t.startedAtMs && t.endedAtMs ? t.endedAtMs - t.startedAtMs : 0);
+  return Number.isFinite(ms) && ms > 0 ? ms / 1000 : 0;
 }

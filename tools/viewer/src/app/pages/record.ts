@@ -2,6 +2,8 @@
  * The parts of an EpisodeRecord (as JSON, camelCase, normalised) the episode page reads. Every
  * field is read defensively: the record is untrusted and older runs lack newer fields.
  */
+import { durationSeconds } from '../../model/record-facts.js';
+
 export interface ToolCallView {
   id: string;
   name: string;
@@ -152,7 +154,7 @@ export function readRecord(record: Record<string, unknown>): RecordView {
     stateChangesTruncated: record.stateChangesTruncated === true,
     errorMessage: str(record.errorMessage),
     attempts: num(record.attempts),
-    seconds: num(obj(record.timings).totalMs) / 1000,
+    seconds: durationSeconds(record),
     agent: { kind: str(agent.kind), model: str(agent.model), contextPolicy: str(agent.contextPolicy) },
     steps: arr(record.steps).map(step),
   };
